@@ -1,0 +1,171 @@
+"""A cache of the parsed, validated ledger, so that large ledgers load fast.
+
+The ledger TOML file is the only truth; this cache is derived from it and is used only
+when it provably describes the exact bytes of the ledger file: its key is the SHA-256 of
+the whole ledger file, plus the plan's fingerprint and this format's version. Any change
+to the ledger (an append, an edit by hand that keeps the size and the mtime, a
+truncation) changes the hash, and the cache is ignored and rebuilt. Deleting the cache
+is always safe. Only a ledger that loaded without a problem is ever cached.
+
+Layout, per ledger (``KEY`` = hash of the ledger's absolute path):
+
+* ``KEY.meta.json`` — ``{version, ledger, ledger_sha256, plan, generation, rows_size,
+  count, max_id}``, replaced atomically;
+* ``KEY.GENERATION.rows`` — marshal frames, each a list of rows (one tuple per entry).
+  A generation file is only appended to (by a writer holding the ledger lock), so the
+  first ``rows_size`` bytes named by a meta file are always the rows it describes.
+
+Rows hold only ints, floats, strings, bools and None (``marshal``, not pickle: loading
+a cache can never run code). Nothing here prints; every failure means "no cache".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import marshal
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .models import Entry, State
+
+FORMAT_VERSION = 1
+CACHE_ENV = "EDUPLAN_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    env = os.environ.get(CACHE_ENV)
+    if env == "":
+        return None  # EDUPLAN_CACHE_DIR= (empty) turns the cache off
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "eduplan"
+
+
+def _key(ledger: Path) -> str:
+    return hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:24]
+
+
+@dataclasses.dataclass(frozen=True)
+class Meta:
+    ledger_sha256: str
+    plan: str
+    generation: str
+    rows_size: int
+    count: int
+    max_id: int
+
+
+def encode(e: Entry) -> tuple:
+    return (
+        e.id, e.indicator, e.as_of.toordinal(), e.by, e.recorded_at.isoformat(), e.county,
+        e.value, e.numerator, e.denominator, e.state.value if e.state else None,
+        e.supersedes, e.void, e.reason, e.note, e.source,
+    )
+
+
+def decode(row: Sequence) -> Entry:
+    (id_, indicator, as_of, by, recorded_at, county, value, numerator, denominator, state,
+     supersedes, void, reason, note, source) = row
+    return Entry(
+        id_, indicator, dt.date.fromordinal(as_of), by, dt.datetime.fromisoformat(recorded_at),
+        county, value, numerator, denominator, State(state) if state else None,
+        supersedes, void, reason, note, source,
+    )
+
+
+class LedgerCache:
+    """The cache of one ledger file for one plan."""
+
+    def __init__(self, ledger: Path, plan_fingerprint: str):
+        self.ledger = ledger
+        self.plan = plan_fingerprint
+        root = cache_dir()
+        self.root = root
+        self.key = _key(ledger) if root else ""
+
+    @property
+    def _meta_path(self) -> Path:
+        assert self.root is not None
+        return self.root / f"{self.key}.meta.json"
+
+    def _rows_path(self, generation: str) -> Path:
+        assert self.root is not None
+        return self.root / f"{self.key}.{generation}.rows"
+
+    def meta(self, ledger_sha256: str) -> Meta | None:
+        """The cache's description of the ledger, if it matches these exact bytes."""
+        if self.root is None:
+            return None
+        try:
+            raw = json.loads(self._meta_path.read_text(encoding="utf-8"))
+            if raw.pop("version") != FORMAT_VERSION or raw.pop("ledger") != str(self.ledger.resolve()):
+                return None
+            meta = Meta(**raw)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if meta.ledger_sha256 != ledger_sha256 or meta.plan != self.plan:
+            return None
+        return meta
+
+    def entries(self, meta: Meta) -> list[Entry] | None:
+        try:
+            with open(self._rows_path(meta.generation), "rb") as fh:
+                data = fh.read(meta.rows_size)
+            if len(data) != meta.rows_size:
+                return None
+            stream = io.BytesIO(data)
+            rows: list = []
+            while stream.tell() < meta.rows_size:
+                rows.extend(marshal.load(stream))
+            out = [decode(r) for r in rows]
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return out if len(out) == meta.count else None
+
+    def _write_meta(self, meta: Meta) -> None:
+        data = dataclasses.asdict(meta) | {"version": FORMAT_VERSION, "ledger": str(self.ledger.resolve())}
+        tmp = self._meta_path.with_name(f"{self._meta_path.name}.{secrets.token_hex(4)}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self._meta_path)
+
+    def store(self, ledger_sha256: str, entries: Sequence[Entry]) -> None:
+        """Cache a freshly parsed and validated ledger as a new generation."""
+        if self.root is None:
+            return
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            generation = secrets.token_hex(6)
+            blob = marshal.dumps([encode(e) for e in entries])
+            self._rows_path(generation).write_bytes(blob)
+            self._write_meta(Meta(ledger_sha256, self.plan, generation, len(blob), len(entries),
+                                  max((e.id for e in entries), default=0)))
+            for old in self.root.glob(f"{self.key}.*.rows"):
+                if old.name != self._rows_path(generation).name:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def extend(self, meta: Meta, ledger_sha256: str, new: Iterable[Entry]) -> None:
+        """Record an append (called by a writer holding the ledger lock)."""
+        if self.root is None:
+            return
+        new = list(new)
+        try:
+            blob = marshal.dumps([encode(e) for e in new])
+            with open(self._rows_path(meta.generation), "r+b") as fh:
+                fh.truncate(meta.rows_size)  # drop what a crashed writer may have left
+                fh.seek(meta.rows_size)
+                fh.write(blob)
+            self._write_meta(dataclasses.replace(
+                meta, ledger_sha256=ledger_sha256, rows_size=meta.rows_size + len(blob),
+                count=meta.count + len(new), max_id=max([meta.max_id, *(e.id for e in new)]),
+            ))
+        except OSError:
+            pass

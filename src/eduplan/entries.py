@@ -1,0 +1,118 @@
+"""Pure rules over ledger entries: which survive corrections, which is the latest,
+and whether an entry fits the plan. No I/O.
+
+An entry is never edited. A correction is a new entry that ``supersedes`` an earlier
+one; a void is a new entry with ``void = true`` that supersedes one and carries no
+figure. The *surviving* entries are those nobody superseded, minus the voids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from .models import Entry, Indicator, Measure, Plan, State
+
+# (index of the entry in the ledger, field, message)
+EntryProblem = tuple[int, str, str]
+
+
+def superseded_ids(entries: Iterable[Entry]) -> set[int]:
+    return {e.supersedes for e in entries if e.supersedes is not None}
+
+
+def surviving(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries whose figures count: not superseded, not voids."""
+    gone = superseded_ids(entries)
+    return [e for e in entries if e.id not in gone and not e.void]
+
+
+def latest(entries: Iterable[Entry], as_of: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
+    """The latest surviving entry per (indicator, county) with ``as_of`` on or before the date.
+
+    Latest means the latest ``as_of``; between two entries for the same day, the one
+    recorded later (higher id) wins.
+    """
+    best: dict[tuple[str, str | None], Entry] = {}
+    for e in entries:
+        if as_of is not None and e.as_of > as_of:
+            continue
+        key = (e.indicator, e.county)
+        old = best.get(key)
+        if old is None or (e.as_of, e.id) > (old.as_of, old.id):
+            best[key] = e
+    return best
+
+
+def structural_problems(entries: Sequence[Entry]) -> list[EntryProblem]:
+    """Ids unique; corrections point at an earlier entry of the same indicator, once."""
+    problems: list[EntryProblem] = []
+    by_id: dict[int, Entry] = {}
+    superseded_by: dict[int, int] = {}
+    for i, e in enumerate(entries):
+        if e.id in by_id:
+            problems.append((i, "id", f"duplicate entry id {e.id}"))
+            continue
+        if e.supersedes is not None:
+            target = by_id.get(e.supersedes)
+            if target is None:
+                problems.append((i, "supersedes", f"entry {e.supersedes} does not exist before entry {e.id}"))
+            else:
+                if target.void:
+                    problems.append((i, "supersedes", f"entry {e.supersedes} is a void, which cannot be corrected"))
+                if target.indicator != e.indicator or target.county != e.county:
+                    problems.append((i, "supersedes", f"entry {e.supersedes} is for {target.indicator}"
+                                     f"{'/' + target.county if target.county else ''}, not {e.indicator}"
+                                     f"{'/' + e.county if e.county else ''}"))
+                if e.supersedes in superseded_by:
+                    problems.append((i, "supersedes", f"entry {e.supersedes} was already superseded by entry {superseded_by[e.supersedes]}"))
+                superseded_by.setdefault(e.supersedes, e.id)
+        by_id[e.id] = e
+    return problems
+
+
+def entry_plan_problems(e: Entry, plan: Plan) -> list[tuple[str, str]]:
+    """Does the entry fit the plan: real indicator and county, date in the period, right kind of figure."""
+    out: list[tuple[str, str]] = []
+    ind = plan.indicator(e.indicator)
+    if ind is None:
+        return [("indicator", f"unknown indicator {e.indicator!r}")]
+    if e.county is not None and e.county not in plan.plan.counties:
+        out.append(("county", f"unknown county {e.county!r} (the plan's are {'、'.join(plan.plan.counties)})"))
+    info = plan.plan
+    if not info.start <= e.as_of <= info.end:
+        out.append(("as_of", f"{e.as_of} is outside the plan period {info.start} to {info.end}"))
+    if e.void:
+        return out
+    out.extend(value_problems(ind, plan, county=e.county, value=e.value, state=e.state,
+                              has_ratio=e.numerator is not None))
+    return out
+
+
+def value_problems(
+    ind: Indicator, plan: Plan, *, county: str | None, value: float | int | None,
+    state: State | str | None, has_ratio: bool,
+) -> list[tuple[str, str]]:
+    """The kind-of-figure rules shared by ``record`` and ``validate``."""
+    m = ind.measure
+    if m == Measure.MILESTONE:
+        if county is not None:
+            return [("county", f"{ind.id} is a city-wide milestone; record it without a county")]
+        if state is None:
+            return [("value", f"{ind.id} is a milestone: record done, in-progress or not-started (完成/进行中/未开始), not a number")]
+        return []
+    if m == Measure.COUNTIES and county is not None:
+        if state is None:
+            return [("value", f"{ind.id} counts counties: record each county's state as done, in-progress or not-started")]
+        return []
+    if state is not None:
+        return [("value", f"{ind.id} is a {m.value} indicator: record a number, not a state")]
+    if has_ratio and m != Measure.LEVEL:
+        return [("value", f"{ind.id} is not a percentage indicator: record a number, not a ratio")]
+    if value is None:
+        return [("value", "missing value")]
+    if ind.is_percent and value > 100:
+        return [("value", f"{value}% is above 100%")]
+    if m == Measure.COUNTIES and not ind.is_percent and value > len(plan.plan.counties):
+        return [("value", f"{value} is more than the plan's {len(plan.plan.counties)} counties")]
+    return []

@@ -1,0 +1,416 @@
+"""The ledger file: reading it, appending to it safely, repairing a torn tail.
+
+The ledger is a TOML file a person can read and diff: a ``schema_version`` line, then
+one ``[[entries]]`` table per recorded figure, oldest first, written by tomli-w. It is
+append-only:
+
+* every write takes an exclusive lock (``filelock``) on ``LEDGER.lock``;
+* before writing, the whole file must load and validate (proved by the cache's SHA-256
+  key, or by parsing it): the tool never writes to a ledger it could not read;
+* the new entries are rendered, parsed back and compared before a single ``write`` in
+  append mode, followed by ``fsync``: an entry is either there whole or, after a crash,
+  a torn last entry that ``validate`` names and ``repair`` removes (keeping a copy);
+* a correction or void is a new entry; nothing is ever edited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import tomli_w
+from pydantic import TypeAdapter, ValidationError
+
+from .cache import LedgerCache, Meta
+from .entries import entry_plan_problems, structural_problems
+from .errors import EduplanError, Problem, ProblemsError, UsageError
+from .loader import LineIndex, parse_toml, validation_problems
+from .models import ENTRY_WRITE_ORDER, Entry, Plan
+
+LEDGER_ENV = "EDUPLAN_LEDGER"
+TABLE = "entries"
+HEADER = (
+    "# eduplan ledger: one [[entries]] table per recorded figure, oldest first.\n"
+    "# Append-only. Fix a figure with `eduplan correct` or `eduplan void`, not by editing it here.\n"
+    "schema_version = 1\n"
+)
+LOCK_TIMEOUT = 60.0
+
+_ENTRIES = TypeAdapter(list[Entry])
+_HEADER_LINE = re.compile(rb"^\[\[entries\]\][ \t]*\r?$", re.MULTILINE)
+
+
+def default_ledger_path(plan: Plan) -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "eduplan" / f"{plan.plan.id}.ledger.toml"
+
+
+def resolve_ledger_path(option: str | os.PathLike | None, plan: Plan) -> Path:
+    """``--ledger``, else ``$EDUPLAN_LEDGER``, else ``$XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml``."""
+    if option:
+        return Path(option)
+    env = os.environ.get(LEDGER_ENV)
+    if env:
+        return Path(env)
+    return default_ledger_path(plan)
+
+
+# --------------------------------------------------------------------------- render
+
+
+def entry_to_dict(e: Entry) -> dict:
+    out = {}
+    for name in ENTRY_WRITE_ORDER:
+        value = getattr(e, name)
+        if value is None or (name == "void" and value is False):
+            continue
+        out[name] = value.value if hasattr(value, "value") and not isinstance(value, (int, float)) else value
+    return out
+
+
+def render_entries(entries: Sequence[Entry]) -> str:
+    """The text appended for these entries: a blank line, then one table each."""
+    return "".join("\n" + tomli_w.dumps({TABLE: [entry_to_dict(e)]}) for e in entries)
+
+
+# --------------------------------------------------------------------------- read
+
+
+@dataclasses.dataclass(frozen=True)
+class LedgerState:
+    """A ledger as read: its bytes' hash, its entries and what is wrong with it."""
+
+    path: Path
+    exists: bool
+    size: int
+    sha256: str
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    torn: bool = False  # the only problems are in an incomplete last entry
+    meta: Meta | None = None  # set when the entries came from a matching cache
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def next_id(self) -> int:
+        return max((e.id for e in self.entries), default=0) + 1
+
+
+def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Problem], bool]:
+    """Parse and validate ledger bytes the plain way: every problem, with lines."""
+    file = str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [], [Problem(file, line, f"not UTF-8 text ({exc.reason})")], _is_tail(raw, line)
+    data, problems = parse_toml(text, file)
+    if data is None:
+        line = problems[0].line
+        return [], problems, line is not None and _is_tail(raw, line)
+    index: LineIndex | None = None
+    extra = set(data) - {"schema_version", TABLE}
+    problems = [Problem(file, None, f"unknown top-level key {k!r}") for k in sorted(extra)]
+    if data.get("schema_version", 1) != 1:
+        problems.append(Problem(file, None, f"schema_version {data['schema_version']!r} is not supported (1 is)"))
+    rows = data.get(TABLE, [])
+    if not isinstance(rows, list):
+        return [], problems + [Problem(file, None, f"{TABLE} must be an array of tables")], False
+    try:
+        entries = _ENTRIES.validate_python(rows)
+    except ValidationError as exc:
+        problems += validation_problems(exc, {TABLE: rows}, LineIndex(text), file, prefix=(TABLE,))
+        last = len(rows) - 1
+        bad = {err["loc"][0] for err in exc.errors() if err["loc"] and isinstance(err["loc"][0], int)}
+        return [], problems, bad == {last}
+    semantic: list[tuple[int, str, str]] = list(structural_problems(entries))
+    for i, e in enumerate(entries):
+        semantic.extend((i, field, msg) for field, msg in entry_plan_problems(e, plan))
+    if semantic:
+        index = index or LineIndex(text)
+        for i, field, msg in semantic:
+            problems.append(Problem(file, index.line_of((TABLE, i, field)), f"{TABLE}[{entries[i].id}].{field}: {msg}"))
+    return entries, problems, False
+
+
+def _is_tail(raw: bytes, line: int) -> bool:
+    """Is ``line`` inside the last ``[[entries]]`` table of the file?"""
+    starts = [m.start() for m in _HEADER_LINE.finditer(raw)]
+    if not starts:
+        return False
+    last_line = raw[: starts[-1]].count(b"\n") + 1
+    return line >= last_line
+
+
+def read_ledger(path: Path, plan: Plan, *, use_cache: bool = True) -> LedgerState:
+    """Read the ledger (a missing file is an empty ledger), validating it fully.
+
+    Uses the cache when its key proves it describes these exact bytes; otherwise parses
+    and, if the ledger is valid, refreshes the cache.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a ledger file") from None
+    except PermissionError:
+        raise EduplanError(f"{path}: cannot read the ledger: permission denied") from None
+    sha = hashlib.sha256(raw).hexdigest()
+    cache = LedgerCache(path, plan.fingerprint) if use_cache else None
+    if cache is not None and (meta := cache.meta(sha)) is not None:
+        cached = cache.entries(meta)
+        if cached is not None:
+            return LedgerState(path, True, len(raw), sha, tuple(cached), (), False, meta)
+    entries, problems, torn = _check(path, raw, plan)
+    if problems:
+        if torn:
+            problems.append(Problem(str(path), None,
+                                    "the last entry is incomplete (a write cut short?): "
+                                    f"`eduplan repair --ledger {path}` removes it and keeps every complete entry"))
+        return LedgerState(path, True, len(raw), sha, (), tuple(problems), torn)
+    if cache is not None:
+        cache.store(sha, entries)
+    return LedgerState(path, True, len(raw), sha, tuple(entries), ())
+
+
+def load_ledger(path: Path, plan: Plan) -> LedgerState:
+    """Read the ledger or raise :class:`ProblemsError` naming every problem.
+
+    A problem in the last entry may be a write still in progress: wait for the writers'
+    lock and read once more before calling it a problem.
+    """
+    state = read_ledger(path, plan)
+    if state.torn:
+        with _lock(path, shared_ok=True):
+            state = read_ledger(path, plan)
+    if not state.ok:
+        raise ProblemsError(list(state.problems), hint=None)
+    return state
+
+
+# --------------------------------------------------------------------------- write
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _lock(path: Path, shared_ok: bool = False):
+    from filelock import FileLock, Timeout  # imported when a command writes, not at start-up
+
+    lock_path = path.with_name(path.name + ".lock")
+    if shared_ok and not os.access(path.parent, os.W_OK):
+        return _NoLock()  # a reader in a read-only folder: nobody can be writing there
+    lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
+
+    class _Guard:
+        def __enter__(self):
+            try:
+                lock.acquire()
+            except Timeout:
+                raise EduplanError(f"{path}: another eduplan is writing this ledger (waited {LOCK_TIMEOUT:.0f}s for {lock_path})") from None
+            except OSError as exc:
+                raise EduplanError(f"{path}: cannot lock the ledger ({lock_path}: {exc.strerror})") from None
+            return self
+
+        def __exit__(self, *exc):
+            lock.release()
+            return False
+
+    return _Guard()
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise EduplanError(f"{path}: the folder {folder} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise EduplanError(f"{path}: the ledger is read-only; nothing was recorded")
+    if not os.access(folder, os.W_OK):
+        raise EduplanError(f"{path}: the folder {folder} is read-only; nothing was recorded")
+
+
+def _append(path: Path, data: bytes, new_file: bool) -> None:
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except PermissionError:
+        raise EduplanError(f"{path}: the ledger is read-only; nothing was recorded") from None
+    except OSError as exc:
+        raise EduplanError(f"{path}: cannot open the ledger for writing: {exc.strerror}") from None
+    try:
+        if new_file:
+            data = HEADER.encode() + data
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except OSError as exc:
+        raise EduplanError(f"{path}: writing the ledger failed ({exc.strerror}); run `eduplan validate`") from None
+    finally:
+        os.close(fd)
+    if new_file:
+        _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class LedgerView:
+    """What a writer sees under the lock: the next id and, when asked, the entries.
+
+    When the cache proves the ledger valid, the entries are not loaded unless a command
+    needs them (``correct``, ``--add``), so recording a figure costs the same at any size.
+    """
+
+    def __init__(self, state: LedgerState, cache: LedgerCache, plan: Plan):
+        self.state = state
+        self._cache = cache
+        self._plan = plan
+        self._entries: tuple[Entry, ...] | None = None if state.meta else state.entries
+
+    @property
+    def next_id(self) -> int:
+        return self.state.meta.max_id + 1 if self.state.meta else self.state.next_id
+
+    def entries(self) -> tuple[Entry, ...]:
+        if self._entries is None:
+            assert self.state.meta is not None
+            loaded = self._cache.entries(self.state.meta)
+            if loaded is None:  # the cache vanished under us: prove it the plain way
+                fresh = read_ledger(self.state.path, self._plan, use_cache=False)
+                loaded = list(fresh.entries)
+            self._entries = tuple(loaded)
+        return self._entries
+
+
+def _verified_head(path: Path, plan: Plan, cache: LedgerCache):
+    """The ledger under the lock, proved valid, and the hash object of its bytes."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        empty = LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
+        return empty, hashlib.sha256()
+    except PermissionError:
+        raise EduplanError(f"{path}: cannot read the ledger: permission denied; nothing was recorded") from None
+    hasher = hashlib.sha256(raw)
+    sha = hasher.hexdigest()
+    meta = cache.meta(sha)
+    if meta is not None:
+        # Proved valid by the cache key: these exact bytes loaded without a problem.
+        return LedgerState(path, True, len(raw), sha, (), (), False, meta), hasher
+    state = read_ledger(path, plan)
+    if not state.ok:
+        raise ProblemsError(list(state.problems), hint="nothing was recorded: the ledger must load before anything is added to it")
+    return state, hasher
+
+
+def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[Entry]]) -> list[Entry]:
+    """Append the entries ``build(view)`` returns, under the writers' lock.
+
+    ``build`` sees the validated ledger and may raise :class:`EduplanError` to refuse;
+    then nothing is written. Every new entry is checked against the plan and against
+    the ledger's history. Returns the entries written.
+    """
+    _check_writable(path)
+    cache = LedgerCache(path, plan.fingerprint)
+    with _lock(path):
+        state, hasher = _verified_head(path, plan, cache)
+        view = LedgerView(state, cache, plan)
+        new = build(view)
+        if not new:
+            return []
+        for e in new:
+            problems = entry_plan_problems(e, plan)
+            if problems:
+                raise EduplanError("; ".join(f"{field}: {msg}" for field, msg in problems))
+        if any(e.supersedes is not None for e in new):
+            history = view.entries()
+            bad = [p for p in structural_problems([*history, *new]) if p[0] >= len(history)]
+            if bad:
+                raise EduplanError("; ".join(msg for _, _, msg in bad))
+        text = render_entries(new)
+        _prove_round_trip(text, new)
+        data = text.encode("utf-8")
+        new_file = not state.exists or state.size == 0
+        if new_file:
+            hasher = hashlib.sha256(HEADER.encode())
+        _append(path, data, new_file=new_file)
+        hasher.update(data)
+        if state.meta is not None:
+            cache.extend(state.meta, hasher.hexdigest(), new)
+        else:
+            cache.store(hasher.hexdigest(), [*state.entries, *new])
+    return new
+
+
+def _prove_round_trip(text: str, entries: Sequence[Entry]) -> None:
+    """Parse what is about to be written; it must read back as exactly these entries."""
+    back = _ENTRIES.validate_python(tomllib.loads(text)[TABLE])
+    if list(back) != list(entries):  # pragma: no cover - a bug in rendering, never user input
+        raise EduplanError("internal error: an entry would not read back unchanged; nothing was recorded")
+
+
+# --------------------------------------------------------------------------- repair
+
+
+@dataclasses.dataclass(frozen=True)
+class RepairResult:
+    path: Path
+    kept: int
+    removed_bytes: int
+    saved_to: Path | None
+
+
+def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
+    """Cut an incomplete last entry off the ledger, saving the cut bytes beside it.
+
+    Refuses (and changes nothing) unless everything before the last entry is valid.
+    """
+    _check_writable(path)
+    with _lock(path):
+        state = read_ledger(path, plan, use_cache=False)
+        if state.ok:
+            return RepairResult(path, len(state.entries), 0, None)
+        raw = path.read_bytes()
+        starts = [m.start() for m in _HEADER_LINE.finditer(raw)]
+        if not state.torn or not starts:
+            raise ProblemsError(list(state.problems), hint="repair only removes an incomplete last entry; fix these by hand, then run `eduplan validate`")
+        cut = starts[-1]
+        keep = raw[:cut]
+        if keep.endswith(b"\n\n"):
+            keep = keep[:-1]  # the blank line written before the torn entry
+        kept_entries, problems, _ = _check(path, keep, plan)
+        if problems:
+            raise ProblemsError(problems, hint="repair only removes an incomplete last entry; fix these by hand, then run `eduplan validate`")
+        saved = path.with_name(f"{path.name}.torn-{now.strftime('%Y%m%dT%H%M%S')}")
+        saved.write_bytes(raw[len(keep):])
+        with open(path, "r+b") as fh:
+            fh.truncate(len(keep))
+            fh.flush()
+            os.fsync(fh.fileno())
+        return RepairResult(path, len(kept_entries), len(raw) - len(keep), saved)
