@@ -8,10 +8,12 @@ figure. The *surviving* entries are those nobody superseded, minus the voids.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from .models import Entry, Indicator, Measure, Plan, State
+from .numbers import NumberError, parse_quantity, parse_ratio, parse_state, to_plain
 
 # (index of the entry in the ledger, field, message)
 EntryProblem = tuple[int, str, str]
@@ -116,3 +118,46 @@ def value_problems(
     if m == Measure.COUNTIES and not ind.is_percent and value > len(plan.plan.counties):
         return [("value", f"{value} is more than the plan's {len(plan.plan.counties)} counties")]
     return []
+
+
+# --------------------------------------------------------------------------- reading a figure
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Figure:
+    """What a person typed, read for one indicator: a value, a ratio or a state."""
+
+    value: int | float | None = None
+    numerator: int | float | None = None
+    denominator: int | float | None = None
+    state: State | None = None
+
+
+def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
+    """Read ``12`` / ``3.5万`` / ``56%`` / ``12000/21000`` / ``done`` / ``完成`` for this indicator.
+
+    Raises :class:`NumberError` (a ValueError) with a message naming the indicator.
+    """
+    state = parse_state(text)
+    wants_state = ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None)
+    if wants_state:
+        if state is None:
+            raise NumberError(
+                f"{text!r}: {ind.id} is {'a milestone' if ind.measure == Measure.MILESTONE else 'judged county by county'}; "
+                "record done, in-progress or not-started (完成/进行中/未开始)"
+            )
+        return Figure(state=State(state))
+    if state is not None:
+        raise NumberError(f"{text!r} is a state, but {ind.id} is measured in {ind.unit}: record a number")
+    ratio = parse_ratio(text)
+    if ratio is not None:
+        if ind.measure != Measure.LEVEL:
+            raise NumberError(f"{text!r}: only percentage levels take numerator/denominator; {ind.id} is measured in {ind.unit}")
+        return Figure(value=to_plain(round(ratio.percent, 10)), numerator=to_plain(ratio.numerator),
+                      denominator=to_plain(ratio.denominator))
+    quantity = parse_quantity(text)
+    if quantity.percent and not ind.is_percent:
+        raise NumberError(f"{text!r} is a percentage, but {ind.id} is measured in {ind.unit}")
+    if ind.is_percent and quantity.value > 100:
+        raise NumberError(f"{text!r}: a percentage cannot be above 100")
+    return Figure(value=to_plain(quantity.value))

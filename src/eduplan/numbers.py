@@ -22,6 +22,8 @@ __all__ = [
     "STATES",
     "find_quantities",
     "format_number",
+    "parse_date",
+    "parse_month",
     "parse_quantity",
     "parse_ratio",
     "parse_state",
@@ -217,3 +219,28 @@ def _trim(value: float | int | Decimal, digits: int) -> str:
         return f"{int(value):,}" if abs(value) >= 10**4 else str(int(value))
     text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
     return text
+
+
+_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+
+
+def parse_date(text: str) -> "dt.date":
+    """``2023-06-30``, ``2023/6/30``, ``2023.6.30`` or ``2023年6月30日``."""
+    import datetime as dt
+
+    match = _DATE_RE.match(_normalise(text))
+    if match is None:
+        raise NumberError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2023-06-30)")
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as exc:
+        raise NumberError(f"{text!r} is not a date ({exc})") from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``2023-06`` or ``2023年6月`` → (2023, 6)."""
+    match = _MONTH_RE.match(_normalise(text))
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise NumberError(f"{text!r} is not a month (write YYYY-MM, e.g. 2023-06)")
+    return int(match[1]), int(match[2])
