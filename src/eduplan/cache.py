@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .models import Entry, State
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CACHE_ENV = "EDUPLAN_CACHE_DIR"
 
 
@@ -66,17 +66,17 @@ def encode(e: Entry) -> tuple:
     return (
         e.id, e.indicator, e.as_of.toordinal(), e.by, e.recorded_at.isoformat(), e.county,
         e.value, e.numerator, e.denominator, e.state.value if e.state else None,
-        e.supersedes, e.void, e.reason, e.note, e.source,
+        e.supersedes, e.void, e.reason, e.note, e.source, e.batch,
     )
 
 
 def decode(row: Sequence) -> Entry:
     (id_, indicator, as_of, by, recorded_at, county, value, numerator, denominator, state,
-     supersedes, void, reason, note, source) = row
+     supersedes, void, reason, note, source, batch) = row
     return Entry(
         id_, indicator, dt.date.fromordinal(as_of), by, dt.datetime.fromisoformat(recorded_at),
         county, value, numerator, denominator, State(state) if state else None,
-        supersedes, void, reason, note, source,
+        supersedes, void, reason, note, source, batch,
     )
 
 

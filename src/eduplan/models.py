@@ -267,6 +267,7 @@ class Entry:
     reason: str | None = None
     note: str | None = None
     source: str | None = None
+    batch: str | None = None  # set by `eduplan import`: the SHA-256 of the imported file
 
     def __post_init__(self) -> None:
         if self.void:
@@ -298,7 +299,7 @@ ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))
 # so that a write cut short anywhere leaves an entry that does not validate.
 ENTRY_WRITE_ORDER: tuple[str, ...] = (
     "id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
-    "supersedes", "void", "reason", "note", "source", "by", "recorded_at",
+    "supersedes", "void", "reason", "note", "source", "batch", "by", "recorded_at",
 )
 assert sorted(ENTRY_WRITE_ORDER) == sorted(ENTRY_FIELDS)
 
