@@ -120,7 +120,7 @@ class Indicator(_Frozen):
     actions: tuple[Slug, ...] = ()
     measure: Measure
     unit: Text
-    target: Number | None = None
+    target: Number | None = Field(None, validate_default=True)
     comparator: Comparator | None = None
     source: Text
     note: str | None = None
