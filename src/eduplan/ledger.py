@@ -128,9 +128,7 @@ def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Proble
         entries = _ENTRIES.validate_python(rows)
     except ValidationError as exc:
         problems += validation_problems(exc, {TABLE: rows}, LineIndex(text), file, prefix=(TABLE,))
-        last = len(rows) - 1
-        bad = {err["loc"][0] for err in exc.errors() if err["loc"] and isinstance(err["loc"][0], int)}
-        return [], problems, bad == {last}
+        return [], problems, _cut_short(rows, exc)
     semantic: list[tuple[int, str, str]] = list(structural_problems(entries))
     for i, e in enumerate(entries):
         semantic.extend((i, field, msg) for field, msg in entry_plan_problems(e, plan))
@@ -139,6 +137,17 @@ def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Proble
         for i, field, msg in semantic:
             problems.append(Problem(file, index.line_of((TABLE, i, field)), f"{TABLE}[{entries[i].id}].{field}: {msg}"))
     return entries, problems, False
+
+
+def _cut_short(rows: list, exc: ValidationError) -> bool:
+    """Do the errors look like a write cut short: only in the last entry, which lacks its
+    final field (``recorded_at``, always written last, with its zone)?"""
+    last = len(rows) - 1
+    bad = {err["loc"][0] for err in exc.errors() if err["loc"] and isinstance(err["loc"][0], int)}
+    if bad != {last} or not isinstance(rows[last], dict):
+        return False
+    stamp = rows[last].get("recorded_at")
+    return not (hasattr(stamp, "tzinfo") and stamp.tzinfo is not None)
 
 
 def _is_tail(raw: bytes, line: int) -> bool:
@@ -233,8 +242,13 @@ def _lock(path: Path, shared_ok: bool = False):
     return _Guard()
 
 
-def _check_writable(path: Path) -> None:
+def _check_writable(path: Path, plan: Plan | None = None) -> None:
     folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists() and plan is not None and path == default_ledger_path(plan):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)  # the default location is ours to create
+        except OSError as exc:
+            raise EduplanError(f"{path}: cannot create the folder {folder} ({exc.strerror})") from None
     if not folder.exists():
         raise EduplanError(f"{path}: the folder {folder} does not exist")
     if path.exists() and not os.access(path, os.W_OK):
@@ -336,7 +350,7 @@ def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[En
     then nothing is written. Every new entry is checked against the plan and against
     the ledger's history. Returns the entries written.
     """
-    _check_writable(path)
+    _check_writable(path, plan)
     cache = LedgerCache(path, plan.fingerprint)
     with _lock(path):
         state, hasher = _verified_head(path, plan, cache)
@@ -378,6 +392,24 @@ def _prove_round_trip(text: str, entries: Sequence[Entry]) -> None:
 # --------------------------------------------------------------------------- repair
 
 
+def _longest_valid_prefix(path: Path, raw: bytes, plan: Plan) -> tuple[bytes | None, list[Entry]]:
+    """The longest prefix ending at an entry boundary that loads without a problem.
+
+    Boundaries are the starts of ``[[entries]]`` lines and blank lines (every append
+    begins with one). Tried from the end, so at most the torn fragment is dropped.
+    """
+    cuts = {m.start() for m in _HEADER_LINE.finditer(raw)}
+    cuts |= {m.start() + 1 for m in re.finditer(rb"\n\n", raw)}
+    for cut in sorted(c for c in cuts if c < len(raw))[::-1][:3]:
+        keep = raw[:cut]
+        while keep.endswith(b"\n\n"):
+            keep = keep[:-1]
+        entries, problems, _ = _check(path, keep, plan)
+        if not problems:
+            return keep, entries
+    return None, []
+
+
 @dataclasses.dataclass(frozen=True)
 class RepairResult:
     path: Path
@@ -397,16 +429,11 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
         if state.ok:
             return RepairResult(path, len(state.entries), 0, None)
         raw = path.read_bytes()
-        starts = [m.start() for m in _HEADER_LINE.finditer(raw)]
-        if not state.torn or not starts:
+        if not state.torn:
             raise ProblemsError(list(state.problems), hint="repair only removes an incomplete last entry; fix these by hand, then run `eduplan validate`")
-        cut = starts[-1]
-        keep = raw[:cut]
-        if keep.endswith(b"\n\n"):
-            keep = keep[:-1]  # the blank line written before the torn entry
-        kept_entries, problems, _ = _check(path, keep, plan)
-        if problems:
-            raise ProblemsError(problems, hint="repair only removes an incomplete last entry; fix these by hand, then run `eduplan validate`")
+        keep, kept_entries = _longest_valid_prefix(path, raw, plan)
+        if keep is None:
+            raise ProblemsError(list(state.problems), hint="repair only removes an incomplete last entry; fix these by hand, then run `eduplan validate`")
         saved = path.with_name(f"{path.name}.torn-{now.strftime('%Y%m%dT%H%M%S')}")
         saved.write_bytes(raw[len(keep):])
         with open(path, "r+b") as fh:

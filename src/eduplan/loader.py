@@ -63,6 +63,8 @@ def parse_toml(text: str, file: str) -> tuple[dict[str, Any] | None, list[Proble
         message = str(exc)
         match = _TOML_POS.search(message)
         line = int(match[1]) if match else None
+        if match is None and "end of document" in message:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
         message = _TOML_POS.sub("", message).strip()
         if match:
             message = f"TOML syntax: {message} (column {match[2]})"

@@ -252,11 +252,13 @@ class Entry:
 
     __pydantic_config__ = ConfigDict(extra="forbid", strict=False)
 
-    id: Annotated[int, Field(ge=1)]
+    # Strict: a TOML date/datetime/integer only, never a number read as a timestamp
+    # (a write cut short at ``recorded_at = 2`` must not load as 1970-01-01T00:00:02Z).
+    id: Annotated[int, Field(ge=1, strict=True)]
     indicator: Slug
-    as_of: dt.date
+    as_of: Annotated[dt.date, Field(strict=True)]
     by: Text
-    recorded_at: AwareDatetime
+    recorded_at: Annotated[AwareDatetime, Field(strict=True)]
     county: Text | None = None
     value: Annotated[Number, Field(ge=0, allow_inf_nan=False)] | None = None
     numerator: Annotated[Number, Field(ge=0, allow_inf_nan=False)] | None = None

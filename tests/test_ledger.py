@@ -1,0 +1,422 @@
+"""The ledger: record, correct, void, log — and no figure ever lost.
+
+All figures are SYNTHETIC test data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from eduplan.errors import EduplanError
+from eduplan.ledger import read_ledger
+from eduplan.service import Context, correct, record, void
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def ctx_for(plan, ledger: Path, today=dt.date(2023, 12, 31), by="tester") -> Context:
+    return Context(plan, ledger, by, dt.datetime(today.year, today.month, today.day, 9, 30, tzinfo=TZ))
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def test_record_prints_what_it_stored(run, synthetic_plan_path, ledger_path):
+    out = run.ok("record", "new-places", "3.5万", "--as-of", "2023-06-30", "--county", "椒江区").stdout
+    assert out.strip() == "recorded #1 new-places 新增学位 = 3.5万个 (椒江区, as of 2023-06-30)"
+    entry = run.json("log")[0]
+    assert entry["value"] == 35000 and entry["county"] == "椒江区" and entry["by"] == "tester"
+    assert "new-places" in ledger_path.read_text(encoding="utf-8")
+
+
+def test_missing_ledger_is_empty_and_created_on_first_record(run, synthetic_plan_path, ledger_path):
+    assert not ledger_path.exists()
+    assert run.json("log") == []
+    run.ok("record", "new-kindergartens", "3", "--as-of", "2023-03-31")
+    assert ledger_path.exists()
+
+
+def test_ledger_location_order(run, synthetic_plan_path, tmp_path, monkeypatch):
+    explicit = tmp_path / "explicit.toml"
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31", "--ledger", explicit)
+    assert explicit.exists() and not (tmp_path / "ledger.toml").exists()
+    run.ok("record", "new-kindergartens", "2", "--as-of", "2023-03-31")  # EDUPLAN_LEDGER
+    assert (tmp_path / "ledger.toml").exists()
+    monkeypatch.delenv("EDUPLAN_LEDGER")
+    run.ok("record", "new-kindergartens", "3", "--as-of", "2023-03-31")
+    assert (tmp_path / "data" / "eduplan" / "synthetic-2023.ledger.toml").exists()  # XDG default
+
+
+@pytest.mark.parametrize("indicator, text, county, expect", [
+    ("new-kindergartens", "12", None, {"value": 12}),
+    ("new-places", "1,234", None, {"value": 1234}),
+    ("new-places", "3.5万", "黄岩区", {"value": 35000}),
+    ("public-share", "56%", None, {"value": 56}),
+    ("public-share", "56", None, {"value": 56}),
+    ("public-share", "12000/21000", "路桥区", {"numerator": 12000, "denominator": 21000}),
+    ("platform-online", "完成", None, {"state": "done"}),
+    ("platform-online", "in-progress", None, {"state": "in-progress"}),
+    ("platform-online", "未开始", None, {"state": "not-started"}),
+    ("counselling-counties", "done", "椒江区", {"state": "done"}),
+    ("standard-counties", "进行中", "临海市", {"state": "in-progress"}),
+])
+def test_value_forms(run, synthetic_plan_path, indicator, text, county, expect):
+    args = ["record", indicator, text, "--as-of", "2023-06-30"] + (["--county", county] if county else [])
+    run.ok(*args)
+    entry = run.json("log")[0]
+    for key, value in expect.items():
+        assert entry[key] == value
+
+
+def test_ratio_value_is_the_percentage(run, synthetic_plan_path):
+    run.ok("record", "public-share", "400/1000", "--county", "椒江区", "--as-of", "2023-06-30")
+    assert run.json("log")[0]["value"] == 40
+
+
+def test_add_records_latest_plus_n(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "10", "--as-of", "2023-05-31", "--county", "椒江区")
+    run.ok("record", "new-kindergartens", "--add", "3", "--as-of", "2023-06-30", "--county", "椒江区")
+    run.ok("record", "new-kindergartens", "--add", "2", "--as-of", "2023-06-30", "--county", "黄岩区")
+    values = [(e["county"], e["value"]) for e in run.json("log")]
+    assert values[:2] == [("黄岩区", 2), ("椒江区", 13)]
+
+
+flow_values = st.one_of(
+    st.integers(min_value=0, max_value=10**12).map(lambda v: (str(v), v)),
+    st.integers(min_value=0, max_value=10**12).map(lambda v: (f"{v:,}", v)),
+    st.integers(min_value=0, max_value=10**6).map(lambda v: (f"{v / 10}万", v * 1000)),
+    st.integers(min_value=0, max_value=10**5).map(lambda v: (f"{v}亿元", v * 10**8)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=flow_values, county=st.sampled_from([None, "椒江区", "三门县"]))
+def test_any_value_written_is_read_back_equal(synthetic_plan, value, county):
+    text, expected = value
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = Path(tmp) / "l.toml"
+        entry = record(ctx_for(synthetic_plan, ledger), "new-places", text, as_of=dt.date(2023, 6, 30), county=county)
+        back = read_ledger(ledger, synthetic_plan, use_cache=False).entries
+        assert back == (entry,)
+        assert back[0].value == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(num=st.integers(min_value=0, max_value=10**7), extra=st.integers(min_value=0, max_value=10**7))
+def test_ratios_round_trip(synthetic_plan, num, extra):
+    den = num + extra
+    if den == 0:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = Path(tmp) / "l.toml"
+        entry = record(ctx_for(synthetic_plan, ledger), "public-share", f"{num}/{den}", as_of=dt.date(2023, 6, 30), county="椒江区")
+        back = read_ledger(ledger, synthetic_plan, use_cache=False).entries[0]
+        assert back == entry and (back.numerator, back.denominator) == (num, den)
+        assert back.value == pytest.approx(100 * num / den)
+
+
+hostile = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).filter(lambda s: s.strip())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=st.one_of(hostile, st.sampled_from([
+    'he said "done"', "line1\nline2", "]]", "[[entries]]\nid = 99\nindicator = \"new-places\"",
+    "\n[[entries]]\n", "back\\slash", "\x00\x01\x1b[31m\x7f", "'''", '"""', "=HYPERLINK(\"http://x\")", "tab\there\r\n",
+])))
+def test_notes_round_trip_exactly_and_cannot_inject_entries(synthetic_plan, note):
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = Path(tmp) / "l.toml"
+        c = ctx_for(synthetic_plan, ledger)
+        record(c, "new-places", "5", as_of=dt.date(2023, 6, 30), note=note, source=note)
+        state = read_ledger(ledger, synthetic_plan, use_cache=False)
+        assert state.ok and len(state.entries) == 1
+        assert state.entries[0].note == note and state.entries[0].source == note
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def test_correct_and_void_append_and_keep_history(run, synthetic_plan_path, ledger_path):
+    run.ok("record", "new-kindergartens", "13", "--as-of", "2023-06-30", "--county", "椒江区")
+    run.ok("record", "new-kindergartens", "5", "--as-of", "2023-06-30", "--county", "黄岩区")
+    before = ledger_path.read_bytes()
+    out = run.ok("correct", "1", "14", "--reason", "typo in the notice").stdout
+    assert "corrects #1" in out
+    assert ledger_path.read_bytes().startswith(before)  # appended, nothing edited
+    run.ok("void", "2", "--reason", "duplicate report")
+    log = run.json("log")
+    assert [e["id"] for e in log] == [4, 3, 2, 1]
+    assert log[0]["void"] is True and log[0]["supersedes"] == 2 and log[0]["reason"] == "duplicate report"
+    assert log[1]["supersedes"] == 1 and log[1]["value"] == 14
+    assert log[3]["superseded_by"] == 3 and log[2]["superseded_by"] == 4
+    for key in ("id", "indicator", "value", "as_of", "county", "recorded_at", "by", "note", "supersedes", "void"):
+        assert key in log[0]
+    doc = run.json("status", "--as-of", "2023-06-30")
+    row = next(i for i in doc["indicators"] if i["id"] == "new-kindergartens")
+    assert row["actual"] == 14  # the correction counts, the voided county does not
+
+
+def test_correct_a_correction(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "13", "--as-of", "2023-06-30")
+    run.ok("correct", "1", "14", "--reason", "r1")
+    bad = run("correct", "1", "15", "--reason", "r2")
+    assert bad.exit_code == 1 and "already corrected by entry 2" in bad.stderr
+    run.ok("correct", "2", "15", "--reason", "r2")
+    assert run.json("status", "--as-of", "2023-06-30")["indicators"][0]["actual"] == 15
+
+
+def test_log_filters(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31", "--county", "椒江区")
+    run.ok("record", "new-kindergartens", "2", "--as-of", "2023-06-30", "--county", "黄岩区")
+    run.ok("record", "new-places", "2", "--as-of", "2023-06-30", "--county", "黄岩区")
+    assert [e["id"] for e in run.json("log", "new-kindergartens")] == [2, 1]
+    assert [e["id"] for e in run.json("log", "--county", "黄岩区")] == [3, 2]
+    assert [e["id"] for e in run.json("log", "--since", "2023-04-01")] == [3, 2]
+    csv_text = run.ok("log", "--format", "csv").stdout
+    assert csv_text.startswith("\ufeffid,indicator")
+    assert "2023-03-31" in run.ok("log").stdout
+
+
+# --------------------------------------------------------------------------- bad input changes nothing
+
+
+D = ["--as-of", "2023-06-30"]
+BAD_INPUTS = [
+    (["record", "new-kindergarten", "3", *D], 1, "did you mean new-kindergartens"),
+    (["record", "new-kindergartens", "abc", *D], 1, "not a number"),
+    (["record", "new-kindergartens", "nan", *D], 1, "not a number"),
+    (["record", "new-kindergartens", "inf", *D], 1, "not a number"),
+    (["record", "new-kindergartens", "1e999", *D], 1, "not a number"),
+    (["record", *D, "new-kindergartens", "--", "-3"], 1, "negative"),
+    (["record", "public-share", "120%", *D], 1, "above 100"),
+    (["record", "public-share", "1200/1000", *D], 1, "larger than the denominator"),
+    (["record", "new-kindergartens", "done", *D], 1, "record a number"),
+    (["record", "new-kindergartens", "56%", *D], 1, "percentage"),
+    (["record", "platform-online", "3", *D], 1, "done, in-progress or not-started"),
+    (["record", "platform-online", "done", "--county", "椒江区", *D], 1, "city-wide milestone"),
+    (["record", "counselling-counties", "3", "--county", "椒江区", *D], 1, "done, in-progress or not-started"),
+    (["record", "new-places", "12000/21000", *D], 1, "only percentage levels"),
+    (["record", "new-kindergartens", "3", "--as-of", "2023-02-30"], 1, "not a date"),
+    (["record", "new-kindergartens", "3", "--as-of", "last tuesday"], 1, "not a date"),
+    (["record", "new-kindergartens", "3", "--as-of", "2024-01-01"], 1, "outside the plan period 2023-01-01 to 2023-12-31"),
+    (["record", "new-kindergartens", "3"], 1, "outside the plan period"),  # today (2026) is past the plan
+    (["record", "new-kindergartens", "3", "--county", "杭州市", *D], 1, "unknown county"),
+    (["record", "new-kindergartens", *D], 2, "VALUE or --add"),
+    (["record", "new-kindergartens", "3", "--add", "2", *D], 2, "VALUE or --add"),
+    (["record", "public-share", "--add", "2", *D], 1, "--add adds to an accumulating total"),
+    (["correct", "99", "3", "--reason", "x"], 1, "no such entry"),
+    (["correct", "1", "3"], 2, "--reason"),
+    (["correct", "1", "3", "--reason", "  "], 2, "needs --reason"),
+    (["correct", "2", "abc", "--reason", "x"], 1, "not a number"),
+    (["void", "99", "--reason", "x"], 1, "no such entry"),
+    (["record", "new-kindergartens", "3", "--bogus"], 2, "No such option"),
+    (["status", "--as-of", "2023-13-01"], 1, "not a date"),
+    (["status", "--section", "nope"], 2, "unknown section"),
+]
+
+
+@pytest.mark.parametrize("args, code, message", BAD_INPUTS)
+def test_bad_input_is_refused_and_changes_nothing(run, synthetic_plan_path, ledger_path, args, code, message):
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
+    run.ok("correct", "1", "2", "--reason", "x")
+    before = ledger_path.read_bytes()
+    result = run(*args)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert ledger_path.read_bytes() == before
+
+
+def test_correcting_a_superseded_or_voided_entry_is_refused(run, synthetic_plan_path, ledger_path):
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
+    run.ok("void", "1", "--reason", "wrong")
+    before = ledger_path.read_bytes()
+    for args, message in ((["correct", "1", "3", "--reason", "x"], "already voided"),
+                          (["void", "1", "--reason", "x"], "already voided"),
+                          (["correct", "2", "3", "--reason", "x"], "itself a void")):
+        result = run(*args)
+        assert result.exit_code == 1 and message in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_future_date_is_refused(synthetic_plan, ledger_path):
+    c = ctx_for(synthetic_plan, ledger_path, today=dt.date(2023, 3, 1))
+    with pytest.raises(EduplanError, match="in the future"):
+        record(c, "new-kindergartens", "3", as_of=dt.date(2023, 6, 30))
+    assert not ledger_path.exists()
+
+
+LEDGER_HEAD = "# eduplan ledger\nschema_version = 1\n"
+GOOD_ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\nas_of = 2023-03-31\nvalue = 1\n'
+              'by = "tester"\nrecorded_at = 2023-04-01 09:00:00+08:00\n')
+
+
+@pytest.mark.parametrize("body, needle, message", [
+    (GOOD_ENTRY.format(id=1) + "\n[[entries]]\nid = 2\nindicator = \"new-kindergartens\nvalue = 1\n", 'indicator = "new-kindergartens\n', "TOML syntax"),
+    (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=3), "id = 1\n", "duplicate entry id 1"),
+    (GOOD_ENTRY.format(id=1).replace("new-kindergartens", "no-such-thing"), "no-such-thing", "unknown indicator"),
+    (GOOD_ENTRY.format(id=1).replace("value = 1", "value = -4"), "value = -4", "greater than or equal to 0"),
+    (GOOD_ENTRY.format(id=1).replace("2023-03-31", "2022-03-31") + GOOD_ENTRY.format(id=2), "2022-03-31", "outside the plan period"),
+    (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 7\nreason = \"x\""), "[[entries]]", "supersede an earlier entry"),
+    (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 1\nreason = \"x\"").replace("new-kindergartens", "new-places"), "supersedes = 1", "is for new-kindergartens"),
+])
+def test_broken_ledger_is_named_and_never_written(run, synthetic_plan_path, ledger_path, body, needle, message):
+    text = LEDGER_HEAD + body
+    ledger_path.write_text(text, encoding="utf-8")
+    # the line the problem is on: the needle's last occurrence (the broken entry comes last or is named)
+    line = text[: text.rindex(needle) if needle != "id = 1\n" else text.index(needle, text.index(needle) + 1)].count("\n") + 1
+    before = ledger_path.read_bytes()
+    result = run("validate")
+    assert result.exit_code == 1
+    assert f"{ledger_path}:{line}:" in result.stderr and message in result.stderr, (line, result.stderr)
+    assert "incomplete" not in result.stderr or message == "TOML syntax"
+    for args in (["record", "new-kindergartens", "3", "--as-of", "2023-06-30"], ["status"], ["void", "1", "--reason", "x"]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert str(ledger_path) in result.stderr and "Traceback" not in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def _make_unwritable(path: Path) -> bool:
+    """Read-only for real: chmod for a normal user; the immutable flag for root (who ignores chmod)."""
+    if os.geteuid() != 0:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        return True
+    return subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+
+
+def _undo_unwritable(path: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_read_only_ledger_or_folder(run, synthetic_plan_path, ledger_path, what):
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
+    (ledger_path.parent / "ledger.toml.lock").unlink(missing_ok=True)
+    target = ledger_path if what == "file" else ledger_path.parent
+    if not _make_unwritable(target):
+        pytest.skip("cannot make a file read-only here")
+    try:
+        before = ledger_path.read_bytes()
+        result = run("record", "new-kindergartens", "2", "--as-of", "2023-06-30")
+        assert result.exit_code == 1, result.stdout
+        assert "read-only" in result.stderr or "cannot" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert ledger_path.read_bytes() == before
+        assert run("status", "--format", "json").exit_code == 0  # reading still works
+    finally:
+        _undo_unwritable(target)
+
+
+# --------------------------------------------------------------------------- concurrency and crashes
+
+WRITER = textwrap.dedent("""
+    import datetime as dt, sys
+    from pathlib import Path
+    from eduplan.loader import load_plan
+    from eduplan.service import Context, record
+    plan = load_plan(Path(sys.argv[1]))
+    ledger = Path(sys.argv[2])
+    worker, count = int(sys.argv[3]), int(sys.argv[4])
+    now = dt.datetime(2023, 12, 31, 9, tzinfo=dt.timezone.utc)
+    for i in range(count):
+        record(Context(plan, ledger, f"worker-{worker}", now), "new-kindergartens", str(i),
+               as_of=dt.date(2023, 6, 30), note=f"w{worker}-{i}")
+        print(i, flush=True)
+""")
+
+
+def test_eight_concurrent_writers_lose_nothing(synthetic_plan_path, synthetic_plan, ledger_path, tmp_path):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    procs = [subprocess.Popen([sys.executable, str(script), str(synthetic_plan_path), str(ledger_path), str(w), "25"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for w in range(8)]
+    for p in procs:
+        _, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err.decode()
+    state = read_ledger(ledger_path, synthetic_plan, use_cache=False)
+    assert state.ok
+    assert len(state.entries) == 200
+    assert sorted(e.id for e in state.entries) == list(range(1, 201))
+    assert {e.note for e in state.entries} == {f"w{w}-{i}" for w in range(8) for i in range(25)}
+
+
+def test_writer_killed_mid_stream_leaves_a_readable_ledger(run, synthetic_plan_path, synthetic_plan, ledger_path, tmp_path):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    proc = subprocess.Popen([sys.executable, str(script), str(synthetic_plan_path), str(ledger_path), "0", "100000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(15):  # let it write a while
+        proc.stdout.readline()
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    result = run("validate")
+    if result.exit_code != 0:  # a torn tail: repair must restore every complete entry
+        run.ok("repair")
+        result = run.ok("validate")
+    state = read_ledger(ledger_path, synthetic_plan, use_cache=False)
+    assert state.ok and len(state.entries) >= 15
+    assert [e.id for e in state.entries] == list(range(1, len(state.entries) + 1))
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-06-30")  # and recording goes on
+
+
+def test_torn_tail_at_every_byte_is_named_and_repaired(run, synthetic_plan_path, synthetic_plan, ledger_path, tmp_path):
+    for i in range(3):
+        run.ok("record", "new-kindergartens", str(i), "--as-of", "2023-06-30", "--note", f"n{i}")
+    full = ledger_path.read_bytes()
+    run.ok("record", "public-share", "400/1000", "--as-of", "2023-06-30", "--county", "椒江区", "--note", "last one")
+    complete = ledger_path.read_bytes()
+    tail = complete[len(full):]
+    for cut in range(1, len(tail)):
+        ledger_path.write_bytes(full + tail[:cut])
+        state = read_ledger(ledger_path, synthetic_plan, use_cache=False)
+        if state.ok:
+            # a cut may load only if it loses nothing: no part of the new entry, or all of it
+            # (at most its final newline missing)
+            if len(state.entries) == 3:
+                assert tail[:cut].strip() == b"", cut
+            else:
+                assert len(state.entries) == 4 and cut >= len(tail) - 1, cut
+            continue
+        result = run("validate")
+        assert result.exit_code == 1
+        assert "incomplete" in result.stderr and "eduplan repair" in result.stderr, (cut, result.stderr)
+        blocked = run("record", "new-kindergartens", "9", "--as-of", "2023-06-30")
+        assert blocked.exit_code == 1 and ledger_path.read_bytes() == full + tail[:cut]
+        out = run.ok("repair").stdout
+        assert "3 complete entries kept" in out
+        assert ledger_path.read_bytes().rstrip(b"\n") == full.rstrip(b"\n")
+        run.ok("validate")
+        saved = sorted(tmp_path.glob("ledger.toml.torn-*"))
+        assert saved and saved[-1].read_bytes().strip() == tail[:cut].strip()
+        for f in saved:
+            f.unlink()
+
+
+def test_repair_refuses_damage_before_the_last_entry(run, synthetic_plan_path, ledger_path):
+    ledger_path.write_text(LEDGER_HEAD + GOOD_ENTRY.format(id=1).replace("value = 1", "value = oops") + GOOD_ENTRY.format(id=2), encoding="utf-8")
+    before = ledger_path.read_bytes()
+    result = run("repair")
+    assert result.exit_code == 1 and "fix these by hand" in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_repair_on_a_good_ledger_does_nothing(run, synthetic_plan_path, ledger_path):
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
+    before = ledger_path.read_bytes()
+    assert "nothing to repair" in run.ok("repair").stdout
+    assert ledger_path.read_bytes() == before
