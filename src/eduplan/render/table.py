@@ -64,6 +64,7 @@ def _grouped(report_rows: Sequence[Progress], plan: Plan, section: str | None):
 
 def status_table(report: StatusReport, console: Console, *, lang: str = "zh", section: str | None = None) -> None:
     wide = console.width >= 110
+    widest = console.width >= 150
     zh = lang == "zh"
     title = report.plan.plan.title if zh else (report.plan.plan.title_en or report.plan.plan.title)
     scope = f" · {report.county}" if report.county else ""
@@ -74,17 +75,16 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
         caption_justify="left",
     )
     if wide:
+        table.add_column("指标" if zh else "indicator", ratio=1, min_width=20, overflow="fold")
         table.add_column("id", no_wrap=True, style="cyan")
-        table.add_column("指标" if zh else "indicator", ratio=1, min_width=12, overflow="fold")
     else:
         table.add_column("指标 / id" if zh else "indicator / id", ratio=1, min_width=14, overflow="fold")
     table.add_column("实际/目标" if zh else "actual/target", justify="right", no_wrap=True)
     table.add_column("完成" if zh else "done %", justify="right", no_wrap=True)
-    table.add_column(f"进度 ┃序时{pct(report.time_progress)}" if zh else f"bar ┃time {pct(report.time_progress)}",
-                     no_wrap=True)
+    table.add_column("进度 ┃序时" if zh else "bar ┃time", no_wrap=True)
     table.add_column("状态" if zh else "status", no_wrap=True)
-    if wide:
-        table.add_column("还需 · 每月" if zh else "to go · per month", justify="right", no_wrap=True)
+    if widest:
+        table.add_column("还需 · 每月" if zh else "to go · /mo", justify="right", no_wrap=True)
     for sec, rows in _grouped(report.rows, report.plan, section):
         table.add_row(Text(section_title(sec, lang), style="bold"), end_section=False)
         for p in rows:
@@ -92,10 +92,10 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
             marker = report.time_progress if p.indicator.measure.value in ("flow", "counties", "milestone") else None
             cells = [Text(name)] if wide else [Text.assemble(name, "\n", (p.indicator.id, "cyan"))]
             if wide:
-                cells.insert(0, Text(p.indicator.id))
+                cells.append(Text(p.indicator.id))
             completion = pct(p.completion) if p.completion is not None else "—"
             cells += [Text(figure(p, lang)), Text(completion), bar(p.completion, marker), light(p.status.value, lang)]
-            if wide:
+            if widest:
                 cells.append(Text(_to_go(p)))
             table.add_row(*cells)
         table.add_section()
@@ -138,8 +138,8 @@ def plan_table(plan: Plan, console: Console, *, lang: str = "zh") -> None:
                   caption=f"{plan.plan.start} – {plan.plan.end} · {len(plan.indicators)} indicators · {'、'.join(plan.plan.counties)}",
                   caption_justify="left")
     if wide:
-        table.add_column("id", no_wrap=True, style="cyan")
         table.add_column("指标" if zh else "indicator", ratio=1, overflow="fold")
+        table.add_column("id", no_wrap=True, style="cyan")
     else:
         table.add_column("指标 / id" if zh else "indicator / id", ratio=1, overflow="fold")
     table.add_column("目标" if zh else "target", justify="right", no_wrap=True)
@@ -156,7 +156,7 @@ def plan_table(plan: Plan, console: Console, *, lang: str = "zh") -> None:
             target = "—" if ind.target is None else (("≤" if ind.comparator.value == "<=" else ("≥" if ind.unit == "%" else "")) + format_number(ind.target, ind.unit))
             kind = MEASURE_LABELS[lang][ind.measure.value]
             if wide:
-                table.add_row(ind.id, name, target, kind)
+                table.add_row(name, ind.id, target, kind)
             else:
                 table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target, kind)
         table.add_section()

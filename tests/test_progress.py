@@ -1,0 +1,332 @@
+"""Progress arithmetic: the rules of the status issue, by example and by property.
+
+All figures are SYNTHETIC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from eduplan.models import Entry, State
+from eduplan.progress import SEVERITY, Status, judge, months_left, status_report, time_progress
+from eduplan.entries import latest, surviving
+
+from conftest import COUNTIES
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+JUNE30 = dt.date(2023, 6, 30)
+
+
+class Book:
+    """Builds synthetic entries with increasing ids."""
+
+    def __init__(self):
+        self.entries: list[Entry] = []
+
+    def add(self, indicator, value=None, *, county=None, as_of=JUNE30, state=None, num=None, den=None,
+            supersedes=None, void=False):
+        e = Entry(len(self.entries) + 1, indicator, as_of, "tester", dt.datetime(2023, 7, 1, tzinfo=TZ),
+                  county=county, value=value, numerator=num, denominator=den,
+                  state=State(state) if state else None, supersedes=supersedes, void=void,
+                  reason="r" if supersedes else None)
+        self.entries.append(e)
+        return e
+
+
+@pytest.fixture(scope="module")
+def mplan(tmp_path_factory):
+    """The synthetic plan, once per module (for property tests, which reuse it across examples)."""
+    from conftest import SYNTHETIC_PLAN
+    from eduplan.loader import load_plan
+
+    path = tmp_path_factory.mktemp("plan") / "plan.toml"
+    path.write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    return load_plan(path)
+
+
+def row(plan, book, indicator, as_of=JUNE30, county=None):
+    return status_report(plan, book.entries, as_of, county=county, indicators=[indicator]).rows[0]
+
+
+# --------------------------------------------------------------------------- time progress
+
+
+def test_time_progress_mid_year(synthetic_plan):
+    assert time_progress(synthetic_plan.plan, JUNE30) == 181 / 365
+    assert time_progress(synthetic_plan.plan, dt.date(2023, 12, 31)) == 1.0
+    assert time_progress(synthetic_plan.plan, dt.date(2024, 3, 1)) == 1.0  # clamped
+    assert time_progress(synthetic_plan.plan, dt.date(2022, 3, 1)) == 0.0
+    assert time_progress(synthetic_plan.plan, dt.date(2023, 1, 1)) == 1 / 365
+
+
+@given(st.dates(min_value=dt.date(2022, 6, 1), max_value=dt.date(2024, 6, 1)),
+       st.dates(min_value=dt.date(2022, 6, 1), max_value=dt.date(2024, 6, 1)))
+def test_time_progress_is_monotone_and_bounded(a, b):
+    from eduplan.models import PlanInfo
+
+    info = PlanInfo(id="p", title="t", year=2023, start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), counties=("a",))
+    ta, tb = time_progress(info, a), time_progress(info, b)
+    assert 0 <= ta <= 1 and 0 <= tb <= 1
+    if a <= b:
+        assert ta <= tb
+        assert months_left(info, a) >= months_left(info, b)
+
+
+# --------------------------------------------------------------------------- flows
+
+
+@pytest.mark.parametrize("actual, status", [(13, Status.ON_TRACK), (5, Status.BEHIND), (11, Status.LAGGING),
+                                            (25, Status.DONE), (30, Status.DONE)])
+def test_flow_against_time_progress(synthetic_plan, actual, status):
+    book = Book()
+    book.add("new-kindergartens", actual)
+    r = row(synthetic_plan, book, "new-kindergartens")
+    assert r.status == status
+    assert r.completion == actual / 25  # uncapped: 120% is information
+    assert r.remaining == max(0, 25 - actual)
+
+
+def test_flow_monthly_rate_needed(synthetic_plan):
+    book = Book()
+    book.add("new-kindergartens", 13)
+    r = row(synthetic_plan, book, "new-kindergartens")
+    assert r.monthly_needed == pytest.approx(12 / ((dt.date(2023, 12, 31) - JUNE30).days / (365.25 / 12)))
+
+
+def test_flow_rolls_up_by_summing_counties(synthetic_plan):
+    book = Book()
+    book.add("new-kindergartens", 4, county="椒江区", as_of=dt.date(2023, 5, 31))
+    book.add("new-kindergartens", 6, county="椒江区")
+    book.add("new-kindergartens", 7, county="黄岩区")
+    r = row(synthetic_plan, book, "new-kindergartens")
+    assert r.actual == 13 and r.rollup == "sum"  # each county's latest total, summed
+    assert "2 of 9 counties reported" in r.note
+
+
+def test_city_wide_entry_wins_over_county_sum(synthetic_plan):
+    book = Book()
+    book.add("new-kindergartens", 6, county="椒江区")
+    book.add("new-kindergartens", 20, as_of=dt.date(2023, 6, 1))
+    r = row(synthetic_plan, book, "new-kindergartens")
+    assert r.actual == 20 and r.rollup == "city"
+
+
+def test_missing_is_not_zero(synthetic_plan):
+    r = row(synthetic_plan, Book(), "new-kindergartens")
+    assert r.status == Status.NO_DATA and r.actual is None and r.completion is None
+
+
+def test_entry_after_as_of_is_ignored(synthetic_plan):
+    book = Book()
+    book.add("new-kindergartens", 13)
+    book.add("new-kindergartens", 25, as_of=dt.date(2023, 7, 1))
+    assert row(synthetic_plan, book, "new-kindergartens").actual == 13
+    assert row(synthetic_plan, book, "new-kindergartens", dt.date(2023, 7, 1)).actual == 25
+
+
+def test_voided_entry_is_ignored_and_correction_counts(synthetic_plan):
+    book = Book()
+    first = book.add("new-kindergartens", 13)
+    later = book.add("new-kindergartens", 20, as_of=dt.date(2023, 6, 15))
+    book.add("new-kindergartens", None, as_of=later.as_of, supersedes=later.id, void=True)
+    assert row(synthetic_plan, book, "new-kindergartens").actual == 13
+    book.add("new-kindergartens", 14, supersedes=first.id)
+    assert row(synthetic_plan, book, "new-kindergartens").actual == 14
+
+
+def test_falling_flow_is_a_budget(synthetic_plan):
+    def status_for(value, as_of=JUNE30):
+        book = Book()
+        book.add("incidents", value, as_of=min(as_of, JUNE30))
+        return row(synthetic_plan, book, "incidents", as_of)
+
+    assert status_for(3).status == Status.ON_TRACK  # 30% of the cap used at 49.6% of the year
+    assert status_for(5.5).status == Status.LAGGING
+    assert status_for(8).status == Status.BEHIND
+    over = status_for(11)
+    assert over.status == Status.BEHIND and over.met is False
+    assert over.completion == pytest.approx(10 / 11)  # lower is better: never actual ÷ target
+    assert status_for(3, dt.date(2023, 12, 31)).status == Status.DONE
+
+
+# --------------------------------------------------------------------------- levels
+
+
+def test_level_gap_in_points(synthetic_plan):
+    book = Book()
+    book.add("public-share", 55)
+    r = row(synthetic_plan, book, "public-share")
+    assert r.met is False and r.gap_pp == pytest.approx(1.0) and r.status == Status.LAGGING
+    assert r.remaining is None  # levels have a gap, not a remaining amount
+    book.add("public-share", 40, as_of=dt.date(2023, 7, 31))
+    assert row(synthetic_plan, book, "public-share", dt.date(2023, 7, 31)).status == Status.BEHIND
+    book.add("public-share", 56, as_of=dt.date(2023, 8, 31))
+    assert row(synthetic_plan, book, "public-share", dt.date(2023, 8, 31)).status == Status.DONE
+
+
+def test_level_rolls_up_as_weighted_ratio_not_average(synthetic_plan):
+    book = Book()
+    book.add("public-share", 40, county="椒江区", num=400, den=1000)
+    book.add("public-share", 80, county="黄岩区", num=80, den=100)
+    r = row(synthetic_plan, book, "public-share")
+    assert r.actual == pytest.approx(43.6363636, rel=1e-6)  # 480/1100, not (40+80)/2 = 60
+    assert r.rollup == "ratio"
+
+
+def test_level_without_denominator_cannot_roll_up(synthetic_plan):
+    book = Book()
+    book.add("public-share", 40, county="椒江区", num=400, den=1000)
+    book.add("public-share", 80, county="黄岩区")
+    r = row(synthetic_plan, book, "public-share")
+    assert r.actual is None and r.status == Status.NO_DATA
+    assert "cannot roll up" in r.note and "黄岩区" in r.note
+
+
+def test_falling_level(synthetic_plan):
+    book = Book()
+    book.add("dropout-rate", 1.5)
+    r = row(synthetic_plan, book, "dropout-rate")
+    assert r.met and r.status == Status.DONE and r.completion == 1.0
+    book.add("dropout-rate", 2.5, as_of=dt.date(2023, 7, 31))
+    r = row(synthetic_plan, book, "dropout-rate", dt.date(2023, 7, 31))
+    assert not r.met and r.gap_pp == pytest.approx(0.5) and r.status == Status.LAGGING
+    assert r.completion == pytest.approx(2 / 2.5)
+
+
+# --------------------------------------------------------------------------- counties, milestones
+
+
+def test_five_of_nine_counties_meets_half(synthetic_plan):
+    book = Book()
+    for c in COUNTIES[:5]:
+        book.add("counselling-counties", county=c, state="done")
+    for c in COUNTIES[5:7]:
+        book.add("counselling-counties", county=c, state="in-progress")
+    r = row(synthetic_plan, book, "counselling-counties")
+    assert r.met and r.status == Status.DONE
+    assert r.actual == pytest.approx(500 / 9)
+    assert r.qualifying == tuple(COUNTIES[:5])
+
+
+def test_four_of_nine_counties_is_not_half(synthetic_plan):
+    book = Book()
+    for c in COUNTIES[:4]:
+        book.add("counselling-counties", county=c, state="done")
+    r = row(synthetic_plan, book, "counselling-counties")
+    assert not r.met and r.status != Status.DONE and r.actual == pytest.approx(400 / 9)
+
+
+def test_county_count_indicator(synthetic_plan):
+    book = Book()
+    for c in COUNTIES[:6]:
+        book.add("standard-counties", county=c, state="done")
+    r = row(synthetic_plan, book, "standard-counties")
+    assert r.actual == 6 and r.status == Status.DONE
+    book.add("standard-counties", county=COUNTIES[0], state="in-progress", as_of=dt.date(2023, 7, 1))
+    r = row(synthetic_plan, book, "standard-counties", dt.date(2023, 7, 1))
+    assert r.actual == 5 and r.status != Status.DONE  # the latest state of each county counts
+
+
+@pytest.mark.parametrize("state, status", [("done", Status.DONE), ("in-progress", Status.ON_TRACK),
+                                           ("not-started", Status.BEHIND)])
+def test_milestones(synthetic_plan, state, status):
+    book = Book()
+    book.add("platform-online", state=state)
+    assert row(synthetic_plan, book, "platform-online").status == status
+
+
+def test_not_started_early_in_the_year_is_only_lagging(synthetic_plan):
+    book = Book()
+    book.add("platform-online", state="not-started", as_of=dt.date(2023, 1, 20))
+    assert row(synthetic_plan, book, "platform-online", dt.date(2023, 1, 20)).status == Status.LAGGING
+
+
+def test_county_scope(synthetic_plan):
+    book = Book()
+    book.add("public-share", 60, county="椒江区", num=600, den=1000)
+    book.add("public-share", 30, county="黄岩区", num=300, den=1000)
+    assert row(synthetic_plan, book, "public-share", county="椒江区").status == Status.DONE
+    assert row(synthetic_plan, book, "public-share", county="黄岩区").status == Status.BEHIND
+    assert row(synthetic_plan, book, "public-share", county="三门县").status == Status.NO_DATA
+
+
+def test_threshold_comes_from_the_plan(tmp_path):
+    from conftest import SYNTHETIC_PLAN
+    from eduplan.loader import load_plan
+
+    path = tmp_path / "p.toml"
+    path.write_text(SYNTHETIC_PLAN.replace("lagging_pp = 10.0", "lagging_pp = 2.0"), encoding="utf-8")
+    plan = load_plan(path)
+    book = Book()
+    book.add("public-share", 55)
+    assert row(plan, book, "public-share").status == Status.LAGGING  # 1 point ≤ 2
+    book.add("new-kindergartens", 11)  # 44% vs 49.6%: 5.6 points > 2
+    assert row(plan, book, "new-kindergartens").status == Status.BEHIND
+
+
+# --------------------------------------------------------------------------- properties
+
+values = st.integers(min_value=0, max_value=100)
+
+
+@settings(max_examples=200)
+@given(a=values, b=values, day=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2023, 12, 31)))
+def test_more_done_is_never_worse(mplan, a, b, day):
+    lo, hi = sorted((a, b))
+    rank = {Status.DONE: 0, Status.ON_TRACK: 1, Status.LAGGING: 2, Status.BEHIND: 3}
+    for indicator, better in (("new-kindergartens", hi), ("incidents", lo)):
+        worse = lo if better == hi else hi
+        rows = []
+        for v in (better, worse):
+            book = Book()
+            book.add(indicator, v, as_of=day)
+            rows.append(row(mplan, book, indicator, day))
+        assert rank[rows[0].status] <= rank[rows[1].status]
+        assert rows[0].completion >= rows[1].completion
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6)),
+                min_size=1, max_size=9))
+def test_ratio_rollup_is_sum_of_numerators_over_sum_of_denominators(mplan, pairs):
+    book = Book()
+    pairs = [(min(n, d), d) for n, d in pairs]
+    for (n, d), county in zip(pairs, COUNTIES):
+        book.add("public-share", 100 * n / d, county=county, num=n, den=d)
+    r = row(mplan, book, "public-share")
+    assert r.actual == pytest.approx(100 * sum(n for n, _ in pairs) / sum(d for _, d in pairs))
+    shares = [100 * n / d for n, d in pairs]
+    assert min(shares) - 1e-9 <= r.actual <= max(shares) + 1e-9
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.sampled_from(COUNTIES), st.integers(min_value=0, max_value=1000),
+                          st.integers(min_value=1, max_value=12)), min_size=1, max_size=30), st.randoms())
+def test_flow_rollup_is_order_independent_and_sums_latest(mplan, figures, rnd):
+    book = Book()
+    for county, value, month in figures:
+        book.add("new-kindergartens", value, county=county, as_of=dt.date(2023, month, 28))
+    expected: dict[str, tuple] = {}
+    for e in book.entries:  # the latest as_of per county; a later record breaks ties
+        if e.county not in expected or (e.as_of, e.id) >= expected[e.county][:2]:
+            expected[e.county] = (e.as_of, e.id, e.value)
+    end = dt.date(2023, 12, 31)
+    r = row(mplan, book, "new-kindergartens", end)
+    assert r.actual == sum(v for _, _, v in expected.values())
+    shuffled = list(book.entries)
+    rnd.shuffle(shuffled)
+    assert latest(surviving(shuffled), end) == latest(surviving(book.entries), end)
+
+
+def test_summary_counts_every_row(synthetic_plan):
+    book = Book()
+    book.add("new-kindergartens", 13)
+    book.add("public-share", 30)
+    report = status_report(synthetic_plan, book.entries, JUNE30)
+    assert sum(report.summary.values()) == len(report.rows) == len(synthetic_plan.indicators)
+    assert report.summary["on_track"] == 1 and report.summary["behind"] == 1
+    assert report.summary["no_data"] == len(synthetic_plan.indicators) - 2

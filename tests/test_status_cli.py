@@ -1,0 +1,169 @@
+"""`eduplan status` and `eduplan show` as a user and a script see them. SYNTHETIC figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from rich.cells import cell_len
+
+from conftest import COUNTIES
+
+D = ["--as-of", "2023-06-30"]
+
+
+@pytest.fixture
+def filled(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "13", *D)
+    run.ok("record", "new-places", "5000", *D, "--county", "椒江区")
+    run.ok("record", "public-share", "400/1000", *D, "--county", "椒江区")
+    run.ok("record", "public-share", "80/100", *D, "--county", "黄岩区")
+    for c in COUNTIES[:5]:
+        run.ok("record", "counselling-counties", "done", *D, "--county", c)
+    run.ok("record", "platform-online", "进行中", *D)
+    return run
+
+
+def test_status_json_schema(filled):
+    doc = filled.json("status", *D)
+    assert doc["schema_version"] == 1
+    assert doc["as_of"] == "2023-06-30"
+    assert doc["time_progress"] == pytest.approx(181 / 365, abs=1e-6)
+    assert set(doc["summary"]) >= {"done", "on_track", "lagging", "behind", "no_data"}
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    for ind in doc["indicators"]:
+        assert set(ind) >= {"id", "name", "measure", "unit", "target", "comparator", "actual", "completion",
+                            "status", "gap_pp", "remaining"}
+    assert by_id["new-kindergartens"]["status"] == "on_track"
+    assert by_id["new-kindergartens"]["completion"] == pytest.approx(13 / 25)
+    assert by_id["new-kindergartens"]["remaining"] == 12
+    assert by_id["public-share"]["actual"] == pytest.approx(480 / 1100 * 100, rel=1e-6)
+    assert by_id["public-share"]["gap_pp"] == pytest.approx(56 - 480 / 11, abs=1e-4)
+    assert by_id["counselling-counties"]["status"] == "done"
+    assert by_id["counselling-counties"]["qualifying_counties"] == COUNTIES[:5]
+    assert by_id["incidents"]["actual"] is None and by_id["incidents"]["completion"] is None
+    assert by_id["incidents"]["status"] == "no_data"
+    assert doc["summary"]["no_data"] == sum(1 for i in doc["indicators"] if i["status"] == "no_data")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_status_table_reads_at_80_and_120_columns(filled, monkeypatch, width, lang):
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = filled.ok("status", *D, "--lang", lang).stdout
+    assert "\x1b[" not in out  # plain text in a pipe
+    for line in out.splitlines():
+        assert cell_len(line) <= width, line
+    for ind in ("new-kindergartens", "public-share", "counselling-counties", "platform-online"):
+        assert ind in out
+    assert ("新建公办幼儿园" in out) == (lang == "zh")
+    assert ("kindergartens" in out.replace("new-kindergartens", "")) == (lang == "en")
+    assert "13/25所" in out and "52%" in out
+    assert ("序时进度 49.6%" if lang == "zh" else "time progress 49.6%") in out
+
+
+def test_status_table_in_colour_on_a_terminal(filled, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    out = filled.ok("status", *D).stdout
+    assert "\x1b[" in out
+    assert _colour_codes(out)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _colour_codes(filled.ok("status", *D).stdout)  # NO_COLOR: bold/dim may stay, colour goes
+
+
+def _colour_codes(text: str) -> list[str]:
+    import re
+
+    out = []
+    for params in re.findall(r"\x1b\[([0-9;]*)m", text):
+        codes = [int(p) for p in params.split(";") if p]
+        if any(30 <= c <= 48 or 90 <= c <= 107 for c in codes):
+            out.append(params)
+    return out
+
+
+def test_status_csv_opens_in_excel(filled):
+    raw = filled.ok("status", *D, "--format", "csv").stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel/WPS
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["new-kindergartens"]["name"] == "新建公办幼儿园"
+    assert float(by_id["new-kindergartens"]["completion"]) == pytest.approx(0.52)
+    assert by_id["new-kindergartens"]["status"] == "on_track"
+
+
+def test_status_markdown(filled):
+    md = filled.ok("status", *D, "--format", "markdown").stdout
+    assert md.startswith("## ")
+    assert "| 新建公办幼儿园 | new-kindergartens | 13/25所 | 52% | 正常 |" in md
+
+
+def test_filters(filled):
+    doc = filled.json("status", *D, "--section", "matter-1")
+    assert {i["id"] for i in doc["indicators"]} == {"new-kindergartens", "new-places"}
+    doc = filled.json("status", *D, "--section", "action-1")
+    assert [i["id"] for i in doc["indicators"]] == ["new-kindergartens"]
+    doc = filled.json("status", *D, "--status", "done", "--status", "on_track")
+    assert {i["status"] for i in doc["indicators"]} == {"done", "on_track"}
+    assert doc["summary"]["no_data"] == 0
+
+
+def test_county_view(filled):
+    doc = filled.json("status", *D, "--county", "椒江区")
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    assert doc["county"] == "椒江区"
+    assert by_id["public-share"]["actual"] == 40 and by_id["public-share"]["status"] == "behind"
+    assert by_id["counselling-counties"]["status"] == "done"
+    assert by_id["new-kindergartens"]["status"] == "no_data"  # only a city-wide figure exists
+
+
+def test_by_county(filled, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    out = filled.ok("status", *D, "--by-county").stdout
+    for c in COUNTIES:
+        assert c in out
+    doc = filled.json("status", *D, "--by-county")
+    assert doc["by_county"]["public-share"]["黄岩区"]["status"] == "done"
+
+
+def test_fail_on_exit_codes(filled):
+    assert filled("status", *D, "--fail-on", "behind").exit_code == 3  # public-share is behind
+    assert filled("status", *D, "--fail-on", "lagging", "--section", "action-1").exit_code == 0
+    assert filled("status", *D, "--fail-on", "behind", "--status", "done").exit_code == 0
+    filled.ok("record", "new-kindergartens", "11", "--as-of", "2023-06-30")  # 44%: lagging
+    assert filled("status", *D, "--fail-on", "lagging", "--section", "action-1").exit_code == 3
+    assert filled("status", *D, "--fail-on", "behind", "--section", "action-1").exit_code == 0
+
+
+def test_default_as_of_is_today_clamped_to_the_plan(filled):
+    assert filled.json("status")["as_of"] == "2023-12-31"  # today is after the 2023 plan
+
+
+def test_empty_ledger_is_normal(run, synthetic_plan_path):
+    result = run.ok("status")
+    assert "No figures recorded yet" in result.stdout or "还没有数据" in result.stdout
+    assert "eduplan record" in result.stdout
+    doc = run.json("status")
+    assert doc["summary"]["no_data"] == doc["summary"]["total"]
+
+
+def test_real_plan_status_on_empty_ledger(run):
+    doc = run.json("status")
+    assert doc["summary"]["no_data"] == len(doc["indicators"]) > 60
+
+
+def test_show(filled, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    filled.ok("correct", "3", "450/1000", "--reason", "late report")
+    out = filled.ok("show", "public-share", *D).stdout
+    assert "公办园在园幼儿占比达56%以上" in out  # the source phrase
+    assert "椒江区" in out and "黄岩区" in out
+    assert "late report" in out
+    doc = filled.json("show", "public-share", *D)
+    assert doc["indicator"]["actual"] == pytest.approx(530 / 1100 * 100, rel=1e-6)
+    assert [e["id"] for e in doc["history"]][:1] == [max(e["id"] for e in doc["history"])]
+    assert any(e["superseded_by"] for e in doc["history"])
+    bad = filled("show", "public-shar")
+    assert bad.exit_code == 1 and "did you mean public-share" in bad.stderr
