@@ -420,3 +420,15 @@ def test_repair_on_a_good_ledger_does_nothing(run, synthetic_plan_path, ledger_p
     before = ledger_path.read_bytes()
     assert "nothing to repair" in run.ok("repair").stdout
     assert ledger_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_log_table_shows_whole_ids_at_any_width(run, synthetic_plan_path, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    run.ok("record", "counselling-counties", "done", "--county", "椒江区", "--as-of", "2023-03-31")
+    run.ok("record", "public-share", "400/1000", "--county", "椒江区", "--as-of", "2023-03-31", "--note", "synthetic")
+    run.ok("correct", "2", "410/1000", "--reason", "typo")
+    out = run.ok("log").stdout
+    assert "counselling-counties" in out and "public-share" in out and "更正 #2: typo" in out
+    from rich.cells import cell_len
+    assert all(cell_len(line) <= width for line in out.splitlines())

@@ -175,13 +175,17 @@ def plan_table(plan: Plan, console: Console, *, lang: str = "zh") -> None:
 
 def log_table(entries: Sequence[Entry], superseded_by: dict[int, Entry], plan: Plan, console: Console, *, lang: str = "zh") -> None:
     zh = lang == "zh"
+    if not entries:
+        console.print("没有记录。" if zh else "No entries.")
+        return
+    wide = console.width >= 110
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("指标" if zh else "indicator", ratio=2)
-    table.add_column("县" if zh else "county", no_wrap=True)
-    table.add_column("截至" if zh else "as of", no_wrap=True)
+    table.add_column("指标 / 县 · 截至" if zh else "indicator / county · as of", no_wrap=True)
     table.add_column("数值" if zh else "value", justify="right", no_wrap=True)
-    table.add_column("说明" if zh else "what", ratio=2)
+    table.add_column("说明" if zh else "what", ratio=1, overflow="fold")
+    if wide:
+        table.add_column("记录" if zh else "recorded", no_wrap=True, style="dim")
     for e in entries:
         ind = plan.indicator(e.indicator)
         unit = ind.unit if ind else ""
@@ -192,7 +196,7 @@ def log_table(entries: Sequence[Entry], superseded_by: dict[int, Entry], plan: P
         else:
             v = format_number(e.value, unit)
             if e.numerator is not None:
-                v += f" ({format_number(e.numerator)}/{format_number(e.denominator)})"
+                v += f"\n{format_number(e.numerator)}/{format_number(e.denominator)}"
             value = Text(v)
         what = []
         if e.supersedes is not None:
@@ -200,19 +204,20 @@ def log_table(entries: Sequence[Entry], superseded_by: dict[int, Entry], plan: P
             what.append(Text(f"{verb}{e.supersedes}: {e.reason}", style="yellow"))
         later = superseded_by.get(e.id)
         if later is not None:
-            what.append(Text((f"已被 #{later.id} " if zh else f"superseded by #{later.id}") +
-                             (("作废" if later.void else "更正") if zh else ""), style="dim"))
+            what.append(Text((f"已被 #{later.id} " + ("作废" if later.void else "更正")) if zh else
+                             f"{'voided' if later.void else 'corrected'} by #{later.id}", style="dim"))
         if e.note:
             what.append(Text(e.note))
         if e.source:
             what.append(Text(("来源: " if zh else "source: ") + e.source, style="dim"))
-        what.append(Text(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}", style="dim"))
+        if not wide:
+            what.append(Text(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}", style="dim"))
         style = "dim strike" if later is not None else ""
-        table.add_row(str(e.id), Text(e.indicator, style=style), e.county or "—", str(e.as_of), value,
-                      Group(*what) if len(what) > 1 else what[0])
-    if not entries:
-        console.print("没有记录。" if zh else "No entries.")
-        return
+        where = Text.assemble((e.indicator, "cyan " + style), "\n", f"{e.county or ('全市' if zh else 'city')} · {e.as_of}")
+        cells = [str(e.id), where, value, Group(*what) if len(what) > 1 else (what[0] if what else Text(""))]
+        if wide:
+            cells.append(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}")
+        table.add_row(*cells)
     console.print(table)
 
 
