@@ -25,13 +25,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import tomli_w
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from .cache import LedgerCache, Meta
 from .entries import entry_plan_problems, structural_problems
 from .errors import EduplanError, Problem, ProblemsError, UsageError
 from .loader import LineIndex, parse_toml, validation_problems
-from .models import ENTRY_WRITE_ORDER, Entry, Plan
+from .models import ENTRY_WRITE_ORDER, Entry, Plan, entries_adapter
 
 LEDGER_ENV = "EDUPLAN_LEDGER"
 TABLE = "entries"
@@ -42,7 +42,6 @@ HEADER = (
 )
 LOCK_TIMEOUT = 60.0
 
-_ENTRIES = TypeAdapter(list[Entry])
 _HEADER_LINE = re.compile(rb"^\[\[entries\]\][ \t]*\r?$", re.MULTILINE)
 
 
@@ -125,7 +124,7 @@ def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Proble
     if not isinstance(rows, list):
         return [], problems + [Problem(file, None, f"{TABLE} must be an array of tables")], False
     try:
-        entries = _ENTRIES.validate_python(rows)
+        entries = entries_adapter().validate_python(rows)
     except ValidationError as exc:
         problems += validation_problems(exc, {TABLE: rows}, LineIndex(text), file, prefix=(TABLE,))
         return [], problems, _cut_short(rows, exc)
@@ -384,7 +383,10 @@ def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[En
 
 def _prove_round_trip(text: str, entries: Sequence[Entry]) -> None:
     """Parse what is about to be written; it must read back as exactly these entries."""
-    back = _ENTRIES.validate_python(tomllib.loads(text)[TABLE])
+    try:
+        back = entries_adapter().validate_python(tomllib.loads(text)[TABLE])
+    except (ValidationError, tomllib.TOMLDecodeError) as exc:
+        raise EduplanError(f"the entry would not read back ({exc}); nothing was recorded") from None
     if list(back) != list(entries):  # pragma: no cover - a bug in rendering, never user input
         raise EduplanError("internal error: an entry would not read back unchanged; nothing was recorded")
 

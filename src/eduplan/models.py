@@ -5,13 +5,14 @@ construction checks every rule, and reports every broken one (not only the first
 as a pydantic ``ValidationError`` whose locations name the indicator and field.
 
 Ledger entries are small frozen dataclasses (validated by pydantic through
-:data:`ENTRY_ADAPTER`) because a ledger holds many thousands of them.
+:func:`entries_adapter`) because a ledger holds many thousands of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from enum import StrEnum
 from functools import cached_property
@@ -305,4 +306,9 @@ ENTRY_WRITE_ORDER: tuple[str, ...] = (
 )
 assert sorted(ENTRY_WRITE_ORDER) == sorted(ENTRY_FIELDS)
 
-ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Entry)
+
+
+@functools.cache
+def entries_adapter() -> TypeAdapter[list[Entry]]:
+    """The validator for a list of entries, built on first use (it costs start-up time)."""
+    return TypeAdapter(list[Entry])
