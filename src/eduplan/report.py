@@ -1,0 +1,192 @@
+"""The monthly bulletin (月度通报) as plain data: no I/O, no printing, no formatting.
+
+A bulletin is two status reports, one at the month's last day (or the period end, if the
+period ends earlier) and one at the previous month's last day, and what lies between:
+
+* every indicator as of the month end, with the change since the previous month end
+  (``delta_actual`` and ``delta_completion`` are exactly the month-end figure minus the
+  previous month-end figure, both from :func:`eduplan.progress.status_report`);
+* the lagging and behind indicators, worst first;
+* what was recorded for the month: entries whose ``as_of`` date falls within it (bureau
+  figures are "as of" a date; when a figure was typed in does not matter), including
+  corrections and voids;
+* the counties that sent nothing this month for indicators they report on: an indicator
+  is reported per county when any surviving county entry for it is dated on or before
+  the month end;
+* milestones (and other targets) reached during the month.
+
+Corrections recorded later count back to the figure's date, exactly as in ``status``:
+a bulletin describes the ledger as it stands now.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from .entries import surviving
+from .errors import EduplanError
+from .models import Entry, Measure, Plan, Section
+from .numbers import NumberError, parse_month
+from .progress import Progress, Status, StatusReport, months_left, status_report, worst_first
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Row:
+    """One indicator in the bulletin: now, at the previous month end, and the change."""
+
+    now: Progress
+    previous: Progress | None  # None when the month is the first of the period
+    delta_actual: float | None  # now.actual - previous.actual (both known), else None
+    delta_completion: float | None  # now.completion - previous.completion, else None
+
+    @property
+    def indicator(self):
+        return self.now.indicator
+
+    @property
+    def newly_done(self) -> bool:
+        return self.now.status == Status.DONE and (self.previous is None or self.previous.status != Status.DONE)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SectionBlock:
+    section: Section
+    rows: tuple[Row, ...]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return _counts(r.now for r in self.rows)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Recorded:
+    """An entry dated within the month, with whatever later superseded it."""
+
+    entry: Entry
+    superseded_by: Entry | None
+
+    @property
+    def kind(self) -> str:
+        if self.entry.void:
+            return "void"
+        return "correction" if self.entry.supersedes is not None else "record"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SilentCounty:
+    county: str
+    indicators: tuple[str, ...]  # ids, in plan order
+
+
+@dataclasses.dataclass(frozen=True)
+class Bulletin:
+    plan: Plan
+    year: int
+    month: int
+    start: dt.date  # first day of the month within the period
+    as_of: dt.date  # month end (or period end)
+    previous_as_of: dt.date | None
+    current: StatusReport
+    previous: StatusReport | None
+    rows: tuple[Row, ...]  # plan order
+    sections: tuple[SectionBlock, ...]  # every section with indicators, plan order
+    attention: tuple[Row, ...]  # lagging and behind, worst first
+    recorded: tuple[Recorded, ...]  # as_of within [start, as_of], by date then id
+    silent: tuple[SilentCounty, ...]  # plan county order
+    reported_per_county: tuple[str, ...]  # indicator ids reported per county up to as_of
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return self.current.summary
+
+    @property
+    def previous_summary(self) -> dict[str, int] | None:
+        return self.previous.summary if self.previous is not None else None
+
+    @property
+    def months_left(self) -> float:
+        return months_left(self.plan.plan, self.as_of)
+
+    @property
+    def milestones_done(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.indicator.measure == Measure.MILESTONE and r.newly_done)
+
+    @property
+    def targets_met(self) -> tuple[Row, ...]:
+        """Indicators with a numeric target that reached it during the month."""
+        return tuple(r for r in self.rows if r.indicator.measure != Measure.MILESTONE and r.newly_done)
+
+
+def _counts(rows) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    for p in rows:
+        counts[p.status.value] += 1
+    return counts
+
+
+def month_bounds(plan: Plan, month: str) -> tuple[int, int, dt.date, dt.date]:
+    """``2023-06`` → (2023, 6, first day, last day), both clamped to the plan period.
+
+    Raises :class:`EduplanError` for a month that is not a month or lies outside the period.
+    """
+    try:
+        year, mon = parse_month(month)
+    except NumberError as exc:
+        raise EduplanError(f"--month: {exc}") from None
+    first = dt.date(year, mon, 1)
+    last = dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    info = plan.plan
+    if last < info.start or first > info.end:
+        raise EduplanError(f"--month {year:04d}-{mon:02d} is outside the plan period {info.start} to {info.end}")
+    return year, mon, max(first, info.start), min(last, info.end)
+
+
+def _delta(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None:
+        return None
+    return now - before
+
+
+def build_bulletin(plan: Plan, entries: Sequence[Entry], month: str) -> Bulletin:
+    """The bulletin for ``month`` (``YYYY-MM``) from the whole ledger."""
+    year, mon, start, end = month_bounds(plan, month)
+    current = status_report(plan, entries, end)
+    prev_day = start - dt.timedelta(days=1)
+    previous = status_report(plan, entries, prev_day) if prev_day >= plan.plan.start else None
+    before = {p.indicator.id: p for p in previous.rows} if previous is not None else {}
+    rows = []
+    for p in current.rows:
+        q = before.get(p.indicator.id)
+        rows.append(Row(p, q, _delta(p.actual, q.actual if q else None),
+                        _delta(p.completion, q.completion if q else None)))
+    by_id = {r.indicator.id: r for r in rows}
+    sections = tuple(
+        SectionBlock(sec, tuple(by_id[i.id] for i in plan.in_section(sec.id)))
+        for sec in plan.sections if plan.in_section(sec.id)
+    )
+    attention = tuple(by_id[p.indicator.id] for p in worst_first(
+        r.now for r in rows if r.now.status in (Status.LAGGING, Status.BEHIND)))
+
+    later = {e.supersedes: e for e in entries if e.supersedes is not None}
+    recorded = tuple(Recorded(e, later.get(e.id)) for e in
+                     sorted((e for e in entries if start <= e.as_of <= end), key=lambda e: (e.as_of, e.id)))
+
+    alive = surviving(entries)
+    per_county = {e.indicator for e in alive if e.county is not None and e.as_of <= end}
+    reported = tuple(i.id for i in plan.indicators if i.id in per_county)
+    sent = {(e.indicator, e.county) for e in entries
+            if e.county is not None and not e.void and start <= e.as_of <= end}
+    silent = []
+    for county in plan.plan.counties:
+        missing = tuple(i for i in reported if (i, county) not in sent)
+        if missing:
+            silent.append(SilentCounty(county, missing))
+    return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
+                    tuple(rows), sections, attention, recorded, tuple(silent), reported)
