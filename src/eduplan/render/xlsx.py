@@ -1,0 +1,413 @@
+"""Spreadsheets (openpyxl): the monthly bulletin as a workbook, and the fill-in template.
+
+openpyxl because Excel and WPS are the office standard and a real workbook (styles,
+number formats, frozen headers, column widths, a sheet per part) is what staff open and
+forward; it is pure Python, already a declared dependency, and imported only here (and
+by the importer), only when a spreadsheet is read or written.
+
+Safe to open: a text that Excel would run as a formula (``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return at the start — :func:`eduplan.render.text.safe_cell` decides) is
+stored as an explicit string cell with the quote-prefix style, never as a formula.
+
+Same inputs, same bytes: the workbook's created/modified properties are fixed (derived
+from the month for a bulletin, from the plan for a template), and the zip is repacked
+with fixed member timestamps, because openpyxl stamps both with the current time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+
+from ..models import Measure, Plan
+from ..report import Bulletin, Row
+from .bulletin import (
+    STATUS_ORDER,
+    action_title,
+    entry_remark,
+    entry_value,
+    headline_sentence,
+    title,
+)
+from .data import _num
+from .labels import MEASURE_LABELS, name_of, section_title, state_label, status_label
+from .text import safe_cell
+
+HEADER_FILL = "24476B"
+INPUT_FILL = "FFF2CC"
+STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "no_data": "EEEEEE"}
+PERCENT = "0.0%"
+SIGNED_PERCENT = '+0.0%;-0.0%;0.0%'
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0#"
+LEVEL = '0.0#"%"'
+SIGNED_INTEGER = "+#,##0;-#,##0;0"
+SIGNED_DECIMAL = "+#,##0.0#;-#,##0.0#;0"
+DATE = "yyyy-mm-dd"
+
+
+# --------------------------------------------------------------------------- writing cells
+
+
+def _clean_text(text: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def put(ws, row: int, col: int, value: object, number_format: str | None = None):
+    """Write one cell; a text that could run as a formula becomes an explicit, quote-prefixed string."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str) and value:
+        text = _clean_text(value)
+        cell.value = text
+        if safe_cell(text) != text:
+            cell.data_type = "s"  # openpyxl typed it as a formula; it is a string
+            cell.quotePrefix = True  # and Excel keeps it a string when the cell is edited
+    else:
+        cell.value = value if value != "" else None
+        if number_format and value is not None:
+            cell.number_format = number_format
+    return cell
+
+
+def _width(value: object) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+           formats: Sequence[str | None] | None = None, *, max_width: int = 48,
+           status_col: int | None = None, landscape: bool = True):
+    """A formatted sheet: styled, frozen, filtered header row; widths from the content; A4 print setup."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    ws = wb.create_sheet(name)
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    thin = Side(style="thin", color="C9D3DD")
+    for c, h in enumerate(headers, start=1):
+        cell = put(ws, 1, c, h)
+        cell.font = head_font
+        cell.fill = head_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+    widths = [_width(h) for h in headers]
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            fmt = formats[c - 1] if formats else None
+            if fmt == "auto":
+                fmt = INTEGER if isinstance(value, int) else DECIMAL
+            cell = put(ws, r, c, value, fmt)
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and _width(value) > max_width)
+            widths[c - 1] = max(widths[c - 1], min(_width(value) if not isinstance(value, float) else 10, max_width))
+        if status_col is not None:
+            key = values[status_col - 1]
+            code = next((k for k in STATUS_ORDER if key in (k, status_label(k, "zh"), status_label(k, "en"))), None)
+            if code:
+                ws.cell(row=r, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILL[code])
+    from openpyxl.utils import get_column_letter
+
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(6, min(w + 2, max_width + 2))
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
+def workbook_bytes(wb, stamp: dt.datetime) -> bytes:
+    """The workbook as .xlsx bytes, identical for identical content.
+
+    openpyxl's ``save`` stamps ``modified`` with the current time and zipfile stamps each
+    member with it: write through ExcelWriter (which keeps the properties we set), then
+    repack the zip with the fixed time.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "eduplan"
+    wb.properties.lastModifiedBy = None
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=when)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- the bulletin
+
+
+def _value_format(row: Row) -> str:
+    ind = row.indicator
+    if ind.is_percent:
+        return LEVEL
+    return "auto"
+
+
+def _delta_format(row: Row) -> str:
+    if row.indicator.is_percent:
+        return '+0.0#"pp";-0.0#"pp";0'
+    value = row.delta_actual
+    return SIGNED_INTEGER if value is None or float(value).is_integer() else SIGNED_DECIMAL
+
+
+def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    zh = lang == "zh"
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.title = title(b, lang)
+    wb.properties.subject = f"{b.plan.plan.id} {b.label}"
+
+    # ---- overview
+    s, prev = b.summary, b.previous_summary
+    rows: list[list[object]] = [
+        ["标题" if zh else "Title", title(b, lang), None, None],
+        ["月份" if zh else "Month", b.label, None, None],
+        ["截至" if zh else "As of", b.as_of, None, None],
+        ["上月末" if zh else "Previous month end", b.previous_as_of, None, None],
+        ["序时进度" if zh else "Time progress", _num(b.current.time_progress), None, None],
+        ["剩余月数" if zh else "Months left", _num(b.months_left, 4), None, None],
+        ["总体情况" if zh else "Overall", headline_sentence(b, lang), None, None],
+    ]
+    ws = _sheet(wb, "概况" if zh else "Overview", ["项目" if zh else "Item", "内容" if zh else "Value",
+                                                     "上月末" if zh else "Previous", "变化" if zh else "Change"],
+                rows, max_width=60, landscape=False)
+    ws["B4"].number_format = DATE
+    ws["B5"].number_format = DATE
+    ws["B6"].number_format = PERCENT
+    ws["B8"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[8].height = 48
+    r = len(rows) + 3
+    for c, h in enumerate(["状态" if zh else "Status", "本月末" if zh else "Month end", "上月末" if zh else "Previous",
+                           "变化" if zh else "Change"], start=1):
+        put(ws, r, c, h).font = Font(bold=True)
+    for k in STATUS_ORDER:
+        r += 1
+        put(ws, r, 1, status_label(k, lang))
+        put(ws, r, 2, s[k], INTEGER)
+        put(ws, r, 3, prev[k] if prev else None, INTEGER)
+        put(ws, r, 4, s[k] - prev[k] if prev else None, SIGNED_INTEGER)
+    r += 1
+    put(ws, r, 1, "合计" if zh else "Total").font = Font(bold=True)
+    put(ws, r, 2, sum(s.values()), INTEGER)
+    put(ws, r, 3, sum(prev.values()) if prev else None, INTEGER)
+    ws.column_dimensions["B"].width = 62
+
+    # ---- indicators, per section
+    headers = (["领域", "id", "指标", "类型", "单位", "目标", "实际", "完成率", "状态", "上月末实际", "上月末完成率",
+                "较上月", "完成率变化", "尚需", "每月需完成", "数据截至"] if zh else
+               ["Section", "id", "Indicator", "Kind", "Unit", "Target", "Actual", "Completion", "Status",
+                "Previous actual", "Previous completion", "Δ actual", "Δ completion", "To go", "Needed per month",
+                "Figure as of"])
+    data, fmts = [], []
+    for blk in b.sections:
+        if blk.section.kind.value == "action":
+            continue
+        for row in blk.rows:
+            p, q = row.now, row.previous
+            state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
+            data.append([
+                section_title(blk.section, lang), p.indicator.id, name_of(p.indicator, lang),
+                MEASURE_LABELS[lang][p.indicator.measure.value], p.indicator.unit, _num(p.target),
+                _num(p.actual) if p.actual is not None else state, _num(p.completion), status_label(p.status.value, lang),
+                _num(q.actual) if q is not None and q.actual is not None else
+                (state_label(q.state.value, lang) if q is not None and q.state is not None else None),
+                _num(q.completion) if q is not None else None,
+                _num(row.delta_actual), _num(row.delta_completion), _num(p.remaining), _num(p.monthly_needed, 4),
+                p.as_of_figure,
+            ])
+            vf = _value_format(row)
+            fmts.append([None, None, None, None, None, vf, vf, PERCENT, None, vf, PERCENT, _delta_format(row),
+                         SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE])
+    ws = _sheet(wb, "指标" if zh else "Indicators", headers, data, max_width=36, status_col=9)
+    _apply_formats(ws, fmts)
+    ws.freeze_panes = "D2"
+
+    # ---- actions
+    if any(blk.section.kind.value == "action" for blk in b.sections):
+        headers = (["行动", "指标数"] if zh else ["Action", "Indicators"]) + [status_label(k, lang) for k in STATUS_ORDER]
+        data = [[action_title(blk.section, lang), len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
+                for blk in b.sections if blk.section.kind.value == "action"]
+        _sheet(wb, "十大行动" if zh else "Actions", headers, data, [None] + [INTEGER] * 6, landscape=False)
+
+    # ---- lagging and behind
+    headers = (["序号", "id", "指标", "状态", "目标", "实际", "完成率", "差距(百分点)", "尚需", "每月需完成"] if zh else
+               ["Rank", "id", "Indicator", "Status", "Target", "Actual", "Completion", "Short by (pp)", "To go",
+                "Needed per month"])
+    data, fmts = [], []
+    for n, row in enumerate(b.attention, start=1):
+        p = row.now
+        data.append([n, p.indicator.id, name_of(p.indicator, lang), status_label(p.status.value, lang), _num(p.target),
+                     _num(p.actual) if p.actual is not None else (state_label(p.state.value, lang) if p.state else None),
+                     _num(p.completion), _num(p.lag_pp, 4), _num(p.remaining), _num(p.monthly_needed, 4)])
+        vf = _value_format(row)
+        fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
+    ws = _sheet(wb, "滞后与落后" if zh else "Lagging and behind", headers, data, status_col=4)
+    _apply_formats(ws, fmts)
+
+    # ---- recorded this month
+    headers = (["#", "指标id", "指标", "县", "截至", "数值", "类型", "说明", "来源", "填报人", "录入时间"] if zh else
+               ["#", "Indicator id", "Indicator", "County", "As of", "Value", "Kind", "Remarks", "Source", "By",
+                "Recorded at"])
+    kinds = {"record": "填报" if zh else "record", "correction": "更正" if zh else "correction",
+             "void": "作废" if zh else "void"}
+    data = []
+    for rec in b.recorded:
+        e = rec.entry
+        ind = b.plan.indicator(e.indicator)
+        data.append([e.id, e.indicator, name_of(ind, lang) if ind else e.indicator, e.county or ("全市" if zh else "city"),
+                     e.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], entry_remark(rec, lang), e.source or None,
+                     e.by, e.recorded_at.isoformat()])
+    _sheet(wb, "本月填报" if zh else "Recorded", headers, data,
+           [INTEGER, None, None, None, DATE, None, None, None, None, None, None])
+
+    # ---- silent counties
+    headers = ["县（市、区）", "未报送项数", "分县指标数", "未报送指标"] if zh else \
+        ["County", "Missing", "Reported per county", "Indicators"]
+    sep = "、" if zh else ", "
+    data = [[s.county, len(s.indicators), len(b.reported_per_county), sep.join(s.indicators)] for s in b.silent]
+    _sheet(wb, "未报送" if zh else "Silent counties", headers, data, [None, INTEGER, INTEGER, None], max_width=80)
+
+    # ---- completed this month
+    headers = ["类型", "id", "指标", "数据截至"] if zh else ["Kind", "id", "Indicator", "Figure as of"]
+    data = [["节点" if zh else "milestone", r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
+            for r in b.milestones_done]
+    data += [["目标" if zh else "target", r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
+             for r in b.targets_met]
+    _sheet(wb, "本月完成" if zh else "Completed", headers, data, [None, None, None, DATE], landscape=False)
+
+    stamp = dt.datetime(b.as_of.year, b.as_of.month, b.as_of.day)
+    return workbook_bytes(wb, stamp)
+
+
+def _apply_formats(ws, fmts: list[list[str | None]]) -> None:
+    for r, row in enumerate(fmts, start=2):
+        for c, fmt in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if fmt is None or cell.value is None or isinstance(cell.value, str):
+                continue
+            if fmt == "auto":
+                fmt = INTEGER if float(cell.value).is_integer() else DECIMAL
+            cell.number_format = fmt
+
+
+# --------------------------------------------------------------------------- the template
+
+
+TEMPLATE_COLUMNS = {
+    "zh": ("id", "指标名称", "单位", "目标", "数值", "截至日期", "县(市、区)", "备注", "来源", "填写说明"),
+    "en": ("id", "name", "unit", "target", "value", "as_of", "county", "note", "source", "how to fill"),
+}
+INPUT_COLUMNS = (4, 5, 6, 7, 8)  # 0-based: value, date, county, note, source
+
+
+def target_text(ind) -> str:
+    from ..numbers import format_number
+
+    if ind.target is None:
+        return ""
+    comp = {"<=": "≤", ">=": "≥" if ind.is_percent else ""}.get(ind.comparator.value, "")
+    return comp + format_number(ind.target, ind.unit)
+
+
+def fill_hint(ind, county: str | None, lang: str) -> str:
+    zh = lang == "zh"
+    m = ind.measure
+    if m == Measure.MILESTONE or (m == Measure.COUNTIES and county is not None):
+        return "完成 / 进行中 / 未开始" if zh else "done / in-progress / not-started"
+    if m == Measure.LEVEL:
+        return "百分比如 56%，或 分子/分母 如 12000/21000" if zh else "a percentage (56%) or numerator/denominator (12000/21000)"
+    if m == Measure.COUNTIES:
+        return "达标县数" if zh and not ind.is_percent else ("达标县占比，如 50%" if zh else "counties meeting it")
+    return "年初至今累计数，如 12、3.5万" if zh else "cumulative total to date, e.g. 12 or 3.5万"
+
+
+def template_indicators(plan: Plan, county: str | None) -> list:
+    """Every indicator; for one county's sheet, those a county reports (milestones are city-wide)."""
+    return [ind for ind in plan.indicators if county is None or ind.measure != Measure.MILESTONE]
+
+
+def template_rows(plan: Plan, county: str | None, lang: str) -> list[list[object]]:
+    return [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), None, None, county, None, None,
+             fill_hint(ind, county, lang)] for ind in template_indicators(plan, county)]
+
+
+def template_xlsx(plan: Plan, county: str | None = None, lang: str = "zh") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    zh = lang == "zh"
+    headers = TEMPLATE_COLUMNS[lang]
+    rows = template_rows(plan, county, lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.title = f"{plan.plan.title} {'填报表' if zh else 'figures to import'}"
+    ws = _sheet(wb, "填报" if zh else "Figures", headers, rows, max_width=40)
+    ws.auto_filter.ref = None
+    fill = PatternFill("solid", fgColor=INPUT_FILL)
+    for c in INPUT_COLUMNS:
+        head = ws.cell(row=1, column=c + 1)
+        head.fill = PatternFill("solid", fgColor="B45F06")
+        for r in range(2, len(rows) + 2):
+            ws.cell(row=r, column=c + 1).fill = fill
+    last = len(rows) + 1
+    for r in range(2, last + 1):
+        ws.cell(row=r, column=5).number_format = "@"  # keep "3.5万", "56%", "12000/21000" as typed
+        ws.cell(row=r, column=6).number_format = DATE
+    for col, width in (("E", 14), ("F", 13), ("G", 12), ("H", 24), ("I", 20)):
+        ws.column_dimensions[col].width = width
+    counties = DataValidation(type="list", formula1='"' + ",".join(plan.plan.counties) + '"', allow_blank=True,
+                              showErrorMessage=True)
+    counties.add(f"G2:G{last}")
+    dates = DataValidation(type="date", operator="between", allow_blank=True, showErrorMessage=True,
+                           formula1=f"DATE({plan.plan.start.year},{plan.plan.start.month},{plan.plan.start.day})",
+                           formula2=f"DATE({plan.plan.end.year},{plan.plan.end.month},{plan.plan.end.day})")
+    dates.add(f"F2:F{last}")
+    ws.add_data_validation(counties)
+    ws.add_data_validation(dates)
+    ws.freeze_panes = "C2"
+
+    notes = wb.create_sheet("说明" if zh else "How to fill")
+    lines = ([
+        f"{plan.plan.title}：数据填报表",
+        "在黄色列中填写：数值、截至日期（YYYY-MM-DD）、县(市、区)（全市数据留空）、备注、来源。",
+        "数值留空的行不导入；其他列（id、指标名称、单位、目标、填写说明）不要修改。",
+        "累计类指标填年初至今的累计数；比例类填百分比或 分子/分母；节点填 完成 / 进行中 / 未开始。",
+        "导入：eduplan import 本文件.xlsx --dry-run 先检查，无误后去掉 --dry-run。",
+    ] if zh else [
+        f"{plan.plan.title_en or plan.plan.title}: figures to import",
+        "Fill the yellow columns: value, as_of (YYYY-MM-DD), county (empty for city-wide figures), note, source.",
+        "Rows with an empty value are not imported; leave id, name, unit, target and the hint as they are.",
+        "Flows: the cumulative total to date; levels: a percentage or numerator/denominator; milestones: done / "
+        "in-progress / not-started.",
+        "Import with: eduplan import THIS.xlsx --dry-run to check, then without --dry-run.",
+    ])
+    for r, line in enumerate(lines, start=1):
+        put(notes, r, 1, line)
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.column_dimensions[get_column_letter(1)].width = 110
+    stamp = dt.datetime(plan.plan.start.year, plan.plan.start.month, plan.plan.start.day)
+    return workbook_bytes(wb, stamp)
