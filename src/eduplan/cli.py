@@ -485,6 +485,170 @@ def show(
         show_panel(row, hist, later, report, p, _console(), lang=lang.value)
 
 
+# --------------------------------------------------------------------------- report, import, template
+
+
+class ReportFmt(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+    json = "json"
+
+
+class SheetFmt(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+_REPORT_SUFFIXES = {".md": ReportFmt.markdown, ".markdown": ReportFmt.markdown, ".html": ReportFmt.html,
+                    ".htm": ReportFmt.html, ".xlsx": ReportFmt.xlsx, ".json": ReportFmt.json}
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    import os
+
+    from .errors import EduplanError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise EduplanError(f"{path}: the folder {folder} does not exist")
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise EduplanError(f"{path}: cannot write the file: {exc.strerror}") from None
+
+
+@app.command()
+@handled
+def report(
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM: the bulletin is as of its last day (or the period end).")],
+    fmt: Annotated[Optional[ReportFmt], typer.Option("--format", "-f", help="markdown, html, xlsx or json [default: from the -o suffix, else markdown].", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (required for xlsx) [default: stdout].", show_default=False)] = None,
+    lang: LangOpt = Lang.zh,
+    plan: PlanOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """The monthly bulletin (月度通报): status at the month end, change since the previous month, what lags, what came in."""
+    from .errors import UsageError
+    from .ledger import load_ledger
+    from .report import build_bulletin, month_bounds
+
+    if fmt is None:
+        fmt = _REPORT_SUFFIXES.get(output.suffix.lower(), ReportFmt.markdown) if output else ReportFmt.markdown
+    if fmt == ReportFmt.xlsx and output is None:
+        raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+    p = _plan(plan)
+    month_bounds(p, month)  # a bad --month fails before the ledger is read
+    bulletin = build_bulletin(p, load_ledger(_ledger_path(ledger, p), p).entries, month)
+    if fmt == ReportFmt.xlsx:
+        from .render.xlsx import bulletin_xlsx
+
+        _write_output(output, bulletin_xlsx(bulletin, lang.value))
+    else:
+        if fmt == ReportFmt.json:
+            from .render.bulletin import bulletin_json as render
+        elif fmt == ReportFmt.markdown:
+            from .render.bulletin import bulletin_markdown as render
+        else:
+            from .render.html import bulletin_html as render
+        text = render(bulletin, lang.value)
+        if output is None:
+            emit(text)
+            return
+        _write_output(output, text.encode("utf-8"))
+    print(f"wrote {output} ({fmt.value}, {bulletin.label}, as of {bulletin.as_of})")
+
+
+def _import_line(row, plan) -> str:
+    from .numbers import format_number
+    from .render.labels import state_label
+
+    ind = plan.by_id[row.indicator]
+    fig = row.figure
+    if fig.state is not None:
+        shown = f"{fig.state.value} ({state_label(fig.state.value, 'zh')})"
+    else:
+        shown = format_number(fig.value, ind.unit)
+        if fig.numerator is not None:
+            shown += f" ({format_number(fig.numerator)}/{format_number(fig.denominator)})"
+    return f"row {row.row}: {ind.id} {ind.name} = {shown} ({row.county or '全市'}, as of {row.as_of})"
+
+
+@app.command("import")
+@handled
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help=".csv (UTF-8 or GB18030) or .xlsx with columns 指标/id, 数值/value, 截至日期/as_of [, 县/county, 备注/note, 来源/source].", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would be recorded; write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Import the file even though it was imported before.")] = False,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who records it [env EDUPLAN_USER, else $USER].", show_default=False)] = None,
+    plan: PlanOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Record the figures in a spreadsheet, all or nothing; every wrong row is named as FILE:ROW."""
+    from .importer import import_file
+
+    ctx = _context(plan, ledger, by)
+    result = import_file(ctx, file, dry_run=dry_run, force=force)
+    skipped = f"; {result.skipped} row{'s' if result.skipped != 1 else ''} with an empty value skipped" if result.skipped else ""
+    if not result.rows:
+        print(f"{file}: no figures to import{skipped}; nothing was recorded")
+        return
+    if result.already:
+        sys.stderr.write(f"eduplan: --force: {file} was imported before ({len(result.already)} entries); importing it again\n")
+    if dry_run:
+        for row in result.rows:
+            print(_import_line(row, ctx.plan))
+        print(f"would record {len(result.rows)} entr{'y' if len(result.rows) == 1 else 'ies'} from {file}{skipped}; "
+              "nothing was written (--dry-run)")
+        return
+    ids = [e.id for e in result.entries]
+    span = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]}–#{ids[-1]}"
+    print(f"imported {len(ids)} entr{'y' if len(ids) == 1 else 'ies'} ({span}) from {file}, batch {result.batch[:12]}{skipped}")
+
+
+@app.command()
+@handled
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write: .xlsx or .csv.", show_default=False)],
+    fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help="xlsx or csv [default: from the -o suffix].", show_default=False)] = None,
+    county: CountyOpt = None,
+    lang: LangOpt = Lang.zh,
+    plan: PlanOpt = None,
+) -> None:
+    """A sheet to fill in: one row per indicator, empty value and date columns; `eduplan import` reads it back."""
+    from .errors import UsageError
+
+    suffix = output.suffix.lower()
+    if fmt is None:
+        if suffix not in (".xlsx", ".csv"):
+            raise UsageError(f"{output}: name the file .xlsx or .csv, or give --format")
+        fmt = SheetFmt(suffix[1:])
+    elif suffix in (".xlsx", ".csv") and suffix != f".{fmt.value}":
+        raise UsageError(f"--format {fmt.value} does not go with {output}: `eduplan import` reads a file by its suffix")
+    p = _plan(plan)
+    county_name = _county(p, county)
+    if fmt == SheetFmt.xlsx:
+        from .render.xlsx import template_xlsx
+
+        data = template_xlsx(p, county_name, lang.value)
+    else:
+        from .render.text import to_csv
+        from .render.xlsx import TEMPLATE_COLUMNS, template_rows
+
+        columns = TEMPLATE_COLUMNS[lang.value]
+        data = to_csv([dict(zip(columns, r)) for r in template_rows(p, county_name, lang.value)], columns).encode("utf-8")
+    _write_output(output, data)
+    from .render.xlsx import template_indicators
+
+    count = len(template_indicators(p, county_name))
+    print(f"wrote {output}: {count} indicators{' for ' + county_name + ' (city-wide milestones left out)' if county_name else ''}; "
+          f"fill in the value and date columns, then: eduplan import {output} --dry-run")
+
+
 def main() -> None:  # the console script
     app()
 

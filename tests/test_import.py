@@ -1,0 +1,300 @@
+"""Spreadsheets in: `eduplan import` and `eduplan template`.
+
+Every figure here is synthetic (made up for the tests); none is a real 2023 result.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eduplan.cli import app
+from eduplan.importer import Sheet, check_sheet, map_columns
+from eduplan.loader import bundled_plan_path, load_plan
+
+PLAN = load_plan(bundled_plan_path())
+TODAY = dt.date(2024, 1, 15)
+runner = CliRunner()
+
+
+@pytest.fixture()
+def ledger(tmp_path, monkeypatch):
+    path = tmp_path / "ledger.toml"
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(path))
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EDUPLAN_USER", "tester")
+    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
+    return path
+
+
+def run(*args: str, code: int = 0):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    return result
+
+
+def log_entries() -> list[dict]:
+    return json.loads(run("log", "--format", "json").stdout_bytes)
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+# Synthetic figures, in the columns and spellings staff use.
+ROWS = [
+    ["指标", "数值", "截至日期", "县(市、区)", "备注", "来源"],
+    ["new-public-kindergartens", "12", "2023-06-30", "", "synthetic", "synthetic notice"],
+    ["新增中小学学位", "1.2万", "2023/6/30", "椒江区", "", ""],
+    ["public-kindergarten-share", "1200/2100", "2023年6月30日", "黄岩", "", ""],
+    ["dual-creation-counties", "完成", "2023-06-30", "路桥区", "", ""],
+    ["jiangcaihui-platform", "进行中", "2023-06-30", "全市", "", ""],
+    ["investment", "", "", "", "an unfilled row", ""],
+]
+
+
+# --------------------------------------------------------------------------- reading and checking
+
+
+def test_rows_become_entries_with_the_record_reader(ledger, tmp_path):
+    path = write_csv(tmp_path / "june.csv", ROWS)
+    result = run("import", path)
+    assert "imported 5 entries (#1–#5)" in result.stdout and "1 row with an empty value skipped" in result.stdout
+    got = {(e["indicator"], e["county"]): e for e in log_entries()}
+    assert got[("new-public-kindergartens", None)]["value"] == 12
+    assert got[("new-public-kindergartens", None)]["note"] == "synthetic"
+    assert got[("new-public-kindergartens", None)]["source"] == "synthetic notice"
+    assert got[("new-school-places", "椒江区")]["value"] == 12000
+    share = got[("public-kindergarten-share", "黄岩区")]
+    assert (share["numerator"], share["denominator"]) == (1200, 2100)
+    assert got[("dual-creation-counties", "路桥区")]["state"] == "done"
+    assert got[("jiangcaihui-platform", None)]["state"] == "in-progress"
+    assert all(e["as_of"] == "2023-06-30" and e["by"] == "tester" for e in got.values())
+    text = ledger.read_text(encoding="utf-8")
+    import hashlib
+
+    assert text.count(f'batch = "{hashlib.sha256(path.read_bytes()).hexdigest()}"') == 5
+
+
+def test_one_bad_row_imports_nothing_and_names_every_wrong_row(ledger, tmp_path):
+    run("record", "new-public-kindergartens", "3", "--as-of", "2023-03-31")
+    before = ledger.read_bytes()
+    rows = [r[:] for r in ROWS]
+    rows[3][1] = "12x"  # row 4 as a spreadsheet shows it
+    rows.append(["no-such-indicator", "5", "2023-06-30", "", "", ""])  # row 8
+    rows.append(["new-public-kindergartens", "5", "2023-13-01", "火星", "", ""])  # row 9
+    path = write_csv(tmp_path / "bad.csv", rows)
+    result = run("import", path, code=1)
+    assert ledger.read_bytes() == before
+    err = result.stderr
+    assert f"{path}:4: 数值: '12x' is not a number" in err
+    assert f"{path}:8: 指标: unknown indicator 'no-such-indicator'" in err
+    assert f"{path}:9: 截至日期: " in err and f"{path}:9: 县(市、区): unknown county" in err
+    assert "3 rows" in err and "nothing was recorded" in err
+    assert f"{path}:2:" not in err
+
+
+def test_values_are_checked_like_record(ledger, tmp_path):
+    rows = [ROWS[0],
+            ["exam-services", "56%", "2023-06-30", "", "", ""],  # a percentage for a count
+            ["public-kindergarten-share", "120%", "2023-06-30", "", "", ""],  # over 100 %
+            ["jiangcaihui-platform", "完成", "2023-06-30", "椒江区", "", ""],  # a city-wide milestone per county
+            ["dual-creation-counties", "12", "2023-06-30", "", "", ""],  # more than nine counties
+            ["new-public-kindergartens", "3", (dt.date.today() + dt.timedelta(days=3)).isoformat(), "", "", ""],
+            ["new-public-kindergartens", "4", "2023-06-30", "", "", ""],
+            ["new-public-kindergartens", "5", "2023-06-30", "", "", ""]]  # the same figure twice
+    path = write_csv(tmp_path / "checks.csv", rows)
+    err = run("import", path, code=1).stderr
+    for row in (2, 3, 4, 5, 8):
+        assert f"{path}:{row}: 数值: " in err
+    assert f"{path}:6: 截至日期: " in err
+    assert "row 7 already gives" in err
+    assert not ledger.exists()
+
+
+def test_header_problems_are_on_row_one(ledger, tmp_path):
+    path = write_csv(tmp_path / "nohead.csv", [["名称", "数值"], ["x", "1"]])
+    err = run("import", path, code=1).stderr
+    assert f"{path}:1: indicator: no column for indicator" in err
+    assert f"{path}:1: as_of: no column" in err
+    columns, problems = map_columns(["id", "指标", "value", "date"])
+    assert problems and "second column" in problems[0].message
+
+
+def test_english_headers_extra_columns_and_pure_checking():
+    sheet = Sheet(("ID", "Name", "Unit", "Target", "Value", "As_Of", "County", "Note", "Source", "how to fill"),
+                  (("new-public-kindergartens", "新建公办幼儿园", "所", "25", "7", "2023-05-31", None, "=1+1", None, "x"),
+                   ("new-kindergarten-places", "", "", "", None, None, None, None, None, ""),
+                   ()))
+    checked = check_sheet(PLAN, sheet, today=TODAY)
+    assert checked.problems == ()
+    assert checked.skipped == 1
+    (row,) = checked.rows
+    assert (row.row, row.indicator, row.figure.value, row.as_of, row.note) == \
+        (2, "new-public-kindergartens", 7, dt.date(2023, 5, 31), "=1+1")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_csv_encodings(ledger, tmp_path, encoding):
+    path = write_csv(tmp_path / f"{encoding}.csv", ROWS, encoding=encoding)
+    if encoding == "gb18030":
+        with pytest.raises(UnicodeDecodeError):
+            path.read_bytes().decode("utf-8")
+    run("import", path)
+    got = log_entries()
+    assert len(got) == 5
+    assert {e["county"] for e in got} == {None, "椒江区", "黄岩区", "路桥区"}
+
+
+def test_not_text_at_all(ledger, tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"\xff\xfe\x00\x81\x30\xff" * 10)
+    err = run("import", path, code=1).stderr
+    assert "neither UTF-8 nor GB18030" in err
+    assert run("import", tmp_path / "x.txt", code=2).stderr
+    assert "no such file" in run("import", tmp_path / "missing.csv", code=2).stderr
+    bad_xlsx = tmp_path / "bad.xlsx"
+    bad_xlsx.write_bytes(b"not a zip")
+    assert "not an .xlsx workbook" in run("import", bad_xlsx, code=1).stderr
+
+
+# --------------------------------------------------------------------------- batches, dry runs
+
+
+def test_same_file_twice_is_refused_unless_forced(ledger, tmp_path):
+    path = write_csv(tmp_path / "june.csv", ROWS)
+    run("import", path)
+    before = ledger.read_bytes()
+    err = run("import", path, code=1).stderr
+    assert "was already imported on" in err and "tester" in err and "#1–#5" in err and "--force" in err
+    assert ledger.read_bytes() == before
+    assert "already imported" in run("import", path, "--dry-run", code=1).stderr
+    result = run("import", path, "--force")
+    assert "imported 5 entries (#6–#10)" in result.stdout and "imported before" in result.stderr
+    # once every entry of the file is voided, importing it again is no accident
+    path2 = write_csv(tmp_path / "one.csv", ROWS[:2])
+    run("import", path2)
+    (entry,) = [e for e in log_entries() if e["id"] == 11]
+    run("void", "11", "--reason", "synthetic: imported by mistake")
+    run("import", path2)
+    assert entry["indicator"] == "new-public-kindergartens"
+
+
+def test_dry_run_writes_nothing(ledger, tmp_path):
+    path = write_csv(tmp_path / "june.csv", ROWS)
+    result = run("import", path, "--dry-run")
+    assert "would record 5 entries" in result.stdout
+    assert "row 3: new-school-places 新增中小学学位 = 1.2万个 (椒江区, as of 2023-06-30)" in result.stdout
+    assert not ledger.exists()
+    run("import", path)  # and the real import is not refused by the dry run
+
+
+def test_one_append_for_all_rows(ledger, tmp_path, monkeypatch):
+    import eduplan.ledger as ledger_module
+
+    calls = []
+    real = ledger_module.append_entries
+
+    def counting(*args, **kwargs):
+        written = real(*args, **kwargs)
+        calls.append(len(written))
+        return written
+
+    monkeypatch.setattr(ledger_module, "append_entries", counting)
+    run("import", write_csv(tmp_path / "june.csv", ROWS))
+    assert calls == [5]
+
+
+# --------------------------------------------------------------------------- templates round-trip
+
+
+def test_xlsx_template_fill_import_round_trip(ledger, tmp_path):
+    from openpyxl import load_workbook
+
+    template = tmp_path / "template.xlsx"
+    out = run("template", "--format", "xlsx", "-o", template).stdout
+    assert "65 indicators" in out
+    assert "no figures to import" in run("import", template).stdout  # nothing filled: zero rows, and says so
+    assert not ledger.exists()
+
+    wb = load_workbook(template)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header[:6] == ["id", "指标名称", "单位", "目标", "数值", "截至日期"]
+    assert ws.freeze_panes == "C2"
+    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    assert len(rows) == len(PLAN.indicators)
+    fills = {  # synthetic figures, typed the way Excel stores them
+        "new-public-kindergartens": (9, dt.datetime(2023, 6, 30), None),
+        "investment": ("45亿元", "2023-06-30", None),
+        "public-kindergarten-share": (0.552, dt.date(2023, 6, 30), "0.0%"),  # 55.2% typed into a General cell
+        "jiangcaihui-platform": ("完成", dt.datetime(2023, 6, 20), None),
+        "new-school-places": (1500.0, dt.datetime(2023, 6, 30), None),
+    }
+    for ind, (value, day, fmt) in fills.items():
+        r = rows[ind]
+        ws.cell(row=r, column=5).value = value
+        if fmt:
+            ws.cell(row=r, column=5).number_format = fmt
+        ws.cell(row=r, column=6).value = day
+    ws.cell(row=rows["investment"], column=8).value = '=HYPERLINK("http://x","y")'
+    ws.cell(row=rows["investment"], column=8).data_type = "s"
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    result = run("import", filled)
+    assert "imported 5 entries" in result.stdout and "60 rows with an empty value skipped" in result.stdout
+    got = {e["indicator"]: e for e in log_entries()}
+    assert got["new-public-kindergartens"]["value"] == 9
+    assert got["investment"]["value"] == 4_500_000_000
+    assert got["investment"]["note"] == '=HYPERLINK("http://x","y")'
+    assert got["public-kindergarten-share"]["value"] == pytest.approx(55.2)
+    assert got["jiangcaihui-platform"]["state"] == "done" and got["jiangcaihui-platform"]["as_of"] == "2023-06-20"
+    assert got["new-school-places"]["value"] == 1500
+
+
+def test_csv_template_for_a_county_round_trip(ledger, tmp_path):
+    template = tmp_path / "jiaojiang.csv"
+    out = run("template", "-o", template, "--county", "椒江").stdout
+    assert "椒江区" in out
+    raw = template.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:7] == ["id", "指标名称", "单位", "目标", "数值", "截至日期", "县(市、区)"]
+    assert all(r[6] == "椒江区" for r in rows[1:])
+    assert "jiangcaihui-platform" not in [r[0] for r in rows]  # a city-wide milestone is not the county's
+    assert "no figures to import" in run("import", template).stdout
+    for r in rows[1:]:
+        if r[0] == "new-school-places":
+            r[4], r[5] = "800", "2023-04-30"
+        if r[0] == "dual-creation-counties":
+            r[4], r[5] = "进行中", "2023-04-30"
+    filled = write_csv(tmp_path / "filled.csv", rows, encoding="gb18030")  # as WPS may save it
+    run("import", filled)
+    got = {(e["indicator"], e["county"]): e for e in log_entries()}
+    assert got[("new-school-places", "椒江区")]["value"] == 800
+    assert got[("dual-creation-counties", "椒江区")]["state"] == "in-progress"
+
+
+def test_template_options(ledger, tmp_path):
+    assert run("template", "--format", "csv", "-o", tmp_path / "t.xlsx", code=2).stderr
+    assert run("template", "-o", tmp_path / "t.txt", code=2).stderr
+    assert run("template", code=2)
+    assert "unknown county" in run("template", "-o", tmp_path / "t.csv", "--county", "火星", code=1).stderr
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    run("template", "-o", a, "--lang", "en")
+    run("template", "-o", b, "--lang", "en")
+    assert a.read_bytes() == b.read_bytes()
+    from openpyxl import load_workbook
+
+    ws = load_workbook(a).worksheets[0]
+    assert [c.value for c in ws[1]][4:7] == ["value", "as_of", "county"]
+    assert ws.cell(row=2, column=5).number_format == "@"

@@ -1,0 +1,354 @@
+"""The monthly bulletin: `eduplan report`.
+
+Every figure here is synthetic (made up for the tests); none is a real 2023 result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eduplan.cli import app
+from eduplan.ledger import append_entries
+from eduplan.loader import bundled_plan_path, load_plan
+from eduplan.models import Entry, State
+
+PLAN = load_plan(bundled_plan_path())
+COUNTIES = PLAN.plan.counties
+TZ = dt.timezone(dt.timedelta(hours=8))
+HOSTILE_FORMULA = '=HYPERLINK("http://x","y")'
+HOSTILE_HTML = "<script>alert(1)</script>"
+
+
+@pytest.fixture()
+def env(tmp_path, monkeypatch):
+    ledger = tmp_path / "ledger.toml"
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(ledger))
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EDUPLAN_USER", "tester")
+    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
+    return ledger
+
+
+def _recorded(day: dt.date, delay: int = 2) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=delay), dt.time(9, 30), TZ)
+
+
+def write_synthetic_ledger(path: Path) -> None:
+    """A synthetic ledger from January to July: flows, levels (with ratios per county), counties
+    indicators judged county by county, milestones, a correction, a void and hostile notes."""
+    specs: list[dict] = []
+
+    def add(indicator, day, **kw):
+        specs.append(dict(indicator=indicator, as_of=day, **kw))
+
+    for m in range(1, 8):
+        end = dt.date(2023, m, 25)
+        add("new-public-kindergartens", end, value=3 * m)  # synthetic
+        add("investment", end, value=11 * 10**8 * m, note="synthetic")
+        add("public-kindergarten-share", end, value=round(49.5 + 0.8 * m, 1))
+        add("exam-services", end - dt.timedelta(days=10), value=7000 * m + (5000 if m >= 5 else 0))
+        for i, county in enumerate(COUNTIES):
+            if m == 6 and county in ("仙居县", "三门县"):
+                continue  # two counties send nothing in June
+            add("new-school-places", end, county=county, value=200 * m * (1 + i % 3))
+            add("dual-creation-counties", end, county=county,
+                state=State.DONE if i < m - 2 else State.IN_PROGRESS)
+            add("migrant-children-public-share", end, county=county,
+                numerator=700 + 10 * m + i, denominator=1000)
+    add("smart-education-cloud", dt.date(2023, 3, 15), state=State.IN_PROGRESS, note=HOSTILE_HTML)
+    add("jiangcaihui-platform", dt.date(2023, 6, 12), state=State.DONE, note=HOSTILE_FORMULA)
+    add("quality-evaluation-index", dt.date(2023, 2, 10), state=State.NOT_STARTED)
+    add("reading-campuses", dt.date(2023, 6, 30), value=15, note="+1 synthetic")  # target met in June
+    add("spine-screening", dt.date(2023, 5, 31), value=9000, note="-synthetic", source="@synthetic")
+
+    def build(view):
+        out: list[Entry] = []
+        next_id = view.next_id
+        for spec in specs:
+            spec = dict(spec)
+            if "numerator" in spec:
+                spec["value"] = spec["numerator"] * 100 / spec["denominator"]
+            out.append(Entry(next_id, by="synthetic", recorded_at=_recorded(spec["as_of"]), **spec))
+            next_id += 1
+        june = next(e for e in out if e.indicator == "new-public-kindergartens" and e.as_of.month == 6)
+        out.append(Entry(next_id, "new-public-kindergartens", june.as_of, "synthetic",
+                         dt.datetime(2023, 7, 3, 10, tzinfo=TZ), value=17, supersedes=june.id,
+                         reason="synthetic correction, recorded in July"))
+        may = next(e for e in out if e.indicator == "investment" and e.as_of.month == 5)
+        out.append(Entry(next_id + 1, "investment", may.as_of, "synthetic", dt.datetime(2023, 6, 5, 10, tzinfo=TZ),
+                         supersedes=may.id, void=True, reason="synthetic void, recorded in June"))
+        return out
+
+    append_entries(path, PLAN, build)
+
+
+@pytest.fixture()
+def ledger(env):
+    write_synthetic_ledger(env)
+    return env
+
+
+runner = CliRunner()
+
+
+def run(*args: str, code: int = 0):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    return result
+
+
+def report_json(month: str, *extra: str) -> dict:
+    return json.loads(run("report", "--month", month, "--format", "json", *extra).stdout_bytes)
+
+
+def status_json(as_of: str) -> dict:
+    return json.loads(run("status", "--format", "json", "--as-of", as_of).stdout_bytes)
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+@pytest.mark.parametrize("month", ["2023-02", "2023-05", "2023-06", "2023-07"])
+def test_delta_is_month_end_status_minus_previous_month_end_status(ledger, month):
+    doc = report_json(month)
+    now = {d["id"]: d for d in status_json(doc["as_of"])["indicators"]}
+    before = {d["id"]: d for d in status_json(doc["previous_as_of"])["indicators"]}
+    assert doc["previous_as_of"] == (dt.date.fromisoformat(doc["from"]) - dt.timedelta(days=1)).isoformat()
+    changed = 0
+    for row in doc["indicators"]:
+        a, b = now[row["id"]], before[row["id"]]
+        assert (row["actual"], row["completion"], row["status"]) == (a["actual"], a["completion"], a["status"])
+        assert (row["previous"]["actual"], row["previous"]["completion"], row["previous"]["status"]) == \
+            (b["actual"], b["completion"], b["status"])
+        for key in ("actual", "completion"):
+            if a[key] is None or b[key] is None:
+                assert row["delta"][key] is None
+            else:
+                assert row["delta"][key] == pytest.approx(a[key] - b[key], abs=2e-6)
+                changed += row["delta"][key] != 0
+    assert changed > 3
+    s = status_json(doc["as_of"])["summary"]
+    assert doc["headline"]["summary"] == s
+    assert doc["headline"]["change"] == {k: s[k] - status_json(doc["previous_as_of"])["summary"][k]
+                                         for k in doc["headline"]["change"]}
+
+
+def test_month_end_and_period_bounds(ledger):
+    jan = report_json("2023-01")
+    assert (jan["from"], jan["as_of"], jan["previous_as_of"]) == ("2023-01-01", "2023-01-31", None)
+    assert all(r["previous"] is None and r["delta"] == {"actual": None, "completion": None} for r in jan["indicators"])
+    feb = report_json("2023年2月")
+    assert feb["as_of"] == "2023-02-28"
+    dec = report_json("2023-12")
+    assert dec["as_of"] == "2023-12-31" and dec["headline"]["months_left"] == 0
+    for bad in ("2024-01", "2022-12", "2023-13", "June"):
+        result = run("report", "--month", bad, code=1)
+        assert "--month" in result.stderr
+
+
+def test_attention_worst_first_with_remaining_and_monthly_rate(ledger):
+    doc = report_json("2023-06")
+    attention = doc["attention"]
+    assert attention, "the synthetic ledger has lagging or behind indicators in June"
+    assert {a["status"] for a in attention} <= {"lagging", "behind"}
+    severity = {"behind": 0, "lagging": 1}
+    keys = [(severity[a["status"]], -(a["lag_pp"] or 0)) for a in attention]
+    assert keys == sorted(keys)
+    flows = [a for a in attention if a["measure"] == "flow"]
+    assert flows
+    for a in flows:
+        assert a["remaining"] == pytest.approx(a["target"] - a["actual"])
+        assert a["monthly_needed"] == pytest.approx(a["remaining"] / doc["headline"]["months_left"], rel=1e-3)
+    assert [a["rank"] for a in attention] == list(range(1, len(attention) + 1))
+
+
+def test_recorded_this_month_goes_by_as_of_not_by_recorded_at(ledger):
+    doc = report_json("2023-06")
+    rec = doc["recorded"]
+    assert rec["basis"] == "as_of" and (rec["from"], rec["to"]) == ("2023-06-01", "2023-06-30")
+    entries = rec["entries"]
+    assert all("2023-06-01" <= e["as_of"] <= "2023-06-30" for e in entries)
+    # the July correction of a June figure is in June; the void recorded in June of a May figure is not
+    corrections = [e for e in entries if e["kind"] == "correction"]
+    assert len(corrections) == 1 and corrections[0]["recorded_at"].startswith("2023-07-03")
+    assert not [e for e in entries if e["kind"] == "void"]
+    assert any(e["kind"] == "void" for e in report_json("2023-05")["recorded"]["entries"])
+    superseded = [e for e in entries if e["superseded_by"] is not None]
+    assert [e["superseded_by"] for e in superseded] == [corrections[0]["id"]]
+
+
+def test_counties_that_sent_nothing(ledger):
+    june = report_json("2023-06")["silent_counties"]
+    assert set(june["reported_per_county"]) == {"dual-creation-counties", "new-school-places",
+                                                "migrant-children-public-share"}
+    assert [c["county"] for c in june["counties"]] == ["仙居县", "三门县"]
+    assert set(june["counties"][0]["indicators"]) == set(june["reported_per_county"])
+    assert report_json("2023-05")["silent_counties"]["counties"] == []
+    # months after the last figures: every county is silent
+    assert len(report_json("2023-08")["silent_counties"]["counties"]) == len(COUNTIES)
+
+
+def test_milestones_and_targets_done_this_month(ledger):
+    doc = report_json("2023-06")
+    assert [m["id"] for m in doc["milestones_done"]] == ["jiangcaihui-platform"]
+    assert "reading-campuses" in [t["id"] for t in doc["targets_met"]]
+    assert report_json("2023-07")["milestones_done"] == []
+
+
+def test_markdown_has_every_part(ledger):
+    zh = run("report", "--month", "2023-06").stdout
+    for part in ("月度通报", "总体情况", "分领域进展", "滞后与落后", "本月填报", "未报送", "本月完成", "仙居县", "序时进度"):
+        assert part in zh
+    en = run("report", "--month", "2023-06", "--lang", "en", "--format", "markdown").stdout
+    assert "monthly bulletin" in en and "Lagging and behind" in en and "As of 30 June 2023" in en
+
+
+# --------------------------------------------------------------------------- files and bytes
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "json"])
+def test_text_formats_are_byte_identical_across_runs(ledger, fmt, tmp_path):
+    first = run("report", "--month", "2023-06", "--format", fmt).stdout_bytes
+    second = run("report", "--month", "2023-06", "--format", fmt).stdout_bytes
+    assert first == second and first
+    out = tmp_path / f"r.{fmt}"
+    run("report", "--month", "2023-06", "--format", fmt, "-o", str(out))
+    assert out.read_bytes() == first
+
+
+def test_xlsx_is_byte_identical_across_runs(ledger, tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    run("report", "--month", "2023-06", "-o", str(a))  # the suffix chooses the format
+    time.sleep(1.1)  # zip members and document properties would carry the time of writing
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(b))
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        assert {i.date_time for i in z.infolist()} == {(2023, 6, 30, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2023-06-30T00:00:00Z" in core
+
+
+def test_xlsx_needs_output(ledger):
+    result = run("report", "--month", "2023-06", "--format", "xlsx", code=2)
+    assert "-o" in result.stderr
+
+
+def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
+    from openpyxl import load_workbook
+
+    doc = report_json("2023-06")
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["概况", "指标", "十大行动", "滞后与落后", "本月填报", "未报送", "本月完成"]
+    ws = wb["指标"]
+    assert ws.freeze_panes == "D2"
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) for name in header}
+    by_id = {d["id"]: d for d in doc["indicators"]}
+    seen = set()
+    for cells in ws.iter_rows(min_row=2, values_only=True):
+        d = by_id[cells[col["id"]]]
+        seen.add(d["id"])
+        assert cells[col["目标"]] == d["target"]
+        if d["actual"] is not None:
+            assert cells[col["实际"]] == d["actual"]
+        assert cells[col["完成率"]] == d["completion"]
+        assert cells[col["较上月"]] == d["delta"]["actual"]
+        assert cells[col["完成率变化"]] == d["delta"]["completion"]
+    assert seen == set(by_id)
+    attention = [r for r in wb["滞后与落后"].iter_rows(min_row=2, values_only=True)]
+    assert [r[1] for r in attention] == [a["id"] for a in doc["attention"]]
+    assert [r[0] for r in wb["本月填报"].iter_rows(min_row=2, values_only=True)] == \
+        [e["id"] for e in doc["recorded"]["entries"]]
+    assert [r[0] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == ["仙居县", "三门县"]
+    overview = {r[0]: r[1] for r in wb["概况"].iter_rows(min_row=2, max_row=8, values_only=True)}
+    assert overview["序时进度"] == doc["headline"]["time_progress"]
+    assert overview["总体情况"] == doc["headline"]["sentence"]
+    percent_cell = ws.cell(row=2, column=col["完成率"] + 1)
+    assert ws.cell(row=1, column=1).font.bold and percent_cell.number_format in ("0.0%", "General")
+
+
+# --------------------------------------------------------------------------- safe to open
+
+
+def test_hostile_notes_are_inert(ledger, tmp_path):
+    html = run("report", "--month", "2023-06", "--format", "html").stdout
+    assert "<script" not in html.lower()
+    assert "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)" in html
+    html_mar = run("report", "--month", "2023-03", "--format", "html").stdout
+    assert HOSTILE_HTML not in html_mar and html.count("<style>") == 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_mar
+    assert "http" not in html.replace("http://x", "")  # nothing fetched: no links, fonts or images
+    for forbidden in ("<link", "<img", "@import", "url("):
+        assert forbidden not in html
+
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    hits = [c for ws in wb for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    assert any(HOSTILE_FORMULA in c.value for c in hits)
+    for c in hits:
+        assert c.data_type == "s", (c.coordinate, c.value)
+        assert c.quotePrefix
+    with zipfile.ZipFile(out) as z:
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+    log_csv = run("log", "--format", "csv").stdout
+    assert "'=HYPERLINK" in log_csv and '\n=HYPERLINK' not in log_csv and ",=HYPERLINK" not in log_csv
+
+
+def test_json_and_markdown_do_not_import_rich(ledger):
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from eduplan.cli import app\n"
+        "for fmt in ('json', 'markdown'):\n"
+        "    r = CliRunner().invoke(app, ['report', '--month', '2023-06', '--format', fmt])\n"
+        "    assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_empty_ledger_report(env):
+    doc = report_json("2023-04")
+    assert doc["headline"]["summary"]["no_data"] == doc["headline"]["summary"]["total"]
+    assert doc["recorded"]["count"] == 0 and doc["attention"] == []
+    assert "尚无任何填报数据" in doc["headline"]["sentence"]
+    md = run("report", "--month", "2023-04").stdout
+    assert "本月没有填报记录" in md
+
+
+def test_output_file_is_written_whole(ledger, tmp_path):
+    out = tmp_path / "bulletin.html"
+    result = run("report", "--month", "2023-06", "-o", str(out))
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "wrote" in result.stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    result = run("report", "--month", "2023-06", "-o", str(tmp_path / "missing" / "x.md"), code=1)
+    assert "does not exist" in result.stderr
+
+
+def test_xlsx_loads_from_bytes(ledger, tmp_path):
+    """The workbook opens from memory too (what a mail attachment preview does)."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-07", "--lang", "en", "-o", str(out))
+    wb = load_workbook(io.BytesIO(out.read_bytes()), read_only=True)
+    assert wb.sheetnames[:2] == ["Overview", "Indicators"]
