@@ -298,3 +298,27 @@ def test_template_options(ledger, tmp_path):
     ws = load_workbook(a).worksheets[0]
     assert [c.value for c in ws[1]][4:7] == ["value", "as_of", "county"]
     assert ws.cell(row=2, column=5).number_format == "@"
+
+
+def test_xlsx_with_a_wrong_sheet_size_is_read_whole(ledger, tmp_path):
+    """Some writers store a sheet size of A1; every row must still be read."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in ROWS:
+        ws.append([c or None for c in row])
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+    bad = tmp_path / "wps.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', data)
+                assert n == 1
+            dst.writestr(info, data)
+    assert "imported 5 entries" in run("import", bad).stdout

@@ -135,6 +135,8 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
         raise EduplanError(f"not an .xlsx workbook Excel or WPS wrote ({exc})") from None
     try:
         ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # some writers (WPS among them) store a wrong sheet size; read every row
         header: tuple[Cell, ...] = ()
         rows: list[tuple[Cell, ...]] = []
         percent: set[tuple[int, int]] = set()
