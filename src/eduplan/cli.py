@@ -526,13 +526,13 @@ def _write_output(path: Path, data: bytes) -> None:
 @handled
 def report(
     month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM: the bulletin is as of its last day (or the period end).")],
-    fmt: Annotated[Optional[ReportFmt], typer.Option("--format", "-f", help="markdown, html, xlsx or json [default: from the -o suffix, else markdown].", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (required for xlsx) [default: stdout].", show_default=False)] = None,
+    fmt: Annotated[Optional[ReportFmt], typer.Option("--format", "-f", help="markdown, html, xlsx or json (default: from the -o suffix, else markdown).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (required for xlsx; default: stdout).", show_default=False)] = None,
     lang: LangOpt = Lang.zh,
     plan: PlanOpt = None,
     ledger: LedgerOpt = None,
 ) -> None:
-    """The monthly bulletin (月度通报): status at the month end, change since the previous month, what lags, what came in."""
+    """The monthly bulletin (月度通报): status at the month end, change over the month, what lags, what came in."""
     from .errors import UsageError
     from .ledger import load_ledger
     from .report import build_bulletin, month_bounds
@@ -581,10 +581,10 @@ def _import_line(row, plan) -> str:
 @app.command("import")
 @handled
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help=".csv (UTF-8 or GB18030) or .xlsx with columns 指标/id, 数值/value, 截至日期/as_of [, 县/county, 备注/note, 来源/source].", show_default=False)],
+    file: Annotated[Path, typer.Argument(help=".csv (UTF-8 or GB18030) or .xlsx with columns 指标/id, 数值/value, 截至日期/as_of, and optionally 县/county, 备注/note, 来源/source.", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would be recorded; write nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Import the file even though it was imported before.")] = False,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who records it [env EDUPLAN_USER, else $USER].", show_default=False)] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who records it (env EDUPLAN_USER, else $USER).", show_default=False)] = None,
     plan: PlanOpt = None,
     ledger: LedgerOpt = None,
 ) -> None:
@@ -614,7 +614,7 @@ def import_cmd(
 @handled
 def template(
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write: .xlsx or .csv.", show_default=False)],
-    fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help="xlsx or csv [default: from the -o suffix].", show_default=False)] = None,
+    fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help="xlsx or csv (default: from the -o suffix).", show_default=False)] = None,
     county: CountyOpt = None,
     lang: LangOpt = Lang.zh,
     plan: PlanOpt = None,

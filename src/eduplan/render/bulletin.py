@@ -140,15 +140,13 @@ def approx(value: float, unit: str = "") -> str:
 
 
 def to_go(p: Progress, lang: str) -> str:
-    """What is still to do: an amount for flows, points for levels, the state for milestones."""
+    """What is still to do: an amount for flows, points for levels; nothing to add for milestones."""
     ind = p.indicator
     if p.remaining:
         return approx(p.remaining, ind.unit) if ind.measure.value != "counties" or ind.is_percent \
             else format_number(p.remaining) + ("个县" if lang == "zh" else " counties")
     if p.gap_pp:
         return f"{p.gap_pp:.1f}" + (" 个百分点" if lang == "zh" else " pp")
-    if p.state is not None and p.state.value != "done":
-        return state_label(p.state.value, lang)
     return "—"
 
 
