@@ -272,9 +272,13 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     assert [r[0] for r in wb["本月填报"].iter_rows(min_row=2, values_only=True)] == \
         [e["id"] for e in doc["recorded"]["entries"]]
     assert [r[0] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == ["仙居县", "三门县"]
-    overview = {r[0]: r[1] for r in wb["概况"].iter_rows(min_row=2, max_row=8, values_only=True)}
-    assert overview["序时进度"] == doc["headline"]["time_progress"]
-    assert overview["总体情况"] == doc["headline"]["sentence"]
+    overview = {r[0]: r[1:] for r in wb["概况"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert overview["序时进度"][:2] == (doc["headline"]["time_progress"], doc["headline"]["previous_time_progress"])
+    assert overview["总体情况"][0] == doc["headline"]["sentence"]
+    for status in ("done", "on_track", "lagging", "behind", "no_data"):
+        label = {"done": "已完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "no_data": "无数据"}[status]
+        assert overview[label] == (doc["headline"]["summary"][status], doc["headline"]["previous_summary"][status],
+                                   doc["headline"]["change"][status])
     percent_cell = ws.cell(row=2, column=col["完成率"] + 1)
     assert ws.cell(row=1, column=1).font.bold and percent_cell.number_format in ("0.0%", "General")
 

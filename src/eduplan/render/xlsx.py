@@ -80,7 +80,7 @@ def _width(value: object) -> int:
 
 def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
            formats: Sequence[str | None] | None = None, *, max_width: int = 48,
-           status_col: int | None = None, landscape: bool = True):
+           status_col: int | None = None, landscape: bool = True, right: Sequence[int] = ()):
     """A formatted sheet: styled, frozen, filtered header row; widths from the content; A4 print setup."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -92,7 +92,8 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
         cell = put(ws, 1, c, h)
         cell.font = head_font
         cell.fill = head_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        numeric = c in right or (bool(formats) and formats[c - 1] not in (None, DATE))
+        cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="right" if numeric else None)
         cell.border = Border(bottom=thin)
     widths = [_width(h) for h in headers]
     for r, values in enumerate(rows, start=2):
@@ -179,40 +180,38 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
     wb.properties.title = title(b, lang)
     wb.properties.subject = f"{b.plan.plan.id} {b.label}"
 
-    # ---- overview
+    # ---- overview: month end against the previous month end, then the sentence
     s, prev = b.summary, b.previous_summary
+    tp, tp_prev = _num(b.current.time_progress), _num(b.previous.time_progress) if b.previous else None
     rows: list[list[object]] = [
-        ["标题" if zh else "Title", title(b, lang), None, None],
-        ["月份" if zh else "Month", b.label, None, None],
-        ["截至" if zh else "As of", b.as_of, None, None],
-        ["上月末" if zh else "Previous month end", b.previous_as_of, None, None],
-        ["序时进度" if zh else "Time progress", _num(b.current.time_progress), None, None],
-        ["剩余月数" if zh else "Months left", _num(b.months_left, 4), None, None],
-        ["总体情况" if zh else "Overall", headline_sentence(b, lang), None, None],
+        ["截至" if zh else "As of", b.as_of, b.previous_as_of, None],
+        ["序时进度" if zh else "Time progress", tp, tp_prev, _num(tp - tp_prev) if tp_prev is not None else None],
     ]
-    ws = _sheet(wb, "概况" if zh else "Overview", ["项目" if zh else "Item", "内容" if zh else "Value",
-                                                     "上月末" if zh else "Previous", "变化" if zh else "Change"],
-                rows, max_width=60, landscape=False)
-    ws["B4"].number_format = DATE
-    ws["B5"].number_format = DATE
-    ws["B6"].number_format = PERCENT
-    ws["B8"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[8].height = 48
+    rows += [[status_label(k, lang), s[k], prev[k] if prev else None, s[k] - prev[k] if prev else None]
+             for k in STATUS_ORDER]
+    rows.append(["合计" if zh else "Total", sum(s.values()), sum(prev.values()) if prev else None, None])
+    rows.append(["剩余月数" if zh else "Months left", _num(b.months_left, 4), None, None])
+    formats = [[None, DATE, DATE, None], [None, PERCENT, PERCENT, SIGNED_PERCENT]]
+    formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1) + [[None, "0.0", None, None]]
+    ws = _sheet(wb, "概况" if zh else "Overview", ["项目" if zh else "Item", "本月末" if zh else "Month end",
+                                                     "上月末" if zh else "Previous month end", "变化" if zh else "Change"],
+                rows, landscape=False, status_col=1, right=(2, 3, 4))
+    _apply_formats(ws, formats)
+    ws.auto_filter.ref = None
+    total_row = 2 + 2 + len(STATUS_ORDER)
+    for c in range(1, 5):
+        ws.cell(row=total_row, column=c).font = Font(bold=True)
     r = len(rows) + 3
-    for c, h in enumerate(["状态" if zh else "Status", "本月末" if zh else "Month end", "上月末" if zh else "Previous",
-                           "变化" if zh else "Change"], start=1):
-        put(ws, r, c, h).font = Font(bold=True)
-    for k in STATUS_ORDER:
+    for label, text, height in ((("总体情况" if zh else "Overall"), headline_sentence(b, lang), 48),
+                                (("标题" if zh else "Title"), title(b, lang), 20)):
+        put(ws, r, 1, label).font = Font(bold=True)
+        put(ws, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
+        ws.row_dimensions[r].height = height
         r += 1
-        put(ws, r, 1, status_label(k, lang))
-        put(ws, r, 2, s[k], INTEGER)
-        put(ws, r, 3, prev[k] if prev else None, INTEGER)
-        put(ws, r, 4, s[k] - prev[k] if prev else None, SIGNED_INTEGER)
-    r += 1
-    put(ws, r, 1, "合计" if zh else "Total").font = Font(bold=True)
-    put(ws, r, 2, sum(s.values()), INTEGER)
-    put(ws, r, 3, sum(prev.values()) if prev else None, INTEGER)
-    ws.column_dimensions["B"].width = 62
+    for col, width in (("A", 14), ("B", 22), ("C", 22), ("D", 22)):
+        ws.column_dimensions[col].width = width
 
     # ---- indicators, per section
     headers = (["领域", "id", "指标", "类型", "单位", "目标", "实际", "完成率", "状态", "上月末实际", "上月末完成率",
@@ -240,7 +239,8 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
             vf = _value_format(row)
             fmts.append([None, None, None, None, None, vf, vf, PERCENT, None, vf, PERCENT, _delta_format(row),
                          SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE])
-    ws = _sheet(wb, "指标" if zh else "Indicators", headers, data, max_width=36, status_col=9)
+    ws = _sheet(wb, "指标" if zh else "Indicators", headers, data, max_width=36, status_col=9,
+                right=(6, 7, 8, 10, 11, 12, 13, 14, 15))
     _apply_formats(ws, fmts)
     ws.freeze_panes = "D2"
 
@@ -263,7 +263,8 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
                      _num(p.completion), _num(p.lag_pp, 4), _num(p.remaining), _num(p.monthly_needed, 4)])
         vf = _value_format(row)
         fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
-    ws = _sheet(wb, "滞后与落后" if zh else "Lagging and behind", headers, data, status_col=4)
+    ws = _sheet(wb, "滞后与落后" if zh else "Lagging and behind", headers, data, status_col=4,
+                right=(1, 5, 6, 7, 8, 9, 10))
     _apply_formats(ws, fmts)
 
     # ---- recorded this month
@@ -279,8 +280,11 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
         data.append([e.id, e.indicator, name_of(ind, lang) if ind else e.indicator, e.county or ("全市" if zh else "city"),
                      e.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], entry_remark(rec, lang), e.source or None,
                      e.by, e.recorded_at.isoformat()])
-    _sheet(wb, "本月填报" if zh else "Recorded", headers, data,
-           [INTEGER, None, None, None, DATE, None, None, None, None, None, None])
+    ws = _sheet(wb, "本月填报" if zh else "Recorded", headers, data,
+                [INTEGER, None, None, None, DATE, None, None, None, None, None, None], right=(6,))
+    for r in range(2, len(data) + 2):  # figures as people write them (3.5万, 56%): text, read like numbers
+        ws.cell(row=r, column=6).alignment = Alignment(horizontal="right", vertical="top")
+    ws.column_dimensions["E"].width = 13
 
     # ---- silent counties
     headers = ["县（市、区）", "未报送项数", "分县指标数", "未报送指标"] if zh else \
