@@ -454,9 +454,6 @@ def test_damaged_meta_file_is_ignored(plan, small_ledger):
         same(ledger, plan, cached=True)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "eduplan.cache.LedgerCache.meta assumes the meta JSON is an object: null, a number or a string raise "
-    "AttributeError (raw.pop) instead of meaning 'no cache'. Fix in src/eduplan/cache.py (see bench/README.md)."))
 @pytest.mark.parametrize("text", ["null", "123", '"meta"', "true"])
 def test_meta_that_is_json_but_not_an_object_is_ignored(plan, small_ledger, text):
     ledger = small_ledger
@@ -466,10 +463,6 @@ def test_meta_that_is_json_but_not_an_object_is_ignored(plan, small_ledger, text
     same(ledger, plan, cached=False)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "eduplan.cache.LedgerCache.entries trusts any rows bytes that unmarshal to the right count: a changed "
-    "byte inside a number or a string gives wrong entries with no error. The meta needs a digest of the "
-    "rows (see bench/README.md)."))
 def test_a_changed_byte_in_the_rows_file_is_never_trusted(plan, ledger_path):
     entries, data = _synthetic(200, SEED)
     ledger_path.write_bytes(data)

@@ -11,7 +11,9 @@ Layout, per ledger (``KEY`` = hash of the ledger's absolute path):
 
 * ``KEY.meta.json`` — ``{version, ledger, ledger_sha256, plan, generation, rows_size,
   count, max_id}``, replaced atomically;
-* ``KEY.GENERATION.rows`` — marshal frames, each a list of rows (one tuple per entry).
+* ``KEY.GENERATION.rows`` — marshal frames, each ``(sha256, payload)`` where payload is a
+  marshalled list of rows (one tuple per entry); a frame whose digest does not match its
+  payload makes the whole cache unusable, so a damaged cache file is never trusted.
   A generation file is only appended to (by a writer holding the ledger lock), so the
   first ``rows_size`` bytes named by a meta file are always the rows it describes.
 
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from .models import Entry, State
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CACHE_ENV = "EDUPLAN_CACHE_DIR"
 
 
@@ -80,6 +82,11 @@ def decode(row: Sequence) -> Entry:
     )
 
 
+def _frame(rows: list[tuple]) -> bytes:
+    payload = marshal.dumps(rows)
+    return marshal.dumps((hashlib.sha256(payload).digest(), payload))
+
+
 class LedgerCache:
     """The cache of one ledger file for one plan."""
 
@@ -105,6 +112,8 @@ class LedgerCache:
             return None
         try:
             raw = json.loads(self._meta_path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                return None
             if raw.pop("version") != FORMAT_VERSION or raw.pop("ledger") != str(self.ledger.resolve()):
                 return None
             meta = Meta(**raw)
@@ -123,9 +132,12 @@ class LedgerCache:
             stream = io.BytesIO(data)
             rows: list = []
             while stream.tell() < meta.rows_size:
-                rows.extend(marshal.load(stream))
+                digest, payload = marshal.load(stream)
+                if hashlib.sha256(payload).digest() != digest:
+                    return None
+                rows.extend(marshal.loads(payload))
             out = [decode(r) for r in rows]
-        except (OSError, EOFError, ValueError, TypeError):
+        except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return None
         return out if len(out) == meta.count else None
 
@@ -142,7 +154,7 @@ class LedgerCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             generation = secrets.token_hex(6)
-            blob = marshal.dumps([encode(e) for e in entries])
+            blob = _frame([encode(e) for e in entries])
             self._rows_path(generation).write_bytes(blob)
             self._write_meta(Meta(ledger_sha256, self.plan, generation, len(blob), len(entries),
                                   max((e.id for e in entries), default=0)))
@@ -158,7 +170,7 @@ class LedgerCache:
             return
         new = list(new)
         try:
-            blob = marshal.dumps([encode(e) for e in new])
+            blob = _frame([encode(e) for e in new])
             with open(self._rows_path(meta.generation), "r+b") as fh:
                 fh.truncate(meta.rows_size)  # drop what a crashed writer may have left
                 fh.seek(meta.rows_size)
