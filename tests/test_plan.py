@@ -228,3 +228,9 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "eduplan", "plan", "--format", "json"], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["plan"]["year"] == 2023
+
+
+def test_help_keeps_every_word(run):
+    """rich treats [..] in help as markup; the env-variable hints must survive."""
+    out = run.ok("record", "--help").stdout
+    assert "EDUPLAN_PLAN" in out and "EDUPLAN_LEDGER" in out and "EDUPLAN_USER" in out

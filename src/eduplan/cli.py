@@ -58,10 +58,10 @@ class FailOn(str, Enum):
     behind = "behind"
 
 
-PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help="Plan file [env EDUPLAN_PLAN; default: the bundled 2023 plan].", show_default=False)]
-LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file [env EDUPLAN_LEDGER; default: ~/.local/share/eduplan/PLAN-ID.ledger.toml].", show_default=False)]
+PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help="Plan file (env EDUPLAN_PLAN; default: the bundled 2023 plan).", show_default=False)]
+LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file (env EDUPLAN_LEDGER; default: ~/.local/share/eduplan/PLAN-ID.ledger.toml).", show_default=False)]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Names in Chinese (zh) or English (en).")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Date YYYY-MM-DD [default: today, within the plan period].", show_default=False)]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Date YYYY-MM-DD (default: today, within the plan period).", show_default=False)]
 CountyOpt = Annotated[Optional[str], typer.Option("--county", help="One of the plan's county-level units (e.g. 椒江区).", show_default=False)]
 
 
@@ -251,7 +251,7 @@ def record(
     add: Annotated[Optional[str], typer.Option("--add", help="Record the latest total plus N (accumulating indicators).", show_default=False)] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A remark kept with the figure.", show_default=False)] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Document or notice the figure came from.", show_default=False)] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who records it [env EDUPLAN_USER, else $USER].", show_default=False)] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who records it (env EDUPLAN_USER, else $USER).", show_default=False)] = None,
     plan: PlanOpt = None,
     ledger: LedgerOpt = None,
 ) -> None:

@@ -190,10 +190,12 @@ def to_plain(value: Decimal) -> int | float:
     return result
 
 
-def format_number(value: float | int | None, unit: str = "", *, digits: int = 1) -> str:
+def format_number(value: float | int | None, unit: str = "", *, digits: int = 1, approx: bool = False) -> str:
     """A figure for people: ``35000`` → ``3.5万``, ``9e9`` with 元 → ``90亿元``, 56 with % → ``56%``.
 
-    Uses 万/亿 the way the document does, so what is shown can be typed back.
+    Uses 万/亿 the way the document does, so what is shown can be typed back. Exact by
+    default; ``approx`` rounds large amounts to 3 significant figures (``9.2亿元``) for
+    tables that must read at a glance.
     """
     if value is None:
         return "—"
@@ -201,10 +203,14 @@ def format_number(value: float | int | None, unit: str = "", *, digits: int = 1)
         return f"{_trim(value, digits)}%"
     suffix = "" if unit in ("", "项") else unit
     magnitude = abs(value)
-    if magnitude >= 10**8 and _exact(value, 10**8, digits):
-        return f"{_trim(value / 10**8, digits + 1)}亿{suffix}"
-    if magnitude >= 10**4 and _exact(value, 10**4, digits):
-        return f"{_trim(value / 10**4, digits + 1)}万{suffix}"
+    for scale, word in ((10**8, "亿"), (10**4, "万")):
+        if magnitude >= scale:
+            if _exact(value, scale, digits):
+                return f"{_trim(value / scale, digits + 1)}{word}{suffix}"
+            if approx:
+                scaled = value / scale
+                places = 0 if abs(scaled) >= 100 else (1 if abs(scaled) >= 10 else 2)
+                return f"≈{_trim(round(scaled, places), places)}{word}{suffix}"
     return f"{_trim(value, digits)}{suffix}"
 
 

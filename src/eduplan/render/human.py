@@ -31,9 +31,9 @@ def figure(p: Progress, lang: str = "zh") -> str:
         unit = "个县" if lang == "zh" else " counties"
         actual = "—" if p.actual is None else format_number(p.actual)
         return f"{actual}/{comp}{format_number(target)}{unit}"
-    actual = "—" if p.actual is None else format_number(p.actual, "" if ind.unit != "%" else "%")
+    actual = "—" if p.actual is None else format_number(p.actual, "" if ind.unit != "%" else "%", approx=True)
     return f"{actual}/{comp}{format_number(target, ind.unit)}"
 
 
 def amount(value: float | None, unit: str) -> str:
-    return format_number(value, unit) if value is not None else "—"
+    return format_number(value, unit, approx=True) if value is not None else "—"
