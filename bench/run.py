@@ -151,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
             "started": time.strftime("%Y-%m-%d %H:%M:%S %z")}
     print(f"python {meta['python']} on {meta['platform']}, {meta['cpus']} CPUs; typer {meta['typer']}, rich "
           f"{meta['rich']}, pydantic {meta['pydantic']}; eduplan at {meta['commit']}; {args.runs} runs after 1 warm-up")
+    if os.environ.get("PYTHONPATH"):
+        meta["pythonpath"] = os.environ["PYTHONPATH"]
+        print(f"note: PYTHONPATH={os.environ['PYTHONPATH']} is passed on: the children may import eduplan from there")
+    load = os.getloadavg()
+    meta["loadavg_at_start"] = load
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work on the machine widens the spread)")
 
     out_dir = BENCH / "out"
     work = out_dir / "work"
