@@ -30,7 +30,6 @@ import io
 import json
 import marshal
 import os
-import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -80,6 +79,34 @@ def decode(row: Sequence) -> Entry:
         county, value, numerator, denominator, State(state) if state else None,
         supersedes, void, reason, note, source, batch,
     )
+
+
+class PlanCache:
+    """A validated plan as plain data, under a key made of the plan's bytes and the rules."""
+
+    def __init__(self, key: str):
+        root = cache_dir()
+        self.path = root / f"plan-{key[:32]}.json" if root else None
+
+    def load(self) -> dict | None:
+        if self.path is None:
+            return None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("version") == FORMAT_VERSION else None
+
+    def store(self, data: dict) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data | {"version": FORMAT_VERSION}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
 
 
 def _frame(rows: list[tuple]) -> bytes:
@@ -143,7 +170,7 @@ class LedgerCache:
 
     def _write_meta(self, meta: Meta) -> None:
         data = dataclasses.asdict(meta) | {"version": FORMAT_VERSION, "ledger": str(self.ledger.resolve())}
-        tmp = self._meta_path.with_name(f"{self._meta_path.name}.{secrets.token_hex(4)}.tmp")
+        tmp = self._meta_path.with_name(f"{self._meta_path.name}.{os.urandom(4).hex()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self._meta_path)
 
@@ -153,7 +180,7 @@ class LedgerCache:
             return
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            generation = secrets.token_hex(6)
+            generation = os.urandom(6).hex()
             blob = _frame([encode(e) for e in entries])
             self._rows_path(generation).write_bytes(blob)
             self._write_meta(Meta(ledger_sha256, self.plan, generation, len(blob), len(entries),

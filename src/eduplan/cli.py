@@ -21,9 +21,17 @@ app = typer.Typer(
     help="Track a government work plan: record figures, see completion against target and time.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain click help: rich-formatted help imports rich.markdown, pygments and more on
+    # every --help (about 100 ms); see bench/README.md.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _group() -> None:
+    """Track a government work plan: record figures, see completion against target and time."""
 
 
 class Fmt(str, Enum):
@@ -196,7 +204,7 @@ def validate(plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .loader import read_plan, resolve_plan_path
 
     plan_path = resolve_plan_path(plan)
-    p, problems = read_plan(plan_path)
+    p, problems = read_plan(plan_path, use_cache=False)
     if p is None:
         for prob in problems:
             sys.stderr.write(f"{prob}\n")
@@ -650,7 +658,18 @@ def template(
 
 
 def main() -> None:  # the console script
+    _only_the_command_asked_for(sys.argv[1:])
     app()
+
+
+def _only_the_command_asked_for(argv: list[str]) -> None:
+    """Build only the command being run: typer otherwise builds every command's options
+    on each start. ``eduplan``, ``eduplan --help`` and unknown names keep them all."""
+    if not argv or argv[0].startswith("-"):
+        return
+    wanted = [c for c in app.registered_commands if (c.name or c.callback.__name__.replace("_", "-")) == argv[0]]
+    if wanted:
+        app.registered_commands[:] = wanted
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,14 +24,11 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import tomli_w
-from pydantic import ValidationError
-
 from .cache import LedgerCache, Meta
 from .entries import entry_plan_problems, structural_problems
 from .errors import EduplanError, Problem, ProblemsError, UsageError
 from .loader import LineIndex, parse_toml, validation_problems
-from .models import ENTRY_WRITE_ORDER, Entry, Plan, entries_adapter
+from .models import ENTRY_WRITE_ORDER, Entry, Plan
 
 LEDGER_ENV = "EDUPLAN_LEDGER"
 TABLE = "entries"
@@ -75,6 +72,8 @@ def entry_to_dict(e: Entry) -> dict:
 
 def render_entries(entries: Sequence[Entry]) -> str:
     """The text appended for these entries: a blank line, then one table each."""
+    import tomli_w
+
     return "".join("\n" + tomli_w.dumps({TABLE: [entry_to_dict(e)]}) for e in entries)
 
 
@@ -123,8 +122,12 @@ def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Proble
     rows = data.get(TABLE, [])
     if not isinstance(rows, list):
         return [], problems + [Problem(file, None, f"{TABLE} must be an array of tables")], False
+    from pydantic import ValidationError
+
+    from .schema import validate_entries
+
     try:
-        entries = entries_adapter().validate_python(rows)
+        entries = validate_entries(rows)
     except ValidationError as exc:
         problems += validation_problems(exc, {TABLE: rows}, LineIndex(text), file, prefix=(TABLE,))
         return [], problems, _cut_short(rows, exc)
@@ -138,7 +141,7 @@ def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Proble
     return entries, problems, False
 
 
-def _cut_short(rows: list, exc: ValidationError) -> bool:
+def _cut_short(rows: list, exc) -> bool:
     """Do the errors look like a write cut short: only in the last entry, which lacks its
     final field (``recorded_at``, always written last, with its zone)?"""
     last = len(rows) - 1
@@ -384,11 +387,16 @@ def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[En
 def _prove_round_trip(text: str, entries: Sequence[Entry]) -> None:
     """Parse what is about to be written; it must read back as exactly these entries."""
     try:
-        back = entries_adapter().validate_python(tomllib.loads(text)[TABLE])
-    except (ValidationError, tomllib.TOMLDecodeError) as exc:
-        raise EduplanError(f"the entry would not read back ({exc}); nothing was recorded") from None
-    if list(back) != list(entries):  # pragma: no cover - a bug in rendering, never user input
+        back = tomllib.loads(text)[TABLE]
+    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - a bug in rendering, never user input
+        raise EduplanError(f"internal error: an entry would not read back ({exc}); nothing was recorded") from None
+    expected = [entry_to_dict(e) for e in entries]
+    if back != expected or [_types(r) for r in back] != [_types(r) for r in expected]:
         raise EduplanError("internal error: an entry would not read back unchanged; nothing was recorded")
+
+
+def _types(row: dict) -> list:
+    return [(k, type(v).__name__, getattr(v, "tzinfo", None) is not None) for k, v in row.items()]
 
 
 # --------------------------------------------------------------------------- repair

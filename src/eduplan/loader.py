@@ -1,24 +1,27 @@
 """TOML files → models, with every problem reported at a file and line.
 
 ``read_plan`` returns the plan (or None) and the list of problems, beancount-style;
-``load_plan`` raises :class:`ProblemsError` when there is any. Also the shared pieces
-the ledger loader uses: parsing TOML to problems and mapping a pydantic error
-location to the line of the file it came from.
+``load_plan`` raises :class:`ProblemsError` when there is any. A plan that validated
+once is cached under the SHA-256 of its bytes (and of the validation rules), so that
+everyday commands neither parse nor validate it again. Also the shared pieces the
+ledger loader uses: parsing TOML to problems and mapping a pydantic error location to
+the line of the file it came from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
-from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, ProblemsError, UsageError
-from .models import Plan
+from .models import Plan, plan_from_dict
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 PLAN_ENV = "EDUPLAN_PLAN"
 BUNDLED_PLAN = "plan-2023.toml"
@@ -29,7 +32,7 @@ _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(?:#.*)?$")
 
 
 def bundled_plan_path() -> Path:
-    return Path(str(resources.files("eduplan") / "data" / BUNDLED_PLAN))
+    return Path(__file__).with_name("data") / BUNDLED_PLAN
 
 
 def resolve_plan_path(option: str | os.PathLike | None) -> Path:
@@ -42,18 +45,23 @@ def resolve_plan_path(option: str | os.PathLike | None) -> Path:
     return bundled_plan_path()
 
 
-def read_text(path: Path, what: str) -> str:
+def read_bytes(path: Path, what: str) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such {what} file") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a folder, not a {what} file") from None
     except PermissionError:
         raise ProblemsError([Problem(str(path), None, f"cannot read the {what} file: permission denied")]) from None
+
+
+def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
+    try:
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ProblemsError([Problem(str(path), line, f"not UTF-8 text ({exc.reason})")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(str(path), line, f"not UTF-8 text ({exc.reason})")]
 
 
 def parse_toml(text: str, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -156,17 +164,37 @@ def validation_problems(
     return problems
 
 
-def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
+def _rules_digest() -> bytes:
+    """The validation rules' own hash: a plan cached under other rules is validated again."""
+    return hashlib.sha256(Path(__file__).with_name("schema.py").read_bytes()).digest()
+
+
+def read_plan(path: Path, *, use_cache: bool = True) -> tuple[Plan | None, list[Problem]]:
     """The plan at ``path`` and every problem found in it (the plan is None if any)."""
+    from .cache import PlanCache
+
     file = str(path)
-    text = read_text(path, "plan")
+    raw = read_bytes(path, "plan")
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    cache = PlanCache(hashlib.sha256(raw + _rules_digest()).hexdigest())
+    if use_cache and (cached := cache.load()) is not None:
+        return plan_from_dict(cached, fingerprint), []
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
     data, problems = parse_toml(text, file)
     if data is None:
         return None, problems
+    from pydantic import ValidationError
+
+    from .schema import Plan as PlanSchema
+
     try:
-        return Plan.model_validate(data), []
+        checked = PlanSchema.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
         return None, validation_problems(exc, data, LineIndex(text), file)
+    cache.store(checked)
+    return plan_from_dict(checked, fingerprint), []
 
 
 def load_plan(path: Path) -> Plan:

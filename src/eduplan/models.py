@@ -1,41 +1,19 @@
-"""The data types: a plan (metadata, sections, indicators) and a ledger entry.
+"""The domain types: a plan (metadata, sections, indicators) and a ledger entry.
 
-Pydantic v2, immutable, ``extra="forbid"``. A :class:`Plan` that exists is valid:
-construction checks every rule, and reports every broken one (not only the first)
-as a pydantic ``ValidationError`` whose locations name the indicator and field.
-
-Ledger entries are small frozen dataclasses (validated by pydantic through
-:func:`entries_adapter`) because a ledger holds many thousands of them.
+Small immutable dataclasses, no I/O and no pydantic: everyday commands use them without
+paying for schema building. What may go into them is checked by :mod:`eduplan.schema`
+(pydantic v2) when a file is read; a plan or entry that reaches the core is valid.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import math
+import hashlib
 from enum import StrEnum
-from functools import cached_property
-from typing import Annotated, Literal
-
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    TypeAdapter,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from typing import Any
 
 SCHEMA_VERSION = 1
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Number = int | float
 
 
@@ -64,98 +42,49 @@ class State(StrEnum):
     DONE = "done"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PlanInfo(_Frozen):
-    id: Slug
-    title: Text
-    title_en: str = ""
-    issuer: str = ""
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlanInfo:
+    id: str
+    title: str
     year: int
     start: dt.date
     end: dt.date
-    counties: tuple[Text, ...] = Field(min_length=1)
-
-    @field_validator("end")
-    @classmethod
-    def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
-        start = info.data.get("start")
-        if start is not None and end < start:
-            raise ValueError(f"the period ends ({end}) before it starts ({start})")
-        return end
-
-    @field_validator("counties")
-    @classmethod
-    def _unique_counties(cls, counties: tuple[str, ...]) -> tuple[str, ...]:
-        seen = set()
-        for name in counties:
-            if name in seen:
-                raise ValueError(f"county {name!r} is listed twice")
-            seen.add(name)
-        return counties
+    counties: tuple[str, ...]
+    title_en: str = ""
+    issuer: str = ""
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
 
-class Thresholds(_Frozen):
-    lagging_pp: float = Field(10.0, ge=0, le=100)
+@dataclasses.dataclass(frozen=True, slots=True)
+class Thresholds:
+    lagging_pp: float = 10.0
 
 
-class Section(_Frozen):
-    id: Slug
+@dataclasses.dataclass(frozen=True, slots=True)
+class Section:
+    id: str
     kind: SectionKind
-    number: int = Field(ge=1)
-    name: Text
+    number: int
+    name: str
     name_en: str = ""
 
 
-class Indicator(_Frozen):
-    id: Slug
-    name: Text
-    name_en: str = ""
-    sections: tuple[Slug, ...] = Field(min_length=1)
-    actions: tuple[Slug, ...] = ()
+@dataclasses.dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    sections: tuple[str, ...]
     measure: Measure
-    unit: Text
-    target: Number | None = Field(None, validate_default=True)
-    comparator: Comparator | None = None
-    source: Text
+    unit: str
+    source: str
+    comparator: Comparator
+    target: Number | None = None
+    name_en: str = ""
+    actions: tuple[str, ...] = ()
     note: str | None = None
-
-    @field_validator("target")
-    @classmethod
-    def _target_fits_measure(cls, target: Number | None, info: ValidationInfo) -> Number | None:
-        measure = info.data.get("measure")
-        if measure is None:  # measure itself failed; reported there
-            return target
-        if measure == Measure.MILESTONE:
-            if target is not None:
-                raise PydanticCustomError("milestone_target", "a milestone has no target")
-            return None
-        if target is None:
-            raise PydanticCustomError("missing_target", "a {measure} indicator needs a target", {"measure": measure.value})
-        if isinstance(target, float) and not math.isfinite(target):
-            raise PydanticCustomError("target_finite", "the target must be a finite number")
-        if target < 0:
-            raise PydanticCustomError("target_negative", "the target must not be negative")
-        if info.data.get("unit") == "%" and target > 100:
-            raise PydanticCustomError("target_percent", "a percentage target must be between 0 and 100")
-        if measure == Measure.LEVEL and info.data.get("unit") != "%":
-            raise PydanticCustomError("level_unit", "a level indicator is a percentage: its unit must be %")
-        return target
-
-    @model_validator(mode="after")
-    def _default_comparator(self) -> Indicator:
-        if self.comparator is None:
-            default = Comparator.EQ if self.measure == Measure.MILESTONE else Comparator.GE
-            object.__setattr__(self, "comparator", default)
-        elif self.measure == Measure.MILESTONE and self.comparator != Comparator.EQ:
-            raise PydanticCustomError("milestone_comparator", "a milestone has no comparator")
-        return self
 
     @property
     def is_percent(self) -> bool:
@@ -167,75 +96,61 @@ class Indicator(_Frozen):
         return self.sections + self.actions
 
 
-class NotTracked(_Frozen):
+@dataclasses.dataclass(frozen=True, slots=True)
+class NotTracked:
     """A number in the source text that is deliberately not an indicator, and why."""
 
-    source: Text
-    reason: Text
+    source: str
+    reason: str
 
 
-class Plan(_Frozen):
-    schema_version: Literal[1] = SCHEMA_VERSION
+@dataclasses.dataclass(frozen=True)
+class Plan:
     plan: PlanInfo
+    sections: tuple[Section, ...]
+    indicators: tuple[Indicator, ...]
     thresholds: Thresholds = Thresholds()
-    sections: tuple[Section, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
     not_tracked: tuple[NotTracked, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+    # A hash of the plan file's bytes (set by the loader): caches derived under one plan
+    # are never used under another.
+    fingerprint: str = dataclasses.field(default="", compare=False)
+    by_id: dict[str, Indicator] = dataclasses.field(init=False, repr=False, compare=False)
+    section_by_id: dict[str, Section] = dataclasses.field(init=False, repr=False, compare=False)
 
-    @model_validator(mode="after")
-    def _cross_references(self) -> Plan:
-        errors: list[InitErrorDetails] = []
-
-        def problem(loc: tuple, kind: str, message: str, value: object) -> None:
-            errors.append(
-                InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
-            )
-
-        section_kind: dict[str, SectionKind] = {}
-        for i, section in enumerate(self.sections):
-            if section.id in section_kind:
-                problem(("sections", i, "id"), "duplicate_id", f"duplicate section id {section.id!r}", section.id)
-            section_kind[section.id] = section.kind
-        seen: set[str] = set()
-        for i, ind in enumerate(self.indicators):
-            if ind.id in seen:
-                problem(("indicators", i, "id"), "duplicate_id", f"duplicate indicator id {ind.id!r}", ind.id)
-            if ind.id in section_kind:
-                problem(("indicators", i, "id"), "duplicate_id", f"indicator id {ind.id!r} is also a section id", ind.id)
-            seen.add(ind.id)
-            for field, allowed in (("sections", (SectionKind.FOCUS, SectionKind.MATTER)), ("actions", (SectionKind.ACTION,))):
-                for j, ref in enumerate(getattr(ind, field)):
-                    kind = section_kind.get(ref)
-                    if kind is None:
-                        problem(("indicators", i, field, j), "dangling_reference", f"unknown section {ref!r}", ref)
-                    elif kind not in allowed:
-                        problem(("indicators", i, field, j), "wrong_section_kind", f"{ref!r} is a {kind.value} section, not one of {', '.join(a.value for a in allowed)}", ref)
-            if ind.measure == Measure.COUNTIES and not ind.is_percent and ind.target is not None and ind.target > len(self.plan.counties):
-                problem(("indicators", i, "target"), "target_counties", f"the target {ind.target} is more than the plan's {len(self.plan.counties)} counties", ind.target)
-        if errors:
-            raise ValidationError.from_exception_data(type(self).__name__, errors)
-        return self
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """A hash of everything in the plan: caches derived under one plan are not used under another."""
-        import hashlib
-
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
-
-    @cached_property
-    def by_id(self) -> dict[str, Indicator]:
-        return {ind.id: ind for ind in self.indicators}
-
-    @cached_property
-    def section_by_id(self) -> dict[str, Section]:
-        return {s.id: s for s in self.sections}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {i.id: i for i in self.indicators})
+        object.__setattr__(self, "section_by_id", {s.id: s for s in self.sections})
+        if not self.fingerprint:
+            object.__setattr__(self, "fingerprint", hashlib.sha256(repr(self).encode()).hexdigest())
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return self.by_id.get(indicator_id)
 
     def in_section(self, section_id: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if section_id in i.all_sections)
+
+
+def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
+    """A plan from validated plain data (pydantic's JSON-mode dump, or the plan cache)."""
+    info = d["plan"]
+    return Plan(
+        plan=PlanInfo(id=info["id"], title=info["title"], year=info["year"],
+                      start=dt.date.fromisoformat(info["start"]), end=dt.date.fromisoformat(info["end"]),
+                      counties=tuple(info["counties"]), title_en=info.get("title_en", ""),
+                      issuer=info.get("issuer", "")),
+        sections=tuple(Section(s["id"], SectionKind(s["kind"]), s["number"], s["name"], s.get("name_en", ""))
+                       for s in d["sections"]),
+        indicators=tuple(Indicator(
+            id=i["id"], name=i["name"], sections=tuple(i["sections"]), measure=Measure(i["measure"]),
+            unit=i["unit"], source=i["source"], comparator=Comparator(i["comparator"]), target=i.get("target"),
+            name_en=i.get("name_en", ""), actions=tuple(i.get("actions", ())), note=i.get("note"),
+        ) for i in d["indicators"]),
+        thresholds=Thresholds(**d.get("thresholds", {})),
+        not_tracked=tuple(NotTracked(n["source"], n["reason"]) for n in d.get("not_tracked", ())),
+        schema_version=d.get("schema_version", SCHEMA_VERSION),
+        fingerprint=fingerprint,
+    )
 
 
 # --------------------------------------------------------------------------- ledger
@@ -249,45 +164,28 @@ class Entry:
     denominator so that county figures roll up correctly. Milestones and the per-county
     states of ``counties`` indicators carry ``state`` instead of ``value``.
     A correction carries ``supersedes`` and ``reason``; a void also ``void = true``.
+    ``batch`` is set by ``eduplan import``: the SHA-256 of the imported file.
     """
 
-    __pydantic_config__ = ConfigDict(extra="forbid", strict=False)
-
-    # Strict: a TOML date/datetime/integer only, never a number read as a timestamp
-    # (a write cut short at ``recorded_at = 2`` must not load as 1970-01-01T00:00:02Z).
-    id: Annotated[int, Field(ge=1, strict=True)]
-    indicator: Slug
-    as_of: Annotated[dt.date, Field(strict=True)]
-    by: Text
-    recorded_at: Annotated[AwareDatetime, Field(strict=True)]
-    county: Text | None = None
-    value: Annotated[Number, Field(ge=0, allow_inf_nan=False)] | None = None
-    numerator: Annotated[Number, Field(ge=0, allow_inf_nan=False)] | None = None
-    denominator: Annotated[Number, Field(gt=0, allow_inf_nan=False)] | None = None
+    id: int
+    indicator: str
+    as_of: dt.date
+    by: str
+    recorded_at: dt.datetime
+    county: str | None = None
+    value: Number | None = None
+    numerator: Number | None = None
+    denominator: Number | None = None
     state: State | None = None
-    supersedes: Annotated[int, Field(ge=1)] | None = None
+    supersedes: int | None = None
     void: bool = False
     reason: str | None = None
     note: str | None = None
     source: str | None = None
-    batch: str | None = None  # set by `eduplan import`: the SHA-256 of the imported file
+    batch: str | None = None
 
     def __post_init__(self) -> None:
-        if self.void:
-            if self.supersedes is None:
-                raise ValueError("a void entry must name the entry it voids (supersedes)")
-            if self.value is not None or self.state is not None:
-                raise ValueError("a void entry carries no value or state")
-        elif (self.value is None) == (self.state is None):
-            raise ValueError("an entry carries either a value or a state")
-        if (self.numerator is None) != (self.denominator is None):
-            raise ValueError("numerator and denominator go together")
-        if self.numerator is not None and self.numerator > self.denominator:
-            raise ValueError("the numerator is larger than the denominator")
-        if self.supersedes is not None and not (self.reason and self.reason.strip()):
-            raise ValueError("a correction or void needs a reason")
-        if self.supersedes is not None and self.supersedes >= self.id:
-            raise ValueError("an entry can only supersede an earlier entry")
+        check_entry(self)
 
     @property
     def is_correction(self) -> bool:
@@ -295,6 +193,29 @@ class Entry:
 
     def key(self) -> tuple[str, str | None]:
         return (self.indicator, self.county)
+
+
+def check_entry(e: Any) -> None:
+    """The rules that tie an entry's fields together (raises ValueError)."""
+    if e.void:
+        if e.supersedes is None:
+            raise ValueError("a void entry must name the entry it voids (supersedes)")
+        if e.value is not None or e.state is not None:
+            raise ValueError("a void entry carries no value or state")
+    elif (e.value is None) == (e.state is None):
+        raise ValueError("an entry carries either a value or a state")
+    if (e.numerator is None) != (e.denominator is None):
+        raise ValueError("numerator and denominator go together")
+    if e.numerator is not None and e.numerator > e.denominator:
+        raise ValueError("the numerator is larger than the denominator")
+    if e.supersedes is not None and not (e.reason and e.reason.strip()):
+        raise ValueError("a correction or void needs a reason")
+    if e.supersedes is not None and e.supersedes >= e.id:
+        raise ValueError("an entry can only supersede an earlier entry")
+    if not (e.by and e.by.strip()):
+        raise ValueError("an entry needs the name of who recorded it")
+    if e.recorded_at.tzinfo is None:
+        raise ValueError("recorded_at needs a time zone")
 
 
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))
@@ -305,10 +226,3 @@ ENTRY_WRITE_ORDER: tuple[str, ...] = (
     "supersedes", "void", "reason", "note", "source", "batch", "by", "recorded_at",
 )
 assert sorted(ENTRY_WRITE_ORDER) == sorted(ENTRY_FIELDS)
-
-
-
-@functools.cache
-def entries_adapter() -> TypeAdapter[list[Entry]]:
-    """The validator for a list of entries, built on first use (it costs start-up time)."""
-    return TypeAdapter(list[Entry])
