@@ -30,6 +30,7 @@ import io
 import json
 import marshal
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -63,21 +64,39 @@ class Meta:
     max_id: int
 
 
+FRAME_ROWS = 4096
+_STATES = {s.value: s for s in State}
+
+
+def _shared(text: str | None) -> str | None:
+    # The same string object for repeated texts: marshal writes it once and refers back.
+    return sys.intern(text) if text is not None else None
+
+
 def encode(e: Entry) -> tuple:
     return (
-        e.id, e.indicator, e.as_of.toordinal(), e.by, e.recorded_at.isoformat(), e.county,
-        e.value, e.numerator, e.denominator, e.state.value if e.state else None,
-        e.supersedes, e.void, e.reason, e.note, e.source, e.batch,
+        e.id, _shared(e.indicator), e.as_of.toordinal(), _shared(e.by), _shared(e.recorded_at.isoformat()),
+        _shared(e.county), e.value, e.numerator, e.denominator, e.state.value if e.state else None,
+        e.supersedes, e.void, e.reason, e.note, e.source, _shared(e.batch),
     )
+
+
+_dates: dict[int, dt.date] = {}  # one object per distinct day and time, shared by entries
+_times: dict[str, dt.datetime] = {}
 
 
 def decode(row: Sequence) -> Entry:
     (id_, indicator, as_of, by, recorded_at, county, value, numerator, denominator, state,
      supersedes, void, reason, note, source, batch) = row
+    day = _dates.get(as_of)
+    if day is None:
+        day = _dates[as_of] = dt.date.fromordinal(as_of)
+    stamp = _times.get(recorded_at)
+    if stamp is None:
+        stamp = _times[recorded_at] = dt.datetime.fromisoformat(recorded_at)
     return Entry(
-        id_, indicator, dt.date.fromordinal(as_of), by, dt.datetime.fromisoformat(recorded_at),
-        county, value, numerator, denominator, State(state) if state else None,
-        supersedes, void, reason, note, source, batch,
+        id_, indicator, day, by, stamp, county, value, numerator, denominator,
+        _STATES[state] if state else None, supersedes, void, reason, note, source, batch,
     )
 
 
@@ -157,13 +176,13 @@ class LedgerCache:
             if len(data) != meta.rows_size:
                 return None
             stream = io.BytesIO(data)
-            rows: list = []
+            del data
+            out: list[Entry] = []
             while stream.tell() < meta.rows_size:
                 digest, payload = marshal.load(stream)
                 if hashlib.sha256(payload).digest() != digest:
                     return None
-                rows.extend(marshal.loads(payload))
-            out = [decode(r) for r in rows]
+                out.extend(decode(r) for r in marshal.loads(payload))
         except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return None
         return out if len(out) == meta.count else None
@@ -181,7 +200,8 @@ class LedgerCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             generation = os.urandom(6).hex()
-            blob = _frame([encode(e) for e in entries])
+            rows = [encode(e) for e in entries]
+            blob = b"".join(_frame(rows[i:i + FRAME_ROWS]) for i in range(0, len(rows), FRAME_ROWS))
             self._rows_path(generation).write_bytes(blob)
             self._write_meta(Meta(ledger_sha256, self.plan, generation, len(blob), len(entries),
                                   max((e.id for e in entries), default=0)))

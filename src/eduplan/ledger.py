@@ -168,19 +168,24 @@ def read_ledger(path: Path, plan: Plan, *, use_cache: bool = True) -> LedgerStat
     and, if the ledger is valid, refreshes the cache.
     """
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            hasher = hashlib.file_digest(fh, "sha256")  # streamed: the bytes are read again only on a miss
+            size = fh.tell()
     except FileNotFoundError:
         return LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
     except IsADirectoryError:
         raise UsageError(f"{path}: is a folder, not a ledger file") from None
     except PermissionError:
         raise EduplanError(f"{path}: cannot read the ledger: permission denied") from None
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = hasher.hexdigest()
     cache = LedgerCache(path, plan.fingerprint) if use_cache else None
     if cache is not None and (meta := cache.meta(sha)) is not None:
         cached = cache.entries(meta)
         if cached is not None:
-            return LedgerState(path, True, len(raw), sha, tuple(cached), (), False, meta)
+            return LedgerState(path, True, size, sha, tuple(cached), (), False, meta)
+    raw = path.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != sha:  # changed between the two reads: a write in progress
+        return read_ledger(path, plan, use_cache=use_cache)
     entries, problems, torn = _check(path, raw, plan)
     if problems:
         if torn:
@@ -327,18 +332,19 @@ class LedgerView:
 def _verified_head(path: Path, plan: Plan, cache: LedgerCache):
     """The ledger under the lock, proved valid, and the hash object of its bytes."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            hasher = hashlib.file_digest(fh, "sha256")
+            size = fh.tell()
     except FileNotFoundError:
         empty = LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
         return empty, hashlib.sha256()
     except PermissionError:
         raise EduplanError(f"{path}: cannot read the ledger: permission denied; nothing was recorded") from None
-    hasher = hashlib.sha256(raw)
     sha = hasher.hexdigest()
     meta = cache.meta(sha)
     if meta is not None:
         # Proved valid by the cache key: these exact bytes loaded without a problem.
-        return LedgerState(path, True, len(raw), sha, (), (), False, meta), hasher
+        return LedgerState(path, True, size, sha, (), (), False, meta), hasher
     state = read_ledger(path, plan)
     if not state.ok:
         raise ProblemsError(list(state.problems), hint="nothing was recorded: the ledger must load before anything is added to it")
