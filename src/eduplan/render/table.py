@@ -8,10 +8,12 @@ when stdout is not a terminal and honours ``NO_COLOR``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 
 from ..models import Entry, Plan
@@ -35,20 +37,23 @@ def light(status: str, lang: str) -> Text:
 
 def bar(completion: float | None, marker: float | None, width: int = BAR_WIDTH) -> Text:
     """A small completion bar; ``┃`` marks time progress (where a flow should be by now)."""
-    text = Text()
     if completion is None:
         return Text(" " * width)
     filled = max(0.0, min(completion, 1.0)) * width
     mark = None if marker is None else min(width - 1, int(marker * width))
+    cells = []
     for i in range(width):
         if i == mark:
-            text.append("┃", style="bold magenta")
+            cells.append(("┃", "bold magenta"))
         elif i + 1 <= filled:
-            text.append("█", style="cyan")
+            cells.append(("█", "cyan"))
         elif i < filled:
-            text.append("▌", style="cyan")
+            cells.append(("▌", "cyan"))
         else:
-            text.append("░", style="dim")
+            cells.append(("░", "dim"))
+    text = Text()
+    for style, run in groupby(cells, key=lambda c: c[1]):  # one span per run of a style
+        text.append("".join(ch for ch, _ in run), style=style)
     return text
 
 
@@ -74,29 +79,54 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, title_justify="left",
         caption_justify="left",
     )
-    if wide:
-        table.add_column("指标" if zh else "indicator", ratio=1, min_width=20, overflow="fold")
-        table.add_column("id", no_wrap=True, style="cyan")
-    else:
-        table.add_column("指标 / id" if zh else "indicator / id", ratio=1, min_width=14, overflow="fold")
-    table.add_column("实际/目标" if zh else "actual/target", justify="right", no_wrap=True)
-    table.add_column("完成" if zh else "done %", justify="right", no_wrap=True)
-    table.add_column("进度 ┃序时" if zh else "bar ┃time", no_wrap=True)
-    table.add_column("状态" if zh else "status", no_wrap=True)
-    if widest:
-        table.add_column("还需 · 每月" if zh else "to go · /mo", justify="right", no_wrap=True)
+    # Every cell is built first, so that each column gets a fixed width: rich then skips
+    # measuring every cell of a long table (most of its rendering time).
+    groups = []
     for sec, rows in _grouped(report.rows, report.plan, section):
-        table.add_row(Text(section_title(sec, lang), style="bold"), end_section=False)
+        built = []
         for p in rows:
-            name = name_of(p.indicator, lang)
             marker = report.time_progress if p.indicator.measure.value in ("flow", "counties", "milestone") else None
-            cells = [Text(name)] if wide else [Text.assemble(name, "\n", (p.indicator.id, "cyan"))]
-            if wide:
-                cells.append(Text(p.indicator.id))
-            completion = pct(p.completion) if p.completion is not None else "—"
-            cells += [Text(figure(p, lang)), Text(completion), bar(p.completion, marker), light(p.status.value, lang)]
+            built.append((name_of(p.indicator, lang), p.indicator.id, figure(p, lang),
+                          pct(p.completion) if p.completion is not None else "—",
+                          bar(p.completion, marker), light(p.status.value, lang), _to_go(p) if widest else ""))
+        groups.append((section_title(sec, lang), built))
+    every = [r for _, rows in groups for r in rows]
+
+    def width(header: str, index: int) -> int:
+        return max([cell_len(header)] + [cell_len(str(r[index])) for r in every])
+
+    headers = {
+        "name": ("指标" if zh else "indicator") if wide else ("指标 / id" if zh else "indicator / id"),
+        "figure": "实际/目标" if zh else "actual/target", "done": "完成" if zh else "done %",
+        "bar": "进度 ┃序时" if zh else "bar ┃time", "status": "状态" if zh else "status",
+        "togo": "还需 · 每月" if zh else "to go · /mo",
+    }
+    fixed = [width(headers["figure"], 2), width(headers["done"], 3), max(BAR_WIDTH, cell_len(headers["bar"])),
+             width(headers["status"], 5)]
+    if wide:
+        fixed.insert(0, width("id", 1))
+    if widest:
+        fixed.append(width(headers["togo"], 6))
+    gaps = 3 * len(fixed)
+    longest_name = max([cell_len(r[0]) for r in every] + [cell_len(r[1]) for r in every if not wide] + [12])
+    name_width = max(12, min(longest_name, console.width - sum(fixed) - gaps))
+    table.add_column(headers["name"], width=name_width, overflow="fold")
+    if wide:
+        table.add_column("id", no_wrap=True, style="cyan", width=fixed[0])
+    widths = fixed[1:] if wide else fixed
+    table.add_column(headers["figure"], justify="right", no_wrap=True, width=widths[0])
+    table.add_column(headers["done"], justify="right", no_wrap=True, width=widths[1])
+    table.add_column(headers["bar"], no_wrap=True, width=widths[2])
+    table.add_column(headers["status"], no_wrap=True, width=widths[3])
+    if widest:
+        table.add_column(headers["togo"], justify="right", no_wrap=True, width=widths[4])
+    for title_text, rows in groups:
+        table.add_row(Text(title_text, style="bold"), end_section=False)
+        for name, ind_id, fig, done, bar_text, light_text, togo in rows:
+            cells = [Text(name), Text(ind_id)] if wide else [Text.assemble(name, "\n", (ind_id, "cyan"))]
+            cells += [Text(fig), Text(done), bar_text, light_text]
             if widest:
-                cells.append(Text(_to_go(p)))
+                cells.append(Text(togo))
             table.add_row(*cells)
         table.add_section()
     console.print(table)
