@@ -29,7 +29,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import bisect
 import datetime as dt
 import os
 import random

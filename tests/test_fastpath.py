@@ -25,7 +25,7 @@ from eduplan.cache import LedgerCache, cache_dir
 from eduplan.entries import latest, surviving
 from eduplan.ledger import HEADER, append_entries, read_ledger, render_entries
 from eduplan.loader import bundled_plan_path, load_plan
-from eduplan.models import ENTRY_FIELDS, Entry, Measure
+from eduplan.models import Entry, Measure
 from eduplan.progress import status_report
 from eduplan.render.data import status_doc
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from eduplan.errors import EduplanError
 from eduplan.ledger import read_ledger
-from eduplan.service import Context, correct, record, void
+from eduplan.service import Context, record
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 

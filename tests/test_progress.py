@@ -5,14 +5,12 @@ All figures are SYNTHETIC."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import random
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from eduplan.models import Entry, State
-from eduplan.progress import SEVERITY, Status, judge, months_left, status_report, time_progress
+from eduplan.progress import Status, months_left, status_report, time_progress
 from eduplan.entries import latest, surviving
 
 from conftest import COUNTIES

@@ -145,6 +145,13 @@ def _as_of(plan, text: str | None):
     return day
 
 
+def _entries(plan, ledger_opt):
+    """The ledger's entries, validated (after the command's arguments were checked)."""
+    from .ledger import load_ledger
+
+    return load_ledger(_ledger_path(ledger_opt, plan), plan).entries
+
+
 def _county(plan, county: str | None):
     from .service import check_county
 
@@ -232,21 +239,9 @@ def validate(plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
 
 
 def _print_stored(entry, plan, verb: str) -> None:
-    from .numbers import format_number
-    from .render.labels import state_label
+    from .render.human import stored_line
 
-    ind = plan.by_id[entry.indicator]
-    if entry.void:
-        shown = "void"
-    elif entry.state is not None:
-        shown = f"{entry.state.value} ({state_label(entry.state.value, 'zh')})"
-    else:
-        shown = format_number(entry.value, ind.unit)
-        if entry.numerator is not None:
-            shown += f" ({format_number(entry.numerator)}/{format_number(entry.denominator)})"
-    where = entry.county or "全市"
-    extra = f", {'voids' if entry.void else 'corrects'} #{entry.supersedes}" if entry.supersedes else ""
-    print(f"{verb} #{entry.id} {ind.id} {ind.name} = {shown} ({where}, as of {entry.as_of}{extra})")
+    print(stored_line(verb, entry, plan))
 
 
 @app.command()
@@ -345,14 +340,13 @@ def log(
     ledger: LedgerOpt = None,
 ) -> None:
     """The history of recorded figures, newest first, corrections shown as such."""
-    from .ledger import load_ledger
     from .service import find_indicator, history, superseded_by
 
     p = _plan(plan)
     ind_id = find_indicator(p, indicator).id if indicator else None
     county_name = _county(p, county)
     since_day = _date(since, "--since")
-    entries = load_ledger(_ledger_path(ledger, p), p).entries
+    entries = _entries(p, ledger)
     rows = history(entries, indicator=ind_id, county=county_name, since=since_day)
     later = superseded_by(entries)
     if fmt == LogFmt.json:
@@ -391,7 +385,6 @@ def status(
 ) -> None:
     """Completion against target and time progress (序时进度), with status lights."""
     from .errors import UsageError
-    from .ledger import load_ledger
     from .progress import SEVERITY, Status, status_report
 
     p = _plan(plan)
@@ -401,7 +394,7 @@ def status(
         raise UsageError(f"unknown section {section!r}; sections are {', '.join(s.id for s in p.sections)}")
     if by_county and county_name:
         raise UsageError("--by-county and --county do not go together")
-    entries = load_ledger(_ledger_path(ledger, p), p).entries
+    entries = _entries(p, ledger)
     report = status_report(p, entries, day, county=county_name, sections=[section] if section else (),
                            statuses=[Status(s.value) for s in status_filter or ()])
     if by_county:
@@ -409,22 +402,22 @@ def status(
 
         grid = grid_of(p, entries, day, [r.indicator for r in report.rows])
         if fmt == Fmt.json:
-            from .render.data import progress_doc, status_doc
+            from .render.data import status_doc
             from .render.text import to_json
 
-            doc = status_doc(report)
-            doc["by_county"] = {i: {c: progress_doc(pr) | {"counties": None} for c, pr in cells.items()} for i, cells in grid.items()}
-            emit(to_json(doc))
-        elif fmt in (Fmt.csv, Fmt.markdown):
-            rows = [[i] + [grid[i][c].status.value for c in p.plan.counties] for i in grid]
-            if fmt == Fmt.csv:
-                from .render.text import to_csv
+            emit(to_json(status_doc(report, grid)))
+        elif fmt == Fmt.csv:
+            from .render.data import by_county_rows
+            from .render.text import to_csv
 
-                emit(to_csv([dict(zip(["id", *p.plan.counties], r)) for r in rows], ["id", *p.plan.counties]))
-            else:
-                from .render.text import md_table
+            columns, rows = by_county_rows(p, grid)
+            emit(to_csv(rows, columns))
+        elif fmt == Fmt.markdown:
+            from .render.data import by_county_rows
+            from .render.text import md_table
 
-                emit(md_table(["id", *p.plan.counties], rows))
+            columns, rows = by_county_rows(p, grid)
+            emit(md_table(columns, [[r[c] for c in columns] for r in rows]))
         else:
             from .render.table import by_county_table
 
@@ -464,25 +457,22 @@ def show(
     ledger: LedgerOpt = None,
 ) -> None:
     """One indicator in full: source phrase, target, city and county figures, status, history."""
-    from .ledger import load_ledger
     from .progress import status_report
     from .service import find_indicator, history, superseded_by
 
     p = _plan(plan)
     ind = find_indicator(p, indicator)
     day = _as_of(p, as_of)
-    entries = load_ledger(_ledger_path(ledger, p), p).entries
+    entries = _entries(p, ledger)
     report = status_report(p, entries, day, indicators=[ind.id])
     row = report.rows[0]
     hist = history(entries, indicator=ind.id)
     later = superseded_by(entries)
     if fmt == Fmt.json:
-        from .render.data import entries_doc, progress_doc
+        from .render.data import show_doc
         from .render.text import to_json
 
-        doc = {"schema_version": 1, "as_of": day.isoformat(), "time_progress": round(report.time_progress, 6),
-               "indicator": progress_doc(row) | {"source": ind.source}, "history": entries_doc(hist, later)}
-        emit(to_json(doc))
+        emit(to_json(show_doc(report, hist, later)))
     elif fmt in (Fmt.csv, Fmt.markdown):
         from .errors import UsageError
 
@@ -542,7 +532,6 @@ def report(
 ) -> None:
     """The monthly bulletin (月度通报): status at the month end, change over the month, what lags, what came in."""
     from .errors import UsageError
-    from .ledger import load_ledger
     from .report import build_bulletin, month_bounds
 
     if fmt is None:
@@ -551,7 +540,7 @@ def report(
         raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
     p = _plan(plan)
     month_bounds(p, month)  # a bad --month fails before the ledger is read
-    bulletin = build_bulletin(p, load_ledger(_ledger_path(ledger, p), p).entries, month)
+    bulletin = build_bulletin(p, _entries(p, ledger), month)
     if fmt == ReportFmt.xlsx:
         from .render.xlsx import bulletin_xlsx
 
@@ -572,17 +561,11 @@ def report(
 
 
 def _import_line(row, plan) -> str:
-    from .numbers import format_number
-    from .render.labels import state_label
+    from .render.human import stored
 
     ind = plan.by_id[row.indicator]
     fig = row.figure
-    if fig.state is not None:
-        shown = f"{fig.state.value} ({state_label(fig.state.value, 'zh')})"
-    else:
-        shown = format_number(fig.value, ind.unit)
-        if fig.numerator is not None:
-            shown += f" ({format_number(fig.numerator)}/{format_number(fig.denominator)})"
+    shown = stored(ind.unit, value=fig.value, numerator=fig.numerator, denominator=fig.denominator, state=fig.state)
     return f"row {row.row}: {ind.id} {ind.name} = {shown} ({row.county or '全市'}, as of {row.as_of})"
 
 

@@ -9,6 +9,7 @@ with a message a person can act on.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -231,10 +232,8 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 
 
-def parse_date(text: str) -> "dt.date":
+def parse_date(text: str) -> dt.date:
     """``2023-06-30``, ``2023/6/30``, ``2023.6.30`` or ``2023年6月30日``."""
-    import datetime as dt
-
     match = _DATE_RE.match(_normalise(text))
     if match is None:
         raise NumberError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2023-06-30)")

@@ -11,7 +11,6 @@ that everyday commands start without building pydantic schemas.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import math

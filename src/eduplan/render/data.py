@@ -76,9 +76,9 @@ def progress_doc(p: Progress) -> dict:
     }
 
 
-def status_doc(report: StatusReport) -> dict:
+def status_doc(report: StatusReport, by_county: dict[str, dict[str, Progress]] | None = None) -> dict:
     summary = report.summary
-    return {
+    doc = {
         "schema_version": SCHEMA_VERSION,
         "plan": {"id": report.plan.plan.id, "title": report.plan.plan.title},
         "as_of": report.as_of.isoformat(),
@@ -87,6 +87,25 @@ def status_doc(report: StatusReport) -> dict:
         "summary": summary | {"total": sum(summary.values())},
         "indicators": [progress_doc(p) for p in report.rows],
     }
+    if by_county is not None:
+        doc["by_county"] = {i: {c: progress_doc(p) | {"counties": None} for c, p in cells.items()}
+                            for i, cells in by_county.items()}
+    return doc
+
+
+def show_doc(report: StatusReport, history: Sequence[Entry], superseded_by: dict[int, Entry]) -> dict:
+    """One indicator in full (``eduplan show --format json``)."""
+    row = report.rows[0]
+    return {"schema_version": SCHEMA_VERSION, "as_of": report.as_of.isoformat(),
+            "time_progress": _num(report.time_progress),
+            "indicator": progress_doc(row) | {"source": row.indicator.source},
+            "history": entries_doc(history, superseded_by)}
+
+
+def by_county_rows(plan: Plan, grid: dict[str, dict[str, Progress]]) -> tuple[list[str], list[dict]]:
+    """Indicators × counties as flat rows of statuses (CSV, Markdown)."""
+    columns = ["id", *plan.plan.counties]
+    return columns, [{"id": i} | {c: cells[c].status.value for c in plan.plan.counties} for i, cells in grid.items()]
 
 
 def entry_doc(e: Entry, superseded_by: dict[int, Entry] | None = None) -> dict:

@@ -37,3 +37,24 @@ def figure(p: Progress, lang: str = "zh") -> str:
 
 def amount(value: float | None, unit: str) -> str:
     return format_number(value, unit, approx=True) if value is not None else "—"
+
+
+def stored(unit: str, *, value=None, numerator=None, denominator=None, state=None, void: bool = False) -> str:
+    """A recorded figure exactly as stored: ``14所``, ``40% (400/1000)``, ``done (完成)``, ``void``."""
+    if void:
+        return "void"
+    if state is not None:
+        return f"{state.value} ({state_label(state.value, 'zh')})"
+    shown = format_number(value, unit)
+    if numerator is not None:
+        shown += f" ({format_number(numerator)}/{format_number(denominator)})"
+    return shown
+
+
+def stored_line(verb: str, entry, plan) -> str:
+    """The one line ``record``/``correct``/``void`` print about what they stored."""
+    ind = plan.by_id[entry.indicator]
+    shown = stored(ind.unit, value=entry.value, numerator=entry.numerator, denominator=entry.denominator,
+                   state=entry.state, void=entry.void)
+    extra = f", {'voids' if entry.void else 'corrects'} #{entry.supersedes}" if entry.supersedes else ""
+    return f"{verb} #{entry.id} {ind.id} {ind.name} = {shown} ({entry.county or '全市'}, as of {entry.as_of}{extra})"
