@@ -24,13 +24,9 @@ runner = CliRunner()
 
 
 @pytest.fixture()
-def ledger(tmp_path, monkeypatch):
-    path = tmp_path / "ledger.toml"
-    monkeypatch.setenv("EDUPLAN_LEDGER", str(path))
-    monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("EDUPLAN_USER", "tester")
-    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
-    return path
+def ledger(ledger_path):
+    """The test's ledger (conftest isolates ledger, cache and user in tmp_path)."""
+    return ledger_path
 
 
 def run(*args: str, code: int = 0):

@@ -30,13 +30,9 @@ HOSTILE_HTML = "<script>alert(1)</script>"
 
 
 @pytest.fixture()
-def env(tmp_path, monkeypatch):
-    ledger = tmp_path / "ledger.toml"
-    monkeypatch.setenv("EDUPLAN_LEDGER", str(ledger))
-    monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("EDUPLAN_USER", "tester")
-    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
-    return ledger
+def env(ledger_path):
+    """The test's ledger (conftest isolates ledger, cache and user in tmp_path)."""
+    return ledger_path
 
 
 def _recorded(day: dt.date, delay: int = 2) -> dt.datetime:
