@@ -86,45 +86,37 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
         built = []
         for p in rows:
             marker = report.time_progress if p.indicator.measure.value in ("flow", "counties", "milestone") else None
+            done = pct(p.completion) if p.completion is not None else "—"
             built.append((name_of(p.indicator, lang), p.indicator.id, figure(p, lang),
-                          pct(p.completion) if p.completion is not None else "—",
-                          bar(p.completion, marker), light(p.status.value, lang), _to_go(p) if widest else ""))
+                          Text.assemble(f"{done:>5} ", bar(p.completion, marker)),  # completion and bar: one cell
+                          light(p.status.value, lang), _to_go(p) if widest else ""))
         groups.append((section_title(sec, lang), built))
     every = [r for _, rows in groups for r in rows]
 
     def width(header: str, index: int) -> int:
         return max([cell_len(header)] + [cell_len(str(r[index])) for r in every])
 
-    headers = {
-        "name": ("指标" if zh else "indicator") if wide else ("指标 / id" if zh else "indicator / id"),
-        "figure": "实际/目标" if zh else "actual/target", "done": "完成" if zh else "done %",
-        "bar": "进度 ┃序时" if zh else "bar ┃time", "status": "状态" if zh else "status",
-        "togo": "还需 · 每月" if zh else "to go · /mo",
-    }
-    fixed = [width(headers["figure"], 2), width(headers["done"], 3), max(BAR_WIDTH, cell_len(headers["bar"])),
-             width(headers["status"], 5)]
+    # (header, width, justify, style) for each column after the name
+    columns = [
+        ("实际/目标" if zh else "actual/target", width("实际/目标" if zh else "actual/target", 2), "right", None),
+        ("完成 ┃序时" if zh else "done ┃time", 6 + BAR_WIDTH, "left", None),
+        ("状态" if zh else "status", width("状态" if zh else "status", 4), "left", None),
+    ]
     if wide:
-        fixed.insert(0, width("id", 1))
+        columns.insert(0, ("id", width("id", 1), "left", "cyan"))
     if widest:
-        fixed.append(width(headers["togo"], 6))
-    gaps = 3 * len(fixed)
+        columns.append(("还需 · 每月" if zh else "to go · /mo", width("还需 · 每月" if zh else "to go · /mo", 5), "right", None))
     longest_name = max([cell_len(r[0]) for r in every] + [cell_len(r[1]) for r in every if not wide] + [12])
-    name_width = max(12, min(longest_name, console.width - sum(fixed) - gaps))
-    table.add_column(headers["name"], width=name_width, overflow="fold")
-    if wide:
-        table.add_column("id", no_wrap=True, style="cyan", width=fixed[0])
-    widths = fixed[1:] if wide else fixed
-    table.add_column(headers["figure"], justify="right", no_wrap=True, width=widths[0])
-    table.add_column(headers["done"], justify="right", no_wrap=True, width=widths[1])
-    table.add_column(headers["bar"], no_wrap=True, width=widths[2])
-    table.add_column(headers["status"], no_wrap=True, width=widths[3])
-    if widest:
-        table.add_column(headers["togo"], justify="right", no_wrap=True, width=widths[4])
+    name_width = max(12, min(longest_name, console.width - sum(c[1] for c in columns) - 3 * len(columns)))
+    table.add_column(("指标" if zh else "indicator") if wide else ("指标 / id" if zh else "indicator / id"),
+                     width=name_width, overflow="fold")
+    for header, col_width, justify, style in columns:
+        table.add_column(header, width=col_width, justify=justify, style=style, no_wrap=True)
     for title_text, rows in groups:
         table.add_row(Text(title_text, style="bold"), end_section=False)
-        for name, ind_id, fig, done, bar_text, light_text, togo in rows:
+        for name, ind_id, fig, done_bar, light_text, togo in rows:
             cells = [Text(name), Text(ind_id)] if wide else [Text.assemble(name, "\n", (ind_id, "cyan"))]
-            cells += [Text(fig), Text(done), bar_text, light_text]
+            cells += [Text(fig), done_bar, light_text]
             if widest:
                 cells.append(Text(togo))
             table.add_row(*cells)
