@@ -431,3 +431,17 @@ def test_log_table_shows_whole_ids_at_any_width(run, synthetic_plan_path, monkey
     assert "counselling-counties" in out and "public-share" in out and "更正 #2: typo" in out
     from rich.cells import cell_len
     assert all(cell_len(line) <= width for line in out.splitlines())
+
+
+def test_a_ledger_saved_with_a_bom_still_loads_and_takes_appends(run, synthetic_plan_path, ledger_path):
+    """Notepad and some Windows editors save UTF-8 with a byte-order mark."""
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
+    ledger_path.write_bytes(b"\xef\xbb\xbf" + ledger_path.read_bytes())
+    run.ok("validate")
+    run.ok("record", "new-kindergartens", "2", "--as-of", "2023-04-30")
+    assert [e["value"] for e in run.json("log")] == [2, 1]
+
+
+def test_city_wide_state_on_a_counties_indicator_explains_itself(run, synthetic_plan_path):
+    result = run("record", "counselling-counties", "done", "--as-of", "2023-06-30")
+    assert result.exit_code == 1 and "--county" in result.stderr

@@ -148,6 +148,9 @@ def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
             )
         return Figure(state=State(state))
     if state is not None:
+        if ind.measure == Measure.COUNTIES:
+            raise NumberError(f"{text!r}: record each county's state with --county, or the city-wide "
+                              f"{'share' if ind.is_percent else 'count'} of counties as a number")
         raise NumberError(f"{text!r} is a state, but {ind.id} is measured in {ind.unit}: record a number")
     ratio = parse_ratio(text)
     if ratio is not None:

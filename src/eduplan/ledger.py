@@ -106,7 +106,7 @@ def _check(path: Path, raw: bytes, plan: Plan) -> tuple[list[Entry], list[Proble
     """Parse and validate ledger bytes the plain way: every problem, with lines."""
     file = str(path)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM left by a Windows editor is not an error
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return [], [Problem(file, line, f"not UTF-8 text ({exc.reason})")], _is_tail(raw, line)

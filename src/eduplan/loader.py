@@ -58,7 +58,7 @@ def read_bytes(path: Path, what: str) -> bytes:
 
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
     try:
-        return raw.decode("utf-8"), []
+        return raw.decode("utf-8-sig"), []  # a BOM left by a Windows editor is not an error
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(str(path), line, f"not UTF-8 text ({exc.reason})")]
