@@ -99,6 +99,11 @@ def handled(func):
     return wrapper
 
 
+def _on_terminal() -> bool:
+    """JSON is indented on a terminal and compact in a pipe (where programs read it)."""
+    return sys.stdout.isatty()
+
+
 def emit(text: str) -> None:
     """Machine-readable output, as UTF-8 bytes whatever the locale."""
     sys.stdout.flush()
@@ -187,7 +192,7 @@ def plan_cmd(
         from .render.data import plan_doc
         from .render.text import to_json
 
-        emit(to_json(plan_doc(p)))
+        emit(to_json(plan_doc(p), pretty=_on_terminal()))
     elif fmt == Fmt.csv:
         from .render.data import PLAN_COLUMNS, plan_rows
         from .render.text import to_csv
@@ -353,7 +358,7 @@ def log(
         from .render.data import entries_doc
         from .render.text import to_json
 
-        emit(to_json(entries_doc(rows, later)))
+        emit(to_json(entries_doc(rows, later), pretty=_on_terminal()))
     elif fmt == LogFmt.csv:
         from .render.data import LOG_COLUMNS, log_rows
         from .render.text import to_csv
@@ -405,7 +410,7 @@ def status(
             from .render.data import status_doc
             from .render.text import to_json
 
-            emit(to_json(status_doc(report, grid)))
+            emit(to_json(status_doc(report, grid), pretty=_on_terminal()))
         elif fmt == Fmt.csv:
             from .render.data import by_county_rows
             from .render.text import to_csv
@@ -426,7 +431,7 @@ def status(
         from .render.data import status_doc
         from .render.text import to_json
 
-        emit(to_json(status_doc(report)))
+        emit(to_json(status_doc(report), pretty=_on_terminal()))
     elif fmt == Fmt.csv:
         from .render.data import STATUS_COLUMNS, status_rows
         from .render.text import to_csv
@@ -472,7 +477,7 @@ def show(
         from .render.data import show_doc
         from .render.text import to_json
 
-        emit(to_json(show_doc(report, hist, later)))
+        emit(to_json(show_doc(report, hist, later), pretty=_on_terminal()))
     elif fmt in (Fmt.csv, Fmt.markdown):
         from .errors import UsageError
 

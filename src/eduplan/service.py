@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .entries import Figure, latest, read_figure, surviving
 from .errors import EduplanError, UsageError
-from .ledger import append_entries, load_ledger, LedgerView
+from .ledger import LedgerView, append_entries
 from .models import Entry, Indicator, Measure, Plan
 from .numbers import NumberError, parse_quantity, to_plain
 
@@ -215,7 +215,3 @@ def history(entries: Sequence[Entry], *, indicator: str | None = None, county: s
 def superseded_by(entries: Sequence[Entry]) -> dict[int, Entry]:
     """entry id → the entry that corrected or voided it."""
     return {e.supersedes: e for e in entries if e.supersedes is not None}
-
-
-def load(ctx_plan: Plan, ledger: Path) -> tuple[Entry, ...]:
-    return load_ledger(ledger, ctx_plan).entries

@@ -15,8 +15,12 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def to_json(doc: object) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+def to_json(doc: object, *, pretty: bool = True) -> str:
+    """UTF-8 JSON: indented for people, or compact (json's C encoder, ~10x faster on
+    large documents) for programs."""
+    if pretty:
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def safe_cell(value: object) -> object:
