@@ -328,3 +328,15 @@ def test_summary_counts_every_row(synthetic_plan):
     assert sum(report.summary.values()) == len(report.rows) == len(synthetic_plan.indicators)
     assert report.summary["on_track"] == 1 and report.summary["behind"] == 1
     assert report.summary["no_data"] == len(synthetic_plan.indicators) - 2
+
+
+def test_counties_still_needed_are_counted_in_counties(synthetic_plan):
+    book = Book()
+    for c in COUNTIES[:2]:
+        book.add("counselling-counties", county=c, state="done")
+    book.add("standard-counties", county=COUNTIES[0], state="done")
+    share = row(synthetic_plan, book, "counselling-counties")
+    assert share.remaining == 3  # 50% of 9 counties is 5; 2 are done
+    count = row(synthetic_plan, book, "standard-counties")
+    assert count.remaining == 5
+    assert share.monthly_needed == pytest.approx(3 / months_left(synthetic_plan.plan, JUNE30))

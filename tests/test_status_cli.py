@@ -167,3 +167,29 @@ def test_show(filled, monkeypatch):
     assert any(e["superseded_by"] for e in doc["history"])
     bad = filled("show", "public-shar")
     assert bad.exit_code == 1 and "did you mean public-share" in bad.stderr
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+def test_status_table_says_what_it_takes_to_finish(filled, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = filled.ok("status", *D, "--section", "matter-1").stdout
+    # new-places: 5000 of 35000 at mid-year; 30000 to go over the 6 months left
+    from eduplan.progress import months_left
+    from eduplan.models import PlanInfo
+    import datetime as dt
+
+    info = PlanInfo("p", "t", 2023, dt.date(2023, 1, 1), dt.date(2023, 12, 31), ("x",))
+    per_month = round(30000 / months_left(info, dt.date(2023, 6, 30)))
+    flat = "".join(out.split())  # the cell may wrap
+    assert "还需30,000个" in flat and f"每月{per_month:,}个" in flat
+    counties = filled.ok("status", *D, "--section", "focus-1", "--status", "done").stdout
+    body = [line for line in counties.splitlines() if not line.startswith("指标")]
+    assert not any("还需" in line for line in body)  # nothing to go once done
+
+
+def test_counties_indicator_counts_counties_to_go(run, synthetic_plan_path):
+    run.ok("record", "standard-counties", "done", "--county", "椒江区", *D)
+    doc = run.json("status", *D)
+    row = next(i for i in doc["indicators"] if i["id"] == "standard-counties")
+    assert row["remaining"] == 5
+    assert "还需5个县" in "".join(run.ok("status", *D, "--section", "focus-1").stdout.split())

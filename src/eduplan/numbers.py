@@ -191,12 +191,11 @@ def to_plain(value: Decimal) -> int | float:
     return result
 
 
-def format_number(value: float | int | None, unit: str = "", *, digits: int = 1, approx: bool = False) -> str:
+def format_number(value: float | int | None, unit: str = "", *, digits: int = 1) -> str:
     """A figure for people: ``35000`` → ``3.5万``, ``9e9`` with 元 → ``90亿元``, 56 with % → ``56%``.
 
-    Uses 万/亿 the way the document does, so what is shown can be typed back. Exact by
-    default; ``approx`` rounds large amounts to 3 significant figures (``9.2亿元``) for
-    tables that must read at a glance.
+    Uses 万/亿 the way the document does, so what is shown can be typed back (exactly:
+    an amount that 万/亿 cannot show exactly is written out in full).
     """
     if value is None:
         return "—"
@@ -208,10 +207,6 @@ def format_number(value: float | int | None, unit: str = "", *, digits: int = 1,
         if magnitude >= scale:
             if _exact(value, scale, digits):
                 return f"{_trim(value / scale, digits + 1)}{word}{suffix}"
-            if approx:
-                scaled = value / scale
-                places = 0 if abs(scaled) >= 100 else (1 if abs(scaled) >= 10 else 2)
-                return f"≈{_trim(round(scaled, places), places)}{word}{suffix}"
     return f"{_trim(value, digits)}{suffix}"
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
@@ -82,7 +83,7 @@ class Progress:
     status: Status
     met: bool | None
     gap_pp: float | None  # levels: percentage points short of the target (0 when met)
-    remaining: float | None  # flows: amount still to do (0 when met)
+    remaining: float | None  # flows: amount still to do; counties indicators: counties still needed (0 when met)
     monthly_needed: float | None  # remaining ÷ months left in the period
     state: State | None  # milestones and a county's state on a counties indicator
     qualifying: tuple[str, ...] | None  # counties indicators: counties that are done
@@ -216,6 +217,11 @@ def judge(
             lag = max(0.0, (used - tp) * 100)
     else:
         remaining = max(0.0, target - actual)
+        if ind.measure == Measure.COUNTIES:
+            # what is left is counties, not percentage points: 50% of 9 needs 5 counties
+            needed_total = math.ceil(target * len(info.counties) / 100 - 1e-9) if ind.is_percent else target
+            have = round(actual * len(info.counties) / 100) if ind.is_percent else actual
+            remaining = float(max(0, needed_total - have))
         status = Status.DONE if met else _pace(completion, tp, threshold)
         lag = None if met else max(0.0, (tp - completion) * 100)
         if remaining > 0 and left > 0:

@@ -11,7 +11,7 @@ from ..numbers import format_number
 from ..progress import Progress
 from ..report import Bulletin, Recorded, Row
 from .data import SCHEMA_VERSION, _num, entry_doc, progress_doc
-from .human import figure, pct
+from .human import approx, figure, pct, per_month, to_go
 from .labels import ORDINALS, name_of, section_title, state_label, status_label
 from .text import md_escape, md_table, to_json
 
@@ -124,39 +124,6 @@ def delta_points(ratio_delta: float | None) -> str:
     if abs(value) < 0.05:
         return "±0"
     return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
-
-
-def approx(value: float, unit: str = "") -> str:
-    """An amount to read, not to type back: ``8079736663`` → ``80.8亿``, ``15147`` → ``15,147``, ``2505.6``."""
-    suffix = "" if unit in ("", "项") else unit
-    magnitude = abs(value)
-    if magnitude >= 10**8:
-        return f"{value / 10**8:.2f}".rstrip("0").rstrip(".") + "亿" + suffix
-    if magnitude >= 10**5:
-        return f"{value / 10**4:.1f}".rstrip("0").rstrip(".") + "万" + suffix
-    if magnitude >= 100:
-        return f"{round(value):,}{suffix}"
-    return format_number(value, unit)
-
-
-def to_go(p: Progress, lang: str) -> str:
-    """What is still to do: an amount for flows, points for levels; nothing to add for milestones."""
-    ind = p.indicator
-    if p.remaining:
-        return approx(p.remaining, ind.unit) if ind.measure.value != "counties" or ind.is_percent \
-            else format_number(p.remaining) + ("个县" if lang == "zh" else " counties")
-    if p.gap_pp:
-        return f"{p.gap_pp:.1f}" + (" 个百分点" if lang == "zh" else " pp")
-    return "—"
-
-
-def per_month(p: Progress, lang: str) -> str:
-    if not p.monthly_needed:
-        return "—"
-    unit = p.indicator.unit
-    if p.indicator.measure.value == "counties" and not p.indicator.is_percent:
-        return format_number(p.monthly_needed) + ("个县" if lang == "zh" else " counties")
-    return approx(p.monthly_needed, unit)
 
 
 def lag_text(p: Progress) -> str:

@@ -21,14 +21,12 @@ from .bulletin import (
     entry_value,
     headline_sentence,
     lag_text,
-    per_month,
     recorded_basis,
     recorded_headers,
     summary_rows,
     title,
-    to_go,
 )
-from .human import figure, pct
+from .human import figure, pct, per_month, to_go
 from .labels import name_of, section_title, status_label
 
 COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "no_data": "#b0b0b0"}

@@ -31,12 +31,50 @@ def figure(p: Progress, lang: str = "zh") -> str:
         unit = "个县" if lang == "zh" else " counties"
         actual = "—" if p.actual is None else format_number(p.actual)
         return f"{actual}/{comp}{format_number(target)}{unit}"
-    actual = "—" if p.actual is None else format_number(p.actual, "" if ind.unit != "%" else "%", approx=True)
+    actual = "—" if p.actual is None else (approx(p.actual) if ind.unit != "%" else format_number(p.actual, "%"))
     return f"{actual}/{comp}{format_number(target, ind.unit)}"
 
 
 def amount(value: float | None, unit: str) -> str:
-    return format_number(value, unit, approx=True) if value is not None else "—"
+    return approx(value, unit) if value is not None else "—"
+
+
+def approx(value: float, unit: str = "") -> str:
+    """An amount to read, not to type back: ``8079736663`` → ``80.8亿``, ``15147`` → ``15,147``, ``2505.6``."""
+    if unit == "%":
+        return format_number(value, "%")
+    suffix = "" if unit in ("", "项") else unit
+    magnitude = abs(value)
+    if magnitude >= 10**8:
+        return f"{value / 10**8:.2f}".rstrip("0").rstrip(".") + "亿" + suffix
+    if magnitude >= 10**5:
+        return f"{value / 10**4:.1f}".rstrip("0").rstrip(".") + "万" + suffix
+    if magnitude >= 100:
+        return f"{round(value):,}{suffix}"
+    return format_number(value, unit)
+
+
+def _counties(n: float, lang: str) -> str:
+    return f"{format_number(n)}个县" if lang == "zh" else f"{format_number(n)} counties"
+
+
+def to_go(p: Progress, lang: str) -> str:
+    """What is still to do: an amount for flows, counties for counties indicators, points for levels."""
+    ind = p.indicator
+    if p.remaining:
+        return _counties(p.remaining, lang) if ind.measure.value == "counties" else approx(p.remaining, ind.unit)
+    if p.gap_pp:
+        return f"{p.gap_pp:.1f}" + (" 个百分点" if lang == "zh" else " pp")
+    return "—"
+
+
+def per_month(p: Progress, lang: str) -> str:
+    """The monthly rate needed to finish by the period end."""
+    if not p.monthly_needed:
+        return "—"
+    if p.indicator.measure.value == "counties":
+        return _counties(round(p.monthly_needed, 1), lang)
+    return approx(p.monthly_needed, p.indicator.unit)
 
 
 def stored(unit: str, *, value=None, numerator=None, denominator=None, state=None, void: bool = False) -> str:

@@ -19,7 +19,7 @@ from rich.text import Text
 from ..models import Entry, Plan
 from ..numbers import format_number
 from ..progress import Progress, StatusReport
-from .human import amount, figure, pct, points
+from .human import figure, pct, per_month, to_go
 from .labels import MEASURE_LABELS, name_of, section_title, state_label, status_label
 
 STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red", "no_data": "dim"}
@@ -69,7 +69,7 @@ def _grouped(report_rows: Sequence[Progress], plan: Plan, section: str | None):
 
 def status_table(report: StatusReport, console: Console, *, lang: str = "zh", section: str | None = None) -> None:
     wide = console.width >= 110
-    widest = console.width >= 150
+    widest = console.width >= 130  # room for a "to go" column; narrower, it goes under the figure
     zh = lang == "zh"
     title = report.plan.plan.title if zh else (report.plan.plan.title_en or report.plan.plan.title)
     scope = f" · {report.county}" if report.county else ""
@@ -81,6 +81,7 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
     )
     # Every cell is built first, so that each column gets a fixed width: rich then skips
     # measuring every cell of a long table (most of its rendering time).
+    bar_width = BAR_WIDTH if console.width >= 100 else BAR_WIDTH - 4
     groups = []
     for sec, rows in _grouped(report.rows, report.plan, section):
         built = []
@@ -88,8 +89,8 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
             marker = report.time_progress if p.indicator.measure.value in ("flow", "counties", "milestone") else None
             done = pct(p.completion) if p.completion is not None else "—"
             built.append((name_of(p.indicator, lang), p.indicator.id, figure(p, lang),
-                          Text.assemble(f"{done:>5} ", bar(p.completion, marker)),  # completion and bar: one cell
-                          light(p.status.value, lang), _to_go(p) if widest else ""))
+                          Text.assemble(f"{done:>5} ", bar(p.completion, marker, bar_width)),  # one cell
+                          light(p.status.value, lang), _to_go(p, lang)))
         groups.append((section_title(sec, lang), built))
     every = [r for _, rows in groups for r in rows]
 
@@ -99,24 +100,33 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
     # (header, width, justify, style) for each column after the name
     columns = [
         ("实际/目标" if zh else "actual/target", width("实际/目标" if zh else "actual/target", 2), "right", None),
-        ("完成 ┃序时" if zh else "done ┃time", 6 + BAR_WIDTH, "left", None),
+        ("完成 ┃序时" if zh else "done ┃time", 6 + bar_width, "left", None),
         ("状态" if zh else "status", width("状态" if zh else "status", 4), "left", None),
     ]
     if wide:
         columns.insert(0, ("id", width("id", 1), "left", "cyan"))
     if widest:
-        columns.append(("还需 · 每月" if zh else "to go · /mo", width("还需 · 每月" if zh else "to go · /mo", 5), "right", None))
-    longest_name = max([cell_len(r[0]) for r in every] + [cell_len(r[1]) for r in every if not wide] + [12])
-    name_width = max(12, min(longest_name, console.width - sum(c[1] for c in columns) - 3 * len(columns)))
+        columns.append(("还需 · 每月" if zh else "to go · /mo", min(width("还需 · 每月" if zh else "to go · /mo", 5), 26), "right", None))
+    ids = 0 if wide else max(cell_len(r[1]) for r in every) if every else 0  # ids must never break
+    spare = console.width - 1 - sum(c[1] for c in columns) - 3 * len(columns) - max(ids, 12)
+    if not widest and spare > 0:  # the "to go" line under the figure: widen that column if there is room
+        header, fig_width, justify, style = columns[-3]
+        columns[-3] = (header, max(fig_width, min(width("", 5), 18, fig_width + spare)), justify, style)
+    longest_name = max([cell_len(r[0]) for r in every] + [ids, 12])
+    name_width = max(12, ids, min(longest_name, console.width - 1 - sum(c[1] for c in columns) - 3 * len(columns)))
     table.add_column(("指标" if zh else "indicator") if wide else ("指标 / id" if zh else "indicator / id"),
                      width=name_width, overflow="fold")
     for header, col_width, justify, style in columns:
-        table.add_column(header, width=col_width, justify=justify, style=style, no_wrap=True)
+        table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
     for title_text, rows in groups:
         table.add_row(Text(title_text, style="bold"), end_section=False)
         for name, ind_id, fig, done_bar, light_text, togo in rows:
             cells = [Text(name), Text(ind_id)] if wide else [Text.assemble(name, "\n", (ind_id, "cyan"))]
-            cells += [Text(fig), done_bar, light_text]
+            if widest or not togo:
+                cells.append(Text(fig))
+            else:  # what it takes to finish, under the figure (narrow rows have a second line anyway)
+                cells.append(Text.assemble(fig, "\n", (togo, "dim")))
+            cells += [done_bar, light_text]
             if widest:
                 cells.append(Text(togo))
             table.add_row(*cells)
@@ -134,15 +144,17 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
         console.print(Text(f"{ind_id}: {note}", style="yellow"))
 
 
-def _to_go(p: Progress) -> str:
-    if p.remaining is None or p.remaining <= 0:
-        if p.gap_pp:
-            return f"{points(p.gap_pp)} pp"
+def _to_go(p: Progress, lang: str = "zh") -> str:
+    """What it takes to finish, in one short cell: ``还需8所 · 每月1.3所`` or ``差12.4 个百分点``."""
+    if p.status.value in ("done", "no_data") or (not p.remaining and not p.gap_pp):
         return ""
-    out = amount(p.remaining, p.indicator.unit)
-    if p.monthly_needed:
-        out += f" · {format_number(p.monthly_needed, '')}/月"
-    return out
+    left = to_go(p, lang)
+    if p.gap_pp:
+        return ("差" if lang == "zh" else "short ") + left
+    rate = per_month(p, lang)
+    if lang == "zh":
+        return f"还需{left}" + (f" · 每月{rate}" if rate != "—" else "")
+    return f"{left} to go" + (f" · {rate}/mo" if rate != "—" else "")
 
 
 def _summary_line(report: StatusReport, lang: str) -> str:
@@ -291,11 +303,8 @@ def show_panel(p: Progress, history: Sequence[Entry], superseded_by: dict[int, E
                                                    "ratio": "Σ分子÷Σ分母" if zh else "Σnumerator ÷ Σdenominator",
                                                    "count": "达标县数" if zh else "counties done",
                                                    "none": "无法汇总" if zh else "cannot roll up"}.get(p.rollup, p.rollup)))
-    if p.remaining:
-        needed = f" · {format_number(p.monthly_needed)}{ind.unit}/{'月' if zh else 'month'}" if p.monthly_needed else ""
-        lines.append(("还需" if zh else "to go", f"{amount(p.remaining, ind.unit)}{needed}"))
-    if p.gap_pp:
-        lines.append(("差距" if zh else "gap", f"{points(p.gap_pp)} pp"))
+    if p.remaining or p.gap_pp:
+        lines.append(("还需" if zh else "to go", _to_go(p, lang) or "—"))
     if p.qualifying is not None:
         lines.append(("达标县" if zh else "qualifying", "、".join(p.qualifying) or "—"))
     if p.note:
