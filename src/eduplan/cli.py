@@ -41,13 +41,6 @@ class Fmt(str, Enum):
     markdown = "markdown"
 
 
-class LogFmt(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
@@ -339,7 +332,7 @@ def log(
     indicator: Annotated[Optional[str], typer.Argument(help="Only this indicator.", show_default=False)] = None,
     county: CountyOpt = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Only figures as of this date or later.", show_default=False)] = None,
-    fmt: Annotated[LogFmt, typer.Option("--format", "-f", help="table, json, csv or markdown.")] = LogFmt.table,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="table, json, csv or markdown.")] = Fmt.table,
     lang: LangOpt = Lang.zh,
     plan: PlanOpt = None,
     ledger: LedgerOpt = None,
@@ -354,17 +347,17 @@ def log(
     entries = _entries(p, ledger)
     rows = history(entries, indicator=ind_id, county=county_name, since=since_day)
     later = superseded_by(entries)
-    if fmt == LogFmt.json:
+    if fmt == Fmt.json:
         from .render.data import entries_doc
         from .render.text import to_json
 
         emit(to_json(entries_doc(rows, later), pretty=_on_terminal()))
-    elif fmt == LogFmt.csv:
+    elif fmt == Fmt.csv:
         from .render.data import LOG_COLUMNS, log_rows
         from .render.text import to_csv
 
         emit(to_csv(log_rows(rows, later), LOG_COLUMNS))
-    elif fmt == LogFmt.markdown:
+    elif fmt == Fmt.markdown:
         from .render.markdown import log_markdown
 
         emit(log_markdown(rows, later, p, lang=lang.value))

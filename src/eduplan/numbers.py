@@ -42,12 +42,13 @@ _UNIT_WORDS = (
 )
 _QUANTIFIERS = ("以上", "余", "多", "左右")
 
+# Patterns are compiled on first use (re caches them), not at import: most commands never read a figure.
 _NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
-_QUANTITY_RE = re.compile(
+_QUANTITY = (
     rf"^\s*(?:约|达到|达)?\s*{_NUMBER}\s*(?P<mult>[万亿])?\s*(?P<rest>.*?)\s*$"
 )
-_SCAN_RE = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿])?")
-_TRAILER_RE = re.compile(
+_SCAN = r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿])?"
+_TRAILER = (
     "^(?:(?:{q})?(?:{u})?(?:{q})?)$".format(
         q="|".join(_QUANTIFIERS), u="|".join(sorted(_UNIT_WORDS, key=len, reverse=True))
     )
@@ -127,7 +128,7 @@ def parse_quantity(text: str) -> Quantity:
         raise NumberError("empty value")
     if text.startswith("-") or text.startswith("−"):
         raise NumberError(f"{original!r} is negative; figures are counts, amounts or shares")
-    match = _QUANTITY_RE.match(text)
+    match = re.match(_QUANTITY, text)
     if match is None:
         raise NumberError(
             f"{original!r} is not a number (write it as 12, 1,234, 3.5万, 90亿元 or 56%)"
@@ -142,7 +143,7 @@ def parse_quantity(text: str) -> Quantity:
         rest = rest[1:].strip()
         if match["mult"]:
             raise NumberError(f"{original!r} mixes 万/亿 with %")
-    if rest and not _TRAILER_RE.match(rest):
+    if rest and not re.match(_TRAILER, rest):
         raise NumberError(f"{original!r} is not a number: cannot read {rest!r} after it")
     return Quantity(_check_size(value, original), percent)
 
@@ -173,7 +174,7 @@ def parse_state(text: str) -> str | None:
 def find_quantities(text: str) -> list[Decimal]:
     """Every figure written in digits in a phrase, in base units (``新增学位2万个`` → [20000])."""
     out = []
-    for digits, mult in _SCAN_RE.findall(_normalise(text)):
+    for digits, mult in re.findall(_SCAN, _normalise(text)):
         value = Decimal(digits.replace(",", ""))
         if mult:
             value *= MULTIPLIERS[mult]
@@ -223,13 +224,13 @@ def _trim(value: float | int | Decimal, digits: int) -> str:
     return text
 
 
-_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+_DATE = r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$"
+_MONTH = r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$"
 
 
 def parse_date(text: str) -> dt.date:
     """``2023-06-30``, ``2023/6/30``, ``2023.6.30`` or ``2023年6月30日``."""
-    match = _DATE_RE.match(_normalise(text))
+    match = re.match(_DATE, _normalise(text))
     if match is None:
         raise NumberError(f"{text!r} is not a date (write YYYY-MM-DD, e.g. 2023-06-30)")
     try:
@@ -240,7 +241,7 @@ def parse_date(text: str) -> dt.date:
 
 def parse_month(text: str) -> tuple[int, int]:
     """``2023-06`` or ``2023年6月`` → (2023, 6)."""
-    match = _MONTH_RE.match(_normalise(text))
+    match = re.match(_MONTH, _normalise(text))
     if match is None or not 1 <= int(match[2]) <= 12:
         raise NumberError(f"{text!r} is not a month (write YYYY-MM, e.g. 2023-06)")
     return int(match[1]), int(match[2])
