@@ -234,3 +234,9 @@ def test_help_keeps_every_word(run):
     """rich treats [..] in help as markup; the env-variable hints must survive."""
     out = run.ok("record", "--help").stdout
     assert "EDUPLAN_PLAN" in out and "EDUPLAN_LEDGER" in out and "EDUPLAN_USER" in out
+
+
+def test_version(run):
+    from eduplan import __version__
+
+    assert run.ok("--version").stdout.strip() == f"eduplan {__version__}"
