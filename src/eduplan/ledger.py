@@ -15,6 +15,7 @@ append-only:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -206,7 +207,7 @@ def load_ledger(path: Path, plan: Plan) -> LedgerState:
     """
     state = read_ledger(path, plan)
     if state.torn:
-        with _lock(path, shared_ok=True):
+        with _lock(path, reader=True):
             state = read_ledger(path, plan)
     if not state.ok:
         raise ProblemsError(list(state.problems), hint=None)
@@ -216,37 +217,27 @@ def load_ledger(path: Path, plan: Plan) -> LedgerState:
 # --------------------------------------------------------------------------- write
 
 
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _lock(path: Path, shared_ok: bool = False):
+@contextlib.contextmanager
+def _lock(path: Path, reader: bool = False):
+    """The writers' lock on ``LEDGER.lock``. A reader that only waits for writers to finish
+    goes on without it where it cannot take it (a read-only folder: nobody writes there)."""
     from filelock import FileLock, Timeout  # imported when a command writes, not at start-up
 
     lock_path = path.with_name(path.name + ".lock")
-    if shared_ok and not os.access(path.parent, os.W_OK):
-        return _NoLock()  # a reader in a read-only folder: nobody can be writing there
     lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
-
-    class _Guard:
-        def __enter__(self):
-            try:
-                lock.acquire()
-            except Timeout:
-                raise EduplanError(f"{path}: another eduplan is writing this ledger (waited {LOCK_TIMEOUT:.0f}s for {lock_path})") from None
-            except OSError as exc:
-                raise EduplanError(f"{path}: cannot lock the ledger ({lock_path}: {exc.strerror})") from None
-            return self
-
-        def __exit__(self, *exc):
-            lock.release()
-            return False
-
-    return _Guard()
+    try:
+        lock.acquire()
+    except Timeout:
+        raise EduplanError(f"{path}: another eduplan is writing this ledger (waited {LOCK_TIMEOUT:.0f}s for {lock_path})") from None
+    except OSError as exc:
+        if reader:
+            yield
+            return
+        raise EduplanError(f"{path}: cannot lock the ledger ({lock_path}: {exc.strerror})") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _check_writable(path: Path, plan: Plan | None = None) -> None:
