@@ -318,3 +318,13 @@ def test_xlsx_with_a_wrong_sheet_size_is_read_whole(ledger, tmp_path):
                 assert n == 1
             dst.writestr(info, data)
     assert "imported 5 entries" in run("import", bad).stdout
+
+
+def test_template_never_overwrites_a_sheet_without_force(ledger, tmp_path):
+    sheet = tmp_path / "filled.csv"
+    sheet.write_bytes(b"id,value\nnew-public-kindergartens,3\n")  # staff's work (synthetic)
+    before = sheet.read_bytes()
+    result = run("template", "-o", sheet, code=1)
+    assert "--force" in result.stderr and sheet.read_bytes() == before
+    run("template", "-o", sheet, "--force")
+    assert sheet.read_bytes() != before

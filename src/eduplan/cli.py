@@ -614,6 +614,7 @@ def import_cmd(
 @handled
 def template(
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write: .xlsx or .csv.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file (it may be a filled-in sheet).")] = False,
     fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help="xlsx or csv (default: from the -o suffix).", show_default=False)] = None,
     county: CountyOpt = None,
     lang: LangOpt = Lang.zh,
@@ -622,6 +623,10 @@ def template(
     """A sheet to fill in: one row per indicator, empty value and date columns; `eduplan import` reads it back."""
     from .errors import UsageError
 
+    from .errors import EduplanError
+
+    if output.exists() and not force:
+        raise EduplanError(f"{output} exists and may hold figures staff filled in; choose another name or add --force")
     suffix = output.suffix.lower()
     if fmt is None:
         if suffix not in (".xlsx", ".csv"):
