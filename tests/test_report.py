@@ -352,3 +352,14 @@ def test_xlsx_loads_from_bytes(ledger, tmp_path):
     run("report", "--month", "2023-07", "--lang", "en", "-o", str(out))
     wb = load_workbook(io.BytesIO(out.read_bytes()), read_only=True)
     assert wb.sheetnames[:2] == ["Overview", "Indicators"]
+
+
+def test_report_never_writes_over_the_ledger(env):
+    from conftest import Run
+
+    run_ = Run()
+    run_.ok("record", "new-public-kindergartens", "3", "--as-of", "2023-06-30")
+    before = env.read_bytes()
+    result = run_("report", "--month", "2023-06", "--format", "markdown", "-o", env)
+    assert result.exit_code == 2 and "is the ledger" in result.stderr
+    assert env.read_bytes() == before

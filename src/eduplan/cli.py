@@ -549,6 +549,12 @@ def report(
         raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
     p = _plan(plan)
     month_bounds(p, month)  # a bad --month fails before the ledger is read
+    if output is not None:
+        from .loader import resolve_plan_path
+
+        for what, path in (("ledger", _ledger_path(ledger, p)), ("plan", resolve_plan_path(plan))):
+            if output.resolve() == path.resolve():
+                raise UsageError(f"-o {output} is the {what}; write the report to another file")
     bulletin = build_bulletin(p, _entries(p, ledger), month)
     if fmt == ReportFmt.xlsx:
         from .render.xlsx import bulletin_xlsx
