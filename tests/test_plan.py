@@ -240,3 +240,13 @@ def test_version(run):
     from eduplan import __version__
 
     assert run.ok("--version").stdout.strip() == f"eduplan {__version__}"
+
+
+def test_an_edited_plan_is_never_served_from_the_plan_cache(run, synthetic_plan_path):
+    assert run.json("plan")["indicators"][0]["target"] == 25  # now cached
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    synthetic_plan_path.write_text(text.replace("target = 25", "target = 26", 1), encoding="utf-8")  # same size
+    assert run.json("plan")["indicators"][0]["target"] == 26
+    synthetic_plan_path.write_text(text.replace("target = 25", "target = -5", 1), encoding="utf-8")
+    result = run("status")
+    assert result.exit_code == 1 and "must not be negative" in result.stderr  # validated, not cached

@@ -193,3 +193,14 @@ def test_counties_indicator_counts_counties_to_go(run, synthetic_plan_path):
     row = next(i for i in doc["indicators"] if i["id"] == "standard-counties")
     assert row["remaining"] == 5
     assert "还需5个县" in "".join(run.ok("status", *D, "--section", "focus-1").stdout.split())
+
+
+def test_json_is_compact_in_a_pipe_and_indented_for_people(filled):
+    from eduplan.render.text import to_json
+
+    out = filled.ok("status", *D, "--format", "json").stdout
+    assert out.count("\n") == 1  # one line for programs (stdout is not a terminal here)
+    import json
+
+    doc = json.loads(out)
+    assert to_json(doc, pretty=True).count("\n") > 100 and json.loads(to_json(doc, pretty=True)) == doc
