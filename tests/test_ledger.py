@@ -445,3 +445,58 @@ def test_a_ledger_saved_with_a_bom_still_loads_and_takes_appends(run, synthetic_
 def test_city_wide_state_on_a_counties_indicator_explains_itself(run, synthetic_plan_path):
     result = run("record", "counselling-counties", "done", "--as-of", "2023-06-30")
     assert result.exit_code == 1 and "--county" in result.stderr
+
+
+# --------------------------------------------------------------------------- the writer's proof
+
+
+def _edit_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """A hand edit that keeps the size, with the modification time set back."""
+    assert len(old) == len(new)
+    st = path.stat()
+    data = path.read_bytes()
+    assert data.count(old) == 1
+    path.write_bytes(data.replace(old, new))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_record_trusts_only_an_untouched_file(run, synthetic_plan_path, synthetic_plan, ledger_path, monkeypatch):
+    from eduplan.cache import LedgerCache
+
+    run.ok("record", "new-kindergartens", "11", "--as-of", "2023-03-31", "--county", "椒江区")
+    run.ok("record", "new-places", "7", "--as-of", "2023-03-31")
+    proved = []
+    real = LedgerCache.proves
+    monkeypatch.setattr(LedgerCache, "proves", staticmethod(lambda meta, fh: proved.append(1) or real(meta, fh)))
+    run.ok("record", "new-places", "8", "--as-of", "2023-04-30")
+    assert proved == []  # untouched since the last write: no re-reading of the ledger
+    _edit_in_place(ledger_path, b'value = 11', b'value = 12')
+    run.ok("record", "new-places", "9", "--as-of", "2023-05-31")
+    assert proved  # the edit changed the file's ctime: its bytes were checked
+    doc = run.json("status", "--as-of", "2023-05-31")
+    assert next(i for i in doc["indicators"] if i["id"] == "new-kindergartens")["actual"] == 12
+    plain = read_ledger(ledger_path, synthetic_plan, use_cache=False).entries
+    assert read_ledger(ledger_path, synthetic_plan).entries == plain and len(plain) == 4
+
+
+def test_record_refuses_a_same_size_edit_that_breaks_the_ledger(run, synthetic_plan_path, ledger_path):
+    run.ok("record", "new-kindergartens", "11", "--as-of", "2023-03-31")
+    run.ok("record", "new-kindergartens", "12", "--as-of", "2023-04-30")
+    _edit_in_place(ledger_path, b'value = 11', b'value = xx')
+    before = ledger_path.read_bytes()
+    result = run("record", "new-kindergartens", "13", "--as-of", "2023-05-31")
+    assert result.exit_code == 1 and f"{ledger_path}:" in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_many_appends_keep_the_cache_exact(synthetic_plan, ledger_path):
+    from eduplan.cache import MAX_SEGMENTS, LedgerCache
+
+    c = ctx_for(synthetic_plan, ledger_path)
+    for i in range(MAX_SEGMENTS + 6):
+        record(c, "new-kindergartens", str(i), as_of=dt.date(2023, 6, 30), county="椒江区")
+    meta = LedgerCache(ledger_path, synthetic_plan.fingerprint).meta()
+    assert meta is not None and len(meta.segments) <= MAX_SEGMENTS and meta.size == ledger_path.stat().st_size
+    fast = read_ledger(ledger_path, synthetic_plan)
+    assert fast.meta is not None  # served from the cache, proved range by range
+    assert fast.entries == read_ledger(ledger_path, synthetic_plan, use_cache=False).entries

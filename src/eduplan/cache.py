@@ -1,16 +1,23 @@
 """A cache of the parsed, validated ledger, so that large ledgers load fast.
 
-The ledger TOML file is the only truth; this cache is derived from it and is used only
-when it provably describes the exact bytes of the ledger file: its key is the SHA-256 of
-the whole ledger file, plus the plan's fingerprint and this format's version. Any change
-to the ledger (an append, an edit by hand that keeps the size and the mtime, a
-truncation) changes the hash, and the cache is ignored and rebuilt. Deleting the cache
-is always safe. Only a ledger that loaded without a problem is ever cached.
+The ledger TOML file is the only truth; this cache is derived from it and a reader uses
+it only when it provably describes the exact bytes of the ledger file: the meta holds the
+SHA-256 of every byte range of the ledger (``segments``: the whole file as last parsed,
+then one range per append), plus the plan's fingerprint and this format's version. A
+reader hashes the file against them; any change (an append, an edit by hand that keeps
+the size and the mtime, a truncation) breaks a hash, and the cache is ignored and
+rebuilt. Deleting the cache is always safe. Only a ledger that loaded without a problem
+is ever cached.
+
+A writer (holding the ledger lock) may skip the hashing when the file's ``stat``
+signature (device, inode, size, mtime, ctime) is the one recorded when the ranges were
+last proved: any write to the file changes its ctime, which cannot be set back. That
+keeps ``record`` from re-reading a large ledger; every reader still checks the bytes.
 
 Layout, per ledger (``KEY`` = hash of the ledger's absolute path):
 
-* ``KEY.meta.json`` — ``{version, ledger, ledger_sha256, plan, generation, rows_size,
-  count, max_id}``, replaced atomically;
+* ``KEY.meta.json`` — ``{version, ledger, segments, plan, generation, rows_size, count,
+  max_id, stat}``, replaced atomically;
 * ``KEY.GENERATION.rows`` — marshal frames, each ``(sha256, payload)`` where payload is a
   marshalled list of rows (one tuple per entry); a frame whose digest does not match its
   payload makes the whole cache unusable, so a damaged cache file is never trusted.
@@ -54,14 +61,37 @@ def _key(ledger: Path) -> str:
     return hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:24]
 
 
+MAX_SEGMENTS = 64  # past this many appends, a writer hashes the whole file into one range
+_CHUNK = 1 << 20
+
+
+def signature(st: os.stat_result) -> tuple[int, ...]:
+    """What any write to a file changes (ctime cannot be set back by a user)."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 @dataclasses.dataclass(frozen=True)
 class Meta:
-    ledger_sha256: str
+    segments: tuple[tuple[int, int, str], ...]  # (start, end, sha256) covering [0, size)
     plan: str
     generation: str
     rows_size: int
     count: int
     max_id: int
+    stat: tuple[int, ...] | None = None  # the ledger's signature when the segments were proved
+
+    @property
+    def size(self) -> int:
+        return self.segments[-1][1] if self.segments else 0
+
+    def __post_init__(self) -> None:
+        at = 0
+        for start, end, digest in self.segments:
+            if start != at or end < start or not isinstance(digest, str):
+                raise ValueError("segments must cover the file without gaps")
+            at = end
+        if not all(isinstance(v, int) for v in (self.rows_size, self.count, self.max_id)):
+            raise TypeError("sizes and counts are integers")
 
 
 FRAME_ROWS = 4096
@@ -152,8 +182,8 @@ class LedgerCache:
         assert self.root is not None
         return self.root / f"{self.key}.{generation}.rows"
 
-    def meta(self, ledger_sha256: str) -> Meta | None:
-        """The cache's description of the ledger, if it matches these exact bytes."""
+    def meta(self) -> Meta | None:
+        """The cache's description of the ledger (not yet checked against the file)."""
         if self.root is None:
             return None
         try:
@@ -162,12 +192,31 @@ class LedgerCache:
                 return None
             if raw.pop("version") != FORMAT_VERSION or raw.pop("ledger") != str(self.ledger.resolve()):
                 return None
+            raw["segments"] = tuple(tuple(seg) for seg in raw["segments"])
+            raw["stat"] = tuple(raw["stat"]) if raw.get("stat") is not None else None
             meta = Meta(**raw)
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
-        if meta.ledger_sha256 != ledger_sha256 or meta.plan != self.plan:
-            return None
-        return meta
+        return meta if meta.plan == self.plan else None
+
+    @staticmethod
+    def proves(meta: Meta, fh) -> bool:
+        """Do the bytes of the open ledger file hash exactly to the meta's segments?"""
+        if os.fstat(fh.fileno()).st_size != meta.size:
+            return False
+        fh.seek(0)
+        for start, end, digest in meta.segments:
+            hasher = hashlib.sha256()
+            left = end - start
+            while left:
+                chunk = fh.read(min(_CHUNK, left))
+                if not chunk:
+                    return False
+                hasher.update(chunk)
+                left -= len(chunk)
+            if hasher.hexdigest() != digest:
+                return False
+        return True
 
     def entries(self, meta: Meta) -> list[Entry] | None:
         try:
@@ -193,26 +242,29 @@ class LedgerCache:
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self._meta_path)
 
-    def store(self, ledger_sha256: str, entries: Sequence[Entry]) -> None:
-        """Cache a freshly parsed and validated ledger as a new generation."""
+    def store(self, size: int, sha256: str, entries: Sequence[Entry], stat: tuple[int, ...] | None) -> Meta | None:
+        """Cache a freshly parsed and validated ledger (its bytes' size and hash) as a new generation."""
         if self.root is None:
-            return
+            return None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             generation = os.urandom(6).hex()
             rows = [encode(e) for e in entries]
             blob = b"".join(_frame(rows[i:i + FRAME_ROWS]) for i in range(0, len(rows), FRAME_ROWS))
             self._rows_path(generation).write_bytes(blob)
-            self._write_meta(Meta(ledger_sha256, self.plan, generation, len(blob), len(entries),
-                                  max((e.id for e in entries), default=0)))
+            meta = Meta(((0, size, sha256),) if size else (), self.plan, generation, len(blob), len(entries),
+                        max((e.id for e in entries), default=0), stat)
+            self._write_meta(meta)
             for old in self.root.glob(f"{self.key}.*.rows"):
                 if old.name != self._rows_path(generation).name:
                     old.unlink(missing_ok=True)
+            return meta
         except OSError:
-            pass
+            return None
 
-    def extend(self, meta: Meta, ledger_sha256: str, new: Iterable[Entry]) -> None:
-        """Record an append (called by a writer holding the ledger lock)."""
+    def extend(self, meta: Meta, segments: tuple[tuple[int, int, str], ...], new: Iterable[Entry],
+               stat: tuple[int, ...] | None) -> None:
+        """Record an append: the ledger's new byte ranges, the new rows (called under the ledger lock)."""
         if self.root is None:
             return
         new = list(new)
@@ -223,8 +275,8 @@ class LedgerCache:
                 fh.seek(meta.rows_size)
                 fh.write(blob)
             self._write_meta(dataclasses.replace(
-                meta, ledger_sha256=ledger_sha256, rows_size=meta.rows_size + len(blob),
-                count=meta.count + len(new), max_id=max([meta.max_id, *(e.id for e in new)]),
+                meta, segments=segments, rows_size=meta.rows_size + len(blob), count=meta.count + len(new),
+                max_id=max([meta.max_id, *(e.id for e in new)]), stat=stat,
             ))
         except OSError:
             pass

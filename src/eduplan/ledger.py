@@ -25,7 +25,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .cache import LedgerCache, Meta
+from .cache import MAX_SEGMENTS, LedgerCache, Meta, signature
 from .entries import entry_plan_problems, structural_problems
 from .errors import EduplanError, Problem, ProblemsError, UsageError
 from .loader import LineIndex, parse_toml, validation_problems
@@ -88,11 +88,12 @@ class LedgerState:
     path: Path
     exists: bool
     size: int
-    sha256: str
+    sha256: str | None  # of the whole file; None when the cache proved it range by range
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     torn: bool = False  # the only problems are in an incomplete last entry
     meta: Meta | None = None  # set when the entries came from a matching cache
+    stored: Meta | None = None  # set when a plain read refreshed the cache
 
     @property
     def ok(self) -> bool:
@@ -165,28 +166,29 @@ def _is_tail(raw: bytes, line: int) -> bool:
 def read_ledger(path: Path, plan: Plan, *, use_cache: bool = True) -> LedgerState:
     """Read the ledger (a missing file is an empty ledger), validating it fully.
 
-    Uses the cache when its key proves it describes these exact bytes; otherwise parses
-    and, if the ledger is valid, refreshes the cache.
+    Uses the cache when the SHA-256 of the file's bytes proves that it describes them;
+    otherwise parses and, if the ledger is valid, refreshes the cache.
     """
+    cache = LedgerCache(path, plan.fingerprint) if use_cache else None
     try:
         with open(path, "rb") as fh:
-            hasher = hashlib.file_digest(fh, "sha256")  # streamed: the bytes are read again only on a miss
-            size = fh.tell()
+            before = signature(os.fstat(fh.fileno()))
+            meta = cache.meta() if cache is not None else None
+            if meta is not None and cache.proves(meta, fh):
+                cached = cache.entries(meta)
+                if cached is not None:
+                    whole = meta.segments[0][2] if len(meta.segments) == 1 else None
+                    return LedgerState(path, True, meta.size, whole, tuple(cached), (), False, meta)
+            fh.seek(0)
+            raw = fh.read()
+            after = signature(os.fstat(fh.fileno()))
     except FileNotFoundError:
         return LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
     except IsADirectoryError:
         raise UsageError(f"{path}: is a folder, not a ledger file") from None
     except PermissionError:
         raise EduplanError(f"{path}: cannot read the ledger: permission denied") from None
-    sha = hasher.hexdigest()
-    cache = LedgerCache(path, plan.fingerprint) if use_cache else None
-    if cache is not None and (meta := cache.meta(sha)) is not None:
-        cached = cache.entries(meta)
-        if cached is not None:
-            return LedgerState(path, True, size, sha, tuple(cached), (), False, meta)
-    raw = path.read_bytes()
-    if hashlib.sha256(raw).hexdigest() != sha:  # changed between the two reads: a write in progress
-        return read_ledger(path, plan, use_cache=use_cache)
+    sha = hashlib.sha256(raw).hexdigest()
     entries, problems, torn = _check(path, raw, plan)
     if problems:
         if torn:
@@ -194,9 +196,9 @@ def read_ledger(path: Path, plan: Plan, *, use_cache: bool = True) -> LedgerStat
                                     "the last entry is incomplete (a write cut short?): "
                                     f"`eduplan repair --ledger {path}` removes it and keeps every complete entry"))
         return LedgerState(path, True, len(raw), sha, (), tuple(problems), torn)
-    if cache is not None:
-        cache.store(sha, entries)
-    return LedgerState(path, True, len(raw), sha, tuple(entries), ())
+    stable = before == after and after[2] == len(raw)  # no write while we read: the signature is these bytes'
+    meta = cache.store(len(raw), sha, entries, after if stable else None) if cache is not None else None
+    return LedgerState(path, True, len(raw), sha, tuple(entries), (), False, None, meta)
 
 
 def load_ledger(path: Path, plan: Plan) -> LedgerState:
@@ -255,7 +257,9 @@ def _check_writable(path: Path, plan: Plan | None = None) -> None:
         raise EduplanError(f"{path}: the folder {folder} is read-only; nothing was recorded")
 
 
-def _append(path: Path, data: bytes, new_file: bool) -> None:
+def _append(path: Path, data: bytes) -> tuple[int, ...] | None:
+    """Append with one write and fsync; the file's signature right after (None if unknown)."""
+    new_file = not path.exists()
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags, 0o644)
@@ -264,19 +268,19 @@ def _append(path: Path, data: bytes, new_file: bool) -> None:
     except OSError as exc:
         raise EduplanError(f"{path}: cannot open the ledger for writing: {exc.strerror}") from None
     try:
-        if new_file:
-            data = HEADER.encode() + data
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
         os.fsync(fd)
+        after = signature(os.fstat(fd))
     except OSError as exc:
         raise EduplanError(f"{path}: writing the ledger failed ({exc.strerror}); run `eduplan validate`") from None
     finally:
         os.close(fd)
     if new_file:
         _fsync_dir(path.parent)
+    return after
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -303,7 +307,8 @@ class LedgerView:
         self.state = state
         self._cache = cache
         self._plan = plan
-        self._entries: tuple[Entry, ...] | None = None if state.meta else state.entries
+        # entries come either loaded (a plain read) or, proved by the cache, loaded on demand
+        self._entries: tuple[Entry, ...] | None = state.entries if state.entries or not state.meta else None
 
     @property
     def next_id(self) -> int:
@@ -320,26 +325,31 @@ class LedgerView:
         return self._entries
 
 
-def _verified_head(path: Path, plan: Plan, cache: LedgerCache):
-    """The ledger under the lock, proved valid, and the hash object of its bytes."""
+def _verified_head(path: Path, plan: Plan, cache: LedgerCache) -> LedgerState:
+    """The ledger under the lock, proved valid.
+
+    Cheapest proof first: the file's signature is the one recorded when the cache's byte
+    ranges were last proved (nothing has written to it since); else its bytes hash to
+    those ranges; else it is parsed and validated the plain way.
+    """
     try:
-        with open(path, "rb") as fh:
-            hasher = hashlib.file_digest(fh, "sha256")
-            size = fh.tell()
+        st = os.stat(path)
     except FileNotFoundError:
-        empty = LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
-        return empty, hashlib.sha256()
-    except PermissionError:
-        raise EduplanError(f"{path}: cannot read the ledger: permission denied; nothing was recorded") from None
-    sha = hasher.hexdigest()
-    meta = cache.meta(sha)
-    if meta is not None:
-        # Proved valid by the cache key: these exact bytes loaded without a problem.
-        return LedgerState(path, True, size, sha, (), (), False, meta), hasher
+        return LedgerState(path, False, 0, hashlib.sha256(b"").hexdigest(), (), ())
+    meta = cache.meta()
+    if meta is not None and meta.size == st.st_size:
+        if meta.stat is not None and meta.stat == signature(st):
+            return LedgerState(path, True, st.st_size, None, (), (), False, meta)
+        try:
+            with open(path, "rb") as fh:
+                if cache.proves(meta, fh):
+                    return LedgerState(path, True, st.st_size, None, (), (), False, meta)
+        except PermissionError:
+            raise EduplanError(f"{path}: cannot read the ledger: permission denied; nothing was recorded") from None
     state = read_ledger(path, plan)
     if not state.ok:
         raise ProblemsError(list(state.problems), hint="nothing was recorded: the ledger must load before anything is added to it")
-    return state, hasher
+    return state
 
 
 def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[Entry]]) -> list[Entry]:
@@ -352,7 +362,7 @@ def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[En
     _check_writable(path, plan)
     cache = LedgerCache(path, plan.fingerprint)
     with _lock(path):
-        state, hasher = _verified_head(path, plan, cache)
+        state = _verified_head(path, plan, cache)
         view = LedgerView(state, cache, plan)
         new = build(view)
         if not new:
@@ -369,15 +379,17 @@ def append_entries(path: Path, plan: Plan, build: Callable[[LedgerView], list[En
         text = render_entries(new)
         _prove_round_trip(text, new)
         data = text.encode("utf-8")
-        new_file = not state.exists or state.size == 0
-        if new_file:
-            hasher = hashlib.sha256(HEADER.encode())
-        _append(path, data, new_file=new_file)
-        hasher.update(data)
-        if state.meta is not None:
-            cache.extend(state.meta, hasher.hexdigest(), new)
-        else:
-            cache.store(hasher.hexdigest(), [*state.entries, *new])
+        if not state.exists or state.size == 0:
+            data = HEADER.encode() + data
+        after = _append(path, data)
+        meta = state.meta or state.stored
+        if meta is not None and after is not None:
+            end = state.size + len(data)
+            segments = meta.segments + ((state.size, end, hashlib.sha256(data).hexdigest()),)
+            if len(segments) > MAX_SEGMENTS:  # fold the ranges into one: one read per many appends
+                with open(path, "rb") as fh:
+                    segments = ((0, end, hashlib.file_digest(fh, "sha256").hexdigest()),)
+            cache.extend(meta, segments, new, after if after[2] == end else None)
     return new
 
 
