@@ -204,3 +204,16 @@ def test_json_is_compact_in_a_pipe_and_indented_for_people(filled):
 
     doc = json.loads(out)
     assert to_json(doc, pretty=True).count("\n") > 100 and json.loads(to_json(doc, pretty=True)) == doc
+
+
+def test_reading_date_defaults_to_today_within_the_period(synthetic_plan):
+    import datetime as dt
+
+    from eduplan.errors import EduplanError
+    from eduplan.service import reading_date
+
+    assert reading_date(synthetic_plan, None, today=dt.date(2023, 5, 2)) == dt.date(2023, 5, 2)
+    assert reading_date(synthetic_plan, None, today=dt.date(2022, 5, 2)) == dt.date(2023, 1, 1)
+    assert reading_date(synthetic_plan, None, today=dt.date(2026, 11, 28)) == dt.date(2023, 12, 31)
+    with pytest.raises(EduplanError, match="outside the plan period"):
+        reading_date(synthetic_plan, dt.date(2024, 1, 1), today=dt.date(2026, 11, 28))

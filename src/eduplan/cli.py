@@ -140,18 +140,11 @@ def _date(text: str | None, what: str):
 
 
 def _as_of(plan, text: str | None):
-    """--as-of for reading commands: a date in the plan period; default today, clamped to it."""
     import datetime as dt
 
-    from .errors import EduplanError
+    from .service import reading_date
 
-    info = plan.plan
-    if text is None:
-        return min(max(dt.date.today(), info.start), info.end)
-    day = _date(text, "--as-of")
-    if not info.start <= day <= info.end:
-        raise EduplanError(f"--as-of {day} is outside the plan period {info.start} to {info.end}")
-    return day
+    return reading_date(plan, _date(text, "--as-of"), today=dt.date.today())
 
 
 def _entries(plan, ledger_opt):

@@ -74,6 +74,17 @@ def check_date(plan: Plan, day: dt.date, *, today: dt.date, what: str = "--as-of
     return day
 
 
+def reading_date(plan: Plan, day: dt.date | None, *, today: dt.date) -> dt.date:
+    """The as-of date of a reading command: a date in the plan period; by default today,
+    clamped to the period (after the period, its last day)."""
+    info = plan.plan
+    if day is None:
+        return min(max(today, info.start), info.end)
+    if not info.start <= day <= info.end:
+        raise EduplanError(f"--as-of {day} is outside the plan period {info.start} to {info.end}")
+    return day
+
+
 def _figure(ind: Indicator, text: str, county: str | None) -> Figure:
     try:
         return read_figure(ind, text, county=county)
