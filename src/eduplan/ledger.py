@@ -5,8 +5,9 @@ one ``[[entries]]`` table per recorded figure, oldest first, written by tomli-w.
 append-only:
 
 * every write takes an exclusive lock (``filelock``) on ``LEDGER.lock``;
-* before writing, the whole file must load and validate (proved by the cache's SHA-256
-  key, or by parsing it): the tool never writes to a ledger it could not read;
+* before writing, the whole file must load and validate: proved by the cache (the file
+  untouched since its byte ranges were hashed, or its bytes hashing to them), or by
+  parsing it; the tool never writes to a ledger it could not read;
 * the new entries are rendered, parsed back and compared before a single ``write`` in
   append mode, followed by ``fsync``: an entry is either there whole or, after a crash,
   a torn last entry that ``validate`` names and ``repair`` removes (keeping a copy);

@@ -187,10 +187,10 @@ def read_plan(path: Path, *, use_cache: bool = True) -> tuple[Plan | None, list[
         return None, problems
     from pydantic import ValidationError
 
-    from .schema import Plan as PlanSchema
+    from .schema import validate_plan
 
     try:
-        checked = PlanSchema.model_validate(data).model_dump(mode="json")
+        checked = validate_plan(data)
     except ValidationError as exc:
         return None, validation_problems(exc, data, LineIndex(text), file)
     cache.store(checked)

@@ -183,10 +183,6 @@ class Plan(_Frozen):
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
-    def to_domain(self, fingerprint: str = "") -> models.Plan:
-        return models.plan_from_dict(self.model_dump(mode="json"), fingerprint)
-
-
 # --------------------------------------------------------------------------- ledger
 
 
@@ -234,6 +230,8 @@ def validate_entries(rows: list) -> list[models.Entry]:
     return [row.to_domain() for row in _rows_adapter().validate_python(rows)]
 
 
-def validate_plan(data: dict, fingerprint: str = "") -> models.Plan:
-    """A plan's TOML data → the domain plan; raises ValidationError listing every problem."""
-    return Plan.model_validate(data).to_domain(fingerprint)
+def validate_plan(data: dict) -> dict:
+    """A plan's TOML data → the same plan as checked plain data (defaults filled in), which
+    :func:`eduplan.models.plan_from_dict` turns into the domain plan and the plan cache
+    keeps; raises ValidationError listing every problem."""
+    return Plan.model_validate(data).model_dump(mode="json")
