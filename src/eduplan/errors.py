@@ -1,12 +1,18 @@
-"""Errors as values: what went wrong, where (file and line), and the exit code it means.
+"""Errors as values: what went wrong (a :class:`~eduplan.i18n.Msg`), where, and the exit code.
 
-The core raises :class:`EduplanError` subclasses; only the CLI turns them into a
-message on stderr and an exit code. Nothing here prints.
+The core and the services raise :class:`EduplanError` subclasses; only the command line
+turns them into one message on stderr, in the reader's language, and an exit code.
+``field`` names the input the error is about in the library's terms (``as_of``,
+``county``, ``value`` …); the command line shows it as its flag (``--as-of``), the
+importer as its column. Nothing here prints.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+
+from .i18n import N_, Msg, msg
 
 EXIT_OK = 0
 EXIT_DATA = 1  # bad data: a figure, a file, a reference
@@ -14,23 +20,40 @@ EXIT_USAGE = 2  # bad command line
 EXIT_THRESHOLD = 3  # --fail-on matched
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
 class Problem:
     """One thing wrong with an input file, at a place a person can open."""
 
     file: str
     line: int | None
-    message: str
+    message: Msg
+    field: str | None = None  # a field path (``entries[12].value``) or a column name
+    kind: str = "problem"  # a stable id for scripts and tests: "torn", "syntax", "plan", …
 
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def render(self, lang: str) -> str:
+        text = self.message.render(lang)
+        if self.field:
+            text = f"{self.field}: {text}"
+        return f"{self.where()}: {text}"
 
 
 class EduplanError(Exception):
-    """An error the user can act on. ``str(err)`` is the whole message."""
+    """An error the user can act on."""
 
     exit_code = EXIT_DATA
+
+    def __init__(self, message: Msg, *, field: str | None = None):
+        super().__init__(message.text)
+        self.message = message
+        self.field = field
+
+    def render(self, lang: str, field_label: str | None = None) -> str:
+        text = self.message.render(lang)
+        label = field_label if field_label is not None else self.field
+        return f"{label}: {text}" if label else text
 
 
 class UsageError(EduplanError):
@@ -38,12 +61,50 @@ class UsageError(EduplanError):
 
 
 class ProblemsError(EduplanError):
-    """One or more problems in input files (a plan or ledger that fails to load)."""
+    """One or more problems in input files (a plan or ledger that does not load, a sheet)."""
 
-    def __init__(self, problems: list[Problem], hint: str | None = None):
+    def __init__(self, problems: list[Problem], hint: Msg | None = None):
         self.problems = list(problems)
         self.hint = hint
-        lines = [str(p) for p in self.problems]
-        if hint:
-            lines.append(hint)
-        super().__init__("\n".join(lines))
+        super().__init__(hint or msg("the file has problems"))
+
+    def render(self, lang: str, field_label: str | None = None) -> str:
+        lines = [p.render(lang) for p in self.problems]
+        if self.hint is not None:
+            lines.append(self.hint.render(lang))
+        return "\n".join(lines)
+
+
+_REASONS = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ELOOP: N_("too many levels of symbolic links (a link that points to itself?)"),
+    errno.EEXIST: N_("the file exists"),
+    errno.EIO: N_("input/output error"),
+    errno.EBUSY: N_("the device or resource is busy"),
+    errno.ENAMETOOLONG: N_("the file name is too long"),
+    errno.EPIPE: N_("the reader went away"),
+    errno.EBADF: N_("the output is closed"),
+    errno.ENXIO: N_("no such device"),
+    errno.ETXTBSY: N_("the file is busy"),
+}
+
+
+def reason(exc: OSError) -> Msg:
+    """Why an OSError happened, in words a person reads (the system's own text if we have none)."""
+    text = _REASONS.get(exc.errno or -1)
+    if text is not None:
+        return msg(text)
+    return msg("{reason}", reason=exc.strerror or exc.__class__.__name__)
+
+
+def os_error(path: object, exc: OSError, action: str, **params) -> EduplanError:
+    """An unexpected OSError as one message naming the path, what was being done and why."""
+    return EduplanError(msg("{path}: {action}: {reason}", path=str(path), action=msg(action, **params),
+                            reason=reason(exc)))

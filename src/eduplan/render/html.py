@@ -7,27 +7,27 @@ escaped with :func:`html.escape`. The same bulletin gives the same bytes.
 
 from __future__ import annotations
 
-import html
-
-from ..report import Bulletin, Row
-from .bulletin import (
-    action_title,
+from ..core.bulletin import Bulletin, Row
+from . import safe
+from .bulletin_text import (
     STATUS_ORDER,
+    attention_footnote,
     attention_headers,
     day_text,
     delta_figure,
     delta_points,
-    entry_remark,
     entry_value,
     headline_sentence,
     lag_text,
     recorded_basis,
     recorded_headers,
+    silent_intro,
+    silent_names,
     summary_rows,
     title,
 )
-from .human import figure, pct, per_month, to_go
-from .labels import name_of, section_title, status_label
+from .figures import figure, pct, per_month, to_go
+from .words import action_title, gettext, name_of, remark, section_title, status_label, unit_name
 
 COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "no_data": "#b0b0b0"}
 PALE = {"done": "#e3f2e7", "on_track": "#edf6ee", "lagging": "#fff5d6", "behind": "#fde7e7", "no_data": "#f1f1f1"}
@@ -83,7 +83,7 @@ SECTION_WIDTHS = [36, 14, 7, 12, 9, 11, 11]
 
 
 def esc(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    return safe.html(text)
 
 
 def pill(status: str, lang: str) -> str:
@@ -91,17 +91,16 @@ def pill(status: str, lang: str) -> str:
             f'border:0.5pt solid {COLOURS[status]}">{esc(status_label(status, lang))}</span>')
 
 
-def completion_bar(row: Row, time_progress: float, width: int = 90, height: int = 9) -> str:
-    """A bar of completion (capped at 100 %) with a mark where time progress stands."""
+def completion_bar(row: Row, width: int = 90, height: int = 9) -> str:
+    """A bar of completion (capped at 100 %) with a mark where the expected share stands."""
     p = row.now
     if p.completion is None:
         return ""
     fill = max(0.0, min(p.completion, 1.0)) * width
     colour = COLOURS[p.status.value]
-    paced = p.indicator.measure.value in ("flow", "counties", "milestone")
     mark = ""
-    if paced:
-        x = round(min(time_progress, 1.0) * width, 1)
+    if p.expected is not None:
+        x = round(min(p.expected, 1.0) * width, 1)
         mark = f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#24476b" stroke-width="1.4"/>'
     return (f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{esc(pct(p.completion))}"><rect width="{width}" height="{height}" rx="1.5" fill="#e9edf1"/>'
@@ -160,11 +159,9 @@ def _table(headers: list[tuple[str, str]], body: list[str], widths: list[int] | 
 
 
 def _section_table(b: Bulletin, rows: tuple[Row, ...], lang: str) -> str:
-    zh = lang == "zh"
-    headers = [("指标" if zh else "Indicator", ""), ("实际/目标" if zh else "Actual/target", "n"),
-               ("完成" if zh else "Done", "n"), ("进度" if zh else "Progress", ""),
-               ("状态" if zh else "Status", ""), ("较上月" if zh else "Δ figure", "n"),
-               ("完成率变化" if zh else "Δ done (pp)", "n")]
+    _ = gettext(lang)
+    headers = [(_("indicator"), ""), (_("actual/target"), "n"), (_("done"), "n"), (_("progress"), ""),
+               (_("status"), ""), (_("change of the figure"), "n"), (_("change of completion (points)"), "n")]
     body = []
     for r in rows:
         p = r.now
@@ -173,33 +170,33 @@ def _section_table(b: Bulletin, rows: tuple[Row, ...], lang: str) -> str:
         body.append(
             f'<tr class="{p.status.value}"><td class="name">{esc(name_of(p.indicator, lang))}<small>{esc(p.indicator.id)}</small></td>'
             f'<td class="n">{esc(figure(p, lang))}</td><td class="n">{esc(pct(p.completion))}</td>'
-            f"<td>{completion_bar(r, b.current.time_progress)}</td><td>{pill(p.status.value, lang)}</td>"
+            f"<td>{completion_bar(r)}</td><td>{pill(p.status.value, lang)}</td>"
             f'<td class="n{_signed_class(df)}">{esc(df)}</td><td class="n{_signed_class(dp)}">{esc(dp)}</td></tr>'
         )
     return _table(headers, body, SECTION_WIDTHS)
 
 
-def bulletin_html(b: Bulletin, lang: str = "zh") -> str:
-    zh = lang == "zh"
+def bulletin(b: Bulletin, lang: str, opts=None) -> str:
+    _ = gettext(lang)
     plan = b.plan
     out: list[str] = []
     w = out.append
     w("<!DOCTYPE html>")
-    w(f'<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">')
+    w(f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">')
     w('<meta name="viewport" content="width=device-width, initial-scale=1">')
     w(f"<title>{esc(title(b, lang))}</title><style>\n{CSS}\n</style></head><body>")
     w(f"<h1>{esc(title(b, lang))}</h1>")
     info = plan.plan
-    meta = [f"{'截至' if zh else 'As of'} <b>{esc(day_text(b.as_of, lang))}</b>",
-            f"{'序时进度' if zh else 'Time progress'} <b>{esc(pct(b.current.time_progress, 1))}</b>"]
+    meta = [f"{_('as of')} <b>{esc(day_text(b.as_of, lang))}</b>",
+            f"{_('time progress')} <b>{esc(pct(b.current.time_progress, 1))}</b>"]
     if b.previous_as_of:
-        meta.append(f"{'对比' if zh else 'compared with'} {esc(day_text(b.previous_as_of, lang))}")
-    if info.issuer and zh:
+        meta.append(f"{_('compared with')} {esc(day_text(b.previous_as_of, lang))}")
+    if info.issuer and lang == "zh":
         meta.append(esc(info.issuer))
     w(f'<div class="meta">{" · ".join(meta)}</div>')
 
     # ---- 1. overview
-    w(f"<h2>{'一、总体情况' if zh else '1. Overview'}</h2>")
+    w(f"<h2>{_('1. Overview')}</h2>")
     w(f'<p class="headline">{esc(headline_sentence(b, lang))}</p>')
     srows = summary_rows(b, lang)
     body = []
@@ -208,32 +205,31 @@ def bulletin_html(b: Bulletin, lang: str = "zh") -> str:
             if k in COLOURS else ""
         body.append(f'<tr><td class="nw">{mark}{esc(cells[0])}</td>' + "".join(
             f'<td class="n{_signed_class(c) if i == 2 else ""}">{esc(c)}</td>' for i, c in enumerate(cells[1:])) + "</tr>")
-    summary_table = _table([("状态" if zh else "Status", ""), ("本月末" if zh else "Month end", "n"),
-                            ("上月末" if zh else "Previous", "n"), ("变化" if zh else "Change", "n")], body)
+    summary_table = _table([(_("status"), ""), (_("month end"), "n"),
+                            (_("previous month end"), "n"), (_("change"), "n")], body)
     facts = [
-        (str(len(b.milestones_done) + len(b.targets_met)), "本月新完成" if zh else "completed this month"),
-        (str(len(b.attention)), "滞后与落后" if zh else "lagging or behind"),
-        (str(len(b.recorded)), "本月填报条数" if zh else "entries this month"),
-        (f"{len(b.silent)}/{len(info.counties)}", "有缺报的县" if zh else "counties missing figures"),
+        (str(len(b.milestones_done) + len(b.targets_met)), _("completed this month")),
+        (str(len(b.attention)), _("lagging or behind")),
+        (str(len(b.recorded)), _("entries this month")),
+        (f"{len(b.silent)}/{len(info.counties)}", _("counties missing figures")),
     ]
     tiles = "".join(f'<div class="fact"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in facts)
     w(f'<div class="overview"><div class="chart">{status_chart(b.summary, lang)}<div class="facts">{tiles}</div></div>'
       f"{summary_table}</div>")
 
     # ---- 2. sections
-    w(f"<h2>{'二、分领域进展' if zh else '2. By section'}</h2>")
-    w('<p class="note">' + esc("进度条：完成率（封顶100%）；竖线为序时进度（累计、县数和节点类指标）。完成率变化为较上月末的百分点。"
-                               if zh else "Bars: completion (capped at 100%); the line marks time progress (flows, counties, "
-                               "milestones). Δ done is the change of completion since the previous month end, in points.")
-      + "</p>")
+    w(f"<h2>{_('2. By section')}</h2>")
+    w('<p class="note">' + esc(_("Bars: completion (capped at 100%); the line marks the progress expected by now "
+                                 "(flows, counties, milestones). The change of completion is since the previous month "
+                                 "end, in points.")) + "</p>")
     for blk in b.sections:
         if blk.section.kind.value == "action":
             continue
         w(f'<div class="section"><h3>{esc(section_title(blk.section, lang))}</h3>{_section_table(b, blk.rows, lang)}</div>')
     actions = [blk for blk in b.sections if blk.section.kind.value == "action"]
     if actions:
-        w(f"<h3>{'十大行动（指标分布）' if zh else 'The ten actions (indicators by status)'}</h3>")
-        headers = [("行动" if zh else "Action", ""), ("指标数" if zh else "Indicators", "n"), ("分布" if zh else "Status mix", "")]
+        w(f"<h3>{_('The ten actions (indicators by status)')}</h3>")
+        headers = [(_("action"), ""), (_("indicators"), "n"), (_("status mix"), "")]
         headers += [(status_label(k, lang), "n") for k in STATUS_ORDER]
         body = [f"<tr><td>{esc(action_title(blk.section, lang))}</td><td class=\"n\">{len(blk.rows)}</td>"
                 f"<td>{mini_stack(blk.summary)}</td>" + "".join(f'<td class="n">{blk.summary[k]}</td>' for k in STATUS_ORDER)
@@ -241,7 +237,7 @@ def bulletin_html(b: Bulletin, lang: str = "zh") -> str:
         w(_table(headers, body))
 
     # ---- 3. attention
-    w(f"<h2>{'三、滞后与落后指标' if zh else '3. Lagging and behind'}</h2>")
+    w(f"<h2>{_('3. Lagging and behind')}</h2>")
     if b.attention:
         heads = attention_headers(lang)
         classes = ["n", "", "", "n", "n", "n", "n", "n"]
@@ -254,15 +250,12 @@ def bulletin_html(b: Bulletin, lang: str = "zh") -> str:
                 f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(lag_text(p))}</td>'
                 f'<td class="n">{esc(to_go(p, lang))}</td><td class="n">{esc(per_month(p, lang))}</td></tr>')
         w(_table(list(zip(heads, classes)), body))
-        w('<p class="note">' + esc(
-            f"差距：累计类指标为低于序时进度的百分点，比例类指标为低于目标的百分点。每月需完成 = 尚需 ÷ 剩余月数（{b.months_left:.1f}个月）。"
-            if zh else f"Short by: points below time progress (flows) or below the target (levels). Needed per month = "
-                       f"to go ÷ months left ({b.months_left:.1f}).") + "</p>")
+        w('<p class="note">' + esc(attention_footnote(b, lang)) + "</p>")
     else:
-        w(f'<p class="empty">{esc("本月末没有滞后或落后的指标。" if zh else "No indicator is lagging or behind at the month end.")}</p>')
+        w(f'<p class="empty">{esc(_("No indicator is lagging or behind at the month end."))}</p>')
 
     # ---- 4. recorded
-    w(f"<h2>{'四、本月填报情况' if zh else '4. Recorded this month'}</h2>")
+    w(f"<h2>{_('4. Recorded this month')}</h2>")
     w(f'<p class="note">{esc(recorded_basis(b, lang))}</p>')
     if b.recorded:
         heads = recorded_headers(lang)
@@ -271,49 +264,46 @@ def bulletin_html(b: Bulletin, lang: str = "zh") -> str:
         for r in b.recorded:
             e = r.entry
             ind = plan.indicator(e.indicator)
-            struck = ' style="color:#8a8f95;text-decoration:line-through"' if r.superseded_by is not None else ""
+            struck = ' style="color:#8a8f95;text-decoration:line-through"' if r.withdrawn else ""
             name = name_of(ind, lang) if ind else e.indicator
             body.append(
                 f'<tr><td class="n">{e.id}</td><td class="name"><span{struck}>{esc(name)}</span><small>{esc(e.indicator)}</small></td>'
-                f'<td class="nw">{esc(e.county or ("全市" if zh else "city"))}</td><td class="nw">{esc(e.as_of.isoformat())}</td>'
-                f'<td class="n">{esc(entry_value(r, plan, lang))}</td><td>{esc(entry_remark(r, lang))}</td><td>{esc(e.by)}</td></tr>')
+                f'<td class="nw">{esc(unit_name(e.county, lang))}</td><td class="nw">{esc(e.as_of.isoformat())}</td>'
+                f'<td class="n">{esc(entry_value(r, plan, lang))}</td><td>{esc(remark(r, lang))}</td><td>{esc(e.by)}</td></tr>')
         w(_table(list(zip(heads, classes)), body))
     else:
-        w(f'<p class="empty">{esc("本月没有填报记录。" if zh else "Nothing was recorded for this month.")}</p>')
+        w(f'<p class="empty">{esc(_("Nothing was recorded for this month."))}</p>')
     w('<div class="keep">')
-    w(f"<h3>{'未报送的县（市、区）' if zh else 'Counties that sent nothing'}</h3>")
+    w(f"<h3>{_('Counties that sent nothing')}</h3>")
     if not b.reported_per_county:
-        w(f'<p class="empty">{esc("尚无分县填报的指标。" if zh else "No indicator is reported per county yet.")}</p>')
+        w(f'<p class="empty">{esc(_("No indicator is reported per county yet."))}</p>')
     elif b.silent:
-        w("<p>" + esc(f"分县填报的指标共{len(b.reported_per_county)}项；下列县（市、区）本月未报送其中的指标：" if zh else
-                      f"{len(b.reported_per_county)} indicators are reported per county; these counties sent nothing this month for:")
-          + "</p>")
+        w("<p>" + esc(silent_intro(b, lang)) + "</p>")
         body = []
         for s in b.silent:
-            names = ("、" if zh else ", ").join(name_of(plan.by_id[i], lang) for i in s.indicators)
+            names = silent_names(s.indicators, plan, lang)
             body.append(f'<tr><td>{esc(s.county)}</td><td class="n">{len(s.indicators)}/{len(b.reported_per_county)}</td>'
                         f"<td>{esc(names)}</td></tr>")
-        w(_table([("县（市、区）" if zh else "County", ""), ("未报送" if zh else "Missing", "n"),
-                  ("指标" if zh else "Indicators", "")], body))
+        w(_table([(_("county-level unit"), ""), (_("missing"), "n"), (_("indicators"), "")], body))
     else:
-        w(f'<p class="empty">{esc("各县（市、区）本月均已报送分县指标。" if zh else "Every county sent figures for every indicator it reports on.")}</p>')
+        w(f'<p class="empty">{esc(_("Every county sent figures for every indicator it reports on."))}</p>')
 
     w("</div>")
 
     # ---- 5. completed
     w('<div class="keep">')
-    w(f"<h2>{'五、本月完成' if zh else '5. Completed this month'}</h2>")
+    w(f"<h2>{_('5. Completed this month')}</h2>")
     done, met = b.milestones_done, b.targets_met
     if not done and not met:
-        w(f'<p class="empty">{esc("本月没有新完成的节点或目标。" if zh else "No milestone or target was completed this month.")}</p>')
+        w(f'<p class="empty">{esc(_("No milestone or target was completed this month."))}</p>')
     if done:
-        w(f"<h3>{'完成的节点' if zh else 'Milestones done'}</h3><ul>")
+        w(f"<h3>{_('Milestones done')}</h3><ul>")
         for r in done:
             w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">{esc(r.indicator.id)} · "
               f"{esc(r.now.as_of_figure.isoformat() if r.now.as_of_figure else '')}</span></li>")
         w("</ul>")
     if met:
-        w(f"<h3>{'达到目标的指标' if zh else 'Targets met'}</h3><ul>")
+        w(f"<h3>{_('Targets met')}</h3><ul>")
         for r in met:
             w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">{esc(r.indicator.id)} · {esc(figure(r.now, lang))}</span></li>")
         w("</ul>")

@@ -1,54 +1,64 @@
 """Rich tables for the terminal. The only module that imports rich.
 
 Tables read well with CJK text at 80 columns (names and ids share a cell there; at
-100+ columns they get their own) and degrade to plain text in a pipe: rich drops colour
-when stdout is not a terminal and honours ``NO_COLOR``.
+100+ columns they get their own) and degrade to plain text in a pipe: colour only on a
+terminal, and never with ``NO_COLOR``. Every text from a file goes through
+:func:`eduplan.render.safe.terminal` first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.table import Table
-from rich.cells import cell_len
 from rich.text import Text
 
-from ..models import Entry, Plan
-from ..numbers import format_number
-from ..progress import Progress, StatusReport
-from .human import figure, pct, per_month, to_go
-from .labels import MEASURE_LABELS, name_of, section_title, state_label, status_label
+from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
+from ..core.progress import Progress, StatusReport
+from . import safe
+from .figures import figure, pct, stored_value, target_text, to_go_line
+from .words import (ROLLUP, gettext, measure_label, name_of, notes_text, remark, section_title, state_label,
+                    status_label, unit_name)
 
 STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red", "no_data": "dim"}
 STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
 BAR_WIDTH = 10
 
 
-def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+def console(opts, buf: io.StringIO) -> Console:
+    return Console(file=buf, width=opts.width, force_terminal=opts.color, no_color=not opts.color,
+                   color_system="standard" if opts.color else None, highlight=False, soft_wrap=False,
+                   legacy_windows=False)
+
+
+def _t(text: object) -> Text:
+    return Text(safe.terminal(text))
 
 
 def light(status: str, lang: str) -> Text:
     return Text(f"{STATUS_DOT[status]} {status_label(status, lang)}", style=STATUS_STYLE[status])
 
 
-def bar(completion: float | None, marker: float | None, width: int = BAR_WIDTH) -> Text:
-    """A small completion bar; ``┃`` marks time progress (where a flow should be by now)."""
+def bar(completion: float | None, marker: float | None, status: str, width: int = BAR_WIDTH) -> Text:
+    """A small completion bar in the status colour; ``┃`` marks the expected share."""
     if completion is None:
         return Text(" " * width)
     filled = max(0.0, min(completion, 1.0)) * width
     mark = None if marker is None else min(width - 1, int(marker * width))
+    colour = STATUS_STYLE[status].replace("bold ", "")
     cells = []
     for i in range(width):
         if i == mark:
             cells.append(("┃", "bold magenta"))
         elif i + 1 <= filled:
-            cells.append(("█", "cyan"))
+            cells.append(("█", colour))
         elif i < filled:
-            cells.append(("▌", "cyan"))
+            cells.append(("▌", colour))
         else:
             cells.append(("░", "dim"))
     text = Text()
@@ -57,65 +67,63 @@ def bar(completion: float | None, marker: float | None, width: int = BAR_WIDTH) 
     return text
 
 
-def _grouped(report_rows: Sequence[Progress], plan: Plan, section: str | None):
+def _grouped(report: StatusReport):
     """Rows grouped under their first section (or under the selected section), in plan order."""
     groups: dict[str, list[Progress]] = {}
-    for p in report_rows:
-        key = section if section and section in p.indicator.all_sections else p.indicator.sections[0]
+    for p in report.rows:
+        key = report.section if report.section else p.indicator.sections[0]
         groups.setdefault(key, []).append(p)
-    order = [s.id for s in plan.sections]
-    return [(plan.section_by_id[k], groups[k]) for k in order if k in groups]
+    return [(report.plan.section_by_id[s.id], groups[s.id]) for s in report.plan.sections if s.id in groups]
 
 
-def status_table(report: StatusReport, console: Console, *, lang: str = "zh", section: str | None = None) -> None:
-    wide = console.width >= 110
-    widest = console.width >= 130  # room for a "to go" column; narrower, it goes under the figure
-    zh = lang == "zh"
-    title = report.plan.plan.title if zh else (report.plan.plan.title_en or report.plan.plan.title)
+def status(report: StatusReport, lang: str, opts) -> str:
+    if report.by_county is not None:
+        return by_county(report, lang, opts)
+    buf = io.StringIO()
+    con = console(opts, buf)
+    _ = gettext(lang)
+    wide = con.width >= 110
+    widest = con.width >= 130  # room for a "to go" column; narrower, it goes under the figure
+    info = report.plan.plan
+    title = info.title if lang == "zh" else (info.title_en or info.title)
     scope = f" · {report.county}" if report.county else ""
-    table = Table(
-        title=f"{title}{scope}",
-        caption=_summary_line(report, lang),
-        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, title_justify="left",
-        caption_justify="left",
-    )
+    table = Table(title=safe.terminal(f"{title}{scope}"), caption=_summary_line(report, lang), box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False, expand=False, title_justify="left", caption_justify="left")
     # Every cell is built first, so that each column gets a fixed width: rich then skips
     # measuring every cell of a long table (most of its rendering time).
-    bar_width = BAR_WIDTH if console.width >= 100 else BAR_WIDTH - 4
+    bar_width = BAR_WIDTH if con.width >= 100 else BAR_WIDTH - 4
     groups = []
-    for sec, rows in _grouped(report.rows, report.plan, section):
+    for sec, rows in _grouped(report):
         built = []
         for p in rows:
-            marker = report.time_progress if p.indicator.measure.value in ("flow", "counties", "milestone") else None
             done = pct(p.completion) if p.completion is not None else "—"
-            built.append((name_of(p.indicator, lang), p.indicator.id, figure(p, lang),
-                          Text.assemble(f"{done:>5} ", bar(p.completion, marker, bar_width)),  # one cell
-                          light(p.status.value, lang), _to_go(p, lang)))
-        groups.append((section_title(sec, lang), built))
-    every = [r for _, rows in groups for r in rows]
+            built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang),
+                          Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width)),
+                          light(p.status.value, lang), to_go_line(p, lang)))
+        groups.append((safe.terminal(section_title(sec, lang)), built))
+    every = [r for _g, rows in groups for r in rows]
 
     def width(header: str, index: int) -> int:
         return max([cell_len(header)] + [cell_len(str(r[index])) for r in every])
 
-    # (header, width, justify, style) for each column after the name
+    h_fig, h_done, h_status, h_togo = _("actual/target"), _("done ┃expected"), _("status"), _("to go · a month")
     columns = [
-        ("实际/目标" if zh else "actual/target", width("实际/目标" if zh else "actual/target", 2), "right", None),
-        ("完成 ┃序时" if zh else "done ┃time", 6 + bar_width, "left", None),
-        ("状态" if zh else "status", width("状态" if zh else "status", 4), "left", None),
+        (h_fig, width(h_fig, 2), "right", None),
+        (h_done, max(6 + bar_width, cell_len(h_done)), "left", None),
+        (h_status, width(h_status, 4), "left", None),
     ]
     if wide:
         columns.insert(0, ("id", width("id", 1), "left", "cyan"))
     if widest:
-        columns.append(("还需 · 每月" if zh else "to go · /mo", min(width("还需 · 每月" if zh else "to go · /mo", 5), 26), "right", None))
+        columns.append((h_togo, min(width(h_togo, 5), 26), "right", None))
     ids = 0 if wide else max(cell_len(r[1]) for r in every) if every else 0  # ids must never break
-    spare = console.width - 1 - sum(c[1] for c in columns) - 3 * len(columns) - max(ids, 12)
+    spare = con.width - 1 - sum(c[1] for c in columns) - 3 * len(columns) - max(ids, 12)
     if not widest and spare > 0:  # the "to go" line under the figure: widen that column if there is room
         header, fig_width, justify, style = columns[-3]
         columns[-3] = (header, max(fig_width, min(width("", 5), 18, fig_width + spare)), justify, style)
     longest_name = max([cell_len(r[0]) for r in every] + [ids, 12])
-    name_width = max(12, ids, min(longest_name, console.width - 1 - sum(c[1] for c in columns) - 3 * len(columns)))
-    table.add_column(("指标" if zh else "indicator") if wide else ("指标 / id" if zh else "indicator / id"),
-                     width=name_width, overflow="fold")
+    name_width = max(12, ids, min(longest_name, con.width - 1 - sum(c[1] for c in columns) - 3 * len(columns)))
+    table.add_column(_("indicator") if wide else _("indicator / id"), width=name_width, overflow="fold")
     for header, col_width, justify, style in columns:
         table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
     for title_text, rows in groups:
@@ -131,204 +139,217 @@ def status_table(report: StatusReport, console: Console, *, lang: str = "zh", se
                 cells.append(Text(togo))
             table.add_row(*cells)
         table.add_section()
-    console.print(table)
+    con.print(table)
     if report.empty_ledger:
         first = next((p.indicator for p in report.rows if p.indicator.measure.value == "flow"), None)
-        example = f"eduplan record {first.id} 3 --as-of {report.plan.plan.start.replace(month=3, day=31)}" if first else "eduplan record INDICATOR VALUE"
-        console.print(
-            Text("No figures recorded yet. Record the first with:\n  " if not zh else "账本中还没有数据。记录第一个数据：\n  ", style="yellow")
-            + Text(example, style="bold")
-        )
-    notes = [(p.indicator.id, p.note) for p in report.rows if p.note and "cannot" in p.note]
-    for ind_id, note in notes:
-        console.print(Text(f"{ind_id}: {note}", style="yellow"))
-
-
-def _to_go(p: Progress, lang: str = "zh") -> str:
-    """What it takes to finish, in one short cell: ``还需8所 · 每月1.3所`` or ``差12.4 个百分点``."""
-    if p.status.value in ("done", "no_data") or (not p.remaining and not p.gap_pp):
-        return ""
-    left = to_go(p, lang)
-    if p.gap_pp:
-        return ("差" if lang == "zh" else "short ") + left
-    rate = per_month(p, lang)
-    if lang == "zh":
-        return f"还需{left}" + (f" · 每月{rate}" if rate != "—" else "")
-    return f"{left} to go" + (f" · {rate}/mo" if rate != "—" else "")
+        example = (f"eduplan record {first.id} 3 --as-of {info.start.replace(month=3, day=31)}" if first
+                   else "eduplan record INDICATOR VALUE")
+        con.print(Text(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
+                  + Text(example, style="bold"))
+    for p in report.rows:
+        if any(n.code == "cannot_roll_up" for n in p.notes):
+            con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
+    return buf.getvalue()
 
 
 def _summary_line(report: StatusReport, lang: str) -> str:
+    _ = gettext(lang)
     s = report.summary
-    tp = f"{'序时进度' if lang == 'zh' else 'time progress'} {pct(report.time_progress, 1)} ({report.as_of})"
+    tp = f"{_('time progress')} {pct(report.time_progress, 1)} ({report.as_of})"
     parts = [f"{status_label(k, lang)} {v}" for k, v in s.items()]
-    return f"{tp} · " + " · ".join(parts) + f" · {'共' if lang == 'zh' else 'total'} {sum(s.values())}"
+    return f"{tp} · " + " · ".join(parts) + f" · {_('total')} {sum(s.values())}"
 
 
-def plan_table(plan: Plan, console: Console, *, lang: str = "zh") -> None:
-    zh = lang == "zh"
-    wide = console.width >= 110
-    table = Table(title=plan.plan.title if zh else plan.plan.title_en, box=box.SIMPLE_HEAD, show_edge=False,
-                  pad_edge=False, title_justify="left",
-                  caption=f"{plan.plan.start} – {plan.plan.end} · {len(plan.indicators)} indicators · {'、'.join(plan.plan.counties)}",
-                  caption_justify="left")
-    if wide:
-        table.add_column("指标" if zh else "indicator", ratio=1, overflow="fold")
-        table.add_column("id", no_wrap=True, style="cyan")
-    else:
-        table.add_column("指标 / id" if zh else "indicator / id", ratio=1, overflow="fold")
-    table.add_column("目标" if zh else "target", justify="right", no_wrap=True)
-    table.add_column("类型" if zh else "kind", no_wrap=True)
-    shown: set[str] = set()
-    for sec in plan.sections:
-        inds = plan.in_section(sec.id)
-        if not inds or sec.kind.value == "action":
-            continue
-        table.add_row(Text(section_title(sec, lang), style="bold"))
-        for ind in inds:
-            name = name_of(ind, lang) + (" ↺" if ind.id in shown else "")
-            shown.add(ind.id)
-            target = "—" if ind.target is None else (("≤" if ind.comparator.value == "<=" else ("≥" if ind.unit == "%" else "")) + format_number(ind.target, ind.unit))
-            kind = MEASURE_LABELS[lang][ind.measure.value]
-            if wide:
-                table.add_row(name, ind.id, target, kind)
-            else:
-                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target, kind)
-        table.add_section()
-    console.print(table)
-    actions = [s for s in plan.sections if s.kind.value == "action"]
-    if actions:
-        t2 = Table(title="十大行动" if zh else "The ten actions", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                   title_justify="left")
-        t2.add_column("id", no_wrap=True, style="cyan")
-        t2.add_column("行动" if zh else "action", ratio=1)
-        t2.add_column("指标" if zh else "indicators", ratio=2)
-        for s in actions:
-            t2.add_row(s.id, s.name if zh else (s.name_en or s.name), ", ".join(i.id for i in plan.in_section(s.id)))
-        console.print(t2)
-
-
-def log_table(entries: Sequence[Entry], superseded_by: dict[int, Entry], plan: Plan, console: Console, *, lang: str = "zh") -> None:
-    zh = lang == "zh"
-    if not entries:
-        console.print("没有记录。" if zh else "No entries.")
-        return
-    wide = console.width >= 110
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("指标 / 县 · 截至" if zh else "indicator / county · as of", no_wrap=True)
-    table.add_column("数值" if zh else "value", justify="right", no_wrap=True)
-    table.add_column("说明" if zh else "what", ratio=1, overflow="fold")
-    if wide:
-        table.add_column("记录" if zh else "recorded", no_wrap=True, style="dim")
-    for e in entries:
-        ind = plan.indicator(e.indicator)
-        unit = ind.unit if ind else ""
-        if e.void:
-            value = Text("作废" if zh else "void", style="red")
-        elif e.state is not None:
-            value = Text(state_label(e.state.value, lang))
-        else:
-            v = format_number(e.value, unit)
-            if e.numerator is not None:
-                v += f"\n{format_number(e.numerator)}/{format_number(e.denominator)}"
-            value = Text(v)
-        what = []
-        if e.supersedes is not None:
-            verb = ("作废 #" if e.void else "更正 #") if zh else ("voids #" if e.void else "corrects #")
-            what.append(Text(f"{verb}{e.supersedes}: {e.reason}", style="yellow"))
-        later = superseded_by.get(e.id)
-        if later is not None:
-            what.append(Text((f"已被 #{later.id} " + ("作废" if later.void else "更正")) if zh else
-                             f"{'voided' if later.void else 'corrected'} by #{later.id}", style="dim"))
-        if e.note:
-            what.append(Text(e.note))
-        if e.source:
-            what.append(Text(("来源: " if zh else "source: ") + e.source, style="dim"))
-        if not wide:
-            what.append(Text(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}", style="dim"))
-        style = "dim strike" if later is not None else ""
-        where = Text.assemble((e.indicator, "cyan " + style), "\n", f"{e.county or ('全市' if zh else 'city')} · {e.as_of}")
-        cells = [str(e.id), where, value, Group(*what) if len(what) > 1 else (what[0] if what else Text(""))]
-        if wide:
-            cells.append(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}")
-        table.add_row(*cells)
-    console.print(table)
-
-
-def by_county_table(plan: Plan, grid: dict[str, dict[str, Progress]], console: Console, *, lang: str = "zh") -> None:
-    zh = lang == "zh"
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="分县情况" if zh else "By county",
+def by_county(report: StatusReport, lang: str, opts) -> str:
+    buf = io.StringIO()
+    con = console(opts, buf)
+    _ = gettext(lang)
+    plan = report.plan
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=_("By county-level unit"),
                   title_justify="left")
-    table.add_column("指标" if zh else "indicator", ratio=1, min_width=10)
+    table.add_column(_("indicator"), ratio=1, min_width=10)
     for c in plan.plan.counties:
         table.add_column(c, justify="right", no_wrap=True)
-    for ind_id, cells in grid.items():
+    for ind_id, cells in (report.by_county or {}).items():
         ind = plan.by_id[ind_id]
-        row: list = [Text.assemble(name_of(ind, lang), "\n", (ind_id, "cyan"))]
+        row: list = [Text.assemble(safe.terminal(name_of(ind, lang)), "\n", (ind_id, "cyan"))]
         for c in plan.plan.counties:
             p = cells[c]
             if p.status.value == "no_data":
                 row.append(Text("·", style="dim"))
                 continue
-            if p.state is not None and p.actual is None:
-                shown = state_label(p.state.value, lang)
-            else:
-                shown = format_number(p.actual, ind.unit if ind.unit == "%" else "")
+            shown = (state_label(p.state.value, lang) if p.state is not None and p.actual is None
+                     else figure(p, lang).split("/")[0])
             row.append(Text(f"{shown} {STATUS_DOT[p.status.value]}", style=STATUS_STYLE[p.status.value]))
         table.add_row(*row)
-    console.print(table)
-    console.print(Text("县级目标：累计指标按市目标平均分配；比例指标同市目标。" if zh else
-                       "County targets: flows an equal share of the city target; levels the city target.", style="dim"))
+    con.print(table)
+    con.print(Text(_("County targets: flows an equal share of the city target; levels the city target."), style="dim"))
+    return buf.getvalue()
 
 
-def show_panel(p: Progress, history: Sequence[Entry], superseded_by: dict[int, Entry], report: StatusReport,
-               plan: Plan, console: Console, *, lang: str = "zh") -> None:
-    zh = lang == "zh"
+def plan(doc: PlanDoc, lang: str, opts) -> str:
+    buf = io.StringIO()
+    con = console(opts, buf)
+    _ = gettext(lang)
+    p = doc.plan
+    wide = con.width >= 110
+    title = p.plan.title if lang == "zh" else (p.plan.title_en or p.plan.title)
+    caption = (f"{p.plan.start} – {p.plan.end} · " + _("{n} indicators").format(n=len(p.indicators)) + " · "
+               + ("、" if lang == "zh" else ", ").join(p.plan.counties))
+    table = Table(title=safe.terminal(title), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  title_justify="left", caption=safe.terminal(caption), caption_justify="left")
+    if wide:
+        table.add_column(_("indicator"), ratio=1, overflow="fold")
+        table.add_column("id", no_wrap=True, style="cyan")
+    else:
+        table.add_column(_("indicator / id"), ratio=1, overflow="fold")
+    table.add_column(_("target"), justify="right", no_wrap=True)
+    table.add_column(_("kind"), no_wrap=True)
+    shown: set[str] = set()
+    for sec in p.sections:
+        inds = p.in_section(sec.id)
+        if not inds or sec.kind.value == "action":
+            continue
+        table.add_row(Text(safe.terminal(section_title(sec, lang)), style="bold"))
+        for ind in inds:
+            name = safe.terminal(name_of(ind, lang)) + (" ↺" if ind.id in shown else "")
+            shown.add(ind.id)
+            kind = measure_label(ind.measure.value, lang)
+            if wide:
+                table.add_row(name, ind.id, target_text(ind), kind)
+            else:
+                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind), kind)
+        table.add_section()
+    con.print(table)
+    actions = [s for s in p.sections if s.kind.value == "action"]
+    if actions:
+        t2 = Table(title=_("The ten actions"), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                   title_justify="left")
+        t2.add_column("id", no_wrap=True, style="cyan")
+        t2.add_column(_("action"), ratio=1)
+        t2.add_column(_("indicators"), ratio=2)
+        for s in actions:
+            t2.add_row(s.id, safe.terminal(s.name if lang == "zh" else (s.name_en or s.name)),
+                       ", ".join(i.id for i in p.in_section(s.id)))
+        con.print(t2)
+    return buf.getvalue()
+
+
+def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
+    _ = gettext(lang)
+    wide = con.width >= 110
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(_("indicator / unit · as of"), no_wrap=True)
+    table.add_column(_("value"), justify="right", no_wrap=True)
+    table.add_column(_("remarks"), ratio=1, overflow="fold")
+    if wide:
+        table.add_column(_("recorded"), no_wrap=True, style="dim")
+    for r in rows:
+        e = r.entry
+        ind = plan.indicator(e.indicator)
+        if e.void:
+            value = Text(_("void"), style="red")
+        else:
+            value = Text(stored_value(e, ind.unit if ind else "", lang).replace(" (", "\n("))
+        what = []
+        text = remark(r, lang)
+        if text:
+            what.append(Text(safe.terminal(text), style="yellow" if e.supersedes is not None else ""))
+        who = safe.terminal(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}", one_line=True)
+        if not wide:
+            what.append(Text(who, style="dim"))
+        style = "dim strike" if r.withdrawn else ""
+        where = Text.assemble((e.indicator, "cyan " + style), "\n",
+                              safe.terminal(f"{unit_name(e.county, lang)} · {e.as_of}", one_line=True))
+        ref = f"{e.office}#{e.id}" if e.office else str(e.id)
+        cells = [safe.terminal(ref), where, value, Group(*what) if len(what) > 1 else (what[0] if what else Text(""))]
+        if wide:
+            cells.append(who)
+        table.add_row(*cells)
+    con.print(table)
+
+
+def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
+    """The history in pages of 200 rows: a long history is shown as it is read."""
+    _ = gettext(lang)
+    page: list[Remark] = []
+    any_rows = False
+    for r in doc.rows:
+        page.append(r)
+        if len(page) >= 200:
+            any_rows = True
+            yield _page(page, doc.plan, lang, opts)
+            page = []
+    if page or not any_rows:
+        if not page:
+            yield _("No entries.") + "\n"
+            return
+        yield _page(page, doc.plan, lang, opts)
+
+
+def _page(rows: Sequence[Remark], plan, lang: str, opts) -> str:
+    buf = io.StringIO()
+    _log_table(rows, plan, console(opts, buf), lang)
+    return buf.getvalue()
+
+
+def show(doc: ShowDoc, lang: str, opts) -> str:
+    buf = io.StringIO()
+    con = console(opts, buf)
+    _ = gettext(lang)
+    p = doc.row
     ind = p.indicator
-    console.print(Text(f"{ind.name}  ", style="bold") + Text(ind.id, style="cyan"))
-    if ind.name_en:
-        console.print(Text(ind.name_en, style="dim"))
-    sections = ", ".join(f"{s} ({plan.section_by_id[s].name})" for s in ind.all_sections)
+    plan = doc.plan
+    con.print(Text(safe.terminal(f"{name_of(ind, lang)}  "), style="bold") + Text(ind.id, style="cyan"))
+    other = ind.name if lang == "en" else ind.name_en
+    if other:
+        con.print(Text(safe.terminal(other), style="dim"))
+    sections = ", ".join(f"{s} ({plan.section_by_id[s].name if lang == 'zh' else plan.section_by_id[s].name_en or plan.section_by_id[s].name})"
+                         for s in ind.all_sections)
     lines = [
-        ("原文" if zh else "source", f"“{ind.source}”"),
-        ("所属" if zh else "sections", sections),
-        ("类型" if zh else "measure", f"{MEASURE_LABELS[lang][ind.measure.value]} ({ind.measure.value}), {ind.unit}"),
-        ("目标" if zh else "target", "—" if ind.target is None else f"{ind.comparator.value} {format_number(ind.target, ind.unit)}"),
-        ("截至" if zh else "as of", f"{report.as_of} · {'序时进度' if zh else 'time progress'} {pct(report.time_progress, 1)}"),
-        ("全市" if zh else "city", f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
+        (_("source"), f"“{ind.source}”"),
+        (_("sections"), sections),
+        (_("kind"), f"{measure_label(ind.measure.value, lang)} ({ind.measure.value}), {ind.unit}"),
+        (_("target"), target_text(ind)),
+        (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
+                     + (f" · {_('expected')} {pct(p.expected)}" if p.expected is not None else "")),
+        (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
     ]
     if p.rollup:
-        lines.append(("口径" if zh else "roll-up", {"city": "全市填报" if zh else "city-wide entry",
-                                                   "sum": "各县合计" if zh else "sum of counties",
-                                                   "ratio": "Σ分子÷Σ分母" if zh else "Σnumerator ÷ Σdenominator",
-                                                   "count": "达标县数" if zh else "counties done",
-                                                   "none": "无法汇总" if zh else "cannot roll up"}.get(p.rollup, p.rollup)))
+        lines.append((_("how it is counted"), _(ROLLUP.get(p.rollup, p.rollup))))
     if p.remaining or p.gap_pp:
-        lines.append(("还需" if zh else "to go", _to_go(p, lang) or "—"))
+        lines.append((_("to go"), to_go_line(p, lang) or "—"))
     if p.qualifying is not None:
-        lines.append(("达标县" if zh else "qualifying", "、".join(p.qualifying) or "—"))
-    if p.note:
-        lines.append(("说明" if zh else "note", p.note))
+        lines.append((_("counties done"), "、".join(p.qualifying) or "—"))
+    if p.notes:
+        lines.append((_("note"), notes_text(p.notes, lang)))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for k, v in lines:
-        grid.add_row(k, v)
-    console.print(grid)
+        grid.add_row(k, safe.terminal(v))
+    con.print(grid)
     if p.counties:
-        t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="各县" if zh else "counties", title_justify="left")
-        t.add_column("县" if zh else "county")
-        t.add_column("数值" if zh else "figure", justify="right")
-        t.add_column("截至" if zh else "as of")
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=_("counties"), title_justify="left")
+        t.add_column(_("county-level unit"))
+        t.add_column(_("figure"), justify="right")
+        t.add_column(_("as of"))
         t.add_column("#", justify="right")
         for f in p.counties:
             if f.state is not None:
                 v = state_label(f.state.value, lang)
             else:
+                from ..core.numbers import format_number
+
                 v = format_number(f.value, ind.unit)
                 if f.numerator is not None:
                     v += f" ({format_number(f.numerator)}/{format_number(f.denominator)})"
-            t.add_row(f.county, v, str(f.as_of), str(f.entry_id))
-        console.print(t)
-    console.print(Text("历史" if zh else "history", style="bold"))
-    log_table(history, superseded_by, plan, console, lang=lang)
+            t.add_row(f.county, v, str(f.as_of), f.entry)
+        con.print(t)
+    con.print(Text(_("history"), style="bold"))
+    if doc.history:
+        _log_table(doc.history, plan, con, lang)
+    else:
+        con.print(_("No entries."))
+    return buf.getvalue()

@@ -1,75 +1,102 @@
-"""JSON, CSV and Markdown writers. Standard library only (no rich).
-
-CSV is UTF-8 with a byte-order mark so that Excel and WPS open Chinese text correctly,
-and any cell that a spreadsheet would read as a formula is neutralised.
-"""
+"""Plain lines for people: what ``record``, ``import``, ``template``, ``report -o``,
+``validate`` and ``repair`` did, in the reader's language."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Sequence
-
-BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from ..core.documents import ImportSummary, RepairDoc, Stored, ValidateDoc, Written
+from ..i18n import msg, nmsg
+from . import safe
+from .figures import stored_value
+from .words import name_of, unit_name
 
 
-def to_json(doc: object, *, pretty: bool = True) -> str:
-    """UTF-8 JSON: indented for people, or compact (json's C encoder, ~10x faster on
-    large documents) for programs."""
-    if pretty:
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+def _entry_line(e, plan, lang: str) -> str:
+    ind = plan.by_id[e.indicator]
+    return msg("#{id} {indicator} {name} = {value} ({unit}, as of {day})", id=e.id, indicator=ind.id,
+               name=name_of(ind, lang), value=stored_value(e, ind.unit, lang), unit=unit_name(e.county, lang),
+               day=e.as_of).render(lang)
 
 
-def safe_cell(value: object) -> object:
-    """A text that Excel would run as a formula gets a leading apostrophe-free guard.
-
-    A leading ``'`` is shown by some programs, so we prefix a single quote only where
-    needed, the OWASP-recommended neutralisation for CSV injection.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return " ".join(str(v) for v in value)
-    return safe_cell(value)
+def stored(doc: Stored, lang: str, opts) -> str:
+    e = doc.entry
+    line = _entry_line(e, doc.plan, lang)
+    if e.void:
+        head = msg("recorded a void: {entry}, voids #{target}", entry=line, target=e.supersedes)
+    elif e.supersedes is not None:
+        head = msg("recorded a correction: {entry}, corrects #{target}", entry=line, target=e.supersedes)
+    else:
+        head = msg("recorded {entry}", entry=line)
+    lines = [head.render(lang)]
+    for t in doc.taken:
+        lines.append(msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang))
+    if doc.overridden:
+        lines.append(msg("accepted over a warning: {rules}", rules=list(doc.overridden)).render(lang))
+    return safe.terminal("\n".join(lines)) + "\n"
 
 
-def to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
-    """CSV text with a BOM and a header row; formulas neutralised."""
-    buf = io.StringIO()
-    buf.write(BOM)
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue()
+def imported(doc: ImportSummary, lang: str, opts) -> str:
+    out = []
+    skipped = (nmsg("; {n} row with an empty value skipped", "; {n} rows with an empty value skipped", doc.skipped)
+               .render(lang) if doc.skipped else "")
+    if not doc.rows:
+        return safe.terminal(msg("{file}: no figures to import{skipped}; nothing was recorded", file=doc.file,
+                                 skipped=skipped).render(lang)) + "\n"
+    if doc.dry_run:
+        for r in doc.rows:
+            out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang)).render(lang))
+        out.append(nmsg("would record {n} entry from {file}{skipped}; nothing was written (dry run)",
+                        "would record {n} entries from {file}{skipped}; nothing was written (dry run)",
+                        len(doc.rows), file=doc.file, skipped=skipped).render(lang))
+        return safe.terminal("\n".join(out)) + "\n"
+    ids = [e.id for e in doc.written]
+    span = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]}–#{ids[-1]}"
+    if doc.already:
+        out.append(nmsg("{file} was imported before ({n} entry); imported again as asked",
+                        "{file} was imported before ({n} entries); imported again as asked",
+                        len(doc.already), file=doc.file).render(lang))
+    out.append(nmsg("imported {n} entry ({span}) from {file}, batch {batch}{skipped}",
+                    "imported {n} entries ({span}) from {file}, batch {batch}{skipped}",
+                    len(ids), span=span, file=doc.file, batch=doc.batch[:12], skipped=skipped).render(lang))
+    return safe.terminal("\n".join(out)) + "\n"
 
 
-def md_escape(text: object) -> str:
-    if text is None:
-        return ""
-    s = str(text)
-    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
-        s = s.replace(ch, "\\" + ch)
-    return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+def written(doc: Written, lang: str, opts) -> str:
+    d = doc.detail
+    if doc.kind == "template":
+        if d.get("county"):
+            line = nmsg("wrote {path}: {n} indicator for {county} (city-wide milestones left out); fill in the value "
+                        "and date columns, then: eduplan import {path} --dry-run",
+                        "wrote {path}: {n} indicators for {county} (city-wide milestones left out); fill in the value "
+                        "and date columns, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
+                        county=d["county"])
+        else:
+            line = nmsg("wrote {path}: {n} indicator; fill in the value and date columns, then: eduplan import {path} "
+                        "--dry-run", "wrote {path}: {n} indicators; fill in the value and date columns, then: eduplan "
+                        "import {path} --dry-run", d["count"], path=str(doc.path))
+    else:
+        line = msg("wrote {path} ({format}, {month}, as of {day})", path=str(doc.path), format=doc.format,
+                   month=d.get("month", ""), day=d.get("as_of", ""))
+    return safe.terminal(line.render(lang)) + "\n"
 
 
-def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: Sequence[str] | None = None) -> str:
-    """A GitHub-flavoured Markdown table; cells are escaped, numbers right-aligned by ``align``."""
-    align = align or ["l"] * len(headers)
-    marks = {"l": ":--", "r": "--:", "c": ":-:"}
-    lines = ["| " + " | ".join(md_escape(h) for h in headers) + " |",
-             "| " + " | ".join(marks[a] for a in align) + " |"]
-    for row in rows:
-        lines.append("| " + " | ".join(md_escape(c) for c in row) + " |")
-    return "\n".join(lines) + "\n"
+def validated(doc: ValidateDoc, lang: str, opts) -> str:
+    """The one line of a ledger that validates (problems go to stderr, from the error)."""
+    plan = doc.plan
+    ledger = (nmsg("{n} entry in {path}", "{n} entries in {path}", doc.entries, path=str(doc.ledger_path))
+              if doc.ledger_exists else msg("no ledger yet at {path}", path=str(doc.ledger_path)))
+    return safe.terminal(msg("ok: plan {path} ({indicators} indicators, {sections} sections); {ledger}",
+                             path=str(doc.plan_path), indicators=len(plan.indicators), sections=len(plan.sections),
+                             ledger=ledger).render(lang)) + "\n"
+
+
+def repaired(doc: RepairDoc, lang: str, opts) -> str:
+    if not doc.exists:
+        line = msg("nothing to repair: there is no ledger at {path}", path=str(doc.path))
+    elif doc.saved_to is None:
+        line = nmsg("nothing to repair: {path} loads ({n} entry)", "nothing to repair: {path} loads ({n} entries)",
+                    doc.kept, path=str(doc.path))
+    else:
+        line = nmsg("repaired {path}: removed the incomplete end ({bytes} bytes, saved to {saved}); {n} complete entry kept",
+                    "repaired {path}: removed the incomplete end ({bytes} bytes, saved to {saved}); {n} complete entries "
+                    "kept", doc.kept, path=str(doc.path), bytes=doc.removed_bytes, saved=str(doc.saved_to))
+    return safe.terminal(line.render(lang)) + "\n"

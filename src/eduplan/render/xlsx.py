@@ -21,19 +21,16 @@ import io
 import zipfile
 from collections.abc import Sequence
 
-from ..models import Measure, Plan
-from ..report import Bulletin, Row
-from .bulletin import (
-    STATUS_ORDER,
-    action_title,
-    entry_remark,
-    entry_value,
-    headline_sentence,
-    title,
-)
-from .data import _num
-from .labels import MEASURE_LABELS, name_of, section_title, state_label, status_label
-from .text import safe_cell
+from ..i18n import msg
+
+from ..core.bulletin import Bulletin, Row
+from ..services.sheet_contract import TemplateDoc
+from . import safe
+from .bulletin_text import STATUS_ORDER, entry_value, headline_sentence, silent_names, title
+from .figures import target_text
+from .json_out import num as _num
+from .words import (KIND_OF_ENTRY, action_title, gettext, measure_label, name_of, remark, section_title, state_label,
+                    status_label, unit_name)
 
 HEADER_FILL = "24476B"
 INPUT_FILL = "FFF2CC"
@@ -51,19 +48,13 @@ DATE = "yyyy-mm-dd"
 # --------------------------------------------------------------------------- writing cells
 
 
-def _clean_text(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
 def put(ws, row: int, col: int, value: object, number_format: str | None = None):
     """Write one cell; a text that could run as a formula becomes an explicit, quote-prefixed string."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str) and value:
-        text = _clean_text(value)
+        text = safe.xlsx_text(value)
         cell.value = text
-        if safe_cell(text) != text:
+        if safe.is_formula(text):
             cell.data_type = "s"  # openpyxl typed it as a formula; it is a string
             cell.quotePrefix = True  # and Excel keeps it a string when the cell is edited
     else:
@@ -170,11 +161,12 @@ def _delta_format(row: Row) -> str:
     return SIGNED_INTEGER if value is None or float(value).is_integer() else SIGNED_DECIMAL
 
 
-def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
+def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    zh = lang == "zh"
+    _ = gettext(lang)
+
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = title(b, lang)
@@ -184,17 +176,17 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
     s, prev = b.summary, b.previous_summary
     tp, tp_prev = _num(b.current.time_progress), _num(b.previous.time_progress) if b.previous else None
     rows: list[list[object]] = [
-        ["截至" if zh else "As of", b.as_of, b.previous_as_of, None],
-        ["序时进度" if zh else "Time progress", tp, tp_prev, _num(tp - tp_prev) if tp_prev is not None else None],
+        [_("as of"), b.as_of, b.previous_as_of, None],
+        [_("time progress"), tp, tp_prev, _num(tp - tp_prev) if tp_prev is not None else None],
     ]
     rows += [[status_label(k, lang), s[k], prev[k] if prev else None, s[k] - prev[k] if prev else None]
              for k in STATUS_ORDER]
-    rows.append(["合计" if zh else "Total", sum(s.values()), sum(prev.values()) if prev else None, None])
-    rows.append(["剩余月数" if zh else "Months left", _num(b.months_left, 4), None, None])
+    rows.append([_("total"), sum(s.values()), sum(prev.values()) if prev else None, None])
+    rows.append([_("months left"), _num(b.months_left, 4), None, None])
     formats = [[None, DATE, DATE, None], [None, PERCENT, PERCENT, SIGNED_PERCENT]]
     formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1) + [[None, "0.0", None, None]]
-    ws = _sheet(wb, "概况" if zh else "Overview", ["项目" if zh else "Item", "本月末" if zh else "Month end",
-                                                     "上月末" if zh else "Previous month end", "变化" if zh else "Change"],
+    ws = _sheet(wb, _("Overview"), [_("item"), _("month end"),
+                                                     _("previous month end"), _("change")],
                 rows, landscape=False, status_col=1, right=(2, 3, 4))
     _apply_formats(ws, formats)
     ws.auto_filter.ref = None
@@ -202,8 +194,8 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
     for c in range(1, 5):
         ws.cell(row=total_row, column=c).font = Font(bold=True)
     r = len(rows) + 3
-    for label, text, height in ((("总体情况" if zh else "Overall"), headline_sentence(b, lang), 48),
-                                (("标题" if zh else "Title"), title(b, lang), 20)):
+    for label, text, height in (((_("overall")), headline_sentence(b, lang), 48),
+                                ((_("title")), title(b, lang), 20)):
         put(ws, r, 1, label).font = Font(bold=True)
         put(ws, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
@@ -214,11 +206,7 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
         ws.column_dimensions[col].width = width
 
     # ---- indicators, per section
-    headers = (["领域", "id", "指标", "类型", "单位", "目标", "实际", "完成率", "状态", "上月末实际", "上月末完成率",
-                "较上月", "完成率变化", "尚需", "每月需完成", "数据截至"] if zh else
-               ["Section", "id", "Indicator", "Kind", "Unit", "Target", "Actual", "Completion", "Status",
-                "Previous actual", "Previous completion", "Δ actual", "Δ completion", "To go", "Needed per month",
-                "Figure as of"])
+    headers = ([_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"), _("status"), _("previous actual"), _("previous completion"), _("change of the figure"), _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")])
     data, fmts = [], []
     for blk in b.sections:
         if blk.section.kind.value == "action":
@@ -228,7 +216,7 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
             state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
             data.append([
                 section_title(blk.section, lang), p.indicator.id, name_of(p.indicator, lang),
-                MEASURE_LABELS[lang][p.indicator.measure.value], p.indicator.unit, _num(p.target),
+                measure_label(p.indicator.measure.value, lang), p.indicator.unit, _num(p.target),
                 _num(p.actual) if p.actual is not None else state, _num(p.completion), status_label(p.status.value, lang),
                 _num(q.actual) if q is not None and q.actual is not None else
                 (state_label(q.state.value, lang) if q is not None and q.state is not None else None),
@@ -239,22 +227,20 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
             vf = _value_format(row)
             fmts.append([None, None, None, None, None, vf, vf, PERCENT, None, vf, PERCENT, _delta_format(row),
                          SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE])
-    ws = _sheet(wb, "指标" if zh else "Indicators", headers, data, max_width=36, status_col=9,
+    ws = _sheet(wb, _("Indicators"), headers, data, max_width=36, status_col=9,
                 right=(6, 7, 8, 10, 11, 12, 13, 14, 15))
     _apply_formats(ws, fmts)
     ws.freeze_panes = "D2"
 
     # ---- actions
     if any(blk.section.kind.value == "action" for blk in b.sections):
-        headers = (["行动", "指标数"] if zh else ["Action", "Indicators"]) + [status_label(k, lang) for k in STATUS_ORDER]
+        headers = ([_("action"), _("indicators")]) + [status_label(k, lang) for k in STATUS_ORDER]
         data = [[action_title(blk.section, lang), len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
                 for blk in b.sections if blk.section.kind.value == "action"]
-        _sheet(wb, "十大行动" if zh else "Actions", headers, data, [None] + [INTEGER] * 6, landscape=False)
+        _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * 6, landscape=False)
 
     # ---- lagging and behind
-    headers = (["序号", "id", "指标", "状态", "目标", "实际", "完成率", "差距(百分点)", "尚需", "每月需完成"] if zh else
-               ["Rank", "id", "Indicator", "Status", "Target", "Actual", "Completion", "Short by (pp)", "To go",
-                "Needed per month"])
+    headers = ([_("rank"), "id", _("indicator"), _("status"), _("target"), _("actual"), _("completion"), _("short by (points)"), _("to go"), _("needed per month")])
     data, fmts = [], []
     for n, row in enumerate(b.attention, start=1):
         p = row.now
@@ -263,43 +249,39 @@ def bulletin_xlsx(b: Bulletin, lang: str = "zh") -> bytes:
                      _num(p.completion), _num(p.lag_pp, 4), _num(p.remaining), _num(p.monthly_needed, 4)])
         vf = _value_format(row)
         fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
-    ws = _sheet(wb, "滞后与落后" if zh else "Lagging and behind", headers, data, status_col=4,
+    ws = _sheet(wb, _("Lagging and behind"), headers, data, status_col=4,
                 right=(1, 5, 6, 7, 8, 9, 10))
     _apply_formats(ws, fmts)
 
     # ---- recorded this month
-    headers = (["#", "指标id", "指标", "县", "截至", "数值", "类型", "说明", "来源", "填报人", "录入时间"] if zh else
-               ["#", "Indicator id", "Indicator", "County", "As of", "Value", "Kind", "Remarks", "Source", "By",
-                "Recorded at"])
-    kinds = {"record": "填报" if zh else "record", "correction": "更正" if zh else "correction",
-             "void": "作废" if zh else "void"}
+    headers = (["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("kind"), _("remarks"), _("source"), _("by"), _("recorded at")])
+    kinds = {k: _(v) for k, v in KIND_OF_ENTRY.items()}
     data = []
     for rec in b.recorded:
         e = rec.entry
         ind = b.plan.indicator(e.indicator)
-        data.append([e.id, e.indicator, name_of(ind, lang) if ind else e.indicator, e.county or ("全市" if zh else "city"),
-                     e.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], entry_remark(rec, lang), e.source or None,
+        data.append([e.id, e.indicator, name_of(ind, lang) if ind else e.indicator, unit_name(e.county, lang),
+                     e.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], remark(rec, lang), e.source or None,
                      e.by, e.recorded_at.isoformat()])
-    ws = _sheet(wb, "本月填报" if zh else "Recorded", headers, data,
+    ws = _sheet(wb, _("Recorded"), headers, data,
                 [INTEGER, None, None, None, DATE, None, None, None, None, None, None], right=(6,))
     for r in range(2, len(data) + 2):  # figures as people write them (3.5万, 56%): text, read like numbers
         ws.cell(row=r, column=6).alignment = Alignment(horizontal="right", vertical="top")
     ws.column_dimensions["E"].width = 13
 
     # ---- silent counties
-    headers = ["县（市、区）", "未报送项数", "分县指标数", "未报送指标"] if zh else \
-        ["County", "Missing", "Reported per county", "Indicators"]
-    sep = "、" if zh else ", "
-    data = [[s.county, len(s.indicators), len(b.reported_per_county), sep.join(s.indicators)] for s in b.silent]
-    _sheet(wb, "未报送" if zh else "Silent counties", headers, data, [None, INTEGER, INTEGER, None], max_width=80)
+    headers = [_("county-level unit"), _("missing"), _("reported per county"), _("indicators")]
+    data = [[s.county, len(s.indicators), len(b.reported_per_county), silent_names(s.indicators, b.plan, lang)]
+            for s in b.silent]
+    _sheet(wb, _("Silent counties"), headers, data, [None, INTEGER, INTEGER, None], max_width=80)
 
     # ---- completed this month
-    headers = ["类型", "id", "指标", "数据截至"] if zh else ["Kind", "id", "Indicator", "Figure as of"]
-    data = [["节点" if zh else "milestone", r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
+    headers = [_("kind"), "id", _("indicator"), _("figure as of")]
+    data = [[_("milestone"), r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
             for r in b.milestones_done]
-    data += [["目标" if zh else "target", r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
+    data += [[_("target"), r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
              for r in b.targets_met]
-    _sheet(wb, "本月完成" if zh else "Completed", headers, data, [None, None, None, DATE], landscape=False)
+    _sheet(wb, _("Completed"), headers, data, [None, None, None, DATE], landscape=False)
 
     stamp = dt.datetime(b.as_of.year, b.as_of.month, b.as_of.day)
     return workbook_bytes(wb, stamp)
@@ -319,60 +301,26 @@ def _apply_formats(ws, fmts: list[list[str | None]]) -> None:
 # --------------------------------------------------------------------------- the template
 
 
-TEMPLATE_COLUMNS = {
-    "zh": ("id", "指标名称", "单位", "目标", "数值", "截至日期", "县(市、区)", "备注", "来源", "填写说明"),
-    "en": ("id", "name", "unit", "target", "value", "as_of", "county", "note", "source", "how to fill"),
-}
-INPUT_COLUMNS = (4, 5, 6, 7, 8)  # 0-based: value, date, county, note, source
-
-
-def target_text(ind) -> str:
-    from ..numbers import format_number
-
-    if ind.target is None:
-        return ""
-    comp = {"<=": "≤", ">=": "≥" if ind.is_percent else ""}.get(ind.comparator.value, "")
-    return comp + format_number(ind.target, ind.unit)
-
-
-def fill_hint(ind, county: str | None, lang: str) -> str:
-    zh = lang == "zh"
-    m = ind.measure
-    if m == Measure.MILESTONE or (m == Measure.COUNTIES and county is not None):
-        return "完成 / 进行中 / 未开始" if zh else "done / in-progress / not-started"
-    if m == Measure.LEVEL:
-        return "百分比如 56%，或 分子/分母 如 12000/21000" if zh else "a percentage (56%) or numerator/denominator (12000/21000)"
-    if m == Measure.COUNTIES:
-        return "达标县数" if zh and not ind.is_percent else ("达标县占比，如 50%" if zh else "counties meeting it")
-    return "年初至今累计数，如 12、3.5万" if zh else "cumulative total to date, e.g. 12 or 3.5万"
-
-
-def template_indicators(plan: Plan, county: str | None) -> list:
-    """Every indicator; for one county's sheet, those a county reports (milestones are city-wide)."""
-    return [ind for ind in plan.indicators if county is None or ind.measure != Measure.MILESTONE]
-
-
-def template_rows(plan: Plan, county: str | None, lang: str) -> list[list[object]]:
-    return [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), None, None, county, None, None,
-             fill_hint(ind, county, lang)] for ind in template_indicators(plan, county)]
-
-
-def template_xlsx(plan: Plan, county: str | None = None, lang: str = "zh") -> bytes:
+def template(doc: TemplateDoc, lang: str, opts=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    zh = lang == "zh"
-    headers = TEMPLATE_COLUMNS[lang]
-    rows = template_rows(plan, county, lang)
+    _ = gettext(lang)
+    plan = doc.plan
+    headers = [_(c.header) for c in doc.columns]
+    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), None, None, doc.county, None, None,
+             doc.hint(ind).render(lang)] for ind in doc.indicators]
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = f"{plan.plan.title} {'填报表' if zh else 'figures to import'}"
-    ws = _sheet(wb, "填报" if zh else "Figures", headers, rows, max_width=40)
+    wb.properties.title = msg("{plan}: figures to import", plan=plan.plan.title).render(lang)
+    ws = _sheet(wb, _("Figures"), headers, rows, max_width=40)
     ws.auto_filter.ref = None
     fill = PatternFill("solid", fgColor=INPUT_FILL)
-    for c in INPUT_COLUMNS:
+    for c, column in enumerate(doc.columns):
+        if not column.input:
+            continue
         head = ws.cell(row=1, column=c + 1)
         head.fill = PatternFill("solid", fgColor="B45F06")
         for r in range(2, len(rows) + 2):
@@ -394,23 +342,19 @@ def template_xlsx(plan: Plan, county: str | None = None, lang: str = "zh") -> by
     ws.add_data_validation(dates)
     ws.freeze_panes = "C2"
 
-    notes = wb.create_sheet("说明" if zh else "How to fill")
-    lines = ([
-        f"{plan.plan.title}：数据填报表",
-        "在黄色列中填写：数值、截至日期（YYYY-MM-DD）、县(市、区)（全市数据留空）、备注、来源。",
-        "数值留空的行不导入；其他列（id、指标名称、单位、目标、填写说明）不要修改。",
-        "累计类指标填年初至今的累计数；比例类填百分比或 分子/分母；节点填 完成 / 进行中 / 未开始。",
-        "导入：eduplan import 本文件.xlsx --dry-run 先检查，无误后去掉 --dry-run。",
-    ] if zh else [
-        f"{plan.plan.title_en or plan.plan.title}: figures to import",
-        "Fill the yellow columns: value, as_of (YYYY-MM-DD), county (empty for city-wide figures), note, source.",
-        "Rows with an empty value are not imported; leave id, name, unit, target and the hint as they are.",
-        "Flows: the cumulative total to date; levels: a percentage or numerator/denominator; milestones: done / "
-        "in-progress / not-started.",
-        "Import with: eduplan import THIS.xlsx --dry-run to check, then without --dry-run.",
-    ])
+    notes = wb.create_sheet(_("How to fill it in"))
+    title_text = plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)
+    lines = [
+        msg("{plan}: figures to import", plan=title_text),
+        msg("Fill in the yellow columns: value, as of (2023-06-30), county-level unit (empty for a city-wide figure), "
+            "note, source."),
+        msg("Rows with an empty value are not imported; leave the other columns as they are."),
+        msg("Flows: the cumulative total to date; levels: a percentage or numerator/denominator; milestones: done / "
+            "in-progress / not-started (完成 / 进行中 / 未开始)."),
+        msg("Import it with: eduplan import THIS-FILE.xlsx --dry-run to check, then again without --dry-run."),
+    ]
     for r, line in enumerate(lines, start=1):
-        put(notes, r, 1, line)
+        put(notes, r, 1, line.render(lang))
     notes["A1"].font = Font(bold=True, size=13)
     notes.column_dimensions[get_column_letter(1)].width = 110
     stamp = dt.datetime(plan.plan.start.year, plan.plan.start.month, plan.plan.start.day)

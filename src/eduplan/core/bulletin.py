@@ -26,11 +26,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from .entries import surviving
-from .errors import EduplanError
+from collections.abc import Callable, Mapping
+
+from ..errors import EduplanError
+from ..i18n import msg
+from .documents import Remark
 from .models import Entry, Measure, Plan, Section
 from .numbers import NumberError, parse_month
-from .progress import Progress, Status, StatusReport, months_left, status_report, worst_first
+from .progress import Progress, Status, StatusReport, count_statuses, status_report, worst_first
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -58,21 +61,10 @@ class SectionBlock:
 
     @property
     def summary(self) -> dict[str, int]:
-        return _counts(r.now for r in self.rows)
+        return count_statuses(r.now for r in self.rows)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Recorded:
-    """An entry dated within the month, with whatever later superseded it."""
-
-    entry: Entry
-    superseded_by: Entry | None
-
-    @property
-    def kind(self) -> str:
-        if self.entry.void:
-            return "void"
-        return "correction" if self.entry.supersedes is not None else "record"
+Recorded = Remark  # an entry dated within the month, with whatever later superseded it
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -112,7 +104,7 @@ class Bulletin:
 
     @property
     def months_left(self) -> float:
-        return months_left(self.plan.plan, self.as_of)
+        return self.current.months_left
 
     @property
     def milestones_done(self) -> tuple[Row, ...]:
@@ -124,27 +116,22 @@ class Bulletin:
         return tuple(r for r in self.rows if r.indicator.measure != Measure.MILESTONE and r.newly_done)
 
 
-def _counts(rows) -> dict[str, int]:
-    counts = {s.value: 0 for s in Status}
-    for p in rows:
-        counts[p.status.value] += 1
-    return counts
-
-
 def month_bounds(plan: Plan, month: str) -> tuple[int, int, dt.date, dt.date]:
-    """``2023-06`` → (2023, 6, first day, last day), both clamped to the plan period.
+    """``2023-06`` (or 2023年6月, 6月) → (2023, 6, first day, last day), both clamped to the period.
 
-    Raises :class:`EduplanError` for a month that is not a month or lies outside the period.
+    Raises :class:`EduplanError` (field ``month``) for a month that is not a month or lies
+    outside the period.
     """
     try:
-        year, mon = parse_month(month)
+        year, mon = parse_month(month, plan.plan.year)
     except NumberError as exc:
-        raise EduplanError(f"--month: {exc}") from None
+        raise EduplanError(exc.message, field="month") from None
     first = dt.date(year, mon, 1)
     last = dt.date(year, mon, calendar.monthrange(year, mon)[1])
     info = plan.plan
     if last < info.start or first > info.end:
-        raise EduplanError(f"--month {year:04d}-{mon:02d} is outside the plan period {info.start} to {info.end}")
+        raise EduplanError(msg("{month} is outside the plan period {start} to {end}", month=f"{year:04d}-{mon:02d}",
+                               start=info.start, end=info.end), field="month")
     return year, mon, max(first, info.start), min(last, info.end)
 
 
@@ -154,12 +141,27 @@ def _delta(now: float | None, before: float | None) -> float | None:
     return now - before
 
 
-def build_bulletin(plan: Plan, entries: Sequence[Entry], month: str) -> Bulletin:
-    """The bulletin for ``month`` (``YYYY-MM``) from the whole ledger."""
+def build_bulletin(
+    plan: Plan,
+    month: str,
+    latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]],
+    recorded: Sequence[Recorded],
+    sent: set[tuple[str, str]],
+    reported_per_county: set[str],
+    *,
+    empty_ledger: bool = False,
+) -> Bulletin:
+    """The bulletin for ``month`` from what the ledger says.
+
+    ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
+    entries dated within the month with what superseded them; ``sent`` the (indicator,
+    county) pairs with a figure dated within the month that was not voided; and
+    ``reported_per_county`` the indicators with any surviving county figure up to the month end.
+    """
     year, mon, start, end = month_bounds(plan, month)
-    current = status_report(plan, entries, end)
+    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger)
     prev_day = start - dt.timedelta(days=1)
-    previous = status_report(plan, entries, prev_day) if prev_day >= plan.plan.start else None
+    previous = status_report(plan, latest_at(prev_day), prev_day) if prev_day >= plan.plan.start else None
     before = {p.indicator.id: p for p in previous.rows} if previous is not None else {}
     rows = []
     for p in current.rows:
@@ -173,20 +175,11 @@ def build_bulletin(plan: Plan, entries: Sequence[Entry], month: str) -> Bulletin
     )
     attention = tuple(by_id[p.indicator.id] for p in worst_first(
         r.now for r in rows if r.now.status in (Status.LAGGING, Status.BEHIND)))
-
-    later = {e.supersedes: e for e in entries if e.supersedes is not None}
-    recorded = tuple(Recorded(e, later.get(e.id)) for e in
-                     sorted((e for e in entries if start <= e.as_of <= end), key=lambda e: (e.as_of, e.id)))
-
-    alive = surviving(entries)
-    per_county = {e.indicator for e in alive if e.county is not None and e.as_of <= end}
-    reported = tuple(i.id for i in plan.indicators if i.id in per_county)
-    sent = {(e.indicator, e.county) for e in entries
-            if e.county is not None and not e.void and start <= e.as_of <= end}
+    reported = tuple(i.id for i in plan.indicators if i.id in reported_per_county)
     silent = []
     for county in plan.plan.counties:
         missing = tuple(i for i in reported if (i, county) not in sent)
         if missing:
             silent.append(SilentCounty(county, missing))
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
-                    tuple(rows), sections, attention, recorded, tuple(silent), reported)
+                    tuple(rows), sections, attention, tuple(recorded), tuple(silent), reported)

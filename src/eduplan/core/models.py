@@ -1,8 +1,9 @@
 """The domain types: a plan (metadata, sections, indicators) and a ledger entry.
 
 Small immutable dataclasses, no I/O and no pydantic: everyday commands use them without
-paying for schema building. What may go into them is checked by :mod:`eduplan.schema`
-(pydantic v2) when a file is read; a plan or entry that reaches the core is valid.
+paying for schema building. What may go into them is checked by
+:mod:`eduplan.store.schema` (the plan, with pydantic) and :mod:`eduplan.store.ledgerfile`
+(ledger rows) when a file is read; a plan or entry that reaches the core is valid.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION = 1
 Number = int | float
 
 
@@ -52,6 +53,9 @@ class PlanInfo:
     counties: tuple[str, ...]
     title_en: str = ""
     issuer: str = ""
+    lang: str = "zh"  # the language the plan is written in: the default language of every command
+    version: str = "1"  # the plan's own revision, recorded in the ledgers written under it
+    city: str = ""  # the city-wide unit's name (台州市); 全市 always means it too
 
     @property
     def days(self) -> int:
@@ -95,6 +99,11 @@ class Indicator:
         """Sections where the text states it, then the actions it serves."""
         return self.sections + self.actions
 
+    @property
+    def paced(self) -> bool:
+        """Is it judged against time (序时进度)? Flows, counties and milestones are; levels are a state."""
+        return self.measure != Measure.LEVEL
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class NotTracked:
@@ -111,9 +120,9 @@ class Plan:
     indicators: tuple[Indicator, ...]
     thresholds: Thresholds = Thresholds()
     not_tracked: tuple[NotTracked, ...] = ()
-    schema_version: int = SCHEMA_VERSION
-    # A hash of the plan file's bytes (set by the loader): caches derived under one plan
-    # are never used under another.
+    schema_version: int = PLAN_SCHEMA_VERSION
+    # A hash of the plan file's bytes (set by the loader): what is derived under one plan
+    # (the ledger index) is never used under another.
     fingerprint: str = dataclasses.field(default="", compare=False)
     by_id: dict[str, Indicator] = dataclasses.field(init=False, repr=False, compare=False)
     section_by_id: dict[str, Section] = dataclasses.field(init=False, repr=False, compare=False)
@@ -130,6 +139,10 @@ class Plan:
     def in_section(self, section_id: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if section_id in i.all_sections)
 
+    @property
+    def counties(self) -> tuple[str, ...]:
+        return self.plan.counties
+
 
 def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
     """A plan from validated plain data (pydantic's JSON-mode dump, or the plan cache)."""
@@ -138,7 +151,8 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
         plan=PlanInfo(id=info["id"], title=info["title"], year=info["year"],
                       start=dt.date.fromisoformat(info["start"]), end=dt.date.fromisoformat(info["end"]),
                       counties=tuple(info["counties"]), title_en=info.get("title_en", ""),
-                      issuer=info.get("issuer", "")),
+                      issuer=info.get("issuer", ""), lang=info.get("lang", "zh"),
+                      version=str(info.get("version", "1")), city=info.get("city", "")),
         sections=tuple(Section(s["id"], SectionKind(s["kind"]), s["number"], s["name"], s.get("name_en", ""))
                        for s in d["sections"]),
         indicators=tuple(Indicator(
@@ -148,7 +162,7 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
         ) for i in d["indicators"]),
         thresholds=Thresholds(**d.get("thresholds", {})),
         not_tracked=tuple(NotTracked(n["source"], n["reason"]) for n in d.get("not_tracked", ())),
-        schema_version=d.get("schema_version", SCHEMA_VERSION),
+        schema_version=d.get("schema_version", PLAN_SCHEMA_VERSION),
         fingerprint=fingerprint,
     )
 
@@ -164,7 +178,10 @@ class Entry:
     denominator so that county figures roll up correctly. Milestones and the per-county
     states of ``counties`` indicators carry ``state`` instead of ``value``.
     A correction carries ``supersedes`` and ``reason``; a void also ``void = true``.
-    ``batch`` is set by ``eduplan import``: the SHA-256 of the imported file.
+    ``batch`` is set by ``eduplan import``: the SHA-256 of the imported file, and
+    ``batch_size`` the number of entries the import wrote, so that an import a crash cut
+    short is recognised. ``accepted`` names the data-quality rules a person overrode.
+    ``office`` is the recording office: the ledger file's, not written per entry.
     """
 
     id: int
@@ -183,46 +200,33 @@ class Entry:
     note: str | None = None
     source: str | None = None
     batch: str | None = None
-
-    def __post_init__(self) -> None:
-        check_entry(self)
+    batch_size: int | None = None
+    accepted: tuple[str, ...] = ()
+    office: str = ""
 
     @property
     def is_correction(self) -> bool:
         return self.supersedes is not None and not self.void
 
+    @property
+    def ref(self) -> str:
+        """How a person names it: ``#12``, or ``椒江区#12`` in an office's file."""
+        return f"{self.office}#{self.id}"
+
     def key(self) -> tuple[str, str | None]:
         return (self.indicator, self.county)
 
-
-def check_entry(e: Any) -> None:
-    """The rules that tie an entry's fields together (raises ValueError)."""
-    if e.void:
-        if e.supersedes is None:
-            raise ValueError("a void entry must name the entry it voids (supersedes)")
-        if e.value is not None or e.state is not None:
-            raise ValueError("a void entry carries no value or state")
-    elif (e.value is None) == (e.state is None):
-        raise ValueError("an entry carries either a value or a state")
-    if (e.numerator is None) != (e.denominator is None):
-        raise ValueError("numerator and denominator go together")
-    if e.numerator is not None and e.numerator > e.denominator:
-        raise ValueError("the numerator is larger than the denominator")
-    if e.supersedes is not None and not (e.reason and e.reason.strip()):
-        raise ValueError("a correction or void needs a reason")
-    if e.supersedes is not None and e.supersedes >= e.id:
-        raise ValueError("an entry can only supersede an earlier entry")
-    if not (e.by and e.by.strip()):
-        raise ValueError("an entry needs the name of who recorded it")
-    if e.recorded_at.tzinfo is None:
-        raise ValueError("recorded_at needs a time zone")
+    def order(self) -> tuple:
+        """Which of two figures for the same unit is the later: the later as-of date, then the
+        later recording, then office and id (so that the answer never depends on file order)."""
+        return (self.as_of, self.recorded_at.timestamp(), self.office, self.id)
 
 
-ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))
 # The order in which an entry's keys are written: recorded_at (required, zoned) last,
 # so that a write cut short anywhere leaves an entry that does not validate.
 ENTRY_WRITE_ORDER: tuple[str, ...] = (
     "id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
-    "supersedes", "void", "reason", "note", "source", "batch", "by", "recorded_at",
+    "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "by", "recorded_at",
 )
-assert sorted(ENTRY_WRITE_ORDER) == sorted(ENTRY_FIELDS)
+ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))
+assert sorted(ENTRY_WRITE_ORDER) == sorted(f for f in ENTRY_FIELDS if f != "office")

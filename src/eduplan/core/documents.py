@@ -1,0 +1,131 @@
+"""What a command hands to the renderers: plain data, built before anything is shown.
+
+Each command of the library returns one of these (or a :class:`StatusReport` or a
+:class:`Bulletin`); :func:`eduplan.render.render` shows it in the asked format and
+language. Renderers decide nothing about the data: every judgement is already here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import Problem
+from .models import Entry, Plan
+from .progress import Progress
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanDoc:
+    plan: Plan
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Remark:
+    """An entry in a history, with what later superseded it (a correction or a void)."""
+
+    entry: Entry
+    superseded_by: Entry | None
+
+    @property
+    def kind(self) -> str:
+        """``record``, ``correction`` or ``void``."""
+        if self.entry.void:
+            return "void"
+        return "correction" if self.entry.supersedes is not None else "record"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.superseded_by is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class LogDoc:
+    """The history, newest first. ``rows`` is an iterator: a long history is streamed."""
+
+    plan: Plan
+    rows: Iterator[Remark]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShowDoc:
+    plan: Plan
+    as_of: dt.date
+    time_progress: float
+    row: Progress
+    history: tuple[Remark, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Taken:
+    """A name typed in a short form, and what it was taken as (said in confirmations)."""
+
+    field: str
+    typed: str
+    taken: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """What ``record``, ``correct`` or ``void`` wrote."""
+
+    plan: Plan
+    entry: Entry
+    taken: tuple[Taken, ...] = ()
+    overridden: tuple[str, ...] = ()  # data-quality rules accepted over a warning
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportRowDoc:
+    row: int
+    entry: Entry
+    text: str  # the value as it was written
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSummary:
+    plan: Plan
+    file: str
+    batch: str
+    rows: tuple[ImportRowDoc, ...]
+    skipped: int  # rows with an empty value
+    written: tuple[Entry, ...]  # empty for a dry run
+    dry_run: bool
+    already: tuple[Entry, ...] = ()  # with --force: what an earlier import of the file wrote
+
+
+@dataclasses.dataclass(frozen=True)
+class Written:
+    """A file a command wrote (a report, a template)."""
+
+    path: Path
+    kind: str  # "report" or "template"
+    format: str
+    detail: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidateDoc:
+    plan_path: Path
+    ledger_path: Path
+    plan: Plan | None
+    plan_problems: tuple[Problem, ...]
+    ledger_problems: tuple[Problem, ...]
+    ledger_exists: bool
+    entries: int
+    torn: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.plan_problems and not self.ledger_problems
+
+
+@dataclasses.dataclass(frozen=True)
+class RepairDoc:
+    path: Path
+    exists: bool
+    kept: int
+    removed_bytes: int
+    saved_to: Path | None

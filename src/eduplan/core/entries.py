@@ -1,0 +1,277 @@
+"""Pure rules over ledger entries: which survive corrections, which is the latest, whether an
+entry is well formed and fits the plan, and reading a typed figure for an indicator. No I/O.
+
+An entry is never edited. A correction is a new entry that ``supersedes`` an earlier
+one; a void is a new entry with ``void = true`` that supersedes one and carries no
+figure. The *surviving* entries are those nobody superseded, minus the voids.
+
+:func:`latest` is the reference rule for "the figure as of a date"; the SQLite index
+(:mod:`eduplan.store.index`) answers the same question in SQL, and the tests hold the two
+equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from ..i18n import Msg, msg
+from .models import Entry, Indicator, Measure, Plan, State
+from .numbers import MAX_EXACT, NumberError, parse_quantity, parse_ratio, parse_state, to_plain
+
+# (index of the entry in the sequence, field, message)
+EntryProblem = tuple[int, str, Msg]
+FieldProblem = tuple[str, Msg]
+
+RATIO_TOLERANCE = 1e-6  # percentage points between a value and its numerator/denominator
+
+
+def superseded_ids(entries: Iterable[Entry]) -> set[tuple[str, int]]:
+    return {(e.office, e.supersedes) for e in entries if e.supersedes is not None}
+
+
+def surviving(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries whose figures count: not superseded, not voids."""
+    gone = superseded_ids(entries)
+    return [e for e in entries if (e.office, e.id) not in gone and not e.void]
+
+
+def latest(entries: Iterable[Entry], as_of: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
+    """The latest surviving entry per (indicator, county) with ``as_of`` on or before the date.
+
+    Latest means :meth:`Entry.order`: the later as-of date, then the later recording.
+    """
+    best: dict[tuple[str, str | None], Entry] = {}
+    for e in entries:
+        if as_of is not None and e.as_of > as_of:
+            continue
+        key = (e.indicator, e.county)
+        old = best.get(key)
+        if old is None or e.order() > old.order():
+            best[key] = e
+    return best
+
+
+def shape_problems(e: Entry) -> list[FieldProblem]:
+    """The rules that tie an entry's fields together."""
+    out: list[FieldProblem] = []
+    if e.void:
+        if e.supersedes is None:
+            out.append(("supersedes", msg("a void must name the entry it voids (supersedes)")))
+        if e.value is not None or e.state is not None:
+            out.append(("void", msg("a void carries no value or state")))
+    elif (e.value is None) == (e.state is None):
+        out.append(("value", msg("an entry carries either a value or a state")))
+    if (e.numerator is None) != (e.denominator is None):
+        out.append(("numerator", msg("numerator and denominator go together")))
+    elif e.numerator is not None and e.denominator is not None:
+        if e.numerator > e.denominator:
+            out.append(("numerator", msg("the numerator is larger than the denominator")))
+        elif e.value is not None and abs(e.value - e.numerator * 100 / e.denominator) > RATIO_TOLERANCE:
+            out.append(("value", msg("the value {value} does not agree with {numerator}/{denominator} = {percent}%",
+                                     value=e.value, numerator=e.numerator, denominator=e.denominator,
+                                     percent=round(e.numerator * 100 / e.denominator, 6))))
+    for name in ("value", "numerator", "denominator"):
+        v = getattr(e, name)
+        if v is not None and abs(v) > MAX_EXACT:
+            out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
+    if e.supersedes is not None and not (e.reason and e.reason.strip()):
+        out.append(("reason", msg("a correction or void needs a reason")))
+    if e.supersedes is not None and e.supersedes >= e.id:
+        out.append(("supersedes", msg("an entry can only supersede an earlier entry")))
+    if e.batch_size is not None and e.batch is None:
+        out.append(("batch_size", msg("batch_size belongs to an imported entry (with batch)")))
+    if not (e.by and e.by.strip()):
+        out.append(("by", msg("an entry needs the name of who recorded it")))
+    if e.recorded_at.tzinfo is None:
+        out.append(("recorded_at", msg("recorded_at needs a time zone")))
+    return out
+
+
+def supersede_problems(e, target, already: int | None) -> list[FieldProblem]:
+    """What may be wrong with a correction or void ``e`` of ``target`` (None: no such entry
+    before it); ``already`` is the id of an earlier entry that superseded the same target.
+
+    ``e`` and ``target`` need only ``id``, ``supersedes``, ``void``, ``indicator``, ``county``:
+    the index applies this rule to light rows."""
+    out: list[FieldProblem] = []
+    if target is None:
+        return [("supersedes", msg("entry {target} does not exist before entry {id}", target=e.supersedes, id=e.id))]
+    if target.void:
+        out.append(("supersedes", msg("entry {target} is a void, which cannot be corrected", target=e.supersedes)))
+    if target.indicator != e.indicator or (target.county or None) != (e.county or None):
+        out.append(("supersedes", msg("entry {target} is for {other}, not {this}", target=e.supersedes,
+                                      other=f"{target.indicator}/{target.county or '全市'}",
+                                      this=f"{e.indicator}/{e.county or '全市'}")))
+    if already is not None:
+        out.append(("supersedes", msg("entry {target} was already superseded by entry {by}", target=e.supersedes,
+                                      by=already)))
+    return out
+
+
+def order_problem(e, last_id: int) -> FieldProblem | None:
+    """Ids increase down a file: an id at or below the one before it is a duplicate or out of order."""
+    if e.id == last_id:
+        return ("id", msg("duplicate entry id {id}", id=e.id))
+    if e.id < last_id:
+        return ("id", msg("entry id {id} comes after entry {last}: ids increase down the file", id=e.id, last=last_id))
+    return None
+
+
+def structural_problems(entries: Sequence[Entry]) -> list[EntryProblem]:
+    """Ids unique and increasing; corrections point at an earlier entry of the same unit, once."""
+    problems: list[EntryProblem] = []
+    by_id: dict[tuple[str, int], Entry] = {}
+    superseded_by: dict[tuple[str, int], int] = {}
+    last_id: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        bad = order_problem(e, last_id.get(e.office, 0))
+        if bad is not None:
+            problems.append((i, *bad))
+            if (e.office, e.id) in by_id:
+                continue
+        last_id[e.office] = max(e.id, last_id.get(e.office, 0))
+        if e.supersedes is not None:
+            key = (e.office, e.supersedes)
+            problems.extend((i, f, m) for f, m in supersede_problems(e, by_id.get(key), superseded_by.get(key)))
+            superseded_by.setdefault(key, e.id)
+        by_id[(e.office, e.id)] = e
+    return problems
+
+
+def batch_runs(rows) -> list[tuple[int, int, int]]:
+    """Imported entries come in runs: consecutive entries of one ``batch``, ``batch_size`` long.
+    Returns every run that is short, as (index of its first entry, entries present, batch_size).
+    ``rows`` need ``batch`` and ``batch_size``; a short run at the end is an import a crash cut short."""
+    short = []
+    run_start = run_len = size = 0
+    current = None
+    for i, r in enumerate(rows):
+        if current is not None and (r.batch != current or run_len >= size):
+            if run_len < size:
+                short.append((run_start, run_len, size))
+            current = None
+        if current is None and r.batch is not None:
+            current, run_start, run_len, size = r.batch, i, 0, r.batch_size or 1
+        if current is not None:
+            run_len += 1
+    if current is not None and run_len < size:
+        short.append((run_start, run_len, size))
+    return short
+
+
+def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
+    """Does the entry fit the plan: real indicator and county, date in the period, right kind of figure."""
+    out: list[FieldProblem] = []
+    ind = plan.indicator(e.indicator)
+    if ind is None:
+        return [("indicator", msg("unknown indicator '{text}'", text=e.indicator))]
+    if e.county is not None and e.county not in plan.plan.counties:
+        out.append(("county", msg("unknown county-level unit '{text}'; the plan's are {all}", text=e.county,
+                                  all=list(plan.plan.counties))))
+    info = plan.plan
+    if not info.start <= e.as_of <= info.end:
+        out.append(("as_of", msg("{day} is outside the plan period {start} to {end}", day=e.as_of,
+                                 start=info.start, end=info.end)))
+    if e.void:
+        return out
+    out.extend(value_problems(ind, plan, county=e.county, value=e.value, state=e.state,
+                              has_ratio=e.numerator is not None))
+    return out
+
+
+def value_problems(
+    ind: Indicator, plan: Plan, *, county: str | None, value: float | int | None,
+    state: State | str | None, has_ratio: bool,
+) -> list[FieldProblem]:
+    """The kind-of-figure rules shared by ``record``, ``import`` and ``validate``."""
+    m = ind.measure
+    if m == Measure.MILESTONE:
+        if county is not None:
+            return [("county", msg("{indicator} is a city-wide milestone; record it without a county", indicator=ind.id))]
+        if state is None:
+            return [("value", msg("{indicator} is a milestone: record done, in-progress or not-started (完成/进行中/未开始), "
+                                  "not a number", indicator=ind.id))]
+        return []
+    if m == Measure.COUNTIES and county is not None:
+        if state is None:
+            return [("value", msg("{indicator} counts county-level units: record each one's state as done, in-progress "
+                                  "or not-started (完成/进行中/未开始)", indicator=ind.id))]
+        return []
+    if state is not None:
+        if m == Measure.COUNTIES:
+            return [("value", msg("{indicator} is judged county by county: record each county's state with --county, "
+                                  "or the city-wide {what} of counties as a number", indicator=ind.id,
+                                  what=msg("share") if ind.is_percent else msg("count")))]
+        return [("value", msg("{indicator} is measured in {unit}: record a number, not a state", indicator=ind.id,
+                              unit=ind.unit))]
+    if has_ratio and m != Measure.LEVEL:
+        return [("value", msg("{indicator} is not a percentage indicator: record a number, not a ratio", indicator=ind.id))]
+    if value is None:
+        return [("value", msg("the value is missing"))]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return [("value", msg("the value must be a number"))]
+    if value < 0:
+        return [("value", msg("the value must not be negative"))]
+    if ind.is_percent and value > 100:
+        return [("value", msg("{value}% is above 100%", value=value))]
+    if m == Measure.COUNTIES and not ind.is_percent and value > len(plan.plan.counties):
+        return [("value", msg("{value} is more than the plan's {n} county-level units", value=value,
+                              n=len(plan.plan.counties)))]
+    return []
+
+
+# --------------------------------------------------------------------------- reading a figure
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Figure:
+    """What a person typed, read for one indicator: a value, a ratio or a state."""
+
+    value: int | float | None = None
+    numerator: int | float | None = None
+    denominator: int | float | None = None
+    state: State | None = None
+    unit: str | None = None  # the measure word typed after the number (元 in 12亿元)
+    percent: bool = False  # typed with %
+
+
+def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
+    """Read ``12`` / ``3.5万`` / ``56%`` / ``12000/21000`` / ``done`` / ``完成`` for this indicator.
+
+    Raises :class:`NumberError` with a message naming the indicator. Whether the figure is
+    plausible (its unit, its size, a fraction for a percentage) is :mod:`eduplan.core.rules`.
+    """
+    state = parse_state(text)
+    wants_state = ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None)
+    if wants_state:
+        if state is None:
+            what = msg("a milestone") if ind.measure == Measure.MILESTONE else msg("judged county by county")
+            raise NumberError(msg("'{text}': {indicator} is {what}; record done, in-progress or not-started "
+                                  "(完成/进行中/未开始)", text=text, indicator=ind.id, what=what))
+        return Figure(state=State(state))
+    if state is not None:
+        if ind.measure == Measure.COUNTIES:
+            raise NumberError(msg("'{text}': record each county's state with --county, or the city-wide {what} of "
+                                  "counties as a number", text=text,
+                                  what=msg("share") if ind.is_percent else msg("count")))
+        raise NumberError(msg("'{text}' is a state, but {indicator} is measured in {unit}: record a number",
+                              text=text, indicator=ind.id, unit=ind.unit))
+    ratio = parse_ratio(text)
+    if ratio is not None:
+        if ind.measure != Measure.LEVEL:
+            raise NumberError(msg("'{text}': only percentage levels take numerator/denominator; {indicator} is "
+                                  "measured in {unit}", text=text, indicator=ind.id, unit=ind.unit))
+        num, den = to_plain(ratio.numerator), to_plain(ratio.denominator)
+        # the value is what the two numbers say, as exactly as a float can: it must agree with them on reading back
+        share = num * 100 / den
+        return Figure(value=int(share) if float(share).is_integer() else share, numerator=num, denominator=den,
+                      percent=True)
+    quantity = parse_quantity(text)
+    if quantity.percent and not ind.is_percent:
+        raise NumberError(msg("'{text}' is a percentage, but {indicator} is measured in {unit}", text=text,
+                              indicator=ind.id, unit=ind.unit))
+    if ind.is_percent and quantity.value > 100:
+        raise NumberError(msg("'{text}': a percentage cannot be above 100", text=text))
+    return Figure(value=to_plain(quantity.value), unit=quantity.unit, percent=quantity.percent)

@@ -1,0 +1,187 @@
+"""Names people type: indicators, county-level units and sections, matched exactly or by a
+documented short form that is the whole input; anything else is refused with suggestions.
+
+* an indicator: its id, or its exact Chinese (or English) name;
+* a county: its name (椒江区), or the name without its last character 区/市/县 (椒江);
+  ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure;
+* a section: its id (``matter-1``), its kind and number (实事一, 行动3, 重点二), or its name
+  (党建为纲, 一是党建为纲, 增加学位资源供给).
+
+A near miss (a wrong or missing character, the document's own wording) is never taken:
+the error lists what the person may have meant. Pure functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import unicodedata
+from typing import Generic, TypeVar
+
+from ..errors import EduplanError
+from ..i18n import msg
+from .models import Indicator, Plan, Section, SectionKind
+
+T = TypeVar("T")
+
+CITY_WORDS = ("全市", "city", "全市合计")
+ORDINALS = "一二三四五六七八九十"
+KIND_WORDS = {SectionKind.FOCUS: ("重点", "focus"), SectionKind.ACTION: ("行动", "action"),
+              SectionKind.MATTER: ("实事", "matter")}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Match(Generic[T]):
+    """What a name was taken as, and whether it was a short form (said in confirmations)."""
+
+    value: T
+    typed: str
+    exact: bool
+
+
+def clean(text: str) -> str:
+    """NFKC and surrounding space; invisible characters (format controls) are refused."""
+    norm = unicodedata.normalize("NFKC", text).strip()
+    if any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in norm):
+        raise EduplanError(msg("'{text}' contains an invisible or control character; type the name again",
+                               text=norm.encode("ascii", "backslashreplace").decode()))
+    return norm
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Is ``a`` one wrong, missing or extra character away from ``b``?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _suggest(typed: str, names: dict[str, str], extra: list[str] = ()) -> list[str]:
+    """Up to five candidates (display strings) for a near miss."""
+    lowered = typed.lower()
+    out: list[str] = list(extra)
+    for key, shown in names.items():
+        if _one_edit(lowered, key.lower()) and shown not in out:
+            out.append(shown)
+    for key in difflib.get_close_matches(lowered, [k.lower() for k in names], n=5, cutoff=0.6):
+        shown = next(v for k, v in names.items() if k.lower() == key)
+        if shown not in out:
+            out.append(shown)
+    return out[:5]
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def indicator_label(ind: Indicator) -> str:
+    return f"{ind.id} ({ind.name})"
+
+
+def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
+    """An indicator by id or by its exact name; else an error listing near misses."""
+    typed = clean(text)
+    ind = plan.indicator(typed)
+    if ind is not None:
+        return Match(ind, typed, True)
+    for candidate in plan.indicators:
+        if typed in (candidate.name, candidate.name_en) or typed.lower() == candidate.name_en.lower():
+            return Match(candidate, typed, True)
+    if not typed:
+        raise EduplanError(msg("no indicator given; `eduplan plan` lists them"), field="indicator")
+    names: dict[str, str] = {}
+    for i in plan.indicators:
+        names[i.id] = indicator_label(i)
+        names[i.name] = indicator_label(i)
+        if i.name_en:
+            names[i.name_en] = indicator_label(i)
+    # the document's own wording: the typed words stand in the phrase the indicator was read from
+    worded = [indicator_label(i) for i in plan.indicators if len(typed) >= 2 and (typed in i.source or typed in i.name)]
+    close = _suggest(typed, names, worded[:3])
+    if close:
+        raise EduplanError(msg("unknown indicator '{text}'; did you mean: {choices}?", text=typed, choices=close),
+                           field="indicator")
+    raise EduplanError(msg("unknown indicator '{text}'; `eduplan plan` lists them", text=typed), field="indicator")
+
+
+# --------------------------------------------------------------------------- counties
+
+
+def short_form(county: str) -> str | None:
+    """椒江区 → 椒江: the documented short form of a county-level unit's name."""
+    if len(county) >= 3 and county[-1] in "区市县":
+        return county[:-1]
+    return None
+
+
+def city_names(plan: Plan) -> tuple[str, ...]:
+    names = list(CITY_WORDS)
+    city = plan.plan.city
+    if city:
+        names.append(city)
+        if short_form(city):
+            names.append(short_form(city))  # type: ignore[arg-type]
+    return tuple(names)
+
+
+def find_county(plan: Plan, text: str | None) -> Match[str | None]:
+    """A county-level unit (None for the city-wide figure); else an error with suggestions."""
+    if text is None:
+        return Match(None, "", True)
+    typed = clean(text)
+    if typed in plan.plan.counties:
+        return Match(typed, typed, True)
+    if typed in city_names(plan) or typed.lower() == "city":
+        return Match(None, typed, typed == "全市")
+    for county in plan.plan.counties:
+        if typed == short_form(county):
+            return Match(county, typed, False)
+    names = {c: c for c in plan.plan.counties}
+    names.update({short_form(c): c for c in plan.plan.counties if short_form(c)})
+    extra = [c for c in plan.plan.counties if len(typed) >= 2 and short_form(c) and typed.startswith(short_form(c))]
+    close = _suggest(typed, names, extra)
+    everyone = list(plan.plan.counties) + ["全市"]
+    if close:
+        raise EduplanError(msg("unknown county-level unit '{text}'; did you mean: {choices}? (the plan's are {all})",
+                               text=typed, choices=close, all=everyone), field="county")
+    raise EduplanError(msg("unknown county-level unit '{text}'; the plan's are {all}", text=typed, all=everyone),
+                       field="county")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def section_names(section: Section) -> list[str]:
+    """Every way a person may name a section (all matched exactly)."""
+    n = section.number
+    ordinal = ORDINALS[n - 1] if 1 <= n <= 10 else str(n)
+    zh_kind, en_kind = KIND_WORDS[section.kind]
+    names = [section.id, section.name, f"{zh_kind}{ordinal}", f"{zh_kind}{n}", f"第{ordinal}{zh_kind}",
+             f"{en_kind}{n}", f"{en_kind} {n}", f"{ordinal}是{section.name}", f"{ordinal}、{section.name}"]
+    if section.kind == SectionKind.MATTER:
+        names.append(f"第{ordinal}件实事")
+    if section.kind == SectionKind.FOCUS:
+        names.append(f"第{ordinal}个重点")
+    if section.name_en:
+        names.append(section.name_en)
+    stripped = section.name.strip("“”\"")
+    if stripped != section.name:
+        names.append(stripped)
+    return names
+
+
+def find_section(plan: Plan, text: str) -> Match[Section]:
+    typed = clean(text)
+    key = typed.replace(" ", "").lower()
+    for section in plan.sections:
+        for name in section_names(section):
+            if key == name.replace(" ", "").lower():
+                return Match(section, typed, typed == section.id)
+    names = {name: f"{s.id} ({s.name})" for s in plan.sections for name in section_names(s)}
+    close = _suggest(typed, names)
+    if close:
+        raise EduplanError(msg("unknown section '{text}'; did you mean: {choices}?", text=typed, choices=close),
+                           field="section")
+    raise EduplanError(msg("unknown section '{text}'; name it like 实事一, 行动三, 党建为纲 or matter-1", text=typed),
+                       field="section")

@@ -1,0 +1,284 @@
+"""Reading numbers and dates the way the plan document and bureau staff write them.
+
+``3.5万`` → 35000, ``90亿元`` → 9000000000, ``56%`` → 56, ``110余名`` → 110,
+``1,234`` → 1234, ``12000/21000`` → a ratio, ``完成`` → a milestone state;
+``2023-06-30``, ``2023年6月30日``, ``6月底``, ``上半年末`` → a date.
+
+Pure functions: no I/O. Every reader raises :class:`NumberError` (a ``ValueError``) whose
+``message`` is a :class:`~eduplan.i18n.Msg` a person can act on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from ..i18n import Msg, msg
+
+__all__ = [
+    "NumberError", "Quantity", "Ratio", "STATES", "MAX_EXACT", "find_quantities", "format_number",
+    "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state", "to_plain",
+]
+
+MULTIPLIERS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
+
+# Largest integer a float (and so TOML, JSON and Excel) holds exactly: no figure is larger.
+MAX_EXACT = 2**53
+
+# Words that may follow a figure: measure words and the document's quantifiers.
+UNIT_WORDS = (
+    "人次", "元", "个", "所", "家", "名", "人", "场", "条", "项", "次", "间", "座", "台", "套", "起", "县",
+)
+_QUANTIFIERS = ("以上", "余", "多", "左右")
+
+_NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
+_QUANTITY = rf"^\s*(?:约|达到|达)?\s*{_NUMBER}\s*(?P<mult>[万亿])?\s*(?P<rest>.*?)\s*$"
+_SCAN = r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿])?"
+_TRAILER = (
+    "^(?P<q1>{q})?(?P<unit>{u})?(?:{q})?$".format(
+        q="|".join(_QUANTIFIERS), u="|".join(sorted(UNIT_WORDS, key=len, reverse=True))
+    )
+)
+
+
+class NumberError(ValueError):
+    """A figure or date that cannot be read; ``message`` says why."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message.text)
+        self.message = message
+
+
+class Quantity(NamedTuple):
+    """A figure in base units; ``percent`` when written with ``%``; ``unit`` the measure word
+    written after it (``元`` in ``90亿元``), if any."""
+
+    value: Decimal
+    percent: bool
+    unit: str | None = None
+
+
+class Ratio(NamedTuple):
+    """A share written as numerator/denominator (``12000/21000``)."""
+
+    numerator: Decimal
+    denominator: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        return self.numerator * 100 / self.denominator
+
+
+STATES: dict[str, str] = {
+    "done": "done", "completed": "done", "complete": "done", "完成": "done", "已完成": "done", "已建成": "done",
+    "in-progress": "in-progress", "in_progress": "in-progress", "inprogress": "in-progress",
+    "in progress": "in-progress", "started": "in-progress", "进行中": "in-progress", "推进中": "in-progress",
+    "not-started": "not-started", "not_started": "not-started", "not started": "not-started", "todo": "not-started",
+    "未开始": "not-started", "未启动": "not-started",
+}
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width digits, commas, the full-width percent sign and slash."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _check_size(value: Decimal, original: str) -> Decimal:
+    if not value.is_finite() or abs(value) > MAX_EXACT:
+        raise NumberError(msg("'{text}' is too large to record exactly", text=original))
+    return value
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Read one figure: ``12``, ``1,234``, ``3.5万``, ``90亿元``, ``56%``, ``110余名``.
+
+    Returns the value in base units (万 = 10⁴, 亿 = 10⁸), whether it carried ``%``, and the
+    measure word after it. Rejects anything else: words, ``nan``, exponents, negative signs.
+    """
+    original = text
+    text = normalise(text)
+    if not text:
+        raise NumberError(msg("the value is empty"))
+    if text.startswith(("-", "−")):
+        raise NumberError(msg("'{text}' is negative; figures are counts, amounts or shares", text=original))
+    match = re.match(_QUANTITY, text)
+    if match is None:
+        raise NumberError(msg("'{text}' is not a number (write it as 12, 1,234, 3.5万, 90亿元 or 56%)", text=original))
+    try:
+        value = Decimal(match["num"].replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise NumberError(msg("'{text}' is not a number (write it as 12, 1,234, 3.5万, 90亿元 or 56%)", text=original)) from None
+    if match["mult"]:
+        value *= MULTIPLIERS[match["mult"]]
+    rest = match["rest"]
+    percent = False
+    if rest.startswith("%"):
+        percent = True
+        rest = rest[1:].strip()
+        if match["mult"]:
+            raise NumberError(msg("'{text}' mixes 万/亿 with %", text=original))
+    unit = None
+    if rest:
+        trailer = re.match(_TRAILER, rest)
+        if trailer is None:
+            raise NumberError(msg("'{text}' is not a number: cannot read '{rest}' after it", text=original, rest=rest))
+        unit = trailer["unit"]
+        if percent and unit:
+            raise NumberError(msg("'{text}' is a percentage and a count at once", text=original))
+    return Quantity(_check_size(value, original), percent, unit)
+
+
+def parse_ratio(text: str) -> Ratio | None:
+    """Read ``numerator/denominator`` (``12000/21000``, ``1.2万/2.1万``); None if no slash."""
+    text_n = normalise(text)
+    if "/" not in text_n:
+        return None
+    parts = text_n.split("/")
+    if len(parts) != 2:
+        raise NumberError(msg("'{text}': write a ratio as numerator/denominator, e.g. 12000/21000", text=text))
+    num, den = (parse_quantity(p) for p in parts)
+    if num.percent or den.percent:
+        raise NumberError(msg("'{text}': a ratio's parts are counts, not percentages", text=text))
+    if den.value == 0:
+        raise NumberError(msg("'{text}': the denominator is zero", text=text))
+    if num.value > den.value:
+        raise NumberError(msg("'{text}': the numerator is larger than the denominator (over 100%)", text=text))
+    return Ratio(num.value, den.value)
+
+
+def parse_state(text: str) -> str | None:
+    """``done`` / ``in-progress`` / ``not-started`` (or 完成 / 进行中 / 未开始); None otherwise."""
+    return STATES.get(normalise(text).lower())
+
+
+def find_quantities(text: str) -> list[Decimal]:
+    """Every figure written in digits in a phrase, in base units (``新增学位2万个`` → [20000])."""
+    out = []
+    for digits, mult in re.findall(_SCAN, normalise(text)):
+        value = Decimal(digits.replace(",", ""))
+        if mult:
+            value *= MULTIPLIERS[mult]
+        out.append(value)
+    return out
+
+
+def to_plain(value: Decimal) -> int | float:
+    """The value as stored in TOML/JSON: an int when whole, else the nearest float."""
+    if value == value.to_integral_value():
+        return int(value)
+    result = float(value)
+    if not math.isfinite(result):  # pragma: no cover - bounded by _check_size
+        raise NumberError(msg("'{text}' is too large to record exactly", text=str(value)))
+    return result
+
+
+def format_number(value: float | int | None, unit: str = "", *, digits: int = 1) -> str:
+    """A figure for people: ``35000`` → ``3.5万``, ``9e9`` with 元 → ``90亿元``, 56 with % → ``56%``.
+
+    Uses 万/亿 the way the document does, so what is shown can be typed back (exactly:
+    an amount that 万/亿 cannot show exactly is written out in full).
+    """
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{_trim(value, digits)}%"
+    suffix = "" if unit in ("", "项") else unit
+    magnitude = abs(value)
+    for scale, word in ((10**8, "亿"), (10**4, "万")):
+        if magnitude >= scale and _exact(value, scale, digits):
+            return f"{_trim(value / scale, digits + 1)}{word}{suffix}"
+    return f"{_trim(value, digits)}{suffix}"
+
+
+def _exact(value: float, scale: int, digits: int) -> bool:
+    """True when value/scale prints without losing anything at digits+1 decimals."""
+    scaled = Decimal(str(value)) / scale
+    return scaled == round(scaled, digits + 1)
+
+
+def _trim(value: float | int | Decimal, digits: int) -> str:
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10**4 else str(int(value))
+    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
+
+
+# --------------------------------------------------------------------------- dates
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _int(text: str) -> int:
+    """``12``, ``十二``, ``三十一`` → an int (Chinese numerals up to 99)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+
+
+_NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
+_YEAR = r"(?:(\d{4})\s*[-/.年]\s*)"
+_DATE = rf"^{_YEAR}?{_NUM}\s*[-/.月]\s*{_NUM}\s*[日号]?$"
+_MONTH_END = rf"^{_YEAR}?{_NUM}\s*月\s*(?:底|末|末尾)$"
+_NAMED = {  # month and day of named points of the year
+    "上半年末": (6, 30), "上半年底": (6, 30), "年中": (6, 30), "年底": (12, 31), "年末": (12, 31),
+    "下半年末": (12, 31), "全年": (12, 31),
+    "一季度末": (3, 31), "第一季度末": (3, 31), "二季度末": (6, 30), "第二季度末": (6, 30),
+    "三季度末": (9, 30), "第三季度末": (9, 30), "四季度末": (12, 31), "第四季度末": (12, 31),
+}
+_DATE_HINT = "write it as 2023-06-30, 2023年6月30日, 6月30日 or 6月底"
+
+
+def parse_date(text: str, year: int | None = None) -> dt.date:
+    """A date as staff write it: ``2023-06-30``, ``2023/6/30``, ``2023.6.30``, ``2023年6月30日``;
+    with ``year`` (the plan's) also ``6月30日``, ``6月底``, ``上半年末``, ``年底``, ``三季度末``.
+
+    A short form without a year is read only when ``year`` is given; anything else is refused.
+    """
+    norm = normalise(text).replace(" ", "")
+    named = re.match(r"^(?:(\d{4})年)?(.+)$", norm)
+    if named and named[2] in _NAMED:
+        y = int(named[1]) if named[1] else year
+        if y is not None:
+            return dt.date(y, *_NAMED[named[2]])
+        raise NumberError(msg("'{text}' needs a year here (write 2023年{text})", text=text))
+    for pattern, month_end in ((_DATE, False), (_MONTH_END, True)):
+        match = re.match(pattern, norm)
+        if match is None:
+            continue
+        if match[1] is None:
+            if year is None or (not month_end and not re.search("月", norm)):
+                break  # 6-30 or 6/30 without a year is ambiguous; 6月30日 is not
+            y = year
+        else:
+            y = int(match[1])
+        try:
+            month = _int(match[2])
+            day = calendar.monthrange(y, month)[1] if month_end else _int(match[3])
+            return dt.date(y, month, day)
+        except (ValueError, KeyError, calendar.IllegalMonthError):
+            raise NumberError(msg("'{text}' is not a date in the calendar", text=text)) from None
+    raise NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=msg(_DATE_HINT)))
+
+
+_MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
+
+
+def parse_month(text: str, year: int | None = None) -> tuple[int, int]:
+    """``2023-06``, ``2023年6月``, and with ``year`` also ``6月`` or ``六月`` → (2023, 6)."""
+    norm = normalise(text).replace(" ", "")
+    match = re.match(_MONTH, norm)
+    if match is not None and (match[1] is not None or (year is not None and norm.endswith("月"))):
+        try:
+            month = _int(match[2])
+        except KeyError:
+            month = 0
+        if 1 <= month <= 12:
+            return (int(match[1]) if match[1] else year), month  # type: ignore[return-value]
+    raise NumberError(msg("'{text}' is not a month (write it as 2023-06 or 2023年6月)", text=text))

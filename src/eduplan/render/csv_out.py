@@ -1,0 +1,94 @@
+"""CSV for people's spreadsheets: headers, names and statuses in the reader's language, ids
+kept (a person types them into commands), UTF-8 with a byte-order mark for Excel and WPS.
+Scripts read the JSON instead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..core.documents import LogDoc, PlanDoc
+from ..core.numbers import format_number
+from ..core.progress import StatusReport
+from ..services.sheet_contract import TemplateDoc
+from .figures import pct, stored_value, target_text, to_go
+from .formats import csv_lines, to_csv
+from .words import gettext, measure_label, name_of, notes_text, remark, section_name, state_label, status_label, unit_name
+
+
+def _n(x: float | None) -> object:
+    if x is None:
+        return ""
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+def plan(doc: PlanDoc, lang: str, opts) -> str:
+    _ = gettext(lang)
+    p = doc.plan
+    header = [_("id"), _("indicator"), _("sections"), _("actions"), _("kind"), _("unit"), _("target"), _("source")]
+    rows = [[i.id, name_of(i, lang), " ".join(i.sections), " ".join(i.actions), measure_label(i.measure.value, lang),
+             i.unit, target_text(i), i.source] for i in p.indicators]
+    return to_csv(rows, header)
+
+
+def status(doc: StatusReport, lang: str, opts) -> str:
+    _ = gettext(lang)
+    plan = doc.plan
+    if doc.by_county is not None:
+        counties = list(plan.plan.counties)
+        header = [_("id"), _("indicator")]
+        for c in counties:
+            header += [c, f"{c} {_('target')}", f"{c} {_('completion')}", f"{c} {_('status')}"]
+        rows = []
+        for ind_id, cells in doc.by_county.items():
+            ind = plan.by_id[ind_id]
+            row = [ind_id, name_of(ind, lang)]
+            for c in counties:
+                p = cells[c]
+                value = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
+                row += [value, _n(p.target), pct(p.completion) if p.completion is not None else "",
+                        status_label(p.status.value, lang)]
+            rows.append(row)
+        return to_csv(rows, header)
+    header = [_("section"), _("id"), _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
+              _("expected"), _("status"), _("short by (points)"), _("to go"), _("needed per month"),
+              _("counties reported"), _("figure as of"), _("note")]
+    rows = []
+    for p in doc.rows:
+        ind = p.indicator
+        actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
+        rows.append([section_name(plan.section_by_id[ind.sections[0]], lang), ind.id, name_of(ind, lang),
+                     measure_label(ind.measure.value, lang), ind.unit, target_text(ind, p.target), actual,
+                     pct(p.completion, 1) if p.completion is not None else "",
+                     pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
+                     "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp else "",
+                     _n(p.monthly_needed), len(p.counties), p.as_of_figure, notes_text(p.notes, lang)])
+    return to_csv(rows, header)
+
+
+def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
+    _ = gettext(lang)
+    plan = doc.plan
+    header = [_("entry"), _("office"), _("id"), _("indicator"), _("county-level unit"), _("as of"), _("value"),
+              _("numerator"), _("denominator"), _("state"), _("remarks"), _("by"), _("recorded at")]
+
+    def rows():
+        for r in doc.rows:
+            e = r.entry
+            ind = plan.indicator(e.indicator)
+            yield [e.id, e.office, e.indicator, name_of(ind, lang) if ind else e.indicator, unit_name(e.county, lang),
+                   e.as_of, stored_value(e, ind.unit if ind else "", lang) if not e.void else _("void"),
+                   _n(e.numerator), _n(e.denominator), state_label(e.state.value, lang) if e.state else "",
+                   remark(r, lang), e.by, e.recorded_at.isoformat(sep=" ")]
+
+    return csv_lines(rows(), header)
+
+
+def template(doc: TemplateDoc, lang: str, opts) -> bytes:
+    _ = gettext(lang)
+    header = [_(c.header) for c in doc.columns]
+    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), "", "", doc.county or "", "", "",
+             doc.hint(ind).render(lang)] for ind in doc.indicators]
+    return to_csv(rows, header).encode("utf-8")
+
+
+__all__ = ["plan", "status", "log", "template", "format_number"]

@@ -1,0 +1,82 @@
+"""The plain formats' machinery: JSON text, CSV, Markdown tables. Standard library only (no rich).
+
+CSV is UTF-8 with a byte-order mark so that Excel and WPS open Chinese text correctly;
+every cell goes through :func:`eduplan.render.safe.csv_cell` (no formulas, no control
+characters), the header row included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+
+from . import safe
+
+BOM = "\ufeff"
+
+
+def to_json(doc: object, *, pretty: bool = True) -> str:
+    """UTF-8 JSON: indented for people, or compact (json's C encoder, ~10x faster on large
+    documents) for programs."""
+    if pretty:
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def json_array(items: Iterable[object], *, pretty: bool = True) -> Iterator[str]:
+    """A JSON array written as it is produced: a long history never sits in memory whole."""
+    sep = ",\n  " if pretty else ","
+    dumps = (lambda d: json.dumps(d, ensure_ascii=False, indent=2).replace("\n", "\n  ")) if pretty else \
+        (lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")))
+    first = True
+    yield "[\n  " if pretty else "["
+    buf = []
+    for item in items:
+        buf.append(("" if first else sep) + dumps(item))
+        first = False
+        if len(buf) >= 500:
+            yield "".join(buf)
+            buf = []
+    if buf:
+        yield "".join(buf)
+    yield ("\n]\n" if not first else "]\n") if pretty else "]\n"
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return safe.csv_cell(" ".join(str(v) for v in value))
+    return safe.csv_cell(value)
+
+
+def csv_lines(rows: Iterable[Sequence[object]], header: Sequence[object]) -> Iterator[str]:
+    """CSV text with a BOM and a header row, row by row."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([_cell(h) for h in header])
+    yield BOM + buf.getvalue()
+    for k, row in enumerate(rows):
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow([_cell(v) for v in row])
+        yield buf.getvalue()
+
+
+def to_csv(rows: Iterable[Sequence[object]], header: Sequence[object]) -> str:
+    return "".join(csv_lines(rows, header))
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: Sequence[str] | None = None) -> str:
+    """A GitHub-flavoured Markdown table; every cell is escaped."""
+    align = align or ["l"] * len(headers)
+    marks = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(safe.markdown(h) for h in headers) + " |",
+             "| " + " | ".join(marks[a] for a in align) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join(safe.markdown("" if c is None else c) for c in row) + " |")
+    return "\n".join(lines) + "\n"

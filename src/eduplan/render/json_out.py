@@ -1,0 +1,225 @@
+"""The JSON documents scripts rely on (documented in the README), as plain dicts.
+
+The same in every language: keys, codes and ids only, never a translated sentence (a
+note is a ``code`` with its parameters). Every document carries ``schema_version``.
+Numbers are in base units; ``completion``, ``time_progress`` and ``expected`` are fractions
+(0.52 = 52 %); percentages of level indicators are numbers from 0 to 100; absent values
+are ``null``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..core.bulletin import Bulletin, Row
+from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
+from ..core.models import Entry, Indicator, Plan
+from ..core.progress import CountyFigure, Note, Progress, StatusReport
+from .formats import json_array, to_json
+
+SCHEMA_VERSION = 2
+
+
+def num(x: float | int | None, digits: int = 6) -> float | int | None:
+    if x is None:
+        return None
+    if isinstance(x, int) or float(x).is_integer():
+        return int(x)
+    return round(float(x), digits)
+
+
+def plan_info(plan: Plan) -> dict:
+    p = plan.plan
+    return {"id": p.id, "title": p.title, "title_en": p.title_en, "issuer": p.issuer, "city": p.city, "lang": p.lang,
+            "version": p.version, "year": p.year, "start": p.start.isoformat(), "end": p.end.isoformat(),
+            "counties": list(p.counties)}
+
+
+def indicator_doc(ind: Indicator) -> dict:
+    return {
+        "id": ind.id, "name": ind.name, "name_en": ind.name_en, "sections": list(ind.sections),
+        "actions": list(ind.actions), "measure": ind.measure.value, "unit": ind.unit,
+        "target": num(ind.target), "comparator": ind.comparator.value, "source": ind.source,
+    }
+
+
+def plan_doc(doc: PlanDoc) -> dict:
+    plan = doc.plan
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "plan": plan_info(plan),
+        "thresholds": {"lagging_pp": plan.thresholds.lagging_pp},
+        "sections": [
+            {"id": s.id, "kind": s.kind.value, "number": s.number, "name": s.name, "name_en": s.name_en,
+             "indicators": [i.id for i in plan.in_section(s.id)]}
+            for s in plan.sections
+        ],
+        "indicators": [indicator_doc(i) for i in plan.indicators],
+        "not_tracked": [{"source": n.source, "reason": n.reason} for n in plan.not_tracked],
+    }
+
+
+def note_doc(n: Note) -> dict:
+    return {"code": n.code, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in n.params.items()}}
+
+
+def county_doc(f: CountyFigure) -> dict:
+    office, _, id_ = f.entry.rpartition("#")
+    return {"county": f.county, "value": num(f.value), "numerator": num(f.numerator),
+            "denominator": num(f.denominator), "state": f.state.value if f.state else None,
+            "as_of": f.as_of.isoformat(), "entry": int(id_), "office": office}
+
+
+def progress_doc(p: Progress) -> dict:
+    ind = p.indicator
+    return {
+        "id": ind.id, "name": ind.name, "name_en": ind.name_en, "sections": list(ind.sections),
+        "actions": list(ind.actions), "measure": ind.measure.value, "unit": ind.unit,
+        "target": num(p.target), "comparator": ind.comparator.value,
+        "actual": num(p.actual), "completion": num(p.completion), "status": p.status.value,
+        "met": p.met, "state": p.state.value if p.state else None, "expected": num(p.expected),
+        "gap_pp": num(p.gap_pp, 4), "remaining": num(p.remaining), "monthly_needed": num(p.monthly_needed, 4),
+        "lag_pp": num(p.lag_pp, 4),
+        "qualifying_counties": list(p.qualifying) if p.qualifying is not None else None,
+        "counties_reported": len(p.counties),
+        "rollup": p.rollup, "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,
+        "notes": [note_doc(n) for n in p.notes],
+        "counties": [county_doc(f) for f in p.counties],
+    }
+
+
+def status_doc(report: StatusReport) -> dict:
+    summary = report.summary
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "plan": {"id": report.plan.plan.id, "title": report.plan.plan.title},
+        "as_of": report.as_of.isoformat(),
+        "time_progress": num(report.time_progress),
+        "months_left": num(report.months_left, 4),
+        "county": report.county,
+        "section": report.section,
+        "summary": summary | {"total": sum(summary.values())},
+        "indicators": [progress_doc(p) for p in report.rows],
+    }
+    if report.by_county is not None:
+        doc["by_county"] = {i: {c: progress_doc(p) | {"counties": None} for c, p in cells.items()}
+                            for i, cells in report.by_county.items()}
+    return doc
+
+
+def entry_doc(e: Entry, later: Entry | None = None) -> dict:
+    return {
+        "id": e.id, "office": e.office, "indicator": e.indicator, "value": num(e.value), "numerator": num(e.numerator),
+        "denominator": num(e.denominator), "state": e.state.value if e.state else None,
+        "as_of": e.as_of.isoformat(), "county": e.county, "recorded_at": e.recorded_at.isoformat(),
+        "by": e.by, "note": e.note, "source": e.source, "supersedes": e.supersedes, "void": e.void,
+        "reason": e.reason, "batch": e.batch, "batch_size": e.batch_size, "accepted": list(e.accepted),
+        "superseded_by": later.id if later else None,
+    }
+
+
+def remark_doc(r: Remark) -> dict:
+    return entry_doc(r.entry, r.superseded_by) | {"kind": r.kind}
+
+
+def show_doc(doc: ShowDoc) -> dict:
+    return {"schema_version": SCHEMA_VERSION, "as_of": doc.as_of.isoformat(), "time_progress": num(doc.time_progress),
+            "indicator": progress_doc(doc.row) | {"source": doc.row.indicator.source},
+            "history": [remark_doc(r) for r in doc.history]}
+
+
+# --------------------------------------------------------------------------- the bulletin
+
+
+def row_doc(row: Row) -> dict:
+    d = progress_doc(row.now)
+    d.pop("counties")
+    q = row.previous
+    d["previous"] = None if q is None else {
+        "actual": num(q.actual), "completion": num(q.completion), "status": q.status.value,
+        "state": q.state.value if q.state else None,
+        "figure_as_of": q.as_of_figure.isoformat() if q.as_of_figure else None,
+    }
+    d["delta"] = {"actual": num(row.delta_actual), "completion": num(row.delta_completion)}
+    d["newly_done"] = row.newly_done
+    return d
+
+
+def _brief(row: Row) -> dict:
+    p = row.now
+    return {"id": p.indicator.id, "name": p.indicator.name, "name_en": p.indicator.name_en,
+            "measure": p.indicator.measure.value, "unit": p.indicator.unit,
+            "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None}
+
+
+def bulletin_doc(b: Bulletin) -> dict:
+    summary = b.summary
+    prev = b.previous_summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "monthly-bulletin",
+        "plan": {"id": b.plan.plan.id, "title": b.plan.plan.title, "title_en": b.plan.plan.title_en},
+        "month": b.label,
+        "from": b.start.isoformat(),
+        "as_of": b.as_of.isoformat(),
+        "previous_as_of": b.previous_as_of.isoformat() if b.previous_as_of else None,
+        "headline": {
+            "time_progress": num(b.current.time_progress),
+            "previous_time_progress": num(b.previous.time_progress) if b.previous else None,
+            "months_left": num(b.months_left, 4),
+            "summary": summary | {"total": sum(summary.values())},
+            "previous_summary": (prev | {"total": sum(prev.values())}) if prev else None,
+            "change": {k: summary[k] - prev[k] for k in summary} if prev else None,
+        },
+        "sections": [
+            {"id": blk.section.id, "kind": blk.section.kind.value, "number": blk.section.number,
+             "name": blk.section.name, "name_en": blk.section.name_en,
+             "summary": blk.summary, "indicators": [r.indicator.id for r in blk.rows]}
+            for blk in b.sections
+        ],
+        "indicators": [row_doc(r) for r in b.rows],
+        "attention": [
+            {"rank": n, "id": r.indicator.id, "name": r.indicator.name, "name_en": r.indicator.name_en,
+             "status": r.now.status.value, "measure": r.indicator.measure.value, "unit": r.indicator.unit,
+             "actual": num(r.now.actual), "target": num(r.now.target), "completion": num(r.now.completion),
+             "expected": num(r.now.expected), "lag_pp": num(r.now.lag_pp, 4), "gap_pp": num(r.now.gap_pp, 4),
+             "remaining": num(r.now.remaining), "monthly_needed": num(r.now.monthly_needed, 4),
+             "state": r.now.state.value if r.now.state else None}
+            for n, r in enumerate(b.attention, start=1)
+        ],
+        "recorded": {
+            "basis": "as_of",
+            "from": b.start.isoformat(), "to": b.as_of.isoformat(),
+            "count": len(b.recorded),
+            "entries": [entry_doc(r.entry, r.superseded_by) | {"kind": r.kind} for r in b.recorded],
+        },
+        "silent_counties": {
+            "reported_per_county": list(b.reported_per_county),
+            "counties": [{"county": s.county, "indicators": list(s.indicators)} for s in b.silent],
+        },
+        "milestones_done": [_brief(r) for r in b.milestones_done],
+        "targets_met": [_brief(r) for r in b.targets_met],
+    }
+
+
+# --------------------------------------------------------------------------- entry points (render dispatch)
+
+
+def plan(doc: PlanDoc, lang: str, opts) -> str:
+    return to_json(plan_doc(doc), pretty=opts.pretty)
+
+
+def status(doc: StatusReport, lang: str, opts) -> str:
+    return to_json(status_doc(doc), pretty=opts.pretty)
+
+
+def show(doc: ShowDoc, lang: str, opts) -> str:
+    return to_json(show_doc(doc), pretty=opts.pretty)
+
+
+def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
+    return json_array((remark_doc(r) for r in doc.rows), pretty=opts.pretty)
+
+
+def bulletin(doc: Bulletin, lang: str, opts) -> str:
+    return to_json(bulletin_doc(doc), pretty=opts.pretty)

@@ -1,0 +1,78 @@
+"""One place where text from outside is made safe for each kind of output.
+
+Text in the ledger, the plan or a sheet may hold anything a hand edit put there: escape
+sequences that would retitle or clear a terminal, NUL bytes, formula starts that a
+spreadsheet would run. Every renderer passes such text through the function for its
+output kind:
+
+* :func:`terminal` — control characters shown as visible escapes (``\\x1b``), never sent;
+* :func:`markdown` — the same, then Markdown's own characters escaped, on one line;
+* :func:`html` — control characters dropped (tab and new line kept), then HTML-escaped;
+* :func:`csv_cell` — control characters but tab and new line dropped; a formula start
+  (``= + - @``, tab, carriage return) neutralised with a leading ``'``;
+* :func:`xlsx_text` — characters a workbook cannot hold dropped; formula starts are
+  written as plain strings by :mod:`eduplan.render.xlsx`.
+
+JSON needs nothing: the encoder escapes every control character.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# C0 and C1 controls, DEL, lone surrogates, and the Unicode line/paragraph separators
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_CONTROL_ALL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # direction overrides that reorder what is shown
+
+
+def _visible(match: re.Match) -> str:
+    ch = match.group()
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal(text: object, *, one_line: bool = False) -> str:
+    if text is None:
+        return ""
+    s = str(text)
+    s = (_CONTROL_ALL if one_line else _CONTROL).sub(_visible, s)
+    return _BIDI.sub(_visible, s)
+
+
+def markdown(text: object) -> str:
+    if text is None:
+        return ""
+    s = terminal(text, one_line=False).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]", "#"):
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def html(text: object) -> str:
+    if text is None:
+        return ""
+    s = _CONTROL.sub("", str(text))
+    s = _BIDI.sub("", s)
+    return _html.escape(s, quote=True)
+
+
+def csv_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    s = _CONTROL.sub("", value)
+    if s.startswith(FORMULA_START):
+        return "'" + s
+    return s
+
+
+def is_formula(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def xlsx_text(text: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", _CONTROL.sub("", text))

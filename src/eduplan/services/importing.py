@@ -1,0 +1,243 @@
+"""Importing figures from a spreadsheet (.csv or .xlsx), all or nothing.
+
+* reading: :mod:`eduplan.store.sheets` turns the file into a header and raw cells, within
+  bounds;
+* checking: :func:`check_sheet` turns a sheet into entries to write, or every problem,
+  naming the row as a spreadsheet shows it (the header is row 1) and the column. Every
+  figure goes through the same reader and rules as ``eduplan record``;
+* writing: every entry in one append (one lock, one write), each carrying ``batch`` (the
+  SHA-256 of the file's bytes) and ``batch_size``, so that importing the same file twice is
+  refused unless forced, and an import a crash cut short is recognised and removed by
+  ``eduplan repair``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.documents import ImportRowDoc, ImportSummary
+from ..core.entries import read_figure, value_problems
+from ..core.models import Entry, Plan
+from ..core.names import find_county, find_indicator
+from ..core.numbers import NumberError, parse_date
+from ..core.text import check_text
+from ..errors import EduplanError, Problem, ProblemsError
+from ..i18n import Msg, msg, nmsg
+from ..store.ledger import LedgerView, append_entries
+from ..store.sheets import Cell, Sheet, read_file
+from .sheet_contract import EMPTY_COUNTY, FIELDS, REQUIRED, accepted_names, field_of
+from .workspace import Workspace, check_date
+
+
+def _text(value: Cell, percent: bool = False) -> str:
+    """A cell as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if percent:
+            number *= 100
+        text = format(number, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text + ("%" if percent else "")
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _date(value: Cell, year: int) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0):
+            raise NumberError(msg("'{text}' has a time of day; write the date only (2023-06-30)",
+                                  text=value.isoformat(sep=" ")))
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        raise NumberError(msg("'{text}' is not a date ({hint})", text=_text(value),
+                              hint=msg("write it as 2023-06-30, 2023年6月30日, 6月30日 or 6月底")))
+    return parse_date(str(value), year)
+
+
+def map_columns(header: tuple[Cell, ...], file: str) -> tuple[dict[str, int], list[Problem]]:
+    """Which column holds which field; problems (on row 1) for missing or doubled columns."""
+    found: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, name in enumerate(header):
+        field = field_of(name)
+        if field is None:
+            continue
+        if field in found:
+            problems.append(Problem(file, 1, msg("a second column for {field} (after '{first}'); keep one",
+                                                 field=msg(FIELDS[field].header), first=str(header[found[field]])),
+                                    field=str(name)))
+            continue
+        found[field] = i
+    for field in REQUIRED:
+        if field not in found:
+            problems.append(Problem(file, 1, msg("no column for {field} (name it {names})", field=msg(FIELDS[field].header),
+                                                 names=" / ".join(accepted_names(field))), field=str(field)))
+    return found, problems
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    rows: tuple[ImportRowDoc, ...]
+    problems: tuple[Problem, ...]
+    skipped: int  # rows with an empty value
+
+
+def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime) -> Checked:
+    """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
+    problem. Rows with no value are skipped."""
+    columns, problems = map_columns(sheet.header, file)
+    if problems:
+        return Checked((), tuple(problems), 0)
+    header = [str(h).strip() if h is not None else "" for h in sheet.header]
+    label = {field: header[i] for field, i in columns.items()}
+    rows: list[ImportRowDoc] = []
+    seen: dict[tuple[str, str | None, dt.date], int] = {}
+    skipped = 0
+    out_problems: list[Problem] = []
+    for index, cells in enumerate(sheet.rows):
+        number = index + 2
+
+        def cell(field: str) -> Cell:
+            i = columns.get(field)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        value_text = _text(cell("value"), (index, columns["value"]) in sheet.percent_cells)
+        if not value_text:
+            skipped += any(_text(c) for c in cells)  # a blank line is not a skipped row
+            continue
+        bad: list[Problem] = []
+
+        def problem(field: str, message: Msg) -> None:
+            bad.append(Problem(file, number, message, field=label[field]))
+
+        ind = None
+        key = _text(cell("indicator"))
+        if not key:
+            problem("indicator", msg("empty; write the indicator id (see `eduplan plan`)"))
+        else:
+            try:
+                ind = find_indicator(plan, key).value
+            except EduplanError as exc:
+                problem("indicator", exc.message)
+        county = None
+        county_ok = True
+        county_text = _text(cell("county")) if "county" in columns else ""
+        if county_text not in EMPTY_COUNTY:
+            try:
+                county = find_county(plan, county_text).value
+            except EduplanError as exc:
+                county_ok = False
+                problem("county", exc.message)
+        day = None
+        raw_day = cell("as_of")
+        if raw_day is None or not _text(raw_day):
+            problem("as_of", msg("empty; write the date the figure is as of (2023-06-30)"))
+        else:
+            try:
+                day = check_date(plan, _date(raw_day, plan.plan.year), today=today)
+            except NumberError as exc:
+                problem("as_of", exc.message)
+            except EduplanError as exc:
+                problem("as_of", exc.message)
+        figure = None
+        if ind is not None and county_ok:
+            try:
+                figure = read_figure(ind, value_text, county=county)
+            except NumberError as exc:
+                problem("value", exc.message)
+            else:
+                for _, message in value_problems(ind, plan, county=county, value=figure.value, state=figure.state,
+                                                 has_ratio=figure.numerator is not None):
+                    problem("value", message)
+        texts = {}
+        for field in ("note", "source"):
+            try:
+                texts[field] = check_text(_text(cell(field)), field) if field in columns else None
+            except EduplanError as exc:
+                problem(field, exc.message)
+        if ind is not None and day is not None and not bad:
+            dup = seen.get((ind.id, county, day))
+            if dup is not None:
+                problem("value", msg("row {row} already gives {indicator} for {unit} as of {day}; keep one", row=dup,
+                                     indicator=ind.id, unit=county or "全市", day=day))
+            seen.setdefault((ind.id, county, day), number)
+        if bad:
+            order = {label[f]: columns[f] for f in columns}
+            out_problems.extend(sorted(bad, key=lambda p: order.get(p.field, -1)))
+            continue
+        assert ind is not None and day is not None and figure is not None
+        entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, value=figure.value,
+                      numerator=figure.numerator, denominator=figure.denominator, state=figure.state,
+                      note=texts.get("note"), source=texts.get("source"))
+        rows.append(ImportRowDoc(number, entry, value_text))
+    return Checked(tuple(rows), tuple(out_problems), skipped)
+
+
+def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
+    first = min(earlier, key=lambda e: e.id)
+    ids = sorted(e.id for e in earlier)
+    span = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]}–#{ids[-1]}"
+    return EduplanError(nmsg(
+        "{file} was already imported on {when} by {by} ({n} entry, {span}); nothing was recorded. Import it again with --force",
+        "{file} was already imported on {when} by {by} ({n} entries, {span}); nothing was recorded. Import it again with --force",
+        len(earlier), file=file, when=first.recorded_at.isoformat(sep=" "), by=first.by, span=span))
+
+
+def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force: bool = False) -> ImportSummary:
+    """Check every row of the file; unless it is a dry run, record them all in one append.
+
+    Raises :class:`ProblemsError` naming every wrong row (``FILE:ROW: column: message``);
+    then nothing is written.
+    """
+    path = Path(path)
+    file = str(path)
+    plan = ws.plan
+    raw, sheet = read_file(path)
+    batch = hashlib.sha256(raw).hexdigest()
+    if not sheet.header:
+        raise EduplanError(msg("{file}: the file is empty; row 1 must name the columns (id, 数值, 截至日期 …)", file=file))
+    by = ws.by
+    checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now)
+    if checked.problems:
+        n = len({p.line for p in checked.problems})
+        raise ProblemsError(list(checked.problems), hint=nmsg(
+            "{n} row of {file} has problems; nothing was recorded",
+            "{n} rows of {file} have problems; nothing was recorded", n, file=file))
+    rows = checked.rows
+    if not rows:
+        return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run)
+    if dry_run:
+        view = ws.view()
+        try:
+            earlier = view.surviving_batch(batch)
+        finally:
+            view.close()
+        if earlier and not force:
+            raise _earlier(file, earlier)
+        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier))
+
+    already: list[Entry] = []
+
+    def build(view: LedgerView) -> list[Entry]:
+        earlier = view.surviving_batch(batch)
+        if earlier and not force:
+            raise _earlier(file, earlier)
+        already.extend(earlier)
+        first = view.next_id()
+        return [dataclasses.replace(r.entry, id=first + k, batch=batch, batch_size=len(rows))
+                for k, r in enumerate(rows)]
+
+    written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)
+    return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already))

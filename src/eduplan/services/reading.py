@@ -1,0 +1,116 @@
+"""Reading the ledger: ``plan``, ``status``, ``show``, ``log``, ``report``, ``validate``,
+``repair`` as functions of the library. Each returns a document to render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from ..core.bulletin import Bulletin, Recorded, build_bulletin, month_bounds
+from ..core.documents import LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, ValidateDoc
+from ..core.names import find_county, find_indicator, find_section
+from ..core.pace import time_progress
+from ..core.progress import Status, StatusReport, status_report
+from ..errors import EduplanError, ProblemsError, UsageError
+from ..i18n import msg
+from ..store import ledger as ledger_store
+from ..store.planfile import read_plan
+from .workspace import Workspace, parse_day, reading_date
+
+
+def plan_doc(ws: Workspace) -> PlanDoc:
+    return PlanDoc(ws.plan)
+
+
+def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | None = None,
+           county: str | None = None, by_county: bool = False, statuses: Iterable[str] = ()) -> StatusReport:
+    """Every indicator (or a section's) judged as of a date, for the city or one county."""
+    plan = ws.plan
+    day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
+                       today=ws.today)
+    section_id = find_section(plan, section).value.id if section else None
+    unit = find_county(plan, county).value if county is not None else None
+    if by_county and unit is not None:
+        raise UsageError(msg("a view of every county and a view of one county do not go together"), field="by_county")
+    wanted = []
+    for s in statuses:
+        try:
+            wanted.append(Status(s))
+        except ValueError:
+            raise UsageError(msg("unknown status '{text}'; statuses are {all}", text=s,
+                                 all=[x.value for x in Status]), field="status") from None
+    view = ws.view()
+    try:
+        latest = view.latest(day)
+        return status_report(plan, latest, day, county=unit, section=section_id, statuses=wanted,
+                             empty_ledger=view.empty, with_counties=by_county)
+    finally:
+        view.close()
+
+
+def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -> ShowDoc:
+    """One indicator in full: its status and every figure recorded for it."""
+    plan = ws.plan
+    ind = find_indicator(plan, indicator).value
+    day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
+                       today=ws.today)
+    view = ws.view()
+    try:
+        report = status_report(plan, view.latest(day, [ind.id]), day, indicators=[ind.id])
+        history = tuple(Remark(e, later) for e, later in view.history(indicator=ind.id))
+    finally:
+        view.close()
+    return ShowDoc(plan, day, time_progress(plan.plan, day), report.rows[0], history)
+
+
+def log(ws: Workspace, indicator: str | None = None, *, county: str | None = None,
+        since: str | dt.date | None = None) -> LogDoc:
+    """The history, newest first, streamed from the index."""
+    plan = ws.plan
+    ind_id = find_indicator(plan, indicator).value.id if indicator else None
+    unit = find_county(plan, county).value if county is not None else False
+    since_day = since if isinstance(since, dt.date) or since is None else parse_day(plan, since, "since")
+    view = ws.view()
+
+    def rows() -> Iterator[Remark]:
+        try:
+            for e, later in view.history(indicator=ind_id, county=unit, since=since_day):
+                yield Remark(e, later)
+        finally:
+            view.close()
+
+    return LogDoc(plan, rows())
+
+
+def bulletin(ws: Workspace, month: str) -> Bulletin:
+    """The monthly bulletin (月度通报) as data."""
+    plan = ws.plan
+    _, _, start, end = month_bounds(plan, month)  # a bad month fails before the ledger is read
+    view = ws.view()
+    try:
+        recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
+        return build_bulletin(plan, month, view.latest, recorded, view.sent_between(start, end),
+                              view.units_reported(end), empty_ledger=view.empty)
+    finally:
+        view.close()
+
+
+def validate(ws: Workspace) -> ValidateDoc:
+    """Check the plan and the ledger, every problem with its file and line."""
+    plan, problems = read_plan(ws.plan_path, use_cache=False)
+    if plan is None:
+        return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, None, tuple(problems),
+                           (), False, 0)
+    ws.__dict__["plan"] = plan
+    view, sync = ledger_store.check(ws.ledger_path, plan)
+    if view is not None:
+        view.close()
+    return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn)
+
+
+def repair(ws: Workspace) -> RepairDoc:
+    result = ledger_store.repair(ws.ledger_path, ws.plan, ws.now)
+    return RepairDoc(result.path, result.exists, result.kept, result.removed_bytes, result.saved_to)
+
+
+__all__ = ["plan_doc", "status", "show", "log", "bulletin", "validate", "repair", "EduplanError", "ProblemsError"]

@@ -1,0 +1,122 @@
+"""Where a command works: the plan, the ledger, who records and when.
+
+A :class:`Workspace` resolves the files the documented way (``eduplan.store.paths``) and
+loads them when first asked. It is the one argument every operation of the library takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import getpass
+import os
+from pathlib import Path
+
+from ..core.models import Plan
+from ..core.text import check_text
+from ..errors import EduplanError
+from ..i18n import msg
+from ..store import ledger as ledger_store
+from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan_path
+from ..store.planfile import load_plan
+
+USER_ENV = "EDUPLAN_USER"
+
+
+def default_user() -> str:
+    for var in (USER_ENV, "USER", "USERNAME", "LOGNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no user database at all
+        return "unknown"
+
+
+def now() -> dt.datetime:
+    """The current time with its zone, to the second."""
+    return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+@dataclasses.dataclass
+class Workspace:
+    """The files a command works on, who works, and when (``now`` is fixed for one command)."""
+
+    plan_option: str | os.PathLike | None = None
+    ledger_option: str | os.PathLike | None = None
+    by_option: str | None = None
+    now: dt.datetime = dataclasses.field(default_factory=now)
+
+    @property
+    def plan_path(self) -> Path:
+        return resolve_plan_path(self.plan_option)
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        return load_plan(self.plan_path)
+
+    @property
+    def ledger_path(self) -> Path:
+        return resolve_ledger_path(self.ledger_option, self.plan.plan.id)
+
+    @property
+    def ledger_is_default(self) -> bool:
+        return self.ledger_path == default_ledger_path(self.plan.plan.id)
+
+    @functools.cached_property
+    def by(self) -> str:
+        given = self.by_option if self.by_option is not None else default_user()
+        name = check_text(given, "by", one_line=True)
+        if name is None:
+            raise EduplanError(msg("who records it is empty: give --by NAME or set EDUPLAN_USER"), field="by")
+        return name.strip()
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    def view(self) -> ledger_store.LedgerView:
+        """The ledger, validated and indexed (raises with every problem if it does not load)."""
+        return ledger_store.open_ledger(self.ledger_path, self.plan)
+
+    def protected(self) -> list[tuple[Path, str]]:
+        """Files an output may never be written over: the ledger and the plan."""
+        from ..i18n import N_
+
+        return [(self.ledger_path, N_("the ledger")), (self.plan_path, N_("the plan"))]
+
+
+def check_date(plan: Plan, day: dt.date, *, today: dt.date, field: str = "as_of") -> dt.date:
+    """A date a figure is as of: within the plan period, and not in the future."""
+    info = plan.plan
+    if not info.start <= day <= info.end:
+        raise EduplanError(msg("{day} is outside the plan period {start} to {end}", day=day, start=info.start,
+                               end=info.end), field=field)
+    if day > today:
+        raise EduplanError(msg("{day} is in the future (today is {today})", day=day, today=today), field=field)
+    return day
+
+
+def reading_date(plan: Plan, day: dt.date | None, *, today: dt.date) -> dt.date:
+    """The as-of date of a reading command: a date in the plan period; by default today,
+    clamped to the period (after the period, its last day)."""
+    info = plan.plan
+    if day is None:
+        return min(max(today, info.start), info.end)
+    if not info.start <= day <= info.end:
+        raise EduplanError(msg("{day} is outside the plan period {start} to {end}", day=day, start=info.start,
+                               end=info.end), field="as_of")
+    return day
+
+
+def parse_day(plan: Plan, text: str | None, field: str = "as_of") -> dt.date | None:
+    """A date typed the way staff write it (short forms take the plan's year)."""
+    if text is None:
+        return None
+    from ..core.numbers import NumberError, parse_date
+
+    try:
+        return parse_date(text, plan.plan.year)
+    except NumberError as exc:
+        raise EduplanError(exc.message, field=field) from None

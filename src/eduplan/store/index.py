@@ -1,0 +1,355 @@
+"""The ledger's SQLite index: the parsed entries of the ledger files, to ask in SQL.
+
+The TOML ledger is the one source of truth; this database is derived from it and may be
+deleted at any time (it is rebuilt on the next command). It lives in the cache folder
+(``$EDUPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/eduplan``), one file per ledger:
+``ledger-KEY.sqlite``, KEY a hash of the ledger's real path. ``eduplan index`` prints
+where. With ``EDUPLAN_CACHE_DIR=`` (empty) it is built in memory for each command.
+
+For analysts who query it with their own SQL tools (read it, never write it):
+
+* ``entries`` — one row per ledger entry: ``office`` and ``id`` (with the file: the
+  entry's reference), ``indicator``, ``county`` (``''`` for a city-wide figure),
+  ``as_of`` (a date as its proleptic Gregorian ordinal: ``date(as_of - 1721424.5)`` in
+  SQLite gives it back), ``value``, ``numerator``, ``denominator``, ``state``,
+  ``supersedes``, ``void``, ``reason``, ``note``, ``source``, ``batch``, ``batch_size``,
+  ``accepted`` (JSON list), ``who`` (the ``by`` field), ``recorded_at`` (as written),
+  ``stamp`` (the same as POSIX seconds), and ``gone`` = 1 for an entry a later one
+  corrected or voided, and for the voids themselves. The surviving figures are
+  ``WHERE gone = 0``.
+* ``files`` — each ledger file: ``name``, ``office``, ``size`` and the SHA-256 of its
+  bytes as indexed (``ranges``), which is how a command knows the index describes the file.
+
+Nothing here decides anything about the data; the queries answer what the core asks
+(the latest surviving figure per unit as of a date, a page of history …).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from ..core.models import Entry, State
+
+FORMAT = 1  # PRAGMA user_version: an index written by another format is rebuilt
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    name TEXT PRIMARY KEY, office TEXT NOT NULL, header TEXT NOT NULL, size INTEGER NOT NULL,
+    ranges TEXT NOT NULL, stat TEXT, max_id INTEGER NOT NULL, count INTEGER NOT NULL, lines INTEGER NOT NULL
+);
+CREATE TABLE entries (
+    file TEXT NOT NULL, digest INTEGER NOT NULL,
+    office TEXT NOT NULL, id INTEGER NOT NULL, indicator TEXT NOT NULL, county TEXT NOT NULL,
+    as_of INTEGER NOT NULL, value, numerator, denominator, state TEXT, supersedes INTEGER,
+    void INTEGER NOT NULL, reason TEXT, note TEXT, source TEXT, batch TEXT, batch_size INTEGER,
+    accepted TEXT, who TEXT NOT NULL, recorded_at TEXT NOT NULL, stamp REAL NOT NULL,
+    gone INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX entries_ref ON entries (office, id);
+CREATE INDEX entries_file ON entries (file, digest);
+CREATE INDEX entries_latest ON entries (indicator, county, as_of, stamp, office, id) WHERE gone = 0;
+CREATE INDEX entries_supersedes ON entries (office, supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX entries_recorded ON entries (stamp, office, id);
+CREATE INDEX entries_as_of ON entries (as_of);
+CREATE INDEX entries_batch ON entries (batch) WHERE batch IS NOT NULL;
+"""
+
+COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
+           "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "who",
+           "recorded_at")
+SELECT = ", ".join(COLUMNS)
+_STATES = {s.value: s for s in State}
+_days: dict[int, dt.date] = {}
+_times: dict[str, dt.datetime] = {}
+
+
+def to_row(e: Entry, file: str, digest: int) -> tuple:
+    return (file, digest, e.office, e.id, e.indicator, e.county or "", e.as_of.toordinal(), e.value, e.numerator,
+            e.denominator, e.state.value if e.state else None, e.supersedes, int(e.void), e.reason, e.note,
+            e.source, e.batch, e.batch_size, json.dumps(list(e.accepted), ensure_ascii=False) if e.accepted else None,
+            e.by, e.recorded_at.isoformat(sep=" "), e.recorded_at.timestamp(), int(e.void))
+
+
+_INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
+           f"VALUES ({', '.join('?' * (len(COLUMNS) + 4))})")
+
+
+def to_entry(row: Sequence) -> Entry:
+    (office, id_, indicator, county, as_of, value, numerator, denominator, state, supersedes, void, reason, note,
+     source, batch, batch_size, accepted, who, recorded_at) = row
+    day = _days.get(as_of)
+    if day is None:
+        day = _days[as_of] = dt.date.fromordinal(as_of)
+    stamp = _times.get(recorded_at)
+    if stamp is None:
+        stamp = _times[recorded_at] = dt.datetime.fromisoformat(recorded_at)
+    return Entry(id_, indicator, day, who, stamp, county or None, value, numerator, denominator,
+                 _STATES[state] if state else None, supersedes, bool(void), reason, note, source, batch, batch_size,
+                 tuple(json.loads(accepted)) if accepted else (), office)
+
+
+@dataclasses.dataclass(frozen=True)
+class FileRow:
+    name: str
+    office: str
+    header: dict
+    size: int
+    ranges: tuple[tuple[int, int, str], ...]
+    stat: tuple[int, ...] | None
+    max_id: int
+    count: int
+    lines: int  # the line number where the indexed bytes end (newlines + 1)
+
+
+def signature(st: os.stat_result) -> tuple[int, ...]:
+    """What any write to a file changes (a user cannot set ctime back)."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def proves(ranges: Sequence[tuple[int, int, str]], fh, size: int | None = None) -> bool:
+    """Do the first bytes of the open file hash exactly to these ranges?"""
+    end = ranges[-1][1] if ranges else 0
+    if size is not None and end != size:
+        return False
+    fh.seek(0)
+    for start, stop, sha in ranges:
+        hasher = hashlib.sha256()
+        left = stop - start
+        while left:
+            chunk = fh.read(min(1 << 20, left))
+            if not chunk:
+                return False
+            hasher.update(chunk)
+            left -= len(chunk)
+        if hasher.hexdigest() != sha:
+            return False
+    return True
+
+
+class Index:
+    """One ledger's index (a file in the cache folder, or memory)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.con = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            con = sqlite3.connect(":memory:", isolation_level=None)
+        else:
+            con = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.DatabaseError:
+                con.close()
+                raise
+            con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA cell_size_check=ON")
+        con.execute("PRAGMA cache_size=-16000")
+        return con
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.con.close()
+
+    # ---- schema and identity
+
+    def valid_for(self, ledger: str, plan: str) -> bool:
+        """Is this index of this format, for this ledger, under this plan?"""
+        try:
+            if self.con.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                return False
+            meta = dict(self.con.execute("SELECT key, value FROM meta"))
+        except sqlite3.DatabaseError:
+            return False
+        return meta.get("ledger") == ledger and meta.get("plan") == plan
+
+    def reset(self, ledger: str, plan: str) -> None:
+        """Drop everything and start an empty index for this ledger and plan."""
+        con = self.con
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for t in tables:
+                con.execute(f'DROP TABLE IF EXISTS "{t}"')
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(f"PRAGMA user_version = {FORMAT}")
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [("ledger", ledger), ("plan", plan)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """A write transaction: one writer at a time; everything or nothing."""
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # ---- files
+
+    def file(self, name: str) -> FileRow | None:
+        row = self.con.execute("SELECT name, office, header, size, ranges, stat, max_id, count, lines FROM files "
+                               "WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        stat = tuple(json.loads(row[5])) if row[5] else None
+        return FileRow(row[0], row[1], json.loads(row[2]), row[3], tuple(tuple(r) for r in json.loads(row[4])),
+                       stat, row[6], row[7], row[8])
+
+    def files(self) -> list[FileRow]:
+        return [f for f in (self.file(n) for (n,) in self.con.execute("SELECT name FROM files ORDER BY name")) if f]
+
+    def put_file(self, f: FileRow) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (f.name, f.office, json.dumps(f.header, ensure_ascii=False, default=str), f.size,
+             json.dumps([list(r) for r in f.ranges]), json.dumps(list(f.stat)) if f.stat else None, f.max_id, f.count,
+             f.lines))
+
+    def drop_file(self, name: str) -> None:
+        self.con.execute("DELETE FROM entries WHERE file = ?", (name,))
+        self.con.execute("DELETE FROM files WHERE name = ?", (name,))
+
+    # ---- rows
+
+    def digests(self, name: str) -> dict[int, list[int]]:
+        """digest → rowids of a file's entries (to reuse what did not change)."""
+        out: dict[int, list[int]] = {}
+        for rowid, digest in self.con.execute("SELECT rowid, digest FROM entries WHERE file = ?", (name,)):
+            out.setdefault(digest, []).append(rowid)
+        return out
+
+    def light(self, rowids: Iterable[int]) -> dict[int, tuple]:
+        """rowid → (office, id, indicator, county, supersedes, void, batch, batch_size) for the structural rules."""
+        out = {}
+        ids = list(rowids)
+        for k in range(0, len(ids), 900):
+            chunk = ids[k:k + 900]
+            q = (f"SELECT rowid, office, id, indicator, county, supersedes, void, batch, batch_size FROM entries "
+                 f"WHERE rowid IN ({', '.join('?' * len(chunk))})")
+            for row in self.con.execute(q, chunk):
+                out[row[0]] = row[1:]
+        return out
+
+    def delete_rows(self, rowids: Iterable[int]) -> None:
+        self.con.executemany("DELETE FROM entries WHERE rowid = ?", ((r,) for r in rowids))
+
+    def insert(self, rows: Iterable[tuple[Entry, str, int]]) -> None:
+        self.con.executemany(_INSERT, (to_row(e, file, digest) for e, file, digest in rows))
+
+    def mark_superseded(self, entries: Iterable[Entry]) -> None:
+        self.con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ?",
+                             ((e.office, e.supersedes) for e in entries if e.supersedes is not None))
+
+    def recompute_gone(self) -> None:
+        self.con.execute("UPDATE entries SET gone = (void OR EXISTS (SELECT 1 FROM entries s WHERE "
+                         "s.office = entries.office AND s.supersedes = entries.id))")
+
+    # ---- queries
+
+    def count(self) -> int:
+        return self.con.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+
+    def max_id(self, office: str) -> int:
+        return self.con.execute("SELECT COALESCE(MAX(id), 0) FROM entries WHERE office = ?", (office,)).fetchone()[0]
+
+    def entry(self, office: str, id_: int) -> Entry | None:
+        row = self.con.execute(f"SELECT {SELECT} FROM entries WHERE office = ? AND id = ?", (office, id_)).fetchone()
+        return to_entry(row) if row else None
+
+    def superseded_by(self, office: str, id_: int) -> Entry | None:
+        row = self.con.execute(f"SELECT {SELECT} FROM entries WHERE office = ? AND supersedes = ? ORDER BY id LIMIT 1",
+                               (office, id_)).fetchone()
+        return to_entry(row) if row else None
+
+    def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
+        """The latest surviving entry per (indicator, county) dated on or before ``as_of``:
+        the same rule as :func:`eduplan.core.entries.latest`, in SQL."""
+        where = ""
+        params: list = []
+        if indicators:
+            where = f"AND indicator IN ({', '.join('?' * len(indicators))})"
+            params = list(indicators)
+        q = f"""
+            WITH units AS (SELECT DISTINCT indicator, county FROM entries WHERE gone = 0 {where})
+            SELECT {', '.join('e.' + c for c in COLUMNS)} FROM units u JOIN entries e
+              ON e.rowid = (SELECT x.rowid FROM entries x
+                            WHERE x.indicator = u.indicator AND x.county = u.county AND x.gone = 0 AND x.as_of <= ?
+                            ORDER BY x.as_of DESC, x.stamp DESC, x.office DESC, x.id DESC LIMIT 1)"""
+        out = {}
+        for row in self.con.execute(q, [*params, as_of.toordinal()]):
+            e = to_entry(row)
+            out[(e.indicator, e.county)] = e
+        return out
+
+    def history(self, *, indicator: str | None = None, county: str | None | bool = False, since: dt.date | None = None,
+                batch: str | None = None, chunk: int = 2000) -> Iterator[tuple[Entry, Entry | None]]:
+        """Entries newest first (by recording), each with the entry that superseded it; streamed."""
+        clauses, params = [], []
+        if indicator is not None:
+            clauses.append("e.indicator = ?")
+            params.append(indicator)
+        if county is not False:
+            clauses.append("e.county = ?")
+            params.append(county or "")
+        if since is not None:
+            clauses.append("e.as_of >= ?")
+            params.append(since.toordinal())
+        if batch is not None:
+            clauses.append("e.batch = ?")
+            params.append(batch)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)}, {', '.join('s.' + c for c in COLUMNS)} FROM entries e "
+             f"LEFT JOIN entries s ON s.office = e.office AND s.supersedes = e.id {where} "
+             f"ORDER BY e.stamp DESC, e.office DESC, e.id DESC")
+        cur = self.con.execute(q, params)
+        n = len(COLUMNS)
+        while True:
+            rows = cur.fetchmany(chunk)
+            if not rows:
+                return
+            for row in rows:
+                yield to_entry(row[:n]), (to_entry(row[n:]) if row[n] is not None else None)
+
+    def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
+        """Entries whose as-of date falls in [start, end], by date then recording, with what superseded them."""
+        q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)}, {', '.join('s.' + c for c in COLUMNS)} FROM entries e "
+             f"LEFT JOIN entries s ON s.office = e.office AND s.supersedes = e.id "
+             f"WHERE e.as_of BETWEEN ? AND ? ORDER BY e.as_of, e.stamp, e.office, e.id")
+        n = len(COLUMNS)
+        return [(to_entry(r[:n]), to_entry(r[n:]) if r[n] is not None else None)
+                for r in self.con.execute(q, (start.toordinal(), end.toordinal()))]
+
+    def units_reported(self, until: dt.date) -> set[str]:
+        """Indicators with any surviving county figure dated on or before ``until``."""
+        return {r[0] for r in self.con.execute(
+            "SELECT DISTINCT indicator FROM entries WHERE gone = 0 AND county != '' AND as_of <= ?",
+            (until.toordinal(),))}
+
+    def sent_between(self, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
+        """(indicator, county) pairs with a figure dated in [start, end] that is not a void."""
+        return {(r[0], r[1]) for r in self.con.execute(
+            "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND county != '' AND as_of BETWEEN ? AND ?",
+            (start.toordinal(), end.toordinal()))}
+
+    def surviving_batch(self, batch: str) -> list[Entry]:
+        return [to_entry(r) for r in self.con.execute(
+            f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]

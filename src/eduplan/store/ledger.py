@@ -1,0 +1,726 @@
+"""The ledger on disk: read it through its index, append to it safely, repair a torn tail.
+
+The ledger is append-only:
+
+* every write takes an exclusive lock on ``REAL.lock`` beside the *real* file (through any
+  symbolic link), so two writers reaching one file by different paths take one lock;
+* before writing, the whole ledger must load and validate (proved by its index: the file
+  untouched since its bytes were hashed, or its bytes hashing to the indexed ranges, or a
+  fresh read); the tool never writes to a ledger it could not read, nor to anything that
+  is not a regular file;
+* the new entries are rendered, parsed back and compared, then appended with one
+  ``write`` and ``fsync``; a write that fails (a full disk) is cut back to the old size
+  under the lock, so the file is as it was. A crash leaves at most a torn last entry, or
+  the first entries of an import (each imported entry knows the import's size), which
+  ``validate`` names and ``repair`` removes, keeping a copy.
+
+Reading (:func:`open_ledger`) brings the index up to date first: nothing to do when the
+bytes are the ones indexed; the appended blocks only when the file grew; else every block
+whose bytes changed (a hand edit), reusing the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import errno
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from ..core.entries import batch_runs, entry_plan_problems, order_problem, shape_problems, supersede_problems
+from ..core.models import Entry, Plan
+from ..errors import EduplanError, Problem, ProblemsError, os_error
+from ..i18n import N_, Msg, msg
+from . import ledgerfile as lf
+from . import toml
+from .index import FileRow, Index, proves, signature
+from .paths import cache_dir, file_kind, key_of, real_path
+
+LOCK_TIMEOUT = 60.0
+
+
+# --------------------------------------------------------------------------- the file
+
+
+@dataclasses.dataclass(frozen=True)
+class Location:
+    """A ledger file: the path as given, and the real file it reaches."""
+
+    path: Path
+    real: Path
+    name: str = ""  # the file's name within a ledger folder ('' for a one-file ledger)
+
+    @property
+    def lock_path(self) -> Path:
+        return self.real.with_name(self.real.name + ".lock")
+
+
+def locate(path: Path) -> Location:
+    return Location(path, real_path(path))
+
+
+def _open_regular(loc: Location):
+    """The ledger opened for reading, or None when it does not exist. Never blocks on a FIFO."""
+    try:
+        fd = os.open(loc.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise EduplanError(msg("{path}: is a folder, not a ledger file", path=str(loc.path))) from None
+    except OSError as exc:
+        raise os_error(loc.path, exc, N_("reading the ledger")) from None
+    st = os.fstat(fd)
+    kind = file_kind(st)
+    if kind is not None:
+        os.close(fd)
+        raise EduplanError(msg("{path} is {kind}, not a ledger file", path=str(loc.path), kind=msg(kind)))
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def index_path(loc: Location) -> Path | None:
+    root = cache_dir()
+    return root / f"ledger-{key_of(loc.real)}.sqlite" if root is not None else None
+
+
+def _open_index(loc: Location, plan: Plan) -> Index:
+    """The ledger's index, valid for this ledger and plan (reset if not). A cache folder that
+    cannot be written, or a damaged database, means an index in memory for this command."""
+    path = index_path(loc)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            index = Index(path)
+            if not index.valid_for(str(loc.real), plan.fingerprint):
+                index.reset(str(loc.real), plan.fingerprint)
+            return index
+        except (OSError, sqlite3.Error):
+            with contextlib.suppress(Exception):
+                index.close()  # type: ignore[possibly-undefined]
+            with contextlib.suppress(OSError):
+                if path.exists() and path.stat().st_size and not _is_sqlite(path):
+                    path.unlink()  # not a database at all: make room for a new one
+            try:
+                index = Index(path)
+                index.reset(str(loc.real), plan.fingerprint)
+                return index
+            except (OSError, sqlite3.Error):
+                with contextlib.suppress(Exception):
+                    index.close()
+    index = Index(None)
+    index.reset(str(loc.real), plan.fingerprint)
+    return index
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+@dataclasses.dataclass
+class Sync:
+    """What bringing the index up to date found."""
+
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    torn: bool = False  # the only problems are an incomplete end (a write cut short)
+    cut: int | None = None  # where a repair cuts the file (when torn)
+    count: int = 0
+    exists: bool = True
+
+
+def header_problems(data: dict, loc: Location, plan: Plan) -> list[Problem]:
+    out = lf.check_header(data, str(loc.path))
+    owner = data.get("plan")
+    if isinstance(owner, str) and owner != plan.plan.id:
+        out.append(Problem(str(loc.path), None, msg(
+            "this ledger belongs to the plan '{owner}', not to '{plan}': give the right --plan or --ledger",
+            owner=owner, plan=plan.plan.id), kind="plan"))
+    return out
+
+
+def _office(data: dict) -> str:
+    office = data.get("office", "")
+    return office if isinstance(office, str) else ""
+
+
+def _sync(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
+    """Bring the index up to date with the file (or find why it cannot be)."""
+    fh = _open_regular(loc)
+    if fh is None:
+        if index.file(loc.name) is not None:
+            with index.writing():
+                index.drop_file(loc.name)
+        return Sync(exists=False)
+    with fh:
+        st = os.fstat(fh.fileno())
+        row = index.file(loc.name)
+        if row is not None and row.size == st.st_size:
+            if writer and row.stat is not None and row.stat == signature(st):
+                return Sync(count=row.count)
+            if proves(row.ranges, fh, st.st_size):
+                return Sync(count=row.count)
+        if row is not None and 0 < row.size < st.st_size and proves(row.ranges, fh):
+            fh.seek(row.size)
+            tail = fh.read()
+            after = os.fstat(fh.fileno())
+            stat = signature(after) if _stable(st, after, row.size + len(tail)) else None
+            result = _index_tail(index, loc, plan, row, tail, stat)
+            if result is not None:
+                return result
+        fh.seek(0)
+        raw = fh.read()
+        after = os.fstat(fh.fileno())
+        return _index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None)
+
+
+def _stable(before: os.stat_result, after: os.stat_result, size: int) -> bool:
+    """No write while we read: the signature after the read is that of the bytes read."""
+    return signature(before) == signature(after) and after.st_size == size
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Light:
+    """What the structural rules need of an entry already indexed."""
+
+    office: str
+    id: int
+    indicator: str
+    county: str | None
+    supersedes: int | None
+    void: bool
+    batch: str | None
+    batch_size: int | None
+
+
+def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: bool, others: list[Problem],
+              structure: "_Structure", rows: list, blocks: list[lf.Block], base: int = 0) -> tuple[bool, int | None]:
+    """Is the ledger only torn at its end (a write cut short)? And where would a repair cut?
+
+    Torn: no problem but in the last block, which lacks its zoned ``recorded_at`` (always
+    written last) or does not parse; and/or the entries at the end are an import that
+    stops short of its ``batch_size``. Anything else must be fixed by hand.
+    """
+    if others or any(p.kind != "batch" for p in structure.problems):
+        return False, None
+    if bad_blocks and (set(bad_blocks) != {last} or not cut_short_last):
+        return False, None
+    cuts = []
+    if bad_blocks:
+        cuts.append(base + blocks[last].pos)
+    if structure.short_tail is not None:
+        cuts.append(base + rows[structure.short_tail][0].pos)
+    elif structure.problems:  # an import cut short in the middle of the file: not ours to cut
+        return False, None
+    return (True, min(cuts)) if cuts else (False, None)
+
+
+def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None) -> Sync:
+    """Read a whole file, reusing every block the index already holds (the same bytes)."""
+    file = str(loc.path)
+    known: dict[int, list[int]] = {}
+    try:
+        head, blocks = lf.split(raw)
+        data, others = lf.parse_header(head, file)
+        office = _office(data)
+        known = index.digests(loc.name)
+        items: list[tuple[lf.Block, int | None, Entry | None]] = []
+        bad: dict[int, list[Problem]] = {}
+        cut_short_last = False
+        for k, b in enumerate(blocks):
+            hit = known.get(b.digest)
+            if hit:
+                items.append((b, hit.pop(), None))
+                continue
+            parsed = lf.parse_block(b, file, plan, office)
+            if parsed.problems:
+                bad[k] = list(parsed.problems)
+                cut_short_last = parsed.cut_short
+            items.append((b, None, parsed.entry))
+    except lf.NotBlockwise:
+        data, parsed_all, others = lf.parse_whole(raw, file, plan, "")
+        office = _office(data)
+        known = index.digests(loc.name)  # nothing is reused: every indexed row goes
+        blocks = [p.block for p in parsed_all]
+        bad = {k: list(p.problems) for k, p in enumerate(parsed_all) if p.problems}
+        cut_short_last = bool(parsed_all) and parsed_all[-1].cut_short
+        items = [(p.block, None, dataclasses.replace(p.entry, office=office) if p.entry is not None else None)
+                 for p in parsed_all]
+    others = others + header_problems(data, loc, plan)
+    reused = [rowid for _, rowid, _ in items if rowid is not None]
+    light = index.light(reused) if reused else {}
+    rows = []
+    for b, rowid, entry in items:
+        if rowid is not None:
+            o, i, ind, county, sup, void, batch, bsize = light[rowid]
+            rows.append((b, _Light(o, i, ind, county or None, sup, bool(void), batch, bsize), None))
+        elif entry is not None:
+            rows.append((b, entry, entry))
+    structure = _structure(rows, file, 0)
+    problems = others + [p for k in sorted(bad) for p in bad[k]] + structure.problems
+    if problems:
+        torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, others, structure, rows, blocks)
+        return Sync(problems, torn, cut)
+    gone = [rowid for rowids in known.values() for rowid in rowids]
+    with index.writing():
+        index.delete_rows(gone)
+        index.insert((e, loc.name, b.digest) for b, _, e in rows if e is not None)
+        index.con.execute("UPDATE entries SET gone = (void OR EXISTS (SELECT 1 FROM entries s WHERE "
+                          "s.office = entries.office AND s.supersedes = entries.id)) WHERE file = ?", (loc.name,))
+        index.put_file(FileRow(loc.name, office, _plain(data), len(raw),
+                               ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw else (), stat,
+                               max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1))
+    return Sync(count=len(rows))
+
+
+def _plain(data: dict) -> dict:
+    return {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))}
+
+
+@dataclasses.dataclass
+class _Structure:
+    problems: list[Problem]
+    short_tail: int | None  # index (in rows) of the first entry of an import cut short at the end
+
+
+def _structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str, start_id: int,
+               index: Index | None = None) -> _Structure:
+    """Ids increase down the file, corrections point at a fitting earlier entry once, imports
+    are whole. ``index`` supplies the targets that are not among ``rows`` (an appended tail)."""
+    problems: list[Problem] = []
+    last_id = start_id
+    seen: dict[int, object] = {}
+    superseded: dict[int, int] = {}
+    for b, e, _ in rows:
+        bad = order_problem(e, last_id)
+        if bad is not None:
+            problems.append(Problem(file, b.line or None, bad[1], field=f"entries[{e.id}].{bad[0]}", kind="structure"))
+        last_id = max(last_id, e.id)
+        if e.supersedes is not None:
+            target = seen.get(e.supersedes)
+            already = superseded.get(e.supersedes)
+            if target is None and index is not None:
+                target = index.entry(e.office, e.supersedes)
+                if target is not None and already is None:
+                    later = index.superseded_by(e.office, e.supersedes)
+                    already = later.id if later is not None else None
+            for field, message in supersede_problems(e, target, already):
+                problems.append(Problem(file, b.line or None, message, field=f"entries[{e.id}].{field}",
+                                        kind="structure"))
+            superseded.setdefault(e.supersedes, e.id)
+        seen[e.id] = e
+    tail = None
+    for first, present, size in batch_runs([e for _, e, _ in rows]):
+        problems.append(Problem(file, rows[first][0].line or None, msg(
+            "an import was cut short: {present} of its {size} entries are here (entries {first} to {last})",
+            present=present, size=size, first=rows[first][1].id, last=rows[first + present - 1][1].id),
+            field=f"entries[{rows[first][1].id}].batch_size", kind="batch"))
+        if first + present == len(rows):
+            tail = first
+    return _Structure(problems, tail)
+
+
+def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: bytes, stat: tuple | None) -> Sync | None:
+    """Index what was appended after the indexed bytes; None when the tail is not whole
+    blocks (then the whole file is read)."""
+    file = str(loc.path)
+    head, blocks = lf.split(tail, 0, row.lines)
+    if head.strip():
+        return None
+    try:
+        parsed = [lf.parse_block(b, file, plan, row.office) for b in blocks]
+    except lf.NotBlockwise:
+        return None
+    bad = {k: list(x.problems) for k, x in enumerate(parsed) if x.problems}
+    rows = [(b, x.entry, x.entry) for b, x in zip(blocks, parsed) if x.entry is not None]
+    structure = _structure(rows, file, row.max_id, index)
+    problems = [p for k in sorted(bad) for p in bad[k]] + structure.problems
+    if problems:
+        cut_short_last = bool(parsed) and parsed[-1].cut_short
+        torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, [], structure, rows, blocks, row.size)
+        return Sync(problems, torn, cut)
+    entries = [e for _, e, _ in rows]
+    with index.writing():
+        current = index.file(loc.name)
+        if current is None or current.size != row.size:
+            return None  # someone else indexed it meanwhile: look again at the whole
+        index.insert((e, loc.name, b.digest) for b, e, _ in rows)
+        index.mark_superseded(entries)
+        _extend(index, loc, row, tail, entries, stat)
+    return Sync(count=row.count + len(rows))
+
+
+def _extend(index: Index, loc: Location, row: FileRow, data: bytes, entries: Sequence[Entry],
+            stat: tuple | None) -> None:
+    """Record that ``data`` (holding ``entries``) was appended to what ``row`` describes."""
+    end = row.size + len(data)
+    ranges = row.ranges + ((row.size, end, hashlib.sha256(data).hexdigest()),)
+    if len(ranges) > 64:  # one range per many appends: fewer hashes for every reader
+        hasher = hashlib.sha256()
+        with open(loc.real, "rb") as fh:
+            left = end
+            while left:
+                chunk = fh.read(min(1 << 20, left))
+                if not chunk:
+                    return  # the file changed under us: the next reader reads it again
+                hasher.update(chunk)
+                left -= len(chunk)
+        ranges = ((0, end, hasher.hexdigest()),)
+    index.put_file(dataclasses.replace(
+        row, size=end, ranges=ranges, stat=stat, max_id=max([row.max_id, *(e.id for e in entries)]),
+        count=row.count + len(entries), lines=row.lines + data.count(b"\n")))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class LedgerView:
+    """A ledger as it stands, proved up to date: what the services ask of it."""
+
+    def __init__(self, loc: Location, plan: Plan, index: Index, sync: Sync):
+        self.loc = loc
+        self.plan = plan
+        self.index = index
+        self.exists = sync.exists
+        self.count = sync.count
+
+    @property
+    def path(self) -> Path:
+        return self.loc.path
+
+    @property
+    def empty(self) -> bool:
+        return self.count == 0
+
+    def next_id(self, office: str = "") -> int:
+        return self.index.max_id(office) + 1
+
+    def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
+        return self.index.latest(as_of, indicators)
+
+    def entry(self, id_: int, office: str = "") -> Entry | None:
+        return self.index.entry(office, id_)
+
+    def superseded_by(self, id_: int, office: str = "") -> Entry | None:
+        return self.index.superseded_by(office, id_)
+
+    def history(self, **filters) -> Iterator[tuple[Entry, Entry | None]]:
+        return self.index.history(**filters)
+
+    def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
+        return self.index.dated_between(start, end)
+
+    def sent_between(self, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
+        return self.index.sent_between(start, end)
+
+    def units_reported(self, until: dt.date) -> set[str]:
+        return self.index.units_reported(until)
+
+    def surviving_batch(self, batch: str) -> list[Entry]:
+        return self.index.surviving_batch(batch)
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
+    """Read the ledger and bring its index up to date; the view (None if it has problems)."""
+    loc = locate(path)
+    index = _open_index(loc, plan)
+    try:
+        sync = _sync(index, loc, plan, writer=False)
+        if sync.torn:  # a write may be in progress: wait for the writers and look again
+            with _lock(loc, reader=True):
+                sync = _sync(index, loc, plan, writer=False)
+    except sqlite3.DatabaseError:  # a damaged index: start again in a fresh one
+        index.close()
+        _discard(index_path(loc))
+        index = _open_index(loc, plan)
+        sync = _sync(index, loc, plan, writer=False)
+    if sync.problems:
+        index.close()
+        return None, sync
+    return LedgerView(loc, plan, index, sync), sync
+
+
+def _discard(path: Path | None) -> None:
+    if path is None:
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def open_ledger(path: Path, plan: Plan) -> LedgerView:
+    """The ledger, validated and indexed, or :class:`ProblemsError` naming every problem."""
+    view, sync = check(path, plan)
+    if view is None:
+        raise ProblemsError(sync.problems, hint=_hint(sync, path))
+    return view
+
+
+def _hint(sync: Sync, path: Path) -> Msg | None:
+    if sync.torn:
+        return msg("the end of the ledger is incomplete (a write cut short): `eduplan repair --ledger {path}` removes it "
+                   "and keeps every complete entry", path=str(path))
+    return None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def _lock(loc: Location, reader: bool = False):
+    """The writers' lock on ``REAL.lock``. A reader that only waits for writers to finish
+    goes on without it where it cannot take it (a read-only folder: nobody writes there)."""
+    from filelock import FileLock, Timeout  # imported when a command writes, not at start-up
+
+    lock = FileLock(str(loc.lock_path), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise EduplanError(msg("{path}: another eduplan is writing this ledger (waited {seconds} s for {lock})",
+                               path=str(loc.path), seconds=int(LOCK_TIMEOUT), lock=str(loc.lock_path))) from None
+    except OSError as exc:
+        if reader:
+            yield
+            return
+        raise os_error(loc.path, exc, N_("locking the ledger ({lock})"), lock=str(loc.lock_path)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _check_writable(loc: Location, create_folder: bool) -> None:
+    folder = loc.real.parent
+    if not folder.exists() and create_folder:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)  # the default location is ours to create
+        except OSError as exc:
+            raise os_error(folder, exc, N_("creating the ledger's folder")) from None
+    if not folder.is_dir():
+        raise EduplanError(msg("{path}: the folder {folder} does not exist", path=str(loc.path), folder=str(folder)))
+    try:
+        st = os.stat(loc.real)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise os_error(loc.path, exc, N_("reading the ledger")) from None
+    if st is not None:
+        kind = file_kind(st)
+        if kind is not None:
+            raise EduplanError(msg("{path} is {kind}, not a ledger file; nothing was recorded", path=str(loc.path),
+                                   kind=msg(kind)))
+        if not os.access(loc.real, os.W_OK):
+            raise EduplanError(msg("{path}: the ledger is read-only; nothing was recorded", path=str(loc.path)))
+    if not os.access(folder, os.W_OK):
+        raise EduplanError(msg("{path}: the folder {folder} is read-only; nothing was recorded", path=str(loc.path),
+                               folder=str(folder)))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # pragma: no cover - a regular file does not do this
+            raise OSError(errno.EIO, "short write")
+        view = view[written:]
+
+
+def _append(loc: Location, data: bytes) -> tuple[int, tuple[int, ...] | None]:
+    """Append with one write and fsync: (the size before, the file's signature after). A write
+    that fails is cut back to the size before, so the file is as it was."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    new_file = not loc.real.exists()
+    try:
+        fd = os.open(loc.real, flags, 0o644)
+    except OSError as exc:
+        raise os_error(loc.path, exc, N_("opening the ledger to write")) from None
+    try:
+        before = os.fstat(fd).st_size
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, before)
+                os.fsync(fd)
+            raise EduplanError(msg("{path}: writing the ledger failed ({reason}); nothing was recorded and the file "
+                                   "is as it was", path=str(loc.path), reason=_reason(exc))) from None
+        after = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if new_file:
+        _fsync_dir(loc.real.parent)
+    return before, signature(after) if after.st_size == before + len(data) else None
+
+
+def _reason(exc: OSError) -> Msg:
+    from ..errors import reason
+
+    return reason(exc)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+Build = Callable[[LedgerView], list[Entry]]
+
+
+def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool = False, office: str = "") -> list[Entry]:
+    """Append the entries ``build(view)`` returns, under the writers' lock.
+
+    ``build`` sees the validated ledger and may raise :class:`EduplanError` to refuse; then
+    nothing is written. Every new entry is checked against the plan and the ledger's
+    history before a byte is written. Returns the entries written.
+    """
+    loc = locate(path)
+    _check_writable(loc, create_folder)
+    with _lock(loc):
+        index = _open_index(loc, plan)
+        try:
+            sync = _sync(index, loc, plan, writer=True)
+            if sync.problems:
+                raise ProblemsError(sync.problems, hint=_hint(sync, path) or msg(
+                    "nothing was recorded: the ledger must load before anything is added to it"))
+            view = LedgerView(loc, plan, index, sync)
+            new = build(view)
+            if not new:
+                return []
+            _check_new(new, view, str(loc.path))
+            text = lf.render_entries(new)
+            _prove_round_trip(text, new)
+            data = text.encode("utf-8")
+            row = index.file(loc.name)
+            if not sync.exists or row is None or row.size == 0:
+                data = lf.header_text(plan, office).encode("utf-8") + data
+            before, after = _append(loc, data)
+            with contextlib.suppress(sqlite3.Error, OSError):
+                _index_written(index, loc, plan, row, before, data, new, after, office)
+            return new
+        finally:
+            index.close()
+
+
+def _index_written(index: Index, loc: Location, plan: Plan, row: FileRow | None, before: int, data: bytes,
+                   new: Sequence[Entry], stat: tuple | None, office: str) -> None:
+    """Tell the index what was just appended; if it did not describe the file as it was, leave
+    it: the next reader reads the file again."""
+    with index.writing():
+        current = index.file(loc.name)
+        if before == 0:
+            header = {"schema_version": lf.SCHEMA_VERSION, "plan": plan.plan.id, "plan_version": plan.plan.version}
+            if office:
+                header["office"] = office
+            index.drop_file(loc.name)
+            current = FileRow(loc.name, office, header, 0, (), None, 0, 0, 1)
+        elif current is None or row is None or current.size != before:
+            return
+        _, blocks = lf.split(data)
+        index.insert((e, loc.name, b.digest) for e, b in zip(new, blocks))
+        index.mark_superseded(new)
+        _extend(index, loc, current, data, new, stat)
+
+
+def _check_new(new: Sequence[Entry], view: LedgerView, file: str) -> None:
+    problems: list[tuple[str, Msg]] = []
+    for e in new:
+        problems += shape_problems(e) + entry_plan_problems(e, view.plan)
+    if problems:
+        raise EduplanError(problems[0][1], field=problems[0][0])
+    rows = [(lf.Block(0, 0, b"", 0), e, e) for e in new]
+    structural = _structure(rows, file, view.index.max_id(new[0].office), view.index)
+    if structural.problems:
+        raise EduplanError(structural.problems[0].message)
+
+
+def _prove_round_trip(text: str, entries: Sequence[Entry]) -> None:
+    """Parse what is about to be written; it must read back as exactly these entries."""
+    try:
+        back = toml.loads(text)[lf.TABLE]
+    except toml.TOMLDecodeError:  # pragma: no cover - a bug in rendering, never user input
+        raise EduplanError(msg("internal error: an entry would not read back; nothing was recorded")) from None
+    expected = [lf.entry_to_dict(e) for e in entries]
+    if back != expected or [_types(r) for r in back] != [_types(r) for r in expected]:
+        raise EduplanError(msg("internal error: an entry would not read back unchanged; nothing was recorded"))
+
+
+def _types(row: dict) -> list:
+    return [(k, type(v).__name__, getattr(v, "tzinfo", None) is not None) for k, v in row.items()]
+
+
+# --------------------------------------------------------------------------- repair
+
+
+@dataclasses.dataclass(frozen=True)
+class RepairResult:
+    path: Path
+    kept: int
+    removed_bytes: int
+    saved_to: Path | None
+    exists: bool = True
+
+
+def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
+    """Cut an incomplete tail (a torn last entry, or an import cut short) off the ledger,
+    saving the cut bytes beside it first. Refuses, changing nothing, unless everything
+    before the tail is valid."""
+    from .output import write_beside
+
+    loc = locate(path)
+    if not loc.real.exists():
+        return RepairResult(path, 0, 0, None, exists=False)
+    _check_writable(loc, False)
+    with _lock(loc):
+        index = Index(None)
+        index.reset(str(loc.real), plan.fingerprint)
+        try:
+            sync = _sync(index, loc, plan, writer=False)
+            if not sync.problems:
+                return RepairResult(path, sync.count, 0, None)
+            if not sync.torn or sync.cut is None:
+                raise ProblemsError(sync.problems, hint=msg(
+                    "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
+            with open(loc.real, "rb") as fh:
+                raw = fh.read()
+            keep = raw[:sync.cut]
+            while keep.endswith(b"\n\n"):
+                keep = keep[:-1]
+            index.reset(str(loc.real), plan.fingerprint)
+            check = _index_whole(index, loc, plan, keep, None)
+            if check.problems:
+                raise ProblemsError(sync.problems, hint=msg(
+                    "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
+            saved = loc.real.with_name(f"{loc.real.name}.torn-{now.strftime('%Y%m%dT%H%M%S')}")
+            write_beside(saved, raw[len(keep):], exclusive=True)
+            try:
+                with open(loc.real, "r+b") as fh:
+                    fh.truncate(len(keep))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                raise os_error(loc.path, exc, N_("cutting the incomplete end off the ledger")) from None
+            return RepairResult(path, check.count, len(raw) - len(keep), saved)
+        finally:
+            index.close()

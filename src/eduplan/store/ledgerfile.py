@@ -1,0 +1,355 @@
+"""The ledger file format: its header, its entries as TOML tables, and reading it block by block.
+
+A ledger file is TOML a person can read, diff and fix by hand::
+
+    # eduplan ledger …
+    schema_version = 2
+    plan = "taizhou-education-2023"
+    plan_version = "1"
+    office = "椒江区"              # only in a folder of per-office files
+
+    [[entries]]
+    id = 1
+    indicator = "new-public-kindergartens"
+    …
+    recorded_at = 2023-07-02 09:15:00+08:00
+
+Reading goes *block by block*: the file is cut at the lines that are exactly
+``[[entries]]`` and each block is parsed on its own, so that a block already indexed (the
+same bytes, by hash) is not parsed again. This is TOML-exact: parsing is sequential, so
+when every block parses on its own from the top level, the whole file parses to the same
+tables. When a block does not (a multi-line string holding such a line, a second table in
+a block), the whole file is parsed at once instead.
+
+Every entry read is checked here: types (a TOML integer, a date, a zoned date-time …),
+the rules tying its fields together (:func:`eduplan.core.entries.shape_problems`) and its
+fit with the plan (:func:`eduplan.core.entries.entry_plan_problems`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import math
+import re
+from collections.abc import Iterator, Sequence
+
+from ..core.entries import entry_plan_problems, shape_problems
+from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State
+from ..core.numbers import MAX_EXACT
+from ..errors import Problem
+from ..i18n import Msg, msg
+from . import toml
+
+TABLE = "entries"
+SCHEMA_VERSION = 2
+HEADER_KEYS = ("schema_version", "plan", "plan_version", "office")
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_STATES = {s.value: s for s in State}
+MARK = b"[[entries]]"
+
+
+def header_text(plan: Plan, office: str = "") -> str:
+    """The first lines of a new ledger file."""
+    import tomli_w
+
+    info = {"schema_version": SCHEMA_VERSION, "plan": plan.plan.id, "plan_version": plan.plan.version}
+    if office:
+        info["office"] = office
+    return ("# eduplan ledger: one [[entries]] table per recorded figure, oldest first.\n"
+            "# Append-only. Fix a figure with `eduplan correct` or `eduplan void`, not by editing it here.\n"
+            + tomli_w.dumps(info))
+
+
+def entry_to_dict(e: Entry) -> dict:
+    out = {}
+    for name in ENTRY_WRITE_ORDER:
+        value = getattr(e, name)
+        if value is None or (name == "void" and value is False) or (name == "accepted" and not value):
+            continue
+        if isinstance(value, State):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
+
+
+def render_entries(entries: Sequence[Entry]) -> str:
+    """The text appended for these entries: a blank line, then one table each."""
+    import tomli_w
+
+    return "".join("\n" + tomli_w.dumps({TABLE: [entry_to_dict(e)]}) for e in entries)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Block:
+    pos: int  # byte offset of its [[entries]] line
+    line: int  # line number of that line (1-based)
+    data: bytes
+    digest: int  # of the block without trailing blank space: appending after it keeps it
+
+    @property
+    def end(self) -> int:
+        return self.pos + len(self.data)
+
+
+def digest(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest(), "big", signed=True)
+
+
+def _marks(raw: bytes, start: int = 0) -> list[int]:
+    """Offsets of the lines that are exactly ``[[entries]]`` (trailing blanks allowed)."""
+    out = []
+    i = start
+    if raw.startswith(MARK, start) and _line_ends(raw, start + len(MARK)):
+        out.append(start)
+    while True:
+        i = raw.find(b"\n" + MARK, i)
+        if i < 0:
+            return out
+        at = i + 1
+        if _line_ends(raw, at + len(MARK)):
+            out.append(at)
+        i = at
+
+
+def _line_ends(raw: bytes, at: int) -> bool:
+    while at < len(raw) and raw[at] in b" \t":
+        at += 1
+    return at >= len(raw) or raw[at] in b"\r\n"
+
+
+def split(raw: bytes, start: int = 0, first_line: int = 1) -> tuple[bytes, list[Block]]:
+    """The bytes before the first ``[[entries]]`` line, and every block from there.
+
+    ``start`` (and the line number there) lets a reader split only what was appended.
+    """
+    marks = _marks(raw, start)
+    head_end = marks[0] if marks else len(raw)
+    blocks = []
+    line = first_line + raw.count(b"\n", start, head_end)
+    for k, pos in enumerate(marks):
+        end = marks[k + 1] if k + 1 < len(marks) else len(raw)
+        data = raw[pos:end]
+        blocks.append(Block(pos, line, data, digest(data)))
+        line += data.count(b"\n")
+    return raw[start:head_end], blocks
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class NotBlockwise(Exception):
+    """The file cannot be read block by block: parse it whole."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Parsed:
+    """A block read: the entry, or the problems found in it (with lines of the file)."""
+
+    block: Block
+    entry: Entry | None
+    problems: tuple[Problem, ...]
+    cut_short: bool = False  # looks like a write cut short (no zoned recorded_at)
+
+
+def parse_header(head: bytes, file: str) -> tuple[dict, list[Problem]]:
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return {}, [Problem(file, head[:exc.start].count(b"\n") + 1, msg("not UTF-8 text"), kind="encoding")]
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        line, message = toml.describe(exc)
+        return {}, [Problem(file, line, message, kind="syntax")]
+    if TABLE in data:
+        raise NotBlockwise()
+    return data, check_header(data, file)
+
+
+def check_header(data: dict, file: str) -> list[Problem]:
+    problems = [Problem(file, None, msg("unknown key '{key}' at the top of the ledger", key=k))
+                for k in sorted(set(data) - set(HEADER_KEYS))]
+    version = data.get("schema_version", 1)
+    if version not in (1, 2) or isinstance(version, bool):
+        problems.append(Problem(file, None, msg("schema_version {version} is not supported (1 and 2 are)",
+                                                version=version)))
+    for key in ("plan", "plan_version", "office"):
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            problems.append(Problem(file, None, msg("'{key}' must be a text", key=key), field=key))
+    return problems
+
+
+def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
+    """One ``[[entries]]`` table read and checked. Raises :class:`NotBlockwise` when the block
+    is not a table of its own."""
+    try:
+        text = block.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = block.line + block.data[:exc.start].count(b"\n")
+        return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), True)
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        line, message = toml.describe(exc)
+        if '"""' in text or "'''" in text:
+            raise NotBlockwise() from None  # a multi-line string may run on into the next block
+        return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),), True)
+    rows = data.get(TABLE)
+    if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
+        raise NotBlockwise()
+    return check_row(rows[0], block, file, plan, office, _line_finder(text, block.line))
+
+
+def _line_finder(text: str, first: int):
+    lines = text.split("\n")
+
+    def line_of(field: str | None) -> int:
+        if field is None:
+            return first
+        pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
+        for k, line in enumerate(lines):
+            if pattern.match(line):
+                return first + k
+        return first
+
+    return line_of
+
+
+def parse_whole(raw: bytes, file: str, plan: Plan, office: str) -> tuple[dict, list[Parsed], list[Problem]]:
+    """The slow, general path: the whole file parsed at once (a hand edit in an unusual form)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return {}, [], [Problem(file, raw[:exc.start].count(b"\n") + 1, msg("not UTF-8 text"), kind="encoding")]
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        line, message = toml.describe(exc)
+        return {}, [], [Problem(file, line, message, kind="syntax")]
+    rows = data.pop(TABLE, [])
+    header_problems = check_header(data, file)
+    if not isinstance(rows, list):
+        return data, [], header_problems + [Problem(file, None, msg("'entries' must be [[entries]] tables"))]
+    starts = [m.start() for m in re.finditer(r"(?m)^[ \t]*\[\[[ \t]*entries[ \t]*\]\]", text)]
+    parsed = []
+    for k, row in enumerate(rows):
+        pos = starts[k] if k < len(starts) else len(text)
+        line = text.count("\n", 0, pos) + 1
+        block = Block(pos, line, b"", 0)
+        if not isinstance(row, dict):
+            parsed.append(Parsed(block, None, (Problem(file, line, msg("not a table")),)))
+            continue
+        end = starts[k + 1] if k + 1 < len(starts) else len(text)
+        parsed.append(check_row(row, block, file, plan, office, _line_finder(text[pos:end], line)))
+    return data, parsed, header_problems
+
+
+# --------------------------------------------------------------------------- checking a row
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and math.isfinite(v))
+
+
+def _text(v) -> bool:
+    return isinstance(v, str)
+
+
+_REQUIRED = ("id", "indicator", "as_of", "by", "recorded_at")
+
+
+def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_of) -> Parsed:
+    """A TOML table → an :class:`Entry`, or every problem with it (type, shape, plan)."""
+    problems: list[tuple[str, Msg]] = []
+    for key in row:
+        if key not in ENTRY_WRITE_ORDER:
+            problems.append((key, msg("unknown field '{key}'", key=key)))
+    missing = [k for k in _REQUIRED if k not in row]
+    for key in missing:
+        problems.append((key, msg("the field '{key}' is missing", key=key)))
+    v = row.get("id")
+    if v is not None and not (_is_int(v) and v >= 1):
+        problems.append(("id", msg("the id must be a whole number from 1")))
+    v = row.get("indicator")
+    if v is not None and not (_text(v) and _SLUG.match(v)):
+        problems.append(("indicator", msg("the indicator must be an indicator id (text)")))
+    v = row.get("county")
+    if v is not None and not (_text(v) and v.strip()):
+        problems.append(("county", msg("the county must be a name (text)")))
+    v = row.get("as_of")
+    if v is not None and not (isinstance(v, dt.date) and not isinstance(v, dt.datetime)):
+        problems.append(("as_of", msg("as_of must be a date (2023-06-30)")))
+    for key in ("value", "numerator", "denominator"):
+        v = row.get(key)
+        if v is None:
+            continue
+        if not _is_number(v):
+            problems.append((key, msg("{key} must be a number, not {value}", key=key, value=repr(v))))
+        elif v < 0 or (key == "denominator" and v == 0):
+            problems.append((key, msg("{key} must be above zero", key=key) if key == "denominator"
+                             else msg("{key} must not be negative", key=key)))
+        elif abs(v) > MAX_EXACT:
+            problems.append((key, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
+    v = row.get("state")
+    if v is not None and v not in _STATES:
+        problems.append(("state", msg("the state must be done, in-progress or not-started")))
+    for key in ("supersedes", "batch_size"):
+        v = row.get(key)
+        if v is not None and not (_is_int(v) and v >= 1):
+            problems.append((key, msg("{key} must be a whole number from 1", key=key)))
+    v = row.get("void")
+    if v is not None and not isinstance(v, bool):
+        problems.append(("void", msg("void must be true or false")))
+    for key in ("reason", "note", "source", "batch", "by"):
+        v = row.get(key)
+        if v is not None and not _text(v):
+            problems.append((key, msg("{key} must be a text", key=key)))
+    v = row.get("accepted")
+    if v is not None and not (isinstance(v, list) and all(_text(x) for x in v)):
+        problems.append(("accepted", msg("accepted must be a list of rule ids")))
+    v = row.get("recorded_at")
+    cut_short = not (isinstance(v, dt.datetime) and v.tzinfo is not None)
+    if v is not None and cut_short:
+        problems.append(("recorded_at", msg("recorded_at must be a date and time with its zone (2023-07-02 09:15:00+08:00)")))
+    entry = None
+    if not problems:
+        entry = Entry(
+            id=row["id"], indicator=row["indicator"], as_of=row["as_of"], by=row["by"],
+            recorded_at=row["recorded_at"], county=row.get("county"), value=row.get("value"),
+            numerator=row.get("numerator"), denominator=row.get("denominator"),
+            state=_STATES[row["state"]] if "state" in row else None, supersedes=row.get("supersedes"),
+            void=row.get("void", False), reason=row.get("reason"), note=row.get("note"), source=row.get("source"),
+            batch=row.get("batch"), batch_size=row.get("batch_size"), accepted=tuple(row.get("accepted", ())),
+            office=office,
+        )
+        problems = shape_problems(entry) + entry_plan_problems(entry, plan)
+        if problems:
+            entry = None
+    ident = row.get("id") if _is_int(row.get("id")) else "?"
+    out = tuple(Problem(file, line_of(field), message, field=f"{TABLE}[{ident}].{field}", kind="entry")
+                for field, message in problems)
+    return Parsed(block, entry, out, cut_short and bool(problems))
+
+
+def read_blocks(raw: bytes, file: str, plan: Plan, office: str, known: set[int] = frozenset(),
+                start: int = 0, first_line: int = 1) -> tuple[bytes, list[Block], Iterator[Parsed]]:
+    """Split and lazily parse every block whose digest is not in ``known``."""
+    head, blocks = split(raw, start, first_line)
+
+    def parsed() -> Iterator[Parsed]:
+        for b in blocks:
+            if b.digest not in known:
+                yield parse_block(b, file, plan, office)
+
+    return head, blocks, parsed()

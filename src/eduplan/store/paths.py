@@ -1,0 +1,108 @@
+"""Where the files are, and which real file a path reaches.
+
+Resolution order (the command line maps its flags onto the ``option`` arguments):
+
+* plan: ``--plan``, then ``$EDUPLAN_PLAN``, then the bundled ``data/plan-2023.toml``;
+* ledger: ``--ledger``, then ``$EDUPLAN_LEDGER``, then ``$XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml``;
+* cache (the plan cache and the ledger index): ``$EDUPLAN_CACHE_DIR`` (empty: none), then
+  ``$XDG_CACHE_HOME/eduplan``.
+
+Everything that protects a file (its lock, "is this the ledger?") goes by the real file a
+path reaches, through any symbolic links, never by the name it was given.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from ..errors import EduplanError, os_error
+from ..i18n import N_, msg
+
+PLAN_ENV = "EDUPLAN_PLAN"
+LEDGER_ENV = "EDUPLAN_LEDGER"
+CACHE_ENV = "EDUPLAN_CACHE_DIR"
+BUNDLED_PLAN = "plan-2023.toml"
+
+
+def bundled_plan_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "data" / BUNDLED_PLAN
+
+
+def resolve_plan_path(option: str | os.PathLike | None) -> Path:
+    if option:
+        return Path(option)
+    env = os.environ.get(PLAN_ENV)
+    if env:
+        return Path(env)
+    return bundled_plan_path()
+
+
+def default_ledger_path(plan_id: str) -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "eduplan" / f"{plan_id}.ledger.toml"
+
+
+def resolve_ledger_path(option: str | os.PathLike | None, plan_id: str) -> Path:
+    if option:
+        return Path(option)
+    env = os.environ.get(LEDGER_ENV)
+    if env:
+        return Path(env)
+    return default_ledger_path(plan_id)
+
+
+def cache_dir() -> Path | None:
+    env = os.environ.get(CACHE_ENV)
+    if env == "":
+        return None  # EDUPLAN_CACHE_DIR= (empty) turns the cache and the stored index off
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "eduplan"
+
+
+def key_of(path: Path) -> str:
+    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+def real_path(path: Path) -> Path:
+    """The file ``path`` reaches through symbolic links (it may not exist yet).
+
+    A link that points to itself, or a chain too long, is an error with the path named.
+    """
+    if str(path) == "":
+        raise EduplanError(msg("the file name is empty"))
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise os_error(path, exc, N_("following its symbolic links")) from None
+        if exc.errno == errno.ENOTDIR:
+            raise EduplanError(msg("{path}: a part of the path is not a folder", path=str(path))) from None
+    return Path(os.path.realpath(path))
+
+
+def file_kind(st: os.stat_result) -> str | None:
+    """None for a regular file, else what it is (for a message)."""
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return N_("a folder")
+    if stat.S_ISFIFO(mode):
+        return N_("a named pipe (FIFO)")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return N_("a device")
+    if stat.S_ISSOCK(mode):
+        return N_("a socket")
+    return N_("not a regular file")
+
+
+def same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)

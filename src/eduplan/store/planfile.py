@@ -1,0 +1,261 @@
+"""The plan file: TOML → the domain plan, with every problem reported at a file and line.
+
+``read_plan`` returns the plan (or None) and the list of problems, beancount-style;
+``load_plan`` raises :class:`ProblemsError` when there is any. A plan that validated once
+is cached (in the cache folder) under the SHA-256 of its bytes and of the validation
+rules, so that everyday commands neither parse nor validate it again; a cache that does
+not read back as a plan is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.models import Plan, plan_from_dict
+from ..errors import EduplanError, Problem, ProblemsError, UsageError, os_error
+from ..i18n import N_, Msg, msg
+from . import toml
+from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+CACHE_VERSION = 4
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(?:#.*)?$")
+
+# pydantic's own error kinds, in words the reader's language has
+PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": N_("this field is required"),
+    "extra_forbidden": N_("unknown field (check its spelling)"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "string_type": N_("must be a text (in quotes)"),
+    "bool_type": N_("must be true or false"),
+    "date_type": N_("must be a date (2023-06-30)"),
+    "date_parsing": N_("must be a date (2023-06-30)"),
+    "date_from_datetime_inexact": N_("must be a date without a time"),
+    "literal_error": N_("must be one of: {expected}"),
+    "enum": N_("must be one of: {expected}"),
+    "string_pattern_mismatch": N_("must be an id of small letters, digits and hyphens (new-places)"),
+    "string_too_short": N_("must not be empty"),
+    "too_short": N_("must have at least {min_length} item(s)"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "greater_than": N_("must be more than {gt}"),
+    "tuple_type": N_("must be a list ([…])"),
+    "list_type": N_("must be a list ([…])"),
+    "model_type": N_("must be a table"),
+    "dict_type": N_("must be a table"),
+}
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The file's bytes; a missing file is a usage error, anything but a regular file is refused."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(msg("{path}: no such file", path=str(path))) from None
+    except OSError as exc:
+        raise os_error(path, exc, N_("reading the file")) from None
+    kind = file_kind(st)
+    if kind is not None:
+        raise UsageError(msg("{path} is {kind}, not a {what} file", path=str(path), kind=msg(kind), what=msg(what)))
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise os_error(path, exc, N_("reading the file")) from None
+
+
+def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
+    try:
+        return raw.decode("utf-8-sig"), []  # a BOM left by a Windows editor is not an error
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(str(path), line, msg("not UTF-8 text"), kind="encoding")]
+
+
+def parse_toml(text: str, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        return toml.loads(text), []
+    except toml.TOMLDecodeError as exc:
+        line, message = toml.describe(exc)
+        return None, [Problem(file, line, message, kind="syntax")]
+
+
+class LineIndex:
+    """Where tables and keys stand in a TOML text, to turn a pydantic loc into a line."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.arrays: dict[str, list[int]] = {}
+        self.tables: dict[str, int] = {}
+        for number, line in enumerate(self.lines, start=1):
+            if "[" not in line:
+                continue
+            if m := _HEADER.match(line):
+                self.arrays.setdefault(m[1], []).append(number)
+            elif m := _TABLE.match(line):
+                self.tables[m[1]] = number
+
+    def _block_end(self, start: int) -> int:
+        for number in range(start + 1, len(self.lines) + 1):
+            stripped = self.lines[number - 1].lstrip()
+            if stripped.startswith("["):
+                return number - 1
+        return len(self.lines)
+
+    def _key_line(self, start: int, key: str) -> int:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        end = self._block_end(start) if start else len(self.lines)
+        for number in range(start + 1 if start else 1, end + 1):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return start or 1
+
+    def line_of(self, loc: tuple) -> int | None:
+        if not loc:
+            return None
+        head = str(loc[0])
+        if head in self.arrays and len(loc) > 1 and isinstance(loc[1], int):
+            starts = self.arrays[head]
+            if loc[1] >= len(starts):
+                return None
+            start = starts[loc[1]]
+            return self._key_line(start, str(loc[2])) if len(loc) > 2 else start
+        if head in self.tables:
+            start = self.tables[head]
+            return self._key_line(start, str(loc[1])) if len(loc) > 1 else start
+        return self._key_line(0, head)
+
+
+def describe_loc(loc: tuple, data: dict[str, Any] | None) -> str:
+    """``('indicators', 3, 'target')`` → ``indicators[new-kindergartens].target``."""
+    parts: list[str] = []
+    node: Any = data
+    for item in loc:
+        if isinstance(item, int):
+            label = str(item)
+            if isinstance(node, list) and item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and isinstance(node.get("id"), (str, int)):
+                    label = str(node["id"])
+            else:
+                node = None
+            parts.append(f"[{label}]")
+        else:
+            node = node.get(item) if isinstance(node, dict) else None
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def pydantic_message(err: dict) -> Msg:
+    """One pydantic error in the reader's language (its own text where we have no words for it)."""
+    from .schema import TEMPLATES
+
+    kind = err.get("type", "")
+    ctx = {k: (", ".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v)
+           for k, v in (err.get("ctx") or {}).items()}
+    if kind in TEMPLATES:
+        return msg(TEMPLATES[kind], **ctx)
+    if kind in PYDANTIC_MESSAGES:
+        return msg(PYDANTIC_MESSAGES[kind], **{k: str(v) for k, v in ctx.items()})
+    text = err.get("msg", kind)
+    return msg("{detail}", detail=text[len("Value error, "):] if text.startswith("Value error, ") else text)
+
+
+def validation_problems(exc: ValidationError, data: dict[str, Any] | None, index: LineIndex, file: str) -> list[Problem]:
+    """One problem per pydantic error, at the line of the field."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        problems.append(Problem(file, index.line_of(loc), pydantic_message(err), field=describe_loc(loc, data) or None,
+                                kind="plan"))
+    return problems
+
+
+def _rules_digest() -> bytes:
+    """The validation rules' own hash: a plan cached under other rules is validated again."""
+    here = Path(__file__)
+    return hashlib.sha256(here.with_name("schema.py").read_bytes()
+                          + here.parents[1].joinpath("core", "models.py").read_bytes()).digest()
+
+
+class PlanCache:
+    """A validated plan as plain data, under a key made of the plan's bytes and the rules."""
+
+    def __init__(self, key: str):
+        root = cache_dir()
+        self.path = root / f"plan-{key[:32]}.json" if root else None
+
+    def load(self) -> dict | None:
+        if self.path is None:
+            return None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else None
+
+    def store(self, data: dict) -> None:
+        if self.path is None:
+            return
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data | {"version": CACHE_VERSION}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            if tmp is not None:
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+
+
+def read_plan(path: Path, *, use_cache: bool = True) -> tuple[Plan | None, list[Problem]]:
+    """The plan at ``path`` and every problem found in it (the plan is None if any)."""
+    file = str(path)
+    raw = read_bytes(path, N_("plan"))
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    cache = PlanCache(hashlib.sha256(raw + _rules_digest()).hexdigest())
+    if use_cache and (cached := cache.load()) is not None:
+        try:
+            return plan_from_dict(cached, fingerprint), []
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a damaged cache: validate the plan again
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
+    data, problems = parse_toml(text, file)
+    if data is None:
+        return None, problems
+    from pydantic import ValidationError
+
+    from .schema import validate_plan
+
+    try:
+        checked = validate_plan(data)
+    except ValidationError as exc:
+        return None, validation_problems(exc, data, LineIndex(text), file)
+    cache.store(checked)
+    return plan_from_dict(checked, fingerprint), []
+
+
+def load_plan(path: Path) -> Plan:
+    plan, problems = read_plan(path)
+    if plan is None:
+        raise ProblemsError(problems, hint=msg("the plan does not load; check it with: eduplan validate --plan {path}",
+                                               path=str(path)))
+    return plan
