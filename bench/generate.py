@@ -6,7 +6,7 @@ says so at the top. The figures only look plausible for their kind of indicator:
 * flows: a rising cumulative total per (indicator, county) (city-wide when the target
   is smaller than the number of counties);
 * levels: numerator/denominator per county, value = 100*num/den exactly as
-  ``eduplan.entries.read_figure`` computes it for ``"num/den"``;
+  ``eduplan.core.entries.read_figure`` computes it for ``"num/den"``;
 * ``counties`` indicators: each county's state (not-started → in-progress → done);
 * milestones: a city-wide state;
 * about 2 % corrections and 0.5 % voids, each superseding a distinct earlier entry of
@@ -16,8 +16,8 @@ says so at the top. The figures only look plausible for their kind of indicator:
 as_of dates are spread over 2023-01..2023-12; ids run 1..N in the order the entries
 were recorded (``recorded_at``, +08:00). Deterministic for a given (N, seed).
 
-Entries are built as ``eduplan.models.Entry`` objects. The text is rendered by a fast
-renderer that writes exactly what ``eduplan.ledger.render_entries`` writes (tomli-w
+Entries are built as ``eduplan.core.models.Entry`` objects. The text is rendered by a fast
+renderer that writes exactly what ``eduplan.store.ledgerfile.render_entries`` writes (tomli-w
 takes ~60 µs an entry, too slow at 100,000); a sample of every ledger, and every kind
 of entry in it, is compared with ``render_entries`` before anything is written.
 
@@ -36,10 +36,11 @@ import sys
 import time
 from pathlib import Path
 
-from eduplan.entries import read_figure
-from eduplan.ledger import HEADER, render_entries
-from eduplan.loader import bundled_plan_path, load_plan
-from eduplan.models import ENTRY_WRITE_ORDER, Entry, Measure, Plan, State
+from eduplan.core.entries import read_figure
+from eduplan.core.models import ENTRY_WRITE_ORDER, Entry, Measure, Plan, State
+from eduplan.store.ledgerfile import header_text, render_entries
+from eduplan.store.paths import bundled_plan_path
+from eduplan.store.planfile import load_plan
 
 DEFAULT_SEED = 2023
 CORRECTION_SHARE = 0.02
@@ -240,7 +241,7 @@ def _quote(s: str) -> str:
 
 
 def fast_render(entries) -> str:
-    """The text ``eduplan.ledger.render_entries`` writes for these entries, ~15x faster."""
+    """The text ``eduplan.store.ledgerfile.render_entries`` writes for these entries, ~15x faster."""
     parts = []
     add = parts.append
     for e in entries:
@@ -262,12 +263,17 @@ def fast_render(entries) -> str:
             value = getattr(e, name)
             if value is not None:
                 add(f"{name} = {_quote(value)}\n")
+        if e.batch_size is not None:
+            add(f"batch_size = {e.batch_size}\n")
+        if e.accepted:
+            add("accepted = [" + ", ".join(_quote(a) for a in e.accepted) + "]\n")
         add(f"by = {_quote(e.by)}\nrecorded_at = {e.recorded_at}\n")
     return "".join(parts)
 
 
 assert ENTRY_WRITE_ORDER == ("id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
-                             "supersedes", "void", "reason", "note", "source", "batch", "by", "recorded_at"), \
+                             "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "by",
+                             "recorded_at"), \
     "eduplan changed its write order: update fast_render"
 
 
@@ -286,17 +292,18 @@ def check_rendering(entries, sample: int = 600, seed: int = 0) -> None:
             raise AssertionError(f"fast renderer differs from render_entries for entry {e.id}:\n{got}\n---\n{want}")
 
 
-def ledger_text(entries, n: int | None = None, seed: int = DEFAULT_SEED, *, check: bool = True) -> str:
-    """HEADER, the synthetic banner, then every entry as the tool writes it."""
+def ledger_text(entries, n: int | None = None, seed: int = DEFAULT_SEED, *, check: bool = True,
+                plan: Plan | None = None) -> str:
+    """The ledger's header, the synthetic banner, then every entry as the tool writes it."""
     if check:
         check_rendering(entries)
-    return HEADER + banner(len(entries) if n is None else n, seed) + fast_render(entries)
+    return header_text(plan or default_plan()) + banner(len(entries) if n is None else n, seed) + fast_render(entries)
 
 
 def write_ledger(path: str | os.PathLike, n: int, seed: int = DEFAULT_SEED, plan: Plan | None = None) -> list[Entry]:
     """Write a synthetic ledger of ``n`` entries to ``path`` (replacing it) in one write; return the entries."""
     entries = generate(n, seed, plan)
-    data = ledger_text(entries, n, seed).encode("utf-8")
+    data = ledger_text(entries, n, seed, plan=plan).encode("utf-8")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

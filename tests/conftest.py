@@ -4,14 +4,17 @@ bureau's 2023 results."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from eduplan.cli import app
-from eduplan.loader import load_plan
+from eduplan.cli import main
+from eduplan.store.planfile import load_plan
 
 COUNTIES = ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "天台县", "仙居县", "三门县"]
 
@@ -137,13 +140,17 @@ source = "安全事故控制在10起以内"
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
-    """Ledger, cache and data folders of every test live in its tmp_path."""
+    """Ledger, cache and data folders of every test live in its tmp_path; the language is the
+    plan's (no locale, no EDUPLAN_LANG), whatever the machine running the tests says."""
     monkeypatch.setenv("EDUPLAN_LEDGER", str(tmp_path / "ledger.toml"))
     monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("EDUPLAN_USER", "tester")
-    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    for var in ("EDUPLAN_PLAN", "NO_COLOR", "EDUPLAN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture
@@ -164,22 +171,50 @@ def synthetic_plan(synthetic_plan_path):
     return load_plan(synthetic_plan_path)
 
 
+@dataclasses.dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+    stdout_bytes: bytes = b""
+
+
 class Run:
-    """Invoke the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    """Run the command line in-process, as a pipe (no terminal): exit code, stdout, stderr."""
 
-    def __init__(self):
-        self.runner = CliRunner()
+    def __call__(self, *args, lang: str | None = None) -> Result:
+        argv = [str(a) for a in args]
+        if lang:  # right after the command: options may stand anywhere before "--"
+            argv[1:1] = ["--lang", lang]
+        out, err = io.BytesIO(), io.BytesIO()
+        so, se = io.TextIOWrapper(out, encoding="utf-8"), io.TextIOWrapper(err, encoding="utf-8")
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = so, se
+        try:
+            code = main(argv)
+        finally:
+            for stream in (so, se):
+                with contextlib.suppress(ValueError):
+                    stream.flush()
+            sys.stdout, sys.stderr = saved
+        data = out.getvalue()
+        return Result(code, data.decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"), data)
 
-    def __call__(self, *args: str, input: str | None = None):
-        return self.runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
-
-    def ok(self, *args: str):
-        result = self(*args)
+    def ok(self, *args, lang: str | None = None) -> Result:
+        result = self(*args, lang=lang)
         assert result.exit_code == 0, f"exit {result.exit_code}\nstdout:{result.stdout}\nstderr:{result.stderr}"
+        assert "Traceback" not in result.stderr
         return result
 
-    def json(self, *args: str):
-        return json.loads(self.ok(*args, "--format", "json").stdout)
+    def fails(self, code: int, *args, lang: str | None = None) -> Result:
+        """Run a command that must fail with ``code``: one message, no traceback."""
+        result = self(*args, lang=lang)
+        assert result.exit_code == code, f"exit {result.exit_code}\nstdout:{result.stdout}\nstderr:{result.stderr}"
+        assert "Traceback" not in result.stderr and result.stderr.strip(), result.stderr
+        return result
+
+    def json(self, *args, lang: str | None = None):
+        return json.loads(self.ok(*args, "--format", "json", lang=lang).stdout)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from eduplan.numbers import (
+from eduplan.core.numbers import (
     NumberError, find_quantities, format_number, parse_date, parse_month, parse_quantity, parse_ratio,
     parse_state, to_plain,
 )
@@ -58,12 +58,44 @@ def test_dates():
     import datetime as dt
 
     assert parse_date("2023-06-30") == parse_date("2023/6/30") == parse_date("2023年6月30日") == dt.date(2023, 6, 30)
-    for bad in ("2023-02-30", "yesterday", "30/06/2023", "2023-13-01"):
+    assert parse_date("2023.6.30") == parse_date("２０２３年６月３０日") == parse_date("2023年6月30号") == dt.date(2023, 6, 30)
+    for bad in ("2023-02-30", "yesterday", "30/06/2023", "2023-13-01", "6-30", "6/30", "2023年6月31日"):
         with pytest.raises(NumberError):
-            parse_date(bad)
+            parse_date(bad, 2023)
     assert parse_month("2023-06") == parse_month("2023年6月") == (2023, 6)
     with pytest.raises(NumberError):
         parse_month("2023-13")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("6月30日", (2023, 6, 30)), ("六月三十日", (2023, 6, 30)), ("2023年6月底", (2023, 6, 30)), ("6月底", (2023, 6, 30)),
+    ("2月末", (2023, 2, 28)), ("上半年末", (2023, 6, 30)), ("年底", (2023, 12, 31)), ("2024年底", (2024, 12, 31)),
+    ("三季度末", (2023, 9, 30)), ("第一季度末", (2023, 3, 31)), ("十二月三十一日", (2023, 12, 31)),
+])
+def test_short_dates_take_the_plans_year(text, expected):
+    import datetime as dt
+
+    assert parse_date(text, 2023) == dt.date(*expected)
+
+
+@pytest.mark.parametrize("text", ["6月30日", "6月底", "上半年末", "年底"])
+def test_short_dates_without_a_year_to_take_are_refused(text):
+    with pytest.raises(NumberError):
+        parse_date(text)
+
+
+def test_months_as_staff_write_them():
+    assert parse_month("6月", 2023) == parse_month("六月", 2023) == parse_month("2023.6") == (2023, 6)
+    for bad in ("6月", "13月", "0月"):
+        with pytest.raises(NumberError):
+            parse_month(bad, None if bad == "6月" else 2023)
+
+
+def test_the_measure_word_typed_is_kept():
+    assert parse_quantity("12亿元").unit == "元"
+    assert parse_quantity("800人").unit == "人"
+    assert parse_quantity("10万人次").unit == "人次"
+    assert parse_quantity("56%").unit is None and parse_quantity("7").unit is None
 
 
 amounts = st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False)

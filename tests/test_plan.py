@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from eduplan.loader import bundled_plan_path, load_plan, read_plan
-from eduplan.models import Measure
-from eduplan.numbers import find_quantities
+from eduplan.core.models import Measure
+from eduplan.core.numbers import find_quantities
+from eduplan.store.paths import bundled_plan_path
+from eduplan.store.planfile import load_plan, read_plan
 
 from conftest import SYNTHETIC_PLAN
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_DIR = ROOT.parent / "shared" / "seed"
+SOURCE_TEXT = ROOT / "data" / "taizhou-2023-work-priorities.txt"  # the document the bundled plan encodes
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +27,7 @@ def plan():
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    files = sorted(SEED_DIR.glob("*.txt"))
-    if not files:
-        pytest.skip(f"source text not found at {SEED_DIR}")
-    return files[0].read_text(encoding="utf-8")
+    return SOURCE_TEXT.read_text(encoding="utf-8")
 
 
 def test_bundled_plan_is_the_repo_file():
@@ -114,25 +112,26 @@ def _line_of(path: Path, needle: str, after: str | None = None) -> int:
 
 
 @pytest.mark.parametrize("old, new, indicator, field, message", [
-    ('id = "new-places"', 'id = "new-kindergartens"', "new-kindergartens", "id", "duplicate indicator id"),
+    ('id = "new-places"', 'id = "new-kindergartens"', "new-kindergartens", "id", "is used twice"),
     ('sections = ["focus-1"]\nmeasure = "level"', 'sections = ["focus-9"]\nmeasure = "level"', "public-share", "sections", "unknown section 'focus-9'"),
     ('unit = "项"\n', 'unit = "项"\ntarget = 1\n', "platform-online", "target", "a milestone has no target"),
     ('target = 6\n', '', "standard-counties", "target", "needs a target"),
     ('target = 56\n', 'target = 156\n', "public-share", "target", "between 0 and 100"),
-    ('source = "新建公办幼儿园25所"', 'source = ""', "new-kindergartens", "source", "at least 1 character"),
+    ('source = "新建公办幼儿园25所"', 'source = ""', "new-kindergartens", "source", "must not be empty"),
     ('measure = "flow"\nunit = "所"', 'measure = "flux"\nunit = "所"', "new-kindergartens", "measure", "flow"),
 ])
 def test_broken_plan_names_indicator_field_and_line(tmp_path, run, old, new, indicator, field, message):
     path = _broken(tmp_path, old, new)
     plan, problems = read_plan(path)
     assert plan is None
-    hit = [p for p in problems if f"[{indicator}].{field}" in p.message and message in p.message]
-    assert hit, problems
+    hit = [p for p in problems if f"[{indicator}].{field}" in p.render("en") and message in p.render("en")]
+    assert hit, [p.render("en") for p in problems]
     assert hit[0].file == str(path) and hit[0].line is not None
-    result = run("validate", "--plan", path)
-    assert result.exit_code == 1
+    result = run.fails(1, "validate", "--plan", path, lang="en")
     assert f"{path}:{hit[0].line}: indicators[{indicator}].{field}" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    zh = run.fails(1, "validate", "--plan", path)  # the same place, the words in Chinese
+    assert f"{path}:{hit[0].line}: indicators[{indicator}].{field}" in zh.stderr
+    assert message == "flow" or message not in zh.stderr
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path):
@@ -146,8 +145,8 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path):
     text2 = text2.replace('sections = ["focus-1"]\nmeasure = "level"', 'sections = ["focus-9"]\nmeasure = "level"')
     path.write_text(text2, encoding="utf-8")
     _, problems = read_plan(path)
-    assert {"duplicate indicator id" in p.message for p in problems} == {True, False}
-    assert any("focus-9" in p.message for p in problems)
+    assert {"is used twice" in p.render("en") for p in problems} == {True, False}
+    assert any("focus-9" in p.render("en") for p in problems)
 
 
 def test_toml_syntax_error_has_line(tmp_path, run):
@@ -155,19 +154,17 @@ def test_toml_syntax_error_has_line(tmp_path, run):
     text = SYNTHETIC_PLAN.replace('unit = "所"', 'unit = "所', 1)
     path.write_text(text, encoding="utf-8")
     line = _line_of(path, 'unit = "所')
-    result = run("validate", "--plan", path)
-    assert result.exit_code == 1
-    assert f"{path}:{line}: TOML syntax" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = run.fails(1, "validate", "--plan", path, lang="en")
+    assert f"{path}:{line}: TOML syntax: the character '\\n' is not allowed here" in result.stderr
+    assert f"{path}:{line}: TOML 语法：此处不允许字符" in run.fails(1, "validate", "--plan", path).stderr
     before = path.read_bytes()
     assert run("status", "--plan", path).exit_code == 1
     assert path.read_bytes() == before
 
 
 def test_missing_plan_file_is_a_usage_error(tmp_path, run):
-    result = run("plan", "--plan", tmp_path / "nope.toml")
-    assert result.exit_code == 2
-    assert "no such plan file" in result.stderr
+    result = run.fails(2, "plan", "--plan", tmp_path / "nope.toml", lang="en")
+    assert "nope.toml: no such file" in result.stderr
 
 
 def test_plan_env_var_and_option_order(tmp_path, run, monkeypatch, synthetic_plan_path):
@@ -180,8 +177,9 @@ def test_plan_env_var_and_option_order(tmp_path, run, monkeypatch, synthetic_pla
 
 
 def test_validate_ok_prints_one_line(run):
-    result = run.ok("validate")
+    result = run.ok("validate", lang="en")
     assert result.stdout.count("\n") == 1 and result.stdout.startswith("ok:")
+    assert run.ok("validate").stdout.startswith("正常：")
 
 
 # --------------------------------------------------------------------------- eduplan plan
@@ -189,7 +187,7 @@ def test_validate_ok_prints_one_line(run):
 
 def test_plan_json_schema(run, plan):
     doc = run.json("plan")
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert set(doc["plan"]) >= {"title", "year", "start", "end", "counties"}
     assert doc["plan"]["counties"] == list(plan.plan.counties)
     assert {s["id"] for s in doc["sections"]} == {s.id for s in plan.sections}
@@ -216,8 +214,9 @@ def test_plan_table_fits_the_terminal_with_cjk(run, plan, monkeypatch, width):
 
 
 def test_plan_csv_and_markdown(run):
-    csv_text = run.ok("plan", "--format", "csv").stdout
-    assert csv_text.startswith("\ufeffid,name")
+    csv_text = run.ok("plan", "--format", "csv", lang="en").stdout
+    assert csv_text.startswith("\ufeffid,indicator")
+    assert run.ok("plan", "--format", "csv").stdout.startswith("\ufeff指标编号,指标")
     md = run.ok("plan", "--format", "markdown").stdout
     assert md.startswith("## ") and "| :-- |" in md
 
@@ -248,5 +247,5 @@ def test_an_edited_plan_is_never_served_from_the_plan_cache(run, synthetic_plan_
     synthetic_plan_path.write_text(text.replace("target = 25", "target = 26", 1), encoding="utf-8")  # same size
     assert run.json("plan")["indicators"][0]["target"] == 26
     synthetic_plan_path.write_text(text.replace("target = 25", "target = -5", 1), encoding="utf-8")
-    result = run("status")
-    assert result.exit_code == 1 and "must not be negative" in result.stderr  # validated, not cached
+    result = run.fails(1, "status", lang="en")
+    assert "must not be negative" in result.stderr  # validated, not cached

@@ -93,7 +93,7 @@ class Session:
         from .render import render
         from .services import save
 
-        out = render(doc, fmt, self.lang, Options(pretty=True))
+        out = render(doc, fmt, self.lang, Options(pretty=False))  # a file is read by programs, like a pipe
         data = out if isinstance(out, bytes) else "".join([out] if isinstance(out, str) else out).encode("utf-8")
         self.show(save(self.ws, output, data, kind=kind, fmt=fmt, overwrite=overwrite, detail=detail))
 
@@ -108,8 +108,9 @@ def _plan_lang_quietly(ws) -> str | None:
 def options() -> Options:
     tty = _stdout_is_tty()
     width = int(os.environ.get("COLUMNS", 0) or 0) or (os.get_terminal_size().columns if tty else 100)
-    return Options(width=width, color=tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb",
-                   pretty=tty)
+    colour = (tty or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR") \
+        and os.environ.get("TERM") != "dumb"
+    return Options(width=width, color=colour, pretty=tty)
 
 
 def _stdout_is_tty() -> bool:
@@ -167,13 +168,8 @@ def validate(lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = Non
 
     with Session(lang, plan, ledger) as s:
         doc = check(s.ws)
-        if doc.plan_problems:
-            raise ProblemsError(list(doc.plan_problems), hint=msg(
-                "{n} problem(s) in the plan {path}; the ledger was not checked", n=len(doc.plan_problems),
-                path=str(doc.plan_path)))
-        if doc.ledger_problems:
-            raise ProblemsError(list(doc.ledger_problems), hint=msg(
-                "{n} problem(s) in the ledger {path}", n=len(doc.ledger_problems), path=str(doc.ledger_path)))
+        if not doc.ok:
+            raise ProblemsError(list(doc.plan_problems or doc.ledger_problems), hint=doc.hint)
         s.show(doc)
 
 
@@ -324,13 +320,18 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help=N_("The
         s.write(doc, kind, output, kind="template", overwrite=force, count=len(doc.indicators), county=doc.county)
 
 
-@app.callback(help=HELP)
-def _group(version: Annotated[bool, typer.Option("--version", help=N_("Show the version and exit."), is_eager=True)] = False) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         from . import __version__
 
         print(f"eduplan {__version__}")
         raise typer.Exit()
+
+
+@app.callback(help=HELP)
+def _group(version: Annotated[bool, typer.Option("--version", help=N_("Show the version and exit."), is_eager=True,
+                                                 callback=_show_version)] = False) -> None:
+    pass
 
 
 # --------------------------------------------------------------------------- building and running
@@ -393,7 +394,8 @@ def usage_message(exc, lang: str) -> str:
         if exc.possibilities:
             text = msg("{error}; did you mean {choices}?", error=text, choices=list(exc.possibilities))
     elif isinstance(exc, ce.MissingParameter):
-        name = (exc.param.opts[0] if exc.param_type == "option" else (exc.param.name or "").upper()) if exc.param else ""
+        name = ((exc.param.opts[0] if exc.param.param_type_name == "option" else (exc.param.name or "").upper())
+                if exc.param else "")
         text = msg("{name} is missing", name=name)
     elif isinstance(exc, ce.BadParameter):
         hint = (exc.param.opts[0] if getattr(exc.param, "opts", None) and exc.param.param_type_name == "option"
@@ -405,7 +407,9 @@ def usage_message(exc, lang: str) -> str:
     else:
         m = re.match(r"Got unexpected extra arguments? \((?P<args>.*)\)", exc.message)
         m2 = re.match(r"Option '(?P<name>.*)' requires an argument\.", exc.message)
-        if m:
+        if exc.message == "Missing command.":
+            text = msg("a command is missing; `eduplan --help` lists them")
+        elif m:
             text = msg("unexpected extra argument(s): {args}", args=m["args"])
         elif m2:
             text = msg("{name} needs a value", name=m2["name"])
@@ -459,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(Exception):
             sys.stderr.write(f"eduplan: {usage_message(exc, lang)}\n")
         return 2
-    except ce.Abort:
+    except getattr(ce, "Abort", KeyboardInterrupt):
         return 130
     except ce.ClickException as exc:
         with contextlib.suppress(Exception):
@@ -471,6 +475,12 @@ def main(argv: list[str] | None = None) -> int:
         text = os_error(exc.filename or "eduplan", exc, N_("working with the file")).render(lang)
     except MemoryError:
         text = msg("not enough memory to finish; nothing was changed").render(lang)
+    except __import__("sqlite3").DatabaseError:
+        from .store.ledger import discard_indexes
+
+        discard_indexes()
+        text = msg("the ledger's index (a cache) was damaged and has been removed; run the command again (the ledger "
+                   "itself is untouched)").render(lang)
     except Exception as exc:  # a bug: one line, and the details only when asked for
         if os.environ.get("EDUPLAN_DEBUG"):
             raise

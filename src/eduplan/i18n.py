@@ -80,11 +80,11 @@ class Msg:
     __hash__ = None  # type: ignore[assignment]
 
 
-def msg(text: str, **params: Any) -> Msg:
-    return Msg(text, params=params)
+def msg(template: str, /, **params: Any) -> Msg:
+    return Msg(template, params=params)
 
 
-def nmsg(singular: str, plural: str, n: int, **params: Any) -> Msg:
+def nmsg(singular: str, plural: str, n: int, /, **params: Any) -> Msg:
     return Msg(singular, plural, n, params)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import Problem
+from ..i18n import Msg, msg, nmsg
 from .models import Entry, Plan
 from .progress import Progress
 
@@ -120,6 +121,21 @@ class ValidateDoc:
     @property
     def ok(self) -> bool:
         return not self.plan_problems and not self.ledger_problems
+
+    @property
+    def hint(self) -> Msg | None:
+        """What to do about the problems found."""
+        if self.plan_problems:
+            return nmsg("{n} problem in the plan {path}; the ledger was not checked",
+                        "{n} problems in the plan {path}; the ledger was not checked", len(self.plan_problems),
+                        path=str(self.plan_path))
+        if self.torn:
+            return msg("the end of the ledger is incomplete (a write cut short): `eduplan repair --ledger {path}` "
+                       "removes it and keeps every complete entry", path=str(self.ledger_path))
+        if self.ledger_problems:
+            return nmsg("{n} problem in the ledger {path}", "{n} problems in the ledger {path}",
+                        len(self.ledger_problems), path=str(self.ledger_path))
+        return None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -242,11 +242,14 @@ def parse_date(text: str, year: int | None = None) -> dt.date:
     A short form without a year is read only when ``year`` is given; anything else is refused.
     """
     norm = normalise(text).replace(" ", "")
-    named = re.match(r"^(?:(\d{4})年)?(.+)$", norm)
-    if named and named[2] in _NAMED:
+    named = re.match(r"^(?:(\d{4})年?)?(.+)$", norm)
+    point = None
+    if named:
+        point = next((p for p in (named[2], "年" + named[2]) if p in _NAMED), None)
+    if point is not None:
         y = int(named[1]) if named[1] else year
         if y is not None:
-            return dt.date(y, *_NAMED[named[2]])
+            return dt.date(y, *_NAMED[point])
         raise NumberError(msg("'{text}' needs a year here (write 2023年{text})", text=text))
     for pattern, month_end in ((_DATE, False), (_MONTH_END, True)):
         match = re.match(pattern, norm)

@@ -60,7 +60,7 @@ def csv_lines(rows: Iterable[Sequence[object]], header: Sequence[object]) -> Ite
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([_cell(h) for h in header])
     yield BOM + buf.getvalue()
-    for k, row in enumerate(rows):
+    for row in rows:
         buf.seek(0)
         buf.truncate()
         writer.writerow([_cell(v) for v in row])

@@ -10,11 +10,11 @@ from .figures import stored_value
 from .words import name_of, unit_name
 
 
-def _entry_line(e, plan, lang: str) -> str:
+def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:
     ind = plan.by_id[e.indicator]
-    return msg("#{id} {indicator} {name} = {value} ({unit}, as of {day})", id=e.id, indicator=ind.id,
-               name=name_of(ind, lang), value=stored_value(e, ind.unit, lang), unit=unit_name(e.county, lang),
-               day=e.as_of).render(lang)
+    line = msg("{indicator} {name} = {value} ({unit}, as of {day})", indicator=ind.id, name=name_of(ind, lang),
+               value=stored_value(e, ind.unit, lang), unit=unit_name(e.county, lang), day=e.as_of).render(lang)
+    return f"#{e.id} {line}" if with_id else line
 
 
 def stored(doc: Stored, lang: str, opts) -> str:
@@ -43,7 +43,7 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
                                  skipped=skipped).render(lang)) + "\n"
     if doc.dry_run:
         for r in doc.rows:
-            out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang)).render(lang))
+            out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang, False)).render(lang))
         out.append(nmsg("would record {n} entry from {file}{skipped}; nothing was written (dry run)",
                         "would record {n} entries from {file}{skipped}; nothing was written (dry run)",
                         len(doc.rows), file=doc.file, skipped=skipped).render(lang))

@@ -98,6 +98,10 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped."""
     columns, problems = map_columns(sheet.header, file)
+    if problems and not columns and sheet.encoding != "utf-8":
+        # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
+        raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
+                               "\"CSV UTF-8\" and import it again"))
     if problems:
         return Checked((), tuple(problems), 0)
     header = [str(h).strip() if h is not None else "" for h in sheet.header]

@@ -15,7 +15,7 @@ from ..core.documents import Stored, Taken
 from ..core.entries import Figure, read_figure, value_problems
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.names import Match, find_county, find_indicator
-from ..core.numbers import NumberError, parse_quantity, to_plain
+from ..core.numbers import NumberError, parse_quantity
 from ..core.text import check_text
 from ..errors import EduplanError, UsageError
 from ..i18n import N_, msg

@@ -31,7 +31,7 @@ TEMPLATE_COLUMNS: tuple[Column, ...] = (
     Column("", N_("unit")),
     Column("", N_("target")),
     Column("value", N_("value"), ("数值", "实际", "实际值", "完成值", "数据", "value", "actual", "figure"), True, True),
-    Column("as_of", N_("as of"), ("截至日期", "截止日期", "日期", "截至", "数据截至", "as_of", "as-of", "asof", "date"),
+    Column("as_of", N_("as-of date"), ("截至日期", "截止日期", "日期", "截至", "数据截至", "as_of", "as-of", "asof", "date"),
            True, True),
     Column("county", N_("county-level unit"), ("县", "县(市、区)", "县(市,区)", "县市区", "县区", "地区", "county"),
            False, True),

@@ -168,6 +168,9 @@ class Index:
         try:
             if self.con.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
                 return False
+            tables = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "files", "entries"} <= tables:
+                return False
             meta = dict(self.con.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError:
             return False

@@ -203,8 +203,24 @@ class _Light:
     batch_size: int | None
 
 
+def _fragment_start(block: lf.Block, plan: Plan, office: str) -> int:
+    """Where the torn fragment in the last block begins: after its last blank line if what is
+    before it is a whole entry (a write cut inside the next ``[[entries]]`` line), else the
+    block's start."""
+    k = block.data.rfind(b"\n\n")
+    if k > 0:
+        head = lf.Block(block.pos, block.line, block.data[:k + 1], 0)
+        try:
+            if lf.parse_block(head, "", plan, office).entry is not None:
+                return block.pos + k + 1
+        except lf.NotBlockwise:
+            pass
+    return block.pos
+
+
 def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: bool, others: list[Problem],
-              structure: "_Structure", rows: list, blocks: list[lf.Block], base: int = 0) -> tuple[bool, int | None]:
+              structure: "_Structure", rows: list, blocks: list[lf.Block], base: int = 0, *, plan: Plan,
+              office: str) -> tuple[bool, int | None]:
     """Is the ledger only torn at its end (a write cut short)? And where would a repair cut?
 
     Torn: no problem but in the last block, which lacks its zoned ``recorded_at`` (always
@@ -217,7 +233,7 @@ def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: b
         return False, None
     cuts = []
     if bad_blocks:
-        cuts.append(base + blocks[last].pos)
+        cuts.append(base + _fragment_start(blocks[last], plan, office))
     if structure.short_tail is not None:
         cuts.append(base + rows[structure.short_tail][0].pos)
     elif structure.problems:  # an import cut short in the middle of the file: not ours to cut
@@ -269,7 +285,8 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     structure = _structure(rows, file, 0)
     problems = others + [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if problems:
-        torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, others, structure, rows, blocks)
+        torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, others, structure, rows, blocks, plan=plan,
+                              office=office)
         return Sync(problems, torn, cut)
     gone = [rowid for rowids in known.values() for rowid in rowids]
     with index.writing():
@@ -304,7 +321,8 @@ def _structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str,
     for b, e, _ in rows:
         bad = order_problem(e, last_id)
         if bad is not None:
-            problems.append(Problem(file, b.line or None, bad[1], field=f"entries[{e.id}].{bad[0]}", kind="structure"))
+            problems.append(Problem(file, b.line_of(bad[0]) or None, bad[1], field=f"entries[{e.id}].{bad[0]}",
+                                    kind="structure"))
         last_id = max(last_id, e.id)
         if e.supersedes is not None:
             target = seen.get(e.supersedes)
@@ -315,13 +333,13 @@ def _structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str,
                     later = index.superseded_by(e.office, e.supersedes)
                     already = later.id if later is not None else None
             for field, message in supersede_problems(e, target, already):
-                problems.append(Problem(file, b.line or None, message, field=f"entries[{e.id}].{field}",
+                problems.append(Problem(file, b.line_of(field) or None, message, field=f"entries[{e.id}].{field}",
                                         kind="structure"))
             superseded.setdefault(e.supersedes, e.id)
         seen[e.id] = e
     tail = None
     for first, present, size in batch_runs([e for _, e, _ in rows]):
-        problems.append(Problem(file, rows[first][0].line or None, msg(
+        problems.append(Problem(file, rows[first][0].line_of("batch_size") or None, msg(
             "an import was cut short: {present} of its {size} entries are here (entries {first} to {last})",
             present=present, size=size, first=rows[first][1].id, last=rows[first + present - 1][1].id),
             field=f"entries[{rows[first][1].id}].batch_size", kind="batch"))
@@ -347,7 +365,8 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
     problems = [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if problems:
         cut_short_last = bool(parsed) and parsed[-1].cut_short
-        torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, [], structure, rows, blocks, row.size)
+        torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, [], structure, rows, blocks, row.size, plan=plan,
+                              office=row.office)
         return Sync(problems, torn, cut)
     entries = [e for _, e, _ in rows]
     with index.writing():
@@ -451,6 +470,14 @@ def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
         index.close()
         return None, sync
     return LedgerView(loc, plan, index, sync), sync
+
+
+def discard_indexes() -> None:
+    """Remove every stored ledger index (they are rebuilt when next needed)."""
+    root = cache_dir()
+    if root is not None and root.is_dir():
+        for path in root.glob("ledger-*.sqlite"):
+            _discard(path)
 
 
 def _discard(path: Path | None) -> None:
@@ -724,3 +751,20 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
             return RepairResult(path, check.count, len(raw) - len(keep), saved)
         finally:
             index.close()
+
+
+def read_plain(path: Path, plan: Plan) -> tuple[list[Entry], Sync]:
+    """The ledger read from scratch, ignoring any stored index (the reference read): its
+    entries in file order, or the problems that stop it loading."""
+    loc = locate(path)
+    index = Index(None)
+    try:
+        index.reset(str(loc.real), plan.fingerprint)
+        sync = _sync(index, loc, plan, writer=False)
+        if sync.problems:
+            return [], sync
+        from .index import SELECT, to_entry
+
+        return [to_entry(r) for r in index.con.execute(f"SELECT {SELECT} FROM entries ORDER BY rowid")], sync
+    finally:
+        index.close()

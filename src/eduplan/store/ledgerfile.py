@@ -97,6 +97,14 @@ class Block:
     def end(self) -> int:
         return self.pos + len(self.data)
 
+    def line_of(self, field: str) -> int:
+        """The line of ``field = …`` in this block (the block's first line if it is not there)."""
+        if not self.data:
+            return self.line
+        marker = re.compile(rb"^\s*" + re.escape(field.encode()) + rb"\s*=", re.MULTILINE)
+        m = marker.search(self.data)
+        return self.line + self.data.count(b"\n", 0, m.start()) if m else self.line
+
 
 def digest(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest(), "big", signed=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.models import Plan, plan_from_dict
-from ..errors import EduplanError, Problem, ProblemsError, UsageError, os_error
+from ..errors import Problem, ProblemsError, UsageError, os_error
 from ..i18n import N_, Msg, msg
 from . import toml
 from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
@@ -164,12 +164,15 @@ def pydantic_message(err: dict) -> Msg:
     from .schema import TEMPLATES
 
     kind = err.get("type", "")
-    ctx = {k: (", ".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v)
-           for k, v in (err.get("ctx") or {}).items()}
+    ctx = {}
+    for k, v in (err.get("ctx") or {}).items():
+        if k == "expected" and isinstance(v, str) and "'" in v:
+            v = re.findall(r"'([^']*)'", v)  # pydantic's "'a', 'b' or 'c'": a list, joined in the reader's language
+        ctx[k] = list(v) if isinstance(v, (list, tuple)) else v
     if kind in TEMPLATES:
         return msg(TEMPLATES[kind], **ctx)
     if kind in PYDANTIC_MESSAGES:
-        return msg(PYDANTIC_MESSAGES[kind], **{k: str(v) for k, v in ctx.items()})
+        return msg(PYDANTIC_MESSAGES[kind], **ctx)
     text = err.get("msg", kind)
     return msg("{detail}", detail=text[len("Value error, "):] if text.startswith("Value error, ") else text)
 

@@ -1,0 +1,376 @@
+"""The SQLite index and the plain parse must agree exactly.
+
+On SYNTHETIC ledgers from bench/generate.py (not real 2023 results) and on copies changed
+every way a ledger or its index can change: an edit by hand that keeps the size and the
+modification time, appends through the tool and by hand, truncation, a deleted, damaged,
+foreign or older index. Whatever the index holds, every command must give what a read
+from scratch gives. And the SQL that picks "the latest surviving figure" must be the
+core's rule (``eduplan.core.entries.latest``) on any ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import os
+import random
+import shutil
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from eduplan.core.entries import latest, surviving
+from eduplan.core.models import Entry, Measure
+from eduplan.core.progress import status_report
+from eduplan.render.json_out import status_doc
+from eduplan.store import ledger as store
+from eduplan.store.index import Index
+from eduplan.store.ledgerfile import header_text
+from eduplan.store.paths import bundled_plan_path, cache_dir
+from eduplan.store.planfile import load_plan
+
+N = 2000
+SEED = 2023
+DAYS = (dt.date(2023, 6, 30), dt.date(2023, 12, 31))
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def _load_generator():
+    path = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("eduplan_bench_generate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _load_generator()
+
+
+@cache
+def _plan():
+    return load_plan(bundled_plan_path())
+
+
+@cache
+def _synthetic(n: int = N, seed: int = SEED) -> tuple[tuple[Entry, ...], bytes]:
+    entries = generate.generate(n, seed, _plan())
+    return tuple(entries), generate.ledger_text(entries, n, seed, plan=_plan()).encode("utf-8")
+
+
+@pytest.fixture
+def plan():
+    return _plan()
+
+
+@pytest.fixture
+def ledger(ledger_path) -> Path:
+    """A fresh copy of the 2,000-entry synthetic ledger at $EDUPLAN_LEDGER."""
+    ledger_path.write_bytes(_synthetic()[1])
+    return ledger_path
+
+
+def strict(entries) -> str:
+    """A digest of the entries, field by field with types (``1`` is not ``1.0``) and time zones."""
+    return hashlib.sha256("\n".join(map(repr, entries)).encode()).hexdigest()
+
+
+def docs_from(plan, latest_at) -> str:
+    """A digest of the status documents at mid-year, at year end, and for one county."""
+    out = [status_doc(status_report(plan, latest_at(day), day)) for day in DAYS]
+    out.append(status_doc(status_report(plan, latest_at(DAYS[0]), DAYS[0], county="椒江区")))
+    return hashlib.sha256(json.dumps(out, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def plain(path: Path, plan):
+    """From scratch: the entries in file order and the problems (no stored index)."""
+    found, sync = store.read_plain(path, plan)
+    return found, [p.render("en") for p in sync.problems], sync.torn
+
+
+def same(path: Path, plan):
+    """The indexed read and the read from scratch agree: problems, entries, status documents."""
+    found, problems, torn = plain(path, plan)
+    view, sync = store.check(path, plan)
+    assert [p.render("en") for p in sync.problems] == problems and sync.torn == torn
+    if view is None:
+        assert problems
+        return None
+    try:
+        indexed = sorted((e for e, _ in view.history()), key=lambda e: e.id)
+        assert strict(indexed) == strict(sorted(found, key=lambda e: e.id))
+        assert docs_from(plan, view.latest) == docs_from(plan, lambda day: latest(surviving(found), day))
+        return indexed
+    finally:
+        view.close()
+
+
+def index_file(path: Path) -> Path:
+    (db,) = [p for p in cache_dir().glob("ledger-*.sqlite")]
+    return db
+
+
+def entry_span(text: bytes, entry_id: int) -> tuple[int, int]:
+    start = text.index(f"\n\n[[entries]]\nid = {entry_id}\n".encode())
+    end = text.find(b"\n\n[[entries]]\n", start + 1)
+    return start, len(text) if end < 0 else end
+
+
+def new_entry(entry_id: int, **kw) -> Entry:
+    base = dict(indicator="new-school-places", as_of=dt.date(2023, 7, 1), by="tester",
+                recorded_at=dt.datetime(2024, 1, 2, 9, 0, tzinfo=TZ), county="椒江区", value=4321,
+                note="synthetic")
+    return Entry(entry_id, **(base | kw))
+
+
+# --------------------------------------------------------------------------- the generator
+
+
+def test_synthetic_ledger_is_what_the_tool_writes_and_validates(plan, ledger, run):
+    entries, data = _synthetic()
+    text = data.decode("utf-8")
+    head = header_text(plan)
+    assert text.startswith(head)
+    assert "SYNTHETIC" in text[len(head):text.index("\n[[entries]]")]
+    from eduplan.store.ledgerfile import render_entries
+
+    assert text == head + generate.banner(N, SEED) + render_entries(entries)  # byte for byte
+    assert [e.id for e in entries] == list(range(1, N + 1))
+    found, problems, _ = plain(ledger, plan)
+    assert not problems and strict(found) == strict(entries)
+    assert f"{N} entries" in run.ok("validate", lang="en").stdout
+
+
+def test_synthetic_ledger_shape(plan):
+    entries, _ = _synthetic()
+    by_id = {e.id: e for e in entries}
+    corrections = [e for e in entries if e.is_correction]
+    voids = [e for e in entries if e.void]
+    assert len(corrections) == round(N * 0.02) and len(voids) == round(N * 0.005)
+    targets = [e.supersedes for e in entries if e.supersedes is not None]
+    assert len(targets) == len(set(targets)), "an entry is superseded twice"
+    for e in corrections + voids:
+        old = by_id[e.supersedes]
+        assert old.id < e.id and not old.void and old.key() == e.key() and e.reason
+    assert {e.as_of.month for e in entries} == set(range(1, 13))
+    assert {e.county for e in entries} == set(plan.plan.counties) | {None}
+    assert strict(generate.generate(300, 7, plan)) == strict(generate.generate(300, 7, plan))
+    assert strict(generate.generate(300, 7, plan)) != strict(generate.generate(300, 8, plan))
+
+
+# --------------------------------------------------------------------------- the index itself
+
+
+def test_a_fresh_index_equals_the_plain_parse_and_is_kept(plan, ledger):
+    same(ledger, plan)
+    db = index_file(ledger)
+    assert db.exists()
+    same(ledger, plan)  # from the stored index
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == N  # analysts can query it
+    assert con.execute("SELECT COUNT(*) FROM entries WHERE gone = 0").fetchone()[0] == \
+        len(surviving(_synthetic()[0]))
+    con.close()
+
+
+def test_no_stored_index_when_the_cache_is_off(plan, ledger, monkeypatch):
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")
+    same(ledger, plan)
+    assert not list(Path(ledger).parent.rglob("*.sqlite"))
+
+
+def _flip_last_digit(text: bytes, entry_id: int, key: str) -> bytes:
+    start, end = entry_span(text, entry_id)
+    line_start = text.index(f"\n{key} = ".encode(), start, end) + 1
+    line_end = text.index(b"\n", line_start)
+    digit = text[line_end - 1] - ord("0")
+    assert 0 <= digit <= 9
+    return text[:line_end - 1] + str(digit + 1 if digit < 9 else digit - 1).encode() + text[line_end:]
+
+
+@pytest.mark.parametrize("measure, key", [(Measure.FLOW, "value"), (Measure.LEVEL, "numerator")])
+def test_same_size_edit_with_mtime_restored_is_seen(plan, ledger, measure, key):
+    same(ledger, plan)
+    entries = _synthetic()[0]
+    best = latest(surviving(entries), DAYS[-1])  # an edit of a latest figure changes the status
+    target = next(e for _, e in sorted(best.items(), key=lambda kv: kv[1].id)
+                  if plan.by_id[e.indicator].measure == measure and e.county and e.value
+                  and (e.numerator is None or e.numerator < e.denominator))
+    st = ledger.stat()
+    edited = _flip_last_digit(ledger.read_bytes(), target.id, key)
+    with open(ledger, "r+b") as fh:  # in place, as an editor saving over it might
+        fh.write(edited)
+    os.utime(ledger, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert ledger.stat().st_size == st.st_size and ledger.stat().st_mtime_ns == st.st_mtime_ns
+    if key == "numerator":  # the value must agree with its ratio: the edit is a problem, named
+        assert same(ledger, plan) is None
+        return
+    indexed = same(ledger, plan)
+    assert getattr(next(e for e in indexed if e.id == target.id), key) != getattr(target, key)
+    same(ledger, plan)
+
+
+def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, run):
+    same(ledger, plan)
+    entries = _synthetic()[0]
+    run.ok("record", "new-school-places", "1234", "--county", "椒江区", "--as-of", "2023-06-30", "--note", "synthetic")
+    assert len(same(ledger, plan)) == N + 1
+    gone = {e.supersedes for e in entries if e.supersedes is not None}
+    free = [e for e in entries if e.supersedes is None and not e.void and e.id not in gone and e.value is not None
+            and plan.by_id[e.indicator].measure == Measure.FLOW]
+    run.ok("correct", str(free[0].id), str(free[0].value + 1), "--reason", "synthetic re-check")
+    run.ok("void", str(free[1].id), "--reason", "synthetic duplicate")
+    run.ok("record", "new-school-places", "--add", "10", "--county", "椒江区", "--as-of", "2023-06-30")
+    indexed = same(ledger, plan)
+    assert len(indexed) == N + 4 and indexed[-1].value == 1244  # --add read the latest total from the index
+    assert indexed[-3].supersedes == free[0].id and indexed[-2].void
+
+
+def test_appends_by_hand_are_indexed_and_checked(plan, ledger):
+    same(ledger, plan)
+    written = store.append_entries(ledger, plan, lambda view: [new_entry(view.next_id() + i, value=100 + i)
+                                                               for i in range(3)])
+    assert [e.id for e in written] == [N + 1, N + 2, N + 3]
+    same(ledger, plan)
+    with open(ledger, "ab") as fh:  # another program appends a well-formed entry
+        fh.write(generate.fast_render([new_entry(N + 4, value=7)]).encode())
+    assert same(ledger, plan)[-1] == new_entry(N + 4, value=7)
+    with open(ledger, "ab") as fh:  # and a bad one: both reads name the same problem
+        fh.write(generate.fast_render([new_entry(N + 5, indicator="no-such-indicator")]).encode())
+    assert same(ledger, plan) is None
+
+
+@pytest.mark.parametrize("keep", [1, 1000, N - 1])
+def test_truncation_at_an_entry_boundary(plan, ledger, keep):
+    same(ledger, plan)
+    data = ledger.read_bytes()
+    with open(ledger, "r+b") as fh:
+        fh.truncate(entry_span(data, keep + 1)[0] + 1)
+    assert strict(same(ledger, plan)) == strict(_synthetic()[0][:keep])
+    same(ledger, plan)
+
+
+def test_truncation_inside_an_entry(plan, ledger):
+    same(ledger, plan)
+    data = ledger.read_bytes()
+    start, end = entry_span(data, N)
+    with open(ledger, "r+b") as fh:
+        fh.truncate(start + 2 + int((end - start - 2) * 0.6))
+    assert same(ledger, plan) is None
+    assert plain(ledger, plan)[2]  # torn
+
+
+def test_truncated_to_nothing(plan, ledger):
+    same(ledger, plan)
+    ledger.write_bytes(b"")
+    assert same(ledger, plan) == []
+    ledger.write_bytes(header_text(plan).encode())
+    assert same(ledger, plan) == []
+
+
+def test_a_deleted_index_is_rebuilt(plan, ledger, run):
+    same(ledger, plan)
+    shutil.rmtree(cache_dir())
+    same(ledger, plan)
+    for p in cache_dir().glob("ledger-*"):
+        p.unlink()  # the database and its write-ahead log
+    run.ok("record", "new-school-places", "1", "--county", "黄岩区", "--as-of", "2023-06-30")
+    assert len(same(ledger, plan)) == N + 1
+
+
+def _garbage(size: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+DAMAGE = {
+    "garbage": lambda data: _garbage(len(data), 1),
+    "half": lambda data: data[: len(data) // 2],
+    "empty": lambda data: b"",
+    "zeros": lambda data: bytes(len(data)),
+    "header-only": lambda data: data[:100],
+    "pages-scrambled": lambda data: data[:4096] + _garbage(len(data) - 4096, 3),
+    "text": lambda data: b"not a database at all\n",
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_index_is_rebuilt(plan, ledger, damage):
+    same(ledger, plan)
+    db = index_file(ledger)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    db.write_bytes(DAMAGE[damage](db.read_bytes()))
+    for extra in db.parent.glob(db.name + "-*"):
+        extra.unlink()
+    same(ledger, plan)
+    same(ledger, plan)
+
+
+@pytest.mark.parametrize("change", ["format", "plan", "ledger", "table"])
+def test_a_foreign_or_older_index_is_not_trusted(plan, ledger, change):
+    same(ledger, plan)
+    con = sqlite3.connect(index_file(ledger))
+    if change == "format":
+        con.execute("PRAGMA user_version = 0")  # written by another version of eduplan
+    elif change == "plan":
+        con.execute("UPDATE meta SET value = 'x' WHERE key = 'plan'")
+    elif change == "ledger":
+        con.execute("UPDATE meta SET value = '/elsewhere/ledger.toml' WHERE key = 'ledger'")
+    else:
+        con.execute("DROP TABLE entries")
+    con.commit()
+    con.close()
+    same(ledger, plan)
+
+
+def test_an_index_whose_file_record_lies_is_not_trusted(plan, ledger):
+    same(ledger, plan)
+    con = sqlite3.connect(index_file(ledger))
+    con.execute("UPDATE files SET ranges = '[[0, 5, \"00\"]]', size = 5")
+    con.commit()
+    con.close()
+    same(ledger, plan)
+
+
+# --------------------------------------------------------------------------- the SQL is the core's rule
+
+COUNTIES = ("椒江区", "黄岩区", None)
+entry_specs = st.lists(st.tuples(
+    st.sampled_from(["new-public-kindergartens", "new-school-places"]), st.sampled_from(COUNTIES),
+    st.integers(min_value=1, max_value=12), st.integers(min_value=0, max_value=50),
+    st.integers(min_value=0, max_value=3),  # recorded: days after the figure's date (ties happen)
+    st.sampled_from(["record", "record", "correct", "void"])), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=entry_specs, day=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2023, 12, 31)))
+def test_sql_latest_is_the_core_rule(plan, specs, day):
+    entries: list[Entry] = []
+    alive: dict = {}
+    for indicator, county, month, value, delay, kind in specs:
+        as_of = dt.date(2023, month, 15)
+        rec = dt.datetime(2023, month, 15, 9, tzinfo=TZ) + dt.timedelta(days=delay)
+        i = len(entries) + 1
+        target = alive.get((indicator, county))
+        if kind != "record" and target is not None:
+            if kind == "void":
+                entries.append(Entry(i, indicator, target.as_of, "t", rec, county=county, supersedes=target.id,
+                                     void=True, reason="r"))
+                del alive[(indicator, county)]
+                continue
+            e = Entry(i, indicator, target.as_of, "t", rec, county=county, value=value, supersedes=target.id, reason="r")
+        else:
+            e = Entry(i, indicator, as_of, "t", rec, county=county, value=value)
+        entries.append(e)
+        alive[(indicator, county)] = e
+    index = Index(None)
+    index.reset("x", plan.fingerprint)
+    index.insert((e, "", i) for i, e in enumerate(entries))
+    index.mark_superseded(entries)
+    assert index.latest(day) == latest(surviving(entries), day)
+    index.close()
