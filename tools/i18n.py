@@ -4,6 +4,7 @@
     python tools/i18n.py update     # add new msgids to every .po (untranslated), drop unused ones
     python tools/i18n.py compile    # .po -> .mo (what gettext reads at run time)
     python tools/i18n.py missing    # msgids without a translation (exit 1 if any)
+    python tools/i18n.py merge A.po B.po   # after a git merge: every translation either side has
 
 Msgids are found by reading the source (``ast``): the first string argument of ``_``,
 ``N_``, ``msg``, ``tr`` and ``Msg``, and both strings of ``nmsg``. Needs Babel (the
@@ -67,15 +68,18 @@ def update() -> None:
         fresh = Catalog(locale=loc, domain="eduplan", project="eduplan", version="", charset="utf-8",
                         creation_date=FIXED, revision_date=FIXED, last_translator="eduplan",
                         language_team="eduplan", copyright_holder="eduplan", fuzzy=False)
-        for msgid, places in sorted(ids.items(), key=lambda kv: kv[1][0]):
+        # sorted by msgid, files without line numbers: editing code does not reorder the catalogue,
+        # and two branches that add messages merge without conflicts in unrelated places
+        for msgid, places in sorted(ids.items(), key=lambda kv: kv[0] if isinstance(kv[0], str) else kv[0][0]):
             string = old.get(msgid)
             if string is None and isinstance(msgid, tuple):
                 string = ("",) * fresh.num_plurals
+            files = sorted({p.rsplit(":", 1)[0] for p in places})
             fresh.add(msgid, string or ("" if not isinstance(msgid, tuple) else ("",) * fresh.num_plurals),
-                      locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places[:3]])
+                      locations=[(f, None) for f in files])
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
-            write_po(fh, fresh, width=0, omit_header=False, sort_output=False, include_lineno=True)
+            write_po(fh, fresh, width=0, omit_header=False, sort_output=False, include_lineno=False)
         print(f"{path.relative_to(ROOT)}: {len(ids)} messages")
 
 
@@ -102,9 +106,31 @@ def missing() -> list[str]:
     return out
 
 
+def merge(*others: str) -> None:
+    """Take into the catalogue every translation the given .po files have (a merge's both sides)."""
+    from babel.messages.pofile import write_po
+
+    path = LOCALES["zh_CN"]
+    catalog = _read(path)
+    for other in others:
+        for m in _read(Path(other)):
+            if m.id and m.string and (isinstance(m.string, str) or all(m.string)):
+                mine = catalog.get(m.id)
+                if mine is None:
+                    catalog.add(m.id, m.string)
+                elif not mine.string or (isinstance(mine.string, tuple) and not all(mine.string)):
+                    mine.string = m.string
+    with open(path, "wb") as fh:
+        write_po(fh, catalog, width=0, sort_output=False, include_lineno=False)
+    update()
+    compile_all()
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "missing"
-    if command == "update":
+    if command == "merge":
+        merge(*sys.argv[2:])
+    elif command == "update":
         update()
     elif command == "compile":
         compile_all()
