@@ -251,6 +251,8 @@ def fast_render(entries) -> str:
         add(f"as_of = {e.as_of}\n")
         if e.value is not None:
             add(f"value = {e.value}\n")
+        if e.added is not None:
+            add(f"added = {e.added}\n")
         if e.numerator is not None:
             add(f"numerator = {e.numerator}\ndenominator = {e.denominator}\n")
         if e.state is not None:
@@ -271,7 +273,7 @@ def fast_render(entries) -> str:
     return "".join(parts)
 
 
-assert ENTRY_WRITE_ORDER == ("id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
+assert ENTRY_WRITE_ORDER == ("id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
                              "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "by",
                              "recorded_at"), \
     "eduplan changed its write order: update fast_render"

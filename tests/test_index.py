@@ -226,8 +226,10 @@ def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, 
     run.ok("void", str(free[1].id), "--reason", "synthetic duplicate")
     run.ok("record", "new-school-places", "--add", "10", "--county", "椒江区", "--as-of", "2023-06-30")
     indexed = same(ledger, plan)
-    assert len(indexed) == N + 4 and indexed[-1].value == 1244  # --add read the latest total from the index
+    assert len(indexed) == N + 4 and indexed[-1].added == 10  # an increment on top of the 1234
     assert indexed[-3].supersedes == free[0].id and indexed[-2].void
+    row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
+    assert next(c for c in row["counties"] if c["county"] == "椒江区")["value"] == 1244
 
 
 def test_appends_by_hand_are_indexed_and_checked(plan, ledger):
@@ -344,7 +346,7 @@ entry_specs = st.lists(st.tuples(
     st.sampled_from(["new-public-kindergartens", "new-school-places"]), st.sampled_from(COUNTIES),
     st.integers(min_value=1, max_value=12), st.integers(min_value=0, max_value=50),
     st.integers(min_value=0, max_value=3),  # recorded: days after the figure's date (ties happen)
-    st.sampled_from(["record", "record", "correct", "void"])), min_size=1, max_size=40)
+    st.sampled_from(["record", "record", "add", "add", "correct", "void"])), min_size=1, max_size=40)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -357,13 +359,18 @@ def test_sql_latest_is_the_core_rule(plan, specs, day):
         rec = dt.datetime(2023, month, 15, 9, tzinfo=TZ) + dt.timedelta(days=delay)
         i = len(entries) + 1
         target = alive.get((indicator, county))
+        if kind == "add":
+            entries.append(Entry(i, indicator, as_of, "t", rec, county=county, added=value))
+            alive[(indicator, county)] = entries[-1]
+            continue
         if kind != "record" and target is not None:
             if kind == "void":
                 entries.append(Entry(i, indicator, target.as_of, "t", rec, county=county, supersedes=target.id,
                                      void=True, reason="r"))
                 del alive[(indicator, county)]
                 continue
-            e = Entry(i, indicator, target.as_of, "t", rec, county=county, value=value, supersedes=target.id, reason="r")
+            kw = {"added": value} if target.added is not None else {"value": value}
+            e = Entry(i, indicator, target.as_of, "t", rec, county=county, supersedes=target.id, reason="r", **kw)
         else:
             e = Entry(i, indicator, as_of, "t", rec, county=county, value=value)
         entries.append(e)

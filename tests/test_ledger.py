@@ -87,12 +87,30 @@ def test_ratio_value_is_the_percentage(run, synthetic_plan_path):
     assert run.json("log")[0]["value"] == 40
 
 
-def test_add_records_latest_plus_n(run, synthetic_plan_path):
+def test_add_records_an_increment_on_the_latest_total(run, synthetic_plan_path):
     run.ok("record", "new-kindergartens", "10", "--as-of", "2023-05-31", "--county", "椒江区")
-    run.ok("record", "new-kindergartens", "--add", "3", "--as-of", "2023-06-30", "--county", "椒江区")
+    out = run.ok("record", "new-kindergartens", "--add", "3", "--as-of", "2023-06-30", "--county", "椒江区").stdout
+    assert "+3所" in out and "（累计现为 13所）" in out
     run.ok("record", "new-kindergartens", "--add", "2", "--as-of", "2023-06-30", "--county", "黄岩区")
-    values = [(e["county"], e["value"]) for e in run.json("log")]
-    assert values[:2] == [("黄岩区", 2), ("椒江区", 13)]
+    stored = [(e["county"], e["value"], e["added"]) for e in run.json("log")]
+    assert stored[:2] == [("黄岩区", None, 2), ("椒江区", None, 3)]  # stored as what was typed: increments
+
+    def figures(day):
+        row = next(i for i in run.json("status", "--as-of", day)["indicators"] if i["id"] == "new-kindergartens")
+        return {c["county"]: c["value"] for c in row["counties"]}
+
+    assert figures("2023-06-30") == {"椒江区": 13, "黄岩区": 2}
+    assert figures("2023-05-31") == {"椒江区": 10}
+    run.ok("correct", "1", "11", "--reason", "synthetic: the May total was 11")  # the increment stays on top
+    assert figures("2023-06-30") == {"椒江区": 14, "黄岩区": 2}
+    run.ok("correct", "2", "4", "--reason", "synthetic: 4 new ones, not 3")  # an increment corrected as one
+    assert run.json("log")[0]["added"] == 4
+    assert figures("2023-06-30") == {"椒江区": 15, "黄岩区": 2}
+    run.ok("record", "new-kindergartens", "20", "--as-of", "2023-07-31", "--county", "椒江区")  # a new total
+    assert figures("2023-07-31") == {"椒江区": 20, "黄岩区": 2}
+    run.ok("void", "3", "--reason", "synthetic: not ours")
+    assert figures("2023-06-30") == {"椒江区": 15}
+    run.fails(1, "record", "public-share", "--add", "3", "--as-of", "2023-06-30")
 
 
 flow_values = st.one_of(

@@ -76,6 +76,7 @@ class Stored:
     entry: Entry
     taken: tuple[Taken, ...] = ()
     overridden: tuple[str, ...] = ()  # data-quality rules accepted over a warning
+    total: float | None = None  # for an increment: the figure it makes
 
 
 @dataclasses.dataclass(frozen=True)

@@ -38,19 +38,45 @@ def surviving(entries: Sequence[Entry]) -> list[Entry]:
 
 
 def latest(entries: Iterable[Entry], as_of: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
-    """The latest surviving entry per (indicator, county) with ``as_of`` on or before the date.
+    """The figure per (indicator, county) as of the end of a day, from the surviving entries.
 
-    Latest means :meth:`Entry.order`: the later as-of date, then the later recording.
+    The latest entry dated on or before the day — latest by :meth:`Entry.order`: the later
+    as-of date, then the later recording — is the figure; increments (``added``) recorded
+    after the latest total are added to it (:func:`fold_increments`).
     """
     best: dict[tuple[str, str | None], Entry] = {}
+    increments: list[Entry] = []
     for e in entries:
         if as_of is not None and e.as_of > as_of:
+            continue
+        if e.added is not None:
+            increments.append(e)
             continue
         key = (e.indicator, e.county)
         old = best.get(key)
         if old is None or e.order() > old.order():
             best[key] = e
-    return best
+    return fold_increments(best, increments)
+
+
+def fold_increments(totals: dict[tuple[str, str | None], Entry], increments: Iterable[Entry]) -> dict:
+    """Add to each unit's latest total the increments recorded after it (all of them where there
+    is no total yet). The figure then stands as of the newest increment, named by it."""
+    later: dict[tuple[str, str | None], list[Entry]] = {}
+    for e in increments:
+        base = totals.get(e.key())
+        if base is None or e.order() > base.order():
+            later.setdefault(e.key(), []).append(e)
+    if not later:
+        return totals
+    out = dict(totals)
+    for key, adds in later.items():
+        base = totals.get(key)
+        start = base.value if base is not None and base.value is not None else 0
+        newest = max(adds, key=Entry.order)
+        total = start + sum(a.added for a in adds)
+        out[key] = dataclasses.replace(newest, value=int(total) if float(total).is_integer() else total, added=None)
+    return out
 
 
 def shape_problems(e: Entry) -> list[FieldProblem]:
@@ -59,10 +85,12 @@ def shape_problems(e: Entry) -> list[FieldProblem]:
     if e.void:
         if e.supersedes is None:
             out.append(("supersedes", msg("a void must name the entry it voids (supersedes)")))
-        if e.value is not None or e.state is not None:
+        if e.value is not None or e.state is not None or e.added is not None:
             out.append(("void", msg("a void carries no value or state")))
-    elif (e.value is None) == (e.state is None):
-        out.append(("value", msg("an entry carries either a value or a state")))
+    elif sum(x is not None for x in (e.value, e.state, e.added)) != 1:
+        out.append(("value", msg("an entry carries one of a value, an increment (added) or a state")))
+    if e.added is not None and (e.added < 0 or e.numerator is not None):
+        out.append(("added", msg("an increment (added) is a number of zero or more, without numerator/denominator")))
     if (e.numerator is None) != (e.denominator is None):
         out.append(("numerator", msg("numerator and denominator go together")))
     elif e.numerator is not None and e.denominator is not None:
@@ -72,7 +100,7 @@ def shape_problems(e: Entry) -> list[FieldProblem]:
             out.append(("value", msg("the value {value} does not agree with {numerator}/{denominator} = {percent}%",
                                      value=e.value, numerator=e.numerator, denominator=e.denominator,
                                      percent=round(e.numerator * 100 / e.denominator, 6))))
-    for name in ("value", "numerator", "denominator"):
+    for name in ("value", "added", "numerator", "denominator"):
         v = getattr(e, name)
         if v is not None and abs(v) > MAX_EXACT:
             out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
@@ -176,6 +204,11 @@ def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
                                  start=info.start, end=info.end)))
     if e.void:
         return out
+    if e.added is not None:
+        if ind.measure != Measure.FLOW:
+            out.append(("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} "
+                                     "indicator", indicator=ind.id, measure=ind.measure.value)))
+        return out
     out.extend(value_problems(ind, plan, county=e.county, value=e.value, state=e.state,
                               has_ratio=e.numerator is not None))
     return out
@@ -233,6 +266,7 @@ class Figure:
     numerator: int | float | None = None
     denominator: int | float | None = None
     state: State | None = None
+    added: int | float | None = None  # an increment, not a total
     unit: str | None = None  # the measure word typed after the number (元 in 12亿元)
     percent: bool = False  # typed with %
 

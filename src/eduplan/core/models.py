@@ -174,7 +174,9 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
 class Entry:
     """One recorded figure, correction or void. Never edited once written.
 
-    ``value`` is in base units (percentages 0–100). A ratio keeps its numerator and
+    ``value`` is in base units (percentages 0–100): a cumulative total or a level. ``added`` is
+    instead an increment of an accumulating figure (本月新增): the figure is the latest total
+    plus every increment recorded after it. A ratio keeps its numerator and
     denominator so that county figures roll up correctly. Milestones and the per-county
     states of ``counties`` indicators carry ``state`` instead of ``value``.
     A correction carries ``supersedes`` and ``reason``; a void also ``void = true``.
@@ -191,6 +193,7 @@ class Entry:
     recorded_at: dt.datetime
     county: str | None = None
     value: Number | None = None
+    added: Number | None = None
     numerator: Number | None = None
     denominator: Number | None = None
     state: State | None = None
@@ -225,7 +228,7 @@ class Entry:
 # The order in which an entry's keys are written: recorded_at (required, zoned) last,
 # so that a write cut short anywhere leaves an entry that does not validate.
 ENTRY_WRITE_ORDER: tuple[str, ...] = (
-    "id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
+    "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
     "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "by", "recorded_at",
 )
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))

@@ -109,6 +109,8 @@ def stored_value(e: Entry, unit: str, lang: str) -> str:
         return msg("void").render(lang)
     if e.state is not None:
         return state_label(e.state.value, lang)
+    if e.added is not None:
+        return "+" + format_number(e.added, unit)
     shown = format_number(e.value, unit)
     if e.numerator is not None:
         shown += f" ({format_number(e.numerator)}/{format_number(e.denominator)})"

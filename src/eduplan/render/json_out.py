@@ -109,7 +109,8 @@ def status_doc(report: StatusReport) -> dict:
 
 def entry_doc(e: Entry, later: Entry | None = None) -> dict:
     return {
-        "id": e.id, "office": e.office, "indicator": e.indicator, "value": num(e.value), "numerator": num(e.numerator),
+        "id": e.id, "office": e.office, "indicator": e.indicator, "value": num(e.value), "added": num(e.added),
+        "numerator": num(e.numerator),
         "denominator": num(e.denominator), "state": e.state.value if e.state else None,
         "as_of": e.as_of.isoformat(), "county": e.county, "recorded_at": e.recorded_at.isoformat(),
         "by": e.by, "note": e.note, "source": e.source, "supersedes": e.supersedes, "void": e.void,

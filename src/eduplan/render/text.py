@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..core.documents import ImportSummary, RepairDoc, Stored, ValidateDoc, Written
 from ..i18n import msg, nmsg
 from . import safe
+from ..core.numbers import format_number
 from .figures import stored_value
 from .words import name_of, unit_name
 
@@ -27,6 +28,9 @@ def stored(doc: Stored, lang: str, opts) -> str:
     else:
         head = msg("recorded {entry}", entry=line)
     lines = [head.render(lang)]
+    if doc.total is not None:
+        unit = doc.plan.by_id[e.indicator].unit
+        lines.append(msg("(the total is now {total})", total=format_number(doc.total, unit)).render(lang))
     for t in doc.taken:
         lines.append(msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang))
     if doc.overridden:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 from ..core.documents import Stored, Taken
-from ..core.entries import Figure, read_figure, value_problems
+from ..core.entries import Figure, fold_increments, read_figure, value_problems
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.names import Match, find_county, find_indicator
-from ..core.numbers import NumberError, parse_quantity
+from ..core.numbers import NumberError, parse_quantity, to_plain
 from ..core.text import check_text
 from ..errors import EduplanError, UsageError
 from ..i18n import N_, msg
@@ -70,20 +69,22 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
                                field="add")
         increment = q.value
 
+    total: list = []
+
     def build(view: LedgerView) -> list[Entry]:
-        nonlocal fig
-        if increment is not None:
-            best = view.latest(day, [ind.id]).get((ind.id, unit))
-            base = best.value if best is not None and best.value is not None else 0
-            total = Decimal(str(base)) + increment
-            fig = _figure(plan, ind, str(total), unit)
+        if increment is not None:  # stored as what it is: an increment on the latest total
+            e = Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, added=to_plain(increment), note=note,
+                      source=source)
+            figure = fold_increments(view.latest(day, [ind.id]), [e]).get((ind.id, unit))
+            total.append(figure.value if figure is not None else None)
+            return [e]
         assert fig is not None
         return [Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, value=fig.value,
                       numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source)]
 
     entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)[0]
-    return Stored(plan, entry, taken("indicator", ind_match, ind.id) + taken("county", county_match,
-                                                                             unit or "全市"))
+    return Stored(plan, entry, taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or "全市"),
+                  total=total[0] if total else None)
 
 
 _REF = re.compile(r"^\s*#?\s*(\d+)\s*$")
@@ -135,9 +136,14 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
         old = _target(view, entry_id, N_("correct"))
         ind = plan.by_id[old.indicator]
         fig = _figure(plan, ind, value, old.county)
+        if old.added is not None:  # an increment is corrected by an increment
+            if fig.percent or fig.value is None:
+                raise EduplanError(msg("entry #{id} is an increment: give the corrected amount added", id=old.id),
+                                   field="value")
+            fig = Figure(added=fig.value)
         return [Entry(view.next_id(), old.indicator, day or old.as_of, by, ws.now, county=old.county,
-                      value=fig.value, numerator=fig.numerator, denominator=fig.denominator, state=fig.state,
-                      supersedes=old.id, reason=reason_text.strip(), note=note,
+                      value=fig.value, added=fig.added, numerator=fig.numerator, denominator=fig.denominator,
+                      state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
                       source=source if source is not None else old.source)]
 
     return Stored(plan, append_entries(ws.ledger_path, plan, build)[0])

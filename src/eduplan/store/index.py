@@ -11,7 +11,8 @@ For analysts who query it with their own SQL tools (read it, never write it):
 * ``entries`` — one row per ledger entry: ``office`` and ``id`` (with the file: the
   entry's reference), ``indicator``, ``county`` (``''`` for a city-wide figure),
   ``as_of`` (a date as its proleptic Gregorian ordinal: ``date(as_of - 1721424.5)`` in
-  SQLite gives it back), ``value``, ``numerator``, ``denominator``, ``state``,
+  SQLite gives it back), ``value`` (a total or a level), ``added`` (an increment: the figure
+  is the latest total plus the increments after it), ``numerator``, ``denominator``, ``state``,
   ``supersedes``, ``void``, ``reason``, ``note``, ``source``, ``batch``, ``batch_size``,
   ``accepted`` (JSON list), ``who`` (the ``by`` field), ``recorded_at`` (as written),
   ``stamp`` (the same as POSIX seconds), and ``gone`` = 1 for an entry a later one
@@ -36,9 +37,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..core.entries import fold_increments
 from ..core.models import Entry, State
 
-FORMAT = 1  # PRAGMA user_version: an index written by another format is rebuilt
+FORMAT = 2  # PRAGMA user_version: an index written by another format is rebuilt
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +51,7 @@ CREATE TABLE files (
 CREATE TABLE entries (
     file TEXT NOT NULL, digest INTEGER NOT NULL,
     office TEXT NOT NULL, id INTEGER NOT NULL, indicator TEXT NOT NULL, county TEXT NOT NULL,
-    as_of INTEGER NOT NULL, value, numerator, denominator, state TEXT, supersedes INTEGER,
+    as_of INTEGER NOT NULL, value, added, numerator, denominator, state TEXT, supersedes INTEGER,
     void INTEGER NOT NULL, reason TEXT, note TEXT, source TEXT, batch TEXT, batch_size INTEGER,
     accepted TEXT, who TEXT NOT NULL, recorded_at TEXT NOT NULL, stamp REAL NOT NULL,
     gone INTEGER NOT NULL DEFAULT 0
@@ -61,9 +63,10 @@ CREATE INDEX entries_supersedes ON entries (office, supersedes) WHERE supersedes
 CREATE INDEX entries_recorded ON entries (stamp, office, id);
 CREATE INDEX entries_as_of ON entries (as_of);
 CREATE INDEX entries_batch ON entries (batch) WHERE batch IS NOT NULL;
+CREATE INDEX entries_added ON entries (indicator, county) WHERE added IS NOT NULL AND gone = 0;
 """
 
-COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "numerator", "denominator", "state",
+COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
            "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "who",
            "recorded_at")
 SELECT = ", ".join(COLUMNS)
@@ -73,7 +76,7 @@ _times: dict[str, dt.datetime] = {}
 
 
 def to_row(e: Entry, file: str, digest: int) -> tuple:
-    return (file, digest, e.office, e.id, e.indicator, e.county or "", e.as_of.toordinal(), e.value, e.numerator,
+    return (file, digest, e.office, e.id, e.indicator, e.county or "", e.as_of.toordinal(), e.value, e.added, e.numerator,
             e.denominator, e.state.value if e.state else None, e.supersedes, int(e.void), e.reason, e.note,
             e.source, e.batch, e.batch_size, json.dumps(list(e.accepted), ensure_ascii=False) if e.accepted else None,
             e.by, e.recorded_at.isoformat(sep=" "), e.recorded_at.timestamp(), int(e.void))
@@ -84,7 +87,7 @@ _INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
 
 
 def to_entry(row: Sequence) -> Entry:
-    (office, id_, indicator, county, as_of, value, numerator, denominator, state, supersedes, void, reason, note,
+    (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, supersedes, void, reason, note,
      source, batch, batch_size, accepted, who, recorded_at) = row
     day = _days.get(as_of)
     if day is None:
@@ -92,7 +95,7 @@ def to_entry(row: Sequence) -> Entry:
     stamp = _times.get(recorded_at)
     if stamp is None:
         stamp = _times[recorded_at] = dt.datetime.fromisoformat(recorded_at)
-    return Entry(id_, indicator, day, who, stamp, county or None, value, numerator, denominator,
+    return Entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
                  _STATES[state] if state else None, supersedes, bool(void), reason, note, source, batch, batch_size,
                  tuple(json.loads(accepted)) if accepted else (), office)
 
@@ -296,12 +299,16 @@ class Index:
             SELECT {', '.join('e.' + c for c in COLUMNS)} FROM units u JOIN entries e
               ON e.rowid = (SELECT x.rowid FROM entries x
                             WHERE x.indicator = u.indicator AND x.county = u.county AND x.gone = 0 AND x.as_of <= ?
+                              AND x.added IS NULL
                             ORDER BY x.as_of DESC, x.stamp DESC, x.office DESC, x.id DESC LIMIT 1)"""
         out = {}
         for row in self.con.execute(q, [*params, as_of.toordinal()]):
             e = to_entry(row)
             out[(e.indicator, e.county)] = e
-        return out
+        increments = [to_entry(r) for r in self.con.execute(
+            f"SELECT {SELECT} FROM entries WHERE added IS NOT NULL AND gone = 0 AND as_of <= ? {where}",
+            [as_of.toordinal(), *params])]
+        return fold_increments(out, increments) if increments else out
 
     def history(self, *, indicator: str | None = None, county: str | None | bool = False, since: dt.date | None = None,
                 batch: str | None = None, chunk: int = 2000) -> Iterator[tuple[Entry, Entry | None]]:

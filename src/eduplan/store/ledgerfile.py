@@ -298,7 +298,7 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
     v = row.get("as_of")
     if v is not None and not (isinstance(v, dt.date) and not isinstance(v, dt.datetime)):
         problems.append(("as_of", msg("as_of must be a date (2023-06-30)")))
-    for key in ("value", "numerator", "denominator"):
+    for key in ("value", "added", "numerator", "denominator"):
         v = row.get(key)
         if v is None:
             continue
@@ -335,7 +335,7 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
         entry = Entry(
             id=row["id"], indicator=row["indicator"], as_of=row["as_of"], by=row["by"],
             recorded_at=row["recorded_at"], county=row.get("county"), value=row.get("value"),
-            numerator=row.get("numerator"), denominator=row.get("denominator"),
+            added=row.get("added"), numerator=row.get("numerator"), denominator=row.get("denominator"),
             state=_STATES[row["state"]] if "state" in row else None, supersedes=row.get("supersedes"),
             void=row.get("void", False), reason=row.get("reason"), note=row.get("note"), source=row.get("source"),
             batch=row.get("batch"), batch_size=row.get("batch_size"), accepted=tuple(row.get("accepted", ())),
