@@ -86,13 +86,20 @@ class Session:
         from .render import render
 
         out = render(doc, getattr(fmt, "value", fmt), self.lang, options())
-        emit(out, self.lang)
+        # a confirmation of a change already made: failing to print it does not undo it (exit 0, said on stderr),
+        # so a script that retries does not record the figure twice
+        done = type(doc).__name__ in ("Stored", "Written", "RepairDoc") or (
+            type(doc).__name__ == "ImportSummary" and not doc.dry_run and doc.written)
+        emit(out, self.lang, done=done)
 
-    def write(self, doc: object, fmt: str, output: Path, *, kind: str, overwrite: bool = True, **detail) -> None:
+    def write(self, doc: object, fmt: str, output: str, *, kind: str, overwrite: bool = True, **detail) -> None:
         """Render ``doc`` and save it to ``output`` whole (never over the ledger or the plan)."""
+        from .errors import UsageError
         from .render import render
         from .services import save
 
+        if not output:
+            raise UsageError(msg("the file name is empty"), field="output")
         out = render(doc, fmt, self.lang, Options(pretty=False))  # a file is read by programs, like a pipe
         data = out if isinstance(out, bytes) else "".join([out] if isinstance(out, str) else out).encode("utf-8")
         self.show(save(self.ws, output, data, kind=kind, fmt=fmt, overwrite=overwrite, detail=detail))
@@ -120,7 +127,7 @@ def _stdout_is_tty() -> bool:
         return False
 
 
-def emit(out, lang: str) -> None:
+def emit(out, lang: str, *, done: bool = False) -> None:
     """Write text (or its pieces, or bytes) to stdout as UTF-8; a closed or full output is one message."""
     pieces = [out] if isinstance(out, (str, bytes)) else out
     try:
@@ -138,8 +145,22 @@ def emit(out, lang: str) -> None:
     except (OSError, ValueError) as exc:
         from .errors import reason
 
+        _silence_stdout()
         why = reason(exc) if isinstance(exc, OSError) else msg("the output is closed")
+        if done:
+            with contextlib.suppress(Exception):
+                sys.stderr.write("eduplan: " + msg("done, but the confirmation could not be written to standard "
+                                                   "output ({reason})", reason=why).render(lang) + "\n")
+            return
         fail(msg("cannot write to standard output: {reason}", reason=why).render(lang), 1)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that what is left in its buffer cannot fail again at exit."""
+    with contextlib.suppress(Exception):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
 
 
 def fail(text: str, code: int) -> None:
@@ -278,11 +299,12 @@ def show(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exact
 
 # --------------------------------------------------------------------------- report, template
 
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help=N_("Write to this file (default: standard output)."), show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help=N_("Write to this file (default: standard output)."), show_default=False)]
 
 
-def _by_suffix(output: Path | None, choices: type[Enum]) -> str | None:
-    suffix = {".md": "markdown", ".markdown": "markdown", ".htm": "html"}.get(output.suffix.lower(), output.suffix.lower()[1:]) if output else None
+def _by_suffix(output: str | None, choices: type[Enum]) -> str | None:
+    suffix = Path(output).suffix.lower() if output else ""
+    suffix = {".md": "markdown", ".markdown": "markdown", ".htm": "html"}.get(suffix, suffix[1:])
     return suffix if suffix in choices.__members__ else None
 
 
@@ -295,6 +317,8 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: 202
 
     with Session(lang, plan, ledger) as s:
         kind = fmt.value if fmt else (_by_suffix(output, ReportFmt) or "markdown")
+        if output == "":
+            raise UsageError(msg("the file name is empty"), field="output")
         if kind == "xlsx" and output is None:
             raise UsageError(msg("a workbook is written to a file: give -o FILE.xlsx"), field="output")
         doc = bulletin(s.ws, month)
@@ -304,7 +328,7 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: 202
 
 
 @app.command(help=N_("A sheet to fill in, one row per indicator; `eduplan import` reads it back."))
-def template(output: Annotated[Path, typer.Option("--output", "-o", help=N_("The file to write: .xlsx or .csv."), show_default=False)],
+def template(output: Annotated[str, typer.Option("--output", "-o", help=N_("The file to write: .xlsx or .csv."), show_default=False)],
              force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file (it may be a filled-in sheet)."))] = False,
              fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help=N_("xlsx or csv (default: from the -o suffix)."), show_default=False)] = None,
              county: CountyOpt = None, lang: LangOpt = None, plan: PlanOpt = None) -> None:

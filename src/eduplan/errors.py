@@ -78,6 +78,7 @@ class ProblemsError(EduplanError):
 _REASONS = {
     errno.ENOSPC: N_("the disk is full"),
     errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EFBIG: N_("the file would grow past the size allowed"),
     errno.EACCES: N_("permission denied"),
     errno.EPERM: N_("operation not permitted"),
     errno.EROFS: N_("the file system is read-only"),

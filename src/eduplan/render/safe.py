@@ -8,7 +8,7 @@ output kind:
 * :func:`terminal` — control characters shown as visible escapes (``\\x1b``), never sent;
 * :func:`markdown` — the same, then Markdown's own characters escaped, on one line;
 * :func:`html` — control characters dropped (tab and new line kept), then HTML-escaped;
-* :func:`csv_cell` — control characters but tab and new line dropped; a formula start
+* :func:`csv_cell` — control characters (but tab and new line) and direction overrides dropped; a formula start
   (``= + - @``, tab, carriage return) neutralised with a leading ``'``;
 * :func:`xlsx_text` — characters a workbook cannot hold dropped; formula starts are
   written as plain strings by :mod:`eduplan.render.xlsx`.
@@ -62,7 +62,7 @@ def html(text: object) -> str:
 def csv_cell(value: object) -> object:
     if not isinstance(value, str):
         return value
-    s = _CONTROL.sub("", value)
+    s = _BIDI.sub("", _CONTROL.sub("", value))
     if s.startswith(FORMULA_START):
         return "'" + s
     return s
@@ -75,4 +75,4 @@ def is_formula(text: str) -> bool:
 def xlsx_text(text: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", _CONTROL.sub("", text))
+    return ILLEGAL_CHARACTERS_RE.sub("", _BIDI.sub("", _CONTROL.sub("", text)))

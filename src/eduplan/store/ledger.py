@@ -27,6 +27,7 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -284,6 +285,10 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
             rows.append((b, entry, entry))
     structure = _structure(rows, file, 0)
     problems = others + [p for k in sorted(bad) for p in bad[k]] + structure.problems
+    if not blocks and raw and _torn_header(raw, plan) and (problems or not _whole_header(raw, plan)):
+        # the first write was cut inside the header: nothing was recorded yet
+        return Sync(problems or [Problem(file, 1, msg("the ledger's header is incomplete (its first write was cut "
+                                                      "short)"), kind="torn")], True, 0)
     if problems:
         torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, others, structure, rows, blocks, plan=plan,
                               office=office)
@@ -298,6 +303,23 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
                                ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw else (), stat,
                                max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1))
     return Sync(count=len(rows))
+
+
+def _torn_header(raw: bytes, plan: Plan) -> bool:
+    """Is the file the beginning of a header this tool writes (the first write, cut short)?"""
+    canonical = lf.header_text(plan, "").encode("utf-8")
+    data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if not data.startswith(b"# eduplan ledger"[: len(data)]):
+        return False
+    if canonical.startswith(data):
+        return True
+    rest = data[len(canonical):] if data.startswith(canonical) else None
+    return rest is not None and re.fullmatch(rb'office = "[^"\n]*"?\n?|o(f(f(i(c(e( (=( "?)?)?)?)?)?)?)?)?', rest) is not None
+
+
+def _whole_header(raw: bytes, plan: Plan) -> bool:
+    data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    return data.rstrip(b"\n").endswith(f'plan_version = "{plan.plan.version}"'.encode()) or b"office = " in data
 
 
 def _plain(data: dict) -> dict:
@@ -452,20 +474,33 @@ class LedgerView:
         self.index.close()
 
 
+def _synced(loc: Location, plan: Plan, *, writer: bool) -> tuple[Index, Sync]:
+    """The ledger's index brought up to date. A damaged index is discarded and built again; an
+    index that cannot be written (a full or read-only cache folder) is built in memory instead."""
+    index = _open_index(loc, plan)
+    try:
+        return index, _sync(index, loc, plan, writer=writer)
+    except sqlite3.DatabaseError:
+        index.close()
+    _discard(index_path(loc))
+    index = _open_index(loc, plan)
+    try:
+        return index, _sync(index, loc, plan, writer=writer)
+    except sqlite3.DatabaseError:
+        index.close()
+    index = Index(None)
+    index.reset(str(loc.real), plan.fingerprint)
+    return index, _sync(index, loc, plan, writer=writer)
+
+
 def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
     """Read the ledger and bring its index up to date; the view (None if it has problems)."""
     loc = locate(path)
-    index = _open_index(loc, plan)
-    try:
-        sync = _sync(index, loc, plan, writer=False)
-        if sync.torn:  # a write may be in progress: wait for the writers and look again
-            with _lock(loc, reader=True):
-                sync = _sync(index, loc, plan, writer=False)
-    except sqlite3.DatabaseError:  # a damaged index: start again in a fresh one
+    index, sync = _synced(loc, plan, writer=False)
+    if sync.torn:  # a write may be in progress: wait for the writers and look again
         index.close()
-        _discard(index_path(loc))
-        index = _open_index(loc, plan)
-        sync = _sync(index, loc, plan, writer=False)
+        with _lock(loc, reader=True):
+            index, sync = _synced(loc, plan, writer=False)
     if sync.problems:
         index.close()
         return None, sync
@@ -524,9 +559,34 @@ def _lock(loc: Location, reader: bool = False):
             return
         raise os_error(loc.path, exc, N_("locking the ledger ({lock})"), lock=str(loc.lock_path)) from None
     try:
-        yield
+        with _inode_lock(loc):
+            yield
     finally:
         lock.release()
+
+
+@contextlib.contextmanager
+def _inode_lock(loc: Location):
+    """Where the system has it, also lock the ledger file itself (``flock`` locks the file, not a
+    name): writers that reach one file by different hard links still take one lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: the lock file above is the lock
+        yield
+        return
+    try:
+        fd = os.open(loc.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:  # no file yet (nothing links to it), or not ours to open: the lock file is the lock
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # a file system without flock: the lock file above is the lock
+        yield
+    finally:
+        os.close(fd)
 
 
 def _check_writable(loc: Location, create_folder: bool) -> None:
@@ -625,9 +685,8 @@ def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool 
     loc = locate(path)
     _check_writable(loc, create_folder)
     with _lock(loc):
-        index = _open_index(loc, plan)
+        index, sync = _synced(loc, plan, writer=True)
         try:
-            sync = _sync(index, loc, plan, writer=True)
             if sync.problems:
                 raise ProblemsError(sync.problems, hint=_hint(sync, path) or msg(
                     "nothing was recorded: the ledger must load before anything is added to it"))
