@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import io
+import json
 import os
 import random
 import resource
@@ -24,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import COUNTIES
 from helpers import entries
@@ -453,7 +456,7 @@ def test_a_full_or_closed_stdout(synthetic_plan_path, ledger_path):
         assert full.returncode == 1 and b"cannot write to standard output: the disk is full" in full.stderr
         assert b"Traceback" not in full.stderr and b"Exception ignored" not in full.stderr
     log = subprocess.run([sys.executable, "-m", "eduplan", "log", "--format", "json"], capture_output=True, timeout=60)
-    assert [e["value"] for e in __import__("json").loads(log.stdout)] == [5, 4, 3]  # each exactly once
+    assert [e["value"] for e in json.loads(log.stdout)] == [5, 4, 3]  # each exactly once
 
 
 # --------------------------------------------------------------------------- damaged or costly inputs
@@ -544,9 +547,9 @@ def hostile_ledger(run, synthetic_plan_path, ledger_path, plan_path_hostile):
 
     rows = []
     for i, text in enumerate(HOSTILE, start=1):
-        rows.append({"id": i, "indicator": "new-kindergartens", "county": COUNTIES[i % 9], "as_of": __import__("datetime").date(2023, 6, 30),
+        rows.append({"id": i, "indicator": "new-kindergartens", "county": COUNTIES[i % 9], "as_of": dt.date(2023, 6, 30),
                      "value": i, "note": text, "source": text, "by": text,
-                     "recorded_at": __import__("datetime").datetime(2023, 7, 1, 9, tzinfo=__import__("datetime").timezone.utc)})
+                     "recorded_at": dt.datetime(2023, 7, 1, 9, tzinfo=dt.timezone.utc)})
     ledger_path.write_text('schema_version = 2\nplan = "synthetic-2023"\n\n' + "\n".join(
         tomli_w.dumps({"entries": [r]}) for r in rows), encoding="utf-8")
     return ledger_path
@@ -589,3 +592,35 @@ def test_hostile_text_in_the_workbooks(run, hostile_ledger, tmp_path):
     wb = load_workbook(out)
     texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any("\x1b" in t or "\x00" in t for t in texts)
+
+
+# property: whatever the text, no output lets a control character through or a cell run as a formula
+hostile_text = st.text(
+    alphabet=st.sampled_from(
+        list("=+-@|*_`<>[]#\\\"' \t\n\r") + ["\x1b", "\x00", "\x07", "\x7f", "\x85", "\u202e", "\u2028", "中", "a", "1"]),
+    min_size=1, max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=hostile_text)
+def test_any_text_is_inert_in_every_format(text):
+    from eduplan.core.documents import LogDoc, Remark
+    from eduplan.core.models import Entry
+    from eduplan.render import Options, render
+    from eduplan.store.paths import bundled_plan_path
+    from eduplan.store.planfile import load_plan
+
+    plan = load_plan(bundled_plan_path())
+    e = Entry(1, "new-public-kindergartens", dt.date(2023, 6, 30), text, dt.datetime(2023, 7, 1, tzinfo=dt.timezone.utc),
+              county="椒江区", value=3, note=text, source=text)
+    for fmt in ("table", "markdown", "csv", "json"):
+        for lang in ("zh", "en"):
+            out = render(LogDoc(plan, iter([Remark(e, None)])), fmt, lang, Options(width=100))
+            out = out if isinstance(out, str) else "".join(out)
+            if fmt != "json":
+                assert not any(ch in out for ch in "\x1b\x00\x07\x7f\x85\u202e\u2028"), (fmt, repr(out))
+            if fmt == "csv":
+                for row in csv.reader(io.StringIO(out.replace("\ufeff", ""))):
+                    assert not any(cell.startswith(("=", "+", "@", "-", "\t", "\r")) for cell in row if cell), row
+            if fmt == "json":
+                assert json.loads(out)[0]["note"] == text  # JSON keeps the text exactly, escaped
