@@ -15,7 +15,6 @@ import io
 import json
 import os
 import random
-import resource
 import signal
 import stat
 import subprocess
