@@ -1,0 +1,299 @@
+"""How a command runs in a terminal: the one error boundary, output to stdout, the reader's
+language for help and parser errors. The command table itself is :mod:`eduplan.cli`.
+
+Every command runs inside :class:`Session`: an :class:`~eduplan.errors.EduplanError` becomes one
+message on stderr in the reader's language (its ``field`` shown as the flag that gave it) and an
+exit code — 1 bad data, 2 bad command line, 3 ``--fail-on`` matched — and never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from . import i18n
+from .i18n import N_, msg
+from .render import Options
+
+FLAGS = {"as_of": "--as-of", "county": "--county", "value": "VALUE", "add": "--add", "note": "--note", "source": "--source",
+         "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
+         "indicator": "INDICATOR", "entry": "ENTRY", "since": "--since", "status": "--status", "format": "--format",
+         "file": "FILE", "by_county": "--by-county"}
+
+
+class Session:
+    """One command's run: the workspace, the language, the output, and the error boundary."""
+
+    def __init__(self, lang: Enum | None = None, plan: Path | None = None, ledger: Path | None = None,
+                 by: str | None = None):
+        from .services import Workspace
+
+        self.explicit = lang.value if lang is not None else None
+        self.ws = Workspace(plan, ledger, by)
+
+    @property
+    def lang(self) -> str:
+        plan = self.ws.__dict__.get("plan")
+        return i18n.language(self.explicit, plan.plan.lang if plan is not None else _plan_lang_quietly(self.ws))
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        from .errors import EduplanError
+
+        if isinstance(exc, EduplanError):
+            label = FLAGS.get(exc.field or "", exc.field)
+            fail(exc.render(self.lang, label), exc.exit_code)
+        if isinstance(exc, KeyboardInterrupt):
+            fail(msg("interrupted").render(self.lang), 130)
+        return False
+
+    def show(self, doc: object, fmt: str | Enum = "text") -> None:
+        from .render import render
+
+        out = render(doc, getattr(fmt, "value", fmt), self.lang, options())
+        # a confirmation of a change already made: failing to print it does not undo it (exit 0, said on stderr),
+        # so a script that retries does not record the figure twice
+        done = type(doc).__name__ in ("Stored", "Written", "RepairDoc") or (
+            type(doc).__name__ == "ImportSummary" and not doc.dry_run and doc.written)
+        emit(out, self.lang, done=done)
+
+    def write(self, doc: object, fmt: str, output: str, *, kind: str, overwrite: bool = True, **detail) -> None:
+        """Render ``doc`` and save it to ``output`` whole (never over the ledger or the plan)."""
+        from .errors import UsageError
+        from .render import render
+        from .services import save
+
+        if not output:
+            raise UsageError(msg("the file name is empty"), field="output")
+        out = render(doc, fmt, self.lang, Options(pretty=False))  # a file is read by programs, like a pipe
+        data = out if isinstance(out, bytes) else "".join([out] if isinstance(out, str) else out).encode("utf-8")
+        self.show(save(self.ws, output, data, kind=kind, fmt=fmt, overwrite=overwrite, detail=detail))
+
+
+def _plan_lang_quietly(ws) -> str | None:
+    try:
+        return ws.plan.plan.lang
+    except Exception:  # the plan does not load: its error is reported on its own
+        return None
+
+
+def options() -> Options:
+    tty = _stdout_is_tty()
+    width = int(os.environ.get("COLUMNS", 0) or 0) or (os.get_terminal_size().columns if tty else 100)
+    colour = (tty or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR") \
+        and os.environ.get("TERM") != "dumb"
+    return Options(width=width, color=colour, pretty=tty)
+
+
+def _stdout_is_tty() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def emit(out, lang: str, *, done: bool = False) -> None:
+    """Write text (or its pieces, or bytes) to stdout as UTF-8; a closed or full output is one message."""
+    pieces = [out] if isinstance(out, (str, bytes)) else out
+    try:
+        stream = sys.stdout.buffer if sys.stdout is not None else None
+        if stream is None:
+            raise OSError(9, "closed")
+        sys.stdout.flush()
+        for piece in pieces:
+            stream.write(piece if isinstance(piece, bytes) else piece.encode("utf-8", "replace"))
+        stream.flush()
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = None  # type: ignore[assignment]  # the reader went away: nothing more to say
+        raise typer.Exit(0) from None
+    except (OSError, ValueError) as exc:
+        from .errors import reason
+
+        _silence_stdout()
+        why = reason(exc) if isinstance(exc, OSError) else msg("the output is closed")
+        if done:
+            with contextlib.suppress(Exception):
+                sys.stderr.write("eduplan: " + msg("done, but the confirmation could not be written to standard "
+                                                   "output ({reason})", reason=why).render(lang) + "\n")
+            return
+        fail(msg("cannot write to standard output: {reason}", reason=why).render(lang), 1)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that what is left in its buffer cannot fail again at exit."""
+    with contextlib.suppress(Exception):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+
+
+def fail(text: str, code: int) -> None:
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"eduplan: {text}\n" if "\n" not in text else f"{text}\n")
+        sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+
+CLICK_WORDS = (  # the parser's own words, translated in help and usage errors
+    (r"^Usage: ", N_("Usage: ")), (r"^Options:$", N_("Options:")), (r"^Arguments:$", N_("Arguments:")),
+    (r"^Commands:$", N_("Commands:")), (r"Show this message and exit\.", N_("Show this message and exit.")),
+    (r"\[default: ", N_("[default: ")), (r"\[required\]", N_("[required]")),
+)
+
+
+def build(app: typer.Typer, lang: str, argv: list[str]):
+    """The click command for this run, its help texts in ``lang``, only the command asked for built."""
+    import typer.main
+
+    wanted = [c for c in app.registered_commands if (c.name or c.callback.__name__) == (argv[0] if argv else None)]
+    saved = list(app.registered_commands)
+    if wanted:
+        app.registered_commands[:] = wanted  # typer builds every command's options otherwise
+    try:
+        group = typer.main.get_command(app)
+    finally:
+        app.registered_commands[:] = saved
+    class Context(group.context_class):  # type: ignore[misc, valid-type]
+        def get_help(self) -> str:
+            return translate_help(super().get_help(), lang)
+
+    for cmd in [group, *getattr(group, "commands", {}).values()]:
+        cmd.context_class = Context
+        cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
+        cmd.short_help = None
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = i18n.tr(param.help, lang)
+    return group
+
+
+def translate_help(text: str, lang: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        for pattern, word in CLICK_WORDS:
+            line = re.sub(pattern, lambda m, w=word: i18n.tr(w, lang), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _click_exceptions():
+    """The exceptions of the click typer uses (its own copy since typer 0.26, else click)."""
+    import typer.main
+
+    return (getattr(typer.main, "_click", None) or typer.main.click).exceptions
+
+
+def usage_message(exc, lang: str) -> str:
+    """A parser error in the reader's language."""
+    ce = _click_exceptions()
+
+    if isinstance(exc, ce.NoSuchOption):
+        text = msg("no such option: {name}", name=exc.option_name)
+        if exc.possibilities:
+            text = msg("{error}; did you mean {choices}?", error=text, choices=list(exc.possibilities))
+    elif isinstance(exc, ce.MissingParameter):
+        name = ((exc.param.opts[0] if exc.param.param_type_name == "option" else (exc.param.name or "").upper())
+                if exc.param else "")
+        text = msg("{name} is missing", name=name)
+    elif isinstance(exc, ce.BadParameter):
+        hint = (exc.param.opts[0] if getattr(exc.param, "opts", None) and exc.param.param_type_name == "option"
+                else (exc.param.name or "").upper()) if exc.param else ""
+        m = re.match(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.$", exc.message)
+        detail = msg("'{value}' is not one of {choices}", value=m["value"], choices=m["choices"].replace("'", "")) if m \
+            else msg("{detail}", detail=exc.message)
+        text = msg("invalid value for {param}: {detail}", param=hint, detail=detail)
+    else:
+        m = re.match(r"Got unexpected extra arguments? \((?P<args>.*)\)", exc.message)
+        m2 = re.match(r"Option '(?P<name>.*)' requires an argument\.", exc.message)
+        if exc.message == "Missing command.":
+            text = msg("a command is missing; `eduplan --help` lists them")
+        elif m:
+            text = msg("unexpected extra argument(s): {args}", args=m["args"])
+        elif m2:
+            text = msg("{name} needs a value", name=m2["name"])
+        else:
+            text = msg("{detail}", detail=exc.message)
+    command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "eduplan"
+    return (text.render(lang) + "\n" + msg("Try '{command} --help' for help.", command=command).render(lang))
+
+
+def _early_lang(argv: list[str]) -> str:
+    """The language before anything is parsed: --lang, env, locale, else the plan's (for help)."""
+    explicit = None
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and k + 1 < len(argv):
+            explicit = argv[k + 1]
+        elif arg.startswith("--lang="):
+            explicit = arg.split("=", 1)[1]
+    if explicit not in i18n.LANGS:
+        explicit = None
+    chosen = i18n.choose(explicit)
+    if chosen:
+        return chosen
+    plan = None
+    for k, arg in enumerate(argv):
+        if arg == "--plan" and k + 1 < len(argv):
+            plan = argv[k + 1]
+        elif arg.startswith("--plan="):
+            plan = arg.split("=", 1)[1]
+    from .services import Workspace
+
+    return i18n.language(None, _plan_lang_quietly(Workspace(plan)))
+
+
+def main(app: typer.Typer, argv: list[str] | None = None) -> int:
+    """The console script. Returns the exit code (tests call it in-process)."""
+    ce = _click_exceptions()
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _early_lang(argv)
+    command = build(app, lang, argv)
+    try:
+        code = command.main(argv, prog_name="eduplan", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except ce.NoArgsIsHelpError as exc:
+        with contextlib.suppress(Exception):
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+        return 2
+    except ce.UsageError as exc:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"eduplan: {usage_message(exc, lang)}\n")
+        return 2
+    except getattr(ce, "Abort", KeyboardInterrupt):
+        return 130
+    except ce.ClickException as exc:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"eduplan: {exc.message}\n")
+        return exc.exit_code
+    except OSError as exc:  # one place where an unexpected OSError becomes a message with its path
+        from .errors import os_error
+
+        text = os_error(exc.filename or "eduplan", exc, N_("working with the file")).render(lang)
+    except MemoryError:
+        text = msg("not enough memory to finish; nothing was changed").render(lang)
+    except __import__("sqlite3").DatabaseError:
+        from .store.ledger import discard_indexes
+
+        discard_indexes()
+        text = msg("the ledger's index (a cache) was damaged and has been removed; run the command again (the ledger "
+                   "itself is untouched)").render(lang)
+    except Exception as exc:  # a bug: one line, and the details only when asked for
+        if os.environ.get("EDUPLAN_DEBUG"):
+            raise
+        text = msg("internal error ({kind}: {detail}); nothing was changed. Please report it (EDUPLAN_DEBUG=1 shows "
+                   "where it happened)", kind=type(exc).__name__, detail=str(exc)[:200]).render(lang)
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"eduplan: {text}\n")
+    return 1
