@@ -258,9 +258,12 @@ def fast_render(entries) -> str:
         if e.state is not None:
             add(f"state = {_quote(e.state.value)}\n")
         if e.supersedes is not None:
-            add(f"supersedes = {e.supersedes}\n")
+            add(f"supersedes = {e.supersedes}\n" if e.target_office is None else
+                f"supersedes = {_quote(e.target_office + '#' + str(e.supersedes))}\n")
         if e.void:
             add("void = true\n")
+        if e.for_city:
+            add("for_city = true\n")
         for name in ("reason", "note", "source", "batch"):
             value = getattr(e, name)
             if value is not None:
@@ -274,8 +277,8 @@ def fast_render(entries) -> str:
 
 
 assert ENTRY_WRITE_ORDER == ("id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
-                             "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "by",
-                             "recorded_at"), \
+                             "supersedes", "void", "for_city", "reason", "note", "source", "batch", "batch_size",
+                             "accepted", "by", "recorded_at"), \
     "eduplan changed its write order: update fast_render"
 
 

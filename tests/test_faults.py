@@ -98,17 +98,20 @@ def test_a_ledger_that_is_a_link_to_itself(run, synthetic_plan_path, tmp_path):
     assert loop.is_symlink()
 
 
-def test_a_fifo_or_a_folder_as_the_ledger_is_refused_without_waiting(run, synthetic_plan_path, tmp_path):
-    fifo = tmp_path / "fifo.toml"
+def test_a_fifo_is_refused_without_waiting_alone_or_in_a_ledger_folder(run, synthetic_plan_path, tmp_path):
+    folder = tmp_path / "offices"
+    folder.mkdir()
+    fifo = folder / "椒江区.ledger.toml"
     os.mkfifo(fifo)
-    for target, words in ((fifo, "named pipe"), (tmp_path, "folder")):
-        for args in (["validate"], ["status"], ["record", "new-kindergartens", "3", *D]):
+    for target in (fifo, folder):
+        for args in (["validate"], ["status"], ["record", "new-kindergartens", "3", *D, "--county", "椒江区",
+                                                 "--office", "椒江区"]):
             started = time.monotonic()
             result = run.fails(1, *args, "--ledger", target, lang="en")
-            assert words in result.stderr, result.stderr
+            assert "named pipe" in result.stderr and str(fifo) in result.stderr, result.stderr
             assert time.monotonic() - started < 10
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
-    assert not (tmp_path / "fifo.toml.lock").exists()
+    assert not list(folder.glob("*.lock"))
 
 
 def test_a_device_as_the_ledger_is_never_written(run, synthetic_plan_path):

@@ -242,7 +242,7 @@ BAD_INPUTS = [
     (["correct", "1", "3"], 2, "--reason is missing"),
     (["correct", "1", "3", "--reason", "  "], 2, "--reason: a correction needs a reason"),
     (["correct", "2", "abc", "--reason", "x"], 1, "not a number"),
-    (["correct", "two", "3", "--reason", "x"], 1, "not an entry number"),
+    (["correct", "two", "3", "--reason", "x"], 1, "is not an entry"),
     (["void", "99", "--reason", "x"], 1, "there is no entry #99"),
     (["record", "new-kindergartens", "3", "--bogus"], 2, "no such option: --bogus"),
     (["status", "--as-of", "2023-13-01"], 1, "--as-of: '2023-13-01' is not a date"),

@@ -42,6 +42,8 @@ CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-
 ByOpt = Annotated[Optional[str], typer.Option("--by", help=N_("Who records it (env EDUPLAN_USER, else $USER)."), show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help=N_("A remark kept with the figure."), show_default=False)]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help=N_("The document or notice the figure came from."), show_default=False)]
+OfficeOpt = Annotated[Optional[str], typer.Option("--office", help=N_("In a ledger folder: the office you record for (env EDUPLAN_OFFICE, else the folder's .office file)."), show_default=False)]
+ForCityOpt = Annotated[bool, typer.Option("--for-city", help=N_("A city office acting for the city on another office's entry (OFFICE#N)."))]
 # --------------------------------------------------------------------------- plan, validate, repair
 
 
@@ -66,6 +68,15 @@ def validate(lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = Non
         s.show(doc)
 
 
+@app.command(help=N_("Split a one-file ledger into a folder of per-office files (ids kept; the old file stays as it is)."))
+def split(folder: Annotated[str, typer.Argument(help=N_("The new folder."))], lang: LangOpt = None,
+          plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+    from .services import split as do
+
+    with Session(lang, plan, ledger) as s:
+        s.show(do(s.ws, folder))
+
+
 @app.command(help=N_("Remove an incomplete end of the ledger left by a crashed write (a copy is kept beside it)."))
 def repair(lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import repair as fix
@@ -82,11 +93,11 @@ def record(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exa
            value: Annotated[Optional[str], typer.Argument(help=N_("12, 1,234, 3.5万, 90亿元, 56%, 12000/21000, 完成/进行中 …"), show_default=False)] = None,
            as_of: AsOfOpt = None, county: CountyOpt = None,
            add: Annotated[Optional[str], typer.Option("--add", help=N_("Record the latest total plus N (accumulating indicators)."), show_default=False)] = None,
-           note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None, lang: LangOpt = None,
-           plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+           note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None, office: OfficeOpt = None,
+           lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import record as do
 
-    with Session(lang, plan, ledger, by) as s:
+    with Session(lang, plan, ledger, by, office) as s:
         s.show(do(s.ws, indicator, value, as_of=as_of, county=county, add=add, note=note, source=source))
 
 
@@ -94,33 +105,36 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (required)."))]
 
 
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
-def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12 (see `eduplan log`)."))],
+def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12, or 椒江区#12 for another office's (see `eduplan log`)."))],
             value: Annotated[str, typer.Argument(help=N_("The corrected figure."))], reason: ReasonOpt,
             as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None,
-            lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+            office: OfficeOpt = None, for_city: ForCityOpt = False, lang: LangOpt = None, plan: PlanOpt = None,
+            ledger: LedgerOpt = None) -> None:
     from .services import correct as do
 
-    with Session(lang, plan, ledger, by) as s:
-        s.show(do(s.ws, entry, value, reason=reason, as_of=as_of, note=note, source=source))
+    with Session(lang, plan, ledger, by, office) as s:
+        s.show(do(s.ws, entry, value, reason=reason, as_of=as_of, note=note, source=source, for_city=for_city))
 
 
 @app.command("void", help=N_("Withdraw an entry: its figure no longer counts; it stays in the history."))
-def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw: 12 or #12."))], reason: ReasonOpt,
-             by: ByOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw: 12 or #12, or 椒江区#12."))],
+             reason: ReasonOpt, by: ByOpt = None, office: OfficeOpt = None, for_city: ForCityOpt = False,
+             lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import void as do
 
-    with Session(lang, plan, ledger, by) as s:
-        s.show(do(s.ws, entry, reason=reason))
+    with Session(lang, plan, ledger, by, office) as s:
+        s.show(do(s.ws, entry, reason=reason, for_city=for_city))
 
 
 @app.command("import", help=N_("Record the figures of a filled-in sheet (.csv or .xlsx), all or nothing; every wrong row is named as FILE:ROW."))
 def import_cmd(file: Annotated[Path, typer.Argument(help=N_("The sheet: .csv (UTF-8, UTF-16 or GB18030) or .xlsx."), show_default=False)],
                dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Check every row and show what would be recorded; write nothing."))] = False,
                force: Annotated[bool, typer.Option("--force", help=N_("Import the file even though it was imported before."))] = False,
-               by: ByOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+               by: ByOpt = None, office: OfficeOpt = None, lang: LangOpt = None, plan: PlanOpt = None,
+               ledger: LedgerOpt = None) -> None:
     from .services import import_file
 
-    with Session(lang, plan, ledger, by) as s:
+    with Session(lang, plan, ledger, by, office) as s:
         s.show(import_file(s.ws, file, dry_run=dry_run, force=force))
 
 

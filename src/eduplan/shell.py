@@ -24,18 +24,18 @@ from .render import Options
 FLAGS = {"as_of": "--as-of", "county": "--county", "value": "VALUE", "add": "--add", "note": "--note", "source": "--source",
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
          "indicator": "INDICATOR", "entry": "ENTRY", "since": "--since", "status": "--status", "format": "--format",
-         "file": "FILE", "by_county": "--by-county"}
+         "file": "FILE", "by_county": "--by-county", "office": "--office", "ledger": "--ledger", "folder": "FOLDER"}
 
 
 class Session:
     """One command's run: the workspace, the language, the output, and the error boundary."""
 
     def __init__(self, lang: Enum | None = None, plan: Path | None = None, ledger: Path | None = None,
-                 by: str | None = None):
+                 by: str | None = None, office: str | None = None):
         from .services import Workspace
 
         self.explicit = lang.value if lang is not None else None
-        self.ws = Workspace(plan, ledger, by)
+        self.ws = Workspace(plan, ledger, by, office_option=office)
 
     @property
     def lang(self) -> str:
@@ -61,7 +61,7 @@ class Session:
         out = render(doc, getattr(fmt, "value", fmt), self.lang, options())
         # a confirmation of a change already made: failing to print it does not undo it (exit 0, said on stderr),
         # so a script that retries does not record the figure twice
-        done = type(doc).__name__ in ("Stored", "Written", "RepairDoc") or (
+        done = type(doc).__name__ in ("Stored", "Written", "RepairDoc", "SplitDoc") or (
             type(doc).__name__ == "ImportSummary" and not doc.dry_run and doc.written)
         emit(out, self.lang, done=done)
 

@@ -28,7 +28,7 @@ RATIO_TOLERANCE = 1e-6  # percentage points between a value and its numerator/de
 
 
 def superseded_ids(entries: Iterable[Entry]) -> set[tuple[str, int]]:
-    return {(e.office, e.supersedes) for e in entries if e.supersedes is not None}
+    return {e.target for e in entries if e.supersedes is not None}
 
 
 def surviving(entries: Sequence[Entry]) -> list[Entry]:
@@ -106,8 +106,13 @@ def shape_problems(e: Entry) -> list[FieldProblem]:
             out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
     if e.supersedes is not None and not (e.reason and e.reason.strip()):
         out.append(("reason", msg("a correction or void needs a reason")))
-    if e.supersedes is not None and e.supersedes >= e.id:
+    if e.supersedes is not None and e.target_office is None and e.supersedes >= e.id:
         out.append(("supersedes", msg("an entry can only supersede an earlier entry")))
+    if e.target_office is not None and not e.for_city:
+        out.append(("supersedes", msg("an office corrects or voids only its own entries; a city office may act for "
+                                      "the city (for_city = true)")))
+    if e.for_city and e.supersedes is None:
+        out.append(("for_city", msg("for_city belongs to a correction or void of another office's entry")))
     if e.batch_size is not None and e.batch is None:
         out.append(("batch_size", msg("batch_size belongs to an imported entry (with batch)")))
     if not (e.by and e.by.strip()):
@@ -161,7 +166,7 @@ def structural_problems(entries: Sequence[Entry]) -> list[EntryProblem]:
                 continue
         last_id[e.office] = max(e.id, last_id.get(e.office, 0))
         if e.supersedes is not None:
-            key = (e.office, e.supersedes)
+            key = e.target
             problems.extend((i, f, m) for f, m in supersede_problems(e, by_id.get(key), superseded_by.get(key)))
             superseded_by.setdefault(key, e.id)
         by_id[(e.office, e.id)] = e

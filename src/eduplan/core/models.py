@@ -106,6 +106,21 @@ class Indicator:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Office:
+    """A recording office (a county's bureau, a division of the city bureau) and the units whose
+    figures it reports: county names, ``None`` for the city-wide figure. In a ledger folder each
+    office writes its own file."""
+
+    name: str
+    units: tuple[str | None, ...]
+
+    @property
+    def city(self) -> bool:
+        """Does it report the city-wide figure (and so may act for the city)?"""
+        return None in self.units
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class NotTracked:
     """A number in the source text that is deliberately not an indicator, and why."""
 
@@ -120,6 +135,7 @@ class Plan:
     indicators: tuple[Indicator, ...]
     thresholds: Thresholds = Thresholds()
     not_tracked: tuple[NotTracked, ...] = ()
+    declared_offices: tuple[Office, ...] = ()
     schema_version: int = PLAN_SCHEMA_VERSION
     # A hash of the plan file's bytes (set by the loader): what is derived under one plan
     # (the ledger index) is never used under another.
@@ -143,6 +159,18 @@ class Plan:
     def counties(self) -> tuple[str, ...]:
         return self.plan.counties
 
+    @property
+    def offices(self) -> tuple[Office, ...]:
+        """The recording offices: as the plan declares them, else one per county-level unit and one
+        for the city-wide figures (named after the issuer, else 全市)."""
+        if self.declared_offices:
+            return self.declared_offices
+        city = Office(self.plan.issuer or "全市", (None,))
+        return tuple(Office(c, (c,)) for c in self.plan.counties) + (city,)
+
+    def office(self, name: str) -> Office | None:
+        return next((o for o in self.offices if o.name == name), None)
+
 
 def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
     """A plan from validated plain data (pydantic's JSON-mode dump, or the plan cache)."""
@@ -162,6 +190,8 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
         ) for i in d["indicators"]),
         thresholds=Thresholds(**d.get("thresholds", {})),
         not_tracked=tuple(NotTracked(n["source"], n["reason"]) for n in d.get("not_tracked", ())),
+        declared_offices=tuple(Office(o["name"], tuple(None if u == "全市" else u for u in o["reports"]))
+                               for o in d.get("offices", ())),
         schema_version=d.get("schema_version", PLAN_SCHEMA_VERSION),
         fingerprint=fingerprint,
     )
@@ -183,7 +213,9 @@ class Entry:
     ``batch`` is set by ``eduplan import``: the SHA-256 of the imported file, and
     ``batch_size`` the number of entries the import wrote, so that an import a crash cut
     short is recognised. ``accepted`` names the data-quality rules a person overrode.
-    ``office`` is the recording office: the ledger file's, not written per entry.
+    ``office`` is the recording office: the ledger file's, not written per entry. A correction of
+    another office's entry (allowed to a city office, ``for_city``) names it ``office#id``:
+    ``target_office`` is that office.
     """
 
     id: int
@@ -199,6 +231,7 @@ class Entry:
     state: State | None = None
     supersedes: int | None = None
     void: bool = False
+    for_city: bool = False  # a city office correcting or voiding another office's entry, and saying so
     reason: str | None = None
     note: str | None = None
     source: str | None = None
@@ -206,6 +239,7 @@ class Entry:
     batch_size: int | None = None
     accepted: tuple[str, ...] = ()
     office: str = ""
+    target_office: str | None = None  # the office of the entry it supersedes, when that is another office
 
     @property
     def is_correction(self) -> bool:
@@ -219,6 +253,18 @@ class Entry:
     def key(self) -> tuple[str, str | None]:
         return (self.indicator, self.county)
 
+    @property
+    def target(self) -> tuple[str, int] | None:
+        """(office, id) of the entry it corrects or voids."""
+        if self.supersedes is None:
+            return None
+        return (self.target_office if self.target_office is not None else self.office, self.supersedes)
+
+    @property
+    def target_ref(self) -> str:
+        office, id_ = self.target or ("", 0)
+        return f"{office}#{id_}"
+
     def order(self) -> tuple:
         """Which of two figures for the same unit is the later: the later as-of date, then the
         later recording, then office and id (so that the answer never depends on file order)."""
@@ -229,7 +275,7 @@ class Entry:
 # so that a write cut short anywhere leaves an entry that does not validate.
 ENTRY_WRITE_ORDER: tuple[str, ...] = (
     "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
-    "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "by", "recorded_at",
+    "supersedes", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted", "by", "recorded_at",
 )
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))
-assert sorted(ENTRY_WRITE_ORDER) == sorted(f for f in ENTRY_FIELDS if f != "office")
+assert sorted(ENTRY_WRITE_ORDER) == sorted(f for f in ENTRY_FIELDS if f not in ("office", "target_office"))

@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 
 from ..errors import EduplanError
 from ..i18n import msg
-from .models import Indicator, Plan, Section, SectionKind
+from .models import Indicator, Office, Plan, Section, SectionKind
 
 T = TypeVar("T")
 
@@ -147,6 +147,28 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
                                text=typed, choices=close, all=everyone), field="county")
     raise EduplanError(msg("unknown county-level unit '{text}'; the plan's are {all}", text=typed, all=everyone),
                        field="county")
+
+
+# --------------------------------------------------------------------------- offices
+
+
+def find_office(plan: Plan, text: str) -> Match[Office]:
+    """A recording office by its name, or a county's short form for that county's office."""
+    typed = clean(text)
+    office = plan.office(typed)
+    if office is not None:
+        return Match(office, typed, True)
+    for o in plan.offices:
+        if len(o.units) == 1 and o.units[0] is not None and typed == short_form(o.units[0]) and o.name == o.units[0]:
+            return Match(o, typed, False)
+    names = {o.name: o.name for o in plan.offices}
+    close = _suggest(typed, names)
+    everyone = [o.name for o in plan.offices]
+    if close:
+        raise EduplanError(msg("unknown office '{text}'; did you mean: {choices}? (the plan's offices are {all})",
+                               text=typed, choices=close, all=everyone), field="office")
+    raise EduplanError(msg("unknown office '{text}'; the plan's offices are {all}", text=typed, all=everyone),
+                       field="office")
 
 
 # --------------------------------------------------------------------------- sections

@@ -28,6 +28,7 @@ FORMATS: dict[str, dict[str, str]] = {
     "Written": {"text": "text:written"},
     "ValidateDoc": {"text": "text:validated"},
     "RepairDoc": {"text": "text:repaired"},
+    "SplitDoc": {"text": "text:split"},
 }
 BINARY = {"xlsx"}
 

@@ -46,7 +46,7 @@ def markdown(text: object) -> str:
     if text is None:
         return ""
     s = terminal(text, one_line=False).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]", "#"):
+    for ch in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
         s = s.replace(ch, "\\" + ch)
     return s
 

@@ -15,16 +15,17 @@ def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:
     ind = plan.by_id[e.indicator]
     line = msg("{indicator} {name} = {value} ({unit}, as of {day})", indicator=ind.id, name=name_of(ind, lang),
                value=stored_value(e, ind.unit, lang), unit=unit_name(e.county, lang), day=e.as_of).render(lang)
-    return f"#{e.id} {line}" if with_id else line
+    return f"{e.office}#{e.id} {line}" if with_id else line
 
 
 def stored(doc: Stored, lang: str, opts) -> str:
     e = doc.entry
     line = _entry_line(e, doc.plan, lang)
+    target = f"{e.target_office}#{e.supersedes}" if e.target_office else f"#{e.supersedes}"
     if e.void:
-        head = msg("recorded a void: {entry}, voids #{target}", entry=line, target=e.supersedes)
+        head = msg("recorded a void: {entry}, voids {target}", entry=line, target=target)
     elif e.supersedes is not None:
-        head = msg("recorded a correction: {entry}, corrects #{target}", entry=line, target=e.supersedes)
+        head = msg("recorded a correction: {entry}, corrects {target}", entry=line, target=target)
     else:
         head = msg("recorded {entry}", entry=line)
     lines = [head.render(lang)]
@@ -104,3 +105,15 @@ def repaired(doc: RepairDoc, lang: str, opts) -> str:
                     "repaired {path}: removed the incomplete end ({bytes} bytes, saved to {saved}); {n} complete entries "
                     "kept", doc.kept, path=str(doc.path), bytes=doc.removed_bytes, saved=str(doc.saved_to))
     return safe.terminal(line.render(lang)) + "\n"
+
+
+def split(doc, lang: str, opts) -> str:
+    lines = [nmsg("split {source} into {folder}: {n} office file, ids kept; {source} is left as it was",
+                  "split {source} into {folder}: {n} office files, ids kept; {source} is left as it was", len(doc.files),
+                  source=str(doc.source), folder=str(doc.folder)).render(lang)]
+    for office, name, count in doc.files:
+        lines.append("  " + nmsg("{file}: {office}, {n} entry", "{file}: {office}, {n} entries", count, file=name,
+                                 office=office).render(lang))
+    lines.append(msg("record into it with --ledger {folder} --office NAME (or EDUPLAN_LEDGER and EDUPLAN_OFFICE)",
+                     folder=str(doc.folder)).render(lang))
+    return safe.terminal("\n".join(lines)) + "\n"

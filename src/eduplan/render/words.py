@@ -106,12 +106,16 @@ def remark(r: Remark, lang: str) -> str:
     e = r.entry
     parts = []
     if e.supersedes is not None:
-        template = msg("voids #{id}: {reason}", id=e.supersedes, reason=e.reason or "") if e.void else \
-            msg("corrects #{id}: {reason}", id=e.supersedes, reason=e.reason or "")
+        ref = f"{e.target_office}#{e.supersedes}" if e.target_office else f"#{e.supersedes}"
+        template = msg("voids {ref}: {reason}", ref=ref, reason=e.reason or "") if e.void else \
+            msg("corrects {ref}: {reason}", ref=ref, reason=e.reason or "")
         parts.append(template.render(lang))
+        if e.for_city:
+            parts.append(msg("for the city").render(lang))
     later = r.superseded_by
     if later is not None:
-        parts.append((msg("voided by #{id}", id=later.id) if later.void else msg("corrected by #{id}", id=later.id))
+        ref = f"{later.office}#{later.id}" if later.office != e.office else f"#{later.id}"
+        parts.append((msg("voided by {ref}", ref=ref) if later.void else msg("corrected by {ref}", ref=ref))
                      .render(lang))
     if e.note:
         parts.append(e.note)

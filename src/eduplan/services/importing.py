@@ -94,9 +94,10 @@ class Checked:
     skipped: int  # rows with an empty value
 
 
-def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime) -> Checked:
+def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
+                units: tuple[str | None, ...] | None = None) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
-    problem. Rows with no value are skipped."""
+    problem. Rows with no value are skipped. ``units``: the only units the importing office reports."""
     columns, problems = map_columns(sheet.header, file)
     if problems and not columns and sheet.encoding != "utf-8":
         # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
@@ -144,6 +145,11 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             except EduplanError as exc:
                 county_ok = False
                 problem("county", exc.message)
+        if county_ok and units is not None and county not in units:
+            county_ok = False
+            problem("county" if "county" in columns else "value",
+                    msg("this office reports {units}; {unit}'s figures are recorded by its own office",
+                        units=[u or "全市" for u in units], unit=county or "全市"))
         day = None
         raw_day = cell("as_of")
         if raw_day is None or not _text(raw_day):
@@ -213,7 +219,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     if not sheet.header:
         raise EduplanError(msg("{file}: the file is empty; row 1 must name the columns (id, 数值, 截至日期 …)", file=file))
     by = ws.by
-    checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now)
+    checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now,
+                          units=ws.office.units if ws.office is not None else None)
     if checked.problems:
         n = len({p.line for p in checked.problems})
         raise ProblemsError(list(checked.problems), hint=nmsg(
@@ -243,5 +250,5 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         return [dataclasses.replace(r.entry, id=first + k, batch=batch, batch_size=len(rows))
                 for k, r in enumerate(rows)]
 
-    written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)
+    written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default, office=ws.office_name)
     return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already))

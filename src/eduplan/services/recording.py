@@ -38,6 +38,15 @@ def taken(field: str, match: Match, shown: str) -> tuple[Taken, ...]:
     return () if match.exact else (Taken(field, match.typed, shown),)
 
 
+def check_reports(ws: Workspace, unit: str | None) -> None:
+    """In a ledger folder an office records only the units it reports."""
+    office = ws.office
+    if office is not None and unit not in office.units:
+        raise EduplanError(msg("the office '{office}' reports {units}; {unit}'s figures are recorded by its own office",
+                               office=office.name, units=[u or "全市" for u in office.units], unit=unit or "全市"),
+                           field="county")
+
+
 def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: str | dt.date | None = None,
            county: str | None = None, add: str | None = None, note: str | None = None,
            source: str | None = None) -> Stored:
@@ -52,6 +61,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     note = check_text(note, "note")
     source = check_text(source, "source")
     by = ws.by
+    check_reports(ws, unit)
     if (value is None) == (add is None):
         raise UsageError(msg("give either a value or an amount to add, not both and not neither"), field="value")
     fig = _figure(plan, ind, value, unit) if value is not None else None
@@ -82,45 +92,70 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
         return [Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, value=fig.value,
                       numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source)]
 
-    entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)[0]
+    entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default, office=ws.office_name)[0]
     return Stored(plan, entry, taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or "全市"),
                   total=total[0] if total else None)
 
 
-_REF = re.compile(r"^\s*#?\s*(\d+)\s*$")
+_REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
 
 
-def parse_ref(text: str | int) -> int:
-    """An entry reference as a person types it: ``12`` or ``#12``."""
+def parse_ref(ws: Workspace, text: str | int) -> tuple[str, int]:
+    """An entry as a person names it: ``12`` or ``#12`` (their own office's), ``椒江区#12`` (another's)."""
     if isinstance(text, int):
-        return text
+        return ws.office_name, text
     m = _REF.match(str(text))
     if m is None:
-        raise EduplanError(msg("'{text}' is not an entry number (write it as 12 or #12; `eduplan log` lists them)",
-                               text=text), field="entry")
-    return int(m[1])
+        raise EduplanError(msg("'{text}' is not an entry (write it as 12 or #12, or 椒江区#12 for another office's; "
+                               "`eduplan log` lists them)", text=text), field="entry")
+    office = ws.office_name
+    if m["office"]:
+        from ..core.names import find_office
+
+        office = find_office(ws.plan, m["office"]).value.name if ws.office is not None else m["office"]
+    return office, int(m["id"])
 
 
-def _target(view: LedgerView, entry_id: int, verb: str) -> Entry:
-    target = view.entry(entry_id)
+def _ref_text(office: str, id_: int) -> str:
+    return f"{office}#{id_}" if office else f"#{id_}"
+
+
+def _acting(ws: Workspace, office: str, for_city: bool) -> str | None:
+    """The target office of a correction or void: None for one's own, else it must be acting for the city."""
+    if office == ws.office_name:
+        return None
+    if not for_city:
+        raise EduplanError(msg("{ref} is another office's entry: an office corrects or voids only its own, unless a "
+                               "city office acts for the city (--for-city)", ref=_ref_text(office, 0)[:-2]),
+                           field="entry")
+    if ws.office is None or not ws.office.city:
+        raise EduplanError(msg("only an office that reports the city-wide figure may act for the city"), field="entry")
+    return office
+
+
+def _target(view: LedgerView, office: str, entry_id: int, verb: str) -> Entry:
+    target = view.entry(entry_id, office)
+    ref = _ref_text(office if office != view.office else "", entry_id)
     if target is None:
-        raise EduplanError(msg("there is no entry #{id} (`eduplan log` lists them)", id=entry_id), field="entry")
-    later = view.superseded_by(entry_id)
+        raise EduplanError(msg("there is no entry {ref} (`eduplan log` lists them)", ref=ref), field="entry")
+    later = view.superseded_by(entry_id, office)
     if later is not None:
+        by = _ref_text(later.office if later.office != view.office else "", later.id)
         if later.void:
-            raise EduplanError(msg("entry #{id} was already voided by entry #{by}", id=entry_id, by=later.id),
-                               field="entry")
-        raise EduplanError(msg("entry #{id} was already corrected by entry #{by}; {verb} entry #{by} instead",
-                               id=entry_id, by=later.id, verb=msg(verb)), field="entry")
+            raise EduplanError(msg("entry {ref} was already voided by entry {by}", ref=ref, by=by), field="entry")
+        raise EduplanError(msg("entry {ref} was already corrected by entry {by}; {verb} entry {by} instead",
+                               ref=ref, by=by, verb=msg(verb)), field="entry")
     if target.void:
-        raise EduplanError(msg("entry #{id} is itself a void", id=entry_id), field="entry")
+        raise EduplanError(msg("entry {ref} is itself a void", ref=ref), field="entry")
     return target
 
 
 def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: str | dt.date | None = None,
-            note: str | None = None, source: str | None = None) -> Stored:
-    """A new entry that supersedes ``entry`` with a corrected figure."""
-    entry_id = parse_ref(entry)
+            note: str | None = None, source: str | None = None, for_city: bool = False) -> Stored:
+    """A new entry that supersedes ``entry`` with a corrected figure (in a ledger folder, another
+    office's entry only ``for_city``, by an office that reports the city-wide figure)."""
+    office, entry_id = parse_ref(ws, entry)
+    target_office = _acting(ws, office, for_city)
     reason_text = check_text(reason, "reason")
     if reason_text is None:
         raise UsageError(msg("a correction needs a reason"), field="reason")
@@ -133,7 +168,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     by = ws.by
 
     def build(view: LedgerView) -> list[Entry]:
-        old = _target(view, entry_id, N_("correct"))
+        old = _target(view, office, entry_id, N_("correct"))
         ind = plan.by_id[old.indicator]
         fig = _figure(plan, ind, value, old.county)
         if old.added is not None:  # an increment is corrected by an increment
@@ -144,22 +179,25 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
         return [Entry(view.next_id(), old.indicator, day or old.as_of, by, ws.now, county=old.county,
                       value=fig.value, added=fig.added, numerator=fig.numerator, denominator=fig.denominator,
                       state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
-                      source=source if source is not None else old.source)]
+                      source=source if source is not None else old.source, target_office=target_office,
+                      for_city=target_office is not None)]
 
-    return Stored(plan, append_entries(ws.ledger_path, plan, build)[0])
+    return Stored(plan, append_entries(ws.ledger_path, plan, build, office=ws.office_name)[0])
 
 
-def void(ws: Workspace, entry: str | int, *, reason: str) -> Stored:
+def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False) -> Stored:
     """A new entry that withdraws ``entry``: its figure no longer counts."""
-    entry_id = parse_ref(entry)
+    office, entry_id = parse_ref(ws, entry)
+    target_office = _acting(ws, office, for_city)
     reason_text = check_text(reason, "reason")
     if reason_text is None:
         raise UsageError(msg("a void needs a reason"), field="reason")
     by = ws.by
 
     def build(view: LedgerView) -> list[Entry]:
-        old = _target(view, entry_id, N_("void"))
+        old = _target(view, office, entry_id, N_("void"))
         return [Entry(view.next_id(), old.indicator, old.as_of, by, ws.now, county=old.county,
-                      supersedes=old.id, void=True, reason=reason_text.strip())]
+                      supersedes=old.id, void=True, reason=reason_text.strip(), target_office=target_office,
+                      for_city=target_office is not None)]
 
-    return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build)[0])
+    return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0])

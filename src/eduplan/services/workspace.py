@@ -13,7 +13,7 @@ import getpass
 import os
 from pathlib import Path
 
-from ..core.models import Plan
+from ..core.models import Office, Plan
 from ..core.text import check_text
 from ..errors import EduplanError
 from ..i18n import msg
@@ -22,6 +22,8 @@ from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan
 from ..store.planfile import load_plan
 
 USER_ENV = "EDUPLAN_USER"
+OFFICE_ENV = "EDUPLAN_OFFICE"
+OFFICE_FILE = ".office"  # in a ledger folder: this computer's office (kept out of version control)
 
 
 def default_user() -> str:
@@ -47,6 +49,7 @@ class Workspace:
     ledger_option: str | os.PathLike | None = None
     by_option: str | None = None
     now: dt.datetime = dataclasses.field(default_factory=now)
+    office_option: str | None = None
 
     @property
     def plan_path(self) -> Path:
@@ -75,6 +78,35 @@ class Workspace:
     @property
     def today(self) -> dt.date:
         return self.now.date()
+
+    @property
+    def folder(self) -> bool:
+        """Is the ledger a folder of per-office files?"""
+        return self.ledger_path.is_dir()
+
+    @functools.cached_property
+    def office(self) -> Office | None:
+        """The office recording (in a ledger folder): ``--office``, else ``$EDUPLAN_OFFICE``, else the
+        folder's ``.office`` file. None for a one-file ledger, which has no offices."""
+        if not self.folder:
+            return None
+        given = self.office_option or os.environ.get(OFFICE_ENV)
+        if not given:
+            try:
+                given = (self.ledger_path / OFFICE_FILE).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                given = None
+        if not given:
+            raise EduplanError(msg("the ledger is a folder of offices' files: say which office you record for with "
+                                   "--office NAME, $EDUPLAN_OFFICE, or a file {file} holding the name",
+                                   file=str(self.ledger_path / OFFICE_FILE)), field="office")
+        from ..core.names import find_office
+
+        return find_office(self.plan, check_text(given, "office", one_line=True) or "").value
+
+    @property
+    def office_name(self) -> str:
+        return self.office.name if self.office is not None else ""
 
     def view(self) -> ledger_store.LedgerView:
         """The ledger, validated and indexed (raises with every problem if it does not load)."""

@@ -13,7 +13,8 @@ For analysts who query it with their own SQL tools (read it, never write it):
   ``as_of`` (a date as its proleptic Gregorian ordinal: ``date(as_of - 1721424.5)`` in
   SQLite gives it back), ``value`` (a total or a level), ``added`` (an increment: the figure
   is the latest total plus the increments after it), ``numerator``, ``denominator``, ``state``,
-  ``supersedes``, ``void``, ``reason``, ``note``, ``source``, ``batch``, ``batch_size``,
+  ``supersedes`` (with ``sup_office``, the office of the entry it supersedes), ``void``, ``for_city``,
+  ``reason``, ``note``, ``source``, ``batch``, ``batch_size``,
   ``accepted`` (JSON list), ``who`` (the ``by`` field), ``recorded_at`` (as written),
   ``stamp`` (the same as POSIX seconds), and ``gone`` = 1 for an entry a later one
   corrected or voided, and for the voids themselves. The surviving figures are
@@ -40,7 +41,7 @@ from pathlib import Path
 from ..core.entries import fold_increments
 from ..core.models import Entry, State
 
-FORMAT = 2  # PRAGMA user_version: an index written by another format is rebuilt
+FORMAT = 4  # PRAGMA user_version: an index written by another format is rebuilt
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,15 +52,15 @@ CREATE TABLE files (
 CREATE TABLE entries (
     file TEXT NOT NULL, digest INTEGER NOT NULL,
     office TEXT NOT NULL, id INTEGER NOT NULL, indicator TEXT NOT NULL, county TEXT NOT NULL,
-    as_of INTEGER NOT NULL, value, added, numerator, denominator, state TEXT, supersedes INTEGER,
-    void INTEGER NOT NULL, reason TEXT, note TEXT, source TEXT, batch TEXT, batch_size INTEGER,
+    as_of INTEGER NOT NULL, value, added, numerator, denominator, state TEXT, supersedes INTEGER, sup_office TEXT,
+    void INTEGER NOT NULL, for_city INTEGER NOT NULL DEFAULT 0, reason TEXT, note TEXT, source TEXT, batch TEXT, batch_size INTEGER,
     accepted TEXT, who TEXT NOT NULL, recorded_at TEXT NOT NULL, stamp REAL NOT NULL,
     gone INTEGER NOT NULL DEFAULT 0
 );
-CREATE UNIQUE INDEX entries_ref ON entries (office, id);
+CREATE INDEX entries_ref ON entries (office, id);
 CREATE INDEX entries_file ON entries (file, digest);
 CREATE INDEX entries_latest ON entries (indicator, county, as_of, stamp, office, id) WHERE gone = 0;
-CREATE INDEX entries_supersedes ON entries (office, supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX entries_supersedes ON entries (sup_office, supersedes) WHERE supersedes IS NOT NULL;
 CREATE INDEX entries_recorded ON entries (stamp, office, id);
 CREATE INDEX entries_as_of ON entries (as_of);
 CREATE INDEX entries_batch ON entries (batch) WHERE batch IS NOT NULL;
@@ -67,8 +68,8 @@ CREATE INDEX entries_added ON entries (indicator, county) WHERE added IS NOT NUL
 """
 
 COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
-           "supersedes", "void", "reason", "note", "source", "batch", "batch_size", "accepted", "who",
-           "recorded_at")
+           "supersedes", "sup_office", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted",
+           "who", "recorded_at")
 SELECT = ", ".join(COLUMNS)
 _STATES = {s.value: s for s in State}
 _days: dict[int, dt.date] = {}
@@ -77,7 +78,8 @@ _times: dict[str, dt.datetime] = {}
 
 def to_row(e: Entry, file: str, digest: int) -> tuple:
     return (file, digest, e.office, e.id, e.indicator, e.county or "", e.as_of.toordinal(), e.value, e.added, e.numerator,
-            e.denominator, e.state.value if e.state else None, e.supersedes, int(e.void), e.reason, e.note,
+            e.denominator, e.state.value if e.state else None, e.supersedes,
+            e.target[0] if e.supersedes is not None else None, int(e.void), int(e.for_city), e.reason, e.note,
             e.source, e.batch, e.batch_size, json.dumps(list(e.accepted), ensure_ascii=False) if e.accepted else None,
             e.by, e.recorded_at.isoformat(sep=" "), e.recorded_at.timestamp(), int(e.void))
 
@@ -87,8 +89,8 @@ _INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
 
 
 def to_entry(row: Sequence) -> Entry:
-    (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, supersedes, void, reason, note,
-     source, batch, batch_size, accepted, who, recorded_at) = row
+    (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, supersedes, sup_office, void,
+     for_city, reason, note, source, batch, batch_size, accepted, who, recorded_at) = row
     day = _days.get(as_of)
     if day is None:
         day = _days[as_of] = dt.date.fromordinal(as_of)
@@ -96,8 +98,9 @@ def to_entry(row: Sequence) -> Entry:
     if stamp is None:
         stamp = _times[recorded_at] = dt.datetime.fromisoformat(recorded_at)
     return Entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
-                 _STATES[state] if state else None, supersedes, bool(void), reason, note, source, batch, batch_size,
-                 tuple(json.loads(accepted)) if accepted else (), office)
+                 _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source, batch,
+                 batch_size, tuple(json.loads(accepted)) if accepted else (), office,
+                 sup_office if sup_office is not None and sup_office != office else None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -244,12 +247,13 @@ class Index:
         return out
 
     def light(self, rowids: Iterable[int]) -> dict[int, tuple]:
-        """rowid → (office, id, indicator, county, supersedes, void, batch, batch_size) for the structural rules."""
+        """rowid → (office, id, indicator, county, supersedes, sup_office, void, batch, batch_size) for the structural
+        rules."""
         out = {}
         ids = list(rowids)
         for k in range(0, len(ids), 900):
             chunk = ids[k:k + 900]
-            q = (f"SELECT rowid, office, id, indicator, county, supersedes, void, batch, batch_size FROM entries "
+            q = (f"SELECT rowid, office, id, indicator, county, supersedes, sup_office, void, batch, batch_size FROM entries "
                  f"WHERE rowid IN ({', '.join('?' * len(chunk))})")
             for row in self.con.execute(q, chunk):
                 out[row[0]] = row[1:]
@@ -263,11 +267,12 @@ class Index:
 
     def mark_superseded(self, entries: Iterable[Entry]) -> None:
         self.con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ?",
-                             ((e.office, e.supersedes) for e in entries if e.supersedes is not None))
+                             (e.target for e in entries if e.supersedes is not None))
 
     def recompute_gone(self) -> None:
+        """Which entries no longer count: voids, and every entry something supersedes."""
         self.con.execute("UPDATE entries SET gone = (void OR EXISTS (SELECT 1 FROM entries s WHERE "
-                         "s.office = entries.office AND s.supersedes = entries.id))")
+                         "s.sup_office = entries.office AND s.supersedes = entries.id))")
 
     # ---- queries
 
@@ -282,8 +287,9 @@ class Index:
         return to_entry(row) if row else None
 
     def superseded_by(self, office: str, id_: int) -> Entry | None:
-        row = self.con.execute(f"SELECT {SELECT} FROM entries WHERE office = ? AND supersedes = ? ORDER BY id LIMIT 1",
-                               (office, id_)).fetchone()
+        """The entry that corrected or voided it (the latest, if two offices did)."""
+        row = self.con.execute(f"SELECT {SELECT} FROM entries WHERE sup_office = ? AND supersedes = ? "
+                               f"ORDER BY stamp DESC, office DESC, id DESC LIMIT 1", (office, id_)).fetchone()
         return to_entry(row) if row else None
 
     def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
@@ -328,7 +334,7 @@ class Index:
             params.append(batch)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)}, {', '.join('s.' + c for c in COLUMNS)} FROM entries e "
-             f"LEFT JOIN entries s ON s.office = e.office AND s.supersedes = e.id {where} "
+             f"LEFT JOIN entries s ON s.sup_office = e.office AND s.supersedes = e.id {where} "
              f"ORDER BY e.stamp DESC, e.office DESC, e.id DESC")
         cur = self.con.execute(q, params)
         n = len(COLUMNS)
@@ -342,7 +348,7 @@ class Index:
     def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
         """Entries whose as-of date falls in [start, end], by date then recording, with what superseded them."""
         q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)}, {', '.join('s.' + c for c in COLUMNS)} FROM entries e "
-             f"LEFT JOIN entries s ON s.office = e.office AND s.supersedes = e.id "
+             f"LEFT JOIN entries s ON s.sup_office = e.office AND s.supersedes = e.id "
              f"WHERE e.as_of BETWEEN ? AND ? ORDER BY e.as_of, e.stamp, e.office, e.id")
         n = len(COLUMNS)
         return [(to_entry(r[:n]), to_entry(r[n:]) if r[n] is not None else None)

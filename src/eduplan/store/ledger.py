@@ -35,7 +35,7 @@ from pathlib import Path
 from ..core.entries import batch_runs, entry_plan_problems, order_problem, shape_problems, supersede_problems
 from ..core.models import Entry, Plan
 from ..errors import EduplanError, Problem, ProblemsError, os_error
-from ..i18n import N_, Msg, msg
+from ..i18n import N_, Msg, msg, nmsg
 from . import ledgerfile as lf
 from . import toml
 from .index import FileRow, Index, proves, signature
@@ -64,6 +64,42 @@ def locate(path: Path) -> Location:
     return Location(path, real_path(path))
 
 
+LEDGER_SUFFIX = ".toml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """Where a ledger is: one file, or a folder of per-office files (``OFFICE.ledger.toml``)."""
+
+    path: Path
+    real: Path
+    folder: bool
+
+    def files(self) -> list[Location]:
+        if not self.folder:
+            return [Location(self.path, self.real, "")]
+        out = []
+        try:
+            names = sorted(os.listdir(self.real))
+        except OSError as exc:
+            raise os_error(self.path, exc, N_("reading the ledger folder")) from None
+        for name in names:
+            if name.endswith(LEDGER_SUFFIX) and not name.startswith("."):
+                out.append(Location(self.path / name, real_path(self.real / name), name))
+        return out
+
+    def file_for(self, office: str) -> Location:
+        """Where an office's entries go in a folder: ``OFFICE.ledger.toml``."""
+        safe = re.sub(r'[\\/\x00-\x1f:*?"<>|]', "_", office).strip(". ") or "_"
+        name = f"{safe}.ledger{LEDGER_SUFFIX}"
+        return Location(self.path / name, real_path(self.real / name), name)
+
+
+def place(path: Path) -> Place:
+    real = real_path(path)
+    return Place(path, real, real.is_dir())
+
+
 def _open_regular(loc: Location):
     """The ledger opened for reading, or None when it does not exist. Never blocks on a FIFO."""
     try:
@@ -87,12 +123,12 @@ def _open_regular(loc: Location):
 # --------------------------------------------------------------------------- the index
 
 
-def index_path(loc: Location) -> Path | None:
+def index_path(loc: Location | Place) -> Path | None:
     root = cache_dir()
     return root / f"ledger-{key_of(loc.real)}.sqlite" if root is not None else None
 
 
-def _open_index(loc: Location, plan: Plan) -> Index:
+def _open_index(loc: Location | Place, plan: Plan) -> Index:
     """The ledger's index, valid for this ledger and plan (reset if not). A cache folder that
     cannot be written, or a damaged database, means an index in memory for this command."""
     path = index_path(loc)
@@ -138,6 +174,7 @@ class Sync:
     cut: int | None = None  # where a repair cuts the file (when torn)
     count: int = 0
     exists: bool = True
+    torn_files: tuple[tuple[Location, int], ...] = ()  # in a folder: every file torn at its end, and where
 
 
 def header_problems(data: dict, loc: Location, plan: Plan) -> list[Problem]:
@@ -199,6 +236,7 @@ class _Light:
     indicator: str
     county: str | None
     supersedes: int | None
+    target_office: str | None
     void: bool
     batch: str | None
     batch_size: int | None
@@ -279,8 +317,9 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     rows = []
     for b, rowid, entry in items:
         if rowid is not None:
-            o, i, ind, county, sup, void, batch, bsize = light[rowid]
-            rows.append((b, _Light(o, i, ind, county or None, sup, bool(void), batch, bsize), None))
+            o, i, ind, county, sup, sup_office, void, batch, bsize = light[rowid]
+            rows.append((b, _Light(o, i, ind, county or None, sup, sup_office if sup_office != o else None, bool(void),
+                                   batch, bsize), None))
         elif entry is not None:
             rows.append((b, entry, entry))
     structure = _structure(rows, file, 0)
@@ -297,8 +336,7 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     with index.writing():
         index.delete_rows(gone)
         index.insert((e, loc.name, b.digest) for b, _, e in rows if e is not None)
-        index.con.execute("UPDATE entries SET gone = (void OR EXISTS (SELECT 1 FROM entries s WHERE "
-                          "s.office = entries.office AND s.supersedes = entries.id)) WHERE file = ?", (loc.name,))
+        index.recompute_gone()  # supersessions may cross files (a city office acting for the city)
         index.put_file(FileRow(loc.name, office, _plain(data), len(raw),
                                ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw else (), stat,
                                max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1))
@@ -346,7 +384,7 @@ def _structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str,
             problems.append(Problem(file, b.line_of(bad[0]) or None, bad[1], field=f"entries[{e.id}].{bad[0]}",
                                     kind="structure"))
         last_id = max(last_id, e.id)
-        if e.supersedes is not None:
+        if e.supersedes is not None and e.target_office is None:  # another office's: checked across the folder
             target = seen.get(e.supersedes)
             already = superseded.get(e.supersedes)
             if target is None and index is not None:
@@ -428,8 +466,9 @@ def _extend(index: Index, loc: Location, row: FileRow, data: bytes, entries: Seq
 class LedgerView:
     """A ledger as it stands, proved up to date: what the services ask of it."""
 
-    def __init__(self, loc: Location, plan: Plan, index: Index, sync: Sync):
-        self.loc = loc
+    def __init__(self, where: Place, plan: Plan, index: Index, sync: Sync, office: str = ""):
+        self.where = where
+        self.office = office  # the office writing (its own entries are named by a bare number)
         self.plan = plan
         self.index = index
         self.exists = sync.exists
@@ -437,23 +476,31 @@ class LedgerView:
 
     @property
     def path(self) -> Path:
-        return self.loc.path
+        return self.where.path
+
+    @property
+    def folder(self) -> bool:
+        return self.where.folder
 
     @property
     def empty(self) -> bool:
         return self.count == 0
 
-    def next_id(self, office: str = "") -> int:
-        return self.index.max_id(office) + 1
+    def next_id(self, office: str | None = None) -> int:
+        return self.index.max_id(self.office if office is None else office) + 1
 
     def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
         return self.index.latest(as_of, indicators)
 
-    def entry(self, id_: int, office: str = "") -> Entry | None:
-        return self.index.entry(office, id_)
+    def entry(self, id_: int, office: str | None = None) -> Entry | None:
+        return self.index.entry(self.office if office is None else office, id_)
 
-    def superseded_by(self, id_: int, office: str = "") -> Entry | None:
-        return self.index.superseded_by(office, id_)
+    def superseded_by(self, id_: int, office: str | None = None) -> Entry | None:
+        return self.index.superseded_by(self.office if office is None else office, id_)
+
+    def offices_present(self) -> dict[str, str]:
+        """office → file name, for a ledger folder."""
+        return {f.office: f.name for f in self.index.files()}
 
     def history(self, **filters) -> Iterator[tuple[Entry, Entry | None]]:
         return self.index.history(**filters)
@@ -474,37 +521,132 @@ class LedgerView:
         self.index.close()
 
 
-def _synced(loc: Location, plan: Plan, *, writer: bool) -> tuple[Index, Sync]:
+def _synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple[Index, Sync]:
     """The ledger's index brought up to date. A damaged index is discarded and built again; an
     index that cannot be written (a full or read-only cache folder) is built in memory instead."""
-    index = _open_index(loc, plan)
+    index = _open_index(where, plan)
     try:
-        return index, _sync(index, loc, plan, writer=writer)
+        return index, _sync_place(index, where, plan, writer)
     except sqlite3.DatabaseError:
         index.close()
-    _discard(index_path(loc))
-    index = _open_index(loc, plan)
+    _discard(index_path(where))
+    index = _open_index(where, plan)
     try:
-        return index, _sync(index, loc, plan, writer=writer)
+        return index, _sync_place(index, where, plan, writer)
     except sqlite3.DatabaseError:
         index.close()
     index = Index(None)
-    index.reset(str(loc.real), plan.fingerprint)
-    return index, _sync(index, loc, plan, writer=writer)
+    index.reset(str(where.real), plan.fingerprint)
+    return index, _sync_place(index, where, plan, writer)
+
+
+def _sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) -> Sync:
+    """Every file of the ledger brought into the index; in a folder, the rules across files."""
+    if not where.folder:
+        loc = where.files()[0]
+        return _sync(index, loc, plan, writer=writer is not None)
+    locs = where.files()
+    vanished = {f.name for f in index.files()} - {loc.name for loc in locs}
+    if vanished:
+        with index.writing():
+            for name in vanished:
+                index.drop_file(name)
+            index.recompute_gone()
+    problems: list[Problem] = []
+    torn: list[tuple[Location, int]] = []
+    count = 0
+    for loc in locs:
+        one = _sync(index, loc, plan, writer=writer is not None and loc.real == writer.real)
+        problems += one.problems
+        count += one.count
+        if one.torn and one.cut is not None:
+            torn.append((loc, one.cut))
+    if problems:
+        only_torn = len(torn) == len({p.file for p in problems})
+        return Sync(problems, only_torn, torn[0][1] if len(torn) == 1 else None, count, True, tuple(torn) if only_torn else ())
+    problems = _folder_problems(index, where, plan, locs)
+    return Sync(problems, False, None, count, True)
+
+
+def _line_of_id(loc: Location, id_: int) -> int | None:
+    try:
+        with open(loc.real, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    m = re.search(rb"^id\s*=\s*" + str(id_).encode() + rb"\s*$", raw, re.MULTILINE)
+    return raw.count(b"\n", 0, m.start()) + 1 if m else None
+
+
+def _folder_problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) -> list[Problem]:
+    """The rules across the files of a ledger folder: one file per office, offices of the plan,
+    entries for the units an office reports, corrections of another office's entries."""
+    by_name = {loc.name: loc for loc in locs}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for f in index.files():
+        loc = by_name.get(f.name)
+        if loc is None:
+            continue
+        if not f.office:
+            problems.append(Problem(str(loc.path), 1, msg("a file in a ledger folder names its office in its header "
+                                                          "(office = \"…\")"), field="office", kind="folder"))
+        elif plan.office(f.office) is None:
+            problems.append(Problem(str(loc.path), 1, msg("the office '{office}' is not one of the plan's offices ({all})",
+                                                          office=f.office, all=[o.name for o in plan.offices]),
+                                    field="office", kind="folder"))
+        elif f.office in seen:
+            problems.append(Problem(str(loc.path), 1, msg("a second file for the office '{office}' (the first is {other}); "
+                                                          "an office keeps one file", office=f.office,
+                                                          other=seen[f.office]), field="office", kind="folder"))
+        else:
+            seen[f.office] = f.name
+    if problems:
+        return problems
+    for file, office, county, first, n in index.con.execute(
+            "SELECT file, office, county, MIN(id), COUNT(*) FROM entries WHERE for_city = 0 GROUP BY file, county"):
+        o = plan.office(office)
+        unit = county or None
+        if o is not None and unit not in o.units:
+            loc = by_name[file]
+            problems.append(Problem(str(loc.path), _line_of_id(loc, first), nmsg(
+                "the office '{office}' reports {units}, not {unit} ({n} entry, the first #{first})",
+                "the office '{office}' reports {units}, not {unit} ({n} entries, the first #{first})", n,
+                office=office, units=[u or "全市" for u in o.units], unit=unit or "全市", first=first),
+                field=f"entries[{first}].county", kind="folder"))
+    rows = index.con.execute(
+        "SELECT e.file, e.office, e.id, e.indicator, e.county, e.supersedes, e.sup_office, t.id, t.void, t.indicator, "
+        "t.county FROM entries e LEFT JOIN entries t ON t.office = e.sup_office AND t.id = e.supersedes "
+        "WHERE e.supersedes IS NOT NULL AND e.sup_office != e.office").fetchall()
+    for file, office, id_, indicator, county, sup, sup_office, tid, tvoid, tind, tcounty in rows:
+        loc = by_name[file]
+        here = _Light(office, id_, indicator, county or None, sup, sup_office, False, None, None)
+        target = None if tid is None else _Light(sup_office, tid, tind, tcounty or None, None, None, bool(tvoid), None, None)
+        found = supersede_problems(here, target, None)
+        o = plan.office(office)
+        if o is not None and not o.city:
+            found.append(("for_city", msg("only an office that reports the city-wide figure may act for the city")))
+        for field, message in found:
+            problems.append(Problem(str(loc.path), _line_of_id(loc, id_), message, field=f"entries[{id_}].{field}",
+                                    kind="folder"))
+    return problems
 
 
 def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
     """Read the ledger and bring its index up to date; the view (None if it has problems)."""
-    loc = locate(path)
-    index, sync = _synced(loc, plan, writer=False)
+    where = place(path)
+    index, sync = _synced(where, plan)
     if sync.torn:  # a write may be in progress: wait for the writers and look again
         index.close()
-        with _lock(loc, reader=True):
-            index, sync = _synced(loc, plan, writer=False)
+        locs = [loc for loc, _ in sync.torn_files] or where.files()[:1]
+        with contextlib.ExitStack() as stack:
+            for loc in locs:
+                stack.enter_context(_lock(loc, reader=True))
+            index, sync = _synced(where, plan)
     if sync.problems:
         index.close()
         return None, sync
-    return LedgerView(loc, plan, index, sync), sync
+    return LedgerView(where, plan, index, sync), sync
 
 
 def discard_indexes() -> None:
@@ -675,23 +817,40 @@ def _fsync_dir(folder: Path) -> None:
 Build = Callable[[LedgerView], list[Entry]]
 
 
-def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool = False, office: str = "") -> list[Entry]:
-    """Append the entries ``build(view)`` returns, under the writers' lock.
+def _target_file(where: Place, plan: Plan, office: str) -> Location:
+    """The file an office writes: the one whose header names it, else ``OFFICE.ledger.toml``."""
+    if not where.folder:
+        return where.files()[0]
+    index, sync = _synced(where, plan)
+    try:
+        name = {f.office: f.name for f in index.files()}.get(office)
+    finally:
+        index.close()
+    if name is not None:
+        return next(loc for loc in where.files() if loc.name == name)
+    return where.file_for(office)
 
-    ``build`` sees the validated ledger and may raise :class:`EduplanError` to refuse; then
-    nothing is written. Every new entry is checked against the plan and the ledger's
-    history before a byte is written. Returns the entries written.
+
+def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool = False, office: str = "") -> list[Entry]:
+    """Append the entries ``build(view)`` returns, under the writers' lock of the file written.
+
+    In a ledger folder, ``office`` names the file (its own); the whole folder must load. ``build``
+    sees the validated ledger and may raise :class:`EduplanError` to refuse; then nothing is
+    written. Every new entry is checked against the plan and the ledger's history before a
+    byte is written. Returns the entries written.
     """
-    loc = locate(path)
+    where = place(path)
+    loc = _target_file(where, plan, office)
+    office = office if where.folder else ""
     _check_writable(loc, create_folder)
     with _lock(loc):
-        index, sync = _synced(loc, plan, writer=True)
+        index, sync = _synced(where, plan, writer=loc)
         try:
             if sync.problems:
                 raise ProblemsError(sync.problems, hint=_hint(sync, path) or msg(
                     "nothing was recorded: the ledger must load before anything is added to it"))
-            view = LedgerView(loc, plan, index, sync)
-            new = build(view)
+            view = LedgerView(where, plan, index, sync, office)
+            new = [dataclasses.replace(e, office=office) if e.office != office else e for e in build(view)]
             if not new:
                 return []
             _check_new(new, view, str(loc.path))
@@ -699,7 +858,7 @@ def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool 
             _prove_round_trip(text, new)
             data = text.encode("utf-8")
             row = index.file(loc.name)
-            if not sync.exists or row is None or row.size == 0:
+            if row is None or row.size == 0:
                 data = lf.header_text(plan, office).encode("utf-8") + data
             before, after = _append(loc, data)
             with contextlib.suppress(sqlite3.Error, OSError):
@@ -769,14 +928,41 @@ class RepairResult:
 
 
 def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
-    """Cut an incomplete tail (a torn last entry, or an import cut short) off the ledger,
-    saving the cut bytes beside it first. Refuses, changing nothing, unless everything
-    before the tail is valid."""
+    """Cut an incomplete tail (a torn last entry, or an import cut short) off the ledger (off
+    every file of a folder that has one), saving the cut bytes beside it first. Refuses,
+    changing nothing, unless everything else is valid."""
+    where = place(path)
+    if not where.real.exists():
+        return RepairResult(path, 0, 0, None, exists=False)
+    index = Index(None)
+    index.reset(str(where.real), plan.fingerprint)
+    try:
+        sync = _sync_place(index, where, plan, None)
+    finally:
+        index.close()
+    if not sync.problems:
+        return RepairResult(path, sync.count, 0, None)
+    torn = list(sync.torn_files) or ([(where.files()[0], sync.cut)] if sync.torn and sync.cut is not None else [])
+    if not sync.torn or not torn:
+        raise ProblemsError(sync.problems, hint=msg(
+            "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
+    removed, saved = 0, None
+    for loc, _ in torn:
+        one = _repair_file(loc, plan, now)
+        removed += one.removed_bytes
+        saved = saved or one.saved_to
+    index = Index(None)
+    index.reset(str(where.real), plan.fingerprint)
+    try:
+        after = _sync_place(index, where, plan, None)
+    finally:
+        index.close()
+    return RepairResult(path, after.count, removed, saved)
+
+
+def _repair_file(loc: Location, plan: Plan, now: dt.datetime) -> RepairResult:
     from .output import write_beside
 
-    loc = locate(path)
-    if not loc.real.exists():
-        return RepairResult(path, 0, 0, None, exists=False)
     _check_writable(loc, False)
     with _lock(loc):
         index = Index(None)
@@ -784,7 +970,7 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
         try:
             sync = _sync(index, loc, plan, writer=False)
             if not sync.problems:
-                return RepairResult(path, sync.count, 0, None)
+                return RepairResult(loc.path, sync.count, 0, None)
             if not sync.torn or sync.cut is None:
                 raise ProblemsError(sync.problems, hint=msg(
                     "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
@@ -807,7 +993,7 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
                     os.fsync(fh.fileno())
             except OSError as exc:
                 raise os_error(loc.path, exc, N_("cutting the incomplete end off the ledger")) from None
-            return RepairResult(path, check.count, len(raw) - len(keep), saved)
+            return RepairResult(loc.path, check.count, len(raw) - len(keep), saved)
         finally:
             index.close()
 
@@ -815,11 +1001,11 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
 def read_plain(path: Path, plan: Plan) -> tuple[list[Entry], Sync]:
     """The ledger read from scratch, ignoring any stored index (the reference read): its
     entries in file order, or the problems that stop it loading."""
-    loc = locate(path)
+    where = place(path)
     index = Index(None)
     try:
-        index.reset(str(loc.real), plan.fingerprint)
-        sync = _sync(index, loc, plan, writer=False)
+        index.reset(str(where.real), plan.fingerprint)
+        sync = _sync_place(index, where, plan, None)
         if sync.problems:
             return [], sync
         from .index import SELECT, to_entry

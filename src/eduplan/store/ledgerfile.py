@@ -46,6 +46,7 @@ TABLE = "entries"
 SCHEMA_VERSION = 2
 HEADER_KEYS = ("schema_version", "plan", "plan_version", "office")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_REF = re.compile(r"([^#\s][^#]*)#(\d+)")
 _STATES = {s.value: s for s in State}
 MARK = b"[[entries]]"
 
@@ -67,6 +68,10 @@ def entry_to_dict(e: Entry) -> dict:
     for name in ENTRY_WRITE_ORDER:
         value = getattr(e, name)
         if value is None or (name == "void" and value is False) or (name == "accepted" and not value):
+            continue
+        if name == "supersedes" and e.target_office is not None:
+            value = f"{e.target_office}#{value}"  # another office's entry
+        elif name == "for_city" and value is False:
             continue
         if isinstance(value, State):
             value = value.value
@@ -312,10 +317,21 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
     v = row.get("state")
     if v is not None and v not in _STATES:
         problems.append(("state", msg("the state must be done, in-progress or not-started")))
-    for key in ("supersedes", "batch_size"):
-        v = row.get(key)
-        if v is not None and not (_is_int(v) and v >= 1):
-            problems.append((key, msg("{key} must be a whole number from 1", key=key)))
+    v = row.get("batch_size")
+    if v is not None and not (_is_int(v) and v >= 1):
+        problems.append(("batch_size", msg("{key} must be a whole number from 1", key="batch_size")))
+    supersedes, target_office = row.get("supersedes"), None
+    if isinstance(supersedes, str):  # another office's entry: OFFICE#N
+        m = _REF.fullmatch(supersedes)
+        if m is None:
+            problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (椒江区#12)")))
+        else:
+            target_office, supersedes = m[1], int(m[2])
+    elif supersedes is not None and not (_is_int(supersedes) and supersedes >= 1):
+        problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (椒江区#12)")))
+    v = row.get("for_city")
+    if v is not None and not isinstance(v, bool):
+        problems.append(("for_city", msg("for_city must be true or false")))
     v = row.get("void")
     if v is not None and not isinstance(v, bool):
         problems.append(("void", msg("void must be true or false")))
@@ -336,10 +352,10 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
             id=row["id"], indicator=row["indicator"], as_of=row["as_of"], by=row["by"],
             recorded_at=row["recorded_at"], county=row.get("county"), value=row.get("value"),
             added=row.get("added"), numerator=row.get("numerator"), denominator=row.get("denominator"),
-            state=_STATES[row["state"]] if "state" in row else None, supersedes=row.get("supersedes"),
-            void=row.get("void", False), reason=row.get("reason"), note=row.get("note"), source=row.get("source"),
+            state=_STATES[row["state"]] if "state" in row else None, supersedes=supersedes,
+            void=row.get("void", False), for_city=row.get("for_city", False), reason=row.get("reason"), note=row.get("note"), source=row.get("source"),
             batch=row.get("batch"), batch_size=row.get("batch_size"), accepted=tuple(row.get("accepted", ())),
-            office=office,
+            office=office, target_office=target_office if target_office != office else None,
         )
         problems = shape_problems(entry) + entry_plan_problems(entry, plan)
         if problems:

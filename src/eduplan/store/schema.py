@@ -54,6 +54,7 @@ TEMPLATES: dict[str, str] = {
     "wrong_section_kind": N_("'{ref}' is a {kind} section; it belongs in {field}"),
     "target_counties": N_("the target {target} is more than the plan's {n} county-level units"),
     "lang": N_("the plan's language must be zh or en"),
+    "office_unit": N_("'{unit}' is not one of the plan's county-level units (or 全市 for the city-wide figure)"),
 }
 
 
@@ -181,6 +182,13 @@ class Indicator(_Frozen):
         return self.unit == "%"
 
 
+class Office(_Frozen):
+    """A recording office and the units it reports (county names, or 全市 for the city-wide figure)."""
+
+    name: Text
+    reports: tuple[Text, ...] = Field(min_length=1)
+
+
 class NotTracked(_Frozen):
     """A number in the source text that is deliberately not an indicator, and why."""
 
@@ -195,6 +203,7 @@ class Plan(_Frozen):
     sections: tuple[Section, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
     not_tracked: tuple[NotTracked, ...] = ()
+    offices: tuple[Office, ...] = ()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Plan:
@@ -228,6 +237,14 @@ class Plan(_Frozen):
                     and ind.target > len(self.plan.counties)):
                 problem(("indicators", i, "target"), "target_counties", ind.target, target=ind.target,
                         n=len(self.plan.counties))
+        names: set[str] = set()
+        for i, office in enumerate(self.offices):
+            if office.name in names:
+                problem(("offices", i, "name"), "duplicate_id", office.name, id=office.name)
+            names.add(office.name)
+            for j, unit in enumerate(office.reports):
+                if unit != "全市" and unit not in self.plan.counties:
+                    problem(("offices", i, "reports", j), "office_unit", unit, unit=unit)
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self

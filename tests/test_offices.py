@@ -1,0 +1,231 @@
+"""Nine offices, one picture: a ledger folder of per-office files that git merges without
+conflict. Figures here are SYNTHETIC."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import COUNTIES, Run
+from helpers import entries
+
+D = ["--as-of", "2023-06-30"]
+CITY = "全市"  # the synthetic plan names no issuer: its city office is 全市
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch, synthetic_plan_path):
+    path = tmp_path / "ledger"
+    path.mkdir()
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(path))
+    return path
+
+
+def test_a_folder_needs_to_know_the_office(run, folder):
+    result = run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江区", lang="en")
+    assert "--office" in result.stderr and not list(folder.iterdir())
+    assert "did you mean" in run.fails(1, "record", "new-kindergartens", "3", *D, "--office", "椒江县",
+                                       lang="en").stderr
+
+
+def test_each_office_writes_its_own_file_with_its_own_ids(run, folder, monkeypatch):
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("record", "new-kindergartens", "4", *D, "--county", "黄岩区", "--office", "黄岩")  # a short form
+    monkeypatch.setenv("EDUPLAN_OFFICE", "椒江区")
+    run.ok("record", "new-places", "500", *D, "--county", "椒江区")
+    (folder / ".office").write_text(CITY, encoding="utf-8")  # this computer's office, in the folder
+    monkeypatch.delenv("EDUPLAN_OFFICE")
+    run.ok("record", "platform-online", "进行中", *D)
+    assert sorted(p.name for p in folder.glob("*.toml")) == [f"{CITY}.ledger.toml", "椒江区.ledger.toml",
+                                                            "黄岩区.ledger.toml"]
+    jj = (folder / "椒江区.ledger.toml").read_text(encoding="utf-8")
+    assert 'office = "椒江区"' in jj and jj.count("\n[[entries]]\n") == 2
+    log = run.json("log")
+    assert sorted((e["office"], e["id"]) for e in log) == [(CITY, 1), ("椒江区", 1), ("椒江区", 2), ("黄岩区", 1)]
+    table = run.ok("log", lang="en").stdout
+    assert "椒江区#2" in table and "黄岩区#1" in table
+    doc = run.json("status", *D)
+    row = next(i for i in doc["indicators"] if i["id"] == "new-kindergartens")
+    assert row["actual"] == 7 and {(c["county"], c["office"]) for c in row["counties"]} == {
+        ("椒江区", "椒江区"), ("黄岩区", "黄岩区")}
+
+
+def test_an_office_records_only_its_units(run, folder, tmp_path):
+    result = run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "黄岩区", "--office", "椒江区", lang="en")
+    assert "黄岩区's figures are recorded by its own office" in result.stderr
+    run.fails(1, "record", "new-kindergartens", "3", *D, "--office", "椒江区")  # a city-wide figure is the city's
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("指标,数值,截至日期,县(市、区)\nnew-kindergartens,3,2023-06-30,椒江区\n"
+                     "new-kindergartens,4,2023-06-30,黄岩区\n", encoding="utf-8-sig")
+    err = run.fails(1, "import", sheet, "--office", "椒江区", lang="en").stderr
+    assert f"{sheet}:3: 县(市、区): this office reports 椒江区" in err
+    assert not list(folder.glob("*.toml"))
+
+
+def test_corrections_are_an_offices_own_unless_the_city_acts_for_the_city(run, folder):
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    run.ok("correct", "1", "4", "--reason", "synthetic typo", "--office", "椒江区")  # its own: a bare number
+    before = {p.name: p.read_bytes() for p in folder.glob("*.toml")}
+    for args, words in (
+            (["correct", "黄岩区#1", "6", "--reason", "x", "--office", "椒江区"], "another office's entry"),
+            (["correct", "黄岩区#1", "6", "--reason", "x", "--office", "椒江区", "--for-city"], "may act for the city"),
+            (["void", "黄岩#1", "--reason", "x", "--office", "椒江区"], "another office's entry"),
+            (["correct", "黄岩区#9", "6", "--reason", "x", "--office", CITY, "--for-city"], "there is no entry 黄岩区#9")):
+        assert words in run.fails(1, *args, lang="en").stderr
+        assert {p.name: p.read_bytes() for p in folder.glob("*.toml")} == before
+    run.ok("correct", "黄岩区#1", "6", "--reason", "synthetic: the notice says 6", "--office", CITY, "--for-city")
+    city = (folder / f"{CITY}.ledger.toml").read_text(encoding="utf-8")
+    assert 'supersedes = "黄岩区#1"' in city and "for_city = true" in city
+    doc = run.json("status", *D)
+    assert next(i for i in doc["indicators"] if i["id"] == "new-kindergartens")["actual"] == 10
+    log = run.ok("log", "--format", "markdown", lang="en").stdout
+    assert "corrects 黄岩区#1" in log and "for the city" in log and f"corrected by {CITY}#1" in log
+    assert "already corrected by entry 全市#1" in run.fails(1, "correct", "黄岩区#1", "7", "--reason", "x",
+                                                              "--office", "黄岩区", lang="en").stderr
+
+
+def test_split_keeps_every_entry_and_id(run, synthetic_plan_path, synthetic_plan, ledger_path, tmp_path):
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区")
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区")
+    run.ok("record", "platform-online", "完成", *D)
+    run.ok("correct", "2", "6", "--reason", "synthetic")
+    run.ok("void", "1", "--reason", "synthetic")
+    run.ok("record", "new-places", "--add", "300", *D, "--county", "椒江区")
+    old = ledger_path.read_bytes()
+    status_before = run.json("status", *D)
+    out = run.ok("split", tmp_path / "offices", lang="en").stdout
+    assert "ids kept" in out and ledger_path.read_bytes() == old
+    folder = tmp_path / "offices"
+    assert (folder / ".gitignore").read_text(encoding="utf-8").count(".lock") == 1
+    found = entries(folder, synthetic_plan)
+    assert sorted((e.office, e.id) for e in found) == [(CITY, 3), ("椒江区", 1), ("椒江区", 5), ("椒江区", 6),
+                                                      ("黄岩区", 2), ("黄岩区", 4)]
+    after = run.json("status", *D, "--ledger", folder)
+    for a, b in zip(status_before["indicators"], after["indicators"]):
+        assert (a["id"], a["actual"], a["status"]) == (b["id"], b["actual"], b["status"])
+    assert "not an empty folder" in run.fails(1, "split", folder, lang="en").stderr
+    assert "already a folder" in run.fails(2, "split", tmp_path / "again", "--ledger", folder, lang="en").stderr
+    # the ids people wrote down still name the same entries: 椒江区's #6 is the increment of 300
+    run.ok("correct", "6", "400", "--reason", "synthetic", "--ledger", folder, "--office", "椒江")
+    fixed = [e for e in run.json("log", "--ledger", folder) if e["supersedes"] == 6 and e["office"] == "椒江区"]
+    assert [e["added"] for e in fixed] == [400]
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEAD = 'schema_version = 2\nplan = "synthetic-2023"\noffice = "{office}"\n'
+ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\ncounty = "{county}"\nas_of = 2023-06-30\n'
+         'value = 3\nby = "tester"\nrecorded_at = 2023-07-01 09:00:00+08:00\n')
+
+
+@pytest.mark.parametrize("files, words", [
+    ({"a.toml": HEAD.format(office="火星") + ENTRY.format(id=1, county="椒江区")}, "not one of the plan's offices"),
+    ({"a.toml": HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区"),
+      "b.toml": HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区")}, "a second file for the office"),
+    ({"a.toml": HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区") + ENTRY.format(id=2, county="黄岩区")},
+     "reports 椒江区, not 黄岩区"),
+    ({"a.toml": 'schema_version = 2\nplan = "synthetic-2023"\n' + ENTRY.format(id=1, county="椒江区")}, "names its office"),
+    ({"a.toml": HEAD.format(office=CITY) + ENTRY.format(id=1, county="椒江区").replace(
+        'county = "椒江区"\n', "").replace("value = 3", 'value = 3\nsupersedes = "椒江区#7"\nfor_city = true\nreason = "x"')},
+     "does not exist"),
+])
+def test_validate_names_every_problem_across_the_folder(run, folder, files, words):
+    paths = [_write(folder, name, text) for name, text in files.items()]
+    before = {p: p.read_bytes() for p in paths}
+    result = run.fails(1, "validate", lang="en")
+    assert words in result.stderr, result.stderr
+    assert any(f"{p}:" in result.stderr for p in paths)
+    run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    assert {p: p.read_bytes() for p in paths} == before
+
+
+def test_a_file_renamed_or_an_office_added(run, folder, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    (folder / "椒江区.ledger.toml").rename(folder / "jiaojiang.toml")  # renamed: the header says whose it is
+    run.ok("record", "new-kindergartens", "4", "--as-of", "2023-07-31", "--county", "椒江区", "--office", "椒江区")
+    assert sorted(p.name for p in folder.glob("*.toml")) == ["jiaojiang.toml"]
+    text = synthetic_plan_path.read_text(encoding="utf-8")  # an office added mid-year: a division of the city bureau
+    synthetic_plan_path.write_text(text + '\n[[offices]]\nname = "基教处"\nreports = ["全市"]\n'
+                                   '\n[[offices]]\nname = "椒江区"\nreports = ["椒江区"]\n', encoding="utf-8")
+    run.ok("record", "platform-online", "进行中", *D, "--office", "基教处")
+    assert (folder / "基教处.ledger.toml").exists()
+    run.ok("validate")
+
+
+# --------------------------------------------------------------------------- git: merge without conflict
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "synthetic", "GIT_AUTHOR_EMAIL": "s@example.invalid",
+           "GIT_COMMITTER_NAME": "synthetic", "GIT_COMMITTER_EMAIL": "s@example.invalid", "GIT_TERMINAL_PROMPT": "0"}
+    out = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, (args, out.stdout, out.stderr)
+    return out.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_nine_offices_in_nine_clones_merge_without_conflict(synthetic_plan_path, tmp_path, monkeypatch):
+    monkeypatch.delenv("EDUPLAN_LEDGER")
+    run = Run()
+    bare = tmp_path / "bare.git"
+    _git(tmp_path, "init", "--bare", "-b", "main", str(bare))
+    seed = tmp_path / "seed"
+    _git(tmp_path, "clone", str(bare), str(seed))
+    (seed / "ledger").mkdir()
+    (seed / "ledger" / ".gitignore").write_text("*.lock\n*.torn-*\n.office\n", encoding="utf-8")
+    _git(seed, "add", ".")
+    _git(seed, "commit", "-m", "a ledger folder for the plan")
+    _git(seed, "push", "origin", "main")
+    clones = {}
+    for county in COUNTIES:
+        clone = tmp_path / f"clone-{county}"
+        _git(tmp_path, "clone", str(bare), str(clone))
+        (clone / "ledger" / ".office").write_text(county, encoding="utf-8")
+        clones[county] = clone
+    rng = random.Random(14)
+    written = []
+    own = dict.fromkeys(COUNTIES, 0)  # entries in each office's file: the next id is own + 1
+    for month in range(1, 7):  # a half year of monthly returns, every office in turn, in a shuffled order
+        order = list(COUNTIES)
+        rng.shuffle(order)
+        for county in order:  # each records first, offline, then pulls and pushes
+            clone = clones[county]
+            value = rng.randint(0, 50) + 10 * month
+            run.ok("record", "new-places", str(value), "--as-of", f"2023-{month:02d}-28", "--county", county,
+                   "--ledger", clone / "ledger")
+            written.append((county, month, value))
+            own[county] += 1
+            if rng.random() < 0.3:  # a re-check of the figure just sent: a correction, in its own file
+                run.ok("correct", str(own[county]), str(value + 1), "--reason", "synthetic re-check",
+                       "--ledger", clone / "ledger")
+                own[county] += 1
+            _git(clone, "add", "ledger")
+            _git(clone, "commit", "-m", f"{county} {month}月 return")
+            _git(clone, "pull", "--no-rebase", "--no-edit", "origin", "main")  # never a conflict to ask about
+            _git(clone, "push", "origin", "main")
+    for clone in clones.values():
+        _git(clone, "pull", "--no-rebase", "--no-edit", "origin", "main")
+    union = tmp_path / "union.toml"  # every entry, in one file: the reference picture
+    docs = [json.loads(run.ok("status", "--as-of", "2023-06-30", "--format", "json", "--ledger",
+                              clone / "ledger").stdout) for clone in clones.values()]
+    assert all(d == docs[0] for d in docs[1:])
+    logs = [json.loads(run.ok("log", "--format", "json", "--ledger", clone / "ledger").stdout) for clone in clones.values()]
+    keys = [sorted((e["office"], e["id"]) for e in log) for log in logs]
+    assert all(k == keys[0] for k in keys) and len(keys[0]) == len(set(keys[0]))  # none lost, none doubled
+    assert len([e for e in logs[0] if e["supersedes"] is None]) == len(written)
+    del union
+    row = next(i for i in docs[0]["indicators"] if i["id"] == "new-places")
+    assert {c["county"] for c in row["counties"]} == set(COUNTIES)
+    run.ok("validate", "--ledger", next(iter(clones.values())) / "ledger")
