@@ -177,3 +177,66 @@ def test_a_file_error_reads_in_the_chosen_language(run, synthetic_plan_path, tmp
     zh = run.fails(1, "status")
     en = run.fails(1, "status", lang="en")
     assert "TOML 语法" in zh.stderr and "TOML syntax" in en.stderr
+
+
+# --------------------------------------------------------------------------- Chinese input, the way staff write it
+
+
+def test_sections_by_their_chinese_names(run):
+    ids = lambda *a: [i["id"] for i in run.json("status", "--as-of", "2023-06-30", *a)["indicators"]]  # noqa: E731
+    matter1 = ids("--section", "matter-1")
+    assert matter1 and ids("--section", "实事一") == ids("--section", "实事1") == ids("--section", "增加学位资源供给") == matter1
+    assert ids("--section", "一是党建为纲") == ids("--section", "党建为纲") == ids("--section", "focus-1")
+    assert ids("--section", "行动三") == ids("--section", "action-3")
+    err = run.fails(1, "status", "--section", "实事十二", lang="en").stderr
+    assert "unknown section '实事十二'" in err
+
+
+def test_the_city_wide_figure_by_its_chinese_name(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "13", "--as-of", "2023-06-30", "--county", "全市")
+    run.ok("record", "new-kindergartens", "4", "--as-of", "2023-06-30", "--county", "椒江区")
+    assert [e["county"] for e in run.json("log", "--county", "全市")] == [None]
+    assert [e["county"] for e in run.json("log", "--county", "椒江")] == ["椒江区"]
+    assert run.json("status", "--as-of", "2023-06-30", "--county", "全市")["county"] is None
+
+
+@pytest.mark.parametrize("typed, day", [("2023年6月底", "2023-06-30"), ("6月30日", "2023-06-30"), ("2023.6.30", "2023-06-30"),
+                                        ("上半年末", "2023-06-30"), ("三季度末", "2023-09-30"), ("年底", "2023-12-31")])
+def test_dates_as_staff_write_them_in_every_command(run, synthetic_plan_path, typed, day):
+    run.ok("record", "new-kindergartens", "13", "--as-of", typed)
+    assert run.json("log", "--since", typed)[0]["as_of"] == day
+    assert run.json("status", "--as-of", typed)["as_of"] == day
+    assert run.json("show", "new-kindergartens", "--as-of", typed)["as_of"] == day
+
+
+@pytest.mark.parametrize("typed, expected", [("新建公办幼儿圆", "new-kindergartens"), ("新建公办幼儿", "new-kindergartens"),
+                                             ("新增学位35000", None)])
+def test_near_misses_are_suggested_never_taken(run, synthetic_plan_path, ledger_path, typed, expected):
+    result = run.fails(1, "record", typed, "3", "--as-of", "2023-06-30")
+    assert not ledger_path.exists()
+    if expected:
+        assert expected in result.stderr and "您要找的是不是" in result.stderr
+
+
+def test_the_documents_own_wording_is_suggested(run):
+    err = run.fails(1, "show", "新增学位").stderr  # the text says 新增学位2万个; the indicator is 新增中小学学位
+    assert "new-school-places" in err and "您要找的是不是" in err
+
+
+@pytest.mark.parametrize("typed", ["椒江区,黄岩区", "椒江 totally bogus text", "椒江县", "黄岩区; DROP TABLE", "椒江区\u200f",
+                                   "温岭区"])
+def test_county_names_are_matched_exactly_or_refused(run, synthetic_plan_path, ledger_path, typed):
+    result = run.fails(1, "record", "new-kindergartens", "3", "--as-of", "2023-06-30", "--county", typed)
+    assert "--county" in result.stderr and not ledger_path.exists()
+    if typed == "温岭区":
+        assert "温岭市" in result.stderr  # suggested, not taken
+
+
+def test_an_import_in_chinese_forms(run, synthetic_plan_path, tmp_path):
+    sheet = tmp_path / "june.csv"
+    sheet.write_text("指标,数值,截至日期,县(市、区)\n新建公办幼儿园,3,6月底,椒江\nnew-places,1.2万,2023年6月30日,全市\n",
+                     encoding="utf-8-sig")
+    run.ok("import", sheet)
+    log = run.json("log")
+    assert sorted((e["indicator"], e["county"], e["as_of"], e["value"]) for e in log) == [
+        ("new-kindergartens", "椒江区", "2023-06-30", 3), ("new-places", None, "2023-06-30", 12000)]
