@@ -13,8 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from eduplan.cli import main
-from eduplan.store.planfile import load_plan
+import os
+import tempfile
+
+# Before any test module is imported (some load the bundled plan at import time): caches and data go
+# to a folder of this run, never to the user's home.
+_SESSION = tempfile.mkdtemp(prefix="eduplan-tests-")
+for _var, _sub in (("EDUPLAN_CACHE_DIR", "cache"), ("XDG_CACHE_HOME", "xdg-cache"), ("XDG_DATA_HOME", "data"),
+                   ("HOME", "home")):
+    os.environ[_var] = os.path.join(_SESSION, _sub)
+
+from eduplan.cli import main  # noqa: E402
+from eduplan.store.planfile import load_plan  # noqa: E402
 
 COUNTIES = ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "天台县", "仙居县", "三门县"]
 
