@@ -178,7 +178,7 @@ def test_status_table_says_what_it_takes_to_finish(filled, monkeypatch, width):
     out = filled.ok("status", *D, "--section", "matter-1").stdout
     # new-places: 5000 of 35000 at mid-year; 30000 to go over the 6 months left
     flat = "".join(out.split())  # the cell may wrap
-    assert "还需30,000个" in flat and "每月5,000个" in flat  # six whole months left
+    assert "还需3万个" in flat and "每月0.5万个" in flat  # six whole months left, in the plan's unit (万个)
     counties = filled.ok("status", *D, "--section", "focus-1", "--status", "done").stdout
     body = [line for line in counties.splitlines() if not line.startswith("指标")]
     assert not any("还需" in line for line in body)  # nothing to go once done

@@ -7,11 +7,10 @@ cells from here, so that every format says the same thing the same way.
 from __future__ import annotations
 
 from ..core.bulletin import Bulletin, Row
-from ..core.numbers import format_number
 from ..core.progress import Progress
 from ..i18n import msg, nmsg, separator
 from . import safe
-from .figures import approx, figure, pct, per_month, stored_value, to_go
+from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .formats import md_table
 from .words import action_title, gettext, name_of, remark, section_title, state_label, status_label, unit_name
 
@@ -86,15 +85,6 @@ def silent_intro(b: Bulletin, lang: str) -> str:
 # --------------------------------------------------------------------------- cells
 
 
-def signed(value: float | None, unit: str = "", digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    if abs(value) < 1e-9:
-        return "±0"
-    sign = "+" if value > 0 else "−"
-    return sign + (approx(abs(value), unit) if abs(value) >= 10**5 else format_number(abs(value), unit, digits=digits))
-
-
 def delta_figure(row: Row, lang: str) -> str:
     """The change of the figure since the previous month end, in the indicator's terms."""
     _ = gettext(lang)
@@ -108,12 +98,12 @@ def delta_figure(row: Row, lang: str) -> str:
         return "—"
     ind = p.indicator
     if ind.is_percent:
-        text = signed(row.delta_actual, "", 1)
+        text = delta_points(row.delta_actual / 100)
         return text if text == "±0" else msg("{n} points", n=text).render(lang)
     if ind.measure.value == "counties":
         text = signed(row.delta_actual)
         return text if text == "±0" else msg("{n} counties", n=text).render(lang)
-    return signed(row.delta_actual, ind.unit)
+    return signed(row.delta_actual, ind.unit, scale_of(ind, p.target))
 
 
 def delta_points(ratio_delta: float | None) -> str:
