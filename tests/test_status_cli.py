@@ -215,3 +215,14 @@ def test_reading_date_defaults_to_today_within_the_period(synthetic_plan):
     with pytest.raises(EduplanError) as err:
         reading_date(synthetic_plan, dt.date(2024, 1, 1), today=dt.date(2026, 11, 28))
     assert "outside the plan period" in err.value.render("en")
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_section_titles_stand_on_one_line_at_every_width(run, monkeypatch, width, lang):
+    """A section title is a line of its own across the table, never wrapped in the name column."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = run.ok("status", "--as-of", "2023-06-30", "--section", "matter-2", lang=lang).stdout
+    title = "教育实事 · 二、推进城乡均衡发展" if lang == "zh" else "Practical matter 2: Balanced urban-rural development"
+    assert title in out.splitlines()
+    assert all(cell_len(line) <= width for line in out.splitlines())

@@ -77,20 +77,21 @@ def _grouped(report: StatusReport):
 
 
 def status(report: StatusReport, lang: str, opts) -> str:
+    """The status table. One layout rule at every width: the fixed columns (figure, completion
+    and bar, status) first; then the indicator's name as wide as its longest line allows; a
+    column of its own for what it takes to finish, else under the figure; a column for the id,
+    else under the name. Section titles stand on their own lines across the whole width."""
     if report.by_county is not None:
         return by_county(report, lang, opts)
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
-    wide = con.width >= 110
-    widest = con.width >= 130  # room for a "to go" column; narrower, it goes under the figure
     info = report.plan.plan
     title = info.title if lang == "zh" else (info.title_en or info.title)
     scope = f" · {report.county}" if report.county else ""
-    table = Table(title=safe.terminal(f"{title}{scope}"), caption=_summary_line(report, lang), box=box.SIMPLE_HEAD,
-                  show_edge=False, pad_edge=False, expand=False, title_justify="left", caption_justify="left")
     # Every cell is built first, so that each column gets a fixed width: rich then skips
-    # measuring every cell of a long table (most of its rendering time).
+    # measuring every cell of a long table (most of its rendering time), and the tables of
+    # the sections line up.
     bar_width = BAR_WIDTH if con.width >= 100 else BAR_WIDTH - 4
     groups = []
     for sec, rows in _grouped(report):
@@ -99,47 +100,67 @@ def status(report: StatusReport, lang: str, opts) -> str:
             done = pct(p.completion) if p.completion is not None else "—"
             built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang),
                           Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width)),
-                          light(p.status.value, lang), to_go_line(p, lang)))
+                          light(p.status.value, lang), to_go_line(p, lang), p))
         groups.append((safe.terminal(section_title(sec, lang)), built))
     every = [r for _g, rows in groups for r in rows]
 
     def width(header: str, index: int) -> int:
         return max([cell_len(header)] + [cell_len(str(r[index])) for r in every])
 
-    h_fig, h_done, h_status, h_togo = _("actual/target"), _("done ┃expected"), _("status"), _("to go · a month")
-    columns = [
-        (h_fig, width(h_fig, 2), "right", None),
-        (h_done, max(6 + bar_width, cell_len(h_done)), "left", None),
-        (h_status, width(h_status, 4), "left", None),
-    ]
-    if wide:
-        columns.insert(0, ("id", width("id", 1), "left", "cyan"))
-    if widest:
-        columns.append((h_togo, min(width(h_togo, 5), 26), "right", None))
-    ids = 0 if wide else max(cell_len(r[1]) for r in every) if every else 0  # ids must never break
-    spare = con.width - 1 - sum(c[1] for c in columns) - 3 * len(columns) - max(ids, 12)
-    if not widest and spare > 0:  # the "to go" line under the figure: widen that column if there is room
-        header, fig_width, justify, style = columns[-3]
-        columns[-3] = (header, max(fig_width, min(width("", 5), 18, fig_width + spare)), justify, style)
-    longest_name = max([cell_len(r[0]) for r in every] + [ids, 12])
-    name_width = max(12, ids, min(longest_name, con.width - 1 - sum(c[1] for c in columns) - 3 * len(columns)))
-    table.add_column(_("indicator") if wide else _("indicator / id"), width=name_width, overflow="fold")
-    for header, col_width, justify, style in columns:
-        table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
-    for title_text, rows in groups:
-        table.add_row(Text(title_text, style="bold"), end_section=False)
-        for name, ind_id, fig, done_bar, light_text, togo in rows:
-            cells = [Text(name), Text(ind_id)] if wide else [Text.assemble(name, "\n", (ind_id, "cyan"))]
-            if widest or not togo:
+    h_name, h_fig, h_done, h_status, h_togo = (_("indicator"), _("actual/target"), _("done ┃expected"), _("status"),
+                                               _("to go · a month"))
+    gap = 3  # what a column costs besides its cells: padding and the rule
+    fig_w, done_w, status_w = width(h_fig, 2), max(6 + bar_width, cell_len(h_done)), width(h_status, 4)
+    togo_w = min(width(h_togo, 5), 26) if any(r[5] for r in every) else 0
+    id_w = width("id", 1)
+    longest = max([cell_len(r[0]) for r in every] + [cell_len(h_name)])
+    room = con.width - 1 - (fig_w + done_w + status_w) - gap * 3
+    own_togo = bool(togo_w) and room - (togo_w + gap) >= min(longest, 24)
+    if own_togo:
+        room -= togo_w + gap
+    own_id = room - (id_w + gap) >= min(longest, 24)
+    if own_id:
+        room -= id_w + gap
+    if not own_togo and togo_w:  # what it takes to finish, under the figure: widen that column if there is room
+        under = min(width("", 5), 18)
+        extra = max(0, min(under - fig_w, room - min(longest, 24)))
+        fig_w += extra
+        room -= extra
+    name_w = max(12, min(longest, room), 0 if own_id else id_w)
+    columns = [(_("indicator") if own_id else _("indicator / id"), name_w, "left", None)]
+    if own_id:
+        columns.append(("id", id_w, "left", "cyan"))
+    columns += [(h_fig, fig_w, "right", None), (h_done, done_w, "left", None), (h_status, status_w, "left", None)]
+    if own_togo:
+        columns.append((h_togo, togo_w, "right", None))
+    total = sum(c[1] for c in columns) + gap * (len(columns) - 1)
+    con.print(Text(safe.terminal(f"{title}{scope}"), style="bold"))
+
+    def section_table(first: bool) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, show_header=first)
+        for header, col_width, justify, style in columns:
+            table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
+        return table
+
+    for n, (title_text, rows) in enumerate(groups):
+        if n == 0:
+            con.print(section_table(True))  # the column headings and their rule, once
+        else:
+            con.print()
+        con.print(Text(title_text, style="bold"), width=max(total, cell_len(title_text)), crop=False)
+        table = section_table(False)
+        for name, ind_id, fig, done_bar, light_text, togo, _p in rows:
+            cells = [Text(name), Text(ind_id)] if own_id else [Text.assemble(name, "\n", (ind_id, "cyan"))]
+            if own_togo or not togo:
                 cells.append(Text(fig))
             else:  # what it takes to finish, under the figure (narrow rows have a second line anyway)
                 cells.append(Text.assemble(fig, "\n", (togo, "dim")))
             cells += [done_bar, light_text]
-            if widest:
+            if own_togo:
                 cells.append(Text(togo))
             table.add_row(*cells)
-        table.add_section()
-    con.print(table)
+        con.print(table)
+    con.print(Text(_summary_line(report, lang)))
     if report.empty_ledger:
         first = next((p.indicator for p in report.rows if p.indicator.measure.value == "flow"), None)
         example = (f"eduplan record {first.id} 3 --as-of {info.start.replace(month=3, day=31)}" if first
