@@ -92,3 +92,15 @@ def _plan():
     folder = Path(tempfile.mkdtemp())
     (folder / "plan.toml").write_text(SYNTHETIC_PLAN, encoding="utf-8")
     return load_plan(folder / "plan.toml")
+
+
+def test_a_county_without_a_target_of_its_own_says_so(synthetic_plan):
+    """A county view shows the county's own target (任务分解), or says there is none: never the city's."""
+    e = _entry("new-kindergartens", 3, county="椒江区")
+    p = judge(synthetic_plan.by_id["new-kindergartens"], synthetic_plan, {("new-kindergartens", "椒江区"): e}, JUNE,
+              "椒江区")
+    import dataclasses
+
+    none = dataclasses.replace(p, target=None)
+    assert figure(none, "zh") == "3所（无分解目标）" and figure(none, "en") == "3所 (no county target)"
+    assert "25" not in figure(p, "zh")  # never the city's 25所

@@ -126,7 +126,7 @@ def test_by_county(filled, monkeypatch):
     monkeypatch.setenv("COLUMNS", "160")
     out = filled.ok("status", *D, "--by-county").stdout
     for c in COUNTIES:
-        assert c in out
+        assert c[:-1] in out  # by the short name the bureau uses (椒江 for 椒江区)
     doc = filled.json("status", *D, "--by-county")
     assert doc["by_county"]["public-share"]["黄岩区"]["status"] == "done"
 

@@ -115,7 +115,10 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         return amount(p.actual, ind.unit, scale)
     actual = "—" if p.actual is None else (amount(p.actual, "%") if ind.is_percent else number(p.actual, scale))
     if p.target is None:
-        return actual + ("" if ind.is_percent or p.actual is None or ind.unit in ("", "项") else ind.unit)
+        shown = actual + ("" if ind.is_percent or p.actual is None or ind.unit in ("", "项") else ind.unit)
+        if p.scope is not None and ind.target is not None:  # the city has a target, the county none of its own
+            return msg("{figure} (no county target)", figure=shown).render(lang)
+        return shown
     return f"{actual}/{target_text(ind, p.target, scale)}"
 
 

@@ -20,10 +20,11 @@ from rich.text import Text
 
 from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
+from ..i18n import nmsg
 from . import safe
-from .figures import figure, pct, stored_value, target_text, to_go_line
-from .words import (ROLLUP, gettext, measure_label, name_of, notes_text, remark, section_title, state_label,
-                    status_label, unit_name)
+from .figures import amount, figure, natural_scale, number, pct, stored_value, target_text, to_go_line
+from .words import (ROLLUP, city, gettext, measure_label, name_of, note_text, notes_text, remark, section_title,
+                    state_label, status_label, unit_name)
 
 STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red", "no_data": "dim"}
 STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
@@ -181,31 +182,119 @@ def _summary_line(report: StatusReport, lang: str) -> str:
     return f"{tp} · " + " · ".join(parts) + f" · {_('total')} {sum(s.values())}"
 
 
+def city_label(lang: str) -> str:
+    return city(lang)
+
+
+def county_cell(p: Progress, lang: str, scale: int = 1) -> Text:
+    """A county's figure beside its light, in the status colour: ``1015 ▲``, ``56.3% ●``, ``完成``."""
+    status = p.status.value
+    if p.actual is None and p.state is None:
+        return Text("·", style="dim")
+    if p.state is not None and p.actual is None:
+        return Text(state_label(p.state.value, lang), style=STATUS_STYLE[status])
+    ind = p.indicator
+    shown = amount(p.actual, "%") if ind.is_percent else number(p.actual, scale)
+    return Text(f"{safe.terminal(shown)} {STATUS_DOT[status]}", style=STATUS_STYLE[status])
+
+
+def _bands(widths: Sequence[int], room: int) -> list[int]:
+    """The columns of ``widths`` in the fewest bands that each fit in ``room``, as even as can be:
+    10 columns that do not fit at once → [5, 5]."""
+    n = len(widths)
+    for count in range(1, n + 1):
+        size = -(-n // count)
+        sizes = [min(size, n - k) for k in range(0, n, size)]
+        start, ok = 0, True
+        for part in sizes:
+            ok = ok and sum(widths[start:start + part]) <= room
+            start += part
+        if ok:
+            return sizes
+    return [1] * n
+
+
+NAME_MIN = 16  # the name column never narrower than this (8 Chinese characters a line)
+
+
 def by_county(report: StatusReport, lang: str, opts) -> str:
+    """Indicators × county-level units. One layout rule at every width: the counties (by the
+    short names the bureau uses, 椒江 for 椒江区) and the city, each a figure beside its light,
+    in as few bands as fit beside a name column of at least :data:`NAME_MIN` cells; the name
+    wraps in its column, never cut."""
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
     plan = report.plan
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=_("By county-level unit"),
-                  title_justify="left")
-    table.add_column(_("indicator"), ratio=1, min_width=10)
-    for c in plan.plan.counties:
-        table.add_column(c, justify="right", no_wrap=True)
-    for ind_id, cells in (report.by_county or {}).items():
+    counties = list(plan.plan.counties)
+    short = short_names(counties)
+    city = {p.indicator.id: p for p in report.rows}
+    grid = report.by_county or {}
+    rows = []
+    city_only = 0
+    for ind_id, cells in grid.items():
         ind = plan.by_id[ind_id]
-        row: list = [Text.assemble(safe.terminal(name_of(ind, lang)), "\n", (ind_id, "cyan"))]
-        for c in plan.plan.counties:
-            p = cells[c]
-            if p.status.value == "no_data":
-                row.append(Text("·", style="dim"))
-                continue
-            shown = (state_label(p.state.value, lang) if p.state is not None and p.actual is None
-                     else figure(p, lang).split("/")[0])
-            row.append(Text(f"{shown} {STATUS_DOT[p.status.value]}", style=STATUS_STYLE[p.status.value]))
-        table.add_row(*row)
-    con.print(table)
-    con.print(Text(_("County targets: flows an equal share of the city target; levels the city target."), style="dim"))
+        if all(cells[c].actual is None and cells[c].state is None for c in counties):
+            city_only += 1  # nothing from any county: the city's own figure is in `status`
+            continue
+        unit = "" if ind.unit in ("%", "项") or ind.measure.value == "counties" else ind.unit
+        name = safe.terminal(name_of(ind, lang)) + (f"（{unit}）" if unit and lang == "zh" else f" ({unit})" if unit else "")
+        # the counties of one row in one unit (1015 beside 632, not 0.1万); the city's total may need 万
+        scale = natural_scale(max((abs(cells[c].actual) for c in counties if cells[c].actual is not None), default=0))
+        row = [county_cell(cells[c], lang, scale) for c in counties] + [county_cell(city[ind_id], lang, scale)]
+        rows.append((name, ind_id, row))
+    if not rows:
+        con.print(Text(_("No county has recorded a figure for these indicators yet."), style="yellow"))
+        return buf.getvalue()
+    heads = [short[c] for c in counties] + [city_label(lang)]
+    widths = [max([cell_len(h)] + [r[2][k].cell_len for r in rows]) for k, h in enumerate(heads)]
+    gap = 2
+    scope = section_title(plan.section_by_id[report.section], lang) if report.section else ""
+    title = " · ".join(x for x in (_("By county-level unit"), scope, str(report.as_of)) if x)
+    con.print(Text(safe.terminal(title), style="bold"))
+    longest = max([cell_len(r[0]) for r in rows] + [cell_len(_("indicator"))])
+    start = 0
+    for n, size in enumerate(_bands([w + gap for w in widths], con.width - 1 - NAME_MIN)):
+        part = range(start, start + size)
+        start += size
+        used = sum(widths[k] + gap for k in part)
+        name_w = max(NAME_MIN, min(longest, con.width - 1 - used))
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 0),
+                      collapse_padding=True)
+        table.add_column(_("indicator"), width=name_w, overflow="fold")
+        for k in part:
+            table.add_column(heads[k], width=widths[k] + gap - 1, justify="right", no_wrap=True)
+        for name, _id, cells in rows:
+            table.add_row(Text(name), *(cells[k] for k in part))
+        if n:
+            con.print()
+        con.print(table)
+    legend = "  ".join(f"{STATUS_DOT[k]} {status_label(k, lang)}" for k in STATUS_DOT)
+    con.print(Text(legend, style="dim"))
+    notes = []
+    for cells in grid.values():
+        for p in cells.values():
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code != "partial" and text not in notes:
+                    notes.append(text)
+    for text in notes:
+        con.print(Text(safe.terminal(text), style="dim"))
+    if city_only:
+        con.print(Text(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
+                            "{n} more indicators have no county figures (only the city's: see `eduplan status`)",
+                            city_only).render(lang), style="dim"))
     return buf.getvalue()
+
+
+def short_names(counties: Sequence[str]) -> dict[str, str]:
+    """The short names the bureau uses (椒江 for 椒江区), where they stay unambiguous."""
+    from ..core.names import short_form
+
+    shorts = {c: short_form(c) or c for c in counties}
+    if len(set(shorts.values())) < len(shorts):
+        return {c: c for c in counties}
+    return shorts
 
 
 def plan(doc: PlanDoc, lang: str, opts) -> str:
