@@ -26,8 +26,9 @@ from ..i18n import msg
 from ..core.bulletin import Bulletin, Row
 from ..services.sheet_contract import TemplateDoc
 from . import safe
-from .bulletin_text import STATUS_ORDER, entry_value, headline_sentence, silent_names, title
-from .figures import target_text
+from .bulletin_text import (STATUS_ORDER, attention_footnote, county_notes, entry_value, headline_sentence,
+                            silent_names, title)
+from .figures import comparator_mark, natural_scale, scale_of, scale_word, target_text
 from .json_out import num as _num
 from .words import (KIND_OF_ENTRY, action_title, gettext, measure_label, name_of, remark, section_title, state_label,
                     status_label, unit_name)
@@ -36,10 +37,8 @@ HEADER_FILL = "24476B"
 INPUT_FILL = "FFF2CC"
 STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "no_data": "EEEEEE"}
 PERCENT = "0.0%"
-SIGNED_PERCENT = '+0.0%;-0.0%;0.0%'
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0#"
-LEVEL = '0.0#"%"'
 SIGNED_INTEGER = "+#,##0;-#,##0;0"
 SIGNED_DECIMAL = "+#,##0.0#;-#,##0.0#;0"
 DATE = "yyyy-mm-dd"
@@ -71,8 +70,11 @@ def _width(value: object) -> int:
 
 def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
            formats: Sequence[str | None] | None = None, *, max_width: int = 48,
-           status_col: int | None = None, landscape: bool = True, right: Sequence[int] = ()):
-    """A formatted sheet: styled, frozen, filtered header row; widths from the content; A4 print setup."""
+           status_col: int | None = None, landscape: bool = True, right: Sequence[int] = (),
+           cell_formats: Sequence[Sequence[str | None]] | None = None):
+    """A formatted sheet: styled, frozen, filtered header row; widths from what the cells show
+    (a number never shows ``###``); A4 print setup. ``formats`` are per column, ``cell_formats``
+    per cell."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     ws = wb.create_sheet(name)
@@ -86,15 +88,16 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
         numeric = c in right or (bool(formats) and formats[c - 1] not in (None, DATE))
         cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="right" if numeric else None)
         cell.border = Border(bottom=thin)
-    widths = [_width(h) for h in headers]
+    widths = [min(_width(h), 16) for h in headers]  # a long header wraps
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
-            fmt = formats[c - 1] if formats else None
+            fmt = cell_formats[r - 2][c - 1] if cell_formats else (formats[c - 1] if formats else None)
             if fmt == "auto":
                 fmt = INTEGER if isinstance(value, int) else DECIMAL
             cell = put(ws, r, c, value, fmt)
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and _width(value) > max_width)
-            widths[c - 1] = max(widths[c - 1], min(_width(value) if not isinstance(value, float) else 10, max_width))
+            shown = display_width(value, fmt if not isinstance(value, str) else None)
+            widths[c - 1] = max(widths[c - 1], shown if not isinstance(value, str) else min(shown, max_width))
         if status_col is not None:
             key = values[status_col - 1]
             code = next((k for k in STATUS_ORDER if key in (k, status_label(k, "zh"), status_label(k, "en"))), None)
@@ -103,7 +106,7 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
     from openpyxl.utils import get_column_letter
 
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = max(6, min(w + 2, max_width + 2))
+        ws.column_dimensions[get_column_letter(c)].width = max(6, w + 2)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
     if rows:
@@ -147,18 +150,117 @@ def workbook_bytes(wb, stamp: dt.datetime) -> bytes:
 # --------------------------------------------------------------------------- the bulletin
 
 
-def _value_format(row: Row) -> str:
-    ind = row.indicator
+def _literal(text: str) -> str:
+    """Text inside a number format: quoted, its quotes doubled."""
+    return '"' + text.replace('"', '""') + '"' if text else ""
+
+
+def number_format(value: object, suffix: str = "", prefix: str = "", signed: bool = False,
+                  percent_digits: bool = False) -> str:
+    """A format that shows ``value`` the way the other formats do: whole numbers without
+    decimals, others with one or two; the unit as a literal after it (亿元, 个县, 个百分点)."""
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    body = "0" if whole else ("0.0" if percent_digits or suffix == "%" else "0.0#")
+    pre, post = _literal(prefix), _literal(suffix)
+    if signed:
+        return f"+{pre}{body}{post};-{pre}{body}{post};{pre}0{post}"
+    return f"{pre}{body}{post}"
+
+
+def display_width(value: object, fmt: str | None) -> int:
+    """About how many columns a cell shows (CJK counted double): a column at least this wide
+    never shows ``###``."""
+    if value is None:
+        return 0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if fmt and "%" in fmt and '"%"' not in fmt:
+            value = value * 100
+        digits = len(f"{abs(value):.2f}")
+        first = (fmt or "").split(";")[0]  # the section a positive number shows with
+        literals = "".join(part for k, part in enumerate(first.split('"')) if k % 2)
+        return digits + 1 + _width(literals)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    return _width(value)
+
+
+def _scaled(value: float | None, scale: int) -> float | int | None:
+    if value is None:
+        return None
+    x = value / scale
+    return _num(x, 6 if scale == 1 else 8)
+
+
+def _counties_word(lang: str) -> str:
+    return msg("{n} counties", n="").render(lang).strip()
+
+
+def _points_word(lang: str) -> str:
+    return msg("{n} points", n="").render(lang).strip()
+
+
+def _unit_shown(ind, scale: int, lang: str) -> str:
+    """The unit the sheet's numbers of an indicator are in: 亿元, 万个, 所, %, 个县."""
+    if ind.measure.value == "counties" and not ind.is_percent:
+        return _counties_word(lang)
+    return scale_word(scale) + ("" if ind.unit == "项" else ind.unit)
+
+
+class Cells:
+    """A sheet's rows and the format of each cell, built together."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[object]] = []
+        self.formats: list[list[str | None]] = []
+
+    def add(self, cells: Sequence[tuple[object, str | None]]) -> None:
+        self.rows.append([v for v, _f in cells])
+        self.formats.append([f for _v, f in cells])
+
+
+def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
+    """The figures of one indicator, each in the indicator's unit with a format that says so."""
+    p, q = row.now, row.previous
+    ind = p.indicator
+    scale = scale_of(ind, p.target)
+    unit = _unit_shown(ind, scale, lang)
+    suffix = "%" if ind.is_percent else ("" if ind.measure.value == "milestone" else unit)
+    mark = comparator_mark(ind)
+    state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
+
+    def amount_cell(value: float | None) -> tuple[object, str | None]:
+        v = _scaled(value, scale)
+        return (v, number_format(v, suffix)) if v is not None else (None, None)
+
+    target = _scaled(p.target, scale)
+    actual = amount_cell(p.actual) if p.actual is not None else (state, None)
+    before = (amount_cell(q.actual) if q is not None and q.actual is not None else
+              ((state_label(q.state.value, lang), None) if q is not None and q.state is not None else (None, None)))
+    delta = _scaled(row.delta_actual, scale)
     if ind.is_percent:
-        return LEVEL
-    return "auto"
-
-
-def _delta_format(row: Row) -> str:
-    if row.indicator.is_percent:
-        return '+0.0#"pp";-0.0#"pp";0'
-    value = row.delta_actual
-    return SIGNED_INTEGER if value is None or float(value).is_integer() else SIGNED_DECIMAL
+        delta_fmt = number_format(delta, _points_word(lang), signed=True, percent_digits=True)
+    else:
+        delta_fmt = number_format(delta, suffix, signed=True)
+    change_pp = _num(row.delta_completion * 100, 4) if row.delta_completion is not None else None
+    if ind.measure.value == "counties":
+        left = (_num(p.remaining), number_format(p.remaining or 0, _counties_word(lang)))
+        rate = _num(p.monthly_needed, 4)
+        per = (rate, number_format(rate, _counties_word(lang)) if rate is not None else None)
+    elif p.gap_pp:
+        left = (_num(p.gap_pp, 4), number_format(_num(p.gap_pp, 4), _points_word(lang), percent_digits=True))
+        per = (None, None)
+    else:
+        left = amount_cell(p.remaining)
+        per = amount_cell(p.monthly_needed)
+    return [
+        (unit, None),
+        (target, number_format(target, suffix, prefix=mark) if target is not None else None),
+        actual, (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
+        before, (_num(q.completion) if q is not None else None, PERCENT),
+        (delta, delta_fmt if delta is not None else None),
+        (change_pp, number_format(change_pp, signed=True, percent_digits=True) if change_pp is not None else None),
+        left, per, (p.as_of_figure, DATE),
+    ]
 
 
 def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
@@ -177,59 +279,51 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     tp, tp_prev = _num(b.current.time_progress), _num(b.previous.time_progress) if b.previous else None
     rows: list[list[object]] = [
         [_("as of"), b.as_of, b.previous_as_of, None],
-        [_("time progress"), tp, tp_prev, _num(tp - tp_prev) if tp_prev is not None else None],
+        [_("time progress"), tp, tp_prev, _num((tp - tp_prev) * 100, 4) if tp_prev is not None else None],
     ]
     rows += [[status_label(k, lang), s[k], prev[k] if prev else None, s[k] - prev[k] if prev else None]
              for k in STATUS_ORDER]
     rows.append([_("total"), sum(s.values()), sum(prev.values()) if prev else None, None])
     rows.append([_("months left"), _num(b.months_left, 4), None, None])
-    formats = [[None, DATE, DATE, None], [None, PERCENT, PERCENT, SIGNED_PERCENT]]
-    formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1) + [[None, "0.0", None, None]]
-    ws = _sheet(wb, _("Overview"), [_("item"), _("month end"),
-                                                     _("previous month end"), _("change")],
-                rows, landscape=False, status_col=1, right=(2, 3, 4))
-    _apply_formats(ws, formats)
+    rows.append([_("figures received this month"), len(b.figures), None, None])
+    points = _points_word(lang)
+    formats = [[None, DATE, DATE, None],
+               [None, PERCENT, PERCENT, number_format(0.5, points, signed=True, percent_digits=True)]]
+    formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1)
+    formats += [[None, number_format(_num(b.months_left, 4)), None, None], [None, INTEGER, None, None]]
+    ws = _sheet(wb, _("Overview"), [_("item"), _("month end"), _("previous month end"), _("change")],
+                rows, landscape=False, status_col=1, right=(2, 3, 4), cell_formats=formats)
     ws.auto_filter.ref = None
     total_row = 2 + 2 + len(STATUS_ORDER)
     for c in range(1, 5):
         ws.cell(row=total_row, column=c).font = Font(bold=True)
     r = len(rows) + 3
     for label, text, height in (((_("overall")), headline_sentence(b, lang), 48),
-                                ((_("title")), title(b, lang), 20)):
+                                ((_("title")), title(b, lang), 20),
+                                ((_("note")), attention_footnote(b, lang), 36)):
         put(ws, r, 1, label).font = Font(bold=True)
         put(ws, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
         ws.row_dimensions[r].height = height
         r += 1
-    for col, width in (("A", 14), ("B", 22), ("C", 22), ("D", 22)):
+    for col, width in (("A", 16), ("B", 24), ("C", 24), ("D", 24)):
         ws.column_dimensions[col].width = width
 
-    # ---- indicators, per section
-    headers = ([_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"), _("status"), _("previous actual"), _("previous completion"), _("change of the figure"), _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")])
-    data, fmts = [], []
+    # ---- indicators, per section: every figure in the unit the plan counts it in
+    headers = [_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
+               _("status"), _("previous actual"), _("previous completion"), _("change of the figure"),
+               _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")]
+    table = Cells()
     for blk in b.sections:
         if blk.section.kind.value == "action":
             continue
         for row in blk.rows:
-            p, q = row.now, row.previous
-            state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
-            data.append([
-                section_title(blk.section, lang), p.indicator.id, name_of(p.indicator, lang),
-                measure_label(p.indicator.measure.value, lang), p.indicator.unit, _num(p.target),
-                _num(p.actual) if p.actual is not None else state, _num(p.completion), status_label(p.status.value, lang),
-                _num(q.actual) if q is not None and q.actual is not None else
-                (state_label(q.state.value, lang) if q is not None and q.state is not None else None),
-                _num(q.completion) if q is not None else None,
-                _num(row.delta_actual), _num(row.delta_completion), _num(p.remaining), _num(p.monthly_needed, 4),
-                p.as_of_figure,
-            ])
-            vf = _value_format(row)
-            fmts.append([None, None, None, None, None, vf, vf, PERCENT, None, vf, PERCENT, _delta_format(row),
-                         SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE])
-    ws = _sheet(wb, _("Indicators"), headers, data, max_width=36, status_col=9,
-                right=(6, 7, 8, 10, 11, 12, 13, 14, 15))
-    _apply_formats(ws, fmts)
+            ind = row.indicator
+            table.add([(section_title(blk.section, lang), None), (ind.id, None), (name_of(ind, lang), None),
+                       (measure_label(ind.measure.value, lang), None), *_indicator_cells(row, lang)])
+    ws = _sheet(wb, _("Indicators"), headers, table.rows, max_width=36, status_col=9,
+                right=(6, 7, 8, 10, 11, 12, 13, 14, 15), cell_formats=table.formats)
     ws.freeze_panes = "D2"
 
     # ---- actions
@@ -240,34 +334,67 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * 6, landscape=False)
 
     # ---- lagging and behind
-    headers = ([_("rank"), "id", _("indicator"), _("status"), _("target"), _("actual"), _("completion"), _("short by (points)"), _("to go"), _("needed per month")])
-    data, fmts = [], []
+    headers = [_("rank"), "id", _("indicator"), _("status"), _("unit"), _("target"), _("actual"), _("completion"),
+               _("short by (points)"), _("to go"), _("needed per month")]
+    table = Cells()
     for n, row in enumerate(b.attention, start=1):
         p = row.now
-        data.append([n, p.indicator.id, name_of(p.indicator, lang), status_label(p.status.value, lang), _num(p.target),
-                     _num(p.actual) if p.actual is not None else (state_label(p.state.value, lang) if p.state else None),
-                     _num(p.completion), _num(p.lag_pp, 4), _num(p.remaining), _num(p.monthly_needed, 4)])
-        vf = _value_format(row)
-        fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
-    ws = _sheet(wb, _("Lagging and behind"), headers, data, status_col=4,
-                right=(1, 5, 6, 7, 8, 9, 10))
-    _apply_formats(ws, fmts)
+        cells = _indicator_cells(row, lang)
+        lag = _num(p.lag_pp, 4)
+        table.add([(n, INTEGER), (p.indicator.id, None), (name_of(p.indicator, lang), None),
+                   (status_label(p.status.value, lang), None), cells[0], cells[1], cells[2], cells[3],
+                   (lag, number_format(lag, percent_digits=True) if lag is not None else None), cells[9], cells[10]])
+    ws = _sheet(wb, _("Lagging and behind"), headers, table.rows, status_col=4, right=(1, 6, 7, 8, 9, 10, 11),
+                cell_formats=table.formats)
+    if table.rows:
+        put(ws, len(table.rows) + 3, 1, attention_footnote(b, lang))
 
-    # ---- recorded this month
-    headers = (["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("kind"), _("remarks"), _("source"), _("by"), _("recorded at")])
-    kinds = {k: _(v) for k, v in KIND_OF_ENTRY.items()}
-    data = []
-    for rec in b.recorded:
-        e = rec.entry
-        ind = b.plan.indicator(e.indicator)
-        data.append([e.id, e.indicator, name_of(ind, lang) if ind else e.indicator, unit_name(e.county, lang),
-                     e.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], remark(rec, lang), e.source or None,
-                     e.by, e.recorded_at.isoformat()])
-    ws = _sheet(wb, _("Recorded"), headers, data,
-                [INTEGER, None, None, None, DATE, None, None, None, None, None, None], right=(6,))
+    # ---- the counties: each county's standing at the month end
+    if b.by_county:
+        headers = ["id", _("indicator"), _("county-level unit"), _("unit"), _("target"), _("actual"),
+                   _("completion"), _("status"), _("share of the city total"), _("figure as of")]
+        table = Cells()
+        for ind_id, cells in b.by_county.items():
+            ind = b.plan.by_id[ind_id]
+            scale = natural_scale(max((abs(p.actual) for p in cells.values() if p.actual is not None), default=0))
+            scale = 1 if ind.is_percent or ind.measure.value == "counties" else scale
+            unit = _unit_shown(ind, scale, lang)
+            suffix = "%" if ind.is_percent else unit
+            for county, p in cells.items():
+                target = _scaled(p.target, scale)
+                actual = (_scaled(p.actual, scale) if p.actual is not None else
+                          state_label(p.state.value, lang) if p.state is not None else None)
+                table.add([(ind_id, None), (name_of(ind, lang), None), (county, None), (unit, None),
+                           (target, number_format(target, suffix, prefix=comparator_mark(ind)))
+                           if target is not None else (_("no county target") if p.actual is not None else None, None),
+                           (actual, number_format(actual, suffix) if isinstance(actual, (int, float)) else None),
+                           (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
+                           (_num(p.share), PERCENT), (p.as_of_figure, DATE)])
+        ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
+                    cell_formats=table.formats)
+        ws.freeze_panes = "D2"
+        notes = county_notes(b, lang)
+        for k, text in enumerate(notes):
+            put(ws, len(table.rows) + 3 + k, 1, text)
+
+    # ---- what was received this month, and the audit trail
+    headers = ["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("remarks"),
+               _("source"), _("by"), _("recorded at")]
+    data = [[rec.entry.id, rec.entry.indicator, _ind_name(b, rec.entry.indicator, lang), unit_name(rec.entry.county, lang),
+             rec.entry.as_of, entry_value(rec, b.plan, lang), remark(rec, lang), rec.entry.source or None, rec.entry.by,
+             rec.entry.recorded_at.isoformat()] for rec in b.figures]
+    ws = _sheet(wb, _("Recorded"), headers, data, [INTEGER, None, None, None, DATE, None, None, None, None, None],
+                right=(6,))
     for r in range(2, len(data) + 2):  # figures as people write them (3.5万, 56%): text, read like numbers
         ws.cell(row=r, column=6).alignment = Alignment(horizontal="right", vertical="top")
-    ws.column_dimensions["E"].width = 13
+    kinds = {k: _(v) for k, v in KIND_OF_ENTRY.items()}
+    headers = ["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("kind"),
+               _("remarks"), _("by"), _("recorded at")]
+    data = [[rec.entry.id, rec.entry.indicator, _ind_name(b, rec.entry.indicator, lang), unit_name(rec.entry.county, lang),
+             rec.entry.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], remark(rec, lang), rec.entry.by,
+             rec.entry.recorded_at.isoformat()] for rec in b.audit]
+    _sheet(wb, _("Corrections and voids"), headers, data,
+           [INTEGER, None, None, None, DATE, None, None, None, None, None], right=(6,))
 
     # ---- silent counties
     headers = [_("county-level unit"), _("missing"), _("reported per county"), _("indicators")]
@@ -287,15 +414,9 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     return workbook_bytes(wb, stamp)
 
 
-def _apply_formats(ws, fmts: list[list[str | None]]) -> None:
-    for r, row in enumerate(fmts, start=2):
-        for c, fmt in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c)
-            if fmt is None or cell.value is None or isinstance(cell.value, str):
-                continue
-            if fmt == "auto":
-                fmt = INTEGER if float(cell.value).is_integer() else DECIMAL
-            cell.number_format = fmt
+def _ind_name(b: Bulletin, indicator: str, lang: str) -> str:
+    ind = b.plan.indicator(indicator)
+    return name_of(ind, lang) if ind else indicator
 
 
 # --------------------------------------------------------------------------- the template
