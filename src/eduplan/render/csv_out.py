@@ -89,11 +89,17 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
 
 
 def template(doc: TemplateDoc, lang: str, opts) -> bytes:
+    """The fill-in sheet as CSV: the sheet's date (and a county's sheet's unit) on the first
+    lines, a blank line, then the table (import finds the header row)."""
+    from . import sheet_cells
+
     _ = gettext(lang)
-    header = [_(c.header) for c in doc.columns]
-    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), "", "", doc.county or "", "", "",
-             doc.hint(ind).render(lang)] for ind in doc.indicators]
-    return to_csv(rows, header).encode("utf-8")
+    lines = [[label, value.isoformat() if hasattr(value, "isoformat") else value, meaning]
+             for label, value, meaning in sheet_cells.top_block(doc, lang)]
+    lines.append([])
+    lines.append([_(c.header) for c in doc.columns])
+    lines += [sheet_cells.cells(doc, row, lang) for row in doc.rows]
+    return to_csv(lines[1:], lines[0]).encode("utf-8")
 
 
 __all__ = ["plan", "status", "log", "template", "format_number"]

@@ -183,3 +183,17 @@ def stored_value(e: Entry, unit: str, lang: str) -> str:
     if e.numerator is not None:
         shown += f" ({format_number(e.numerator)}/{format_number(e.denominator)})"
     return shown
+
+
+def typed_back(e: Entry | None, ind: Indicator, lang: str) -> str:
+    """A recorded figure as a person would type it again (a template's value cell): ``1015``,
+    ``3.5万``, ``1181/1256``, ``完成``; "" for none."""
+    if e is None or e.void:
+        return ""
+    if e.state is not None:
+        return state_label(e.state.value, lang)
+    if e.numerator is not None and e.denominator is not None:
+        return f"{format_number(e.numerator)}/{format_number(e.denominator)}"
+    if e.value is None:
+        return ""
+    return format_number(e.value, "%" if ind.is_percent else "")

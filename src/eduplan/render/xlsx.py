@@ -155,15 +155,19 @@ def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if text else ""
 
 
-def number_format(value: object, suffix: str = "", prefix: str = "", signed: bool = False,
-                  percent_digits: bool = False) -> str:
-    """A format that shows ``value`` the way the other formats do: whole numbers without
-    decimals, others with one or two; the unit as a literal after it (亿元, 个县, 个百分点)."""
-    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    body = "0" if whole else ("0.0" if percent_digits or suffix == "%" else "0.0#")
+def number_format(value: object, suffix: str = "", prefix: str = "", signed: bool = False, digits: int = 2,
+                  points: bool = False) -> str:
+    """A format that shows ``value`` the way the other formats do (:mod:`eduplan.render.figures`):
+    up to ``digits`` decimals, none for a whole number (2.18万, 90亿元, 54.3%, 1.2所); points always
+    with one (+20.0); the unit as a literal after it (亿元, 个县, 个百分点)."""
+    if points:
+        body = "0.0"
+    else:
+        whole = isinstance(value, (int, float)) and round(float(value), digits).is_integer()
+        body = "0" if whole else "0.0" + "#" * (digits - 1)
     pre, post = _literal(prefix), _literal(suffix)
     if signed:
-        return f"+{pre}{body}{post};-{pre}{body}{post};{pre}0{post}"
+        return f'+{pre}{body}{post};-{pre}{body}{post};"±0"'  # the sign always, and no change as ±0
     return f"{pre}{body}{post}"
 
 
@@ -228,9 +232,11 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
     mark = comparator_mark(ind)
     state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
 
+    digits = 2 if scale > 1 else 1  # as figures.number shows them: 2.18万, 1.2所, 54.3%
+
     def amount_cell(value: float | None) -> tuple[object, str | None]:
         v = _scaled(value, scale)
-        return (v, number_format(v, suffix)) if v is not None else (None, None)
+        return (v, number_format(v, suffix, digits=digits)) if v is not None else (None, None)
 
     target = _scaled(p.target, scale)
     actual = amount_cell(p.actual) if p.actual is not None else (state, None)
@@ -238,27 +244,27 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
               ((state_label(q.state.value, lang), None) if q is not None and q.state is not None else (None, None)))
     delta = _scaled(row.delta_actual, scale)
     if ind.is_percent:
-        delta_fmt = number_format(delta, _points_word(lang), signed=True, percent_digits=True)
+        delta_fmt = number_format(delta, _points_word(lang), signed=True, points=True)
     else:
-        delta_fmt = number_format(delta, suffix, signed=True)
+        delta_fmt = number_format(delta, suffix, signed=True, digits=digits)
     change_pp = _num(row.delta_completion * 100, 4) if row.delta_completion is not None else None
     if ind.measure.value == "counties":
-        left = (_num(p.remaining), number_format(p.remaining or 0, _counties_word(lang)))
+        left = (_num(p.remaining), number_format(p.remaining or 0, _counties_word(lang), digits=1))
         rate = _num(p.monthly_needed, 4)
-        per = (rate, number_format(rate, _counties_word(lang)) if rate is not None else None)
+        per = (rate, number_format(rate, _counties_word(lang), digits=1) if rate is not None else None)
     elif p.gap_pp:
-        left = (_num(p.gap_pp, 4), number_format(_num(p.gap_pp, 4), _points_word(lang), percent_digits=True))
+        left = (_num(p.gap_pp, 4), number_format(_num(p.gap_pp, 4), _points_word(lang), points=True))
         per = (None, None)
     else:
         left = amount_cell(p.remaining)
         per = amount_cell(p.monthly_needed)
     return [
         (unit, None),
-        (target, number_format(target, suffix, prefix=mark) if target is not None else None),
+        (target, number_format(target, suffix, prefix=mark, digits=digits) if target is not None else None),
         actual, (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
         before, (_num(q.completion) if q is not None else None, PERCENT),
         (delta, delta_fmt if delta is not None else None),
-        (change_pp, number_format(change_pp, signed=True, percent_digits=True) if change_pp is not None else None),
+        (change_pp, number_format(change_pp, signed=True, points=True) if change_pp is not None else None),
         left, per, (p.as_of_figure, DATE),
     ]
 
@@ -288,7 +294,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     rows.append([_("figures received this month"), len(b.figures), None, None])
     points = _points_word(lang)
     formats = [[None, DATE, DATE, None],
-               [None, PERCENT, PERCENT, number_format(0.5, points, signed=True, percent_digits=True)]]
+               [None, PERCENT, PERCENT, number_format(0.5, points, signed=True, points=True)]]
     formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1)
     formats += [[None, number_format(_num(b.months_left, 4)), None, None], [None, INTEGER, None, None]]
     ws = _sheet(wb, _("Overview"), [_("item"), _("month end"), _("previous month end"), _("change")],
@@ -343,7 +349,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         lag = _num(p.lag_pp, 4)
         table.add([(n, INTEGER), (p.indicator.id, None), (name_of(p.indicator, lang), None),
                    (status_label(p.status.value, lang), None), cells[0], cells[1], cells[2], cells[3],
-                   (lag, number_format(lag, percent_digits=True) if lag is not None else None), cells[9], cells[10]])
+                   (lag, number_format(lag, points=True) if lag is not None else None), cells[9], cells[10]])
     ws = _sheet(wb, _("Lagging and behind"), headers, table.rows, status_col=4, right=(1, 6, 7, 8, 9, 10, 11),
                 cell_formats=table.formats)
     if table.rows:
@@ -358,6 +364,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
             ind = b.plan.by_id[ind_id]
             scale = natural_scale(max((abs(p.actual) for p in cells.values() if p.actual is not None), default=0))
             scale = 1 if ind.is_percent or ind.measure.value == "counties" else scale
+            digits = 2 if scale > 1 else 1
             unit = _unit_shown(ind, scale, lang)
             suffix = "%" if ind.is_percent else unit
             for county, p in cells.items():
@@ -365,9 +372,10 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                 actual = (_scaled(p.actual, scale) if p.actual is not None else
                           state_label(p.state.value, lang) if p.state is not None else None)
                 table.add([(ind_id, None), (name_of(ind, lang), None), (county, None), (unit, None),
-                           (target, number_format(target, suffix, prefix=comparator_mark(ind)))
+                           (target, number_format(target, suffix, prefix=comparator_mark(ind), digits=digits))
                            if target is not None else (_("no county target") if p.actual is not None else None, None),
-                           (actual, number_format(actual, suffix) if isinstance(actual, (int, float)) else None),
+                           (actual, number_format(actual, suffix, digits=digits)
+                            if isinstance(actual, (int, float)) else None),
                            (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
                            (_num(p.share), PERCENT), (p.as_of_figure, DATE)])
         ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
@@ -423,55 +431,92 @@ def _ind_name(b: Bulletin, indicator: str, lang: str) -> str:
 
 
 def template(doc: TemplateDoc, lang: str, opts=None) -> bytes:
+    """The fill-in workbook: a title, one date cell for the sheet (and a county's sheet's unit),
+    then a row per indicator with its last figure in the value column to update."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from . import sheet_cells
+
     _ = gettext(lang)
     plan = doc.plan
-    headers = [_(c.header) for c in doc.columns]
-    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), None, None, doc.county, None, None,
-             doc.hint(ind).render(lang)] for ind in doc.indicators]
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = msg("{plan}: figures to import", plan=plan.plan.title).render(lang)
-    ws = _sheet(wb, _("Figures"), headers, rows, max_width=40)
-    ws.auto_filter.ref = None
-    fill = PatternFill("solid", fgColor=INPUT_FILL)
-    for c, column in enumerate(doc.columns):
-        if not column.input:
-            continue
-        head = ws.cell(row=1, column=c + 1)
-        head.fill = PatternFill("solid", fgColor="B45F06")
-        for r in range(2, len(rows) + 2):
-            ws.cell(row=r, column=c + 1).fill = fill
-    last = len(rows) + 1
-    for r in range(2, last + 1):
-        ws.cell(row=r, column=5).number_format = "@"  # keep "3.5万", "56%", "12000/21000" as typed
-        ws.cell(row=r, column=6).number_format = DATE
-    for col, width in (("E", 14), ("F", 13), ("G", 12), ("H", 24), ("I", 20)):
-        ws.column_dimensions[col].width = width
-    counties = DataValidation(type="list", formula1='"' + ",".join(plan.plan.counties) + '"', allow_blank=True,
-                              showErrorMessage=True)
-    counties.add(f"G2:G{last}")
-    dates = DataValidation(type="date", operator="between", allow_blank=True, showErrorMessage=True,
+    wb.properties.title = sheet_cells.title(doc, lang)
+    ws = wb.create_sheet(_("Figures"))
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+    off_fill = PatternFill("solid", fgColor="EDEDED")
+    width = len(doc.columns)
+
+    put(ws, 1, 1, sheet_cells.title(doc, lang)).font = Font(bold=True, size=13)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    top = sheet_cells.top_block(doc, lang)
+    for r, (label, value, meaning) in enumerate(top, start=2):
+        put(ws, r, 1, label).font = Font(bold=True)
+        cell = put(ws, r, 2, value, DATE if r == 2 else None)
+        if r == 2:  # the sheet's date: the one cell to check before sending
+            cell.fill = input_fill
+            cell.font = Font(bold=True)
+        put(ws, r, 3, meaning).font = Font(color="555555")
+        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=width)
+    dates = DataValidation(type="date", operator="between", allow_blank=False, showErrorMessage=True,
                            formula1=f"DATE({plan.plan.start.year},{plan.plan.start.month},{plan.plan.start.day})",
                            formula2=f"DATE({plan.plan.end.year},{plan.plan.end.month},{plan.plan.end.day})")
-    dates.add(f"F2:F{last}")
-    ws.add_data_validation(counties)
+    dates.add("B2")
     ws.add_data_validation(dates)
-    ws.freeze_panes = "C2"
+
+    head_row = 5
+    thin = Side(style="thin", color="C9D3DD")
+    for c, column in enumerate(doc.columns, start=1):
+        cell = put(ws, head_row, c, _(column.header))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="B45F06" if column.input else HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+    ws.row_dimensions[head_row].height = 30
+    widths = [_width(_(c.header)) for c in doc.columns]
+    for r, row in enumerate(doc.rows, start=head_row + 1):
+        values = sheet_cells.cells(doc, row, lang)
+        for c, (column, value) in enumerate(zip(doc.columns, values), start=1):
+            cell = put(ws, r, c, value)
+            if column.field in ("value", "added"):
+                cell.number_format = "@"  # keep "3.5万", "56%", "12000/21000" as typed
+            if column.input:
+                cell.fill = input_fill if column.field != "added" or row.takes_increment else off_fill
+            cell.alignment = Alignment(vertical="top", wrap_text=column.header == "how to fill it in")
+            widths[c - 1] = max(widths[c - 1], min(_width(value), 40))
+    last = head_row + len(doc.rows)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(8, w + 2)
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, _width(top[0][0]) + 2, 14)
+    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 14)
+    fields = [c.field for c in doc.columns]
+    if "county" in fields:
+        letter = get_column_letter(fields.index("county") + 1)
+        counties = DataValidation(type="list", formula1='"' + ",".join(plan.plan.counties) + '"', allow_blank=True,
+                                  showErrorMessage=True)
+        counties.add(f"{letter}{head_row + 1}:{letter}{last}")
+        ws.add_data_validation(counties)
+    ws.freeze_panes = f"C{head_row + 1}"
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     notes = wb.create_sheet(_("How to fill it in"))
-    title_text = plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)
     lines = [
-        msg("{plan}: figures to import", plan=title_text),
-        msg("Fill in the yellow columns: value, as of (2023-06-30), county-level unit (empty for a city-wide figure), "
-            "note, source."),
+        msg("{plan}: figures to import", plan=plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)),
+        msg("Check the date at the top: every figure on the sheet is as of it (the month end by default)."),
+        msg("The value column holds each unit's last figure: change the ones that changed; leave the rest."),
+        msg("Flows: the cumulative total to date in the value column, or this month's increase in the added this "
+            "month column (then leave the value as it is); each is recorded as what it is."),
+        msg("Levels: a percentage or numerator/denominator; milestones and a county's state: done / in-progress / "
+            "not-started (完成 / 进行中 / 未开始)."),
         msg("Rows with an empty value are not imported; leave the other columns as they are."),
-        msg("Flows: the cumulative total to date; levels: a percentage or numerator/denominator; milestones: done / "
-            "in-progress / not-started (完成 / 进行中 / 未开始)."),
         msg("Import it with: eduplan import THIS-FILE.xlsx --dry-run to check, then again without --dry-run."),
     ]
     for r, line in enumerate(lines, start=1):
