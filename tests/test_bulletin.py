@@ -152,3 +152,15 @@ def test_html_draws_a_bullet_for_every_indicator_and_a_heat_map(half_year):
     assert all(c[:-1] in heat for c in COUNTIES) and heat.count("<rect") == 4 * (len(COUNTIES) + 1)
     for forbidden in ("<script", "<link", "<img", "@import", "url("):
         assert forbidden not in html
+
+
+def test_corrections_and_voids_are_said_the_same_way_everywhere(half_year, monkeypatch):
+    """One remark for an entry: the log's table and Markdown and the bulletin's appendix agree."""
+    run, facts = half_year
+    monkeypatch.setenv("COLUMNS", "160")
+    table = run.ok("log", "new-kindergartens", "--county", COUNTIES[1]).stdout
+    md = run.ok("log", "new-kindergartens", "--county", COUNTIES[1], "--format", "markdown").stdout
+    bulletin = run.ok("report", *JUNE).stdout.split("## 附录二")[1]
+    for text in (f"作废 #{facts['twice']}：entered twice", f"已被 #{facts['voided']} 作废；SYNTHETIC entered twice"):
+        assert text in table and text.replace("#", "\\#") in md and text.replace("#", "\\#") in bulletin
+    assert "更正" not in md and "更正" not in table  # a void is never called a correction

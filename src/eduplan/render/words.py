@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..core.documents import Remark
 from ..core.models import Indicator, Section
 from ..core.progress import Note
-from ..i18n import N_, Msg, msg, nmsg, separator, tr
+from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -119,4 +119,4 @@ def remark(r: Remark, lang: str) -> str:
         parts.append(msg("source: {source}", source=e.source).render(lang))
     if e.accepted:
         parts.append(msg("accepted over a warning: {rules}", rules=list(e.accepted)).render(lang))
-    return "; ".join(parts)
+    return clause_separator(lang).join(parts)
