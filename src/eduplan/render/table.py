@@ -171,6 +171,14 @@ def status(report: StatusReport, lang: str, opts) -> str:
     for p in report.rows:
         if any(n.code == "cannot_roll_up" for n in p.notes):
             con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
+    if report.county:  # what a county's targets are (its own, a share of the city's …), said once
+        said: list[str] = []
+        for p in report.rows:
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code not in ("partial", "cannot_roll_up") and text not in said:
+                    said.append(text)
+                    con.print(Text(safe.terminal(text), style="dim"))
     return buf.getvalue()
 
 
