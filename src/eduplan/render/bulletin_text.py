@@ -249,7 +249,7 @@ def summary_rows(b: Bulletin, lang: str) -> list[list[str]]:
     s, prev = b.summary, b.previous_summary
     rows = []
     for k in STATUS_ORDER:
-        change = "—" if prev is None else (f"{s[k] - prev[k]:+d}" if s[k] != prev[k] else "±0")
+        change = "—" if prev is None else signed(s[k] - prev[k])
         rows.append([status_label(k, lang), str(s[k]), "—" if prev is None else str(prev[k]), change])
     rows.append([_("total"), str(sum(s.values())), "—" if prev is None else str(sum(prev.values())), ""])
     return rows
