@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eduplan.core.models import Entry
+from eduplan.core.models import Entry, State
 from eduplan.core.numbers import format_number, parse_quantity
 from eduplan.core.progress import judge
 from eduplan.render.figures import amount, figure, number, per_month, scale_of, target_text, to_go
@@ -104,3 +104,21 @@ def test_a_county_without_a_target_of_its_own_says_so(synthetic_plan):
     none = dataclasses.replace(p, target=None)
     assert figure(none, "zh") == "3所（无分解目标）" and figure(none, "en") == "3所 (no county target)"
     assert "25" not in figure(p, "zh")  # never the city's 25所
+
+
+def test_the_target_a_unit_works_to(synthetic_plan):
+    import dataclasses
+
+    from eduplan.render.figures import unit_target
+
+    e = _entry("new-kindergartens", 3, county="椒江区")
+    p = judge(synthetic_plan.by_id["new-kindergartens"], synthetic_plan, {("new-kindergartens", "椒江区"): e}, JUNE,
+              "椒江区")
+    assert unit_target(dataclasses.replace(p, target=None), "zh") == "无分解目标"
+    assert unit_target(dataclasses.replace(p, target=4), "zh") == "≥4所"
+    city = _judged(synthetic_plan, "new-kindergartens", 13)
+    assert unit_target(city, "zh") == "≥25所"
+    s = Entry(2, "counselling-counties", JUNE, "tester", e.recorded_at, county="椒江区", state=State.DONE)
+    state = judge(synthetic_plan.by_id["counselling-counties"], synthetic_plan, {("counselling-counties", "椒江区"): s},
+                  JUNE, "椒江区")
+    assert unit_target(state, "zh") == "—"  # a county's state: done or not, no share of 50% of its own

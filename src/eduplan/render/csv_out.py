@@ -10,7 +10,7 @@ from ..core.documents import LogDoc, PlanDoc
 from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
-from .figures import pct, stored_value, target_text, to_go
+from .figures import pct, stored_value, target_text, to_go, unit_target
 from .formats import csv_lines, to_csv
 from .words import gettext, measure_label, name_of, notes_text, remark, section_name, state_label, status_label, unit_name
 
@@ -63,8 +63,7 @@ def _by_county(doc: StatusReport, lang: str) -> str:
         ind = plan.by_id[ind_id]
         for unit, p in [*cells.items(), (None, city[ind_id])]:
             actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
-            rows.append([ind_id, name_of(ind, lang), unit_name(unit, lang), ind.unit, actual,
-                         target_text(ind, p.target) if p.target is not None else _("no county target") if unit else "",
+            rows.append([ind_id, name_of(ind, lang), unit_name(unit, lang), ind.unit, actual, unit_target(p, lang),
                          pct(p.completion, 1) if p.completion is not None else "", status_label(p.status.value, lang),
                          pct(p.share, 1) if p.share is not None else "", p.as_of_figure, notes_text(p.notes, lang)])
     return to_csv(rows, header)

@@ -122,6 +122,17 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
     return f"{actual}/{target_text(ind, p.target, scale)}"
 
 
+def unit_target(p: Progress, lang: str) -> str:
+    """The target one unit works to: the city's, a county's own (任务分解), "no county target" where
+    the city has one and the county none; "—" for a county's state on a counties indicator."""
+    ind = p.indicator
+    if p.scope is not None and ind.measure.value == "counties":
+        return "—"
+    if p.target is None:
+        return msg("no county target").render(lang) if p.scope is not None and ind.target is not None else "—"
+    return target_text(ind, p.target)
+
+
 def counties(n: float, lang: str) -> str:
     return msg("{n} counties", n=number(n)).render(lang)
 

@@ -368,12 +368,14 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
             unit = _unit_shown(ind, scale, lang)
             suffix = "%" if ind.is_percent else unit
             for county, p in cells.items():
-                target = _scaled(p.target, scale)
+                # a county's row of a counties indicator is its state: the target is the city's count
+                target = None if ind.measure.value == "counties" else _scaled(p.target, scale)
                 actual = (_scaled(p.actual, scale) if p.actual is not None else
                           state_label(p.state.value, lang) if p.state is not None else None)
                 table.add([(ind_id, None), (name_of(ind, lang), None), (county, None), (unit, None),
                            (target, number_format(target, suffix, prefix=comparator_mark(ind), digits=digits))
-                           if target is not None else (_("no county target") if p.actual is not None else None, None),
+                           if target is not None else (_("no county target") if p.actual is not None and ind.target
+                                                       is not None and ind.measure.value != "counties" else None, None),
                            (actual, number_format(actual, suffix, digits=digits)
                             if isinstance(actual, (int, float)) else None),
                            (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
