@@ -208,7 +208,7 @@ def county_mark(p: Progress, lang: str) -> str:
     if p.actual is None and p.state is None:
         return MARK["no_data"]
     if p.state is not None and p.actual is None:
-        return state_label(p.state.value, lang)
+        return state_label(p.state.value, lang, short=True)
     if p.completion is None:  # a figure without a target of its own
         return f"{figure(p, lang, target=False)} {MARK[p.status.value]}"
     return f"{pct(p.completion)} {MARK[p.status.value]}"

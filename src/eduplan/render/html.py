@@ -302,7 +302,7 @@ def heat_text(p: Progress, lang: str) -> str:
     if p.actual is None and p.state is None:
         return MARK["no_data"]
     if p.state is not None and p.actual is None:
-        return state_label(p.state.value, lang)
+        return state_label(p.state.value, lang, short=True)
     if p.completion is None:
         return figure(p, lang, target=False)
     return pct(p.completion)

@@ -200,7 +200,7 @@ def county_cell(p: Progress, lang: str, scale: int = 1) -> Text:
     if p.actual is None and p.state is None:
         return Text("·", style="dim")
     if p.state is not None and p.actual is None:
-        return Text(state_label(p.state.value, lang), style=STATUS_STYLE[status])
+        return Text(state_label(p.state.value, lang, short=True), style=STATUS_STYLE[status])
     ind = p.indicator
     shown = amount(p.actual, "%") if ind.is_percent else number(p.actual, scale)
     return Text(f"{safe.terminal(shown)} {STATUS_DOT[status]}", style=STATUS_STYLE[status])
