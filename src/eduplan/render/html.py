@@ -28,7 +28,6 @@ from .bulletin_text import (
     attention_headers,
     audit_headers,
     city_word,
-    county_mark,
     county_notes,
     day_text,
     delta_figure,
@@ -36,12 +35,12 @@ from .bulletin_text import (
     entry_value,
     headline_sentence,
     lag_text,
+    receipt_rows,
     received_sentence,
     recorded_basis,
     recorded_headers,
     short_counties,
     silent_intro,
-    silent_names,
     summary_rows,
     title,
 )
@@ -510,8 +509,6 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         w("<p>" + esc(silent_intro(b, lang)) + "</p>")
     else:
         w(f'<p class="empty">{esc(_("Every county sent figures for every indicator it reports on."))}</p>')
-    from .bulletin_text import receipt_rows
-
     body = []
     for unit, got, missing, names in receipt_rows(b, lang):
         body.append(f'<tr><td class="nw">{esc(unit)}</td><td class="n">{esc(got)}</td><td class="n">{esc(missing)}</td>'

@@ -9,6 +9,13 @@ Safe to open: a text that Excel would run as a formula (``=``, ``+``, ``-``, ``@
 or a carriage return at the start — :func:`eduplan.render.text.safe_cell` decides) is
 stored as an explicit string cell with the quote-prefix style, never as a formula.
 
+Figures as leadership reads them: every amount of the bulletin in the unit the plan counts it
+in (亿元, 万个, 所 — the unit column says which), with a number format that carries the unit,
+the comparator of a target (≥90亿元), points as points (+12.5, 3.0个百分点) and counties as
+counties (3个县); each column as wide as what its cells show, so that no number shows ``###``.
+The template is one date cell for the sheet, then a row per indicator whose value cell holds
+the unit's last figure to update.
+
 Same inputs, same bytes: the workbook's created/modified properties are fixed (derived
 from the month for a bulletin, from the plan for a template), and the zip is repacked
 with fixed member timestamps, because openpyxl stamps both with the current time.
@@ -28,7 +35,7 @@ from ..services.sheet_contract import TemplateDoc
 from . import safe
 from .bulletin_text import (STATUS_ORDER, attention_footnote, county_notes, entry_value, headline_sentence,
                             silent_names, title)
-from .figures import comparator_mark, natural_scale, scale_of, scale_word, target_text
+from .figures import comparator_mark, natural_scale, scale_of, scale_word
 from .json_out import num as _num
 from .words import (KIND_OF_ENTRY, action_title, gettext, measure_label, name_of, remark, section_title, state_label,
                     status_label, unit_name)
