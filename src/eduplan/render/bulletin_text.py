@@ -88,6 +88,8 @@ def months_text(months: float) -> str:
 
 
 def attention_footnote(b: Bulletin, lang: str) -> str:
+    if not b.months_left:  # the period's last month: nothing is left to spread over
+        return msg("Short by: points below the expected progress (flows) or below the target (levels).").render(lang)
     return msg("Short by: points below the expected progress (flows) or below the target (levels). Needed per month = "
                "to go ÷ months left ({months}).", months=months_text(b.months_left)).render(lang)
 
