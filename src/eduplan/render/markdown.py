@@ -8,8 +8,9 @@ from ..core.documents import LogDoc, PlanDoc, ShowDoc
 from ..core.progress import StatusReport
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
+from ..i18n import nmsg
 from .formats import md_table
-from .words import (gettext, measure_label, name_of, notes_text, remark, section_title, state_label, status_label,
+from .words import (gettext, measure_label, name_of, note_text, notes_text, remark, section_title, state_label, status_label,
                     unit_name)
 
 
@@ -55,9 +56,14 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
     share of the city total, then the city."""
     _ = gettext(lang)
     city = {p.indicator.id: p for p in report.rows}
-    out = []
+    out: list[str] = []
+    notes: list[str] = []
+    city_only = 0
     for ind_id, cells in report.by_county.items():
         ind = report.plan.by_id[ind_id]
+        if all(p.actual is None and p.state is None for p in cells.values()):
+            city_only += 1  # nothing from any county: the city's own figure is in the status table
+            continue
         out.append(f"### {safe.markdown(name_of(ind, lang))} (`{ind_id}`)\n")
         rows = []
         for unit, p in [*cells.items(), (None, city[ind_id])]:
@@ -66,8 +72,16 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
                          pct(p.share, 1) if p.share is not None else "—"])
         out.append(md_table([_("county-level unit"), _("actual/target"), _("done"), _("status"),
                              _("share of the city total")], rows, ["l", "r", "r", "l", "r"]))
-        notes = {notes_text(p.notes, lang) for p in cells.values() if p.notes}
-        out.extend(f"{safe.markdown(text)}\n" for text in sorted(notes))
+        for p in cells.values():
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code != "partial" and text not in notes:
+                    notes.append(text)
+    out.extend(f"{safe.markdown(text)}\n" for text in notes)  # what the county targets are, said once
+    if city_only:
+        out.append(safe.markdown(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
+                                      "{n} more indicators have no county figures (only the city's: see `eduplan "
+                                      "status`)", city_only).render(lang)) + "\n")
     return out
 
 
