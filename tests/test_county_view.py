@@ -4,13 +4,18 @@ SYNTHETIC figures (a half year over all nine counties, tests/helpers.synthetic_h
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from conftest import COUNTIES
-from helpers import synthetic_half_year
+from conftest import COUNTIES, SYNTHETIC_PLAN
+from helpers import synthetic_half_year, ws_for
 
 D = ["--as-of", "2023-06-30"]
 SHORT = [c[:-1] for c in COUNTIES]  # 椒江区 → 椒江, as the bureau abbreviates them
@@ -90,3 +95,50 @@ def test_markdown_has_a_table_per_indicator_with_every_county(half_year):
         line = next(line for line in section.splitlines() if line.startswith(f"| {county} |"))
         assert f"| {facts['kindergartens'][county]}/" in line
     assert "| 全市 |" in section
+
+
+@functools.cache
+def _report():
+    """A county view of the SYNTHETIC half year, built once (hypothesis runs a test many times)."""
+    from eduplan.services import status
+    from eduplan.store.planfile import load_plan
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "plan.toml").write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    plan = load_plan(folder / "plan.toml")
+    synthetic_half_year(folder / "ledger.toml", plan)
+    return status(ws_for(folder / "plan.toml", folder / "ledger.toml"), as_of="2023-06-30", by_county=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=36, max_value=220), st.sampled_from(["zh", "en"]))
+def test_one_layout_rule_at_any_width(width, lang):
+    """Whatever the width: no line wider than the terminal, every county heads a column, every row
+    keeps its name (wrapped, never cut)."""
+    from eduplan.render import Options, render
+
+    out = render(_report(), "table", lang, Options(width=width))
+    lines = out.splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    heads = " ".join(line for line in lines if line.startswith(("指标", "indicator")))
+    assert all(short in heads for short in SHORT)
+    names = ("新建公办幼儿园", "公办园在园幼儿占比") if lang == "zh" else ("Newpublickindergartens", "Publickindergartenshare")
+    assert all(name in _name_column(lines) for name in names)
+
+
+def _name_column(lines: list[str]) -> str:
+    """The text of the name column, band by band, read down (spaces dropped)."""
+    text, width = [], 0
+    for line in lines:
+        if line.startswith(("指标", "indicator")):
+            head = line.split()[1]  # the first county's short name
+            width = cell_len(line[:line.index(head)]) - 2
+            continue
+        cells, taken = [], 0
+        for ch in line:
+            taken += cell_len(ch)
+            if taken > width:
+                break
+            cells.append(ch)
+        text.append("".join(cells).replace(" ", ""))
+    return "".join(text)

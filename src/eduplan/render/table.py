@@ -254,7 +254,7 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
     if not rows:
         con.print(Text(_("No county has recorded a figure for these indicators yet."), style="yellow"))
         return buf.getvalue()
-    heads = [short[c] for c in counties] + [city_label(lang)]
+    heads = [safe.terminal(short[c], one_line=True) for c in counties] + [city_label(lang)]
     widths = [max([cell_len(h)] + [r[2][k].cell_len for r in rows]) for k, h in enumerate(heads)]
     gap = 2
     scope = section_title(plan.section_by_id[report.section], lang) if report.section else ""
