@@ -43,7 +43,7 @@ def status(doc: StatusReport, lang: str, opts) -> str:
         ind = p.indicator
         actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
         rows.append([section_name(plan.section_by_id[ind.sections[0]], lang), ind.id, name_of(ind, lang),
-                     measure_label(ind.measure.value, lang), ind.unit, target_text(ind, p.target), actual,
+                     measure_label(ind.measure.value, lang), ind.unit, unit_target(p, lang), actual,
                      pct(p.completion, 1) if p.completion is not None else "",
                      pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
                      "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp else "",
