@@ -121,13 +121,17 @@ def test_the_sheets_date_is_checked_where_it_stands(half_year, tmp_path):
     assert f"{bad}:2: 截至日期: " in err
 
 
-def test_by_default_the_sheet_is_as_of_the_end_of_this_month(synthetic_plan_path, ledger_path):
+@pytest.mark.parametrize("today, day", [
+    (dt.date(2023, 7, 3), dt.date(2023, 6, 30)),  # early July: June's figures (每月初报上月)
+    (dt.date(2023, 6, 30), dt.date(2023, 6, 30)),  # on the month end itself: that month
+    (dt.date(2023, 6, 12), dt.date(2023, 5, 31)),
+    (dt.date(2023, 1, 10), dt.date(2023, 1, 31)),  # no month of the period is over yet: the first
+    (dt.date(2025, 3, 1), dt.date(2023, 12, 31)),  # after the period: its last day
+])
+def test_by_default_the_sheet_is_as_of_the_last_month_end(synthetic_plan_path, ledger_path, today, day):
     from eduplan.services import template
 
-    doc = template(ws_for(synthetic_plan_path, ledger_path, today=dt.date(2023, 6, 12)), county="椒江区")
-    assert doc.as_of == dt.date(2023, 6, 30)
-    doc = template(ws_for(synthetic_plan_path, ledger_path, today=dt.date(2025, 3, 1)))
-    assert doc.as_of == dt.date(2023, 12, 31)  # after the period: its last day
+    assert template(ws_for(synthetic_plan_path, ledger_path, today=today), county="椒江区").as_of == day
 
 
 def test_a_county_without_a_target_of_its_own_is_told_the_citys(synthetic_plan):

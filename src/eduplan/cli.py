@@ -308,7 +308,7 @@ def template(output: Annotated[Path, typer.Option("--output", "-o", help=N_("The
              force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file (it may be a filled-in sheet)."))] = False,
              fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help=N_("xlsx or csv (default: from the -o suffix)."), show_default=False)] = None,
              county: CountyOpt = None,
-             as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("The date of every figure on the sheet (default: the end of this month, within the plan period)."), show_default=False)] = None,
+             as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("The date of every figure on the sheet (default: the last month end, within the plan period)."), show_default=False)] = None,
              month: Annotated[Optional[str], typer.Option("--month", help=N_("The month the sheet reports: its figures are as of its last day."), show_default=False)] = None,
              lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .errors import UsageError

@@ -24,9 +24,21 @@ def month_end(plan: Plan, day: dt.date) -> dt.date:
     return min(last, plan.plan.end)
 
 
+def last_month_end(plan: Plan, today: dt.date) -> dt.date:
+    """The latest month end on or before today, within the plan period: counties report a month
+    once it is over (每月初报上月), so a sheet made on 3 July is as of 30 June, one made on 30 June
+    too. Before the period's first month end, that month end; after the period, its last day."""
+    day = reading_date(plan, None, today=today)
+    end = month_end(plan, day)
+    if day == end:
+        return day
+    previous = day.replace(day=1) - dt.timedelta(days=1)
+    return previous if previous >= plan.plan.start else end
+
+
 def sheet_date(ws: Workspace, as_of: str | dt.date | None, month: str | None) -> dt.date:
-    """The date of every figure on the sheet: as asked (a date, or a month's end), else the end of
-    the current month (today clamped to the plan period)."""
+    """The date of every figure on the sheet: as asked (a date, or a month's end), else the last
+    month end (:func:`last_month_end`)."""
     plan = ws.plan
     if as_of is not None and month is not None:
         raise UsageError(msg("give a date (--as-of) or a month (--month), not both"), field="as_of")
@@ -37,7 +49,7 @@ def sheet_date(ws: Workspace, as_of: str | dt.date | None, month: str | None) ->
     if as_of is not None:
         day = as_of if isinstance(as_of, dt.date) else parse_day(plan, as_of)
         return reading_date(plan, day, today=ws.today)
-    return month_end(plan, reading_date(plan, None, today=ws.today))
+    return last_month_end(plan, ws.today)
 
 
 def template(ws: Workspace, *, county: str | None = None, fmt: str = "xlsx", as_of: str | dt.date | None = None,
