@@ -142,3 +142,12 @@ def test_a_county_without_a_target_of_its_own_is_told_the_citys(synthetic_plan):
     doc = TemplateDoc(synthetic_plan, COUNTIES[0], columns_for(COUNTIES[0]), (ind,), "xlsx", dt.date(2023, 6, 30))
     assert target_cell(TemplateRow(ind, None, (), None), doc, "zh") == "未分解（全市≥25所）"
     assert target_cell(TemplateRow(ind, 4, (), None), doc, "zh") == "≥4所"
+
+
+def test_a_figure_the_ledger_already_has_for_that_date_is_not_recorded_twice(half_year, tmp_path, ledger_path):
+    run, _ = half_year
+    path, _ = _template(run, tmp_path, "黄岩", month="2023-06")  # June's figures are in already
+    before = ledger_path.read_bytes()
+    out = run.ok("import", path, lang="en").stdout
+    assert "no figures to import" in out and "4 rows already in the ledger for their date skipped" in out
+    assert ledger_path.read_bytes() == before

@@ -42,6 +42,9 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     out = []
     skipped = (nmsg("; {n} row with an empty value skipped", "; {n} rows with an empty value skipped", doc.skipped)
                .render(lang) if doc.skipped else "")
+    if doc.repeated:
+        skipped += nmsg("; {n} row already in the ledger for its date skipped",
+                        "; {n} rows already in the ledger for their date skipped", doc.repeated).render(lang)
     if not doc.rows:
         return safe.terminal(msg("{file}: no figures to import{skipped}; nothing was recorded", file=doc.file,
                                  skipped=skipped).render(lang)) + "\n"

@@ -137,7 +137,8 @@ class Checked:
     rows: tuple[ImportRowDoc, ...]
     problems: tuple[Problem, ...]
     skipped: int  # rows with an empty value
-    unchanged: int = 0  # rows giving the unit's last figure again
+    unchanged: int = 0  # rows giving the unit's last figure again, as of a later date
+    repeated: int = 0  # rows giving a figure the ledger already has for that date (not recorded)
 
 
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
@@ -178,7 +179,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     label.update({f: located.fields[f][2] for f in located.fields if f not in label})
     rows: list[ImportRowDoc] = []
     seen: dict[tuple[str, str | None, dt.date], int] = {}
-    skipped = unchanged = 0
+    skipped = unchanged = repeated = 0
     out_problems: list[Problem] = []
     figures_at: dict[dt.date, Mapping] = {}
 
@@ -287,9 +288,12 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         last = last_figure(ind.id, county, day)
         if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
                 (entry.value, entry.numerator, entry.denominator, entry.state):
+            if last.as_of == day:  # already in the ledger, for this very date: nothing to add
+                repeated += 1
+                continue
             unchanged += 1  # recorded again as of this date: the unit says it has not changed
         rows.append(ImportRowDoc(number, entry, value_text))
-    return Checked(tuple(rows), tuple(out_problems), skipped, unchanged)
+    return Checked(tuple(rows), tuple(out_problems), skipped, unchanged, repeated)
 
 
 def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> float | int | None:
@@ -345,7 +349,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
             "{n} rows of {file} have problems; nothing was recorded", n, file=file))
     rows = checked.rows
     if not rows:
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run, unchanged=checked.unchanged)
+        return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run, unchanged=checked.unchanged,
+                             repeated=checked.repeated)
     if dry_run:
         view = ws.view()
         try:
@@ -354,7 +359,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
             view.close()
         if earlier and not force:
             raise _earlier(file, earlier)
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier), checked.unchanged)
+        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier), checked.unchanged,
+                             checked.repeated)
 
     already: list[Entry] = []
 
@@ -369,4 +375,4 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
 
     written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)
     return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already),
-                         checked.unchanged)
+                         checked.unchanged, checked.repeated)
