@@ -142,14 +142,16 @@ class Checked:
 
 
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
-                latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None) -> Checked:
+                latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
+                skip_repeated: bool = True) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
 
     A figure is recorded as what it is: the value column as a total (or level, state), the
     本月新增 column as an increment. A row may carry both only when the value is the unit's last
     figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
-    that figure plus the increment."""
+    that figure plus the increment. A row giving a figure the ledger already has for that very
+    date is skipped (counted in ``repeated``) unless ``skip_repeated`` is false (``--force``)."""
     located = locate(sheet)
     sheet, first = located.sheet, located.first_line
     columns, problems = map_columns(sheet.header, file, first, located.fields)
@@ -288,7 +290,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         last = last_figure(ind.id, county, day)
         if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
                 (entry.value, entry.numerator, entry.denominator, entry.state):
-            if last.as_of == day:  # already in the ledger, for this very date: nothing to add
+            if last.as_of == day and skip_repeated:  # already in the ledger, for this very date: nothing to add
                 repeated += 1
                 continue
             unchanged += 1  # recorded again as of this date: the unit says it has not changed
@@ -339,7 +341,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     by = ws.by
     view = ws.view()
     try:
-        checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest)
+        checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
+                              skip_repeated=not force)  # --force: record the file as it is, again
     finally:
         view.close()
     if checked.problems:
