@@ -343,6 +343,7 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     try:
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
                               skip_repeated=not force)  # --force: record the file as it is, again
+        earlier = view.surviving_batch(batch) if checked.rows or checked.repeated else []
     finally:
         view.close()
     if checked.problems:
@@ -350,18 +351,13 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         raise ProblemsError(list(checked.problems), hint=nmsg(
             "{n} row of {file} has problems; nothing was recorded",
             "{n} rows of {file} have problems; nothing was recorded", n, file=file))
+    if earlier and not force:  # the same file again: say so, before anything else about its rows
+        raise _earlier(file, earlier)
     rows = checked.rows
     if not rows:
         return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run, unchanged=checked.unchanged,
                              repeated=checked.repeated)
     if dry_run:
-        view = ws.view()
-        try:
-            earlier = view.surviving_batch(batch)
-        finally:
-            view.close()
-        if earlier and not force:
-            raise _earlier(file, earlier)
         return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier), checked.unchanged,
                              checked.repeated)
 
