@@ -183,7 +183,7 @@ def test_same_file_twice_is_refused_unless_forced(ledger, tmp_path):
     result = run("import", path, "--force")
     assert "imported 5 entries (#6–#10)" in result.stdout and "imported before" in result.stdout
     # once every entry of the file is voided, importing it again is no accident
-    path2 = write_csv(tmp_path / "one.csv", ROWS[:2])
+    path2 = write_csv(tmp_path / "one.csv", [ROWS[0], ["new-public-kindergartens", "13", "2023-06-30", "", "", ""]])
     run("import", path2)
     (entry,) = [e for e in log_entries() if e["id"] == 11]
     run("void", "11", "--reason", "synthetic: imported by mistake")
@@ -208,66 +208,74 @@ def test_xlsx_template_fill_import_round_trip(ledger, tmp_path):
     from openpyxl import load_workbook
 
     template = tmp_path / "template.xlsx"
-    out = run("template", "--format", "xlsx", "-o", template).stdout
-    assert "65 indicators" in out
+    out = run("template", "--format", "xlsx", "-o", template, "--month", "2023-06").stdout
+    assert "65 indicators, as of 2023-06-30" in out
     assert "no figures to import" in run("import", template).stdout  # nothing filled: zero rows, and says so
     assert not ledger.exists()
 
     wb = load_workbook(template)
     ws = wb.worksheets[0]
-    header = [c.value for c in ws[1]]
-    assert header[:6] == ["id", "indicator name", "unit", "target", "value", "as-of date"]
-    assert ws.freeze_panes == "C2"
-    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    assert (ws["A2"].value, ws["B2"].value) == ("as-of date", dt.datetime(2023, 6, 30))  # one date for the sheet
+    header = [c.value for c in ws[5]]
+    assert header[:8] == ["id", "indicator name", "unit", "target", "last figure", "value", "added this month",
+                          "county-level unit"]
+    assert "as-of date" not in header  # no date to type on every row
+    assert ws.freeze_panes == "C6"
+    rows = {ws.cell(row=r, column=1).value: r for r in range(6, ws.max_row + 1)}
     assert len(rows) == len(PLAN.indicators)
     fills = {  # synthetic figures, typed the way Excel stores them
-        "new-public-kindergartens": (9, dt.datetime(2023, 6, 30), None),
-        "investment": ("45亿元", "2023-06-30", None),
-        "public-kindergarten-share": (0.552, dt.date(2023, 6, 30), "0.0%"),  # 55.2% typed into a General cell
-        "jiangcaihui-platform": ("完成", dt.datetime(2023, 6, 20), None),
-        "new-school-places": (1500.0, dt.datetime(2023, 6, 30), None),
+        "new-public-kindergartens": (9, None),
+        "investment": ("45亿元", None),
+        "public-kindergarten-share": (0.552, "0.0%"),  # 55.2% typed into a General cell
+        "jiangcaihui-platform": ("完成", None),
+        "new-school-places": (1500.0, None),
     }
-    for ind, (value, day, fmt) in fills.items():
+    for ind, (value, fmt) in fills.items():
         r = rows[ind]
-        ws.cell(row=r, column=5).value = value
+        ws.cell(row=r, column=6).value = value
         if fmt:
-            ws.cell(row=r, column=5).number_format = fmt
-        ws.cell(row=r, column=6).value = day
-    ws.cell(row=rows["investment"], column=8).value = '=HYPERLINK("http://x","y")'
-    ws.cell(row=rows["investment"], column=8).data_type = "s"
+            ws.cell(row=r, column=6).number_format = fmt
+    ws.cell(row=rows["new-nursery-places"], column=7).value = 40  # this month's increase, no total
+    ws.cell(row=rows["investment"], column=9).value = '=HYPERLINK("http://x","y")'
+    ws.cell(row=rows["investment"], column=9).data_type = "s"
+    ws.cell(row=5, column=13).value = "截至日期"  # a row may carry its own date
+    ws.cell(row=rows["jiangcaihui-platform"], column=13).value = dt.datetime(2023, 6, 20)
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
     result = run("import", filled)
-    assert "imported 5 entries" in result.stdout and "60 rows with an empty value skipped" in result.stdout
+    assert "imported 6 entries" in result.stdout and "59 rows with an empty value skipped" in result.stdout
     got = {e["indicator"]: e for e in log_entries()}
     assert got["new-public-kindergartens"]["value"] == 9
     assert got["investment"]["value"] == 4_500_000_000
     assert got["investment"]["note"] == '=HYPERLINK("http://x","y")'
     assert got["public-kindergarten-share"]["value"] == pytest.approx(55.2)
     assert got["jiangcaihui-platform"]["state"] == "done" and got["jiangcaihui-platform"]["as_of"] == "2023-06-20"
-    assert got["new-school-places"]["value"] == 1500
+    assert got["new-school-places"]["value"] == 1500 and got["new-school-places"]["as_of"] == "2023-06-30"
+    assert got["new-nursery-places"]["added"] == 40 and got["new-nursery-places"]["value"] is None
 
 
 def test_csv_template_for_a_county_round_trip(ledger, tmp_path):
     template = tmp_path / "jiaojiang.csv"
-    out = run("template", "-o", template, "--county", "椒江", lang=None).stdout
+    out = run("template", "-o", template, "--county", "椒江", "--as-of", "2023-04-30", lang=None).stdout
     assert "椒江区" in out
     raw = template.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["指标编号", "指标名称", "单位", "目标", "数值", "截至日期", "县(市、区)"]
-    assert all(r[6] == "椒江区" for r in rows[1:])
-    assert "jiangcaihui-platform" not in [r[0] for r in rows]  # a city-wide milestone is not the county's
+    assert rows[0][:2] == ["截至日期", "2023-04-30"] and rows[1][:2] == ["县(市、区)", "椒江区"] and rows[2] == []
+    assert rows[3][:7] == ["指标编号", "指标名称", "单位", "分解目标", "上次填报", "数值", "本月新增"]
+    assert "县(市、区)" not in rows[3]  # the county is the sheet's
+    assert "jiangcaihui-platform" not in [r[0] for r in rows if r]  # a city-wide milestone is not the county's
     assert "no figures to import" in run("import", template).stdout
-    for r in rows[1:]:
+    for r in rows[4:]:
         if r[0] == "new-school-places":
-            r[4], r[5] = "800", "2023-04-30"
+            r[5] = "800"
         if r[0] == "dual-creation-counties":
-            r[4], r[5] = "进行中", "2023-04-30"
+            r[5] = "进行中"
     filled = write_csv(tmp_path / "filled.csv", rows, encoding="gb18030")  # as WPS may save it
     run("import", filled)
     got = {(e["indicator"], e["county"]): e for e in log_entries()}
     assert got[("new-school-places", "椒江区")]["value"] == 800
+    assert got[("new-school-places", "椒江区")]["as_of"] == "2023-04-30"
     assert got[("dual-creation-counties", "椒江区")]["state"] == "in-progress"
 
 
@@ -276,6 +284,9 @@ def test_template_options(ledger, tmp_path):
     assert run("template", "-o", tmp_path / "t.txt", code=2).stderr
     run("template", code=2)  # no -o
     assert "unknown county" in run("template", "-o", tmp_path / "t.csv", "--county", "火星", code=1).stderr
+    assert "--as-of" in run("template", "-o", tmp_path / "t.csv", "--as-of", "2023-06-30", "--month", "6月",
+                            code=2).stderr
+    assert "--month" in run("template", "-o", tmp_path / "t.csv", "--month", "2024-01", code=1).stderr
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     run("template", "-o", a)
     run("template", "-o", b)
@@ -283,8 +294,9 @@ def test_template_options(ledger, tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(a).worksheets[0]
-    assert [c.value for c in ws[1]][4:7] == ["value", "as-of date", "county-level unit"]
-    assert ws.cell(row=2, column=5).number_format == "@"
+    assert ws["B2"].value == dt.datetime(2023, 12, 31)  # the end of the month today falls in, within the plan
+    assert [c.value for c in ws[5]][5:8] == ["value", "added this month", "county-level unit"]
+    assert ws.cell(row=6, column=6).number_format == "@"
 
 
 def test_xlsx_with_a_wrong_sheet_size_is_read_whole(ledger, tmp_path):

@@ -120,7 +120,7 @@ def test_grouped_digits_round_trip(value):
 @given(st.one_of(st.integers(min_value=0, max_value=10**13),
                  st.decimals(min_value=0, max_value=10**6, places=1).map(lambda d: float(d))))
 def test_what_is_shown_reads_back(value):
-    """A figure as the tool shows it (3.5万, 90亿元, 12,345) reads back as the same number."""
+    """A figure as the tool shows it (3.5万, 90亿元, 12345) reads back as the same number."""
     for unit in ("", "个", "元", "人次"):
         shown = format_number(value, unit)
         assert float(parse_quantity(shown).value) == pytest.approx(value, rel=1e-9, abs=0.05)

@@ -243,13 +243,14 @@ def test_xlsx_needs_output(ledger):
 
 
 def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
+    """Every figure of the workbook is the JSON's, in the unit the plan counts it in (亿元, 万个)."""
     from openpyxl import load_workbook
 
     doc = report_json("2023-06")
     out = tmp_path / "r.xlsx"
     run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["概况", "指标", "十大行动", "滞后与落后", "本月填报", "未报送", "本月完成"]
+    assert wb.sheetnames == ["概况", "指标", "十大行动", "滞后与落后", "分县", "本月填报", "更正与作废", "未报送", "本月完成"]
     ws = wb["指标"]
     assert ws.freeze_panes == "D2"
     header = [c.value for c in ws[1]]
@@ -259,21 +260,32 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     for cells in ws.iter_rows(min_row=2, values_only=True):
         d = by_id[cells[col["id"]]]
         seen.add(d["id"])
-        assert cells[col["目标"]] == d["target"]
+        unit = cells[col["单位"]] or ""
+        scale = 10**8 if unit.startswith("亿") else 10**4 if unit.startswith("万") else 1
+        if d["target"] is not None:
+            assert cells[col["目标"]] * scale == pytest.approx(d["target"], rel=1e-9)
         if d["actual"] is not None:
-            assert cells[col["实际"]] == d["actual"]
+            assert cells[col["实际"]] * scale == pytest.approx(d["actual"], rel=1e-9)
         assert cells[col["完成率"]] == d["completion"]
-        assert cells[col["较上月"]] == d["delta"]["actual"]
-        assert cells[col["完成率较上月(百分点)"]] == d["delta"]["completion"]
+        if d["delta"]["actual"] is not None:
+            assert cells[col["较上月"]] * scale == pytest.approx(d["delta"]["actual"], rel=1e-6, abs=1e-6)
+        if d["delta"]["completion"] is not None:  # points, not a percentage
+            assert cells[col["完成率较上月(百分点)"]] == pytest.approx(d["delta"]["completion"] * 100, abs=1e-4)
     assert seen == set(by_id)
-    attention = [r for r in wb["滞后与落后"].iter_rows(min_row=2, values_only=True)]
+    money = next(r for r in ws.iter_rows(min_row=2) if r[col["id"]].value == "investment")
+    assert money[col["单位"]].value == "亿元" and money[col["目标"]].number_format == '"≥"0"亿元"'
+    attention = [r for r in wb["滞后与落后"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert [r[1] for r in attention] == [a["id"] for a in doc["attention"]]
-    assert [r[0] for r in wb["本月填报"].iter_rows(min_row=2, values_only=True)] == \
-        [e["id"] for e in doc["recorded"]["entries"]]
+    entries = doc["recorded"]["entries"]
+    counted = [e["id"] for e in entries if e["superseded_by"] is None and not e["void"]]
+    assert [r[0] for r in wb["本月填报"].iter_rows(min_row=2, values_only=True)] == counted
+    trail = {r[0] for r in wb["更正与作废"].iter_rows(min_row=2, values_only=True)}
+    assert trail == {e["id"] for e in entries if e["superseded_by"] is not None or e["supersedes"] is not None}
     assert [r[0] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == ["仙居县", "三门县"]
     overview = {r[0]: r[1:] for r in wb["概况"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert overview["序时进度"][:2] == (doc["headline"]["time_progress"], doc["headline"]["previous_time_progress"])
     assert overview["总体情况"][0].startswith("截至2023年6月30日，序时进度")
+    assert overview["本月有效数据(条)"][0] == doc["recorded"]["figures"]
     for status in ("done", "on_track", "lagging", "behind", "no_data"):
         label = {"done": "完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "no_data": "无数据"}[status]
         assert overview[label] == (doc["headline"]["summary"][status], doc["headline"]["previous_summary"][status],
@@ -281,6 +293,23 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     with_completion = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=col["完成率"] + 1).value is not None)
     assert ws.cell(row=1, column=1).font.bold
     assert ws.cell(row=with_completion, column=col["完成率"] + 1).number_format == "0.0%"
+
+
+def test_xlsx_columns_are_wide_enough_for_what_they_show(ledger, tmp_path):
+    """No ``###``: every number's column is wider than the number as its format shows it."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from eduplan.render.xlsx import display_width
+
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
+    for ws in load_workbook(out):
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    width = ws.column_dimensions[get_column_letter(c.column)].width
+                    assert width >= display_width(c.value, c.number_format), (ws.title, c.coordinate, c.value)
 
 
 # --------------------------------------------------------------------------- safe to open

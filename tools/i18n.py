@@ -51,9 +51,9 @@ def _read(path: Path):
     from babel.messages.pofile import read_po
 
     if not path.exists():
-        return Catalog(locale=path.parts[-3], domain="eduplan", project="eduplan", charset="utf-8")
+        return Catalog(locale="zh_CN", domain="eduplan", project="eduplan", charset="utf-8")
     with open(path, "rb") as fh:
-        return read_po(fh, locale=path.parts[-3])
+        return read_po(fh, locale="zh_CN")
 
 
 def update() -> None:

@@ -213,21 +213,25 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: 202
         s.write(doc, kind, output, kind="report", month=doc.label, as_of=str(doc.as_of))
 
 
-@app.command(help=N_("A sheet to fill in, one row per indicator; `eduplan import` reads it back."))
+@app.command(help=N_("A sheet to fill in: one date for the sheet, one row per indicator with its last figure to update; `eduplan import` reads it back."))
 def template(output: Annotated[str, typer.Option("--output", "-o", help=N_("The file to write: .xlsx or .csv."), show_default=False)],
              force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file (it may be a filled-in sheet)."))] = False,
              fmt: Annotated[Optional[SheetFmt], typer.Option("--format", "-f", help=N_("xlsx or csv (default: from the -o suffix)."), show_default=False)] = None,
-             county: CountyOpt = None, lang: LangOpt = None, plan: PlanOpt = None) -> None:
+             county: CountyOpt = None,
+             as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("The date of every figure on the sheet (default: the last month end, within the plan period)."), show_default=False)] = None,
+             month: Annotated[Optional[str], typer.Option("--month", help=N_("The month the sheet reports: its figures are as of its last day."), show_default=False)] = None,
+             lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .errors import UsageError
     from .services import template as sheet
 
-    with Session(lang, plan) as s:
+    with Session(lang, plan, ledger) as s:
         by_name = _by_suffix(output, SheetFmt)
         kind = fmt.value if fmt else by_name
         if kind is None or (by_name and by_name != kind):
             raise UsageError(msg("name the file .xlsx or .csv (import reads a file by its suffix)"), field="output")
-        doc = sheet(s.ws, county=county, fmt=kind)
-        s.write(doc, kind, output, kind="template", overwrite=force, count=len(doc.indicators), county=doc.county)
+        doc = sheet(s.ws, county=county, fmt=kind, as_of=as_of, month=month)
+        s.write(doc, kind, output, kind="template", overwrite=force, count=len(doc.indicators), county=doc.county,
+                as_of=str(doc.as_of))
 
 
 def _show_version(value: bool) -> None:

@@ -111,6 +111,11 @@ def separator(lang: str) -> str:
     return "、" if lang == "zh" else ", "
 
 
+def clause_separator(lang: str) -> str:
+    """Between clauses of one remark: ``；`` in Chinese, ``; `` in English."""
+    return "；" if lang == "zh" else "; "
+
+
 def _param(value: Any, lang: str) -> Any:
     """A parameter as it goes into a template: numbers stay numbers (for format specs)."""
     if isinstance(value, bool):

@@ -107,6 +107,34 @@ class Bulletin:
         return self.current.months_left
 
     @property
+    def figures(self) -> tuple[Recorded, ...]:
+        """What was received for the month and counts: entries not withdrawn, and not voids."""
+        return tuple(r for r in self.recorded if not r.withdrawn and not r.entry.void)
+
+    @property
+    def audit(self) -> tuple[Recorded, ...]:
+        """The audit trail of the month: figures withdrawn (a typo corrected, a figure entered twice
+        and voided), and the corrections and voids that withdrew them."""
+        trail = [r for r in self.recorded if r.withdrawn or r.entry.supersedes is not None]
+        # each withdrawn figure followed by what withdrew it
+        return tuple(sorted(trail, key=lambda r: (r.entry.office, r.entry.supersedes or r.entry.id, r.entry.id)))
+
+    @property
+    def received_by_county(self) -> dict[str | None, int]:
+        """How many figures that count each unit sent for the month (None: city-wide), plan order."""
+        counts: dict[str | None, int] = {c: 0 for c in self.plan.plan.counties}
+        counts[None] = 0
+        for r in self.figures:
+            counts[r.entry.county] = counts.get(r.entry.county, 0) + 1
+        return counts
+
+    @property
+    def by_county(self) -> Mapping[str, Mapping[str, Progress]]:
+        """Each county's progress at the month end, for the indicators reported per county."""
+        grid = self.current.by_county or {}
+        return {i: grid[i] for i in self.reported_per_county if i in grid}
+
+    @property
     def milestones_done(self) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if r.indicator.measure == Measure.MILESTONE and r.newly_done)
 
@@ -159,7 +187,7 @@ def build_bulletin(
     ``reported_per_county`` the indicators with any surviving county figure up to the month end.
     """
     year, mon, start, end = month_bounds(plan, month)
-    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger)
+    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, with_counties=True)
     prev_day = start - dt.timedelta(days=1)
     previous = status_report(plan, latest_at(prev_day), prev_day) if prev_day >= plan.plan.start else None
     before = {p.indicator.id: p for p in previous.rows} if previous is not None else {}

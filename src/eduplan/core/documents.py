@@ -96,6 +96,8 @@ class ImportSummary:
     written: tuple[Entry, ...]  # empty for a dry run
     dry_run: bool
     already: tuple[Entry, ...] = ()  # with --force: what an earlier import of the file wrote
+    unchanged: int = 0  # rows that gave a unit's last figure again (a template's value left as it was)
+    repeated: int = 0  # rows whose figure the ledger already had for that date: not recorded again
 
 
 @dataclasses.dataclass(frozen=True)

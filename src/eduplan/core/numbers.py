@@ -181,7 +181,7 @@ def format_number(value: float | int | None, unit: str = "", *, digits: int = 1)
     """A figure for people: ``35000`` → ``3.5万``, ``9e9`` with 元 → ``90亿元``, 56 with % → ``56%``.
 
     Uses 万/亿 the way the document does, so what is shown can be typed back (exactly:
-    an amount that 万/亿 cannot show exactly is written out in full).
+    an amount that 万/亿 cannot show exactly is written out in full, without separators).
     """
     if value is None:
         return "—"
@@ -203,7 +203,7 @@ def _exact(value: float, scale: int, digits: int) -> bool:
 
 def _trim(value: float | int | Decimal, digits: int) -> str:
     if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10**4 else str(int(value))
+        return str(int(value))  # no thousands separators: the bureau writes 21761, not 21,761
     return f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
 
 

@@ -91,6 +91,9 @@ class Progress:
     # Points behind the mark: the expected share for paced indicators, the target for levels.
     # 0 when at or ahead of it; None without data or for a met/in-progress indicator.
     lag_pp: float | None = None
+    # A county's figure as a share of the city's figure (flows: what it contributed to the
+    # total); None for the city, for other measures, or when either figure is missing or zero.
+    share: float | None = None
 
 
 def _pace(completion: float, expected: float, threshold_pp: float) -> Status:
@@ -259,6 +262,13 @@ class StatusReport:
         return any(SEVERITY.get(r.status, -1) >= limit for r in self.rows)
 
 
+def _with_share(county: Progress, city: Progress) -> Progress:
+    """A county's flow figure as a share of the city's."""
+    if county.indicator.measure != Measure.FLOW or county.actual is None or not city.actual:
+        return county
+    return dataclasses.replace(county, share=county.actual / city.actual)
+
+
 def count_statuses(rows: Iterable[Progress]) -> dict[str, int]:
     counts = {s.value: 0 for s in STATUSES}
     for row in rows:
@@ -293,9 +303,10 @@ def status_report(
             continue
         rows.append(row)
     grid = None
-    if with_counties:
-        grid = {r.indicator.id: {c: judge(r.indicator, plan, latest_entries, as_of, c) for c in plan.plan.counties}
-                for r in rows}
+    if with_counties:  # every indicator a county can report on (a milestone is the city's)
+        grid = {r.indicator.id: {c: _with_share(judge(r.indicator, plan, latest_entries, as_of, c), r)
+                                 for c in plan.plan.counties}
+                for r in rows if r.indicator.measure != Measure.MILESTONE}
     return StatusReport(plan, as_of, time_progress(plan.plan, as_of), months_left(plan.plan, as_of), county,
                         tuple(rows), empty_ledger, section, grid)
 

@@ -7,13 +7,13 @@ cells from here, so that every format says the same thing the same way.
 from __future__ import annotations
 
 from ..core.bulletin import Bulletin, Row
-from ..core.numbers import format_number
 from ..core.progress import Progress
-from ..i18n import msg, nmsg, separator
+from ..i18n import msg, nmsg, separator, tr
 from . import safe
-from .figures import approx, figure, pct, per_month, stored_value, to_go
+from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .formats import md_table
-from .words import action_title, gettext, name_of, remark, section_title, state_label, status_label, unit_name
+from .words import (KIND_OF_ENTRY, action_title, gettext, name_of, note_text, remark, section_title, state_label,
+                    status_label, unit_name)
 
 STATUS_ORDER = ("done", "on_track", "lagging", "behind", "no_data")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -68,13 +68,30 @@ def headline_sentence(b: Bulletin, lang: str) -> str:
 
 
 def recorded_basis(b: Bulletin, lang: str) -> str:
-    return msg("Entries whose as-of date falls between {start} and {end}, corrections and voids included; when a figure "
-               "was typed in does not matter.", start=b.start, end=b.as_of).render(lang)
+    return msg("Entries whose as-of date falls between {start} and {end}; when a figure was typed in does not matter.",
+               start=b.start, end=b.as_of).render(lang)
+
+
+def received_sentence(b: Bulletin, lang: str) -> str:
+    """How many figures came in for the month, and where the corrections and voids are."""
+    fixes = sum(1 for r in b.audit if r.entry.supersedes is not None)
+    counted = nmsg("{n} figure was received for the month", "{n} figures were received for the month", len(b.figures))
+    if not fixes:
+        return msg("{received}.", received=counted).render(lang)
+    return msg("{received}; {fixes} (appendix 2).", received=counted,
+               fixes=nmsg("{n} correction or void", "{n} corrections or voids", fixes)).render(lang)
+
+
+def months_text(months: float) -> str:
+    """The divisor of the monthly rate as the footnote prints it: ``6``, ``6.5``."""
+    return f"{months:.2f}".rstrip("0").rstrip(".")
 
 
 def attention_footnote(b: Bulletin, lang: str) -> str:
+    if not b.months_left:  # the period's last month: nothing is left to spread over
+        return msg("Short by: points below the expected progress (flows) or below the target (levels).").render(lang)
     return msg("Short by: points below the expected progress (flows) or below the target (levels). Needed per month = "
-               "to go ÷ months left ({months}).", months=f"{b.months_left:.2f}".rstrip("0").rstrip(".")).render(lang)
+               "to go ÷ months left ({months}).", months=months_text(b.months_left)).render(lang)
 
 
 def silent_intro(b: Bulletin, lang: str) -> str:
@@ -84,15 +101,6 @@ def silent_intro(b: Bulletin, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- cells
-
-
-def signed(value: float | None, unit: str = "", digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    if abs(value) < 1e-9:
-        return "±0"
-    sign = "+" if value > 0 else "−"
-    return sign + (approx(abs(value), unit) if abs(value) >= 10**5 else format_number(abs(value), unit, digits=digits))
 
 
 def delta_figure(row: Row, lang: str) -> str:
@@ -108,12 +116,12 @@ def delta_figure(row: Row, lang: str) -> str:
         return "—"
     ind = p.indicator
     if ind.is_percent:
-        text = signed(row.delta_actual, "", 1)
+        text = delta_points(row.delta_actual / 100)
         return text if text == "±0" else msg("{n} points", n=text).render(lang)
     if ind.measure.value == "counties":
         text = signed(row.delta_actual)
         return text if text == "±0" else msg("{n} counties", n=text).render(lang)
-    return signed(row.delta_actual, ind.unit)
+    return signed(row.delta_actual, ind.unit, scale_of(ind, p.target))
 
 
 def delta_points(ratio_delta: float | None) -> str:
@@ -137,14 +145,14 @@ def entry_value(r, plan, lang: str) -> str:
 
 def section_headers(lang: str) -> list[str]:
     _ = gettext(lang)
-    return [_("indicator"), "id", _("actual/target"), _("done"), _("status"), _("change of the figure"),
+    return [_("indicator"), _("actual/target"), _("done"), _("status"), _("change of the figure"),
             _("change of completion (points)")]
 
 
 def section_cells(row: Row, lang: str) -> list[str]:
     p = row.now
-    return [name_of(p.indicator, lang), p.indicator.id, figure(p, lang), pct(p.completion),
-            status_label(p.status.value, lang), delta_figure(row, lang), delta_points(row.delta_completion)]
+    return [name_of(p.indicator, lang), figure(p, lang), pct(p.completion), status_label(p.status.value, lang),
+            delta_figure(row, lang), delta_points(row.delta_completion)]
 
 
 def attention_headers(lang: str) -> list[str]:
@@ -155,8 +163,8 @@ def attention_headers(lang: str) -> list[str]:
 
 def attention_cells(n: int, row: Row, lang: str) -> list[str]:
     p = row.now
-    return [str(n), f"{name_of(p.indicator, lang)} ({p.indicator.id})", status_label(p.status.value, lang),
-            figure(p, lang), pct(p.completion), lag_text(p), to_go(p, lang), per_month(p, lang)]
+    return [str(n), name_of(p.indicator, lang), status_label(p.status.value, lang), figure(p, lang),
+            pct(p.completion), lag_text(p), to_go(p, lang), per_month(p, lang)]
 
 
 def recorded_headers(lang: str) -> list[str]:
@@ -167,8 +175,75 @@ def recorded_headers(lang: str) -> list[str]:
 def recorded_cells(r, plan, lang: str) -> list[str]:
     e = r.entry
     ind = plan.indicator(e.indicator)
-    return [str(e.id), name_of(ind, lang) if ind else e.indicator, unit_name(e.county, lang), e.as_of.isoformat(),
-            entry_value(r, plan, lang), remark(r, lang), e.by]
+    return [e.ref.lstrip("#") if not e.office else e.ref, name_of(ind, lang) if ind else e.indicator,
+            unit_name(e.county, lang), e.as_of.isoformat(), entry_value(r, plan, lang), remark(r, lang), e.by]
+
+
+def audit_headers(lang: str) -> list[str]:
+    _ = gettext(lang)
+    return ["#", _("indicator"), _("county-level unit"), _("as of"), _("value"), _("kind"), _("remarks"), _("by")]
+
+
+def audit_cells(r, plan, lang: str) -> list[str]:
+    e = r.entry
+    ind = plan.indicator(e.indicator)
+    return [e.ref.lstrip("#") if not e.office else e.ref, name_of(ind, lang) if ind else e.indicator,
+            unit_name(e.county, lang), e.as_of.isoformat(), entry_value(r, plan, lang),
+            tr(KIND_OF_ENTRY[r.kind], lang), remark(r, lang), e.by]
+
+
+# --------------------------------------------------------------------------- the counties
+
+MARK = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
+
+
+def short_counties(plan) -> dict[str, str]:
+    """The short names the bureau uses (椒江 for 椒江区), where they stay unambiguous."""
+    from ..core.names import short_form
+
+    shorts = {c: short_form(c) or c for c in plan.plan.counties}
+    return shorts if len(set(shorts.values())) == len(shorts) else {c: c for c in plan.plan.counties}
+
+
+def county_mark(p: Progress, lang: str) -> str:
+    """One county's standing on one indicator, in a grid cell: ``72% ●``, ``完成``, ``·``."""
+    if p.actual is None and p.state is None:
+        return MARK["no_data"]
+    if p.state is not None and p.actual is None:
+        return state_label(p.state.value, lang, short=True)
+    if p.completion is None:  # a figure without a target of its own
+        return f"{figure(p, lang, target=False)} {MARK[p.status.value]}"
+    return f"{pct(p.completion)} {MARK[p.status.value]}"
+
+
+def legend(lang: str) -> str:
+    return "  ".join(f"{MARK[k]} {status_label(k, lang)}" for k in STATUS_ORDER)
+
+
+def county_notes(b: Bulletin, lang: str) -> list[str]:
+    """What the county figures are judged against, said once (the notes of the county cells)."""
+    seen: list[str] = []
+    for cells in b.by_county.values():
+        for p in cells.values():
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code != "partial" and text not in seen:
+                    seen.append(text)
+    return seen
+
+
+def receipt_rows(b: Bulletin, lang: str) -> list[list[str]]:
+    """Per unit: the figures received for the month, and the per-county indicators it did not send."""
+    got = b.received_by_county
+    silent = {s.county: s for s in b.silent}
+    total = len(b.reported_per_county)
+    rows = []
+    for county in (*b.plan.plan.counties, None):
+        missing = silent.get(county) if county else None
+        rows.append([unit_name(county, lang), str(got.get(county, 0)),
+                     f"{len(missing.indicators)}/{total}" if missing else ("0" if county and total else "—"),
+                     silent_names(missing.indicators, b.plan, lang) if missing else ""])
+    return rows
 
 
 def summary_rows(b: Bulletin, lang: str) -> list[list[str]]:
@@ -176,7 +251,7 @@ def summary_rows(b: Bulletin, lang: str) -> list[list[str]]:
     s, prev = b.summary, b.previous_summary
     rows = []
     for k in STATUS_ORDER:
-        change = "—" if prev is None else (f"{s[k] - prev[k]:+d}" if s[k] != prev[k] else "±0")
+        change = "—" if prev is None else signed(s[k] - prev[k])
         rows.append([status_label(k, lang), str(s[k]), "—" if prev is None else str(prev[k]), change])
     rows.append([_("total"), str(sum(s.values())), "—" if prev is None else str(sum(prev.values())), ""])
     return rows
@@ -208,7 +283,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
             continue
         out.append(f"### {safe.markdown(section_title(blk.section, lang))}\n")
         out.append(md_table(section_headers(lang), [section_cells(r, lang) for r in blk.rows],
-                            align=["l", "l", "r", "r", "l", "r", "r"]))
+                            align=["l", "r", "r", "l", "r", "r"]))
     if actions:
         out.append(f"### {_('The ten actions (indicators by status)')}\n")
         headers = [_("action"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER]
@@ -225,23 +300,27 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
     else:
         out.append(_("No indicator is lagging or behind at the month end.") + "\n")
 
-    out.append(f"## {_('4. Recorded this month')}\n")
-    out.append(safe.markdown(recorded_basis(b, lang)) + "\n")
-    if b.recorded:
-        out.append(md_table(recorded_headers(lang), [recorded_cells(r, plan, lang) for r in b.recorded],
-                            align=["r", "l", "l", "l", "r", "l", "l"]))
-    else:
-        out.append(_("Nothing was recorded for this month.") + "\n")
-    out.append(f"### {_('Counties that sent nothing')}\n")
+    out.append(f"## {_('4. The counties and what they sent')}\n")
+    if b.by_county:
+        short = short_counties(plan)
+        out.append(f"### {_('Completion by county-level unit')}\n")
+        city = {r.indicator.id: r.now for r in b.rows}
+        rows = [[name_of(plan.by_id[i], lang)] + [county_mark(cells[c], lang) for c in plan.plan.counties]
+                + [county_mark(city[i], lang)] for i, cells in b.by_county.items()]
+        out.append(md_table([_("indicator"), *(short[c] for c in plan.plan.counties), city_word(lang)], rows,
+                            align=["l"] + ["r"] * (len(plan.plan.counties) + 1)))
+        out.append(safe.markdown(legend(lang)) + "\n")
+        out.extend(safe.markdown(text) + "\n" for text in county_notes(b, lang))
+    out.append(f"### {_('Figures received this month')}\n")
+    out.append(safe.markdown(received_sentence(b, lang) + " " + recorded_basis(b, lang)) + "\n")
     if not b.reported_per_county:
         out.append(_("No indicator is reported per county yet.") + "\n")
     elif b.silent:
         out.append(safe.markdown(silent_intro(b, lang)) + "\n")
-        out.append(md_table([_("county-level unit"), _("missing"), _("indicators")],
-                            [[s.county, f"{len(s.indicators)}/{len(b.reported_per_county)}",
-                              silent_names(s.indicators, plan, lang)] for s in b.silent], align=["l", "r", "l"]))
     else:
         out.append(_("Every county sent figures for every indicator it reports on.") + "\n")
+    out.append(md_table([_("county-level unit"), _("figures received"), _("missing"), _("indicators missing")],
+                        receipt_rows(b, lang), align=["l", "r", "r", "l"]))
 
     out.append(f"## {_('5. Completed this month')}\n")
     done, met = b.milestones_done, b.targets_met
@@ -249,12 +328,29 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(_("No milestone or target was completed this month.") + "\n")
     if done:
         out.append(f"{_('Milestones done')}:\n")
-        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} (`{r.indicator.id}`, {r.now.as_of_figure})"
-                   for r in done)
+        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({r.now.as_of_figure})" for r in done)
         out.append("")
     if met:
         out.append(f"{_('Targets met')}:\n")
-        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} (`{r.indicator.id}`, {safe.markdown(figure(r.now, lang))})"
-                   for r in met)
+        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({safe.markdown(figure(r.now, lang))})" for r in met)
         out.append("")
+
+    out.append(f"## {_('Appendix 1. Figures received this month')}\n")
+    if b.figures:
+        out.append(md_table(recorded_headers(lang), [recorded_cells(r, plan, lang) for r in b.figures],
+                            align=["r", "l", "l", "l", "r", "l", "l"]))
+    else:
+        out.append(_("Nothing was recorded for this month.") + "\n")
+    out.append(f"## {_('Appendix 2. Corrections and voids')}\n")
+    if b.audit:
+        out.append(md_table(audit_headers(lang), [audit_cells(r, plan, lang) for r in b.audit],
+                            align=["r", "l", "l", "l", "r", "l", "l", "l"]))
+    else:
+        out.append(_("No figure of the month was corrected or voided.") + "\n")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def city_word(lang: str) -> str:
+    from .words import city
+
+    return city(lang)

@@ -10,7 +10,7 @@ from ..core.documents import LogDoc, PlanDoc
 from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
-from .figures import pct, stored_value, target_text, to_go
+from .figures import pct, stored_value, target_text, to_go, unit_target
 from .formats import csv_lines, to_csv
 from .words import gettext, measure_label, name_of, notes_text, remark, section_name, state_label, status_label, unit_name
 
@@ -34,21 +34,7 @@ def status(doc: StatusReport, lang: str, opts) -> str:
     _ = gettext(lang)
     plan = doc.plan
     if doc.by_county is not None:
-        counties = list(plan.plan.counties)
-        header = [_("id"), _("indicator")]
-        for c in counties:
-            header += [c, f"{c} {_('target')}", f"{c} {_('completion')}", f"{c} {_('status')}"]
-        rows = []
-        for ind_id, cells in doc.by_county.items():
-            ind = plan.by_id[ind_id]
-            row = [ind_id, name_of(ind, lang)]
-            for c in counties:
-                p = cells[c]
-                value = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
-                row += [value, _n(p.target), pct(p.completion) if p.completion is not None else "",
-                        status_label(p.status.value, lang)]
-            rows.append(row)
-        return to_csv(rows, header)
+        return _by_county(doc, lang)
     header = [_("section"), _("id"), _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
               _("expected"), _("status"), _("short by (points)"), _("to go"), _("needed per month"),
               _("counties reported"), _("figure as of"), _("note")]
@@ -57,11 +43,29 @@ def status(doc: StatusReport, lang: str, opts) -> str:
         ind = p.indicator
         actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
         rows.append([section_name(plan.section_by_id[ind.sections[0]], lang), ind.id, name_of(ind, lang),
-                     measure_label(ind.measure.value, lang), ind.unit, target_text(ind, p.target), actual,
+                     measure_label(ind.measure.value, lang), ind.unit, unit_target(p, lang), actual,
                      pct(p.completion, 1) if p.completion is not None else "",
                      pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
                      "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp else "",
                      _n(p.monthly_needed), len(p.counties), p.as_of_figure, notes_text(p.notes, lang)])
+    return to_csv(rows, header)
+
+
+def _by_county(doc: StatusReport, lang: str) -> str:
+    """One row per indicator and unit (the counties, then the city): a table an analyst pivots."""
+    _ = gettext(lang)
+    plan = doc.plan
+    city = {p.indicator.id: p for p in doc.rows}
+    header = [_("id"), _("indicator"), _("county-level unit"), _("unit"), _("actual"), _("target"), _("completion"),
+              _("status"), _("share of the city total"), _("figure as of"), _("note")]
+    rows = []
+    for ind_id, cells in doc.by_county.items():
+        ind = plan.by_id[ind_id]
+        for unit, p in [*cells.items(), (None, city[ind_id])]:
+            actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
+            rows.append([ind_id, name_of(ind, lang), unit_name(unit, lang), ind.unit, actual, unit_target(p, lang),
+                         pct(p.completion, 1) if p.completion is not None else "", status_label(p.status.value, lang),
+                         pct(p.share, 1) if p.share is not None else "", p.as_of_figure, notes_text(p.notes, lang)])
     return to_csv(rows, header)
 
 
@@ -84,11 +88,17 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
 
 
 def template(doc: TemplateDoc, lang: str, opts) -> bytes:
+    """The fill-in sheet as CSV: the sheet's date (and a county's sheet's unit) on the first
+    lines, a blank line, then the table (import finds the header row)."""
+    from . import sheet_cells
+
     _ = gettext(lang)
-    header = [_(c.header) for c in doc.columns]
-    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), "", "", doc.county or "", "", "",
-             doc.hint(ind).render(lang)] for ind in doc.indicators]
-    return to_csv(rows, header).encode("utf-8")
+    lines = [[label, value.isoformat() if hasattr(value, "isoformat") else value, meaning]
+             for label, value, meaning in sheet_cells.top_block(doc, lang)]
+    lines.append([])
+    lines.append([_(c.header) for c in doc.columns])
+    lines += [sheet_cells.cells(doc, row, lang) for row in doc.rows]
+    return to_csv(lines[1:], lines[0]).encode("utf-8")
 
 
 __all__ = ["plan", "status", "log", "template", "format_number"]

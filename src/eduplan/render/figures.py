@@ -1,13 +1,30 @@
-"""How figures read for people: ``13/25所``, ``52%``, ``55%/≥56%``, ``还需8所``. Shared by
-tables, Markdown, HTML and spreadsheets, so that every format says the same thing the same way."""
+"""How figures read for people: ``13/≥25所``, ``2.18万/≥3.5万个``, ``57.79亿/≥90亿元``, ``52%``,
+``还需8所``. Shared by tables, Markdown, HTML and spreadsheets, so that every format says the
+same thing the same way.
+
+One number style everywhere:
+
+* an amount is counted in the unit the plan counts it in (:func:`scale_of`): 亿 when the target
+  is 10⁸ or more (90亿元), 万 when it is 10⁴ or more (3.5万个), else ones (25所); the actual
+  figure, what is left, the monthly rate and the change of an indicator all use its unit, so
+  that they add up where a reader checks them (还需1.4万个 ÷ 6 = 每月0.23万个);
+* in 万 and 亿, two decimals at most (2.18万); in ones, whole numbers as they are (3868, never
+  3,868) and one decimal for a rate (每月1.2所); a percentage with one decimal (54.3%);
+* no thousands separators: the bureau writes 3868个 and 2.18万个.
+
+What a ledger entry holds is shown exactly instead (:func:`stored_value`, through
+:func:`eduplan.core.numbers.format_number`): it can be typed back.
+"""
 
 from __future__ import annotations
 
-from ..core.models import Entry
+from ..core.models import Entry, Indicator
 from ..core.numbers import format_number
 from ..core.progress import Progress
 from ..i18n import msg
 from .words import state_label
+
+WORDS = {10**8: "亿", 10**4: "万"}
 
 
 def pct(ratio: float | None, digits: int = 0) -> str:
@@ -20,74 +37,126 @@ def points(pp: float | None) -> str:
     return "—" if pp is None else f"{pp:.1f}"
 
 
+def natural_scale(value: float | None) -> int:
+    magnitude = abs(value or 0)
+    return 10**8 if magnitude >= 10**8 else 10**4 if magnitude >= 10**4 else 1
+
+
+def scale_of(ind: Indicator, target: float | None = None) -> int:
+    """The unit an indicator's amounts are counted in: 10⁸ (亿), 10⁴ (万) or 1, from its target
+    (the plan's, or ``target``: a county's own). Percentages and counts of counties are in ones."""
+    if ind.is_percent or ind.measure.value in ("counties", "milestone"):
+        return 1
+    return natural_scale(ind.target if target is None else target)
+
+
+def scale_word(scale: int) -> str:
+    """``亿``, ``万`` or ``""``: the word that says a figure is counted in that unit."""
+    return WORDS.get(scale, "")
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def number(value: float, scale: int = 1, digits: int | None = None) -> str:
+    """The bare number in a unit (10⁸, 10⁴ or 1), without a measure word: ``2.18万``, ``3868``, ``1.2``."""
+    scale = max(scale, natural_scale(value))
+    if scale > 1:
+        shown = _trim(f"{value / scale:.{2 if digits is None else digits}f}")
+        if shown not in ("0", "-0") or value == 0:
+            return shown + WORDS[scale]
+        scale = 1  # too small to show in 万: say it in ones
+    if float(value).is_integer():
+        return str(int(value))
+    return _trim(f"{value:.{1 if digits is None else digits}f}")
+
+
+def amount(value: float | None, unit: str, scale: int = 1) -> str:
+    """An amount to read: ``2.18万个``, ``57.79亿元``, ``3868个``, ``54.3%``."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{_trim(f'{value:.1f}')}%"
+    suffix = "" if unit in ("", "项") else unit
+    return number(value, scale) + suffix
+
+
 def comparator_mark(ind) -> str:
     """How the text qualifies a target: ≥ (以上, 达到), ≤ (控制在…以内)."""
     return {"<=": "≤", ">=": "≥"}.get(ind.comparator.value, "")
 
 
-def target_text(ind, target: float | None = None) -> str:
+def target_text(ind: Indicator, target: float | None = None, scale: int | None = None) -> str:
+    """A target with its comparator: ``≥25所``, ``≥3.5万个``, ``≤2%``; ``—`` for none."""
     value = ind.target if target is None else target
     if value is None:
         return "—"
     if ind.measure.value == "counties" and not ind.is_percent:
-        return f"{comparator_mark(ind)}{format_number(value)}"
-    return f"{comparator_mark(ind)}{format_number(value, ind.unit)}"
+        return f"{comparator_mark(ind)}{number(value)}"
+    return f"{comparator_mark(ind)}{amount(value, ind.unit, scale_of(ind, value) if scale is None else scale)}"
 
 
-def figure(p: Progress, lang: str = "zh") -> str:
-    """Actual against target in one cell, hledger-style: ``13/≥25所``, ``55%/≥56%``, ``完成``."""
+def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
+    """Actual against target in one cell, both in the indicator's unit: ``13/≥25所``,
+    ``2.18万/≥3.5万个``, ``55%/≥56%``, ``完成``; without the target, the actual alone."""
     ind = p.indicator
     if p.state is not None and p.actual is None:
         return state_label(p.state.value, lang)
     if ind.measure.value == "milestone":
         return "—"
+    scale = scale_of(ind, p.target)
     if ind.measure.value == "counties" and not ind.is_percent:
-        actual = "—" if p.actual is None else format_number(p.actual)
+        actual = "—" if p.actual is None else number(p.actual)
+        if not target:
+            return msg("{n} counties", n=actual).render(lang)
         return msg("{actual}/{target} counties", actual=actual, target=target_text(ind, p.target)).render(lang)
-    actual = "—" if p.actual is None else (approx(p.actual) if ind.unit != "%" else format_number(p.actual, "%"))
-    return f"{actual}/{target_text(ind, p.target)}"
+    if not target:
+        return amount(p.actual, ind.unit, scale)
+    actual = "—" if p.actual is None else (amount(p.actual, "%") if ind.is_percent else number(p.actual, scale))
+    if p.target is None:
+        shown = actual + ("" if ind.is_percent or p.actual is None or ind.unit in ("", "项") else ind.unit)
+        if p.scope is not None and ind.target is not None:  # the city has a target, the county none of its own
+            return msg("{figure} (no county target)", figure=shown).render(lang)
+        return shown
+    return f"{actual}/{target_text(ind, p.target, scale)}"
 
 
-def amount(value: float | None, unit: str) -> str:
-    return approx(value, unit) if value is not None else "—"
-
-
-def approx(value: float, unit: str = "") -> str:
-    """An amount to read, not to type back: ``8079736663`` → ``80.8亿``, ``15147`` → ``1.5万``."""
-    if unit == "%":
-        return format_number(value, "%")
-    suffix = "" if unit in ("", "项") else unit
-    magnitude = abs(value)
-    if magnitude >= 10**8:
-        return f"{value / 10**8:.2f}".rstrip("0").rstrip(".") + "亿" + suffix
-    if magnitude >= 10**5:
-        return f"{value / 10**4:.1f}".rstrip("0").rstrip(".") + "万" + suffix
-    if magnitude >= 100:
-        return f"{round(value):,}{suffix}"
-    return format_number(value, unit)
+def unit_target(p: Progress, lang: str) -> str:
+    """The target one unit works to: the city's, a county's own (任务分解), "no county target" where
+    the city has one and the county none; "—" for a county's state on a counties indicator."""
+    ind = p.indicator
+    if p.scope is not None and ind.measure.value == "counties":
+        return "—"
+    if p.target is None:
+        return msg("no county target").render(lang) if p.scope is not None and ind.target is not None else "—"
+    return target_text(ind, p.target)
 
 
 def counties(n: float, lang: str) -> str:
-    return msg("{n} counties", n=format_number(n)).render(lang)
+    return msg("{n} counties", n=number(n)).render(lang)
 
 
 def to_go(p: Progress, lang: str) -> str:
     """What is still to do: an amount for flows, counties for counties indicators, points for levels."""
     ind = p.indicator
     if p.remaining:
-        return counties(p.remaining, lang) if ind.measure.value == "counties" else approx(p.remaining, ind.unit)
+        if ind.measure.value == "counties":
+            return counties(p.remaining, lang)
+        return amount(p.remaining, ind.unit, scale_of(ind, p.target))
     if p.gap_pp:
         return msg("{n} points", n=f"{p.gap_pp:.1f}").render(lang)
     return "—"
 
 
 def per_month(p: Progress, lang: str) -> str:
-    """The monthly rate needed to finish by the period end."""
+    """The monthly rate needed to finish by the period end, in the same unit as what is left."""
     if not p.monthly_needed:
         return "—"
-    if p.indicator.measure.value == "counties":
-        return counties(round(p.monthly_needed, 1), lang)
-    return approx(p.monthly_needed, p.indicator.unit)
+    ind = p.indicator
+    if ind.measure.value == "counties":
+        return counties(round(p.monthly_needed, 2), lang)
+    return amount(p.monthly_needed, ind.unit, scale_of(ind, p.target))
 
 
 def to_go_line(p: Progress, lang: str) -> str:
@@ -103,6 +172,16 @@ def to_go_line(p: Progress, lang: str) -> str:
     return msg("{amount} to go · {rate} a month", amount=left, rate=rate).render(lang)
 
 
+def signed(value: float | None, unit: str = "", scale: int = 1) -> str:
+    """A change: ``+0.45万个``, ``−2.4``, ``±0``."""
+    if value is None:
+        return "—"
+    if abs(value) < 1e-9:
+        return "±0"
+    sign = "+" if value > 0 else "−"
+    return sign + (amount(abs(value), unit, scale) if unit else number(abs(value), scale))
+
+
 def stored_value(e: Entry, unit: str, lang: str) -> str:
     """A recorded figure exactly as stored: ``14所``, ``40% (400/1000)``, ``完成``, ``作废``."""
     if e.void:
@@ -115,3 +194,17 @@ def stored_value(e: Entry, unit: str, lang: str) -> str:
     if e.numerator is not None:
         shown += f" ({format_number(e.numerator)}/{format_number(e.denominator)})"
     return shown
+
+
+def typed_back(e: Entry | None, ind: Indicator, lang: str) -> str:
+    """A recorded figure as a person would type it again (a template's value cell): ``1015``,
+    ``3.5万``, ``1181/1256``, ``完成``; "" for none."""
+    if e is None or e.void:
+        return ""
+    if e.state is not None:
+        return state_label(e.state.value, lang)
+    if e.numerator is not None and e.denominator is not None:
+        return f"{format_number(e.numerator)}/{format_number(e.denominator)}"
+    if e.value is None:
+        return ""
+    return format_number(e.value, "%" if ind.is_percent else "")

@@ -1,36 +1,60 @@
 """The monthly bulletin as one self-contained HTML file that prints well on A4.
 
-No network, no scripts, no external fonts or images: styles sit in the page, bars and
-the status chart are inline SVG. Every text that comes from the plan or the ledger is
-escaped with :func:`html.escape`. The same bulletin gives the same bytes.
+No network, no scripts, no external fonts or images: styles sit in the page, and every
+picture is inline SVG drawn here:
+
+* the status mix (one stacked bar) in the overview;
+* figure 1, a bullet chart of every indicator: the bar is its completion in the status
+  colour, the dark line the target (100 %), the navy mark the progress expected by now
+  (序时进度, ``Progress.expected``, drawn where the core put it, never recomputed);
+* figure 2, a heat map of the counties × the indicators reported per county: each cell the
+  county's completion (or its state) on the colour of its status.
+
+Every text from the plan or the ledger is escaped (:func:`eduplan.render.safe.html`). The
+same bulletin gives the same bytes. Labels in a chart are wrapped, never cut.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..core.bulletin import Bulletin, Row
+from ..core.progress import Progress
 from . import safe
 from .bulletin_text import (
+    MARK,
     STATUS_ORDER,
     attention_footnote,
     attention_headers,
+    audit_headers,
+    city_word,
+    county_notes,
     day_text,
     delta_figure,
     delta_points,
     entry_value,
     headline_sentence,
     lag_text,
+    receipt_rows,
+    received_sentence,
     recorded_basis,
     recorded_headers,
+    short_counties,
     silent_intro,
-    silent_names,
     summary_rows,
     title,
 )
 from .figures import figure, pct, per_month, to_go
-from .words import action_title, gettext, name_of, remark, section_title, status_label, unit_name
+from .words import (KIND_OF_ENTRY, action_title, gettext, name_of, remark, section_title, state_label, status_label,
+                    unit_name)
 
 COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "no_data": "#b0b0b0"}
 PALE = {"done": "#e3f2e7", "on_track": "#edf6ee", "lagging": "#fff5d6", "behind": "#fde7e7", "no_data": "#f1f1f1"}
+# the heat map: a fill per status, and the text colour that reads on it
+HEAT = {"done": ("#1b7f3b", "#ffffff"), "on_track": ("#b9dfbf", "#1f2328"), "lagging": ("#f6d36b", "#1f2328"),
+        "behind": ("#d64541", "#ffffff"), "no_data": ("#eceff1", "#8a8f95")}
+TARGET = "#1f2328"
+EXPECTED = "#24476b"
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 14mm 12mm; }
@@ -42,6 +66,7 @@ h1 { font-size: 17pt; margin: 0 0 2mm; letter-spacing: 0.02em; }
 h2 { font-size: 12.5pt; margin: 7mm 0 2.5mm; padding-bottom: 1mm; border-bottom: 1.5pt solid #24476b; color: #24476b;
      break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 10.5pt; margin: 4.5mm 0 1.5mm; color: #333; break-after: avoid; page-break-after: avoid; }
+h4 { font-size: 9.5pt; margin: 2.5mm 0 0.5mm; color: #444; font-weight: 600; break-after: avoid; page-break-after: avoid; }
 p { margin: 1.5mm 0; }
 .meta { color: #555; margin-bottom: 4mm; }
 .meta b { color: #1f2328; }
@@ -49,8 +74,14 @@ p { margin: 1.5mm 0; }
 .overview { display: flex; gap: 6mm; align-items: flex-start; break-inside: avoid; page-break-inside: avoid; }
 .overview .chart { flex: 1 1 auto; }
 .overview table { flex: 0 0 66mm; width: 66mm; }
-.legend { display: flex; flex-wrap: wrap; gap: 1mm 4mm; font-size: 9pt; color: #444; margin-top: 1.5mm; }
+.legend { display: flex; flex-wrap: wrap; gap: 1mm 4mm; font-size: 8.5pt; color: #444; margin: 1mm 0; }
 .legend i { display: inline-block; width: 3mm; height: 3mm; border-radius: 0.6mm; margin-right: 1mm; vertical-align: -0.3mm; }
+.legend svg { vertical-align: -0.5mm; margin-right: 1mm; }
+figure { margin: 2mm 0 4mm; }
+figcaption { font-weight: 600; font-size: 10pt; margin-bottom: 1mm; color: #24476b; }
+.chart-block { break-inside: avoid; page-break-inside: avoid; }
+svg.chart { display: block; width: 100%; height: auto; }
+svg text { font-family: inherit; }
 table { width: 100%; border-collapse: collapse; font-size: 9pt; margin: 1mm 0 2mm; }
 thead { display: table-header-group; }
 th { text-align: left; font-weight: 600; color: #444; background: #eef2f6; border-bottom: 1pt solid #9aa9b8; padding: 1.2mm 1.5mm; white-space: nowrap; }
@@ -59,9 +90,7 @@ table.fixed { table-layout: fixed; }
 table.fixed th { white-space: normal; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.id { color: #6a737d; font-size: 8pt; }
 td.nw { white-space: nowrap; }
-td.name small { display: block; color: #6a737d; font-size: 7pt; line-height: 1.15; }
 tr.no_data td { color: #8a8f95; }
 .pill { display: inline-block; padding: 0.2mm 1.8mm; border-radius: 2mm; font-size: 8.5pt; white-space: nowrap; }
 .up { color: #1b7f3b; } .down { color: #c62828; }
@@ -73,17 +102,71 @@ tr.no_data td { color: #8a8f95; }
 .fact { flex: 1 1 0; border: 0.5pt solid #dde3e9; border-radius: 1.5mm; padding: 1.8mm 2.5mm; }
 .fact b { display: block; font-size: 15pt; line-height: 1.2; color: #24476b; font-variant-numeric: tabular-nums; }
 .fact span { font-size: 8.5pt; color: #555; }
+.appendix { break-before: page; page-break-before: always; }
+table.small { font-size: 8pt; }
 ul { margin: 1mm 0 2mm 5mm; padding: 0; }
 footer { margin-top: 8mm; color: #8a8f95; font-size: 8pt; border-top: 0.5pt solid #dde3e9; padding-top: 1.5mm; }
 @media print { body { padding: 0; max-width: none; } }
 """.strip()
 
+SECTION_WIDTHS = [40, 17, 8, 11, 12, 12]
 
-SECTION_WIDTHS = [36, 14, 7, 12, 9, 11, 11]
+# --------------------------------------------------------------------------- geometry of the charts (SVG units)
+
+WIDTH = 700  # the charts' width; they scale to the page
+LABEL_W = 250  # the name column of a chart
+FONT = 10.5  # label size
+LINE = 13  # a label line's height
+BAR_X = 258  # where the bars start
+BAR_W = 340  # 0 … MAX_SHOWN of the target
+MAX_SHOWN = 1.25  # completion beyond this is drawn to the edge, with an arrow
+VALUE_X = WIDTH  # completion, right-aligned at the edge
+
+
+def cell_len(text: str) -> int:
+    """Columns a text takes: two for a wide (CJK) character, one for others."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def esc(text: object) -> str:
     return safe.html(text)
+
+
+def _fmt(x: float) -> str:
+    """A coordinate: short, and the same bytes for the same number."""
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def wrap(text: str, width: float, size: float = FONT) -> list[str]:
+    """A label in lines that fit ``width`` units at ``size`` (a wide character ≈ 1 em, others ≈ 0.55 em):
+    at spaces where there are any, else between characters. Never cut."""
+    per_cell = size * 0.55  # rich's cell length: a wide character is two cells
+    limit = max(1, int(width / per_cell))
+    if cell_len(text) <= limit:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    tokens = text.split(" ") if " " in text else list(text)
+    joiner = " " if " " in text else ""
+    for token in tokens:
+        candidate = f"{current}{joiner}{token}" if current else token
+        if cell_len(candidate) <= limit or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = token
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _label(lines: list[str], x: float, y_mid: float, anchor: str = "start", size: float = FONT,
+           weight: str = "", fill: str = "#1f2328") -> str:
+    first = y_mid - (len(lines) - 1) * LINE / 2 + size * 0.36
+    spans = "".join(f'<tspan x="{_fmt(x)}" y="{_fmt(first + k * LINE)}">{esc(line)}</tspan>'
+                    for k, line in enumerate(lines))
+    bold = f' font-weight="{weight}"' if weight else ""
+    return f'<text font-size="{_fmt(size)}" text-anchor="{anchor}" fill="{fill}"{bold}>{spans}</text>'
 
 
 def pill(status: str, lang: str) -> str:
@@ -91,20 +174,146 @@ def pill(status: str, lang: str) -> str:
             f'border:0.5pt solid {COLOURS[status]}">{esc(status_label(status, lang))}</span>')
 
 
-def completion_bar(row: Row, width: int = 90, height: int = 9) -> str:
-    """A bar of completion (capped at 100 %) with a mark where the expected share stands."""
-    p = row.now
-    if p.completion is None:
-        return ""
-    fill = max(0.0, min(p.completion, 1.0)) * width
-    colour = COLOURS[p.status.value]
-    mark = ""
+# --------------------------------------------------------------------------- figure 1: the bullet chart
+
+
+def _x(completion: float) -> float:
+    return BAR_X + min(max(completion, 0.0), MAX_SHOWN) / MAX_SHOWN * BAR_W
+
+
+def bullet_row(p: Progress, y: float, height: float, lang: str) -> str:
+    """One indicator: the track (the target's range darker), the bar, the target line, the 序时 mark."""
+    mid = y + height / 2
+    bar_h = 8
+    out = [f'<rect x="{BAR_X}" y="{_fmt(mid - bar_h / 2)}" width="{BAR_W}" height="{bar_h}" fill="#f1f3f5"/>',
+           f'<rect x="{BAR_X}" y="{_fmt(mid - bar_h / 2)}" width="{_fmt(_x(1.0) - BAR_X)}" height="{bar_h}" '
+           f'fill="#e2e7ec"/>']
+    status = p.status.value
+    if p.completion is not None and p.completion > 0:
+        out.append(f'<rect x="{BAR_X}" y="{_fmt(mid - bar_h / 2 + 1.5)}" width="{_fmt(_x(p.completion) - BAR_X)}" '
+                   f'height="{bar_h - 3}" fill="{COLOURS[status]}"/>')
+        if p.completion > MAX_SHOWN:
+            tip = _x(MAX_SHOWN)
+            out.append(f'<path d="M{_fmt(tip)} {_fmt(mid - 5)} L{_fmt(tip + 6)} {_fmt(mid)} L{_fmt(tip)} '
+                       f'{_fmt(mid + 5)} Z" fill="{COLOURS[status]}"/>')
+    elif p.state is not None:  # a milestone in progress or not started: its state, in words
+        out.append(_label([state_label(p.state.value, lang)], BAR_X + 4, mid, size=8.5, fill="#6a737d"))
+    elif p.actual is None:
+        out.append(_label([status_label("no_data", lang)], BAR_X + 4, mid, size=8.5, fill="#8a8f95"))
+    target_x = _x(1.0)
+    out.append(f'<line x1="{_fmt(target_x)}" y1="{_fmt(mid - 7)}" x2="{_fmt(target_x)}" y2="{_fmt(mid + 7)}" '
+               f'stroke="{TARGET}" stroke-width="1.6"/>')
     if p.expected is not None:
-        x = round(min(p.expected, 1.0) * width, 1)
-        mark = f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#24476b" stroke-width="1.4"/>'
-    return (f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{esc(pct(p.completion))}"><rect width="{width}" height="{height}" rx="1.5" fill="#e9edf1"/>'
-            f'<rect width="{round(fill, 1)}" height="{height}" rx="1.5" fill="{colour}"/>{mark}</svg>')
+        ex = _x(p.expected)
+        out.append(f'<line x1="{_fmt(ex)}" y1="{_fmt(mid - 6)}" x2="{_fmt(ex)}" y2="{_fmt(mid + 6)}" '
+                   f'stroke="{EXPECTED}" stroke-width="1.2"/>'
+                   f'<path d="M{_fmt(ex - 3.5)} {_fmt(mid - 9)} L{_fmt(ex + 3.5)} {_fmt(mid - 9)} L{_fmt(ex)} '
+                   f'{_fmt(mid - 5)} Z" fill="{EXPECTED}"/>')
+    value = pct(p.completion) if p.completion is not None else "—"
+    out.append(_label([value], VALUE_X, mid, anchor="end", size=9.5, fill=COLOURS[status] if status != "no_data"
+                      else "#8a8f95", weight="600"))
+    return "".join(out)
+
+
+def _axis(y: float, lang: str) -> str:
+    """The scale above a block of bullets: 0, 50 %, 100 % (the target), 125 %."""
+    out = []
+    for share, text in ((0.0, "0"), (0.5, "50%"), (1.0, "100%"), (MAX_SHOWN, f"{MAX_SHOWN:.0%}")):
+        x = _x(share)
+        anchor = "start" if share == 0 else "end" if share == MAX_SHOWN else "middle"
+        out.append(f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="8.5" fill="#6a737d" '
+                   f'text-anchor="{anchor}">{esc(text)}</text>')
+    return "".join(out)
+
+
+def bullet_chart(rows: tuple[Row, ...], lang: str, caption: str) -> str:
+    """A block of the bullet chart: one row per indicator, with its name wrapped beside it."""
+    labels = [wrap(name_of(r.indicator, lang), LABEL_W - 6) for r in rows]
+    heights = [max(18.0, len(lines) * LINE + 5) for lines in labels]
+    top = 14.0
+    total = top + sum(heights) + 2
+    out = [_axis(10, lang)]
+    y = top
+    for k, (r, lines, h) in enumerate(zip(rows, labels, heights)):
+        if k % 2:
+            out.append(f'<rect x="0" y="{_fmt(y)}" width="{WIDTH}" height="{_fmt(h)}" fill="#fafbfc"/>')
+        out.append(_label(lines, 0, y + h / 2))
+        out.append(bullet_row(r.now, y, h, lang))
+        y += h
+    for share in (0.5,):  # a faint guide at half the target
+        x = _x(share)
+        out.insert(1, f'<line x1="{_fmt(x)}" y1="{_fmt(top)}" x2="{_fmt(x)}" y2="{_fmt(total - 2)}" '
+                      f'stroke="#d5dbe1" stroke-width="0.6" stroke-dasharray="2 2"/>')
+    return (f'<svg class="chart" viewBox="0 0 {WIDTH} {_fmt(total)}" role="img" aria-label="{esc(caption)}">'
+            f"<title>{esc(caption)}</title>{''.join(out)}</svg>")
+
+
+def bullet_legend(lang: str) -> str:
+    _ = gettext(lang)
+    bar = (f'<svg width="22" height="10" viewBox="0 0 22 10"><rect width="22" height="10" fill="#e2e7ec"/>'
+           f'<rect y="2" width="14" height="6" fill="{COLOURS["on_track"]}"/></svg>')
+    target = (f'<svg width="6" height="12" viewBox="0 0 6 12"><line x1="3" y1="0" x2="3" y2="12" stroke="{TARGET}" '
+              f'stroke-width="1.6"/></svg>')
+    mark = (f'<svg width="8" height="12" viewBox="0 0 8 12"><path d="M0.5 0 L7.5 0 L4 4 Z" fill="{EXPECTED}"/>'
+            f'<line x1="4" y1="2" x2="4" y2="12" stroke="{EXPECTED}" stroke-width="1.2"/></svg>')
+    return (f'<div class="legend"><span>{bar}{esc(_("completion, in the colour of its status"))}</span>'
+            f'<span>{target}{esc(_("target (100%)"))}</span>'
+            f'<span>{mark}{esc(_("expected by now (time progress)"))}</span></div>')
+
+
+# --------------------------------------------------------------------------- figure 2: the heat map
+
+
+def heat_map(b: Bulletin, lang: str, caption: str) -> str:
+    """Counties × indicators reported per county: each cell the county's completion (or state) on
+    the colour of its status; the city last."""
+    plan = b.plan
+    short = short_counties(plan)
+    counties = list(plan.plan.counties)
+    city = {r.indicator.id: r.now for r in b.rows}
+    columns = len(counties) + 1
+    gap = 8  # between the counties and the city
+    cell_w = (WIDTH - LABEL_W - gap) / columns
+    head = 22.0
+    out = []
+    for k, c in enumerate([*counties, None]):
+        x = LABEL_W + k * cell_w + (gap if c is None else 0) + cell_w / 2
+        out.append(_label([short[c] if c else city_word(lang)], x, head / 2, anchor="middle", size=9.5,
+                          weight="600"))
+    y = head
+    for ind_id, cells in b.by_county.items():
+        lines = wrap(name_of(plan.by_id[ind_id], lang), LABEL_W - 6)
+        h = max(17.0, len(lines) * LINE + 4)
+        out.append(_label(lines, 0, y + h / 2))
+        for k, p in enumerate([*(cells[c] for c in counties), city[ind_id]]):
+            x = LABEL_W + k * cell_w + (gap if k == len(counties) else 0)
+            fill, ink = HEAT[p.status.value]
+            out.append(f'<rect x="{_fmt(x + 1)}" y="{_fmt(y + 1)}" width="{_fmt(cell_w - 2)}" height="{_fmt(h - 2)}" '
+                       f'rx="1.5" fill="{fill}"/>')
+            text = heat_text(p, lang)
+            out.append(_label([text], x + cell_w / 2, y + h / 2, anchor="middle", size=8.5, fill=ink))
+        y += h
+    return (f'<svg class="chart" viewBox="0 0 {WIDTH} {_fmt(y + 2)}" role="img" aria-label="{esc(caption)}">'
+            f"<title>{esc(caption)}</title>{''.join(out)}</svg>")
+
+
+def heat_text(p: Progress, lang: str) -> str:
+    if p.actual is None and p.state is None:
+        return MARK["no_data"]
+    if p.state is not None and p.actual is None:
+        return state_label(p.state.value, lang, short=True)
+    if p.completion is None:
+        return figure(p, lang, target=False)
+    return pct(p.completion)
+
+
+def heat_legend(lang: str) -> str:
+    items = "".join(f'<span><i style="background:{HEAT[k][0]}"></i>{esc(status_label(k, lang))}</span>'
+                    for k in STATUS_ORDER)
+    return f'<div class="legend">{items}</div>'
+
+
+# --------------------------------------------------------------------------- the other pictures and tables
 
 
 def status_chart(summary: dict[str, int], lang: str, width: int = 420, height: int = 22) -> str:
@@ -148,32 +357,54 @@ def _signed_class(text: str) -> str:
     return ""
 
 
-def _table(headers: list[tuple[str, str]], body: list[str], widths: list[int] | None = None) -> str:
+def _table(headers: list[tuple[str, str]], body: list[str], widths: list[int] | None = None,
+           cls: str = "") -> str:
     """A table; ``widths`` (percentages) fix the columns so that tables of one kind line up."""
-    head = "".join(f'<th class="{cls}">{esc(h)}</th>' if cls else f"<th>{esc(h)}</th>" for h, cls in headers)
-    if widths is None:
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    cols = "".join(f'<col style="width:{w}%">' for w in widths)
-    return (f'<table class="fixed"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    head = "".join(f'<th class="{c}">{esc(h)}</th>' if c else f"<th>{esc(h)}</th>" for h, c in headers)
+    classes = " ".join(x for x in ("fixed" if widths else "", cls) if x)
+    attr = f' class="{classes}"' if classes else ""
+    cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
+    return f"<table{attr}>{cols}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _section_table(b: Bulletin, rows: tuple[Row, ...], lang: str) -> str:
+def _section_table(rows: tuple[Row, ...], lang: str) -> str:
     _ = gettext(lang)
-    headers = [(_("indicator"), ""), (_("actual/target"), "n"), (_("done"), "n"), (_("progress"), ""),
-               (_("status"), ""), (_("change of the figure"), "n"), (_("change of completion (points)"), "n")]
+    headers = [(_("indicator"), ""), (_("actual/target"), "n"), (_("done"), "n"), (_("status"), ""),
+               (_("change of the figure"), "n"), (_("change of completion (points)"), "n")]
     body = []
     for r in rows:
         p = r.now
         df = delta_figure(r, lang)
         dp = delta_points(r.delta_completion)
         body.append(
-            f'<tr class="{p.status.value}"><td class="name">{esc(name_of(p.indicator, lang))}<small>{esc(p.indicator.id)}</small></td>'
+            f'<tr class="{p.status.value}"><td>{esc(name_of(p.indicator, lang))}</td>'
             f'<td class="n">{esc(figure(p, lang))}</td><td class="n">{esc(pct(p.completion))}</td>'
-            f"<td>{completion_bar(r)}</td><td>{pill(p.status.value, lang)}</td>"
-            f'<td class="n{_signed_class(df)}">{esc(df)}</td><td class="n{_signed_class(dp)}">{esc(dp)}</td></tr>'
-        )
+            f"<td>{pill(p.status.value, lang)}</td>"
+            f'<td class="n{_signed_class(df)}">{esc(df)}</td><td class="n{_signed_class(dp)}">{esc(dp)}</td></tr>')
     return _table(headers, body, SECTION_WIDTHS)
+
+
+def _entries_table(rows, b: Bulletin, lang: str, audit: bool) -> str:
+    plan = b.plan
+    heads = audit_headers(lang) if audit else recorded_headers(lang)
+    classes = ["n", "", "", "nw", "n"] + ([""] if audit else []) + ["", ""]
+    body = []
+    for r in rows:
+        e = r.entry
+        ind = plan.indicator(e.indicator)
+        cells = [f'<td class="n">{esc(e.ref.lstrip("#") if not e.office else e.ref)}</td>',
+                 f"<td>{esc(name_of(ind, lang) if ind else e.indicator)}</td>",
+                 f'<td class="nw">{esc(unit_name(e.county, lang))}</td>',
+                 f'<td class="nw">{esc(e.as_of.isoformat())}</td>',
+                 f'<td class="n">{esc(entry_value(r, plan, lang))}</td>']
+        if audit:
+            cells.append(f"<td>{esc(gettext(lang)(KIND_OF_ENTRY[r.kind]))}</td>")
+        cells += [f"<td>{esc(remark(r, lang))}</td>", f"<td>{esc(e.by)}</td>"]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return _table(list(zip(heads, classes)), body, cls="small")
+
+
+# --------------------------------------------------------------------------- the bulletin
 
 
 def bulletin(b: Bulletin, lang: str, opts=None) -> str:
@@ -187,57 +418,65 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     w(f"<title>{esc(title(b, lang))}</title><style>\n{CSS}\n</style></head><body>")
     w(f"<h1>{esc(title(b, lang))}</h1>")
     info = plan.plan
-    meta = [f"{_('as of')} <b>{esc(day_text(b.as_of, lang))}</b>",
-            f"{_('time progress')} <b>{esc(pct(b.current.time_progress, 1))}</b>"]
+    meta = [f"{esc(_('as of'))} <b>{esc(day_text(b.as_of, lang))}</b>",
+            f"{esc(_('time progress'))} <b>{esc(pct(b.current.time_progress, 1))}</b>"]
     if b.previous_as_of:
-        meta.append(f"{_('compared with')} {esc(day_text(b.previous_as_of, lang))}")
+        meta.append(f"{esc(_('compared with'))} {esc(day_text(b.previous_as_of, lang))}")
     if info.issuer and lang == "zh":
         meta.append(esc(info.issuer))
     w(f'<div class="meta">{" · ".join(meta)}</div>')
 
     # ---- 1. overview
-    w(f"<h2>{_('1. Overview')}</h2>")
+    w(f"<h2>{esc(_('1. Overview'))}</h2>")
     w(f'<p class="headline">{esc(headline_sentence(b, lang))}</p>')
-    srows = summary_rows(b, lang)
     body = []
-    for k, cells in zip((*STATUS_ORDER, "total"), srows):
-        mark = f'<i style="display:inline-block;width:2.4mm;height:2.4mm;border-radius:0.5mm;margin-right:1.2mm;background:{COLOURS[k]}"></i>' \
-            if k in COLOURS else ""
+    for k, cells in zip((*STATUS_ORDER, "total"), summary_rows(b, lang)):
+        mark = (f'<i style="display:inline-block;width:2.4mm;height:2.4mm;border-radius:0.5mm;margin-right:1.2mm;'
+                f'background:{COLOURS[k]}"></i>' if k in COLOURS else "")
         body.append(f'<tr><td class="nw">{mark}{esc(cells[0])}</td>' + "".join(
-            f'<td class="n{_signed_class(c) if i == 2 else ""}">{esc(c)}</td>' for i, c in enumerate(cells[1:])) + "</tr>")
-    summary_table = _table([(_("status"), ""), (_("month end"), "n"),
-                            (_("previous month end"), "n"), (_("change"), "n")], body)
+            f'<td class="n{_signed_class(c) if i == 2 else ""}">{esc(c)}</td>' for i, c in enumerate(cells[1:]))
+            + "</tr>")
+    summary_table = _table([(_("status"), ""), (_("month end"), "n"), (_("previous month end"), "n"),
+                            (_("change"), "n")], body)
     facts = [
         (str(len(b.milestones_done) + len(b.targets_met)), _("completed this month")),
         (str(len(b.attention)), _("lagging or behind")),
-        (str(len(b.recorded)), _("entries this month")),
+        (str(len(b.figures)), _("figures received this month")),
         (f"{len(b.silent)}/{len(info.counties)}", _("counties missing figures")),
     ]
     tiles = "".join(f'<div class="fact"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in facts)
     w(f'<div class="overview"><div class="chart">{status_chart(b.summary, lang)}<div class="facts">{tiles}</div></div>'
       f"{summary_table}</div>")
 
-    # ---- 2. sections
-    w(f"<h2>{_('2. By section')}</h2>")
-    w('<p class="note">' + esc(_("Bars: completion (capped at 100%); the line marks the progress expected by now "
-                                 "(flows, counties, milestones). The change of completion is since the previous month "
-                                 "end, in points.")) + "</p>")
+    # ---- 2. by section: figure 1, then the tables
+    w(f"<h2>{esc(_('2. By section'))}</h2>")
+    caption = _("Figure 1. Completion against the target and the progress expected by now")
+    w(f'<figure><figcaption>{esc(caption)}</figcaption>{bullet_legend(lang)}')
     for blk in b.sections:
         if blk.section.kind.value == "action":
             continue
-        w(f'<div class="section"><h3>{esc(section_title(blk.section, lang))}</h3>{_section_table(b, blk.rows, lang)}</div>')
+        name = section_title(blk.section, lang)
+        w(f'<div class="chart-block"><h4>{esc(name)}</h4>{bullet_chart(blk.rows, lang, name)}</div>')
+    w('<p class="note">' + esc(_("Levels (percentages at a moment) are judged against their target, not against "
+                                  "time: they carry no time mark.")) + "</p></figure>")
+    for blk in b.sections:
+        if blk.section.kind.value == "action":
+            continue
+        w(f'<div class="section"><h3>{esc(section_title(blk.section, lang))}</h3>{_section_table(blk.rows, lang)}'
+          "</div>")
     actions = [blk for blk in b.sections if blk.section.kind.value == "action"]
     if actions:
-        w(f"<h3>{_('The ten actions (indicators by status)')}</h3>")
+        w(f"<h3>{esc(_('The ten actions (indicators by status)'))}</h3>")
         headers = [(_("action"), ""), (_("indicators"), "n"), (_("status mix"), "")]
         headers += [(status_label(k, lang), "n") for k in STATUS_ORDER]
         body = [f"<tr><td>{esc(action_title(blk.section, lang))}</td><td class=\"n\">{len(blk.rows)}</td>"
-                f"<td>{mini_stack(blk.summary)}</td>" + "".join(f'<td class="n">{blk.summary[k]}</td>' for k in STATUS_ORDER)
+                f"<td>{mini_stack(blk.summary)}</td>" + "".join(f'<td class="n">{blk.summary[k]}</td>'
+                                                                for k in STATUS_ORDER)
                 + "</tr>" for blk in actions]
         w(_table(headers, body))
 
     # ---- 3. attention
-    w(f"<h2>{_('3. Lagging and behind')}</h2>")
+    w(f"<h2>{esc(_('3. Lagging and behind'))}</h2>")
     if b.attention:
         heads = attention_headers(lang)
         classes = ["n", "", "", "n", "n", "n", "n", "n"]
@@ -245,7 +484,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         for n, r in enumerate(b.attention, start=1):
             p = r.now
             body.append(
-                f'<tr><td class="n">{n}</td><td class="name">{esc(name_of(p.indicator, lang))}<small>{esc(p.indicator.id)}</small></td>'
+                f'<tr><td class="n">{n}</td><td>{esc(name_of(p.indicator, lang))}</td>'
                 f"<td>{pill(p.status.value, lang)}</td><td class=\"n\">{esc(figure(p, lang))}</td>"
                 f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(lag_text(p))}</td>'
                 f'<td class="n">{esc(to_go(p, lang))}</td><td class="n">{esc(per_month(p, lang))}</td></tr>')
@@ -254,60 +493,60 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     else:
         w(f'<p class="empty">{esc(_("No indicator is lagging or behind at the month end."))}</p>')
 
-    # ---- 4. recorded
-    w(f"<h2>{_('4. Recorded this month')}</h2>")
-    w(f'<p class="note">{esc(recorded_basis(b, lang))}</p>')
-    if b.recorded:
-        heads = recorded_headers(lang)
-        classes = ["n", "", "", "", "n", "", ""]
-        body = []
-        for r in b.recorded:
-            e = r.entry
-            ind = plan.indicator(e.indicator)
-            struck = ' style="color:#8a8f95;text-decoration:line-through"' if r.withdrawn else ""
-            name = name_of(ind, lang) if ind else e.indicator
-            body.append(
-                f'<tr><td class="n">{e.id}</td><td class="name"><span{struck}>{esc(name)}</span><small>{esc(e.indicator)}</small></td>'
-                f'<td class="nw">{esc(unit_name(e.county, lang))}</td><td class="nw">{esc(e.as_of.isoformat())}</td>'
-                f'<td class="n">{esc(entry_value(r, plan, lang))}</td><td>{esc(remark(r, lang))}</td><td>{esc(e.by)}</td></tr>')
-        w(_table(list(zip(heads, classes)), body))
-    else:
-        w(f'<p class="empty">{esc(_("Nothing was recorded for this month."))}</p>')
+    # ---- 4. the counties: figure 2, then what they sent
+    w(f"<h2>{esc(_('4. The counties and what they sent'))}</h2>")
+    if b.by_county:
+        caption = _("Figure 2. Completion by county-level unit")
+        notes = "".join(f'<p class="note">{esc(t)}</p>' for t in county_notes(b, lang))
+        w(f'<figure class="chart-block"><figcaption>{esc(caption)}</figcaption>{heat_legend(lang)}'
+          f"{heat_map(b, lang, caption)}{notes}</figure>")
     w('<div class="keep">')
-    w(f"<h3>{_('Counties that sent nothing')}</h3>")
+    w(f"<h3>{esc(_('Figures received this month'))}</h3>")
+    w(f'<p>{esc(received_sentence(b, lang))} <span class="note">{esc(recorded_basis(b, lang))}</span></p>')
     if not b.reported_per_county:
         w(f'<p class="empty">{esc(_("No indicator is reported per county yet."))}</p>')
     elif b.silent:
         w("<p>" + esc(silent_intro(b, lang)) + "</p>")
-        body = []
-        for s in b.silent:
-            names = silent_names(s.indicators, plan, lang)
-            body.append(f'<tr><td>{esc(s.county)}</td><td class="n">{len(s.indicators)}/{len(b.reported_per_county)}</td>'
-                        f"<td>{esc(names)}</td></tr>")
-        w(_table([(_("county-level unit"), ""), (_("missing"), "n"), (_("indicators"), "")], body))
     else:
         w(f'<p class="empty">{esc(_("Every county sent figures for every indicator it reports on."))}</p>')
-
+    body = []
+    for unit, got, missing, names in receipt_rows(b, lang):
+        body.append(f'<tr><td class="nw">{esc(unit)}</td><td class="n">{esc(got)}</td><td class="n">{esc(missing)}</td>'
+                    f"<td>{esc(names)}</td></tr>")
+    w(_table([(_("county-level unit"), ""), (_("figures received"), "n"), (_("missing"), "n"),
+              (_("indicators missing"), "")], body, [14, 12, 10, 64]))
     w("</div>")
 
     # ---- 5. completed
     w('<div class="keep">')
-    w(f"<h2>{_('5. Completed this month')}</h2>")
+    w(f"<h2>{esc(_('5. Completed this month'))}</h2>")
     done, met = b.milestones_done, b.targets_met
     if not done and not met:
         w(f'<p class="empty">{esc(_("No milestone or target was completed this month."))}</p>')
     if done:
-        w(f"<h3>{_('Milestones done')}</h3><ul>")
+        w(f"<h3>{esc(_('Milestones done'))}</h3><ul>")
         for r in done:
-            w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">{esc(r.indicator.id)} · "
+            w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">"
               f"{esc(r.now.as_of_figure.isoformat() if r.now.as_of_figure else '')}</span></li>")
         w("</ul>")
     if met:
-        w(f"<h3>{_('Targets met')}</h3><ul>")
+        w(f"<h3>{esc(_('Targets met'))}</h3><ul>")
         for r in met:
-            w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">{esc(r.indicator.id)} · {esc(figure(r.now, lang))}</span></li>")
+            w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">{esc(figure(r.now, lang))}</span></li>")
         w("</ul>")
     w("</div>")
+
+    # ---- appendices: the detail and the audit trail
+    w(f'<h2 class="appendix">{esc(_("Appendix 1. Figures received this month"))}</h2>')
+    if b.figures:
+        w(_entries_table(b.figures, b, lang, audit=False))
+    else:
+        w(f'<p class="empty">{esc(_("Nothing was recorded for this month."))}</p>')
+    w(f'<h2>{esc(_("Appendix 2. Corrections and voids"))}</h2>')
+    if b.audit:
+        w(_entries_table(b.audit, b, lang, audit=True))
+    else:
+        w(f'<p class="empty">{esc(_("No figure of the month was corrected or voided."))}</p>')
     w(f"<footer>{esc(info.title)} · {esc(b.label)} · eduplan</footer>")
     w("</body></html>")
     return "\n".join(out) + "\n"

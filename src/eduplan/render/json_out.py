@@ -79,7 +79,7 @@ def progress_doc(p: Progress) -> dict:
         "actual": num(p.actual), "completion": num(p.completion), "status": p.status.value,
         "met": p.met, "state": p.state.value if p.state else None, "expected": num(p.expected),
         "gap_pp": num(p.gap_pp, 4), "remaining": num(p.remaining), "monthly_needed": num(p.monthly_needed, 4),
-        "lag_pp": num(p.lag_pp, 4),
+        "lag_pp": num(p.lag_pp, 4), "share_of_city": num(p.share),
         "qualifying_counties": list(p.qualifying) if p.qualifying is not None else None,
         "counties_reported": len(p.counties),
         "rollup": p.rollup, "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,
@@ -146,6 +146,14 @@ def row_doc(row: Row) -> dict:
     return d
 
 
+def county_cell_doc(p: Progress) -> dict:
+    """One county's standing on one indicator at the month end."""
+    return {"actual": num(p.actual), "target": num(p.target), "completion": num(p.completion),
+            "status": p.status.value, "state": p.state.value if p.state else None, "share_of_city": num(p.share),
+            "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,
+            "notes": [note_doc(n) for n in p.notes]}
+
+
 def _brief(row: Row) -> dict:
     p = row.now
     return {"id": p.indicator.id, "name": p.indicator.name, "name_en": p.indicator.name_en,
@@ -192,8 +200,14 @@ def bulletin_doc(b: Bulletin) -> dict:
             "basis": "as_of",
             "from": b.start.isoformat(), "to": b.as_of.isoformat(),
             "count": len(b.recorded),
+            "figures": len(b.figures),  # received and counting: not withdrawn, not voids
+            "corrections": sum(1 for r in b.recorded if r.kind == "correction"),
+            "voids": sum(1 for r in b.recorded if r.kind == "void"),
+            "withdrawn": sum(1 for r in b.recorded if r.withdrawn),
+            "by_county": {c or "": n for c, n in b.received_by_county.items()},
             "entries": [entry_doc(r.entry, r.superseded_by) | {"kind": r.kind} for r in b.recorded],
         },
+        "by_county": {i: {c: county_cell_doc(p) for c, p in cells.items()} for i, cells in b.by_county.items()},
         "silent_counties": {
             "reported_per_county": list(b.reported_per_county),
             "counties": [{"county": s.county, "indicators": list(s.indicators)} for s in b.silent],

@@ -8,8 +8,9 @@ from ..core.documents import LogDoc, PlanDoc, ShowDoc
 from ..core.progress import StatusReport
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
+from ..i18n import nmsg
 from .formats import md_table
-from .words import (gettext, measure_label, name_of, notes_text, remark, section_title, state_label, status_label,
+from .words import (gettext, measure_label, name_of, note_text, notes_text, remark, section_title, state_label, status_label,
                     unit_name)
 
 
@@ -34,17 +35,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
     scope = f" · {report.county}" if report.county else ""
     out = [f"## {safe.markdown(title + scope)} · {report.as_of}\n", _summary(report, lang) + "\n"]
     if report.by_county is not None:
-        counties = list(report.plan.plan.counties)
-        rows = []
-        for ind_id, cells in report.by_county.items():
-            ind = report.plan.by_id[ind_id]
-            row = [name_of(ind, lang)]
-            for c in counties:
-                p = cells[c]
-                row.append("·" if p.status.value == "no_data" else f"{figure(p, lang)} {status_label(p.status.value, lang)}")
-            rows.append(row)
-        out.append(md_table([_("indicator"), *counties], rows, ["l"] + ["r"] * len(counties)))
-        return "\n".join(out)
+        return "\n".join(out + _by_county(report, lang))
     headers = [_("indicator"), _("id"), _("actual/target"), _("done"), _("status"), _("to go")]
     for sec, rows in _grouped(report):
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
@@ -58,6 +49,40 @@ def status(report: StatusReport, lang: str, opts) -> str:
         out.append("\n".join(f"- {safe.markdown(name_of(p.indicator, lang))}: {safe.markdown(text)}" for p, text in notes)
                    + "\n")
     return "\n".join(out)
+
+
+def _by_county(report: StatusReport, lang: str) -> list[str]:
+    """A table per indicator: each county's figure against its target, completion, status and
+    share of the city total, then the city."""
+    _ = gettext(lang)
+    city = {p.indicator.id: p for p in report.rows}
+    out: list[str] = []
+    notes: list[str] = []
+    city_only = 0
+    for ind_id, cells in report.by_county.items():
+        ind = report.plan.by_id[ind_id]
+        if all(p.actual is None and p.state is None for p in cells.values()):
+            city_only += 1  # nothing from any county: the city's own figure is in the status table
+            continue
+        out.append(f"### {safe.markdown(name_of(ind, lang))} (`{ind_id}`)\n")
+        rows = []
+        for unit, p in [*cells.items(), (None, city[ind_id])]:
+            shown = "—" if p.actual is None and p.state is None else figure(p, lang)
+            rows.append([unit_name(unit, lang), shown, pct(p.completion), status_label(p.status.value, lang),
+                         pct(p.share, 1) if p.share is not None else "—"])
+        out.append(md_table([_("county-level unit"), _("actual/target"), _("done"), _("status"),
+                             _("share of the city total")], rows, ["l", "r", "r", "l", "r"]))
+        for p in cells.values():
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code != "partial" and text not in notes:
+                    notes.append(text)
+    out.extend(f"{safe.markdown(text)}\n" for text in notes)  # what the county targets are, said once
+    if city_only:
+        out.append(safe.markdown(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
+                                      "{n} more indicators have no county figures (only the city's: see `eduplan "
+                                      "status`)", city_only).render(lang)) + "\n")
+    return out
 
 
 def plan(doc: PlanDoc, lang: str, opts) -> str:

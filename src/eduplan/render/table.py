@@ -20,10 +20,11 @@ from rich.text import Text
 
 from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
+from ..i18n import nmsg
 from . import safe
-from .figures import figure, pct, stored_value, target_text, to_go_line
-from .words import (ROLLUP, gettext, measure_label, name_of, notes_text, remark, section_title, state_label,
-                    status_label, unit_name)
+from .figures import amount, figure, natural_scale, number, pct, stored_value, target_text, to_go_line
+from .words import (ROLLUP, city, gettext, measure_label, name_of, note_text, notes_text, remark, section_title,
+                    state_label, status_label, unit_name)
 
 STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red", "no_data": "dim"}
 STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
@@ -77,20 +78,21 @@ def _grouped(report: StatusReport):
 
 
 def status(report: StatusReport, lang: str, opts) -> str:
+    """The status table. One layout rule at every width: the fixed columns (figure, completion
+    and bar, status) first; then the indicator's name as wide as its longest line allows; a
+    column of its own for what it takes to finish, else under the figure; a column for the id,
+    else under the name. Section titles stand on their own lines across the whole width."""
     if report.by_county is not None:
         return by_county(report, lang, opts)
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
-    wide = con.width >= 110
-    widest = con.width >= 130  # room for a "to go" column; narrower, it goes under the figure
     info = report.plan.plan
     title = info.title if lang == "zh" else (info.title_en or info.title)
     scope = f" · {report.county}" if report.county else ""
-    table = Table(title=safe.terminal(f"{title}{scope}"), caption=_summary_line(report, lang), box=box.SIMPLE_HEAD,
-                  show_edge=False, pad_edge=False, expand=False, title_justify="left", caption_justify="left")
     # Every cell is built first, so that each column gets a fixed width: rich then skips
-    # measuring every cell of a long table (most of its rendering time).
+    # measuring every cell of a long table (most of its rendering time), and the tables of
+    # the sections line up.
     bar_width = BAR_WIDTH if con.width >= 100 else BAR_WIDTH - 4
     groups = []
     for sec, rows in _grouped(report):
@@ -99,47 +101,67 @@ def status(report: StatusReport, lang: str, opts) -> str:
             done = pct(p.completion) if p.completion is not None else "—"
             built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang),
                           Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width)),
-                          light(p.status.value, lang), to_go_line(p, lang)))
+                          light(p.status.value, lang), to_go_line(p, lang), p))
         groups.append((safe.terminal(section_title(sec, lang)), built))
     every = [r for _g, rows in groups for r in rows]
 
     def width(header: str, index: int) -> int:
         return max([cell_len(header)] + [cell_len(str(r[index])) for r in every])
 
-    h_fig, h_done, h_status, h_togo = _("actual/target"), _("done ┃expected"), _("status"), _("to go · a month")
-    columns = [
-        (h_fig, width(h_fig, 2), "right", None),
-        (h_done, max(6 + bar_width, cell_len(h_done)), "left", None),
-        (h_status, width(h_status, 4), "left", None),
-    ]
-    if wide:
-        columns.insert(0, ("id", width("id", 1), "left", "cyan"))
-    if widest:
-        columns.append((h_togo, min(width(h_togo, 5), 26), "right", None))
-    ids = 0 if wide else max(cell_len(r[1]) for r in every) if every else 0  # ids must never break
-    spare = con.width - 1 - sum(c[1] for c in columns) - 3 * len(columns) - max(ids, 12)
-    if not widest and spare > 0:  # the "to go" line under the figure: widen that column if there is room
-        header, fig_width, justify, style = columns[-3]
-        columns[-3] = (header, max(fig_width, min(width("", 5), 18, fig_width + spare)), justify, style)
-    longest_name = max([cell_len(r[0]) for r in every] + [ids, 12])
-    name_width = max(12, ids, min(longest_name, con.width - 1 - sum(c[1] for c in columns) - 3 * len(columns)))
-    table.add_column(_("indicator") if wide else _("indicator / id"), width=name_width, overflow="fold")
-    for header, col_width, justify, style in columns:
-        table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
-    for title_text, rows in groups:
-        table.add_row(Text(title_text, style="bold"), end_section=False)
-        for name, ind_id, fig, done_bar, light_text, togo in rows:
-            cells = [Text(name), Text(ind_id)] if wide else [Text.assemble(name, "\n", (ind_id, "cyan"))]
-            if widest or not togo:
+    h_name, h_fig, h_done, h_status, h_togo = (_("indicator"), _("actual/target"), _("done ┃expected"), _("status"),
+                                               _("to go · a month"))
+    gap = 3  # what a column costs besides its cells: padding and the rule
+    fig_w, done_w, status_w = width(h_fig, 2), max(6 + bar_width, cell_len(h_done)), width(h_status, 4)
+    togo_w = min(width(h_togo, 5), 26) if any(r[5] for r in every) else 0
+    id_w = width("id", 1)
+    longest = max([cell_len(r[0]) for r in every] + [cell_len(h_name)])
+    room = con.width - 1 - (fig_w + done_w + status_w) - gap * 3
+    own_togo = bool(togo_w) and room - (togo_w + gap) >= min(longest, 24)
+    if own_togo:
+        room -= togo_w + gap
+    own_id = room - (id_w + gap) >= min(longest, 24)
+    if own_id:
+        room -= id_w + gap
+    if not own_togo and togo_w:  # what it takes to finish, under the figure: widen that column if there is room
+        under = min(width("", 5), 18)
+        extra = max(0, min(under - fig_w, room - min(longest, 24)))
+        fig_w += extra
+        room -= extra
+    name_w = max(12, min(longest, room), 0 if own_id else id_w)
+    columns = [(_("indicator") if own_id else _("indicator / id"), name_w, "left", None)]
+    if own_id:
+        columns.append(("id", id_w, "left", "cyan"))
+    columns += [(h_fig, fig_w, "right", None), (h_done, done_w, "left", None), (h_status, status_w, "left", None)]
+    if own_togo:
+        columns.append((h_togo, togo_w, "right", None))
+    total = sum(c[1] for c in columns) + gap * (len(columns) - 1)
+    con.print(Text(safe.terminal(f"{title}{scope}"), style="bold"))
+
+    def section_table(first: bool) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, show_header=first)
+        for header, col_width, justify, style in columns:
+            table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
+        return table
+
+    for n, (title_text, rows) in enumerate(groups):
+        if n == 0:
+            con.print(section_table(True))  # the column headings and their rule, once
+        else:
+            con.print()
+        con.print(Text(title_text, style="bold"), width=max(total, cell_len(title_text)), crop=False)
+        table = section_table(False)
+        for name, ind_id, fig, done_bar, light_text, togo, _p in rows:
+            cells = [Text(name), Text(ind_id)] if own_id else [Text.assemble(name, "\n", (ind_id, "cyan"))]
+            if own_togo or not togo:
                 cells.append(Text(fig))
             else:  # what it takes to finish, under the figure (narrow rows have a second line anyway)
                 cells.append(Text.assemble(fig, "\n", (togo, "dim")))
             cells += [done_bar, light_text]
-            if widest:
+            if own_togo:
                 cells.append(Text(togo))
             table.add_row(*cells)
-        table.add_section()
-    con.print(table)
+        con.print(table)
+    con.print(Text(_summary_line(report, lang)))
     if report.empty_ledger:
         first = next((p.indicator for p in report.rows if p.indicator.measure.value == "flow"), None)
         example = (f"eduplan record {first.id} 3 --as-of {info.start.replace(month=3, day=31)}" if first
@@ -149,6 +171,14 @@ def status(report: StatusReport, lang: str, opts) -> str:
     for p in report.rows:
         if any(n.code == "cannot_roll_up" for n in p.notes):
             con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
+    if report.county:  # what a county's targets are (its own, a share of the city's …), said once
+        said: list[str] = []
+        for p in report.rows:
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code not in ("partial", "cannot_roll_up") and text not in said:
+                    said.append(text)
+                    con.print(Text(safe.terminal(text), style="dim"))
     return buf.getvalue()
 
 
@@ -160,31 +190,119 @@ def _summary_line(report: StatusReport, lang: str) -> str:
     return f"{tp} · " + " · ".join(parts) + f" · {_('total')} {sum(s.values())}"
 
 
+def city_label(lang: str) -> str:
+    return city(lang)
+
+
+def county_cell(p: Progress, lang: str, scale: int = 1) -> Text:
+    """A county's figure beside its light, in the status colour: ``1015 ▲``, ``56.3% ●``, ``完成``."""
+    status = p.status.value
+    if p.actual is None and p.state is None:
+        return Text("·", style="dim")
+    if p.state is not None and p.actual is None:
+        return Text(state_label(p.state.value, lang, short=True), style=STATUS_STYLE[status])
+    ind = p.indicator
+    shown = amount(p.actual, "%") if ind.is_percent else number(p.actual, scale)
+    return Text(f"{safe.terminal(shown)} {STATUS_DOT[status]}", style=STATUS_STYLE[status])
+
+
+def _bands(widths: Sequence[int], room: int) -> list[int]:
+    """The columns of ``widths`` in the fewest bands that each fit in ``room``, as even as can be:
+    10 columns that do not fit at once → [5, 5]."""
+    n = len(widths)
+    for count in range(1, n + 1):
+        size = -(-n // count)
+        sizes = [min(size, n - k) for k in range(0, n, size)]
+        start, ok = 0, True
+        for part in sizes:
+            ok = ok and sum(widths[start:start + part]) <= room
+            start += part
+        if ok:
+            return sizes
+    return [1] * n
+
+
+NAME_MIN = 16  # the name column never narrower than this (8 Chinese characters a line)
+
+
 def by_county(report: StatusReport, lang: str, opts) -> str:
+    """Indicators × county-level units. One layout rule at every width: the counties (by the
+    short names the bureau uses, 椒江 for 椒江区) and the city, each a figure beside its light,
+    in as few bands as fit beside a name column of at least :data:`NAME_MIN` cells; the name
+    wraps in its column, never cut."""
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
     plan = report.plan
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=_("By county-level unit"),
-                  title_justify="left")
-    table.add_column(_("indicator"), ratio=1, min_width=10)
-    for c in plan.plan.counties:
-        table.add_column(c, justify="right", no_wrap=True)
-    for ind_id, cells in (report.by_county or {}).items():
+    counties = list(plan.plan.counties)
+    short = short_names(counties)
+    city = {p.indicator.id: p for p in report.rows}
+    grid = report.by_county or {}
+    rows = []
+    city_only = 0
+    for ind_id, cells in grid.items():
         ind = plan.by_id[ind_id]
-        row: list = [Text.assemble(safe.terminal(name_of(ind, lang)), "\n", (ind_id, "cyan"))]
-        for c in plan.plan.counties:
-            p = cells[c]
-            if p.status.value == "no_data":
-                row.append(Text("·", style="dim"))
-                continue
-            shown = (state_label(p.state.value, lang) if p.state is not None and p.actual is None
-                     else figure(p, lang).split("/")[0])
-            row.append(Text(f"{shown} {STATUS_DOT[p.status.value]}", style=STATUS_STYLE[p.status.value]))
-        table.add_row(*row)
-    con.print(table)
-    con.print(Text(_("County targets: flows an equal share of the city target; levels the city target."), style="dim"))
+        if all(cells[c].actual is None and cells[c].state is None for c in counties):
+            city_only += 1  # nothing from any county: the city's own figure is in `status`
+            continue
+        unit = "" if ind.unit in ("%", "项") or ind.measure.value == "counties" else ind.unit
+        name = safe.terminal(name_of(ind, lang)) + (f"（{unit}）" if unit and lang == "zh" else f" ({unit})" if unit else "")
+        # the counties of one row in one unit (1015 beside 632, not 0.1万); the city's total may need 万
+        scale = natural_scale(max((abs(cells[c].actual) for c in counties if cells[c].actual is not None), default=0))
+        row = [county_cell(cells[c], lang, scale) for c in counties] + [county_cell(city[ind_id], lang, scale)]
+        rows.append((name, ind_id, row))
+    if not rows:
+        con.print(Text(_("No county has recorded a figure for these indicators yet."), style="yellow"))
+        return buf.getvalue()
+    heads = [safe.terminal(short[c], one_line=True) for c in counties] + [city_label(lang)]
+    widths = [max([cell_len(h)] + [r[2][k].cell_len for r in rows]) for k, h in enumerate(heads)]
+    gap = 2
+    scope = section_title(plan.section_by_id[report.section], lang) if report.section else ""
+    title = " · ".join(x for x in (_("By county-level unit"), scope, str(report.as_of)) if x)
+    con.print(Text(safe.terminal(title), style="bold"))
+    longest = max([cell_len(r[0]) for r in rows] + [cell_len(_("indicator"))])
+    start = 0
+    for n, size in enumerate(_bands([w + gap for w in widths], con.width - 1 - NAME_MIN)):
+        part = range(start, start + size)
+        start += size
+        used = sum(widths[k] + gap for k in part)
+        name_w = max(NAME_MIN, min(longest, con.width - 1 - used))
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 0),
+                      collapse_padding=True)
+        table.add_column(_("indicator"), width=name_w, overflow="fold")
+        for k in part:
+            table.add_column(heads[k], width=widths[k] + gap - 1, justify="right", no_wrap=True)
+        for name, _id, cells in rows:
+            table.add_row(Text(name), *(cells[k] for k in part))
+        if n:
+            con.print()
+        con.print(table)
+    legend = "  ".join(f"{STATUS_DOT[k]} {status_label(k, lang)}" for k in STATUS_DOT)
+    con.print(Text(legend, style="dim"))
+    notes = []
+    for cells in grid.values():
+        for p in cells.values():
+            for note in p.notes:
+                text = note_text(note, lang)
+                if note.code != "partial" and text not in notes:
+                    notes.append(text)
+    for text in notes:
+        con.print(Text(safe.terminal(text), style="dim"))
+    if city_only:
+        con.print(Text(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
+                            "{n} more indicators have no county figures (only the city's: see `eduplan status`)",
+                            city_only).render(lang), style="dim"))
     return buf.getvalue()
+
+
+def short_names(counties: Sequence[str]) -> dict[str, str]:
+    """The short names the bureau uses (椒江 for 椒江区), where they stay unambiguous."""
+    from ..core.names import short_form
+
+    shorts = {c: short_form(c) or c for c in counties}
+    if len(set(shorts.values())) < len(shorts):
+        return {c: c for c in counties}
+    return shorts
 
 
 def plan(doc: PlanDoc, lang: str, opts) -> str:

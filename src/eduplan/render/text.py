@@ -43,9 +43,15 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     out = []
     skipped = (nmsg("; {n} row with an empty value skipped", "; {n} rows with an empty value skipped", doc.skipped)
                .render(lang) if doc.skipped else "")
+    if doc.repeated:
+        skipped += nmsg("; {n} row already in the ledger for its date skipped",
+                        "; {n} rows already in the ledger for their date skipped", doc.repeated).render(lang)
     if not doc.rows:
         return safe.terminal(msg("{file}: no figures to import{skipped}; nothing was recorded", file=doc.file,
                                  skipped=skipped).render(lang)) + "\n"
+    same = (nmsg("; {n} of them unchanged since the last figure", "; {n} of them unchanged since the last figures",
+                 doc.unchanged).render(lang) if doc.unchanged else "")
+    skipped = same + skipped  # "of them": the rows recorded, said right after them
     if doc.dry_run:
         for r in doc.rows:
             out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang, False)).render(lang))
@@ -69,15 +75,15 @@ def written(doc: Written, lang: str, opts) -> str:
     d = doc.detail
     if doc.kind == "template":
         if d.get("county"):
-            line = nmsg("wrote {path}: {n} indicator for {county} (city-wide milestones left out); fill in the value "
-                        "and date columns, then: eduplan import {path} --dry-run",
-                        "wrote {path}: {n} indicators for {county} (city-wide milestones left out); fill in the value "
-                        "and date columns, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
-                        county=d["county"])
+            line = nmsg("wrote {path}: {n} indicator for {county}, as of {day} (city-wide milestones left out); update "
+                        "the figures, then: eduplan import {path} --dry-run",
+                        "wrote {path}: {n} indicators for {county}, as of {day} (city-wide milestones left out); update "
+                        "the figures, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
+                        county=d["county"], day=d.get("as_of", ""))
         else:
-            line = nmsg("wrote {path}: {n} indicator; fill in the value and date columns, then: eduplan import {path} "
-                        "--dry-run", "wrote {path}: {n} indicators; fill in the value and date columns, then: eduplan "
-                        "import {path} --dry-run", d["count"], path=str(doc.path))
+            line = nmsg("wrote {path}: {n} indicator, as of {day}; update the figures, then: eduplan import {path} "
+                        "--dry-run", "wrote {path}: {n} indicators, as of {day}; update the figures, then: eduplan "
+                        "import {path} --dry-run", d["count"], path=str(doc.path), day=d.get("as_of", ""))
     else:
         line = msg("wrote {path} ({format}, {month}, as of {day})", path=str(doc.path), format=doc.format,
                    month=d.get("month", ""), day=d.get("as_of", ""))

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from ..core.documents import Remark
 from ..core.models import Indicator, Section
 from ..core.progress import Note
-from ..i18n import N_, Msg, msg, nmsg, separator, tr
+from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
 
 ORDINALS = "一二三四五六七八九十"
 
 STATUS = {"done": N_("done"), "on_track": N_("on track"), "lagging": N_("lagging"), "behind": N_("behind"),
           "no_data": N_("no data")}
 STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_("not started")}
+# in a grid cell, where every column counts (zh: the same words)
+STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}
 MEASURE = {"flow": N_("flow"), "level": N_("level"), "counties": N_("counties"), "milestone": N_("milestone")}
 KIND = {"focus": N_("Focus area"), "action": N_("Action"), "matter": N_("Practical matter")}
 ROLLUP = {"city": N_("city-wide figure"), "sum": N_("sum of the counties"), "ratio": N_("Σnumerator ÷ Σdenominator"),
@@ -31,8 +33,8 @@ def status_label(status: str, lang: str) -> str:
     return tr(STATUS[status], lang)
 
 
-def state_label(state: str | None, lang: str) -> str:
-    return tr(STATE[state], lang) if state else "—"
+def state_label(state: str | None, lang: str, *, short: bool = False) -> str:
+    return tr((STATE_SHORT if short else STATE)[state], lang) if state else "—"
 
 
 def measure_label(measure: str, lang: str) -> str:
@@ -123,4 +125,4 @@ def remark(r: Remark, lang: str) -> str:
         parts.append(msg("source: {source}", source=e.source).render(lang))
     if e.accepted:
         parts.append(msg("accepted over a warning: {rules}", rules=list(e.accepted)).render(lang))
-    return "; ".join(parts)
+    return clause_separator(lang).join(parts)

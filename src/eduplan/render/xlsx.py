@@ -9,6 +9,13 @@ Safe to open: a text that Excel would run as a formula (``=``, ``+``, ``-``, ``@
 or a carriage return at the start — :func:`eduplan.render.text.safe_cell` decides) is
 stored as an explicit string cell with the quote-prefix style, never as a formula.
 
+Figures as leadership reads them: every amount of the bulletin in the unit the plan counts it
+in (亿元, 万个, 所 — the unit column says which), with a number format that carries the unit,
+the comparator of a target (≥90亿元), points as points (+12.5, 3.0个百分点) and counties as
+counties (3个县); each column as wide as what its cells show, so that no number shows ``###``.
+The template is one date cell for the sheet, then a row per indicator whose value cell holds
+the unit's last figure to update.
+
 Same inputs, same bytes: the workbook's created/modified properties are fixed (derived
 from the month for a bulletin, from the plan for a template), and the zip is repacked
 with fixed member timestamps, because openpyxl stamps both with the current time.
@@ -26,8 +33,9 @@ from ..i18n import msg
 from ..core.bulletin import Bulletin, Row
 from ..services.sheet_contract import TemplateDoc
 from . import safe
-from .bulletin_text import STATUS_ORDER, entry_value, headline_sentence, silent_names, title
-from .figures import target_text
+from .bulletin_text import (STATUS_ORDER, attention_footnote, county_notes, entry_value, headline_sentence,
+                            silent_names, title)
+from .figures import comparator_mark, natural_scale, scale_of, scale_word
 from .json_out import num as _num
 from .words import (KIND_OF_ENTRY, action_title, gettext, measure_label, name_of, remark, section_title, state_label,
                     status_label, unit_name)
@@ -36,10 +44,8 @@ HEADER_FILL = "24476B"
 INPUT_FILL = "FFF2CC"
 STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "no_data": "EEEEEE"}
 PERCENT = "0.0%"
-SIGNED_PERCENT = '+0.0%;-0.0%;0.0%'
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0#"
-LEVEL = '0.0#"%"'
 SIGNED_INTEGER = "+#,##0;-#,##0;0"
 SIGNED_DECIMAL = "+#,##0.0#;-#,##0.0#;0"
 DATE = "yyyy-mm-dd"
@@ -71,8 +77,11 @@ def _width(value: object) -> int:
 
 def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
            formats: Sequence[str | None] | None = None, *, max_width: int = 48,
-           status_col: int | None = None, landscape: bool = True, right: Sequence[int] = ()):
-    """A formatted sheet: styled, frozen, filtered header row; widths from the content; A4 print setup."""
+           status_col: int | None = None, landscape: bool = True, right: Sequence[int] = (),
+           cell_formats: Sequence[Sequence[str | None]] | None = None):
+    """A formatted sheet: styled, frozen, filtered header row; widths from what the cells show
+    (a number never shows ``###``); A4 print setup. ``formats`` are per column, ``cell_formats``
+    per cell."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     ws = wb.create_sheet(name)
@@ -86,15 +95,16 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
         numeric = c in right or (bool(formats) and formats[c - 1] not in (None, DATE))
         cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="right" if numeric else None)
         cell.border = Border(bottom=thin)
-    widths = [_width(h) for h in headers]
+    widths = [min(_width(h), 16) for h in headers]  # a long header wraps
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
-            fmt = formats[c - 1] if formats else None
+            fmt = cell_formats[r - 2][c - 1] if cell_formats else (formats[c - 1] if formats else None)
             if fmt == "auto":
                 fmt = INTEGER if isinstance(value, int) else DECIMAL
             cell = put(ws, r, c, value, fmt)
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and _width(value) > max_width)
-            widths[c - 1] = max(widths[c - 1], min(_width(value) if not isinstance(value, float) else 10, max_width))
+            shown = display_width(value, fmt if not isinstance(value, str) else None)
+            widths[c - 1] = max(widths[c - 1], shown if not isinstance(value, str) else min(shown, max_width))
         if status_col is not None:
             key = values[status_col - 1]
             code = next((k for k in STATUS_ORDER if key in (k, status_label(k, "zh"), status_label(k, "en"))), None)
@@ -103,7 +113,7 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
     from openpyxl.utils import get_column_letter
 
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = max(6, min(w + 2, max_width + 2))
+        ws.column_dimensions[get_column_letter(c)].width = max(6, w + 2)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
     if rows:
@@ -147,18 +157,123 @@ def workbook_bytes(wb, stamp: dt.datetime) -> bytes:
 # --------------------------------------------------------------------------- the bulletin
 
 
-def _value_format(row: Row) -> str:
-    ind = row.indicator
+def _literal(text: str) -> str:
+    """Text inside a number format: quoted, its quotes doubled."""
+    return '"' + text.replace('"', '""') + '"' if text else ""
+
+
+def number_format(value: object, suffix: str = "", prefix: str = "", signed: bool = False, digits: int = 2,
+                  points: bool = False) -> str:
+    """A format that shows ``value`` the way the other formats do (:mod:`eduplan.render.figures`):
+    up to ``digits`` decimals, none for a whole number (2.18万, 90亿元, 54.3%, 1.2所); points always
+    with one (+20.0); the unit as a literal after it (亿元, 个县, 个百分点)."""
+    if points:
+        body = "0.0"
+    else:
+        whole = isinstance(value, (int, float)) and round(float(value), digits).is_integer()
+        body = "0" if whole else "0.0" + "#" * (digits - 1)
+    pre, post = _literal(prefix), _literal(suffix)
+    if signed:
+        return f'+{pre}{body}{post};-{pre}{body}{post};"±0"'  # the sign always, and no change as ±0
+    return f"{pre}{body}{post}"
+
+
+def display_width(value: object, fmt: str | None) -> int:
+    """About how many columns a cell shows (CJK counted double): a column at least this wide
+    never shows ``###``."""
+    if value is None:
+        return 0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if fmt and "%" in fmt and '"%"' not in fmt:
+            value = value * 100
+        digits = len(f"{abs(value):.2f}")
+        first = (fmt or "").split(";")[0]  # the section a positive number shows with
+        literals = "".join(part for k, part in enumerate(first.split('"')) if k % 2)
+        return digits + 1 + _width(literals)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    return _width(value)
+
+
+def _scaled(value: float | None, scale: int) -> float | int | None:
+    if value is None:
+        return None
+    x = value / scale
+    return _num(x, 6 if scale == 1 else 8)
+
+
+def _counties_word(lang: str) -> str:
+    return msg("{n} counties", n="").render(lang).strip()
+
+
+def _points_word(lang: str) -> str:
+    return msg("{n} points", n="").render(lang).strip()
+
+
+def _unit_shown(ind, scale: int, lang: str) -> str:
+    """The unit the sheet's numbers of an indicator are in: 亿元, 万个, 所, %, 个县."""
+    if ind.measure.value == "counties" and not ind.is_percent:
+        return _counties_word(lang)
+    return scale_word(scale) + ("" if ind.unit == "项" else ind.unit)
+
+
+class Cells:
+    """A sheet's rows and the format of each cell, built together."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[object]] = []
+        self.formats: list[list[str | None]] = []
+
+    def add(self, cells: Sequence[tuple[object, str | None]]) -> None:
+        self.rows.append([v for v, _f in cells])
+        self.formats.append([f for _v, f in cells])
+
+
+def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
+    """The figures of one indicator, each in the indicator's unit with a format that says so."""
+    p, q = row.now, row.previous
+    ind = p.indicator
+    scale = scale_of(ind, p.target)
+    unit = _unit_shown(ind, scale, lang)
+    suffix = "%" if ind.is_percent else ("" if ind.measure.value == "milestone" else unit)
+    mark = comparator_mark(ind)
+    state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
+
+    digits = 2 if scale > 1 else 1  # as figures.number shows them: 2.18万, 1.2所, 54.3%
+
+    def amount_cell(value: float | None) -> tuple[object, str | None]:
+        v = _scaled(value, scale)
+        return (v, number_format(v, suffix, digits=digits)) if v is not None else (None, None)
+
+    target = _scaled(p.target, scale)
+    actual = amount_cell(p.actual) if p.actual is not None else (state, None)
+    before = (amount_cell(q.actual) if q is not None and q.actual is not None else
+              ((state_label(q.state.value, lang), None) if q is not None and q.state is not None else (None, None)))
+    delta = _scaled(row.delta_actual, scale)
     if ind.is_percent:
-        return LEVEL
-    return "auto"
-
-
-def _delta_format(row: Row) -> str:
-    if row.indicator.is_percent:
-        return '+0.0#"pp";-0.0#"pp";0'
-    value = row.delta_actual
-    return SIGNED_INTEGER if value is None or float(value).is_integer() else SIGNED_DECIMAL
+        delta_fmt = number_format(delta, _points_word(lang), signed=True, points=True)
+    else:
+        delta_fmt = number_format(delta, suffix, signed=True, digits=digits)
+    change_pp = _num(row.delta_completion * 100, 4) if row.delta_completion is not None else None
+    if ind.measure.value == "counties":
+        left = (_num(p.remaining), number_format(p.remaining or 0, _counties_word(lang), digits=1))
+        rate = _num(p.monthly_needed, 4)
+        per = (rate, number_format(rate, _counties_word(lang), digits=1) if rate is not None else None)
+    elif p.gap_pp:
+        left = (_num(p.gap_pp, 4), number_format(_num(p.gap_pp, 4), _points_word(lang), points=True))
+        per = (None, None)
+    else:
+        left = amount_cell(p.remaining)
+        per = amount_cell(p.monthly_needed)
+    return [
+        (unit, None),
+        (target, number_format(target, suffix, prefix=mark, digits=digits) if target is not None else None),
+        actual, (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
+        before, (_num(q.completion) if q is not None else None, PERCENT),
+        (delta, delta_fmt if delta is not None else None),
+        (change_pp, number_format(change_pp, signed=True, points=True) if change_pp is not None else None),
+        left, per, (p.as_of_figure, DATE),
+    ]
 
 
 def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
@@ -177,59 +292,51 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     tp, tp_prev = _num(b.current.time_progress), _num(b.previous.time_progress) if b.previous else None
     rows: list[list[object]] = [
         [_("as of"), b.as_of, b.previous_as_of, None],
-        [_("time progress"), tp, tp_prev, _num(tp - tp_prev) if tp_prev is not None else None],
+        [_("time progress"), tp, tp_prev, _num((tp - tp_prev) * 100, 4) if tp_prev is not None else None],
     ]
     rows += [[status_label(k, lang), s[k], prev[k] if prev else None, s[k] - prev[k] if prev else None]
              for k in STATUS_ORDER]
     rows.append([_("total"), sum(s.values()), sum(prev.values()) if prev else None, None])
     rows.append([_("months left"), _num(b.months_left, 4), None, None])
-    formats = [[None, DATE, DATE, None], [None, PERCENT, PERCENT, SIGNED_PERCENT]]
-    formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1) + [[None, "0.0", None, None]]
-    ws = _sheet(wb, _("Overview"), [_("item"), _("month end"),
-                                                     _("previous month end"), _("change")],
-                rows, landscape=False, status_col=1, right=(2, 3, 4))
-    _apply_formats(ws, formats)
+    rows.append([_("figures received this month"), len(b.figures), None, None])
+    points = _points_word(lang)
+    formats = [[None, DATE, DATE, None],
+               [None, PERCENT, PERCENT, number_format(0.5, points, signed=True, points=True)]]
+    formats += [[None, INTEGER, INTEGER, SIGNED_INTEGER]] * (len(STATUS_ORDER) + 1)
+    formats += [[None, number_format(_num(b.months_left, 4)), None, None], [None, INTEGER, None, None]]
+    ws = _sheet(wb, _("Overview"), [_("item"), _("month end"), _("previous month end"), _("change")],
+                rows, landscape=False, status_col=1, right=(2, 3, 4), cell_formats=formats)
     ws.auto_filter.ref = None
     total_row = 2 + 2 + len(STATUS_ORDER)
     for c in range(1, 5):
         ws.cell(row=total_row, column=c).font = Font(bold=True)
     r = len(rows) + 3
     for label, text, height in (((_("overall")), headline_sentence(b, lang), 48),
-                                ((_("title")), title(b, lang), 20)):
+                                ((_("title")), title(b, lang), 20),
+                                ((_("note")), attention_footnote(b, lang), 36)):
         put(ws, r, 1, label).font = Font(bold=True)
         put(ws, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
         ws.row_dimensions[r].height = height
         r += 1
-    for col, width in (("A", 14), ("B", 22), ("C", 22), ("D", 22)):
+    for col, width in (("A", 16), ("B", 24), ("C", 24), ("D", 24)):
         ws.column_dimensions[col].width = width
 
-    # ---- indicators, per section
-    headers = ([_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"), _("status"), _("previous actual"), _("previous completion"), _("change of the figure"), _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")])
-    data, fmts = [], []
+    # ---- indicators, per section: every figure in the unit the plan counts it in
+    headers = [_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
+               _("status"), _("previous actual"), _("previous completion"), _("change of the figure"),
+               _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")]
+    table = Cells()
     for blk in b.sections:
         if blk.section.kind.value == "action":
             continue
         for row in blk.rows:
-            p, q = row.now, row.previous
-            state = state_label(p.state.value, lang) if p.state is not None and p.actual is None else None
-            data.append([
-                section_title(blk.section, lang), p.indicator.id, name_of(p.indicator, lang),
-                measure_label(p.indicator.measure.value, lang), p.indicator.unit, _num(p.target),
-                _num(p.actual) if p.actual is not None else state, _num(p.completion), status_label(p.status.value, lang),
-                _num(q.actual) if q is not None and q.actual is not None else
-                (state_label(q.state.value, lang) if q is not None and q.state is not None else None),
-                _num(q.completion) if q is not None else None,
-                _num(row.delta_actual), _num(row.delta_completion), _num(p.remaining), _num(p.monthly_needed, 4),
-                p.as_of_figure,
-            ])
-            vf = _value_format(row)
-            fmts.append([None, None, None, None, None, vf, vf, PERCENT, None, vf, PERCENT, _delta_format(row),
-                         SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE])
-    ws = _sheet(wb, _("Indicators"), headers, data, max_width=36, status_col=9,
-                right=(6, 7, 8, 10, 11, 12, 13, 14, 15))
-    _apply_formats(ws, fmts)
+            ind = row.indicator
+            table.add([(section_title(blk.section, lang), None), (ind.id, None), (name_of(ind, lang), None),
+                       (measure_label(ind.measure.value, lang), None), *_indicator_cells(row, lang)])
+    ws = _sheet(wb, _("Indicators"), headers, table.rows, max_width=36, status_col=9,
+                right=(6, 7, 8, 10, 11, 12, 13, 14, 15), cell_formats=table.formats)
     ws.freeze_panes = "D2"
 
     # ---- actions
@@ -240,34 +347,71 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * 6, landscape=False)
 
     # ---- lagging and behind
-    headers = ([_("rank"), "id", _("indicator"), _("status"), _("target"), _("actual"), _("completion"), _("short by (points)"), _("to go"), _("needed per month")])
-    data, fmts = [], []
+    headers = [_("rank"), "id", _("indicator"), _("status"), _("unit"), _("target"), _("actual"), _("completion"),
+               _("short by (points)"), _("to go"), _("needed per month")]
+    table = Cells()
     for n, row in enumerate(b.attention, start=1):
         p = row.now
-        data.append([n, p.indicator.id, name_of(p.indicator, lang), status_label(p.status.value, lang), _num(p.target),
-                     _num(p.actual) if p.actual is not None else (state_label(p.state.value, lang) if p.state else None),
-                     _num(p.completion), _num(p.lag_pp, 4), _num(p.remaining), _num(p.monthly_needed, 4)])
-        vf = _value_format(row)
-        fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
-    ws = _sheet(wb, _("Lagging and behind"), headers, data, status_col=4,
-                right=(1, 5, 6, 7, 8, 9, 10))
-    _apply_formats(ws, fmts)
+        cells = _indicator_cells(row, lang)
+        lag = _num(p.lag_pp, 4)
+        table.add([(n, INTEGER), (p.indicator.id, None), (name_of(p.indicator, lang), None),
+                   (status_label(p.status.value, lang), None), cells[0], cells[1], cells[2], cells[3],
+                   (lag, number_format(lag, points=True) if lag is not None else None), cells[9], cells[10]])
+    ws = _sheet(wb, _("Lagging and behind"), headers, table.rows, status_col=4, right=(1, 6, 7, 8, 9, 10, 11),
+                cell_formats=table.formats)
+    if table.rows:
+        put(ws, len(table.rows) + 3, 1, attention_footnote(b, lang))
 
-    # ---- recorded this month
-    headers = (["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("kind"), _("remarks"), _("source"), _("by"), _("recorded at")])
-    kinds = {k: _(v) for k, v in KIND_OF_ENTRY.items()}
-    data = []
-    for rec in b.recorded:
-        e = rec.entry
-        ind = b.plan.indicator(e.indicator)
-        data.append([e.id, e.indicator, name_of(ind, lang) if ind else e.indicator, unit_name(e.county, lang),
-                     e.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], remark(rec, lang), e.source or None,
-                     e.by, e.recorded_at.isoformat()])
-    ws = _sheet(wb, _("Recorded"), headers, data,
-                [INTEGER, None, None, None, DATE, None, None, None, None, None, None], right=(6,))
+    # ---- the counties: each county's standing at the month end
+    if b.by_county:
+        headers = ["id", _("indicator"), _("county-level unit"), _("unit"), _("target"), _("actual"),
+                   _("completion"), _("status"), _("share of the city total"), _("figure as of")]
+        table = Cells()
+        for ind_id, cells in b.by_county.items():
+            ind = b.plan.by_id[ind_id]
+            scale = natural_scale(max((abs(p.actual) for p in cells.values() if p.actual is not None), default=0))
+            scale = 1 if ind.is_percent or ind.measure.value == "counties" else scale
+            digits = 2 if scale > 1 else 1
+            unit = _unit_shown(ind, scale, lang)
+            suffix = "%" if ind.is_percent else unit
+            for county, p in cells.items():
+                # a county's row of a counties indicator is its state: the target is the city's count
+                target = None if ind.measure.value == "counties" else _scaled(p.target, scale)
+                actual = (_scaled(p.actual, scale) if p.actual is not None else
+                          state_label(p.state.value, lang) if p.state is not None else None)
+                table.add([(ind_id, None), (name_of(ind, lang), None), (county, None), (unit, None),
+                           (target, number_format(target, suffix, prefix=comparator_mark(ind), digits=digits))
+                           if target is not None else (_("no county target") if p.actual is not None and ind.target
+                                                       is not None and ind.measure.value != "counties" else None, None),
+                           (actual, number_format(actual, suffix, digits=digits)
+                            if isinstance(actual, (int, float)) else None),
+                           (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
+                           (_num(p.share), PERCENT), (p.as_of_figure, DATE)])
+        ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
+                    cell_formats=table.formats)
+        ws.freeze_panes = "D2"
+        notes = county_notes(b, lang)
+        for k, text in enumerate(notes):
+            put(ws, len(table.rows) + 3 + k, 1, text)
+
+    # ---- what was received this month, and the audit trail
+    headers = ["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("remarks"),
+               _("source"), _("by"), _("recorded at")]
+    data = [[rec.entry.id, rec.entry.indicator, _ind_name(b, rec.entry.indicator, lang), unit_name(rec.entry.county, lang),
+             rec.entry.as_of, entry_value(rec, b.plan, lang), remark(rec, lang), rec.entry.source or None, rec.entry.by,
+             rec.entry.recorded_at.isoformat()] for rec in b.figures]
+    ws = _sheet(wb, _("Recorded"), headers, data, [INTEGER, None, None, None, DATE, None, None, None, None, None],
+                right=(6,))
     for r in range(2, len(data) + 2):  # figures as people write them (3.5万, 56%): text, read like numbers
         ws.cell(row=r, column=6).alignment = Alignment(horizontal="right", vertical="top")
-    ws.column_dimensions["E"].width = 13
+    kinds = {k: _(v) for k, v in KIND_OF_ENTRY.items()}
+    headers = ["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("kind"),
+               _("remarks"), _("by"), _("recorded at")]
+    data = [[rec.entry.id, rec.entry.indicator, _ind_name(b, rec.entry.indicator, lang), unit_name(rec.entry.county, lang),
+             rec.entry.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], remark(rec, lang), rec.entry.by,
+             rec.entry.recorded_at.isoformat()] for rec in b.audit]
+    _sheet(wb, _("Corrections and voids"), headers, data,
+           [INTEGER, None, None, None, DATE, None, None, None, None, None], right=(6,))
 
     # ---- silent counties
     headers = [_("county-level unit"), _("missing"), _("reported per county"), _("indicators")]
@@ -287,70 +431,101 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     return workbook_bytes(wb, stamp)
 
 
-def _apply_formats(ws, fmts: list[list[str | None]]) -> None:
-    for r, row in enumerate(fmts, start=2):
-        for c, fmt in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c)
-            if fmt is None or cell.value is None or isinstance(cell.value, str):
-                continue
-            if fmt == "auto":
-                fmt = INTEGER if float(cell.value).is_integer() else DECIMAL
-            cell.number_format = fmt
+def _ind_name(b: Bulletin, indicator: str, lang: str) -> str:
+    ind = b.plan.indicator(indicator)
+    return name_of(ind, lang) if ind else indicator
 
 
 # --------------------------------------------------------------------------- the template
 
 
 def template(doc: TemplateDoc, lang: str, opts=None) -> bytes:
+    """The fill-in workbook: a title, one date cell for the sheet (and a county's sheet's unit),
+    then a row per indicator with its last figure in the value column to update."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from . import sheet_cells
+
     _ = gettext(lang)
     plan = doc.plan
-    headers = [_(c.header) for c in doc.columns]
-    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), None, None, doc.county, None, None,
-             doc.hint(ind).render(lang)] for ind in doc.indicators]
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = msg("{plan}: figures to import", plan=plan.plan.title).render(lang)
-    ws = _sheet(wb, _("Figures"), headers, rows, max_width=40)
-    ws.auto_filter.ref = None
-    fill = PatternFill("solid", fgColor=INPUT_FILL)
-    for c, column in enumerate(doc.columns):
-        if not column.input:
-            continue
-        head = ws.cell(row=1, column=c + 1)
-        head.fill = PatternFill("solid", fgColor="B45F06")
-        for r in range(2, len(rows) + 2):
-            ws.cell(row=r, column=c + 1).fill = fill
-    last = len(rows) + 1
-    for r in range(2, last + 1):
-        ws.cell(row=r, column=5).number_format = "@"  # keep "3.5万", "56%", "12000/21000" as typed
-        ws.cell(row=r, column=6).number_format = DATE
-    for col, width in (("E", 14), ("F", 13), ("G", 12), ("H", 24), ("I", 20)):
-        ws.column_dimensions[col].width = width
-    counties = DataValidation(type="list", formula1='"' + ",".join(plan.plan.counties) + '"', allow_blank=True,
-                              showErrorMessage=True)
-    counties.add(f"G2:G{last}")
-    dates = DataValidation(type="date", operator="between", allow_blank=True, showErrorMessage=True,
+    wb.properties.title = sheet_cells.title(doc, lang)
+    ws = wb.create_sheet(_("Figures"))
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+    off_fill = PatternFill("solid", fgColor="EDEDED")
+    width = len(doc.columns)
+
+    put(ws, 1, 1, sheet_cells.title(doc, lang)).font = Font(bold=True, size=13)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    top = sheet_cells.top_block(doc, lang)
+    for r, (label, value, meaning) in enumerate(top, start=2):
+        put(ws, r, 1, label).font = Font(bold=True)
+        cell = put(ws, r, 2, value, DATE if r == 2 else None)
+        if r == 2:  # the sheet's date: the one cell to check before sending
+            cell.fill = input_fill
+            cell.font = Font(bold=True)
+        put(ws, r, 3, meaning).font = Font(color="555555")
+        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=width)
+    dates = DataValidation(type="date", operator="between", allow_blank=False, showErrorMessage=True,
                            formula1=f"DATE({plan.plan.start.year},{plan.plan.start.month},{plan.plan.start.day})",
                            formula2=f"DATE({plan.plan.end.year},{plan.plan.end.month},{plan.plan.end.day})")
-    dates.add(f"F2:F{last}")
-    ws.add_data_validation(counties)
+    dates.add("B2")
     ws.add_data_validation(dates)
-    ws.freeze_panes = "C2"
+
+    head_row = 5
+    thin = Side(style="thin", color="C9D3DD")
+    for c, column in enumerate(doc.columns, start=1):
+        cell = put(ws, head_row, c, _(column.header))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="B45F06" if column.input else HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+    ws.row_dimensions[head_row].height = 30
+    widths = [_width(_(c.header)) for c in doc.columns]
+    for r, row in enumerate(doc.rows, start=head_row + 1):
+        values = sheet_cells.cells(doc, row, lang)
+        for c, (column, value) in enumerate(zip(doc.columns, values), start=1):
+            cell = put(ws, r, c, value)
+            if column.field in ("value", "added"):
+                cell.number_format = "@"  # keep "3.5万", "56%", "12000/21000" as typed
+            if column.input:
+                cell.fill = input_fill if column.field != "added" or row.takes_increment else off_fill
+            cell.alignment = Alignment(vertical="top", wrap_text=column.header == "how to fill it in")
+            widths[c - 1] = max(widths[c - 1], min(_width(value), 40))
+    last = head_row + len(doc.rows)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(8, w + 2)
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, _width(top[0][0]) + 2, 14)
+    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 14)
+    fields = [c.field for c in doc.columns]
+    if "county" in fields:
+        letter = get_column_letter(fields.index("county") + 1)
+        counties = DataValidation(type="list", formula1='"' + ",".join(plan.plan.counties) + '"', allow_blank=True,
+                                  showErrorMessage=True)
+        counties.add(f"{letter}{head_row + 1}:{letter}{last}")
+        ws.add_data_validation(counties)
+    ws.freeze_panes = f"C{head_row + 1}"
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     notes = wb.create_sheet(_("How to fill it in"))
-    title_text = plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)
     lines = [
-        msg("{plan}: figures to import", plan=title_text),
-        msg("Fill in the yellow columns: value, as of (2023-06-30), county-level unit (empty for a city-wide figure), "
-            "note, source."),
+        msg("{plan}: figures to import", plan=plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)),
+        msg("Check the date at the top: every figure on the sheet is as of it (the month end by default)."),
+        msg("The value column holds each unit's last figure: change the ones that changed; leave the rest."),
+        msg("Flows: the cumulative total to date in the value column, or this month's increase in the added this "
+            "month column (then leave the value as it is); each is recorded as what it is."),
+        msg("Levels: a percentage or numerator/denominator; milestones and a county's state: done / in-progress / "
+            "not-started (完成 / 进行中 / 未开始)."),
         msg("Rows with an empty value are not imported; leave the other columns as they are."),
-        msg("Flows: the cumulative total to date; levels: a percentage or numerator/denominator; milestones: done / "
-            "in-progress / not-started (完成 / 进行中 / 未开始)."),
         msg("Import it with: eduplan import THIS-FILE.xlsx --dry-run to check, then again without --dry-run."),
     ]
     for r, line in enumerate(lines, start=1):

@@ -16,20 +16,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from ..core.documents import ImportRowDoc, ImportSummary
 from ..core.entries import read_figure, value_problems
-from ..core.models import Entry, Plan
+from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator
-from ..core.numbers import NumberError, parse_date
+from ..core.numbers import NumberError, format_number, parse_date, parse_quantity, to_plain
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
 from ..store.ledger import LedgerView, append_entries
 from ..store.sheets import Cell, Sheet, read_file
-from .sheet_contract import EMPTY_COUNTY, FIELDS, REQUIRED, accepted_names, field_of
+from .sheet_contract import EMPTY_COUNTY, FIELDS, REQUIRED, SHEET_FIELDS, accepted_names, field_of
 from .workspace import Workspace, check_date
 
 
@@ -66,8 +67,10 @@ def _date(value: Cell, year: int) -> dt.date:
     return parse_date(str(value), year)
 
 
-def map_columns(header: tuple[Cell, ...], file: str) -> tuple[dict[str, int], list[Problem]]:
-    """Which column holds which field; problems (on row 1) for missing or doubled columns."""
+def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
+                sheet_fields: Mapping[str, object] = {}) -> tuple[dict[str, int], list[Problem]]:
+    """Which column holds which field; problems (on the header's row) for missing or doubled columns.
+    The date may instead be given once for the sheet, above the header."""
     found: dict[str, int] = {}
     problems: list[Problem] = []
     for i, name in enumerate(header):
@@ -75,16 +78,58 @@ def map_columns(header: tuple[Cell, ...], file: str) -> tuple[dict[str, int], li
         if field is None:
             continue
         if field in found:
-            problems.append(Problem(file, 1, msg("a second column for {field} (after '{first}'); keep one",
-                                                 field=msg(FIELDS[field].header), first=str(header[found[field]])),
+            problems.append(Problem(file, line, msg("a second column for {field} (after '{first}'); keep one",
+                                                    field=msg(FIELDS[field].header), first=str(header[found[field]])),
                                     field=str(name)))
             continue
         found[field] = i
     for field in REQUIRED:
         if field not in found:
-            problems.append(Problem(file, 1, msg("no column for {field} (name it {names})", field=msg(FIELDS[field].header),
-                                                 names=" / ".join(accepted_names(field))), field=str(field)))
+            problems.append(Problem(file, line, msg("no column for {field} (name it {names})",
+                                                    field=msg(FIELDS[field].header),
+                                                    names=" / ".join(accepted_names(field))), field=str(field)))
+    if "as_of" not in found and "as_of" not in sheet_fields:
+        problems.append(Problem(file, line, msg("no column for {field} (name it {names}), and no date above the table "
+                                                "(截至日期 and the date in the cell beside it)",
+                                                field=msg(FIELDS["as_of"].header),
+                                                names=" / ".join(accepted_names("as_of"))), field="as_of"))
     return found, problems
+
+
+HEADER_SEARCH = 20  # rows in which import looks for the header row
+
+
+@dataclasses.dataclass(frozen=True)
+class Located:
+    """Where the table starts, and what the cells above it give for the whole sheet."""
+
+    sheet: Sheet  # the header row and the rows under it
+    first_line: int  # the spreadsheet row of the header (1 for a sheet whose first row is the header)
+    fields: dict[str, tuple[Cell, int, str]]  # field → (value, spreadsheet row, label as written)
+
+
+def locate(sheet: Sheet) -> Located:
+    """The header row: the first row (of the first :data:`HEADER_SEARCH`) naming an indicator and a
+    value column; the rows above it as label/value pairs (截至日期 | 2023-06-30). A sheet whose
+    header is row 1 is read as it always was."""
+    rows = (sheet.header, *sheet.rows)
+    at = 0
+    for i, row in enumerate(rows[:HEADER_SEARCH]):
+        fields = {field_of(c) for c in row if c is not None}
+        if "indicator" in fields and "value" in fields:
+            at = i
+            break
+    fields: dict[str, tuple[Cell, int, str]] = {}
+    for i, row in enumerate(rows[:at]):
+        cells = list(row)
+        for k, label in enumerate(cells[:-1]):
+            field = field_of(label) if isinstance(label, str) else None
+            if field in SHEET_FIELDS and field not in fields:
+                fields[field] = (cells[k + 1], i + 1, str(label).strip())
+    if at == 0:
+        return Located(sheet, 1, fields)
+    percent = frozenset((r - at, c) for r, c in sheet.percent_cells if r - at >= 0)
+    return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding), at + 1, fields)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,40 +137,78 @@ class Checked:
     rows: tuple[ImportRowDoc, ...]
     problems: tuple[Problem, ...]
     skipped: int  # rows with an empty value
+    unchanged: int = 0  # rows giving the unit's last figure again, as of a later date
+    repeated: int = 0  # rows giving a figure the ledger already has for that date (not recorded)
 
 
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
-                units: tuple[str | None, ...] | None = None) -> Checked:
+                latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
+                skip_repeated: bool = True, units: tuple[str | None, ...] | None = None) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
-    problem. Rows with no value are skipped. ``units``: the only units the importing office reports."""
-    columns, problems = map_columns(sheet.header, file)
+    problem. Rows with no value are skipped.
+
+    A figure is recorded as what it is: the value column as a total (or level, state), the
+    本月新增 column as an increment. A row may carry both only when the value is the unit's last
+    figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
+    that figure plus the increment. A row giving a figure the ledger already has for that very
+    date is skipped (counted in ``repeated``) unless ``skip_repeated`` is false (``--force``).
+    ``units``: in a ledger folder, the only units the importing office reports."""
+    located = locate(sheet)
+    sheet, first = located.sheet, located.first_line
+    columns, problems = map_columns(sheet.header, file, first, located.fields)
     if problems and not columns and sheet.encoding != "utf-8":
         # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
         raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
                                "\"CSV UTF-8\" and import it again"))
     if problems:
         return Checked((), tuple(problems), 0)
+    # what the sheet gives for every row: its date, its unit
+    sheet_day: dt.date | None = None
+    sheet_county: str | None = None
+    for field, (value, line, label) in located.fields.items():
+        try:
+            if field == "as_of":
+                if value is None or not _text(value):
+                    raise EduplanError(msg("empty; write the date the figures are as of (2023-06-30)"))
+                sheet_day = check_date(plan, _date(value, plan.plan.year), today=today)
+            elif field == "county" and _text(value) not in EMPTY_COUNTY:
+                sheet_county = find_county(plan, _text(value)).value
+        except (NumberError, EduplanError) as exc:
+            problems.append(Problem(file, line, exc.message, field=label))
+    if problems:
+        return Checked((), tuple(problems), 0)
     header = [str(h).strip() if h is not None else "" for h in sheet.header]
     label = {field: header[i] for field, i in columns.items()}
+    label.update({f: located.fields[f][2] for f in located.fields if f not in label})
     rows: list[ImportRowDoc] = []
     seen: dict[tuple[str, str | None, dt.date], int] = {}
-    skipped = 0
+    skipped = unchanged = repeated = 0
     out_problems: list[Problem] = []
+    figures_at: dict[dt.date, Mapping] = {}
+
+    def last_figure(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
+        if latest_at is None:
+            return None
+        if day not in figures_at:
+            figures_at[day] = latest_at(day)
+        return figures_at[day].get((ind_id, county))
+
     for index, cells in enumerate(sheet.rows):
-        number = index + 2
+        number = index + first + 1
 
         def cell(field: str) -> Cell:
             i = columns.get(field)
             return cells[i] if i is not None and i < len(cells) else None
 
         value_text = _text(cell("value"), (index, columns["value"]) in sheet.percent_cells)
-        if not value_text:
+        added_text = _text(cell("added"), False) if "added" in columns else ""
+        if not value_text and not added_text:
             skipped += any(_text(c) for c in cells)  # a blank line is not a skipped row
             continue
         bad: list[Problem] = []
 
         def problem(field: str, message: Msg) -> None:
-            bad.append(Problem(file, number, message, field=label[field]))
+            bad.append(Problem(file, number, message, field=label.get(field, field)))
 
         ind = None
         key = _text(cell("indicator"))
@@ -136,7 +219,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 ind = find_indicator(plan, key).value
             except EduplanError as exc:
                 problem("indicator", exc.message)
-        county = None
+        county = sheet_county
         county_ok = True
         county_text = _text(cell("county")) if "county" in columns else ""
         if county_text not in EMPTY_COUNTY:
@@ -150,19 +233,21 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             problem("county" if "county" in columns else "value",
                     msg("this office reports {units}; {unit}'s figures are recorded by its own office",
                         units=[u or "全市" for u in units], unit=county or "全市"))
-        day = None
+        day = sheet_day
         raw_day = cell("as_of")
-        if raw_day is None or not _text(raw_day):
-            problem("as_of", msg("empty; write the date the figure is as of (2023-06-30)"))
-        else:
+        if raw_day is not None and _text(raw_day):
             try:
                 day = check_date(plan, _date(raw_day, plan.plan.year), today=today)
-            except NumberError as exc:
+            except (NumberError, EduplanError) as exc:
+                day = None
                 problem("as_of", exc.message)
-            except EduplanError as exc:
-                problem("as_of", exc.message)
+        elif day is None:
+            problem("as_of", msg("empty; write the date the figure is as of (2023-06-30)"))
         figure = None
-        if ind is not None and county_ok:
+        increment = None
+        if ind is not None and county_ok and added_text:
+            increment = _increment(ind, added_text, problem)
+        if ind is not None and county_ok and value_text:
             try:
                 figure = read_figure(ind, value_text, county=county)
             except NumberError as exc:
@@ -171,6 +256,18 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 for _, message in value_problems(ind, plan, county=county, value=figure.value, state=figure.state,
                                                  has_ratio=figure.numerator is not None):
                     problem("value", message)
+        if increment is not None and figure is not None and day is not None and not bad:
+            last = last_figure(ind.id, county, day)
+            before = last.value if last is not None and last.value is not None else None
+            before = 0 if before is None else before  # increments start from nothing (core.entries.fold_increments)
+            if figure.value == before:
+                figure = None  # the last figure, left as the template wrote it: the increment is the news
+            elif figure.value is not None and abs(figure.value - (before + increment)) < 1e-9:
+                figure = None  # the total and the increment agree: record what was added
+            else:
+                problem("added", msg("give the total to date or this month's increase, not two figures that disagree: "
+                                     "{total} is not the last figure {last} plus {added}", total=value_text,
+                                     last=format_number(before), added=added_text))
         texts = {}
         for field in ("note", "source"):
             try:
@@ -184,15 +281,44 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                      indicator=ind.id, unit=county or "全市", day=day))
             seen.setdefault((ind.id, county, day), number)
         if bad:
-            order = {label[f]: columns[f] for f in columns}
+            order = {label[f]: columns.get(f, -1) for f in label}
             out_problems.extend(sorted(bad, key=lambda p: order.get(p.field, -1)))
             continue
-        assert ind is not None and day is not None and figure is not None
+        assert ind is not None and day is not None
+        if figure is None:  # an increment on the latest total
+            entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, added=increment,
+                          note=texts.get("note"), source=texts.get("source"))
+            rows.append(ImportRowDoc(number, entry, added_text))
+            continue
         entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, value=figure.value,
                       numerator=figure.numerator, denominator=figure.denominator, state=figure.state,
                       note=texts.get("note"), source=texts.get("source"))
+        last = last_figure(ind.id, county, day)
+        if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
+                (entry.value, entry.numerator, entry.denominator, entry.state):
+            if last.as_of == day and skip_repeated:  # already in the ledger, for this very date: nothing to add
+                repeated += 1
+                continue
+            unchanged += 1  # recorded again as of this date: the unit says it has not changed
         rows.append(ImportRowDoc(number, entry, value_text))
-    return Checked(tuple(rows), tuple(out_problems), skipped)
+    return Checked(tuple(rows), tuple(out_problems), skipped, unchanged, repeated)
+
+
+def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> float | int | None:
+    """This month's increase of an accumulating figure, or a problem."""
+    if ind.measure != Measure.FLOW:
+        problem("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
+                             indicator=ind.id, measure=ind.measure.value))
+        return None
+    try:
+        q = parse_quantity(text)
+    except NumberError as exc:
+        problem("added", exc.message)
+        return None
+    if q.percent:
+        problem("added", msg("{indicator} is measured in {unit}, not %", indicator=ind.id, unit=ind.unit))
+        return None
+    return to_plain(q.value)
 
 
 def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
@@ -219,25 +345,28 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     if not sheet.header:
         raise EduplanError(msg("{file}: the file is empty; row 1 must name the columns (id, 数值, 截至日期 …)", file=file))
     by = ws.by
-    checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now,
-                          units=ws.office.units if ws.office is not None else None)
+    view = ws.view()
+    try:
+        checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
+                              skip_repeated=not force,  # --force: record the file as it is, again
+                              units=ws.office.units if ws.office is not None else None)
+        earlier = view.surviving_batch(batch) if checked.rows or checked.repeated else []
+    finally:
+        view.close()
     if checked.problems:
         n = len({p.line for p in checked.problems})
         raise ProblemsError(list(checked.problems), hint=nmsg(
             "{n} row of {file} has problems; nothing was recorded",
             "{n} rows of {file} have problems; nothing was recorded", n, file=file))
+    if earlier and not force:  # the same file again: say so, before anything else about its rows
+        raise _earlier(file, earlier)
     rows = checked.rows
     if not rows:
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run)
+        return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run, unchanged=checked.unchanged,
+                             repeated=checked.repeated)
     if dry_run:
-        view = ws.view()
-        try:
-            earlier = view.surviving_batch(batch)
-        finally:
-            view.close()
-        if earlier and not force:
-            raise _earlier(file, earlier)
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier))
+        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier), checked.unchanged,
+                             checked.repeated)
 
     already: list[Entry] = []
 
@@ -251,4 +380,5 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
                 for k, r in enumerate(rows)]
 
     written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default, office=ws.office_name)
-    return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already))
+    return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already),
+                         checked.unchanged, checked.repeated)

@@ -1,18 +1,34 @@
-"""The spreadsheet contract, once: the columns a fill-in template has and ``import`` reads.
+"""The spreadsheet contract, once: the layout a fill-in template has and ``import`` reads.
 
-``template`` writes :data:`TEMPLATE_COLUMNS` (headers in the reader's language);
-``import`` finds each field by any of its accepted headers (Chinese or English, compared
-after NFKC, lower-casing and dropping spaces and ``*``). Columns that are not fields (name,
-unit, target, hints) are ignored on import.
+A template is a short block, then a table::
+
+    市教育局2023年工作重点：填报表 · 椒江区        (a title)
+    截至日期      2023-06-30                     (one date for every figure on the sheet)
+    县(市、区)    椒江区                         (a county's sheet: its unit)
+
+    id | 指标名称 | 单位 | 分解目标 | 上次填报 | 数值 | 本月新增 | 备注 | 来源 | 填写说明
+    …  (the value column holds the last figure: a person updates what changed)
+
+``import`` finds the header row (the first row with an indicator and a value column) and
+reads the cells above it as label/value pairs for the whole sheet (:data:`SHEET_FIELDS`); a
+column of the same field in the table overrides them row by row, so a sheet with a date per
+row (an older template, a hand-made file) reads as before. Each field is found by any of its
+accepted headers (Chinese or English, compared after NFKC, lower-casing and dropping spaces
+and ``*``). Columns that are not fields (name, unit, target, last figure, hints) are ignored.
+
+A figure is stored as what it is: the value column as a total (or a level, a state), the
+本月新增 column as an increment (``Entry.added``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 
-from ..core.models import Indicator, Measure, Plan
+from ..core.models import Entry, Indicator, Measure, Plan
+from ..core.progress import Note
 from ..i18n import N_, Msg, msg
 
 
@@ -25,23 +41,40 @@ class Column:
     input: bool = False  # a column staff fill in
 
 
-TEMPLATE_COLUMNS: tuple[Column, ...] = (
-    Column("indicator", N_("id"), ("指标", "指标id", "指标编号", "指标代码", "indicator", "indicator_id", "id"), True),
-    Column("", N_("indicator name")),
-    Column("", N_("unit")),
-    Column("", N_("target")),
-    Column("value", N_("value"), ("数值", "实际", "实际值", "完成值", "数据", "value", "actual", "figure"), True, True),
-    Column("as_of", N_("as-of date"), ("截至日期", "截止日期", "日期", "截至", "数据截至", "as_of", "as-of", "asof", "date"),
-           True, True),
-    Column("county", N_("county-level unit"), ("县", "县(市、区)", "县(市,区)", "县市区", "县区", "地区", "county"),
-           False, True),
-    Column("note", N_("note"), ("备注", "note", "notes", "remark", "remarks"), False, True),
-    Column("source", N_("source"), ("来源", "数据来源", "source"), False, True),
-    Column("", N_("how to fill it in")),
-)
+COUNTY_HEADERS = ("县", "县(市、区)", "县(市,区)", "县市区", "县区", "地区", "填报单位", "county")
+INDICATOR = Column("indicator", N_("id"), ("指标", "指标id", "指标编号", "指标代码", "indicator", "indicator_id", "id"),
+                   True)
+NAME = Column("", N_("indicator name"))
+UNIT = Column("", N_("unit"))
+TARGET = Column("", N_("target"))
+COUNTY_TARGET = Column("", N_("county target"))
+LAST = Column("", N_("last figure"))
+VALUE = Column("value", N_("value"), ("数值", "实际", "实际值", "完成值", "数据", "累计数", "累计", "value", "actual",
+                                      "figure", "total"), True, True)
+ADDED = Column("added", N_("added this month"), ("本月新增", "本月新增数", "本月增加", "新增", "增量", "added",
+                                                 "increment", "this month"), False, True)
+AS_OF = Column("as_of", N_("as-of date"), ("截至日期", "截止日期", "日期", "截至", "数据截至", "as_of", "as-of", "asof",
+                                           "date"), False, True)
+COUNTY = Column("county", N_("county-level unit"), COUNTY_HEADERS, False, True)
+NOTE = Column("note", N_("note"), ("备注", "note", "notes", "remark", "remarks"), False, True)
+SOURCE = Column("source", N_("source"), ("来源", "数据来源", "source"), False, True)
+HOW = Column("", N_("how to fill it in"))
+
+# Every column import knows (a sheet may carry a date per row, or one for the whole sheet)
+TEMPLATE_COLUMNS: tuple[Column, ...] = (INDICATOR, NAME, UNIT, TARGET, LAST, VALUE, ADDED, AS_OF, COUNTY, NOTE, SOURCE,
+                                        HOW)
 FIELDS = {c.field: c for c in TEMPLATE_COLUMNS if c.field}
 REQUIRED = tuple(c.field for c in TEMPLATE_COLUMNS if c.required)
+SHEET_FIELDS = ("as_of", "county")  # what a cell above the header may give for every row
 EMPTY_COUNTY = ("", "—", "-", "–")  # a county cell that says "city-wide" by being empty
+
+
+def columns_for(county: str | None) -> tuple[Column, ...]:
+    """The columns of a template: one date for the whole sheet (above the header), so none per
+    row; on a county's sheet the county is the sheet's too, and the target is the county's."""
+    if county is None:
+        return (INDICATOR, NAME, UNIT, TARGET, LAST, VALUE, ADDED, COUNTY, NOTE, SOURCE, HOW)
+    return (INDICATOR, NAME, UNIT, COUNTY_TARGET, LAST, VALUE, ADDED, NOTE, SOURCE, HOW)
 
 
 def header_key(header: object) -> str:
@@ -82,18 +115,35 @@ def fill_hint(ind: Indicator, county: str | None) -> Msg:
         return msg("a percentage (56%) or numerator/denominator (12000/21000)")
     if m == Measure.COUNTIES:
         return msg("the share of counties meeting it, e.g. 50%") if ind.is_percent else msg("the number of counties meeting it")
-    return msg("the cumulative total to date, e.g. 12 or 3.5万")
+    return msg("the cumulative total to date (e.g. 12 or 3.5万), or this month's increase under added this month")
+
+
+@dataclasses.dataclass(frozen=True)
+class TemplateRow:
+    """One indicator's row: its target for the sheet's unit, and the unit's last figure."""
+
+    indicator: Indicator
+    target: float | None  # the county's own target on a county's sheet (None: it has none), else the city's
+    notes: tuple[Note, ...]  # what the target is (a county's share of the city's …)
+    last: Entry | None  # the unit's figure as of the sheet's date, if any
+
+    @property
+    def takes_increment(self) -> bool:
+        return self.indicator.measure == Measure.FLOW
 
 
 @dataclasses.dataclass(frozen=True)
 class TemplateDoc:
-    """A sheet to fill in: one row per indicator, the input columns empty."""
+    """A sheet to fill in: one date for the whole sheet, one row per indicator with the last
+    figure already in the value column (a person updates it rather than types it again)."""
 
     plan: Plan
     county: str | None
     columns: Sequence[Column]
     indicators: tuple[Indicator, ...]
     format: str  # xlsx or csv
+    as_of: dt.date | None = None
+    rows: tuple[TemplateRow, ...] = ()
 
     def hint(self, ind: Indicator) -> Msg:
         return fill_hint(ind, self.county)

@@ -1,0 +1,166 @@
+"""The bulletin as leadership reads it: figures equal to the JSON, footnotes that add up, the
+audit trail in an appendix, pictures in the HTML. SYNTHETIC figures (tests/helpers.synthetic_half_year)."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from conftest import COUNTIES
+from eduplan.core.numbers import parse_quantity
+from helpers import synthetic_half_year
+
+JUNE = ["--month", "2023-06"]
+
+
+@pytest.fixture
+def half_year(run, synthetic_plan, ledger_path):
+    return run, synthetic_half_year(ledger_path, synthetic_plan)
+
+
+def _md_table(text: str, heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table under a heading."""
+    part = text.split(heading, 1)[1]
+    rows = []
+    for line in part.splitlines()[1:]:
+        if line.startswith("#"):
+            break
+        if line.startswith("|") and not line.startswith("| :") and not line.startswith("| -"):
+            rows.append([c.strip().replace("\\", "") for c in line.strip("|").split(" | ")])
+    return rows[1:]  # without the header
+
+
+def _read(shown: str) -> Decimal:
+    """A figure as the bulletin shows it (2.18万个, 57.79亿元, 13所) read back."""
+    return parse_quantity(shown.lstrip("≥≤")).value
+
+
+def _half_digit(shown: str) -> Decimal:
+    """Half the last digit shown: 0.005万 for 2.18万, 0.5 for 13."""
+    m = re.match(r"(\d+)(?:\.(\d+))?\s*([万亿])?", shown.lstrip("≥≤"))
+    unit = {"万": 10**4, "亿": 10**8}.get(m.group(3), 1)
+    return Decimal(unit) / 10 ** len(m.group(2) or "") / 2
+
+
+def _close(shown: str, exact: float) -> bool:
+    """Equal to the last digit shown: 2.18万 is 21761, 13 is 13."""
+    return abs(_read(shown) - Decimal(str(exact))) <= _half_digit(shown) + Decimal("1e-9")
+
+
+def test_every_figure_of_the_markdown_bulletin_is_the_jsons(half_year):
+    run, _ = half_year
+    doc = run.json("report", *JUNE)
+    md = run.ok("report", *JUNE).stdout
+    by_name = {d["name"]: d for d in doc["indicators"]}
+    rows = _md_table(md, "教育实事 · 一、实事一")
+    assert rows
+    for name, shown, done, *_ in rows:
+        d = by_name[name]
+        actual, target = shown.split("/")
+        assert _close(actual, d["actual"]), (name, shown, d["actual"])
+        assert _close(target, d["target"]) and target.startswith("≥")
+        assert done == f"{d['completion'] * 100:.0f}%"
+    places = next(r for r in rows if r[0] == "新增学位")
+    assert "万" in places[1] and "," not in md  # the plan's unit (3.5万个), one number style
+
+
+def test_footnote_divisor_and_monthly_rates_add_up_by_hand(half_year):
+    run, _ = half_year
+    doc = run.json("report", *JUNE)
+    md = run.ok("report", *JUNE).stdout
+    assert doc["headline"]["months_left"] == 6
+    assert "剩余月数（6个月）" in md
+    rows = _md_table(md, "## 三、滞后与落后指标")
+    checked = 0
+    for _n, _name, _status, _fig, _done, _lag, left, rate in rows:
+        if rate == "—" or "县" in left:
+            continue
+        # what a reader recomputes from what is printed: the amount to go ÷ 6, to the digits shown
+        assert abs(_read(rate) - _read(left) / 6) <= _half_digit(rate) + _half_digit(left) / 6, (left, rate)
+        checked += 1
+    flows = [a for a in doc["attention"] if a["measure"] == "flow" and a["monthly_needed"]]
+    assert checked == len(flows) > 0
+    for a in flows:
+        assert a["monthly_needed"] == pytest.approx(a["remaining"] / 6)
+
+
+def test_typos_and_voids_go_to_the_appendix_not_the_main_table(half_year):
+    run, facts = half_year
+    doc = run.json("report", *JUNE)
+    rec = doc["recorded"]
+    assert (rec["corrections"], rec["voids"], rec["withdrawn"]) == (1, 1, 2)
+    assert rec["figures"] == rec["count"] - 3  # the typo, the figure entered twice and the void do not count
+    md = run.ok("report", *JUNE).stdout
+    main, appendix2 = md.split("## 附录一、本月填报明细")[1].split("## 附录二、更正与作废记录")
+    assert "12亿个" not in main and "99所" not in main and "作废" not in main.replace("作废 ", "")
+    assert "12亿个" in appendix2 and "99所" in appendix2 and "作废" in appendix2
+    assert f"本月收到有效数据{rec['figures']}条" in md
+    ids = [int(r[0]) for r in _md_table(md, "## 附录一、本月填报明细")]
+    assert facts["typo"] not in ids and facts["twice"] not in ids and facts["voided"] not in ids
+    assert facts["fixed"] in ids  # the corrected figure counts
+    html = run.ok("report", *JUNE, "--format", "html").stdout
+    body, audit = html.split("附录一、本月填报明细")[1].split("附录二、更正与作废记录")
+    assert "12亿个" not in body and "12亿个" in audit and "line-through" not in html
+
+
+def test_received_per_county_and_counties_that_sent_nothing(run, synthetic_plan, ledger_path):
+    synthetic_half_year(ledger_path, synthetic_plan)
+    doc = run.json("report", *JUNE)
+    assert doc["recorded"]["by_county"][COUNTIES[2]] == 4  # places, kindergartens, share, counselling
+    assert doc["recorded"]["by_county"][COUNTIES[1]] == 4  # the figure entered twice and its void do not count
+    assert doc["silent_counties"]["counties"] == []
+
+
+def test_json_is_compact_in_a_pipe(half_year):
+    run, _ = half_year
+    out = run.ok("report", *JUNE, "--format", "json").stdout
+    assert out.count("\n") == 1 and json.loads(out)["kind"] == "monthly-bulletin"
+
+
+def test_the_county_grid_is_in_every_format(half_year):
+    run, facts = half_year
+    doc = run.json("report", *JUNE)
+    grid = doc["by_county"]
+    assert set(grid) == {"new-places", "new-kindergartens", "public-share", "counselling-counties"}
+    assert grid["new-places"][COUNTIES[0]]["actual"] == facts["places"][COUNTIES[0]]
+    md = run.ok("report", *JUNE).stdout
+    rows = {r[0]: r for r in _md_table(md, "### 分县（市、区）完成情况")}
+    kinder = rows["新建公办幼儿园"]
+    for k, county in enumerate(COUNTIES):
+        completion = grid["new-kindergartens"][county]["completion"]
+        assert kinder[1 + k].startswith(f"{completion * 100:.0f}%")
+    assert rows["建成心理辅导中心的县"][1] == "完成"  # a county's state, in words
+
+
+def test_html_draws_a_bullet_for_every_indicator_and_a_heat_map(half_year):
+    run, _ = half_year
+    doc = run.json("report", *JUNE)
+    html = run.ok("report", *JUNE, "--format", "html").stdout
+    assert html.count('class="chart"') == 1 + 2 + 1  # focus-1, matter-1 (bullets) and the heat map
+    figure1 = html.split("图1", 1)[1].split("</figure>")[0]
+    for d in doc["indicators"]:
+        assert d["name"] in figure1
+    # the 序时 mark stands where the core put it: expected = 181/365 of the way to the target line
+    from eduplan.render.html import BAR_W, BAR_X, MAX_SHOWN
+
+    x = BAR_X + (181 / 365) / MAX_SHOWN * BAR_W
+    assert f'x1="{x:.1f}"'.rstrip("0").rstrip(".") in figure1 or f'x1="{x:.1f}"' in figure1
+    heat = html.split("图2", 1)[1].split("</figure>")[0]
+    assert all(c[:-1] in heat for c in COUNTIES) and heat.count("<rect") == 4 * (len(COUNTIES) + 1)
+    for forbidden in ("<script", "<link", "<img", "@import", "url("):
+        assert forbidden not in html
+
+
+def test_corrections_and_voids_are_said_the_same_way_everywhere(half_year, monkeypatch):
+    """One remark for an entry: the log's table and Markdown and the bulletin's appendix agree."""
+    run, facts = half_year
+    monkeypatch.setenv("COLUMNS", "160")
+    table = run.ok("log", "new-kindergartens", "--county", COUNTIES[1]).stdout
+    md = run.ok("log", "new-kindergartens", "--county", COUNTIES[1], "--format", "markdown").stdout
+    bulletin = run.ok("report", *JUNE).stdout.split("## 附录二")[1]
+    for text in (f"作废 #{facts['twice']}：entered twice", f"已被 #{facts['voided']} 作废；SYNTHETIC entered twice"):
+        assert text in table and text in md and text in bulletin
+    assert "更正" not in md and "更正" not in table  # a void is never called a correction

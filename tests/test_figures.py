@@ -1,0 +1,124 @@
+"""How figures read for people: one number style in every format. SYNTHETIC figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eduplan.core.models import Entry, State
+from eduplan.core.numbers import format_number, parse_quantity
+from eduplan.core.progress import judge
+from eduplan.render.figures import amount, figure, number, per_month, scale_of, target_text, to_go
+from eduplan.store.planfile import load_plan
+
+from conftest import SYNTHETIC_PLAN
+from helpers import TZ
+
+JUNE = dt.date(2023, 6, 30)
+
+
+def _entry(indicator: str, value, county=None, n=1) -> Entry:
+    return Entry(n, indicator, JUNE, "tester", dt.datetime(2023, 7, 1, 9, tzinfo=TZ), county=county, value=value)
+
+
+def _judged(plan, indicator: str, value):
+    e = _entry(indicator, value)
+    return judge(plan.by_id[indicator], plan, {(indicator, None): e}, JUNE)
+
+
+def test_an_indicator_is_counted_in_the_plans_unit(synthetic_plan):
+    # 3.5万个 in the plan: the actual, the target, what is left and the monthly rate all in 万
+    p = _judged(synthetic_plan, "new-places", 21761)
+    assert figure(p) == "2.18万/≥3.5万个"
+    assert to_go(p, "zh") == "1.32万个"
+    assert per_month(p, "zh") == "0.22万个"  # 13239 ÷ 6 months = 2206.5
+    # 25所 in the plan: whole numbers, no 万
+    assert figure(_judged(synthetic_plan, "new-kindergartens", 13)) == "13/≥25所"
+
+
+def test_money_in_yi_and_no_thousands_separators():
+    assert amount(5779000000, "元", 10**8) == "57.79亿元"
+    assert amount(3868, "个") == "3868个"
+    assert number(8300) == "8300" and format_number(21761) == "21761"
+    assert "," not in format_number(123456789, "元")
+
+
+def test_targets_carry_their_comparator(synthetic_plan):
+    by_id = synthetic_plan.by_id
+    assert target_text(by_id["new-kindergartens"]) == "≥25所"
+    assert target_text(by_id["new-places"]) == "≥3.5万个"
+    assert target_text(by_id["dropout-rate"]) == "≤2%"
+    assert target_text(by_id["incidents"]) == "≤10起"
+    assert target_text(by_id["standard-counties"]) == "≥6"
+    assert target_text(by_id["platform-online"]) == "—"
+
+
+def test_a_tiny_amount_is_not_shown_as_zero_wan():
+    assert amount(30, "个", 10**4) == "30个"
+    assert amount(0, "个", 10**4) == "0万个"
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from([1, 10**4, 10**8]))
+def test_what_is_read_is_the_figure_to_its_last_digit(value, scale):
+    shown = number(value, scale)
+    assert "," not in shown
+    read = parse_quantity(shown).value
+    used = max(scale, 10**8 if value >= 10**8 else 10**4 if value >= 10**4 else 1)
+    half_digit = Decimal(used) / 200 if used > 1 else Decimal(0)
+    assert abs(read - value) <= half_digit
+
+
+@given(st.integers(min_value=1, max_value=35000 - 1))
+def test_monthly_rate_is_what_is_left_over_the_months_left_as_shown(actual):
+    """The footnote's arithmetic holds for what a reader sees: 还需 ÷ 6 = 每月, to the last digit shown."""
+    plan = _plan()
+    p = _judged(plan, "new-places", actual)
+    left = float(parse_quantity(to_go(p, "zh")).value)
+    rate = float(parse_quantity(per_month(p, "zh")).value)
+    assert rate == pytest.approx(left / 6, abs=0.006 * 10**4 + 1e-9)
+    assert scale_of(p.indicator) == 10**4
+
+
+@functools.cache
+def _plan():
+    """The synthetic plan, loaded once (hypothesis runs a test many times in one fixture scope)."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "plan.toml").write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    return load_plan(folder / "plan.toml")
+
+
+def test_a_county_without_a_target_of_its_own_says_so(synthetic_plan):
+    """A county view shows the county's own target (任务分解), or says there is none: never the city's."""
+    e = _entry("new-kindergartens", 3, county="椒江区")
+    p = judge(synthetic_plan.by_id["new-kindergartens"], synthetic_plan, {("new-kindergartens", "椒江区"): e}, JUNE,
+              "椒江区")
+    import dataclasses
+
+    none = dataclasses.replace(p, target=None)
+    assert figure(none, "zh") == "3所（无分解目标）" and figure(none, "en") == "3所 (no county target)"
+    assert "25" not in figure(p, "zh")  # never the city's 25所
+
+
+def test_the_target_a_unit_works_to(synthetic_plan):
+    import dataclasses
+
+    from eduplan.render.figures import unit_target
+
+    e = _entry("new-kindergartens", 3, county="椒江区")
+    p = judge(synthetic_plan.by_id["new-kindergartens"], synthetic_plan, {("new-kindergartens", "椒江区"): e}, JUNE,
+              "椒江区")
+    assert unit_target(dataclasses.replace(p, target=None), "zh") == "无分解目标"
+    assert unit_target(dataclasses.replace(p, target=4), "zh") == "≥4所"
+    city = _judged(synthetic_plan, "new-kindergartens", 13)
+    assert unit_target(city, "zh") == "≥25所"
+    s = Entry(2, "counselling-counties", JUNE, "tester", e.recorded_at, county="椒江区", state=State.DONE)
+    state = judge(synthetic_plan.by_id["counselling-counties"], synthetic_plan, {("counselling-counties", "椒江区"): s},
+                  JUNE, "椒江区")
+    assert unit_target(state, "zh") == "—"  # a county's state: done or not, no share of 50% of its own

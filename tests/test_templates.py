@@ -1,0 +1,153 @@
+"""Templates staff fill in a minute: one date per sheet, last figures to update, the county's own
+target, totals and increments each stored as what they are. SYNTHETIC figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import COUNTIES
+from helpers import synthetic_half_year, ws_for
+
+HEAD = 5  # the header row of a template (a title, the date, the county, a blank line above it)
+
+
+@pytest.fixture
+def half_year(run, synthetic_plan, ledger_path):
+    return run, synthetic_half_year(ledger_path, synthetic_plan)
+
+
+def _rows(ws) -> dict[str, int]:
+    return {ws.cell(row=r, column=1).value: r for r in range(HEAD + 1, ws.max_row + 1)}
+
+
+def _col(ws, header: str) -> int:
+    return [c.value for c in ws[HEAD]].index(header) + 1
+
+
+def _template(run, tmp_path, county: str, month: str = "2023-07"):
+    path = tmp_path / f"{county}.xlsx"
+    run.ok("template", "--county", county, "--month", month, "-o", path)
+    return path, load_workbook(path)
+
+
+def test_a_countys_sheet_has_one_date_its_unit_its_targets_and_its_last_figures(half_year, tmp_path):
+    run, facts = half_year
+    _, wb = _template(run, tmp_path, "玉环")
+    ws = wb.worksheets[0]
+    assert (ws["A2"].value, ws["B2"].value) == ("截至日期", dt.datetime(2023, 7, 31))  # the month end
+    assert (ws["A3"].value, ws["B3"].value) == ("县(市、区)", "玉环市")
+    rows = _rows(ws)
+    assert set(rows) == {"new-kindergartens", "new-places", "public-share", "counselling-counties",
+                         "standard-counties", "dropout-rate", "incidents"}  # the milestone is the city's
+    value, last, target = _col(ws, "数值"), _col(ws, "上次填报"), _col(ws, "分解目标")
+    places = rows["new-places"]
+    # 玉环市 sent 本月新增 from February: its last figure is the total they make
+    assert ws.cell(row=places, column=value).value == str(facts["places"]["玉环市"])
+    assert ws.cell(row=places, column=last).value == f"{facts['places']['玉环市']}个 (2023-06-30)"
+    assert ws.cell(row=rows["public-share"], column=value).value.count("/") == 1  # the ratio, to roll up again
+    assert ws.cell(row=rows["counselling-counties"], column=value).value in ("完成", "进行中", "未开始")
+    assert "3.5万" not in ws.cell(row=places, column=target).value  # never the city's target on a county's sheet
+    assert ws.cell(row=rows["counselling-counties"], column=target).value == "—"
+    assert ws.cell(row=rows["incidents"], column=value).value in (None, "")  # the county never reported it
+
+
+def test_filled_as_a_county_would_each_figure_is_stored_as_what_it_is(half_year, tmp_path):
+    run, facts = half_year
+    path, wb = _template(run, tmp_path, "天台")
+    ws = wb.worksheets[0]
+    rows = _rows(ws)
+    value, added = _col(ws, "数值"), _col(ws, "本月新增")
+    ws.cell(row=rows["new-places"], column=added).value = 280  # this month's increase; the total left as it was
+    kinder = rows["new-kindergartens"]
+    ws.cell(row=kinder, column=value).value = str(facts["kindergartens"]["天台县"] + 1)  # a new total
+    ws.cell(row=rows["public-share"], column=value).value = "600/1000"
+    ws.cell(row=rows["counselling-counties"], column=value).value = "完成"
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    out = run.ok("import", filled, lang="en").stdout
+    assert "imported 4 entries" in out
+    got = {e["indicator"]: e for e in json.loads(run.ok("log", "--format", "json").stdout)
+           if e["county"] == "天台县" and e["as_of"] == "2023-07-31"}
+    assert got["new-places"]["added"] == 280 and got["new-places"]["value"] is None
+    assert got["new-kindergartens"]["value"] == facts["kindergartens"]["天台县"] + 1
+    assert (got["public-share"]["numerator"], got["public-share"]["denominator"]) == (600, 1000)
+    assert got["counselling-counties"]["state"] == "done"
+    status = run.json("status", "--as-of", "2023-07-31", "--county", "天台")
+    places = next(i for i in status["indicators"] if i["id"] == "new-places")
+    assert places["actual"] == facts["places"]["天台县"] + 280
+
+
+def test_an_untouched_row_is_recorded_as_unchanged_and_said_so(half_year, tmp_path):
+    run, _ = half_year
+    path, _ = _template(run, tmp_path, "椒江")
+    out = run.ok("import", path, "--dry-run", lang="en").stdout
+    assert "would record 4 entries" in out and "4 of them unchanged since the last figures" in out
+
+
+def test_a_total_and_an_increase_that_disagree_are_refused(half_year, tmp_path, ledger_path):
+    run, facts = half_year
+    path, wb = _template(run, tmp_path, "天台")
+    ws = wb.worksheets[0]
+    rows = _rows(ws)
+    ws.cell(row=rows["new-places"], column=_col(ws, "数值")).value = str(facts["places"]["天台县"] + 100)
+    ws.cell(row=rows["new-places"], column=_col(ws, "本月新增")).value = 280
+    ws.cell(row=rows["public-share"], column=_col(ws, "本月新增")).value = 3  # a level has no increase
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    assert f"{filled}:{rows['new-places']}: 本月新增: " in err and "不等于上次数据" in err
+    assert f"{filled}:{rows['public-share']}: 本月新增: " in err
+    assert ledger_path.read_bytes() == before
+    # the total that agrees with the increase is accepted, and the increase recorded
+    ws.cell(row=rows["new-places"], column=_col(ws, "数值")).value = str(facts["places"]["天台县"] + 280)
+    ws.cell(row=rows["public-share"], column=_col(ws, "本月新增")).value = None
+    wb.save(filled)
+    run.ok("import", filled)
+
+
+def test_the_sheets_date_is_checked_where_it_stands(half_year, tmp_path):
+    run, _ = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    ws["B2"].value = "2023-13-45"
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    err = run.fails(1, "import", bad).stderr
+    assert f"{bad}:2: 截至日期: " in err
+
+
+@pytest.mark.parametrize("today, day", [
+    (dt.date(2023, 7, 3), dt.date(2023, 6, 30)),  # early July: June's figures (每月初报上月)
+    (dt.date(2023, 6, 30), dt.date(2023, 6, 30)),  # on the month end itself: that month
+    (dt.date(2023, 6, 12), dt.date(2023, 5, 31)),
+    (dt.date(2023, 1, 10), dt.date(2023, 1, 31)),  # no month of the period is over yet: the first
+    (dt.date(2025, 3, 1), dt.date(2023, 12, 31)),  # after the period: its last day
+])
+def test_by_default_the_sheet_is_as_of_the_last_month_end(synthetic_plan_path, ledger_path, today, day):
+    from eduplan.services import template
+
+    assert template(ws_for(synthetic_plan_path, ledger_path, today=today), county="椒江区").as_of == day
+
+
+def test_a_county_without_a_target_of_its_own_is_told_the_citys(synthetic_plan):
+    from eduplan.render.sheet_cells import target_cell
+    from eduplan.services.sheet_contract import TemplateDoc, TemplateRow, columns_for
+
+    ind = synthetic_plan.by_id["new-kindergartens"]
+    doc = TemplateDoc(synthetic_plan, COUNTIES[0], columns_for(COUNTIES[0]), (ind,), "xlsx", dt.date(2023, 6, 30))
+    assert target_cell(TemplateRow(ind, None, (), None), doc, "zh") == "未分解（全市≥25所）"
+    assert target_cell(TemplateRow(ind, 4, (), None), doc, "zh") == "≥4所"
+
+
+def test_a_figure_the_ledger_already_has_for_that_date_is_not_recorded_twice(half_year, tmp_path, ledger_path):
+    run, _ = half_year
+    path, _ = _template(run, tmp_path, "黄岩", month="2023-06")  # June's figures are in already
+    before = ledger_path.read_bytes()
+    out = run.ok("import", path, lang="en").stdout
+    assert "no figures to import" in out and "4 rows already in the ledger for their date skipped" in out
+    assert ledger_path.read_bytes() == before
