@@ -37,6 +37,11 @@ def surviving(entries: Sequence[Entry]) -> list[Entry]:
     return [e for e in entries if (e.office, e.id) not in gone and not e.void]
 
 
+def is_baseline(e: Entry, plan: Plan) -> bool:
+    """An entry dated before the plan period records a baseline (``eduplan baseline``), not a figure."""
+    return e.as_of < plan.plan.start
+
+
 def latest(entries: Iterable[Entry], as_of: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
     """The latest surviving entry per (indicator, county) with ``as_of`` on or before the date.
 
@@ -171,7 +176,10 @@ def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
         out.append(("county", msg("unknown county-level unit '{text}'; the plan's are {all}", text=e.county,
                                   all=list(plan.plan.counties))))
     info = plan.plan
-    if not info.start <= e.as_of <= info.end:
+    if e.as_of < info.start and ind.baseline is not None and e.as_of == ind.baseline.date:
+        if e.county is not None:  # a baseline: the city-wide figure the target is stated against
+            out.append(("county", msg("a baseline is city-wide; record it without a county")))
+    elif not info.start <= e.as_of <= info.end:
         out.append(("as_of", msg("{day} is outside the plan period {start} to {end}", day=e.as_of,
                                  start=info.start, end=info.end)))
     if e.void:
@@ -206,7 +214,7 @@ def value_problems(
                                   what=msg("share") if ind.is_percent else msg("count")))]
         return [("value", msg("{indicator} is measured in {unit}: record a number, not a state", indicator=ind.id,
                               unit=ind.unit))]
-    if has_ratio and m != Measure.LEVEL:
+    if has_ratio and (m != Measure.LEVEL or not ind.is_percent):
         return [("value", msg("{indicator} is not a percentage indicator: record a number, not a ratio", indicator=ind.id))]
     if value is None:
         return [("value", msg("the value is missing"))]
@@ -260,7 +268,7 @@ def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
                               text=text, indicator=ind.id, unit=ind.unit))
     ratio = parse_ratio(text)
     if ratio is not None:
-        if ind.measure != Measure.LEVEL:
+        if ind.measure != Measure.LEVEL or not ind.is_percent:
             raise NumberError(msg("'{text}': only percentage levels take numerator/denominator; {indicator} is "
                                   "measured in {unit}", text=text, indicator=ind.id, unit=ind.unit))
         num, den = to_plain(ratio.numerator), to_plain(ratio.denominator)

@@ -74,6 +74,8 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
         nonlocal fig
         if increment is not None:
             best = view.latest(day, [ind.id]).get((ind.id, unit))
+            if best is not None and best.as_of < plan.plan.start:
+                best = None  # a baseline, not a figure of the period
             base = best.value if best is not None and best.value is not None else 0
             total = Decimal(str(base)) + increment
             fig = _figure(plan, ind, str(total), unit)
@@ -134,6 +136,9 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     def build(view: LedgerView) -> list[Entry]:
         old = _target(view, entry_id, N_("correct"))
         ind = plan.by_id[old.indicator]
+        if day is not None and old.as_of < plan.plan.start and day != old.as_of:
+            raise EduplanError(msg("entry #{id} records a baseline (as of {day}); its date stays", id=old.id,
+                                   day=old.as_of), field="as_of")
         fig = _figure(plan, ind, value, old.county)
         return [Entry(view.next_id(), old.indicator, day or old.as_of, by, ws.now, county=old.county,
                       value=fig.value, numerator=fig.numerator, denominator=fig.denominator, state=fig.state,
@@ -157,3 +162,28 @@ def void(ws: Workspace, entry: str | int, *, reason: str) -> Stored:
                       supersedes=old.id, void=True, reason=reason_text.strip())]
 
     return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build)[0])
+
+
+def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | None = None,
+                    note: str | None = None) -> Stored:
+    """Record the baseline value of an indicator whose target is stated against it: an entry
+    dated on the plan's baseline date, city-wide. Corrected and voided like any entry."""
+    plan = ws.plan
+    ind_match = find_indicator(plan, indicator)
+    ind = ind_match.value
+    if ind.baseline is None:
+        raise EduplanError(msg("{indicator} has no baseline in the plan", indicator=ind.id), field="indicator")
+    note = check_text(note, "note")
+    source = check_text(source, "source")
+    by = ws.by
+    fig = _figure(plan, ind, value, None) if ind.measure != Measure.COUNTIES else None
+    if fig is None or fig.value is None:
+        raise EduplanError(msg("a baseline is a number"), field="value")
+
+    def build(view: LedgerView) -> list[Entry]:
+        return [Entry(view.next_id(), ind.id, ind.baseline.date, by, ws.now, value=fig.value,
+                      numerator=fig.numerator, denominator=fig.denominator, note=note,
+                      source=source if source is not None else ind.baseline.source)]
+
+    entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)[0]
+    return Stored(plan, entry, taken("indicator", ind_match, ind.id))
