@@ -187,7 +187,7 @@ def test_validate_ok_prints_one_line(run):
 
 def test_plan_json_schema(run, plan):
     doc = run.json("plan")
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert set(doc["plan"]) >= {"title", "year", "start", "end", "counties"}
     assert doc["plan"]["counties"] == list(plan.plan.counties)
     assert {s["id"] for s in doc["sections"]} == {s.id for s in plan.sections}

@@ -13,9 +13,10 @@ from ..i18n import msg, nmsg, separator
 from . import safe
 from .figures import approx, figure, pct, per_month, stored_value, to_go
 from .formats import md_table
-from .words import action_title, gettext, name_of, remark, section_title, state_label, status_label, unit_name
+from .words import (action_title, done_when_text, gettext, name_of, remark, section_title, state_label, status_label,
+                    unit_name)
 
-STATUS_ORDER = ("done", "on_track", "lagging", "behind", "no_data")
+STATUS_ORDER = ("done", "on_track", "lagging", "behind", "not_judged", "no_data")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
 
@@ -42,6 +43,7 @@ _COUNTED = {
     "on_track": lambda n: nmsg("{n} on track", "{n} on track", n),
     "lagging": lambda n: nmsg("{n} lagging", "{n} lagging", n),
     "behind": lambda n: nmsg("{n} behind", "{n} behind", n),
+    "not_judged": lambda n: nmsg("{n} not judged", "{n} not judged", n),
     "no_data": lambda n: nmsg("{n} without data", "{n} without data", n),
 }
 
@@ -73,14 +75,41 @@ def recorded_basis(b: Bulletin, lang: str) -> str:
 
 
 def attention_footnote(b: Bulletin, lang: str) -> str:
-    return msg("Short by: points below the expected progress (flows) or below the target (levels). Needed per month = "
-               "to go ÷ months left ({months}).", months=f"{b.months_left:.2f}".rstrip("0").rstrip(".")).render(lang)
+    return msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly over the "
+               "year unless the plan dates it). Short by: points below the expected share (flows) or below the target "
+               "(levels). Needed per month = to go ÷ months left ({months}).",
+               months=f"{b.months_left:.2f}".rstrip("0").rstrip(".")).render(lang)
 
 
 def silent_intro(b: Bulletin, lang: str) -> str:
-    return nmsg("{n} indicator is reported per county; these counties sent nothing this month for:",
-                "{n} indicators are reported per county; these counties sent nothing this month for:",
-                len(b.reported_per_county)).render(lang)
+    if not b.reported_by_city:
+        return nmsg("{n} indicator is reported per county; these counties sent nothing this month for:",
+                    "{n} indicators are reported per county; these counties sent nothing this month for:",
+                    len(b.reported_per_county)).render(lang)
+    return msg("This month the city owed figures for {city} and the counties for {counties} indicators; these units "
+               "sent nothing for:", city=len(b.reported_by_city), counties=len(b.reported_per_county)).render(lang)
+
+
+def silent_rows(b: Bulletin, lang: str) -> list[list[str]]:
+    """One row per unit that sent nothing it owed: unit, missing/owed, the indicators."""
+    return [[unit_name(s.county, lang), f"{len(s.indicators)}/{s.owed}", silent_names(s.indicators, b.plan, lang)]
+            for s in b.silent]
+
+
+def done_when_rows(b: Bulletin, lang: str) -> list[tuple[str, str, str]]:
+    """(name, id, what done means) for the indicators whose plan says what done means."""
+    return [(name_of(r.indicator, lang), r.indicator.id, done_when_text(r.indicator, lang)) for r in b.rows
+            if r.indicator.done_when]
+
+
+def lead_headers(lang: str) -> list[str]:
+    _ = gettext(lang)
+    return [_("lead unit"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER] + [_("lagging or behind")]
+
+
+def lead_rows(b: Bulletin, lang: str) -> list[list[object]]:
+    return [[blk.lead, len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
+            + [separator(lang).join(name_of(r.indicator, lang) for r in blk.attention) or "—"] for blk in b.leads]
 
 
 # --------------------------------------------------------------------------- cells
@@ -149,14 +178,19 @@ def section_cells(row: Row, lang: str) -> list[str]:
 
 def attention_headers(lang: str) -> list[str]:
     _ = gettext(lang)
-    return ["#", _("indicator"), _("status"), _("actual/target"), _("done"), _("short by (points)"), _("to go"),
-            _("needed per month")]
+    return ["#", _("indicator"), _("status"), _("actual/target"), _("done"), _("expected by now"),
+            _("short by (points)"), _("to go"), _("needed per month")]
 
 
 def attention_cells(n: int, row: Row, lang: str) -> list[str]:
     p = row.now
     return [str(n), f"{name_of(p.indicator, lang)} ({p.indicator.id})", status_label(p.status.value, lang),
-            figure(p, lang), pct(p.completion), lag_text(p), to_go(p, lang), per_month(p, lang)]
+            figure(p, lang), pct(p.completion), expected_cell(p), lag_text(p), to_go(p, lang), per_month(p, lang)]
+
+
+def expected_cell(p: Progress) -> str:
+    """The share of the target the light was judged against (its pace), or — for a level due now."""
+    return pct(p.expected) if p.expected is not None else "—"
 
 
 def recorded_headers(lang: str) -> list[str]:
@@ -209,6 +243,11 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(f"### {safe.markdown(section_title(blk.section, lang))}\n")
         out.append(md_table(section_headers(lang), [section_cells(r, lang) for r in blk.rows],
                             align=["l", "l", "r", "r", "l", "r", "r"]))
+    defined = done_when_rows(b, lang)
+    if defined:
+        out.append(f"### {_('What done means')}\n")
+        out.extend(f"- {safe.markdown(name)} (`{ind_id}`): {safe.markdown(text)}" for name, ind_id, text in defined)
+        out.append("")
     if actions:
         out.append(f"### {_('The ten actions (indicators by status)')}\n")
         headers = [_("action"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER]
@@ -217,10 +256,14 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
             for blk in actions
         ], align=["l"] + ["r"] * (len(STATUS_ORDER) + 1)))
 
+    if b.leads:
+        out.append(f"### {_('By lead unit (牵头单位)')}\n")
+        out.append(md_table(lead_headers(lang), lead_rows(b, lang), align=["l"] + ["r"] * (len(STATUS_ORDER) + 1) + ["l"]))
+
     out.append(f"## {_('3. Lagging and behind')}\n")
     if b.attention:
         out.append(md_table(attention_headers(lang), [attention_cells(n, r, lang) for n, r in enumerate(b.attention, 1)],
-                            align=["r", "l", "l", "r", "r", "r", "r", "r"]))
+                            align=["r", "l", "l", "r", "r", "r", "r", "r", "r"]))
         out.append(safe.markdown(attention_footnote(b, lang)) + "\n")
     else:
         out.append(_("No indicator is lagging or behind at the month end.") + "\n")
@@ -233,13 +276,12 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
     else:
         out.append(_("Nothing was recorded for this month.") + "\n")
     out.append(f"### {_('Counties that sent nothing')}\n")
-    if not b.reported_per_county:
+    if not b.reported_per_county and not b.reported_by_city:
         out.append(_("No indicator is reported per county yet.") + "\n")
     elif b.silent:
         out.append(safe.markdown(silent_intro(b, lang)) + "\n")
-        out.append(md_table([_("county-level unit"), _("missing"), _("indicators")],
-                            [[s.county, f"{len(s.indicators)}/{len(b.reported_per_county)}",
-                              silent_names(s.indicators, plan, lang)] for s in b.silent], align=["l", "r", "l"]))
+        out.append(md_table([_("county-level unit"), _("missing"), _("indicators")], silent_rows(b, lang),
+                            align=["l", "r", "l"]))
     else:
         out.append(_("Every county sent figures for every indicator it reports on.") + "\n")
 
@@ -250,6 +292,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
     if done:
         out.append(f"{_('Milestones done')}:\n")
         out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} (`{r.indicator.id}`, {r.now.as_of_figure})"
+                   + (f": {safe.markdown(done_when_text(r.indicator, lang))}" if r.indicator.done_when else "")
                    for r in done)
         out.append("")
     if met:

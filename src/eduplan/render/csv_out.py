@@ -26,7 +26,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
     p = doc.plan
     header = [_("id"), _("indicator"), _("sections"), _("actions"), _("kind"), _("unit"), _("target"), _("source")]
     rows = [[i.id, name_of(i, lang), " ".join(i.sections), " ".join(i.actions), measure_label(i.measure.value, lang),
-             i.unit, target_text(i), i.source] for i in p.indicators]
+             i.unit, target_text(i, None, lang), i.source] for i in p.indicators]
     return to_csv(rows, header)
 
 
@@ -57,7 +57,7 @@ def status(doc: StatusReport, lang: str, opts) -> str:
         ind = p.indicator
         actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
         rows.append([section_name(plan.section_by_id[ind.sections[0]], lang), ind.id, name_of(ind, lang),
-                     measure_label(ind.measure.value, lang), ind.unit, target_text(ind, p.target), actual,
+                     measure_label(ind.measure.value, lang), ind.unit, target_text(ind, p.target, lang), actual,
                      pct(p.completion, 1) if p.completion is not None else "",
                      pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
                      "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp else "",
@@ -86,7 +86,7 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
 def template(doc: TemplateDoc, lang: str, opts) -> bytes:
     _ = gettext(lang)
     header = [_(c.header) for c in doc.columns]
-    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), "", "", doc.county or "", "", "",
+    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind, None, lang), "", "", doc.county or "", "", "",
              doc.hint(ind).render(lang)] for ind in doc.indicators]
     return to_csv(rows, header).encode("utf-8")
 

@@ -7,7 +7,7 @@ from ..core.models import Entry
 from ..core.numbers import format_number
 from ..core.progress import Progress
 from ..i18n import msg
-from .words import state_label
+from .words import relative_text, state_label
 
 
 def pct(ratio: float | None, digits: int = 0) -> str:
@@ -21,14 +21,18 @@ def points(pp: float | None) -> str:
 
 
 def comparator_mark(ind) -> str:
-    """How the text qualifies a target: ≥ (以上, 达到), ≤ (控制在…以内)."""
+    """How the text qualifies a target: ≥ (以上, 达到), ≤ (控制在…以内), < (below the baseline: 减少…)."""
+    if ind.relative is not None and ind.relative.kind.value == "below":
+        return "<"
     return {"<=": "≤", ">=": "≥"}.get(ind.comparator.value, "")
 
 
-def target_text(ind, target: float | None = None) -> str:
+def target_text(ind, target: float | None = None, lang: str = "zh") -> str:
+    """The target as written: ``≥25所``; a target stated against the baseline in words while
+    its value is not known (``低于基数``)."""
     value = ind.target if target is None else target
     if value is None:
-        return "—"
+        return relative_text(ind, lang) if ind.relative is not None else "—"
     if ind.measure.value == "counties" and not ind.is_percent:
         return f"{comparator_mark(ind)}{format_number(value)}"
     return f"{comparator_mark(ind)}{format_number(value, ind.unit)}"
@@ -45,7 +49,9 @@ def figure(p: Progress, lang: str = "zh") -> str:
         actual = "—" if p.actual is None else format_number(p.actual)
         return msg("{actual}/{target} counties", actual=actual, target=target_text(ind, p.target)).render(lang)
     actual = "—" if p.actual is None else (approx(p.actual) if ind.unit != "%" else format_number(p.actual, "%"))
-    return f"{actual}/{target_text(ind, p.target)}"
+    if p.target is None and p.scope is not None and ind.measure.value in ("flow", "level"):
+        return approx(p.actual, ind.unit) if p.actual is not None else "—"  # a county without a target of its own
+    return f"{actual}/{target_text(ind, p.target, lang)}"
 
 
 def amount(value: float | None, unit: str) -> str:

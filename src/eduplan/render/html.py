@@ -16,21 +16,27 @@ from .bulletin_text import (
     day_text,
     delta_figure,
     delta_points,
+    done_when_rows,
     entry_value,
+    expected_cell,
     headline_sentence,
     lag_text,
     recorded_basis,
+    lead_headers,
+    lead_rows,
     recorded_headers,
     silent_intro,
-    silent_names,
+    silent_rows,
     summary_rows,
     title,
 )
 from .figures import figure, pct, per_month, to_go
 from .words import action_title, gettext, name_of, remark, section_title, status_label, unit_name
 
-COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "no_data": "#b0b0b0"}
-PALE = {"done": "#e3f2e7", "on_track": "#edf6ee", "lagging": "#fff5d6", "behind": "#fde7e7", "no_data": "#f1f1f1"}
+COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "not_judged": "#5b7fa6",
+           "no_data": "#b0b0b0"}
+PALE = {"done": "#e3f2e7", "on_track": "#edf6ee", "lagging": "#fff5d6", "behind": "#fde7e7", "not_judged": "#e8eef5",
+        "no_data": "#f1f1f1"}
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 14mm 12mm; }
@@ -211,7 +217,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         (str(len(b.milestones_done) + len(b.targets_met)), _("completed this month")),
         (str(len(b.attention)), _("lagging or behind")),
         (str(len(b.recorded)), _("entries this month")),
-        (f"{len(b.silent)}/{len(info.counties)}", _("counties missing figures")),
+        (f"{sum(1 for s in b.silent if s.county)}/{len(info.counties)}", _("counties missing figures")),
     ]
     tiles = "".join(f'<div class="fact"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in facts)
     w(f'<div class="overview"><div class="chart">{status_chart(b.summary, lang)}<div class="facts">{tiles}</div></div>'
@@ -236,18 +242,33 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
                 + "</tr>" for blk in actions]
         w(_table(headers, body))
 
+    if b.leads:
+        w(f"<h3>{esc(_('By lead unit (牵头单位)'))}</h3>")
+        heads = lead_headers(lang)
+        classes = [""] + ["n"] * (len(STATUS_ORDER) + 1) + [""]
+        w(_table(list(zip(heads, classes)), ["<tr>" + "".join(f'<td class="{c}">{esc(v)}</td>' if c else f"<td>{esc(v)}</td>"
+                                                            for v, c in zip(row, classes)) + "</tr>"
+                                             for row in lead_rows(b, lang)]))
+    defined = done_when_rows(b, lang)
+    if defined:
+        w(f"<h3>{esc(_('What done means'))}</h3><ul>")
+        for name, ind_id, text in defined:
+            w(f'<li>{esc(name)} <span class="note">{esc(ind_id)}</span>: {esc(text)}</li>')
+        w("</ul>")
+
     # ---- 3. attention
     w(f"<h2>{_('3. Lagging and behind')}</h2>")
     if b.attention:
         heads = attention_headers(lang)
-        classes = ["n", "", "", "n", "n", "n", "n", "n"]
+        classes = ["n", "", "", "n", "n", "n", "n", "n", "n"]
         body = []
         for n, r in enumerate(b.attention, start=1):
             p = r.now
             body.append(
                 f'<tr><td class="n">{n}</td><td class="name">{esc(name_of(p.indicator, lang))}<small>{esc(p.indicator.id)}</small></td>'
                 f"<td>{pill(p.status.value, lang)}</td><td class=\"n\">{esc(figure(p, lang))}</td>"
-                f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(lag_text(p))}</td>'
+                f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(expected_cell(p))}</td>'
+                f'<td class="n">{esc(lag_text(p))}</td>'
                 f'<td class="n">{esc(to_go(p, lang))}</td><td class="n">{esc(per_month(p, lang))}</td></tr>')
         w(_table(list(zip(heads, classes)), body))
         w('<p class="note">' + esc(attention_footnote(b, lang)) + "</p>")
@@ -275,15 +296,13 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         w(f'<p class="empty">{esc(_("Nothing was recorded for this month."))}</p>')
     w('<div class="keep">')
     w(f"<h3>{_('Counties that sent nothing')}</h3>")
-    if not b.reported_per_county:
+    if not b.reported_per_county and not b.reported_by_city:
         w(f'<p class="empty">{esc(_("No indicator is reported per county yet."))}</p>')
     elif b.silent:
         w("<p>" + esc(silent_intro(b, lang)) + "</p>")
         body = []
-        for s in b.silent:
-            names = silent_names(s.indicators, plan, lang)
-            body.append(f'<tr><td>{esc(s.county)}</td><td class="n">{len(s.indicators)}/{len(b.reported_per_county)}</td>'
-                        f"<td>{esc(names)}</td></tr>")
+        for unit, missing, names in silent_rows(b, lang):
+            body.append(f'<tr><td>{esc(unit)}</td><td class="n">{esc(missing)}</td><td>{esc(names)}</td></tr>')
         w(_table([(_("county-level unit"), ""), (_("missing"), "n"), (_("indicators"), "")], body))
     else:
         w(f'<p class="empty">{esc(_("Every county sent figures for every indicator it reports on."))}</p>')

@@ -22,11 +22,12 @@ from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
-from .words import (ROLLUP, gettext, measure_label, name_of, notes_text, remark, section_title, state_label,
-                    status_label, unit_name)
+from .words import (ROLLUP, done_when_text, expected_text, gettext, measure_label, name_of, notes_text, pace_text,
+                    remark, reported_by_text, section_title, state_label, status_label, unit_name, units_text)
 
-STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red", "no_data": "dim"}
-STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
+STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red",
+                "not_judged": "blue", "no_data": "dim"}
+STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "not_judged": "○", "no_data": "·"}
 BAR_WIDTH = 10
 
 
@@ -97,8 +98,10 @@ def status(report: StatusReport, lang: str, opts) -> str:
         built = []
         for p in rows:
             done = pct(p.completion) if p.completion is not None else "—"
-            built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang),
-                          Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width)),
+            done_bar = Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width))
+            if p.expected is not None and p.status.value not in ("done", "no_data", "not_judged"):
+                done_bar.append("\n" + expected_text(p.expected, lang), style="dim")  # what the light was judged against
+            built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang), done_bar,
                           light(p.status.value, lang), to_go_line(p, lang)))
         groups.append((safe.terminal(section_title(sec, lang)), built))
     every = [r for _g, rows in groups for r in rows]
@@ -147,9 +150,22 @@ def status(report: StatusReport, lang: str, opts) -> str:
         con.print(Text(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
                   + Text(example, style="bold"))
     for p in report.rows:
-        if any(n.code == "cannot_roll_up" for n in p.notes):
+        if any(n.code in ("cannot_roll_up", "baseline_unknown", "overdue") for n in p.notes):
             con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
+    if not report.empty_ledger and report.silent:
+        con.print(Text(silent_line(report, lang), style="yellow"))
     return buf.getvalue()
+
+
+def silent_line(report: StatusReport, lang: str) -> str:
+    """``本月未报送（6月1日起）：全市 3项、仙居县 5项``: who owes figures this month and sent none."""
+    from ..i18n import msg, nmsg, separator
+
+    parts = [nmsg("{unit} {n} indicator", "{unit} {n} indicators", len(s.indicators),
+                  unit=unit_name(s.county, lang)).render(lang) for s in report.silent]
+    return safe.terminal(msg("Not reported this month (since {start}): {units}",
+                             start=report.rows[0].reporting.start if report.rows and report.rows[0].reporting else
+                             report.as_of, units=separator(lang).join(parts)).render(lang))
 
 
 def _summary_line(report: StatusReport, lang: str) -> str:
@@ -183,7 +199,8 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
             row.append(Text(f"{shown} {STATUS_DOT[p.status.value]}", style=STATUS_STYLE[p.status.value]))
         table.add_row(*row)
     con.print(table)
-    con.print(Text(_("County targets: flows an equal share of the city target; levels the city target."), style="dim"))
+    con.print(Text(_("County targets: the plan's own (任务分解) where it splits the target; elsewhere the county's "
+                     "figure is shown and not judged (○)."), style="dim"))
     return buf.getvalue()
 
 
@@ -216,9 +233,9 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
             shown.add(ind.id)
             kind = measure_label(ind.measure.value, lang)
             if wide:
-                table.add_row(name, ind.id, target_text(ind), kind)
+                table.add_row(name, ind.id, target_text(ind, None, lang), kind)
             else:
-                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind), kind)
+                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind, None, lang), kind)
         table.add_section()
     con.print(table)
     actions = [s for s in p.sections if s.kind.value == "action"]
@@ -301,6 +318,8 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     p = doc.row
     ind = p.indicator
     plan = doc.plan
+    from ..core.numbers import format_number
+
     con.print(Text(safe.terminal(f"{name_of(ind, lang)}  "), style="bold") + Text(ind.id, style="cyan"))
     other = ind.name if lang == "en" else ind.name_en
     if other:
@@ -311,11 +330,27 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         (_("source"), f"“{ind.source}”"),
         (_("sections"), sections),
         (_("kind"), f"{measure_label(ind.measure.value, lang)} ({ind.measure.value}), {ind.unit}"),
-        (_("target"), target_text(ind)),
+        (_("target"), target_text(ind, p.target, lang)),
         (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
-                     + (f" · {_('expected')} {pct(p.expected)}" if p.expected is not None else "")),
+                     + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
         (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
     ]
+    lines.append((_("pace"), pace_text(ind, lang)))
+    if ind.baseline is not None:
+        value = "—" if p.baseline is None else format_number(p.baseline, ind.unit)
+        where = p.baseline_entry or _("the plan")
+        lines.append((_("baseline"), f"{value} ({ind.baseline.date} · {ind.baseline.source} · {where})"))
+    if ind.county_targets:
+        lines.append((_("county targets"), "、".join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
+    lines.append((_("reported by"), reported_by_text(ind, lang)))
+    if p.reporting is not None and p.reporting.missing:
+        lines.append((_("not reported this month"), units_text(p.reporting.missing, lang)))
+    if ind.lead or ind.partners:
+        lines.append((_("lead unit"), ind.lead or "—"))
+        if ind.partners:
+            lines.append((_("partner units"), "、".join(ind.partners)))
+    if ind.done_when:
+        lines.append((_("done when"), done_when_text(ind, lang)))
     if p.rollup:
         lines.append((_("how it is counted"), _(ROLLUP.get(p.rollup, p.rollup))))
     if p.remaining or p.gap_pp:
@@ -340,11 +375,12 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
             if f.state is not None:
                 v = state_label(f.state.value, lang)
             else:
-                from ..core.numbers import format_number
-
                 v = format_number(f.value, ind.unit)
                 if f.numerator is not None:
                     v += f" ({format_number(f.numerator)}/{format_number(f.denominator)})"
+            own = ind.county_target(f.county)
+            if own is not None and ind.measure.value in ("flow", "level"):
+                v += f" / {target_text(ind, own, lang)}"
             t.add_row(f.county, v, str(f.as_of), f.entry)
         con.print(t)
     con.print(Text(_("history"), style="bold"))

@@ -24,6 +24,8 @@ def stored(doc: Stored, lang: str, opts) -> str:
         head = msg("recorded a void: {entry}, voids #{target}", entry=line, target=e.supersedes)
     elif e.supersedes is not None:
         head = msg("recorded a correction: {entry}, corrects #{target}", entry=line, target=e.supersedes)
+    elif e.as_of < doc.plan.plan.start:
+        head = msg("recorded the baseline {entry}", entry=line)
     else:
         head = msg("recorded {entry}", entry=line)
     lines = [head.render(lang)]

@@ -26,15 +26,17 @@ from ..i18n import msg
 from ..core.bulletin import Bulletin, Row
 from ..services.sheet_contract import TemplateDoc
 from . import safe
-from .bulletin_text import STATUS_ORDER, entry_value, headline_sentence, silent_names, title
+from .bulletin_text import (STATUS_ORDER, entry_value, headline_sentence, lead_headers, lead_rows, silent_names,
+                            title)
 from .figures import target_text
 from .json_out import num as _num
-from .words import (KIND_OF_ENTRY, action_title, gettext, measure_label, name_of, remark, section_title, state_label,
-                    status_label, unit_name)
+from .words import (KIND_OF_ENTRY, action_title, done_when_text, gettext, measure_label, name_of, remark,
+                    section_title, state_label, status_label, unit_name)
 
 HEADER_FILL = "24476B"
 INPUT_FILL = "FFF2CC"
-STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "no_data": "EEEEEE"}
+STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "not_judged": "DCE6F0",
+               "no_data": "EEEEEE"}
 PERCENT = "0.0%"
 SIGNED_PERCENT = '+0.0%;-0.0%;0.0%'
 INTEGER = "#,##0"
@@ -206,7 +208,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         ws.column_dimensions[col].width = width
 
     # ---- indicators, per section
-    headers = ([_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"), _("status"), _("previous actual"), _("previous completion"), _("change of the figure"), _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")])
+    headers = ([_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"), _("status"), _("previous actual"), _("previous completion"), _("change of the figure"), _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of"), _("expected by now"), _("done when")])
     data, fmts = [], []
     for blk in b.sections:
         if blk.section.kind.value == "action":
@@ -222,11 +224,11 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                 (state_label(q.state.value, lang) if q is not None and q.state is not None else None),
                 _num(q.completion) if q is not None else None,
                 _num(row.delta_actual), _num(row.delta_completion), _num(p.remaining), _num(p.monthly_needed, 4),
-                p.as_of_figure,
+                p.as_of_figure, _num(p.expected), done_when_text(p.indicator, lang) or None,
             ])
             vf = _value_format(row)
             fmts.append([None, None, None, None, None, vf, vf, PERCENT, None, vf, PERCENT, _delta_format(row),
-                         SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE])
+                         SIGNED_PERCENT, vf, vf if vf != "auto" else DECIMAL, DATE, PERCENT, None])
     ws = _sheet(wb, _("Indicators"), headers, data, max_width=36, status_col=9,
                 right=(6, 7, 8, 10, 11, 12, 13, 14, 15))
     _apply_formats(ws, fmts)
@@ -237,20 +239,21 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         headers = ([_("action"), _("indicators")]) + [status_label(k, lang) for k in STATUS_ORDER]
         data = [[action_title(blk.section, lang), len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
                 for blk in b.sections if blk.section.kind.value == "action"]
-        _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * 6, landscape=False)
+        _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * (len(STATUS_ORDER) + 1), landscape=False)
 
     # ---- lagging and behind
-    headers = ([_("rank"), "id", _("indicator"), _("status"), _("target"), _("actual"), _("completion"), _("short by (points)"), _("to go"), _("needed per month")])
+    headers = ([_("rank"), "id", _("indicator"), _("status"), _("target"), _("actual"), _("completion"), _("expected by now"), _("short by (points)"), _("to go"), _("needed per month")])
     data, fmts = [], []
     for n, row in enumerate(b.attention, start=1):
         p = row.now
         data.append([n, p.indicator.id, name_of(p.indicator, lang), status_label(p.status.value, lang), _num(p.target),
                      _num(p.actual) if p.actual is not None else (state_label(p.state.value, lang) if p.state else None),
-                     _num(p.completion), _num(p.lag_pp, 4), _num(p.remaining), _num(p.monthly_needed, 4)])
+                     _num(p.completion), _num(p.expected), _num(p.lag_pp, 4), _num(p.remaining),
+                     _num(p.monthly_needed, 4)])
         vf = _value_format(row)
-        fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
+        fmts.append([INTEGER, None, None, None, vf, vf, PERCENT, PERCENT, "0.0", vf, DECIMAL if vf == "auto" else vf])
     ws = _sheet(wb, _("Lagging and behind"), headers, data, status_col=4,
-                right=(1, 5, 6, 7, 8, 9, 10))
+                right=(1, 5, 6, 7, 8, 9, 10, 11))
     _apply_formats(ws, fmts)
 
     # ---- recorded this month
@@ -270,10 +273,15 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     ws.column_dimensions["E"].width = 13
 
     # ---- silent counties
-    headers = [_("county-level unit"), _("missing"), _("reported per county"), _("indicators")]
-    data = [[s.county, len(s.indicators), len(b.reported_per_county), silent_names(s.indicators, b.plan, lang)]
+    headers = [_("county-level unit"), _("missing"), _("owed this month"), _("indicators")]
+    data = [[unit_name(s.county, lang), len(s.indicators), s.owed, silent_names(s.indicators, b.plan, lang)]
             for s in b.silent]
     _sheet(wb, _("Silent counties"), headers, data, [None, INTEGER, INTEGER, None], max_width=80)
+
+    # ---- by lead unit
+    if b.leads:
+        _sheet(wb, _("Lead units"), lead_headers(lang), lead_rows(b, lang),
+               [None] + [INTEGER] * (len(STATUS_ORDER) + 1) + [None], max_width=60)
 
     # ---- completed this month
     headers = [_("kind"), "id", _("indicator"), _("figure as of")]
@@ -310,7 +318,7 @@ def template(doc: TemplateDoc, lang: str, opts=None) -> bytes:
     _ = gettext(lang)
     plan = doc.plan
     headers = [_(c.header) for c in doc.columns]
-    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind), None, None, doc.county, None, None,
+    rows = [[ind.id, name_of(ind, lang), ind.unit, target_text(ind, None, lang), None, None, doc.county, None, None,
              doc.hint(ind).render(lang)] for ind in doc.indicators]
     wb = Workbook()
     wb.remove(wb.active)
