@@ -57,9 +57,9 @@ def headline_sentence(b: Bulletin, lang: str) -> str:
     if short:
         verdict = nmsg("{n} falls short of its expected progress or target and needs to speed up",
                        "{n} fall short of their expected progress or target and need to speed up", short)
-    elif s["no_data"] == total:
+    elif all(r.now.actual is None and r.now.state is None for r in b.rows):
         verdict = msg("nothing has been recorded yet")
-    elif s["no_data"]:
+    elif s["no_data"] or s["not_judged"]:
         verdict = msg("every indicator with data is at or ahead of its expected progress")
     else:
         verdict = msg("every indicator is at or ahead of its expected progress")
