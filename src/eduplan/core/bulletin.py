@@ -167,12 +167,13 @@ def build_bulletin(
     """The bulletin for ``month`` from what the ledger says.
 
     ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
-    entries dated within the month with what superseded them; ``baselines`` the recorded
-    baseline per indicator. Who owed figures and who sent them is the status report's
-    completeness at the month end (:mod:`eduplan.core.reporting`).
+    entries dated within the month with what superseded them (who sent figures this month);
+    ``baselines`` the recorded baseline per indicator. Who owed figures and who sent them is
+    the status report's completeness at the month end (:mod:`eduplan.core.reporting`).
     """
     year, mon, start, end = month_bounds(plan, month)
-    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, baselines=baselines)
+    sent = {(r.entry.indicator, r.entry.county) for r in recorded if not r.entry.void}
+    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, baselines=baselines, sent=sent)
     prev_day = start - dt.timedelta(days=1)
     previous = (status_report(plan, latest_at(prev_day), prev_day, baselines=baselines)
                 if prev_day >= plan.plan.start else None)

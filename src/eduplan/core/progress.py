@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import StrEnum
 from typing import Any
 
@@ -389,11 +389,13 @@ def status_report(
     with_counties: bool = False,
     baselines: Mapping[str, Entry] | None = None,
     lead: str | None = None,
+    sent: Set[tuple[str, str | None]] | None = None,
 ) -> StatusReport:
     """Every selected indicator judged as of ``as_of`` from the latest surviving entries
     per (indicator, county) as of that date (:func:`eduplan.core.entries.latest`);
     ``baselines``: the latest recorded baseline per indicator (entries dated before the
-    period, :func:`baselines_from`)."""
+    period, :func:`baselines_from`); ``sent``: the (indicator, unit) pairs with a figure dated
+    in ``as_of``'s month up to ``as_of`` (:mod:`eduplan.core.reporting`)."""
     latest_entries = in_period(plan, latest_entries)
     wanted_status = set(statuses)
     wanted_ids = set(indicators)
@@ -408,7 +410,7 @@ def status_report(
         row = judge(ind, plan, latest_entries, as_of, county, baselines)
         if wanted_status and row.status not in wanted_status:
             continue
-        done = reporting(ind, plan, latest_entries, as_of)
+        done = reporting(ind, plan, latest_entries, as_of, sent)
         if county is not None:
             done = dataclasses.replace(done, owed=tuple(u for u in done.owed if u == county),
                                        missing=tuple(u for u in done.missing if u == county))

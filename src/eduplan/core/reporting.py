@@ -9,8 +9,11 @@ reports when
 * the unit's own latest figure is not a final state (a milestone, or a county's state on a
   counties indicator, recorded ``done`` needs no report after that);
 
-and it *sent* one when its latest surviving figure as of the month's end is dated within
-the month. A figure that was voided is not a report.
+and it *sent* one when it recorded a figure dated within the month (``sent``: the ledger's
+(indicator, unit) pairs with a figure that is not a void dated in the month; a figure
+corrected or voided later still shows that the unit reported — whether the figure was
+right is a matter of data quality, not of completeness). Without ``sent`` the rule falls
+back on the latest surviving figures.
 
 A version-1 plan does not say who reports: an indicator is then reported by each county
 once any county figure for it is dated on or before the month's end (and never by the
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 
 from .models import Entry, Indicator, Plan, ReportedBy, State
 from .pace import expected_share
@@ -48,8 +51,8 @@ def reporting_units(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str |
     """The units that report the indicator, by the plan (or inferred, for a version-1 plan)."""
     counties = plan.plan.counties
     by = ind.reported_by
-    if by is None:
-        return tuple(c for c in counties if (ind.id, c) in latest)
+    if by is None:  # version 1: once any county records a figure, every county reports it
+        return tuple(counties) if any((ind.id, c) in latest for c in counties) else ()
     if by == ReportedBy.CITY:
         return (None,)
     if by == ReportedBy.COUNTIES:
@@ -57,9 +60,11 @@ def reporting_units(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str |
     return (None, *counties)
 
 
-def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry], as_of: dt.date) -> Reporting:
+def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry], as_of: dt.date,
+              sent: Set[tuple[str, str | None]] | None = None) -> Reporting:
     """Completeness of one indicator for the month ending at ``as_of``; ``latest`` holds the
-    latest surviving in-period figure per (indicator, unit) as of that date."""
+    latest surviving in-period figure per (indicator, unit) as of that date, ``sent`` the
+    (indicator, unit) pairs with a figure dated from the month's first day to ``as_of``."""
     start = month_start(plan, as_of)
     units = reporting_units(ind, plan, latest)
     if ind.reported_by is not None:
@@ -67,7 +72,10 @@ def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None]
         if expected is not None and expected <= 0:
             units = ()
         units = tuple(u for u in units if not _final(latest.get((ind.id, u))))
-    missing = tuple(u for u in units if (e := latest.get((ind.id, u))) is None or e.as_of < start)
+    if sent is not None:
+        missing = tuple(u for u in units if (ind.id, u) not in sent)
+    else:
+        missing = tuple(u for u in units if (e := latest.get((ind.id, u))) is None or e.as_of < start)
     return Reporting(ind.reported_by, start, units, missing)
 
 

@@ -11,6 +11,7 @@ from ..core.documents import LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, Valida
 from ..core.names import find_county, find_indicator, find_lead, find_section
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
+from ..core.reporting import month_start
 from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
@@ -53,7 +54,7 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
         latest = view.latest(day)
         return status_report(plan, latest, day, county=unit, section=section_id, statuses=wanted,
                              empty_ledger=view.empty, with_counties=by_county, baselines=baselines(plan, view),
-                             lead=lead_name)
+                             lead=lead_name, sent=view.units_sent(month_start(plan, day), day))
     finally:
         view.close()
 
@@ -67,7 +68,8 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
     view = ws.view()
     try:
         report = status_report(plan, view.latest(day, [ind.id]), day, indicators=[ind.id],
-                               baselines=baselines(plan, view) if ind.baseline is not None else None)
+                               baselines=baselines(plan, view) if ind.baseline is not None else None,
+                               sent=view.units_sent(month_start(plan, day), day))
         history = tuple(Remark(e, later) for e, later in view.history(indicator=ind.id))
     finally:
         view.close()

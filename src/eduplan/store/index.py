@@ -353,6 +353,13 @@ class Index:
             "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND county != '' AND as_of BETWEEN ? AND ?",
             (start.toordinal(), end.toordinal()))}
 
+    def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
+        """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void
+        (a figure corrected or voided later still shows that the unit reported)."""
+        return {(r[0], r[1] or None) for r in self.con.execute(
+            "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND as_of BETWEEN ? AND ?",
+            (start.toordinal(), end.toordinal()))}
+
     def surviving_batch(self, batch: str) -> list[Entry]:
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]

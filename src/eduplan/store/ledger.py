@@ -445,6 +445,9 @@ class LedgerView:
     def units_reported(self, until: dt.date) -> set[str]:
         return self.index.units_reported(until)
 
+    def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
+        return self.index.units_sent(start, end)
+
     def surviving_batch(self, batch: str) -> list[Entry]:
         return self.index.surviving_batch(batch)
 
