@@ -123,6 +123,22 @@ class LineIndex:
                 return number
         return None
 
+    def _item_line(self, key_line: int, item: int) -> int:
+        """The line of the ``item``-th element of an array written one element a line after
+        ``key = [`` (else the key's own line)."""
+        if self.lines[key_line - 1].rstrip().endswith("]"):
+            return key_line
+        seen = -1
+        for number in range(key_line + 1, len(self.lines) + 1):
+            text = self.lines[number - 1].strip()
+            if text.startswith("]"):
+                break
+            if text and not text.startswith("#"):
+                seen += 1
+                if seen == item:
+                    return number
+        return key_line
+
     def _sub_table(self, name: str, after: int, before: int | None) -> int | None:
         """The line of ``[name]`` between an array element's header and the next one."""
         for number in self.tables.get(name, ()):
@@ -143,14 +159,17 @@ class LineIndex:
                 return start
             found = self._key_line(start, str(loc[2]))
             if found is not None:
-                return found
+                return self._item_line(found, loc[3]) if len(loc) > 3 and isinstance(loc[3], int) else found
             # a sub-table of the element: [indicators.pace], then the key inside it
             nxt = next((n for n in starts if n > start), None)
             sub = self._sub_table(f"{head}.{loc[2]}", start, nxt)
             if sub is None:
                 return start
             if len(loc) > 3 and not isinstance(loc[3], int):
-                return self._key_line(sub, str(loc[3])) or sub
+                key = self._key_line(sub, str(loc[3]))
+                if key is not None and len(loc) > 4 and isinstance(loc[4], int):
+                    return self._item_line(key, loc[4])
+                return key or sub
             return sub
         if head in self.tables:
             start = self.tables[head][0]

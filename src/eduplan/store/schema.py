@@ -86,8 +86,8 @@ TEMPLATES: dict[str, str] = {
 }
 
 
-def fail(kind: str, **ctx: Any) -> PydanticCustomError:
-    return PydanticCustomError(kind, TEMPLATES[kind], ctx)
+def fail(code: str, /, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, TEMPLATES[code], ctx)
 
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
@@ -179,8 +179,8 @@ class Pace(_Frozen):
     def _shape(self) -> Pace:
         errors: list[InitErrorDetails] = []
 
-        def problem(loc: tuple, kind: str, value: object, **ctx: Any) -> None:
-            errors.append(InitErrorDetails(type=fail(kind, **ctx), loc=loc, input=value))
+        def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
+            errors.append(InitErrorDetails(type=fail(code, **ctx), loc=loc, input=value))
 
         dated = self.kind in (PaceKind.DUE, PaceKind.ONCE)
         if dated and self.date is None:
@@ -295,8 +295,8 @@ class Indicator(_Frozen):
     def _default_comparator(self) -> Indicator:
         errors: list[InitErrorDetails] = []
 
-        def problem(loc: tuple, kind: str, value: object, **ctx: Any) -> None:
-            errors.append(InitErrorDetails(type=fail(kind, **ctx), loc=loc, input=value))
+        def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
+            errors.append(InitErrorDetails(type=fail(code, **ctx), loc=loc, input=value))
 
         m = self.measure
         rel = self.relative
@@ -392,8 +392,8 @@ class Plan(_Frozen):
     def _cross_references(self) -> Plan:
         errors: list[InitErrorDetails] = []
 
-        def problem(loc: tuple, kind: str, value: object, **ctx: Any) -> None:
-            errors.append(InitErrorDetails(type=fail(kind, **ctx), loc=loc, input=value))
+        def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
+            errors.append(InitErrorDetails(type=fail(code, **ctx), loc=loc, input=value))
 
         info = self.plan
         if self.schema_version < 2:  # a version-1 file says only what version 1 could say
