@@ -258,6 +258,8 @@ def test_csv_template_for_a_county_round_trip(ledger, tmp_path):
     assert rows[0][:7] == ["指标编号", "指标名称", "单位", "目标", "数值", "截至日期", "县(市、区)"]
     assert all(r[6] == "椒江区" for r in rows[1:])
     assert "jiangcaihui-platform" not in [r[0] for r in rows]  # a city-wide milestone is not the county's
+    assert "investment" not in [r[0] for r in rows]  # nor what the plan says the city reports
+    assert "new-school-places" in [r[0] for r in rows]  # reported by the counties
     assert "no figures to import" in run("import", template).stdout
     for r in rows[1:]:
         if r[0] == "new-school-places":

@@ -302,7 +302,7 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     assert overview["序时进度"][:2] == (doc["headline"]["time_progress"], doc["headline"]["previous_time_progress"])
     assert overview["总体情况"][0].startswith("截至2023年6月30日，序时进度")
     for status in ("done", "on_track", "lagging", "behind", "not_judged", "no_data"):
-        label = {"done": "完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "not_judged": "不作评价",
+        label = {"done": "完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "not_judged": "不评价",
                  "no_data": "无数据"}[status]
         assert overview[label] == (doc["headline"]["summary"][status], doc["headline"]["previous_summary"][status],
                                    doc["headline"]["change"][status])

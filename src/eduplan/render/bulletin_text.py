@@ -275,12 +275,12 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
                             align=["r", "l", "l", "l", "r", "l", "l"]))
     else:
         out.append(_("Nothing was recorded for this month.") + "\n")
-    out.append(f"### {_('Counties that sent nothing')}\n")
+    out.append(f"### {_('Units that sent nothing')}\n")
     if not b.reported_per_county and not b.reported_by_city:
         out.append(_("No indicator is reported per county yet.") + "\n")
     elif b.silent:
         out.append(safe.markdown(silent_intro(b, lang)) + "\n")
-        out.append(md_table([_("county-level unit"), _("missing"), _("indicators")], silent_rows(b, lang),
+        out.append(md_table([_("reporting unit"), _("missing"), _("indicators")], silent_rows(b, lang),
                             align=["l", "r", "l"]))
     else:
         out.append(_("Every county sent figures for every indicator it reports on.") + "\n")

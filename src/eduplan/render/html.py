@@ -295,7 +295,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     else:
         w(f'<p class="empty">{esc(_("Nothing was recorded for this month."))}</p>')
     w('<div class="keep">')
-    w(f"<h3>{_('Counties that sent nothing')}</h3>")
+    w(f"<h3>{_('Units that sent nothing')}</h3>")
     if not b.reported_per_county and not b.reported_by_city:
         w(f'<p class="empty">{esc(_("No indicator is reported per county yet."))}</p>')
     elif b.silent:
@@ -303,7 +303,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         body = []
         for unit, missing, names in silent_rows(b, lang):
             body.append(f'<tr><td>{esc(unit)}</td><td class="n">{esc(missing)}</td><td>{esc(names)}</td></tr>')
-        w(_table([(_("county-level unit"), ""), (_("missing"), "n"), (_("indicators"), "")], body))
+        w(_table([(_("reporting unit"), ""), (_("missing"), "n"), (_("indicators"), "")], body))
     else:
         w(f'<p class="empty">{esc(_("Every county sent figures for every indicator it reports on."))}</p>')
 

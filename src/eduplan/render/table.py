@@ -337,9 +337,12 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     ]
     lines.append((_("pace"), pace_text(ind, lang)))
     if ind.baseline is not None:
-        value = "—" if p.baseline is None else format_number(p.baseline, ind.unit)
-        where = p.baseline_entry or _("the plan")
-        lines.append((_("baseline"), f"{value} ({ind.baseline.date} · {ind.baseline.source} · {where})"))
+        if p.baseline is None:
+            lines.append((_("baseline"), f"{_('not yet known')} ({ind.baseline.date} · {ind.baseline.source})"))
+        else:
+            where = p.baseline_entry or _("the plan")
+            lines.append((_("baseline"), f"{format_number(p.baseline, ind.unit)} ({ind.baseline.date} · "
+                                         f"{ind.baseline.source} · {where})"))
     if ind.county_targets:
         lines.append((_("county targets"), "、".join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
     lines.append((_("reported by"), reported_by_text(ind, lang)))

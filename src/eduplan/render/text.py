@@ -66,10 +66,10 @@ def written(doc: Written, lang: str, opts) -> str:
     d = doc.detail
     if doc.kind == "template":
         if d.get("county"):
-            line = nmsg("wrote {path}: {n} indicator for {county} (city-wide milestones left out); fill in the value "
-                        "and date columns, then: eduplan import {path} --dry-run",
-                        "wrote {path}: {n} indicators for {county} (city-wide milestones left out); fill in the value "
-                        "and date columns, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
+            line = nmsg("wrote {path}: {n} indicator for {county} (what only the city reports left out); fill in the "
+                        "value and date columns, then: eduplan import {path} --dry-run",
+                        "wrote {path}: {n} indicators for {county} (what only the city reports left out); fill in the "
+                        "value and date columns, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
                         county=d["county"])
         else:
             line = nmsg("wrote {path}: {n} indicator; fill in the value and date columns, then: eduplan import {path} "

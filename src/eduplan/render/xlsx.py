@@ -273,7 +273,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     ws.column_dimensions["E"].width = 13
 
     # ---- silent counties
-    headers = [_("county-level unit"), _("missing"), _("owed this month"), _("indicators")]
+    headers = [_("reporting unit"), _("missing"), _("owed this month"), _("indicators")]
     data = [[unit_name(s.county, lang), len(s.indicators), s.owed, silent_names(s.indicators, b.plan, lang)]
             for s in b.silent]
     _sheet(wb, _("Silent counties"), headers, data, [None, INTEGER, INTEGER, None], max_width=80)

@@ -70,8 +70,10 @@ def accepted_names(field: str) -> tuple[str, ...]:
 
 
 def template_indicators(plan: Plan, county: str | None) -> list[Indicator]:
-    """Every indicator; on one county's sheet, those a county reports (milestones are city-wide)."""
-    return [ind for ind in plan.indicators if county is None or ind.measure != Measure.MILESTONE]
+    """Every indicator; on one county's sheet, those a county reports (milestones are city-wide, and
+    so is what the plan says the city reports)."""
+    return [ind for ind in plan.indicators if county is None or (
+        ind.measure != Measure.MILESTONE and (ind.reported_by is None or ind.reported_by.value != "city"))]
 
 
 def fill_hint(ind: Indicator, county: str | None) -> Msg:
