@@ -74,6 +74,8 @@ def _line(path: Path, needle: str, after: str | None = None) -> int:
      "indicators[fewer-deaths].target", "not both", ("target = 3", None)),
     ('relative = { kind = "more", amount = 2 }', 'relative = { kind = "more" }',
      "indicators[more-pilots].relative", "needs an amount", ("relative", 'id = "more-pilots"')),
+    ('baseline = { date = 2022-12-31, source = "2022年统计", value = 50 }', 'baseline = { date = 2022-12-31, source = "2022年统计", value = 99 }',
+     "indicators[plus-points].relative.amount", "between 0 and 100", ("relative", 'id = "plus-points"')),
     ('lead = "安全处"', 'lead = "安全科"', "indicators[fewer-deaths].lead", "not one of the plan's units",
      ('lead = "安全科"', None)),
     ('measure = "milestone"\nunit = "项"\nsource = "年内完成"\nreported_by = "city"',
@@ -285,6 +287,10 @@ def test_coverage_command_sentence_by_sentence(run):
     assert set(COMMITMENT_WORDS) >= {"完成", "实现", "确保", "建成", "新增", "达到", "创建", "培育", "争取", "减少"}
 
 
+def test_coverage_needs_a_plan_that_names_its_text(run, synthetic_plan_path):
+    assert "names no source text" in run.fails(1, "coverage", lang="en").stderr
+
+
 def test_the_bundled_plan_reads_the_text_for_paces(bundled):
     by = bundled.by_id
     for awarded in ("provincial-clean-schools", "provincial-modern-schools", "rural-famous-schools",
@@ -324,3 +330,23 @@ def test_one_commitment_stated_in_two_places_belongs_to_both(bundled):
     assert set(by["recruited-teachers-principals"].sections) == {"matter-4", "focus-4"}
     assert by["recruited-teachers-principals"].also_stated == ("全力开展中小学好教师、好校长招引工作",)
     assert "focus-4" in by["adult-tertiary-upgrade"].sections
+
+
+def test_plan_texts_shown_in_the_bulletin_are_inert(run, tmp_path):
+    """A lead unit or a done_when text from a plan file is shown, never run (HTML, Markdown, xlsx)."""
+    from openpyxl import load_workbook
+
+    text = (V2_PLAN.replace('units = ["基教处", "计财处", "安全处"]', 'units = ["<script>alert(1)</script>", "计财处", "安全处"]')
+            .replace('lead = "基教处"', 'lead = "<script>alert(1)</script>"')
+            .replace('done_when = "平台上线运行"', 'done_when = "=HYPERLINK(\\"http://x\\",\\"y\\")"'))
+    path = _plan(tmp_path, text)
+    run.ok("record", "dated-milestone", "进行中", *D, "--plan", path)
+    html = run.ok("report", "--month", "2023-06", "--format", "html", "--plan", path).stdout
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    md = run.ok("report", "--month", "2023-06", "--plan", path).stdout
+    assert "<script>" not in md
+    out = tmp_path / "b.xlsx"
+    run.ok("report", "--month", "2023-06", "-o", out, "--plan", path)
+    cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -332,6 +332,9 @@ class Indicator(_Frozen):
                 problem(("baseline",), "baseline_measure", None, measure=m.value)
             elif self.is_percent and self.baseline.value is not None and self.baseline.value > 100:
                 problem(("baseline", "value"), "target_percent", self.baseline.value)
+            elif (self.is_percent and rel is not None and rel.amount is not None and self.baseline.value is not None
+                  and not 0 <= self.baseline.value + rel.amount <= 100):
+                problem(("relative", "amount"), "target_percent", rel.amount)
         if self.county_targets:
             if m == Measure.MILESTONE:
                 problem(("county_targets",), "county_targets_measure", None, measure=m.value)
