@@ -102,6 +102,8 @@ def _series(plan: Plan, rng: random.Random) -> list[_Series]:
     out = []
     for ind in plan.indicators:
         m = ind.measure
+        if m != Measure.MILESTONE and (ind.target is None or (m == Measure.LEVEL and not ind.is_percent)):
+            continue  # a target stated against a baseline, or a count level: no made-up series for those
         if m == Measure.MILESTONE or (m == Measure.FLOW and ind.target < len(counties)):
             out.append(_Series(ind, None, city, plan, rng))
         else:

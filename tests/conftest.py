@@ -30,8 +30,8 @@ COUNTIES = ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "�
 
 # A small synthetic plan with one indicator of every kind.
 SYNTHETIC_PLAN = """\
-# SYNTHETIC test plan
-schema_version = 1
+# SYNTHETIC test plan (its county targets too)
+schema_version = 2
 
 [plan]
 id = "synthetic-2023"
@@ -73,6 +73,7 @@ measure = "flow"
 unit = "所"
 target = 25
 source = "新建公办幼儿园25所"
+county_targets = { "椒江区" = 2, "黄岩区" = 3, "路桥区" = 3, "临海市" = 4, "温岭市" = 3, "玉环市" = 2, "天台县" = 3, "仙居县" = 2, "三门县" = 3 }
 
 [[indicators]]
 id = "new-places"
@@ -83,6 +84,7 @@ measure = "flow"
 unit = "个"
 target = 35000
 source = "新增各类学位3.5万个"
+county_targets = { "椒江区" = 3000, "黄岩区" = 3500, "路桥区" = 4000, "临海市" = 4500, "温岭市" = 5000, "玉环市" = 4000, "天台县" = 4000, "仙居县" = 3500, "三门县" = 3500 }
 
 [[indicators]]
 id = "public-share"

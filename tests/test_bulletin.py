@@ -75,7 +75,7 @@ def test_footnote_divisor_and_monthly_rates_add_up_by_hand(half_year):
     assert "剩余月数（6个月）" in md
     rows = _md_table(md, "## 三、滞后与落后指标")
     checked = 0
-    for _n, _name, _status, _fig, _done, _lag, left, rate in rows:
+    for _n, _name, _status, _fig, _done, _expected, _lag, left, rate in rows:
         if rate == "—" or "县" in left:
             continue
         # what a reader recomputes from what is printed: the amount to go ÷ 6, to the digits shown

@@ -255,12 +255,22 @@ def test_not_started_early_in_the_year_is_only_lagging(synthetic_plan):
     assert row(synthetic_plan, book, "platform-online", dt.date(2023, 1, 20)).status == Status.LAGGING
 
 
-def test_county_scope(synthetic_plan):
+def test_county_scope_without_county_targets_invents_none(synthetic_plan):
+    """The plan splits no target by county: a county's figure is shown, never judged against
+    the city's target or an equal ninth of it (issue #11; it used to be)."""
     book = Book()
     book.add("public-share", 60, county="椒江区", num=600, den=1000)
     book.add("public-share", 30, county="黄岩区", num=300, den=1000)
-    assert row(synthetic_plan, book, "public-share", county="椒江区").status == Status.DONE
-    assert row(synthetic_plan, book, "public-share", county="黄岩区").status == Status.BEHIND
+    book.add("incidents", 1, county="椒江区")
+    book.add("incidents", 3, county="黄岩区")
+    for county in ("椒江区", "黄岩区"):
+        r = row(synthetic_plan, book, "public-share", county=county)
+        assert r.status == Status.NOT_JUDGED and r.target is None and r.actual in (60, 30)
+        assert "no_county_target" in notes(r)
+    places = row(synthetic_plan, book, "incidents", county="椒江区")
+    assert places.status == Status.NOT_JUDGED and places.target is None
+    assert places.share_of_city == pytest.approx(0.25)  # 1 of the city's 4
+    assert notes(places)["no_county_target"]["share"] == pytest.approx(0.25)
     assert row(synthetic_plan, book, "public-share", county="三门县").status == Status.NO_DATA
 
 

@@ -184,15 +184,40 @@ def test_recorded_this_month_goes_by_as_of_not_by_recorded_at(ledger):
     assert [e["superseded_by"] for e in superseded] == [corrections[0]["id"]]
 
 
-def test_counties_that_sent_nothing(ledger):
-    june = report_json("2023-06")["silent_counties"]
+V1_PLAN = str(Path(__file__).with_name("data") / "plan-2023-v1.toml")
+
+
+def test_counties_that_sent_nothing_under_a_version_1_plan(ledger):
+    """A version-1 plan does not say who reports: counties that recorded figures for an
+    indicator owe one every month, as before issue #11."""
+    june = report_json("2023-06", "--plan", V1_PLAN)["silent_counties"]
     assert set(june["reported_per_county"]) == {"dual-creation-counties", "new-school-places",
                                                 "migrant-children-public-share"}
     assert [c["county"] for c in june["counties"]] == ["仙居县", "三门县"]
     assert set(june["counties"][0]["indicators"]) == set(june["reported_per_county"])
-    assert report_json("2023-05")["silent_counties"]["counties"] == []
+    assert june["city"] is None and june["reported_by_city"] == []
+    assert report_json("2023-05", "--plan", V1_PLAN)["silent_counties"]["counties"] == []
     # months after the last figures: every county is silent
-    assert len(report_json("2023-08")["silent_counties"]["counties"]) == len(COUNTIES)
+    assert len(report_json("2023-08", "--plan", V1_PLAN)["silent_counties"]["counties"]) == len(COUNTIES)
+
+
+def test_who_has_not_reported_follows_the_plan(ledger):
+    """The bundled plan says who reports each indicator: the city is listed for what it owes,
+    counties for what they owe, and nothing is owed before the pace expects anything."""
+    june = report_json("2023-06")["silent_counties"]
+    owed_by_city = set(june["reported_by_city"])
+    assert {"investment", "exam-services", "mental-health-services"} <= owed_by_city
+    assert "investment" not in june["reported_per_county"]  # the city reports it, no county owes it
+    assert "investment" not in june["city"]["indicators"]  # the city sent it in June
+    assert "mental-health-services" in june["city"]["indicators"]  # owed, nothing recorded
+    # places come with the autumn term: nothing owed in June, everything owed in September
+    assert "new-school-places" not in june["reported_per_county"]
+    assert "provincial-modern-schools" not in owed_by_city  # awarded in one batch at the year end
+    september = report_json("2023-09")["silent_counties"]
+    assert all("new-school-places" in c["indicators"] for c in september["counties"])
+    assert [c["county"] for c in september["counties"]] == list(COUNTIES)
+    for unit in june["counties"]:
+        assert unit["owed"] == len(june["reported_per_county"]) and set(unit["indicators"]) <= set(june["reported_per_county"])
 
 
 def test_milestones_and_targets_done_this_month(ledger):
@@ -281,13 +306,16 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     assert [r[0] for r in wb["本月填报"].iter_rows(min_row=2, values_only=True)] == counted
     trail = {r[0] for r in wb["更正与作废"].iter_rows(min_row=2, values_only=True)}
     assert trail == {e["id"] for e in entries if e["superseded_by"] is not None or e["supersedes"] is not None}
-    assert [r[0] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == ["仙居县", "三门县"]
+    silent = doc["silent_counties"]
+    assert [r[0] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == \
+        (["全市"] if silent["city"] else []) + [c["county"] for c in silent["counties"]]
     overview = {r[0]: r[1:] for r in wb["概况"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert overview["序时进度"][:2] == (doc["headline"]["time_progress"], doc["headline"]["previous_time_progress"])
     assert overview["总体情况"][0].startswith("截至2023年6月30日，序时进度")
     assert overview["本月有效数据(条)"][0] == doc["recorded"]["figures"]
-    for status in ("done", "on_track", "lagging", "behind", "no_data"):
-        label = {"done": "完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "no_data": "无数据"}[status]
+    for status in ("done", "on_track", "lagging", "behind", "not_judged", "no_data"):
+        label = {"done": "完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "not_judged": "不评价",
+                 "no_data": "无数据"}[status]
         assert overview[label] == (doc["headline"]["summary"][status], doc["headline"]["previous_summary"][status],
                                    doc["headline"]["change"][status])
     with_completion = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=col["完成率"] + 1).value is not None)
@@ -361,7 +389,9 @@ def test_json_and_markdown_do_not_import_rich(ledger):
 
 def test_empty_ledger_report(env):
     doc = report_json("2023-04")
-    assert doc["headline"]["summary"]["no_data"] == doc["headline"]["summary"]["total"]
+    summary = doc["headline"]["summary"]
+    assert summary["no_data"] + summary["not_judged"] == summary["total"]
+    assert summary["not_judged"] == 2  # the two targets stated against a baseline not yet recorded
     assert doc["recorded"]["count"] == 0 and doc["attention"] == []
     md = run("report", "--month", "2023-04").stdout
     assert "本月没有填报记录" in md and "尚无任何填报数据" in md

@@ -30,8 +30,9 @@ def _choices(name: str, values) -> type[Enum]:
 PlanFmt, StatusFmt, ShowFmt, LogFmt = (_choices(n, formats(k)) for n, k in (
     ("PlanFormat", "PlanDoc"), ("StatusFormat", "StatusReport"), ("ShowFormat", "ShowDoc"), ("LogFormat", "LogDoc")))
 ReportFmt, SheetFmt = _choices("ReportFormat", formats("Bulletin")), _choices("SheetFormat", formats("TemplateDoc"))
+CoverageFmt = _choices("CoverageFormat", formats("CoverageDoc"))
 Lang = _choices("Lang", i18n.LANGS)
-StatusName = _choices("StatusName", ("done", "on_track", "lagging", "behind", "no_data"))
+StatusName = _choices("StatusName", ("done", "on_track", "lagging", "behind", "not_judged", "no_data"))
 FailOn = _choices("FailOn", ("lagging", "behind"))
 
 PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled 2023 plan)."), show_default=False)]
@@ -101,6 +102,18 @@ def record(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exa
         s.show(do(s.ws, indicator, value, as_of=as_of, county=county, add=add, note=note, source=source))
 
 
+@app.command(help=N_("Record the baseline value a target is stated against (below it, N more than it …), dated on the plan's baseline date."))
+def baseline(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exact name (one with a baseline in the plan)."))],
+             value: Annotated[str, typer.Argument(help=N_("The baseline value: 12, 3.5万, 56% …"))],
+             source: Annotated[Optional[str], typer.Option("--source", help=N_("Where the value comes from (default: the plan's baseline source)."), show_default=False)] = None,
+             note: NoteOpt = None, by: ByOpt = None, office: OfficeOpt = None, lang: LangOpt = None,
+             plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+    from .services import record_baseline
+
+    with Session(lang, plan, ledger, by, office) as s:
+        s.show(record_baseline(s.ws, indicator, value, source=source, note=note))
+
+
 ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (required)."))]
 
 
@@ -157,6 +170,7 @@ def log(indicator: Annotated[Optional[str], typer.Argument(help=N_("Only this in
 def status(as_of: AsOfOpt = None,
            section: Annotated[Optional[str], typer.Option("--section", help=N_("Only this section: 实事一, 行动三, 党建为纲, matter-1 …"), show_default=False)] = None,
            county: CountyOpt = None,
+           lead: Annotated[Optional[str], typer.Option("--lead", help=N_("Only the indicators this lead unit (牵头单位) is responsible for."), show_default=False)] = None,
            by_county: Annotated[bool, typer.Option("--by-county", help=N_("Indicators × county-level units."))] = False,
            status_filter: Annotated[Optional[list[StatusName]], typer.Option("--status", help=N_("Only indicators with this status (repeatable)."), show_default=False)] = None,
            fmt: Annotated[StatusFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
@@ -167,7 +181,7 @@ def status(as_of: AsOfOpt = None,
 
     with Session(lang, plan, ledger) as s:
         report = judge(s.ws, as_of=as_of, section=section, county=county, by_county=by_county,
-                       statuses=[x.value for x in status_filter or ()])
+                       statuses=[x.value for x in status_filter or ()], lead=lead)
         s.show(report, fmt)
         if report.fails(Status(fail_on.value) if fail_on else None):
             raise typer.Exit(3)
@@ -181,6 +195,15 @@ def show(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exact
 
     with Session(lang, plan, ledger) as s:
         s.show(one(s.ws, indicator, as_of=as_of), fmt)
+
+
+@app.command(help=N_("How the plan covers its source text, sentence by sentence: what each commitment became."))
+def coverage(fmt: Annotated[CoverageFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "markdown",
+             lang: LangOpt = None, plan: PlanOpt = None) -> None:
+    from .services import coverage as cover
+
+    with Session(lang, plan) as s:
+        s.show(cover(s.ws), fmt)
 
 
 # --------------------------------------------------------------------------- report, template

@@ -10,10 +10,10 @@ period ends earlier) and one at the previous month's last day, and what lies bet
 * what was recorded for the month: entries whose ``as_of`` date falls within it (bureau
   figures are "as of" a date; when a figure was typed in does not matter), including
   corrections and voids;
-* the counties that sent nothing this month for indicators they report on: an indicator
-  is reported per county when any surviving county entry for it is dated on or before
-  the month end;
-* milestones (and other targets) reached during the month.
+* the units (the city, the counties) that sent nothing this month for indicators they owe
+  a figure for, by the plan's ``reported_by`` (:mod:`eduplan.core.reporting`);
+* milestones (and other targets) reached during the month;
+* the indicators grouped by lead unit (牵头单位), when the plan names lead units.
 
 Corrections recorded later count back to the figure's date, exactly as in ``status``:
 a bulletin describes the ledger as it stands now.
@@ -24,9 +24,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from ..errors import EduplanError
 from ..i18n import msg
@@ -34,6 +32,7 @@ from .documents import Remark
 from .models import Entry, Measure, Plan, Section
 from .numbers import NumberError, parse_month
 from .progress import Progress, Status, StatusReport, count_statuses, status_report, worst_first
+from .reporting import SilentUnit
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,10 +66,23 @@ class SectionBlock:
 Recorded = Remark  # an entry dated within the month, with whatever later superseded it
 
 
+SilentCounty = SilentUnit  # a unit (county, or the city: county None) that sent nothing it owed this month
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
-class SilentCounty:
-    county: str
-    indicators: tuple[str, ...]  # ids, in plan order
+class LeadBlock:
+    """The indicators a lead unit (牵头单位) is responsible for."""
+
+    lead: str
+    rows: tuple[Row, ...]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return count_statuses(r.now for r in self.rows)
+
+    @property
+    def attention(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.now.status in (Status.LAGGING, Status.BEHIND))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,8 +99,10 @@ class Bulletin:
     sections: tuple[SectionBlock, ...]  # every section with indicators, plan order
     attention: tuple[Row, ...]  # lagging and behind, worst first
     recorded: tuple[Recorded, ...]  # as_of within [start, as_of], by date then id
-    silent: tuple[SilentCounty, ...]  # plan county order
-    reported_per_county: tuple[str, ...]  # indicator ids reported per county up to as_of
+    silent: tuple[SilentUnit, ...]  # the city first, then counties in plan order
+    reported_per_county: tuple[str, ...]  # indicator ids the counties owed a figure for this month
+    reported_by_city: tuple[str, ...] = ()  # indicator ids the city owed a figure for this month
+    leads: tuple[LeadBlock, ...] = ()  # by lead unit, when the plan names lead units
 
     @property
     def label(self) -> str:
@@ -174,22 +188,24 @@ def build_bulletin(
     month: str,
     latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]],
     recorded: Sequence[Recorded],
-    sent: set[tuple[str, str]],
-    reported_per_county: set[str],
     *,
+    baselines: Mapping[str, Entry] | None = None,
     empty_ledger: bool = False,
 ) -> Bulletin:
     """The bulletin for ``month`` from what the ledger says.
 
     ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
-    entries dated within the month with what superseded them; ``sent`` the (indicator,
-    county) pairs with a figure dated within the month that was not voided; and
-    ``reported_per_county`` the indicators with any surviving county figure up to the month end.
+    entries dated within the month with what superseded them (who sent figures this month);
+    ``baselines`` the recorded baseline per indicator. Who owed figures and who sent them is
+    the status report's completeness at the month end (:mod:`eduplan.core.reporting`).
     """
     year, mon, start, end = month_bounds(plan, month)
-    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, with_counties=True)
+    sent = {(r.entry.indicator, r.entry.county) for r in recorded if not r.entry.void}
+    current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, with_counties=True,
+                            baselines=baselines, sent=sent)
     prev_day = start - dt.timedelta(days=1)
-    previous = status_report(plan, latest_at(prev_day), prev_day) if prev_day >= plan.plan.start else None
+    previous = (status_report(plan, latest_at(prev_day), prev_day, baselines=baselines)
+                if prev_day >= plan.plan.start else None)
     before = {p.indicator.id: p for p in previous.rows} if previous is not None else {}
     rows = []
     for p in current.rows:
@@ -203,11 +219,9 @@ def build_bulletin(
     )
     attention = tuple(by_id[p.indicator.id] for p in worst_first(
         r.now for r in rows if r.now.status in (Status.LAGGING, Status.BEHIND)))
-    reported = tuple(i.id for i in plan.indicators if i.id in reported_per_county)
-    silent = []
-    for county in plan.plan.counties:
-        missing = tuple(i for i in reported if (i, county) not in sent)
-        if missing:
-            silent.append(SilentCounty(county, missing))
+    owed = [(p.indicator.id, p.reporting) for p in current.rows if p.reporting is not None]
+    per_county = tuple(i for i, r in owed if any(u is not None for u in r.owed))
+    by_city = tuple(i for i, r in owed if None in r.owed)
+    leads = tuple(LeadBlock(lead, tuple(r for r in rows if r.indicator.lead == lead)) for lead in plan.leads)
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
-                    tuple(rows), sections, attention, tuple(recorded), tuple(silent), reported)
+                    tuple(rows), sections, attention, tuple(recorded), current.silent, per_county, by_city, leads)

@@ -37,12 +37,19 @@ def surviving(entries: Sequence[Entry]) -> list[Entry]:
     return [e for e in entries if (e.office, e.id) not in gone and not e.void]
 
 
-def latest(entries: Iterable[Entry], as_of: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
+def is_baseline(e: Entry, plan: Plan) -> bool:
+    """An entry dated before the plan period records a baseline (``eduplan baseline``), not a figure."""
+    return e.as_of < plan.plan.start
+
+
+def latest(entries: Iterable[Entry], as_of: dt.date | None = None, *,
+           since: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
     """The figure per (indicator, county) as of the end of a day, from the surviving entries.
 
     The latest entry dated on or before the day — latest by :meth:`Entry.order`: the later
     as-of date, then the later recording — is the figure; increments (``added``) recorded
-    after the latest total are added to it (:func:`fold_increments`).
+    after the latest total are added to it (:func:`fold_increments`; ``since``: the period
+    start, before which a total is a baseline and not the base of an increment).
     """
     best: dict[tuple[str, str | None], Entry] = {}
     increments: list[Entry] = []
@@ -56,27 +63,34 @@ def latest(entries: Iterable[Entry], as_of: dt.date | None = None) -> dict[tuple
         old = best.get(key)
         if old is None or e.order() > old.order():
             best[key] = e
-    return fold_increments(best, increments)
+    return fold_increments(best, increments, since=since)
 
 
-def fold_increments(totals: dict[tuple[str, str | None], Entry], increments: Iterable[Entry]) -> dict:
+def fold_increments(totals: dict[tuple[str, str | None], Entry], increments: Iterable[Entry], *,
+                    since: dt.date | None = None) -> dict:
     """Add to each unit's latest total the increments recorded after it (all of them where there
-    is no total yet). The figure then stands as of the newest increment, named by it."""
+    is no total yet). The figure then stands as of the newest increment, named by it. A total
+    dated before ``since`` (the period start: a baseline, last year's figure) is no base: the
+    period's increments count from zero."""
     later: dict[tuple[str, str | None], list[Entry]] = {}
     for e in increments:
-        base = totals.get(e.key())
+        base = _base(totals.get(e.key()), since)
         if base is None or e.order() > base.order():
             later.setdefault(e.key(), []).append(e)
     if not later:
         return totals
     out = dict(totals)
     for key, adds in later.items():
-        base = totals.get(key)
+        base = _base(totals.get(key), since)
         start = base.value if base is not None and base.value is not None else 0
         newest = max(adds, key=Entry.order)
         total = start + sum(a.added for a in adds)
         out[key] = dataclasses.replace(newest, value=int(total) if float(total).is_integer() else total, added=None)
     return out
+
+
+def _base(total: Entry | None, since: dt.date | None) -> Entry | None:
+    return None if total is None or (since is not None and total.as_of < since) else total
 
 
 def shape_problems(e: Entry) -> list[FieldProblem]:
@@ -204,7 +218,10 @@ def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
         out.append(("county", msg("unknown county-level unit '{text}'; the plan's are {all}", text=e.county,
                                   all=list(plan.plan.counties))))
     info = plan.plan
-    if not info.start <= e.as_of <= info.end:
+    if e.as_of < info.start and ind.baseline is not None and e.as_of == ind.baseline.date:
+        if e.county is not None:  # a baseline: the city-wide figure the target is stated against
+            out.append(("county", msg("a baseline is city-wide; record it without a county")))
+    elif not info.start <= e.as_of <= info.end:
         out.append(("as_of", msg("{day} is outside the plan period {start} to {end}", day=e.as_of,
                                  start=info.start, end=info.end)))
     if e.void:
@@ -244,7 +261,7 @@ def value_problems(
                                   what=msg("share") if ind.is_percent else msg("count")))]
         return [("value", msg("{indicator} is measured in {unit}: record a number, not a state", indicator=ind.id,
                               unit=ind.unit))]
-    if has_ratio and m != Measure.LEVEL:
+    if has_ratio and (m != Measure.LEVEL or not ind.is_percent):
         return [("value", msg("{indicator} is not a percentage indicator: record a number, not a ratio", indicator=ind.id))]
     if value is None:
         return [("value", msg("the value is missing"))]
@@ -299,7 +316,7 @@ def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
                               text=text, indicator=ind.id, unit=ind.unit))
     ratio = parse_ratio(text)
     if ratio is not None:
-        if ind.measure != Measure.LEVEL:
+        if ind.measure != Measure.LEVEL or not ind.is_percent:
             raise NumberError(msg("'{text}': only percentage levels take numerator/denominator; {indicator} is "
                                   "measured in {unit}", text=text, indicator=ind.id, unit=ind.unit))
         num, den = to_plain(ratio.numerator), to_plain(ratio.denominator)

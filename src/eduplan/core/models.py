@@ -14,13 +14,13 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-PLAN_SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION = 2
 Number = int | float
 
 
 class Measure(StrEnum):
     FLOW = "flow"  # a count or amount that accumulates over the year
-    LEVEL = "level"  # a percentage state at a moment
+    LEVEL = "level"  # a state at a moment: a percentage, or a count (a stock) when its unit is not %
     COUNTIES = "counties"  # a count or share of county-level units meeting a condition
     MILESTONE = "milestone"  # a task tracked as not started / in progress / done
 
@@ -43,6 +43,68 @@ class State(StrEnum):
     DONE = "done"
 
 
+class PaceKind(StrEnum):
+    LINEAR = "linear"  # the expected share grows evenly over the period (序时进度)
+    DUE = "due"  # grows evenly to 100% at a date
+    ONCE = "once"  # nothing before a date, everything from it (an award, an opening)
+    SCHEDULE = "schedule"  # cumulative shares at dates, interpolated (or held, with steps)
+
+
+class ReportedBy(StrEnum):
+    CITY = "city"  # the city bureau reports the city-wide figure
+    COUNTIES = "counties"  # each county-level unit reports its own figure
+    BOTH = "both"  # the city reports the city-wide figure and each county its own
+
+
+class Relative(StrEnum):
+    BELOW = "below"  # lower than the baseline (a falling target: 减少…)
+    PLUS = "plus"  # the baseline plus N percentage points (比上年提高N个百分点; N < 0 for 下降)
+    MORE = "more"  # at least N more than the baseline (争取更多…)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Pace:
+    """How the expected share of a target grows through the period. ``points`` are
+    (date, cumulative share 0–1) at the end of each date, for a schedule."""
+
+    kind: PaceKind = PaceKind.LINEAR
+    date: dt.date | None = None
+    points: tuple[tuple[dt.date, float], ...] = ()
+    steps: bool = False  # a schedule that holds each share until the next date (batches), not interpolated
+    source: str = ""  # the phrase of the text the pace is read from, if any
+
+    @property
+    def due(self) -> dt.date | None:
+        """The date by which the whole target is expected (None: the period end)."""
+        if self.kind in (PaceKind.DUE, PaceKind.ONCE):
+            return self.date
+        if self.kind == PaceKind.SCHEDULE and self.points:
+            return next(d for d, share in self.points if share >= 1.0)
+        return None
+
+
+LINEAR = Pace()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Baseline:
+    """Where a relative target starts: a value (None while not yet known), its date and where it comes from.
+    A value recorded in the ledger (``eduplan baseline``) takes the place of the plan's."""
+
+    date: dt.date
+    source: str
+    value: Number | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RelativeTarget:
+    kind: Relative
+    amount: Number | None = None  # points (plus) or units (more); None for below
+
+    def target(self, baseline: Number) -> Number:
+        return baseline if self.kind == Relative.BELOW else baseline + (self.amount or 0)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class PlanInfo:
     id: str
@@ -56,6 +118,8 @@ class PlanInfo:
     lang: str = "zh"  # the language the plan is written in: the default language of every command
     version: str = "1"  # the plan's own revision, recorded in the ledgers written under it
     city: str = ""  # the city-wide unit's name (台州市); 全市 always means it too
+    source_text: str = ""  # the text the plan encodes, a path relative to the plan file (validate checks sources)
+    units: tuple[str, ...] = ()  # the responsible units (offices) lead/partners may name; empty: any name
 
     @property
     def days(self) -> int:
@@ -89,10 +153,26 @@ class Indicator:
     name_en: str = ""
     actions: tuple[str, ...] = ()
     note: str | None = None
+    pace: Pace | None = None  # None: linear for flows, counties and milestones; a level's target applies at once
+    county_targets: tuple[tuple[str, Number], ...] = ()  # 任务分解: the county's own target, where the plan splits it
+    reported_by: ReportedBy | None = None  # None: inferred from what is recorded (version-1 behaviour)
+    baseline: Baseline | None = None
+    relative: RelativeTarget | None = None  # the target stated against the baseline (then ``target`` is None)
+    lead: str = ""  # 牵头单位
+    partners: tuple[str, ...] = ()  # 配合单位
+    done_when: str = ""  # what "done" means, where the text leaves it open
+    done_when_en: str = ""
+    also_stated: tuple[str, ...] = ()  # other phrases of the text that state the same commitment
 
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+    def county_target(self, county: str) -> Number | None:
+        for name, value in self.county_targets:
+            if name == county:
+                return value
+        return None
 
     @property
     def all_sections(self) -> tuple[str, ...]:
@@ -101,8 +181,15 @@ class Indicator:
 
     @property
     def paced(self) -> bool:
-        """Is it judged against time (序时进度)? Flows, counties and milestones are; levels are a state."""
-        return self.measure != Measure.LEVEL
+        """Is it judged against time (序时进度)? Flows, counties and milestones are; a level is a state,
+        judged against time only when the plan gives it a pace (the date it is due)."""
+        return self.measure != Measure.LEVEL or self.pace is not None
+
+    @property
+    def effective_pace(self) -> Pace | None:
+        if self.pace is not None:
+            return self.pace
+        return None if self.measure == Measure.LEVEL else LINEAR
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -122,10 +209,12 @@ class Office:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class NotTracked:
-    """A number in the source text that is deliberately not an indicator, and why."""
+    """A number or a commitment of the source text that was considered and is deliberately not
+    an indicator, and why (``reason`` in the plan's language, ``reason_en`` in English)."""
 
     source: str
     reason: str
+    reason_en: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +245,15 @@ class Plan:
         return tuple(i for i in self.indicators if section_id in i.all_sections)
 
     @property
+    def leads(self) -> tuple[str, ...]:
+        """The lead units the indicators name, in plan order."""
+        return tuple(dict.fromkeys(i.lead for i in self.indicators if i.lead))
+
+    @property
+    def has_baselines(self) -> bool:
+        return any(i.baseline is not None for i in self.indicators)
+
+    @property
     def counties(self) -> tuple[str, ...]:
         return self.plan.counties
 
@@ -172,6 +270,35 @@ class Plan:
         return next((o for o in self.offices if o.name == name), None)
 
 
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _pace(p: dict[str, Any] | None) -> Pace | None:
+    if p is None:
+        return None
+    return Pace(PaceKind(p["kind"]), _day(p.get("date")),
+                tuple((dt.date.fromisoformat(q["date"]), q["percent"] / 100) for q in p.get("points") or ()),
+                bool(p.get("steps")), p.get("source") or "")
+
+
+def _indicator(i: dict[str, Any]) -> Indicator:
+    base = i.get("baseline")
+    rel = i.get("relative")
+    return Indicator(
+        id=i["id"], name=i["name"], sections=tuple(i["sections"]), measure=Measure(i["measure"]),
+        unit=i["unit"], source=i["source"], comparator=Comparator(i["comparator"]), target=i.get("target"),
+        name_en=i.get("name_en", ""), actions=tuple(i.get("actions", ())), note=i.get("note"),
+        pace=_pace(i.get("pace")),
+        county_targets=tuple((k, v) for k, v in (i.get("county_targets") or {}).items()),
+        reported_by=ReportedBy(i["reported_by"]) if i.get("reported_by") else None,
+        baseline=Baseline(dt.date.fromisoformat(base["date"]), base["source"], base.get("value")) if base else None,
+        relative=RelativeTarget(Relative(rel["kind"]), rel.get("amount")) if rel else None,
+        lead=i.get("lead") or "", partners=tuple(i.get("partners") or ()), done_when=i.get("done_when") or "",
+        done_when_en=i.get("done_when_en") or "", also_stated=tuple(i.get("also_stated") or ()),
+    )
+
+
 def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
     """A plan from validated plain data (pydantic's JSON-mode dump, or the plan cache)."""
     info = d["plan"]
@@ -180,16 +307,14 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
                       start=dt.date.fromisoformat(info["start"]), end=dt.date.fromisoformat(info["end"]),
                       counties=tuple(info["counties"]), title_en=info.get("title_en", ""),
                       issuer=info.get("issuer", ""), lang=info.get("lang", "zh"),
-                      version=str(info.get("version", "1")), city=info.get("city", "")),
+                      version=str(info.get("version", "1")), city=info.get("city", ""),
+                      source_text=info.get("source_text") or "", units=tuple(info.get("units") or ())),
         sections=tuple(Section(s["id"], SectionKind(s["kind"]), s["number"], s["name"], s.get("name_en", ""))
                        for s in d["sections"]),
-        indicators=tuple(Indicator(
-            id=i["id"], name=i["name"], sections=tuple(i["sections"]), measure=Measure(i["measure"]),
-            unit=i["unit"], source=i["source"], comparator=Comparator(i["comparator"]), target=i.get("target"),
-            name_en=i.get("name_en", ""), actions=tuple(i.get("actions", ())), note=i.get("note"),
-        ) for i in d["indicators"]),
+        indicators=tuple(_indicator(i) for i in d["indicators"]),
         thresholds=Thresholds(**d.get("thresholds", {})),
-        not_tracked=tuple(NotTracked(n["source"], n["reason"]) for n in d.get("not_tracked", ())),
+        not_tracked=tuple(NotTracked(n["source"], n["reason"], n.get("reason_en") or "")
+                          for n in d.get("not_tracked", ())),
         declared_offices=tuple(Office(o["name"], tuple(None if u == "全市" else u for u in o["reports"]))
                                for o in d.get("offices", ())),
         schema_version=d.get("schema_version", PLAN_SCHEMA_VERSION),

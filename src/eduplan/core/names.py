@@ -209,3 +209,23 @@ def find_section(plan: Plan, text: str) -> Match[Section]:
                            field="section")
     raise EduplanError(msg("unknown section '{text}'; name it like 实事一, 行动三, 党建为纲 or matter-1", text=typed),
                        field="section")
+
+
+# --------------------------------------------------------------------------- lead units
+
+
+def find_lead(plan: Plan, text: str) -> Match[str]:
+    """A lead unit (牵头单位) by its exact name, as the plan writes it; else an error with suggestions."""
+    typed = clean(text)
+    leads = plan.leads
+    known = list(dict.fromkeys((*leads, *plan.plan.units)))
+    if typed in known:
+        return Match(typed, typed, True)
+    if not leads:
+        raise EduplanError(msg("the plan names no lead units (牵头单位)"), field="lead")
+    close = _suggest(typed, {name: name for name in known}, [n for n in known if len(typed) >= 2 and typed in n][:3])
+    if close:
+        raise EduplanError(msg("unknown lead unit '{text}'; did you mean: {choices}?", text=typed, choices=close),
+                           field="lead")
+    raise EduplanError(msg("unknown lead unit '{text}'; the plan's are {all}", text=typed, all=list(leads)),
+                       field="lead")

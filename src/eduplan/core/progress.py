@@ -1,20 +1,31 @@
-"""Progress arithmetic: completion, time progress (序时进度), roll-up over counties, lights.
+"""Progress arithmetic: completion, expected progress (序时进度), roll-up over counties, lights.
 
 Pure functions over a plan and the latest surviving entries; no I/O, no printing.
 
 The rules, in short (the README has the long form):
 
+* the *expected share* of a target at a date follows the indicator's pace
+  (:mod:`eduplan.core.pace`): linear (time progress), due by a date, once on a date, or a
+  schedule;
 * flows (accumulating counts and amounts): completion = actual ÷ target, uncapped;
-  at or above target → ``done``; else compared with the expected share (see
-  :mod:`eduplan.core.pace`): at or above → ``on_track``, below by at most the plan's
-  threshold (percentage points) → ``lagging``, further below → ``behind``. Falling
-  flows (≤) are a budget: the share used is compared with time the other way round.
-* levels (percentages at a moment): met → ``done``; short by at most the threshold
-  (points) → ``lagging``; further → ``behind``. Never summed, never averaged.
+  at or above target → ``done``; else compared with the expected share: at or above →
+  ``on_track``, below by at most the plan's threshold (percentage points) → ``lagging``,
+  further below → ``behind``. Falling flows (≤) are a budget: the share used is compared
+  with the expected share the other way round.
+* levels (a state at a moment: a percentage, or a count when the unit is not %): met →
+  ``done``; short by at most the threshold (points; for a count, points of completion) →
+  ``lagging``; further → ``behind``. Never summed over time. A level with a pace is judged
+  against its target from the date the pace reaches 100%; before it, against the path
+  from its baseline when the baseline is known, else it is ``on_track``.
 * counties indicators: each county's state is judged, the counties that are done are
   counted (or their share taken); met → ``done``, else paced like a flow.
-* milestones: done → ``done``; in progress → ``on_track``; not started is paced like a
+* milestones: done → ``done``; in progress → ``on_track`` until the whole is expected
+  (the due date, else the period end), then ``behind``; not started is paced like a
   flow at 0 %.
+* a target stated against a baseline (below it, N points above it, N more than it) is
+  ``not_judged`` while the baseline value is not known.
+* one county: judged against its own target (任务分解) where the plan gives one; where it
+  gives none the figure is shown with its share of the city figure and is ``not_judged``.
 * no entry as of the date → ``no_data`` (missing is not zero).
 
 What a renderer needs to know about a row (is it paced, what the notes say) is decided
@@ -26,12 +37,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import StrEnum
 from typing import Any
 
-from .models import Comparator, Entry, Indicator, Measure, Plan, State
+from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, State
 from .pace import expected_share, months_left, time_progress
+from .reporting import Reporting, SilentUnit, reporting, silent_units
 
 
 class Status(StrEnum):
@@ -39,11 +51,12 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
     LAGGING = "lagging"
     BEHIND = "behind"
+    NOT_JUDGED = "not_judged"  # a figure, but nothing to judge it against: no county target, baseline not known
     NO_DATA = "no_data"
 
 
 STATUSES: tuple[Status, ...] = tuple(Status)
-# For --fail-on: how bad a status is. no_data is not ranked (missing is not failing).
+# For --fail-on: how bad a status is. no_data and not_judged are not ranked (neither is failing).
 SEVERITY = {Status.DONE: 0, Status.ON_TRACK: 1, Status.LAGGING: 2, Status.BEHIND: 3}
 
 
@@ -73,27 +86,30 @@ class Progress:
 
     indicator: Indicator
     scope: str | None  # None for the city, else the county
-    target: float | None
+    target: float | None  # the target judged against: the plan's, the county's own, or from the baseline
     actual: float | None
     completion: float | None
     status: Status
     met: bool | None
-    gap_pp: float | None  # levels: percentage points short of the target (0 when met)
-    remaining: float | None  # flows: amount still to do; counties indicators: counties still needed (0 when met)
+    gap_pp: float | None  # percentage levels: points short of the target (0 when met)
+    remaining: float | None  # flows and count levels: amount still to do; counties indicators: counties still needed
     monthly_needed: float | None  # remaining ÷ months left in the period
     state: State | None  # milestones and a county's state on a counties indicator
     qualifying: tuple[str, ...] | None  # counties indicators: counties that are done
     counties: tuple[CountyFigure, ...]  # each county's latest figure
     rollup: str | None  # how the city figure was obtained: city, sum, ratio, count, county, none
     as_of_figure: dt.date | None  # date of the newest figure used
-    expected: float | None  # the share of the target expected by now (None: not judged against time)
+    expected: float | None  # the share of the target expected by now, by its pace (None: not judged against time)
     notes: tuple[Note, ...] = ()
     # Points behind the mark: the expected share for paced indicators, the target for levels.
     # 0 when at or ahead of it; None without data or for a met/in-progress indicator.
     lag_pp: float | None = None
-    # A county's figure as a share of the city's figure (flows: what it contributed to the
-    # total); None for the city, for other measures, or when either figure is missing or zero.
-    share: float | None = None
+    baseline: float | None = None  # the baseline value used (None: no baseline, or not yet known)
+    baseline_entry: str | None = None  # the ledger entry that recorded it (None: the plan's value)
+    # One county's figure as a share of the city figure (flows and counts: what it contributed);
+    # None for the city, for percentages, or when either figure is missing or zero.
+    share_of_city: float | None = None
+    reporting: Reporting | None = None  # who owes a figure this month, and who has not sent one
 
 
 def _pace(completion: float, expected: float, threshold_pp: float) -> Status:
@@ -114,21 +130,51 @@ def _county_figures(entries: Mapping[tuple[str, str | None], Entry], ind: Indica
     return tuple(out)
 
 
+def baseline_of(ind: Indicator, baselines: Mapping[str, Entry] | None) -> tuple[float | None, str | None]:
+    """The baseline value (a recorded one wins over the plan's) and the entry that recorded it."""
+    if ind.baseline is None:
+        return None, None
+    e = (baselines or {}).get(ind.id)
+    if e is not None and e.value is not None:
+        return e.value, e.ref
+    return ind.baseline.value, None
+
+
+def _due_day(ind: Indicator, plan: Plan) -> dt.date:
+    pace = ind.effective_pace
+    return (pace.due if pace is not None and pace.due is not None else None) or plan.plan.end
+
+
+def _city_figure(ind: Indicator, latest_entries, figures: Sequence[CountyFigure]) -> float | None:
+    city = latest_entries.get((ind.id, None))
+    if city is not None and city.value is not None:
+        return city.value
+    if ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent):
+        values = [f.value for f in figures if f.value is not None]
+        return sum(values) if values else None
+    return None
+
+
 def judge(
     ind: Indicator,
     plan: Plan,
     latest_entries: Mapping[tuple[str, str | None], Entry],
     as_of: dt.date,
     county: str | None = None,
+    baselines: Mapping[str, Entry] | None = None,
 ) -> Progress:
-    """Judge one indicator as of a date from the latest surviving entries per (indicator, county)."""
+    """Judge one indicator as of a date from the latest surviving in-period entries per
+    (indicator, county); ``baselines`` holds the baseline recorded per indicator, if any."""
     info = plan.plan
     threshold = plan.thresholds.lagging_pp
     expected = expected_share(ind, info, as_of)
     left = months_left(info, as_of)
     figures = _county_figures(latest_entries, ind, info.counties)
-    target = ind.target
     notes: list[Note] = []
+    base, base_entry = baseline_of(ind, baselines)
+    target = ind.target
+    if ind.relative is not None:
+        target = ind.relative.target(base) if base is not None else None
 
     # ---- the figure: city-wide entry, else roll-up; or one county's entry
     actual: float | None = None
@@ -136,23 +182,34 @@ def judge(
     qualifying: tuple[str, ...] | None = None
     rollup: str | None = None
     newest: dt.date | None = None
+    own: float | None = None
+    share: float | None = None
     if county is not None:
+        own = ind.county_target(county)
+        city_total = _city_figure(ind, latest_entries, figures)
         figures = tuple(f for f in figures if f.county == county)
-        if ind.measure == Measure.FLOW and target is not None:
-            target = target / len(info.counties)
-            notes.append(Note("equal_share_target", {"counties": len(info.counties)}))
+        if ind.measure in (Measure.FLOW, Measure.LEVEL):
+            target = own
         if figures:
             f = figures[0]
             actual, state, newest, rollup = f.value, f.state, f.as_of, "county"
             if ind.measure == Measure.COUNTIES and state is not None:
                 actual = None
+        if actual is not None and city_total and (
+                ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent)):
+            share = actual / city_total
+        if own is None and ind.measure in (Measure.FLOW, Measure.LEVEL):
+            params: dict[str, Any] = {"city": city_total, "unit": ind.unit}
+            if share is not None:
+                params["share"] = share
+            notes.append(Note("no_county_target", params))
     else:
         city = latest_entries.get((ind.id, None))
         if city is not None:
             actual, state, newest, rollup = city.value, city.state, city.as_of, "city"
         elif figures:
             newest = max(f.as_of for f in figures)
-            if ind.measure == Measure.FLOW:
+            if ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent):
                 actual, rollup = sum(f.value or 0 for f in figures), "sum"
             elif ind.measure == Measure.LEVEL:
                 if all(f.denominator for f in figures):
@@ -172,39 +229,81 @@ def judge(
                 count = len(qualifying)
                 actual = count * 100 / len(info.counties) if ind.is_percent else count
                 rollup = rollup or "count"
+        if ind.relative is not None and base is None:
+            notes.append(Note("baseline_unknown", {"date": ind.baseline.date.isoformat() if ind.baseline else None}))
 
     # ---- judge it
     no_data = Progress(ind, county, target, None, None, Status.NO_DATA, None, None, None, None, None,
-                       qualifying, figures, rollup, newest, expected, tuple(notes))
+                       qualifying, figures, rollup, newest, expected, tuple(notes), None, base, base_entry, share)
     if ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None):
         if state is None:
             return no_data
+        if ind.measure == Measure.COUNTIES and state != State.DONE and own != 1:
+            return dataclasses.replace(no_data, status=Status.NOT_JUDGED, state=state, met=False,
+                                       notes=(*notes, Note("no_county_target", {})))
         mark = expected if expected is not None else time_progress(info, as_of)
+        lag = None
         if state == State.DONE:
             status, completion = Status.DONE, 1.0
         elif state == State.IN_PROGRESS:
-            status, completion = Status.ON_TRACK, None
+            completion = None
+            if mark >= 1 - 1e-12:  # the whole was due: still in progress is late
+                status = Status.BEHIND
+                notes.append(Note("overdue", {"due": _due_day(ind, plan).isoformat()}))
+            else:
+                status = Status.ON_TRACK
         else:
             status, completion = _pace(0.0, mark, threshold), 0.0
-        lag = mark * 100 if state == State.NOT_STARTED else None
+            lag = mark * 100
         return dataclasses.replace(no_data, status=status, met=state == State.DONE, completion=completion,
-                                   state=state, lag_pp=lag)
+                                   state=state, lag_pp=lag, notes=tuple(notes))
 
-    if actual is None or target is None:
+    if actual is None:
+        if ind.relative is not None and base is None and county is None:
+            return dataclasses.replace(no_data, status=Status.NOT_JUDGED)
         return no_data
+    if target is None:  # a county without its own target, or a baseline not yet known
+        return dataclasses.replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state)
 
     falling = ind.comparator == Comparator.LE
-    met = actual <= target if falling else actual >= target
+    if ind.relative is not None and ind.relative.kind == Relative.BELOW:
+        met = actual < target or actual == 0  # lower than the baseline (nothing is lower than none)
+    else:
+        met = actual <= target if falling else actual >= target
     if falling:
-        completion = 1.0 if actual <= target else (target / actual if actual else 0.0)
+        completion = 1.0 if met else (target / actual if actual else 0.0)
     else:
         completion = actual / target if target else 1.0
+    # a level stated against its baseline: completion is the share of the promised change made
+    change = None
+    if ind.measure == Measure.LEVEL and base is not None and target != base and county is None:
+        change = (actual - base) / (target - base)
+        if ind.relative is not None:
+            completion = change
 
     gap_pp = remaining = needed = lag = None
     if ind.measure == Measure.LEVEL:
-        gap_pp = max(0.0, (actual - target) if falling else (target - actual))
-        status = Status.DONE if met else (Status.LAGGING if gap_pp <= threshold + 1e-9 else Status.BEHIND)
-        lag = gap_pp
+        short = max(0.0, (actual - target) if falling else (target - actual))
+        if ind.is_percent:
+            gap_pp = short
+        else:
+            remaining = short
+        if met:
+            status = Status.DONE
+        elif expected is not None and expected < 1 - 1e-12:  # not yet due in whole
+            if change is not None:
+                status = _pace(change, expected, threshold)
+                lag = max(0.0, (expected - change) * 100)
+            else:
+                status = Status.ON_TRACK
+                notes.append(Note("not_yet_due", {"due": _due_day(ind, plan).isoformat()}))
+        elif ind.is_percent:
+            status = Status.LAGGING if short <= threshold + 1e-9 else Status.BEHIND
+            lag = short
+        else:
+            progress = change if change is not None else completion
+            status = _pace(progress, 1.0, threshold)
+            lag = max(0.0, (1 - progress) * 100)
     elif falling:  # a cap on an accumulating amount: a budget used up over the period
         mark = expected if expected is not None else time_progress(info, as_of)
         used = actual / target if target else (0.0 if actual == 0 else float("inf"))
@@ -230,7 +329,7 @@ def judge(
             needed = remaining / left
     return dataclasses.replace(no_data, actual=actual, completion=completion, status=status, met=met,
                                gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
-                               lag_pp=lag)
+                               lag_pp=lag, notes=tuple(notes))
 
 
 # --------------------------------------------------------------------------- the status document
@@ -249,10 +348,16 @@ class StatusReport:
     empty_ledger: bool
     section: str | None = None  # the section asked for: rows are grouped under it
     by_county: Mapping[str, Mapping[str, Progress]] | None = None  # indicator id → county → progress
+    lead: str | None = None  # the lead unit asked for
 
     @property
     def summary(self) -> dict[str, int]:
         return count_statuses(self.rows)
+
+    @property
+    def silent(self) -> tuple[SilentUnit, ...]:
+        """Units that owe figures this month (up to the reading date) and sent none, with the indicators."""
+        return silent_units(self.plan, ((p.indicator.id, p.reporting) for p in self.rows if p.reporting is not None))
 
     def fails(self, threshold: Status | None) -> bool:
         """Does any row reach ``threshold`` (``--fail-on``)? no_data never does."""
@@ -262,18 +367,17 @@ class StatusReport:
         return any(SEVERITY.get(r.status, -1) >= limit for r in self.rows)
 
 
-def _with_share(county: Progress, city: Progress) -> Progress:
-    """A county's flow figure as a share of the city's."""
-    if county.indicator.measure != Measure.FLOW or county.actual is None or not city.actual:
-        return county
-    return dataclasses.replace(county, share=county.actual / city.actual)
-
-
 def count_statuses(rows: Iterable[Progress]) -> dict[str, int]:
     counts = {s.value: 0 for s in STATUSES}
     for row in rows:
         counts[row.status.value] += 1
     return counts
+
+
+def in_period(plan: Plan, latest_entries: Mapping[tuple[str, str | None], Entry]) -> dict[tuple[str, str | None], Entry]:
+    """The figures of the period: an entry dated before it is a baseline, not a figure."""
+    start = plan.plan.start
+    return {k: e for k, e in latest_entries.items() if e.as_of >= start}
 
 
 def status_report(
@@ -287,9 +391,16 @@ def status_report(
     indicators: Iterable[str] = (),
     empty_ledger: bool = False,
     with_counties: bool = False,
+    baselines: Mapping[str, Entry] | None = None,
+    lead: str | None = None,
+    sent: Set[tuple[str, str | None]] | None = None,
 ) -> StatusReport:
     """Every selected indicator judged as of ``as_of`` from the latest surviving entries
-    per (indicator, county) as of that date (:func:`eduplan.core.entries.latest`)."""
+    per (indicator, county) as of that date (:func:`eduplan.core.entries.latest`);
+    ``baselines``: the latest recorded baseline per indicator (entries dated before the
+    period, :func:`baselines_from`); ``sent``: the (indicator, unit) pairs with a figure dated
+    in ``as_of``'s month up to ``as_of`` (:mod:`eduplan.core.reporting`)."""
+    latest_entries = in_period(plan, latest_entries)
     wanted_status = set(statuses)
     wanted_ids = set(indicators)
     rows = []
@@ -298,17 +409,34 @@ def status_report(
             continue
         if wanted_ids and ind.id not in wanted_ids:
             continue
-        row = judge(ind, plan, latest_entries, as_of, county)
+        if lead is not None and ind.lead != lead:
+            continue
+        row = judge(ind, plan, latest_entries, as_of, county, baselines)
         if wanted_status and row.status not in wanted_status:
             continue
-        rows.append(row)
+        done = reporting(ind, plan, latest_entries, as_of, sent)
+        if county is not None:
+            done = dataclasses.replace(done, owed=tuple(u for u in done.owed if u == county),
+                                       missing=tuple(u for u in done.missing if u == county))
+        rows.append(dataclasses.replace(row, reporting=done))
     grid = None
     if with_counties:  # every indicator a county can report on (a milestone is the city's)
-        grid = {r.indicator.id: {c: _with_share(judge(r.indicator, plan, latest_entries, as_of, c), r)
+        grid = {r.indicator.id: {c: judge(r.indicator, plan, latest_entries, as_of, c, baselines)
                                  for c in plan.plan.counties}
                 for r in rows if r.indicator.measure != Measure.MILESTONE}
     return StatusReport(plan, as_of, time_progress(plan.plan, as_of), months_left(plan.plan, as_of), county,
-                        tuple(rows), empty_ledger, section, grid)
+                        tuple(rows), empty_ledger, section, grid, lead)
+
+
+def baselines_from(plan: Plan, latest_before: Mapping[tuple[str, str | None], Entry]) -> dict[str, Entry]:
+    """The recorded baseline per indicator: its latest surviving city-wide entry dated on
+    its baseline date (``latest_before``: the latest entries as of the day before the period)."""
+    out = {}
+    for ind in plan.indicators:
+        e = latest_before.get((ind.id, None))
+        if ind.baseline is not None and e is not None and e.as_of == ind.baseline.date:
+            out[ind.id] = e
+    return out
 
 
 def worst_first(rows: Iterable[Progress]) -> list[Progress]:

@@ -23,6 +23,7 @@ FORMATS: dict[str, dict[str, str]] = {
     "Bulletin": {"markdown": "bulletin_text:markdown", "html": "html:bulletin", "xlsx": "xlsx:bulletin",
                  "json": "json_out:bulletin"},
     "TemplateDoc": {"xlsx": "xlsx:template", "csv": "csv_out:template"},
+    "CoverageDoc": {"markdown": "markdown:coverage", "json": "json_out:coverage"},
     "Stored": {"text": "text:stored"},
     "ImportSummary": {"text": "text:imported"},
     "Written": {"text": "text:written"},

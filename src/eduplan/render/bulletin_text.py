@@ -12,10 +12,10 @@ from ..i18n import msg, nmsg, separator, tr
 from . import safe
 from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .formats import md_table
-from .words import (KIND_OF_ENTRY, action_title, gettext, name_of, note_text, remark, section_title, state_label,
-                    status_label, unit_name)
+from .words import (KIND_OF_ENTRY, action_title, done_when_text, gettext, name_of, note_text, remark, section_title,
+                    state_label, status_label, unit_name)
 
-STATUS_ORDER = ("done", "on_track", "lagging", "behind", "no_data")
+STATUS_ORDER = ("done", "on_track", "lagging", "behind", "not_judged", "no_data")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
 
@@ -42,6 +42,7 @@ _COUNTED = {
     "on_track": lambda n: nmsg("{n} on track", "{n} on track", n),
     "lagging": lambda n: nmsg("{n} lagging", "{n} lagging", n),
     "behind": lambda n: nmsg("{n} behind", "{n} behind", n),
+    "not_judged": lambda n: nmsg("{n} not judged", "{n} not judged", n),
     "no_data": lambda n: nmsg("{n} without data", "{n} without data", n),
 }
 
@@ -55,9 +56,9 @@ def headline_sentence(b: Bulletin, lang: str) -> str:
     if short:
         verdict = nmsg("{n} falls short of its expected progress or target and needs to speed up",
                        "{n} fall short of their expected progress or target and need to speed up", short)
-    elif s["no_data"] == total:
+    elif all(r.now.actual is None and r.now.state is None for r in b.rows):
         verdict = msg("nothing has been recorded yet")
-    elif s["no_data"]:
+    elif s["no_data"] or s["not_judged"]:
         verdict = msg("every indicator with data is at or ahead of its expected progress")
     else:
         verdict = msg("every indicator is at or ahead of its expected progress")
@@ -88,16 +89,38 @@ def months_text(months: float) -> str:
 
 
 def attention_footnote(b: Bulletin, lang: str) -> str:
+    head = msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly over "
+               "the year unless the plan dates it). Short by: points below the expected share (flows) or below the "
+               "target (levels).").render(lang)
     if not b.months_left:  # the period's last month: nothing is left to spread over
-        return msg("Short by: points below the expected progress (flows) or below the target (levels).").render(lang)
-    return msg("Short by: points below the expected progress (flows) or below the target (levels). Needed per month = "
-               "to go ÷ months left ({months}).", months=months_text(b.months_left)).render(lang)
+        return head
+    return head + " " + msg("Needed per month = to go ÷ months left ({months}).",
+                            months=months_text(b.months_left)).render(lang)
 
 
 def silent_intro(b: Bulletin, lang: str) -> str:
-    return nmsg("{n} indicator is reported per county; these counties sent nothing this month for:",
-                "{n} indicators are reported per county; these counties sent nothing this month for:",
-                len(b.reported_per_county)).render(lang)
+    if not b.reported_by_city:
+        return nmsg("{n} indicator is reported per county; these counties sent nothing this month for:",
+                    "{n} indicators are reported per county; these counties sent nothing this month for:",
+                    len(b.reported_per_county)).render(lang)
+    return msg("This month the city owed figures for {city} and the counties for {counties} indicators; these units "
+               "sent nothing for:", city=len(b.reported_by_city), counties=len(b.reported_per_county)).render(lang)
+
+
+def done_when_rows(b: Bulletin, lang: str) -> list[tuple[str, str, str]]:
+    """(name, id, what done means) for the indicators whose plan says what done means."""
+    return [(name_of(r.indicator, lang), r.indicator.id, done_when_text(r.indicator, lang)) for r in b.rows
+            if r.indicator.done_when]
+
+
+def lead_headers(lang: str) -> list[str]:
+    _ = gettext(lang)
+    return [_("lead unit"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER] + [_("lagging or behind")]
+
+
+def lead_rows(b: Bulletin, lang: str) -> list[list[object]]:
+    return [[blk.lead, len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
+            + [separator(lang).join(name_of(r.indicator, lang) for r in blk.attention) or "—"] for blk in b.leads]
 
 
 # --------------------------------------------------------------------------- cells
@@ -157,14 +180,19 @@ def section_cells(row: Row, lang: str) -> list[str]:
 
 def attention_headers(lang: str) -> list[str]:
     _ = gettext(lang)
-    return ["#", _("indicator"), _("status"), _("actual/target"), _("done"), _("short by (points)"), _("to go"),
-            _("needed per month")]
+    return ["#", _("indicator"), _("status"), _("actual/target"), _("done"), _("expected by now"),
+            _("short by (points)"), _("to go"), _("needed per month")]
 
 
 def attention_cells(n: int, row: Row, lang: str) -> list[str]:
     p = row.now
     return [str(n), name_of(p.indicator, lang), status_label(p.status.value, lang), figure(p, lang),
-            pct(p.completion), lag_text(p), to_go(p, lang), per_month(p, lang)]
+            pct(p.completion), expected_cell(p), lag_text(p), to_go(p, lang), per_month(p, lang)]
+
+
+def expected_cell(p: Progress) -> str:
+    """The share of the target the light was judged against (its pace), or — for a level due now."""
+    return pct(p.expected) if p.expected is not None else "—"
 
 
 def recorded_headers(lang: str) -> list[str]:
@@ -194,7 +222,7 @@ def audit_cells(r, plan, lang: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the counties
 
-MARK = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
+MARK = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "not_judged": "○", "no_data": "·"}
 
 
 def short_counties(plan) -> dict[str, str]:
@@ -233,15 +261,16 @@ def county_notes(b: Bulletin, lang: str) -> list[str]:
 
 
 def receipt_rows(b: Bulletin, lang: str) -> list[list[str]]:
-    """Per unit: the figures received for the month, and the per-county indicators it did not send."""
+    """Per reporting unit (the counties, then the city): the figures received for the month, and
+    the indicators it owed this month and did not send (missing/owed)."""
     got = b.received_by_county
     silent = {s.county: s for s in b.silent}
-    total = len(b.reported_per_county)
     rows = []
     for county in (*b.plan.plan.counties, None):
-        missing = silent.get(county) if county else None
+        missing = silent.get(county)
+        owed = len(b.reported_per_county if county else b.reported_by_city)
         rows.append([unit_name(county, lang), str(got.get(county, 0)),
-                     f"{len(missing.indicators)}/{total}" if missing else ("0" if county and total else "—"),
+                     f"{len(missing.indicators)}/{missing.owed}" if missing else ("0" if owed else "—"),
                      silent_names(missing.indicators, b.plan, lang) if missing else ""])
     return rows
 
@@ -284,6 +313,11 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(f"### {safe.markdown(section_title(blk.section, lang))}\n")
         out.append(md_table(section_headers(lang), [section_cells(r, lang) for r in blk.rows],
                             align=["l", "r", "r", "l", "r", "r"]))
+    defined = done_when_rows(b, lang)
+    if defined:
+        out.append(f"### {_('What done means')}\n")
+        out.extend(f"- {safe.markdown(name)}: {safe.markdown(text)}" for name, _id, text in defined)
+        out.append("")
     if actions:
         out.append(f"### {_('The ten actions (indicators by status)')}\n")
         headers = [_("action"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER]
@@ -292,10 +326,14 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
             for blk in actions
         ], align=["l"] + ["r"] * (len(STATUS_ORDER) + 1)))
 
+    if b.leads:
+        out.append(f"### {_('By lead unit (牵头单位)')}\n")
+        out.append(md_table(lead_headers(lang), lead_rows(b, lang), align=["l"] + ["r"] * (len(STATUS_ORDER) + 1) + ["l"]))
+
     out.append(f"## {_('3. Lagging and behind')}\n")
     if b.attention:
         out.append(md_table(attention_headers(lang), [attention_cells(n, r, lang) for n, r in enumerate(b.attention, 1)],
-                            align=["r", "l", "l", "r", "r", "r", "r", "r"]))
+                            align=["r", "l", "l", "r", "r", "r", "r", "r", "r"]))
         out.append(safe.markdown(attention_footnote(b, lang)) + "\n")
     else:
         out.append(_("No indicator is lagging or behind at the month end.") + "\n")
@@ -313,13 +351,13 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.extend(safe.markdown(text) + "\n" for text in county_notes(b, lang))
     out.append(f"### {_('Figures received this month')}\n")
     out.append(safe.markdown(received_sentence(b, lang) + " " + recorded_basis(b, lang)) + "\n")
-    if not b.reported_per_county:
+    if not b.reported_per_county and not b.reported_by_city:
         out.append(_("No indicator is reported per county yet.") + "\n")
     elif b.silent:
         out.append(safe.markdown(silent_intro(b, lang)) + "\n")
     else:
-        out.append(_("Every county sent figures for every indicator it reports on.") + "\n")
-    out.append(md_table([_("county-level unit"), _("figures received"), _("missing"), _("indicators missing")],
+        out.append(_("Every unit sent figures for every indicator it owed this month.") + "\n")
+    out.append(md_table([_("reporting unit"), _("figures received"), _("missing"), _("indicators missing")],
                         receipt_rows(b, lang), align=["l", "r", "r", "l"]))
 
     out.append(f"## {_('5. Completed this month')}\n")
@@ -328,7 +366,9 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(_("No milestone or target was completed this month.") + "\n")
     if done:
         out.append(f"{_('Milestones done')}:\n")
-        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({r.now.as_of_figure})" for r in done)
+        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({r.now.as_of_figure})"
+                   + (f": {safe.markdown(done_when_text(r.indicator, lang))}" if r.indicator.done_when else "")
+                   for r in done)
         out.append("")
     if met:
         out.append(f"{_('Targets met')}:\n")

@@ -26,7 +26,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
     p = doc.plan
     header = [_("id"), _("indicator"), _("sections"), _("actions"), _("kind"), _("unit"), _("target"), _("source")]
     rows = [[i.id, name_of(i, lang), " ".join(i.sections), " ".join(i.actions), measure_label(i.measure.value, lang),
-             i.unit, target_text(i), i.source] for i in p.indicators]
+             i.unit, target_text(i, lang=lang), i.source] for i in p.indicators]
     return to_csv(rows, header)
 
 
@@ -65,7 +65,7 @@ def _by_county(doc: StatusReport, lang: str) -> str:
             actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
             rows.append([ind_id, name_of(ind, lang), unit_name(unit, lang), ind.unit, actual, unit_target(p, lang),
                          pct(p.completion, 1) if p.completion is not None else "", status_label(p.status.value, lang),
-                         pct(p.share, 1) if p.share is not None else "", p.as_of_figure, notes_text(p.notes, lang)])
+                         pct(p.share_of_city, 1) if p.share_of_city is not None else "", p.as_of_figure, notes_text(p.notes, lang)])
     return to_csv(rows, header)
 
 

@@ -22,7 +22,7 @@ from ..core.models import Entry, Indicator
 from ..core.numbers import format_number
 from ..core.progress import Progress
 from ..i18n import msg
-from .words import state_label
+from .words import relative_text, state_label
 
 WORDS = {10**8: "亿", 10**4: "万"}
 
@@ -83,15 +83,18 @@ def amount(value: float | None, unit: str, scale: int = 1) -> str:
 
 
 def comparator_mark(ind) -> str:
-    """How the text qualifies a target: ≥ (以上, 达到), ≤ (控制在…以内)."""
+    """How the text qualifies a target: ≥ (以上, 达到), ≤ (控制在…以内), < (below the baseline: 减少…)."""
+    if ind.relative is not None and ind.relative.kind.value == "below":
+        return "<"
     return {"<=": "≤", ">=": "≥"}.get(ind.comparator.value, "")
 
 
-def target_text(ind: Indicator, target: float | None = None, scale: int | None = None) -> str:
-    """A target with its comparator: ``≥25所``, ``≥3.5万个``, ``≤2%``; ``—`` for none."""
+def target_text(ind: Indicator, target: float | None = None, scale: int | None = None, *, lang: str = "zh") -> str:
+    """A target with its comparator: ``≥25所``, ``≥3.5万个``, ``≤2%``; a target stated against the
+    baseline in words while its value is not known (``低于基数``); ``—`` for none."""
     value = ind.target if target is None else target
     if value is None:
-        return "—"
+        return relative_text(ind, lang) if ind.relative is not None else "—"
     if ind.measure.value == "counties" and not ind.is_percent:
         return f"{comparator_mark(ind)}{number(value)}"
     return f"{comparator_mark(ind)}{amount(value, ind.unit, scale_of(ind, value) if scale is None else scale)}"
@@ -110,16 +113,18 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         actual = "—" if p.actual is None else number(p.actual)
         if not target:
             return msg("{n} counties", n=actual).render(lang)
-        return msg("{actual}/{target} counties", actual=actual, target=target_text(ind, p.target)).render(lang)
+        return msg("{actual}/{target} counties", actual=actual, target=target_text(ind, p.target, lang=lang)).render(lang)
     if not target:
         return amount(p.actual, ind.unit, scale)
     actual = "—" if p.actual is None else (amount(p.actual, "%") if ind.is_percent else number(p.actual, scale))
     if p.target is None:
+        if p.scope is None and ind.relative is not None:  # stated against a baseline not known yet
+            return f"{actual}/{relative_text(ind, lang)}"
         shown = actual + ("" if ind.is_percent or p.actual is None or ind.unit in ("", "项") else ind.unit)
-        if p.scope is not None and ind.target is not None:  # the city has a target, the county none of its own
-            return msg("{figure} (no county target)", figure=shown).render(lang)
+        if p.scope is not None and (ind.target is not None or ind.relative is not None):
+            return msg("{figure} (no county target)", figure=shown).render(lang)  # the city has one, the county not
         return shown
-    return f"{actual}/{target_text(ind, p.target, scale)}"
+    return f"{actual}/{target_text(ind, p.target, scale, lang=lang)}"
 
 
 def unit_target(p: Progress, lang: str) -> str:
@@ -129,8 +134,10 @@ def unit_target(p: Progress, lang: str) -> str:
     if p.scope is not None and ind.measure.value == "counties":
         return "—"
     if p.target is None:
-        return msg("no county target").render(lang) if p.scope is not None and ind.target is not None else "—"
-    return target_text(ind, p.target)
+        if p.scope is None:
+            return target_text(ind, lang=lang)  # "—", or a target against a baseline not known yet, in words
+        return msg("no county target").render(lang) if ind.target is not None or ind.relative is not None else "—"
+    return target_text(ind, p.target, lang=lang)
 
 
 def counties(n: float, lang: str) -> str:

@@ -32,12 +32,16 @@ from .bulletin_text import (
     day_text,
     delta_figure,
     delta_points,
+    done_when_rows,
     entry_value,
+    expected_cell,
     headline_sentence,
     lag_text,
     receipt_rows,
     received_sentence,
     recorded_basis,
+    lead_headers,
+    lead_rows,
     recorded_headers,
     short_counties,
     silent_intro,
@@ -48,11 +52,14 @@ from .figures import figure, pct, per_month, to_go
 from .words import (KIND_OF_ENTRY, action_title, gettext, name_of, remark, section_title, state_label, status_label,
                     unit_name)
 
-COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "no_data": "#b0b0b0"}
-PALE = {"done": "#e3f2e7", "on_track": "#edf6ee", "lagging": "#fff5d6", "behind": "#fde7e7", "no_data": "#f1f1f1"}
+COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "not_judged": "#5b7fa6",
+           "no_data": "#b0b0b0"}
+PALE = {"done": "#e3f2e7", "on_track": "#edf6ee", "lagging": "#fff5d6", "behind": "#fde7e7", "not_judged": "#e8eef5",
+        "no_data": "#f1f1f1"}
 # the heat map: a fill per status, and the text colour that reads on it
 HEAT = {"done": ("#1b7f3b", "#ffffff"), "on_track": ("#b9dfbf", "#1f2328"), "lagging": ("#f6d36b", "#1f2328"),
-        "behind": ("#d64541", "#ffffff"), "no_data": ("#eceff1", "#8a8f95")}
+        "behind": ("#d64541", "#ffffff"),
+        "not_judged": ("#dbe5f0", "#24476b"), "no_data": ("#eceff1", "#8a8f95")}
 TARGET = "#1f2328"
 EXPECTED = "#24476b"
 
@@ -442,7 +449,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         (str(len(b.milestones_done) + len(b.targets_met)), _("completed this month")),
         (str(len(b.attention)), _("lagging or behind")),
         (str(len(b.figures)), _("figures received this month")),
-        (f"{len(b.silent)}/{len(info.counties)}", _("counties missing figures")),
+        (f"{sum(1 for s in b.silent if s.county)}/{len(info.counties)}", _("counties missing figures")),
     ]
     tiles = "".join(f'<div class="fact"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in facts)
     w(f'<div class="overview"><div class="chart">{status_chart(b.summary, lang)}<div class="facts">{tiles}</div></div>'
@@ -475,18 +482,33 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
                 + "</tr>" for blk in actions]
         w(_table(headers, body))
 
+    if b.leads:
+        w(f"<h3>{esc(_('By lead unit (牵头单位)'))}</h3>")
+        heads = lead_headers(lang)
+        classes = [""] + ["n"] * (len(STATUS_ORDER) + 1) + [""]
+        w(_table(list(zip(heads, classes)), ["<tr>" + "".join(f'<td class="{c}">{esc(v)}</td>' if c else f"<td>{esc(v)}</td>"
+                                                            for v, c in zip(row, classes)) + "</tr>"
+                                             for row in lead_rows(b, lang)]))
+    defined = done_when_rows(b, lang)
+    if defined:
+        w(f"<h3>{esc(_('What done means'))}</h3><ul>")
+        for name, ind_id, text in defined:
+            w(f'<li>{esc(name)} <span class="note">{esc(ind_id)}</span>: {esc(text)}</li>')
+        w("</ul>")
+
     # ---- 3. attention
     w(f"<h2>{esc(_('3. Lagging and behind'))}</h2>")
     if b.attention:
         heads = attention_headers(lang)
-        classes = ["n", "", "", "n", "n", "n", "n", "n"]
+        classes = ["n", "", "", "n", "n", "n", "n", "n", "n"]
         body = []
         for n, r in enumerate(b.attention, start=1):
             p = r.now
             body.append(
                 f'<tr><td class="n">{n}</td><td>{esc(name_of(p.indicator, lang))}</td>'
                 f"<td>{pill(p.status.value, lang)}</td><td class=\"n\">{esc(figure(p, lang))}</td>"
-                f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(lag_text(p))}</td>'
+                f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(expected_cell(p))}</td>'
+                f'<td class="n">{esc(lag_text(p))}</td>'
                 f'<td class="n">{esc(to_go(p, lang))}</td><td class="n">{esc(per_month(p, lang))}</td></tr>')
         w(_table(list(zip(heads, classes)), body))
         w('<p class="note">' + esc(attention_footnote(b, lang)) + "</p>")
@@ -503,17 +525,17 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     w('<div class="keep">')
     w(f"<h3>{esc(_('Figures received this month'))}</h3>")
     w(f'<p>{esc(received_sentence(b, lang))} <span class="note">{esc(recorded_basis(b, lang))}</span></p>')
-    if not b.reported_per_county:
+    if not b.reported_per_county and not b.reported_by_city:
         w(f'<p class="empty">{esc(_("No indicator is reported per county yet."))}</p>')
     elif b.silent:
         w("<p>" + esc(silent_intro(b, lang)) + "</p>")
     else:
-        w(f'<p class="empty">{esc(_("Every county sent figures for every indicator it reports on."))}</p>')
+        w(f'<p class="empty">{esc(_("Every unit sent figures for every indicator it owed this month."))}</p>')
     body = []
     for unit, got, missing, names in receipt_rows(b, lang):
         body.append(f'<tr><td class="nw">{esc(unit)}</td><td class="n">{esc(got)}</td><td class="n">{esc(missing)}</td>'
                     f"<td>{esc(names)}</td></tr>")
-    w(_table([(_("county-level unit"), ""), (_("figures received"), "n"), (_("missing"), "n"),
+    w(_table([(_("reporting unit"), ""), (_("figures received"), "n"), (_("missing"), "n"),
               (_("indicators missing"), "")], body, [14, 12, 10, 64]))
     w("</div>")
 

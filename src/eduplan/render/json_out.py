@@ -17,7 +17,7 @@ from ..core.models import Entry, Indicator, Plan
 from ..core.progress import CountyFigure, Note, Progress, StatusReport
 from .formats import json_array, to_json
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def num(x: float | int | None, digits: int = 6) -> float | int | None:
@@ -32,7 +32,34 @@ def plan_info(plan: Plan) -> dict:
     p = plan.plan
     return {"id": p.id, "title": p.title, "title_en": p.title_en, "issuer": p.issuer, "city": p.city, "lang": p.lang,
             "version": p.version, "year": p.year, "start": p.start.isoformat(), "end": p.end.isoformat(),
-            "counties": list(p.counties)}
+            "counties": list(p.counties), "source_text": p.source_text or None, "units": list(p.units),
+            "schema_version": plan.schema_version}
+
+
+def pace_doc(ind: Indicator) -> dict | None:
+    """How the expected share grows; null for a level without a pace (its target applies at any date)."""
+    pace = ind.effective_pace
+    if pace is None:
+        return None
+    due = pace.due
+    return {"kind": pace.kind.value, "date": pace.date.isoformat() if pace.date else None,
+            "points": [{"date": d.isoformat(), "share": num(share)} for d, share in pace.points],
+            "steps": pace.steps, "due": due.isoformat() if due else None, "source": pace.source or None}
+
+
+def plan_fields(ind: Indicator) -> dict:
+    """What the plan says about how the target is meant to be reached (schema version 2 fields)."""
+    return {
+        "pace": pace_doc(ind),
+        "county_targets": {c: num(v) for c, v in ind.county_targets} or None,
+        "reported_by": ind.reported_by.value if ind.reported_by else None,
+        "baseline": None if ind.baseline is None else {
+            "date": ind.baseline.date.isoformat(), "source": ind.baseline.source, "value": num(ind.baseline.value)},
+        "relative": None if ind.relative is None else {"kind": ind.relative.kind.value,
+                                                        "amount": num(ind.relative.amount)},
+        "lead": ind.lead or None, "partners": list(ind.partners),
+        "done_when": ind.done_when or None, "done_when_en": ind.done_when_en or None,
+    }
 
 
 def indicator_doc(ind: Indicator) -> dict:
@@ -40,6 +67,7 @@ def indicator_doc(ind: Indicator) -> dict:
         "id": ind.id, "name": ind.name, "name_en": ind.name_en, "sections": list(ind.sections),
         "actions": list(ind.actions), "measure": ind.measure.value, "unit": ind.unit,
         "target": num(ind.target), "comparator": ind.comparator.value, "source": ind.source,
+        "also_stated": list(ind.also_stated), **plan_fields(ind),
     }
 
 
@@ -55,7 +83,8 @@ def plan_doc(doc: PlanDoc) -> dict:
             for s in plan.sections
         ],
         "indicators": [indicator_doc(i) for i in plan.indicators],
-        "not_tracked": [{"source": n.source, "reason": n.reason} for n in plan.not_tracked],
+        "not_tracked": [{"source": n.source, "reason": n.reason, "reason_en": n.reason_en or None}
+                        for n in plan.not_tracked],
     }
 
 
@@ -70,6 +99,14 @@ def county_doc(f: CountyFigure) -> dict:
             "as_of": f.as_of.isoformat(), "entry": int(id_), "office": office}
 
 
+def reporting_doc(p: Progress) -> dict | None:
+    r = p.reporting
+    if r is None:
+        return None
+    return {"by": r.by.value if r.by else None, "from": r.start.isoformat(),
+            "owed": [u or "city" for u in r.owed], "missing": [u or "city" for u in r.missing]}
+
+
 def progress_doc(p: Progress) -> dict:
     ind = p.indicator
     return {
@@ -79,10 +116,20 @@ def progress_doc(p: Progress) -> dict:
         "actual": num(p.actual), "completion": num(p.completion), "status": p.status.value,
         "met": p.met, "state": p.state.value if p.state else None, "expected": num(p.expected),
         "gap_pp": num(p.gap_pp, 4), "remaining": num(p.remaining), "monthly_needed": num(p.monthly_needed, 4),
-        "lag_pp": num(p.lag_pp, 4), "share_of_city": num(p.share),
+        "lag_pp": num(p.lag_pp, 4),
         "qualifying_counties": list(p.qualifying) if p.qualifying is not None else None,
         "counties_reported": len(p.counties),
         "rollup": p.rollup, "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,
+        "pace": pace_doc(ind),
+        "baseline": None if ind.baseline is None else {
+            "value": num(p.baseline), "date": ind.baseline.date.isoformat(), "source": ind.baseline.source,
+            "entry": int(p.baseline_entry.rpartition("#")[2]) if p.baseline_entry else None},
+        "relative": None if ind.relative is None else {"kind": ind.relative.kind.value,
+                                                        "amount": num(ind.relative.amount)},
+        "county_target": num(ind.county_target(p.scope)) if p.scope else None,
+        "share_of_city": num(p.share_of_city),
+        "lead": ind.lead or None,
+        "reporting": reporting_doc(p),
         "notes": [note_doc(n) for n in p.notes],
         "counties": [county_doc(f) for f in p.counties],
     }
@@ -98,13 +145,21 @@ def status_doc(report: StatusReport) -> dict:
         "months_left": num(report.months_left, 4),
         "county": report.county,
         "section": report.section,
+        "lead": report.lead,
         "summary": summary | {"total": sum(summary.values())},
+        "not_reported": silent_doc(report.silent),
         "indicators": [progress_doc(p) for p in report.rows],
     }
     if report.by_county is not None:
         doc["by_county"] = {i: {c: progress_doc(p) | {"counties": None} for c, p in cells.items()}
                             for i, cells in report.by_county.items()}
     return doc
+
+
+def silent_doc(silent) -> list[dict]:
+    """Units that owed figures this month and sent none: ``unit`` is ``city`` or the county's name."""
+    return [{"unit": s.county or "city", "county": s.county, "owed": s.owed, "indicators": list(s.indicators)}
+            for s in silent]
 
 
 def entry_doc(e: Entry, later: Entry | None = None) -> dict:
@@ -149,7 +204,7 @@ def row_doc(row: Row) -> dict:
 def county_cell_doc(p: Progress) -> dict:
     """One county's standing on one indicator at the month end."""
     return {"actual": num(p.actual), "target": num(p.target), "completion": num(p.completion),
-            "status": p.status.value, "state": p.state.value if p.state else None, "share_of_city": num(p.share),
+            "status": p.status.value, "state": p.state.value if p.state else None, "share_of_city": num(p.share_of_city),
             "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,
             "notes": [note_doc(n) for n in p.notes]}
 
@@ -191,7 +246,8 @@ def bulletin_doc(b: Bulletin) -> dict:
             {"rank": n, "id": r.indicator.id, "name": r.indicator.name, "name_en": r.indicator.name_en,
              "status": r.now.status.value, "measure": r.indicator.measure.value, "unit": r.indicator.unit,
              "actual": num(r.now.actual), "target": num(r.now.target), "completion": num(r.now.completion),
-             "expected": num(r.now.expected), "lag_pp": num(r.now.lag_pp, 4), "gap_pp": num(r.now.gap_pp, 4),
+             "expected": num(r.now.expected), "pace": pace_doc(r.indicator), "lag_pp": num(r.now.lag_pp, 4),
+             "gap_pp": num(r.now.gap_pp, 4),
              "remaining": num(r.now.remaining), "monthly_needed": num(r.now.monthly_needed, 4),
              "state": r.now.state.value if r.now.state else None}
             for n, r in enumerate(b.attention, start=1)
@@ -210,8 +266,14 @@ def bulletin_doc(b: Bulletin) -> dict:
         "by_county": {i: {c: county_cell_doc(p) for c, p in cells.items()} for i, cells in b.by_county.items()},
         "silent_counties": {
             "reported_per_county": list(b.reported_per_county),
-            "counties": [{"county": s.county, "indicators": list(s.indicators)} for s in b.silent],
+            "reported_by_city": list(b.reported_by_city),
+            "counties": [{"county": s.county, "indicators": list(s.indicators), "owed": s.owed}
+                         for s in b.silent if s.county is not None],
+            "city": next(({"indicators": list(s.indicators), "owed": s.owed} for s in b.silent if s.county is None),
+                         None),
         },
+        "leads": [{"lead": blk.lead, "summary": blk.summary, "indicators": [r.indicator.id for r in blk.rows],
+                   "attention": [r.indicator.id for r in blk.attention]} for blk in b.leads],
         "milestones_done": [_brief(r) for r in b.milestones_done],
         "targets_met": [_brief(r) for r in b.targets_met],
     }
@@ -238,3 +300,23 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
 
 def bulletin(doc: Bulletin, lang: str, opts) -> str:
     return to_json(bulletin_doc(doc), pretty=opts.pretty)
+
+
+def coverage_doc(doc) -> dict:
+    committing, uncovered = doc.committing, doc.uncovered
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "plan": {"id": doc.plan.plan.id, "title": doc.plan.plan.title},
+        "source": doc.source,
+        "summary": {"sentences": len(doc.sentences), "committing": len(committing),
+                    "covered": len(committing) - len(uncovered), "uncovered": len(uncovered)},
+        "sentences": [{"number": s.number, "text": s.text, "clauses": [
+            {"text": c.text, "commits": list(c.words),
+             "covered_by": [{"kind": x.kind, "ref": int(x.ref) if x.kind == "not_tracked" else x.ref,
+                             "phrase": x.phrase} for x in c.covered_by]}
+            for c in s.clauses]} for s in doc.sentences],
+    }
+
+
+def coverage(doc, lang: str, opts) -> str:
+    return to_json(coverage_doc(doc), pretty=opts.pretty)

@@ -10,8 +10,8 @@ from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
 from ..i18n import nmsg
 from .formats import md_table
-from .words import (gettext, measure_label, name_of, note_text, notes_text, remark, section_title, state_label, status_label,
-                    unit_name)
+from .words import (done_when_text, expected_text, gettext, measure_label, name_of, note_text, notes_text, pace_text,
+                    remark, reported_by_text, section_title, state_label, status_label, unit_name, units_text)
 
 
 def _grouped(report: StatusReport):
@@ -36,18 +36,23 @@ def status(report: StatusReport, lang: str, opts) -> str:
     out = [f"## {safe.markdown(title + scope)} · {report.as_of}\n", _summary(report, lang) + "\n"]
     if report.by_county is not None:
         return "\n".join(out + _by_county(report, lang))
-    headers = [_("indicator"), _("id"), _("actual/target"), _("done"), _("status"), _("to go")]
+    headers = [_("indicator"), _("id"), _("actual/target"), _("done"), _("expected by now"), _("status"), _("to go")]
     for sec, rows in _grouped(report):
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
         out.append(md_table(headers, [
             [name_of(p.indicator, lang), p.indicator.id, figure(p, lang), pct(p.completion),
-             status_label(p.status.value, lang), to_go_line(p, lang)]
+             pct(p.expected) if p.expected is not None else "—", status_label(p.status.value, lang),
+             to_go_line(p, lang)]
             for p in rows
-        ], align=["l", "l", "r", "r", "l", "l"]))
+        ], align=["l", "l", "r", "r", "r", "l", "l"]))
     notes = [(p, notes_text(p.notes, lang)) for p in report.rows if p.notes]
     if notes:
         out.append("\n".join(f"- {safe.markdown(name_of(p.indicator, lang))}: {safe.markdown(text)}" for p, text in notes)
                    + "\n")
+    if not report.empty_ledger and report.silent:
+        from .table import silent_line
+
+        out.append(safe.markdown(silent_line(report, lang)) + "\n")
     return "\n".join(out)
 
 
@@ -69,7 +74,7 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
         for unit, p in [*cells.items(), (None, city[ind_id])]:
             shown = "—" if p.actual is None and p.state is None else figure(p, lang)
             rows.append([unit_name(unit, lang), shown, pct(p.completion), status_label(p.status.value, lang),
-                         pct(p.share, 1) if p.share is not None else "—"])
+                         pct(p.share_of_city, 1) if p.share_of_city is not None else "—"])
         out.append(md_table([_("county-level unit"), _("actual/target"), _("done"), _("status"),
                              _("share of the city total")], rows, ["l", "r", "r", "l", "r"]))
         for p in cells.values():
@@ -95,7 +100,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
             continue
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
         out.append(md_table([_("indicator"), _("id"), _("target"), _("kind")], [
-            [name_of(i, lang), i.id, target_text(i), measure_label(i.measure.value, lang)] for i in inds
+            [name_of(i, lang), i.id, target_text(i, lang=lang), measure_label(i.measure.value, lang)] for i in inds
         ], align=["l", "l", "r", "l"]))
     return "\n".join(out)
 
@@ -119,9 +124,25 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     ind = p.indicator
     lines = [f"## {safe.markdown(name_of(ind, lang))} (`{ind.id}`)\n",
              f"- {_('source')}: “{safe.markdown(ind.source)}”",
-             f"- {_('target')}: {safe.markdown(target_text(ind))}",
-             f"- {_('as of')}: {doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}",
-             f"- {_('figure')}: {safe.markdown(figure(p, lang))} · {pct(p.completion)} · {status_label(p.status.value, lang)}"]
+             f"- {_('target')}: {safe.markdown(target_text(ind, p.target, lang=lang))}",
+             f"- {_('as of')}: {doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
+             + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else ""),
+             f"- {_('pace')}: {safe.markdown(pace_text(ind, lang))}",
+             f"- {_('figure')}: {safe.markdown(figure(p, lang))} · {pct(p.completion)} · {status_label(p.status.value, lang)}",
+             f"- {_('reported by')}: {safe.markdown(reported_by_text(ind, lang))}"]
+    if ind.baseline is not None:
+        from ..core.numbers import format_number
+
+        value = _("not yet known") if p.baseline is None else format_number(p.baseline, ind.unit)
+        where = "" if p.baseline is None else f" · {safe.markdown(p.baseline_entry or _('the plan'))}"
+        lines.append(f"- {_('baseline')}: {value} ({ind.baseline.date} · {safe.markdown(ind.baseline.source)}{where})")
+    if p.reporting is not None and p.reporting.missing:
+        lines.append(f"- {_('not reported this month')}: {safe.markdown(units_text(p.reporting.missing, lang))}")
+    if ind.lead or ind.partners:
+        lines.append(f"- {_('lead unit')}: {safe.markdown(ind.lead or '—')}"
+                     + (f" · {_('partner units')}: {safe.markdown('、'.join(ind.partners))}" if ind.partners else ""))
+    if ind.done_when:
+        lines.append(f"- {_('done when')}: {safe.markdown(done_when_text(ind, lang))}")
     if p.notes:
         lines.append(f"- {_('note')}: {safe.markdown(notes_text(p.notes, lang))}")
     out = "\n".join(lines) + "\n\n"
@@ -131,4 +152,44 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     return out
 
 
-__all__ = ["status", "plan", "log", "show", "state_label"]
+def coverage(doc, lang: str, opts) -> str:
+    """The source text sentence by sentence: each clause that commits to something, and what
+    covers it (an indicator, a pace, a commitment considered and not tracked, a heading)."""
+    from ..i18n import msg
+
+    _ = gettext(lang)
+    plan = doc.plan
+    title = plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)
+    committing, uncovered = doc.committing, doc.uncovered
+    out = [f"## {safe.markdown(msg('Coverage of the text: {title}', title=title).render(lang))}\n",
+           safe.markdown(msg("Source: {source} · {sentences} sentences · {clauses} clauses that commit to something "
+                             "({words}) · {covered} covered · {uncovered} not covered", source=doc.source,
+                             sentences=len(doc.sentences), clauses=len(committing), covered=len(committing) - len(uncovered),
+                             uncovered=len(uncovered), words="、".join(("完成", "实现", "确保", "建成", "新增", "达到", "…")))
+                         .render(lang)) + "\n",
+           safe.markdown(_("✔ covered · ✖ commits to something and is not covered · — says nothing to check")) + "\n"]
+    reasons = {str(n): (nt.reason_en or nt.reason) if lang == "en" else nt.reason
+               for n, nt in enumerate(plan.not_tracked, start=1)}
+
+    def cover_text(c) -> str:  # markdown: ids are slugs, every text from the plan is escaped
+        if c.kind == "indicator":
+            return f"`{c.ref}` {safe.markdown(name_of(plan.by_id[c.ref], lang))}"
+        if c.kind == "pace":
+            return msg("the pace of {id}", id=f"`{c.ref}`").render(lang)
+        if c.kind == "section":
+            return msg("heading {id}", id=f"`{c.ref}`").render(lang)
+        return msg("not tracked: {reason}", reason=safe.markdown(reasons[c.ref])).render(lang)
+
+    for sentence in doc.sentences:
+        out.append(f"{sentence.number}. {safe.markdown(sentence.text)}")
+        for clause in sentence.clauses:
+            if not clause.covered_by and not clause.commits:
+                continue
+            mark = "✔" if clause.covered_by else "✖"
+            covers = "; ".join(cover_text(c) for c in clause.covered_by) or safe.markdown(_("not covered"))
+            out.append(f"    - {mark} {safe.markdown(clause.text)} → {covers}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+__all__ = ["status", "plan", "log", "show", "coverage", "state_label"]

@@ -34,14 +34,14 @@ def target_cell(row: TemplateRow, doc: TemplateDoc, lang: str) -> str:
     where it has none, say so with the city's for reference."""
     ind = row.indicator
     if doc.county is None:
-        return target_text(ind)
+        return target_text(ind, lang=lang)
     if ind.measure.value == "counties":
         return "—"  # a county's row of a counties indicator is its state
     if row.target is None:
         if ind.target is None:
             return "—"
-        return msg("none (city {target})", target=target_text(ind)).render(lang)
-    text = target_text(ind, row.target)
+        return msg("none (city {target})", target=target_text(ind, lang=lang)).render(lang)
+    text = target_text(ind, row.target, lang=lang)
     if not row.notes:
         return text
     return msg("{target} ({note})", target=text, note=notes_text(row.notes, lang)).render(lang)

@@ -23,11 +23,13 @@ from ..core.progress import Progress, StatusReport
 from ..i18n import nmsg
 from . import safe
 from .figures import amount, figure, natural_scale, number, pct, stored_value, target_text, to_go_line
-from .words import (ROLLUP, city, gettext, measure_label, name_of, note_text, notes_text, remark, section_title,
-                    state_label, status_label, unit_name)
+from .words import (ROLLUP, city, done_when_text, expected_text, gettext, measure_label, name_of, note_text,
+                    notes_text, pace_text, remark, reported_by_text, section_title, state_label, status_label,
+                    unit_name, units_text)
 
-STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red", "no_data": "dim"}
-STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "no_data": "·"}
+STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red",
+                "not_judged": "blue", "no_data": "dim"}
+STATUS_DOT = {"done": "✔", "on_track": "●", "lagging": "▲", "behind": "✖", "not_judged": "○", "no_data": "·"}
 BAR_WIDTH = 10
 
 
@@ -99,8 +101,10 @@ def status(report: StatusReport, lang: str, opts) -> str:
         built = []
         for p in rows:
             done = pct(p.completion) if p.completion is not None else "—"
-            built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang),
-                          Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width)),
+            done_bar = Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width))
+            if p.expected is not None and p.status.value not in ("done", "no_data", "not_judged"):
+                done_bar.append("\n" + expected_text(p.expected, lang), style="dim")  # what the light was judged against
+            built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang), done_bar,
                           light(p.status.value, lang), to_go_line(p, lang), p))
         groups.append((safe.terminal(section_title(sec, lang)), built))
     every = [r for _g, rows in groups for r in rows]
@@ -169,7 +173,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
         con.print(Text(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
                   + Text(example, style="bold"))
     for p in report.rows:
-        if any(n.code == "cannot_roll_up" for n in p.notes):
+        if any(n.code in ("cannot_roll_up", "baseline_unknown", "overdue") for n in p.notes):
             con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
     if report.county:  # what a county's targets are (its own, a share of the city's …), said once
         said: list[str] = []
@@ -179,7 +183,20 @@ def status(report: StatusReport, lang: str, opts) -> str:
                 if note.code not in ("partial", "cannot_roll_up") and text not in said:
                     said.append(text)
                     con.print(Text(safe.terminal(text), style="dim"))
+    if not report.empty_ledger and report.silent:
+        con.print(Text(silent_line(report, lang), style="yellow"))
     return buf.getvalue()
+
+
+def silent_line(report: StatusReport, lang: str) -> str:
+    """``本月未报送（6月1日起）：全市 3项、仙居县 5项``: who owes figures this month and sent none."""
+    from ..i18n import msg, nmsg, separator
+
+    parts = [nmsg("{unit} {n} indicator", "{unit} {n} indicators", len(s.indicators),
+                  unit=unit_name(s.county, lang)).render(lang) for s in report.silent]
+    return safe.terminal(msg("Not reported this month (since {start}): {units}",
+                             start=report.rows[0].reporting.start if report.rows and report.rows[0].reporting else
+                             report.as_of, units=separator(lang).join(parts)).render(lang))
 
 
 def _summary_line(report: StatusReport, lang: str) -> str:
@@ -334,9 +351,9 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
             shown.add(ind.id)
             kind = measure_label(ind.measure.value, lang)
             if wide:
-                table.add_row(name, ind.id, target_text(ind), kind)
+                table.add_row(name, ind.id, target_text(ind, lang=lang), kind)
             else:
-                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind), kind)
+                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind, lang=lang), kind)
         table.add_section()
     con.print(table)
     actions = [s for s in p.sections if s.kind.value == "action"]
@@ -419,6 +436,8 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     p = doc.row
     ind = p.indicator
     plan = doc.plan
+    from ..core.numbers import format_number
+
     con.print(Text(safe.terminal(f"{name_of(ind, lang)}  "), style="bold") + Text(ind.id, style="cyan"))
     other = ind.name if lang == "en" else ind.name_en
     if other:
@@ -429,11 +448,30 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         (_("source"), f"“{ind.source}”"),
         (_("sections"), sections),
         (_("kind"), f"{measure_label(ind.measure.value, lang)} ({ind.measure.value}), {ind.unit}"),
-        (_("target"), target_text(ind)),
+        (_("target"), target_text(ind, p.target, lang=lang)),
         (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
-                     + (f" · {_('expected')} {pct(p.expected)}" if p.expected is not None else "")),
+                     + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
         (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
     ]
+    lines.append((_("pace"), pace_text(ind, lang)))
+    if ind.baseline is not None:
+        if p.baseline is None:
+            lines.append((_("baseline"), f"{_('not yet known')} ({ind.baseline.date} · {ind.baseline.source})"))
+        else:
+            where = p.baseline_entry or _("the plan")
+            lines.append((_("baseline"), f"{format_number(p.baseline, ind.unit)} ({ind.baseline.date} · "
+                                         f"{ind.baseline.source} · {where})"))
+    if ind.county_targets:
+        lines.append((_("county targets"), "、".join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
+    lines.append((_("reported by"), reported_by_text(ind, lang)))
+    if p.reporting is not None and p.reporting.missing:
+        lines.append((_("not reported this month"), units_text(p.reporting.missing, lang)))
+    if ind.lead or ind.partners:
+        lines.append((_("lead unit"), ind.lead or "—"))
+        if ind.partners:
+            lines.append((_("partner units"), "、".join(ind.partners)))
+    if ind.done_when:
+        lines.append((_("done when"), done_when_text(ind, lang)))
     if p.rollup:
         lines.append((_("how it is counted"), _(ROLLUP.get(p.rollup, p.rollup))))
     if p.remaining or p.gap_pp:
@@ -458,11 +496,12 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
             if f.state is not None:
                 v = state_label(f.state.value, lang)
             else:
-                from ..core.numbers import format_number
-
                 v = format_number(f.value, ind.unit)
                 if f.numerator is not None:
                     v += f" ({format_number(f.numerator)}/{format_number(f.denominator)})"
+            own = ind.county_target(f.county)
+            if own is not None and ind.measure.value in ("flow", "level"):
+                v += f" / {target_text(ind, own, lang=lang)}"
             t.add_row(f.county, v, str(f.as_of), f.entry)
         con.print(t)
     con.print(Text(_("history"), style="bold"))

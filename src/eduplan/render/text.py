@@ -26,6 +26,8 @@ def stored(doc: Stored, lang: str, opts) -> str:
         head = msg("recorded a void: {entry}, voids {target}", entry=line, target=target)
     elif e.supersedes is not None:
         head = msg("recorded a correction: {entry}, corrects {target}", entry=line, target=target)
+    elif e.as_of < doc.plan.plan.start:
+        head = msg("recorded the baseline {entry}", entry=line)
     else:
         head = msg("recorded {entry}", entry=line)
     lines = [head.render(lang)]
@@ -75,10 +77,10 @@ def written(doc: Written, lang: str, opts) -> str:
     d = doc.detail
     if doc.kind == "template":
         if d.get("county"):
-            line = nmsg("wrote {path}: {n} indicator for {county}, as of {day} (city-wide milestones left out); update "
-                        "the figures, then: eduplan import {path} --dry-run",
-                        "wrote {path}: {n} indicators for {county}, as of {day} (city-wide milestones left out); update "
-                        "the figures, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
+            line = nmsg("wrote {path}: {n} indicator for {county}, as of {day} (what only the city reports left out); "
+                        "update the figures, then: eduplan import {path} --dry-run",
+                        "wrote {path}: {n} indicators for {county}, as of {day} (what only the city reports left out); "
+                        "update the figures, then: eduplan import {path} --dry-run", d["count"], path=str(doc.path),
                         county=d["county"], day=d.get("as_of", ""))
         else:
             line = nmsg("wrote {path}: {n} indicator, as of {day}; update the figures, then: eduplan import {path} "

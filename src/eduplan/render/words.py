@@ -13,7 +13,7 @@ from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
 ORDINALS = "一二三四五六七八九十"
 
 STATUS = {"done": N_("done"), "on_track": N_("on track"), "lagging": N_("lagging"), "behind": N_("behind"),
-          "no_data": N_("no data")}
+          "not_judged": N_("not judged"), "no_data": N_("no data")}
 STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_("not started")}
 # in a grid cell, where every column counts (zh: the same words)
 STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}
@@ -22,6 +22,7 @@ KIND = {"focus": N_("Focus area"), "action": N_("Action"), "matter": N_("Practic
 ROLLUP = {"city": N_("city-wide figure"), "sum": N_("sum of the counties"), "ratio": N_("Σnumerator ÷ Σdenominator"),
           "count": N_("counties done"), "county": N_("the county's figure"), "none": N_("cannot roll up")}
 KIND_OF_ENTRY = {"record": N_("record"), "correction": N_("correction"), "void": N_("void")}
+REPORTED_BY = {"city": N_("the city"), "counties": N_("each county"), "both": N_("the city and each county")}
 
 
 def gettext(lang: str) -> Callable[[str], str]:
@@ -77,14 +78,29 @@ def action_title(section: Section, lang: str) -> str:
 
 # --------------------------------------------------------------------------- notes
 
+def _no_county_target(p: dict) -> Msg:
+    from ..core.numbers import format_number
+
+    if p.get("share") is not None:
+        return msg("no county target (任务分解): {share} of the city figure {city}",
+                   share=f"{p['share'] * 100:.1f}%", city=format_number(p["city"], p.get("unit", "")))
+    if p.get("city") is not None:
+        return msg("no county target (任务分解); the city-wide figure is {city}",
+                   city=format_number(p["city"], p.get("unit", "")))
+    return msg("no county target (任务分解)")
+
+
 NOTES: dict[str, Callable[[dict], Msg]] = {
     "partial": lambda p: nmsg("{reported} of {total} county reported", "{reported} of {total} counties reported",
                               p["total"], reported=p["reported"], total=p["total"]),
     "cannot_roll_up": lambda p: msg("cannot roll up: {counties} recorded a percentage without its denominator; record "
                                     "numerator/denominator (e.g. 12000/21000) or a city-wide figure",
                                     counties=p["counties"]),
-    "equal_share_target": lambda p: msg("county target: an equal share (1/{counties}) of the city target",
-                                        counties=p["counties"]),
+    "no_county_target": _no_county_target,
+    "baseline_unknown": lambda p: msg("the baseline (as of {date}) is not yet known: the target cannot be judged until "
+                                      "it is recorded (eduplan baseline)", date=p.get("date") or "—"),
+    "overdue": lambda p: msg("still in progress after its due date {due}", due=p["due"]),
+    "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
 }
 
 
@@ -126,3 +142,62 @@ def remark(r: Remark, lang: str) -> str:
     if e.accepted:
         parts.append(msg("accepted over a warning: {rules}", rules=list(e.accepted)).render(lang))
     return clause_separator(lang).join(parts)
+
+
+
+# --------------------------------------------------------------------------- how a target is meant to be reached
+
+
+def pace_text(ind: Indicator, lang: str) -> str:
+    """How the expected share grows: ``按序时（均匀）`` / ``一次性：2023-09-01`` / ``按计划：3-31 25%, …``."""
+    pace = ind.effective_pace
+    if pace is None:
+        return tr("the target applies at any date (a state)", lang)
+    kind = pace.kind.value
+    if kind == "linear":
+        return tr("evenly over the period (time progress)", lang)
+    if kind == "due":
+        return msg("evenly, all of it by {date}", date=pace.date).render(lang)
+    if kind == "once":
+        return msg("all at once on {date} (nothing expected before)", date=pace.date).render(lang)
+    points = separator(lang).join(f"{d.isoformat()} {share * 100:g}%" for d, share in pace.points)
+    if pace.steps:
+        return msg("in steps: {points}", points=points).render(lang)
+    return msg("by a schedule: {points}", points=points).render(lang)
+
+
+def relative_text(ind: Indicator, lang: str) -> str:
+    """A target stated against the baseline, in words: ``低于基数`` / ``基数+2个百分点`` / ``≥基数+1所``."""
+    from ..core.numbers import format_number
+
+    rel = ind.relative
+    if rel is None:
+        return "—"
+    if rel.kind.value == "below":
+        return tr("below the baseline", lang)
+    if rel.kind.value == "plus":
+        return msg("baseline {sign}{n} points", sign="+" if (rel.amount or 0) >= 0 else "−",
+                   n=format_number(abs(rel.amount or 0))).render(lang)
+    return msg("at least baseline + {n}", n=format_number(rel.amount or 0, ind.unit)).render(lang)
+
+
+def reported_by_text(ind: Indicator, lang: str) -> str:
+    if ind.reported_by is None:
+        return tr("the counties that record figures (not set in the plan)", lang)
+    return tr(REPORTED_BY[ind.reported_by.value], lang)
+
+
+def done_when_text(ind: Indicator, lang: str) -> str:
+    return (ind.done_when_en or ind.done_when) if lang == "en" else ind.done_when
+
+
+def expected_text(expected: float | None, lang: str) -> str:
+    """``应完成 40%`` / ``expected 40%``: the share of the target the judgement expected by now."""
+    if expected is None:
+        return ""
+    return msg("expected {share}", share=f"{expected * 100:.0f}%").render(lang)
+
+
+def units_text(units, lang: str) -> str:
+    """Reporting units in words: the city (全市) and county names."""
+    return separator(lang).join(unit_name(u, lang) for u in units)

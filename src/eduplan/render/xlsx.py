@@ -34,15 +34,16 @@ from ..core.bulletin import Bulletin, Row
 from ..services.sheet_contract import TemplateDoc
 from . import safe
 from .bulletin_text import (STATUS_ORDER, attention_footnote, county_notes, entry_value, headline_sentence,
-                            silent_names, title)
+                            lead_headers, lead_rows, silent_names, title)
 from .figures import comparator_mark, natural_scale, scale_of, scale_word
 from .json_out import num as _num
-from .words import (KIND_OF_ENTRY, action_title, gettext, measure_label, name_of, remark, section_title, state_label,
-                    status_label, unit_name)
+from .words import (KIND_OF_ENTRY, action_title, done_when_text, gettext, measure_label, name_of, relative_text, remark,
+                    section_title, state_label, status_label, unit_name)
 
 HEADER_FILL = "24476B"
 INPUT_FILL = "FFF2CC"
-STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "no_data": "EEEEEE"}
+STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "not_judged": "DCE6F0",
+               "no_data": "EEEEEE"}
 PERCENT = "0.0%"
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0#"
@@ -267,7 +268,8 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
         per = amount_cell(p.monthly_needed)
     return [
         (unit, None),
-        (target, number_format(target, suffix, prefix=mark, digits=digits) if target is not None else None),
+        (target, number_format(target, suffix, prefix=mark, digits=digits)) if target is not None else
+        ((relative_text(ind, lang) if ind.relative is not None and p.scope is None else None), None),
         actual, (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
         before, (_num(q.completion) if q is not None else None, PERCENT),
         (delta, delta_fmt if delta is not None else None),
@@ -326,7 +328,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     # ---- indicators, per section: every figure in the unit the plan counts it in
     headers = [_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
                _("status"), _("previous actual"), _("previous completion"), _("change of the figure"),
-               _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of")]
+               _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of"),
+               _("expected by now"), _("done when")]
     table = Cells()
     for blk in b.sections:
         if blk.section.kind.value == "action":
@@ -334,9 +337,10 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         for row in blk.rows:
             ind = row.indicator
             table.add([(section_title(blk.section, lang), None), (ind.id, None), (name_of(ind, lang), None),
-                       (measure_label(ind.measure.value, lang), None), *_indicator_cells(row, lang)])
+                       (measure_label(ind.measure.value, lang), None), *_indicator_cells(row, lang),
+                       (_num(row.now.expected), PERCENT), (done_when_text(ind, lang) or None, None)])
     ws = _sheet(wb, _("Indicators"), headers, table.rows, max_width=36, status_col=9,
-                right=(6, 7, 8, 10, 11, 12, 13, 14, 15), cell_formats=table.formats)
+                right=(6, 7, 8, 10, 11, 12, 13, 14, 15, 17), cell_formats=table.formats)
     ws.freeze_panes = "D2"
 
     # ---- actions
@@ -344,11 +348,11 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         headers = ([_("action"), _("indicators")]) + [status_label(k, lang) for k in STATUS_ORDER]
         data = [[action_title(blk.section, lang), len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
                 for blk in b.sections if blk.section.kind.value == "action"]
-        _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * 6, landscape=False)
+        _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * (len(STATUS_ORDER) + 1), landscape=False)
 
     # ---- lagging and behind
     headers = [_("rank"), "id", _("indicator"), _("status"), _("unit"), _("target"), _("actual"), _("completion"),
-               _("short by (points)"), _("to go"), _("needed per month")]
+               _("expected by now"), _("short by (points)"), _("to go"), _("needed per month")]
     table = Cells()
     for n, row in enumerate(b.attention, start=1):
         p = row.now
@@ -356,8 +360,9 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         lag = _num(p.lag_pp, 4)
         table.add([(n, INTEGER), (p.indicator.id, None), (name_of(p.indicator, lang), None),
                    (status_label(p.status.value, lang), None), cells[0], cells[1], cells[2], cells[3],
+                   (_num(p.expected), PERCENT),
                    (lag, number_format(lag, points=True) if lag is not None else None), cells[9], cells[10]])
-    ws = _sheet(wb, _("Lagging and behind"), headers, table.rows, status_col=4, right=(1, 6, 7, 8, 9, 10, 11),
+    ws = _sheet(wb, _("Lagging and behind"), headers, table.rows, status_col=4, right=(1, 6, 7, 8, 9, 10, 11, 12),
                 cell_formats=table.formats)
     if table.rows:
         put(ws, len(table.rows) + 3, 1, attention_footnote(b, lang))
@@ -386,7 +391,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                            (actual, number_format(actual, suffix, digits=digits)
                             if isinstance(actual, (int, float)) else None),
                            (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
-                           (_num(p.share), PERCENT), (p.as_of_figure, DATE)])
+                           (_num(p.share_of_city), PERCENT), (p.as_of_figure, DATE)])
         ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
                     cell_formats=table.formats)
         ws.freeze_panes = "D2"
@@ -414,10 +419,15 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
            [INTEGER, None, None, None, DATE, None, None, None, None, None], right=(6,))
 
     # ---- silent counties
-    headers = [_("county-level unit"), _("missing"), _("reported per county"), _("indicators")]
-    data = [[s.county, len(s.indicators), len(b.reported_per_county), silent_names(s.indicators, b.plan, lang)]
+    headers = [_("reporting unit"), _("missing"), _("owed this month"), _("indicators")]
+    data = [[unit_name(s.county, lang), len(s.indicators), s.owed, silent_names(s.indicators, b.plan, lang)]
             for s in b.silent]
     _sheet(wb, _("Silent counties"), headers, data, [None, INTEGER, INTEGER, None], max_width=80)
+
+    # ---- by lead unit
+    if b.leads:
+        _sheet(wb, _("Lead units"), lead_headers(lang), lead_rows(b, lang),
+               [None] + [INTEGER] * (len(STATUS_ORDER) + 1) + [None], max_width=60)
 
     # ---- completed this month
     headers = [_("kind"), "id", _("indicator"), _("figure as of")]

@@ -14,8 +14,8 @@ languages) for anything the user can fix, and never prints.
 _WHERE = {
     "Workspace": "workspace", "bulletin": "reading", "log": "reading", "plan_doc": "reading", "repair": "reading",
     "show": "reading", "status": "reading", "validate": "reading", "correct": "recording", "record": "recording",
-    "void": "recording", "import_file": "importing", "template": "sheet_template", "save": "output",
-    "split": "splitting",
+    "void": "recording", "record_baseline": "recording", "coverage": "reading", "import_file": "importing",
+    "template": "sheet_template", "save": "output", "split": "splitting",
 }
 __all__ = sorted(_WHERE)
 

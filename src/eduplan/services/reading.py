@@ -8,13 +8,14 @@ from collections.abc import Iterable, Iterator
 
 from ..core.bulletin import Bulletin, Recorded, build_bulletin, month_bounds
 from ..core.documents import LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, ValidateDoc
-from ..core.names import find_county, find_indicator, find_section
+from ..core.names import find_county, find_indicator, find_lead, find_section
 from ..core.pace import time_progress
-from ..core.progress import Status, StatusReport, status_report
+from ..core.progress import Status, StatusReport, baselines_from, status_report
+from ..core.reporting import month_start
 from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
-from ..store.planfile import read_plan
+from ..store.planfile import read_plan, source_problems
 from .workspace import Workspace, parse_day, reading_date
 
 
@@ -22,14 +23,23 @@ def plan_doc(ws: Workspace) -> PlanDoc:
     return PlanDoc(ws.plan)
 
 
+def baselines(plan, view) -> dict:
+    """The baselines recorded in the ledger (entries dated before the period), if the plan has any."""
+    if not plan.has_baselines:
+        return {}
+    return baselines_from(plan, view.latest(plan.plan.start - dt.timedelta(days=1)))
+
+
 def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | None = None,
-           county: str | None = None, by_county: bool = False, statuses: Iterable[str] = ()) -> StatusReport:
-    """Every indicator (or a section's) judged as of a date, for the city or one county."""
+           county: str | None = None, by_county: bool = False, statuses: Iterable[str] = (),
+           lead: str | None = None) -> StatusReport:
+    """Every indicator (or a section's, or a lead unit's) judged as of a date, for the city or one county."""
     plan = ws.plan
     day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
                        today=ws.today)
     section_id = find_section(plan, section).value.id if section else None
     unit = find_county(plan, county).value if county is not None else None
+    lead_name = find_lead(plan, lead).value if lead is not None else None
     if by_county and unit is not None:
         raise UsageError(msg("a view of every county and a view of one county do not go together"), field="by_county")
     wanted = []
@@ -43,7 +53,8 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
     try:
         latest = view.latest(day)
         return status_report(plan, latest, day, county=unit, section=section_id, statuses=wanted,
-                             empty_ledger=view.empty, with_counties=by_county)
+                             empty_ledger=view.empty, with_counties=by_county, baselines=baselines(plan, view),
+                             lead=lead_name, sent=view.units_sent(month_start(plan, day), day))
     finally:
         view.close()
 
@@ -56,7 +67,9 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
                        today=ws.today)
     view = ws.view()
     try:
-        report = status_report(plan, view.latest(day, [ind.id]), day, indicators=[ind.id])
+        report = status_report(plan, view.latest(day, [ind.id]), day, indicators=[ind.id],
+                               baselines=baselines(plan, view) if ind.baseline is not None else None,
+                               sent=view.units_sent(month_start(plan, day), day))
         history = tuple(Remark(e, later) for e, later in view.history(indicator=ind.id))
     finally:
         view.close()
@@ -89,8 +102,8 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     view = ws.view()
     try:
         recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
-        return build_bulletin(plan, month, view.latest, recorded, view.sent_between(start, end),
-                              view.units_reported(end), empty_ledger=view.empty)
+        return build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
+                              empty_ledger=view.empty)
     finally:
         view.close()
 
@@ -102,10 +115,34 @@ def validate(ws: Workspace) -> ValidateDoc:
         return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, None, tuple(problems),
                            (), False, 0)
     ws.__dict__["plan"] = plan
+    sources = source_problems(ws.plan_path, plan)
+    if sources:
+        return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(sources),
+                           (), False, 0)
     view, sync = ledger_store.check(ws.ledger_path, plan)
     if view is not None:
         view.close()
     return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn)
+
+
+def coverage(ws: Workspace):
+    """How the plan covers the text it names (``[plan] source_text``), sentence by sentence."""
+    from ..core.coverage import coverage as cover
+    from ..errors import os_error
+    from ..i18n import N_
+    from ..store.planfile import source_text_path
+
+    plan = ws.plan
+    path = source_text_path(ws.plan_path, plan)
+    if path is None:
+        raise EduplanError(msg("the plan names no source text ([plan] source_text)"))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise os_error(path, exc, N_("reading the file")) from None
+    except UnicodeDecodeError:
+        raise EduplanError(msg("the source text {path} is not UTF-8 text", path=str(path))) from None
+    return cover(plan, text, plan.plan.source_text)
 
 
 def repair(ws: Workspace) -> RepairDoc:
@@ -113,4 +150,5 @@ def repair(ws: Workspace) -> RepairDoc:
     return RepairDoc(result.path, result.exists, result.kept, result.removed_bytes, result.saved_to)
 
 
-__all__ = ["plan_doc", "status", "show", "log", "bulletin", "validate", "repair", "EduplanError", "ProblemsError"]
+__all__ = ["plan_doc", "status", "show", "log", "bulletin", "validate", "repair", "coverage", "EduplanError",
+           "ProblemsError"]

@@ -85,7 +85,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
         if increment is not None:  # stored as what it is: an increment on the latest total
             e = Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, added=to_plain(increment), note=note,
                       source=source)
-            figure = fold_increments(view.latest(day, [ind.id]), [e]).get((ind.id, unit))
+            figure = fold_increments(view.latest(day, [ind.id]), [e], since=plan.plan.start).get((ind.id, unit))
             total.append(figure.value if figure is not None else None)
             return [e]
         assert fig is not None
@@ -170,6 +170,9 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     def build(view: LedgerView) -> list[Entry]:
         old = _target(view, office, entry_id, N_("correct"))
         ind = plan.by_id[old.indicator]
+        if day is not None and old.as_of < plan.plan.start and day != old.as_of:
+            raise EduplanError(msg("entry #{id} records a baseline (as of {day}); its date stays", id=old.id,
+                                   day=old.as_of), field="as_of")
         fig = _figure(plan, ind, value, old.county)
         if old.added is not None:  # an increment is corrected by an increment
             if fig.percent or fig.value is None:
@@ -201,3 +204,30 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
                       for_city=target_office is not None)]
 
     return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0])
+
+
+def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | None = None,
+                    note: str | None = None) -> Stored:
+    """Record the baseline value of an indicator whose target is stated against it: an entry
+    dated on the plan's baseline date, city-wide. Corrected and voided like any entry."""
+    plan = ws.plan
+    ind_match = find_indicator(plan, indicator)
+    ind = ind_match.value
+    if ind.baseline is None:
+        raise EduplanError(msg("{indicator} has no baseline in the plan", indicator=ind.id), field="indicator")
+    note = check_text(note, "note")
+    source = check_text(source, "source")
+    by = ws.by
+    check_reports(ws, None)  # a baseline is the city-wide figure
+    fig = _figure(plan, ind, value, None) if ind.measure != Measure.COUNTIES else None
+    if fig is None or fig.value is None:
+        raise EduplanError(msg("a baseline is a number"), field="value")
+
+    def build(view: LedgerView) -> list[Entry]:
+        return [Entry(view.next_id(), ind.id, ind.baseline.date, by, ws.now, value=fig.value,
+                      numerator=fig.numerator, denominator=fig.denominator, note=note,
+                      source=source if source is not None else ind.baseline.source)]
+
+    entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
+                           office=ws.office_name)[0]
+    return Stored(plan, entry, taken("indicator", ind_match, ind.id))

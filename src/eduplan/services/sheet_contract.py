@@ -103,8 +103,10 @@ def accepted_names(field: str) -> tuple[str, ...]:
 
 
 def template_indicators(plan: Plan, county: str | None) -> list[Indicator]:
-    """Every indicator; on one county's sheet, those a county reports (milestones are city-wide)."""
-    return [ind for ind in plan.indicators if county is None or ind.measure != Measure.MILESTONE]
+    """Every indicator; on one county's sheet, those a county reports (milestones are city-wide, and
+    so is what the plan says the city reports)."""
+    return [ind for ind in plan.indicators if county is None or (
+        ind.measure != Measure.MILESTONE and (ind.reported_by is None or ind.reported_by.value != "city"))]
 
 
 def fill_hint(ind: Indicator, county: str | None) -> Msg:
@@ -112,6 +114,8 @@ def fill_hint(ind: Indicator, county: str | None) -> Msg:
     if m == Measure.MILESTONE or (m == Measure.COUNTIES and county is not None):
         return msg("done / in-progress / not-started")
     if m == Measure.LEVEL:
+        if not ind.is_percent:
+            return msg("the number at the as-of date (a state, not a total to date), e.g. 12")
         return msg("a percentage (56%) or numerator/denominator (12000/21000)")
     if m == Measure.COUNTIES:
         return msg("the share of counties meeting it, e.g. 50%") if ind.is_percent else msg("the number of counties meeting it")

@@ -292,7 +292,8 @@ class Index:
                                f"ORDER BY stamp DESC, office DESC, id DESC LIMIT 1", (office, id_)).fetchone()
         return to_entry(row) if row else None
 
-    def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
+    def latest(self, as_of: dt.date, indicators: Sequence[str] = (), *,
+               since: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
         """The latest surviving entry per (indicator, county) dated on or before ``as_of``:
         the same rule as :func:`eduplan.core.entries.latest`, in SQL."""
         where = ""
@@ -314,7 +315,7 @@ class Index:
         increments = [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE added IS NOT NULL AND gone = 0 AND as_of <= ? {where}",
             [as_of.toordinal(), *params])]
-        return fold_increments(out, increments) if increments else out
+        return fold_increments(out, increments, since=since) if increments else out
 
     def history(self, *, indicator: str | None = None, county: str | None | bool = False, since: dt.date | None = None,
                 batch: str | None = None, chunk: int = 2000) -> Iterator[tuple[Entry, Entry | None]]:
@@ -364,6 +365,13 @@ class Index:
         """(indicator, county) pairs with a figure dated in [start, end] that is not a void."""
         return {(r[0], r[1]) for r in self.con.execute(
             "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND county != '' AND as_of BETWEEN ? AND ?",
+            (start.toordinal(), end.toordinal()))}
+
+    def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
+        """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void
+        (a figure corrected or voided later still shows that the unit reported)."""
+        return {(r[0], r[1] or None) for r in self.con.execute(
+            "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND as_of BETWEEN ? AND ?",
             (start.toordinal(), end.toordinal()))}
 
     def surviving_batch(self, batch: str) -> list[Entry]:

@@ -490,7 +490,7 @@ class LedgerView:
         return self.index.max_id(self.office if office is None else office) + 1
 
     def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
-        return self.index.latest(as_of, indicators)
+        return self.index.latest(as_of, indicators, since=self.plan.plan.start)
 
     def entry(self, id_: int, office: str | None = None) -> Entry | None:
         return self.index.entry(self.office if office is None else office, id_)
@@ -513,6 +513,9 @@ class LedgerView:
 
     def units_reported(self, until: dt.date) -> set[str]:
         return self.index.units_reported(until)
+
+    def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
+        return self.index.units_sent(start, end)
 
     def surviving_batch(self, batch: str) -> list[Entry]:
         return self.index.surviving_batch(batch)

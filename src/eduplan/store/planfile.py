@@ -25,7 +25,7 @@ from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resol
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(?:#.*)?$")
 
@@ -99,14 +99,14 @@ class LineIndex:
     def __init__(self, text: str):
         self.lines = text.splitlines()
         self.arrays: dict[str, list[int]] = {}
-        self.tables: dict[str, int] = {}
+        self.tables: dict[str, list[int]] = {}
         for number, line in enumerate(self.lines, start=1):
             if "[" not in line:
                 continue
             if m := _HEADER.match(line):
                 self.arrays.setdefault(m[1], []).append(number)
             elif m := _TABLE.match(line):
-                self.tables[m[1]] = number
+                self.tables.setdefault(m[1], []).append(number)
 
     def _block_end(self, start: int) -> int:
         for number in range(start + 1, len(self.lines) + 1):
@@ -115,13 +115,36 @@ class LineIndex:
                 return number - 1
         return len(self.lines)
 
-    def _key_line(self, start: int, key: str) -> int:
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    def _key_line(self, start: int, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
         end = self._block_end(start) if start else len(self.lines)
         for number in range(start + 1 if start else 1, end + 1):
             if pattern.match(self.lines[number - 1]):
                 return number
-        return start or 1
+        return None
+
+    def _item_line(self, key_line: int, item: int) -> int:
+        """The line of the ``item``-th element of an array written one element a line after
+        ``key = [`` (else the key's own line)."""
+        if self.lines[key_line - 1].rstrip().endswith("]"):
+            return key_line
+        seen = -1
+        for number in range(key_line + 1, len(self.lines) + 1):
+            text = self.lines[number - 1].strip()
+            if text.startswith("]"):
+                break
+            if text and not text.startswith("#"):
+                seen += 1
+                if seen == item:
+                    return number
+        return key_line
+
+    def _sub_table(self, name: str, after: int, before: int | None) -> int | None:
+        """The line of ``[name]`` between an array element's header and the next one."""
+        for number in self.tables.get(name, ()):
+            if number > after and (before is None or number < before):
+                return number
+        return None
 
     def line_of(self, loc: tuple) -> int | None:
         if not loc:
@@ -132,11 +155,26 @@ class LineIndex:
             if loc[1] >= len(starts):
                 return None
             start = starts[loc[1]]
-            return self._key_line(start, str(loc[2])) if len(loc) > 2 else start
+            if len(loc) <= 2:
+                return start
+            found = self._key_line(start, str(loc[2]))
+            if found is not None:
+                return self._item_line(found, loc[3]) if len(loc) > 3 and isinstance(loc[3], int) else found
+            # a sub-table of the element: [indicators.pace], then the key inside it
+            nxt = next((n for n in starts if n > start), None)
+            sub = self._sub_table(f"{head}.{loc[2]}", start, nxt)
+            if sub is None:
+                return start
+            if len(loc) > 3 and not isinstance(loc[3], int):
+                key = self._key_line(sub, str(loc[3]))
+                if key is not None and len(loc) > 4 and isinstance(loc[4], int):
+                    return self._item_line(key, loc[4])
+                return key or sub
+            return sub
         if head in self.tables:
-            start = self.tables[head]
-            return self._key_line(start, str(loc[1])) if len(loc) > 1 else start
-        return self._key_line(0, head)
+            start = self.tables[head][0]
+            return (self._key_line(start, str(loc[1])) or start) if len(loc) > 1 else start
+        return self._key_line(0, head) or 1
 
 
 def describe_loc(loc: tuple, data: dict[str, Any] | None) -> str:
@@ -262,3 +300,56 @@ def load_plan(path: Path) -> Plan:
         raise ProblemsError(problems, hint=msg("the plan does not load; check it with: eduplan validate --plan {path}",
                                                path=str(path)))
     return plan
+
+
+def source_problems(path: Path, plan: Plan) -> list[Problem]:
+    """When the plan names the text it encodes (``[plan] source_text``), every phrase it quotes
+    (each indicator's ``source``, ``also_stated`` and pace ``source``, each not-tracked
+    ``source``) must stand in that text verbatim. One problem per phrase that does not, at
+    its line."""
+    name = plan.plan.source_text
+    if not name:
+        return []
+    file = str(path)
+    try:
+        plan_text = read_bytes(path, N_("plan")).decode("utf-8-sig")
+    except (UnicodeDecodeError, ProblemsError):  # pragma: no cover - the plan just loaded
+        return []
+    index = LineIndex(plan_text)
+    where = path.parent / name
+    try:
+        raw = where.read_bytes()
+    except OSError as exc:
+        from ..errors import reason
+
+        return [Problem(file, index.line_of(("plan", "source_text")),
+                        msg("the source text {path} cannot be read: {reason}", path=str(where), reason=reason(exc)),
+                        field="plan.source_text", kind="source")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [Problem(file, index.line_of(("plan", "source_text")),
+                        msg("the source text {path} is not UTF-8 text", path=str(where)), field="plan.source_text",
+                        kind="source")]
+    problems = []
+
+    def check(loc: tuple, phrase: str, label: str) -> None:
+        if phrase and phrase not in text:
+            problems.append(Problem(file, index.line_of(loc),
+                                    msg("'{phrase}' is not a verbatim phrase of the source text {path}",
+                                        phrase=phrase, path=name), field=label, kind="source"))
+
+    for i, ind in enumerate(plan.indicators):
+        check(("indicators", i, "source"), ind.source, f"indicators[{ind.id}].source")
+        for j, phrase in enumerate(ind.also_stated):
+            check(("indicators", i, "also_stated", j), phrase, f"indicators[{ind.id}].also_stated[{j}]")
+        if ind.pace is not None:
+            check(("indicators", i, "pace", "source"), ind.pace.source, f"indicators[{ind.id}].pace.source")
+    for i, nt in enumerate(plan.not_tracked):
+        check(("not_tracked", i, "source"), nt.source, f"not_tracked[{i}].source")
+    return problems
+
+
+def source_text_path(path: Path, plan: Plan) -> Path | None:
+    """The source text the plan names, beside the plan file (None if it names none)."""
+    return path.parent / plan.plan.source_text if plan.plan.source_text else None

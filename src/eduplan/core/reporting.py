@@ -1,0 +1,104 @@
+"""Who owes a figure for a month, and who has not sent one (completeness, 未报送). Pure functions.
+
+An indicator's ``reported_by`` says which units report it: the city (the city-wide
+figure), each county, or both. For a month, a unit *owes* a figure for an indicator it
+reports when
+
+* the indicator expects something by the month's end (its expected share is above 0: a
+  target due in one go in September owes nothing in March), and
+* the unit's own latest figure is not a final state (a milestone, or a county's state on a
+  counties indicator, recorded ``done`` needs no report after that);
+
+and it *sent* one when it recorded a figure dated within the month (``sent``: the ledger's
+(indicator, unit) pairs with a figure that is not a void dated in the month; a figure
+corrected or voided later still shows that the unit reported — whether the figure was
+right is a matter of data quality, not of completeness). Without ``sent`` the rule falls
+back on the latest surviving figures.
+
+A version-1 plan does not say who reports: an indicator is then reported by each county
+once any county figure for it is dated on or before the month's end (and never by the
+city), every month, as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Set
+
+from .models import Entry, Indicator, Plan, ReportedBy, State
+from .pace import expected_share
+
+Unit = str | None  # a county-level unit, or None for the city
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reporting:
+    """One indicator's completeness for the month that ends at the reading date."""
+
+    by: ReportedBy | None  # None: inferred from the figures (version 1)
+    start: dt.date  # the month's first day (within the period)
+    owed: tuple[Unit, ...]  # units that owe a figure, city first
+    missing: tuple[Unit, ...]  # of those, the ones that sent none this month
+
+
+def month_start(plan: Plan, day: dt.date) -> dt.date:
+    """The first day of ``day``'s month, not before the period start."""
+    return max(day.replace(day=1), plan.plan.start)
+
+
+def reporting_units(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry]) -> tuple[Unit, ...]:
+    """The units that report the indicator, by the plan (or inferred, for a version-1 plan)."""
+    counties = plan.plan.counties
+    by = ind.reported_by
+    if by is None:  # version 1: once any county records a figure, every county reports it
+        return tuple(counties) if any((ind.id, c) in latest for c in counties) else ()
+    if by == ReportedBy.CITY:
+        return (None,)
+    if by == ReportedBy.COUNTIES:
+        return tuple(counties)
+    return (None, *counties)
+
+
+def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry], as_of: dt.date,
+              sent: Set[tuple[str, str | None]] | None = None) -> Reporting:
+    """Completeness of one indicator for the month ending at ``as_of``; ``latest`` holds the
+    latest surviving in-period figure per (indicator, unit) as of that date, ``sent`` the
+    (indicator, unit) pairs with a figure dated from the month's first day to ``as_of``."""
+    start = month_start(plan, as_of)
+    units = reporting_units(ind, plan, latest)
+    if ind.reported_by is not None:
+        expected = expected_share(ind, plan.plan, as_of)
+        if expected is not None and expected <= 0:
+            units = ()
+        units = tuple(u for u in units if not _final(latest.get((ind.id, u))))
+    if sent is not None:
+        missing = tuple(u for u in units if (ind.id, u) not in sent)
+    else:
+        missing = tuple(u for u in units if (e := latest.get((ind.id, u))) is None or e.as_of < start)
+    return Reporting(ind.reported_by, start, units, missing)
+
+
+def _final(e: Entry | None) -> bool:
+    return e is not None and e.state == State.DONE
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SilentUnit:
+    """A unit that owes figures for the month and sent none for these indicators."""
+
+    county: str | None  # None: the city
+    indicators: tuple[str, ...]  # ids, in plan order
+    owed: int  # how many indicators the unit owed this month
+
+
+def silent_units(plan: Plan, rows: Iterable[tuple[str, Reporting]]) -> tuple[SilentUnit, ...]:
+    """Per unit (the city, then the counties in plan order), the indicators it owed and did not send."""
+    owed: dict[Unit, int] = {}
+    missing: dict[Unit, list[str]] = {}
+    for ind_id, r in rows:
+        for u in r.owed:
+            owed[u] = owed.get(u, 0) + 1
+        for u in r.missing:
+            missing.setdefault(u, []).append(ind_id)
+    return tuple(SilentUnit(u, tuple(missing[u]), owed[u]) for u in (None, *plan.plan.counties) if missing.get(u))
