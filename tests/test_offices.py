@@ -228,3 +228,27 @@ def test_nine_offices_in_nine_clones_merge_without_conflict(synthetic_plan_path,
     row = next(i for i in docs[0]["indicators"] if i["id"] == "new-places")
     assert {c["county"] for c in row["counties"]} == set(COUNTIES)
     run.ok("validate", "--ledger", next(iter(clones.values())) / "ledger")
+
+
+def test_the_bulletin_reports_completeness_per_office(run, folder, synthetic_plan_path):
+    """A declared office reporting two counties owes both counties' figures; the bulletin
+    names it with the units it reports, what it sent and what it still owes."""
+    offices = ['\n[[offices]]\nname = "基教处"\nreports = ["全市"]\n',
+               '\n[[offices]]\nname = "北片"\nreports = ["椒江区", "黄岩区"]\n']
+    offices += [f'\n[[offices]]\nname = "{c}"\nreports = ["{c}"]\n' for c in COUNTIES[2:]]
+    synthetic_plan_path.write_text(synthetic_plan_path.read_text(encoding="utf-8") + "".join(offices),
+                                   encoding="utf-8")
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "北片")
+    run.ok("record", "new-kindergartens", "2", *D, "--county", "路桥区", "--office", "路桥区")
+    doc = run.json("report", "--month", "2023-06")
+    by = {o["office"]: o for o in doc["offices"]}
+    assert list(by) == ["基教处", "北片", *COUNTIES[2:]]
+    north = by["北片"]
+    assert north["units"] == ["椒江区", "黄岩区"] and north["received"] == 1
+    assert {"indicator": "new-kindergartens", "unit": "黄岩区"} in north["missing"]
+    assert {"indicator": "new-kindergartens", "unit": "椒江区"} not in north["missing"]
+    assert by["路桥区"]["received"] == 1 and by["临海市"]["received"] == 0
+    assert {"indicator": "new-kindergartens", "unit": "临海市"} in by["临海市"]["missing"]
+    md = run.ok("report", "--month", "2023-06").stdout
+    line = next(x for x in md.splitlines() if x.startswith("| 北片 |"))
+    assert "椒江区、黄岩区" in line and "新建公办幼儿园（黄岩区）" in line

@@ -32,7 +32,7 @@ from .documents import Remark
 from .models import Entry, Measure, Plan, Section
 from .numbers import NumberError, parse_month
 from .progress import Progress, Status, StatusReport, count_statuses, status_report, worst_first
-from .reporting import SilentUnit
+from .reporting import OfficeReturn, SilentUnit, office_returns
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -141,6 +141,12 @@ class Bulletin:
         for r in self.figures:
             counts[r.entry.county] = counts.get(r.entry.county, 0) + 1
         return counts
+
+    @property
+    def offices(self) -> tuple[OfficeReturn, ...]:
+        """Each recording office's return for the month (completeness per office)."""
+        return office_returns(self.plan, ((p.indicator.id, p.reporting) for p in self.current.rows
+                                          if p.reporting is not None), (r.entry for r in self.figures))
 
     @property
     def by_county(self) -> Mapping[str, Mapping[str, Progress]]:

@@ -102,3 +102,43 @@ def silent_units(plan: Plan, rows: Iterable[tuple[str, Reporting]]) -> tuple[Sil
         for u in r.missing:
             missing.setdefault(u, []).append(ind_id)
     return tuple(SilentUnit(u, tuple(missing[u]), owed[u]) for u in (None, *plan.plan.counties) if missing.get(u))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OfficeReturn:
+    """One recording office's return for the month: what it sent, what it owed and did not send."""
+
+    office: str
+    units: tuple[Unit, ...]  # the units whose figures it reports (None: the city-wide figure)
+    received: int  # figures it sent for the month that count (not withdrawn, not voids)
+    owed: tuple[tuple[str, Unit], ...]  # (indicator, unit) pairs it owed this month, plan order
+    missing: tuple[tuple[str, Unit], ...]  # of those, the ones no figure came for
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def office_returns(plan: Plan, rows: Iterable[tuple[str, Reporting]], figures: Iterable[Entry]) -> tuple[OfficeReturn, ...]:
+    """Completeness per recording office (:attr:`Plan.offices`), in the plan's order of offices.
+
+    An office owes the figures of the units it reports; a figure is the office's when its file
+    is the office's (a ledger folder) or, in a one-file ledger, when it is for one of the
+    office's units. Where two offices report one unit (two city divisions), a figure from
+    either fills the gap for both."""
+    rows = list(rows)
+    sent: dict[str, int] = {}
+    by_unit: dict[Unit, int] = {}
+    for e in figures:
+        if e.office:
+            sent[e.office] = sent.get(e.office, 0) + 1
+        else:
+            by_unit[e.county] = by_unit.get(e.county, 0) + 1
+    out = []
+    for office in plan.offices:
+        units = set(office.units)
+        owed = tuple((i, u) for i, r in rows for u in r.owed if u in units)
+        missing = tuple((i, u) for i, r in rows for u in r.missing if u in units)
+        received = sent.get(office.name, 0) + sum(by_unit.get(u, 0) for u in office.units)
+        out.append(OfficeReturn(office.name, office.units, received, owed, missing))
+    return tuple(out)

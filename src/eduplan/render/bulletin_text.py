@@ -260,18 +260,30 @@ def county_notes(b: Bulletin, lang: str) -> list[str]:
     return seen
 
 
+def receipt_headers(b: Bulletin, lang: str) -> list[str]:
+    _ = gettext(lang)
+    units = [_("reports for")] if _shared(b) else []
+    return [_("recording office"), *units, _("figures received"), _("missing"), _("indicators missing")]
+
+
+def _shared(b: Bulletin) -> bool:
+    """Does any office report other units than the one it is named after (a declared office)?"""
+    return any(o.units != (o.office,) and o.units != (None,) for o in b.offices)
+
+
 def receipt_rows(b: Bulletin, lang: str) -> list[list[str]]:
-    """Per reporting unit (the counties, then the city): the figures received for the month, and
-    the indicators it owed this month and did not send (missing/owed)."""
-    got = b.received_by_county
-    silent = {s.county: s for s in b.silent}
+    """Per recording office (the counties' offices, then the city's): the figures received for
+    the month, and the indicators it owed this month and did not send (missing/owed)."""
     rows = []
-    for county in (*b.plan.plan.counties, None):
-        missing = silent.get(county)
-        owed = len(b.reported_per_county if county else b.reported_by_city)
-        rows.append([unit_name(county, lang), str(got.get(county, 0)),
-                     f"{len(missing.indicators)}/{missing.owed}" if missing else ("0" if owed else "—"),
-                     silent_names(missing.indicators, b.plan, lang) if missing else ""])
+    several = _shared(b)
+    for o in b.offices:
+        if several or len(o.units) > 1:
+            names = separator(lang).join(f"{name_of(b.plan.by_id[i], lang)}（{unit_name(u, lang)}）" for i, u in o.missing)
+        else:
+            names = silent_names([i for i, _u in o.missing], b.plan, lang)
+        units = [separator(lang).join(unit_name(u, lang) for u in o.units)] if several else []
+        rows.append([o.office, *units, str(o.received),
+                     f"{len(o.missing)}/{len(o.owed)}" if o.owed else "—", names])
     return rows
 
 
@@ -357,8 +369,8 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(safe.markdown(silent_intro(b, lang)) + "\n")
     else:
         out.append(_("Every unit sent figures for every indicator it owed this month.") + "\n")
-    out.append(md_table([_("reporting unit"), _("figures received"), _("missing"), _("indicators missing")],
-                        receipt_rows(b, lang), align=["l", "r", "r", "l"]))
+    heads = receipt_headers(b, lang)
+    out.append(md_table(heads, receipt_rows(b, lang), align=["l"] * (len(heads) - 3) + ["r", "r", "l"]))
 
     out.append(f"## {_('5. Completed this month')}\n")
     done, met = b.milestones_done, b.targets_met

@@ -37,6 +37,7 @@ from .bulletin_text import (
     expected_cell,
     headline_sentence,
     lag_text,
+    receipt_headers,
     receipt_rows,
     received_sentence,
     recorded_basis,
@@ -532,11 +533,13 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     else:
         w(f'<p class="empty">{esc(_("Every unit sent figures for every indicator it owed this month."))}</p>')
     body = []
-    for unit, got, missing, names in receipt_rows(b, lang):
-        body.append(f'<tr><td class="nw">{esc(unit)}</td><td class="n">{esc(got)}</td><td class="n">{esc(missing)}</td>'
-                    f"<td>{esc(names)}</td></tr>")
-    w(_table([(_("reporting unit"), ""), (_("figures received"), "n"), (_("missing"), "n"),
-              (_("indicators missing"), "")], body, [14, 12, 10, 64]))
+    heads = receipt_headers(b, lang)
+    lead = len(heads) - 3  # the office (and the units it reports, when offices are declared)
+    for cells in receipt_rows(b, lang):
+        body.append("<tr>" + "".join(f'<td class="nw">{esc(c)}</td>' for c in cells[:lead])
+                    + "".join(f'<td class="n">{esc(c)}</td>' for c in cells[lead:-1]) + f"<td>{esc(cells[-1])}</td></tr>")
+    widths = [14, 12, 10, 64] if lead == 1 else [12, 16, 10, 8, 54]
+    w(_table(list(zip(heads, [""] * lead + ["n", "n", ""])), body, widths))
     w("</div>")
 
     # ---- 5. completed

@@ -272,6 +272,9 @@ def bulletin_doc(b: Bulletin) -> dict:
             "city": next(({"indicators": list(s.indicators), "owed": s.owed} for s in b.silent if s.county is None),
                          None),
         },
+        "offices": [{"office": o.office, "units": [u or "全市" for u in o.units], "received": o.received,
+                     "owed": len(o.owed), "missing": [{"indicator": i, "unit": u or "全市"} for i, u in o.missing]}
+                    for o in b.offices],
         "leads": [{"lead": blk.lead, "summary": blk.summary, "indicators": [r.indicator.id for r in blk.rows],
                    "attention": [r.indicator.id for r in blk.attention]} for blk in b.leads],
         "milestones_done": [_brief(r) for r in b.milestones_done],
