@@ -252,3 +252,32 @@ def test_the_bulletin_reports_completeness_per_office(run, folder, synthetic_pla
     md = run.ok("report", "--month", "2023-06").stdout
     line = next(x for x in md.splitlines() if x.startswith("| 北片 |"))
     assert "椒江区、黄岩区" in line and "新建公办幼儿园（黄岩区）" in line
+
+
+def test_hand_edits_keep_corrections_across_files_right(run, folder, monkeypatch):
+    """The index re-reads only the file edited by hand; a correction in one office's file of an
+    entry in another's still counts, or stops counting once it is taken out."""
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    run.ok("correct", "黄岩区#1", "6", "--reason", "synthetic: the notice says 6", "--office", CITY, "--for-city")
+    sheet = folder.parent / "luqiao.csv"  # another office's history, so that a re-read touches a small part
+    sheet.write_text("指标,数值,截至日期,县\n" + "".join(f"new-places,{100 * k},2023-{1 + k // 5:02d}-{1 + k % 5:02d},路桥区\n"
+                                                  for k in range(1, 26)), encoding="utf-8")
+    run.ok("import", sheet, "--office", "路桥区")
+
+    def actual() -> float:
+        warm = run.json("status", *D)
+        monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")  # no index: a plain read of every file
+        plain = run.json("status", *D)
+        monkeypatch.delenv("EDUPLAN_CACHE_DIR")
+        assert warm == plain
+        return next(i for i in warm["indicators"] if i["id"] == "new-kindergartens")["actual"]
+
+    assert actual() == 9
+    hy = folder / "黄岩区.ledger.toml"
+    hy.write_text(hy.read_text(encoding="utf-8").replace('by = "tester"', 'by = "hand-edited"'), encoding="utf-8")
+    assert actual() == 9  # the corrected entry was re-read: still corrected by the city's entry
+    city = folder / f"{CITY}.ledger.toml"
+    text = city.read_text(encoding="utf-8")
+    city.write_text(text[:text.index("\n[[entries]]\n") + 1], encoding="utf-8")  # the correction taken out by hand
+    assert actual() == 8

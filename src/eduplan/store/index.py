@@ -269,10 +269,27 @@ class Index:
         self.con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ?",
                              (e.target for e in entries if e.supersedes is not None))
 
-    def recompute_gone(self) -> None:
-        """Which entries no longer count: voids, and every entry something supersedes."""
-        self.con.execute("UPDATE entries SET gone = (void OR EXISTS (SELECT 1 FROM entries s WHERE "
-                         "s.sup_office = entries.office AND s.supersedes = entries.id))")
+    def recompute_gone(self, keys: Iterable[tuple[str, int]] | None = None) -> None:
+        """Which entries no longer count: voids, and every entry something supersedes. With
+        ``keys`` (office, id): only those entries (the rest cannot have changed), unless they are
+        a large part of the index, where one pass over every row is quicker."""
+        rule = ("gone = (void OR EXISTS (SELECT 1 FROM entries s WHERE s.sup_office = entries.office "
+                "AND s.supersedes = entries.id))")
+        if keys is not None:
+            keys = set(keys)
+            if len(keys) * 4 < self.count():
+                self.con.executemany(f"UPDATE entries SET {rule} WHERE office = ? AND id = ?", keys)
+                return
+        self.con.execute(f"UPDATE entries SET {rule}")
+
+    def targets_of(self, rowids: Sequence[int]) -> list[tuple[str, int]]:
+        """The entries that these rows correct or void (office, id)."""
+        out = []
+        for k in range(0, len(rowids), 900):
+            chunk = rowids[k:k + 900]
+            out += self.con.execute(f"SELECT sup_office, supersedes FROM entries WHERE supersedes IS NOT NULL AND "
+                                    f"rowid IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        return out
 
     # ---- queries
 
