@@ -470,6 +470,16 @@ class LedgerView:
     def surviving_batch(self, batch: str) -> list[Entry]:
         return self.index.surviving_batch(batch)
 
+    def series(self, indicator: str, county: str | None) -> list[Entry]:
+        return self.index.series(indicator, county)
+
+    def plan_versions(self) -> set[str]:
+        """The plan revisions the ledger's files say they were written under."""
+        return {str(f.header["plan_version"]) for f in self.index.files() if "plan_version" in f.header}
+
+    def surviving(self, until: dt.date) -> list[Entry]:
+        return self.index.surviving(until)
+
     def close(self) -> None:
         self.index.close()
 
