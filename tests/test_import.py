@@ -183,7 +183,7 @@ def test_same_file_twice_is_refused_unless_forced(ledger, tmp_path):
     result = run("import", path, "--force")
     assert "imported 5 entries (#6–#10)" in result.stdout and "imported before" in result.stdout
     # once every entry of the file is voided, importing it again is no accident
-    path2 = write_csv(tmp_path / "one.csv", ROWS[:2])
+    path2 = write_csv(tmp_path / "one.csv", [ROWS[0], ["new-public-kindergartens", "13", "2023-06-30", "", "", ""]])
     run("import", path2)
     (entry,) = [e for e in log_entries() if e["id"] == 11]
     run("void", "11", "--reason", "synthetic: imported by mistake")

@@ -41,6 +41,7 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-0
 CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit (椒江区 or 椒江), or 全市 for the city-wide figure."), show_default=False)]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help=N_("Who records it (env EDUPLAN_USER, else $USER)."), show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help=N_("A remark kept with the figure."), show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help=N_("Store a figure the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); the entry is marked as accepted over the warning, with your name."))]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help=N_("The document or notice the figure came from."), show_default=False)]
 # --------------------------------------------------------------------------- plan, validate, repair
 
@@ -82,12 +83,12 @@ def record(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exa
            value: Annotated[Optional[str], typer.Argument(help=N_("12, 1,234, 3.5万, 90亿元, 56%, 12000/21000, 完成/进行中 …"), show_default=False)] = None,
            as_of: AsOfOpt = None, county: CountyOpt = None,
            add: Annotated[Optional[str], typer.Option("--add", help=N_("Record the latest total plus N (accumulating indicators)."), show_default=False)] = None,
-           note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None, lang: LangOpt = None,
-           plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+           note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False, by: ByOpt = None,
+           lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import record as do
 
     with Session(lang, plan, ledger, by) as s:
-        s.show(do(s.ws, indicator, value, as_of=as_of, county=county, add=add, note=note, source=source))
+        s.show(do(s.ws, indicator, value, as_of=as_of, county=county, add=add, note=note, source=source, force=force))
 
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (required)."))]
@@ -96,12 +97,12 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (required)."))]
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
 def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12 (see `eduplan log`)."))],
             value: Annotated[str, typer.Argument(help=N_("The corrected figure."))], reason: ReasonOpt,
-            as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None,
-            lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+            as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
+            by: ByOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import correct as do
 
     with Session(lang, plan, ledger, by) as s:
-        s.show(do(s.ws, entry, value, reason=reason, as_of=as_of, note=note, source=source))
+        s.show(do(s.ws, entry, value, reason=reason, as_of=as_of, note=note, source=source, force=force))
 
 
 @app.command("void", help=N_("Withdraw an entry: its figure no longer counts; it stays in the history."))
@@ -117,11 +118,12 @@ def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw
 def import_cmd(file: Annotated[Path, typer.Argument(help=N_("The sheet: .csv (UTF-8, UTF-16 or GB18030) or .xlsx."), show_default=False)],
                dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Check every row and show what would be recorded; write nothing."))] = False,
                force: Annotated[bool, typer.Option("--force", help=N_("Import the file even though it was imported before."))] = False,
+               accept_warnings: Annotated[bool, typer.Option("--accept-warnings", help=N_("Import rows the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); each such entry is marked as accepted over its warnings, with your name."))] = False,
                by: ByOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import import_file
 
     with Session(lang, plan, ledger, by) as s:
-        s.show(import_file(s.ws, file, dry_run=dry_run, force=force))
+        s.show(import_file(s.ws, file, dry_run=dry_run, force=force, accept=accept_warnings))
 
 
 # --------------------------------------------------------------------------- log, status, show

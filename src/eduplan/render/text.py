@@ -34,7 +34,10 @@ def stored(doc: Stored, lang: str, opts) -> str:
     for t in doc.taken:
         lines.append(msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang))
     if doc.overridden:
-        lines.append(msg("accepted over a warning: {rules}", rules=list(doc.overridden)).render(lang))
+        from ..core.rules import named
+
+        lines.append(msg("accepted over a warning: {rules} (by {by}); `eduplan check` lists it",
+                         rules=[named(r) for r in doc.overridden], by=e.by).render(lang))
     return safe.terminal("\n".join(lines)) + "\n"
 
 
@@ -61,6 +64,13 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     out.append(nmsg("imported {n} entry ({span}) from {file}, batch {batch}{skipped}",
                     "imported {n} entries ({span}) from {file}, batch {batch}{skipped}",
                     len(ids), span=span, file=doc.file, batch=doc.batch[:12], skipped=skipped).render(lang))
+    accepted = [e for e in doc.written if e.accepted]
+    if accepted:
+        out.append(nmsg("{n} entry accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
+                        "{n} entries accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
+                        len(accepted), by=accepted[0].by,
+                        entries=[f"#{e.id} ({', '.join(e.accepted)})" for e in accepted[:20]]
+                        + (["…"] if len(accepted) > 20 else [])).render(lang))
     return safe.terminal("\n".join(out)) + "\n"
 
 

@@ -118,5 +118,7 @@ def remark(r: Remark, lang: str) -> str:
     if e.source:
         parts.append(msg("source: {source}", source=e.source).render(lang))
     if e.accepted:
-        parts.append(msg("accepted over a warning: {rules}", rules=list(e.accepted)).render(lang))
+        from ..core.rules import named
+
+        parts.append(msg("accepted over a warning: {rules}", rules=[named(r) for r in e.accepted]).render(lang))
     return "; ".join(parts)

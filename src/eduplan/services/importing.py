@@ -17,11 +17,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..core.documents import ImportRowDoc, ImportSummary
 from ..core.entries import read_figure, value_problems
 from ..core.models import Entry, Plan
+from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
 from ..core.names import find_county, find_indicator
 from ..core.numbers import NumberError, parse_date
 from ..core.text import check_text
@@ -94,9 +96,22 @@ class Checked:
     skipped: int  # rows with an empty value
 
 
-def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime) -> Checked:
+def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: str, row: int,
+                  column: str) -> tuple[list[Problem], tuple[str, ...]]:
+    """A row's findings as problems (``FILE:ROW: column: message [rule]``), and the rule ids
+    accepted over a warning."""
+    errors, refused, accepted = triage(findings, accept)
+    problems = [Problem(file, row, msg("{message} [{rule}]", message=f.message, rule=f.rule), field=column,
+                        kind=f.rule) for f in errors + refused]
+    return problems, accepted
+
+
+def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
+                accept: bool | Iterable[str] = False) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
-    problem. Rows with no value are skipped."""
+    problem. Rows with no value are skipped. The data-quality rules about a figure as typed
+    apply here (a warning accepted with ``accept`` is named in the entry's ``accepted``); the
+    rules that compare it with the ledger are :func:`check_series`."""
     columns, problems = map_columns(sheet.header, file)
     if problems and not columns and sheet.encoding != "utf-8":
         # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
@@ -156,15 +171,21 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             except EduplanError as exc:
                 problem("as_of", exc.message)
         figure = None
+        accepted: tuple[str, ...] = ()
         if ind is not None and county_ok:
             try:
-                figure = read_figure(ind, value_text, county=county)
+                figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
             except NumberError as exc:
                 problem("value", exc.message)
             else:
-                for _, message in value_problems(ind, plan, county=county, value=figure.value, state=figure.state,
-                                                 has_ratio=figure.numerator is not None):
+                kind = value_problems(ind, plan, county=county, value=figure.value, state=figure.state,
+                                      has_ratio=figure.numerator is not None)
+                for _, message in kind:
                     problem("value", message)
+                if not kind:
+                    found, accepted = rule_problems(figure_findings(ind, plan, figure, county=county, text=value_text),
+                                                    accept, file, number, label["value"])
+                    bad.extend(found)
         texts = {}
         for field in ("note", "source"):
             try:
@@ -184,9 +205,52 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         assert ind is not None and day is not None and figure is not None
         entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, value=figure.value,
                       numerator=figure.numerator, denominator=figure.denominator, state=figure.state,
-                      note=texts.get("note"), source=texts.get("source"))
+                      note=texts.get("note"), source=texts.get("source"), accepted=accepted)
         rows.append(ImportRowDoc(number, entry, value_text))
     return Checked(tuple(rows), tuple(out_problems), skipped)
+
+
+def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, file: str, column: str,
+                 first_id: int, accept: bool | Iterable[str] = False) -> tuple[list[Problem], list[ImportRowDoc]]:
+    """The rules that compare each row's figure with the ledger and with the rows above it
+    (the same figure twice, a cumulative total that falls, far beyond the target). Returns the
+    problems, and the rows with their ids (from ``first_id``) and every rule accepted."""
+    series: dict[tuple[str, str | None], list[Entry]] = {}
+    problems: list[Problem] = []
+    out: list[ImportRowDoc] = []
+    for k, r in enumerate(rows):
+        e = dataclasses.replace(r.entry, id=first_id + k)
+        key = e.key()
+        if key not in series:
+            series[key] = view.series(*key)
+        ind = plan.by_id[e.indicator]
+        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row, column)
+        problems.extend(found)
+        e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
+        series[key].append(e)
+        out.append(dataclasses.replace(r, entry=e))
+    return problems, out
+
+
+def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
+    ordered = sorted(problems, key=lambda p: p.line or 0)  # stable: within a row, in column order
+    n = len({p.line for p in ordered})
+    if any(p.kind in OVERRIDABLE for p in ordered):
+        return ProblemsError(ordered, hint=nmsg(
+            "{n} row of {file} has problems; nothing was recorded. If the figures with a warning are right, import "
+            "the file again with --accept-warnings",
+            "{n} rows of {file} have problems; nothing was recorded. If the figures with a warning are right, import "
+            "the file again with --accept-warnings", n, file=file))
+    return ProblemsError(ordered, hint=nmsg(
+        "{n} row of {file} has problems; nothing was recorded",
+        "{n} rows of {file} have problems; nothing was recorded", n, file=file))
+
+
+def _allowed(accept: bool | Iterable[str], again: bool) -> bool | Iterable[str]:
+    """The warnings accepted: importing a file again with --force accepts its duplicates."""
+    if accept is True or not again:
+        return accept
+    return {*(accept or ()), "duplicate"}
 
 
 def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
@@ -199,11 +263,14 @@ def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
         len(earlier), file=file, when=first.recorded_at.isoformat(sep=" "), by=first.by, span=span))
 
 
-def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force: bool = False) -> ImportSummary:
+def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force: bool = False,
+                accept: bool | Iterable[str] = False) -> ImportSummary:
     """Check every row of the file; unless it is a dry run, record them all in one append.
 
     Raises :class:`ProblemsError` naming every wrong row (``FILE:ROW: column: message``);
-    then nothing is written.
+    then nothing is written. Rows the data-quality rules warn about are refused too, unless
+    ``accept`` (True for every warning, or the rule ids accepted); their entries then name the
+    rules in ``accepted``.
     """
     path = Path(path)
     file = str(path)
@@ -213,24 +280,32 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     if not sheet.header:
         raise EduplanError(msg("{file}: the file is empty; row 1 must name the columns (id, 数值, 截至日期 …)", file=file))
     by = ws.by
-    checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now)
-    if checked.problems:
-        n = len({p.line for p in checked.problems})
-        raise ProblemsError(list(checked.problems), hint=nmsg(
-            "{n} row of {file} has problems; nothing was recorded",
-            "{n} rows of {file} have problems; nothing was recorded", n, file=file))
+    checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, accept=accept)
+    if checked.problems and not checked.rows:
+        raise _refuse(checked.problems, file)
     rows = checked.rows
     if not rows:
         return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run)
-    if dry_run:
+    column = next((str(h).strip() for h in sheet.header if field_of(h) == "value"), "value")
+    try:
         view = ws.view()
-        try:
-            earlier = view.surviving_batch(batch)
-        finally:
-            view.close()
+    except ProblemsError:
+        if checked.problems:  # the sheet's own problems first; the ledger's when they are fixed
+            raise _refuse(checked.problems, file) from None
+        raise
+    try:
+        earlier = view.surviving_batch(batch)
         if earlier and not force:
             raise _earlier(file, earlier)
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier))
+        allowed = _allowed(accept, bool(earlier))
+        later, rows_seen = check_series(plan, view, rows, file=file, column=column, first_id=view.next_id(),
+                                        accept=allowed)
+        if checked.problems or later:
+            raise _refuse([*checked.problems, *later], file)
+        if dry_run:
+            return ImportSummary(plan, file, batch, tuple(rows_seen), checked.skipped, (), True, tuple(earlier))
+    finally:
+        view.close()
 
     already: list[Entry] = []
 
@@ -239,9 +314,12 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         if earlier and not force:
             raise _earlier(file, earlier)
         already.extend(earlier)
-        first = view.next_id()
-        return [dataclasses.replace(r.entry, id=first + k, batch=batch, batch_size=len(rows))
-                for k, r in enumerate(rows)]
+        # the ledger may have changed since it was read: the rules again, under the lock
+        problems, final = check_series(plan, view, rows, file=file, column=column, first_id=view.next_id(),
+                                       accept=_allowed(accept, bool(earlier)))
+        if problems:
+            raise _refuse(problems, file)
+        return [dataclasses.replace(r.entry, batch=batch, batch_size=len(final)) for r in final]
 
     written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default)
     return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already))
