@@ -30,6 +30,7 @@ def _choices(name: str, values) -> type[Enum]:
 PlanFmt, StatusFmt, ShowFmt, LogFmt = (_choices(n, formats(k)) for n, k in (
     ("PlanFormat", "PlanDoc"), ("StatusFormat", "StatusReport"), ("ShowFormat", "ShowDoc"), ("LogFormat", "LogDoc")))
 ReportFmt, SheetFmt = _choices("ReportFormat", formats("Bulletin")), _choices("SheetFormat", formats("TemplateDoc"))
+CheckFmt = _choices("CheckFormat", formats("QualityReport"))
 Lang = _choices("Lang", i18n.LANGS)
 StatusName = _choices("StatusName", ("done", "on_track", "lagging", "behind", "no_data"))
 FailOn = _choices("FailOn", ("lagging", "behind"))
@@ -169,6 +170,20 @@ def show(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exact
 
     with Session(lang, plan, ledger) as s:
         s.show(one(s.ws, indicator, as_of=as_of), fmt)
+
+
+@app.command(help=N_("What is questionable in the ledger as of a date: falling cumulative totals, duplicates, outliers, figures accepted over a warning, and units that have not reported an indicator or not updated it for more than a month. Exit 1 if anything is found, else 0."))
+def check(as_of: AsOfOpt = None, county: CountyOpt = None,
+          rule: Annotated[Optional[list[str]], typer.Option("--rule", help=N_("Only this rule (repeatable): unit, whole-number, fraction, counties-or-percent, decreasing, duplicate, outlier, accepted, missing, stale."), show_default=False)] = None,
+          fmt: Annotated[CheckFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
+          lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+    from .services import check as quality
+
+    with Session(lang, plan, ledger) as s:
+        doc = quality(s.ws, as_of=as_of, county=county, rules=rule or ())
+        s.show(doc, fmt)
+        if doc.findings:
+            raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------- report, template

@@ -24,7 +24,7 @@ from .render import Options
 FLAGS = {"as_of": "--as-of", "county": "--county", "value": "VALUE", "add": "--add", "note": "--note", "source": "--source",
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
          "indicator": "INDICATOR", "entry": "ENTRY", "since": "--since", "status": "--status", "format": "--format",
-         "file": "FILE", "by_county": "--by-county"}
+         "file": "FILE", "by_county": "--by-county", "rule": "--rule"}
 
 
 class Session:

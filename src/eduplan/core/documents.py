@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..i18n import Msg, msg, nmsg
 from .models import Entry, Plan
 from .progress import Progress
+from .rules import Finding, summary
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,6 +107,23 @@ class Written:
     kind: str  # "report" or "template"
     format: str
     detail: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class QualityReport:
+    """What ``eduplan check`` found in the ledger as of a date (:mod:`eduplan.core.rules`)."""
+
+    plan: Plan
+    as_of: dt.date
+    findings: tuple[Finding, ...]
+    entries: int  # surviving entries dated on or before as_of, all checked
+    county: str | None = None  # only this unit's findings (when ``scoped``)
+    scoped: bool = False
+    rules: tuple[str, ...] = ()  # only these rules (all when empty)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary(self.findings)
 
 
 @dataclasses.dataclass(frozen=True)

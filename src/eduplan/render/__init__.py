@@ -23,6 +23,8 @@ FORMATS: dict[str, dict[str, str]] = {
     "Bulletin": {"markdown": "bulletin_text:markdown", "html": "html:bulletin", "xlsx": "xlsx:bulletin",
                  "json": "json_out:bulletin"},
     "TemplateDoc": {"xlsx": "xlsx:template", "csv": "csv_out:template"},
+    "QualityReport": {"table": "table:quality", "json": "json_out:quality", "csv": "csv_out:quality",
+                      "markdown": "markdown:quality"},
     "Stored": {"text": "text:stored"},
     "ImportSummary": {"text": "text:imported"},
     "Written": {"text": "text:written"},

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..core.documents import LogDoc, PlanDoc, ShowDoc
+from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 from ..core.progress import StatusReport
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
 from .formats import md_table
-from .words import (gettext, measure_label, name_of, notes_text, remark, section_title, state_label, status_label,
-                    unit_name)
+from ..i18n import msg
+from .words import (finding_refs, findings_sentence, gettext, measure_label, name_of, notes_text, remark, rule_label,
+                    section_title, state_label, status_label, unit_name)
 
 
 def _grouped(report: StatusReport):
@@ -106,4 +107,21 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     return out
 
 
-__all__ = ["status", "plan", "log", "show", "state_label"]
+def quality_summary(doc: QualityReport, lang: str) -> str:
+    return findings_sentence(doc.findings, doc.as_of, doc.entries, lang)
+
+
+def quality(doc: QualityReport, lang: str, opts) -> str:
+    _ = gettext(lang)
+    title = msg("Data quality · as of {day}", day=doc.as_of).render(lang)
+    if doc.scoped:
+        title += f" · {unit_name(doc.county, lang)}"
+    out = [f"## {safe.markdown(title)}\n", safe.markdown(quality_summary(doc, lang)) + "\n"]
+    if doc.findings:
+        out.append(md_table([_("rule"), _("indicator"), _("county-level unit"), _("entries"), _("finding")], [
+            [rule_label(f.rule, lang), f.indicator, unit_name(f.county, lang), finding_refs(f), f.message.render(lang)]
+            for f in doc.findings], ["l", "l", "l", "l", "l"]))
+    return "\n".join(out)
+
+
+__all__ = ["status", "plan", "log", "show", "quality", "state_label"]

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
+from ..i18n import msg
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
 from .words import (ROLLUP, gettext, measure_label, name_of, notes_text, remark, section_title, state_label,
@@ -352,4 +353,48 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         _log_table(doc.history, plan, con, lang)
     else:
         con.print(_("No entries."))
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- data quality
+
+RULE_STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+def quality(doc, lang: str, opts) -> str:
+    """What ``eduplan check`` found: one row per finding, the rule, the indicator and unit, the
+    entries, what is wrong. Below 110 columns the indicator and unit go under the rule."""
+    from .markdown import quality_summary
+    from .words import finding_refs, rule_label
+
+    buf = io.StringIO()
+    con = console(opts, buf)
+    _ = gettext(lang)
+    title = msg("Data quality · as of {day}", day=doc.as_of).render(lang)
+    if doc.scoped:
+        title += f" · {unit_name(doc.county, lang)}"
+    summary = quality_summary(doc, lang)
+    if not doc.findings:
+        con.print(Text(safe.terminal(title), style="bold"))
+        con.print(Text(safe.terminal(summary), style="green"))
+        return buf.getvalue()
+    wide = con.width >= 110
+    table = Table(title=safe.terminal(title), caption=safe.terminal(summary), box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False, title_justify="left", caption_justify="left")
+    if wide:
+        table.add_column(_("rule"), no_wrap=True)
+        table.add_column(_("indicator"), no_wrap=True, style="cyan")
+        table.add_column(_("county-level unit"), no_wrap=True)
+    else:
+        table.add_column(_("rule / indicator · unit"), overflow="fold")
+    table.add_column(_("entries"), overflow="fold")
+    table.add_column(_("finding"), ratio=1, overflow="fold")
+    for f in doc.findings:
+        rule = Text(rule_label(f.rule, lang), style=RULE_STYLE.get(f.severity, ""))
+        where = safe.terminal(f"{unit_name(f.county, lang)}", one_line=True)
+        cells = ([rule, f.indicator, where] if wide else
+                 [Text.assemble(rule, "\n", (f.indicator, "cyan"), " · ", where)])
+        cells += [safe.terminal(finding_refs(f)) or "—", Text(safe.terminal(f.message.render(lang)))]
+        table.add_row(*cells)
+    con.print(table)
     return buf.getvalue()

@@ -73,6 +73,34 @@ def action_title(section: Section, lang: str) -> str:
     return f"{section.number}. {section.name_en or section.name}"
 
 
+# --------------------------------------------------------------------------- data-quality rules
+
+
+def rule_label(rule: str, lang: str) -> str:
+    """A data-quality rule's short name (its id where it has none)."""
+    from ..core.rules import RULES
+
+    found = RULES.get(rule)
+    return tr(found.title, lang) if found else rule
+
+
+def findings_sentence(findings, day, checked: int, lang: str) -> str:
+    """The findings in one sentence: how many, of which rules, as of when."""
+    from ..core.rules import summary
+
+    counts = [f"{rule_label(r, lang)} {n}" for r, n in summary(findings).items() if n]
+    if not counts:
+        return nmsg("Nothing questionable as of {day} ({n} entry checked).",
+                    "Nothing questionable as of {day} ({n} entries checked).", checked, day=day).render(lang)
+    return nmsg("{n} finding as of {day}: {counts}.", "{n} findings as of {day}: {counts}.", len(findings),
+                day=day, counts=counts).render(lang)
+
+
+def finding_refs(finding) -> str:
+    """The entries a finding is about: ``#3, #5`` (``椒江区#3`` in an office's file)."""
+    return ", ".join(e.ref for e in finding.entries)
+
+
 # --------------------------------------------------------------------------- notes
 
 NOTES: dict[str, Callable[[dict], Msg]] = {
