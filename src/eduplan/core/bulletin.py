@@ -13,7 +13,9 @@ period ends earlier) and one at the previous month's last day, and what lies bet
 * the counties that sent nothing this month for indicators they report on: an indicator
   is reported per county when any surviving county entry for it is dated on or before
   the month end;
-* milestones (and other targets) reached during the month.
+* milestones (and other targets) reached during the month;
+* what is questionable in the ledger as of the month end (:func:`eduplan.core.rules.ledger_findings`,
+  the same findings as ``eduplan check``): the data-quality section.
 
 Corrections recorded later count back to the figure's date, exactly as in ``status``:
 a bulletin describes the ledger as it stands now.
@@ -34,6 +36,7 @@ from .documents import Remark
 from .models import Entry, Measure, Plan, Section
 from .numbers import NumberError, parse_month
 from .progress import Progress, Status, StatusReport, count_statuses, status_report, worst_first
+from .rules import Finding, summary
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -89,6 +92,12 @@ class Bulletin:
     recorded: tuple[Recorded, ...]  # as_of within [start, as_of], by date then id
     silent: tuple[SilentCounty, ...]  # plan county order
     reported_per_county: tuple[str, ...]  # indicator ids reported per county up to as_of
+    quality: tuple[Finding, ...] = ()  # what `eduplan check` finds as of the month end
+    entries_checked: int = 0  # surviving entries dated up to the month end
+
+    @property
+    def quality_summary(self) -> dict[str, int]:
+        return summary(self.quality)
 
     @property
     def label(self) -> str:
@@ -150,13 +159,16 @@ def build_bulletin(
     reported_per_county: set[str],
     *,
     empty_ledger: bool = False,
+    quality: Sequence[Finding] = (),
+    entries_checked: int = 0,
 ) -> Bulletin:
     """The bulletin for ``month`` from what the ledger says.
 
     ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
     entries dated within the month with what superseded them; ``sent`` the (indicator,
-    county) pairs with a figure dated within the month that was not voided; and
-    ``reported_per_county`` the indicators with any surviving county figure up to the month end.
+    county) pairs with a figure dated within the month that was not voided;
+    ``reported_per_county`` the indicators with any surviving county figure up to the month end;
+    and ``quality`` the data-quality findings as of the month end.
     """
     year, mon, start, end = month_bounds(plan, month)
     current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger)
@@ -182,4 +194,5 @@ def build_bulletin(
         if missing:
             silent.append(SilentCounty(county, missing))
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
-                    tuple(rows), sections, attention, tuple(recorded), tuple(silent), reported)
+                    tuple(rows), sections, attention, tuple(recorded), tuple(silent), reported, tuple(quality),
+                    entries_checked)

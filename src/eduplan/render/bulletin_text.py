@@ -13,7 +13,8 @@ from ..i18n import msg, nmsg, separator
 from . import safe
 from .figures import approx, figure, pct, per_month, stored_value, to_go
 from .formats import md_table
-from .words import action_title, gettext, name_of, remark, section_title, state_label, status_label, unit_name
+from .words import (action_title, finding_refs, findings_sentence, gettext, name_of, remark, rule_label, section_title,
+                    state_label, status_label, unit_name)
 
 STATUS_ORDER = ("done", "on_track", "lagging", "behind", "no_data")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -186,6 +187,39 @@ def silent_names(indicators, plan, lang: str) -> str:
     return separator(lang).join(name_of(plan.by_id[i], lang) for i in indicators)
 
 
+QUALITY_ROWS = 10  # the findings about entries a bulletin lists; `eduplan check` lists every one
+
+
+def quality_sentence(b: Bulletin, lang: str) -> str:
+    return findings_sentence(b.quality, b.as_of, b.entries_checked, lang)
+
+
+def quality_listed(b: Bulletin) -> list:
+    """The findings about figures (not what is missing, said in the sentence), the first few."""
+    return [f for f in b.quality if f.rule not in ("missing", "stale")][:QUALITY_ROWS]
+
+
+def quality_more(b: Bulletin, lang: str) -> str | None:
+    """Where the rest is, when the bulletin does not list every finding."""
+    left = len(b.quality) - len(quality_listed(b))
+    if not left:
+        return None
+    return nmsg("{n} more finding (not reported, not updated …): `eduplan check --as-of {day}` lists every one.",
+                "{n} more findings (not reported, not updated …): `eduplan check --as-of {day}` lists every one.",
+                left, day=b.as_of).render(lang)
+
+
+def quality_headers(lang: str) -> list[str]:
+    _ = gettext(lang)
+    return [_("rule"), _("indicator"), _("county-level unit"), _("entries"), _("finding")]
+
+
+def quality_cells(f, plan, lang: str) -> list[str]:
+    ind = plan.indicator(f.indicator)
+    return [rule_label(f.rule, lang), name_of(ind, lang) if ind else f.indicator, unit_name(f.county, lang),
+            finding_refs(f), f.message.render(lang)]
+
+
 # --------------------------------------------------------------------------- Markdown
 
 
@@ -257,4 +291,13 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} (`{r.indicator.id}`, {safe.markdown(figure(r.now, lang))})"
                    for r in met)
         out.append("")
+
+    out.append(f"## {_('6. Data quality')}\n")
+    out.append(safe.markdown(quality_sentence(b, lang)) + "\n")
+    listed = quality_listed(b)
+    if listed:
+        out.append(md_table(quality_headers(lang), [quality_cells(f, plan, lang) for f in listed]))
+    more = quality_more(b, lang)
+    if more:
+        out.append(safe.markdown(more) + "\n")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -202,6 +202,11 @@ def bulletin_doc(b: Bulletin) -> dict:
         },
         "milestones_done": [_brief(r) for r in b.milestones_done],
         "targets_met": [_brief(r) for r in b.targets_met],
+        "data_quality": {
+            "as_of": b.as_of.isoformat(), "entries_checked": b.entries_checked,
+            "summary": b.quality_summary | {"total": len(b.quality)},
+            "findings": [finding_doc(f) for f in b.quality],
+        },
     }
 
 

@@ -11,6 +11,7 @@ from ..core.documents import LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, Valida
 from ..core.names import find_county, find_indicator, find_section
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, status_report
+from ..core.rules import ledger_findings
 from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
@@ -89,8 +90,10 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     view = ws.view()
     try:
         recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
+        checked = view.surviving(end)
         return build_bulletin(plan, month, view.latest, recorded, view.sent_between(start, end),
-                              view.units_reported(end), empty_ledger=view.empty)
+                              view.units_reported(end), empty_ledger=view.empty,
+                              quality=ledger_findings(plan, checked, end), entries_checked=len(checked))
     finally:
         view.close()
 
