@@ -136,6 +136,8 @@ class ValidateDoc:
     ledger_exists: bool
     entries: int
     torn: bool = False
+    questionable: int = 0  # data-quality findings about stored figures (`eduplan check` lists them)
+    other_versions: tuple[str, ...] = ()  # plan revisions the ledger was written under, other than the plan's
 
     @property
     def ok(self) -> bool:

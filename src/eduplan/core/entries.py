@@ -105,7 +105,8 @@ def shape_problems(e: Entry) -> list[FieldProblem]:
     for name in ("value", "added", "numerator", "denominator"):
         v = getattr(e, name)
         if v is not None and abs(v) > MAX_EXACT:
-            out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
+            out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)",
+                                  value=repr(v) if isinstance(v, float) else str(v))))
     if e.supersedes is not None and not (e.reason and e.reason.strip()):
         out.append(("reason", msg("a correction or void needs a reason")))
     if e.supersedes is not None and e.supersedes >= e.id:

@@ -98,9 +98,17 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
     plan = doc.plan
     ledger = (nmsg("{n} entry in {path}", "{n} entries in {path}", doc.entries, path=str(doc.ledger_path))
               if doc.ledger_exists else msg("no ledger yet at {path}", path=str(doc.ledger_path)))
-    return safe.terminal(msg("ok: plan {path} ({indicators} indicators, {sections} sections); {ledger}",
-                             path=str(doc.plan_path), indicators=len(plan.indicators), sections=len(plan.sections),
-                             ledger=ledger).render(lang)) + "\n"
+    line = msg("ok: plan {path} ({indicators} indicators, {sections} sections); {ledger}", path=str(doc.plan_path),
+               indicators=len(plan.indicators), sections=len(plan.sections), ledger=ledger).render(lang)
+    if doc.other_versions:
+        line += "\n" + msg("the ledger was written under revision {versions} of the plan, which is now revision {version}: "
+                           "its figures are read against the plan as it is now", versions=list(doc.other_versions),
+                           version=plan.plan.version).render(lang)
+    if doc.questionable:
+        line += "\n" + nmsg("{n} figure is questionable (a falling total, a duplicate, an outlier …): `eduplan check` "
+                            "lists it", "{n} figures are questionable (falling totals, duplicates, outliers …): "
+                            "`eduplan check` lists them", doc.questionable).render(lang)
+    return safe.terminal(line) + "\n"
 
 
 def repaired(doc: RepairDoc, lang: str, opts) -> str:

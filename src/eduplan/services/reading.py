@@ -106,9 +106,18 @@ def validate(ws: Workspace) -> ValidateDoc:
                            (), False, 0)
     ws.__dict__["plan"] = plan
     view, sync = ledger_store.check(ws.ledger_path, plan)
+    questionable = 0
+    versions: tuple[str, ...] = ()
     if view is not None:
-        view.close()
-    return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn)
+        try:
+            entries = view.surviving(plan.plan.end)
+            versions = tuple(sorted(view.plan_versions() - {plan.plan.version}))
+        finally:
+            view.close()
+        # what the ledger's structure allows may still be questionable: said, not refused
+        questionable = sum(f.rule != "accepted" for f in ledger_findings(plan, entries, plan.plan.end, reporting=False))
+    return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn,
+                       questionable, versions)
 
 
 def repair(ws: Workspace) -> RepairDoc:

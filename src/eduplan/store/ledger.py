@@ -141,7 +141,8 @@ class Sync:
 
 
 def header_problems(data: dict, loc: Location, plan: Plan) -> list[Problem]:
-    out = lf.check_header(data, str(loc.path))
+    """Is the ledger this plan's? (The header's own form is checked where it is read, once.)"""
+    out: list[Problem] = []
     owner = data.get("plan")
     if isinstance(owner, str) and owner != plan.plan.id:
         out.append(Problem(str(loc.path), None, msg(
