@@ -39,12 +39,18 @@ class Match(Generic[T]):
     exact: bool
 
 
-def clean(text: str) -> str:
-    """NFKC and surrounding space; invisible characters (format controls) are refused."""
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs", "Zl", "Zp")
+
+
+def clean(text: str, field: str | None = None) -> str:
+    """NFKC and surrounding space; invisible characters (format controls such as a
+    right-to-left mark, control characters) are refused, shown as escapes where they stand."""
     norm = unicodedata.normalize("NFKC", text).strip()
-    if any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in norm):
+    if any(_invisible(ch) for ch in norm):
+        shown = "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in norm)
         raise EduplanError(msg("'{text}' contains an invisible or control character; type the name again",
-                               text=norm.encode("ascii", "backslashreplace").decode()))
+                               text=shown), field=field)
     return norm
 
 
@@ -81,7 +87,7 @@ def indicator_label(ind: Indicator) -> str:
 
 def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
     """An indicator by id or by its exact name; else an error listing near misses."""
-    typed = clean(text)
+    typed = clean(text, "indicator")
     ind = plan.indicator(typed)
     if ind is not None:
         return Match(ind, typed, True)
@@ -129,7 +135,7 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
     """A county-level unit (None for the city-wide figure); else an error with suggestions."""
     if text is None:
         return Match(None, "", True)
-    typed = clean(text)
+    typed = clean(text, "county")
     if typed in plan.plan.counties:
         return Match(typed, typed, True)
     if typed in city_names(plan) or typed.lower() == "city":
@@ -172,7 +178,7 @@ def section_names(section: Section) -> list[str]:
 
 
 def find_section(plan: Plan, text: str) -> Match[Section]:
-    typed = clean(text)
+    typed = clean(text, "section")
     key = typed.replace(" ", "").lower()
     for section in plan.sections:
         for name in section_names(section):
