@@ -250,6 +250,14 @@ def test_names_are_exact_at_the_door_of_record_and_import(run, ledger_path, tmp_
     assert f"{path}:3: county: unknown county-level unit '椒江区,黄岩区'" in err
     assert f"{path}:4: county: unknown county-level unit '温岭区'; did you mean: 温岭市?" in err
     assert ledger_path.read_bytes() == before
+    path = write_csv(tmp_path / "short.csv", [["id", "value", "date", "county"],
+                                             ["new-public-kindergartens", "5", "2023-06-30", "玉环"],
+                                             ["new-public-kindergartens", "6", "2023-06-30", "天台"],
+                                             ["new-school-places", "900", "2023-06-30", "玉环"],
+                                             ["county-counselling-centres", "3个", "2023-06-30", ""]])
+    out = run.ok("import", path, lang="en").stdout
+    assert out.count("('玉环' was taken as 玉环市)") == 1 and "('天台' was taken as 天台县)" in out
+    assert "('3个' was taken as 33.3%)" in out
 
 
 # --------------------------------------------------------------------------- eduplan check

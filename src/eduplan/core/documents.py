@@ -85,6 +85,7 @@ class ImportRowDoc:
     row: int
     entry: Entry
     text: str  # the value as it was written
+    taken: tuple[Taken, ...] = ()  # names (and a count of counties) typed in a short form, and what they became
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +98,11 @@ class ImportSummary:
     written: tuple[Entry, ...]  # empty for a dry run
     dry_run: bool
     already: tuple[Entry, ...] = ()  # with --force: what an earlier import of the file wrote
+
+    @property
+    def taken(self) -> tuple[Taken, ...]:
+        """Every short form read, once, in the order first met."""
+        return tuple(dict.fromkeys(t for r in self.rows for t in r.taken))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -232,6 +232,7 @@ def quality_doc(doc: QualityReport) -> dict:
         "plan": {"id": doc.plan.plan.id, "version": doc.plan.plan.version},
         "as_of": doc.as_of.isoformat(),
         "county": doc.county if doc.scoped else None,
+        "scoped": doc.scoped,
         "rules": list(doc.rules),
         "entries_checked": doc.entries,
         "thresholds": {"outlier_times": doc.plan.thresholds.outlier_times,

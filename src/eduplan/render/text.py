@@ -51,6 +51,7 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     if doc.dry_run:
         for r in doc.rows:
             out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang, False)).render(lang))
+        out.extend(_taken_lines(doc, lang))
         out.append(nmsg("would record {n} entry from {file}{skipped}; nothing was written (dry run)",
                         "would record {n} entries from {file}{skipped}; nothing was written (dry run)",
                         len(doc.rows), file=doc.file, skipped=skipped).render(lang))
@@ -64,6 +65,7 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     out.append(nmsg("imported {n} entry ({span}) from {file}, batch {batch}{skipped}",
                     "imported {n} entries ({span}) from {file}, batch {batch}{skipped}",
                     len(ids), span=span, file=doc.file, batch=doc.batch[:12], skipped=skipped).render(lang))
+    out.extend(_taken_lines(doc, lang))
     accepted = [e for e in doc.written if e.accepted]
     if accepted:
         out.append(nmsg("{n} entry accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
@@ -72,6 +74,10 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
                         entries=[f"#{e.id} ({', '.join(e.accepted)})" for e in accepted[:20]]
                         + (["…"] if len(accepted) > 20 else [])).render(lang))
     return safe.terminal("\n".join(out)) + "\n"
+
+
+def _taken_lines(doc: ImportSummary, lang: str) -> list[str]:
+    return [msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang) for t in doc.taken]
 
 
 def written(doc: Written, lang: str, opts) -> str:

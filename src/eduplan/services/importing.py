@@ -20,12 +20,12 @@ from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..core.documents import ImportRowDoc, ImportSummary
+from ..core.documents import ImportRowDoc, ImportSummary, Taken
 from ..core.entries import read_figure, value_problems
 from ..core.models import Entry, Plan
 from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
 from ..core.names import find_county, find_indicator
-from ..core.numbers import NumberError, parse_date
+from ..core.numbers import NumberError, format_number, parse_date
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
@@ -152,10 +152,14 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 problem("indicator", exc.message)
         county = None
         county_ok = True
+        taken: list[Taken] = []
         county_text = _text(cell("county")) if "county" in columns else ""
         if county_text not in EMPTY_COUNTY:
             try:
-                county = find_county(plan, county_text).value
+                match = find_county(plan, county_text)
+                county = match.value
+                if not match.exact:
+                    taken.append(Taken("county", match.typed, county or "全市"))
             except EduplanError as exc:
                 county_ok = False
                 problem("county", exc.message)
@@ -206,7 +210,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, value=figure.value,
                       numerator=figure.numerator, denominator=figure.denominator, state=figure.state,
                       note=texts.get("note"), source=texts.get("source"), accepted=accepted)
-        rows.append(ImportRowDoc(number, entry, value_text))
+        if figure.counties is not None:
+            taken.append(Taken("value", value_text, format_number(figure.value, "%")))
+        rows.append(ImportRowDoc(number, entry, value_text, tuple(taken)))
     return Checked(tuple(rows), tuple(out_problems), skipped)
 
 
