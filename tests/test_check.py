@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 D = ("--as-of", "2023-06-30")
 
@@ -113,6 +114,8 @@ def test_correct_judges_the_corrected_figure_without_the_one_it_corrects(run, le
     run.ok("correct", "3", "70", "--reason", "synthetic", "--force")
     assert log(run)[0]["accepted"] == ["decreasing"]
     assert "[unit]" in run.fails(1, "correct", "4", "70人", "--reason", "x", "--force", lang="en").stderr
+    run.ok("void", "4", "--reason", "synthetic: not a June figure at all")
+    run.ok("record", "quality-projects", "100", "--as-of", "2023-06-30")  # #3 (superseded) is no duplicate
 
 
 def test_correct_figures_are_never_refused(run, synthetic_plan_path):
@@ -314,8 +317,9 @@ def test_check_in_every_format_and_filters(questionable):
             out = run(*args, lang="en").stdout
         finally:
             del os.environ["COLUMNS"]
-        assert "Data quality · as of 2023-06-30" in out and "#2" in out and "a cumulative total that falls" in out
-        assert max(len(line) for line in out.splitlines()) <= width
+        assert "Data quality · as of 2023-06-30" in out and "#2" in out and "[decreasing]" in out
+        assert "new-kindergartens" in out and "public-share" in out  # ids whole, never broken
+        assert max(cell_len(line) for line in out.splitlines()) <= width
     zh = run(*args).stdout
     assert "数据审核 · 截至 2023-06-30" in zh and "经确认接受提醒" in zh and "累计数下降" in zh
     csv_text = run(*args, "--format", "csv").stdout

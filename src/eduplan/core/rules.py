@@ -111,11 +111,14 @@ class Finding:
 
 
 def _shown(value: float | int | None, ind: Indicator) -> str:
+    """A figure in a sentence, exactly enough to recognise it (0.56%, not 0.6%)."""
     if value is None:
         return "—"
     if ind.measure == Measure.COUNTIES and not ind.is_percent:
         return format_number(value)
-    return format_number(value, ind.unit)
+    if ind.is_percent:
+        return format_number(value, "%", digits=4 if abs(value) < 1 else 2)
+    return format_number(value, ind.unit, digits=2)
 
 
 def _num(x: float | int | None) -> float | int | None:
@@ -277,15 +280,15 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
               "as_of": after.as_of.isoformat()}
     if new is not None and before is new:  # the new figure is above a later total
         later = after
-        message = msg("{value} as of {day} is above the later total {later} as of {later_day} (#{id}) for {unit}: "
+        message = msg("{unit}: {value} as of {day} is above the later total {later} as of {later_day} (#{id}): "
                       "a cumulative total does not fall; if that figure is wrong, correct it",
                       value=_shown(figure, ind), day=new.as_of, later=_shown(later.value, ind), later_day=later.as_of,
                       id=later.id, unit=_unit_name(county))
         return Finding("decreasing", message, ind.id, county, (later,), new.as_of, params)
     others = (before,) if new is not None else (before, after)
     ref = f"#{before.id}" if before.added is None else msg("with the increment #{id}", id=before.id)
-    message = msg("the cumulative total {value} as of {day} is below {previous} as of {previous_day} ({ref}) for "
-                  "{unit}: a cumulative total does not fall; if the earlier figure is wrong, correct it",
+    message = msg("{unit}: the cumulative total {value} as of {day} is below {previous} as of {previous_day} ({ref}): "
+                  "a cumulative total does not fall; if the earlier figure is wrong, correct it",
                   value=_shown(after.value, ind), day=after.as_of, previous=_shown(figure, ind),
                   previous_day=before.as_of, ref=ref, unit=_unit_name(county))
     return Finding("decreasing", message, ind.id, county, others, after.as_of, params)
@@ -329,7 +332,7 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     same = [e for e in series if _key(e) == _key(new)]
     if same:
         out.append(Finding("duplicate", msg(
-            "the same figure ({value}) for {unit} as of {day} is already recorded ({refs}); to change a figure, "
+            "{unit}: the same figure ({value}) as of {day} is already recorded ({refs}); to change a figure, "
             "correct it", value=_figure_of(new, ind), unit=_unit_name(county), day=new.as_of, refs=[e.ref for e in same]),
             ind.id, county, tuple(_order(same)), new.as_of,
             {"value": _num(new.value if new.added is None else new.added), "state": new.state.value if new.state
@@ -423,7 +426,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
         groups.setdefault(_key(e), []).append(e)
     for same in groups.values():
         for later in same[1:]:
-            out.append(Finding("duplicate", msg("the same figure ({value}) for {unit} as of {day} is recorded more than "
+            out.append(Finding("duplicate", msg("{unit}: the same figure ({value}) as of {day} is recorded more than "
                                                 "once ({refs})", value=_figure_of(later, ind), unit=_unit_name(county), day=later.as_of,
                                                 refs=[x.ref for x in (same[0], later)]),
                                ind.id, county, (same[0], later), later.as_of,

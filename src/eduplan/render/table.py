@@ -381,20 +381,29 @@ def quality(doc, lang: str, opts) -> str:
     wide = con.width >= 110
     table = Table(title=safe.terminal(title), caption=safe.terminal(summary), box=box.SIMPLE_HEAD, show_edge=False,
                   pad_edge=False, title_justify="left", caption_justify="left")
+    rows = [(rule_label(f.rule, lang), f.severity, f.indicator, safe.terminal(unit_name(f.county, lang), one_line=True),
+             safe.terminal(finding_refs(f)) or "—", safe.terminal(f.message.render(lang))) for f in doc.findings]
+    # fixed widths (ids never break); the finding takes what is left
+    ids = max(cell_len(r[2]) for r in rows)
+    refs = min(14, max([cell_len(_("entries"))] + [cell_len(r[4]) for r in rows]))
     if wide:
-        table.add_column(_("rule"), no_wrap=True)
-        table.add_column(_("indicator"), no_wrap=True, style="cyan")
-        table.add_column(_("county-level unit"), no_wrap=True)
+        units = max([cell_len(r[3]) for r in rows] + [cell_len(_("reporting unit"))])
+        left = con.width - 1 - ids - units - refs - 2 * 4
+        rule_w = min(max(cell_len(r[0]) for r in rows), max(10, left // 4))
+        table.add_column(_("rule"), width=rule_w, overflow="fold")
+        table.add_column(_("indicator"), width=ids, style="cyan", overflow="fold")
+        table.add_column(_("reporting unit"), width=units, overflow="fold")
     else:
-        table.add_column(_("rule / indicator · unit"), overflow="fold")
-    table.add_column(_("entries"), overflow="fold")
-    table.add_column(_("finding"), ratio=1, overflow="fold")
-    for f in doc.findings:
-        rule = Text(rule_label(f.rule, lang), style=RULE_STYLE.get(f.severity, ""))
-        where = safe.terminal(f"{unit_name(f.county, lang)}", one_line=True)
-        cells = ([rule, f.indicator, where] if wide else
-                 [Text.assemble(rule, "\n", (f.indicator, "cyan"), " · ", where)])
-        cells += [safe.terminal(finding_refs(f)) or "—", Text(safe.terminal(f.message.render(lang)))]
+        first = max(ids, min(max(cell_len(r[0]) for r in rows), con.width // 3))
+        left = con.width - 1 - first - refs - 2 * 2
+        table.add_column(_("rule / indicator · unit"), width=first, overflow="fold")
+    table.add_column(_("entries"), width=refs, overflow="fold")
+    table.add_column(_("finding"), width=max(16, left - (rule_w + 2 if wide else 0)), overflow="fold")
+    for label, severity, indicator, where, entries, message in rows:
+        rule = Text(label, style=RULE_STYLE.get(severity, ""))
+        cells = ([rule, indicator, where] if wide else
+                 [Text.assemble(rule, "\n", (indicator, "cyan"), " · ", where)])
+        cells += [entries, Text(message)]
         table.add_row(*cells)
     con.print(table)
     return buf.getvalue()
