@@ -411,3 +411,29 @@ def test_validate_says_what_check_would_find_and_an_old_revision_of_the_plan(run
     assert "written under revision 0 of the plan, which is now revision 1" in out
     ledger_path.write_text("schema_version = 1\n" + GOOD.format(id=1, value=5), encoding="utf-8")  # an old ledger
     assert "1 entry" in run.ok("validate", lang="en").stdout
+
+
+def test_hostile_text_in_a_ledger_is_inert_in_every_check_output(run, synthetic_plan_path, ledger_path):
+    """Names, notes and rule ids a hand edit put in the ledger reach check's outputs as text, never as control."""
+    import datetime as dt
+
+    import tomli_w
+
+    from test_faults import HOSTILE
+
+    rows = [{"id": i, "indicator": "new-kindergartens", "county": "椒江区", "as_of": dt.date(2023, 3, 1 + i),
+             "value": 100 - i, "accepted": [text], "by": text,
+             "recorded_at": dt.datetime(2023, 7, 1, 9, tzinfo=dt.timezone.utc)} for i, text in enumerate(HOSTILE, 1)]
+    ledger_path.write_text(HEAD + "\n" + "\n".join(tomli_w.dumps({"entries": [r]}) for r in rows), encoding="utf-8")
+    for fmt in ("table", "csv", "markdown", "json"):
+        out = run("check", "--as-of", "2023-06-30", "--format", fmt).stdout + \
+            run("check", "--as-of", "2023-06-30", "--format", fmt, lang="en").stdout
+        assert "\x1b" not in out and "\x00" not in out and "\x07" not in out, fmt
+        assert "\u202e" not in out or fmt == "json", fmt  # JSON is data: the encoder escapes controls, keeps text
+        if fmt == "csv":
+            for row in csv.reader(io.StringIO(out.replace("\ufeff", ""))):
+                assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row), row
+        if fmt == "json":
+            docs = [json.loads(part) for part in out.strip().split("\n")]
+            assert {f["by"] for f in docs[0]["findings"] if f["rule"] == "accepted"} == set(HOSTILE)
+    assert "\x1b" not in run("report", "--month", "2023-06", "--format", "html").stdout
