@@ -236,8 +236,13 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
 # --------------------------------------------------------------------------- a figure among the others
 
 
+def _when(e: Entry) -> tuple:
+    """:meth:`Entry.order` without converting each time of recording (a ledger's are all zoned)."""
+    return (e.as_of, e.recorded_at, e.office, e.id)
+
+
 def _order(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=Entry.order)
+    return sorted(entries, key=_when)
 
 
 def running(entries: Sequence[Entry]) -> list[tuple[Entry, float | int | None]]:
@@ -445,7 +450,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
 
 
 def _recorded_last(entries: Sequence[Entry]) -> Entry:
-    return max(entries, key=lambda e: (e.recorded_at.timestamp(), e.office, e.id))
+    return max(entries, key=lambda e: (e.recorded_at, e.office, e.id))
 
 
 def ledger_findings(plan: Plan, entries: Iterable[Entry], as_of: dt.date,
@@ -491,7 +496,7 @@ def ledger_findings(plan: Plan, entries: Iterable[Entry], as_of: dt.date,
                     kept.append(Finding("missing", msg("nothing recorded by {day}", day=as_of),
                                         ind.id, unit, (), None, {}))
                 continue
-            last = max(series, key=Entry.order)
+            last = series[-1]  # in order
             age = (as_of - last.as_of).days
             if age > limit and last.state != State.DONE:
                 kept.append(Finding("stale", msg("the latest figure is as of {last}, {days} days before {day} (more than "
