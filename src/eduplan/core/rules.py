@@ -453,11 +453,30 @@ def _recorded_last(entries: Sequence[Entry]) -> Entry:
     return max(entries, key=lambda e: (e.recorded_at, e.office, e.id))
 
 
+def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
+    """What is questionable about one unit's surviving entries of one indicator: every rule
+    about stored figures, with the entries accepted over a warning as a finding of their own
+    instead of the rules they were accepted over."""
+    entries = _order(entries)
+    if not entries:
+        return []
+    ind = plan.by_id[entries[0].indicator]
+    # an entry accepted over a warning is one finding: the rule it was accepted over is not named again
+    # (of two entries, the one recorded last is the one that was judged when it came in)
+    out = [f for f in stored_findings(ind, plan, entries)
+           if not (f.entries and f.rule in _recorded_last(f.entries).accepted)]
+    for e in entries:
+        if e.accepted:
+            out.append(Finding("accepted", msg("{value} was recorded by {by} over a warning: {rules}",
+                                               value=_figure_of(e, ind), by=e.by, rules=[named(r) for r in e.accepted]),
+                               e.indicator, e.county, (e,), e.as_of, {"rules": list(e.accepted)}, by=e.by))
+    return out
+
+
 def ledger_findings(plan: Plan, entries: Iterable[Entry], as_of: dt.date,
                     county_reported: Iterable[str] | None = None, *, reporting: bool = True) -> list[Finding]:
     """What ``eduplan check`` lists, as of a date: every rule over the surviving entries dated
-    on or before it, the entries accepted over a warning (a finding of their own, instead of
-    the rules they were accepted over), and for each unit that owes an indicator a figure
+    on or before it (:func:`unit_findings`), and for each unit that owes an indicator a figure
     never reported (``missing``, once the first month of the period is over) or not updated
     for more than ``stale_days`` (``stale``; a final state, done, needs no update).
 
@@ -468,40 +487,40 @@ def ledger_findings(plan: Plan, entries: Iterable[Entry], as_of: dt.date,
     for e in entries:
         if e.as_of <= as_of and not e.void and plan.indicator(e.indicator) is not None:
             units.setdefault(e.key(), []).append(e)
-    out: list[Finding] = []
-    for key in units:
-        units[key] = _order(units[key])
-        out.extend(stored_findings(plan.by_id[key[0]], plan, units[key]))
-    # an entry accepted over a warning is one finding: the rule it was accepted over is not named again
-    # (of two entries, the one recorded last is the one that was judged when it came in)
-    kept = [f for f in out if not (f.entries and f.rule in _recorded_last(f.entries).accepted)]
-    for series in units.values():
-        for e in series:
-            if e.accepted:
-                ind = plan.by_id[e.indicator]
-                kept.append(Finding("accepted", msg("{value} was recorded by {by} over a warning: {rules}",
-                                                    value=_figure_of(e, ind), by=e.by,
-                                                    rules=[named(r) for r in e.accepted]),
-                                    e.indicator, e.county, (e,), e.as_of, {"rules": list(e.accepted)}, by=e.by))
+    return units_findings(plan, units.values(), as_of, county_reported, reporting=reporting)
+
+
+def units_findings(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
+                   county_reported: Iterable[str] | None = None, *, reporting: bool = True) -> list[Finding]:
+    """:func:`ledger_findings` over the surviving entries dated on or before ``as_of`` given
+    unit by unit (each sequence one indicator and county, in any order): a unit's entries are
+    let go once judged, so that a large ledger is checked in little memory."""
+    kept: list[Finding] = []
+    last: dict[tuple[str, str | None], Entry] = {}  # each unit's latest entry
+    for series in units:
+        if not series:
+            continue
+        kept.extend(unit_findings(plan, series))
+        newest = max(series, key=_when)
+        last[newest.key()] = newest
     if not reporting:
         return sort_findings(plan, kept)
-    reported = set(county_reported) if county_reported is not None else {i for i, c in units if c is not None}
+    reported = set(county_reported) if county_reported is not None else {i for i, c in last if c is not None}
     limit = plan.thresholds.stale_days
     due = (as_of - plan.plan.start).days >= limit  # the first figures are due a period of stale_days in
     for ind in plan.indicators:
         for unit in owed_units(plan, ind, ind.id in reported):
-            series = units.get((ind.id, unit))
-            if not series:
+            latest_entry = last.get((ind.id, unit))
+            if latest_entry is None:
                 if due:
                     kept.append(Finding("missing", msg("nothing recorded by {day}", day=as_of),
                                         ind.id, unit, (), None, {}))
                 continue
-            last = series[-1]  # in order
-            age = (as_of - last.as_of).days
-            if age > limit and last.state != State.DONE:
+            age = (as_of - latest_entry.as_of).days
+            if age > limit and latest_entry.state != State.DONE:
                 kept.append(Finding("stale", msg("the latest figure is as of {last}, {days} days before {day} (more than "
-                                                 "{limit})", last=last.as_of, days=age, day=as_of, limit=limit),
-                                    ind.id, unit, (last,), last.as_of, {"days": age, "limit": limit}))
+                                                 "{limit})", last=latest_entry.as_of, days=age, day=as_of, limit=limit),
+                                    ind.id, unit, (latest_entry,), latest_entry.as_of, {"days": age, "limit": limit}))
     return sort_findings(plan, kept)
 
 

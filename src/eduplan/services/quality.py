@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..core.documents import QualityReport
 from ..core.names import find_county
-from ..core.rules import RULE_IDS, ledger_findings
+from ..core.rules import RULE_IDS, Finding, units_findings
 from ..errors import UsageError
 from ..i18n import msg
 from .workspace import Workspace, parse_day, reading_date
@@ -32,12 +32,26 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     unit = find_county(plan, county).value if county is not None else None
     view = ws.view()
     try:
-        entries = view.surviving(day)
+        findings, entries = findings_of(view, day)
     finally:
         view.close()
-    findings = ledger_findings(plan, entries, day)
     if wanted:
         findings = [f for f in findings if f.rule in wanted]
     if county is not None:
         findings = [f for f in findings if f.county == unit]
-    return QualityReport(plan, day, tuple(findings), len(entries), unit, county is not None, tuple(wanted))
+    return QualityReport(plan, day, tuple(findings), entries, unit, county is not None, tuple(wanted))
+
+
+def findings_of(view, day: dt.date, *, reporting: bool = True) -> tuple[list[Finding], int]:
+    """The data-quality findings of a ledger as of a day (:func:`eduplan.core.rules.units_findings`),
+    read unit by unit, and how many surviving entries were checked."""
+    count = 0
+
+    def units():
+        nonlocal count
+        for unit in view.surviving_units(day):
+            count += len(unit)
+            yield unit
+
+    findings = units_findings(view.plan, units(), day, reporting=reporting)
+    return findings, count

@@ -11,11 +11,11 @@ from ..core.documents import LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, Valida
 from ..core.names import find_county, find_indicator, find_section
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, status_report
-from ..core.rules import ledger_findings
 from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
 from ..store.planfile import read_plan
+from .quality import findings_of
 from .workspace import Workspace, parse_day, reading_date
 
 
@@ -90,10 +90,10 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     view = ws.view()
     try:
         recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
-        checked = view.surviving(end)
+        quality, checked = findings_of(view, end)
         return build_bulletin(plan, month, view.latest, recorded, view.sent_between(start, end),
-                              view.units_reported(end), empty_ledger=view.empty,
-                              quality=ledger_findings(plan, checked, end), entries_checked=len(checked))
+                              view.units_reported(end), empty_ledger=view.empty, quality=quality,
+                              entries_checked=checked)
     finally:
         view.close()
 
@@ -110,12 +110,12 @@ def validate(ws: Workspace) -> ValidateDoc:
     versions: tuple[str, ...] = ()
     if view is not None:
         try:
-            entries = view.surviving(plan.plan.end)
             versions = tuple(sorted(view.plan_versions() - {plan.plan.version}))
+            # what the ledger's structure allows may still be questionable: said, not refused
+            findings, _ = findings_of(view, plan.plan.end, reporting=False)
+            questionable = sum(f.rule != "accepted" for f in findings)
         finally:
             view.close()
-        # what the ledger's structure allows may still be questionable: said, not refused
-        questionable = sum(f.rule != "accepted" for f in ledger_findings(plan, entries, plan.plan.end, reporting=False))
     return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn,
                        questionable, versions)
 

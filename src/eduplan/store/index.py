@@ -377,3 +377,21 @@ class Index:
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE gone = 0 AND as_of <= ? "
             f"ORDER BY indicator, county, as_of, stamp, office, id", (until.toordinal(),))]
+
+    def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
+        """:meth:`surviving` one unit (indicator and county) at a time, streamed from one query."""
+        unit: list[Entry] = []
+        cur = self.con.execute(f"SELECT {SELECT} FROM entries WHERE gone = 0 AND as_of <= ? "
+                               f"ORDER BY indicator, county, as_of, stamp, office, id", (until.toordinal(),))
+        while True:
+            rows = cur.fetchmany(2000)
+            if not rows:
+                break
+            for r in rows:
+                e = to_entry(r)
+                if unit and (unit[-1].indicator, unit[-1].county) != (e.indicator, e.county):
+                    yield unit
+                    unit = []
+                unit.append(e)
+        if unit:
+            yield unit

@@ -474,6 +474,9 @@ class LedgerView:
     def series(self, indicator: str, county: str | None) -> list[Entry]:
         return self.index.series(indicator, county)
 
+    def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
+        return self.index.surviving_units(until)
+
     def plan_versions(self) -> set[str]:
         """The plan revisions the ledger's files say they were written under."""
         return {str(f.header["plan_version"]) for f in self.index.files() if "plan_version" in f.header}
