@@ -68,6 +68,8 @@ def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     ("new-kindergarten-places", "800人"),  # persons on a count of places
     ("new-public-kindergartens", "5人"),  # persons on a count of schools
     ("investment", "5所"),  # schools on an amount
+    ("famous-teacher-selections", "110所"),  # schools on a count of persons
+    ("spine-screening", "3万元"),  # an amount on persons
     ("exam-services", "56%"),  # a percentage on a count
     ("public-kindergarten-share", "56个"),  # a count on a percentage
     ("dual-creation-counties", "3所"),  # schools on a count of counties
@@ -87,6 +89,8 @@ def test_a_unit_that_does_not_belong_is_refused(indicator, text):
     ("dual-creation-counties", "6个"), ("dual-creation-counties", "6县"), ("dual-creation-counties", "6"),
     ("public-kindergarten-share", "56%"), ("public-kindergarten-share", "56"), ("public-kindergarten-share", "1200/2100"),
     ("rural-teaching-visits", "60场"), ("rural-teaching-visits", "60次"),
+    ("construction-projects", "85项"), ("quality-projects", "343项"),  # projects: 项 or 个
+    ("resource-classrooms", "5间"), ("exam-services", "10万次"), ("famous-teacher-selections", "110个"),
 ])
 def test_the_units_staff_write_are_accepted(indicator, text):
     assert rules_for(REAL, indicator, text) == []

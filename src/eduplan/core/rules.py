@@ -72,8 +72,7 @@ ENTRY_RULES: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door)
 
 COUNT_WORDS = frozenset(w for w in UNIT_WORDS if w != "元")  # classifiers: things counted in whole numbers
 PERSONS = frozenset({"人", "名", "人次"})
-# measure words that name the same kind of thing (a school is a 所 or a 家; an event a 场 or a 次)
-_SAME = (PERSONS, frozenset({"所", "家"}), frozenset({"场", "次"}), frozenset({"起", "次"}))
+THINGS = COUNT_WORDS - PERSONS - {"县"}  # schools, places, projects, rooms, events … (所 个 家 项 间 场 次 …)
 _TOLERANCE = 1e-9
 
 
@@ -147,18 +146,23 @@ def _figure_of(e: Entry, ind: Indicator) -> str | Msg:
 
 
 def unit_fits(ind: Indicator, word: str | None) -> bool:
-    """Does a measure word typed after a number belong to the indicator? 个 counts anything;
-    所/家, 人/名/人次, 场/次 name the same kind of thing; 元 and % belong to nothing else."""
+    """Does a measure word typed after a number belong to the indicator? Only a word of another
+    kind cannot: persons (人, 名, 人次) on a count of things, things on a count of persons, 元
+    on anything but an amount, anything on a percentage, 县 on anything but counties. Among
+    things (所, 家, 个, 项, 间, 座, 场, 次 …) staff use several words for one thing (85项 or 85个
+    projects, 5间 or 5个 classrooms), and 个 counts anything."""
     own = ind.unit
     if word is None or word == own:
         return True
     if ind.measure == Measure.COUNTIES:
         return word in COUNTY_WORDS
-    if own == "%" or own == "元" or word == "元" or own not in COUNT_WORDS:
+    if own in ("%", "元") or word in ("元", "县") or own not in COUNT_WORDS:
         return False
     if word == "个":
         return True
-    return any(word in group and own in group for group in _SAME)
+    if own in PERSONS:
+        return word in PERSONS or (own == "人次" and word == "次")
+    return word in THINGS
 
 
 def fraction_reading(ind: Indicator, value: float | int | None) -> float | None:
