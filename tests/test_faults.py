@@ -65,7 +65,7 @@ WRITER = textwrap.dedent("""
     now = dt.datetime(2023, 12, 31, 9, tzinfo=dt.timezone.utc)
     for i in range(count):
         record(Workspace(plan, ledger, f"worker-{worker}", now), "new-kindergartens", str(i),
-               as_of=dt.date(2023, 6, 30), note=f"w{worker}-{i}")
+               as_of=dt.date(2023, 6, 30), note=f"w{worker}-{i}", force=True)  # falling and repeated: accepted
 """)
 
 
@@ -242,7 +242,7 @@ def test_a_full_disk_during_record_correct_void_and_import_changes_nothing(run, 
             k = i // 9
             w.writerow(["new-places", str(100 + i), f"2023-{1 + k % 6:02d}-{1 + k // 6:02d}", county])
     for args in (["record", "new-kindergartens", "14", *D, "--note", "x" * 400], ["correct", "1", "15", "--reason", "r" * 400],
-                 ["void", "2", "--reason", "r" * 400], ["import", sheet]):
+                 ["void", "2", "--reason", "r" * 400], ["import", sheet, "--accept-warnings"]):
         result = _run_limited(tmp_path, size + 40, *args)  # room for a part of the new bytes only
         assert result.returncode == 1, result.stderr.decode()
         err = result.stderr.decode()
@@ -374,8 +374,8 @@ def test_records_corrections_and_voids_killed_in_a_loop(run, synthetic_plan_path
         i = 0
         while True:
             ws = Workspace(plan, ledger, "w", now)
-            e = record(ws, "new-kindergartens", str(i), as_of=dt.date(2023, 6, 30), note="n" * 300).entry
-            c = correct(Workspace(plan, ledger, "w", now), e.id, str(i + 1), reason="synthetic").entry
+            e = record(ws, "new-kindergartens", str(i), as_of=dt.date(2023, 6, 30), note="n" * 300, force=True).entry
+            c = correct(Workspace(plan, ledger, "w", now), e.id, str(i + 1), reason="synthetic", force=True).entry
             void(Workspace(plan, ledger, "w", now), c.id, reason="synthetic")
             i += 1
     """))
@@ -390,7 +390,7 @@ def test_records_corrections_and_voids_killed_in_a_loop(run, synthetic_plan_path
             run.ok("repair")
         found = entries(ledger_path, synthetic_plan)
         assert [e.id for e in found] == list(range(1, len(found) + 1))
-    run.ok("record", "new-kindergartens", "1", *D)
+    run.ok("record", "new-kindergartens", "1", *D, "--force")  # below what a killed loop left: accepted
 
 
 def test_a_first_write_cut_inside_the_header(run, synthetic_plan_path, ledger_path):

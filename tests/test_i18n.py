@@ -128,7 +128,7 @@ def test_json_is_the_same_in_both_languages(filled, args):
 
 
 COMMANDS = ["plan", "validate", "record", "correct", "void", "repair", "log", "status", "show", "report", "import",
-            "template"]
+            "template", "check"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -160,6 +160,9 @@ def test_the_group_help_in_both_languages(run):
     (["status", "--bogus"], "no such option", "没有这个选项"),
     (["record"], "INDICATOR is missing", "缺少 INDICATOR"),
     (["status", "--format", "yaml"], "is not one of", "不在可选值"),
+    (["record", "public-share", "0.56", "--county", "椒江区", *D], "looks like a fraction", "像是小数"),
+    (["record", "new-kindergartens", "5人", *D], "does not belong to", "不能用"),
+    (["check", "--as-of", "2024-05-01"], "outside the plan period", "不在计划期"),
 ])
 def test_every_error_class_reads_in_the_chosen_language(run, synthetic_plan_path, args, en_words, zh_words):
     en = run(*args, lang="en")

@@ -196,27 +196,29 @@ def test_nine_offices_in_nine_clones_merge_without_conflict(synthetic_plan_path,
     rng = random.Random(14)
     written = []
     own = dict.fromkeys(COUNTIES, 0)  # entries in each office's file: the next id is own + 1
+    total = dict.fromkeys(COUNTIES, 0)  # each county's cumulative figure, as it should end up
     for month in range(1, 7):  # a half year of monthly returns, every office in turn, in a shuffled order
         order = list(COUNTIES)
         rng.shuffle(order)
         for county in order:  # each records first, offline, then pulls and pushes
             clone = clones[county]
-            value = rng.randint(0, 50) + 10 * month
+            value = total[county] + rng.randint(1, 50)  # a cumulative total: it grows
             run.ok("record", "new-places", str(value), "--as-of", f"2023-{month:02d}-28", "--county", county,
                    "--ledger", clone / "ledger")
             written.append((county, month, value))
             own[county] += 1
+            total[county] = value
             if rng.random() < 0.3:  # a re-check of the figure just sent: a correction, in its own file
                 run.ok("correct", str(own[county]), str(value + 1), "--reason", "synthetic re-check",
                        "--ledger", clone / "ledger")
                 own[county] += 1
+                total[county] = value + 1
             _git(clone, "add", "ledger")
             _git(clone, "commit", "-m", f"{county} {month}月 return")
             _git(clone, "pull", "--no-rebase", "--no-edit", "origin", "main")  # never a conflict to ask about
             _git(clone, "push", "origin", "main")
     for clone in clones.values():
         _git(clone, "pull", "--no-rebase", "--no-edit", "origin", "main")
-    union = tmp_path / "union.toml"  # every entry, in one file: the reference picture
     docs = [json.loads(run.ok("status", "--as-of", "2023-06-30", "--format", "json", "--ledger",
                               clone / "ledger").stdout) for clone in clones.values()]
     assert all(d == docs[0] for d in docs[1:])
@@ -224,9 +226,9 @@ def test_nine_offices_in_nine_clones_merge_without_conflict(synthetic_plan_path,
     keys = [sorted((e["office"], e["id"]) for e in log) for log in logs]
     assert all(k == keys[0] for k in keys) and len(keys[0]) == len(set(keys[0]))  # none lost, none doubled
     assert len([e for e in logs[0] if e["supersedes"] is None]) == len(written)
-    del union
     row = next(i for i in docs[0]["indicators"] if i["id"] == "new-places")
-    assert {c["county"] for c in row["counties"]} == set(COUNTIES)
+    assert {c["county"]: c["value"] for c in row["counties"]} == total  # the union of every office's figures
+    assert row["actual"] == sum(total.values())
     run.ok("validate", "--ledger", next(iter(clones.values())) / "ledger")
 
 

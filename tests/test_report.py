@@ -275,7 +275,7 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     out = tmp_path / "r.xlsx"
     run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["概况", "指标", "十大行动", "滞后与落后", "分县", "本月填报", "更正与作废", "未报送", "本月完成"]
+    assert wb.sheetnames == ["概况", "指标", "十大行动", "滞后与落后", "分县", "本月填报", "更正与作废", "未报送", "本月完成", "数据审核"]
     ws = wb["指标"]
     assert ws.freeze_panes == "D2"
     header = [c.value for c in ws[1]]

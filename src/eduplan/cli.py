@@ -31,6 +31,7 @@ PlanFmt, StatusFmt, ShowFmt, LogFmt = (_choices(n, formats(k)) for n, k in (
     ("PlanFormat", "PlanDoc"), ("StatusFormat", "StatusReport"), ("ShowFormat", "ShowDoc"), ("LogFormat", "LogDoc")))
 ReportFmt, SheetFmt = _choices("ReportFormat", formats("Bulletin")), _choices("SheetFormat", formats("TemplateDoc"))
 CoverageFmt = _choices("CoverageFormat", formats("CoverageDoc"))
+CheckFmt = _choices("CheckFormat", formats("QualityReport"))
 Lang = _choices("Lang", i18n.LANGS)
 StatusName = _choices("StatusName", ("done", "on_track", "lagging", "behind", "not_judged", "no_data"))
 FailOn = _choices("FailOn", ("lagging", "behind"))
@@ -42,6 +43,7 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-0
 CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit (椒江区 or 椒江), or 全市 for the city-wide figure."), show_default=False)]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help=N_("Who records it (env EDUPLAN_USER, else $USER)."), show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help=N_("A remark kept with the figure."), show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help=N_("Store a figure the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); the entry is marked as accepted over the warning, with your name."))]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help=N_("The document or notice the figure came from."), show_default=False)]
 OfficeOpt = Annotated[Optional[str], typer.Option("--office", help=N_("In a ledger folder: the office you record for (env EDUPLAN_OFFICE, else the folder's .office file)."), show_default=False)]
 ForCityOpt = Annotated[bool, typer.Option("--for-city", help=N_("A city office acting for the city on another office's entry (OFFICE#N)."))]
@@ -94,12 +96,12 @@ def record(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exa
            value: Annotated[Optional[str], typer.Argument(help=N_("12, 1,234, 3.5万, 90亿元, 56%, 12000/21000, 完成/进行中 …"), show_default=False)] = None,
            as_of: AsOfOpt = None, county: CountyOpt = None,
            add: Annotated[Optional[str], typer.Option("--add", help=N_("Record the latest total plus N (accumulating indicators)."), show_default=False)] = None,
-           note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None, office: OfficeOpt = None,
-           lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+           note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False, by: ByOpt = None,
+           office: OfficeOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import record as do
 
     with Session(lang, plan, ledger, by, office) as s:
-        s.show(do(s.ws, indicator, value, as_of=as_of, county=county, add=add, note=note, source=source))
+        s.show(do(s.ws, indicator, value, as_of=as_of, county=county, add=add, note=note, source=source, force=force))
 
 
 @app.command(help=N_("Record the baseline value a target is stated against (below it, N more than it …), dated on the plan's baseline date."))
@@ -120,13 +122,14 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (required)."))]
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
 def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12, or 椒江区#12 for another office's (see `eduplan log`)."))],
             value: Annotated[str, typer.Argument(help=N_("The corrected figure."))], reason: ReasonOpt,
-            as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, by: ByOpt = None,
-            office: OfficeOpt = None, for_city: ForCityOpt = False, lang: LangOpt = None, plan: PlanOpt = None,
-            ledger: LedgerOpt = None) -> None:
+            as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
+            by: ByOpt = None, office: OfficeOpt = None, for_city: ForCityOpt = False, lang: LangOpt = None,
+            plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import correct as do
 
     with Session(lang, plan, ledger, by, office) as s:
-        s.show(do(s.ws, entry, value, reason=reason, as_of=as_of, note=note, source=source, for_city=for_city))
+        s.show(do(s.ws, entry, value, reason=reason, as_of=as_of, note=note, source=source, for_city=for_city,
+                  force=force))
 
 
 @app.command("void", help=N_("Withdraw an entry: its figure no longer counts; it stays in the history."))
@@ -143,12 +146,13 @@ def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw
 def import_cmd(file: Annotated[Path, typer.Argument(help=N_("The sheet: .csv (UTF-8, UTF-16 or GB18030) or .xlsx."), show_default=False)],
                dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Check every row and show what would be recorded; write nothing."))] = False,
                force: Annotated[bool, typer.Option("--force", help=N_("Import the file even though it was imported before."))] = False,
+               accept_warnings: Annotated[bool, typer.Option("--accept-warnings", help=N_("Import rows the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); each such entry is marked as accepted over its warnings, with your name."))] = False,
                by: ByOpt = None, office: OfficeOpt = None, lang: LangOpt = None, plan: PlanOpt = None,
                ledger: LedgerOpt = None) -> None:
     from .services import import_file
 
     with Session(lang, plan, ledger, by, office) as s:
-        s.show(import_file(s.ws, file, dry_run=dry_run, force=force))
+        s.show(import_file(s.ws, file, dry_run=dry_run, force=force, accept=accept_warnings))
 
 
 # --------------------------------------------------------------------------- log, status, show
@@ -204,6 +208,20 @@ def coverage(fmt: Annotated[CoverageFmt, typer.Option("--format", "-f", help=N_(
 
     with Session(lang, plan) as s:
         s.show(cover(s.ws), fmt)
+
+
+@app.command(help=N_("What is questionable in the ledger as of a date: falling cumulative totals, duplicates, outliers, figures accepted over a warning, and units that have not reported an indicator or not updated it for more than a month. Exit 1 if anything is found, else 0."))
+def check(as_of: AsOfOpt = None, county: CountyOpt = None,
+          rule: Annotated[Optional[list[str]], typer.Option("--rule", help=N_("Only this rule (repeatable): unit, whole-number, fraction, counties-or-percent, decreasing, duplicate, outlier, accepted, missing, stale."), show_default=False)] = None,
+          fmt: Annotated[CheckFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
+          lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+    from .services import check as quality
+
+    with Session(lang, plan, ledger) as s:
+        doc = quality(s.ws, as_of=as_of, county=county, rules=rule or ())
+        s.show(doc, fmt)
+        if doc.findings:
+            raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------- report, template

@@ -75,6 +75,23 @@ class ProblemsError(EduplanError):
         return "\n".join(lines)
 
 
+class Refused(EduplanError):
+    """A figure the data-quality rules refused: every reason on a line of its own (each naming
+    its rule), then what to do about it."""
+
+    def __init__(self, reasons: list[Msg], hint: Msg | None = None, *, field: str | None = None):
+        self.reasons = list(reasons)
+        self.hint = hint
+        super().__init__(self.reasons[0] if self.reasons else (hint or msg("refused")), field=field)
+
+    def render(self, lang: str, field_label: str | None = None) -> str:
+        label = field_label if field_label is not None else self.field
+        lines = [f"{label}: {r.render(lang)}" if label else r.render(lang) for r in self.reasons]
+        if self.hint is not None:
+            lines.append(self.hint.render(lang))
+        return "\n".join(lines)
+
+
 _REASONS = {
     errno.ENOSPC: N_("the disk is full"),
     errno.EDQUOT: N_("the disk quota is used up"),

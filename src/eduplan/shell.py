@@ -25,7 +25,7 @@ FLAGS = {"as_of": "--as-of", "county": "--county", "value": "VALUE", "add": "--a
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
          "indicator": "INDICATOR", "entry": "ENTRY", "since": "--since", "status": "--status", "format": "--format",
          "file": "FILE", "by_county": "--by-county", "office": "--office", "ledger": "--ledger", "folder": "FOLDER",
-         "lead": "--lead"}
+         "lead": "--lead", "rule": "--rule"}
 
 
 class Session:

@@ -14,6 +14,8 @@ period ends earlier) and one at the previous month's last day, and what lies bet
   a figure for, by the plan's ``reported_by`` (:mod:`eduplan.core.reporting`);
 * milestones (and other targets) reached during the month;
 * the indicators grouped by lead unit (牵头单位), when the plan names lead units.
+* what is questionable in the ledger as of the month end (:func:`eduplan.core.rules.ledger_findings`,
+  the same findings as ``eduplan check``): the data-quality section.
 
 Corrections recorded later count back to the figure's date, exactly as in ``status``:
 a bulletin describes the ledger as it stands now.
@@ -33,6 +35,7 @@ from .models import Entry, Measure, Plan, Section
 from .numbers import NumberError, parse_month
 from .progress import Progress, Status, StatusReport, count_statuses, status_report, worst_first
 from .reporting import OfficeReturn, SilentUnit, office_returns
+from .rules import Finding, summary
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -103,6 +106,12 @@ class Bulletin:
     reported_per_county: tuple[str, ...]  # indicator ids the counties owed a figure for this month
     reported_by_city: tuple[str, ...] = ()  # indicator ids the city owed a figure for this month
     leads: tuple[LeadBlock, ...] = ()  # by lead unit, when the plan names lead units
+    quality: tuple[Finding, ...] = ()  # what `eduplan check` finds as of the month end
+    entries_checked: int = 0  # surviving entries dated up to the month end
+
+    @property
+    def quality_summary(self) -> dict[str, int]:
+        return summary(self.quality)
 
     @property
     def label(self) -> str:
@@ -197,13 +206,15 @@ def build_bulletin(
     *,
     baselines: Mapping[str, Entry] | None = None,
     empty_ledger: bool = False,
+    quality: Sequence[Finding] = (),
+    entries_checked: int = 0,
 ) -> Bulletin:
     """The bulletin for ``month`` from what the ledger says.
 
     ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
     entries dated within the month with what superseded them (who sent figures this month);
     ``baselines`` the recorded baseline per indicator. Who owed figures and who sent them is
-    the status report's completeness at the month end (:mod:`eduplan.core.reporting`).
+    the status report's completeness at the month end (:mod:`eduplan.core.reporting`). ``quality`` the data-quality findings as of the month end.
     """
     year, mon, start, end = month_bounds(plan, month)
     sent = {(r.entry.indicator, r.entry.county) for r in recorded if not r.entry.void}
@@ -230,4 +241,5 @@ def build_bulletin(
     by_city = tuple(i for i, r in owed if None in r.owed)
     leads = tuple(LeadBlock(lead, tuple(r for r in rows if r.indicator.lead == lead)) for lead in plan.leads)
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
-                    tuple(rows), sections, attention, tuple(recorded), current.silent, per_county, by_city, leads)
+                    tuple(rows), sections, attention, tuple(recorded), current.silent, per_county, by_city, leads,
+                    tuple(quality), entries_checked)

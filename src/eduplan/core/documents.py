@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..i18n import Msg, msg, nmsg
 from .models import Entry, Plan
 from .progress import Progress
+from .rules import Finding, summary
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +85,7 @@ class ImportRowDoc:
     row: int
     entry: Entry
     text: str  # the value as it was written
+    taken: tuple[Taken, ...] = ()  # names (and a count of counties) typed in a short form, and what they became
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +101,11 @@ class ImportSummary:
     unchanged: int = 0  # rows that gave a unit's last figure again (a template's value left as it was)
     repeated: int = 0  # rows whose figure the ledger already had for that date: not recorded again
 
+    @property
+    def taken(self) -> tuple[Taken, ...]:
+        """Every short form read, once, in the order first met."""
+        return tuple(dict.fromkeys(t for r in self.rows for t in r.taken))
+
 
 @dataclasses.dataclass(frozen=True)
 class Written:
@@ -111,6 +118,23 @@ class Written:
 
 
 @dataclasses.dataclass(frozen=True)
+class QualityReport:
+    """What ``eduplan check`` found in the ledger as of a date (:mod:`eduplan.core.rules`)."""
+
+    plan: Plan
+    as_of: dt.date
+    findings: tuple[Finding, ...]
+    entries: int  # surviving entries dated on or before as_of, all checked
+    county: str | None = None  # only this unit's findings (when ``scoped``)
+    scoped: bool = False
+    rules: tuple[str, ...] = ()  # only these rules (all when empty)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary(self.findings)
+
+
+@dataclasses.dataclass(frozen=True)
 class ValidateDoc:
     plan_path: Path
     ledger_path: Path
@@ -120,6 +144,8 @@ class ValidateDoc:
     ledger_exists: bool
     entries: int
     torn: bool = False
+    questionable: int = 0  # data-quality findings about stored figures (`eduplan check` lists them)
+    other_versions: tuple[str, ...] = ()  # plan revisions the ledger was written under, other than the plan's
 
     @property
     def ok(self) -> bool:

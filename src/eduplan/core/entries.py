@@ -18,12 +18,14 @@ from collections.abc import Iterable, Sequence
 
 from ..i18n import Msg, msg
 from .models import Entry, Indicator, Measure, Plan, State
-from .numbers import MAX_EXACT, NumberError, parse_quantity, parse_ratio, parse_state, to_plain
+from .numbers import (MAX_EXACT, UNIT_WORDS, NumberError, normalise, parse_quantity, parse_ratio, parse_state,
+                      to_plain)
 
 # (index of the entry in the sequence, field, message)
 EntryProblem = tuple[int, str, Msg]
 FieldProblem = tuple[str, Msg]
 
+COUNTY_WORDS = ("个", "县")  # the measure words of a count of county-level units
 RATIO_TOLERANCE = 1e-6  # percentage points between a value and its numerator/denominator
 
 
@@ -117,7 +119,8 @@ def shape_problems(e: Entry) -> list[FieldProblem]:
     for name in ("value", "added", "numerator", "denominator"):
         v = getattr(e, name)
         if v is not None and abs(v) > MAX_EXACT:
-            out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
+            out.append((name, msg("{value} is too large to be a figure (the largest is 2^53)",
+                                  value=repr(v) if isinstance(v, float) else str(v))))
     if e.supersedes is not None and not (e.reason and e.reason.strip()):
         out.append(("reason", msg("a correction or void needs a reason")))
     if e.supersedes is not None and e.target_office is None and e.supersedes >= e.id:
@@ -291,13 +294,28 @@ class Figure:
     added: int | float | None = None  # an increment, not a total
     unit: str | None = None  # the measure word typed after the number (元 in 12亿元)
     percent: bool = False  # typed with %
+    counties: int | None = None  # a share of counties typed as a count of them (3个 → 3 of 9)
 
 
-def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
+def _own_unit(ind: Indicator, text: str) -> str | None:
+    """The number before the indicator's own unit when the unit is not a common measure word
+    (公里 in ``3.5公里``, 万元 in ``9000万元`` on an indicator counted in 万元); else None."""
+    own = ind.unit
+    if not own or own == "%" or own in UNIT_WORDS:
+        return None
+    norm = normalise(text)
+    if norm.endswith(own) and norm[: -len(own)].strip():
+        return norm[: -len(own)]
+    return None
+
+
+def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int | None = None) -> Figure:
     """Read ``12`` / ``3.5万`` / ``56%`` / ``12000/21000`` / ``done`` / ``完成`` for this indicator.
 
-    Raises :class:`NumberError` with a message naming the indicator. Whether the figure is
-    plausible (its unit, its size, a fraction for a percentage) is :mod:`eduplan.core.rules`.
+    Raises :class:`NumberError` with a message naming the indicator when the text is not a
+    figure of this kind at all. Whether the figure is plausible (its unit, its size, a
+    fraction for a percentage) is :mod:`eduplan.core.rules`. ``counties`` (the plan's number
+    of county-level units) lets a share of counties be typed as a count of them (``3个``).
     """
     state = parse_state(text)
     wants_state = ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None)
@@ -324,10 +342,18 @@ def read_figure(ind: Indicator, text: str, *, county: str | None) -> Figure:
         share = num * 100 / den
         return Figure(value=int(share) if float(share).is_integer() else share, numerator=num, denominator=den,
                       percent=True)
-    quantity = parse_quantity(text)
-    if quantity.percent and not ind.is_percent:
-        raise NumberError(msg("'{text}' is a percentage, but {indicator} is measured in {unit}", text=text,
-                              indicator=ind.id, unit=ind.unit))
-    if ind.is_percent and quantity.value > 100:
+    own = _own_unit(ind, text)
+    quantity = parse_quantity(own if own is not None else text)
+    unit = ind.unit if own is not None else quantity.unit
+    if (ind.measure == Measure.COUNTIES and ind.is_percent and counties and unit in COUNTY_WORDS
+            and not quantity.percent):
+        # 3个 on a share of counties: unambiguous, a count of them
+        if quantity.value != quantity.value.to_integral_value() or quantity.value > counties:
+            raise NumberError(msg("'{text}': a number of counties is a whole number from 0 to {n}", text=text,
+                                  n=counties))
+        k = int(quantity.value)
+        share = k * 100 / counties
+        return Figure(value=int(share) if float(share).is_integer() else share, unit=unit, counties=k)
+    if ind.is_percent and quantity.value > 100 and (quantity.percent or unit is None):
         raise NumberError(msg("'{text}': a percentage cannot be above 100", text=text))
-    return Figure(value=to_plain(quantity.value), unit=quantity.unit, percent=quantity.percent)
+    return Figure(value=to_plain(quantity.value), unit=unit, percent=quantity.percent)

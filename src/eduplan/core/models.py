@@ -128,7 +128,15 @@ class PlanInfo:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Thresholds:
+    """The judgement calls a plan may set in ``[thresholds]`` (the defaults are documented)."""
+
     lagging_pp: float = 10.0
+    # data-quality rules (core/rules.py): a city-wide figure more than this many times its target is an outlier,
+    outlier_times: float = 3.0
+    # a county's figure of an accumulating indicator above this many times the whole city's target is one,
+    county_outlier_times: float = 1.0
+    # and a reporting unit whose latest figure is older than this many days has not updated it (timeliness)
+    stale_days: int = 31
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

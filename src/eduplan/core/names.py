@@ -39,12 +39,16 @@ class Match(Generic[T]):
     exact: bool
 
 
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs", "Zl", "Zp")
+
+
 def clean(text: str, field: str | None = None) -> str:
-    """NFKC and surrounding space; invisible characters (format controls) are refused."""
+    """NFKC and surrounding space; invisible characters (format controls such as a
+    right-to-left mark, control characters) are refused, shown as escapes where they stand."""
     norm = unicodedata.normalize("NFKC", text).strip()
-    if any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in norm):
-        shown = "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") else ch
-                        for ch in norm)
+    if any(_invisible(ch) for ch in norm):
+        shown = "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in norm)
         raise EduplanError(msg("'{text}' contains an invisible or control character; type the name again",
                                text=shown), field=field)
     return norm

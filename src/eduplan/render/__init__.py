@@ -24,6 +24,8 @@ FORMATS: dict[str, dict[str, str]] = {
                  "json": "json_out:bulletin"},
     "TemplateDoc": {"xlsx": "xlsx:template", "csv": "csv_out:template"},
     "CoverageDoc": {"markdown": "markdown:coverage", "json": "json_out:coverage"},
+    "QualityReport": {"table": "table:quality", "json": "json_out:quality", "csv": "csv_out:quality",
+                      "markdown": "markdown:quality"},
     "Stored": {"text": "text:stored"},
     "ImportSummary": {"text": "text:imported"},
     "Written": {"text": "text:written"},

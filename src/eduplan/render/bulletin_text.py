@@ -12,7 +12,8 @@ from ..i18n import msg, nmsg, separator, tr
 from . import safe
 from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .formats import md_table
-from .words import (KIND_OF_ENTRY, action_title, done_when_text, gettext, name_of, note_text, remark, section_title,
+from .words import (KIND_OF_ENTRY, action_title, done_when_text, finding_refs, findings_sentence, gettext, name_of,
+                    note_text, remark, rule_label, section_title,
                     state_label, status_label, unit_name)
 
 STATUS_ORDER = ("done", "on_track", "lagging", "behind", "not_judged", "no_data")
@@ -302,6 +303,39 @@ def silent_names(indicators, plan, lang: str) -> str:
     return separator(lang).join(name_of(plan.by_id[i], lang) for i in indicators)
 
 
+QUALITY_ROWS = 10  # the findings about entries a bulletin lists; `eduplan check` lists every one
+
+
+def quality_sentence(b: Bulletin, lang: str) -> str:
+    return findings_sentence(b.quality, b.as_of, b.entries_checked, lang)
+
+
+def quality_listed(b: Bulletin) -> list:
+    """The findings about figures (not what is missing, said in the sentence), the first few."""
+    return [f for f in b.quality if f.rule not in ("missing", "stale")][:QUALITY_ROWS]
+
+
+def quality_more(b: Bulletin, lang: str) -> str | None:
+    """Where the rest is, when the bulletin does not list every finding."""
+    left = len(b.quality) - len(quality_listed(b))
+    if not left:
+        return None
+    return nmsg("{n} more finding (not reported, not updated …): `eduplan check --as-of {day}` lists every one.",
+                "{n} more findings (not reported, not updated …): `eduplan check --as-of {day}` lists every one.",
+                left, day=b.as_of).render(lang)
+
+
+def quality_headers(lang: str) -> list[str]:
+    _ = gettext(lang)
+    return [_("rule"), _("indicator"), _("county-level unit"), _("entries"), _("finding")]
+
+
+def quality_cells(f, plan, lang: str) -> list[str]:
+    ind = plan.indicator(f.indicator)
+    return [rule_label(f.rule, lang), name_of(ind, lang) if ind else f.indicator, unit_name(f.county, lang),
+            finding_refs(f, lang), f.message.render(lang)]
+
+
 # --------------------------------------------------------------------------- Markdown
 
 
@@ -325,11 +359,6 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(f"### {safe.markdown(section_title(blk.section, lang))}\n")
         out.append(md_table(section_headers(lang), [section_cells(r, lang) for r in blk.rows],
                             align=["l", "r", "r", "l", "r", "r"]))
-    defined = done_when_rows(b, lang)
-    if defined:
-        out.append(f"### {_('What done means')}\n")
-        out.extend(f"- {safe.markdown(name)}: {safe.markdown(text)}" for name, _id, text in defined)
-        out.append("")
     if actions:
         out.append(f"### {_('The ten actions (indicators by status)')}\n")
         headers = [_("action"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER]
@@ -387,6 +416,15 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({safe.markdown(figure(r.now, lang))})" for r in met)
         out.append("")
 
+    out.append(f"## {_('6. Data quality')}\n")
+    out.append(safe.markdown(quality_sentence(b, lang)) + "\n")
+    listed = quality_listed(b)
+    if listed:
+        out.append(md_table(quality_headers(lang), [quality_cells(f, plan, lang) for f in listed]))
+    more = quality_more(b, lang)
+    if more:
+        out.append(safe.markdown(more) + "\n")
+
     out.append(f"## {_('Appendix 1. Figures received this month')}\n")
     if b.figures:
         out.append(md_table(recorded_headers(lang), [recorded_cells(r, plan, lang) for r in b.figures],
@@ -399,6 +437,10 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
                             align=["r", "l", "l", "l", "r", "l", "l", "l"]))
     else:
         out.append(_("No figure of the month was corrected or voided.") + "\n")
+    defined = done_when_rows(b, lang)
+    if defined:
+        out.append(f"## {_('Appendix 3. What done means')}\n")
+        out.extend(f"- {safe.markdown(name)}: {safe.markdown(text)}" for name, _id, text in defined)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

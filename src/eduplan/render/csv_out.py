@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..core.documents import LogDoc, PlanDoc
+from ..core.documents import LogDoc, PlanDoc, QualityReport
 from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
 from .figures import pct, stored_value, target_text, to_go, unit_target
 from .formats import csv_lines, to_csv
-from .words import gettext, measure_label, name_of, notes_text, remark, section_name, state_label, status_label, unit_name
+from .words import (finding_refs, gettext, measure_label, name_of, notes_text, remark, rule_label, section_name,
+                    state_label, status_label, unit_name)
 
 
 def _n(x: float | None) -> object:
@@ -87,6 +88,19 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
     return csv_lines(rows(), header)
 
 
+def quality(doc: QualityReport, lang: str, opts) -> str:
+    _ = gettext(lang)
+    plan = doc.plan
+    header = [_("rule"), _("rule id"), _("indicator"), _("id"), _("county-level unit"), _("entries"), _("as of"),
+              _("finding"), _("accepted by")]
+    rows = []
+    for f in doc.findings:
+        ind = plan.indicator(f.indicator)
+        rows.append([rule_label(f.rule, lang), f.rule, name_of(ind, lang) if ind else f.indicator, f.indicator,
+                     unit_name(f.county, lang), finding_refs(f, lang), f.as_of or "", f.message.render(lang), f.by or ""])
+    return to_csv(rows, header)
+
+
 def template(doc: TemplateDoc, lang: str, opts) -> bytes:
     """The fill-in sheet as CSV: the sheet's date (and a county's sheet's unit) on the first
     lines, a blank line, then the table (import finds the header row)."""
@@ -101,4 +115,4 @@ def template(doc: TemplateDoc, lang: str, opts) -> bytes:
     return to_csv(lines[1:], lines[0]).encode("utf-8")
 
 
-__all__ = ["plan", "status", "log", "template", "format_number"]
+__all__ = ["plan", "status", "log", "quality", "template", "format_number"]

@@ -560,6 +560,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
             w(f"<li>{esc(name_of(r.indicator, lang))} <span class=\"note\">{esc(figure(r.now, lang))}</span></li>")
         w("</ul>")
     w("</div>")
+    _quality(b, lang, w)
 
     # ---- appendices: the detail and the audit trail
     w(f'<h2 class="appendix">{esc(_("Appendix 1. Figures received this month"))}</h2>')
@@ -575,3 +576,22 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     w(f"<footer>{esc(info.title)} · {esc(b.label)} · eduplan</footer>")
     w("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _quality(b: Bulletin, lang: str, w) -> None:
+    """6. Data quality: the sentence, the first findings about figures, where the rest is."""
+    from .bulletin_text import quality_cells, quality_headers, quality_listed, quality_more, quality_sentence
+
+    esc = safe.html
+    _ = gettext(lang)
+    w('<div class="keep">')
+    w(f"<h2>{_('6. Data quality')}</h2>")
+    w(f"<p>{esc(quality_sentence(b, lang))}</p>")
+    listed = quality_listed(b)
+    if listed:
+        body = ["<tr>" + "".join(f"<td>{esc(c)}</td>" for c in quality_cells(f, b.plan, lang)) + "</tr>" for f in listed]
+        w(_table([(h, "") for h in quality_headers(lang)], body))
+    more = quality_more(b, lang)
+    if more:
+        w(f'<p class="note">{esc(more)}</p>')
+    w("</div>")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.bulletin import Bulletin, Row
-from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
+from ..core.documents import LogDoc, PlanDoc, QualityReport, Remark, ShowDoc
 from ..core.models import Entry, Indicator, Plan
 from ..core.progress import CountyFigure, Note, Progress, StatusReport
 from .formats import json_array, to_json
@@ -76,7 +76,9 @@ def plan_doc(doc: PlanDoc) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "plan": plan_info(plan),
-        "thresholds": {"lagging_pp": plan.thresholds.lagging_pp},
+        "thresholds": {"lagging_pp": plan.thresholds.lagging_pp, "outlier_times": plan.thresholds.outlier_times,
+                       "county_outlier_times": plan.thresholds.county_outlier_times,
+                       "stale_days": plan.thresholds.stale_days},
         "sections": [
             {"id": s.id, "kind": s.kind.value, "number": s.number, "name": s.name, "name_en": s.name_en,
              "indicators": [i.id for i in plan.in_section(s.id)]}
@@ -279,6 +281,44 @@ def bulletin_doc(b: Bulletin) -> dict:
                    "attention": [r.indicator.id for r in blk.attention]} for blk in b.leads],
         "milestones_done": [_brief(r) for r in b.milestones_done],
         "targets_met": [_brief(r) for r in b.targets_met],
+        "data_quality": {
+            "as_of": b.as_of.isoformat(), "entries_checked": b.entries_checked,
+            "summary": b.quality_summary | {"total": len(b.quality)},
+            "findings": [finding_doc(f) for f in b.quality],
+        },
+    }
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+def finding_doc(f) -> dict:
+    """One finding for scripts: the rule, what and whom it is about, plain details (no words)."""
+    from ..core.rules import RULES
+
+    return {"rule": f.rule, "severity": f.severity, "indicator": f.indicator, "county": f.county,
+            "entries": [{"office": e.office, "id": e.id} for e in f.entries],
+            "as_of": f.as_of.isoformat() if f.as_of else None, "by": f.by,
+            "details": {k: (list(v) if isinstance(v, tuple) else v) for k, v in f.params.items()},
+            "door": RULES[f.rule].door}
+
+
+def quality_doc(doc: QualityReport) -> dict:
+    summary = doc.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "data-quality",
+        "plan": {"id": doc.plan.plan.id, "version": doc.plan.plan.version},
+        "as_of": doc.as_of.isoformat(),
+        "county": doc.county if doc.scoped else None,
+        "scoped": doc.scoped,
+        "rules": list(doc.rules),
+        "entries_checked": doc.entries,
+        "thresholds": {"outlier_times": doc.plan.thresholds.outlier_times,
+                       "county_outlier_times": doc.plan.thresholds.county_outlier_times,
+                       "stale_days": doc.plan.thresholds.stale_days},
+        "summary": summary | {"total": sum(summary.values())},
+        "findings": [finding_doc(f) for f in doc.findings],
     }
 
 
@@ -323,3 +363,7 @@ def coverage_doc(doc) -> dict:
 
 def coverage(doc, lang: str, opts) -> str:
     return to_json(coverage_doc(doc), pretty=opts.pretty)
+
+
+def quality(doc: QualityReport, lang: str, opts) -> str:
+    return to_json(quality_doc(doc), pretty=opts.pretty)

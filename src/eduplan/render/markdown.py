@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..core.documents import LogDoc, PlanDoc, ShowDoc
+from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 from ..core.progress import StatusReport
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
 from ..i18n import nmsg
 from .formats import md_table
-from .words import (done_when_text, expected_text, gettext, measure_label, name_of, note_text, notes_text, pace_text,
-                    remark, reported_by_text, section_title, state_label, status_label, unit_name, units_text)
+from ..i18n import msg
+from .words import (done_when_text, expected_text, finding_refs, findings_sentence, gettext, measure_label, name_of,
+                    note_text, notes_text, pace_text, remark, reported_by_text, rule_label, section_title, state_label,
+                    status_label, unit_name, units_text)
 
 
 def _grouped(report: StatusReport):
@@ -192,4 +194,21 @@ def coverage(doc, lang: str, opts) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-__all__ = ["status", "plan", "log", "show", "coverage", "state_label"]
+def quality_summary(doc: QualityReport, lang: str) -> str:
+    return findings_sentence(doc.findings, doc.as_of, doc.entries, lang)
+
+
+def quality(doc: QualityReport, lang: str, opts) -> str:
+    _ = gettext(lang)
+    title = msg("Data quality · as of {day}", day=doc.as_of).render(lang)
+    if doc.scoped:
+        title += f" · {unit_name(doc.county, lang)}"
+    out = [f"## {safe.markdown(title)}\n", safe.markdown(quality_summary(doc, lang)) + "\n"]
+    if doc.findings:
+        out.append(md_table([_("rule"), _("indicator"), _("county-level unit"), _("entries"), _("finding")], [
+            [rule_label(f.rule, lang), f.indicator, unit_name(f.county, lang), finding_refs(f, lang), f.message.render(lang)]
+            for f in doc.findings], ["l", "l", "l", "l", "l"]))
+    return "\n".join(out)
+
+
+__all__ = ["status", "plan", "log", "show", "coverage", "quality", "state_label"]

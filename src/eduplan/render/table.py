@@ -20,7 +20,7 @@ from rich.text import Text
 
 from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
-from ..i18n import nmsg
+from ..i18n import msg, nmsg
 from . import safe
 from .figures import amount, figure, natural_scale, number, pct, stored_value, target_text, to_go_line
 from .words import (ROLLUP, city, done_when_text, expected_text, gettext, measure_label, name_of, note_text,
@@ -509,4 +509,57 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         _log_table(doc.history, plan, con, lang)
     else:
         con.print(_("No entries."))
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- data quality
+
+RULE_STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+def quality(doc, lang: str, opts) -> str:
+    """What ``eduplan check`` found: one row per finding, the rule, the indicator and unit, the
+    entries, what is wrong. Below 110 columns the indicator and unit go under the rule."""
+    from .markdown import quality_summary
+    from .words import finding_refs, rule_label
+
+    buf = io.StringIO()
+    con = console(opts, buf)
+    _ = gettext(lang)
+    title = msg("Data quality · as of {day}", day=doc.as_of).render(lang)
+    if doc.scoped:
+        title += f" · {unit_name(doc.county, lang)}"
+    summary = quality_summary(doc, lang)
+    if not doc.findings:
+        con.print(Text(safe.terminal(title), style="bold"))
+        con.print(Text(safe.terminal(summary), style="green"))
+        return buf.getvalue()
+    wide = con.width >= 110
+    table = Table(title=safe.terminal(title), caption=safe.terminal(summary), box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False, title_justify="left", caption_justify="left")
+    rows = [(rule_label(f.rule, lang), f.severity, f.indicator, safe.terminal(unit_name(f.county, lang), one_line=True),
+             safe.terminal(finding_refs(f, lang)) or "—", safe.terminal(f.message.render(lang))) for f in doc.findings]
+    # fixed widths (ids never break); the finding takes what is left
+    ids = max(cell_len(r[2]) for r in rows)
+    refs = min(14, max([cell_len(_("entries"))] + [cell_len(r[4]) for r in rows]))
+    if wide:
+        units = max([cell_len(r[3]) for r in rows] + [cell_len(_("reporting unit"))])
+        left = con.width - 1 - ids - units - refs - 2 * 4
+        rule_w = min(max(cell_len(r[0]) for r in rows), max(10, left // 4))
+        table.add_column(_("rule"), width=rule_w, overflow="fold")
+        table.add_column(_("indicator"), width=ids, style="cyan", overflow="fold")
+        table.add_column(_("reporting unit"), width=units, overflow="fold")
+    else:
+        first = max(ids, min(max(cell_len(r[0]) for r in rows), con.width // 3))
+        left = con.width - 1 - first - refs - 2 * 2
+        table.add_column(_("rule / indicator · unit"), width=first, overflow="fold")
+    table.add_column(_("entries"), width=refs, overflow="fold")
+    table.add_column(_("finding"), width=max(16, left - (rule_w + 2 if wide else 0)), overflow="fold")
+    for label, severity, indicator, where, entries, message in rows:
+        rule = Text(label, style=RULE_STYLE.get(severity, ""))
+        cells = ([rule, indicator, where] if wide else
+                 [Text.assemble(rule, "\n", (indicator, "cyan"), " · ", where)])
+        cells += [entries, Text(message)]
+        table.add_row(*cells)
+    con.print(table)
     return buf.getvalue()

@@ -37,7 +37,10 @@ def stored(doc: Stored, lang: str, opts) -> str:
     for t in doc.taken:
         lines.append(msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang))
     if doc.overridden:
-        lines.append(msg("accepted over a warning: {rules}", rules=list(doc.overridden)).render(lang))
+        from ..core.rules import named
+
+        lines.append(msg("accepted over a warning: {rules} (by {by}); `eduplan check` lists it",
+                         rules=[named(r) for r in doc.overridden], by=e.by).render(lang))
     return safe.terminal("\n".join(lines)) + "\n"
 
 
@@ -57,6 +60,7 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     if doc.dry_run:
         for r in doc.rows:
             out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang, False)).render(lang))
+        out.extend(_taken_lines(doc, lang))
         out.append(nmsg("would record {n} entry from {file}{skipped}; nothing was written (dry run)",
                         "would record {n} entries from {file}{skipped}; nothing was written (dry run)",
                         len(doc.rows), file=doc.file, skipped=skipped).render(lang))
@@ -70,7 +74,19 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
     out.append(nmsg("imported {n} entry ({span}) from {file}, batch {batch}{skipped}",
                     "imported {n} entries ({span}) from {file}, batch {batch}{skipped}",
                     len(ids), span=span, file=doc.file, batch=doc.batch[:12], skipped=skipped).render(lang))
+    out.extend(_taken_lines(doc, lang))
+    accepted = [e for e in doc.written if e.accepted]
+    if accepted:
+        out.append(nmsg("{n} entry accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
+                        "{n} entries accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
+                        len(accepted), by=accepted[0].by,
+                        entries=[f"#{e.id} ({', '.join(e.accepted)})" for e in accepted[:20]]
+                        + (["…"] if len(accepted) > 20 else [])).render(lang))
     return safe.terminal("\n".join(out)) + "\n"
+
+
+def _taken_lines(doc: ImportSummary, lang: str) -> list[str]:
+    return [msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang) for t in doc.taken]
 
 
 def written(doc: Written, lang: str, opts) -> str:
@@ -97,9 +113,17 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
     plan = doc.plan
     ledger = (nmsg("{n} entry in {path}", "{n} entries in {path}", doc.entries, path=str(doc.ledger_path))
               if doc.ledger_exists else msg("no ledger yet at {path}", path=str(doc.ledger_path)))
-    return safe.terminal(msg("ok: plan {path} ({indicators} indicators, {sections} sections); {ledger}",
-                             path=str(doc.plan_path), indicators=len(plan.indicators), sections=len(plan.sections),
-                             ledger=ledger).render(lang)) + "\n"
+    line = msg("ok: plan {path} ({indicators} indicators, {sections} sections); {ledger}", path=str(doc.plan_path),
+               indicators=len(plan.indicators), sections=len(plan.sections), ledger=ledger).render(lang)
+    if doc.other_versions:
+        line += "\n" + msg("the ledger was written under revision {versions} of the plan, which is now revision {version}: "
+                           "its figures are read against the plan as it is now", versions=list(doc.other_versions),
+                           version=plan.plan.version).render(lang)
+    if doc.questionable:
+        line += "\n" + nmsg("{n} figure is questionable (a falling total, a duplicate, an outlier …): `eduplan check` "
+                            "lists it", "{n} figures are questionable (falling totals, duplicates, outliers …): "
+                            "`eduplan check` lists them", doc.questionable).render(lang)
+    return safe.terminal(line) + "\n"
 
 
 def repaired(doc: RepairDoc, lang: str, opts) -> str:

@@ -76,6 +76,34 @@ def action_title(section: Section, lang: str) -> str:
     return f"{section.number}. {section.name_en or section.name}"
 
 
+# --------------------------------------------------------------------------- data-quality rules
+
+
+def rule_label(rule: str, lang: str) -> str:
+    """A data-quality rule's short name (its id where it has none)."""
+    from ..core.rules import RULES
+
+    found = RULES.get(rule)
+    return tr(found.title, lang) if found else rule
+
+
+def findings_sentence(findings, day, checked: int, lang: str) -> str:
+    """The findings in one sentence: how many, of which rules, as of when."""
+    from ..core.rules import summary
+
+    counts = [f"{rule_label(r, lang)} {n}" for r, n in summary(findings).items() if n]
+    if not counts:
+        return nmsg("Nothing questionable as of {day} ({n} entry checked).",
+                    "Nothing questionable as of {day} ({n} entries checked).", checked, day=day).render(lang)
+    return nmsg("{n} finding as of {day}: {counts}.", "{n} findings as of {day}: {counts}.", len(findings),
+                day=day, counts=counts).render(lang)
+
+
+def finding_refs(finding, lang: str) -> str:
+    """The entries a finding is about: ``#3、#5`` / ``#3, #5`` (``椒江区#3`` in an office's file)."""
+    return separator(lang).join(e.ref for e in finding.entries)
+
+
 # --------------------------------------------------------------------------- notes
 
 def _no_county_target(p: dict) -> Msg:
@@ -140,7 +168,9 @@ def remark(r: Remark, lang: str) -> str:
     if e.source:
         parts.append(msg("source: {source}", source=e.source).render(lang))
     if e.accepted:
-        parts.append(msg("accepted over a warning: {rules}", rules=list(e.accepted)).render(lang))
+        from ..core.rules import named
+
+        parts.append(msg("accepted over a warning: {rules}", rules=[named(r) for r in e.accepted]).render(lang))
     return clause_separator(lang).join(parts)
 
 

@@ -16,15 +16,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.documents import ImportRowDoc, ImportSummary
-from ..core.entries import read_figure, value_problems
+from ..core.documents import ImportRowDoc, ImportSummary, Taken
+from ..core.entries import Figure, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator
 from ..core.numbers import NumberError, format_number, parse_date, parse_quantity, to_plain
+from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
@@ -141,9 +142,20 @@ class Checked:
     repeated: int = 0  # rows giving a figure the ledger already has for that date (not recorded)
 
 
+def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: str, row: int,
+                  column: str) -> tuple[list[Problem], tuple[str, ...]]:
+    """A row's findings as problems (``FILE:ROW: column: message [rule]``), and the rule ids
+    accepted over a warning."""
+    errors, refused, accepted = triage(findings, accept)
+    problems = [Problem(file, row, msg("{message} [{rule}]", message=f.message, rule=f.rule), field=column,
+                        kind=f.rule) for f in errors + refused]
+    return problems, accepted
+
+
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
                 latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
-                skip_repeated: bool = True, units: tuple[str | None, ...] | None = None) -> Checked:
+                skip_repeated: bool = True, units: tuple[str | None, ...] | None = None,
+                accept: bool | Iterable[str] = False) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
 
@@ -152,7 +164,11 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
     that figure plus the increment. A row giving a figure the ledger already has for that very
     date is skipped (counted in ``repeated``) unless ``skip_repeated`` is false (``--force``).
-    ``units``: in a ledger folder, the only units the importing office reports."""
+    ``units``: in a ledger folder, the only units the importing office reports.
+
+    The data-quality rules about a figure as typed apply here (a warning accepted with
+    ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
+    are :func:`check_series`."""
     located = locate(sheet)
     sheet, first = located.sheet, located.first_line
     columns, problems = map_columns(sheet.header, file, first, located.fields)
@@ -221,10 +237,14 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 problem("indicator", exc.message)
         county = sheet_county
         county_ok = True
+        taken: list[Taken] = []
         county_text = _text(cell("county")) if "county" in columns else ""
         if county_text not in EMPTY_COUNTY:
             try:
-                county = find_county(plan, county_text).value
+                match = find_county(plan, county_text)
+                county = match.value
+                if not match.exact:
+                    taken.append(Taken("county", match.typed, county or "全市"))
             except EduplanError as exc:
                 county_ok = False
                 problem("county", exc.message)
@@ -245,17 +265,29 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             problem("as_of", msg("empty; write the date the figure is as of (2023-06-30)"))
         figure = None
         increment = None
+        accepted: tuple[str, ...] = ()
         if ind is not None and county_ok and added_text:
-            increment = _increment(ind, added_text, problem)
+            added = _increment(ind, added_text, problem)
+            if added is not None:
+                found, accepted = rule_problems(figure_findings(ind, plan, added, county=county, text=added_text),
+                                                accept, file, number, label.get("added", "added"))
+                bad.extend(found)
+                increment = added.added
         if ind is not None and county_ok and value_text:
             try:
-                figure = read_figure(ind, value_text, county=county)
+                figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
             except NumberError as exc:
                 problem("value", exc.message)
             else:
-                for _, message in value_problems(ind, plan, county=county, value=figure.value, state=figure.state,
-                                                 has_ratio=figure.numerator is not None):
+                kind = value_problems(ind, plan, county=county, value=figure.value, state=figure.state,
+                                      has_ratio=figure.numerator is not None)
+                for _, message in kind:
                     problem("value", message)
+                if not kind:
+                    found, more = rule_problems(figure_findings(ind, plan, figure, county=county, text=value_text),
+                                                accept, file, number, label["value"])
+                    bad.extend(found)
+                    accepted = tuple(dict.fromkeys(accepted + more))
         if increment is not None and figure is not None and day is not None and not bad:
             last = last_figure(ind.id, county, day)
             before = last.value if last is not None and last.value is not None else None
@@ -287,12 +319,14 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         assert ind is not None and day is not None
         if figure is None:  # an increment on the latest total
             entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, added=increment,
-                          note=texts.get("note"), source=texts.get("source"))
-            rows.append(ImportRowDoc(number, entry, added_text))
+                          note=texts.get("note"), source=texts.get("source"), accepted=accepted)
+            rows.append(ImportRowDoc(number, entry, added_text, tuple(taken)))
             continue
         entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, value=figure.value,
                       numerator=figure.numerator, denominator=figure.denominator, state=figure.state,
-                      note=texts.get("note"), source=texts.get("source"))
+                      note=texts.get("note"), source=texts.get("source"), accepted=accepted)
+        if figure.counties is not None:
+            taken.append(Taken("value", value_text, format_number(figure.value, "%")))
         last = last_figure(ind.id, county, day)
         if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
                 (entry.value, entry.numerator, entry.denominator, entry.state):
@@ -300,12 +334,13 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 repeated += 1
                 continue
             unchanged += 1  # recorded again as of this date: the unit says it has not changed
-        rows.append(ImportRowDoc(number, entry, value_text))
+        rows.append(ImportRowDoc(number, entry, value_text, tuple(taken)))
     return Checked(tuple(rows), tuple(out_problems), skipped, unchanged, repeated)
 
 
-def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> float | int | None:
-    """This month's increase of an accumulating figure, or a problem."""
+def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | None:
+    """This month's increase of an accumulating figure (with the word it was typed with, for
+    the rules), or a problem."""
     if ind.measure != Measure.FLOW:
         problem("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
                              indicator=ind.id, measure=ind.measure.value))
@@ -318,7 +353,50 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> float | i
     if q.percent:
         problem("added", msg("{indicator} is measured in {unit}, not %", indicator=ind.id, unit=ind.unit))
         return None
-    return to_plain(q.value)
+    return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent)
+
+
+def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, file: str, column: str,
+                 first_id: int, accept: bool | Iterable[str] = False) -> tuple[list[Problem], list[ImportRowDoc]]:
+    """The rules that compare each row's figure with the ledger and with the rows above it
+    (the same figure twice, a cumulative total that falls, far beyond the target). Returns the
+    problems, and the rows with their ids (from ``first_id``) and every rule accepted."""
+    series: dict[tuple[str, str | None], list[Entry]] = {}
+    problems: list[Problem] = []
+    out: list[ImportRowDoc] = []
+    for k, r in enumerate(rows):
+        e = dataclasses.replace(r.entry, id=first_id + k)
+        key = e.key()
+        if key not in series:
+            series[key] = view.series(*key)
+        ind = plan.by_id[e.indicator]
+        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row, column)
+        problems.extend(found)
+        e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
+        series[key].append(e)
+        out.append(dataclasses.replace(r, entry=e))
+    return problems, out
+
+
+def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
+    ordered = sorted(problems, key=lambda p: p.line or 0)  # stable: within a row, in column order
+    n = len({p.line for p in ordered})
+    if any(p.kind in OVERRIDABLE for p in ordered):
+        return ProblemsError(ordered, hint=nmsg(
+            "{n} row of {file} has problems; nothing was recorded. If the figures with a warning are right, import "
+            "the file again with --accept-warnings",
+            "{n} rows of {file} have problems; nothing was recorded. If the figures with a warning are right, import "
+            "the file again with --accept-warnings", n, file=file))
+    return ProblemsError(ordered, hint=nmsg(
+        "{n} row of {file} has problems; nothing was recorded",
+        "{n} rows of {file} have problems; nothing was recorded", n, file=file))
+
+
+def _allowed(accept: bool | Iterable[str], again: bool) -> bool | Iterable[str]:
+    """The warnings accepted: importing a file again with --force accepts its duplicates."""
+    if accept is True or not again:
+        return accept
+    return {*(accept or ()), "duplicate"}
 
 
 def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
@@ -331,11 +409,14 @@ def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
         len(earlier), file=file, when=first.recorded_at.isoformat(sep=" "), by=first.by, span=span))
 
 
-def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force: bool = False) -> ImportSummary:
+def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force: bool = False,
+                accept: bool | Iterable[str] = False) -> ImportSummary:
     """Check every row of the file; unless it is a dry run, record them all in one append.
 
     Raises :class:`ProblemsError` naming every wrong row (``FILE:ROW: column: message``);
-    then nothing is written.
+    then nothing is written. Rows the data-quality rules warn about are refused too, unless
+    ``accept`` (True for every warning, or the rule ids accepted); their entries then name the
+    rules in ``accepted``.
     """
     path = Path(path)
     file = str(path)
@@ -345,28 +426,34 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     if not sheet.header:
         raise EduplanError(msg("{file}: the file is empty; row 1 must name the columns (id, 数值, 截至日期 …)", file=file))
     by = ws.by
-    view = ws.view()
+    units = ws.office.units if ws.office is not None else None
+    try:
+        view = ws.view()
+    except ProblemsError:  # the sheet's own problems first; the ledger's when they are fixed
+        checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, units=units, accept=accept)
+        if checked.problems:
+            raise _refuse(checked.problems, file) from None
+        raise
     try:
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
                               skip_repeated=not force,  # --force: record the file as it is, again
-                              units=ws.office.units if ws.office is not None else None)
+                              units=units, accept=accept)
         earlier = view.surviving_batch(batch) if checked.rows or checked.repeated else []
+        column = next((str(h).strip() for h in locate(sheet).sheet.header if field_of(h) == "value"), "value")
+        later, rows = check_series(plan, view, checked.rows, file=file, column=column, first_id=view.next_id(),
+                                   accept=_allowed(accept, bool(earlier)))
     finally:
         view.close()
-    if checked.problems:
-        n = len({p.line for p in checked.problems})
-        raise ProblemsError(list(checked.problems), hint=nmsg(
-            "{n} row of {file} has problems; nothing was recorded",
-            "{n} rows of {file} have problems; nothing was recorded", n, file=file))
     if earlier and not force:  # the same file again: say so, before anything else about its rows
         raise _earlier(file, earlier)
-    rows = checked.rows
+    if checked.problems or later:
+        raise _refuse([*checked.problems, *later], file)
     if not rows:
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), dry_run, unchanged=checked.unchanged,
+        return ImportSummary(plan, file, batch, (), checked.skipped, (), dry_run, unchanged=checked.unchanged,
                              repeated=checked.repeated)
     if dry_run:
-        return ImportSummary(plan, file, batch, rows, checked.skipped, (), True, tuple(earlier), checked.unchanged,
-                             checked.repeated)
+        return ImportSummary(plan, file, batch, tuple(rows), checked.skipped, (), True, tuple(earlier),
+                             checked.unchanged, checked.repeated)
 
     already: list[Entry] = []
 
@@ -375,10 +462,13 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         if earlier and not force:
             raise _earlier(file, earlier)
         already.extend(earlier)
-        first = view.next_id()
-        return [dataclasses.replace(r.entry, id=first + k, batch=batch, batch_size=len(rows))
-                for k, r in enumerate(rows)]
+        # the ledger may have changed since it was read: the rules again, under the lock
+        problems, final = check_series(plan, view, checked.rows, file=file, column=column,
+                                       first_id=view.next_id(), accept=_allowed(accept, bool(earlier)))
+        if problems:
+            raise _refuse(problems, file)
+        return [dataclasses.replace(r.entry, batch=batch, batch_size=len(final)) for r in final]
 
     written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default, office=ws.office_name)
-    return ImportSummary(plan, file, batch, rows, checked.skipped, tuple(written), False, tuple(already),
+    return ImportSummary(plan, file, batch, tuple(rows), checked.skipped, tuple(written), False, tuple(already),
                          checked.unchanged, checked.repeated)

@@ -16,6 +16,7 @@ from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
 from ..store.planfile import read_plan, source_problems
+from .quality import findings_of
 from .workspace import Workspace, parse_day, reading_date
 
 
@@ -102,8 +103,9 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     view = ws.view()
     try:
         recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
+        quality, checked = findings_of(view, end)
         return build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
-                              empty_ledger=view.empty)
+                              empty_ledger=view.empty, quality=quality, entries_checked=checked)
     finally:
         view.close()
 
@@ -120,9 +122,18 @@ def validate(ws: Workspace) -> ValidateDoc:
         return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(sources),
                            (), False, 0)
     view, sync = ledger_store.check(ws.ledger_path, plan)
+    questionable = 0
+    versions: tuple[str, ...] = ()
     if view is not None:
-        view.close()
-    return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn)
+        try:
+            versions = tuple(sorted(view.plan_versions() - {plan.plan.version}))
+            # what the ledger's structure allows may still be questionable: said, not refused
+            findings, _ = findings_of(view, plan.plan.end, reporting=False)
+            questionable = sum(f.rule != "accepted" for f in findings)
+        finally:
+            view.close()
+    return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn,
+                       questionable, versions)
 
 
 def coverage(ws: Workspace):

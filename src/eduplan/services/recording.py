@@ -7,24 +7,28 @@ Nothing is printed: the result is a :class:`~eduplan.core.documents.Stored` docu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+
+from collections.abc import Iterable
 
 from ..core.documents import Stored, Taken
 from ..core.entries import Figure, fold_increments, read_figure, value_problems
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.names import Match, find_county, find_indicator
-from ..core.numbers import NumberError, parse_quantity, to_plain
+from ..core.numbers import NumberError, format_number, parse_quantity, to_plain
+from ..core.rules import Finding, figure_findings, named, series_findings, triage
 from ..core.text import check_text
-from ..errors import EduplanError, UsageError
-from ..i18n import N_, msg
+from ..errors import EduplanError, Refused, UsageError
+from ..i18n import N_, Msg, msg
 from ..store.ledger import LedgerView, append_entries
 from .workspace import Workspace, check_date, parse_day
 
 
 def _figure(plan: Plan, ind: Indicator, text: str, county: str | None) -> Figure:
     try:
-        fig = read_figure(ind, text, county=county)
+        fig = read_figure(ind, text, county=county, counties=len(plan.plan.counties))
     except NumberError as exc:
         raise EduplanError(exc.message, field="value") from None
     problems = value_problems(ind, plan, county=county, value=fig.value, state=fig.state,
@@ -32,6 +36,37 @@ def _figure(plan: Plan, ind: Indicator, text: str, county: str | None) -> Figure
     if problems:
         raise EduplanError(problems[0][1], field=problems[0][0])
     return fig
+
+
+def _increment(ind: Indicator, text: str) -> Figure:
+    """``--add N``: an amount added to an accumulating figure."""
+    if ind.measure != Measure.FLOW:
+        raise EduplanError(msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
+                               indicator=ind.id, measure=ind.measure.value), field="add")
+    try:
+        q = parse_quantity(text)
+    except NumberError as exc:
+        raise EduplanError(exc.message, field="add") from None
+    return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent)
+
+
+def reason_line(f: Finding) -> Msg:
+    """A finding as a person reads it at the door: what is wrong, and the rule's id."""
+    return msg("{message} [{rule}]", message=f.message, rule=f.rule)
+
+
+def judge(findings: Iterable[Finding], force: bool | Iterable[str], *, field: str, again: Msg) -> tuple[str, ...]:
+    """Refuse a figure the rules do not let through (``again`` says how to store it anyway);
+    else the rule ids accepted over a warning."""
+    errors, refused, accepted = triage(findings, force)
+    if errors:
+        raise Refused([reason_line(f) for f in errors], msg("nothing was recorded"), field=field)
+    if refused:
+        raise Refused([reason_line(f) for f in refused], msg(
+            "nothing was recorded. If the figure is right, {again}: it is stored marked as accepted over the warning "
+            "({rules}), with your name", again=again, rules=[named(r) for r in dict.fromkeys(f.rule for f in refused)]),
+            field=field)
+    return accepted
 
 
 def taken(field: str, match: Match, shown: str) -> tuple[Taken, ...]:
@@ -49,8 +84,12 @@ def check_reports(ws: Workspace, unit: str | None) -> None:
 
 def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: str | dt.date | None = None,
            county: str | None = None, add: str | None = None, note: str | None = None,
-           source: str | None = None) -> Stored:
-    """Record one figure: a cumulative total (``value``), or ``add`` on top of the latest total."""
+           source: str | None = None, force: bool | Iterable[str] = False) -> Stored:
+    """Record one figure: a cumulative total (``value``), or ``add`` on top of the latest total.
+
+    The figure goes through the data-quality rules (:mod:`eduplan.core.rules`) first: one that
+    cannot be right is refused; one that is suspicious is refused unless ``force`` (True, or the
+    rule ids accepted), and is then stored naming the rules in ``accepted``."""
     plan = ws.plan
     ind_match = find_indicator(plan, indicator)
     ind = ind_match.value
@@ -64,37 +103,32 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     check_reports(ws, unit)
     if (value is None) == (add is None):
         raise UsageError(msg("give either a value or an amount to add, not both and not neither"), field="value")
-    fig = _figure(plan, ind, value, unit) if value is not None else None
-    increment = None
-    if add is not None:
-        if ind.measure != Measure.FLOW:
-            raise EduplanError(msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                                   indicator=ind.id, measure=ind.measure.value), field="add")
-        try:
-            q = parse_quantity(add)
-        except NumberError as exc:
-            raise EduplanError(exc.message, field="add") from None
-        if q.percent:
-            raise EduplanError(msg("{indicator} is measured in {unit}, not %", indicator=ind.id, unit=ind.unit),
-                               field="add")
-        increment = q.value
-
+    fig = _figure(plan, ind, value, unit) if value is not None else _increment(ind, add)  # type: ignore[arg-type]
+    field = "value" if value is not None else "add"
+    text = value if value is not None else add
+    first = figure_findings(ind, plan, fig, county=unit, text=text)  # type: ignore[arg-type]
+    again = msg("record it again with --force")
+    judge([f for f in first if f.severity == "error"], False, field=field, again=again)
     total: list = []
+    overridden: list[tuple[str, ...]] = []
 
     def build(view: LedgerView) -> list[Entry]:
-        if increment is not None:  # stored as what it is: an increment on the latest total
-            e = Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, added=to_plain(increment), note=note,
-                      source=source)
+        e = Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, value=fig.value, added=fig.added,
+                  numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source)
+        series = view.series(ind.id, unit)
+        accepted = judge(first + series_findings(ind, plan, e, series), force, field=field, again=again)
+        overridden.append(accepted)
+        if fig.added is not None:  # stored as what it is: an increment on the latest total
             figure = fold_increments(view.latest(day, [ind.id]), [e], since=plan.plan.start).get((ind.id, unit))
             total.append(figure.value if figure is not None else None)
-            return [e]
-        assert fig is not None
-        return [Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, value=fig.value,
-                      numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source)]
+        return [dataclasses.replace(e, accepted=accepted)]
 
-    entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default, office=ws.office_name)[0]
-    return Stored(plan, entry, taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or "全市"),
-                  total=total[0] if total else None)
+    entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
+                           office=ws.office_name)[0]
+    names = taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or "全市")
+    if fig.counties is not None:
+        names += (Taken("value", text, format_number(fig.value, "%")),)  # type: ignore[arg-type]
+    return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None)
 
 
 _REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
@@ -151,9 +185,12 @@ def _target(view: LedgerView, office: str, entry_id: int, verb: str) -> Entry:
 
 
 def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: str | dt.date | None = None,
-            note: str | None = None, source: str | None = None, for_city: bool = False) -> Stored:
+            note: str | None = None, source: str | None = None, for_city: bool = False,
+            force: bool | Iterable[str] = False) -> Stored:
     """A new entry that supersedes ``entry`` with a corrected figure (in a ledger folder, another
-    office's entry only ``for_city``, by an office that reports the city-wide figure)."""
+    office's entry only ``for_city``, by an office that reports the city-wide figure). The
+    corrected figure goes through the same rules as ``record``, among the unit's figures
+    without the one it corrects."""
     office, entry_id = parse_ref(ws, entry)
     target_office = _acting(ws, office, for_city)
     reason_text = check_text(reason, "reason")
@@ -166,6 +203,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     note = check_text(note, "note")
     source = check_text(source, "source")
     by = ws.by
+    overridden: list[tuple[str, ...]] = []
 
     def build(view: LedgerView) -> list[Entry]:
         old = _target(view, office, entry_id, N_("correct"))
@@ -178,14 +216,25 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
             if fig.percent or fig.value is None:
                 raise EduplanError(msg("entry #{id} is an increment: give the corrected amount added", id=old.id),
                                    field="value")
-            fig = Figure(added=fig.value)
-        return [Entry(view.next_id(), old.indicator, day or old.as_of, by, ws.now, county=old.county,
-                      value=fig.value, added=fig.added, numerator=fig.numerator, denominator=fig.denominator,
-                      state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
-                      source=source if source is not None else old.source, target_office=target_office,
-                      for_city=target_office is not None)]
+            fig = Figure(added=fig.value, unit=fig.unit)
+        new = Entry(view.next_id(), old.indicator, day or old.as_of, by, ws.now, county=old.county,
+                    value=fig.value, added=fig.added, numerator=fig.numerator, denominator=fig.denominator,
+                    state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
+                    source=source if source is not None else old.source, target_office=target_office,
+                    for_city=target_office is not None)
+        series = [e for e in view.series(ind.id, old.county) if (e.office, e.id) != (old.office, old.id)]
+        findings = figure_findings(ind, plan, fig, county=old.county, text=value)
+        if not any(f.severity == "error" for f in findings):
+            findings += series_findings(ind, plan, new, series)
+        accepted = judge(findings, force, field="value", again=msg("correct it again with --force"))
+        overridden.append(accepted)
+        if fig.counties is not None:
+            names.append(Taken("value", value, format_number(fig.value, "%")))
+        return [dataclasses.replace(new, accepted=accepted)]
 
-    return Stored(plan, append_entries(ws.ledger_path, plan, build, office=ws.office_name)[0])
+    names: list[Taken] = []
+    entry = append_entries(ws.ledger_path, plan, build, office=ws.office_name)[0]
+    return Stored(plan, entry, tuple(names), overridden=overridden[0])
 
 
 def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False) -> Stored:

@@ -394,3 +394,35 @@ class Index:
     def surviving_batch(self, batch: str) -> list[Entry]:
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]
+
+    def series(self, indicator: str, county: str | None) -> list[Entry]:
+        """One unit's surviving entries (neither superseded nor voids) in order: as-of date,
+        recording, office, id (:meth:`Entry.order`). What the data-quality rules compare a new
+        figure with."""
+        return [to_entry(r) for r in self.con.execute(
+            f"SELECT {SELECT} FROM entries WHERE indicator = ? AND county = ? AND gone = 0 "
+            f"ORDER BY as_of, stamp, office, id", (indicator, county or ""))]
+
+    def surviving(self, until: dt.date) -> list[Entry]:
+        """Every surviving entry dated on or before ``until``, by unit and in order."""
+        return [to_entry(r) for r in self.con.execute(
+            f"SELECT {SELECT} FROM entries WHERE gone = 0 AND as_of <= ? "
+            f"ORDER BY indicator, county, as_of, stamp, office, id", (until.toordinal(),))]
+
+    def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
+        """:meth:`surviving` one unit (indicator and county) at a time, streamed from one query."""
+        unit: list[Entry] = []
+        cur = self.con.execute(f"SELECT {SELECT} FROM entries WHERE gone = 0 AND as_of <= ? "
+                               f"ORDER BY indicator, county, as_of, stamp, office, id", (until.toordinal(),))
+        while True:
+            rows = cur.fetchmany(2000)
+            if not rows:
+                break
+            for r in rows:
+                e = to_entry(r)
+                if unit and (unit[-1].indicator, unit[-1].county) != (e.indicator, e.county):
+                    yield unit
+                    unit = []
+                unit.append(e)
+        if unit:
+            yield unit

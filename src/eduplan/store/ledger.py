@@ -178,7 +178,8 @@ class Sync:
 
 
 def header_problems(data: dict, loc: Location, plan: Plan) -> list[Problem]:
-    out = lf.check_header(data, str(loc.path))
+    """Is the ledger this plan's? (The header's own form is checked where it is read, once.)"""
+    out: list[Problem] = []
     owner = data.get("plan")
     if isinstance(owner, str) and owner != plan.plan.id:
         out.append(Problem(str(loc.path), None, msg(
@@ -523,6 +524,19 @@ class LedgerView:
 
     def surviving_batch(self, batch: str) -> list[Entry]:
         return self.index.surviving_batch(batch)
+
+    def series(self, indicator: str, county: str | None) -> list[Entry]:
+        return self.index.series(indicator, county)
+
+    def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
+        return self.index.surviving_units(until)
+
+    def plan_versions(self) -> set[str]:
+        """The plan revisions the ledger's files say they were written under."""
+        return {str(f.header["plan_version"]) for f in self.index.files() if "plan_version" in f.header}
+
+    def surviving(self, until: dt.date) -> list[Entry]:
+        return self.index.surviving(until)
 
     def close(self) -> None:
         self.index.close()

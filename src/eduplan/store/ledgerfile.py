@@ -196,6 +196,10 @@ def check_header(data: dict, file: str) -> list[Problem]:
     for key in ("plan", "plan_version", "office"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(Problem(file, None, msg("'{key}' must be a text", key=key), field=key))
+    if version == 2 and "plan" not in data:  # since schema 2 a ledger says which plan it belongs to
+        problems.append(Problem(file, None, msg(
+            "the ledger's header does not say which plan it belongs to: 'plan' is missing (a ledger starts with "
+            "schema_version, plan and plan_version)"), field="plan", kind="plan"))
     return problems
 
 
@@ -282,6 +286,11 @@ def _text(v) -> bool:
 _REQUIRED = ("id", "indicator", "as_of", "by", "recorded_at")
 
 
+def _big(v: int | float) -> str:
+    """A number too large to be a figure, as it could be written (1e+300, not 300 digits)."""
+    return repr(v) if isinstance(v, float) else (str(v) if abs(v) < 10**30 else f"{v:.6e}")
+
+
 def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_of) -> Parsed:
     """A TOML table → an :class:`Entry`, or every problem with it (type, shape, plan)."""
     problems: list[tuple[str, Msg]] = []
@@ -313,7 +322,7 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
             problems.append((key, msg("{key} must be above zero", key=key) if key == "denominator"
                              else msg("{key} must not be negative", key=key)))
         elif abs(v) > MAX_EXACT:
-            problems.append((key, msg("{value} is too large to be a figure (the largest is 2^53)", value=v)))
+            problems.append((key, msg("{value} is too large to be a figure (the largest is 2^53)", value=_big(v))))
     v = row.get("state")
     if v is not None and v not in _STATES:
         problems.append(("state", msg("the state must be done, in-progress or not-started")))

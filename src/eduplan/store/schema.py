@@ -152,6 +152,9 @@ class PlanInfo(_Frozen):
 
 class Thresholds(_Frozen):
     lagging_pp: float = Field(10.0, ge=0, le=100)
+    outlier_times: float = Field(3.0, ge=1, le=1000)
+    county_outlier_times: float = Field(1.0, gt=0, le=1000)
+    stale_days: int = Field(31, ge=1, le=3660)
 
 
 class Section(_Frozen):

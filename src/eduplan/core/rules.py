@@ -1,0 +1,566 @@
+"""Data-quality rules (数据审核): what a figure is checked for before it is stored, and what
+``eduplan check`` finds in a stored ledger. Pure functions: no I/O.
+
+Every rule has a stable id (:data:`RULES`) and one of two severities:
+
+* ``error`` — the figure cannot be right (a measure word that does not belong to the
+  indicator, half a school): refused, with no way round it;
+* ``warning`` — the figure is suspicious (a fraction where a percentage is expected, a
+  cumulative total that falls, the same figure twice, a figure far beyond the target): refused
+  with the reason, unless the person accepts it (``record --force``, ``import
+  --accept-warnings``); the stored entry then names the rule in ``accepted`` (and ``by`` says
+  who accepted it).
+
+``accepted``, ``missing`` (completeness) and ``stale`` (timeliness) are found only in a stored
+ledger. The judgement calls (how far beyond the target is an outlier, how old is stale) are
+the plan's ``[thresholds]``.
+
+A correct figure must never be refused, so each rule is narrow:
+
+* ``fraction`` only where reading the number as a percentage puts it nearer the target than
+  reading it as typed, and never on a falling indicator (a dropout rate of 0.5% is a fine value
+  against a cap of 2%);
+* ``decreasing`` compares a total with the figure of the same unit before it and after it, as
+  the ledger stands: a correction replaces the entry it corrects (it is not a new, lower
+  figure), increments count as what they add, and only falls the new figure causes are
+  named;
+* ``duplicate`` is the same figure for the same unit *and* date; the same increment on another
+  day is a new increment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..i18n import N_, Msg, msg
+from .entries import COUNTY_WORDS, Figure
+from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
+from .pace import expected_share
+from .numbers import UNIT_WORDS, format_number
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: str  # "error": refused; "warning": refused unless accepted
+    title: str  # a short name for people (msgid, translated where shown)
+    door: bool = True  # checked before a figure is stored (else only in a stored ledger)
+
+
+RULES: dict[str, Rule] = {r.id: r for r in (
+    Rule("unit", ERROR, N_("unit does not belong to the indicator")),
+    Rule("whole-number", ERROR, N_("a count that is not a whole number")),
+    Rule("fraction", WARNING, N_("a fraction where a percentage is expected")),
+    Rule("counties-or-percent", WARNING, N_("counties or percent?")),
+    Rule("decreasing", WARNING, N_("a cumulative total that falls")),
+    Rule("duplicate", WARNING, N_("the same figure entered twice")),
+    Rule("outlier", WARNING, N_("far beyond the target")),
+    Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
+    Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
+    Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
+)}
+RULE_IDS: tuple[str, ...] = tuple(RULES)
+OVERRIDABLE: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door and r.severity == WARNING)
+# Rules about the entries themselves (not about what is missing as of a date)
+ENTRY_RULES: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door)
+
+COUNT_WORDS = frozenset(w for w in UNIT_WORDS if w != "元")  # classifiers: things counted in whole numbers
+PERSONS = frozenset({"人", "名", "人次"})
+THINGS = COUNT_WORDS - PERSONS - {"县"}  # schools, places, projects, rooms, events … (所 个 家 项 间 场 次 …)
+_TOLERANCE = 1e-9
+
+
+def named(rule: str) -> Msg | str:
+    """A rule as people read it: its short name and its id (``累计数下降［decreasing］``)."""
+    found = RULES.get(rule)
+    return msg("{message} [{rule}]", message=msg(found.title), rule=rule) if found else rule
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """Something questionable about a figure, or about what a unit has not reported.
+
+    ``entries`` are the entries it is about, oldest first (at the door: the entries already
+    in the ledger it conflicts with). ``params`` are plain values for scripts (JSON);
+    ``message`` says the same for people.
+    """
+
+    rule: str
+    message: Msg
+    indicator: str
+    county: str | None = None
+    entries: tuple[Entry, ...] = ()
+    as_of: dt.date | None = None
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    by: str | None = None  # for ``accepted``: who accepted it
+
+    @property
+    def severity(self) -> str:
+        return RULES[self.rule].severity
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return tuple(e.ref for e in self.entries)
+
+
+def _shown(value: float | int | None, ind: Indicator) -> str:
+    """A figure in a sentence, exactly enough to recognise it (0.56%, not 0.6%)."""
+    if value is None:
+        return "—"
+    if ind.measure == Measure.COUNTIES and not ind.is_percent:
+        return format_number(value)
+    if ind.is_percent:
+        return format_number(value, "%", digits=4 if abs(value) < 1 else 2)
+    return format_number(value, ind.unit, digits=2)
+
+
+def _num(x: float | int | None) -> float | int | None:
+    if x is None or isinstance(x, int):
+        return x
+    return int(x) if float(x).is_integer() else round(float(x), 6)
+
+
+def _unit_name(county: str | None) -> str | Msg:
+    return county if county else msg("city-wide")
+
+
+_STATES = {State.DONE: N_("done"), State.IN_PROGRESS: N_("in progress"), State.NOT_STARTED: N_("not started")}
+
+
+def _figure_of(e: Entry, ind: Indicator) -> str | Msg:
+    """An entry's figure in a sentence: ``120个``, ``+8000个`` (an increment), ``完成``."""
+    if e.state is not None:
+        return msg(_STATES[e.state])
+    if e.added is not None:
+        return "+" + _shown(e.added, ind)
+    return _shown(e.value, ind)
+
+
+# --------------------------------------------------------------------------- one figure, as typed
+
+
+def unit_fits(ind: Indicator, word: str | None) -> bool:
+    """Does a measure word typed after a number belong to the indicator? Only a word of another
+    kind cannot: persons (人, 名, 人次) on a count of things, things on a count of persons, 元
+    on anything but an amount, anything on a percentage, 县 on anything but counties. Among
+    things (所, 家, 个, 项, 间, 座, 场, 次 …) staff use several words for one thing (85项 or 85个
+    projects, 5间 or 5个 classrooms), and 个 counts anything."""
+    own = ind.unit
+    if word is None or word == own:
+        return True
+    if ind.measure == Measure.COUNTIES:
+        return word in COUNTY_WORDS
+    if own in ("%", "元") or word in ("元", "县") or own not in COUNT_WORDS:
+        return False
+    if word == "个":
+        return True
+    if own in PERSONS:
+        return word in PERSONS or (own == "人次" and word == "次")
+    return word in THINGS
+
+
+def fraction_reading(ind: Indicator, value: float | int | None) -> float | None:
+    """The percentage a fraction typed for a percentage meant (0.56 → 56), when that reading is
+    the plausible one: a rising (or exact) percentage, a number above 0 and at most 1, and read
+    as a percentage it is nearer the target than read as it was typed. None otherwise."""
+    target = ind.target
+    if (not ind.is_percent or ind.comparator == Comparator.LE or value is None or isinstance(value, bool)
+            or not 0 < value <= 1 or not target or target <= 0):
+        return None
+    as_typed = abs(math.log(value / target))
+    as_percent = abs(math.log(value * 100 / target))
+    if as_percent < as_typed:
+        return value * 100
+    return None
+
+
+def counties_reading(ind: Indicator, plan: Plan, value: float | int | None, county: str | None) -> int | None:
+    """A plain whole number from 1 to the number of counties on a city-wide share of counties
+    (``3`` on "50% of counties"): it may mean 3 counties as well as 3%. The count, else None."""
+    n = len(plan.plan.counties)
+    if (ind.measure != Measure.COUNTIES or not ind.is_percent or county is not None or value is None
+            or isinstance(value, bool) or not float(value).is_integer() or not 1 <= value <= n):
+        return None
+    return int(value)
+
+
+def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | None, text: str) -> list[Finding]:
+    """The rules about a figure as it was typed, before anything is stored: its measure word,
+    whole numbers, a fraction for a percentage, counties or percent."""
+    out: list[Finding] = []
+
+    def found(rule: str, message: Msg, **params: Any) -> None:
+        out.append(Finding(rule, message, ind.id, county, params={"text": text, **params}))
+
+    if fig.state is not None:
+        return out
+    number = fig.added if fig.added is not None else fig.value
+    if fig.percent and not ind.is_percent and fig.numerator is None:
+        found("unit", msg("'{text}' is a percentage, but {indicator} is measured in {unit}", text=text,
+                          indicator=ind.id, unit=ind.unit), unit=ind.unit)
+        return out
+    if fig.counties is None and not unit_fits(ind, fig.unit):
+        if ind.is_percent:
+            found("unit", msg("'{text}' is a count ({word}), but {indicator} is a percentage: write it as 56% or as "
+                              "numerator/denominator (12000/21000)", text=text, word=fig.unit, indicator=ind.id),
+                  unit=ind.unit, word=fig.unit)
+        else:
+            found("unit", msg("'{text}': {word} does not belong to {indicator}, which is measured in {unit}",
+                              text=text, word=fig.unit, indicator=ind.id, unit=ind.unit), unit=ind.unit, word=fig.unit)
+        return out
+    counted = ind.unit in COUNT_WORDS or (ind.measure == Measure.COUNTIES and not ind.is_percent)
+    if counted and number is not None and not float(number).is_integer():
+        found("whole-number", msg("'{text}' is {value}: {indicator} counts {unit}, which come in whole numbers",
+                                  text=text, value=_shown(number, ind), indicator=ind.id, unit=ind.unit),
+              value=_num(number))
+        return out
+    if fig.numerator is None and not fig.percent and fig.counties is None and fig.added is None:
+        meant = fraction_reading(ind, fig.value)
+        if meant is not None:
+            found("fraction", msg("'{text}' looks like a fraction: did you mean {percent}? A percentage is written "
+                                  "as 56 or 56%, not 0.56", text=text, percent=format_number(meant, "%")),
+                  value=_num(fig.value), meant=_num(meant))
+        k = counties_reading(ind, plan, fig.value, county) if fig.unit is None else None
+        if k is not None:
+            n = len(plan.plan.counties)
+            share = format_number(k * 100 / n, "%")
+            found("counties-or-percent", msg(
+                "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} counties or {k}%? "
+                "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.id, n=n,
+                k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
+    return out
+
+
+# --------------------------------------------------------------------------- a figure among the others
+
+
+def _when(e: Entry) -> tuple:
+    """:meth:`Entry.order` without converting each time of recording (a ledger's are all zoned)."""
+    return (e.as_of, e.recorded_at, e.office, e.id)
+
+
+def _order(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=_when)
+
+
+def running(entries: Sequence[Entry]) -> list[tuple[Entry, float | int | None]]:
+    """Each entry of one unit's series (in order) with the figure after it: a total sets the
+    figure, an increment adds to it (the rule of :func:`eduplan.core.entries.latest`)."""
+    out = []
+    figure: float | int | None = None
+    for e in entries:
+        if e.added is not None:
+            figure = (figure or 0) + e.added
+        elif e.value is not None:
+            figure = e.value
+        out.append((e, figure))
+    return out
+
+
+def falls(entries: Sequence[Entry]) -> list[tuple[Entry, Entry, float | int]]:
+    """Where one unit's cumulative series (surviving entries, in order) goes down: (the entry
+    that made the figure before, the lower total, the figure before)."""
+    out = []
+    figure: float | int | None = None
+    source: Entry | None = None
+    for e in entries:
+        if e.added is not None:
+            figure, source = (figure or 0) + e.added, e
+        elif e.value is not None:
+            if figure is not None and source is not None and e.value < figure - _TOLERANCE * max(1.0, abs(figure)):
+                out.append((source, e, figure))
+            figure, source = e.value, e
+    return out
+
+
+def _key(e: Entry) -> tuple:
+    return (e.as_of, e.value, e.added, e.state, e.numerator, e.denominator)
+
+
+def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | int, new: Entry | None) -> Finding:
+    county = after.county
+    params = {"value": _num(after.value), "previous": _num(figure), "previous_as_of": before.as_of.isoformat(),
+              "as_of": after.as_of.isoformat()}
+    if new is not None and before is new:  # the new figure is above a later total
+        later = after
+        message = msg("{unit}: {value} as of {day} is above the later total {later} as of {later_day} (#{id}): "
+                      "a cumulative total does not fall; if that figure is wrong, correct it",
+                      value=_shown(figure, ind), day=new.as_of, later=_shown(later.value, ind), later_day=later.as_of,
+                      id=later.id, unit=_unit_name(county))
+        return Finding("decreasing", message, ind.id, county, (later,), new.as_of, params)
+    others = (before,) if new is not None else (before, after)
+    ref = f"#{before.id}" if before.added is None else msg("with the increment #{id}", id=before.id)
+    message = msg("{unit}: the cumulative total {value} as of {day} is below {previous} as of {previous_day} ({ref}): "
+                  "a cumulative total does not fall; if the earlier figure is wrong, correct it",
+                  value=_shown(after.value, ind), day=after.as_of, previous=_shown(figure, ind),
+                  previous_day=before.as_of, ref=ref, unit=_unit_name(county))
+    return Finding("decreasing", message, ind.id, county, others, after.as_of, params)
+
+
+def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int | None) -> tuple[float, Msg] | None:
+    """Is a figure far beyond the target: a city-wide figure more than ``outlier_times`` its
+    target, or one county's (accumulating) figure above ``county_outlier_times`` the whole
+    city's target? The limit and the words, else None."""
+    target = ind.target
+    if figure is None or not target or target <= 0 or ind.measure == Measure.MILESTONE:
+        return None
+    t = plan.thresholds
+    if county is not None and ind.measure == Measure.FLOW:
+        limit = t.county_outlier_times * target
+        if figure > limit + _TOLERANCE:
+            if t.county_outlier_times == 1:
+                return limit, msg("{value} for {county} alone is above the whole city's target of {target} for "
+                                  "{indicator}: check the unit and the digits (万/亿)", value=_shown(figure, ind),
+                                  county=county, target=_shown(target, ind), indicator=ind.id)
+            return limit, msg("{value} for {county} alone is more than {times} times the whole city's target of "
+                              "{target} for {indicator}: check the unit and the digits (万/亿)",
+                              value=_shown(figure, ind), county=county, times=t.county_outlier_times,
+                              target=_shown(target, ind), indicator=ind.id)
+        return None
+    limit = t.outlier_times * target
+    if figure > limit + _TOLERANCE:
+        return limit, msg("{value} is more than {times} times the target of {target} for {indicator}: check the unit "
+                          "and the digits (万/亿)", value=_shown(figure, ind), times=t.outlier_times,
+                          target=_shown(target, ind), indicator=ind.id)
+    return None
+
+
+def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Entry]) -> list[Finding]:
+    """The rules about a new figure among the same unit's surviving entries (``series``; for a
+    correction, without the entry it corrects): the same figure twice, a cumulative total
+    that falls, a figure far beyond the target. ``new`` carries its id and time of recording."""
+    out: list[Finding] = []
+    county = new.county
+    start = plan.plan.start  # a baseline (before the period) is not part of the period's series
+    series = [e for e in series if e.key() == new.key() and (e.as_of < start) == (new.as_of < start)]
+    same = [e for e in series if _key(e) == _key(new)]
+    if same:
+        out.append(Finding("duplicate", msg(
+            "{unit}: the same figure ({value}) as of {day} is already recorded ({refs}); to change a figure, "
+            "correct it", value=_figure_of(new, ind), unit=_unit_name(county), day=new.as_of, refs=[e.ref for e in same]),
+            ind.id, county, tuple(_order(same)), new.as_of,
+            {"value": _num(new.value if new.added is None else new.added), "state": new.state.value if new.state
+             else None}))
+    ordered = _order(series)
+    merged = _order([*series, new])
+    if ind.measure == Measure.FLOW:
+        before = {(a.ref, b.ref) for a, b, _ in falls(ordered)}
+        for a, b, figure in falls(merged):
+            if (a.ref, b.ref) not in before and new in (a, b):
+                out.append(_fall_finding(ind, a, b, figure, new))
+            elif (a.ref, b.ref) not in before:  # a fall the new figure brings about between two others
+                out.append(_fall_finding(ind, a, b, figure, None))
+    figure = next(f for e, f in running(merged) if e is new)
+    far = _outlier(ind, plan, county, figure) if new.state is None else None
+    if far is not None:
+        out.append(Finding("outlier", far[1], ind.id, county, (), new.as_of,
+                           {"value": _num(figure), "target": _num(ind.target), "limit": _num(far[0])}))
+    return out
+
+
+def door_findings(ind: Indicator, plan: Plan, fig: Figure, new: Entry, series: Sequence[Entry], *,
+                  text: str) -> list[Finding]:
+    """Every rule a figure goes through before it is stored: as typed, then among the others.
+    Errors first; nothing else is said about a figure that cannot be right."""
+    first = figure_findings(ind, plan, fig, county=new.county, text=text)
+    if any(f.severity == ERROR for f in first):
+        return [f for f in first if f.severity == ERROR]
+    return first + series_findings(ind, plan, new, series)
+
+
+def triage(findings: Iterable[Finding], accept: bool | Iterable[str] = False) -> tuple[list[Finding], list[Finding], tuple[str, ...]]:
+    """(errors, warnings not accepted, rule ids accepted). ``accept`` is True (every warning)
+    or the rule ids a person accepts."""
+    errors, refused, accepted = [], [], []
+    allowed = set(OVERRIDABLE) if accept is True else set(accept or ())
+    for f in findings:
+        if f.severity == ERROR:
+            errors.append(f)
+        elif f.rule in allowed:
+            if f.rule not in accepted:
+                accepted.append(f.rule)
+        else:
+            refused.append(f)
+    return errors, refused, tuple(accepted)
+
+
+# --------------------------------------------------------------------------- the stored ledger
+
+
+def owed_units(plan: Plan, ind: Indicator, county_reported: bool, as_of: dt.date | None = None) -> tuple[str | None, ...]:
+    """Who owes figures of an indicator as of a day: the units the plan says report it
+    (``reported_by``: the city (None), each county-level unit, or both), none while its pace
+    expects nothing yet (a target due in one go in September owes nothing in March).
+
+    Where the plan does not say who reports (a version-1 plan), it is inferred: a milestone is
+    the city's; any other indicator is reported per county when some county has reported it,
+    else by the city."""
+    if as_of is not None:
+        expected = expected_share(ind, plan.plan, as_of)
+        if expected is not None and expected <= 0:
+            return ()
+    by = ind.reported_by
+    if by == ReportedBy.CITY:
+        return (None,)
+    if by == ReportedBy.COUNTIES:
+        return tuple(plan.plan.counties)
+    if by == ReportedBy.BOTH:
+        return (None, *plan.plan.counties)
+    if ind.measure == Measure.MILESTONE or not county_reported:
+        return (None,)
+    return tuple(plan.plan.counties)
+
+
+def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
+    """The rules about one unit's stored figures (surviving entries, in order): what the door
+    checks, for figures stored before it did or by hand."""
+    out: list[Finding] = []
+    county = entries[0].county if entries else None
+    n = len(plan.plan.counties)
+    counted = ind.unit in COUNT_WORDS or (ind.measure == Measure.COUNTIES and not ind.is_percent)
+    for e in entries:
+        number = e.added if e.added is not None else e.value
+        if counted and number is not None and not float(number).is_integer():
+            out.append(Finding("whole-number", msg("{value} is not a whole number of {unit}", value=_shown(number, ind),
+                                                   unit=ind.unit), ind.id, county, (e,), e.as_of,
+                               {"value": _num(number)}))
+        if e.value is None or e.numerator is not None:
+            continue
+        meant = fraction_reading(ind, e.value)
+        if meant is not None:
+            out.append(Finding("fraction", msg("{value} looks like a fraction typed for a percentage: was {percent} "
+                                               "meant?", value=_shown(e.value, ind),
+                                               percent=format_number(meant, "%")),
+                               ind.id, county, (e,), e.as_of, {"value": _num(e.value), "meant": _num(meant)}))
+        k = counties_reading(ind, plan, e.value, county)
+        if k is not None:
+            out.append(Finding("counties-or-percent", msg(
+                "{value} is less than one county's share of the {n} ({one}): was it {k} counties ({share})?",
+                value=_shown(e.value, ind), n=n, one=format_number(100 / n, "%"), k=k,
+                share=format_number(k * 100 / n, "%")), ind.id, county, (e,), e.as_of,
+                {"value": _num(e.value), "counties": k, "meant": _num(k * 100 / n)}))
+    groups: dict[tuple, list[Entry]] = {}
+    for e in entries:
+        groups.setdefault(_key(e), []).append(e)
+    for same in groups.values():
+        for later in same[1:]:
+            out.append(Finding("duplicate", msg("{unit}: the same figure ({value}) as of {day} is recorded more than "
+                                                "once ({refs})", value=_figure_of(later, ind), unit=_unit_name(county), day=later.as_of,
+                                                refs=[x.ref for x in (same[0], later)]),
+                               ind.id, county, (same[0], later), later.as_of,
+                               {"value": _num(later.value if later.added is None else later.added),
+                                "state": later.state.value if later.state else None}))
+    if ind.measure == Measure.FLOW:
+        out.extend(_fall_finding(ind, a, b, figure, None) for a, b, figure in falls(entries))
+    for e, figure in running(entries):
+        if e.state is not None or (e.value is None and e.added is None):
+            continue
+        far = _outlier(ind, plan, county, figure)
+        if far is not None:
+            out.append(Finding("outlier", far[1], ind.id, county, (e,), e.as_of,
+                               {"value": _num(figure), "target": _num(ind.target), "limit": _num(far[0])}))
+    return out
+
+
+def _recorded_last(entries: Sequence[Entry]) -> Entry:
+    return max(entries, key=lambda e: (e.recorded_at, e.office, e.id))
+
+
+def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
+    """What is questionable about one unit's surviving entries of one indicator: every rule
+    about stored figures, with the entries accepted over a warning as a finding of their own
+    instead of the rules they were accepted over."""
+    entries = _order(entries)
+    if not entries:
+        return []
+    ind = plan.by_id[entries[0].indicator]
+    # a baseline (dated before the period) and the period's figures are two series: this year's
+    # cumulative total starts again from nothing
+    start = plan.plan.start
+    periods = [p for p in ([e for e in entries if e.as_of < start], [e for e in entries if e.as_of >= start]) if p]
+    # an entry accepted over a warning is one finding: the rule it was accepted over is not named again
+    # (of two entries, the one recorded last is the one that was judged when it came in)
+    out = [f for part in periods for f in stored_findings(ind, plan, part)
+           if not (f.entries and f.rule in _recorded_last(f.entries).accepted)]
+    for e in entries:
+        if e.accepted:
+            out.append(Finding("accepted", msg("{value} was recorded by {by} over a warning: {rules}",
+                                               value=_figure_of(e, ind), by=e.by, rules=[named(r) for r in e.accepted]),
+                               e.indicator, e.county, (e,), e.as_of, {"rules": list(e.accepted)}, by=e.by))
+    return out
+
+
+def ledger_findings(plan: Plan, entries: Iterable[Entry], as_of: dt.date,
+                    county_reported: Iterable[str] | None = None, *, reporting: bool = True) -> list[Finding]:
+    """What ``eduplan check`` lists, as of a date: every rule over the surviving entries dated
+    on or before it (:func:`unit_findings`), and for each unit that owes an indicator a figure
+    never reported (``missing``, once the first month of the period is over) or not updated
+    for more than ``stale_days`` (``stale``; a final state, done, needs no update).
+
+    ``county_reported`` overrides which indicators are reported per county (default: those
+    with a county figure among ``entries``); ``reporting=False`` leaves out completeness and
+    timeliness (what is missing), keeping what is questionable about the entries."""
+    units: dict[tuple[str, str | None], list[Entry]] = {}
+    for e in entries:
+        if e.as_of <= as_of and not e.void and plan.indicator(e.indicator) is not None:
+            units.setdefault(e.key(), []).append(e)
+    return units_findings(plan, units.values(), as_of, county_reported, reporting=reporting)
+
+
+def units_findings(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
+                   county_reported: Iterable[str] | None = None, *, reporting: bool = True) -> list[Finding]:
+    """:func:`ledger_findings` over the surviving entries dated on or before ``as_of`` given
+    unit by unit (each sequence one indicator and county, in any order): a unit's entries are
+    let go once judged, so that a large ledger is checked in little memory."""
+    kept: list[Finding] = []
+    last: dict[tuple[str, str | None], Entry] = {}  # each unit's latest entry
+    for series in units:
+        if not series:
+            continue
+        kept.extend(unit_findings(plan, series))
+        newest = max(series, key=_when)
+        last[newest.key()] = newest
+    if not reporting:
+        return sort_findings(plan, kept)
+    reported = set(county_reported) if county_reported is not None else {i for i, c in last if c is not None}
+    limit = plan.thresholds.stale_days
+    due = (as_of - plan.plan.start).days >= limit  # the first figures are due a period of stale_days in
+    for ind in plan.indicators:
+        for unit in owed_units(plan, ind, ind.id in reported, as_of):
+            latest_entry = last.get((ind.id, unit))
+            if latest_entry is None:
+                if due:
+                    kept.append(Finding("missing", msg("nothing recorded by {day}", day=as_of),
+                                        ind.id, unit, (), None, {}))
+                continue
+            age = (as_of - latest_entry.as_of).days
+            if age > limit and latest_entry.state != State.DONE:
+                kept.append(Finding("stale", msg("the latest figure is as of {last}, {days} days before {day} (more than "
+                                                 "{limit})", last=latest_entry.as_of, days=age, day=as_of, limit=limit),
+                                    ind.id, unit, (latest_entry,), latest_entry.as_of, {"days": age, "limit": limit}))
+    return sort_findings(plan, kept)
+
+
+def sort_findings(plan: Plan, findings: Iterable[Finding]) -> list[Finding]:
+    """By rule, then the plan's order of indicators and units, then entry."""
+    rule_rank = {r: k for k, r in enumerate(RULE_IDS)}
+    ind_rank = {i.id: k for k, i in enumerate(plan.indicators)}
+    unit_rank = {c: k + 1 for k, c in enumerate(plan.plan.counties)}
+    return sorted(findings, key=lambda f: (rule_rank[f.rule], ind_rank.get(f.indicator, 10**6),
+                                           unit_rank.get(f.county, 0) if f.county else 0,
+                                           [(e.office, e.id) for e in f.entries]))
+
+
+def summary(findings: Iterable[Finding]) -> dict[str, int]:
+    """How many findings of each rule (every rule, in order)."""
+    counts = {r: 0 for r in RULE_IDS}
+    for f in findings:
+        counts[f.rule] += 1
+    return counts

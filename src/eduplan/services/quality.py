@@ -1,0 +1,57 @@
+"""The data-quality report: ``eduplan check`` as a function of the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..core.documents import QualityReport
+from ..core.names import find_county
+from ..core.rules import RULE_IDS, Finding, units_findings
+from ..errors import UsageError
+from ..i18n import msg
+from .workspace import Workspace, parse_day, reading_date
+
+
+def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | None = None,
+          rules: Iterable[str] = ()) -> QualityReport:
+    """What is questionable in the ledger as of a date (default: today, within the plan
+    period): every finding of :func:`eduplan.core.rules.ledger_findings`, or only those of
+    ``rules`` and of one unit (``county``; 全市 for the city-wide figures)."""
+    plan = ws.plan
+    day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
+                       today=ws.today)
+    wanted = []
+    for r in rules:
+        rule = r.strip().lower()
+        if rule not in RULE_IDS:
+            raise UsageError(msg("unknown rule '{text}'; the rules are {all}", text=r, all=list(RULE_IDS)),
+                             field="rule")
+        if rule not in wanted:
+            wanted.append(rule)
+    unit = find_county(plan, county).value if county is not None else None
+    view = ws.view()
+    try:
+        findings, entries = findings_of(view, day)
+    finally:
+        view.close()
+    if wanted:
+        findings = [f for f in findings if f.rule in wanted]
+    if county is not None:
+        findings = [f for f in findings if f.county == unit]
+    return QualityReport(plan, day, tuple(findings), entries, unit, county is not None, tuple(wanted))
+
+
+def findings_of(view, day: dt.date, *, reporting: bool = True) -> tuple[list[Finding], int]:
+    """The data-quality findings of a ledger as of a day (:func:`eduplan.core.rules.units_findings`),
+    read unit by unit, and how many surviving entries were checked."""
+    count = 0
+
+    def units():
+        nonlocal count
+        for unit in view.surviving_units(day):
+            count += len(unit)
+            yield unit
+
+    findings = units_findings(view.plan, units(), day, reporting=reporting)
+    return findings, count

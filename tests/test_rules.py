@@ -1,0 +1,409 @@
+"""The data-quality rules (core/rules.py), pure: each rule, what it must catch and what it must
+let through. Every figure here is SYNTHETIC."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eduplan.core.entries import Figure, read_figure
+from eduplan.core.models import Entry, State, plan_from_dict
+from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading,
+                                ledger_findings, owed_units, series_findings, triage, unit_fits)
+from eduplan.store.paths import bundled_plan_path
+from eduplan.store.planfile import load_plan
+from eduplan.store.schema import validate_plan
+
+from conftest import SYNTHETIC_PLAN
+
+PLAN = plan_from_dict(validate_plan(tomllib.loads(SYNTHETIC_PLAN)))
+REAL = load_plan(bundled_plan_path())
+TZ = dt.timezone(dt.timedelta(hours=8))
+D = dt.date(2023, 6, 30)
+
+
+def ind(plan, id_):
+    return plan.by_id[id_]
+
+
+def rules_for(plan, indicator, text, county=None):
+    """The rules about a figure as typed (read the way record reads it)."""
+    i = ind(plan, indicator)
+    fig = read_figure(i, text, county=county, counties=len(plan.plan.counties))
+    return [f.rule for f in figure_findings(i, plan, fig, county=county, text=text)]
+
+
+def entry(id_, indicator="new-kindergartens", *, value=None, added=None, as_of=D, county=None, state=None,
+          accepted=(), by="tester", numerator=None, denominator=None):
+    return Entry(id_, indicator, as_of, by, dt.datetime(2023, 7, 1, 9, tzinfo=TZ) + dt.timedelta(minutes=id_),
+                 county=county, value=value, added=added, state=state, accepted=accepted, numerator=numerator,
+                 denominator=denominator)
+
+
+def series_rules(plan, new, series):
+    return sorted(f.rule for f in series_findings(ind(plan, new.indicator), plan, new, series))
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def test_every_rule_has_a_stable_id_a_severity_and_a_name():
+    assert list(RULES) == ["unit", "whole-number", "fraction", "counties-or-percent", "decreasing", "duplicate",
+                           "outlier", "accepted", "missing", "stale"]
+    assert {r.severity for r in RULES.values()} == {"error", "warning"}
+    assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier")
+    assert all(r.title for r in RULES.values())
+
+
+# --------------------------------------------------------------------------- unit
+
+
+@pytest.mark.parametrize("indicator, text", [
+    ("new-kindergarten-places", "12亿元"),  # 元 on a count of places
+    ("new-kindergarten-places", "800人"),  # persons on a count of places
+    ("new-public-kindergartens", "5人"),  # persons on a count of schools
+    ("investment", "5所"),  # schools on an amount
+    ("famous-teacher-selections", "110所"),  # schools on a count of persons
+    ("spine-screening", "3万元"),  # an amount on persons
+    ("exam-services", "56%"),  # a percentage on a count
+    ("public-kindergarten-share", "56个"),  # a count on a percentage
+    ("dual-creation-counties", "3所"),  # schools on a count of counties
+    ("new-school-places", "3县"),  # counties on places
+])
+def test_a_unit_that_does_not_belong_is_refused(indicator, text):
+    assert rules_for(REAL, indicator, text) == ["unit"]
+    assert RULES["unit"].severity == "error"
+
+
+@pytest.mark.parametrize("indicator, text", [
+    ("new-public-kindergartens", "5所"), ("new-public-kindergartens", "5个"), ("new-public-kindergartens", "5家"),
+    ("famous-teacher-studios", "16家"), ("famous-teacher-studios", "16所"),  # 所/家 name the same kind of thing
+    ("famous-teacher-selections", "110名"), ("famous-teacher-selections", "110人"),  # persons
+    ("exam-services", "10万人次"), ("spine-screening", "3.3万人"), ("spine-screening", "3.3万人次"),
+    ("investment", "90亿元"), ("investment", "90亿"), ("investment", "900000"),
+    ("dual-creation-counties", "6个"), ("dual-creation-counties", "6县"), ("dual-creation-counties", "6"),
+    ("public-kindergarten-share", "56%"), ("public-kindergarten-share", "56"), ("public-kindergarten-share", "1200/2100"),
+    ("rural-teaching-visits", "60场"), ("rural-teaching-visits", "60次"),
+    ("construction-projects", "85项"), ("quality-projects", "343项"),  # projects: 项 or 个
+    ("resource-classrooms", "5间"), ("exam-services", "10万次"), ("famous-teacher-selections", "110个"),
+])
+def test_the_units_staff_write_are_accepted(indicator, text):
+    assert rules_for(REAL, indicator, text) == []
+
+
+def test_unit_fits_and_a_plan_unit_that_is_not_a_common_measure_word():
+    i = dataclasses.replace(ind(REAL, "investment"), unit="万元", target=900000)
+    fig = read_figure(i, "3.5万元", county=None)  # an indicator counted in 万元: 3.5万元 is 3.5 of them
+    assert fig.value == 3.5 and fig.unit == "万元"
+    assert figure_findings(i, REAL, fig, county=None, text="3.5万元") == []
+    fig = read_figure(i, "35000元", county=None)  # yuan on a 万元 indicator would be 10 000 times too much
+    assert [f.rule for f in figure_findings(i, REAL, fig, county=None, text="35000元")] == ["unit"]
+    km = dataclasses.replace(ind(REAL, "investment"), unit="公里", target=100)
+    fig = read_figure(km, "12.5公里", county=None)
+    assert fig.value == 12.5 and figure_findings(km, REAL, fig, county=None, text="12.5公里") == []
+    assert not unit_fits(km, "个") and unit_fits(km, None)
+
+
+# --------------------------------------------------------------------------- whole numbers
+
+
+@pytest.mark.parametrize("indicator, text, rules", [
+    ("new-public-kindergartens", "3.5", ["whole-number"]),
+    ("new-school-places", "1.23456万", ["whole-number"]),  # 12345.6 places: a slip of the finger
+    ("dual-creation-counties", "2.5", ["whole-number"]),
+    ("new-school-places", "1.2345万", []),  # 12345
+    ("investment", "12.5", []),  # yuan need not be whole
+    ("public-kindergarten-share", "55.6", []),
+])
+def test_counts_are_whole_numbers(indicator, text, rules):
+    assert rules_for(REAL, indicator, text) == rules
+
+
+# --------------------------------------------------------------------------- fraction
+
+
+@pytest.mark.parametrize("plan, indicator, text, meant", [
+    (REAL, "public-kindergarten-share", "0.56", 56),  # ≥56%: 0.56% is not a share anyone meant
+    (REAL, "public-kindergarten-share", "0.05", 5),
+    (REAL, "migrant-children-enrolment", "1", 100),  # ≥100%: 1 is 100%
+    (REAL, "migrant-children-enrolment", "0.98", 98),
+    (REAL, "county-counselling-centres", "0.5", 50),
+])
+def test_a_fraction_for_a_percentage_is_a_warning_with_the_percentage(plan, indicator, text, meant):
+    i = ind(plan, indicator)
+    fig = read_figure(i, text, county=None, counties=9)
+    found = [f for f in figure_findings(i, plan, fig, county=None, text=text) if f.rule == "fraction"]
+    assert len(found) == 1 and found[0].params["meant"] == pytest.approx(meant)
+    assert f"{meant}%" in found[0].message.render("en")
+
+
+@pytest.mark.parametrize("plan, indicator, text", [
+    (PLAN, "dropout-rate", "0.5"),  # a falling level with a cap of 2%: 0.5% is a fine value
+    (PLAN, "dropout-rate", "0.02"),
+    (REAL, "public-kindergarten-share", "0.56%"),  # typed with % : meant as it is
+    (REAL, "public-kindergarten-share", "0"),
+    (REAL, "public-kindergarten-share", "56"),
+    (REAL, "public-kindergarten-share", "1/200"),  # a ratio says what it is
+    (REAL, "new-public-kindergartens", "1"),  # not a percentage at all
+])
+def test_a_fraction_is_not_suspected_where_the_number_is_plausible_as_typed(plan, indicator, text):
+    assert "fraction" not in rules_for(plan, indicator, text)
+
+
+def test_a_small_rising_target_takes_small_values_as_they_are():
+    low = dataclasses.replace(ind(REAL, "public-kindergarten-share"), target=5)
+    assert fraction_reading(low, 0.8) is None and fraction_reading(low, 0.5) is None
+    assert fraction_reading(low, 0.04) == pytest.approx(4)
+
+
+@given(v=st.floats(min_value=0, max_value=100, allow_nan=False), target=st.floats(min_value=0.01, max_value=100))
+def test_fraction_never_fires_on_a_falling_indicator_or_above_one(v, target):
+    capped = dataclasses.replace(ind(PLAN, "dropout-rate"), target=target)
+    assert fraction_reading(capped, v) is None
+    rising = dataclasses.replace(ind(REAL, "public-kindergarten-share"), target=target)
+    if v > 1 or v == 0:
+        assert fraction_reading(rising, v) is None
+
+
+# --------------------------------------------------------------------------- counties or percent
+
+
+def test_a_plain_count_on_a_share_of_counties_is_ambiguous():
+    assert rules_for(REAL, "county-counselling-centres", "3") == ["counties-or-percent"]
+    assert rules_for(REAL, "county-counselling-centres", "9") == ["counties-or-percent"]
+    for text in ("3%", "50", "55.6", "0", "10", "33.3%"):
+        assert rules_for(REAL, "county-counselling-centres", text) == [], text
+
+
+def test_a_count_of_counties_with_its_measure_word_is_their_share():
+    i = ind(REAL, "county-counselling-centres")
+    fig = read_figure(i, "3个", county=None, counties=9)
+    assert fig.value == pytest.approx(100 / 3) and fig.counties == 3
+    assert figure_findings(i, REAL, fig, county=None, text="3个") == []
+    assert read_figure(i, "9县", county=None, counties=9).value == 100
+    from eduplan.core.numbers import NumberError
+
+    for text in ("10个", "2.5个"):
+        with pytest.raises(NumberError):
+            read_figure(i, text, county=None, counties=9)
+
+
+# --------------------------------------------------------------------------- decreasing
+
+
+def test_a_cumulative_total_that_falls_is_a_warning():
+    before = [entry(1, value=12, as_of=dt.date(2023, 5, 31))]
+    assert series_rules(PLAN, entry(2, value=10), before) == ["decreasing"]
+    assert series_rules(PLAN, entry(2, value=12), before) == []  # the same total a month on
+    assert series_rules(PLAN, entry(2, value=13), before) == []
+
+
+def test_a_figure_above_a_later_total_is_named_with_the_later_one():
+    later = [entry(1, value=12, as_of=dt.date(2023, 7, 31))]
+    found = series_findings(ind(PLAN, "new-kindergartens"), PLAN, entry(2, value=15, as_of=D), later)
+    assert [f.rule for f in found] == ["decreasing"] and found[0].entries == (later[0],)
+    assert series_rules(PLAN, entry(2, value=11, as_of=D), later) == []  # a backfill below it is fine
+
+
+def test_a_correction_replaces_the_figure_it_corrects():
+    """Correcting 12 to 10 is not a fall: the series the rule sees is without the corrected entry."""
+    wrong = entry(2, value=12)
+    earlier = entry(1, value=8, as_of=dt.date(2023, 5, 31))
+    correction = dataclasses.replace(entry(3, value=10), supersedes=2, reason="x")
+    assert series_rules(PLAN, correction, [earlier]) == []
+    assert series_rules(PLAN, correction, [earlier, wrong]) == ["decreasing"]  # (what the rule would say with it)
+
+
+def test_increments_count_as_what_they_add():
+    series = [entry(1, value=10, as_of=dt.date(2023, 5, 31)), entry(2, added=5, as_of=dt.date(2023, 6, 15))]
+    assert series_rules(PLAN, entry(3, value=14), series) == ["decreasing"]  # 10 + 5 = 15 before it
+    assert series_rules(PLAN, entry(3, value=15), series) == []
+    assert series_rules(PLAN, entry(3, added=0), series) == []
+    # an increment dated before a later total can make that total a fall
+    later = [entry(1, value=10, as_of=dt.date(2023, 5, 31)), entry(2, value=12, as_of=dt.date(2023, 7, 31))]
+    assert series_rules(PLAN, entry(3, added=5, as_of=D), later) == ["decreasing"]
+    assert series_rules(PLAN, entry(3, added=2, as_of=D), later) == []
+
+
+def test_only_falls_the_new_figure_brings_about_are_named():
+    fallen = [entry(1, value=12, as_of=dt.date(2023, 5, 31)), entry(2, value=10, as_of=dt.date(2023, 7, 31))]
+    assert series_rules(PLAN, entry(3, value=15, as_of=dt.date(2023, 8, 31)), fallen) == []
+    assert len(falls(fallen)) == 1
+
+
+def test_levels_milestones_and_other_units_do_not_accumulate():
+    share = [entry(1, "public-share", value=60, county="椒江区", as_of=dt.date(2023, 5, 31))]
+    assert series_rules(PLAN, entry(2, "public-share", value=50, county="椒江区"), share) == []
+    done = [entry(1, "platform-online", state=State.DONE, as_of=dt.date(2023, 5, 31))]
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.IN_PROGRESS), done) == []
+    # another county's series is another series
+    assert series_rules(PLAN, entry(2, value=1, county="黄岩区"), [entry(1, value=12, county="椒江区")]) == []
+
+
+totals = st.lists(st.one_of(st.tuples(st.just("value"), st.integers(0, 30)), st.tuples(st.just("added"), st.integers(0, 5))),
+                  min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=totals, last=st.integers(0, 200))
+def test_a_new_total_falls_exactly_when_it_is_below_the_figure_before_it(steps, last):
+    """Whatever the series, a new total at its end is named 'decreasing' iff it is below the
+    running figure (totals set it, increments add), and nothing else is named about it."""
+    series, figure, day = [], None, dt.date(2023, 1, 1)
+    for k, (kind, n) in enumerate(steps, start=1):
+        e = entry(k, value=n, as_of=day + dt.timedelta(days=k)) if kind == "value" else \
+            entry(k, added=n, as_of=day + dt.timedelta(days=k))
+        series.append(e)
+        figure = n if kind == "value" else (figure or 0) + n
+    new = entry(len(steps) + 1, value=last, as_of=dt.date(2023, 6, 30), county=None)
+    new = dataclasses.replace(new, indicator="new-places")
+    series = [dataclasses.replace(e, indicator="new-places") for e in series]
+    rules = series_rules(PLAN, new, series)
+    assert ("decreasing" in rules) == (last < figure)
+
+
+# --------------------------------------------------------------------------- duplicate
+
+
+def test_the_same_figure_for_the_same_unit_and_date_is_a_duplicate():
+    first = entry(1, value=5)
+    assert series_rules(PLAN, entry(2, value=5), [first]) == ["duplicate"]
+    assert series_rules(PLAN, entry(2, value=5, as_of=dt.date(2023, 7, 31)), [first]) == []  # unchanged a month on
+    assert series_rules(PLAN, entry(2, value=5, county="椒江区"), [first]) == []
+    add = entry(1, added=8000, county="椒江区", indicator="new-places")
+    assert series_rules(PLAN, entry(2, added=8000, county="椒江区", indicator="new-places"), [add]) == ["duplicate"]
+    assert series_rules(PLAN, entry(2, added=8000, county="椒江区", indicator="new-places",
+                                    as_of=dt.date(2023, 7, 31)), [add]) == []  # the same increment next month
+    state = entry(1, "platform-online", state=State.IN_PROGRESS)
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.IN_PROGRESS), [state]) == ["duplicate"]
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.DONE), [state]) == []
+    ratio = entry(1, "public-share", value=40, numerator=400, denominator=1000, county="椒江区")
+    assert series_rules(PLAN, entry(2, "public-share", value=40, numerator=800, denominator=2000, county="椒江区"),
+                        [ratio]) == []  # the same share of other numbers is another figure
+
+
+# --------------------------------------------------------------------------- outlier
+
+
+def test_far_beyond_the_target_is_an_outlier():
+    # new-kindergartens: target 25 (所); outlier_times 3 → above 75 city-wide; a county above 25
+    assert series_rules(PLAN, entry(1, value=75), []) == []
+    assert series_rules(PLAN, entry(1, value=76), []) == ["outlier"]
+    assert series_rules(PLAN, entry(1, value=25, county="椒江区"), []) == []
+    assert series_rules(PLAN, entry(1, value=26, county="椒江区"), []) == ["outlier"]
+    # an increment: the total it makes
+    assert series_rules(PLAN, entry(2, added=10, county="椒江区"), [entry(1, value=20, county="椒江区",
+                                                                        as_of=dt.date(2023, 5, 31))]) == ["outlier"]
+    # a falling flow (a cap of 10 incidents): 31 is more than three times it
+    assert series_rules(PLAN, entry(1, "incidents", value=31), []) == ["outlier"]
+    assert series_rules(PLAN, entry(1, "incidents", value=12), []) == []
+    # a level can be far beyond a small cap; a percentage of at most 100 never beyond 3 × 56
+    assert series_rules(PLAN, entry(1, "dropout-rate", value=7), []) == ["outlier"]
+    assert series_rules(REAL, entry(1, "public-kindergarten-share", value=100), []) == []
+
+
+def test_the_outlier_thresholds_are_the_plans():
+    loose = dataclasses.replace(PLAN, thresholds=dataclasses.replace(PLAN.thresholds, outlier_times=10,
+                                                                   county_outlier_times=2))
+    assert series_rules(loose, entry(1, value=200), []) == []
+    assert series_rules(loose, entry(1, value=251), []) == ["outlier"]
+    assert series_rules(loose, entry(1, value=50, county="椒江区"), []) == []
+    assert series_rules(loose, entry(1, value=51, county="椒江区"), []) == ["outlier"]
+
+
+def test_thresholds_in_the_plan_file_are_checked(tmp_path):
+    from eduplan.errors import ProblemsError
+
+    text = SYNTHETIC_PLAN.replace("lagging_pp = 10.0", "lagging_pp = 10.0\noutlier_times = 5\nstale_days = 45")
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    t = load_plan(path).thresholds
+    assert (t.outlier_times, t.county_outlier_times, t.stale_days) == (5, 1, 45)
+    path.write_text(SYNTHETIC_PLAN.replace("lagging_pp = 10.0", "lagging_pp = 10.0\noutlier_times = 0.5"),
+                    encoding="utf-8")
+    with pytest.raises(ProblemsError):
+        load_plan(path)
+
+
+# --------------------------------------------------------------------------- at the door
+
+
+def test_errors_come_alone_and_warnings_can_be_accepted():
+    i = ind(REAL, "new-kindergarten-places")
+    fig = read_figure(i, "12亿元", county="温岭市")
+    new = entry(2, "new-kindergarten-places", value=fig.value, county="温岭市")
+    found = door_findings(i, REAL, fig, new, [], text="12亿元")
+    assert [f.rule for f in found] == ["unit"]  # not also "outlier": it cannot be right at all
+    errors, refused, accepted = triage(found, True)
+    assert [f.rule for f in errors] == ["unit"] and not refused and accepted == ()
+    fig = read_figure(i, "12亿", county="温岭市")
+    found = door_findings(i, REAL, fig, new, [], text="12亿")
+    assert [f.rule for f in found] == ["outlier"]
+    assert triage(found, False)[1] == found and triage(found, True)[2] == ("outlier",)
+    assert triage(found, ["duplicate"])[1] == found and triage(found, ["outlier"])[2] == ("outlier",)
+
+
+# --------------------------------------------------------------------------- the stored ledger
+
+
+def test_accepted_entries_are_one_finding_and_the_rule_they_passed_is_not_named_again():
+    entries = [entry(1, value=12, as_of=dt.date(2023, 5, 31)), entry(2, value=10, accepted=("decreasing",), by="wang"),
+               entry(3, value=9, as_of=dt.date(2023, 7, 31))]
+    found = ledger_findings(PLAN, entries, dt.date(2023, 7, 31), reporting=False)
+    assert [(f.rule, [e.id for e in f.entries]) for f in found] == [("decreasing", [2, 3]), ("accepted", [2])]
+    assert found[1].by == "wang" and found[1].params == {"rules": ["decreasing"]}
+
+
+def test_stored_figures_are_checked_as_at_the_door():
+    entries = [entry(1, "public-share", value=0.56, county="椒江区"), entry(2, "counselling-counties", value=3),
+               entry(3, value=3.5), entry(4, value=80), entry(5, "standard-counties", value=2.5),
+               entry(6, "public-share", value=0.56, county="椒江区")]
+    found = ledger_findings(PLAN, entries, D, reporting=False)
+    assert sorted((f.rule, f.entries[-1].id) for f in found) == [
+        ("counties-or-percent", 2), ("duplicate", 6), ("fraction", 1), ("fraction", 6), ("outlier", 4),
+        ("whole-number", 3), ("whole-number", 5)]
+
+
+def test_completeness_and_timeliness():
+    t = PLAN.thresholds.stale_days
+    entries = [entry(1, value=5, county="椒江区", as_of=dt.date(2023, 3, 31)),
+               entry(2, value=6, county="黄岩区", as_of=dt.date(2023, 6, 20)),
+               entry(3, "platform-online", state=State.DONE, as_of=dt.date(2023, 2, 28)),
+               entry(4, "public-share", value=50, as_of=dt.date(2023, 6, 1))]
+    found = ledger_findings(PLAN, entries, D)
+    missing = {(f.indicator, f.county) for f in found if f.rule == "missing"}
+    stale = {(f.indicator, f.county): f for f in found if f.rule == "stale"}
+    # new-kindergartens is reported per county (some county has): the seven silent counties owe it
+    assert {c for i, c in missing if i == "new-kindergartens"} == set(PLAN.plan.counties) - {"椒江区", "黄岩区"}
+    # the others are the city's: each owes a figure, except those recorded
+    assert ("new-places", None) in missing and ("platform-online", None) not in missing
+    assert ("public-share", None) not in missing
+    assert set(stale) == {("new-kindergartens", "椒江区")}  # 91 days; 黄岩区 10 days; a done milestone needs no update
+    assert stale[("new-kindergartens", "椒江区")].params == {"days": 91, "limit": t}
+    # nothing is owed before the first month is over
+    assert not [f for f in ledger_findings(PLAN, [], dt.date(2023, 1, 20)) if f.rule == "missing"]
+    assert len([f for f in ledger_findings(PLAN, [], dt.date(2023, 2, 1)) if f.rule == "missing"]) == len(PLAN.indicators)
+
+
+def test_owed_units_today_and_with_an_explicit_list():
+    i = ind(PLAN, "new-kindergartens")
+    assert owed_units(PLAN, i, False) == (None,)
+    assert owed_units(PLAN, i, True) == tuple(PLAN.plan.counties)
+    assert owed_units(PLAN, ind(PLAN, "platform-online"), True) == (None,)  # a milestone is the city's
+    found = ledger_findings(PLAN, [], dt.date(2023, 6, 30), county_reported=["new-places"])
+    assert {f.county for f in found if f.indicator == "new-places"} == set(PLAN.plan.counties)
+
+
+def test_voids_and_entries_after_the_date_are_not_judged():
+    entries = [entry(1, value=12, as_of=dt.date(2023, 5, 31)), entry(2, value=10, as_of=dt.date(2023, 8, 31))]
+    assert not ledger_findings(PLAN, entries, D, reporting=False)
+    assert [f.rule for f in ledger_findings(PLAN, entries, dt.date(2023, 8, 31), reporting=False)] == ["decreasing"]
+
+
+def test_figure_dataclass_defaults_are_a_plain_figure():
+    assert Figure(value=1).counties is None and not Figure(value=1).percent
