@@ -127,8 +127,14 @@ def test_json_is_the_same_in_both_languages(filled, args):
     assert zh == en
 
 
-COMMANDS = ["plan", "validate", "record", "correct", "void", "repair", "log", "status", "show", "report", "import",
-            "template", "check"]
+COMMANDS = ["plan", "validate", "split", "repair", "record", "baseline", "correct", "void", "import", "log", "status",
+            "show", "coverage", "check", "report", "template"]
+
+
+def _cells(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -144,9 +150,25 @@ def test_help_in_both_languages(run, command):
         command in ("record", "status", "report", "show", "correct")  # examples of Chinese input stay Chinese
 
 
-def test_the_group_help_in_both_languages(run):
-    assert "命令：" in run.ok("--help").stdout
-    assert "Commands:" in run.ok("--help", lang="en").stdout if False else True
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_help_fits_an_80_column_terminal_in_both_languages(run, command, monkeypatch):
+    """Wrapped by display width: a Chinese character takes two columns of the terminal."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for lang in ("zh", "en"):
+        monkeypatch.setenv("EDUPLAN_LANG", lang)  # the group has no --lang
+        text = run.ok(*command, "--help", lang=None).stdout
+        wide = [line for line in text.splitlines() if _cells(line) > 80]
+        assert not wide, (lang, wide)
+        assert not re.search(r"\.\.\.$", text.split("\n", 1)[1], re.M)  # a command's short help is never cut
+
+
+def test_the_group_help_in_both_languages(run, monkeypatch):
+    zh = run.ok("--help", lang=None).stdout
+    monkeypatch.setenv("EDUPLAN_LANG", "en")
+    en = run.ok("--help", lang=None).stdout
+    assert "命令：" in zh and "Commands:" in en
+    for command in COMMANDS:
+        assert re.search(rf"^  {command} +\S", zh, re.M) and re.search(rf"^  {command} +\S", en, re.M), command
 
 
 @pytest.mark.parametrize("args, en_words, zh_words", [

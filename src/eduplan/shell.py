@@ -166,16 +166,87 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
         app.registered_commands[:] = saved
     class Context(group.context_class):  # type: ignore[misc, valid-type]
         def get_help(self) -> str:
-            return translate_help(super().get_help(), lang)
+            # laid out unwrapped, then wrapped by display width: a Chinese character takes two columns
+            width = max(min(self.terminal_width or _columns(), self.max_content_width or 80) - 2, 50)
+            self.terminal_width = self.max_content_width = 100_000
+            return wrap_help(translate_help(super().get_help(), lang), width)
 
     for cmd in [group, *getattr(group, "commands", {}).values()]:
         cmd.context_class = Context
         cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
-        cmd.short_help = None
+        cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"
         for param in cmd.params:
             if getattr(param, "help", None):
                 param.help = i18n.tr(param.help, lang)
     return group
+
+
+def _columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)]}%")
+_ROW = re.compile(r"^( +)(\S+(?: \S+)*?)( {2,})(\S.*)$")
+
+
+def _tokens(text: str) -> list[str]:
+    """Break points of a text: between words, and between two wide (CJK) characters; closing
+    punctuation stays with what it closes."""
+    out: list[str] = []
+    for part in re.findall(r"\s+|[^\s]", text):
+        wide = _cells(part) == 2
+        if out and not part.isspace() and (part in _NO_LINE_START or not (wide or _cells(out[-1][-1]) == 2)) \
+                and not out[-1].isspace():
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
+def wrap_help(text: str, width: int) -> str:
+    """Re-wrap help text laid out without wrapping to ``width`` display columns: paragraphs keep
+    their indent, a two-column row (an option and its help) its hanging indent."""
+    lines = []
+    for line in text.split("\n"):
+        if _cells(line) <= width:
+            lines.append(line)
+            continue
+        m = _ROW.match(line)
+        if m:
+            first = m[1] + m[2] + m[3]
+            hang, rest = " " * _cells(first), m[4]
+            if _cells(first) > width // 2:  # a long first column: its help goes on the next lines
+                lines.append(m[1] + m[2])
+                first, hang = hang, " " * (len(m[1]) + 8)
+                first = hang
+        else:
+            indent = len(line) - len(line.lstrip(" "))
+            first = hang = " " * indent
+            rest = line[indent:]
+        current = first
+        for token in _tokens(rest):
+            if _cells(current) + _cells(token) > width and current.strip():
+                lines.append(current.rstrip())
+                current = hang
+                if token.isspace():
+                    continue
+            current += token
+        lines.append(current.rstrip())
+    return "\n".join(lines)
+
+
+def first_sentence(text: str) -> str:
+    """The help's first sentence (to ``。`` or ``. ``), for the list of commands."""
+    m = re.match(r"(.+?(?:。|\.(?=\s|$)))", text.strip(), re.S)
+    return (m[1] if m else text.strip()).replace("\n", " ")
 
 
 def translate_help(text: str, lang: str) -> str:
