@@ -45,6 +45,19 @@ counties = ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "�
 [thresholds]
 lagging_pp = 10.0
 
+[section_kinds.focus]
+name = "六个重点"
+name_en = "Focus area"
+numbering = "一是"
+
+[section_kinds.action]
+name = "十大行动"
+name_en = "The ten actions"
+
+[section_kinds.matter]
+name = "教育实事"
+name_en = "Practical matter"
+
 [[sections]]
 id = "focus-1"
 kind = "focus"

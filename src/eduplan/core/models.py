@@ -146,6 +146,10 @@ class Section:
     number: int
     name: str
     name_en: str = ""
+    # what the plan calls its kind of section (``[section_kinds]``): "" for the generic word
+    kind_name: str = ""
+    kind_name_en: str = ""
+    numbering: str = "一、"  # how the text numbers it in Chinese: 一、… or 一是…
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -307,6 +311,12 @@ def _indicator(i: dict[str, Any]) -> Indicator:
     )
 
 
+def _kind_words(info: dict | None) -> tuple[str, str, str]:
+    if not info:
+        return "", "", "一、"
+    return info["name"], info.get("name_en") or "", info.get("numbering") or "一、"
+
+
 def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
     """A plan from validated plain data (pydantic's JSON-mode dump, or the plan cache)."""
     info = d["plan"]
@@ -317,7 +327,8 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
                       issuer=info.get("issuer", ""), lang=info.get("lang", "zh"),
                       version=str(info.get("version", "1")), city=info.get("city", ""),
                       source_text=info.get("source_text") or "", units=tuple(info.get("units") or ())),
-        sections=tuple(Section(s["id"], SectionKind(s["kind"]), s["number"], s["name"], s.get("name_en", ""))
+        sections=tuple(Section(s["id"], SectionKind(s["kind"]), s["number"], s["name"], s.get("name_en", ""),
+                               *_kind_words((d.get("section_kinds") or {}).get(s["kind"])))
                        for s in d["sections"]),
         indicators=tuple(_indicator(i) for i in d["indicators"]),
         thresholds=Thresholds(**d.get("thresholds", {})),

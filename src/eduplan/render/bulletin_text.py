@@ -12,9 +12,23 @@ from ..i18n import msg, nmsg, separator, tr
 from . import safe
 from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .formats import md_table
-from .words import (KIND_OF_ENTRY, action_title, done_when_text, finding_refs, findings_sentence, gettext, name_of,
-                    note_text, remark, rule_label, section_title,
-                    state_label, status_label, unit_name)
+from .words import (
+    KIND_OF_ENTRY,
+    action_title,
+    done_when_text,
+    finding_refs,
+    findings_sentence,
+    gettext,
+    grid_notes,
+    kind_heading,
+    name_of,
+    remark,
+    rule_label,
+    section_title,
+    state_label,
+    status_label,
+    unit_name,
+)
 
 STATUS_ORDER = ("done", "on_track", "lagging", "behind", "not_judged", "no_data")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -250,15 +264,13 @@ def legend(lang: str) -> str:
 
 
 def county_notes(b: Bulletin, lang: str) -> list[str]:
-    """What the county figures are judged against, said once (the notes of the county cells)."""
-    seen: list[str] = []
-    for cells in b.by_county.values():
-        for p in cells.values():
-            for note in p.notes:
-                text = note_text(note, lang)
-                if note.code != "partial" and text not in seen:
-                    seen.append(text)
-    return seen
+    """What the county figures are judged against: each kind of note once, with its indicators."""
+    return grid_notes(b.by_county, lang)
+
+
+def actions_heading(b: Bulletin, lang: str) -> str:
+    """``十大行动（指标分布）``: the plan's own name for its actions."""
+    return msg("{actions} (indicators by status)", actions=kind_heading(b.plan, "action", lang)).render(lang)
 
 
 def receipt_headers(b: Bulletin, lang: str) -> list[str]:
@@ -360,7 +372,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(md_table(section_headers(lang), [section_cells(r, lang) for r in blk.rows],
                             align=["l", "r", "r", "l", "r", "r"]))
     if actions:
-        out.append(f"### {_('The ten actions (indicators by status)')}\n")
+        out.append(f"### {safe.markdown(actions_heading(b, lang))}\n")
         headers = [_("action"), _("indicators")] + [status_label(k, lang) for k in STATUS_ORDER]
         out.append(md_table(headers, [
             [action_title(blk.section, lang), len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]

@@ -12,8 +12,19 @@ from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
 from .figures import pct, stored_value, target_text, to_go, unit_target
 from .formats import csv_lines, to_csv
-from .words import (finding_refs, gettext, measure_label, name_of, notes_text, remark, rule_label, section_name,
-                    state_label, status_label, unit_name)
+from .words import (
+    finding_refs,
+    gettext,
+    measure_label,
+    name_of,
+    notes_text,
+    remark,
+    rule_label,
+    section_name,
+    state_label,
+    status_label,
+    unit_name,
+)
 
 
 def _n(x: float | None) -> object:

@@ -24,6 +24,7 @@ from . import safe
 from .bulletin_text import (
     MARK,
     STATUS_ORDER,
+    actions_heading,
     attention_footnote,
     attention_headers,
     audit_headers,
@@ -37,12 +38,12 @@ from .bulletin_text import (
     expected_cell,
     headline_sentence,
     lag_text,
+    lead_headers,
+    lead_rows,
     receipt_headers,
     receipt_rows,
     received_sentence,
     recorded_basis,
-    lead_headers,
-    lead_rows,
     recorded_headers,
     short_counties,
     silent_intro,
@@ -50,8 +51,17 @@ from .bulletin_text import (
     title,
 )
 from .figures import figure, pct, per_month, to_go
-from .words import (KIND_OF_ENTRY, action_title, gettext, name_of, remark, section_title, state_label, status_label,
-                    unit_name)
+from .words import (
+    KIND_OF_ENTRY,
+    action_title,
+    gettext,
+    name_of,
+    remark,
+    section_title,
+    state_label,
+    status_label,
+    unit_name,
+)
 
 COLOURS = {"done": "#1b7f3b", "on_track": "#5aa469", "lagging": "#e0a100", "behind": "#c62828", "not_judged": "#5b7fa6",
            "no_data": "#b0b0b0"}
@@ -474,7 +484,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
           "</div>")
     actions = [blk for blk in b.sections if blk.section.kind.value == "action"]
     if actions:
-        w(f"<h3>{esc(_('The ten actions (indicators by status)'))}</h3>")
+        w(f"<h3>{esc(actions_heading(b, lang))}</h3>")
         headers = [(_("action"), ""), (_("indicators"), "n"), (_("status mix"), "")]
         headers += [(status_label(k, lang), "n") for k in STATUS_ORDER]
         body = [f"<tr><td>{esc(action_title(blk.section, lang))}</td><td class=\"n\">{len(blk.rows)}</td>"
@@ -580,7 +590,13 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
 
 def _quality(b: Bulletin, lang: str, w) -> None:
     """6. Data quality: the sentence, the first findings about figures, where the rest is."""
-    from .bulletin_text import quality_cells, quality_headers, quality_listed, quality_more, quality_sentence
+    from .bulletin_text import (
+        quality_cells,
+        quality_headers,
+        quality_listed,
+        quality_more,
+        quality_sentence,
+    )
 
     esc = safe.html
     _ = gettext(lang)

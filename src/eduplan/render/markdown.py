@@ -6,14 +6,30 @@ from collections.abc import Iterator
 
 from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 from ..core.progress import StatusReport
+from ..i18n import msg, nmsg
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
-from ..i18n import nmsg
 from .formats import md_table
-from ..i18n import msg
-from .words import (done_when_text, expected_text, finding_refs, findings_sentence, gettext, measure_label, name_of,
-                    note_text, notes_text, pace_text, remark, reported_by_text, rule_label, section_title, state_label,
-                    status_label, unit_name, units_text)
+from .words import (
+    done_when_text,
+    expected_text,
+    finding_refs,
+    findings_sentence,
+    gettext,
+    grid_notes,
+    measure_label,
+    name_of,
+    notes_text,
+    pace_text,
+    remark,
+    reported_by_text,
+    rule_label,
+    section_title,
+    state_label,
+    status_label,
+    unit_name,
+    units_text,
+)
 
 
 def _grouped(report: StatusReport):
@@ -64,7 +80,6 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
     _ = gettext(lang)
     city = {p.indicator.id: p for p in report.rows}
     out: list[str] = []
-    notes: list[str] = []
     city_only = 0
     for ind_id, cells in report.by_county.items():
         ind = report.plan.by_id[ind_id]
@@ -79,12 +94,9 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
                          pct(p.share_of_city, 1) if p.share_of_city is not None else "—"])
         out.append(md_table([_("county-level unit"), _("actual/target"), _("done"), _("status"),
                              _("share of the city total")], rows, ["l", "r", "r", "l", "r"]))
-        for p in cells.values():
-            for note in p.notes:
-                text = note_text(note, lang)
-                if note.code != "partial" and text not in notes:
-                    notes.append(text)
-    out.extend(f"{safe.markdown(text)}\n" for text in notes)  # what the county targets are, said once
+    shown = {i: cells for i, cells in report.by_county.items()
+             if any(p.actual is not None or p.state is not None for p in cells.values())}
+    out.extend(f"{safe.markdown(text)}\n" for text in grid_notes(shown, lang))  # what the county targets are
     if city_only:
         out.append(safe.markdown(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
                                       "{n} more indicators have no county figures (only the city's: see `eduplan "

@@ -22,10 +22,37 @@ from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
 from ..i18n import msg, nmsg
 from . import safe
-from .figures import amount, figure, natural_scale, number, pct, stored_value, target_text, to_go_line
-from .words import (ROLLUP, city, done_when_text, expected_text, gettext, measure_label, name_of, note_text,
-                    notes_text, pace_text, remark, reported_by_text, section_title, state_label, status_label,
-                    unit_name, units_text)
+from .figures import (
+    amount,
+    figure,
+    natural_scale,
+    number,
+    pct,
+    stored_value,
+    target_text,
+    to_go_line,
+)
+from .words import (
+    ROLLUP,
+    city,
+    done_when_text,
+    expected_text,
+    gettext,
+    grid_notes,
+    kind_heading,
+    labelled_notes,
+    measure_label,
+    name_of,
+    notes_text,
+    pace_text,
+    remark,
+    reported_by_text,
+    section_title,
+    state_label,
+    status_label,
+    unit_name,
+    units_text,
+)
 
 STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red",
                 "not_judged": "blue", "no_data": "dim"}
@@ -175,14 +202,9 @@ def status(report: StatusReport, lang: str, opts) -> str:
     for p in report.rows:
         if any(n.code in ("cannot_roll_up", "baseline_unknown", "overdue") for n in p.notes):
             con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
-    if report.county:  # what a county's targets are (its own, a share of the city's …), said once
-        said: list[str] = []
-        for p in report.rows:
-            for note in p.notes:
-                text = note_text(note, lang)
-                if note.code not in ("partial", "cannot_roll_up") and text not in said:
-                    said.append(text)
-                    con.print(Text(safe.terminal(text), style="dim"))
+    if report.county:  # what a county's targets are (its own, a share of the city's …), per indicator
+        for text in labelled_notes(report.rows, lang):
+            con.print(Text(safe.terminal(text), style="dim"))
     if not report.empty_ledger and report.silent:
         con.print(Text(silent_line(report, lang), style="yellow"))
     return buf.getvalue()
@@ -296,14 +318,7 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
         con.print(table)
     legend = "  ".join(f"{STATUS_DOT[k]} {status_label(k, lang)}" for k in STATUS_DOT)
     con.print(Text(legend, style="dim"))
-    notes = []
-    for cells in grid.values():
-        for p in cells.values():
-            for note in p.notes:
-                text = note_text(note, lang)
-                if note.code != "partial" and text not in notes:
-                    notes.append(text)
-    for text in notes:
+    for text in grid_notes(grid, lang):
         con.print(Text(safe.terminal(text), style="dim"))
     if city_only:
         con.print(Text(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
@@ -358,7 +373,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
     con.print(table)
     actions = [s for s in p.sections if s.kind.value == "action"]
     if actions:
-        t2 = Table(title=_("The ten actions"), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+        t2 = Table(title=kind_heading(p, "action", lang), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                    title_justify="left")
         t2.add_column("id", no_wrap=True, style="cyan")
         t2.add_column(_("action"), ratio=1)

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from ..core.documents import ImportSummary, RepairDoc, Stored, ValidateDoc, Written
+from ..core.numbers import format_number
 from ..i18n import msg, nmsg
 from . import safe
-from ..core.numbers import format_number
 from .figures import stored_value
 from .words import name_of, unit_name
 

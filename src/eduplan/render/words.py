@@ -19,6 +19,7 @@ STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_
 STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}
 MEASURE = {"flow": N_("flow"), "level": N_("level"), "counties": N_("counties"), "milestone": N_("milestone")}
 KIND = {"focus": N_("Focus area"), "action": N_("Action"), "matter": N_("Practical matter")}
+KINDS = {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")}
 ROLLUP = {"city": N_("city-wide figure"), "sum": N_("sum of the counties"), "ratio": N_("Σnumerator ÷ Σdenominator"),
           "count": N_("counties done"), "county": N_("the county's figure"), "none": N_("cannot roll up")}
 KIND_OF_ENTRY = {"record": N_("record"), "correction": N_("correction"), "void": N_("void")}
@@ -58,14 +59,28 @@ def section_name(section: Section, lang: str) -> str:
     return (section.name_en or section.name) if lang == "en" else section.name
 
 
+def kind_name(section: Section, lang: str) -> str:
+    """What the plan calls the section's kind (``六个重点``), else the generic word (重点)."""
+    own = section.kind_name_en if lang == "en" else section.kind_name
+    return own or tr(KIND[section.kind.value], lang)
+
+
+def kind_heading(plan, kind: str, lang: str) -> str:
+    """The heading over every section of a kind (``十大行动`` / ``The ten actions``): the plan's
+    own name for the kind, else the generic plural (行动 / Actions)."""
+    section = next((s for s in plan.sections if s.kind.value == kind), None)
+    own = (section.kind_name_en if lang == "en" else section.kind_name) if section is not None else ""
+    return own or tr(KINDS[kind], lang)
+
+
 def section_title(section: Section, lang: str) -> str:
     """``教育实事 · 一、增加学位资源供给`` / ``Practical matter 1: Increase the supply of school places``."""
     n = section.number
     if lang == "en":
-        return f"{tr(KIND[section.kind.value], lang)} {n}: {section.name_en or section.name}"
+        return f"{kind_name(section, lang)} {n}: {section.name_en or section.name}"
     ordinal = ORDINALS[n - 1] if 1 <= n <= 10 else str(n)
-    joiner = "是" if section.kind.value == "focus" else "、"
-    return f"{tr(KIND[section.kind.value], lang)} · {ordinal}{joiner}{section.name}"
+    joiner = "是" if section.numbering == "一是" else "、"
+    return f"{kind_name(section, lang)} · {ordinal}{joiner}{section.name}"
 
 
 def action_title(section: Section, lang: str) -> str:
@@ -137,6 +152,43 @@ def note_text(note: Note, lang: str) -> str:
     if make is None:
         return note.code
     return make(dict(note.params)).render(lang)
+
+
+def labelled_notes(rows, lang: str, skip=("partial", "cannot_roll_up")) -> list[str]:
+    """Each note with the indicator it is about (``新增学位：无县级目标…``), each said once."""
+    out: list[str] = []
+    for p in rows:
+        for note in p.notes:
+            if note.code in skip:
+                continue
+            text = msg("{indicator}: {note}", indicator=name_of(p.indicator, lang), note=note_text(note, lang)).render(lang)
+            if text not in out:
+                out.append(text)
+    return out
+
+
+# what a note means across a grid of counties, with the indicators it applies to
+GRID_NOTES: dict[str, Callable[[list[str]], Msg]] = {
+    "no_county_target": lambda names: msg("No county target (the plan does not split it): each county's figure is "
+                                          "shown and not judged: {indicators}", indicators=names),
+    "overdue": lambda names: msg("Still in progress after the due date: {indicators}", indicators=names),
+    "not_yet_due": lambda names: msg("Not yet due: {indicators}", indicators=names),
+    "baseline_unknown": lambda names: msg("The baseline is not yet known: {indicators}", indicators=names),
+}
+
+
+def grid_notes(grid, lang: str) -> list[str]:
+    """The notes of a grid of county cells (indicator → county → Progress), one line per kind
+    of note naming the indicators it applies to."""
+    by_code: dict[str, list[str]] = {}
+    for cells in grid.values():
+        for p in cells.values():
+            for note in p.notes:
+                if note.code in GRID_NOTES:
+                    names = by_code.setdefault(note.code, [])
+                    if name_of(p.indicator, lang) not in names:
+                        names.append(name_of(p.indicator, lang))
+    return [GRID_NOTES[code](names).render(lang) for code, names in by_code.items()]
 
 
 def notes_text(notes, lang: str) -> str:

@@ -28,17 +28,38 @@ import io
 import zipfile
 from collections.abc import Sequence
 
-from ..i18n import msg
-
 from ..core.bulletin import Bulletin, Row
+from ..i18n import msg
 from ..services.sheet_contract import TemplateDoc
 from . import safe
-from .bulletin_text import (STATUS_ORDER, attention_footnote, county_notes, entry_value, headline_sentence,
-                            lead_headers, lead_rows, silent_names, title)
+from .bulletin_text import (
+    STATUS_ORDER,
+    attention_footnote,
+    county_notes,
+    entry_value,
+    headline_sentence,
+    lead_headers,
+    lead_rows,
+    silent_names,
+    title,
+)
 from .figures import comparator_mark, natural_scale, scale_of, scale_word
 from .json_out import num as _num
-from .words import (KIND_OF_ENTRY, action_title, done_when_text, gettext, measure_label, name_of, relative_text, remark,
-                    section_title, state_label, status_label, unit_name)
+from .words import (
+    KIND_OF_ENTRY,
+    action_title,
+    done_when_text,
+    gettext,
+    kind_heading,
+    measure_label,
+    name_of,
+    relative_text,
+    remark,
+    section_title,
+    state_label,
+    status_label,
+    unit_name,
+)
 
 HEADER_FILL = "24476B"
 INPUT_FILL = "FFF2CC"
@@ -348,7 +369,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         headers = ([_("action"), _("indicators")]) + [status_label(k, lang) for k in STATUS_ORDER]
         data = [[action_title(blk.section, lang), len(blk.rows)] + [blk.summary[k] for k in STATUS_ORDER]
                 for blk in b.sections if blk.section.kind.value == "action"]
-        _sheet(wb, _("Actions"), headers, data, [None] + [INTEGER] * (len(STATUS_ORDER) + 1), landscape=False)
+        _sheet(wb, kind_heading(b.plan, "action", lang), headers, data, [None] + [INTEGER] * (len(STATUS_ORDER) + 1), landscape=False)
 
     # ---- lagging and behind
     headers = [_("rank"), "id", _("indicator"), _("status"), _("unit"), _("target"), _("actual"), _("completion"),

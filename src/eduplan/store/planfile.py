@@ -25,7 +25,7 @@ from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resol
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(?:#.*)?$")
 

@@ -157,6 +157,15 @@ class Thresholds(_Frozen):
     stale_days: int = Field(31, ge=1, le=3660)
 
 
+class SectionKindInfo(_Frozen):
+    """What the plan calls a kind of section: ``name = "六个重点"``, and how its sections are
+    numbered in Chinese (``一、…`` or ``一是…``)."""
+
+    name: Text
+    name_en: str = ""
+    numbering: Literal["一、", "一是"] = "一、"
+
+
 class Section(_Frozen):
     id: Slug
     kind: SectionKind
@@ -402,6 +411,7 @@ class Plan(_Frozen):
     indicators: tuple[Indicator, ...] = Field(min_length=1)
     not_tracked: tuple[NotTracked, ...] = ()
     offices: tuple[Office, ...] = ()
+    section_kinds: dict[SectionKind, SectionKindInfo] = {}
 
     @model_validator(mode="after")
     def _cross_references(self) -> Plan:
