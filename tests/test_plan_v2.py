@@ -357,3 +357,18 @@ def test_plan_texts_shown_in_the_bulletin_are_inert(run, tmp_path):
     cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row
              if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_section_headings_come_from_the_plan_else_generic_words(tmp_path, run, synthetic_plan_path):
+    """Nothing of one document's wording is in the code: a plan that does not name its kinds of
+    section gets generic words (重点工作 · 一、…), the synthetic plan its own (六个重点 · 一是…)."""
+    own = run.ok("plan").stdout
+    assert "六个重点 · 一是重点一" in own and "教育实事 · 一、实事一" in own and "十大行动" in own
+    start = SYNTHETIC_PLAN.index("[section_kinds.focus]")
+    generic = SYNTHETIC_PLAN[:start] + SYNTHETIC_PLAN[SYNTHETIC_PLAN.index("[[sections]]"):]
+    path = _plan(tmp_path, generic)
+    out = run.ok("plan", "--plan", path).stdout
+    assert "重点工作 · 一、重点一" in out and "实事 · 一、实事一" in out
+    assert "六个重点" not in out and "十大行动" not in out and "教育实事" not in out
+    en = run.ok("plan", "--plan", path, lang="en").stdout
+    assert "Focus area 1:" in en and "Actions" in en
