@@ -355,7 +355,7 @@ def test_the_bulletin_has_a_data_quality_section(questionable, tmp_path):
     md = run.ok("report", "--month", "2023-06", lang="en").stdout
     section = md.split("## 6. Data quality")[1]
     assert "accepted over a warning" in section and "| #2 |" in section
-    assert "`eduplan check --as-of 2023-06-30` lists every one" in section.replace("\\", "")
+    assert "this command lists every one: `eduplan check --as-of 2023-06-30`" in section
     assert "六、数据审核" in run.ok("report", "--month", "2023-06").stdout
     doc = json.loads(run.ok("report", "--month", "2023-06", "--format", "json").stdout)
     check = json.loads(run("check", "--as-of", "2023-06-30", "--format", "json").stdout)
@@ -438,3 +438,14 @@ def test_hostile_text_in_a_ledger_is_inert_in_every_check_output(run, synthetic_
             docs = [json.loads(part) for part in out.strip().split("\n")]
             assert {f["by"] for f in docs[0]["findings"] if f["rule"] == "accepted"} == set(HOSTILE)
     assert "\x1b" not in run("report", "--month", "2023-06", "--format", "html").stdout
+
+
+def test_the_bulletin_says_where_the_findings_are_without_counting_them_twice(run):
+    run.ok("record", "new-public-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    section = run.ok("report", "--month", "2023-06", lang="en").stdout.split("## 6. Data quality")[1]
+    section = section.split("\n## ")[0]
+    assert "| rule |" not in section  # only missing reports: said in the sentence, none listed
+    assert "more finding" not in section
+    assert "This command lists every finding: `eduplan check --as-of 2023-06-30`" in section
+    zh = run.ok("report", "--month", "2023-06").stdout
+    assert "全部审核发现可用以下命令列出：`eduplan check --as-of 2023-06-30`" in zh.replace("： `", "：`")

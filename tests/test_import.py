@@ -334,3 +334,22 @@ def test_template_never_overwrites_a_sheet_without_force(ledger, tmp_path):
     assert "--force" in result.stderr and sheet.read_bytes() == before
     run("template", "-o", sheet, "--force")
     assert sheet.read_bytes() != before
+
+
+def test_a_sheet_with_increments_imported_again_with_force_adds_them_again(ledger, tmp_path):
+    """A template row keeps the last figure beside this month's increase. Imported a second
+    time with --force the file is read as it was the first time: the increase is added again,
+    not refused because the last figure now includes it."""
+    run("record", "new-school-places", "20", "--county", "椒江区", "--as-of", "2023-05-31")
+    sheet = write_csv(tmp_path / "jj.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
+                                            ["new-school-places", "20", "15", "2023-06-30", "椒江区"]])
+    run("import", sheet)
+    def total() -> float:
+        status = json.loads(run("status", "--as-of", "2023-06-30", "--county", "椒江区", "--format", "json").stdout)
+        return next(i for i in status["indicators"] if i["id"] == "new-school-places")["actual"]
+
+    assert total() == 35
+    assert "already imported" in run("import", sheet, code=1).stderr
+    assert "20 is not the last figure" not in run("import", sheet, "--force", "--dry-run").stdout
+    run("import", sheet, "--force", "--accept-warnings")  # the same increase on the same day: a duplicate, accepted
+    assert total() == 50

@@ -506,3 +506,11 @@ def test_record_refuses_a_same_size_edit_that_breaks_the_ledger(run, synthetic_p
     result = run.fails(1, "record", "new-kindergartens", "13", "--as-of", "2023-05-31")
     assert f"{ledger_path}:" in result.stderr
     assert ledger_path.read_bytes() == before
+
+
+def test_a_one_file_ledger_has_no_office_refs(run, ledger_path):
+    run.ok("record", "new-public-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "correct", "椒江区#1", "4", "--reason", "x", lang="en").stderr
+    assert "one file, with no offices" in err and "#1" in err
+    assert ledger_path.read_bytes() == before

@@ -255,7 +255,7 @@ def test_report_shows_expected_shares_leads_and_done_when(run, v2):
     assert attention["quarterly-flow"]["expected"] == 0.5
     assert attention["quarterly-flow"]["pace"]["kind"] == "schedule"
     assert [blk["lead"] for blk in doc["leads"]] == ["基教处", "计财处", "安全处"]
-    assert doc["silent_counties"]["city"]["indicators"][0] == "batch-flow"
+    assert "batch-flow" in doc["silent_counties"]["city"]["indicators"]
     md = run.ok("report", "--month", "2023-06").stdout
     assert "| 应完成 |" in md and "### 按牵头单位" in md and "## 附录三、完成标准" in md and "平台上线运行" in md
     html = run.ok("report", "--month", "2023-06", "--format", "html", lang="en").stdout

@@ -37,7 +37,7 @@ StatusName = _choices("StatusName", ("done", "on_track", "lagging", "behind", "n
 FailOn = _choices("FailOn", ("lagging", "behind"))
 
 PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled 2023 plan)."), show_default=False)]
-LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help=N_("Ledger file (env EDUPLAN_LEDGER; default: ~/.local/share/eduplan/PLAN-ID.ledger.toml)."), show_default=False)]
+LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help=N_("Ledger file or folder (env EDUPLAN_LEDGER; default: $XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml, ~/.local/share by default)."), show_default=False)]
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=N_("Language: zh or en (env EDUPLAN_LANG, else the locale, else the plan's)."), show_default=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-06-30, 2023年6月30日, 6月底 … (default: today, within the plan period)."), show_default=False)]
 CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit (椒江区 or 椒江), or 全市 for the city-wide figure."), show_default=False)]
@@ -178,7 +178,7 @@ def status(as_of: AsOfOpt = None,
            by_county: Annotated[bool, typer.Option("--by-county", help=N_("Indicators × county-level units."))] = False,
            status_filter: Annotated[Optional[list[StatusName]], typer.Option("--status", help=N_("Only indicators with this status (repeatable)."), show_default=False)] = None,
            fmt: Annotated[StatusFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
-           fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help=N_("Exit 3 if any shown indicator is at or below this status."), show_default=False)] = None,
+           fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help=N_("Exit 3 if any shown indicator is at this status or worse (lagging: lagging or behind)."), show_default=False)] = None,
            lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .core.progress import Status
     from .services import status as judge
@@ -243,9 +243,13 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: 202
     from .services import bulletin
 
     with Session(lang, plan, ledger) as s:
-        kind = fmt.value if fmt else (_by_suffix(output, ReportFmt) or "markdown")
+        by_name = _by_suffix(output, ReportFmt)
+        kind = fmt.value if fmt else (by_name or "markdown")
         if output == "":
             raise UsageError(msg("the file name is empty"), field="output")
+        if output is not None and (by_name is None and fmt is None or by_name and fmt and by_name != fmt.value):
+            raise UsageError(msg("name the file .md, .html, .xlsx or .json (the format follows the name), or give a "
+                                 "--format that matches it"), field="output")
         if kind == "xlsx" and output is None:
             raise UsageError(msg("a workbook is written to a file: give -o FILE.xlsx"), field="output")
         doc = bulletin(s.ws, month)

@@ -169,7 +169,7 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
             # laid out unwrapped, then wrapped by display width: a Chinese character takes two columns
             width = max(min(self.terminal_width or _columns(), self.max_content_width or 80) - 2, 50)
             self.terminal_width = self.max_content_width = 100_000
-            return wrap_help(translate_help(super().get_help(), lang), width)
+            return wrap_help(translate_help(super().get_help(), lang), width, cjk_breaks=lang == "zh")
 
     for cmd in [group, *getattr(group, "commands", {}).values()]:
         cmd.context_class = Context
@@ -197,13 +197,14 @@ _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)]}%")
 _ROW = re.compile(r"^( +)(\S+(?: \S+)*?)( {2,})(\S.*)$")
 
 
-def _tokens(text: str) -> list[str]:
-    """Break points of a text: between words, and between two wide (CJK) characters; closing
-    punctuation stays with what it closes."""
+def _tokens(text: str, cjk_breaks: bool = True) -> list[str]:
+    """Break points of a text: between words, and (in Chinese text) between two wide (CJK)
+    characters; closing punctuation stays with what it closes. In English text a Chinese
+    word (全市) is a word."""
     out: list[str] = []
     for part in re.findall(r"\s+|[^\s]", text):
-        wide = _cells(part) == 2
-        if out and not part.isspace() and (part in _NO_LINE_START or not (wide or _cells(out[-1][-1]) == 2)) \
+        wide = _cells(part) == 2 and cjk_breaks
+        if out and not part.isspace() and (part in _NO_LINE_START or not (wide or (cjk_breaks and _cells(out[-1][-1]) == 2))) \
                 and not out[-1].isspace():
             out[-1] += part
         else:
@@ -211,7 +212,7 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def wrap_help(text: str, width: int) -> str:
+def wrap_help(text: str, width: int, *, cjk_breaks: bool = True) -> str:
     """Re-wrap help text laid out without wrapping to ``width`` display columns: paragraphs keep
     their indent, a two-column row (an option and its help) its hanging indent."""
     lines = []
@@ -232,7 +233,7 @@ def wrap_help(text: str, width: int) -> str:
             first = hang = " " * indent
             rest = line[indent:]
         current = first
-        for token in _tokens(rest):
+        for token in _tokens(rest, cjk_breaks):
             if _cells(current) + _cells(token) > width and current.strip():
                 lines.append(current.rstrip())
                 current = hang

@@ -33,7 +33,14 @@ from ..i18n import msg
 from .documents import Remark
 from .models import Entry, Measure, Plan, Section
 from .numbers import NumberError, parse_month
-from .progress import Progress, Status, StatusReport, count_statuses, status_report, worst_first
+from .progress import (
+    Progress,
+    Status,
+    StatusReport,
+    count_statuses,
+    status_report,
+    worst_first,
+)
 from .reporting import OfficeReturn, SilentUnit, office_returns
 from .rules import Finding, summary
 

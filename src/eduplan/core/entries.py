@@ -16,10 +16,18 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from ..i18n import Msg, msg
+from ..i18n import N_, Msg, msg
 from .models import Entry, Indicator, Measure, Plan, State
-from .numbers import (MAX_EXACT, UNIT_WORDS, NumberError, normalise, parse_quantity, parse_ratio, parse_state,
-                      to_plain)
+from .numbers import (
+    MAX_EXACT,
+    UNIT_WORDS,
+    NumberError,
+    normalise,
+    parse_quantity,
+    parse_ratio,
+    parse_state,
+    to_plain,
+)
 
 # (index of the entry in the sequence, field, message)
 EntryProblem = tuple[int, str, Msg]
@@ -28,6 +36,15 @@ FieldProblem = tuple[str, Msg]
 COUNTY_WORDS = ("个", "县")  # the measure words of a count of county-level units
 RATIO_TOLERANCE = 1e-6  # percentage points between a value and its numerator/denominator
 
+
+
+MEASURE_WORDS = {Measure.FLOW: N_("flow"), Measure.LEVEL: N_("level"), Measure.COUNTIES: N_("counties"),
+                 Measure.MILESTONE: N_("milestone")}
+
+
+def measure_word(measure: Measure) -> Msg:
+    """A kind of indicator in words, translated where it is shown (``累计`` / ``flow``)."""
+    return msg(MEASURE_WORDS[measure])
 
 def superseded_ids(entries: Iterable[Entry]) -> set[tuple[str, int]]:
     return {e.target for e in entries if e.supersedes is not None}
@@ -232,7 +249,7 @@ def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
     if e.added is not None:
         if ind.measure != Measure.FLOW:
             out.append(("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} "
-                                     "indicator", indicator=ind.id, measure=ind.measure.value)))
+                                     "indicator", indicator=ind.id, measure=measure_word(ind.measure))))
         return out
     out.extend(value_problems(ind, plan, county=e.county, value=e.value, state=e.state,
                               has_ratio=e.numerator is not None))

@@ -110,6 +110,7 @@ class Progress:
     # None for the city, for percentages, or when either figure is missing or zero.
     share_of_city: float | None = None
     reporting: Reporting | None = None  # who owes a figure this month, and who has not sent one
+    baseline_source: str | None = None  # where the baseline used comes from (the entry's source, else the plan's)
 
 
 def _pace(completion: float, expected: float, threshold_pp: float) -> Status:
@@ -130,14 +131,15 @@ def _county_figures(entries: Mapping[tuple[str, str | None], Entry], ind: Indica
     return tuple(out)
 
 
-def baseline_of(ind: Indicator, baselines: Mapping[str, Entry] | None) -> tuple[float | None, str | None]:
-    """The baseline value (a recorded one wins over the plan's) and the entry that recorded it."""
+def baseline_of(ind: Indicator, baselines: Mapping[str, Entry] | None) -> tuple[float | None, str | None, str | None]:
+    """The baseline value (a recorded one wins over the plan's), the entry that recorded it and
+    where the value comes from (the entry's source, else the plan's)."""
     if ind.baseline is None:
-        return None, None
+        return None, None, None
     e = (baselines or {}).get(ind.id)
     if e is not None and e.value is not None:
-        return e.value, e.ref
-    return ind.baseline.value, None
+        return e.value, e.ref, e.source or ind.baseline.source
+    return ind.baseline.value, None, ind.baseline.source
 
 
 def _due_day(ind: Indicator, plan: Plan) -> dt.date:
@@ -171,7 +173,7 @@ def judge(
     left = months_left(info, as_of)
     figures = _county_figures(latest_entries, ind, info.counties)
     notes: list[Note] = []
-    base, base_entry = baseline_of(ind, baselines)
+    base, base_entry, base_source = baseline_of(ind, baselines)
     target = ind.target
     if ind.relative is not None:
         target = ind.relative.target(base) if base is not None else None
@@ -234,7 +236,8 @@ def judge(
 
     # ---- judge it
     no_data = Progress(ind, county, target, None, None, Status.NO_DATA, None, None, None, None, None,
-                       qualifying, figures, rollup, newest, expected, tuple(notes), None, base, base_entry, share)
+                       qualifying, figures, rollup, newest, expected, tuple(notes), None, base, base_entry, share,
+                       baseline_source=base_source)
     if ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None):
         if state is None:
             return no_data

@@ -15,9 +15,9 @@ corrected or voided later still shows that the unit reported — whether the fig
 right is a matter of data quality, not of completeness). Without ``sent`` the rule falls
 back on the latest surviving figures.
 
-A version-1 plan does not say who reports: an indicator is then reported by each county
-once any county figure for it is dated on or before the month's end (and never by the
-city), every month, as before.
+A version-1 plan does not say who reports: a milestone is then the city's, any other indicator each county's
+once any county figure for it is dated on or before the month's end, else the city's, every
+month (:func:`units_reporting`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Set
 
-from .models import Entry, Indicator, Plan, ReportedBy, State
+from .models import Entry, Indicator, Measure, Plan, ReportedBy, State
 from .pace import expected_share
 
 Unit = str | None  # a county-level unit, or None for the city
@@ -47,17 +47,28 @@ def month_start(plan: Plan, day: dt.date) -> dt.date:
     return max(day.replace(day=1), plan.plan.start)
 
 
-def reporting_units(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry]) -> tuple[Unit, ...]:
-    """The units that report the indicator, by the plan (or inferred, for a version-1 plan)."""
+def units_reporting(ind: Indicator, plan: Plan, county_reported: bool) -> tuple[Unit, ...]:
+    """The units that report the indicator, by the plan's ``reported_by``. Where the plan does
+    not say (a version-1 plan) it is inferred: a milestone is the city's (it is recorded
+    city-wide); any other indicator is every county's once any county has recorded a figure
+    for it (``county_reported``), else the city's. The one rule for completeness in
+    ``status``, the bulletin and ``eduplan check``."""
     counties = plan.plan.counties
     by = ind.reported_by
-    if by is None:  # version 1: once any county records a figure, every county reports it
-        return tuple(counties) if any((ind.id, c) in latest for c in counties) else ()
+    if by is None:
+        if ind.measure == Measure.MILESTONE or not county_reported:
+            return (None,)
+        return tuple(counties)
     if by == ReportedBy.CITY:
         return (None,)
     if by == ReportedBy.COUNTIES:
         return tuple(counties)
     return (None, *counties)
+
+
+def reporting_units(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry]) -> tuple[Unit, ...]:
+    """The units that report the indicator, by the plan (or inferred, for a version-1 plan)."""
+    return units_reporting(ind, plan, any((ind.id, c) in latest for c in plan.plan.counties))
 
 
 def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry], as_of: dt.date,

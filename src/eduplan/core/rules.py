@@ -38,9 +38,10 @@ from typing import Any
 
 from ..i18n import N_, Msg, msg
 from .entries import COUNTY_WORDS, Figure
-from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
-from .pace import expected_share
+from .models import Comparator, Entry, Indicator, Measure, Plan, State
 from .numbers import UNIT_WORDS, format_number
+from .pace import expected_share
+from .reporting import units_reporting
 
 ERROR = "error"
 WARNING = "warning"
@@ -395,27 +396,15 @@ def triage(findings: Iterable[Finding], accept: bool | Iterable[str] = False) ->
 
 
 def owed_units(plan: Plan, ind: Indicator, county_reported: bool, as_of: dt.date | None = None) -> tuple[str | None, ...]:
-    """Who owes figures of an indicator as of a day: the units the plan says report it
-    (``reported_by``: the city (None), each county-level unit, or both), none while its pace
-    expects nothing yet (a target due in one go in September owes nothing in March).
-
-    Where the plan does not say who reports (a version-1 plan), it is inferred: a milestone is
-    the city's; any other indicator is reported per county when some county has reported it,
-    else by the city."""
+    """Who owes figures of an indicator as of a day: the units that report it
+    (:func:`eduplan.core.reporting.units_reporting`, the rule ``status`` and the bulletin use),
+    none while its pace expects nothing yet (a target due in one go in September owes nothing
+    in March)."""
     if as_of is not None:
         expected = expected_share(ind, plan.plan, as_of)
         if expected is not None and expected <= 0:
             return ()
-    by = ind.reported_by
-    if by == ReportedBy.CITY:
-        return (None,)
-    if by == ReportedBy.COUNTIES:
-        return tuple(plan.plan.counties)
-    if by == ReportedBy.BOTH:
-        return (None, *plan.plan.counties)
-    if ind.measure == Measure.MILESTONE or not county_reported:
-        return (None,)
-    return tuple(plan.plan.counties)
+    return units_reporting(ind, plan, county_reported)
 
 
 def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> list[Finding]:

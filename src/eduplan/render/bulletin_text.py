@@ -327,14 +327,19 @@ def quality_listed(b: Bulletin) -> list:
     return [f for f in b.quality if f.rule not in ("missing", "stale")][:QUALITY_ROWS]
 
 
-def quality_more(b: Bulletin, lang: str) -> str | None:
-    """Where the rest is, when the bulletin does not list every finding."""
-    left = len(b.quality) - len(quality_listed(b))
+def quality_more(b: Bulletin, lang: str) -> tuple[str, str] | None:
+    """Where the rest is, when the bulletin does not list every finding: the sentence, and the
+    command that lists them (shown as code by each format)."""
+    listed = len(quality_listed(b))
+    left = len(b.quality) - listed
     if not left:
         return None
-    return nmsg("{n} more finding (not reported, not updated …): `eduplan check --as-of {day}` lists every one.",
-                "{n} more findings (not reported, not updated …): `eduplan check --as-of {day}` lists every one.",
-                left, day=b.as_of).render(lang)
+    command = f"eduplan check --as-of {b.as_of}"
+    if not listed:
+        return msg("This command lists every finding:").render(lang), command
+    return nmsg("{n} more finding (not reported, not updated …); this command lists every one:",
+                "{n} more findings (not reported, not updated …); this command lists every one:",
+                left).render(lang), command
 
 
 def quality_headers(lang: str) -> list[str]:
@@ -435,7 +440,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(md_table(quality_headers(lang), [quality_cells(f, plan, lang) for f in listed]))
     more = quality_more(b, lang)
     if more:
-        out.append(safe.markdown(more) + "\n")
+        out.append(f"{safe.markdown(more[0])} `{more[1]}`\n")
 
     out.append(f"## {_('Appendix 1. Figures received this month')}\n")
     if b.figures:

@@ -609,5 +609,5 @@ def _quality(b: Bulletin, lang: str, w) -> None:
         w(_table([(h, "") for h in quality_headers(lang)], body))
     more = quality_more(b, lang)
     if more:
-        w(f'<p class="note">{esc(more)}</p>')
+        w(f'<p class="note">{esc(more[0])} <code>{esc(more[1])}</code></p>')
     w("</div>")

@@ -124,7 +124,7 @@ def progress_doc(p: Progress) -> dict:
         "rollup": p.rollup, "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,
         "pace": pace_doc(ind),
         "baseline": None if ind.baseline is None else {
-            "value": num(p.baseline), "date": ind.baseline.date.isoformat(), "source": ind.baseline.source,
+            "value": num(p.baseline), "date": ind.baseline.date.isoformat(), "source": p.baseline_source,
             "entry": int(p.baseline_entry.rpartition("#")[2]) if p.baseline_entry else None},
         "relative": None if ind.relative is None else {"kind": ind.relative.kind.value,
                                                         "amount": num(ind.relative.amount)},

@@ -149,7 +149,8 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
 
         value = _("not yet known") if p.baseline is None else format_number(p.baseline, ind.unit)
         where = "" if p.baseline is None else f" · {safe.markdown(p.baseline_entry or _('the plan'))}"
-        lines.append(f"- {_('baseline')}: {value} ({ind.baseline.date} · {safe.markdown(ind.baseline.source)}{where})")
+        source = p.baseline_source or ind.baseline.source
+        lines.append(f"- {_('baseline')}: {value} ({ind.baseline.date} · {safe.markdown(source)}{where})")
     if p.reporting is not None and p.reporting.missing:
         lines.append(f"- {_('not reported this month')}: {safe.markdown(units_text(p.reporting.missing, lang))}")
     if ind.lead or ind.partners:

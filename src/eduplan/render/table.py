@@ -20,7 +20,7 @@ from rich.text import Text
 
 from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
-from ..i18n import msg, nmsg
+from ..i18n import msg, nmsg, separator
 from . import safe
 from .figures import (
     amount,
@@ -475,9 +475,9 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         else:
             where = p.baseline_entry or _("the plan")
             lines.append((_("baseline"), f"{format_number(p.baseline, ind.unit)} ({ind.baseline.date} · "
-                                         f"{ind.baseline.source} · {where})"))
+                                         f"{p.baseline_source or ind.baseline.source} · {where})"))
     if ind.county_targets:
-        lines.append((_("county targets"), "、".join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
+        lines.append((_("county targets"), separator(lang).join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
     lines.append((_("reported by"), reported_by_text(ind, lang)))
     if p.reporting is not None and p.reporting.missing:
         lines.append((_("not reported this month"), units_text(p.reporting.missing, lang)))
@@ -502,7 +502,7 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         grid.add_row(k, safe.terminal(v))
     con.print(grid)
     if p.counties:
-        t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=_("counties"), title_justify="left")
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=_("County-level units"), title_justify="left")
         t.add_column(_("county-level unit"))
         t.add_column(_("figure"), justify="right")
         t.add_column(_("as of"))

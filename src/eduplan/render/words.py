@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..core.documents import Remark
+from ..core.entries import MEASURE_WORDS
 from ..core.models import Indicator, Section
 from ..core.progress import Note
 from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
@@ -17,7 +18,7 @@ STATUS = {"done": N_("done"), "on_track": N_("on track"), "lagging": N_("lagging
 STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_("not started")}
 # in a grid cell, where every column counts (zh: the same words)
 STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}
-MEASURE = {"flow": N_("flow"), "level": N_("level"), "counties": N_("counties"), "milestone": N_("milestone")}
+MEASURE = {m.value: word for m, word in MEASURE_WORDS.items()}
 KIND = {"focus": N_("Focus area"), "action": N_("Action"), "matter": N_("Practical matter")}
 KINDS = {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")}
 ROLLUP = {"city": N_("city-wide figure"), "sum": N_("sum of the counties"), "ratio": N_("Σnumerator ÷ Σdenominator"),

@@ -21,17 +21,30 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.documents import ImportRowDoc, ImportSummary, Taken
-from ..core.entries import Figure, read_figure, value_problems
+from ..core.entries import Figure, measure_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator
-from ..core.numbers import NumberError, format_number, parse_date, parse_quantity, to_plain
+from ..core.numbers import (
+    NumberError,
+    format_number,
+    parse_date,
+    parse_quantity,
+    to_plain,
+)
 from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
 from ..store.ledger import LedgerView, append_entries
 from ..store.sheets import Cell, Sheet, read_file
-from .sheet_contract import EMPTY_COUNTY, FIELDS, REQUIRED, SHEET_FIELDS, accepted_names, field_of
+from .sheet_contract import (
+    EMPTY_COUNTY,
+    FIELDS,
+    REQUIRED,
+    SHEET_FIELDS,
+    accepted_names,
+    field_of,
+)
 from .workspace import Workspace, check_date
 
 
@@ -155,7 +168,7 @@ def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: s
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
                 latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
                 skip_repeated: bool = True, units: tuple[str | None, ...] | None = None,
-                accept: bool | Iterable[str] = False) -> Checked:
+                accept: bool | Iterable[str] = False, again: Sequence[Entry] = ()) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
 
@@ -164,7 +177,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
     that figure plus the increment. A row giving a figure the ledger already has for that very
     date is skipped (counted in ``repeated``) unless ``skip_repeated`` is false (``--force``).
-    ``units``: in a ledger folder, the only units the importing office reports.
+    ``units``: in a ledger folder, the only units the importing office reports. ``again``: the
+    entries an earlier import of this very file wrote (``--force``): a row's last figure is
+    then the one before them, as when the file was first imported.
 
     The data-quality rules about a figure as typed apply here (a warning accepted with
     ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
@@ -292,6 +307,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             last = last_figure(ind.id, county, day)
             before = last.value if last is not None and last.value is not None else None
             before = 0 if before is None else before  # increments start from nothing (core.entries.fold_increments)
+            before -= sum(e.added for e in again if e.key() == (ind.id, county) and e.added is not None
+                          and e.as_of <= day)  # what this file added the first time
             if figure.value == before:
                 figure = None  # the last figure, left as the template wrote it: the increment is the news
             elif figure.value is not None and abs(figure.value - (before + increment)) < 1e-9:
@@ -343,7 +360,7 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
     the rules), or a problem."""
     if ind.measure != Measure.FLOW:
         problem("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                             indicator=ind.id, measure=ind.measure.value))
+                             indicator=ind.id, measure=measure_word(ind.measure)))
         return None
     try:
         q = parse_quantity(text)
@@ -435,10 +452,10 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
             raise _refuse(checked.problems, file) from None
         raise
     try:
+        earlier = view.surviving_batch(batch)
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
                               skip_repeated=not force,  # --force: record the file as it is, again
-                              units=units, accept=accept)
-        earlier = view.surviving_batch(batch) if checked.rows or checked.repeated else []
+                              units=units, accept=accept, again=earlier if force else ())
         column = next((str(h).strip() for h in locate(sheet).sheet.header if field_of(h) == "value"), "value")
         later, rows = check_series(plan, view, checked.rows, file=file, column=column, first_id=view.next_id(),
                                    accept=_allowed(accept, bool(earlier)))

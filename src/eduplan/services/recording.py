@@ -10,11 +10,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-
 from collections.abc import Iterable
 
 from ..core.documents import Stored, Taken
-from ..core.entries import Figure, fold_increments, read_figure, value_problems
+from ..core.entries import (
+    Figure,
+    fold_increments,
+    measure_word,
+    read_figure,
+    value_problems,
+)
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.names import Match, find_county, find_indicator
 from ..core.numbers import NumberError, format_number, parse_quantity, to_plain
@@ -42,7 +47,7 @@ def _increment(ind: Indicator, text: str) -> Figure:
     """``--add N``: an amount added to an accumulating figure."""
     if ind.measure != Measure.FLOW:
         raise EduplanError(msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                               indicator=ind.id, measure=ind.measure.value), field="add")
+                               indicator=ind.id, measure=measure_word(ind.measure)), field="add")
     try:
         q = parse_quantity(text)
     except NumberError as exc:
@@ -146,7 +151,10 @@ def parse_ref(ws: Workspace, text: str | int) -> tuple[str, int]:
     if m["office"]:
         from ..core.names import find_office
 
-        office = find_office(ws.plan, m["office"]).value.name if ws.office is not None else m["office"]
+        if ws.office is None:  # one file: entries are numbered 1, 2, 3 … with no office
+            raise EduplanError(msg("'{text}': this ledger is one file, with no offices; name the entry by its number "
+                                   "(#{id})", text=text, id=int(m["id"])), field="entry")
+        office = find_office(ws.plan, m["office"]).value.name
     return office, int(m["id"])
 
 

@@ -32,7 +32,13 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from ..core.entries import batch_runs, entry_plan_problems, order_problem, shape_problems, supersede_problems
+from ..core.entries import (
+    batch_runs,
+    entry_plan_problems,
+    order_problem,
+    shape_problems,
+    supersede_problems,
+)
 from ..core.models import Entry, Plan
 from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg, nmsg
@@ -708,7 +714,10 @@ def _hint(sync: Sync, path: Path) -> Msg | None:
 def _lock(loc: Location, reader: bool = False):
     """The writers' lock on ``REAL.lock``. A reader that only waits for writers to finish
     goes on without it where it cannot take it (a read-only folder: nobody writes there)."""
-    from filelock import FileLock, Timeout  # imported when a command writes, not at start-up
+    from filelock import (  # imported when a command writes, not at start-up
+        FileLock,
+        Timeout,
+    )
 
     lock = FileLock(str(loc.lock_path), timeout=LOCK_TIMEOUT)
     try:

@@ -29,7 +29,14 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..core.models import Comparator, Measure, PaceKind, Relative, ReportedBy, SectionKind
+from ..core.models import (
+    Comparator,
+    Measure,
+    PaceKind,
+    Relative,
+    ReportedBy,
+    SectionKind,
+)
 from ..i18n import N_
 
 SCHEMA_VERSIONS = (1, 2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..i18n import Msg, N_, msg
+from ..i18n import N_, Msg, msg
 
 try:  # the compiled reference parser; the standard library's is the same code, slower
     import tomli as _toml
