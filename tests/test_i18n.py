@@ -127,7 +127,7 @@ def test_json_is_the_same_in_both_languages(filled, args):
     assert zh == en
 
 
-COMMANDS = ["plan", "validate", "split", "repair", "record", "baseline", "correct", "void", "import", "log", "status",
+COMMANDS = ["plan", "validate", "split", "index", "repair", "record", "baseline", "correct", "void", "import", "log", "status",
             "show", "coverage", "check", "report", "template"]
 
 

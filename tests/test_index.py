@@ -383,3 +383,16 @@ def test_sql_latest_is_the_core_rule(plan, specs, day):
     index.mark_superseded(entries)
     assert index.latest(day) == latest(surviving(entries), day)
     index.close()
+
+
+def test_eduplan_index_says_where_the_index_is_for_sql_tools(run, tmp_path):
+    """An analyst asks where the index is and reads it with plain sqlite3, read-only."""
+    run.ok("record", "new-public-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    run.ok("record", "new-public-kindergartens", "5", "--county", "黄岩区", "--as-of", "2023-06-30")
+    run.ok("void", "1", "--reason", "synthetic: entered twice")
+    doc = run.json("index")
+    assert doc["entries"] == 3 and doc["files"] == 1 and doc["ledger"].endswith("ledger.toml")
+    con = sqlite3.connect(f"file:{doc['index']}?mode=ro", uri=True)
+    rows = con.execute("SELECT county, value, date(as_of + 1721424.5) FROM entries WHERE gone = 0 ORDER BY id").fetchall()
+    assert rows == [("黄岩区", 5, "2023-06-30")]
+    assert "sqlite3 -readonly" in run.ok("index", lang="en").stdout

@@ -29,6 +29,7 @@ def _choices(name: str, values) -> type[Enum]:
 
 PlanFmt, StatusFmt, ShowFmt, LogFmt = (_choices(n, formats(k)) for n, k in (
     ("PlanFormat", "PlanDoc"), ("StatusFormat", "StatusReport"), ("ShowFormat", "ShowDoc"), ("LogFormat", "LogDoc")))
+IndexFmt = _choices("IndexFormat", formats("IndexDoc"))
 ReportFmt, SheetFmt = _choices("ReportFormat", formats("Bulletin")), _choices("SheetFormat", formats("TemplateDoc"))
 CoverageFmt = _choices("CoverageFormat", formats("CoverageDoc"))
 CheckFmt = _choices("CheckFormat", formats("QualityReport"))
@@ -78,6 +79,15 @@ def split(folder: Annotated[str, typer.Argument(help=N_("The new folder."))], la
 
     with Session(lang, plan, ledger) as s:
         s.show(do(s.ws, folder))
+
+
+@app.command(help=N_("Bring the ledger's SQLite index up to date and say where it is, for your own SQL tools (read it, never write it)."))
+def index(fmt: Annotated[IndexFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "text",
+          lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+    from .services import index as where
+
+    with Session(lang, plan, ledger) as s:
+        s.show(where(s.ws), fmt)
 
 
 @app.command(help=N_("Remove an incomplete end of the ledger left by a crashed write (a copy is kept beside it)."))

@@ -168,6 +168,16 @@ class ValidateDoc:
 
 
 @dataclasses.dataclass(frozen=True)
+class IndexDoc:
+    """Where the ledger's SQLite index is, brought up to date (for analysts' own SQL tools)."""
+
+    ledger: Path
+    path: Path | None  # None: built in memory (no cache folder)
+    entries: int
+    files: int
+
+
+@dataclasses.dataclass(frozen=True)
 class RepairDoc:
     path: Path
     exists: bool

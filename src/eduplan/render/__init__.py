@@ -31,6 +31,7 @@ FORMATS: dict[str, dict[str, str]] = {
     "Written": {"text": "text:written"},
     "ValidateDoc": {"text": "text:validated"},
     "RepairDoc": {"text": "text:repaired"},
+    "IndexDoc": {"text": "text:index", "json": "json_out:index"},
     "SplitDoc": {"text": "text:split"},
 }
 BINARY = {"xlsx"}

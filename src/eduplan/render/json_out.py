@@ -367,3 +367,9 @@ def coverage(doc, lang: str, opts) -> str:
 
 def quality(doc: QualityReport, lang: str, opts) -> str:
     return to_json(quality_doc(doc), pretty=opts.pretty)
+
+
+def index(doc, lang: str, opts) -> str:
+    return to_json({"schema_version": SCHEMA_VERSION, "ledger": str(doc.ledger),
+                    "index": str(doc.path) if doc.path is not None else None, "entries": doc.entries,
+                    "files": doc.files}, pretty=opts.pretty)

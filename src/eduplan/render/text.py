@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..core.documents import ImportSummary, RepairDoc, Stored, ValidateDoc, Written
+from ..core.documents import ImportSummary, IndexDoc, RepairDoc, Stored, ValidateDoc, Written
 from ..core.numbers import format_number
 from ..i18n import msg, nmsg
 from . import safe
@@ -124,6 +124,19 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
                             "lists it", "{n} figures are questionable (falling totals, duplicates, outliers …): "
                             "`eduplan check` lists them", doc.questionable).render(lang)
     return safe.terminal(line) + "\n"
+
+
+def index(doc: IndexDoc, lang: str, opts) -> str:
+    if doc.path is None:
+        line = nmsg("the index of {ledger} is built in memory for each command ({n} entry): set EDUPLAN_CACHE_DIR to "
+                    "keep it", "the index of {ledger} is built in memory for each command ({n} entries): set "
+                    "EDUPLAN_CACHE_DIR to keep it", doc.entries, ledger=str(doc.ledger))
+        return safe.terminal(line.render(lang)) + "\n"
+    line = nmsg("the index of {ledger} is up to date: {path} ({n} entry, {files} file); open it read-only, e.g. "
+                "sqlite3 -readonly {path}", "the index of {ledger} is up to date: {path} ({n} entries, {files} files); "
+                "open it read-only, e.g. sqlite3 -readonly {path}", doc.entries, ledger=str(doc.ledger),
+                path=str(doc.path), files=doc.files)
+    return safe.terminal(line.render(lang)) + "\n"
 
 
 def repaired(doc: RepairDoc, lang: str, opts) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from ..core.bulletin import Bulletin, Recorded, build_bulletin, month_bounds
-from ..core.documents import LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, ValidateDoc
+from ..core.documents import IndexDoc, LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, ValidateDoc
 from ..core.names import find_county, find_indicator, find_lead, find_section
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
@@ -156,10 +156,19 @@ def coverage(ws: Workspace):
     return cover(plan, text, plan.plan.source_text)
 
 
+def index(ws: Workspace) -> IndexDoc:
+    """The ledger's SQLite index, brought up to date: where it is, and how much it holds."""
+    view = ws.view()
+    try:
+        return IndexDoc(ws.ledger_path, view.index.path, view.index.count(), len(view.index.files()))
+    finally:
+        view.close()
+
+
 def repair(ws: Workspace) -> RepairDoc:
     result = ledger_store.repair(ws.ledger_path, ws.plan, ws.now)
     return RepairDoc(result.path, result.exists, result.kept, result.removed_bytes, result.saved_to)
 
 
-__all__ = ["plan_doc", "status", "show", "log", "bulletin", "validate", "repair", "coverage", "EduplanError",
+__all__ = ["plan_doc", "status", "show", "log", "bulletin", "validate", "index", "repair", "coverage", "EduplanError",
            "ProblemsError"]

@@ -3,14 +3,14 @@
 The TOML ledger is the one source of truth; this database is derived from it and may be
 deleted at any time (it is rebuilt on the next command). It lives in the cache folder
 (``$EDUPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/eduplan``), one file per ledger:
-``ledger-KEY.sqlite``, KEY a hash of the ledger's real path. ``eduplan index`` prints
-where. With ``EDUPLAN_CACHE_DIR=`` (empty) it is built in memory for each command.
+``ledger-KEY.sqlite``, KEY a hash of the ledger's real path. ``eduplan index`` brings it
+up to date and prints where. With ``EDUPLAN_CACHE_DIR=`` (empty) it is built in memory for each command.
 
 For analysts who query it with their own SQL tools (read it, never write it):
 
 * ``entries`` — one row per ledger entry: ``office`` and ``id`` (with the file: the
   entry's reference), ``indicator``, ``county`` (``''`` for a city-wide figure),
-  ``as_of`` (a date as its proleptic Gregorian ordinal: ``date(as_of - 1721424.5)`` in
+  ``as_of`` (a date as its proleptic Gregorian ordinal: ``date(as_of + 1721424.5)`` in
   SQLite gives it back), ``value`` (a total or a level), ``added`` (an increment: the figure
   is the latest total plus the increments after it), ``numerator``, ``denominator``, ``state``,
   ``supersedes`` (with ``sup_office``, the office of the entry it supersedes), ``void``, ``for_city``,
