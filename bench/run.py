@@ -274,10 +274,11 @@ def judge(results: dict, sizes: list[int], have_ledger: bool) -> list[dict]:
         t.add(f"status at 100k {what} ≤ 2× ledger-cli balance", t.ratio(f"status-{kind}-100k", "ledger-100k"), 2.0,
               "×", no_ledger or "size 100k not run")
     logs = [n for n in sizes if f"log-json-{fmt_n(n)}" in results]
-    if len(logs) >= 2 and logs[-1] >= 10 * logs[0]:
-        small, large = fmt_n(logs[0]), fmt_n(logs[-1])
-        a, b = t.peak(f"log-json-{large}"), t.peak(f"log-json-{small}")
-        t.add(f"log --format json streams: peak at {large} ≤ 1.25× peak at {small}", a / b, 1.25, "×")
+    large = logs[-1] if logs else None
+    small = max((n for n in logs if large and n * 10 <= large), default=None)
+    if small:  # the largest size against the largest one at least 10x smaller (1M against 100k)
+        a, b = t.peak(f"log-json-{fmt_n(large)}"), t.peak(f"log-json-{fmt_n(small)}")
+        t.add(f"log --format json streams: peak at {fmt_n(large)} ≤ 1.25× peak at {fmt_n(small)}", a / b, 1.25, "×")
     else:
         t.add("log --format json streams (peak memory bounded)", None, 1.25, "×", "needs two sizes 10× apart")
     t.add("record at 1M ≤ 1.2× record at 1k", t.ratio("record-1M", "record-1k"), 1.2, "×",
@@ -291,6 +292,45 @@ def judge(results: dict, sizes: list[int], have_ledger: bool) -> list[dict]:
     t.add("status json warm at 10k ≤ 2× status json empty", t.ratio("status-json-10k", "status-empty-json"), 2.0, "×",
           "size 10k not run")
     return t.rows
+
+
+def report(results: dict, targets: list[dict], notes: list[str], parent_mib: float, compared: bool = False) -> None:
+    """The table and the targets, as printed at the end of a run (and by --judge)."""
+    print()
+    head = (f"{'benchmark':<20} {'runs':>4} {'min ms':>9} {'median':>9} {'max ms':>9} {'cpu ms':>9} {'×floor':>7} "
+            f"{'×ledger':>8} {'peak MiB':>9}")
+    print(head)
+    print("-" * len(head))
+    for key, s in results.items():
+        unsure = "?" if s["peak_rss_mib"] <= parent_mib + 0.5 else " "
+        xl = f"{s['x_ledger']:8.2f}" if s["x_ledger"] is not None else f"{'':>8}"
+        print(f"{key:<20} {s['runs']:>4} {s['min'] * 1e3:9.1f} {s['median'] * 1e3:9.1f} {s['max'] * 1e3:9.1f} "
+              f"{s['cpu_median'] * 1e3:9.1f} {s['x_floor']:7.2f} {xl} {s['peak_rss_mib']:8.1f}{unsure}")
+    print(f"×floor: median ÷ floor median. ×ledger: median ÷ ledger-cli balance median at the same size. "
+          f"cpu: median user+sys. peak: max ru_maxrss over the runs (this process peaked at {parent_mib:.1f} MiB; "
+          f"'?' marks a peak no higher, not trustworthy)")
+    for note in notes:
+        print(note)
+    if compared:
+        print("(×floor of a @typer row is relative to that venv's own floor)")
+    print("\ntargets:")
+    for t in targets:
+        if t["value"] is None:
+            shown = f"— ({t['why']})" if t.get("why") else "—"
+        else:
+            shown = f"{t['value']:.2f}{t['unit']}" if t["unit"] == "×" else f"{t['value']:.1f} {t['unit']}"
+        print(f"  {t['result']:<5} {t['target']:<62} {shown}")
+
+
+def rejudge(path: Path) -> int:
+    """Print a results file's table again, with the targets judged by this version of run.py."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    meta = data["meta"]
+    targets = judge(data["results"], meta["sizes"], bool((meta.get("peers") or {}).get("ledger")))
+    print(f"{path}: eduplan at {meta['commit']}, started {meta['started']}, load average at start "
+          + " ".join(f"{x:.2f}" for x in meta["loadavg_at_start"]))
+    report(data["results"], targets, data.get("notes", []), meta["parent_peak_rss_mib"], bool(meta.get("compare_venvs")))
+    return 0
 
 
 # --------------------------------------------------------------------------- main
@@ -312,7 +352,11 @@ def main(argv: list[str] | None = None) -> int:
                          "floor, --help and status --format json (repeatable)")
     ap.add_argument("--out", type=Path, default=BENCH / "out" / "results.json", help="results file "
                                                                                      "[bench/out/results.json]")
+    ap.add_argument("--judge", type=Path, metavar="RESULTS", help="run nothing: print the table of a results file "
+                                                                  "again and judge its targets")
     args = ap.parse_args(argv)
+    if args.judge:
+        return rejudge(args.judge)
     if args.runs < 5:
         ap.error("--runs must be at least 5")
     if args.runs_1m < 1:
@@ -502,35 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     parent_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MIB
     meta["parent_peak_rss_mib"] = parent_mib
 
-    # ---- the table
-    print()
-    head = (f"{'benchmark':<20} {'runs':>4} {'min ms':>9} {'median':>9} {'max ms':>9} {'cpu ms':>9} {'×floor':>7} "
-            f"{'×ledger':>8} {'peak MiB':>9}")
-    print(head)
-    print("-" * len(head))
-    for b in benches:
-        s = results[b.key]
-        unsure = "?" if s["peak_rss_mib"] <= parent_mib + 0.5 else " "
-        xl = f"{s['x_ledger']:8.2f}" if s["x_ledger"] is not None else f"{'':>8}"
-        print(f"{b.key:<20} {s['runs']:>4} {s['min'] * 1e3:9.1f} {s['median'] * 1e3:9.1f} {s['max'] * 1e3:9.1f} "
-              f"{s['cpu_median'] * 1e3:9.1f} {s['x_floor']:7.2f} {xl} {s['peak_rss_mib']:8.1f}{unsure}")
-    print(f"×floor: median ÷ floor median. ×ledger: median ÷ ledger-cli balance median at the same size. "
-          f"cpu: median user+sys. peak: max ru_maxrss over the runs (this process peaked at {parent_mib:.1f} MiB; "
-          f"'?' marks a peak no higher, not trustworthy)")
-    for note in notes:
-        print(note)
-    if alt_versions:
-        print("(×floor of a @typer row is relative to that venv's own floor)")
-
     targets = judge(results, sizes, bool(peers.get("ledger")))
-    print("\ntargets:")
-    for t in targets:
-        if t["value"] is None:
-            shown = f"— ({t['why']})" if t.get("why") else "—"
-        else:
-            shown = f"{t['value']:.2f}{t['unit']}" if t["unit"] == "×" else f"{t['value']:.1f} {t['unit']}"
-        print(f"  {t['result']:<5} {t['target']:<62} {shown}")
-
+    report(results, targets, notes, parent_mib, bool(alt_versions))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": meta, "notes": notes, "results": results, "targets": targets},
                                    ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
