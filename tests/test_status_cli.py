@@ -201,7 +201,7 @@ def test_counties_indicator_counts_counties_to_go(run, synthetic_plan_path):
 
 
 def test_json_is_compact_in_a_pipe_and_indented_for_people(filled):
-    from eduplan.render.formats import to_json
+    from eduplan.render.encoding import to_json
 
     out = filled.ok("status", *D, "--format", "json").stdout
     assert out.count("\n") == 1  # one line for programs (stdout is not a terminal here)

@@ -11,7 +11,7 @@ from ..core.progress import Progress
 from ..i18n import msg, nmsg, separator, tr
 from . import safe
 from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
-from .formats import md_table
+from .encoding import md_table
 from .words import (
     KIND_OF_ENTRY,
     action_title,

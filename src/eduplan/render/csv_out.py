@@ -11,7 +11,7 @@ from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
 from .figures import pct, stored_value, target_text, to_go, unit_target
-from .formats import csv_lines, to_csv
+from .encoding import csv_lines, to_csv
 from .words import (
     finding_refs,
     gettext,

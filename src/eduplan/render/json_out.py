@@ -15,7 +15,7 @@ from ..core.bulletin import Bulletin, Row
 from ..core.documents import LogDoc, PlanDoc, QualityReport, Remark, ShowDoc
 from ..core.models import Entry, Indicator, Plan
 from ..core.progress import CountyFigure, Note, Progress, StatusReport
-from .formats import json_array, to_json
+from .encoding import HOLE, json_array, json_with_array, to_json
 
 SCHEMA_VERSION = 3
 
@@ -218,7 +218,13 @@ def _brief(row: Row) -> dict:
             "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None}
 
 
-def bulletin_doc(b: Bulletin) -> dict:
+def recorded_doc(r) -> dict:
+    return entry_doc(r.entry, r.superseded_by) | {"kind": r.kind}
+
+
+def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
+    """The bulletin as JSON data (``entries=False``: the month's entries left as a hole for
+    :func:`bulletin` to stream)."""
     summary = b.summary
     prev = b.previous_summary
     return {
@@ -263,7 +269,7 @@ def bulletin_doc(b: Bulletin) -> dict:
             "voids": sum(1 for r in b.recorded if r.kind == "void"),
             "withdrawn": sum(1 for r in b.recorded if r.withdrawn),
             "by_county": {c or "": n for c, n in b.received_by_county.items()},
-            "entries": [entry_doc(r.entry, r.superseded_by) | {"kind": r.kind} for r in b.recorded],
+            "entries": [recorded_doc(r) for r in b.recorded] if entries else HOLE,
         },
         "by_county": {i: {c: county_cell_doc(p) for c, p in cells.items()} for i, cells in b.by_county.items()},
         "silent_counties": {
@@ -341,8 +347,10 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
     return json_array((remark_doc(r) for r in doc.rows), pretty=opts.pretty)
 
 
-def bulletin(doc: Bulletin, lang: str, opts) -> str:
-    return to_json(bulletin_doc(doc), pretty=opts.pretty)
+def bulletin(doc: Bulletin, lang: str, opts) -> str | Iterator[str]:
+    if opts.pretty:  # on a terminal: indented, whole
+        return to_json(bulletin_doc(doc), pretty=True)
+    return json_with_array(bulletin_doc(doc, entries=False), (recorded_doc(r) for r in doc.recorded))
 
 
 def coverage_doc(doc) -> dict:

@@ -9,7 +9,7 @@ from ..core.progress import StatusReport
 from ..i18n import msg, nmsg
 from . import safe
 from .figures import figure, pct, stored_value, target_text, to_go_line
-from .formats import md_table
+from .encoding import md_table
 from .words import (
     done_when_text,
     expected_text,

@@ -72,8 +72,7 @@ COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "nu
            "who", "recorded_at")
 SELECT = ", ".join(COLUMNS)
 _STATES = {s.value: s for s in State}
-_days: dict[int, dt.date] = {}
-_times: dict[str, dt.datetime] = {}
+_days: dict[int, dt.date] = {}  # a few hundred dates at most; a time of recording is not kept (one per entry)
 
 
 def to_row(e: Entry, file: str, digest: int) -> tuple:
@@ -94,9 +93,7 @@ def to_entry(row: Sequence) -> Entry:
     day = _days.get(as_of)
     if day is None:
         day = _days[as_of] = dt.date.fromordinal(as_of)
-    stamp = _times.get(recorded_at)
-    if stamp is None:
-        stamp = _times[recorded_at] = dt.datetime.fromisoformat(recorded_at)
+    stamp = dt.datetime.fromisoformat(recorded_at)
     return Entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
                  _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source, batch,
                  batch_size, tuple(json.loads(accepted)) if accepted else (), office,
@@ -369,20 +366,11 @@ class Index:
              f"LEFT JOIN entries s ON s.sup_office = e.office AND s.supersedes = e.id "
              f"WHERE e.as_of BETWEEN ? AND ? ORDER BY e.as_of, e.stamp, e.office, e.id")
         n = len(COLUMNS)
-        return [(to_entry(r[:n]), to_entry(r[n:]) if r[n] is not None else None)
-                for r in self.con.execute(q, (start.toordinal(), end.toordinal()))]
-
-    def units_reported(self, until: dt.date) -> set[str]:
-        """Indicators with any surviving county figure dated on or before ``until``."""
-        return {r[0] for r in self.con.execute(
-            "SELECT DISTINCT indicator FROM entries WHERE gone = 0 AND county != '' AND as_of <= ?",
-            (until.toordinal(),))}
-
-    def sent_between(self, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
-        """(indicator, county) pairs with a figure dated in [start, end] that is not a void."""
-        return {(r[0], r[1]) for r in self.con.execute(
-            "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND county != '' AND as_of BETWEEN ? AND ?",
-            (start.toordinal(), end.toordinal()))}
+        cursor = self.con.execute(q, (start.toordinal(), end.toordinal()))
+        out = []
+        while rows := cursor.fetchmany(2000):  # rows become entries as they come, not all at once
+            out.extend((to_entry(r[:n]), to_entry(r[n:]) if r[n] is not None else None) for r in rows)
+        return out
 
     def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
         """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void

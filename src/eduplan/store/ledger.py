@@ -519,12 +519,6 @@ class LedgerView:
     def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
         return self.index.dated_between(start, end)
 
-    def sent_between(self, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
-        return self.index.sent_between(start, end)
-
-    def units_reported(self, until: dt.date) -> set[str]:
-        return self.index.units_reported(until)
-
     def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
         return self.index.units_sent(start, end)
 

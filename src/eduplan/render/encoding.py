@@ -25,8 +25,9 @@ def to_json(doc: object, *, pretty: bool = True) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def json_array(items: Iterable[object], *, pretty: bool = True) -> Iterator[str]:
-    """A JSON array written as it is produced: a long history never sits in memory whole."""
+def json_array(items: Iterable[object], *, pretty: bool = True, end: str = "\n") -> Iterator[str]:
+    """A JSON array written as it is produced: a long history never sits in memory whole
+    (``end``: what follows the closing bracket; "" inside a larger document)."""
     sep = ",\n  " if pretty else ","
     dumps = (lambda d: json.dumps(d, ensure_ascii=False, indent=2).replace("\n", "\n  ")) if pretty else \
         (lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")))
@@ -41,7 +42,22 @@ def json_array(items: Iterable[object], *, pretty: bool = True) -> Iterator[str]
             buf = []
     if buf:
         yield "".join(buf)
-    yield ("\n]\n" if not first else "]\n") if pretty else "]\n"
+    yield ("\n]" if not first else "]") + end if pretty else "]" + end
+
+
+_HOLE = "\x00eduplan: streamed here\x00"
+
+
+def json_with_array(doc: dict, items: Iterable[object]) -> Iterator[str]:
+    """Compact JSON of ``doc`` with the one value equal to :data:`HOLE` replaced by the array of
+    ``items``, written as it is produced (the rest of the document is small)."""
+    head, tail = to_json(doc, pretty=False).split(json.dumps(_HOLE), 1)
+    yield head
+    yield from json_array(items, pretty=False, end="")
+    yield tail
+
+
+HOLE = _HOLE
 
 
 def _cell(value: object) -> object:
