@@ -175,6 +175,18 @@ def _acting(ws: Workspace, office: str, for_city: bool) -> str | None:
     return office
 
 
+def _withdrawing(ws: Workspace, entry: str | int, for_city: bool, reason: str,
+                 no_reason: Msg) -> tuple[str, int, str | None, str]:
+    """What a correction or a void of ``entry`` needs first: the entry named (office, id), the
+    office acted for, and a reason."""
+    office, entry_id = parse_ref(ws, entry)
+    target_office = _acting(ws, office, for_city)
+    reason_text = check_text(reason, "reason")
+    if reason_text is None:
+        raise UsageError(no_reason, field="reason")
+    return office, entry_id, target_office, reason_text
+
+
 def _target(view: LedgerView, office: str, entry_id: int, verb: str) -> Entry:
     target = view.entry(entry_id, office)
     ref = _ref_text(office if office != view.office else "", entry_id)
@@ -199,11 +211,8 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     office's entry only ``for_city``, by an office that reports the city-wide figure). The
     corrected figure goes through the same rules as ``record``, among the unit's figures
     without the one it corrects."""
-    office, entry_id = parse_ref(ws, entry)
-    target_office = _acting(ws, office, for_city)
-    reason_text = check_text(reason, "reason")
-    if reason_text is None:
-        raise UsageError(msg("a correction needs a reason"), field="reason")
+    office, entry_id, target_office, reason_text = _withdrawing(ws, entry, for_city, reason,
+                                                                msg("a correction needs a reason"))
     plan = ws.plan
     day = as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of)
     if day is not None:
@@ -247,11 +256,8 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
 
 def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False) -> Stored:
     """A new entry that withdraws ``entry``: its figure no longer counts."""
-    office, entry_id = parse_ref(ws, entry)
-    target_office = _acting(ws, office, for_city)
-    reason_text = check_text(reason, "reason")
-    if reason_text is None:
-        raise UsageError(msg("a void needs a reason"), field="reason")
+    office, entry_id, target_office, reason_text = _withdrawing(ws, entry, for_city, reason,
+                                                                msg("a void needs a reason"))
     by = ws.by
 
     def build(view: LedgerView) -> list[Entry]:

@@ -958,12 +958,7 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
     where = place(path)
     if not where.real.exists():
         return RepairResult(path, 0, 0, None, exists=False)
-    index = Index(None)
-    index.reset(str(where.real), plan.fingerprint)
-    try:
-        sync = _sync_place(index, where, plan, None)
-    finally:
-        index.close()
+    sync = _read_plain(where, plan)
     if not sync.problems:
         return RepairResult(path, sync.count, 0, None)
     torn = list(sync.torn_files) or ([(where.files()[0], sync.cut)] if sync.torn and sync.cut is not None else [])
@@ -975,13 +970,18 @@ def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
         one = _repair_file(loc, plan, now)
         removed += one.removed_bytes
         saved = saved or one.saved_to
+    after = _read_plain(where, plan)
+    return RepairResult(path, after.count, removed, saved)
+
+
+def _read_plain(where: Place, plan: Plan) -> Sync:
+    """Every file of the ledger read afresh into an index in memory (what repair trusts)."""
     index = Index(None)
     index.reset(str(where.real), plan.fingerprint)
     try:
-        after = _sync_place(index, where, plan, None)
+        return _sync_place(index, where, plan, None)
     finally:
         index.close()
-    return RepairResult(path, after.count, removed, saved)
 
 
 def _repair_file(loc: Location, plan: Plan, now: dt.datetime) -> RepairResult:
