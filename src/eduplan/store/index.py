@@ -306,29 +306,40 @@ class Index:
                                f"ORDER BY stamp DESC, office DESC, id DESC LIMIT 1", (office, id_)).fetchone()
         return to_entry(row) if row else None
 
-    def latest(self, as_of: dt.date, indicators: Sequence[str] = (), *,
-               since: dt.date | None = None) -> dict[tuple[str, str | None], Entry]:
+    def latest(self, as_of: dt.date, indicators: Sequence[str] = (), *, since: dt.date | None = None,
+               units: Sequence[tuple[str, str | None]] | None = None) -> dict[tuple[str, str | None], Entry]:
         """The latest surviving entry per (indicator, county) dated on or before ``as_of``:
-        the same rule as :func:`eduplan.core.entries.latest`, in SQL."""
+        the same rule as :func:`eduplan.core.entries.latest`, in SQL. ``units``: the
+        (indicator, county) pairs that can have figures (the plan's), each sought through the
+        index instead of a scan for the distinct ones."""
         where = ""
         params: list = []
         if indicators:
             where = f"AND indicator IN ({', '.join('?' * len(indicators))})"
             params = list(indicators)
+        if units is not None:
+            wanted = set(indicators)
+            pairs = [[i, c or ""] for i, c in units if not wanted or i in wanted]
+            cte = ("units(indicator, county) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                   "FROM json_each(?))")
+            unit_params: list = [json.dumps(pairs, ensure_ascii=False)]
+        else:
+            cte = f"units AS (SELECT DISTINCT indicator, county FROM entries WHERE gone = 0 {where})"
+            unit_params = params
         q = f"""
-            WITH units AS (SELECT DISTINCT indicator, county FROM entries WHERE gone = 0 {where})
+            WITH {cte}
             SELECT {', '.join('e.' + c for c in COLUMNS)} FROM units u JOIN entries e
               ON e.rowid = (SELECT x.rowid FROM entries x
                             WHERE x.indicator = u.indicator AND x.county = u.county AND x.gone = 0 AND x.as_of <= ?
                               AND x.added IS NULL
                             ORDER BY x.as_of DESC, x.stamp DESC, x.office DESC, x.id DESC LIMIT 1)"""
         out = {}
-        for row in self.con.execute(q, [*params, as_of.toordinal()]):
+        for row in self.con.execute(q, [*unit_params, as_of.toordinal()]):
             e = to_entry(row)
             out[(e.indicator, e.county)] = e
-        increments = [to_entry(r) for r in self.con.execute(
-            f"SELECT {SELECT} FROM entries WHERE added IS NOT NULL AND gone = 0 AND as_of <= ? {where}",
-            [as_of.toordinal(), *params])]
+        increments = [to_entry(r) for r in self.con.execute(  # few rows: through their own partial index
+            f"SELECT {SELECT} FROM entries INDEXED BY entries_added WHERE added IS NOT NULL AND gone = 0 AND as_of <= ? "
+            f"{where}", [as_of.toordinal(), *params])]
         return fold_increments(out, increments, since=since) if increments else out
 
     def history(self, *, indicator: str | None = None, county: str | None | bool = False, since: dt.date | None = None,

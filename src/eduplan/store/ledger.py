@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import datetime as dt
 import errno
 import hashlib
@@ -501,7 +502,12 @@ class LedgerView:
         return self.index.max_id(self.office if office is None else office) + 1
 
     def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
-        return self.index.latest(as_of, indicators, since=self.plan.plan.start)
+        return self.index.latest(as_of, indicators, since=self.plan.plan.start, units=self.units)
+
+    @functools.cached_property
+    def units(self) -> tuple[tuple[str, str | None], ...]:
+        """Every (indicator, county) the plan lets a figure be recorded for (None: city-wide)."""
+        return tuple((i.id, c) for i in self.plan.indicators for c in (None, *self.plan.plan.counties))
 
     def entry(self, id_: int, office: str | None = None) -> Entry | None:
         return self.index.entry(self.office if office is None else office, id_)
