@@ -15,9 +15,10 @@ corrected or voided later still shows that the unit reported — whether the fig
 right is a matter of data quality, not of completeness). Without ``sent`` the rule falls
 back on the latest surviving figures.
 
-A version-1 plan does not say who reports: a milestone is then the city's, any other indicator each county's
-once any county figure for it is dated on or before the month's end, else the city's, every
-month (:func:`units_reporting`).
+A version-1 plan does not say who reports: an indicator is then reported by each county
+once any county figure for it is dated on or before the month's end (and never by the
+city), every month, as before; a version-2 plan that leaves ``reported_by`` out of an
+indicator gets the city where no county has reported (:func:`units_reporting`).
 """
 
 from __future__ import annotations
@@ -48,14 +49,17 @@ def month_start(plan: Plan, day: dt.date) -> dt.date:
 
 
 def units_reporting(ind: Indicator, plan: Plan, county_reported: bool) -> tuple[Unit, ...]:
-    """The units that report the indicator, by the plan's ``reported_by``. Where the plan does
-    not say (a version-1 plan) it is inferred: a milestone is the city's (it is recorded
-    city-wide); any other indicator is every county's once any county has recorded a figure
-    for it (``county_reported``), else the city's. The one rule for completeness in
-    ``status``, the bulletin and ``eduplan check``."""
+    """The units that report the indicator, by the plan's ``reported_by``; the one rule for
+    completeness in ``status``, the bulletin and ``eduplan check``. Where the plan does not
+    say, it is inferred from the figures (``county_reported``: any county has recorded one):
+    every county once a county has; otherwise, in a version-1 plan, nobody (what version 1
+    always did), and in a version-2 plan, which could have said, the city — a milestone is
+    always the city's — so that nothing owed is silently owed by nobody."""
     counties = plan.plan.counties
     by = ind.reported_by
     if by is None:
+        if plan.schema_version < 2:
+            return tuple(counties) if county_reported else ()
         if ind.measure == Measure.MILESTONE or not county_reported:
             return (None,)
         return tuple(counties)
