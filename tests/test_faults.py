@@ -219,8 +219,8 @@ LIMITED = textwrap.dedent("""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     size = int(os.environ["EDUPLAN_TEST_FSIZE"])
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-    from eduplan.cli import main
-    sys.exit(main(sys.argv[1:]))
+    from eduplan.cli import run
+    run()  # the console script itself
 """)
 
 
@@ -250,6 +250,19 @@ def test_a_full_disk_during_record_correct_void_and_import_changes_nothing(run, 
         assert recorded.read_bytes() == before
     run.ok("validate")
     run.ok("record", "new-kindergartens", "14", *D)  # and with room again, recording goes on
+
+
+def test_a_workbook_that_cannot_be_made_names_the_file(run, recorded, tmp_path):
+    """openpyxl writes a workbook's sheets to temporary files first: a size limit there is one
+    message naming the file asked for, with no traceback, and no file left behind."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for args in (["template", "-o", out / "t.xlsx"], ["report", "--month", "2023-06", "-o", out / "r.xlsx"]):
+        result = _run_limited(tmp_path, 3000, *args)
+        err = result.stderr.decode()
+        assert result.returncode == 1 and str(args[-1]) in err, err
+        assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert not list(out.iterdir())
 
 
 def _tmpfs(path: Path, size: str) -> bool:

@@ -313,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:  # the console script
+    from .shell import quiet_unraisable
+
+    quiet_unraisable()
     sys.exit(main())
 
 

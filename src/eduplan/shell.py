@@ -74,7 +74,12 @@ class Session:
 
         if not output:
             raise UsageError(msg("the file name is empty"), field="output")
-        out = render(doc, fmt, self.lang, Options(pretty=False))  # a file is read by programs, like a pipe
+        try:
+            out = render(doc, fmt, self.lang, Options(pretty=False))  # a file is read by programs, like a pipe
+        except OSError as exc:  # a workbook is made in temporary files first (a full disk, a size limit)
+            from .errors import os_error
+
+            raise os_error(output, exc, N_("making the file")) from None
         data = out if isinstance(out, bytes) else "".join([out] if isinstance(out, str) else out).encode("utf-8")
         self.show(save(self.ws, output, data, kind=kind, fmt=fmt, overwrite=overwrite, detail=detail))
 
@@ -353,7 +358,12 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> int:
     except OSError as exc:  # one place where an unexpected OSError becomes a message with its path
         from .errors import os_error
 
-        text = os_error(exc.filename or "eduplan", exc, N_("working with the file")).render(lang)
+        if exc.filename:
+            text = os_error(exc.filename, exc, N_("working with the file")).render(lang)
+        else:
+            from .errors import reason
+
+            text = msg("{action}: {reason}", action=msg(N_("working with a file")), reason=reason(exc)).render(lang)
     except MemoryError:
         text = msg("not enough memory to finish; nothing was changed").render(lang)
     except __import__("sqlite3").DatabaseError:
@@ -370,3 +380,10 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> int:
     with contextlib.suppress(Exception):
         sys.stderr.write(f"eduplan: {text}\n")
     return 1
+
+
+def quiet_unraisable() -> None:
+    """In the command-line process: what a library leaves behind after an error (a generator
+    closed at exit) is not printed as a traceback; EDUPLAN_DEBUG=1 shows it."""
+    if not os.environ.get("EDUPLAN_DEBUG"):
+        sys.unraisablehook = lambda unraisable: None
