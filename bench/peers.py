@@ -35,7 +35,6 @@ the entries eduplan reads from the file) must agree too. A mismatch is an error.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import re
 import shutil
