@@ -449,13 +449,14 @@ def test_repair_on_a_good_ledger_does_nothing(run, synthetic_plan_path, ledger_p
 
 
 @pytest.mark.parametrize("width", [80, 120])
-def test_log_table_shows_whole_ids_at_any_width(run, synthetic_plan_path, monkeypatch, width):
+def test_log_table_shows_names_and_fits_any_width(run, synthetic_plan_path, monkeypatch, width):
     monkeypatch.setenv("COLUMNS", str(width))
     run.ok("record", "counselling-counties", "done", "--county", "椒江区", "--as-of", "2023-03-31")
     run.ok("record", "public-share", "400/1000", "--county", "椒江区", "--as-of", "2023-03-31", "--note", "synthetic")
     run.ok("correct", "2", "410/1000", "--reason", "typo")
     out = run.ok("log").stdout
-    assert "counselling-counties" in out and "public-share" in out and "更正 #2：typo" in out
+    assert "建成心理辅导中心的县" in out and "公办园在园幼儿占比" in out and "更正 #2：typo" in out
+    assert "counselling-counties" not in out  # names for people, ids in JSON
     from rich.cells import cell_len
     assert all(cell_len(line) <= width for line in out.splitlines())
 

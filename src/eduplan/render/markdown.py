@@ -207,6 +207,11 @@ def coverage(doc, lang: str, opts) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _named(plan, indicator: str, lang: str) -> str:
+    ind = plan.indicator(indicator)
+    return name_of(ind, lang) if ind else indicator
+
+
 def quality_summary(doc: QualityReport, lang: str) -> str:
     return findings_sentence(doc.findings, doc.as_of, doc.entries, lang)
 
@@ -219,7 +224,8 @@ def quality(doc: QualityReport, lang: str, opts) -> str:
     out = [f"## {safe.markdown(title)}\n", safe.markdown(quality_summary(doc, lang)) + "\n"]
     if doc.findings:
         out.append(md_table([_("rule"), _("indicator"), _("county-level unit"), _("entries"), _("finding")], [
-            [rule_label(f.rule, lang), f.indicator, unit_name(f.county, lang), finding_refs(f, lang), f.message.render(lang)]
+            [rule_label(f.rule, lang), _named(doc.plan, f.indicator, lang), unit_name(f.county, lang), finding_refs(f, lang),
+             f.message.render(lang)]
             for f in doc.findings], ["l", "l", "l", "l", "l"]))
     return "\n".join(out)
 

@@ -390,7 +390,7 @@ def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
     wide = con.width >= 110
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(_("indicator / unit · as of"), no_wrap=True)
+    table.add_column(_("indicator / unit · as of"), overflow="fold", max_width=max(16, con.width // 3))
     table.add_column(_("value"), justify="right", no_wrap=True)
     table.add_column(_("remarks"), ratio=1, overflow="fold")
     if wide:
@@ -410,7 +410,8 @@ def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
         if not wide:
             what.append(Text(who, style="dim"))
         style = "dim strike" if r.withdrawn else ""
-        where = Text.assemble((e.indicator, "cyan " + style), "\n",
+        name = safe.terminal(name_of(ind, lang), one_line=True) if ind else e.indicator
+        where = Text.assemble((name, style), "\n",
                               safe.terminal(f"{unit_name(e.county, lang)} · {e.as_of}", one_line=True))
         ref = f"{e.office}#{e.id}" if e.office else str(e.id)
         cells = [safe.terminal(ref), where, value, Group(*what) if len(what) > 1 else (what[0] if what else Text(""))]
@@ -552,17 +553,24 @@ def quality(doc, lang: str, opts) -> str:
     wide = con.width >= 110
     table = Table(title=safe.terminal(title), caption=safe.terminal(summary), box=box.SIMPLE_HEAD, show_edge=False,
                   pad_edge=False, title_justify="left", caption_justify="left")
-    rows = [(rule_label(f.rule, lang), f.severity, f.indicator, safe.terminal(unit_name(f.county, lang), one_line=True),
+    plan = doc.plan
+
+    def named(indicator: str) -> str:
+        ind = plan.indicator(indicator)
+        return safe.terminal(name_of(ind, lang), one_line=True) if ind else indicator
+
+    rows = [(rule_label(f.rule, lang), f.severity, named(f.indicator), safe.terminal(unit_name(f.county, lang),
+                                                                                     one_line=True),
              safe.terminal(finding_refs(f, lang)) or "—", safe.terminal(f.message.render(lang))) for f in doc.findings]
-    # fixed widths (ids never break); the finding takes what is left
-    ids = max(cell_len(r[2]) for r in rows)
+    # fixed widths; a long name folds, the finding takes what is left
+    ids = min(max(cell_len(r[2]) for r in rows), 24 if wide else con.width // 3)
     refs = min(14, max([cell_len(_("entries"))] + [cell_len(r[4]) for r in rows]))
     if wide:
         units = max([cell_len(r[3]) for r in rows] + [cell_len(_("reporting unit"))])
         left = con.width - 1 - ids - units - refs - 2 * 4
         rule_w = min(max(cell_len(r[0]) for r in rows), max(10, left // 4))
         table.add_column(_("rule"), width=rule_w, overflow="fold")
-        table.add_column(_("indicator"), width=ids, style="cyan", overflow="fold")
+        table.add_column(_("indicator"), width=ids, overflow="fold")
         table.add_column(_("reporting unit"), width=units, overflow="fold")
     else:
         first = max(ids, min(max(cell_len(r[0]) for r in rows), con.width // 3))
@@ -573,7 +581,7 @@ def quality(doc, lang: str, opts) -> str:
     for label, severity, indicator, where, entries, message in rows:
         rule = Text(label, style=RULE_STYLE.get(severity, ""))
         cells = ([rule, indicator, where] if wide else
-                 [Text.assemble(rule, "\n", (indicator, "cyan"), " · ", where)])
+                 [Text.assemble(rule, "\n", indicator, " · ", where)])
         cells += [entries, Text(message)]
         table.add_row(*cells)
     con.print(table)
