@@ -11,12 +11,15 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..i18n import Msg, msg, nmsg
 from .models import Entry, Plan
 from .progress import Progress
-from .rules import Finding, summary
+
+if TYPE_CHECKING:  # the rules are imported only where a report of them is made
+    from .rules import Finding
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +134,8 @@ class QualityReport:
 
     @property
     def summary(self) -> dict[str, int]:
+        from .rules import summary
+
         return summary(self.findings)
 
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ..core.bulletin import Bulletin, Recorded, build_bulletin, month_bounds
-from ..core.documents import IndexDoc, LogDoc, PlanDoc, Remark, RepairDoc, ShowDoc, ValidateDoc
+from ..core.documents import (
+    IndexDoc,
+    LogDoc,
+    PlanDoc,
+    Remark,
+    RepairDoc,
+    ShowDoc,
+    ValidateDoc,
+)
 from ..core.names import find_county, find_indicator, find_lead, find_section
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
@@ -16,8 +24,10 @@ from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
 from ..store.planfile import read_plan, source_problems
-from .quality import findings_of
 from .workspace import Workspace, parse_day, reading_date
+
+if TYPE_CHECKING:  # the bulletin and the rules are imported by the commands that use them
+    from ..core.bulletin import Bulletin
 
 
 def plan_doc(ws: Workspace) -> PlanDoc:
@@ -98,6 +108,9 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
 
 def bulletin(ws: Workspace, month: str) -> Bulletin:
     """The monthly bulletin (月度通报) as data."""
+    from ..core.bulletin import Recorded, build_bulletin, month_bounds
+    from .quality import findings_of
+
     plan = ws.plan
     _, _, start, end = month_bounds(plan, month)  # a bad month fails before the ledger is read
     view = ws.view()
@@ -128,6 +141,8 @@ def validate(ws: Workspace) -> ValidateDoc:
         try:
             versions = tuple(sorted(view.plan_versions() - {plan.plan.version}))
             # what the ledger's structure allows may still be questionable: said, not refused
+            from .quality import findings_of
+
             findings, _ = findings_of(view, plan.plan.end, reporting=False)
             questionable = sum(f.rule != "accepted" for f in findings)
         finally:
