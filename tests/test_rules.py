@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from eduplan.core.entries import Figure, read_figure
 from eduplan.core.models import Entry, State, plan_from_dict
 from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading,
-                                ledger_findings, owed_units, series_findings, triage, unit_fits)
+                                ledger_findings, series_findings, triage, unit_fits)
+from eduplan.core.reporting import owed_units
 from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan
 from eduplan.store.schema import validate_plan

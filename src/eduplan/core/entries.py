@@ -30,7 +30,6 @@ from .numbers import (
 )
 
 # (index of the entry in the sequence, field, message)
-EntryProblem = tuple[int, str, Msg]
 FieldProblem = tuple[str, Msg]
 
 COUNTY_WORDS = ("个", "县")  # the measure words of a count of county-level units
@@ -184,27 +183,6 @@ def order_problem(e, last_id: int) -> FieldProblem | None:
     if e.id < last_id:
         return ("id", msg("entry id {id} comes after entry {last}: ids increase down the file", id=e.id, last=last_id))
     return None
-
-
-def structural_problems(entries: Sequence[Entry]) -> list[EntryProblem]:
-    """Ids unique and increasing; corrections point at an earlier entry of the same unit, once."""
-    problems: list[EntryProblem] = []
-    by_id: dict[tuple[str, int], Entry] = {}
-    superseded_by: dict[tuple[str, int], int] = {}
-    last_id: dict[str, int] = {}
-    for i, e in enumerate(entries):
-        bad = order_problem(e, last_id.get(e.office, 0))
-        if bad is not None:
-            problems.append((i, *bad))
-            if (e.office, e.id) in by_id:
-                continue
-        last_id[e.office] = max(e.id, last_id.get(e.office, 0))
-        if e.supersedes is not None:
-            key = e.target
-            problems.extend((i, f, m) for f, m in supersede_problems(e, by_id.get(key), superseded_by.get(key)))
-            superseded_by.setdefault(key, e.id)
-        by_id[(e.office, e.id)] = e
-    return problems
 
 
 def batch_runs(rows) -> list[tuple[int, int, int]]:

@@ -404,11 +404,6 @@ class Entry:
             return None
         return (self.target_office if self.target_office is not None else self.office, self.supersedes)
 
-    @property
-    def target_ref(self) -> str:
-        office, id_ = self.target or ("", 0)
-        return f"{office}#{id_}"
-
     def order(self) -> tuple:
         """Which of two figures for the same unit is the later: the later as-of date, then the
         later recording, then office and id (so that the answer never depends on file order)."""

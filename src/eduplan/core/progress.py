@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import StrEnum
 from typing import Any
 
+from .entries import is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, State
 from .pace import expected_share, months_left, time_progress
 from .reporting import Reporting, SilentUnit, reporting, silent_units
@@ -379,8 +380,7 @@ def count_statuses(rows: Iterable[Progress]) -> dict[str, int]:
 
 def in_period(plan: Plan, latest_entries: Mapping[tuple[str, str | None], Entry]) -> dict[tuple[str, str | None], Entry]:
     """The figures of the period: an entry dated before it is a baseline, not a figure."""
-    start = plan.plan.start
-    return {k: e for k, e in latest_entries.items() if e.as_of >= start}
+    return {k: e for k, e in latest_entries.items() if not is_baseline(e, plan)}
 
 
 def status_report(

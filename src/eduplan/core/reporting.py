@@ -70,9 +70,16 @@ def units_reporting(ind: Indicator, plan: Plan, county_reported: bool) -> tuple[
     return (None, *counties)
 
 
-def reporting_units(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry]) -> tuple[Unit, ...]:
-    """The units that report the indicator, by the plan (or inferred, for a version-1 plan)."""
-    return units_reporting(ind, plan, any((ind.id, c) in latest for c in plan.plan.counties))
+def owed_units(plan: Plan, ind: Indicator, county_reported: bool, as_of: dt.date | None = None) -> tuple[Unit, ...]:
+    """Who owes figures of an indicator as of a day: the units that report it
+    (:func:`units_reporting`), none while its pace expects nothing yet (a target due in one go
+    in September owes nothing in March). A version-1 plan has no paces to wait for: its units
+    owe from the start, as version 1 always judged."""
+    if as_of is not None and plan.schema_version >= 2:
+        expected = expected_share(ind, plan.plan, as_of)
+        if expected is not None and expected <= 0:
+            return ()
+    return units_reporting(ind, plan, county_reported)
 
 
 def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None], Entry], as_of: dt.date,
@@ -81,11 +88,8 @@ def reporting(ind: Indicator, plan: Plan, latest: Mapping[tuple[str, str | None]
     latest surviving in-period figure per (indicator, unit) as of that date, ``sent`` the
     (indicator, unit) pairs with a figure dated from the month's first day to ``as_of``."""
     start = month_start(plan, as_of)
-    units = reporting_units(ind, plan, latest)
-    if ind.reported_by is not None:
-        expected = expected_share(ind, plan.plan, as_of)
-        if expected is not None and expected <= 0:
-            units = ()
+    units = owed_units(plan, ind, any((ind.id, c) in latest for c in plan.plan.counties), as_of)
+    if plan.schema_version >= 2:  # a unit whose state is done owes nothing more
         units = tuple(u for u in units if not _final(latest.get((ind.id, u))))
     if sent is not None:
         missing = tuple(u for u in units if (ind.id, u) not in sent)

@@ -37,11 +37,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..i18n import N_, Msg, msg
-from .entries import COUNTY_WORDS, Figure
+from .entries import COUNTY_WORDS, Figure, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, State
 from .numbers import UNIT_WORDS, format_number
-from .pace import expected_share
-from .reporting import units_reporting
+from .reporting import owed_units
 
 ERROR = "error"
 WARNING = "warning"
@@ -339,8 +338,8 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     that falls, a figure far beyond the target. ``new`` carries its id and time of recording."""
     out: list[Finding] = []
     county = new.county
-    start = plan.plan.start  # a baseline (before the period) is not part of the period's series
-    series = [e for e in series if e.key() == new.key() and (e.as_of < start) == (new.as_of < start)]
+    # a baseline (before the period) is not part of the period's series
+    series = [e for e in series if e.key() == new.key() and is_baseline(e, plan) == is_baseline(new, plan)]
     same = [e for e in series if _key(e) == _key(new)]
     if same:
         out.append(Finding("duplicate", msg(
@@ -393,18 +392,6 @@ def triage(findings: Iterable[Finding], accept: bool | Iterable[str] = False) ->
 
 
 # --------------------------------------------------------------------------- the stored ledger
-
-
-def owed_units(plan: Plan, ind: Indicator, county_reported: bool, as_of: dt.date | None = None) -> tuple[str | None, ...]:
-    """Who owes figures of an indicator as of a day: the units that report it
-    (:func:`eduplan.core.reporting.units_reporting`, the rule ``status`` and the bulletin use),
-    none while its pace expects nothing yet (a target due in one go in September owes nothing
-    in March)."""
-    if as_of is not None:
-        expected = expected_share(ind, plan.plan, as_of)
-        if expected is not None and expected <= 0:
-            return ()
-    return units_reporting(ind, plan, county_reported)
 
 
 def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
@@ -472,8 +459,8 @@ def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
     ind = plan.by_id[entries[0].indicator]
     # a baseline (dated before the period) and the period's figures are two series: this year's
     # cumulative total starts again from nothing
-    start = plan.plan.start
-    periods = [p for p in ([e for e in entries if e.as_of < start], [e for e in entries if e.as_of >= start]) if p]
+    periods = [p for p in ([e for e in entries if is_baseline(e, plan)], [e for e in entries if not is_baseline(e, plan)])
+               if p]
     # an entry accepted over a warning is one finding: the rule it was accepted over is not named again
     # (of two entries, the one recorded last is the one that was judged when it came in)
     out = [f for part in periods for f in stored_findings(ind, plan, part)

@@ -10,8 +10,8 @@ from ..core.bulletin import Bulletin, Row
 from ..core.progress import Progress
 from ..i18n import msg, nmsg, separator, tr
 from . import safe
-from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .encoding import md_table
+from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
 from .words import (
     KIND_OF_ENTRY,
     action_title,

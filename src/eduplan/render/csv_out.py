@@ -10,8 +10,8 @@ from ..core.documents import LogDoc, PlanDoc, QualityReport
 from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
-from .figures import pct, stored_value, target_text, to_go, unit_target
 from .encoding import csv_lines, to_csv
+from .figures import pct, stored_value, target_text, to_go, unit_target
 from .words import (
     finding_refs,
     gettext,

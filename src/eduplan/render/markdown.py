@@ -8,8 +8,8 @@ from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 from ..core.progress import StatusReport
 from ..i18n import msg, nmsg
 from . import safe
-from .figures import figure, pct, stored_value, target_text, to_go_line
 from .encoding import md_table
+from .figures import figure, pct, stored_value, target_text, to_go_line
 from .words import (
     done_when_text,
     expected_text,

@@ -66,10 +66,6 @@ def console(opts, buf: io.StringIO) -> Console:
                    legacy_windows=False)
 
 
-def _t(text: object) -> Text:
-    return Text(safe.terminal(text))
-
-
 def light(status: str, lang: str) -> Text:
     return Text(f"{STATUS_DOT[status]} {status_label(status, lang)}", style=STATUS_STYLE[status])
 

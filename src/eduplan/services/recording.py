@@ -16,6 +16,7 @@ from ..core.documents import Stored, Taken
 from ..core.entries import (
     Figure,
     fold_increments,
+    is_baseline,
     measure_word,
     read_figure,
     value_problems,
@@ -23,7 +24,14 @@ from ..core.entries import (
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.names import Match, find_county, find_indicator
 from ..core.numbers import NumberError, format_number, parse_quantity, to_plain
-from ..core.rules import Finding, figure_findings, named, series_findings, triage
+from ..core.rules import (
+    Finding,
+    door_findings,
+    figure_findings,
+    named,
+    series_findings,
+    triage,
+)
 from ..core.text import check_text
 from ..errors import EduplanError, Refused, UsageError
 from ..i18n import N_, Msg, msg
@@ -225,7 +233,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     def build(view: LedgerView) -> list[Entry]:
         old = _target(view, office, entry_id, N_("correct"))
         ind = plan.by_id[old.indicator]
-        if day is not None and old.as_of < plan.plan.start and day != old.as_of:
+        if day is not None and is_baseline(old, plan) and day != old.as_of:
             raise EduplanError(msg("entry #{id} records a baseline (as of {day}); its date stays", id=old.id,
                                    day=old.as_of), field="as_of")
         fig = _figure(plan, ind, value, old.county)
@@ -240,10 +248,8 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
                     source=source if source is not None else old.source, target_office=target_office,
                     for_city=target_office is not None)
         series = [e for e in view.series(ind.id, old.county) if (e.office, e.id) != (old.office, old.id)]
-        findings = figure_findings(ind, plan, fig, county=old.county, text=value)
-        if not any(f.severity == "error" for f in findings):
-            findings += series_findings(ind, plan, new, series)
-        accepted = judge(findings, force, field="value", again=msg("correct it again with --force"))
+        accepted = judge(door_findings(ind, plan, fig, new, series, text=value), force, field="value",
+                         again=msg("correct it again with --force"))
         overridden.append(accepted)
         if fig.counties is not None:
             names.append(Taken("value", value, format_number(fig.value, "%")))

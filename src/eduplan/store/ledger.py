@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import datetime as dt
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -514,10 +514,6 @@ class LedgerView:
 
     def superseded_by(self, id_: int, office: str | None = None) -> Entry | None:
         return self.index.superseded_by(self.office if office is None else office, id_)
-
-    def offices_present(self) -> dict[str, str]:
-        """office → file name, for a ledger folder."""
-        return {f.office: f.name for f in self.index.files()}
 
     def history(self, **filters) -> Iterator[tuple[Entry, Entry | None]]:
         return self.index.history(**filters)

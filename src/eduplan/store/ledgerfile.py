@@ -33,7 +33,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from ..core.entries import entry_plan_problems, shape_problems
 from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State
@@ -373,16 +373,3 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
     out = tuple(Problem(file, line_of(field), message, field=f"{TABLE}[{ident}].{field}", kind="entry")
                 for field, message in problems)
     return Parsed(block, entry, out, cut_short and bool(problems))
-
-
-def read_blocks(raw: bytes, file: str, plan: Plan, office: str, known: set[int] = frozenset(),
-                start: int = 0, first_line: int = 1) -> tuple[bytes, list[Block], Iterator[Parsed]]:
-    """Split and lazily parse every block whose digest is not in ``known``."""
-    head, blocks = split(raw, start, first_line)
-
-    def parsed() -> Iterator[Parsed]:
-        for b in blocks:
-            if b.digest not in known:
-                yield parse_block(b, file, plan, office)
-
-    return head, blocks, parsed()
