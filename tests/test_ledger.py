@@ -178,7 +178,9 @@ def test_correct_and_void_append_and_keep_history(run, synthetic_plan_path, ledg
     out = run.ok("correct", "1", "14", "--reason", "typo in the notice", lang="en").stdout
     assert "corrects #1" in out
     assert ledger_path.read_bytes().startswith(before)  # appended, nothing edited
-    run.ok("void", "2", "--reason", "duplicate report")
+    said = run.ok("void", "2", "--reason", "duplicate report", lang="en").stdout
+    assert said.startswith("recorded a void: #4 new-kindergartens") and "voids #2" in said
+    assert "= void" not in said  # a void has no figure of its own
     log = run.json("log")
     assert [e["id"] for e in log] == [4, 3, 2, 1]
     assert log[0]["void"] is True and log[0]["supersedes"] == 2 and log[0]["reason"] == "duplicate report"

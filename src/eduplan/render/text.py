@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
-from ..core.documents import ImportSummary, IndexDoc, RepairDoc, Stored, ValidateDoc, Written
+from ..core.documents import (
+    ImportSummary,
+    IndexDoc,
+    RepairDoc,
+    Stored,
+    ValidateDoc,
+    Written,
+)
+from ..core.entries import is_baseline
 from ..core.numbers import format_number
 from ..i18n import msg, nmsg
 from . import safe
@@ -13,8 +21,12 @@ from .words import name_of, unit_name
 
 def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:
     ind = plan.by_id[e.indicator]
-    line = msg("{indicator} {name} = {value} ({unit}, as of {day})", indicator=ind.id, name=name_of(ind, lang),
-               value=stored_value(e, ind.unit, lang), unit=unit_name(e.county, lang), day=e.as_of).render(lang)
+    if e.void:  # a void has no figure of its own: it names what it withdraws
+        line = msg("{indicator} {name} ({unit}, as of {day})", indicator=ind.id, name=name_of(ind, lang),
+                   unit=unit_name(e.county, lang), day=e.as_of).render(lang)
+    else:
+        line = msg("{indicator} {name} = {value} ({unit}, as of {day})", indicator=ind.id, name=name_of(ind, lang),
+                   value=stored_value(e, ind.unit, lang), unit=unit_name(e.county, lang), day=e.as_of).render(lang)
     return f"{e.office}#{e.id} {line}" if with_id else line
 
 
@@ -26,7 +38,7 @@ def stored(doc: Stored, lang: str, opts) -> str:
         head = msg("recorded a void: {entry}, voids {target}", entry=line, target=target)
     elif e.supersedes is not None:
         head = msg("recorded a correction: {entry}, corrects {target}", entry=line, target=target)
-    elif e.as_of < doc.plan.plan.start:
+    elif is_baseline(e, doc.plan):
         head = msg("recorded the baseline {entry}", entry=line)
     else:
         head = msg("recorded {entry}", entry=line)
