@@ -450,3 +450,20 @@ def test_the_bulletin_says_where_the_findings_are_without_counting_them_twice(ru
     assert "This command lists every finding: `eduplan check --as-of 2023-06-30`" in section
     zh = run.ok("report", "--month", "2023-06").stdout
     assert "全部审核发现可用以下命令列出：`eduplan check --as-of 2023-06-30`" in zh.replace("： `", "：`")
+
+
+def test_nothing_is_owed_before_a_target_is_due_even_where_the_plan_does_not_say_who_reports(
+        run, synthetic_plan_path):
+    """A version-2 indicator without reported_by, due all at once in September: in June no unit
+    owes it, in status as in check (one rule for both)."""
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    synthetic_plan_path.write_text(text.replace('source = "新建公办幼儿园25所"',
+                                                'source = "新建公办幼儿园25所"\npace = { kind = "once", date = 2023-09-01 }'),
+                                   encoding="utf-8")
+    run.ok("record", "new-kindergartens", "1", "--county", "椒江区", "--as-of", "2023-03-31")
+    row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-kindergartens")
+    assert row["reporting"]["owed"] == [] and row["reporting"]["missing"] == []
+    found = json.loads(run("check", "--as-of", "2023-06-30", "--rule", "missing", "--format", "json").stdout)["findings"]
+    assert not [f for f in found if f["indicator"] == "new-kindergartens"]
+    row = next(i for i in run.json("status", "--as-of", "2023-09-30")["indicators"] if i["id"] == "new-kindergartens")
+    assert "黄岩区" in row["reporting"]["owed"]  # once due, every county owes it
