@@ -72,6 +72,11 @@ COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "nu
            "who", "recorded_at")
 SELECT = ", ".join(COLUMNS)
 _STATES = {s.value: s for s in State}
+# SQLite's page cache (KiB): small for reading, so that streaming the whole history stays in
+# bounded memory (a 16 MiB cache filled up as `log` read 100k rows: 49 MiB peak instead of 34);
+# larger while writing, where a rebuild sorts and indexes every row
+_READING_CACHE = -2000
+_WRITING_CACHE = -16000
 _days: dict[int, dt.date] = {}  # a few hundred dates at most; a time of recording is not kept (one per entry)
 
 
@@ -157,7 +162,7 @@ class Index:
                 raise
             con.execute("PRAGMA synchronous=NORMAL")
         con.execute("PRAGMA cell_size_check=ON")
-        con.execute("PRAGMA cache_size=-16000")
+        con.execute(f"PRAGMA cache_size={_READING_CACHE}")
         return con
 
     def close(self) -> None:
@@ -200,14 +205,19 @@ class Index:
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """A write transaction: one writer at a time; everything or nothing."""
-        self.con.execute("BEGIN IMMEDIATE")
+        self.con.execute(f"PRAGMA cache_size={_WRITING_CACHE}")
         try:
-            yield
-        except BaseException:
+            self.con.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+        finally:
             with contextlib.suppress(sqlite3.Error):
-                self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+                self.con.execute(f"PRAGMA cache_size={_READING_CACHE}")
 
     # ---- files
 
