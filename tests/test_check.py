@@ -360,10 +360,66 @@ def test_the_bulletin_has_a_data_quality_section(questionable, tmp_path):
     assert "六、数据审核" in run.ok("report", "--month", "2023-06").stdout
     doc = json.loads(run.ok("report", "--month", "2023-06", "--format", "json").stdout)
     check = json.loads(run("check", "--as-of", "2023-06-30", "--format", "json").stdout)
-    assert doc["data_quality"]["findings"] == check["findings"]
+    # the bulletin names the first findings about figures, as it prints them; the counts are of every finding,
+    # and `eduplan check` lists every one
+    about_figures = [f for f in check["findings"] if f["rule"] not in ("missing", "stale")]
+    assert doc["data_quality"]["findings"] == about_figures[:10] and about_figures
     assert doc["data_quality"]["summary"] == check["summary"]
+    assert doc["data_quality"]["unlisted"] == len(check["findings"]) - len(doc["data_quality"]["findings"])
+    assert doc["data_quality"]["command"] == "eduplan check --as-of 2023-06-30 --format json"
     html = run.ok("report", "--month", "2023-06", "--format", "html", lang="en").stdout
     assert "6. Data quality" in html
+
+
+def test_the_bulletin_s_findings_are_read_back_only_while_the_ledger_is_unchanged(questionable, ledger_path):
+    """The bulletin's data-quality digest is kept in the index: read back, it says exactly what
+    judging every entry again says, in both languages; any write (a record, a hand edit) and it
+    is judged again."""
+    run = questionable
+    args = ("report", "--month", "2023-06")
+
+    def quality(doc):
+        return doc["data_quality"]
+
+    first = {(lang, fmt): run.ok(*args, "--format", fmt, lang=lang).stdout
+             for lang in ("zh", "en") for fmt in ("json", "markdown")}
+    again = {(lang, fmt): run.ok(*args, "--format", fmt, lang=lang).stdout
+             for lang in ("zh", "en") for fmt in ("json", "markdown")}
+    assert again == first
+    before = quality(json.loads(first[("zh", "json")]))
+    assert before["summary"]["accepted"] == 4 and before["summary"]["duplicate"] == 0
+    # a record: the same figure a third time, accepted over the warning
+    run.ok("record", "new-kindergartens", "4", "--county", "黄岩区", "--as-of", "2023-06-30", "--force")
+    after = quality(json.loads(run.ok(*args, "--format", "json").stdout))
+    assert after["summary"]["accepted"] == 5 and after["entries_checked"] == before["entries_checked"] + 1
+    # a hand edit: the accepted marks taken away, the rules they were accepted over come back
+    text = ledger_path.read_text(encoding="utf-8")
+    ledger_path.write_text(re.sub(r"accepted = \[[^\]]*\]\n", "", text), encoding="utf-8")
+    edited = quality(json.loads(run.ok(*args, "--format", "json").stdout))
+    assert edited["summary"]["accepted"] == 0 and edited["summary"]["duplicate"] == 2
+    assert edited["summary"]["fraction"] == 1
+    # another month is its own digest
+    may = quality(json.loads(run.ok("report", "--month", "2023-05", "--format", "json").stdout))
+    assert may["as_of"] == "2023-05-31" and may["summary"]["duplicate"] == 0
+
+
+def test_a_digest_of_entries_that_changed_meanwhile_is_not_kept(tmp_path):
+    """A reader that judged the entries of one generation cannot leave its result for a later one."""
+    from eduplan.store.index import Index
+
+    index = Index(tmp_path / "index.sqlite")
+    index.reset("ledger", "plan")
+    generation = index.generation()
+    index.keep("k", generation, "before")
+    assert index.memo("k") == "before"
+    with index.writing():  # a writer comes in
+        pass
+    assert index.memo("k") is None and index.generation() == generation + 1
+    index.keep("k", generation, "judged before the write")  # too late: not kept
+    assert index.memo("k") is None
+    index.keep("k", generation + 1, "now")
+    assert index.memo("k") == "now"
+    index.close()
 
 
 # --------------------------------------------------------------------------- a stricter validate

@@ -42,7 +42,7 @@ from .progress import (
     worst_first,
 )
 from .reporting import OfficeReturn, SilentUnit, office_returns
-from .rules import Finding, summary
+from .rules import QualityDigest, digest
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -113,12 +113,8 @@ class Bulletin:
     reported_per_county: tuple[str, ...]  # indicator ids the counties owed a figure for this month
     reported_by_city: tuple[str, ...] = ()  # indicator ids the city owed a figure for this month
     leads: tuple[LeadBlock, ...] = ()  # by lead unit, when the plan names lead units
-    quality: tuple[Finding, ...] = ()  # what `eduplan check` finds as of the month end
-    entries_checked: int = 0  # surviving entries dated up to the month end
-
-    @property
-    def quality_summary(self) -> dict[str, int]:
-        return summary(self.quality)
+    quality: QualityDigest | None = None  # what `eduplan check` finds as of the month end, in brief (always set
+    # by build_bulletin)
 
     @property
     def label(self) -> str:
@@ -213,15 +209,15 @@ def build_bulletin(
     *,
     baselines: Mapping[str, Entry] | None = None,
     empty_ledger: bool = False,
-    quality: Sequence[Finding] = (),
-    entries_checked: int = 0,
+    quality: QualityDigest | None = None,
 ) -> Bulletin:
     """The bulletin for ``month`` from what the ledger says.
 
     ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
     entries dated within the month with what superseded them (who sent figures this month);
     ``baselines`` the recorded baseline per indicator. Who owed figures and who sent them is
-    the status report's completeness at the month end (:mod:`eduplan.core.reporting`). ``quality`` the data-quality findings as of the month end.
+    the status report's completeness at the month end (:mod:`eduplan.core.reporting`). ``quality`` the data-quality findings as of the month end, in brief
+    (:func:`eduplan.core.rules.digest`; none found when not given).
     """
     year, mon, start, end = month_bounds(plan, month)
     sent = {(r.entry.indicator, r.entry.county) for r in recorded if not r.entry.void}
@@ -249,4 +245,4 @@ def build_bulletin(
     leads = tuple(LeadBlock(lead, tuple(r for r in rows if r.indicator.lead == lead)) for lead in plan.leads)
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
                     tuple(rows), sections, attention, tuple(recorded), current.silent, per_county, by_city, leads,
-                    tuple(quality), entries_checked)
+                    quality if quality is not None else digest((), end, 0))

@@ -540,3 +540,39 @@ def summary(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         counts[f.rule] += 1
     return counts
+
+
+# rules about what is missing as of a date, not about a figure
+REPORTING_RULES: tuple[str, ...] = ("missing", "stale")
+LISTED = 10  # the findings about figures a digest names; `eduplan check` lists every one
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class QualityDigest:
+    """The data-quality findings in brief, as the monthly bulletin gives them: how many of
+    each rule (all of them), and the first few about figures (not what is missing, which the
+    counts say), in :func:`sort_findings` order."""
+
+    as_of: dt.date
+    summary: Mapping[str, int]
+    listed: tuple[Finding, ...]
+    checked: int  # surviving entries checked
+
+    @property
+    def total(self) -> int:
+        return sum(self.summary.values())
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.listed)
+
+    @property
+    def unlisted_reporting_only(self) -> bool:
+        """Are the findings not named all about what is missing (not about figures)?"""
+        return self.unlisted == sum(self.summary.get(r, 0) for r in REPORTING_RULES)
+
+
+def digest(findings: Sequence[Finding], as_of: dt.date, checked: int, rows: int = LISTED) -> QualityDigest:
+    """The digest of sorted findings: every rule counted, the first ``rows`` about figures named."""
+    listed = tuple(f for f in findings if f.rule not in REPORTING_RULES)[:rows]
+    return QualityDigest(as_of, summary(findings), listed, checked)

@@ -315,31 +315,30 @@ def silent_names(indicators, plan, lang: str) -> str:
     return separator(lang).join(name_of(plan.by_id[i], lang) for i in indicators)
 
 
-QUALITY_ROWS = 10  # the findings about entries a bulletin lists; `eduplan check` lists every one
-
-
 def quality_sentence(b: Bulletin, lang: str) -> str:
-    return findings_sentence(b.quality, b.as_of, b.entries_checked, lang)
+    return findings_sentence(b.quality.summary, b.quality.as_of, b.quality.checked, lang)
 
 
-def quality_listed(b: Bulletin) -> list:
+def quality_listed(b: Bulletin) -> tuple:
     """The findings about figures (not what is missing, said in the sentence), the first few."""
-    return [f for f in b.quality if f.rule not in ("missing", "stale")][:QUALITY_ROWS]
+    return b.quality.listed
 
 
 def quality_more(b: Bulletin, lang: str) -> tuple[str, str] | None:
     """Where the rest is, when the bulletin does not list every finding: the sentence, and the
     command that lists them (shown as code by each format)."""
-    listed = len(quality_listed(b))
-    left = len(b.quality) - listed
-    if not left:
+    q = b.quality
+    if not q.unlisted:
         return None
-    command = f"eduplan check --as-of {b.as_of}"
-    if not listed:
+    command = f"eduplan check --as-of {q.as_of}"
+    if not q.listed:
         return msg("This command lists every finding:").render(lang), command
-    return nmsg("{n} more finding (not reported, not updated …); this command lists every one:",
-                "{n} more findings (not reported, not updated …); this command lists every one:",
-                left).render(lang), command
+    if q.unlisted_reporting_only:
+        return nmsg("{n} more finding (not reported, not updated …); this command lists every one:",
+                    "{n} more findings (not reported, not updated …); this command lists every one:",
+                    q.unlisted).render(lang), command
+    return nmsg("{n} more finding; this command lists every one:", "{n} more findings; this command lists every one:",
+                q.unlisted).render(lang), command
 
 
 def quality_headers(lang: str) -> list[str]:

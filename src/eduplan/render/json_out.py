@@ -291,9 +291,11 @@ def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
         "milestones_done": [_brief(r) for r in b.milestones_done],
         "targets_met": [_brief(r) for r in b.targets_met],
         "data_quality": {
-            "as_of": b.as_of.isoformat(), "entries_checked": b.entries_checked,
-            "summary": b.quality_summary | {"total": len(b.quality)},
-            "findings": [finding_doc(f) for f in b.quality],
+            "as_of": b.quality.as_of.isoformat(), "entries_checked": b.quality.checked,
+            "summary": dict(b.quality.summary) | {"total": b.quality.total},
+            "findings": [finding_doc(f) for f in b.quality.listed],  # the first about figures, as the bulletin lists
+            "unlisted": b.quality.unlisted,
+            "command": f"eduplan check --as-of {b.quality.as_of} --format json",  # lists every finding
         },
     }
 

@@ -213,7 +213,7 @@ def _named(plan, indicator: str, lang: str) -> str:
 
 
 def quality_summary(doc: QualityReport, lang: str) -> str:
-    return findings_sentence(doc.findings, doc.as_of, doc.entries, lang)
+    return findings_sentence(doc.summary, doc.as_of, doc.entries, lang)
 
 
 def quality(doc: QualityReport, lang: str, opts) -> str:

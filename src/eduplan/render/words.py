@@ -103,15 +103,13 @@ def rule_label(rule: str, lang: str) -> str:
     return tr(found.title, lang) if found else rule
 
 
-def findings_sentence(findings, day, checked: int, lang: str) -> str:
-    """The findings in one sentence: how many, of which rules, as of when."""
-    from ..core.rules import summary
-
-    counts = [f"{rule_label(r, lang)} {n}" for r, n in summary(findings).items() if n]
+def findings_sentence(summary, day, checked: int, lang: str) -> str:
+    """The findings in one sentence: how many (``summary``: per rule), of which rules, as of when."""
+    counts = [f"{rule_label(r, lang)} {n}" for r, n in summary.items() if n]
     if not counts:
         return nmsg("Nothing questionable as of {day} ({n} entry checked).",
                     "Nothing questionable as of {day} ({n} entries checked).", checked, day=day).render(lang)
-    return nmsg("{n} finding as of {day}: {counts}.", "{n} findings as of {day}: {counts}.", len(findings),
+    return nmsg("{n} finding as of {day}: {counts}.", "{n} findings as of {day}: {counts}.", sum(summary.values()),
                 day=day, counts=counts).render(lang)
 
 

@@ -458,13 +458,18 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
              for r in b.targets_met]
     _sheet(wb, _("Completed"), headers, data, [None, None, None, DATE], landscape=False)
 
-    # ---- data quality: every finding, as `eduplan check` lists them
+    # ---- data quality, as the bulletin gives it: the first findings about figures, then where the rest is
+    from .bulletin_text import quality_more, quality_sentence
     from .words import finding_refs, rule_label
 
     headers = [_("rule"), _("rule id"), "id", _("indicator"), _("county-level unit"), _("entries"), _("as of"),
                _("finding")]
     data = [[rule_label(f.rule, lang), f.rule, f.indicator, name_of(b.plan.by_id[f.indicator], lang),
-             unit_name(f.county, lang), finding_refs(f, lang) or None, f.as_of, f.message.render(lang)] for f in b.quality]
+             unit_name(f.county, lang), finding_refs(f, lang) or None, f.as_of, f.message.render(lang)]
+            for f in b.quality.listed]
+    more = quality_more(b, lang)
+    data += [[None] * 7 + [line] for line in (quality_sentence(b, lang), f"{more[0]} {more[1]}" if more else None)
+             if line]
     _sheet(wb, _("Data quality"), headers, data, [None, None, None, None, None, None, DATE, None], max_width=80)
 
     stamp = dt.datetime(b.as_of.year, b.as_of.month, b.as_of.day)

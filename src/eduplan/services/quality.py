@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..core.documents import QualityReport
 from ..core.names import find_county
-from ..core.rules import RULE_IDS, Finding, units_findings
+from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, digest, units_findings
 from ..errors import UsageError
 from ..i18n import msg
 from .workspace import Workspace, parse_day, reading_date
@@ -55,3 +55,27 @@ def findings_of(view, day: dt.date, *, reporting: bool = True) -> tuple[list[Fin
 
     findings = units_findings(view.plan, units(), day, reporting=reporting)
     return findings, count
+
+
+def digest_of(view, day: dt.date) -> QualityDigest:
+    """The findings as of a day in brief (:func:`eduplan.core.rules.digest`), as the bulletin
+    gives them. Kept in the index until its next write (:mod:`eduplan.store.memo`): asked again
+    of the same entries, the digest is read back instead of judging every entry again."""
+    from ..store import memo
+
+    index = view.index
+    key = memo.key("digest", view.plan, day, rows=LISTED)
+    kept = index.memo(key)
+    if kept is not None:
+        data, refs = memo.refs_of(kept)
+        again = memo.decode_digest(data, index.entries_at(refs))
+        if again is not None:
+            return again
+    generation = index.generation()
+    findings, checked = findings_of(view, day)
+    result = digest(findings, day, checked)
+    try:
+        index.keep(key, generation, memo.encode_digest(result))
+    except memo.NotKept:
+        pass
+    return result

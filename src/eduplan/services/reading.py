@@ -109,16 +109,15 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
 def bulletin(ws: Workspace, month: str) -> Bulletin:
     """The monthly bulletin (月度通报) as data."""
     from ..core.bulletin import Recorded, build_bulletin, month_bounds
-    from .quality import findings_of
+    from .quality import digest_of
 
     plan = ws.plan
     _, _, start, end = month_bounds(plan, month)  # a bad month fails before the ledger is read
     view = ws.view()
     try:
         recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
-        quality, checked = findings_of(view, end)
         return build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
-                              empty_ledger=view.empty, quality=quality, entries_checked=checked)
+                              empty_ledger=view.empty, quality=digest_of(view, end))
     finally:
         view.close()
 

@@ -21,6 +21,9 @@ For analysts who query it with their own SQL tools (read it, never write it):
   ``WHERE gone = 0``.
 * ``files`` — each ledger file: ``name``, ``office``, ``size`` and the SHA-256 of its
   bytes as indexed (``ranges``), which is how a command knows the index describes the file.
+* ``meta`` — the ledger and plan it was built for, and ``generation``, advanced by every
+  write; ``memo`` — results derived from the entries (:mod:`eduplan.store.memo`), each
+  read back only while the generation it was derived from is current.
 
 Nothing here decides anything about the data; the queries answer what the core asks
 (the latest surviving figure per unit as of a date, a page of history …).
@@ -41,10 +44,11 @@ from pathlib import Path
 from ..core.entries import fold_increments
 from ..core.models import Entry, State
 
-FORMAT = 4  # PRAGMA user_version: an index written by another format is rebuilt
+FORMAT = 5  # PRAGMA user_version: an index written by another format is rebuilt
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE memo (key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE files (
     name TEXT PRIMARY KEY, office TEXT NOT NULL, header TEXT NOT NULL, size INTEGER NOT NULL,
     ranges TEXT NOT NULL, stat TEXT, max_id INTEGER NOT NULL, count INTEGER NOT NULL, lines INTEGER NOT NULL
@@ -177,7 +181,7 @@ class Index:
             if self.con.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
                 return False
             tables = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"meta", "files", "entries"} <= tables:
+            if not {"meta", "files", "entries", "memo"} <= tables:
                 return False
             meta = dict(self.con.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError:
@@ -196,7 +200,7 @@ class Index:
                 if statement.strip():
                     con.execute(statement)
             con.execute(f"PRAGMA user_version = {FORMAT}")
-            con.executemany("INSERT INTO meta VALUES (?, ?)", [("ledger", ledger), ("plan", plan)])
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [("ledger", ledger), ("plan", plan), ("generation", 0)])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -204,11 +208,15 @@ class Index:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """A write transaction: one writer at a time; everything or nothing."""
+        """A write transaction: one writer at a time; everything or nothing. It advances the
+        index's generation, so that nothing derived from what was there before is read back
+        (:mod:`eduplan.store.memo`)."""
         self.con.execute(f"PRAGMA cache_size={_WRITING_CACHE}")
         try:
             self.con.execute("BEGIN IMMEDIATE")
             try:
+                self.con.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+                self.con.execute("DELETE FROM memo")
                 yield
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
@@ -218,6 +226,45 @@ class Index:
         finally:
             with contextlib.suppress(sqlite3.Error):
                 self.con.execute(f"PRAGMA cache_size={_READING_CACHE}")
+
+    # ---- results derived from the entries (store/memo.py)
+
+    def generation(self) -> int:
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else -1
+
+    def memo(self, key: str) -> str | None:
+        """A result kept under ``key``, if it was derived from the entries as they are now."""
+        row = self.con.execute("SELECT m.data FROM memo m JOIN meta g ON g.key = 'generation' "
+                               "WHERE m.key = ? AND m.generation = CAST(g.value AS INTEGER)", (key,)).fetchone()
+        return row[0] if row else None
+
+    def keep(self, key: str, generation: int, data: str) -> None:
+        """Keep a result derived from the entries of ``generation``; nothing if the index has
+        been written since (it would describe entries that are no longer there). Best effort: a
+        busy or read-only index keeps nothing."""
+        try:
+            self.con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            return
+        try:
+            self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta "
+                             "WHERE key = 'generation' AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
+            self.con.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("ROLLBACK")
+
+    def entries_at(self, refs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Entry]:
+        """The entries with these references (office, id)."""
+        out = {}
+        q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)} FROM json_each(?) r JOIN entries e "
+             f"ON e.office = json_extract(r.value, '$[0]') AND e.id = json_extract(r.value, '$[1]')")
+        for k in range(0, len(refs), 20000):
+            for row in self.con.execute(q, (json.dumps(refs[k:k + 20000], ensure_ascii=False),)):
+                e = to_entry(row)
+                out[(e.office, e.id)] = e
+        return out
 
     # ---- files
 

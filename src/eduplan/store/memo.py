@@ -1,0 +1,121 @@
+"""Results derived from the index, kept in it until the next write: the data-quality digest.
+
+Checking every surviving entry against the data-quality rules is the costly part of the
+monthly bulletin (seconds for 100,000 entries); its digest depends only on the
+entries, the plan, the date and the code that judges. So it is kept in the index under a key
+naming all but the entries (:func:`key`), and tagged with the index's *generation*, which every
+write to the index advances (:meth:`eduplan.store.index.Index.writing`): a result computed
+from entries that have changed since can never be read back. Entries are kept as references
+and read from the index again, so that a finding shows the entry as the index holds it.
+
+The encoding is JSON with tags for what JSON lacks (a date, a tuple, a message with its
+parameters); a value of any other type is not kept (the result is computed each time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..core.models import Entry, Plan
+from ..core.rules import Finding, QualityDigest
+from ..i18n import Msg
+
+VERSION = 1  # of this encoding
+
+
+class NotKept(TypeError):
+    """A value this encoding cannot carry exactly."""
+
+
+@cache
+def _code() -> str:
+    """What judges: the source of the pure core and of the service that asks (a change to a
+    rule, a message or a threshold's reading makes earlier results unusable)."""
+    here = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(str(VERSION).encode())
+    for path in sorted((here / "core").glob("*.py")) + [here / "services" / "quality.py", here / "i18n.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def key(kind: str, plan: Plan, day: dt.date, **options: Any) -> str:
+    """The key of a result of ``kind`` for this plan, day, options and code."""
+    text = json.dumps([kind, plan.fingerprint, day.isoformat(), sorted(options.items()), _code()])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _enc(v: Any) -> Any:
+    if v is None or isinstance(v, (str, bool, int, float)):
+        return v
+    if isinstance(v, Msg):
+        return {"m": [v.text, v.plural, v.n, {k: _enc(x) for k, x in v.params.items()}]}
+    if isinstance(v, dt.datetime):
+        raise NotKept(v)
+    if isinstance(v, dt.date):
+        return {"d": v.isoformat()}
+    if isinstance(v, list):
+        return [_enc(x) for x in v]
+    if isinstance(v, tuple):
+        return {"t": [_enc(x) for x in v]}
+    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+        return {"o": {k: _enc(x) for k, x in v.items()}}
+    raise NotKept(v)
+
+
+def _dec(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_dec(x) for x in v]
+    if not isinstance(v, dict):
+        return v
+    (tag, x), = v.items()
+    if tag == "m":
+        text, plural, n, params = x
+        return Msg(text, plural, n, {k: _dec(p) for k, p in params.items()})
+    if tag == "d":
+        return dt.date.fromisoformat(x)
+    if tag == "t":
+        return tuple(_dec(y) for y in x)
+    return {k: _dec(y) for k, y in x.items()}
+
+
+def _exact(v: Any) -> bool:
+    """Do str/int/float/bool subclasses (an enum member) stand where the plain type must?"""
+    return v is None or type(v) in (str, bool, int, float)
+
+
+def _finding(f: Finding) -> list:
+    if not all(_exact(x) for x in (f.rule, f.indicator, f.county, f.by)):
+        raise NotKept(f)
+    return [f.rule, _enc(f.message), f.indicator, f.county, [[e.office, e.id] for e in f.entries],
+            f.as_of.isoformat() if f.as_of else None, _enc(dict(f.params)), f.by]
+
+
+def encode_digest(d: QualityDigest) -> str:
+    """A digest as text; :class:`NotKept` if a value cannot be carried exactly."""
+    return json.dumps({"as_of": d.as_of.isoformat(), "summary": dict(d.summary), "checked": d.checked,
+                       "listed": [_finding(f) for f in d.listed]}, ensure_ascii=False)
+
+
+def refs_of(text: str) -> tuple[dict, list[tuple[str, int]]]:
+    """The decoded text, and the entries (office, id) its findings name."""
+    data = json.loads(text)
+    refs = {(o, i) for row in data["listed"] for o, i in row[4]}
+    return data, sorted(refs)
+
+
+def decode_digest(data: dict, entries: dict[tuple[str, int], Entry]) -> QualityDigest | None:
+    """The digest again, the entries of its findings taken from ``entries``; None if one is not there."""
+    listed = []
+    for rule, message, indicator, county, refs, as_of, params, by in data["listed"]:
+        try:
+            named = tuple(entries[(o, i)] for o, i in refs)
+        except KeyError:
+            return None
+        listed.append(Finding(rule, _dec(message), indicator, county, named,
+                              dt.date.fromisoformat(as_of) if as_of else None, _dec(params), by))
+    return QualityDigest(dt.date.fromisoformat(data["as_of"]), data["summary"], tuple(listed), data["checked"])
