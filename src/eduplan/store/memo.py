@@ -36,8 +36,10 @@ class NotKept(TypeError):
 def _code() -> str:
     """What judges: the source of the pure core and of the service that asks (a change to a
     rule, a message or a threshold's reading makes earlier results unusable)."""
+    from .. import __version__
+
     here = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(str(VERSION).encode())
+    h = hashlib.sha256(f"{VERSION} {__version__}".encode())
     for path in sorted((here / "core").glob("*.py")) + [here / "services" / "quality.py", here / "i18n.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
