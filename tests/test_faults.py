@@ -406,6 +406,25 @@ def test_records_corrections_and_voids_killed_in_a_loop(run, synthetic_plan_path
     run.ok("record", "new-kindergartens", "1", *D, "--force")  # below what a killed loop left: accepted
 
 
+def test_a_held_lock_is_waited_for_and_a_killed_holder_leaves_nothing_that_blocks(run, synthetic_plan, ledger_path,
+                                                                                  monkeypatch):
+    run.ok("record", "new-kindergartens", "1", *D)
+    lock = f"{ledger_path}.lock"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from eduplan.store import locking; "
+                               "locking.acquire(sys.argv[1], 5); print('held', flush=True); time.sleep(60)", lock],
+                              stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        monkeypatch.setattr("eduplan.store.ledger.LOCK_TIMEOUT", 0.3)
+        result = run.fails(1, "record", "new-kindergartens", "2", *D, lang="en")
+        assert "another eduplan is writing this ledger" in result.stderr and lock in result.stderr
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    run.ok("record", "new-kindergartens", "2", *D)  # the system dropped the dead holder's lock; the file stays
+    assert len(entries(ledger_path, synthetic_plan)) == 2
+
+
 def test_a_first_write_cut_inside_the_header(run, synthetic_plan_path, ledger_path):
     run.ok("record", "new-kindergartens", "13", *D)
     whole = ledger_path.read_bytes()

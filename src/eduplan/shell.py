@@ -37,6 +37,11 @@ class Session:
 
         self.explicit = lang.value if lang is not None else None
         self.ws = Workspace(plan, ledger, by, office_option=office)
+        early = _EARLY.get("ws")
+        if early is not None and "plan" in early.__dict__:
+            with contextlib.suppress(Exception):  # a path that does not resolve: the command says so itself
+                if early.plan_path == self.ws.plan_path:
+                    self.ws.__dict__["plan"] = early.plan  # loaded once per run: _early_lang read it for the language
 
     @property
     def lang(self) -> str:
@@ -328,7 +333,8 @@ def _early_lang(argv: list[str]) -> str:
             plan = arg.split("=", 1)[1]
     from .services import Workspace
 
-    return i18n.language(None, _plan_lang_quietly(Workspace(plan)))
+    ws = _EARLY["ws"] = Workspace(plan)
+    return i18n.language(None, _plan_lang_quietly(ws))
 
 
 def main(app: typer.Typer, argv: list[str] | None = None) -> int:
@@ -336,6 +342,16 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> int:
     ce = _click_exceptions()
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(app, argv, ce)
+    finally:
+        _EARLY.clear()  # a run's plan is not the next run's (tests run many in one process)
+
+
+_EARLY: dict = {}  # this run's workspace as _early_lang made it, to load the plan once
+
+
+def _main(app: typer.Typer, argv: list[str], ce) -> int:
     lang = _early_lang(argv)
     command = build(app, lang, argv)
     try:

@@ -5,8 +5,8 @@ Scripts read the JSON instead."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..core.documents import LogDoc, PlanDoc, QualityReport
 from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
@@ -25,6 +25,9 @@ from .words import (
     status_label,
     unit_name,
 )
+
+if TYPE_CHECKING:  # documents are built by the services; renderers only read them
+    from ..core.documents import LogDoc, PlanDoc, QualityReport
 
 
 def _n(x: float | None) -> object:

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..core.documents import LogDoc, PlanDoc, QualityReport, Remark, ShowDoc
 from ..core.models import Entry, Indicator, Plan
 from ..core.progress import CountyFigure, Note, Progress, StatusReport
 from .encoding import HOLE, json_array, json_with_array, to_json
 
-if TYPE_CHECKING:  # the bulletin's types: not imported by every command
+if TYPE_CHECKING:  # the bulletin's types, and the documents the services build: not imported by every command
     from ..core.bulletin import Bulletin, Row
+    from ..core.documents import LogDoc, PlanDoc, QualityReport, Remark, ShowDoc
 
 SCHEMA_VERSION = 3
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 from ..core.progress import StatusReport
 from ..i18n import msg, nmsg
 from . import safe
@@ -30,6 +30,9 @@ from .words import (
     unit_name,
     units_text,
 )
+
+if TYPE_CHECKING:  # documents are built by the services; renderers only read them
+    from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 
 
 def _grouped(report: StatusReport):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -18,7 +19,6 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 from ..core.progress import Progress, StatusReport
 from ..i18n import msg, nmsg, separator
 from . import safe
@@ -53,6 +53,10 @@ from .words import (
     unit_name,
     units_text,
 )
+
+if TYPE_CHECKING:  # documents are built by the services; renderers only read them
+    from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
+
 
 STATUS_STYLE = {"done": "bold green", "on_track": "green", "lagging": "yellow", "behind": "bold red",
                 "not_judged": "blue", "no_data": "dim"}

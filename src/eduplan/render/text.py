@@ -3,20 +3,24 @@
 
 from __future__ import annotations
 
-from ..core.documents import (
-    ImportSummary,
-    IndexDoc,
-    RepairDoc,
-    Stored,
-    ValidateDoc,
-    Written,
-)
+from typing import TYPE_CHECKING
+
 from ..core.entries import is_baseline
 from ..core.numbers import format_number
 from ..i18n import msg, nmsg
 from . import safe
 from .figures import stored_value
 from .words import name_of, unit_name
+
+if TYPE_CHECKING:  # documents are built by the services; renderers only read them
+    from ..core.documents import (
+        ImportSummary,
+        IndexDoc,
+        RepairDoc,
+        Stored,
+        ValidateDoc,
+        Written,
+    )
 
 
 def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:

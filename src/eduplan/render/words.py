@@ -4,12 +4,15 @@ section titles, notes, and an entry's remark (said once, here)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..core.documents import Remark
 from ..core.entries import MEASURE_WORDS
 from ..core.models import Indicator, Section
 from ..core.progress import Note
 from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
+
+if TYPE_CHECKING:  # documents are built by the services; renderers only read them
+    from ..core.documents import Remark
 
 ORDINALS = "一二三四五六七八九十"
 

@@ -7,15 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..core.documents import (
-    IndexDoc,
-    LogDoc,
-    PlanDoc,
-    Remark,
-    RepairDoc,
-    ShowDoc,
-    ValidateDoc,
-)
 from ..core.names import find_county, find_indicator, find_lead, find_section
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
@@ -26,11 +17,14 @@ from ..store import ledger as ledger_store
 from ..store.planfile import read_plan, source_problems
 from .workspace import Workspace, parse_day, reading_date
 
-if TYPE_CHECKING:  # the bulletin and the rules are imported by the commands that use them
+if TYPE_CHECKING:  # the bulletin, the rules and the documents are imported by the commands that use them
     from ..core.bulletin import Bulletin
+    from ..core.documents import IndexDoc, LogDoc, PlanDoc, RepairDoc, ShowDoc, ValidateDoc
 
 
 def plan_doc(ws: Workspace) -> PlanDoc:
+    from ..core.documents import PlanDoc
+
     return PlanDoc(ws.plan)
 
 
@@ -72,6 +66,8 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
 
 def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -> ShowDoc:
     """One indicator in full: its status and every figure recorded for it."""
+    from ..core.documents import Remark, ShowDoc
+
     plan = ws.plan
     ind = find_indicator(plan, indicator).value
     day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
@@ -90,6 +86,8 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
 def log(ws: Workspace, indicator: str | None = None, *, county: str | None = None,
         since: str | dt.date | None = None) -> LogDoc:
     """The history, newest first, streamed from the index."""
+    from ..core.documents import LogDoc, Remark
+
     plan = ws.plan
     ind_id = find_indicator(plan, indicator).value.id if indicator else None
     unit = find_county(plan, county).value if county is not None else False
@@ -124,6 +122,8 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
 
 def validate(ws: Workspace) -> ValidateDoc:
     """Check the plan and the ledger, every problem with its file and line."""
+    from ..core.documents import ValidateDoc
+
     plan, problems = read_plan(ws.plan_path, use_cache=False)
     if plan is None:
         return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, None, tuple(problems),
@@ -172,6 +172,8 @@ def coverage(ws: Workspace):
 
 def index(ws: Workspace) -> IndexDoc:
     """The ledger's SQLite index, brought up to date: where it is, and how much it holds."""
+    from ..core.documents import IndexDoc
+
     view = ws.view()
     try:
         return IndexDoc(ws.ledger_path, view.index.path, view.index.count(), len(view.index.files()))
@@ -180,6 +182,8 @@ def index(ws: Workspace) -> IndexDoc:
 
 
 def repair(ws: Workspace) -> RepairDoc:
+    from ..core.documents import RepairDoc
+
     result = ledger_store.repair(ws.ledger_path, ws.plan, ws.now)
     return RepairDoc(result.path, result.exists, result.kept, result.removed_bytes, result.saved_to)
 

@@ -710,15 +710,11 @@ def _hint(sync: Sync, path: Path) -> Msg | None:
 def _lock(loc: Location, reader: bool = False):
     """The writers' lock on ``REAL.lock``. A reader that only waits for writers to finish
     goes on without it where it cannot take it (a read-only folder: nobody writes there)."""
-    from filelock import (  # imported when a command writes, not at start-up
-        FileLock,
-        Timeout,
-    )
+    from . import locking
 
-    lock = FileLock(str(loc.lock_path), timeout=LOCK_TIMEOUT)
     try:
-        lock.acquire()
-    except Timeout:
+        fd = locking.acquire(str(loc.lock_path), LOCK_TIMEOUT)
+    except TimeoutError:
         raise EduplanError(msg("{path}: another eduplan is writing this ledger (waited {seconds} s for {lock})",
                                path=str(loc.path), seconds=int(LOCK_TIMEOUT), lock=str(loc.lock_path))) from None
     except OSError as exc:
@@ -730,7 +726,7 @@ def _lock(loc: Location, reader: bool = False):
         with _inode_lock(loc):
             yield
     finally:
-        lock.release()
+        locking.release(fd)
 
 
 @contextlib.contextmanager
