@@ -211,25 +211,32 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
     except UnicodeDecodeError as exc:
         line = block.line + block.data[:exc.start].count(b"\n")
         return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), True)
-    try:
-        data = toml.loads(text)
-    except toml.TOMLDecodeError as exc:
-        line, message = toml.describe(exc)
-        if '"""' in text or "'''" in text:
-            raise NotBlockwise() from None  # a multi-line string may run on into the next block
-        return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),), True)
-    rows = data.get(TABLE)
-    if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
-        raise NotBlockwise()
-    return check_row(rows[0], block, file, plan, office, _line_finder(text, block.line))
+    row = toml.entry_table(text)  # the form this tool writes, read fast; else the reference parser
+    if row is None:
+        try:
+            data = toml.loads(text)
+        except toml.TOMLDecodeError as exc:
+            line, message = toml.describe(exc)
+            if '"""' in text or "'''" in text:
+                raise NotBlockwise() from None  # a multi-line string may run on into the next block
+            return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),), True)
+        rows = data.get(TABLE)
+        if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
+            raise NotBlockwise()
+        row = rows[0]
+    return check_row(row, block, file, plan, office, _line_finder(text, block.line))
 
 
 def _line_finder(text: str, first: int):
-    lines = text.split("\n")
+    """``line_of(field)``: the file's line of ``field = …`` in this text (cut into lines only
+    when a problem asks)."""
+    lines: list[str] = []
 
     def line_of(field: str | None) -> int:
         if field is None:
             return first
+        if not lines:
+            lines.extend(text.split("\n"))
         pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
         for k, line in enumerate(lines):
             if pattern.match(line):
