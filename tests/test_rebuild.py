@@ -248,3 +248,21 @@ def _nan(result) -> bool:
     """An entry holding NaN is not equal to itself (never an entry: NaN is refused)."""
     return not isinstance(result, str) and result[0] is not None and any(
         isinstance(v, float) and math.isnan(v) for v in (result[0].value, result[0].numerator))
+
+
+@settings(max_examples=300)
+@given(st.builds(lambda e, office, target: (e, office, target), st.builds(
+    lambda i, ind, day, value, state, sup, void: (i, ind, day, "synthetic", dt.datetime(2023, 1, 2, tzinfo=TZ), None, value,
+                                                  None, None, None, state, sup, void, False, None, None, None, None,
+                                                  None, ("r",)),
+    st.integers(1, 9), texts, st.dates(), st.one_of(st.none(), st.integers(), st.floats(allow_nan=False)),
+    st.sampled_from([None, *lf._STATES.values()]), st.one_of(st.none(), st.integers(1, 9)), st.booleans()),
+    texts, st.one_of(st.none(), texts)))
+def test_the_quick_entry_constructor_makes_the_same_entry(args):
+    from eduplan.core.models import Entry, new_entry
+
+    fields, office, target = args
+    quick, made = new_entry(*fields, office, target), Entry(*fields, office, target)
+    assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made) and type(quick) is Entry
+    with pytest.raises(AttributeError):
+        quick.id = 2  # still frozen

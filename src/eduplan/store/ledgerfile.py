@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 
 from ..core.entries import entry_plan_problems, shape_problems
-from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State
+from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State, new_entry, quick_constructor
 from ..core.numbers import MAX_EXACT
 from ..errors import Problem
 from ..i18n import Msg, msg
@@ -111,6 +111,9 @@ class Block:
         return self.line + self.data.count(b"\n", 0, m.start()) if m else self.line
 
 
+_new_block = quick_constructor(Block)
+
+
 def digest(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest(), "big", signed=True)
 
@@ -149,7 +152,7 @@ def split(raw: bytes, start: int = 0, first_line: int = 1) -> tuple[bytes, list[
     for k, pos in enumerate(marks):
         end = marks[k + 1] if k + 1 < len(marks) else len(raw)
         data = raw[pos:end]
-        blocks.append(Block(pos, line, data, digest(data)))
+        blocks.append(_new_block(pos, line, data, digest(data)))
         line += data.count(b"\n")
     return raw[start:head_end], blocks
 
@@ -310,7 +313,7 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
             m = _REF.fullmatch(supersedes)
             target_office, supersedes = m[1], int(m[2])
         get = row.get
-        entry = Entry(  # positional: the order of Entry's fields
+        entry = new_entry(  # every field of Entry, in order
             row["id"], row["indicator"], row["as_of"], row["by"], row["recorded_at"], get("county"), get("value"),
             get("added"), get("numerator"), get("denominator"), _STATES[row["state"]] if "state" in row else None,
             supersedes, get("void", False), get("for_city", False), get("reason"), get("note"), get("source"),
@@ -320,10 +323,12 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
         problems = shape_problems(entry) + entry_plan_problems(entry, plan)
         if problems:
             entry = None
+    if not problems:
+        return Parsed(block, entry, (), False)
     ident = row.get("id") if _is_int(row.get("id")) else "?"
     out = tuple(Problem(file, line_of(field), message, field=f"{TABLE}[{ident}].{field}", kind="entry")
                 for field, message in problems)
-    return Parsed(block, entry, out, cut_short and bool(problems))
+    return Parsed(block, entry, out, cut_short)
 
 
 _KNOWN = frozenset(ENTRY_WRITE_ORDER)

@@ -106,27 +106,24 @@ def _zone(sign: str, hours: str, minutes: str) -> _dt.timezone | None:
     return tz
 
 
-_INT = r"-?(?:0|[1-9][0-9]{0,17})"
-_NUM = _INT + r"(?:\.[0-9]{1,40})?"
-_STR = r'"[^"\\\x00-\x1f\x7f]*"'
-_BOOL = "true|false"
+_INT = r"(-?(?:0|[1-9][0-9]{0,17}))"  # each form captures its value's text: one group
+_NUM = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,40})?)"
+_STR = r'"([^"\\\x00-\x1f\x7f]*)"'  # (the text without its quotes)
+_BOOL = "(true|false)"
 _TYPES = {  # each key in the order written, and the form of value tomli_w writes for it
-    "id": _INT, "indicator": _STR, "county": _STR, "as_of": r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "value": _NUM,
-    "added": _NUM, "numerator": _NUM, "denominator": _NUM, "state": _STR, "supersedes": f"{_INT}|{_STR}",
+    "id": _INT, "indicator": _STR, "county": _STR, "as_of": r"([0-9]{4}-[0-9]{2}-[0-9]{2})", "value": _NUM,
+    "added": _NUM, "numerator": _NUM, "denominator": _NUM, "state": _STR,
+    "supersedes": f"(?:{_INT}|{_STR})",  # two groups: a number, or a text (another office's entry)
     "void": _BOOL, "for_city": _BOOL, "reason": _STR, "note": _STR, "source": _STR, "batch": _STR, "batch_size": _INT,
     "by": _STR,  # (accepted, a list, is left to the line reader, which leaves it to tomli)
     # tomli's own ranges for the time and the offset (the day is checked by making the date)
-    "recorded_at": r"[0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-](?:[01][0-9]|2[0-3]):[0-5][0-9]",
+    "recorded_at": r"([0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
 }
-_BLOCK = re.compile(r"\[\[entries\]\]\n" + "".join(f"(?:{k} = ({t})\n)?" for k, t in _TYPES.items()) + r"\n*")
+_BLOCK = re.compile(r"\[\[entries\]\]\n" + "".join(f"(?:{k} = {t}\n)?" for k, t in _TYPES.items()) + r"\n*")
 
 
 def _number(v: str) -> int | float:
     return float(v) if "." in v else int(v)
-
-
-def _text(v: str) -> str:
-    return v[1:-1]
 
 
 def _day(v: str) -> _dt.date:
@@ -138,19 +135,16 @@ def _day(v: str) -> _dt.date:
     return day
 
 
-def _ref(v: str) -> int | str:
-    return v[1:-1] if v[0] == '"' else int(v)
-
-
 def _bool(v: str) -> bool:
     return v == "true"
 
 
 _CONVERT = {"id": int, "as_of": _day, "value": _number, "added": _number, "numerator": _number, "denominator": _number,
-            "supersedes": _ref, "void": _bool, "for_city": _bool, "batch_size": int,
+            "void": _bool, "for_city": _bool, "batch_size": int,
             # YYYY-MM-DD HH:MM:SS±HH:MM only: the zone is timezone(timedelta(…)) as tomli makes it (UTC for ±00:00)
             "recorded_at": _dt.datetime.fromisoformat}
-_STEPS = tuple((k, _CONVERT.get(k, _text)) for k in _TYPES)
+# one step a group: (key, how its text becomes the value; None: as it is)
+_STEPS = tuple(step for k in _TYPES for step in ([(k, int), (k, None)] if k == "supersedes" else [(k, _CONVERT.get(k))]))
 
 
 def entry_table(text: str) -> dict[str, Any] | None:
@@ -162,7 +156,7 @@ def entry_table(text: str) -> dict[str, Any] | None:
     try:
         for (key, convert), v in zip(_STEPS, m.groups()):
             if v is not None:
-                row[key] = convert(v)
+                row[key] = v if convert is None else convert(v)
     except ValueError:  # an invalid date
         return None
     return row
