@@ -119,7 +119,7 @@ def shape_problems(e: Entry) -> list[FieldProblem]:
             out.append(("supersedes", msg("a void must name the entry it voids (supersedes)")))
         if e.value is not None or e.state is not None or e.added is not None:
             out.append(("void", msg("a void carries no value or state")))
-    elif sum(x is not None for x in (e.value, e.state, e.added)) != 1:
+    elif (e.value is not None) + (e.state is not None) + (e.added is not None) != 1:
         out.append(("value", msg("an entry carries one of a value, an increment (added) or a state")))
     if e.added is not None and (e.added < 0 or e.numerator is not None):
         out.append(("added", msg("an increment (added) is a number of zero or more, without numerator/denominator")))

@@ -418,3 +418,20 @@ ENTRY_WRITE_ORDER: tuple[str, ...] = (
 )
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Entry))
 assert sorted(ENTRY_WRITE_ORDER) == sorted(f for f in ENTRY_FIELDS if f not in ("office", "target_office"))
+
+
+def quick_constructor(cls):
+    """``cls(*every field in order)`` for a frozen, slotted dataclass without ``__post_init__``, built
+    without the frozen ``__init__``'s per-field ``object.__setattr__`` (half the time): each slot is
+    set through its own descriptor. The same object; for the reads that make 100,000 of them."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert not hasattr(cls, "__post_init__") and list(getattr(cls, "__slots__", ())) == names
+    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    env.update({f"_set_{n}": getattr(cls, n).__set__ for n in names})
+    args = ", ".join(names)
+    body = "".join(f"    _set_{n}(self, {n})\n" for n in names)
+    exec(f"def new({args}):\n    self = _new(_cls)\n{body}    return self\n", env)
+    return env["new"]
+
+
+new_entry = quick_constructor(Entry)  # Entry(*fields) with every field given, in order

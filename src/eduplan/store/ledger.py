@@ -343,12 +343,16 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     gone = [rowid for rowids in known.values() for rowid in rowids]
     new = [e for _, _, e in rows if e is not None]
     with index.writing():
-        # supersessions may cross files (a city office acting for the city): the entries whose
-        # standing can change are the new ones, what they supersede, and what the rows going did
-        changed = index.targets_of(gone) + [k for e in new for k in ((e.office, e.id), e.target) if k is not None]
-        index.delete_rows(gone)
-        index.insert((e, loc.name, b.digest) for b, _, e in rows if e is not None)
-        index.recompute_gone(changed)
+        if not reused and index.count() == len(gone):  # a rebuild: this file's new rows will be all there is
+            index.clear()
+            index.fill([(e, loc.name, b.digest) for b, _, e in rows])
+        else:
+            # supersessions may cross files (a city office acting for the city): the entries whose
+            # standing can change are the new ones, what they supersede, and what the rows going did
+            changed = index.targets_of(gone) + [k for e in new for k in ((e.office, e.id), e.target) if k is not None]
+            index.delete_rows(gone)
+            index.insert((e, loc.name, b.digest) for b, _, e in rows if e is not None)
+            index.recompute_gone(changed)
         index.put_file(FileRow(loc.name, office, _plain(data), len(raw),
                                ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw else (), stat,
                                max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1))

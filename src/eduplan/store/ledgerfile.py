@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 
 from ..core.entries import entry_plan_problems, shape_problems
-from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State
+from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State, new_entry, quick_constructor
 from ..core.numbers import MAX_EXACT
 from ..errors import Problem
 from ..i18n import Msg, msg
@@ -111,6 +111,9 @@ class Block:
         return self.line + self.data.count(b"\n", 0, m.start()) if m else self.line
 
 
+_new_block = quick_constructor(Block)
+
+
 def digest(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest(), "big", signed=True)
 
@@ -149,7 +152,7 @@ def split(raw: bytes, start: int = 0, first_line: int = 1) -> tuple[bytes, list[
     for k, pos in enumerate(marks):
         end = marks[k + 1] if k + 1 < len(marks) else len(raw)
         data = raw[pos:end]
-        blocks.append(Block(pos, line, data, digest(data)))
+        blocks.append(_new_block(pos, line, data, digest(data)))
         line += data.count(b"\n")
     return raw[start:head_end], blocks
 
@@ -211,25 +214,32 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
     except UnicodeDecodeError as exc:
         line = block.line + block.data[:exc.start].count(b"\n")
         return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), True)
-    try:
-        data = toml.loads(text)
-    except toml.TOMLDecodeError as exc:
-        line, message = toml.describe(exc)
-        if '"""' in text or "'''" in text:
-            raise NotBlockwise() from None  # a multi-line string may run on into the next block
-        return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),), True)
-    rows = data.get(TABLE)
-    if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
-        raise NotBlockwise()
-    return check_row(rows[0], block, file, plan, office, _line_finder(text, block.line))
+    row = toml.entry_table(text)  # the form this tool writes, read fast; else the reference parser
+    if row is None:
+        try:
+            data = toml.loads(text)
+        except toml.TOMLDecodeError as exc:
+            line, message = toml.describe(exc)
+            if '"""' in text or "'''" in text:
+                raise NotBlockwise() from None  # a multi-line string may run on into the next block
+            return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),), True)
+        rows = data.get(TABLE)
+        if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
+            raise NotBlockwise()
+        row = rows[0]
+    return check_row(row, block, file, plan, office, _line_finder(text, block.line))
 
 
 def _line_finder(text: str, first: int):
-    lines = text.split("\n")
+    """``line_of(field)``: the file's line of ``field = …`` in this text (cut into lines only
+    when a problem asks)."""
+    lines: list[str] = []
 
     def line_of(field: str | None) -> int:
         if field is None:
             return first
+        if not lines:
+            lines.extend(text.split("\n"))
         pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
         for k, line in enumerate(lines):
             if pattern.match(line):
@@ -293,6 +303,96 @@ def _big(v: int | float) -> str:
 
 def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_of) -> Parsed:
     """A TOML table → an :class:`Entry`, or every problem with it (type, shape, plan)."""
+    problems = [] if _plain(row) else _type_problems(row)
+    v = row.get("recorded_at")
+    cut_short = not (isinstance(v, dt.datetime) and v.tzinfo is not None)
+    entry = None
+    if not problems:
+        supersedes, target_office = row.get("supersedes"), None
+        if isinstance(supersedes, str):  # another office's entry: OFFICE#N
+            m = _REF.fullmatch(supersedes)
+            target_office, supersedes = m[1], int(m[2])
+        get = row.get
+        entry = new_entry(  # every field of Entry, in order
+            row["id"], row["indicator"], row["as_of"], row["by"], row["recorded_at"], get("county"), get("value"),
+            get("added"), get("numerator"), get("denominator"), _STATES[row["state"]] if "state" in row else None,
+            supersedes, get("void", False), get("for_city", False), get("reason"), get("note"), get("source"),
+            get("batch"), get("batch_size"), tuple(get("accepted", ())), office,
+            target_office if target_office != office else None,
+        )
+        problems = shape_problems(entry) + entry_plan_problems(entry, plan)
+        if problems:
+            entry = None
+    if not problems:
+        return Parsed(block, entry, (), False)
+    ident = row.get("id") if _is_int(row.get("id")) else "?"
+    out = tuple(Problem(file, line_of(field), message, field=f"{TABLE}[{ident}].{field}", kind="entry")
+                for field, message in problems)
+    return Parsed(block, entry, out, cut_short)
+
+
+_KNOWN = frozenset(ENTRY_WRITE_ORDER)
+_MUST = frozenset(_REQUIRED)
+_slugs: set[str] = set()  # indicator ids seen to be slugs (a plan has a few dozen)
+
+
+def _plain(row: dict) -> bool:
+    """Is every field of a type and in a range that :func:`_type_problems` accepts? The common
+    case, told quickly; True only where it finds nothing (tests/test_ledger.py proves it on
+    generated rows), False sends the row to it for the problems."""
+    keys = row.keys()
+    if not (keys <= _KNOWN and keys >= _MUST):
+        return False
+    v = row["id"]
+    if type(v) is not int or v < 1:
+        return False
+    v = row["indicator"]
+    if type(v) is not str:
+        return False
+    if v not in _slugs:
+        if not _SLUG.match(v):
+            return False
+        if len(_slugs) < 4096:
+            _slugs.add(v)
+    v = row.get("county")
+    if v is not None and (type(v) is not str or not v.strip()):
+        return False
+    if type(row["as_of"]) is not dt.date:
+        return False
+    for key in ("value", "added", "numerator", "denominator"):
+        v = row.get(key)
+        if v is not None:
+            t = type(v)
+            if (t is not int and t is not float) or not 0 <= v <= MAX_EXACT or (v == 0 and key == "denominator"):
+                return False
+    v = row.get("state")
+    if v is not None and (type(v) is not str or v not in _STATES):
+        return False
+    v = row.get("batch_size")
+    if v is not None and (type(v) is not int or v < 1):
+        return False
+    v = row.get("supersedes")
+    if v is not None and (_REF.fullmatch(v) is None if type(v) is str else type(v) is not int or v < 1):
+        return False
+    for key in ("void", "for_city"):
+        v = row.get(key)
+        if v is not None and type(v) is not bool:
+            return False
+    for key in ("reason", "note", "source", "batch"):
+        v = row.get(key)
+        if v is not None and type(v) is not str:
+            return False
+    if type(row["by"]) is not str:
+        return False
+    v = row.get("accepted")
+    if v is not None and (type(v) is not list or not all(type(x) is str for x in v)):
+        return False
+    v = row["recorded_at"]
+    return type(v) is dt.datetime and v.tzinfo is not None
+
+
+def _type_problems(row: dict) -> list[tuple[str, Msg]]:
+    """Every problem with the keys and the types of a row, in the order they are reported."""
     problems: list[tuple[str, Msg]] = []
     for key in row:
         if key not in ENTRY_WRITE_ORDER:
@@ -329,13 +429,10 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
     v = row.get("batch_size")
     if v is not None and not (_is_int(v) and v >= 1):
         problems.append(("batch_size", msg("{key} must be a whole number from 1", key="batch_size")))
-    supersedes, target_office = row.get("supersedes"), None
+    supersedes = row.get("supersedes")
     if isinstance(supersedes, str):  # another office's entry: OFFICE#N
-        m = _REF.fullmatch(supersedes)
-        if m is None:
+        if _REF.fullmatch(supersedes) is None:
             problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (椒江区#12)")))
-        else:
-            target_office, supersedes = m[1], int(m[2])
     elif supersedes is not None and not (_is_int(supersedes) and supersedes >= 1):
         problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (椒江区#12)")))
     v = row.get("for_city")
@@ -352,24 +449,6 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
     if v is not None and not (isinstance(v, list) and all(_text(x) for x in v)):
         problems.append(("accepted", msg("accepted must be a list of rule ids")))
     v = row.get("recorded_at")
-    cut_short = not (isinstance(v, dt.datetime) and v.tzinfo is not None)
-    if v is not None and cut_short:
+    if v is not None and not (isinstance(v, dt.datetime) and v.tzinfo is not None):
         problems.append(("recorded_at", msg("recorded_at must be a date and time with its zone (2023-07-02 09:15:00+08:00)")))
-    entry = None
-    if not problems:
-        entry = Entry(
-            id=row["id"], indicator=row["indicator"], as_of=row["as_of"], by=row["by"],
-            recorded_at=row["recorded_at"], county=row.get("county"), value=row.get("value"),
-            added=row.get("added"), numerator=row.get("numerator"), denominator=row.get("denominator"),
-            state=_STATES[row["state"]] if "state" in row else None, supersedes=supersedes,
-            void=row.get("void", False), for_city=row.get("for_city", False), reason=row.get("reason"), note=row.get("note"), source=row.get("source"),
-            batch=row.get("batch"), batch_size=row.get("batch_size"), accepted=tuple(row.get("accepted", ())),
-            office=office, target_office=target_office if target_office != office else None,
-        )
-        problems = shape_problems(entry) + entry_plan_problems(entry, plan)
-        if problems:
-            entry = None
-    ident = row.get("id") if _is_int(row.get("id")) else "?"
-    out = tuple(Problem(file, line_of(field), message, field=f"{TABLE}[{ident}].{field}", kind="entry")
-                for field, message in problems)
-    return Parsed(block, entry, out, cut_short and bool(problems))
+    return problems

@@ -8,6 +8,7 @@ standard library's parser does the same job more slowly.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Any
 
@@ -67,3 +68,150 @@ def describe(exc: Exception) -> tuple[int | None, Msg]:
     if column:
         return line, msg("TOML syntax: {detail} (column {column})", detail=detail, column=column)
     return line, msg("TOML syntax: {detail}", detail=detail)
+
+
+# --------------------------------------------------------------------------- the tool's own entries, fast
+#
+# Rebuilding a ledger's index parses every [[entries]] block; almost all of them are exactly as
+# this tool writes them (``tomli_w`` for one table). ``entry_table`` reads that strict form
+# only: ``key = value`` lines with the entry's bare keys, each once; values that are basic
+# strings without escapes or control characters, true/false, decimal integers and plain floats
+# (no sign but '-', no underscore, no exponent), local dates and ``YYYY-MM-DD HH:MM:SS±HH:MM``.
+# Anything else (a comment, an array, CRLF, ``Z``, a fraction of a second, an invalid date …)
+# returns None and the block goes to ``loads``: the result is always exactly what ``loads``
+# gives (tests/test_fast_toml.py proves it on generated and mutated texts).
+
+_ENTRY_KEYS = frozenset((
+    "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
+    "supersedes", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted", "by", "recorded_at",
+))
+_SCALAR = re.compile(
+    r"(-?(?:0|[1-9][0-9]{0,17}))"  # 1 an integer
+    r"|(-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,40})"  # 2 a float
+    r"|([0-9]{4})-([0-9]{2})-([0-9]{2})"  # 3-5 a date
+    r"(?: ([0-9]{2}):([0-9]{2}):([0-9]{2})([+-])([0-9]{2}):([0-9]{2}))?")  # 6-11 with a time and its offset
+_zones: dict[tuple[str, str, str], _dt.timezone] = {}
+_dates: dict[str, _dt.date] = {}
+
+
+def _zone(sign: str, hours: str, minutes: str) -> _dt.timezone | None:
+    key = (sign, hours, minutes)
+    tz = _zones.get(key)
+    if tz is None:
+        h, m = int(hours), int(minutes)
+        if h > 23 or m > 59:  # tomli's pattern: ([01][0-9]|2[0-3]):([0-5][0-9])
+            return None
+        s = 1 if sign == "+" else -1
+        tz = _zones[key] = _dt.timezone(_dt.timedelta(hours=s * h, minutes=s * m))
+    return tz
+
+
+_INT = r"(-?(?:0|[1-9][0-9]{0,17}))"  # each form captures its value's text: one group
+_NUM = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,40})?)"
+_STR = r'"([^"\\\x00-\x1f\x7f]*)"'  # (the text without its quotes)
+_BOOL = "(true|false)"
+_TYPES = {  # each key in the order written, and the form of value tomli_w writes for it
+    "id": _INT, "indicator": _STR, "county": _STR, "as_of": r"([0-9]{4}-[0-9]{2}-[0-9]{2})", "value": _NUM,
+    "added": _NUM, "numerator": _NUM, "denominator": _NUM, "state": _STR,
+    "supersedes": f"(?:{_INT}|{_STR})",  # two groups: a number, or a text (another office's entry)
+    "void": _BOOL, "for_city": _BOOL, "reason": _STR, "note": _STR, "source": _STR, "batch": _STR, "batch_size": _INT,
+    "by": _STR,  # (accepted, a list, is left to the line reader, which leaves it to tomli)
+    # tomli's own ranges for the time and the offset (the day is checked by making the date)
+    "recorded_at": r"([0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
+}
+_BLOCK = re.compile(r"\[\[entries\]\]\n" + "".join(f"(?:{k} = {t}\n)?" for k, t in _TYPES.items()) + r"\n*")
+
+
+def _number(v: str) -> int | float:
+    return float(v) if "." in v else int(v)
+
+
+def _day(v: str) -> _dt.date:
+    day = _dates.get(v)
+    if day is None:
+        day = _dt.date.fromisoformat(v)  # ValueError for a day its month does not have
+        if len(_dates) < 4096:
+            _dates[v] = day
+    return day
+
+
+def _bool(v: str) -> bool:
+    return v == "true"
+
+
+_CONVERT = {"id": int, "as_of": _day, "value": _number, "added": _number, "numerator": _number, "denominator": _number,
+            "void": _bool, "for_city": _bool, "batch_size": int,
+            # YYYY-MM-DD HH:MM:SS±HH:MM only: the zone is timezone(timedelta(…)) as tomli makes it (UTC for ±00:00)
+            "recorded_at": _dt.datetime.fromisoformat}
+# one step a group: (key, how its text becomes the value; None: as it is)
+_STEPS = tuple(step for k in _TYPES for step in ([(k, int), (k, None)] if k == "supersedes" else [(k, _CONVERT.get(k))]))
+
+
+def entry_table(text: str) -> dict[str, Any] | None:
+    """The one table of a block ``[[entries]]\\n…`` in the tool's own form, or None (use ``loads``)."""
+    m = _BLOCK.fullmatch(text)
+    if m is None:
+        return _entry_lines(text)
+    row: dict[str, Any] = {}
+    try:
+        for (key, convert), v in zip(_STEPS, m.groups()):
+            if v is not None:
+                row[key] = v if convert is None else convert(v)
+    except ValueError:  # an invalid date
+        return None
+    return row
+
+
+def _entry_lines(text: str) -> dict[str, Any] | None:
+    """:func:`entry_table` for keys in any order, one a line."""
+    lines = text.split("\n")
+    if lines[0] != "[[entries]]" or "\r" in text:
+        return None
+    row: dict[str, Any] = {}
+    for k in range(1, len(lines)):
+        line = lines[k]
+        if not line:
+            continue
+        key, sep, v = line.partition(" = ")
+        if not sep or key not in _ENTRY_KEYS or key in row or not v:
+            return None
+        c = v[0]
+        if c == '"':
+            s = v[1:-1]
+            if len(v) < 2 or v[-1] != '"' or '"' in s or "\\" in s or not s.isprintable():
+                return None
+            row[key] = s
+        elif c == "t" or c == "f":
+            if v == "true":
+                row[key] = True
+            elif v == "false":
+                row[key] = False
+            else:
+                return None
+        else:
+            day = _dates.get(v)
+            if day is not None:
+                row[key] = day
+                continue
+            m = _SCALAR.fullmatch(v)
+            if m is None:
+                return None
+            if m.lastindex == 1:
+                row[key] = int(v)
+            elif m.lastindex == 2:
+                row[key] = float(v)
+            else:
+                try:
+                    day = _dt.date(int(m[3]), int(m[4]), int(m[5]))
+                    if m[6] is None:
+                        if len(_dates) < 4096:
+                            _dates[v] = day
+                        row[key] = day
+                        continue
+                    tz = _zone(m[9], m[10], m[11])
+                    if tz is None:
+                        return None
+                    row[key] = _dt.datetime(day.year, day.month, day.day, int(m[6]), int(m[7]), int(m[8]), tzinfo=tz)
+                except ValueError:
+                    return None
+    return row
