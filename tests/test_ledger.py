@@ -517,3 +517,27 @@ def test_a_one_file_ledger_has_no_office_refs(run, ledger_path):
     err = run.fails(1, "correct", "椒江区#1", "4", "--reason", "x", lang="en").stderr
     assert "one file, with no offices" in err and "#1" in err
     assert ledger_path.read_bytes() == before
+
+
+_BLOCK = ('schema_version = 2\nplan = "synthetic-2023"\nplan_version = "1"\n\n[[entries]]\nid = 1\n'
+          'indicator = "new-kindergartens"\ncounty = "椒江区"\nas_of = 2023-03-31\nvalue = 3\nby = "tester"\n'
+          'recorded_at = 2023-04-01 09:00:00+08:00\n')
+_ANY_TOML = ["[1]", '["done"]', "{ a = 1 }", "true", "1.5", '"x"', "2023-01-01", "2023-01-01 09:00:00+08:00",
+             "09:00:00", "-1", "nan", "[]"]
+
+
+@pytest.mark.parametrize("field", ["id", "indicator", "county", "as_of", "value", "state", "supersedes", "void",
+                                   "for_city", "batch_size", "accepted", "note", "recorded_at", "added"])
+def test_a_hand_edit_of_any_type_in_any_field_is_a_problem_not_a_crash(synthetic_plan, tmp_path, field):
+    """Whatever TOML value a person writes in a field, the ledger is read: the entry, or a
+    problem naming the field and its line (a list where a state is expected crashed the checks)."""
+    for text in _ANY_TOML:
+        lines = [line for line in _BLOCK.splitlines() if not line.startswith(f"{field} =")]
+        if field == "state":  # one of value and state
+            lines = [line for line in lines if not line.startswith("value =")]
+        path = tmp_path / f"{field}.toml"
+        path.write_text("\n".join(lines) + f"\n{field} = {text}\n", encoding="utf-8")
+        found, sync = read_plain(path, synthetic_plan)
+        assert found or sync.problems, (field, text)
+        for p in sync.problems:
+            assert p.line is not None and p.render("en")

@@ -424,7 +424,7 @@ def _type_problems(row: dict) -> list[tuple[str, Msg]]:
         elif abs(v) > MAX_EXACT:
             problems.append((key, msg("{value} is too large to be a figure (the largest is 2^53)", value=_big(v))))
     v = row.get("state")
-    if v is not None and v not in _STATES:
+    if v is not None and not (isinstance(v, str) and v in _STATES):
         problems.append(("state", msg("the state must be done, in-progress or not-started")))
     v = row.get("batch_size")
     if v is not None and not (_is_int(v) and v >= 1):
