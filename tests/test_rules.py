@@ -408,3 +408,31 @@ def test_voids_and_entries_after_the_date_are_not_judged():
 
 def test_figure_dataclass_defaults_are_a_plain_figure():
     assert Figure(value=1).counties is None and not Figure(value=1).percent
+
+
+# --------------------------------------------------------------------------- the digest, without every finding
+
+_UNITS = [("new-kindergartens", c) for c in PLAN.plan.counties[:3]] + [("new-places", None), ("public-share", "椒江区")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_UNITS), st.sampled_from([0, 0.5, 3, 4, 12, 10**6]),
+                          st.integers(0, 200), st.booleans()), max_size=40),
+       st.integers(0, 12), st.dates(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+def test_the_streamed_digest_is_the_digest_of_every_finding(rows, listed, as_of):
+    """The bulletin's digest, judged unit by unit keeping only the first findings, counts and
+    names exactly what sorting every finding would (SYNTHETIC figures)."""
+    from eduplan.core.rules import digest, units_digest, units_findings
+
+    entries = [entry(k + 1, unit[0], county=unit[1], value=v, as_of=dt.date(2023, 1, 1) + dt.timedelta(days=day),
+                     accepted=("duplicate",) if accept else ())
+               for k, (unit, v, day, accept) in enumerate(rows)]
+    units: dict = {}
+    for e in entries:
+        if e.as_of <= as_of:
+            units.setdefault(e.key(), []).append(e)
+    whole = digest(units_findings(PLAN, list(units.values()), as_of), as_of, sum(map(len, units.values())), listed)
+    streamed = units_digest(PLAN, iter(list(units.values())), as_of, listed)
+    assert streamed.summary == whole.summary and streamed.checked == whole.checked
+    assert [(f.rule, f.indicator, f.county, f.refs) for f in streamed.listed] == \
+        [(f.rule, f.indicator, f.county, f.refs) for f in whole.listed]

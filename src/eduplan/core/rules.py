@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..i18n import N_, Msg, msg
@@ -70,6 +71,9 @@ RULE_IDS: tuple[str, ...] = tuple(RULES)
 OVERRIDABLE: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door and r.severity == WARNING)
 # Rules about the entries themselves (not about what is missing as of a date)
 ENTRY_RULES: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door)
+# rules about what is missing as of a date, not about a figure
+REPORTING_RULES: tuple[str, ...] = ("missing", "stale")
+LISTED = 10  # the findings about figures a digest names; `eduplan check` lists every one
 
 COUNT_WORDS = frozenset(w for w in UNIT_WORDS if w != "元")  # classifiers: things counted in whole numbers
 PERSONS = frozenset({"人", "名", "人次"})
@@ -495,16 +499,21 @@ def units_findings(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
     """:func:`ledger_findings` over the surviving entries dated on or before ``as_of`` given
     unit by unit (each sequence one indicator and county, in any order): a unit's entries are
     let go once judged, so that a large ledger is checked in little memory."""
-    kept: list[Finding] = []
+    return sort_findings(plan, _units_stream(plan, units, as_of, county_reported, reporting=reporting))
+
+
+def _units_stream(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
+                  county_reported: Iterable[str] | None = None, *, reporting: bool = True) -> Iterator[Finding]:
+    """The findings of :func:`units_findings`, in no order, as each unit is judged."""
     last: dict[tuple[str, str | None], Entry] = {}  # each unit's latest entry
     for series in units:
         if not series:
             continue
-        kept.extend(unit_findings(plan, series))
+        yield from unit_findings(plan, series)
         newest = max(series, key=_when)
         last[newest.key()] = newest
     if not reporting:
-        return sort_findings(plan, kept)
+        return
     reported = set(county_reported) if county_reported is not None else {i for i, c in last if c is not None}
     limit = plan.thresholds.stale_days
     due = (as_of - plan.plan.start).days >= limit  # the first figures are due a period of stale_days in
@@ -513,25 +522,55 @@ def units_findings(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
             latest_entry = last.get((ind.id, unit))
             if latest_entry is None:
                 if due:
-                    kept.append(Finding("missing", msg("nothing recorded by {day}", day=as_of),
-                                        ind.id, unit, (), None, {}))
+                    yield Finding("missing", msg("nothing recorded by {day}", day=as_of), ind.id, unit, (), None, {})
                 continue
             age = (as_of - latest_entry.as_of).days
             if age > limit and latest_entry.state != State.DONE:
-                kept.append(Finding("stale", msg("the latest figure is as of {last}, {days} days before {day} (more than "
-                                                 "{limit})", last=latest_entry.as_of, days=age, day=as_of, limit=limit),
-                                    ind.id, unit, (latest_entry,), latest_entry.as_of, {"days": age, "limit": limit}))
-    return sort_findings(plan, kept)
+                yield Finding("stale", msg("the latest figure is as of {last}, {days} days before {day} (more than "
+                                           "{limit})", last=latest_entry.as_of, days=age, day=as_of, limit=limit),
+                              ind.id, unit, (latest_entry,), latest_entry.as_of, {"days": age, "limit": limit})
+
+
+def units_digest(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date, rows: int = LISTED) -> QualityDigest:
+    """:func:`digest` of :func:`units_findings` without keeping every finding: each is counted,
+    and only the first ``rows`` about figures so far are kept (a large ledger has hundreds of
+    thousands). ``checked`` is the number of entries in ``units``."""
+    checked = 0
+
+    def counted():
+        nonlocal checked
+        for series in units:
+            checked += len(series)
+            yield series
+
+    counts = {r: 0 for r in RULE_IDS}
+    order = finding_order(plan)
+
+    def figures() -> Iterator[Finding]:
+        for f in _units_stream(plan, counted(), as_of):
+            counts[f.rule] += 1
+            if f.rule not in REPORTING_RULES:
+                yield f
+
+    stream = figures()
+    listed = tuple(heapq.nsmallest(rows, stream, key=order)) if rows > 0 else ()
+    for _ in stream:  # every finding counted, whatever is listed
+        pass
+    return QualityDigest(as_of, counts, listed, checked)
+
+
+def finding_order(plan: Plan):
+    """The sort key of findings: by rule, then the plan's order of indicators and units, then entry."""
+    rule_rank = {r: k for k, r in enumerate(RULE_IDS)}
+    ind_rank = {i.id: k for k, i in enumerate(plan.indicators)}
+    unit_rank = {c: k + 1 for k, c in enumerate(plan.plan.counties)}
+    return lambda f: (rule_rank[f.rule], ind_rank.get(f.indicator, 10**6), unit_rank.get(f.county, 0) if f.county else 0,
+                      [(e.office, e.id) for e in f.entries])
 
 
 def sort_findings(plan: Plan, findings: Iterable[Finding]) -> list[Finding]:
     """By rule, then the plan's order of indicators and units, then entry."""
-    rule_rank = {r: k for k, r in enumerate(RULE_IDS)}
-    ind_rank = {i.id: k for k, i in enumerate(plan.indicators)}
-    unit_rank = {c: k + 1 for k, c in enumerate(plan.plan.counties)}
-    return sorted(findings, key=lambda f: (rule_rank[f.rule], ind_rank.get(f.indicator, 10**6),
-                                           unit_rank.get(f.county, 0) if f.county else 0,
-                                           [(e.office, e.id) for e in f.entries]))
+    return sorted(findings, key=finding_order(plan))
 
 
 def summary(findings: Iterable[Finding]) -> dict[str, int]:
@@ -541,10 +580,6 @@ def summary(findings: Iterable[Finding]) -> dict[str, int]:
         counts[f.rule] += 1
     return counts
 
-
-# rules about what is missing as of a date, not about a figure
-REPORTING_RULES: tuple[str, ...] = ("missing", "stale")
-LISTED = 10  # the findings about figures a digest names; `eduplan check` lists every one
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..core.documents import QualityReport
 from ..core.names import find_county
-from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, digest, units_findings
+from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, units_digest, units_findings
 from ..errors import UsageError
 from ..i18n import msg
 from .workspace import Workspace, parse_day, reading_date
@@ -72,8 +72,7 @@ def digest_of(view, day: dt.date) -> QualityDigest:
         if again is not None:
             return again
     generation = index.generation()
-    findings, checked = findings_of(view, day)
-    result = digest(findings, day, checked)
+    result = units_digest(view.plan, view.surviving_units(day), day)
     try:
         index.keep(key, generation, memo.encode_digest(result))
     except memo.NotKept:
