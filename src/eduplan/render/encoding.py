@@ -29,8 +29,14 @@ def json_array(items: Iterable[object], *, pretty: bool = True, end: str = "\n")
     """A JSON array written as it is produced: a long history never sits in memory whole
     (``end``: what follows the closing bracket; "" inside a larger document)."""
     sep = ",\n  " if pretty else ","
-    dumps = (lambda d: json.dumps(d, ensure_ascii=False, indent=2).replace("\n", "\n  ")) if pretty else \
-        (lambda d: json.dumps(d, ensure_ascii=False, separators=(",", ":")))
+    # one encoder for every item (json.dumps with options makes a new one per call)
+    if pretty:
+        indented = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+
+        def dumps(d: object) -> str:
+            return indented(d).replace("\n", "\n  ")
+    else:
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     first = True
     yield "[\n  " if pretty else "["
     buf = []

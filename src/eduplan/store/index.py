@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..core.entries import fold_increments
-from ..core.models import Entry, State
+from ..core.models import Entry, State, new_entry
 
 FORMAT = 5  # PRAGMA user_version: an index written by another format is rebuilt
 
@@ -106,7 +106,7 @@ def to_entry(row: Sequence) -> Entry:
     if day is None:
         day = _days[as_of] = dt.date.fromordinal(as_of)
     stamp = dt.datetime.fromisoformat(recorded_at)
-    return Entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
+    return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
                  _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source, batch,
                  batch_size, tuple(json.loads(accepted)) if accepted else (), office,
                  sup_office if sup_office is not None and sup_office != office else None)
