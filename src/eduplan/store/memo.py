@@ -34,13 +34,15 @@ class NotKept(TypeError):
 
 @cache
 def _code() -> str:
-    """What judges: the source of the pure core and of the service that asks (a change to a
-    rule, a message or a threshold's reading makes earlier results unusable)."""
+    """What judges: the source of the pure core, of the plan's reading and of the service that
+    asks (a change to a rule, a message or a threshold's default makes earlier results unusable)."""
     from .. import __version__
 
     here = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{VERSION} {__version__}".encode())
-    for path in sorted((here / "core").glob("*.py")) + [here / "services" / "quality.py", here / "i18n.py"]:
+    # the plan's file is named by its fingerprint; how it is read (defaults, thresholds) by the schema
+    for path in sorted((here / "core").glob("*.py")) + [here / "store" / "schema.py", here / "store" / "planfile.py",
+                                                        here / "services" / "quality.py", here / "i18n.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
