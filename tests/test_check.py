@@ -422,6 +422,27 @@ def test_a_digest_of_entries_that_changed_meanwhile_is_not_kept(tmp_path):
     index.close()
 
 
+def test_keeping_a_digest_never_holds_a_command_up_behind_a_writer(tmp_path):
+    """Another process writing the index: the digest is not kept, at once, and the reader's
+    own writes still wait for their turn as before."""
+    import time
+
+    from eduplan.store.index import Index
+
+    writer, reader = Index(tmp_path / "index.sqlite"), None
+    writer.reset("ledger", "plan")
+    reader = Index(tmp_path / "index.sqlite")
+    generation = reader.generation()
+    writer.con.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    reader.keep("k", generation, "judged")
+    assert time.monotonic() - started < 5 and reader.memo("k") is None
+    writer.con.execute("COMMIT")
+    assert reader.con.execute("PRAGMA busy_timeout").fetchone()[0] == 60000
+    writer.close()
+    reader.close()
+
+
 # --------------------------------------------------------------------------- a stricter validate
 
 

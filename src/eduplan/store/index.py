@@ -246,17 +246,22 @@ class Index:
         """Keep a result derived from the entries of ``generation``; nothing if the index has
         been written since (it would describe entries that are no longer there). Best effort: a
         busy or read-only index keeps nothing."""
+        wait = self.con.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.con.execute("PRAGMA busy_timeout = 200")  # never hold a command up for a result it can do without
         try:
             self.con.execute("BEGIN IMMEDIATE")
+            try:
+                self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
+                                 "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
+                self.con.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.con.execute("ROLLBACK")
         except sqlite3.Error:
-            return
-        try:
-            self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta "
-                             "WHERE key = 'generation' AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
-            self.con.execute("COMMIT")
-        except sqlite3.Error:
+            pass
+        finally:
             with contextlib.suppress(sqlite3.Error):
-                self.con.execute("ROLLBACK")
+                self.con.execute(f"PRAGMA busy_timeout = {int(wait)}")
 
     def entries_at(self, refs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Entry]:
         """The entries with these references (office, id)."""
