@@ -42,7 +42,7 @@ from enum import StrEnum
 from typing import Any
 
 from .entries import is_baseline
-from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, State
+from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, Section, State
 from .pace import expected_share, months_left, time_progress
 from .reporting import Reporting, SilentUnit, reporting, silent_units
 
@@ -357,6 +357,14 @@ class StatusReport:
     @property
     def summary(self) -> dict[str, int]:
         return count_statuses(self.rows)
+
+    @property
+    def by_section(self) -> list[tuple[Section, list[Progress]]]:
+        """The rows under their first section (or under the section asked for), in plan order."""
+        groups: dict[str, list[Progress]] = {}
+        for p in self.rows:
+            groups.setdefault(self.section or p.indicator.sections[0], []).append(p)
+        return [(s, groups[s.id]) for s in self.plan.sections if s.id in groups]
 
     @property
     def silent(self) -> tuple[SilentUnit, ...]:

@@ -35,14 +35,6 @@ if TYPE_CHECKING:  # documents are built by the services; renderers only read th
     from ..core.documents import LogDoc, PlanDoc, QualityReport, ShowDoc
 
 
-def _grouped(report: StatusReport):
-    groups: dict[str, list] = {}
-    for p in report.rows:
-        key = report.section if report.section else p.indicator.sections[0]
-        groups.setdefault(key, []).append(p)
-    return [(s, groups[s.id]) for s in report.plan.sections if s.id in groups]
-
-
 def _summary(report: StatusReport, lang: str) -> str:
     _ = gettext(lang)
     counts = " · ".join(f"{status_label(k, lang)} {v}" for k, v in report.summary.items())
@@ -58,7 +50,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
     if report.by_county is not None:
         return "\n".join(out + _by_county(report, lang))
     headers = [_("indicator"), _("id"), _("actual/target"), _("done"), _("expected by now"), _("status"), _("to go")]
-    for sec, rows in _grouped(report):
+    for sec, rows in report.by_section:
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
         out.append(md_table(headers, [
             [name_of(p.indicator, lang), p.indicator.id, figure(p, lang), pct(p.completion),

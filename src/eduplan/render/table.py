@@ -97,15 +97,6 @@ def bar(completion: float | None, marker: float | None, status: str, width: int 
     return text
 
 
-def _grouped(report: StatusReport):
-    """Rows grouped under their first section (or under the selected section), in plan order."""
-    groups: dict[str, list[Progress]] = {}
-    for p in report.rows:
-        key = report.section if report.section else p.indicator.sections[0]
-        groups.setdefault(key, []).append(p)
-    return [(report.plan.section_by_id[s.id], groups[s.id]) for s in report.plan.sections if s.id in groups]
-
-
 def status(report: StatusReport, lang: str, opts) -> str:
     """The status table. One layout rule at every width: the fixed columns (figure, completion
     and bar, status) first; then the indicator's name as wide as its longest line allows; a
@@ -124,7 +115,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
     # the sections line up.
     bar_width = BAR_WIDTH if con.width >= 100 else BAR_WIDTH - 4
     groups = []
-    for sec, rows in _grouped(report):
+    for sec, rows in report.by_section:
         built = []
         for p in rows:
             done = pct(p.completion) if p.completion is not None else "—"
