@@ -145,8 +145,17 @@ def test_fail_on_exit_codes(filled):
     assert filled("status", *D, "--fail-on", "behind", "--section", "action-1").exit_code == 0
 
 
-def test_default_as_of_is_today_clamped_to_the_plan(filled):
-    assert filled.json("status")["as_of"] == "2023-12-31"  # today is after the 2023 plan
+@pytest.mark.parametrize("today, as_of", [("2026-11-28", "2023-12-31"), ("2023-05-02", "2023-05-02"),
+                                           ("2022-05-02", "2023-01-01")])
+def test_default_as_of_is_today_clamped_to_the_plan(filled, monkeypatch, today, as_of):
+    import datetime as dt
+
+    from eduplan.services import workspace
+
+    day = dt.date.fromisoformat(today)
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(day.year, day.month, day.day, 9, 30,
+                                                              tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    assert filled.json("status")["as_of"] == as_of
 
 
 def test_empty_ledger_is_normal(run, synthetic_plan_path):

@@ -48,7 +48,7 @@ class Workspace:
     plan_option: str | os.PathLike | None = None
     ledger_option: str | os.PathLike | None = None
     by_option: str | None = None
-    now: dt.datetime = dataclasses.field(default_factory=now)
+    now: dt.datetime = dataclasses.field(default_factory=lambda: now())  # the module's clock, looked up each time
     office_option: str | None = None
 
     @property
