@@ -4,6 +4,7 @@ a stricter `validate`. Every figure here is SYNTHETIC (made up for the tests).""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -386,6 +387,15 @@ def test_the_bulletin_s_findings_are_read_back_only_while_the_ledger_is_unchange
     again = {(lang, fmt): run.ok(*args, "--format", fmt, lang=lang).stdout
              for lang in ("zh", "en") for fmt in ("json", "markdown")}
     assert again == first
+    # a damaged index: whatever stands in the kept digest, the bulletin is judged again, the same
+    import sqlite3
+
+    index_file = json.loads(run.ok("index", "--format", "json").stdout)["index"]
+    for damage in ("not json", '{"listed": [[1]]}', '{"as_of": "2023-06-30", "summary": {}, "checked": 1, '
+                   '"listed": [["duplicate", {"m": 1}, "x", null, [["", 999]], null, {}, null]]}'):
+        with contextlib.closing(sqlite3.connect(index_file)) as con, con:
+            assert con.execute("UPDATE memo SET data = ?", (damage,)).rowcount == 1
+        assert run.ok(*args, "--format", "json").stdout == first[("zh", "json")]
     before = quality(json.loads(first[("zh", "json")]))
     assert before["summary"]["accepted"] == 4 and before["summary"]["duplicate"] == 0
     # a record: the same figure a third time, accepted over the warning

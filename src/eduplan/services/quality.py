@@ -67,8 +67,7 @@ def digest_of(view, day: dt.date) -> QualityDigest:
     key = memo.key("digest", view.plan, day, rows=LISTED)
     kept = index.memo(key)
     if kept is not None:
-        data, refs = memo.refs_of(kept)
-        again = memo.decode_digest(data, index.entries_at(refs))
+        again = memo.decode_digest(kept, index.entries_at)
         if again is not None:
             return again
     generation = index.generation()

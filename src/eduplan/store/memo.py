@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -105,21 +106,21 @@ def encode_digest(d: QualityDigest) -> str:
                        "listed": [_finding(f) for f in d.listed]}, ensure_ascii=False)
 
 
-def refs_of(text: str) -> tuple[dict, list[tuple[str, int]]]:
-    """The decoded text, and the entries (office, id) its findings name."""
-    data = json.loads(text)
-    refs = {(o, i) for row in data["listed"] for o, i in row[4]}
-    return data, sorted(refs)
-
-
-def decode_digest(data: dict, entries: dict[tuple[str, int], Entry]) -> QualityDigest | None:
-    """The digest again, the entries of its findings taken from ``entries``; None if one is not there."""
-    listed = []
-    for rule, message, indicator, county, refs, as_of, params, by in data["listed"]:
-        try:
+def decode_digest(text: str, entries_at: Callable[[list[tuple[str, int]]], dict[tuple[str, int], Entry]]
+                  ) -> QualityDigest | None:
+    """The digest again, the entries of its findings read with ``entries_at`` (references →
+    entries); None when the text is not a digest this encoding wrote (a damaged index) or an
+    entry is not there: then it is judged again."""
+    try:
+        data = json.loads(text)
+        rows = data["listed"]
+        entries = entries_at(sorted({(o, i) for row in rows for o, i in row[4]}))
+        listed = []
+        for rule, message, indicator, county, refs, as_of, params, by in rows:
             named = tuple(entries[(o, i)] for o, i in refs)
-        except KeyError:
-            return None
-        listed.append(Finding(rule, _dec(message), indicator, county, named,
-                              dt.date.fromisoformat(as_of) if as_of else None, _dec(params), by))
-    return QualityDigest(dt.date.fromisoformat(data["as_of"]), data["summary"], tuple(listed), data["checked"])
+            listed.append(Finding(rule, _dec(message), indicator, county, named,
+                                  dt.date.fromisoformat(as_of) if as_of else None, _dec(params), by))
+        return QualityDigest(dt.date.fromisoformat(data["as_of"]), dict(data["summary"]), tuple(listed),
+                             int(data["checked"]))
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
