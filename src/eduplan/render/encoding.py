@@ -27,28 +27,29 @@ def to_json(doc: object, *, pretty: bool = True) -> str:
 
 def json_array(items: Iterable[object], *, pretty: bool = True, end: str = "\n") -> Iterator[str]:
     """A JSON array written as it is produced: a long history never sits in memory whole
-    (``end``: what follows the closing bracket; "" inside a larger document)."""
-    sep = ",\n  " if pretty else ","
-    # one encoder for every item (json.dumps with options makes a new one per call)
-    if pretty:
-        indented = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+    (``end``: what follows the closing bracket; "" inside a larger document).
 
-        def dumps(d: object) -> str:
-            return indented(d).replace("\n", "\n  ")
+    Items are encoded 500 at a time, each batch by one call of json's C encoder (a call per
+    item cost more than the encoding): the batch's array without its brackets is exactly the
+    items as they stand in the whole array, indented or compact."""
+    if pretty:
+        encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+        opening, sep, cut, closing = "[\n  ", ",\n  ", (4, -2), "\n]"
     else:
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        opening, sep, cut, closing = "[", ",", (1, -1), "]"
     first = True
-    yield "[\n  " if pretty else "["
-    buf = []
+    batch: list[object] = []
     for item in items:
-        buf.append(("" if first else sep) + dumps(item))
+        batch.append(item)
+        if len(batch) >= 500:
+            yield (opening if first else sep) + encode(batch)[cut[0]:cut[1]]
+            first = False
+            batch = []
+    if batch:
+        yield (opening if first else sep) + encode(batch)[cut[0]:cut[1]]
         first = False
-        if len(buf) >= 500:
-            yield "".join(buf)
-            buf = []
-    if buf:
-        yield "".join(buf)
-    yield ("\n]" if not first else "]") + end if pretty else "]" + end
+    yield ("[]" if first else closing) + end
 
 
 _HOLE = "\x00eduplan: streamed here\x00"
