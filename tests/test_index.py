@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from eduplan.core.entries import latest, surviving
 from eduplan.core.models import Entry, Measure
 from eduplan.core.progress import status_report
+from eduplan.core.rules import series_window
 from eduplan.render.json_out import status_doc
 from eduplan.store import ledger as store
 from eduplan.store.index import Index
@@ -382,6 +383,14 @@ def test_sql_latest_is_the_core_rule(plan, specs, day):
     index.insert((e, "", i) for i, e in enumerate(entries))
     index.mark_superseded(entries)
     assert index.latest(day) == latest(surviving(entries), day)
+    # what record compares a new figure with: the unit's series between the totals before and after it
+    for indicator, county in {e.key() for e in entries}:
+        whole = index.series(indicator, county)
+        new = Entry(len(entries) + 1, indicator, day, "t", dt.datetime(2024, 1, 1, tzinfo=TZ), county=county, value=1)
+        since, until = series_window(whole, new)
+        assert index.series_window(indicator, county, day) == (since, until)
+        assert index.series(indicator, county, since, until) == [
+            e for e in whole if (since is None or e.as_of >= since) and (until is None or e.as_of <= until)]
     index.close()
 
 

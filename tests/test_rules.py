@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from eduplan.core.entries import Figure, read_figure
 from eduplan.core.models import Entry, State, plan_from_dict
-from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading,
+from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading, series_window,
                                 ledger_findings, series_findings, triage, unit_fits)
 from eduplan.core.reporting import owed_units
 from eduplan.store.paths import bundled_plan_path
@@ -436,3 +436,31 @@ def test_the_streamed_digest_is_the_digest_of_every_finding(rows, listed, as_of)
     assert streamed.summary == whole.summary and streamed.checked == whole.checked
     assert [(f.rule, f.indicator, f.county, f.refs) for f in streamed.listed] == \
         [(f.rule, f.indicator, f.county, f.refs) for f in whole.listed]
+
+
+# --------------------------------------------------------------------------- how much of a series the rules need
+
+_step = st.tuples(st.sampled_from(["value", "added", "value"]), st.integers(0, 40), st.integers(-2, 8),
+                  st.integers(0, 500))
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=st.lists(_step, max_size=12), new=_step, indicator=st.sampled_from(["new-places", "new-kindergartens", "public-share"]))
+def test_the_series_between_the_totals_around_a_figure_gives_the_same_findings(steps, new, indicator):
+    """record compares a new figure with its unit's series between the totals dated next before
+    and after it (series_window; at a million entries a unit has thousands): whatever the series (totals and
+    increments in any order of dates and times, a baseline before the period, a figure on the
+    same day as others), the findings are exactly those of the whole series."""
+    def make(k, kind, n, day, minute):
+        when = dt.datetime(2023, 7, 1, 9, tzinfo=TZ) + dt.timedelta(minutes=minute)
+        fields = {"value": n} if kind == "value" else {"added": n}
+        return Entry(k, indicator, dt.date(2023, 1, 1) + dt.timedelta(days=day), "tester", when, **fields)
+
+    series = [make(k, *s) for k, s in enumerate(steps, start=1)]
+    fresh = make(len(steps) + 1, *new)
+    if ind(PLAN, indicator).measure.value != "flow" and fresh.added is not None:
+        return  # an increment only goes to an accumulating figure (refused before the rules)
+    since, until = series_window(series, fresh)
+    part = [e for e in series if (since is None or e.as_of >= since) and (until is None or e.as_of <= until)]
+    whole = series_findings(ind(PLAN, indicator), PLAN, fresh, series)
+    assert series_findings(ind(PLAN, indicator), PLAN, fresh, part) == whole

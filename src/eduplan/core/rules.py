@@ -369,6 +369,27 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     return out
 
 
+def is_total(e: Entry) -> bool:
+    """A figure that sets a unit's running figure (a value), not one that adds to it or a state."""
+    return e.added is None and e.value is not None
+
+
+def series_window(series: Iterable[Entry], new: Entry) -> tuple[dt.date | None, dt.date | None]:
+    """Which dates of a unit's series decide :func:`series_findings` for ``new``: from the
+    latest date before new's of a total to the earliest date after it of a total (None: no
+    bound). A total sets the running figure again, so what comes before the first or after
+    the second is the same with ``new`` as without it and changes no finding; a store may give
+    only the entries dated within (tests/test_rules.py shows the findings equal)."""
+    since = until = None
+    for e in series:
+        if is_total(e):
+            if e.as_of < new.as_of and (since is None or e.as_of > since):
+                since = e.as_of
+            elif e.as_of > new.as_of and (until is None or e.as_of < until):
+                until = e.as_of
+    return since, until
+
+
 def door_findings(ind: Indicator, plan: Plan, fig: Figure, new: Entry, series: Sequence[Entry], *,
                   text: str) -> list[Finding]:
     """Every rule a figure goes through before it is stored: as typed, then among the others.

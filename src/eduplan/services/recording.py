@@ -128,7 +128,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     def build(view: LedgerView) -> list[Entry]:
         e = Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, value=fig.value, added=fig.added,
                   numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source)
-        series = view.series(ind.id, unit)
+        series = view.series_for(e)
         accepted = judge(first + series_findings(ind, plan, e, series), force, field=field, again=again)
         overridden.append(accepted)
         if fig.added is not None:  # stored as what it is: an increment on the latest total

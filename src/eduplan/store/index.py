@@ -479,13 +479,26 @@ class Index:
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]
 
-    def series(self, indicator: str, county: str | None) -> list[Entry]:
+    def series(self, indicator: str, county: str | None, since: dt.date | None = None,
+               until: dt.date | None = None) -> list[Entry]:
         """One unit's surviving entries (neither superseded nor voids) in order: as-of date,
-        recording, office, id (:meth:`Entry.order`). What the data-quality rules compare a new
-        figure with."""
+        recording, office, id (:meth:`Entry.order`); only those dated from ``since`` to
+        ``until`` where they are given. What the data-quality rules compare a new figure with."""
         return [to_entry(r) for r in self.con.execute(
-            f"SELECT {SELECT} FROM entries WHERE indicator = ? AND county = ? AND gone = 0 "
-            f"ORDER BY as_of, stamp, office, id", (indicator, county or ""))]
+            f"SELECT {SELECT} FROM entries WHERE indicator = ? AND county = ? AND gone = 0 AND as_of BETWEEN ? AND ? "
+            f"ORDER BY as_of, stamp, office, id",
+            (indicator, county or "", since.toordinal() if since else 0, until.toordinal() if until else 1 << 62))]
+
+    def series_window(self, indicator: str, county: str | None, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """:func:`eduplan.core.rules.series_window` in SQL: the latest date before ``day`` and the
+        earliest after it of a surviving total (a value, not an increment) of the unit."""
+        where = "indicator = ? AND county = ? AND gone = 0 AND added IS NULL AND value IS NOT NULL"
+        since, until = self.con.execute(
+            f"SELECT (SELECT MAX(as_of) FROM entries WHERE {where} AND as_of < ?), "
+            f"(SELECT MIN(as_of) FROM entries WHERE {where} AND as_of > ?)",
+            (indicator, county or "", day.toordinal(), indicator, county or "", day.toordinal())).fetchone()
+        return (dt.date.fromordinal(since) if since is not None else None,
+                dt.date.fromordinal(until) if until is not None else None)
 
     def surviving(self, until: dt.date) -> list[Entry]:
         """Every surviving entry dated on or before ``until``, by unit and in order."""

@@ -534,6 +534,13 @@ class LedgerView:
     def series(self, indicator: str, county: str | None) -> list[Entry]:
         return self.index.series(indicator, county)
 
+    def series_for(self, new: Entry) -> list[Entry]:
+        """What :func:`eduplan.core.rules.series_findings` needs of ``new``'s unit: its
+        surviving entries within :func:`eduplan.core.rules.series_window` (a few, however long
+        the ledger)."""
+        return self.index.series(new.indicator, new.county,
+                                 *self.index.series_window(new.indicator, new.county, new.as_of))
+
     def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
         return self.index.surviving_units(until)
 
