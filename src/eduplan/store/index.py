@@ -99,6 +99,12 @@ _INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
            f"VALUES ({', '.join('?' * (len(COLUMNS) + 4))})")
 
 
+# an entry's columns and the row of the entry that superseded it, the latest if two offices did
+# (as :meth:`Index.superseded_by`); the query goes on with WHERE/ORDER BY over ``e``
+_WITH_LATER = (f"{', '.join('e.' + c for c in COLUMNS)}, (SELECT s.rowid FROM entries s WHERE s.sup_office = e.office "
+               f"AND s.supersedes = e.id ORDER BY s.stamp DESC, s.office DESC, s.id DESC LIMIT 1) FROM entries e")
+
+
 def to_entry(row: Sequence) -> Entry:
     (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, supersedes, sup_office, void,
      for_city, reason, note, source, batch, batch_size, accepted, who, recorded_at) = row
@@ -444,29 +450,35 @@ class Index:
             clauses.append("e.batch = ?")
             params.append(batch)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)}, {', '.join('s.' + c for c in COLUMNS)} FROM entries e "
-             f"LEFT JOIN entries s ON s.sup_office = e.office AND s.supersedes = e.id {where} "
-             f"ORDER BY e.stamp DESC, e.office DESC, e.id DESC")
-        cur = self.con.execute(q, params)
-        n = len(COLUMNS)
+        cur = self.con.execute(f"SELECT {_WITH_LATER} {where} ORDER BY e.stamp DESC, e.office DESC, e.id DESC",
+                               params)
         while True:
             rows = cur.fetchmany(chunk)
             if not rows:
                 return
-            for row in rows:
-                yield to_entry(row[:n]), (to_entry(row[n:]) if row[n] is not None else None)
+            yield from self._with_later(rows)
 
     def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
         """Entries whose as-of date falls in [start, end], by date then recording, with what superseded them."""
-        q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)}, {', '.join('s.' + c for c in COLUMNS)} FROM entries e "
-             f"LEFT JOIN entries s ON s.sup_office = e.office AND s.supersedes = e.id "
-             f"WHERE e.as_of BETWEEN ? AND ? ORDER BY e.as_of, e.stamp, e.office, e.id")
-        n = len(COLUMNS)
-        cursor = self.con.execute(q, (start.toordinal(), end.toordinal()))
+        cursor = self.con.execute(f"SELECT {_WITH_LATER} WHERE e.as_of BETWEEN ? AND ? "
+                                  f"ORDER BY e.as_of, e.stamp, e.office, e.id", (start.toordinal(), end.toordinal()))
         out = []
         while rows := cursor.fetchmany(2000):  # rows become entries as they come, not all at once
-            out.extend((to_entry(r[:n]), to_entry(r[n:]) if r[n] is not None else None) for r in rows)
+            out.extend(self._with_later(rows))
         return out
+
+    def _with_later(self, rows: Sequence[Sequence]) -> list[tuple[Entry, Entry | None]]:
+        """Rows of :data:`_WITH_LATER` as entries, each with the entry that superseded it (read
+        for the few that have one)."""
+        n = len(COLUMNS)
+        wanted = [r[n] for r in rows if r[n] is not None]
+        later: dict[int, Entry] = {}
+        for k in range(0, len(wanted), 900):
+            part = wanted[k:k + 900]
+            for r in self.con.execute(f"SELECT rowid, {SELECT} FROM entries WHERE rowid IN ({', '.join('?' * len(part))})",
+                                      part):
+                later[r[0]] = to_entry(r[1:])
+        return [(to_entry(r[:n]), later[r[n]] if r[n] is not None else None) for r in rows]
 
     def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
         """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void
