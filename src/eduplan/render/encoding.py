@@ -7,7 +7,6 @@ characters), the header row included.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -80,6 +79,8 @@ def _cell(value: object) -> object:
 def csv_lines(rows: Iterable[Sequence[object]], header: Sequence[object]) -> Iterator[str]:
     """CSV text with a BOM and a header row, row by row."""
     buf = io.StringIO()
+    import csv
+
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([_cell(h) for h in header])
     yield BOM + buf.getvalue()

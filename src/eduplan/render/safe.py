@@ -18,7 +18,6 @@ JSON needs nothing: the encoder escapes every control character.
 
 from __future__ import annotations
 
-import html as _html
 import re
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +55,8 @@ def html(text: object) -> str:
         return ""
     s = _CONTROL.sub("", str(text))
     s = _BIDI.sub("", s)
+    import html as _html  # (imported here: a command that writes no HTML does without it)
+
     return _html.escape(s, quote=True)
 
 

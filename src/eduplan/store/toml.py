@@ -9,21 +9,32 @@ standard library's parser does the same job more slowly.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Any
 
 from ..i18n import N_, Msg, msg
 
-try:  # the compiled reference parser; the standard library's is the same code, slower
-    import tomli as _toml
-except ImportError:  # pragma: no cover - tomli is a dependency
-    import tomllib as _toml  # type: ignore[no-redef]
 
-TOMLDecodeError = _toml.TOMLDecodeError
+
+@functools.cache
+def _reference():
+    """The parser, imported when a text is parsed (a command reading a current index parses none)."""
+    try:  # the compiled reference parser; the standard library's is the same code, slower
+        import tomli as parser
+    except ImportError:  # pragma: no cover - tomli is a dependency
+        import tomllib as parser  # type: ignore[no-redef]
+    return parser
 
 
 def loads(text: str) -> dict[str, Any]:
-    return _toml.loads(text)
+    return _reference().loads(text)
+
+
+def __getattr__(name: str):  # TOMLDecodeError, from the parser
+    if name == "TOMLDecodeError":
+        return _reference().TOMLDecodeError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # tomli's messages, in the reader's language (the parameter, where there is one, is kept)
@@ -85,7 +96,7 @@ _ENTRY_KEYS = frozenset((
     "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
     "supersedes", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted", "by", "recorded_at",
 ))
-_SCALAR = re.compile(
+_SCALAR_PATTERN = (
     r"(-?(?:0|[1-9][0-9]{0,17}))"  # 1 an integer
     r"|(-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,40})"  # 2 a float
     r"|([0-9]{4})-([0-9]{2})-([0-9]{2})"  # 3-5 a date
@@ -119,7 +130,15 @@ _TYPES = {  # each key in the order written, and the form of value tomli_w write
     # tomli's own ranges for the time and the offset (the day is checked by making the date)
     "recorded_at": r"([0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
 }
-_BLOCK = re.compile(r"\[\[entries\]\]\n" + "".join(f"(?:{k} = {t}\n)?" for k, t in _TYPES.items()) + r"\n*")
+_BLOCK_PATTERN = r"\[\[entries\]\]\n" + "".join(f"(?:{k} = {t}\n)?" for k, t in _TYPES.items()) + r"\n*"
+_BLOCK: re.Pattern | None = None  # both compiled when the first block is read (3 ms a start otherwise)
+_SCALAR: re.Pattern | None = None
+
+
+def _compile() -> tuple[re.Pattern, re.Pattern]:
+    global _BLOCK, _SCALAR
+    _BLOCK, _SCALAR = re.compile(_BLOCK_PATTERN), re.compile(_SCALAR_PATTERN)
+    return _BLOCK, _SCALAR
 
 
 def _number(v: str) -> int | float:
@@ -149,7 +168,7 @@ _STEPS = tuple(step for k in _TYPES for step in ([(k, int), (k, None)] if k == "
 
 def entry_table(text: str) -> dict[str, Any] | None:
     """The one table of a block ``[[entries]]\\n…`` in the tool's own form, or None (use ``loads``)."""
-    m = _BLOCK.fullmatch(text)
+    m = (_BLOCK or _compile()[0]).fullmatch(text)
     if m is None:
         return _entry_lines(text)
     row: dict[str, Any] = {}
@@ -193,7 +212,7 @@ def _entry_lines(text: str) -> dict[str, Any] | None:
             if day is not None:
                 row[key] = day
                 continue
-            m = _SCALAR.fullmatch(v)
+            m = (_SCALAR or _compile()[1]).fullmatch(v)
             if m is None:
                 return None
             if m.lastindex == 1:
