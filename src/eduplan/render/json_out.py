@@ -168,10 +168,15 @@ def silent_doc(silent) -> list[dict]:
 
 
 def entry_doc(e: Entry, later: Entry | None = None) -> dict:
+    # (a history or a month of entries is thousands of these: a number that is already an int skips num)
+    value, added, numerator, denominator = e.value, e.added, e.numerator, e.denominator
     return {
-        "id": e.id, "office": e.office, "indicator": e.indicator, "value": num(e.value), "added": num(e.added),
-        "numerator": num(e.numerator),
-        "denominator": num(e.denominator), "state": e.state.value if e.state else None,
+        "id": e.id, "office": e.office, "indicator": e.indicator,
+        "value": value if value is None or type(value) is int else num(value),
+        "added": added if added is None or type(added) is int else num(added),
+        "numerator": numerator if numerator is None or type(numerator) is int else num(numerator),
+        "denominator": denominator if denominator is None or type(denominator) is int else num(denominator),
+        "state": e.state.value if e.state else None,
         "as_of": e.as_of.isoformat(), "county": e.county, "recorded_at": e.recorded_at.isoformat(),
         "by": e.by, "note": e.note, "source": e.source, "supersedes": e.supersedes, "void": e.void,
         "reason": e.reason, "batch": e.batch, "batch_size": e.batch_size, "accepted": list(e.accepted),
@@ -180,7 +185,9 @@ def entry_doc(e: Entry, later: Entry | None = None) -> dict:
 
 
 def remark_doc(r: Remark) -> dict:
-    return entry_doc(r.entry, r.superseded_by) | {"kind": r.kind}
+    doc = entry_doc(r.entry, r.superseded_by)
+    doc["kind"] = r.kind
+    return doc
 
 
 def show_doc(doc: ShowDoc) -> dict:
@@ -221,8 +228,7 @@ def _brief(row: Row) -> dict:
             "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None}
 
 
-def recorded_doc(r) -> dict:
-    return entry_doc(r.entry, r.superseded_by) | {"kind": r.kind}
+recorded_doc = remark_doc  # an entry of the month, as in a history
 
 
 def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
