@@ -10,6 +10,7 @@ from ..core.names import find_county
 from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, units_digest, units_findings
 from ..errors import UsageError
 from ..i18n import msg
+from ..store.ledger import paused_collector
 from .workspace import Workspace, parse_day, reading_date
 
 
@@ -53,7 +54,8 @@ def findings_of(view, day: dt.date, *, reporting: bool = True) -> tuple[list[Fin
             count += len(unit)
             yield unit
 
-    findings = units_findings(view.plan, units(), day, reporting=reporting)
+    with paused_collector():
+        findings = units_findings(view.plan, units(), day, reporting=reporting)
     return findings, count
 
 
@@ -71,7 +73,8 @@ def digest_of(view, day: dt.date) -> QualityDigest:
         if again is not None:
             return again
     generation = index.generation()
-    result = units_digest(view.plan, view.surviving_units(day), day)
+    with paused_collector():
+        result = units_digest(view.plan, view.surviving_units(day), day)
     try:
         index.keep(key, generation, memo.encode_digest(result))
     except memo.NotKept:

@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 import errno
 import functools
+import gc
 import hashlib
 import os
 import re
@@ -227,7 +228,22 @@ def _sync(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
         fh.seek(0)
         raw = fh.read()
         after = os.fstat(fh.fileno())
-        return _index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None)
+        with paused_collector():
+            return _index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None)
+
+
+@contextlib.contextmanager
+def paused_collector() -> Iterator[None]:
+    """Python's cycle collector paused while a whole ledger is read or judged: that makes an
+    object per entry and no cycles, and the collector walked them all again and again (a
+    quarter of a rebuild's time at 100k entries). Reference counting frees them as before."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _stable(before: os.stat_result, after: os.stat_result, size: int) -> bool:
