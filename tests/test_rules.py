@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from eduplan.core.entries import Figure, read_figure
 from eduplan.core.models import Entry, State, plan_from_dict
-from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading, series_window,
+from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading, series_window, covering,
                                 ledger_findings, series_findings, triage, unit_fits)
 from eduplan.core.reporting import owed_units
 from eduplan.store.paths import bundled_plan_path
@@ -464,3 +464,30 @@ def test_the_series_between_the_totals_around_a_figure_gives_the_same_findings(s
     part = [e for e in series if (since is None or e.as_of >= since) and (until is None or e.as_of <= until)]
     whole = series_findings(ind(PLAN, indicator), PLAN, fresh, series)
     assert series_findings(ind(PLAN, indicator), PLAN, fresh, part) == whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(steps=st.lists(_step, max_size=10), news=st.lists(_step, min_size=1, max_size=4),
+       indicator=st.sampled_from(["new-places", "public-share"]))
+def test_several_new_figures_judged_in_turn_need_only_the_covering_window(steps, news, indicator):
+    """An import judges a unit's rows one after another, each among the ledger's series and
+    the rows above it; the ledger's entries within the covering of each row's window give the
+    same findings for every row as the whole series."""
+    def make(k, kind, n, day, minute):
+        when = dt.datetime(2023, 7, 1, 9, tzinfo=TZ) + dt.timedelta(minutes=minute)
+        fields = {"value": n} if kind == "value" or indicator == "public-share" else {"added": n}
+        return Entry(k, indicator, dt.date(2023, 1, 1) + dt.timedelta(days=day), "tester", when, **fields)
+
+    stored = [make(k, *s) for k, s in enumerate(steps, start=1)]
+    rows = [make(len(steps) + 1 + k, *s) for k, s in enumerate(news)]
+    since, until = covering(series_window(stored, r) for r in rows)
+    part = [e for e in stored if (since is None or e.as_of >= since) and (until is None or e.as_of <= until)]
+
+    def judged(series):
+        series, out = list(series), []
+        for r in rows:
+            out.append(series_findings(ind(PLAN, indicator), PLAN, r, series))
+            series.append(r)
+        return out
+
+    assert judged(part) == judged(stored)

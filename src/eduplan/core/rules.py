@@ -390,6 +390,17 @@ def series_window(series: Iterable[Entry], new: Entry) -> tuple[dt.date | None, 
     return since, until
 
 
+def covering(windows: Iterable[tuple[dt.date | None, dt.date | None]]) -> tuple[dt.date | None, dt.date | None]:
+    """The dates that hold every one of these :func:`series_window` (None: no bound). Any
+    wider run of dates decides the same findings, so several new figures of one unit, judged
+    one after another as an import does, need only the entries within this."""
+    windows = list(windows)
+    sinces = [w[0] for w in windows]
+    untils = [w[1] for w in windows]
+    return (None if not windows or None in sinces else min(sinces),  # type: ignore[type-var]
+            None if not windows or None in untils else max(untils))  # type: ignore[type-var]
+
+
 def door_findings(ind: Indicator, plan: Plan, fig: Figure, new: Entry, series: Sequence[Entry], *,
                   text: str) -> list[Finding]:
     """Every rule a figure goes through before it is stored: as typed, then among the others.

@@ -381,11 +381,14 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
     series: dict[tuple[str, str | None], list[Entry]] = {}
     problems: list[Problem] = []
     out: list[ImportRowDoc] = []
+    days: dict[tuple[str, str | None], list[dt.date]] = {}
+    for r in rows:
+        days.setdefault(r.entry.key(), []).append(r.entry.as_of)
     for k, r in enumerate(rows):
         e = dataclasses.replace(r.entry, id=first_id + k)
         key = e.key()
-        if key not in series:
-            series[key] = view.series(*key)
+        if key not in series:  # what decides the findings of this unit's rows, not its whole history
+            series[key] = view.series_around(*key, days[key])
         ind = plan.by_id[e.indicator]
         found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row, column)
         problems.extend(found)

@@ -31,7 +31,7 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..core.entries import (
@@ -554,8 +554,15 @@ class LedgerView:
         """What :func:`eduplan.core.rules.series_findings` needs of ``new``'s unit: its
         surviving entries within :func:`eduplan.core.rules.series_window` (a few, however long
         the ledger)."""
-        return self.index.series(new.indicator, new.county,
-                                 *self.index.series_window(new.indicator, new.county, new.as_of))
+        return self.series_around(new.indicator, new.county, (new.as_of,))
+
+    def series_around(self, indicator: str, county: str | None, days: Iterable[dt.date]) -> list[Entry]:
+        """The unit's surviving entries that decide the findings of new figures dated ``days``,
+        judged one after another (:func:`eduplan.core.rules.covering` of their windows)."""
+        from ..core.rules import covering
+
+        return self.index.series(indicator, county, *covering(
+            self.index.series_window(indicator, county, day) for day in sorted(set(days))))
 
     def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
         return self.index.surviving_units(until)
