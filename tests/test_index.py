@@ -391,6 +391,10 @@ def test_sql_latest_is_the_core_rule(plan, specs, day):
         assert index.series_window(indicator, county, day) == (since, until)
         assert index.series(indicator, county, since, until) == [
             e for e in whole if (since is None or e.as_of >= since) and (until is None or e.as_of <= until)]
+        for old in whole[::3]:  # a correction is judged among the others
+            others = [e for e in whole if e is not old]
+            assert index.series_window(indicator, county, day, without=(old.office, old.id)) == \
+                series_window(others, new)
     index.close()
 
 

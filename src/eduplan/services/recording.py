@@ -247,7 +247,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
                     state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
                     source=source if source is not None else old.source, target_office=target_office,
                     for_city=target_office is not None)
-        series = [e for e in view.series(ind.id, old.county) if (e.office, e.id) != (old.office, old.id)]
+        series = view.series_for(new, without=old)
         accepted = judge(door_findings(ind, plan, fig, new, series, text=value), force, field="value",
                          again=msg("correct it again with --force"))
         overridden.append(accepted)

@@ -501,14 +501,18 @@ class Index:
             f"ORDER BY as_of, stamp, office, id",
             (indicator, county or "", since.toordinal() if since else 0, until.toordinal() if until else 1 << 62))]
 
-    def series_window(self, indicator: str, county: str | None, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    def series_window(self, indicator: str, county: str | None, day: dt.date,
+                      without: tuple[str, int] | None = None) -> tuple[dt.date | None, dt.date | None]:
         """:func:`eduplan.core.rules.series_window` in SQL: the latest date before ``day`` and the
-        earliest after it of a surviving total (a value, not an increment) of the unit."""
-        where = "indicator = ? AND county = ? AND gone = 0 AND added IS NULL AND value IS NOT NULL"
+        earliest after it of a surviving total (a value, not an increment) of the unit, leaving
+        out the entry ``without`` (office, id: the entry a correction replaces)."""
+        where = ("indicator = ? AND county = ? AND gone = 0 AND added IS NULL AND value IS NOT NULL "
+                 "AND NOT (office = ? AND id = ?)")
+        office, id_ = without or ("", 0)
+        unit = (indicator, county or "", office, id_, day.toordinal())
         since, until = self.con.execute(
             f"SELECT (SELECT MAX(as_of) FROM entries WHERE {where} AND as_of < ?), "
-            f"(SELECT MIN(as_of) FROM entries WHERE {where} AND as_of > ?)",
-            (indicator, county or "", day.toordinal(), indicator, county or "", day.toordinal())).fetchone()
+            f"(SELECT MIN(as_of) FROM entries WHERE {where} AND as_of > ?)", unit + unit).fetchone()
         return (dt.date.fromordinal(since) if since is not None else None,
                 dt.date.fromordinal(until) if until is not None else None)
 

@@ -550,11 +550,15 @@ class LedgerView:
     def series(self, indicator: str, county: str | None) -> list[Entry]:
         return self.index.series(indicator, county)
 
-    def series_for(self, new: Entry) -> list[Entry]:
+    def series_for(self, new: Entry, without: Entry | None = None) -> list[Entry]:
         """What :func:`eduplan.core.rules.series_findings` needs of ``new``'s unit: its
         surviving entries within :func:`eduplan.core.rules.series_window` (a few, however long
-        the ledger)."""
-        return self.series_around(new.indicator, new.county, (new.as_of,))
+        the ledger), leaving out ``without`` (the entry a correction replaces)."""
+        if without is None:
+            return self.series_around(new.indicator, new.county, (new.as_of,))
+        gone = (without.office, without.id)
+        window = self.index.series_window(new.indicator, new.county, new.as_of, without=gone)
+        return [e for e in self.index.series(new.indicator, new.county, *window) if (e.office, e.id) != gone]
 
     def series_around(self, indicator: str, county: str | None, days: Iterable[dt.date]) -> list[Entry]:
         """The unit's surviving entries that decide the findings of new figures dated ``days``,
