@@ -3,12 +3,13 @@
 Why it exists: start-up time. ``eduplan status`` prints about 70 rows in one rich ``Table`` per
 section; rich measures, pads, wraps and crops every cell through ``Console.print``
 (Table/Padding/Text.wrap/Segment.split_and_crop_lines), and importing ``rich.console``,
-``rich.table`` and ``rich.text`` alone costs about 40 ms. On an empty ledger that made
-``eduplan status`` 0.20 s against an import floor (``python -c "import typer, rich.console,
-rich.table, pydantic"``) of 0.13 s (1.53x). The columns of the status table have fixed widths
-decided beforehand, so nothing needs measuring: this module writes the same characters directly,
-in about 3 ms for the 70 rows, and needs only ``rich.cells`` (medians of interleaved runs on a
-shared 2-core machine: 1.8x the floor before, 1.3x after, under load).
+``rich.table`` and ``rich.text`` alone costs about 40 ms. The columns of the status table have
+fixed widths decided beforehand, so nothing needs measuring: this module writes the same
+characters directly and needs only ``rich.cells`` (and ``rich._wrap``). Measured on the bundled
+plan with an empty ledger: the page took 86-95 ms to print through rich in a fresh process (35-41
+ms once imported), 11-16 ms here (4-5 ms), the layout included; ``eduplan status`` went from
+1.7-2.1x the import floor (``python -c "import typer, rich.console, rich.table, pydantic"``) to
+1.15-1.33x (medians of 21 interleaved runs, on a shared 2-core machine whose load varied).
 
 It produces the same output as rich for what the status table uses — byte for byte in a pipe, and
 in colour (``color_system="standard"``) the same text with the same escape sequences, segment by

@@ -1,9 +1,15 @@
-"""Rich tables for the terminal. The only module that imports rich.
+"""Tables for the terminal. The only module that imports rich's ``Console``, ``Table`` and ``Text``.
 
 Tables read well with CJK text at 80 columns (names and ids share a cell there; at
 100+ columns they get their own) and degrade to plain text in a pipe: colour only on a
 terminal, and never with ``NO_COLOR``. Every text from a file goes through
 :func:`eduplan.render.safe.terminal` first.
+
+The status table, the one printed most, is laid out here (:func:`status_page`) and written by
+:mod:`eduplan.render.grid`, which prints what rich's ``Table`` would, without importing or running
+rich's layout machinery (see that module for the numbers); :func:`status_with_rich`
+prints the same page through rich, the reference the grid writer is tested against. The other
+tables are rich's, imported inside the functions that print them.
 """
 
 from __future__ import annotations
