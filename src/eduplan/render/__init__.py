@@ -10,7 +10,6 @@ Renderers only show: every judgement about the data is already in the document.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import Iterator
 
@@ -37,13 +36,32 @@ FORMATS: dict[str, dict[str, str]] = {
 BINARY = {"xlsx"}
 
 
-@dataclasses.dataclass(frozen=True)
 class Options:
-    """How the output is seen: the terminal's width, colour, indented JSON."""
+    """How the output is seen: the terminal's width, colour, indented JSON. Immutable.
 
-    width: int = 100
-    color: bool = False
-    pretty: bool = False
+    A plain class rather than a frozen dataclass: making the dataclass cost 1.3 ms of every
+    command's start (this module is imported before any command runs)."""
+
+    __slots__ = ("width", "color", "pretty")
+
+    def __init__(self, width: int = 100, color: bool = False, pretty: bool = False):
+        for name, value in (("width", width), ("color", color), ("pretty", pretty)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Options are immutable: cannot set {name}")
+
+    def _key(self) -> tuple[int, bool, bool]:
+        return (self.width, self.color, self.pretty)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Options) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Options(width={self.width!r}, color={self.color!r}, pretty={self.pretty!r})"
 
 
 def formats(kind: str) -> tuple[str, ...]:

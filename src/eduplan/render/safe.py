@@ -18,13 +18,18 @@ JSON needs nothing: the encoder escapes every control character.
 
 from __future__ import annotations
 
+import functools
 import re
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# C0 and C1 controls, DEL, lone surrogates, and the Unicode line/paragraph separators
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-_CONTROL_ALL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # direction overrides that reorder what is shown
+# C0 and C1 controls, DEL, lone surrogates, and the Unicode line/paragraph separators. Kept as
+# patterns, compiled when first needed: all of them (and the direction overrides) are characters
+# that ``str.isprintable`` refuses, text it passes is returned as it is, and most text does, so
+# ``eduplan status`` starts without compiling them.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]"
+_CONTROL_ALL = "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]"
+_BIDI = "[\u202a-\u202e\u2066-\u2069]"  # direction overrides that reorder what is shown
+_compiled = functools.cache(re.compile)
 
 
 def _visible(match: re.Match) -> str:
@@ -37,8 +42,10 @@ def terminal(text: object, *, one_line: bool = False) -> str:
     if text is None:
         return ""
     s = str(text)
-    s = (_CONTROL_ALL if one_line else _CONTROL).sub(_visible, s)
-    return _BIDI.sub(_visible, s)
+    if s.isprintable():  # no control character, separator or direction override (all are unprintable)
+        return s
+    s = _compiled(_CONTROL_ALL if one_line else _CONTROL).sub(_visible, s)
+    return _compiled(_BIDI).sub(_visible, s)
 
 
 def markdown(text: object) -> str:
@@ -53,17 +60,15 @@ def markdown(text: object) -> str:
 def html(text: object) -> str:
     if text is None:
         return ""
-    s = _CONTROL.sub("", str(text))
-    s = _BIDI.sub("", s)
-    import html as _html  # (imported here: a command that writes no HTML does without it)
+    import html as _html  # only for HTML output
 
-    return _html.escape(s, quote=True)
+    return _html.escape(_dropped(str(text)), quote=True)
 
 
 def csv_cell(value: object) -> object:
     if not isinstance(value, str):
         return value
-    s = _BIDI.sub("", _CONTROL.sub("", value))
+    s = _dropped(value)
     if s.startswith(FORMULA_START):
         return "'" + s
     return s
@@ -76,4 +81,11 @@ def is_formula(text: str) -> bool:
 def xlsx_text(text: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", _BIDI.sub("", _CONTROL.sub("", text)))
+    return ILLEGAL_CHARACTERS_RE.sub("", _dropped(text))
+
+
+def _dropped(s: str) -> str:
+    """``s`` without control characters (but tab and new line) and direction overrides."""
+    if s.isprintable():
+        return s
+    return _compiled(_BIDI).sub("", _compiled(_CONTROL).sub("", s))

@@ -1,27 +1,31 @@
-"""Rich tables for the terminal. The only module that imports rich.
+"""Tables for the terminal. The only module that imports rich's ``Console``, ``Table`` and ``Text``.
 
 Tables read well with CJK text at 80 columns (names and ids share a cell there; at
 100+ columns they get their own) and degrade to plain text in a pipe: colour only on a
 terminal, and never with ``NO_COLOR``. Every text from a file goes through
 :func:`eduplan.render.safe.terminal` first.
+
+The status table, the one printed most, is laid out here (:func:`status_page`) and written by
+:mod:`eduplan.render.grid`, which prints what rich's ``Table`` would, without importing or running
+rich's layout machinery (see that module for the numbers); :func:`status_with_rich`
+prints the same page through rich, the reference the grid writer is tested against. The other
+tables are rich's, imported inside the functions that print them.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
 
 from ..core.progress import Progress, StatusReport
 from ..i18n import msg, nmsg, separator
-from . import safe
+from . import grid, safe
+from .grid import Styled
 from .figures import (
     amount,
     figure,
@@ -55,6 +59,9 @@ from .words import (
 )
 
 if TYPE_CHECKING:  # documents are built by the services; renderers only read them
+    from rich.console import Console
+    from rich.text import Text
+
     from ..core.documents import LogDoc, PlanDoc, Remark, ShowDoc
 
 
@@ -65,19 +72,29 @@ BAR_WIDTH = 10
 
 
 def console(opts, buf: io.StringIO) -> Console:
+    from rich.console import Console
+
     return Console(file=buf, width=opts.width, force_terminal=opts.color, no_color=not opts.color,
                    color_system="standard" if opts.color else None, highlight=False, soft_wrap=False,
                    legacy_windows=False)
 
 
-def light(status: str, lang: str) -> Text:
-    return Text(f"{STATUS_DOT[status]} {status_label(status, lang)}", style=STATUS_STYLE[status])
+def page_width(opts) -> int:
+    """The width :func:`console` prints at: ``opts.width``, except on a terminal whose ``TERM`` is
+    ``dumb`` or ``unknown``, which rich takes as 80 columns whatever it is told."""
+    if opts.color and os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return 80
+    return opts.width
 
 
-def bar(completion: float | None, marker: float | None, status: str, width: int = BAR_WIDTH) -> Text:
+def light(status: str, lang: str) -> Styled:
+    return Styled(f"{STATUS_DOT[status]} {status_label(status, lang)}", style=STATUS_STYLE[status])
+
+
+def bar(completion: float | None, marker: float | None, status: str, width: int = BAR_WIDTH) -> Styled:
     """A small completion bar in the status colour; ``┃`` marks the expected share."""
     if completion is None:
-        return Text(" " * width)
+        return Styled(" " * width)
     filled = max(0.0, min(completion, 1.0)) * width
     mark = None if marker is None else min(width - 1, int(marker * width))
     colour = STATUS_STYLE[status].replace("bold ", "")
@@ -91,35 +108,46 @@ def bar(completion: float | None, marker: float | None, status: str, width: int 
             cells.append(("▌", colour))
         else:
             cells.append(("░", "dim"))
-    text = Text()
+    text = Styled()
     for style, run in groupby(cells, key=lambda c: c[1]):  # one span per run of a style
         text.append("".join(ch for ch, _ in run), style=style)
     return text
 
 
 def status(report: StatusReport, lang: str, opts) -> str:
-    """The status table. One layout rule at every width: the fixed columns (figure, completion
-    and bar, status) first; then the indicator's name as wide as its longest line allows; a
-    column of its own for what it takes to finish, else under the figure; a column for the id,
-    else under the name. Section titles stand on their own lines across the whole width."""
+    """The status table, written by :mod:`eduplan.render.grid` (rich's tables, much faster to start).
+    Indicators × county-level units (``--by-county``) are rich's own table."""
     if report.by_county is not None:
         return by_county(report, lang, opts)
-    buf = io.StringIO()
-    con = console(opts, buf)
+    width = page_width(opts)
+    return grid.write(status_page(report, lang, width), width, opts.color)
+
+
+def status_with_rich(report: StatusReport, lang: str, opts) -> str:
+    """The status table printed by rich's ``Console`` and ``Table``: the reference that the grid
+    writer is tested against (the same page, the same characters)."""
+    return print_with_rich(status_page(report, lang, page_width(opts)), opts)
+
+
+def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | grid.Grid]:
+    """The status table as lines and tables, ``page`` columns wide. One layout rule at every width:
+    the fixed columns (figure, completion and bar, status) first; then the indicator's name as wide
+    as its longest line allows; a column of its own for what it takes to finish, else under the
+    figure; a column for the id, else under the name. Section titles stand on their own lines
+    across the whole width."""
     _ = gettext(lang)
     info = report.plan.plan
     title = info.title if lang == "zh" else (info.title_en or info.title)
     scope = f" · {report.county}" if report.county else ""
-    # Every cell is built first, so that each column gets a fixed width: rich then skips
-    # measuring every cell of a long table (most of its rendering time), and the tables of
-    # the sections line up.
-    bar_width = BAR_WIDTH if con.width >= 100 else BAR_WIDTH - 4
+    # Every cell is built first, so that each column gets a fixed width (nothing is measured while
+    # printing), and the tables of the sections line up.
+    bar_width = BAR_WIDTH if page >= 100 else BAR_WIDTH - 4
     groups = []
     for sec, rows in report.by_section:
         built = []
         for p in rows:
             done = pct(p.completion) if p.completion is not None else "—"
-            done_bar = Text.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width))
+            done_bar = Styled.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width))
             if p.expected is not None and p.status.value not in ("done", "no_data", "not_judged"):
                 done_bar.append("\n" + expected_text(p.expected, lang), style="dim")  # what the light was judged against
             built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang), done_bar,
@@ -137,7 +165,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
     togo_w = min(width(h_togo, 5), 26) if any(r[5] for r in every) else 0
     id_w = width("id", 1)
     longest = max([cell_len(r[0]) for r in every] + [cell_len(h_name)])
-    room = con.width - 1 - (fig_w + done_w + status_w) - gap * 3
+    room = page - 1 - (fig_w + done_w + status_w) - gap * 3
     own_togo = bool(togo_w) and room - (togo_w + gap) >= min(longest, 24)
     if own_togo:
         room -= togo_w + gap
@@ -150,55 +178,80 @@ def status(report: StatusReport, lang: str, opts) -> str:
         fig_w += extra
         room -= extra
     name_w = max(12, min(longest, room), 0 if own_id else id_w)
-    columns = [(_("indicator") if own_id else _("indicator / id"), name_w, "left", None)]
+    columns = [grid.Column(_("indicator") if own_id else _("indicator / id"), name_w)]
     if own_id:
-        columns.append(("id", id_w, "left", "cyan"))
-    columns += [(h_fig, fig_w, "right", None), (h_done, done_w, "left", None), (h_status, status_w, "left", None)]
+        columns.append(grid.Column("id", id_w, style="cyan"))
+    columns += [grid.Column(h_fig, fig_w, "right"), grid.Column(h_done, done_w), grid.Column(h_status, status_w)]
     if own_togo:
-        columns.append((h_togo, togo_w, "right", None))
-    total = sum(c[1] for c in columns) + gap * (len(columns) - 1)
-    con.print(Text(safe.terminal(f"{title}{scope}"), style="bold"))
-
-    def section_table(first: bool) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, show_header=first)
-        for header, col_width, justify, style in columns:
-            table.add_column(header, width=col_width, justify=justify, style=style, overflow="fold")
-        return table
-
+        columns.append(grid.Column(h_togo, togo_w, "right"))
+    total = sum(c.width for c in columns) + gap * (len(columns) - 1)
+    out: list[grid.Line | grid.Grid] = [grid.Line(Styled(safe.terminal(f"{title}{scope}"), style="bold"))]
     for n, (title_text, rows) in enumerate(groups):
         if n == 0:
-            con.print(section_table(True))  # the column headings and their rule, once
+            out.append(grid.Grid(columns, show_header=True))  # the column headings and their rule, once
         else:
-            con.print()
-        con.print(Text(title_text, style="bold"), width=max(total, cell_len(title_text)), crop=False)
-        table = section_table(False)
+            out.append(grid.BLANK)
+        out.append(grid.Line(Styled(title_text, style="bold"), width=max(total, cell_len(title_text)), crop=False))
+        cells_of_rows = []
         for name, ind_id, fig, done_bar, light_text, togo, _p in rows:
-            cells = [Text(name), Text(ind_id)] if own_id else [Text.assemble(name, "\n", (ind_id, "cyan"))]
+            cells = [Styled(name), Styled(ind_id)] if own_id else [Styled.assemble(name, "\n", (ind_id, "cyan"))]
             if own_togo or not togo:
-                cells.append(Text(fig))
+                cells.append(Styled(fig))
             else:  # what it takes to finish, under the figure (narrow rows have a second line anyway)
-                cells.append(Text.assemble(fig, "\n", (togo, "dim")))
+                cells.append(Styled.assemble(fig, "\n", (togo, "dim")))
             cells += [done_bar, light_text]
             if own_togo:
-                cells.append(Text(togo))
-            table.add_row(*cells)
-        con.print(table)
-    con.print(Text(_summary_line(report, lang)))
+                cells.append(Styled(togo))
+            cells_of_rows.append(cells)
+        out.append(grid.Grid(columns, cells_of_rows))
+    out.append(grid.Line(Styled(_summary_line(report, lang))))
     if report.empty_ledger:
         first = next((p.indicator for p in report.rows if p.indicator.measure.value == "flow"), None)
         example = (f"eduplan record {first.id} 3 --as-of {info.start.replace(month=3, day=31)}" if first
                    else "eduplan record INDICATOR VALUE")
-        con.print(Text(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
-                  + Text(example, style="bold"))
+        out.append(grid.Line(Styled(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
+                             + Styled(example, style="bold")))
     for p in report.rows:
         if any(n.code in ("cannot_roll_up", "baseline_unknown", "overdue") for n in p.notes):
-            con.print(Text(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"), style="yellow"))
+            out.append(grid.Line(Styled(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"),
+                                        style="yellow")))
     if report.county:  # what a county's targets are (its own, a share of the city's …), per indicator
         for text in labelled_notes(report.rows, lang):
-            con.print(Text(safe.terminal(text), style="dim"))
+            out.append(grid.Line(Styled(safe.terminal(text), style="dim")))
     if not report.empty_ledger and report.silent:
-        con.print(Text(silent_line(report, lang), style="yellow"))
+        out.append(grid.Line(Styled(silent_line(report, lang), style="yellow")))
+    return out
+
+
+def print_with_rich(blocks, opts) -> str:
+    """Lines and tables of :mod:`eduplan.render.grid` printed by rich's ``Console`` and ``Table``
+    (``box.SIMPLE_HEAD``, no edge, ``overflow="fold"``), as the status table was before the grid
+    writer: what the grid writer must match."""
+    from rich import box
+    from rich.table import Table
+
+    buf = io.StringIO()
+    con = console(opts, buf)
+    for block in blocks:
+        if isinstance(block, grid.Grid):
+            table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
+                          show_header=block.show_header)
+            for c in block.columns:
+                table.add_column(c.header, width=c.width, justify=c.justify, style=c.style, overflow="fold")
+            for row in block.rows:
+                table.add_row(*(rich_text(cell) for cell in row))
+            con.print(table)
+        elif block is grid.BLANK:
+            con.print()
+        else:
+            con.print(rich_text(block.text), width=block.width, crop=block.crop)
     return buf.getvalue()
+
+
+def rich_text(text: Styled):
+    from rich.text import Span, Text
+
+    return Text(text.plain, style=text.style, spans=[Span(*s) for s in text.spans])
 
 
 def silent_line(report: StatusReport, lang: str) -> str:
@@ -226,6 +279,8 @@ def city_label(lang: str) -> str:
 
 def county_cell(p: Progress, lang: str, scale: int = 1) -> Text:
     """A county's figure beside its light, in the status colour: ``1015 ▲``, ``56.3% ●``, ``完成``."""
+    from rich.text import Text
+
     status = p.status.value
     if p.actual is None and p.state is None:
         return Text("·", style="dim")
@@ -260,6 +315,10 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
     short names the bureau uses, 椒江 for 椒江区) and the city, each a figure beside its light,
     in as few bands as fit beside a name column of at least :data:`NAME_MIN` cells; the name
     wraps in its column, never cut."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
@@ -329,6 +388,10 @@ def short_names(counties: Sequence[str]) -> dict[str, str]:
 
 
 def plan(doc: PlanDoc, lang: str, opts) -> str:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
@@ -377,6 +440,11 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
 
 
 def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     _ = gettext(lang)
     wide = con.width >= 110
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -437,6 +505,10 @@ def _page(rows: Sequence[Remark], plan, lang: str, opts) -> str:
 
 
 def show(doc: ShowDoc, lang: str, opts) -> str:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     buf = io.StringIO()
     con = console(opts, buf)
     _ = gettext(lang)
@@ -527,6 +599,10 @@ RULE_STYLE = {"error": "bold red", "warning": "yellow"}
 def quality(doc, lang: str, opts) -> str:
     """What ``eduplan check`` found: one row per finding, the rule, the indicator and unit, the
     entries, what is wrong. Below 110 columns the indicator and unit go under the rule."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     from .markdown import quality_summary
     from .words import finding_refs, rule_label
 
