@@ -243,3 +243,17 @@ def test_section_titles_stand_on_one_line_at_every_width(run, monkeypatch, width
     title = "教育实事 · 二、推进城乡均衡发展" if lang == "zh" else "Practical matter 2: Balanced urban-rural development"
     assert title in out.splitlines()
     assert all(cell_len(line) <= width for line in out.splitlines())
+
+
+def test_a_figure_that_needs_someone_to_act_is_said_beneath_the_table(run):
+    """The core marks the notes that need someone to act (Note.warns: a task past its due date,
+    a baseline not yet known, a county share without its denominator); the table says each
+    such indicator on a line of its own beneath the rows, and no other."""
+    run.ok("record", "exam-epidemic-safety", "进行中", "--as-of", "2023-11-30")
+    out = run.ok("status", "--as-of", "2023-12-31").stdout
+    beneath = out[out.index("序时进度"):]
+    assert "组考防疫双安全: 已过完成时限2023-12-31仍在进行中" in beneath
+    assert "学生非正常死亡人数: 基数" in beneath  # its baseline is not recorded
+    run.ok("record", "exam-epidemic-safety", "完成", "--as-of", "2023-12-15")
+    beneath = run.ok("status", "--as-of", "2023-12-31").stdout.split("序时进度", 1)[1]
+    assert "组考防疫双安全" not in beneath

@@ -69,6 +69,15 @@ class Note:
     code: str
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
+    @property
+    def warns(self) -> bool:
+        """Does the figure need someone to act before it can be read as it stands (a county's
+        percentage without its denominator, a baseline not yet known, a task past its due
+        date)? A table says these beneath it, not only in the row."""
+        return self.code in WARNINGS
+
+
+WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue"})
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CountyFigure:

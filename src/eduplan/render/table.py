@@ -212,7 +212,7 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
         out.append(grid.Line(Styled(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
                              + Styled(example, style="bold")))
     for p in report.rows:
-        if any(n.code in ("cannot_roll_up", "baseline_unknown", "overdue") for n in p.notes):
+        if any(n.warns for n in p.notes):  # the core says which notes need someone to act
             out.append(grid.Line(Styled(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"),
                                         style="yellow")))
     if report.county:  # what a county's targets are (its own, a share of the city's …), per indicator
