@@ -147,6 +147,18 @@ BLANK = Line(Styled(""))  # an empty line, as ``Console.print()`` writes it
 # --------------------------------------------------------------------------- text → lines
 
 
+def _split_lines(plain: str, spans: list[Span]) -> list[tuple[str, list[Span]]]:
+    """A text's lines (at ``\n``), each with the parts of the spans that fall on it."""
+    if "\n" not in plain:
+        return [(plain, list(spans))]
+    lines, start = [], 0
+    for line in plain.split("\n"):
+        end = start + len(line)
+        lines.append((line, _clip(spans, start, end) if spans else []))
+        start = end + 1
+    return lines
+
+
 def _clip(spans: list[Span], start: int, end: int) -> list[Span]:
     """The spans over ``[start, end)``, counted from ``start`` (rich's ``Text.divide``)."""
     out = []
@@ -199,14 +211,7 @@ def _wrap(text: Styled, width: int, justify: str) -> list[tuple[str, list[Span],
     (a word longer than the width folded), then justified: "left" pads with spaces, "right" strips
     trailing spaces and pads on the left, "default" leaves the line as it is."""
     plain, spans, style = text.plain, text.spans, text.style
-    if "\n" in plain:
-        lines, start = [], 0
-        for piece in plain.split("\n"):
-            end = start + len(piece)
-            lines.append((piece, _clip(spans, start, end) if spans else []))
-            start = end + 1
-    else:
-        lines = [(plain, list(spans))]
+    lines = _split_lines(plain, spans)
     out = []
     for line, line_spans in lines:
         if "\t" in line:
@@ -319,14 +324,7 @@ def _fitting(text: Styled, width: int, justify: str, color: bool) -> list[list[S
     plain, spans = text.plain, text.spans
     if "\t" in plain or "\u200d" in plain or "\ufe0f" in plain:
         return None
-    if "\n" in plain:
-        lines, start = [], 0
-        for line in plain.split("\n"):
-            end = start + len(line)
-            lines.append((line, _clip(spans, start, end) if spans else []))
-            start = end + 1
-    else:
-        lines = [(plain, spans)]
+    lines = _split_lines(plain, spans)
     out = []
     for line, line_spans in lines:
         if len(line) > width or (size := cell_len(line)) > width:
