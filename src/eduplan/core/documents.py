@@ -63,63 +63,6 @@ class ShowDoc:
     history: tuple[Remark, ...]
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Taken:
-    """A name typed in a short form, and what it was taken as (said in confirmations)."""
-
-    field: str
-    typed: str
-    taken: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Stored:
-    """What ``record``, ``correct`` or ``void`` wrote."""
-
-    plan: Plan
-    entry: Entry
-    taken: tuple[Taken, ...] = ()
-    overridden: tuple[str, ...] = ()  # data-quality rules accepted over a warning
-    total: float | None = None  # for an increment: the figure it makes
-
-
-@dataclasses.dataclass(frozen=True)
-class ImportRowDoc:
-    row: int
-    entry: Entry
-    text: str  # the value as it was written
-    taken: tuple[Taken, ...] = ()  # names (and a count of counties) typed in a short form, and what they became
-
-
-@dataclasses.dataclass(frozen=True)
-class ImportSummary:
-    plan: Plan
-    file: str
-    batch: str
-    rows: tuple[ImportRowDoc, ...]
-    skipped: int  # rows with an empty value
-    written: tuple[Entry, ...]  # empty for a dry run
-    dry_run: bool
-    already: tuple[Entry, ...] = ()  # with --force: what an earlier import of the file wrote
-    unchanged: int = 0  # rows that gave a unit's last figure again (a template's value left as it was)
-    repeated: int = 0  # rows whose figure the ledger already had for that date: not recorded again
-
-    @property
-    def taken(self) -> tuple[Taken, ...]:
-        """Every short form read, once, in the order first met."""
-        return tuple(dict.fromkeys(t for r in self.rows for t in r.taken))
-
-
-@dataclasses.dataclass(frozen=True)
-class Written:
-    """A file a command wrote (a report, a template)."""
-
-    path: Path
-    kind: str  # "report" or "template"
-    format: str
-    detail: dict = dataclasses.field(default_factory=dict)
-
-
 @dataclasses.dataclass(frozen=True)
 class QualityReport:
     """What ``eduplan check`` found in the ledger as of a date (:mod:`eduplan.core.rules`)."""
@@ -180,12 +123,3 @@ class IndexDoc:
     path: Path | None  # None: built in memory (no cache folder)
     entries: int
     files: int
-
-
-@dataclasses.dataclass(frozen=True)
-class RepairDoc:
-    path: Path
-    exists: bool
-    kept: int
-    removed_bytes: int
-    saved_to: Path | None

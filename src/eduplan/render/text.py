@@ -13,14 +13,8 @@ from .figures import stored_value
 from .words import name_of, unit_name
 
 if TYPE_CHECKING:  # documents are built by the services; renderers only read them
-    from ..core.documents import (
-        ImportSummary,
-        IndexDoc,
-        RepairDoc,
-        Stored,
-        ValidateDoc,
-        Written,
-    )
+    from ..core.documents import IndexDoc, ValidateDoc
+    from ..core.receipts import ImportSummary, RepairDoc, Stored, Written
 
 
 def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.documents import ImportRowDoc, ImportSummary, Taken
+from ..core.receipts import ImportRowDoc, ImportSummary, Taken
 from ..core.entries import Figure, measure_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.documents import Written
+from ..core.receipts import Written
 from ..store.output import write_output
 from .workspace import Workspace
 

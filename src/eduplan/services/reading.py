@@ -19,7 +19,8 @@ from .workspace import Workspace, parse_day, reading_date
 
 if TYPE_CHECKING:  # the bulletin, the rules and the documents are imported by the commands that use them
     from ..core.bulletin import Bulletin
-    from ..core.documents import IndexDoc, LogDoc, PlanDoc, RepairDoc, ShowDoc, ValidateDoc
+    from ..core.documents import IndexDoc, LogDoc, PlanDoc, ShowDoc, ValidateDoc
+    from ..core.receipts import RepairDoc
 
 
 def plan_doc(ws: Workspace) -> PlanDoc:
@@ -182,7 +183,7 @@ def index(ws: Workspace) -> IndexDoc:
 
 
 def repair(ws: Workspace) -> RepairDoc:
-    from ..core.documents import RepairDoc
+    from ..core.receipts import RepairDoc
 
     result = ledger_store.repair(ws.ledger_path, ws.plan, ws.now)
     return RepairDoc(result.path, result.exists, result.kept, result.removed_bytes, result.saved_to)

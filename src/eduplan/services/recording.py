@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from ..core.documents import Stored, Taken
+from ..core.receipts import Stored, Taken
 from ..core.entries import (
     Figure,
     fold_increments,

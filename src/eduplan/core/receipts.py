@@ -1,0 +1,80 @@
+"""What the commands that write say they did: plain data for the renderers.
+
+``record``, ``correct`` and ``void`` return :class:`Stored`, ``import`` an
+:class:`ImportSummary`, ``report -o`` and ``template`` a :class:`Written`, ``repair`` a
+:class:`RepairDoc`. Kept apart from :mod:`eduplan.core.documents` (what the reading commands
+return) so that a command that writes does not make the types of every other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from .models import Entry, Plan
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Taken:
+    """A name typed in a short form, and what it was taken as (said in confirmations)."""
+
+    field: str
+    typed: str
+    taken: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """What ``record``, ``correct`` or ``void`` wrote."""
+
+    plan: Plan
+    entry: Entry
+    taken: tuple[Taken, ...] = ()
+    overridden: tuple[str, ...] = ()  # data-quality rules accepted over a warning
+    total: float | None = None  # for an increment: the figure it makes
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportRowDoc:
+    row: int
+    entry: Entry
+    text: str  # the value as it was written
+    taken: tuple[Taken, ...] = ()  # names (and a count of counties) typed in a short form, and what they became
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSummary:
+    plan: Plan
+    file: str
+    batch: str
+    rows: tuple[ImportRowDoc, ...]
+    skipped: int  # rows with an empty value
+    written: tuple[Entry, ...]  # empty for a dry run
+    dry_run: bool
+    already: tuple[Entry, ...] = ()  # with --force: what an earlier import of the file wrote
+    unchanged: int = 0  # rows that gave a unit's last figure again (a template's value left as it was)
+    repeated: int = 0  # rows whose figure the ledger already had for that date: not recorded again
+
+    @property
+    def taken(self) -> tuple[Taken, ...]:
+        """Every short form read, once, in the order first met."""
+        return tuple(dict.fromkeys(t for r in self.rows for t in r.taken))
+
+
+@dataclasses.dataclass(frozen=True)
+class Written:
+    """A file a command wrote (a report, a template)."""
+
+    path: Path
+    kind: str  # "report" or "template"
+    format: str
+    detail: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class RepairDoc:
+    path: Path
+    exists: bool
+    kept: int
+    removed_bytes: int
+    saved_to: Path | None
