@@ -51,15 +51,32 @@ def json_array(items: Iterable[object], *, pretty: bool = True, end: str = "\n")
     yield ("[]" if first else closing) + end
 
 
+def json_texts(texts: Iterable[str], *, end: str = "\n") -> Iterator[str]:
+    """A compact JSON array of items already written as compact JSON, streamed 500 at a time."""
+    first = True
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= 500:
+            yield ("[" if first else ",") + ",".join(batch)
+            first = False
+            batch = []
+    if batch:
+        yield ("[" if first else ",") + ",".join(batch)
+        first = False
+    yield ("[]" if first else "]") + end
+
+
 _HOLE = "\x00eduplan: streamed here\x00"
 
 
-def json_with_array(doc: dict, items: Iterable[object]) -> Iterator[str]:
+def json_with_array(doc: dict, items: Iterable[object] = (), *, texts: Iterable[str] | None = None) -> Iterator[str]:
     """Compact JSON of ``doc`` with the one value equal to :data:`HOLE` replaced by the array of
-    ``items``, written as it is produced (the rest of the document is small)."""
+    ``items`` (or of ``texts``, items already written as compact JSON), written as it is
+    produced (the rest of the document is small)."""
     head, tail = to_json(doc, pretty=False).split(json.dumps(_HOLE), 1)
     yield head
-    yield from json_array(items, pretty=False, end="")
+    yield from json_array(items, pretty=False, end="") if texts is None else json_texts(texts, end="")
     yield tail
 
 
