@@ -3,6 +3,7 @@ conflict. Figures here are SYNTHETIC."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -283,3 +284,34 @@ def test_hand_edits_keep_corrections_across_files_right(run, folder, monkeypatch
     text = city.read_text(encoding="utf-8")
     city.write_text(text[:text.index("\n[[entries]]\n") + 1], encoding="utf-8")  # the correction taken out by hand
     assert actual() == 8
+
+
+def test_an_entry_corrected_in_two_clones_is_named_after_the_merge(run, folder, tmp_path, monkeypatch):
+    """The county corrects its entry in one clone while the city corrects it for the city in
+    another; after the merge the ledger holds two corrections of one entry, which the door
+    would have refused. The later is named (file, line, which entry stands) and nothing is
+    read as a figure until one is taken out; then the other stands."""
+    from eduplan.services import workspace
+
+    def at(hour: int) -> None:
+        monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2023, 7, 3, hour, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+
+    at(9)
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    clone = tmp_path / "clone"
+    shutil.copytree(folder, clone)
+    at(10)
+    run.ok("correct", "1", "4", "--reason", "synthetic: the county's fix", "--office", "黄岩区")
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(clone))
+    at(11)
+    run.ok("correct", "黄岩区#1", "6", "--reason", "synthetic: the city's fix", "--office", CITY, "--for-city")
+    shutil.copy(clone / f"{CITY}.ledger.toml", folder / f"{CITY}.ledger.toml")  # what a git merge brings
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(folder))
+    city = folder / f"{CITY}.ledger.toml"
+    line = city.read_text(encoding="utf-8").splitlines().index("id = 1") + 1
+    err = run.fails(1, "validate", lang="en").stdout + run.fails(1, "status", *D, lang="en").stderr
+    assert f"{city}:{line}" in err and "entry 黄岩区#1 was already superseded by entry 黄岩区#2" in err
+    assert "已被记录 黄岩区#2 取代" in run.fails(1, "status", *D).stderr
+    text = city.read_text(encoding="utf-8")
+    city.write_text(text[:text.index("\n[[entries]]\n") + 1], encoding="utf-8")  # the merge resolved by hand
+    assert next(i for i in run.json("status", *D)["indicators"] if i["id"] == "new-kindergartens")["actual"] == 4

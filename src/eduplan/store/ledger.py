@@ -681,6 +681,31 @@ def _folder_problems(index: Index, where: Place, plan: Plan, locs: Sequence[Loca
         for field, message in found:
             problems.append(Problem(str(loc.path), _line_of_id(loc, id_), message, field=f"entries[{id_}].{field}",
                                     kind="folder"))
+    problems += _superseded_twice(index, by_name)
+    return problems
+
+
+def _superseded_twice(index: Index, by_name: dict[str, Location]) -> list[Problem]:
+    """One entry corrected or voided from two files (two offices' clones merged, each with its
+    own correction): the one recorded first stands and the later is a problem, as a second
+    correction within one file is (that one :func:`_structure` names)."""
+    rows = index.con.execute(
+        "SELECT e.file, e.office, e.id, e.sup_office, e.supersedes FROM entries e WHERE e.supersedes IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM entries o WHERE o.sup_office = e.sup_office AND o.supersedes = e.supersedes "
+        "AND o.file != e.file) ORDER BY e.sup_office, e.supersedes, e.stamp, e.office, e.id").fetchall()
+    problems: list[Problem] = []
+    first: dict[tuple[str, int], tuple[str, int]] = {}
+    files: dict[tuple[str, int], set[str]] = {}
+    for file, office, id_, sup_office, sup in rows:
+        target = (sup_office, sup)
+        if target in first and file not in files[target]:
+            loc = by_name.get(file)
+            if loc is not None:
+                problems.append(Problem(str(loc.path), _line_of_id(loc, id_), msg(
+                    "entry {target} was already superseded by entry {by}", target=f"{sup_office}#{sup}",
+                    by="#".join(map(str, first[target]))), field=f"entries[{id_}].supersedes", kind="folder"))
+        first.setdefault(target, (office, id_))
+        files.setdefault(target, set()).add(file)
     return problems
 
 
