@@ -347,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs-1m", type=int, default=3, help="timed runs of the 1M benchmarks (at least 1) [3]")
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000 only (targets at 100k are not judged)")
     ap.add_argument("--no-peers", action="store_true", help="leave out ledger-cli, hledger and sqlite3")
+    ap.add_argument("--rewarm", action=argparse.BooleanOptionalAction, default=None,
+                    help="in each round, run each command on an empty or 1k/10k ledger once untimed right before its "
+                         "timed run, so that it is timed with a warm page cache and not right after a 1M benchmark "
+                         "emptied it [on with --million]")
     ap.add_argument("--seed", type=int, default=2023, help="generator seed [2023]")
     ap.add_argument("--compare-venv", type=Path, action="append", default=[],
                     help="another venv with eduplan installed (e.g. one with typer 0.29): also time its "
@@ -523,11 +527,16 @@ def main(argv: list[str] | None = None) -> int:
             run_once(s, b.env)
         timed(b)
     print(f"  warm-up done ({time.perf_counter() - t0:.0f}s)", flush=True)
+    rewarm = args.million if args.rewarm is None else args.rewarm
+    if rewarm:
+        print("  each command on an empty, 1k or 10k ledger runs once untimed before each timed run (--rewarm)")
     for r in range(rounds):
         t0 = time.perf_counter()
         for b in benches:
             if len(b.wall) >= b.max_runs:
                 continue
+            if rewarm and (b.size or 0) <= 10_000 and b.prepare is None:
+                run_once(b.argv, b.env)  # the page cache as a user's next command finds it
             wall, cpu, rss, nbytes, _ = timed(b)
             b.wall.append(wall)
             b.cpu.append(cpu)
