@@ -315,3 +315,24 @@ def test_an_entry_corrected_in_two_clones_is_named_after_the_merge(run, folder, 
     text = city.read_text(encoding="utf-8")
     city.write_text(text[:text.index("\n[[entries]]\n") + 1], encoding="utf-8")  # the merge resolved by hand
     assert next(i for i in run.json("status", *D)["indicators"] if i["id"] == "new-kindergartens")["actual"] == 4
+
+
+def test_a_folder_found_sound_is_checked_again_only_once_it_changes(run, folder, monkeypatch):
+    """The rules across the files read every entry of the folder; once they find nothing, they
+    are not run again until something is written (the index keeps that they found nothing), and
+    a hand edit that breaks one is caught at once."""
+    from eduplan.store import ledger
+
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    run.ok("status", *D)
+    calls = []
+    real = ledger._folder_problems
+    monkeypatch.setattr(ledger, "_folder_problems", lambda *a: calls.append(1) or real(*a))
+    run.ok("status", *D)
+    assert calls == []  # nothing written since they found nothing
+    mine = folder / "椒江区.ledger.toml"  # 椒江区's office records a figure for 黄岩区, by hand
+    mine.write_text(mine.read_text(encoding="utf-8").replace('county = "椒江区"', 'county = "黄岩区"'), encoding="utf-8")
+    err = run.fails(1, "status", *D, lang="en").stderr
+    assert "椒江区.ledger.toml" in err and "the office '椒江区' reports" in err and "not 黄岩区" in err
+    assert calls == [1]

@@ -1,4 +1,5 @@
-"""Results derived from the index, kept in it until the next write: the data-quality digest.
+"""Results derived from the index, kept in it until the next write: the data-quality digest,
+and that a ledger folder breaks none of the rules across its files.
 
 Checking every surviving entry against the data-quality rules is the costly part of the
 monthly bulletin (seconds for 100,000 entries); its digest depends only on the
@@ -20,10 +21,12 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.models import Entry, Plan
-from ..core.rules import Finding, QualityDigest
+
+if TYPE_CHECKING:  # (imported where a digest is read back: a folder's check needs only keys)
+    from ..core.rules import Finding, QualityDigest
 from ..i18n import Msg
 
 VERSION = 1  # of this encoding
@@ -35,15 +38,17 @@ class NotKept(TypeError):
 
 @cache
 def _code() -> str:
-    """What judges: the source of the pure core, of the plan's reading and of the service that
-    asks (a change to a rule, a message or a threshold's default makes earlier results unusable)."""
+    """What judges: the source of the pure core, of the plan's reading, of the rules across a
+    ledger folder and of the service that asks (a change to a rule, a message or a threshold's
+    default makes earlier results unusable)."""
     from .. import __version__
 
     here = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{VERSION} {__version__}".encode())
     # the plan's file is named by its fingerprint; how it is read (defaults, thresholds) by the schema
     for path in sorted((here / "core").glob("*.py")) + [here / "store" / "schema.py", here / "store" / "planfile.py",
-                                                        here / "services" / "quality.py", here / "i18n.py"]:
+                                                        here / "store" / "ledger.py", here / "services" / "quality.py",
+                                                        here / "i18n.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
@@ -111,6 +116,8 @@ def decode_digest(text: str, entries_at: Callable[[list[tuple[str, int]]], dict[
     """The digest again, the entries of its findings read with ``entries_at`` (references →
     entries); None when the text is not a digest this encoding wrote (a damaged index) or an
     entry is not there: then it is judged again."""
+    from ..core.rules import Finding, QualityDigest
+
     try:
         data = json.loads(text)
         rows = data["listed"]
