@@ -154,7 +154,6 @@ def fail(text: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-
 CLICK_WORDS = (  # the parser's own words, translated in help and usage errors
     (r"^Usage: ", N_("Usage: ")), (r"^Options:$", N_("Options:")), (r"^Arguments:$", N_("Arguments:")),
     (r"^Commands:$", N_("Commands:")), (r"Show this message and exit\.", N_("Show this message and exit.")),

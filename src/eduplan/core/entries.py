@@ -36,7 +36,6 @@ COUNTY_WORDS = ("个", "县")  # the measure words of a count of county-level un
 RATIO_TOLERANCE = 1e-6  # percentage points between a value and its numerator/denominator
 
 
-
 MEASURE_WORDS = {Measure.FLOW: N_("flow"), Measure.LEVEL: N_("level"), Measure.COUNTIES: N_("counties"),
                  Measure.MILESTONE: N_("milestone")}
 

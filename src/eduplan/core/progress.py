@@ -79,6 +79,7 @@ class Note:
 
 WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue"})
 
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class CountyFigure:
     county: str

@@ -394,11 +394,9 @@ def covering(windows: Iterable[tuple[dt.date | None, dt.date | None]]) -> tuple[
     """The dates that hold every one of these :func:`series_window` (None: no bound). Any
     wider run of dates decides the same findings, so several new figures of one unit, judged
     one after another as an import does, need only the entries within this."""
-    windows = list(windows)
-    sinces = [w[0] for w in windows]
-    untils = [w[1] for w in windows]
-    return (None if not windows or None in sinces else min(sinces),  # type: ignore[type-var]
-            None if not windows or None in untils else max(untils))  # type: ignore[type-var]
+    pairs = list(windows)
+    sinces, untils = zip(*pairs) if pairs else ((None,), (None,))
+    return (None if None in sinces else min(sinces), None if None in untils else max(untils))
 
 
 def door_findings(ind: Indicator, plan: Plan, fig: Figure, new: Entry, series: Sequence[Entry], *,
@@ -611,7 +609,6 @@ def summary(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         counts[f.rule] += 1
     return counts
-
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -33,38 +33,34 @@ def json_array(items: Iterable[object], *, pretty: bool = True, end: str = "\n")
     items as they stand in the whole array, indented or compact."""
     if pretty:
         encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
-        opening, sep, cut, closing = "[\n  ", ",\n  ", (4, -2), "\n]"
-    else:
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        opening, sep, cut, closing = "[", ",", (1, -1), "]"
-    first = True
-    batch: list[object] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= 500:
-            yield (opening if first else sep) + encode(batch)[cut[0]:cut[1]]
-            first = False
-            batch = []
-    if batch:
-        yield (opening if first else sep) + encode(batch)[cut[0]:cut[1]]
-        first = False
-    yield ("[]" if first else closing) + end
+        return _joined((encode(b)[4:-2] for b in _batches(items)), "[\n  ", ",\n  ", "\n]", end)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return _joined((encode(b)[1:-1] for b in _batches(items)), "[", ",", "]", end)
 
 
 def json_texts(texts: Iterable[str], *, end: str = "\n") -> Iterator[str]:
     """A compact JSON array of items already written as compact JSON, streamed 500 at a time."""
-    first = True
-    batch: list[str] = []
-    for text in texts:
-        batch.append(text)
-        if len(batch) >= 500:
-            yield ("[" if first else ",") + ",".join(batch)
-            first = False
+    return _joined((",".join(b) for b in _batches(texts)), "[", ",", "]", end)
+
+
+def _batches(items: Iterable, size: int = 500) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
             batch = []
     if batch:
-        yield ("[" if first else ",") + ",".join(batch)
+        yield batch
+
+
+def _joined(parts: Iterable[str], opening: str, sep: str, closing: str, end: str) -> Iterator[str]:
+    """An array's parts (items without brackets) between its brackets; ``[]`` when there are none."""
+    first = True
+    for part in parts:
+        yield (opening if first else sep) + part
         first = False
-    yield ("[]" if first else "]") + end
+    yield ("[]" if first else closing) + end
 
 
 _HOLE = "\x00eduplan: streamed here\x00"

@@ -170,15 +170,9 @@ def silent_doc(silent) -> list[dict]:
 
 
 def entry_doc(e: Entry, later: Entry | None = None) -> dict:
-    # (a history or a month of entries is thousands of these: a number that is already an int skips num)
-    value, added, numerator, denominator = e.value, e.added, e.numerator, e.denominator
     return {
-        "id": e.id, "office": e.office, "indicator": e.indicator,
-        "value": value if value is None or type(value) is int else num(value),
-        "added": added if added is None or type(added) is int else num(added),
-        "numerator": numerator if numerator is None or type(numerator) is int else num(numerator),
-        "denominator": denominator if denominator is None or type(denominator) is int else num(denominator),
-        "state": e.state.value if e.state else None,
+        "id": e.id, "office": e.office, "indicator": e.indicator, "value": num(e.value), "added": num(e.added),
+        "numerator": num(e.numerator), "denominator": num(e.denominator), "state": e.state.value if e.state else None,
         "as_of": e.as_of.isoformat(), "county": e.county, "recorded_at": e.recorded_at.isoformat(),
         "by": e.by, "note": e.note, "source": e.source, "supersedes": e.supersedes, "void": e.void,
         "reason": e.reason, "batch": e.batch, "batch_size": e.batch_size, "accepted": list(e.accepted),
@@ -198,18 +192,20 @@ _REMARK = ('{"id":%d,"office":%s,"indicator":%s,"value":%s,"added":%s,"numerator
 _number_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
+def _json_number(v: float | int | None) -> str:
+    return "null" if v is None else str(v) if type(v) is int else _number_json(num(v))
+
+
+def _json_text(v: str | None) -> str:
+    return "null" if v is None else _string(v)
+
+
 def remark_json(r: Remark) -> str:
     """``remark_doc(r)`` as compact JSON, written directly: a whole history or a month of
     entries is tens of thousands of these, and a dict each then json's encoder took twice the
     time (tests/test_json_stream.py shows the text is json.dumps's, whatever the entry holds)."""
     e, later = r.entry, r.superseded_by
-
-    def number(v):
-        return "null" if v is None else str(v) if type(v) is int else _number_json(num(v))
-
-    def text(v):
-        return "null" if v is None else _string(v)
-
+    number, text = _json_number, _json_text
     return _REMARK % (
         e.id, _string(e.office), _string(e.indicator), number(e.value), number(e.added), number(e.numerator),
         number(e.denominator), _string(e.state.value) if e.state else "null", e.as_of.isoformat(), text(e.county),
@@ -255,9 +251,6 @@ def _brief(row: Row) -> dict:
     return {"id": p.indicator.id, "name": p.indicator.name, "name_en": p.indicator.name_en,
             "measure": p.indicator.measure.value, "unit": p.indicator.unit,
             "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None}
-
-
-recorded_doc = remark_doc  # an entry of the month, as in a history
 
 
 def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
@@ -307,7 +300,7 @@ def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
             "voids": sum(1 for r in b.recorded if r.kind == "void"),
             "withdrawn": sum(1 for r in b.recorded if r.withdrawn),
             "by_county": {c or "": n for c, n in b.received_by_county.items()},
-            "entries": [recorded_doc(r) for r in b.recorded] if entries else HOLE,
+            "entries": [remark_doc(r) for r in b.recorded] if entries else HOLE,
         },
         "by_county": {i: {c: county_cell_doc(p) for c, p in cells.items()} for i, cells in b.by_county.items()},
         "silent_counties": {

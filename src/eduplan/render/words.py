@@ -228,7 +228,6 @@ def remark(r: Remark, lang: str) -> str:
     return clause_separator(lang).join(parts)
 
 
-
 # --------------------------------------------------------------------------- how a target is meant to be reached
 
 

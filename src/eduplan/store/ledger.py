@@ -538,26 +538,22 @@ class LedgerView:
     def surviving_batch(self, batch: str) -> list[Entry]:
         return self.index.surviving_batch(batch)
 
-    def series(self, indicator: str, county: str | None) -> list[Entry]:
-        return self.index.series(indicator, county)
-
     def series_for(self, new: Entry, without: Entry | None = None) -> list[Entry]:
         """What :func:`eduplan.core.rules.series_findings` needs of ``new``'s unit: its
         surviving entries within :func:`eduplan.core.rules.series_window` (a few, however long
         the ledger), leaving out ``without`` (the entry a correction replaces)."""
-        if without is None:
-            return self.series_around(new.indicator, new.county, (new.as_of,))
-        gone = (without.office, without.id)
-        window = self.index.series_window(new.indicator, new.county, new.as_of, without=gone)
-        return [e for e in self.index.series(new.indicator, new.county, *window) if (e.office, e.id) != gone]
+        return self.series_around(new.indicator, new.county, (new.as_of,), without=without)
 
-    def series_around(self, indicator: str, county: str | None, days: Iterable[dt.date]) -> list[Entry]:
+    def series_around(self, indicator: str, county: str | None, days: Iterable[dt.date],
+                      without: Entry | None = None) -> list[Entry]:
         """The unit's surviving entries that decide the findings of new figures dated ``days``,
-        judged one after another (:func:`eduplan.core.rules.covering` of their windows)."""
+        judged one after another (:func:`eduplan.core.rules.covering` of their windows), leaving
+        out ``without``."""
         from ..core.rules import covering
 
-        return self.index.series(indicator, county, *covering(
-            self.index.series_window(indicator, county, day) for day in sorted(set(days))))
+        gone = (without.office, without.id) if without is not None else None
+        window = covering(self.index.series_window(indicator, county, day, without=gone) for day in sorted(set(days)))
+        return [e for e in self.index.series(indicator, county, *window) if (e.office, e.id) != gone]
 
     def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
         return self.index.surviving_units(until)
@@ -626,7 +622,7 @@ def _folder_problems_kept(index: Index, where: Place, plan: Plan, locs: Sequence
     (0.1-0.2 s at 70,000 entries), and most commands find the folder as the last one left it."""
     from . import memo
 
-    key = memo.key("folder-problems", plan, plan.plan.start, files=sorted(loc.name for loc in locs))
+    key = memo.key("folder-problems", plan, files=sorted(loc.name for loc in locs))
     if index.memo(key) == "none":
         return []
     generation = index.generation()

@@ -53,9 +53,9 @@ def _code() -> str:
     return h.hexdigest()
 
 
-def key(kind: str, plan: Plan, day: dt.date, **options: Any) -> str:
-    """The key of a result of ``kind`` for this plan, day, options and code."""
-    text = json.dumps([kind, plan.fingerprint, day.isoformat(), sorted(options.items()), _code()])
+def key(kind: str, plan: Plan, day: dt.date | None = None, **options: Any) -> str:
+    """The key of a result of ``kind`` for this plan, day (where it has one), options and code."""
+    text = json.dumps([kind, plan.fingerprint, day.isoformat() if day else None, sorted(options.items()), _code()])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

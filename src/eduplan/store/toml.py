@@ -16,7 +16,6 @@ from typing import Any
 from ..i18n import N_, Msg, msg
 
 
-
 @functools.cache
 def _reference():
     """The parser, imported when a text is parsed (a command reading a current index parses none)."""
