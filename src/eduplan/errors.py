@@ -9,9 +9,9 @@ importer as its column. Nothing here prints.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 
+from .core.records import record
 from .i18n import N_, Msg, msg
 
 EXIT_OK = 0
@@ -20,7 +20,7 @@ EXIT_USAGE = 2  # bad command line
 EXIT_THRESHOLD = 3  # --fail-on matched
 
 
-@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+@record(eq=False)
 class Problem:
     """One thing wrong with an input file, at a place a person can open."""
 

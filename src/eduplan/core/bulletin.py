@@ -24,7 +24,6 @@ a bulletin describes the ledger as it stands now.
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
@@ -41,11 +40,12 @@ from .progress import (
     status_report,
     worst_first,
 )
+from .records import record
 from .reporting import OfficeReturn, SilentUnit, office_returns
 from .rules import QualityDigest, digest
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Row:
     """One indicator in the bulletin: now, at the previous month end, and the change."""
 
@@ -63,7 +63,7 @@ class Row:
         return self.now.status == Status.DONE and (self.previous is None or self.previous.status != Status.DONE)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class SectionBlock:
     section: Section
     rows: tuple[Row, ...]
@@ -79,7 +79,7 @@ Recorded = Remark  # an entry dated within the month, with whatever later supers
 SilentCounty = SilentUnit  # a unit (county, or the city: county None) that sent nothing it owed this month
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class LeadBlock:
     """The indicators a lead unit (牵头单位) is responsible for."""
 
@@ -95,7 +95,7 @@ class LeadBlock:
         return tuple(r for r in self.rows if r.now.status in (Status.LAGGING, Status.BEHIND))
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Bulletin:
     plan: Plan
     year: int

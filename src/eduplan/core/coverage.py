@@ -11,10 +11,10 @@ are listed.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from .models import Plan
+from .records import record
 
 # Words that commit to something checkable by the end of the period. Words of continuing
 # effort (推进, 深化, 完善, 加强, 健全, 优化 …) are not in the list: a clause with only those
@@ -28,7 +28,7 @@ _SENTENCE = re.compile(r"[^。；;|]+[。；;]?")
 _CLAUSE = re.compile(r"[^,，。；;|]+")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Cover:
     """What covers a clause: ``kind`` indicator, pace, not_tracked or section; ``ref`` its id
     (for a not-tracked entry, its number from 1 in the plan)."""
@@ -38,7 +38,7 @@ class Cover:
     phrase: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Clause:
     text: str
     words: tuple[str, ...]  # the commitment words it contains
@@ -53,14 +53,14 @@ class Clause:
         return self.commits and not self.covered_by
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Sentence:
     number: int
     text: str
     clauses: tuple[Clause, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class CoverageDoc:
     plan: Plan
     source: str  # the source text's name, as the plan gives it

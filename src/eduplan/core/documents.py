@@ -7,7 +7,6 @@ language. Renderers decide nothing about the data: every judgement is already he
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,17 +16,18 @@ from ..errors import Problem
 from ..i18n import Msg, msg, nmsg
 from .models import Entry, Plan
 from .progress import Progress
+from .records import record
 
 if TYPE_CHECKING:  # the rules are imported only where a report of them is made
     from .rules import Finding
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class PlanDoc:
     plan: Plan
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Remark:
     """An entry in a history, with what later superseded it (a correction or a void)."""
 
@@ -46,7 +46,7 @@ class Remark:
         return self.superseded_by is not None
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class LogDoc:
     """The history, newest first. ``rows`` is an iterator: a long history is streamed."""
 
@@ -54,7 +54,7 @@ class LogDoc:
     rows: Iterator[Remark]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class ShowDoc:
     plan: Plan
     as_of: dt.date
@@ -63,7 +63,7 @@ class ShowDoc:
     history: tuple[Remark, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class QualityReport:
     """What ``eduplan check`` found in the ledger as of a date (:mod:`eduplan.core.rules`)."""
 
@@ -82,7 +82,7 @@ class QualityReport:
         return summary(self.findings)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class ValidateDoc:
     plan_path: Path
     ledger_path: Path
@@ -115,7 +115,7 @@ class ValidateDoc:
         return None
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class IndexDoc:
     """Where the ledger's SQLite index is, brought up to date (for analysts' own SQL tools)."""
 

@@ -28,6 +28,7 @@ from .numbers import (
     parse_state,
     to_plain,
 )
+from .records import record
 
 # (index of the entry in the sequence, field, message)
 FieldProblem = tuple[str, Msg]
@@ -277,7 +278,7 @@ def value_problems(
 # --------------------------------------------------------------------------- reading a figure
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Figure:
     """What a person typed, read for one indicator: a value, a ratio or a state."""
 

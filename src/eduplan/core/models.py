@@ -14,6 +14,8 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
+from .records import record
+
 PLAN_SCHEMA_VERSION = 2
 Number = int | float
 
@@ -62,7 +64,7 @@ class Relative(StrEnum):
     MORE = "more"  # at least N more than the baseline (争取更多…)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Pace:
     """How the expected share of a target grows through the period. ``points`` are
     (date, cumulative share 0–1) at the end of each date, for a schedule."""
@@ -86,7 +88,7 @@ class Pace:
 LINEAR = Pace()
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Baseline:
     """Where a relative target starts: a value (None while not yet known), its date and where it comes from.
     A value recorded in the ledger (``eduplan baseline``) takes the place of the plan's."""
@@ -96,7 +98,7 @@ class Baseline:
     value: Number | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class RelativeTarget:
     kind: Relative
     amount: Number | None = None  # points (plus) or units (more); None for below
@@ -105,7 +107,7 @@ class RelativeTarget:
         return baseline if self.kind == Relative.BELOW else baseline + (self.amount or 0)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class PlanInfo:
     id: str
     title: str
@@ -126,7 +128,7 @@ class PlanInfo:
         return (self.end - self.start).days + 1
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Thresholds:
     """The judgement calls a plan may set in ``[thresholds]`` (the defaults are documented)."""
 
@@ -139,7 +141,7 @@ class Thresholds:
     stale_days: int = 31
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Section:
     id: str
     kind: SectionKind
@@ -152,7 +154,7 @@ class Section:
     numbering: str = "一、"  # how the text numbers it in Chinese: 一、… or 一是…
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Indicator:
     id: str
     name: str
@@ -204,7 +206,7 @@ class Indicator:
         return None if self.measure == Measure.LEVEL else LINEAR
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Office:
     """A recording office (a county's bureau, a division of the city bureau) and the units whose
     figures it reports: county names, ``None`` for the city-wide figure. In a ledger folder each
@@ -219,7 +221,7 @@ class Office:
         return None in self.units
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class NotTracked:
     """A number or a commitment of the source text that was considered and is deliberately not
     an indicator, and why (``reason`` in the plan's language, ``reason_en`` in English)."""
@@ -229,7 +231,7 @@ class NotTracked:
     reason_en: str = ""
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Plan:
     plan: PlanInfo
     sections: tuple[Section, ...]
@@ -344,7 +346,7 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
 # --------------------------------------------------------------------------- ledger
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One recorded figure, correction or void. Never edited once written.
 

@@ -13,7 +13,6 @@ the error lists what the person may have meant. Pure functions.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import unicodedata
 from typing import Generic, TypeVar
@@ -21,6 +20,7 @@ from typing import Generic, TypeVar
 from ..errors import EduplanError
 from ..i18n import msg
 from .models import Indicator, Office, Plan, Section, SectionKind
+from .records import record
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ KIND_WORDS = {SectionKind.FOCUS: ("重点", "focus"), SectionKind.ACTION: ("行�
               SectionKind.MATTER: ("实事", "matter")}
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Match(Generic[T]):
     """What a name was taken as, and whether it was a short form (said in confirmations)."""
 

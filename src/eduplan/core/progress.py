@@ -44,6 +44,7 @@ from typing import Any
 from .entries import is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, Section, State
 from .pace import expected_share, months_left, time_progress
+from .records import record
 from .reporting import Reporting, SilentUnit, reporting, silent_units
 
 
@@ -61,7 +62,7 @@ STATUSES: tuple[Status, ...] = tuple(Status)
 SEVERITY = {Status.DONE: 0, Status.ON_TRACK: 1, Status.LAGGING: 2, Status.BEHIND: 3}
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Note:
     """Something a reader must know about a figure: a stable ``code`` and its parameters.
     The words are the renderers' (``render/words.py``); JSON carries the code."""
@@ -80,7 +81,7 @@ class Note:
 WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue"})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class CountyFigure:
     county: str
     value: float | None
@@ -91,7 +92,7 @@ class CountyFigure:
     entry: str  # the entry's reference (#12, 椒江区#12)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Progress:
     """One indicator judged as of a date, for the city or for one county."""
 
@@ -349,7 +350,7 @@ def judge(
 # --------------------------------------------------------------------------- the status document
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class StatusReport:
     """What ``eduplan status`` shows: every selected indicator judged as of a date."""
 

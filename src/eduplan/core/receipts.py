@@ -12,9 +12,10 @@ import dataclasses
 from pathlib import Path
 
 from .models import Entry, Plan
+from .records import record
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Taken:
     """A name typed in a short form, and what it was taken as (said in confirmations)."""
 
@@ -23,7 +24,7 @@ class Taken:
     taken: str
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Stored:
     """What ``record``, ``correct`` or ``void`` wrote."""
 
@@ -34,7 +35,7 @@ class Stored:
     total: float | None = None  # for an increment: the figure it makes
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class ImportRowDoc:
     row: int
     entry: Entry
@@ -42,7 +43,7 @@ class ImportRowDoc:
     taken: tuple[Taken, ...] = ()  # names (and a count of counties) typed in a short form, and what they became
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class ImportSummary:
     plan: Plan
     file: str
@@ -61,7 +62,7 @@ class ImportSummary:
         return tuple(dict.fromkeys(t for r in self.rows for t in r.taken))
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Written:
     """A file a command wrote (a report, a template)."""
 
@@ -71,7 +72,7 @@ class Written:
     detail: dict = dataclasses.field(default_factory=dict)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class RepairDoc:
     path: Path
     exists: bool

@@ -23,17 +23,17 @@ indicator gets the city where no county has reported (:func:`units_reporting`).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Set
 
 from .models import Entry, Indicator, Measure, Plan, ReportedBy, State
 from .pace import expected_share
+from .records import record
 
 Unit = str | None  # a county-level unit, or None for the city
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Reporting:
     """One indicator's completeness for the month that ends at the reading date."""
 
@@ -102,7 +102,7 @@ def _final(e: Entry | None) -> bool:
     return e is not None and e.state == State.DONE
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class SilentUnit:
     """A unit that owes figures for the month and sent none for these indicators."""
 
@@ -123,7 +123,7 @@ def silent_units(plan: Plan, rows: Iterable[tuple[str, Reporting]]) -> tuple[Sil
     return tuple(SilentUnit(u, tuple(missing[u]), owed[u]) for u in (None, *plan.plan.counties) if missing.get(u))
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class OfficeReturn:
     """One recording office's return for the month: what it sent, what it owed and did not send."""
 

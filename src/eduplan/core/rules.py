@@ -41,13 +41,14 @@ from ..i18n import N_, Msg, msg
 from .entries import COUNTY_WORDS, Figure, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, State
 from .numbers import UNIT_WORDS, format_number
+from .records import record
 from .reporting import owed_units
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Rule:
     id: str
     severity: str  # "error": refused; "warning": refused unless accepted
@@ -87,7 +88,7 @@ def named(rule: str) -> Msg | str:
     return msg("{message} [{rule}]", message=msg(found.title), rule=rule) if found else rule
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Finding:
     """Something questionable about a figure, or about what a unit has not reported.
 
@@ -611,7 +612,7 @@ def summary(findings: Iterable[Finding]) -> dict[str, int]:
     return counts
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class QualityDigest:
     """The data-quality findings in brief, as the monthly bulletin gives them: how many of
     each rule (all of them), and the first few about figures (not what is missing, which the

@@ -31,6 +31,7 @@ from ..core.numbers import (
     parse_quantity,
     to_plain,
 )
+from ..core.records import record
 from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
@@ -113,7 +114,7 @@ def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
 HEADER_SEARCH = 20  # rows in which import looks for the header row
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Located:
     """Where the table starts, and what the cells above it give for the whole sheet."""
 
@@ -146,7 +147,7 @@ def locate(sheet: Sheet) -> Located:
     return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding), at + 1, fields)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Checked:
     rows: tuple[ImportRowDoc, ...]
     problems: tuple[Problem, ...]

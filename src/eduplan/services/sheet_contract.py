@@ -22,17 +22,17 @@ A figure is stored as what it is: the value column as a total (or a level, a sta
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.progress import Note
+from ..core.records import record
 from ..i18n import N_, Msg, msg
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Column:
     field: str  # the field it carries, or "" for a column import ignores
     header: str  # msgid: the header written in a template, translated
@@ -122,7 +122,7 @@ def fill_hint(ind: Indicator, county: str | None) -> Msg:
     return msg("the cumulative total to date (e.g. 12 or 3.5万), or this month's increase under added this month")
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class TemplateRow:
     """One indicator's row: its target for the sheet's unit, and the unit's last figure."""
 
@@ -136,7 +136,7 @@ class TemplateRow:
         return self.indicator.measure == Measure.FLOW
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class TemplateDoc:
     """A sheet to fill in: one date for the whole sheet, one row per indicator with the last
     figure already in the value column (a person updates it rather than types it again)."""

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from ..core.models import Entry, Plan
+from ..core.records import record
 from ..errors import EduplanError, UsageError, os_error
 from ..i18n import N_, msg
 from ..store import ledger as ledger_store
@@ -27,7 +28,7 @@ GITIGNORE = ("# eduplan: files that are this computer's own, not the ledger's\n"
              "*.lock\n*.torn-*\n" + OFFICE_FILE + "\n")
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class SplitDoc:
     source: Path
     folder: Path

@@ -32,7 +32,6 @@ Nothing here decides anything about the data; the queries answer what the core a
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -43,6 +42,7 @@ from pathlib import Path
 
 from ..core.entries import fold_increments
 from ..core.models import Entry, State, new_entry
+from ..core.records import record
 
 FORMAT = 5  # PRAGMA user_version: an index written by another format is rebuilt
 
@@ -118,7 +118,7 @@ def to_entry(row: Sequence) -> Entry:
                  sup_office if sup_office is not None and sup_office != office else None)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class FileRow:
     name: str
     office: str

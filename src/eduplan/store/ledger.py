@@ -43,6 +43,7 @@ from ..core.entries import (
     supersede_problems,
 )
 from ..core.models import Entry, Plan
+from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg, nmsg
 from . import ledgerfile as lf
@@ -56,7 +57,7 @@ LOCK_TIMEOUT = 60.0
 # --------------------------------------------------------------------------- the file
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Location:
     """A ledger file: the path as given, and the real file it reaches."""
 
@@ -76,7 +77,7 @@ def locate(path: Path) -> Location:
 LEDGER_SUFFIX = ".toml"
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Place:
     """Where a ledger is: one file, or a folder of per-office files (``OFFICE.ledger.toml``)."""
 
@@ -1006,7 +1007,7 @@ def _types(row: dict) -> list:
 # --------------------------------------------------------------------------- repair
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class RepairResult:
     path: Path
     kept: int

@@ -28,7 +28,6 @@ fit with the plan (:func:`eduplan.core.entries.entry_plan_problems`).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import math
@@ -38,6 +37,7 @@ from collections.abc import Sequence
 from ..core.entries import entry_plan_problems, shape_problems
 from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State, new_entry, quick_constructor
 from ..core.numbers import MAX_EXACT
+from ..core.records import record
 from ..errors import Problem
 from ..i18n import Msg, msg
 from . import toml
@@ -91,7 +91,7 @@ def render_entries(entries: Sequence[Entry]) -> str:
 # --------------------------------------------------------------------------- blocks
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Block:
     pos: int  # byte offset of its [[entries]] line
     line: int  # line number of that line (1-based)
@@ -164,7 +164,7 @@ class NotBlockwise(Exception):
     """The file cannot be read block by block: parse it whole."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Parsed:
     """A block read: the entry, or the problems found in it (with lines of the file)."""
 

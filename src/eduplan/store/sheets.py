@@ -15,12 +15,12 @@ Limits (documented in the README): a file of at most :data:`MAX_FILE_BYTES`, at 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import io
 import zipfile
 from pathlib import Path
 
+from ..core.records import record
 from ..errors import EduplanError, UsageError
 from ..i18n import N_, msg
 
@@ -34,7 +34,7 @@ SUFFIXES = (".csv", ".xlsx")
 Cell = str | int | float | dt.date | dt.datetime | None
 
 
-@dataclasses.dataclass(frozen=True)
+@record(slots=False)
 class Sheet:
     """A table as read from a file: the header row and the rows under it, raw."""
 
