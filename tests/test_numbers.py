@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from eduplan.core.numbers import (
+    days_in_month,
     NumberError, find_quantities, format_number, parse_date, parse_month, parse_quantity, parse_ratio,
     parse_state, to_plain,
 )
@@ -135,3 +136,14 @@ def test_too_large_to_hold_exactly_is_refused():
 def test_to_plain_is_exact(value):
     plain = to_plain(value)
     assert Decimal(str(plain)) == value
+
+
+@given(st.integers(1, 9999), st.integers(-3, 15))
+def test_days_in_month_is_the_calendars(year, month):
+    import calendar
+
+    if 1 <= month <= 12:
+        assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
+    else:
+        with pytest.raises(ValueError):
+            days_in_month(year, month)

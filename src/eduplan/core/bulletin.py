@@ -23,7 +23,6 @@ a bulletin describes the ledger as it stands now.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
@@ -31,7 +30,7 @@ from ..errors import EduplanError
 from ..i18n import msg
 from .documents import Remark
 from .models import Entry, Measure, Plan, Section
-from .numbers import NumberError, parse_month
+from .numbers import NumberError, days_in_month, parse_month
 from .progress import (
     Progress,
     Status,
@@ -187,7 +186,7 @@ def month_bounds(plan: Plan, month: str) -> tuple[int, int, dt.date, dt.date]:
     except NumberError as exc:
         raise EduplanError(exc.message, field="month") from None
     first = dt.date(year, mon, 1)
-    last = dt.date(year, mon, calendar.monthrange(year, mon)[1])
+    last = dt.date(year, mon, days_in_month(year, mon))
     info = plan.plan
     if last < info.start or first > info.end:
         raise EduplanError(msg("{month} is outside the plan period {start} to {end}", month=f"{year:04d}-{mon:02d}",

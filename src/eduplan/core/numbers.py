@@ -10,7 +10,6 @@ Pure functions: no I/O. Every reader raises :class:`NumberError` (a ``ValueError
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -82,6 +81,17 @@ STATES: dict[str, str] = {
     "未开始": "not-started", "未启动": "not-started",
 }
 
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The number of days in a month of the Gregorian calendar (what ``calendar.monthrange``
+    gives second, without importing ``calendar`` into every start). ValueError for a month
+    that is not 1–12."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1-12")
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 def normalise(text: str) -> str:
     """NFKC folds full-width digits, commas, the full-width percent sign and slash."""
@@ -263,9 +273,9 @@ def parse_date(text: str, year: int | None = None) -> dt.date:
             y = int(match[1])
         try:
             month = _int(match[2])
-            day = calendar.monthrange(y, month)[1] if month_end else _int(match[3])
+            day = days_in_month(y, month) if month_end else _int(match[3])
             return dt.date(y, month, day)
-        except (ValueError, KeyError, calendar.IllegalMonthError):
+        except (ValueError, KeyError):
             raise NumberError(msg("'{text}' is not a date in the calendar", text=text)) from None
     raise NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=msg(_DATE_HINT)))
 

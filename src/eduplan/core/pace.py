@@ -15,10 +15,10 @@ Every share is "at the end of the day": on the due date itself the whole target 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from .models import Indicator, Pace, PaceKind, PlanInfo
+from .numbers import days_in_month
 
 
 def time_progress(info: PlanInfo, as_of: dt.date) -> float:
@@ -79,7 +79,7 @@ def months_left(info: PlanInfo, as_of: dt.date) -> float:
     day = max(as_of, info.start - dt.timedelta(days=1))
     total = 0.0
     year, month = day.year, day.month
-    length = calendar.monthrange(year, month)[1]
+    length = days_in_month(year, month)
     last_of_month = dt.date(year, month, length)
     if info.end <= last_of_month:
         return (info.end - day).days / length
@@ -88,7 +88,7 @@ def months_left(info: PlanInfo, as_of: dt.date) -> float:
         month += 1
         if month > 12:
             year, month = year + 1, 1
-        length = calendar.monthrange(year, month)[1]
+        length = days_in_month(year, month)
         last_of_month = dt.date(year, month, length)
         if info.end >= last_of_month:
             total += 1

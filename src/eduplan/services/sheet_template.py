@@ -4,11 +4,11 @@ figure. Rendering it to xlsx or csv is :mod:`eduplan.render`."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from ..core.models import Measure, Plan
 from ..core.names import find_county
+from ..core.numbers import days_in_month
 from ..core.progress import judge
 from ..errors import UsageError
 from ..i18n import msg
@@ -20,7 +20,7 @@ FORMATS = ("xlsx", "csv")
 
 def month_end(plan: Plan, day: dt.date) -> dt.date:
     """The last day of ``day``'s month, within the plan period."""
-    last = dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    last = dt.date(day.year, day.month, days_in_month(day.year, day.month))
     return min(last, plan.plan.end)
 
 

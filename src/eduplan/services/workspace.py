@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import getpass
 import os
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def default_user() -> str:
     for var in (USER_ENV, "USER", "USERNAME", "LOGNAME"):
         if os.environ.get(var):
             return os.environ[var]
+    import getpass  # only when no variable names the user: it loads termios
+
     try:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no user database at all
