@@ -101,8 +101,10 @@ _INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
 
 # an entry's columns and the row of the entry that superseded it, the latest if two offices did
 # (as :meth:`Index.superseded_by`); the query goes on with WHERE/ORDER BY over ``e``
-_WITH_LATER = (f"{', '.join('e.' + c for c in COLUMNS)}, (SELECT s.rowid FROM entries s WHERE s.sup_office = e.office "
-               f"AND s.supersedes = e.id ORDER BY s.stamp DESC, s.office DESC, s.id DESC LIMIT 1) FROM entries e")
+# (only a gone entry, superseded or a void, can have one: the others skip the subquery)
+_WITH_LATER = (f"{', '.join('e.' + c for c in COLUMNS)}, CASE WHEN e.gone THEN (SELECT s.rowid FROM entries s "
+               f"WHERE s.sup_office = e.office AND s.supersedes = e.id ORDER BY s.stamp DESC, s.office DESC, s.id DESC "
+               f"LIMIT 1) END FROM entries e")
 
 
 def to_entry(row: Sequence) -> Entry:
