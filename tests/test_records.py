@@ -119,3 +119,27 @@ def test_a_required_field_after_a_default_is_refused():
 
     with pytest.raises((TypeError, SyntaxError)):
         record(Bad)
+
+
+def test_a_record_keeps_the_methods_its_class_defines():
+    @record
+    class Named:
+        name: str
+
+        def __repr__(self) -> str:
+            return f"<{self.name}>"
+
+        def __eq__(self, other):
+            return isinstance(other, Named) and self.name.lower() == other.name.lower()
+
+    assert repr(Named("A")) == "<A>"
+    assert Named("A") == Named("a")
+    assert hash(Named("A")) == hash(Named("A"))  # hashed by its fields, as dataclasses(frozen=True) does
+
+    with pytest.raises(TypeError):
+        @record
+        class Settable:
+            x: int
+
+            def __setattr__(self, name, value):
+                pass

@@ -42,6 +42,11 @@ def _make(cls: type, *, slots: bool, eq: bool) -> type:
     # slots, makes the slotted class. A class without a docstring is given one first: for it
     # dataclasses would ask inspect for the signature of object's __init__, which compiles
     # tokenize's patterns (10 ms).
+    # What the class body defines itself is kept, as dataclasses keeps it.
+    own = dict(cls.__dict__)
+    for name in ("__setattr__", "__delattr__"):
+        if name in own:
+            raise TypeError(f"cannot overwrite attribute {name} in class {cls.__name__}")
     undocumented = not cls.__doc__
     if undocumented:
         cls.__doc__ = cls.__name__
@@ -49,17 +54,19 @@ def _make(cls: type, *, slots: bool, eq: bool) -> type:
     fields = dataclasses.fields(cls)
     if undocumented:
         cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields if f.init)})"
-    cls.__init__ = _init(cls, fields)
-    names = tuple(f.name for f in fields if f.repr)
-    cls.__record_repr__ = names
-    cls.__repr__ = _repr
+    if "__init__" not in own:
+        cls.__init__ = _init(cls, fields)
+    if "__repr__" not in own:
+        cls.__record_repr__ = tuple(f.name for f in fields if f.repr)
+        cls.__repr__ = _repr
     if eq:
-        compared = tuple(f.name for f in fields if f.compare)
-        hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
-        cls.__record_eq__ = _getter(compared)
-        cls.__record_hash__ = _getter(hashed)
-        cls.__eq__ = _eq
-        cls.__hash__ = _hash
+        if "__eq__" not in own:
+            cls.__record_eq__ = _getter(tuple(f.name for f in fields if f.compare))
+            cls.__eq__ = _eq
+        # a class that defines __eq__ alone has __hash__ = None in its body: not a hash of its own
+        if "__hash__" not in own or (own["__hash__"] is None and "__eq__" in own):
+            cls.__record_hash__ = _getter(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
+            cls.__hash__ = _hash
     cls.__setattr__ = _setattr
     cls.__delattr__ = _delattr
     if slots:
