@@ -91,23 +91,27 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
     params: list[str] = []
     body: list[str] = []
     for f in fields:
-        if f.init:
-            if f.default is not _MISSING:
-                env[f"_dflt_{f.name}"] = f.default
-                params.append(f"{f.name}=_dflt_{f.name}")
-            elif f.default_factory is not _MISSING:
-                env[f"_factory_{f.name}"] = f.default_factory
-                params.append(f"{f.name}=_MISSING")
-                body.append(f"if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
-            else:
-                params.append(f.name)
-            body.append(f"_set(self, {f.name!r}, {f.name})")
-        elif f.default is not _MISSING:
+        # the field's default: a value, a factory called each time, or none (required)
+        if f.default is not _MISSING:
             env[f"_dflt_{f.name}"] = f.default
-            body.append(f"_set(self, {f.name!r}, _dflt_{f.name})")
+            default = f"_dflt_{f.name}"
         elif f.default_factory is not _MISSING:
             env[f"_factory_{f.name}"] = f.default_factory
-            body.append(f"_set(self, {f.name!r}, _factory_{f.name}())")
+            default = f"_factory_{f.name}()"
+        else:
+            default = None
+        if not f.init:
+            if default is not None:  # else __post_init__ sets it
+                body.append(f"_set(self, {f.name!r}, {default})")
+            continue
+        if default is None:
+            params.append(f.name)
+        elif f.default is not _MISSING:
+            params.append(f"{f.name}={default}")
+        else:
+            params.append(f"{f.name}=_MISSING")
+            body.append(f"if {f.name} is _MISSING: {f.name} = {default}")
+        body.append(f"_set(self, {f.name!r}, {f.name})")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     if any(f.kw_only is True for f in fields):
