@@ -8,7 +8,10 @@ Each benchmark is a command run with ``subprocess``; its wall time is measured f
 spawn to ``os.wait4``, which also gives that child's peak RSS (``ru_maxrss``) and CPU
 time. Its standard output is a pipe that this process drains and counts (never keeps).
 After one warm-up run of every benchmark, the runs are interleaved round by round, so
-that a slow moment of the machine hits every benchmark alike. Figures are min / median /
+that a slow moment of the machine hits every benchmark alike. The small benchmarks (the
+floor, ``--help``, and every command and peer on an empty, 1k or 10k ledger) come first, in
+``--runs-small`` rounds of their own (31): a fifth of a second each, they are cheap to run
+often, and on a machine whose speed jumps between two levels five runs do not give a ratio. Figures are min / median /
 max, the median as a ratio of the floor's (``python -c "import typer, rich.console,
 rich.table, pydantic"``) and of ledger-cli's ``balance`` over the same entries.
 
@@ -345,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--million", action="store_true", help="add the 1,000,000 size (generated once, ~2 min; "
                                                            "each round then takes minutes)")
     ap.add_argument("--runs-1m", type=int, default=3, help="timed runs of the 1M benchmarks (at least 1) [3]")
+    ap.add_argument("--runs-small", type=int, default=31,
+                    help="timed runs of the benchmarks on an empty, 1k or 10k ledger (and the floor and --help), "
+                         "in rounds of their own before the rest (at least --runs) [31]")
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000 only (targets at 100k are not judged)")
     ap.add_argument("--no-peers", action="store_true", help="leave out ledger-cli, hledger and sqlite3")
     ap.add_argument("--rewarm", action=argparse.BooleanOptionalAction, default=None,
@@ -366,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--runs must be at least 5")
     if args.runs_1m < 1:
         ap.error("--runs-1m must be at least 1")
+    if args.runs_small < args.runs:
+        ap.error("--runs-small must be at least --runs")
     sizes = [1000, 10000] if args.quick else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     if args.million and BIG not in sizes:
         sizes.append(BIG)
@@ -383,14 +391,15 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
             "typer": version_of(py, "typer"), "rich": version_of(py, "rich"), "pydantic": version_of(py, "pydantic"),
             "tomli": version_of(py, "tomli"), "commit": commit + ("+dirty src" if dirty else ""), "runs": args.runs,
-            "runs_1m": runs_big if BIG in sizes else None, "sizes": sizes,
+            "runs_1m": runs_big if BIG in sizes else None, "runs_small": args.runs_small, "sizes": sizes,
             "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
             "peers": {"ledger": tool_version(["ledger", "--version"]) if peers.get("ledger") else None,
                       "hledger": tool_version(["hledger", "--version"]) if peers.get("hledger") else None,
                       "sqlite3": tool_version(["sqlite3", "--version"]) if peers.get("sqlite3") else None}}
     print(f"python {meta['python']} on {meta['platform']}, {meta['cpus']} CPUs; typer {meta['typer']}, rich "
           f"{meta['rich']}, pydantic {meta['pydantic']}, tomli {meta['tomli']}; eduplan at {meta['commit']}; "
-          f"{args.runs} runs after 1 warm-up" + (f" ({runs_big} at 1M)" if BIG in sizes else ""))
+          f"{args.runs} runs after 1 warm-up" + (f" ({runs_big} at 1M)" if BIG in sizes else "")
+          + f", {args.runs_small} on an empty, 1k or 10k ledger")
     for name, version in meta["peers"].items():
         if version:
             print(f"peer {name}: {version}")
@@ -519,8 +528,13 @@ def main(argv: list[str] | None = None) -> int:
                                 f"{result[4][:500].decode(errors='replace')}")
         return result
 
-    rounds = max(big(b.size) if b.size else args.runs for b in benches)
-    print(f"\nwarm-up + {rounds} interleaved rounds over {len(benches)} benchmarks ...", flush=True)
+    small = [b for b in benches if (b.size or 0) <= 10_000]  # the floor, --help, empty, 1k, 10k: peers too
+    for b in small:
+        b.max_runs = args.runs_small
+    rest = [b for b in benches if b not in small]
+    rounds = max((big(b.size) for b in rest), default=0)
+    print(f"\nwarm-up, then {args.runs_small} interleaved rounds over the {len(small)} small benchmarks"
+          + (f" and {rounds} over the other {len(rest)}" if rest else "") + " ...", flush=True)
     t0 = time.perf_counter()
     for b in benches:
         for s in b.setup:
@@ -530,9 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     rewarm = args.million if args.rewarm is None else args.rewarm
     if rewarm:
         print("  each command on an empty, 1k or 10k ledger runs once untimed before each timed run (--rewarm)")
-    for r in range(rounds):
-        t0 = time.perf_counter()
-        for b in benches:
+
+    def one_round(group: list[Bench]) -> None:
+        for b in group:
             if len(b.wall) >= b.max_runs:
                 continue
             if rewarm and (b.size or 0) <= 10_000 and b.prepare is None:
@@ -542,6 +556,14 @@ def main(argv: list[str] | None = None) -> int:
             b.cpu.append(cpu)
             b.rss.append(rss)
             b.out_bytes = nbytes
+
+    t0 = time.perf_counter()
+    for _ in range(args.runs_small):
+        one_round(small)
+    print(f"  {args.runs_small} rounds of the small benchmarks done ({time.perf_counter() - t0:.0f}s)", flush=True)
+    for r in range(rounds):
+        t0 = time.perf_counter()
+        one_round(rest)
         print(f"  round {r + 1}/{rounds} done ({time.perf_counter() - t0:.0f}s)", flush=True)
 
     results = {b.key: b.stats() | {"command": b.argv, "what": b.what, "prepare": b.prepare_what or None,
