@@ -336,3 +336,23 @@ def test_a_folder_found_sound_is_checked_again_only_once_it_changes(run, folder,
     err = run.fails(1, "status", *D, lang="en").stderr
     assert "椒江区.ledger.toml" in err and "the office '椒江区' reports" in err and "not 黄岩区" in err
     assert calls == [1]
+
+
+@pytest.mark.parametrize("seconds_apart", [0, 1])
+def test_a_falling_total_is_named_in_a_folder_however_quickly_it_follows(run, folder, monkeypatch, seconds_apart):
+    """The rules judge a new figure at the place it takes in the ledger's order (date, time of
+    recording, office, id), so they need its office and id: without the office, a total recorded
+    in the same second as the one before it was judged as if it came first, and a fall went in
+    unnamed (a script, or a test, records that fast)."""
+    from eduplan.services import workspace
+
+    start = dt.datetime(2023, 7, 3, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    monkeypatch.setattr(workspace, "now", lambda: start)
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    monkeypatch.setattr(workspace, "now", lambda: start + dt.timedelta(seconds=seconds_apart))
+    before = (folder / "黄岩区.ledger.toml").read_bytes()
+    result = run.fails(1, "record", "new-kindergartens", "2", *D, "--county", "黄岩区", "--office", "黄岩区",
+                       lang="en")
+    assert "[decreasing]" in result.stderr and (folder / "黄岩区.ledger.toml").read_bytes() == before
+    run.ok("record", "new-kindergartens", "2", *D, "--county", "黄岩区", "--office", "黄岩区", "--force")

@@ -124,7 +124,7 @@ def test_a_rebuilt_folder_has_the_rows_of_the_general_path(run, tmp_path, monkey
     d = ["--as-of", "2023-06-30"]
     run.ok("record", "new-kindergartens", "3", *d, "--county", "椒江区", "--office", "椒江区")
     run.ok("record", "new-kindergartens", "5", *d, "--county", "黄岩区", "--office", "黄岩区")
-    run.ok("record", "new-kindergartens", "2", *d, "--county", "黄岩区", "--office", "黄岩区")
+    run.ok("record", "new-kindergartens", "2", *d, "--county", "黄岩区", "--office", "黄岩区", "--force")  # falls: voided below
     run.ok("correct", "1", "4", "--reason", "synthetic typo", "--office", "椒江区")
     run.ok("void", "2", "--reason", "synthetic: twice", "--office", "黄岩区")
     run.ok("correct", "黄岩区#1", "6", "--reason", "synthetic: the notice says 6", "--office", "全市", "--for-city")

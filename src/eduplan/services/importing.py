@@ -386,7 +386,7 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
     for r in rows:
         days.setdefault(r.entry.key(), []).append(r.entry.as_of)
     for k, r in enumerate(rows):
-        e = dataclasses.replace(r.entry, id=first_id + k)
+        e = dataclasses.replace(r.entry, id=first_id + k, office=view.office)  # the file it goes to: its place in order
         key = e.key()
         if key not in series:  # what decides the findings of this unit's rows, not its whole history
             series[key] = view.series_around(*key, days[key])

@@ -127,7 +127,8 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
 
     def build(view: LedgerView) -> list[Entry]:
         e = Entry(view.next_id(), ind.id, day, by, ws.now, county=unit, value=fig.value, added=fig.added,
-                  numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source)
+                  numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source,
+                  office=view.office)
         series = view.series_for(e)
         accepted = judge(first + series_findings(ind, plan, e, series), force, field=field, again=again)
         overridden.append(accepted)
@@ -246,7 +247,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
                     value=fig.value, added=fig.added, numerator=fig.numerator, denominator=fig.denominator,
                     state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
                     source=source if source is not None else old.source, target_office=target_office,
-                    for_city=target_office is not None)
+                    for_city=target_office is not None, office=view.office)
         series = view.series_for(new, without=old)
         accepted = judge(door_findings(ind, plan, fig, new, series, text=value), force, field="value",
                          again=msg("correct it again with --force"))
@@ -270,7 +271,7 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
         old = _target(view, office, entry_id, N_("void"))
         return [Entry(view.next_id(), old.indicator, old.as_of, by, ws.now, county=old.county,
                       supersedes=old.id, void=True, reason=reason_text.strip(), target_office=target_office,
-                      for_city=target_office is not None)]
+                      for_city=target_office is not None, office=view.office)]
 
     return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0])
 
@@ -295,7 +296,7 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
     def build(view: LedgerView) -> list[Entry]:
         return [Entry(view.next_id(), ind.id, ind.baseline.date, by, ws.now, value=fig.value,
                       numerator=fig.numerator, denominator=fig.denominator, note=note,
-                      source=source if source is not None else ind.baseline.source)]
+                      source=source if source is not None else ind.baseline.source, office=view.office)]
 
     entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
                            office=ws.office_name)[0]
