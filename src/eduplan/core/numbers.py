@@ -82,7 +82,6 @@ STATES: dict[str, str] = {
 }
 
 
-
 def days_in_month(year: int, month: int) -> int:
     """The number of days in a month of the Gregorian calendar (what ``calendar.monthrange``
     gives second, without importing ``calendar`` into every start). ValueError for a month
@@ -92,6 +91,7 @@ def days_in_month(year: int, month: int) -> int:
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
     return 30 if month in (4, 6, 9, 11) else 31
+
 
 def normalise(text: str) -> str:
     """NFKC folds full-width digits, commas, the full-width percent sign and slash."""
