@@ -223,6 +223,35 @@ class HandEdit:
             os.close(fd)
 
 
+class HandInsert:
+    """Insert a comment line between the first two entries, and take it out the next run: the
+    file changes size, and every entry after the line moves (its bytes and lines shift), as a
+    note typed in by hand near the top would do. The block before the line is new to the index."""
+
+    LINE = b"# checked by hand (a SYNTHETIC benchmark edit)\n"
+
+    def __init__(self, path: Path):
+        self.path = path
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+        first = head.index(b"\n[[entries]]\n") + 1
+        self.offset = head.index(b"\n[[entries]]\n", first) + 1  # the second entry's header line
+        self.inserted = False
+
+    def __call__(self) -> None:
+        data = self.path.read_bytes()
+        at = self.offset
+        if self.inserted:
+            assert data[at:at + len(self.LINE)] == self.LINE
+            data = data[:at] + data[at + len(self.LINE):]
+        else:
+            data = data[:at] + self.LINE + data[at:]
+        self.inserted = not self.inserted
+        with open(self.path, "r+b") as fh:  # in place, as an editor that writes the file again
+            fh.write(data)
+            fh.truncate()
+
+
 class DropIndex:
     """Delete every ledger index in a cache folder (the next command rebuilds it from the file)."""
 
@@ -274,7 +303,9 @@ def judge(results: dict, sizes: list[int], have_ledger: bool) -> list[dict]:
     for cmd in ("status", "report"):
         t.add(f"{cmd} json warm at 1M: peak memory < 200 MiB", t.peak(f"{cmd}-json-1M"), 200.0, "MiB",
               "size 1M not run (--million)")
-    for kind, what in (("edit", "after a same-size hand edit of one entry"), ("rebuild", "after deleting the index")):
+    for kind, what in (("edit", "after a same-size hand edit of one entry"),
+                       ("insert", "after a line typed in near the top (every entry moves)"),
+                       ("rebuild", "after deleting the index")):
         t.add(f"status at 100k {what} ≤ 2× ledger-cli balance", t.ratio(f"status-{kind}-100k", "ledger-100k"), 2.0,
               "×", no_ledger or "size 100k not run")
     logs = [n for n in sizes if f"log-json-{fmt_n(n)}" in results]
@@ -468,6 +499,15 @@ def main(argv: list[str] | None = None) -> int:
                                  b'"summary"', setup=[[cli, *STATUS_ARGS, "--ledger", str(copy)]], prepare=edit,
                                  prepare_what=f"one digit of `{edit.line}` at byte {edit.offset} flipped, "
                                               "back the next run", max_runs=big(n)))
+            copy = work / f"insert-{n}.toml"
+            shutil.copyfile(path, copy)
+            insert = HandInsert(copy)
+            benches.append(Bench(f"status-insert-{s}", [cli, *STATUS_ARGS, "--ledger", str(copy)], env,
+                                 f"eduplan status --format json after a line is typed in near the top ({n:,} "
+                                 "entries)", n, b'"summary"', setup=[[cli, *STATUS_ARGS, "--ledger", str(copy)]],
+                                 prepare=insert, prepare_what=f"a comment line inserted at byte {insert.offset} "
+                                                              "(every entry after it moves), out again the next run",
+                                 max_runs=big(n)))
             copy = work / f"rebuild-{n}.toml"
             shutil.copyfile(path, copy)
             rebuild_cache = out_dir / f"cache-rebuild-{s}"
