@@ -92,6 +92,38 @@ def test_corrections_are_an_offices_own_unless_the_city_acts_for_the_city(run, f
                                                               "--office", "黄岩区", lang="en").stderr
 
 
+def test_the_city_corrects_and_withdraws_its_own_correction_for_the_city(run, folder):
+    """A city office that mistyped its correction of a county's figure corrects that entry as its
+    own (no --for-city: it is its own). The new entry acts for the city too, so the folder stays
+    sound: written without for_city, it made every command refuse the folder afterwards."""
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    run.ok("correct", "黄岩区#1", "6", "--reason", "synthetic: the notice says 6", "--office", CITY, "--for-city")
+    run.ok("correct", "1", "7", "--reason", "synthetic: mistyped", "--office", CITY)
+    run.ok("validate")
+    row = next(i for i in run.json("status", *D)["indicators"] if i["id"] == "new-kindergartens")
+    assert row["actual"] == 7
+    run.ok("void", "2", "--reason", "synthetic: withdrawn", "--office", CITY)
+    run.ok("validate")
+    city = (folder / f"{CITY}.ledger.toml").read_text(encoding="utf-8")
+    assert city.count("for_city = true") == 3 and 'supersedes = "黄岩区#1"' in city
+    log = run.ok("log", "--format", "markdown", lang="en").stdout
+    assert "corrects #1: synthetic: mistyped; for the city" in log
+    run.ok("record", "new-kindergartens", "8", "--as-of", "2023-07-31", "--county", "黄岩区", "--office", "黄岩区")
+
+
+def test_a_folder_written_before_the_city_marked_its_own_corrections_still_loads(run, folder):
+    """Earlier versions wrote the city office's correction of its own for-city entry without
+    for_city: it still acts for the city (its unit is the county's), and the folder loads."""
+    _write(folder, "黄岩区.ledger.toml", HEAD.format(office="黄岩区") + ENTRY.format(id=1, county="黄岩区"))
+    fix = ENTRY.format(id=1, county="黄岩区").replace("value = 3", 'value = 4\nsupersedes = "黄岩区#1"\nfor_city = true\n'
+                                                                 'reason = "x"')
+    again = ENTRY.format(id=2, county="黄岩区").replace("value = 3", 'value = 6\nsupersedes = 1\nreason = "x"')
+    _write(folder, f"{CITY}.ledger.toml", HEAD.format(office=CITY) + fix + again)
+    run.ok("validate")
+    row = next(i for i in run.json("status", *D)["indicators"] if i["id"] == "new-kindergartens")
+    assert row["actual"] == 6
+
+
 def test_split_keeps_every_entry_and_id(run, synthetic_plan_path, synthetic_plan, ledger_path, tmp_path):
     run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区")
     run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区")
@@ -137,6 +169,9 @@ ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\ncounty = "{
     ({"a.toml": HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区") + ENTRY.format(id=2, county="黄岩区")},
      "reports 椒江区, not 黄岩区"),
     ({"a.toml": 'schema_version = 2\nplan = "synthetic-2023"\n' + ENTRY.format(id=1, county="椒江区")}, "names its office"),
+    # the city's own entry for a county, and its own correction of it: neither acts for the city
+    ({"a.toml": HEAD.format(office=CITY) + ENTRY.format(id=1, county="椒江区") + ENTRY.format(id=2, county="椒江区").replace(
+        "value = 3", 'value = 4\nsupersedes = 1\nreason = "x"')}, f"reports {CITY}, not 椒江区 (2 entries"),
     ({"a.toml": HEAD.format(office=CITY) + ENTRY.format(id=1, county="椒江区").replace(
         'county = "椒江区"\n', "").replace("value = 3", 'value = 3\nsupersedes = "椒江区#7"\nfor_city = true\nreason = "x"')},
      "does not exist"),

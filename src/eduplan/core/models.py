@@ -377,7 +377,7 @@ class Entry:
     state: State | None = None
     supersedes: int | None = None
     void: bool = False
-    for_city: bool = False  # a city office correcting or voiding another office's entry, and saying so
+    for_city: bool = False  # a city office acting for the city on another office's entry (or on its own that did)
     reason: str | None = None
     note: str | None = None
     source: str | None = None

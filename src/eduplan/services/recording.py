@@ -184,6 +184,13 @@ def _acting(ws: Workspace, office: str, for_city: bool) -> str | None:
     return office
 
 
+def _for_city(target_office: str | None, old: Entry) -> bool:
+    """Does a correction or void of ``old`` act for the city? When it is another office's entry,
+    and when it is the office's own entry that acted for the city (a city office correcting its
+    own correction of a county's figure: the unit is still the county's)."""
+    return target_office is not None or old.for_city
+
+
 def _withdrawing(ws: Workspace, entry: str | int, for_city: bool, reason: str,
                  no_reason: Msg) -> tuple[str, int, str | None, str]:
     """What a correction or a void of ``entry`` needs first: the entry named (office, id), the
@@ -247,7 +254,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
                     value=fig.value, added=fig.added, numerator=fig.numerator, denominator=fig.denominator,
                     state=fig.state, supersedes=old.id, reason=reason_text.strip(), note=note,
                     source=source if source is not None else old.source, target_office=target_office,
-                    for_city=target_office is not None, office=view.office)
+                    for_city=_for_city(target_office, old), office=view.office)
         series = view.series_for(new, without=old)
         accepted = judge(door_findings(ind, plan, fig, new, series, text=value), force, field="value",
                          again=msg("correct it again with --force"))
@@ -271,7 +278,7 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
         old = _target(view, office, entry_id, N_("void"))
         return [Entry(view.next_id(), old.indicator, old.as_of, by, ws.now, county=old.county,
                       supersedes=old.id, void=True, reason=reason_text.strip(), target_office=target_office,
-                      for_city=target_office is not None, office=view.office)]
+                      for_city=_for_city(target_office, old), office=view.office)]
 
     return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0])
 

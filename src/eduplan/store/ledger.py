@@ -643,6 +643,22 @@ def _line_of_id(loc: Location, id_: int) -> int | None:
     return raw.count(b"\n", 0, m.start()) + 1 if m else None
 
 
+# each file's entries by unit, leaving out those that act for the city: for_city, and an
+# office's corrections and voids of its own entries that act for the city (the unit is still
+# the county's; record and void now write them with for_city = true, earlier versions did not)
+_NOT_FOR_CITY = """
+WITH RECURSIVE acting(office, id) AS (
+    SELECT office, id FROM entries WHERE for_city = 1
+    UNION
+    SELECT e.office, e.id FROM entries e JOIN acting a ON e.sup_office = a.office AND e.supersedes = a.id
+    WHERE e.office = a.office
+)
+SELECT file, office, county, MIN(id), COUNT(*) FROM entries
+WHERE NOT EXISTS (SELECT 1 FROM acting a WHERE a.office = entries.office AND a.id = entries.id)
+GROUP BY file, county
+"""
+
+
 def _folder_problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) -> list[Problem]:
     """The rules across the files of a ledger folder: one file per office, offices of the plan,
     entries for the units an office reports, corrections of another office's entries."""
@@ -668,8 +684,7 @@ def _folder_problems(index: Index, where: Place, plan: Plan, locs: Sequence[Loca
             seen[f.office] = f.name
     if problems:
         return problems
-    for file, office, county, first, n in index.con.execute(
-            "SELECT file, office, county, MIN(id), COUNT(*) FROM entries WHERE for_city = 0 GROUP BY file, county"):
+    for file, office, county, first, n in index.con.execute(_NOT_FOR_CITY):
         o = plan.office(office)
         unit = county or None
         if o is not None and unit not in o.units:
