@@ -151,6 +151,38 @@ def test_help_in_both_languages(run, command):
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_the_helps_placeholders_are_in_the_language_and_its_rows_line_up(run, command, monkeypatch):
+    """The usage line's [OPTIONS] and the arguments' names, an option's kind of value (<str>,
+    <path>): words a person reads, in Chinese in the Chinese help. Each section's rows keep
+    their help in one column on the screen, whatever their first column holds."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("EDUPLAN_LANG", "zh")
+    zh = run.ok(*command, "--help", lang=None).stdout
+    assert not re.search(r"\[OPTIONS\]|COMMAND|<str>|<path>|\{[a-z]+\}|\[(?:value|file)\]", zh), zh.splitlines()[0]
+    assert zh.startswith("用法：eduplan " + (f"{command[0]} [选项]" if command else "[选项] 命令 [参数]..."))
+    columns = set()
+    for section in re.split(r"\n(?=\S)", zh):  # 参数： 选项： 命令：, each with its rows
+        rows = [m for m in re.finditer(r"^  (\S+(?: \S+)*?)( {2,})\S", section, re.M)]
+        columns |= {(section[:3], 2 + _cells(m[1]) + len(m[2])) for m in rows}
+    assert len(columns) == len({c[0] for c in columns}), sorted(columns)  # one help column per section
+    monkeypatch.setenv("COLUMNS", "80")
+    assert not re.search(r"[（《「『“‘]$", run.ok(*command, "--help", lang=None).stdout, re.M)  # no line ends opening
+    monkeypatch.setenv("EDUPLAN_LANG", "en")
+    en = run.ok(*command, "--help", lang=None).stdout
+    assert en.startswith("Usage: eduplan " + (f"{command[0]} [OPTIONS]" if command else "[OPTIONS] COMMAND [ARGS]..."))
+
+
+def test_arguments_are_named_in_the_language_in_help_and_errors(run, synthetic_plan_path):
+    assert run.ok("correct", "--help").stdout.startswith("用法：eduplan correct [选项] {记录号} {数值}\n")
+    assert run.ok("import", "--help").stdout.startswith("用法：eduplan import [选项] {文件}\n")
+    assert "--as-of <文本>" in run.ok("record", "--help").stdout
+    assert "缺少 指标" in run.fails(2, "record").stderr
+    assert "eduplan: 指标: 没有指标" in run.fails(1, "record", "new-kindergarten", "3", "--as-of", "2023-06-30").stderr
+    assert "indicator: unknown indicator" in run.fails(1, "record", "new-kindergarten", "3", "--as-of", "2023-06-30",
+                                                       lang="en").stderr
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
 def test_help_fits_an_80_column_terminal_in_both_languages(run, command, monkeypatch):
     """Wrapped by display width: a Chinese character takes two columns of the terminal."""
     monkeypatch.setenv("COLUMNS", "80")
@@ -180,7 +212,7 @@ def test_the_group_help_in_both_languages(run, monkeypatch):
     (["status", "--section", "实事十一"], "unknown section", "没有板块"),
     (["report", "--month", "2023-13"], "is not a month", "不是月份"),
     (["status", "--bogus"], "no such option", "没有这个选项"),
-    (["record"], "INDICATOR is missing", "缺少 INDICATOR"),
+    (["record"], "indicator is missing", "缺少 指标"),  # the argument named in the language
     (["status", "--format", "yaml"], "is not one of", "不在可选值"),
     (["record", "public-share", "0.56", "--county", "椒江区", *D], "looks like a fraction", "像是小数"),
     (["record", "new-kindergartens", "5人", *D], "does not belong to", "不能用"),

@@ -238,8 +238,8 @@ BAD_INPUTS = [
     (["record", "new-kindergartens", "3", "--as-of", "2024-01-01"], 1, "outside the plan period 2023-01-01 to 2023-12-31"),
     (["record", "new-kindergartens", "3"], 1, "outside the plan period"),  # today (2026) is past the plan
     (["record", "new-kindergartens", "3", "--county", "杭州市", *D], 1, "unknown county-level unit"),
-    (["record", "new-kindergartens", *D], 2, "VALUE: give either a value or an amount to add"),
-    (["record", "new-kindergartens", "3", "--add", "2", *D], 2, "VALUE: give either a value or an amount to add"),
+    (["record", "new-kindergartens", *D], 2, "value: give either a value or an amount to add"),
+    (["record", "new-kindergartens", "3", "--add", "2", *D], 2, "value: give either a value or an amount to add"),
     (["record", "public-share", "--add", "2", *D], 1, "--add: only an accumulating figure can be added to"),
     (["correct", "99", "3", "--reason", "x"], 1, "there is no entry #99"),
     (["correct", "1", "3"], 2, "--reason is missing"),

@@ -21,11 +21,20 @@ from . import i18n
 from .i18n import N_, msg
 from .render import Options
 
-FLAGS = {"as_of": "--as-of", "county": "--county", "value": "VALUE", "add": "--add", "note": "--note", "source": "--source",
+FLAGS = {"as_of": "--as-of", "county": "--county", "add": "--add", "note": "--note", "source": "--source",
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
-         "indicator": "INDICATOR", "entry": "ENTRY", "since": "--since", "status": "--status", "format": "--format",
-         "file": "FILE", "by_county": "--by-county", "office": "--office", "ledger": "--ledger", "folder": "FOLDER",
-         "lead": "--lead", "rule": "--rule"}
+         "since": "--since", "status": "--status", "format": "--format", "by_county": "--by-county",
+         "office": "--office", "ledger": "--ledger", "lead": "--lead", "rule": "--rule"}
+# the commands' arguments, named in the reader's language in help (usage line and rows) and errors
+ARGUMENTS = {"indicator": N_("indicator"), "value": N_("value"), "entry": N_("entry"), "file": N_("file"),
+             "folder": N_("folder")}
+
+
+def field_label(field: str | None, lang: str) -> str | None:
+    """How a field is named to the reader: the flag that gave it, or the argument's name."""
+    if field in ARGUMENTS:
+        return i18n.tr(ARGUMENTS[field], lang)
+    return FLAGS.get(field or "", field)
 
 
 class Session:
@@ -55,8 +64,7 @@ class Session:
         from .errors import EduplanError
 
         if isinstance(exc, EduplanError):
-            label = FLAGS.get(exc.field or "", exc.field)
-            fail(exc.render(self.lang, label), exc.exit_code)
+            fail(exc.render(self.lang, field_label(exc.field, self.lang)), exc.exit_code)
         if isinstance(exc, KeyboardInterrupt):
             fail(msg("interrupted").render(self.lang), 130)
         return False
@@ -159,6 +167,11 @@ CLICK_WORDS = (  # the parser's own words, translated in help and usage errors
     (r"^Commands:$", N_("Commands:")), (r"Show this message and exit\.", N_("Show this message and exit.")),
     (r"\[default: ", N_("[default: ")), (r"\[required\]", N_("[required]")),
 )
+# the parser's placeholders: in the usage line, and an option's kind of value (a choice lists
+# its values, typed as they are)
+PLACEHOLDERS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND [ARGS]...": N_("COMMAND [ARGS]..."), "<str>": N_("<str>"),
+                "<path>": N_("<path>")}
+_PLACEHOLDER = re.compile("|".join(re.escape(k) for k in PLACEHOLDERS))
 
 
 def build(app: typer.Typer, lang: str, argv: list[str]):
@@ -184,9 +197,15 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
         cmd.context_class = Context
         cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
         cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"
+        if getattr(cmd, "options_metavar", None):
+            cmd.options_metavar = i18n.tr(PLACEHOLDERS["[OPTIONS]"], lang)
+        if getattr(cmd, "subcommand_metavar", None):
+            cmd.subcommand_metavar = i18n.tr(PLACEHOLDERS["COMMAND [ARGS]..."], lang)
         for param in cmd.params:
             if getattr(param, "help", None):
                 param.help = i18n.tr(param.help, lang)
+            if param.param_type_name == "argument" and param.name in ARGUMENTS:
+                param.metavar = i18n.tr(ARGUMENTS[param.name], lang)
     return group
 
 
@@ -203,6 +222,7 @@ def _cells(text: str) -> int:
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)]}%")
+_NO_LINE_END = set("（《「『“‘")  # opening marks stay with what they open
 _ROW = re.compile(r"^( +)(\S+(?: \S+)*?)( {2,})(\S.*)$")
 
 
@@ -213,7 +233,8 @@ def _tokens(text: str, cjk_breaks: bool = True) -> list[str]:
     out: list[str] = []
     for part in re.findall(r"\s+|[^\s]", text):
         wide = _cells(part) == 2 and cjk_breaks
-        if out and not part.isspace() and (part in _NO_LINE_START or not (wide or (cjk_breaks and _cells(out[-1][-1]) == 2))) \
+        if out and not part.isspace() and (part in _NO_LINE_START or out[-1][-1] in _NO_LINE_END
+                                           or not (wide or (cjk_breaks and _cells(out[-1][-1]) == 2))) \
                 and not out[-1].isspace():
             out[-1] += part
         else:
@@ -265,7 +286,40 @@ def translate_help(text: str, lang: str) -> str:
         for pattern, word in CLICK_WORDS:
             line = re.sub(pattern, lambda m, w=word: i18n.tr(w, lang), line)
         lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(_rows_translated(lines, lang))
+
+
+def _rows_translated(lines: list[str], lang: str) -> list[str]:
+    """Each option's kind of value (``<str>``) in ``lang``, and the two-column rows (an option or
+    argument and its help) lined up by display width: the parser lines them up by characters,
+    and a Chinese character takes two columns. A section whose first column is all ASCII stays
+    exactly as the parser laid it out."""
+    out = list(lines)
+
+    def words(text: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: i18n.tr(PLACEHOLDERS[m[0]], lang), text)
+
+    start = 0
+    while start < len(out):
+        end = start
+        while end < len(out) and out[end].startswith(" "):
+            end += 1
+        if start > 0 and out[start - 1].rstrip().endswith((":", "：")):  # under Options: 选项： …
+            indents = {k: len(out[k]) - len(out[k].lstrip(" ")) for k in range(start, end)}
+            base = min(indents.values(), default=0)  # a row's; deeper: the help of a long first column
+            rows = {k: m for k in range(start, end) if indents[k] == base and (m := _ROW.match(out[k]))}
+            column = len("".join(next(iter(rows.values())).group(1, 2, 3))) if rows else 0  # the parser's
+            terms = {k: words(m[2]) for k, m in rows.items()}
+            wanted = max([column] + [base + _cells(t) + 2 for t in terms.values()])
+            for k in range(start, end):
+                if k in rows:
+                    out[k] = out[k][:base] + terms[k] + " " * (wanted - base - _cells(terms[k])) + rows[k][4]
+                elif indents[k] == base:  # a first column too long for the row: alone on its line
+                    out[k] = words(out[k])
+                elif rows and indents[k] == column:
+                    out[k] = " " * wanted + out[k].lstrip(" ")
+        start = end + 1
+    return out
 
 
 def _click_exceptions():
@@ -284,12 +338,12 @@ def usage_message(exc, lang: str) -> str:
         if exc.possibilities:
             text = msg("{error}; did you mean {choices}?", error=text, choices=list(exc.possibilities))
     elif isinstance(exc, ce.MissingParameter):
-        name = ((exc.param.opts[0] if exc.param.param_type_name == "option" else (exc.param.name or "").upper())
+        name = ((exc.param.opts[0] if exc.param.param_type_name == "option" else exc.param.human_readable_name)
                 if exc.param else "")
         text = msg("{name} is missing", name=name)
     elif isinstance(exc, ce.BadParameter):
         hint = (exc.param.opts[0] if getattr(exc.param, "opts", None) and exc.param.param_type_name == "option"
-                else (exc.param.name or "").upper()) if exc.param else ""
+                else exc.param.human_readable_name) if exc.param else ""
         m = re.match(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.$", exc.message)
         detail = msg("'{value}' is not one of {choices}", value=m["value"], choices=m["choices"].replace("'", "")) if m \
             else msg("{detail}", detail=exc.message)
