@@ -236,7 +236,7 @@ BAD_INPUTS = [
     (["record", "new-kindergartens", "3", "--as-of", "2023-02-30"], 1, "not a date"),
     (["record", "new-kindergartens", "3", "--as-of", "last tuesday"], 1, "not a date"),
     (["record", "new-kindergartens", "3", "--as-of", "2024-01-01"], 1, "outside the plan period 2023-01-01 to 2023-12-31"),
-    (["record", "new-kindergartens", "3"], 1, "outside the plan period"),  # today (2026) is past the plan
+    (["record", "new-kindergartens", "3"], 1, "outside the plan period"),  # today (2024-03-05 here) is past the plan
     (["record", "new-kindergartens", "3", "--county", "杭州市", *D], 1, "unknown county-level unit"),
     (["record", "new-kindergartens", *D], 2, "value: give either a value or an amount to add"),
     (["record", "new-kindergartens", "3", "--add", "2", *D], 2, "value: give either a value or an amount to add"),
@@ -254,7 +254,11 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("args, code, message", BAD_INPUTS)
-def test_bad_input_is_refused_and_changes_nothing(run, synthetic_plan_path, ledger_path, args, code, message):
+def test_bad_input_is_refused_and_changes_nothing(run, synthetic_plan_path, ledger_path, args, code, message,
+                                                   monkeypatch):
+    from eduplan.services import workspace
+
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2024, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
     run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
     run.ok("correct", "1", "2", "--reason", "x")
     before = ledger_path.read_bytes()
