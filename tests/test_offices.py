@@ -124,6 +124,32 @@ def test_a_folder_written_before_the_city_marked_its_own_corrections_still_loads
     assert row["actual"] == 6
 
 
+def test_writers_in_a_folder_take_turns_across_offices(run, folder):
+    """A county and the city correcting one entry at once must not both go in (each office locks
+    its own file; whether another file already corrects the entry is a question about the
+    folder): a writer holds the folder's lock while it checks and appends."""
+    import sys
+    import time
+
+    from eduplan.store import locking
+
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    held = locking.acquire(str(folder / ".writers.lock"), 5)
+    try:
+        city = subprocess.Popen([sys.executable, "-m", "eduplan", "correct", "黄岩区#1", "6", "--reason", "synthetic",
+                                 "--office", CITY, "--for-city"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(1.5)
+        assert city.poll() is None  # waiting for the folder, not writing
+        assert not (folder / f"{CITY}.ledger.toml").exists()
+    finally:
+        locking.release(held)
+    _, err = city.communicate(timeout=60)
+    assert city.returncode == 0, err.decode()
+    assert "already corrected by entry 全市#1" in run.fails(1, "correct", "1", "7", "--reason", "synthetic", "--office",
+                                                              "黄岩区", lang="en").stderr
+    run.ok("validate")
+
+
 def test_split_keeps_every_entry_and_id(run, synthetic_plan_path, synthetic_plan, ledger_path, tmp_path):
     run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区")
     run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区")

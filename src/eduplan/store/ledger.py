@@ -811,6 +811,33 @@ def _lock(loc: Location, reader: bool = False):
         locking.release(fd)
 
 
+FOLDER_LOCK = ".writers.lock"  # in a ledger folder (git ignores *.lock)
+
+
+@contextlib.contextmanager
+def _folder_lock(where: Place):
+    """In a ledger folder, a writer also holds the folder's lock, taken before its file's: whether
+    another office's file already corrects an entry is checked, and the correction appended, with
+    no other office writing (a county and the city correcting one entry at once both went in)."""
+    if not where.folder:
+        yield
+        return
+    from . import locking
+
+    path = where.real / FOLDER_LOCK
+    try:
+        fd = locking.acquire(str(path), LOCK_TIMEOUT)
+    except TimeoutError:
+        raise EduplanError(msg("{path}: another eduplan is writing this ledger (waited {seconds} s for {lock})",
+                               path=str(where.path), seconds=int(LOCK_TIMEOUT), lock=str(path))) from None
+    except OSError as exc:
+        raise os_error(where.path, exc, N_("locking the ledger ({lock})"), lock=str(path)) from None
+    try:
+        yield
+    finally:
+        locking.release(fd)
+
+
 @contextlib.contextmanager
 def _inode_lock(loc: Location):
     """Where the system has it, also lock the ledger file itself (``flock`` locks the file, not a
@@ -947,7 +974,7 @@ def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool 
     loc = _target_file(where, plan, office)
     office = office if where.folder else ""
     _check_writable(loc, create_folder)
-    with _lock(loc):
+    with _folder_lock(where), _lock(loc):
         index, sync = _synced(where, plan, writer=loc)
         try:
             if sync.problems:
