@@ -126,7 +126,7 @@ def baseline(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or e
         s.show(record_baseline(s.ws, indicator, value, source=source, note=note))
 
 
-ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (required)."))]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why the entry is corrected or withdrawn."))]
 
 
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
