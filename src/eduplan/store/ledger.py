@@ -645,7 +645,7 @@ def _line_of_id(loc: Location, id_: int) -> int | None:
 
 # each file's entries by unit, leaving out those that act for the city: for_city, and an
 # office's corrections and voids of its own entries that act for the city (the unit is still
-# the county's; record and void now write them with for_city = true, earlier versions did not)
+# the county's; correct and void now write them with for_city = true, earlier versions did not)
 _NOT_FOR_CITY = """
 WITH RECURSIVE acting(office, id) AS (
     SELECT office, id FROM entries WHERE for_city = 1
@@ -792,23 +792,12 @@ def _hint(sync: Sync, path: Path) -> Msg | None:
 def _lock(loc: Location, reader: bool = False):
     """The writers' lock on ``REAL.lock``. A reader that only waits for writers to finish
     goes on without it where it cannot take it (a read-only folder: nobody writes there)."""
-    from . import locking
-
-    try:
-        fd = locking.acquire(str(loc.lock_path), LOCK_TIMEOUT)
-    except TimeoutError:
-        raise EduplanError(msg("{path}: another eduplan is writing this ledger (waited {seconds} s for {lock})",
-                               path=str(loc.path), seconds=int(LOCK_TIMEOUT), lock=str(loc.lock_path))) from None
-    except OSError as exc:
-        if reader:
+    with _lock_file(loc.path, loc.lock_path, reader=reader) as held:
+        if not held:
             yield
             return
-        raise os_error(loc.path, exc, N_("locking the ledger ({lock})"), lock=str(loc.lock_path)) from None
-    try:
         with _inode_lock(loc):
             yield
-    finally:
-        locking.release(fd)
 
 
 FOLDER_LOCK = ".writers.lock"  # in a ledger folder (git ignores *.lock)
@@ -822,18 +811,28 @@ def _folder_lock(where: Place):
     if not where.folder:
         yield
         return
+    with _lock_file(where.path, where.real / FOLDER_LOCK):
+        yield
+
+
+@contextlib.contextmanager
+def _lock_file(ledger: Path, lock: Path, *, reader: bool = False) -> Iterator[bool]:
+    """Hold ``lock`` (the system's lock on that file) while the block runs; True. A reader goes
+    on without it (False) where it cannot be taken at all; a writer is refused, naming ``ledger``."""
     from . import locking
 
-    path = where.real / FOLDER_LOCK
     try:
-        fd = locking.acquire(str(path), LOCK_TIMEOUT)
+        fd = locking.acquire(str(lock), LOCK_TIMEOUT)
     except TimeoutError:
         raise EduplanError(msg("{path}: another eduplan is writing this ledger (waited {seconds} s for {lock})",
-                               path=str(where.path), seconds=int(LOCK_TIMEOUT), lock=str(path))) from None
+                               path=str(ledger), seconds=int(LOCK_TIMEOUT), lock=str(lock))) from None
     except OSError as exc:
-        raise os_error(where.path, exc, N_("locking the ledger ({lock})"), lock=str(path)) from None
+        if reader:
+            yield False
+            return
+        raise os_error(ledger, exc, N_("locking the ledger ({lock})"), lock=str(lock)) from None
     try:
-        yield
+        yield True
     finally:
         locking.release(fd)
 
