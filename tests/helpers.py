@@ -32,7 +32,7 @@ def synthetic_half_year(path: Path, plan) -> dict:
     numerator/denominator; counties judged county by county; a city milestone; and in June a typo
     corrected and a figure entered twice and voided. Returns the June figures it wrote, by name."""
     from eduplan.core.models import Entry, State
-    from eduplan.store.ledger import append_entries
+    from eduplan.store.appending import append_entries
 
     counties = plan.plan.counties
     adders = set(counties[5:7])  # 玉环市, 天台县 report this month's increase

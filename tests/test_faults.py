@@ -415,7 +415,7 @@ def test_a_held_lock_is_waited_for_and_a_killed_holder_leaves_nothing_that_block
                               stdout=subprocess.PIPE)
     try:
         assert holder.stdout.readline() == b"held\n"
-        monkeypatch.setattr("eduplan.store.ledger.LOCK_TIMEOUT", 0.3)
+        monkeypatch.setattr("eduplan.store.locking.LOCK_TIMEOUT", 0.3)
         result = run.fails(1, "record", "new-kindergartens", "2", *D, lang="en")
         assert "another eduplan is writing this ledger" in result.stderr and lock in result.stderr
     finally:

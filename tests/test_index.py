@@ -30,6 +30,7 @@ from eduplan.core.progress import status_report
 from eduplan.core.rules import series_window
 from eduplan.render.json_out import status_doc
 from eduplan.store import ledger as store
+from eduplan.store.appending import append_entries
 from eduplan.store.index import Index
 from eduplan.store.ledgerfile import header_text
 from eduplan.store.paths import bundled_plan_path, cache_dir
@@ -237,7 +238,7 @@ def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, 
 
 def test_appends_by_hand_are_indexed_and_checked(plan, ledger):
     same(ledger, plan)
-    written = store.append_entries(ledger, plan, lambda view: [new_entry(view.next_id() + i, value=100 + i)
+    written = append_entries(ledger, plan, lambda view: [new_entry(view.next_id() + i, value=100 + i)
                                                                for i in range(3)])
     assert [e.id for e in written] == [N + 1, N + 2, N + 3]
     same(ledger, plan)

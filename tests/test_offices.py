@@ -395,14 +395,14 @@ def test_a_folder_found_sound_is_checked_again_only_once_it_changes(run, folder,
     """The rules across the files read every entry of the folder; once they find nothing, they
     are not run again until something is written (the index keeps that they found nothing), and
     a hand edit that breaks one is caught at once."""
-    from eduplan.store import ledger
+    from eduplan.store import folder as folder_rules
 
     run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
     run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
     run.ok("status", *D)
     calls = []
-    real = ledger._folder_problems
-    monkeypatch.setattr(ledger, "_folder_problems", lambda *a: calls.append(1) or real(*a))
+    real = folder_rules._problems
+    monkeypatch.setattr(folder_rules, "_problems", lambda *a: calls.append(1) or real(*a))
     run.ok("status", *D)
     assert calls == []  # nothing written since they found nothing
     mine = folder / "椒江区.ledger.toml"  # 椒江区's office records a figure for 黄岩区, by hand
@@ -410,6 +410,19 @@ def test_a_folder_found_sound_is_checked_again_only_once_it_changes(run, folder,
     err = run.fails(1, "status", *D, lang="en").stderr
     assert "椒江区.ledger.toml" in err and "the office '椒江区' reports" in err and "not 黄岩区" in err
     assert calls == [1]
+
+
+def test_what_the_index_keeps_is_judged_again_when_the_rules_change():
+    """What the index keeps (that a folder was found sound, the data-quality digest) is keyed by
+    the code that judged it: the files of those rules must be among what the key covers, or an
+    upgrade that changes a rule would go on showing the old verdict."""
+    from eduplan.services import quality
+    from eduplan.store import folder as folder_rules
+    from eduplan.store import ledger, memo
+
+    covered = {p.resolve() for p in memo.sources()}
+    for module in (folder_rules, ledger, quality):
+        assert Path(module.__file__).resolve() in covered, module.__name__
 
 
 @pytest.mark.parametrize("seconds_apart", [0, 1])

@@ -42,7 +42,7 @@ def _built(path, plan, index=None):
     if own:
         index.reset(str(path), plan.fingerprint)
     try:
-        sync = store._sync_place(index, store.place(path), plan, None)
+        sync = store.sync_place(index, store.place(path), plan, None)
         rows = index.con.execute("SELECT rowid, * FROM entries ORDER BY rowid").fetchall()
         files = index.con.execute("SELECT name, office, header, size, ranges, max_id, count, lines FROM files "
                                   "ORDER BY name").fetchall()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from eduplan.core.models import Entry, State
-from eduplan.store.ledger import append_entries
+from eduplan.store.appending import append_entries
 from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan
 

@@ -36,7 +36,8 @@ from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings,
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
-from ..store.ledger import LedgerView, append_entries
+from ..store.appending import append_entries
+from ..store.ledger import LedgerView
 from ..store.sheets import Cell, Sheet, read_file
 from .sheet_contract import (
     EMPTY_COUNTY,

@@ -184,8 +184,9 @@ def index(ws: Workspace) -> IndexDoc:
 
 def repair(ws: Workspace) -> RepairDoc:
     from ..core.receipts import RepairDoc
+    from ..store.repair import repair as repair_ledger
 
-    result = ledger_store.repair(ws.ledger_path, ws.plan, ws.now)
+    result = repair_ledger(ws.ledger_path, ws.plan, ws.now)
     return RepairDoc(result.path, result.exists, result.kept, result.removed_bytes, result.saved_to)
 
 

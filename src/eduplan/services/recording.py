@@ -1,7 +1,7 @@
 """Recording figures: ``record``, ``correct`` and ``void`` as functions of the library.
 
 Each reads what a person typed the way the document writes it, checks it against the
-plan, and appends one entry under the ledger's lock (:func:`eduplan.store.ledger.append_entries`).
+plan, and appends one entry under the ledger's lock (:func:`eduplan.store.appending.append_entries`).
 Nothing is printed: the result is a :class:`~eduplan.core.documents.Stored` document.
 """
 
@@ -35,7 +35,8 @@ from ..core.rules import (
 from ..core.text import check_text
 from ..errors import EduplanError, Refused, UsageError
 from ..i18n import N_, Msg, msg
-from ..store.ledger import LedgerView, append_entries
+from ..store.appending import append_entries
+from ..store.ledger import LedgerView
 from .workspace import Workspace, check_date, parse_day
 
 

@@ -1,57 +1,42 @@
-"""The ledger on disk: read it through its index, append to it safely, repair a torn tail.
+"""The ledger on disk, read through its index: where it is (one file, or a folder of per-office
+files), bringing its SQLite index up to date, each file's rules, and what the services ask of it
+(:class:`LedgerView`).
 
-The ledger is append-only:
+Reading (:func:`open_ledger`) brings the index up to date first: nothing to do when the bytes
+are the ones indexed (the file untouched since its bytes were hashed, or its bytes hashing to
+the indexed ranges); the appended blocks only when the file grew; else every block whose bytes
+changed (a hand edit), reusing the rest. A ledger with problems is not read at all: every
+problem is named with its file and line, and an incomplete end (a write cut short) is told
+apart from the rest, for ``repair``.
 
-* every write takes an exclusive lock on ``REAL.lock`` beside the *real* file (through any
-  symbolic link), so two writers reaching one file by different paths take one lock;
-* before writing, the whole ledger must load and validate (proved by its index: the file
-  untouched since its bytes were hashed, or its bytes hashing to the indexed ranges, or a
-  fresh read); the tool never writes to a ledger it could not read, nor to anything that
-  is not a regular file;
-* the new entries are rendered, parsed back and compared, then appended with one
-  ``write`` and ``fsync``; a write that fails (a full disk) is cut back to the old size
-  under the lock, so the file is as it was. A crash leaves at most a torn last entry, or
-  the first entries of an import (each imported entry knows the import's size), which
-  ``validate`` names and ``repair`` removes, keeping a copy.
-
-Reading (:func:`open_ledger`) brings the index up to date first: nothing to do when the
-bytes are the ones indexed; the appended blocks only when the file grew; else every block
-whose bytes changed (a hand edit), reusing the rest.
+Writing is :mod:`eduplan.store.appending`; the rules across a folder's files are
+:mod:`eduplan.store.folder`; ``repair`` is :mod:`eduplan.store.repair`.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import dataclasses
 import datetime as dt
-import errno
 import functools
 import gc
 import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from ..core.entries import (
-    batch_runs,
-    entry_plan_problems,
-    order_problem,
-    shape_problems,
-    supersede_problems,
-)
+from ..core.entries import batch_runs, order_problem, supersede_problems
 from ..core.models import Entry, Plan
 from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
-from ..i18n import N_, Msg, msg, nmsg
+from ..i18n import N_, Msg, msg
+from . import folder
 from . import ledgerfile as lf
-from . import toml
-from .index import FileRow, Index, proves, signature
+from .index import FileRow, Index, Light, proves, signature
+from .locking import ledger_lock
 from .paths import cache_dir, file_kind, key_of, real_path
-
-LOCK_TIMEOUT = 60.0
 
 
 # --------------------------------------------------------------------------- the file
@@ -203,7 +188,7 @@ def _office(data: dict) -> str:
     return office if isinstance(office, str) else ""
 
 
-def _sync(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
+def sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
     """Bring the index up to date with the file (or find why it cannot be)."""
     fh = _open_regular(loc)
     if fh is None:
@@ -231,7 +216,7 @@ def _sync(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
         raw = fh.read()
         after = os.fstat(fh.fileno())
         with paused_collector():
-            return _index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None)
+            return index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None)
 
 
 @contextlib.contextmanager
@@ -253,9 +238,6 @@ def _stable(before: os.stat_result, after: os.stat_result, size: int) -> bool:
     return signature(before) == signature(after) and after.st_size == size
 
 
-# What the structural rules need of an entry already indexed (a hand edit of a 1M ledger
-# makes one per entry: a named tuple is made in a fifth of a frozen dataclass's time)
-_Light = collections.namedtuple("_Light", "office id indicator county supersedes target_office void batch batch_size")
 
 
 def _fragment_start(block: lf.Block, plan: Plan, office: str) -> int:
@@ -274,7 +256,7 @@ def _fragment_start(block: lf.Block, plan: Plan, office: str) -> int:
 
 
 def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: bool, others: list[Problem],
-              structure: "_Structure", rows: list, blocks: list[lf.Block], base: int = 0, *, plan: Plan,
+              structure: "Structure", rows: list, blocks: list[lf.Block], base: int = 0, *, plan: Plan,
               office: str) -> tuple[bool, int | None]:
     """Is the ledger only torn at its end (a write cut short)? And where would a repair cut?
 
@@ -296,7 +278,7 @@ def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: b
     return (True, min(cuts)) if cuts else (False, None)
 
 
-def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None) -> Sync:
+def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None) -> Sync:
     """Read a whole file, reusing every block the index already holds (the same bytes)."""
     file = str(loc.path)
     known: dict[int, list[int]] = {}
@@ -334,11 +316,11 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     for b, rowid, entry in items:
         if rowid is not None:
             o, i, ind, county, sup, sup_office, void, batch, bsize = light[rowid]
-            rows.append((b, _Light(o, i, ind, county or None, sup, sup_office if sup_office != o else None, bool(void),
+            rows.append((b, Light(o, i, ind, county or None, sup, sup_office if sup_office != o else None, bool(void),
                                    batch, bsize), None))
         elif entry is not None:
             rows.append((b, entry, entry))
-    structure = _structure(rows, file, 0)
+    structure = check_structure(rows, file, 0)
     problems = others + [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if not blocks and raw and _torn_header(raw, plan) and (problems or not _whole_header(raw, plan)):
         # the first write was cut inside the header: nothing was recorded yet
@@ -389,13 +371,13 @@ def _plain(data: dict) -> dict:
 
 
 @dataclasses.dataclass
-class _Structure:
+class Structure:
     problems: list[Problem]
     short_tail: int | None  # index (in rows) of the first entry of an import cut short at the end
 
 
-def _structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str, start_id: int,
-               index: Index | None = None) -> _Structure:
+def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str, start_id: int,
+               index: Index | None = None) -> Structure:
     """Ids increase down the file, corrections point at a fitting earlier entry once, imports
     are whole. ``index`` supplies the targets that are not among ``rows`` (an appended tail)."""
     problems: list[Problem] = []
@@ -429,7 +411,7 @@ def _structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str,
             field=f"entries[{rows[first][1].id}].batch_size", kind="batch"))
         if first + present == len(rows):
             tail = first
-    return _Structure(problems, tail)
+    return Structure(problems, tail)
 
 
 def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: bytes, stat: tuple | None) -> Sync | None:
@@ -445,7 +427,7 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
         return None
     bad = {k: list(x.problems) for k, x in enumerate(parsed) if x.problems}
     rows = [(b, x.entry, x.entry) for b, x in zip(blocks, parsed) if x.entry is not None]
-    structure = _structure(rows, file, row.max_id, index)
+    structure = check_structure(rows, file, row.max_id, index)
     problems = [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if problems:
         cut_short_last = bool(parsed) and parsed[-1].cut_short
@@ -459,11 +441,11 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
             return None  # someone else indexed it meanwhile: look again at the whole
         index.insert((e, loc.name, b.digest) for b, e, _ in rows)
         index.mark_superseded(entries)
-        _extend(index, loc, row, tail, entries, stat)
+        extend(index, loc, row, tail, entries, stat)
     return Sync(count=row.count + len(rows))
 
 
-def _extend(index: Index, loc: Location, row: FileRow, data: bytes, entries: Sequence[Entry],
+def extend(index: Index, loc: Location, row: FileRow, data: bytes, entries: Sequence[Entry],
             stat: tuple | None) -> None:
     """Record that ``data`` (holding ``entries``) was appended to what ``row`` describes."""
     end = row.size + len(data)
@@ -570,30 +552,30 @@ class LedgerView:
         self.index.close()
 
 
-def _synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple[Index, Sync]:
+def synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple[Index, Sync]:
     """The ledger's index brought up to date. A damaged index is discarded and built again; an
     index that cannot be written (a full or read-only cache folder) is built in memory instead."""
     index = _open_index(where, plan)
     try:
-        return index, _sync_place(index, where, plan, writer)
+        return index, sync_place(index, where, plan, writer)
     except sqlite3.DatabaseError:
         index.close()
     _discard(index_path(where))
     index = _open_index(where, plan)
     try:
-        return index, _sync_place(index, where, plan, writer)
+        return index, sync_place(index, where, plan, writer)
     except sqlite3.DatabaseError:
         index.close()
     index = Index(None)
     index.reset(str(where.real), plan.fingerprint)
-    return index, _sync_place(index, where, plan, writer)
+    return index, sync_place(index, where, plan, writer)
 
 
-def _sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) -> Sync:
+def sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) -> Sync:
     """Every file of the ledger brought into the index; in a folder, the rules across files."""
     if not where.folder:
         loc = where.files()[0]
-        return _sync(index, loc, plan, writer=writer is not None)
+        return sync_file(index, loc, plan, writer=writer is not None)
     locs = where.files()
     vanished = {f.name for f in index.files()} - {loc.name for loc in locs}
     if vanished:
@@ -605,7 +587,7 @@ def _sync_place(index: Index, where: Place, plan: Plan, writer: Location | None)
     torn: list[tuple[Location, int]] = []
     count = 0
     for loc in locs:
-        one = _sync(index, loc, plan, writer=writer is not None and loc.real == writer.real)
+        one = sync_file(index, loc, plan, writer=writer is not None and loc.real == writer.real)
         problems += one.problems
         count += one.count
         if one.torn and one.cut is not None:
@@ -613,141 +595,20 @@ def _sync_place(index: Index, where: Place, plan: Plan, writer: Location | None)
     if problems:
         only_torn = len(torn) == len({p.file for p in problems})
         return Sync(problems, only_torn, torn[0][1] if len(torn) == 1 else None, count, True, tuple(torn) if only_torn else ())
-    return Sync(_folder_problems_kept(index, where, plan, locs), False, None, count, True)
-
-
-def _folder_problems_kept(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) -> list[Problem]:
-    """:func:`_folder_problems`, unless the index says they were found to be none for these
-    files, this plan and this code, and nothing has been written to it since (every write
-    empties what it keeps, :mod:`eduplan.store.memo`): the rules read every entry of the folder
-    (0.1-0.2 s at 70,000 entries), and most commands find the folder as the last one left it."""
-    from . import memo
-
-    key = memo.key("folder-problems", plan, files=sorted(loc.name for loc in locs))
-    if index.memo(key) == "none":
-        return []
-    generation = index.generation()
-    problems = _folder_problems(index, where, plan, locs)
-    if not problems:
-        index.keep(key, generation, "none")
-    return problems
-
-
-def _line_of_id(loc: Location, id_: int) -> int | None:
-    try:
-        with open(loc.real, "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        return None
-    m = re.search(rb"^id\s*=\s*" + str(id_).encode() + rb"\s*$", raw, re.MULTILINE)
-    return raw.count(b"\n", 0, m.start()) + 1 if m else None
-
-
-# each file's entries by unit, leaving out those that act for the city: for_city, and an
-# office's corrections and voids of its own entries that act for the city (the unit is still
-# the county's; correct and void now write them with for_city = true, earlier versions did not)
-_NOT_FOR_CITY = """
-WITH RECURSIVE acting(office, id) AS (
-    SELECT office, id FROM entries WHERE for_city = 1
-    UNION
-    SELECT e.office, e.id FROM entries e JOIN acting a ON e.sup_office = a.office AND e.supersedes = a.id
-    WHERE e.office = a.office
-)
-SELECT file, office, county, MIN(id), COUNT(*) FROM entries
-WHERE NOT EXISTS (SELECT 1 FROM acting a WHERE a.office = entries.office AND a.id = entries.id)
-GROUP BY file, county
-"""
-
-
-def _folder_problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) -> list[Problem]:
-    """The rules across the files of a ledger folder: one file per office, offices of the plan,
-    entries for the units an office reports, corrections of another office's entries."""
-    by_name = {loc.name: loc for loc in locs}
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for f in index.files():
-        loc = by_name.get(f.name)
-        if loc is None:
-            continue
-        if not f.office:
-            problems.append(Problem(str(loc.path), 1, msg("a file in a ledger folder names its office in its header "
-                                                          "(office = \"…\")"), field="office", kind="folder"))
-        elif plan.office(f.office) is None:
-            problems.append(Problem(str(loc.path), 1, msg("the office '{office}' is not one of the plan's offices ({all})",
-                                                          office=f.office, all=[o.name for o in plan.offices]),
-                                    field="office", kind="folder"))
-        elif f.office in seen:
-            problems.append(Problem(str(loc.path), 1, msg("a second file for the office '{office}' (the first is {other}); "
-                                                          "an office keeps one file", office=f.office,
-                                                          other=seen[f.office]), field="office", kind="folder"))
-        else:
-            seen[f.office] = f.name
-    if problems:
-        return problems
-    for file, office, county, first, n in index.con.execute(_NOT_FOR_CITY):
-        o = plan.office(office)
-        unit = county or None
-        if o is not None and unit not in o.units:
-            loc = by_name[file]
-            problems.append(Problem(str(loc.path), _line_of_id(loc, first), nmsg(
-                "the office '{office}' reports {units}, not {unit} ({n} entry, the first #{first})",
-                "the office '{office}' reports {units}, not {unit} ({n} entries, the first #{first})", n,
-                office=office, units=[u or "全市" for u in o.units], unit=unit or "全市", first=first),
-                field=f"entries[{first}].county", kind="folder"))
-    rows = index.con.execute(
-        "SELECT e.file, e.office, e.id, e.indicator, e.county, e.supersedes, e.sup_office, t.id, t.void, t.indicator, "
-        "t.county FROM entries e LEFT JOIN entries t ON t.office = e.sup_office AND t.id = e.supersedes "
-        "WHERE e.supersedes IS NOT NULL AND e.sup_office != e.office").fetchall()
-    for file, office, id_, indicator, county, sup, sup_office, tid, tvoid, tind, tcounty in rows:
-        loc = by_name[file]
-        here = _Light(office, id_, indicator, county or None, sup, sup_office, False, None, None)
-        target = None if tid is None else _Light(sup_office, tid, tind, tcounty or None, None, None, bool(tvoid), None, None)
-        found = supersede_problems(here, target, None)
-        o = plan.office(office)
-        if o is not None and not o.city:
-            found.append(("for_city", msg("only an office that reports the city-wide figure may act for the city")))
-        for field, message in found:
-            problems.append(Problem(str(loc.path), _line_of_id(loc, id_), message, field=f"entries[{id_}].{field}",
-                                    kind="folder"))
-    problems += _superseded_twice(index, by_name)
-    return problems
-
-
-def _superseded_twice(index: Index, by_name: dict[str, Location]) -> list[Problem]:
-    """One entry corrected or voided from two files (two offices' clones merged, each with its
-    own correction): the one recorded first stands and the later is a problem, as a second
-    correction within one file is (that one :func:`_structure` names)."""
-    rows = index.con.execute(
-        "SELECT e.file, e.office, e.id, e.sup_office, e.supersedes FROM entries e WHERE e.supersedes IS NOT NULL "
-        "AND EXISTS (SELECT 1 FROM entries o WHERE o.sup_office = e.sup_office AND o.supersedes = e.supersedes "
-        "AND o.file != e.file) ORDER BY e.sup_office, e.supersedes, e.stamp, e.office, e.id").fetchall()
-    problems: list[Problem] = []
-    first: dict[tuple[str, int], tuple[str, int]] = {}
-    files: dict[tuple[str, int], set[str]] = {}
-    for file, office, id_, sup_office, sup in rows:
-        target = (sup_office, sup)
-        if target in first and file not in files[target]:
-            loc = by_name.get(file)
-            if loc is not None:
-                problems.append(Problem(str(loc.path), _line_of_id(loc, id_), msg(
-                    "entry {target} was already superseded by entry {by}", target=f"{sup_office}#{sup}",
-                    by="#".join(map(str, first[target]))), field=f"entries[{id_}].supersedes", kind="folder"))
-        first.setdefault(target, (office, id_))
-        files.setdefault(target, set()).add(file)
-    return problems
+    return Sync(folder.problems(index, where, plan, locs), False, None, count, True)
 
 
 def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
     """Read the ledger and bring its index up to date; the view (None if it has problems)."""
     where = place(path)
-    index, sync = _synced(where, plan)
+    index, sync = synced(where, plan)
     if sync.torn:  # a write may be in progress: wait for the writers and look again
         index.close()
         locs = [loc for loc, _ in sync.torn_files] or where.files()[:1]
         with contextlib.ExitStack() as stack:
             for loc in locs:
-                stack.enter_context(_lock(loc, reader=True))
-            index, sync = _synced(where, plan)
+                stack.enter_context(ledger_lock(loc, reader=True))
+            index, sync = synced(where, plan)
     if sync.problems:
         index.close()
         return None, sync
@@ -774,358 +635,15 @@ def open_ledger(path: Path, plan: Plan) -> LedgerView:
     """The ledger, validated and indexed, or :class:`ProblemsError` naming every problem."""
     view, sync = check(path, plan)
     if view is None:
-        raise ProblemsError(sync.problems, hint=_hint(sync, path))
+        raise ProblemsError(sync.problems, hint=torn_hint(sync, path))
     return view
 
 
-def _hint(sync: Sync, path: Path) -> Msg | None:
+def torn_hint(sync: Sync, path: Path) -> Msg | None:
     if sync.torn:
         return msg("the end of the ledger is incomplete (a write cut short): `eduplan repair --ledger {path}` removes it "
                    "and keeps every complete entry", path=str(path))
     return None
-
-
-# --------------------------------------------------------------------------- writing
-
-
-@contextlib.contextmanager
-def _lock(loc: Location, reader: bool = False):
-    """The writers' lock on ``REAL.lock``. A reader that only waits for writers to finish
-    goes on without it where it cannot take it (a read-only folder: nobody writes there)."""
-    with _lock_file(loc.path, loc.lock_path, reader=reader) as held:
-        if not held:
-            yield
-            return
-        with _inode_lock(loc):
-            yield
-
-
-FOLDER_LOCK = ".writers.lock"  # in a ledger folder (git ignores *.lock)
-
-
-@contextlib.contextmanager
-def _folder_lock(where: Place):
-    """In a ledger folder, a writer also holds the folder's lock, taken before its file's: whether
-    another office's file already corrects an entry is checked, and the correction appended, with
-    no other office writing (a county and the city correcting one entry at once both went in)."""
-    if not where.folder:
-        yield
-        return
-    with _lock_file(where.path, where.real / FOLDER_LOCK):
-        yield
-
-
-@contextlib.contextmanager
-def _lock_file(ledger: Path, lock: Path, *, reader: bool = False) -> Iterator[bool]:
-    """Hold ``lock`` (the system's lock on that file) while the block runs; True. A reader goes
-    on without it (False) where it cannot be taken at all; a writer is refused, naming ``ledger``."""
-    from . import locking
-
-    try:
-        fd = locking.acquire(str(lock), LOCK_TIMEOUT)
-    except TimeoutError:
-        raise EduplanError(msg("{path}: another eduplan is writing this ledger (waited {seconds} s for {lock})",
-                               path=str(ledger), seconds=int(LOCK_TIMEOUT), lock=str(lock))) from None
-    except OSError as exc:
-        if reader:
-            yield False
-            return
-        raise os_error(ledger, exc, N_("locking the ledger ({lock})"), lock=str(lock)) from None
-    try:
-        yield True
-    finally:
-        locking.release(fd)
-
-
-@contextlib.contextmanager
-def _inode_lock(loc: Location):
-    """Where the system has it, also lock the ledger file itself (``flock`` locks the file, not a
-    name): writers that reach one file by different hard links still take one lock."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on POSIX: the lock file above is the lock
-        yield
-        return
-    try:
-        fd = os.open(loc.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:  # no file yet (nothing links to it), or not ours to open: the lock file is the lock
-        yield
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            pass  # a file system without flock: the lock file above is the lock
-        yield
-    finally:
-        os.close(fd)
-
-
-def _check_writable(loc: Location, create_folder: bool) -> None:
-    folder = loc.real.parent
-    if not folder.exists() and create_folder:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)  # the default location is ours to create
-        except OSError as exc:
-            raise os_error(folder, exc, N_("creating the ledger's folder")) from None
-    if not folder.is_dir():
-        raise EduplanError(msg("{path}: the folder {folder} does not exist", path=str(loc.path), folder=str(folder)))
-    try:
-        st = os.stat(loc.real)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise os_error(loc.path, exc, N_("reading the ledger")) from None
-    if st is not None:
-        kind = file_kind(st)
-        if kind is not None:
-            raise EduplanError(msg("{path} is {kind}, not a ledger file; nothing was recorded", path=str(loc.path),
-                                   kind=msg(kind)))
-        if not os.access(loc.real, os.W_OK):
-            raise EduplanError(msg("{path}: the ledger is read-only; nothing was recorded", path=str(loc.path)))
-    if not os.access(folder, os.W_OK):
-        raise EduplanError(msg("{path}: the folder {folder} is read-only; nothing was recorded", path=str(loc.path),
-                               folder=str(folder)))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:  # pragma: no cover - a regular file does not do this
-            raise OSError(errno.EIO, "short write")
-        view = view[written:]
-
-
-def _append(loc: Location, data: bytes) -> tuple[int, tuple[int, ...] | None]:
-    """Append with one write and fsync: (the size before, the file's signature after). A write
-    that fails is cut back to the size before, so the file is as it was."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-    new_file = not loc.real.exists()
-    try:
-        fd = os.open(loc.real, flags, 0o644)
-    except OSError as exc:
-        raise os_error(loc.path, exc, N_("opening the ledger to write")) from None
-    try:
-        before = os.fstat(fd).st_size
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, before)
-                os.fsync(fd)
-            raise EduplanError(msg("{path}: writing the ledger failed ({reason}); nothing was recorded and the file "
-                                   "is as it was", path=str(loc.path), reason=_reason(exc))) from None
-        after = os.fstat(fd)
-    finally:
-        os.close(fd)
-    if new_file:
-        _fsync_dir(loc.real.parent)
-    return before, signature(after) if after.st_size == before + len(data) else None
-
-
-def _reason(exc: OSError) -> Msg:
-    from ..errors import reason
-
-    return reason(exc)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-Build = Callable[[LedgerView], list[Entry]]
-
-
-def _target_file(where: Place, plan: Plan, office: str) -> Location:
-    """The file an office writes: the one whose header names it, else ``OFFICE.ledger.toml``."""
-    if not where.folder:
-        return where.files()[0]
-    index, sync = _synced(where, plan)
-    try:
-        name = {f.office: f.name for f in index.files()}.get(office)
-    finally:
-        index.close()
-    if name is not None:
-        return next(loc for loc in where.files() if loc.name == name)
-    return where.file_for(office)
-
-
-def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool = False, office: str = "") -> list[Entry]:
-    """Append the entries ``build(view)`` returns, under the writers' lock of the file written.
-
-    In a ledger folder, ``office`` names the file (its own); the whole folder must load. ``build``
-    sees the validated ledger and may raise :class:`EduplanError` to refuse; then nothing is
-    written. Every new entry is checked against the plan and the ledger's history before a
-    byte is written. Returns the entries written.
-    """
-    where = place(path)
-    loc = _target_file(where, plan, office)
-    office = office if where.folder else ""
-    _check_writable(loc, create_folder)
-    with _folder_lock(where), _lock(loc):
-        index, sync = _synced(where, plan, writer=loc)
-        try:
-            if sync.problems:
-                raise ProblemsError(sync.problems, hint=_hint(sync, path) or msg(
-                    "nothing was recorded: the ledger must load before anything is added to it"))
-            view = LedgerView(where, plan, index, sync, office)
-            new = [dataclasses.replace(e, office=office) if e.office != office else e for e in build(view)]
-            if not new:
-                return []
-            _check_new(new, view, str(loc.path))
-            text = lf.render_entries(new)
-            _prove_round_trip(text, new)
-            data = text.encode("utf-8")
-            row = index.file(loc.name)
-            if row is None or row.size == 0:
-                data = lf.header_text(plan, office).encode("utf-8") + data
-            before, after = _append(loc, data)
-            with contextlib.suppress(sqlite3.Error, OSError):
-                _index_written(index, loc, plan, row, before, data, new, after, office)
-            return new
-        finally:
-            index.close()
-
-
-def _index_written(index: Index, loc: Location, plan: Plan, row: FileRow | None, before: int, data: bytes,
-                   new: Sequence[Entry], stat: tuple | None, office: str) -> None:
-    """Tell the index what was just appended; if it did not describe the file as it was, leave
-    it: the next reader reads the file again."""
-    with index.writing():
-        current = index.file(loc.name)
-        if before == 0:
-            header = {"schema_version": lf.SCHEMA_VERSION, "plan": plan.plan.id, "plan_version": plan.plan.version}
-            if office:
-                header["office"] = office
-            index.drop_file(loc.name)
-            current = FileRow(loc.name, office, header, 0, (), None, 0, 0, 1)
-        elif current is None or row is None or current.size != before:
-            return
-        _, blocks = lf.split(data)
-        index.insert((e, loc.name, b.digest) for e, b in zip(new, blocks))
-        index.mark_superseded(new)
-        _extend(index, loc, current, data, new, stat)
-
-
-def _check_new(new: Sequence[Entry], view: LedgerView, file: str) -> None:
-    problems: list[tuple[str, Msg]] = []
-    for e in new:
-        problems += shape_problems(e) + entry_plan_problems(e, view.plan)
-    if problems:
-        raise EduplanError(problems[0][1], field=problems[0][0])
-    rows = [(lf.Block(0, 0, b"", 0), e, e) for e in new]
-    structural = _structure(rows, file, view.index.max_id(new[0].office), view.index)
-    if structural.problems:
-        raise EduplanError(structural.problems[0].message)
-
-
-def _prove_round_trip(text: str, entries: Sequence[Entry]) -> None:
-    """Parse what is about to be written; it must read back as exactly these entries."""
-    try:
-        back = toml.loads(text)[lf.TABLE]
-    except toml.TOMLDecodeError:  # pragma: no cover - a bug in rendering, never user input
-        raise EduplanError(msg("internal error: an entry would not read back; nothing was recorded")) from None
-    expected = [lf.entry_to_dict(e) for e in entries]
-    if back != expected or [_types(r) for r in back] != [_types(r) for r in expected]:
-        raise EduplanError(msg("internal error: an entry would not read back unchanged; nothing was recorded"))
-
-
-def _types(row: dict) -> list:
-    return [(k, type(v).__name__, getattr(v, "tzinfo", None) is not None) for k, v in row.items()]
-
-
-# --------------------------------------------------------------------------- repair
-
-
-@record(slots=False)
-class RepairResult:
-    path: Path
-    kept: int
-    removed_bytes: int
-    saved_to: Path | None
-    exists: bool = True
-
-
-def repair(path: Path, plan: Plan, now: dt.datetime) -> RepairResult:
-    """Cut an incomplete tail (a torn last entry, or an import cut short) off the ledger (off
-    every file of a folder that has one), saving the cut bytes beside it first. Refuses,
-    changing nothing, unless everything else is valid."""
-    where = place(path)
-    if not where.real.exists():
-        return RepairResult(path, 0, 0, None, exists=False)
-    sync = _read_plain(where, plan)
-    if not sync.problems:
-        return RepairResult(path, sync.count, 0, None)
-    torn = list(sync.torn_files) or ([(where.files()[0], sync.cut)] if sync.torn and sync.cut is not None else [])
-    if not sync.torn or not torn:
-        raise ProblemsError(sync.problems, hint=msg(
-            "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
-    removed, saved = 0, None
-    for loc, _ in torn:
-        one = _repair_file(loc, plan, now)
-        removed += one.removed_bytes
-        saved = saved or one.saved_to
-    after = _read_plain(where, plan)
-    return RepairResult(path, after.count, removed, saved)
-
-
-def _read_plain(where: Place, plan: Plan) -> Sync:
-    """Every file of the ledger read afresh into an index in memory (what repair trusts)."""
-    index = Index(None)
-    index.reset(str(where.real), plan.fingerprint)
-    try:
-        return _sync_place(index, where, plan, None)
-    finally:
-        index.close()
-
-
-def _repair_file(loc: Location, plan: Plan, now: dt.datetime) -> RepairResult:
-    from .output import write_beside
-
-    _check_writable(loc, False)
-    with _lock(loc):
-        index = Index(None)
-        index.reset(str(loc.real), plan.fingerprint)
-        try:
-            sync = _sync(index, loc, plan, writer=False)
-            if not sync.problems:
-                return RepairResult(loc.path, sync.count, 0, None)
-            if not sync.torn or sync.cut is None:
-                raise ProblemsError(sync.problems, hint=msg(
-                    "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
-            with open(loc.real, "rb") as fh:
-                raw = fh.read()
-            keep = raw[:sync.cut]
-            while keep.endswith(b"\n\n"):
-                keep = keep[:-1]
-            index.reset(str(loc.real), plan.fingerprint)
-            check = _index_whole(index, loc, plan, keep, None)
-            if check.problems:
-                raise ProblemsError(sync.problems, hint=msg(
-                    "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
-            saved = loc.real.with_name(f"{loc.real.name}.torn-{now.strftime('%Y%m%dT%H%M%S')}")
-            write_beside(saved, raw[len(keep):], exclusive=True)
-            try:
-                with open(loc.real, "r+b") as fh:
-                    fh.truncate(len(keep))
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            except OSError as exc:
-                raise os_error(loc.path, exc, N_("cutting the incomplete end off the ledger")) from None
-            return RepairResult(loc.path, check.count, len(raw) - len(keep), saved)
-        finally:
-            index.close()
 
 
 def read_plain(path: Path, plan: Plan) -> tuple[list[Entry], Sync]:
@@ -1135,7 +653,7 @@ def read_plain(path: Path, plan: Plan) -> tuple[list[Entry], Sync]:
     index = Index(None)
     try:
         index.reset(str(where.real), plan.fingerprint)
-        sync = _sync_place(index, where, plan, None)
+        sync = sync_place(index, where, plan, None)
         if sync.problems:
             return [], sync
         from .index import SELECT, to_entry

@@ -36,19 +36,24 @@ class NotKept(TypeError):
     """A value this encoding cannot carry exactly."""
 
 
+def sources() -> list[Path]:
+    """The files whose code judges what is kept: the pure core, the plan's reading (the plan's
+    file is named by its fingerprint; how it is read, defaults and thresholds, by the schema),
+    each file's rules and the rules across a ledger folder, the service that asks, the messages."""
+    here = Path(__file__).resolve().parents[1]
+    return sorted((here / "core").glob("*.py")) + [
+        here / "store" / "schema.py", here / "store" / "planfile.py", here / "store" / "ledger.py",
+        here / "store" / "folder.py", here / "services" / "quality.py", here / "i18n.py"]
+
+
 @cache
 def _code() -> str:
-    """What judges: the source of the pure core, of the plan's reading, of the rules across a
-    ledger folder and of the service that asks (a change to a rule, a message or a threshold's
-    default makes earlier results unusable)."""
+    """What judges, as a hash of :func:`sources` and the version (a change to a rule, a message
+    or a threshold's default makes earlier results unusable)."""
     from .. import __version__
 
-    here = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{VERSION} {__version__}".encode())
-    # the plan's file is named by its fingerprint; how it is read (defaults, thresholds) by the schema
-    for path in sorted((here / "core").glob("*.py")) + [here / "store" / "schema.py", here / "store" / "planfile.py",
-                                                        here / "store" / "ledger.py", here / "services" / "quality.py",
-                                                        here / "i18n.py"]:
+    for path in sources():
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
