@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import tempfile
@@ -63,6 +64,33 @@ def test_targets_carry_their_comparator(synthetic_plan):
 def test_a_tiny_amount_is_not_shown_as_zero_wan():
     assert amount(30, "个", 10**4) == "30个"
     assert amount(0, "个", 10**4) == "0万个"
+
+
+def test_a_figure_far_below_its_target_is_not_read_in_the_targets_unit(synthetic_plan):
+    """45 beside a target of 90亿元 read as 45亿: a figure too small to show in the target's 万 or
+    亿 carries its own measure word (and its own 万 where it has one)."""
+    assert figure(_judged(synthetic_plan, "new-places", 1)) == "1个/≥3.5万个"
+    assert figure(_judged(synthetic_plan, "new-places", 40)) == "40个/≥3.5万个"
+    assert figure(_judged(synthetic_plan, "new-places", 60)) == "0.01万/≥3.5万个"  # shown in 万 (60 ≈ 0.01万)
+    assert figure(_judged(synthetic_plan, "new-places", 0)) == "0万/≥3.5万个"
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=1, max_value=10**12))
+def test_the_actual_beside_a_target_reads_as_the_figure(actual, target):
+    """However far apart the figure and the target, a reader of ``actual/≥target unit`` who takes a
+    bare actual in the target's unit (its 万 or 亿 and measure word) gets the figure, to the last
+    digit shown."""
+    plan = _plan()
+    p = _judged(plan, "new-places", actual)
+    p = dataclasses.replace(p, target=target)
+    shown_actual, shown_target = figure(p).split("/")
+    assert shown_target.endswith("个")
+    q = parse_quantity(shown_actual)
+    read = q.value
+    if q.unit is None and "万" not in shown_actual and "亿" not in shown_actual:  # bare: read in the target's unit
+        read *= 10**8 if "亿" in shown_target else 10**4 if "万" in shown_target else 1
+    used = 10**8 if "亿" in shown_actual else 10**4 if "万" in shown_actual else 1
+    assert abs(read - actual) <= Decimal(used) / 200
 
 
 @given(st.integers(min_value=0, max_value=10**12), st.sampled_from([1, 10**4, 10**8]))

@@ -324,6 +324,26 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     assert ws.cell(row=with_completion, column=col["完成率"] + 1).number_format == "0.0%"
 
 
+def test_a_tiny_figure_in_a_yi_column_is_not_shown_as_zero(env, tmp_path):
+    """45元 recorded against a target of 90亿元 (a slip of 万/亿, or a first small payment): the
+    workbook keeps the column in 亿元 and shows the figure with the decimals it needs, never 0亿元;
+    the text formats give it its own unit (45元/≥90亿元), never a bare 45 beside ≥90亿元."""
+    from openpyxl import load_workbook
+
+    run("record", "investment", "45", "--as-of", "2023-06-30", "--note", "synthetic")
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
+    ws = load_workbook(out)["指标"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("id")].value == "investment")
+    cell = row[header.index("实际")]
+    assert row[header.index("单位")].value == "亿元" and cell.value * 10**8 == pytest.approx(45)
+    decimals = cell.number_format.split('"')[0].partition(".")[2]
+    assert round(cell.value, len(decimals)) != 0, cell.number_format  # what the cell shows is not 0亿元
+    markdown = run("report", "--month", "2023-06").stdout
+    assert "45元/≥90亿元" in markdown and "| 45/≥90亿元" not in markdown
+
+
 def test_xlsx_columns_are_wide_enough_for_what_they_show(ledger, tmp_path):
     """No ``###``: every number's column is wider than the number as its format shows it."""
     from openpyxl import load_workbook

@@ -10,6 +10,9 @@ One number style everywhere:
   that they add up where a reader checks them (还需1.4万个 ÷ 6 = 每月0.23万个);
 * in 万 and 亿, two decimals at most (2.18万); in ones, whole numbers as they are (3868, never
   3,868) and one decimal for a rate (每月1.2所); a percentage with one decimal (54.3%);
+* a figure too small to show in its indicator's unit is shown in its own, with its measure word
+  where it stands beside the target, so that nobody reads 45元 as 45亿: ``45元/≥90亿元``,
+  ``45万元/≥90亿元``, ``1个/≥3.5万个``;
 * no thousands separators: the bureau writes 3868个 and 2.18万个.
 
 What a ledger entry holds is shown exactly instead (:func:`stored_value`, through
@@ -59,14 +62,20 @@ def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def shown_scale(value: float, scale: int = 1, digits: int | None = None) -> int:
+    """The unit :func:`number` shows ``value`` in: ``scale`` (or the value's own, if larger); a
+    figure too small to show in it (45 in 亿, 0.00000045亿) in its own (45; 450000 is 45万)."""
+    used = max(scale, natural_scale(value))
+    if used > 1 and value != 0 and _trim(f"{value / used:.{2 if digits is None else digits}f}") in ("0", "-0"):
+        return natural_scale(value)
+    return used
+
+
 def number(value: float, scale: int = 1, digits: int | None = None) -> str:
     """The bare number in a unit (10⁸, 10⁴ or 1), without a measure word: ``2.18万``, ``3868``, ``1.2``."""
-    scale = max(scale, natural_scale(value))
+    scale = shown_scale(value, scale, digits)
     if scale > 1:
-        shown = _trim(f"{value / scale:.{2 if digits is None else digits}f}")
-        if shown not in ("0", "-0") or value == 0:
-            return shown + WORDS[scale]
-        scale = 1  # too small to show in 万: say it in ones
+        return _trim(f"{value / scale:.{2 if digits is None else digits}f}") + WORDS[scale]
     if float(value).is_integer():
         return str(int(value))
     return _trim(f"{value:.{1 if digits is None else digits}f}")
@@ -116,7 +125,14 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         return msg("{actual}/{target} counties", actual=actual, target=target_text(ind, p.target, lang=lang)).render(lang)
     if not target:
         return amount(p.actual, ind.unit, scale)
-    actual = "—" if p.actual is None else (amount(p.actual, "%") if ind.is_percent else number(p.actual, scale))
+    if p.actual is None:
+        actual = "—"
+    elif ind.is_percent:
+        actual = amount(p.actual, "%")
+    elif shown_scale(p.actual, scale) < scale:  # 45 against 90亿元: "45元/≥90亿元", never "45/≥90亿元"
+        actual = amount(p.actual, ind.unit, scale)
+    else:
+        actual = number(p.actual, scale)
     if p.target is None:
         if p.scope is None and ind.relative is not None:  # stated against a baseline not known yet
             return f"{actual}/{relative_text(ind, lang)}"

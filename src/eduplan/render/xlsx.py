@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Sequence
 
@@ -208,10 +209,12 @@ def display_width(value: object, fmt: str | None) -> int:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if fmt and "%" in fmt and '"%"' not in fmt:
             value = value * 100
-        digits = len(f"{abs(value):.2f}")
         first = (fmt or "").split(";")[0]  # the section a positive number shows with
-        literals = "".join(part for k, part in enumerate(first.split('"')) if k % 2)
-        return digits + 1 + _width(literals)
+        parts = first.split('"')
+        literals = "".join(part for k, part in enumerate(parts) if k % 2)
+        body = "".join(part for k, part in enumerate(parts) if not k % 2)
+        decimals = max(2, len(body.partition(".")[2]))  # at most as many as the format shows (2 at least)
+        return len(f"{abs(value):.{decimals}f}") + 1 + _width(literals)
     if isinstance(value, (dt.date, dt.datetime)):
         return 10
     return _width(value)
@@ -239,6 +242,21 @@ def _unit_shown(ind, scale: int, lang: str) -> str:
     return scale_word(scale) + ("" if ind.unit == "项" else ind.unit)
 
 
+def _amount(value: float | None, ind, scale: int, lang: str, *, signed: bool = False) -> tuple[object, str | None]:
+    """(cell value, format) of an amount in the indicator's unit (``scale``: the unit column's),
+    with the unit in its format; a figure too small to show in two decimals of that unit gets
+    the decimals it needs (45元 in 亿元 reads 0.00000045亿元, never 0亿元), so that the column
+    stays in one unit and adds up."""
+    if value is None:
+        return None, None
+    v = _scaled(value, scale)
+    digits = 2 if scale > 1 else 1
+    if v and round(abs(v), digits) == 0:
+        digits = min(15, 1 - math.floor(math.log10(abs(v))))  # two significant digits
+    suffix = "%" if ind.is_percent else ("" if ind.measure.value == "milestone" else _unit_shown(ind, scale, lang))
+    return v, number_format(v, suffix, signed=signed, digits=digits)
+
+
 class Cells:
     """A sheet's rows and the format of each cell, built together."""
 
@@ -264,18 +282,17 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
     digits = 2 if scale > 1 else 1  # as figures.number shows them: 2.18万, 1.2所, 54.3%
 
     def amount_cell(value: float | None) -> tuple[object, str | None]:
-        v = _scaled(value, scale)
-        return (v, number_format(v, suffix, digits=digits)) if v is not None else (None, None)
+        return _amount(value, ind, scale, lang)
 
     target = _scaled(p.target, scale)
     actual = amount_cell(p.actual) if p.actual is not None else (state, None)
     before = (amount_cell(q.actual) if q is not None and q.actual is not None else
               ((state_label(q.state.value, lang), None) if q is not None and q.state is not None else (None, None)))
-    delta = _scaled(row.delta_actual, scale)
     if ind.is_percent:
+        delta = _scaled(row.delta_actual, scale)
         delta_fmt = number_format(delta, _points_word(lang), signed=True, points=True)
     else:
-        delta_fmt = number_format(delta, suffix, signed=True, digits=digits)
+        delta, delta_fmt = _amount(row.delta_actual, ind, scale, lang, signed=True)
     change_pp = _num(row.delta_completion * 100, 4) if row.delta_completion is not None else None
     if ind.measure.value == "counties":
         left = (_num(p.remaining), number_format(p.remaining or 0, _counties_word(lang), digits=1))
@@ -403,14 +420,13 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
             for county, p in cells.items():
                 # a county's row of a counties indicator is its state: the target is the city's count
                 target = None if ind.measure.value == "counties" else _scaled(p.target, scale)
-                actual = (_scaled(p.actual, scale) if p.actual is not None else
-                          state_label(p.state.value, lang) if p.state is not None else None)
+                actual, actual_fmt = (_amount(p.actual, ind, scale, lang) if p.actual is not None else
+                                      (state_label(p.state.value, lang) if p.state is not None else None, None))
                 table.add([(ind_id, None), (name_of(ind, lang), None), (county, None), (unit, None),
                            (target, number_format(target, suffix, prefix=comparator_mark(ind), digits=digits))
                            if target is not None else (_("no county target") if p.actual is not None and ind.target
                                                        is not None and ind.measure.value != "counties" else None, None),
-                           (actual, number_format(actual, suffix, digits=digits)
-                            if isinstance(actual, (int, float)) else None),
+                           (actual, actual_fmt),
                            (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
                            (_num(p.share_of_city), PERCENT), (p.as_of_figure, DATE)])
         ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
