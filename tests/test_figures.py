@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from eduplan.core.models import Entry, State
 from eduplan.core.numbers import format_number, parse_quantity
 from eduplan.core.progress import judge
-from eduplan.render.figures import amount, figure, number, per_month, scale_of, target_text, to_go
+from eduplan.render.figures import amount, figure, number, per_month, scale_of, target_text, to_go, to_go_line
+from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan
 
 from conftest import SYNTHETIC_PLAN
@@ -150,3 +151,28 @@ def test_the_target_a_unit_works_to(synthetic_plan):
     state = judge(synthetic_plan.by_id["counselling-counties"], synthetic_plan, {("counselling-counties", "椒江区"): s},
                   JUNE, "椒江区")
     assert unit_target(state, "zh") == "—"  # a county's state: done or not, no share of 50% of its own
+
+
+def test_a_cap_has_nothing_still_to_do(synthetic_plan):
+    """安全事故 ≤10起 is a budget: 2 of them is 8 under the cap, not '8 still to do' (还需8起 read
+    as eight more incidents wanted); 13 is 3 over it."""
+    within = _judged(synthetic_plan, "incidents", 2)
+    assert (within.remaining, within.headroom, within.over) == (None, 8, None)
+    assert to_go_line(within, "zh") == "距上限8起" and to_go_line(within, "en") == "8起 under the cap"
+    assert to_go(within, "zh") == "—"
+    over = _judged(synthetic_plan, "incidents", 13)
+    assert (over.remaining, over.headroom, over.over) == (None, None, 3)
+    assert to_go_line(over, "zh") == "超出上限3起" and to_go(over, "zh") == "超出3起"
+    assert to_go_line(_judged(synthetic_plan, "incidents", 10), "zh") == "已达上限"
+
+
+def test_a_figure_to_stay_below_its_baseline_is_told_against_the_baseline():
+    """学生非正常死亡人数, to be lower than last year's 12: 4 is 8 below it, never 还需8人."""
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["student-abnormal-deaths"]
+    base = Entry(1, ind.id, plan.plan.start - dt.timedelta(days=1), "tester", dt.datetime(2023, 1, 5, tzinfo=TZ), value=12)
+    for actual, line in ((4, "比基数少8人"), (12, "未低于基数"), (15, "比基数多3人")):
+        e = _entry(ind.id, actual, n=2)
+        p = judge(ind, plan, {(ind.id, None): e}, JUNE, baselines={ind.id: base})
+        assert to_go_line(p, "zh") == line, (actual, p)
+        assert "还需" not in to_go_line(p, "zh") and p.remaining is None

@@ -104,7 +104,9 @@ class Progress:
     status: Status
     met: bool | None
     gap_pp: float | None  # percentage levels: points short of the target (0 when met)
-    remaining: float | None  # flows and count levels: amount still to do; counties indicators: counties still needed
+    # flows and count levels rising to a target: amount still to do; counties indicators: counties
+    # still needed; None for a cap (≤), which has nothing to do (see headroom and over)
+    remaining: float | None
     monthly_needed: float | None  # remaining ÷ months left in the period
     state: State | None  # milestones and a county's state on a counties indicator
     qualifying: tuple[str, ...] | None  # counties indicators: counties that are done
@@ -123,6 +125,11 @@ class Progress:
     share_of_city: float | None = None
     reporting: Reporting | None = None  # who owes a figure this month, and who has not sent one
     baseline_source: str | None = None  # where the baseline used comes from (the entry's source, else the plan's)
+    # a cap (≤, or below the baseline) on an amount: how much of it is still unused while it holds
+    # (a budget's balance; 0 when used up exactly), and by how much the figure is over it when it
+    # does not; None otherwise (percentages: gap_pp)
+    headroom: float | None = None
+    over: float | None = None
 
 
 def _pace(completion: float, expected: float, threshold_pp: float) -> Status:
@@ -296,11 +303,13 @@ def judge(
         if ind.relative is not None:
             completion = change
 
-    gap_pp = remaining = needed = lag = None
+    gap_pp = remaining = needed = lag = headroom = over = None
     if ind.measure == Measure.LEVEL:
         short = max(0.0, (actual - target) if falling else (target - actual))
         if ind.is_percent:
             gap_pp = short
+        elif falling:
+            headroom, over = (max(0.0, target - actual), None) if met else (None, actual - target)
         else:
             remaining = short
         if met:
@@ -322,7 +331,7 @@ def judge(
     elif falling:  # a cap on an accumulating amount: a budget used up over the period
         mark = expected if expected is not None else time_progress(info, as_of)
         used = actual / target if target else (0.0 if actual == 0 else float("inf"))
-        remaining = max(0.0, target - actual)
+        headroom, over = (max(0.0, target - actual), None) if met else (None, actual - target)
         if not met:
             status = Status.BEHIND
         elif as_of >= info.end:
@@ -344,7 +353,7 @@ def judge(
             needed = remaining / left
     return dataclasses.replace(no_data, actual=actual, completion=completion, status=status, met=met,
                                gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
-                               lag_pp=lag, notes=tuple(notes))
+                               lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)
 
 
 # --------------------------------------------------------------------------- the status document

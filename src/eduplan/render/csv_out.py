@@ -61,7 +61,7 @@ def status(doc: StatusReport, lang: str, opts) -> str:
                      measure_label(ind.measure.value, lang), ind.unit, unit_target(p, lang), actual,
                      pct(p.completion, 1) if p.completion is not None else "",
                      pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
-                     "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp else "",
+                     "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp or p.over else "",
                      _n(p.monthly_needed), len(p.counties), p.as_of_figure, notes_text(p.notes, lang)])
     return to_csv(rows, header)
 

@@ -161,8 +161,11 @@ def counties(n: float, lang: str) -> str:
 
 
 def to_go(p: Progress, lang: str) -> str:
-    """What is still to do: an amount for flows, counties for counties indicators, points for levels."""
+    """What is still to do: an amount for flows, counties for counties indicators, points for levels;
+    for a cap (≤) nothing, unless the figure is over it (``超出3起``)."""
     ind = p.indicator
+    if p.over:
+        return msg("{amount} over", amount=amount(p.over, ind.unit, scale_of(ind, p.target))).render(lang)
     if p.remaining:
         if ind.measure.value == "counties":
             return counties(p.remaining, lang)
@@ -170,6 +173,24 @@ def to_go(p: Progress, lang: str) -> str:
     if p.gap_pp:
         return msg("{n} points", n=f"{p.gap_pp:.1f}").render(lang)
     return "—"
+
+
+def _cap_line(p: Progress, lang: str) -> str:
+    """Where a figure stands against a cap: ``距上限8起``, ``超出上限3起``; against a baseline it is
+    to stay below: ``比基数少8人``, ``比基数多3人``, ``未低于基数``."""
+    ind = p.indicator
+    below = ind.relative is not None and ind.relative.kind.value == "below"
+    value = p.headroom if p.headroom is not None else p.over
+    shown = amount(value, ind.unit, scale_of(ind, p.target))
+    if p.headroom is not None:
+        if not p.headroom:
+            return "" if below else msg("at the cap").render(lang)
+        line = msg("{amount} below the baseline", amount=shown) if below else msg("{amount} under the cap", amount=shown)
+        return line.render(lang)
+    if not p.over:
+        return msg("not below the baseline").render(lang) if below else ""
+    line = msg("{amount} above the baseline", amount=shown) if below else msg("{amount} over the cap", amount=shown)
+    return line.render(lang)
 
 
 def per_month(p: Progress, lang: str) -> str:
@@ -183,8 +204,13 @@ def per_month(p: Progress, lang: str) -> str:
 
 
 def to_go_line(p: Progress, lang: str) -> str:
-    """What it takes to finish, in one short cell: ``还需8所 · 每月1.3所`` or ``差12.4个百分点``."""
-    if p.status.value in ("done", "no_data") or (not p.remaining and not p.gap_pp):
+    """What it takes to finish, in one short cell: ``还需8所 · 每月1.3所`` or ``差12.4个百分点``; for a
+    cap, where the figure stands against it (``距上限8起``, ``超出上限3起``)."""
+    if p.status.value in ("done", "no_data"):
+        return ""
+    if p.headroom is not None or p.over is not None:
+        return _cap_line(p, lang)
+    if not p.remaining and not p.gap_pp:
         return ""
     left = to_go(p, lang)
     if p.gap_pp:

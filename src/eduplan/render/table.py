@@ -555,6 +555,9 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         lines.append((_("how it is counted"), _(ROLLUP.get(p.rollup, p.rollup))))
     if p.remaining or p.gap_pp:
         lines.append((_("to go"), to_go_line(p, lang) or "—"))
+    elif (p.headroom is not None or p.over is not None) and to_go_line(p, lang):
+        below = ind.relative is not None and ind.relative.kind.value == "below"
+        lines.append((_("against the baseline") if below else _("against the cap"), to_go_line(p, lang)))
     if p.qualifying is not None:
         lines.append((_("counties done"), "、".join(p.qualifying) or "—"))
     if p.notes:
