@@ -176,3 +176,25 @@ def test_a_figure_to_stay_below_its_baseline_is_told_against_the_baseline():
         p = judge(ind, plan, {(ind.id, None): e}, JUNE, baselines={ind.id: base})
         assert to_go_line(p, "zh") == line, (actual, p)
         assert "还需" not in to_go_line(p, "zh") and p.remaining is None
+
+
+@given(st.floats(min_value=0, max_value=50, allow_nan=False), st.sampled_from([0, 1]))
+def test_a_percentage_never_says_whole_or_nothing_when_it_is_not(ratio, digits):
+    """55.9% of a ≥56% target is 99.8% done: shown as 100% it sat beside a 滞后 light. Shares are
+    rounded half up (四舍五入), but never to 100% below the whole nor to 0% above nothing."""
+    from eduplan.render.figures import pct
+
+    shown = pct(ratio, digits)
+    if ratio < 1:
+        assert shown not in ("100%", "100.0%"), (ratio, shown)
+    if ratio > 0:
+        assert shown not in ("0%", "0.0%"), (ratio, shown)
+    if not shown.startswith("<"):
+        assert abs(Decimal(shown[:-1]) - Decimal(repr(ratio)) * 100) <= Decimal("0.5").scaleb(-digits) + Decimal("1e-9")
+
+
+def test_percentages_round_half_up():
+    from eduplan.render.figures import pct
+
+    assert pct(1.925) == "193%" and pct(0.1925, 1) == "19.3%" and pct(0.4965, 1) == "49.7%"
+    assert pct(0.998) == "99.8%" and pct(1.0) == "100%" and pct(0.003) == "0.3%" and pct(0) == "0%"

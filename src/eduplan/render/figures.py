@@ -21,6 +21,9 @@ What a ledger entry holds is shown exactly instead (:func:`stored_value`, throug
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
 from ..core.models import Entry, Indicator
 from ..core.numbers import format_number
 from ..core.progress import Progress
@@ -31,9 +34,27 @@ WORDS = {10**8: "亿", 10**4: "万"}
 
 
 def pct(ratio: float | None, digits: int = 0) -> str:
+    """A share as a percentage, rounded half up (四舍五入: 19.25% is 19.3% at one decimal, where
+    the float's binary rounding gave 19.2%), and never across the whole or nothing: 99.8% with
+    ``digits`` 0 is ``99.8%``, not ``100%`` beside a light that says it is not met; 0.3% is not ``0%``."""
     if ratio is None:
         return "—"
-    return f"{ratio * 100:.{digits}f}%"
+    if not math.isfinite(ratio):
+        return f"{ratio * 100}%"
+    exact = Decimal(repr(ratio)) * 100  # the ratio as it is written, not its binary neighbour
+    shown = _half_up(exact, digits)
+    while (shown == 100 and exact < 100 or shown == 0 and exact > 0) and digits < 2:
+        digits += 1
+        shown = _half_up(exact, digits)
+    if shown == 100 and exact < 100:  # 99.999%: as close as two decimals go, from below
+        shown = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
+    elif shown == 0 and exact > 0:  # 0.001%
+        return f"<{Decimal(1).scaleb(-digits)}%"
+    return f"{shown}%"
+
+
+def _half_up(value: Decimal, digits: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def points(pp: float | None) -> str:

@@ -125,10 +125,11 @@ def finding_refs(finding, lang: str) -> str:
 
 def _no_county_target(p: dict) -> Msg:
     from ..core.numbers import format_number
+    from .figures import pct
 
     if p.get("share") is not None:
         return msg("no county target (任务分解): {share} of the city figure {city}",
-                   share=f"{p['share'] * 100:.1f}%", city=format_number(p["city"], p.get("unit", "")))
+                   share=pct(p["share"], 1), city=format_number(p["city"], p.get("unit", "")))
     if p.get("city") is not None:
         return msg("no county target (任务分解); the city-wide figure is {city}",
                    city=format_number(p["city"], p.get("unit", "")))
@@ -276,9 +277,11 @@ def done_when_text(ind: Indicator, lang: str) -> str:
 
 def expected_text(expected: float | None, lang: str) -> str:
     """``应完成 40%`` / ``expected 40%``: the share of the target the judgement expected by now."""
+    from .figures import pct
+
     if expected is None:
         return ""
-    return msg("expected {share}", share=f"{expected * 100:.0f}%").render(lang)
+    return msg("expected {share}", share=pct(expected)).render(lang)
 
 
 def units_text(units, lang: str) -> str:
