@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from eduplan.core.models import Entry, State
@@ -83,7 +83,7 @@ def test_the_actual_beside_a_target_reads_as_the_figure(actual, target):
     digit shown."""
     plan = _plan()
     p = _judged(plan, "new-places", actual)
-    p = dataclasses.replace(p, target=target)
+    p = dataclasses.replace(p, target=target, met=actual >= target)
     shown_actual, shown_target = figure(p).split("/")
     assert shown_target.endswith("个")
     q = parse_quantity(shown_actual)
@@ -198,3 +198,24 @@ def test_percentages_round_half_up():
 
     assert pct(1.925) == "193%" and pct(0.1925, 1) == "19.3%" and pct(0.4965, 1) == "49.7%"
     assert pct(0.998) == "99.8%" and pct(1.0) == "100%" and pct(0.003) == "0.3%" and pct(0) == "0%"
+
+
+def test_a_figure_that_misses_its_target_never_reads_as_the_target(synthetic_plan):
+    """55.96% against ≥56% is not met: shown as 56%/≥56% beside a 滞后 light it would lie; it gets
+    the decimals that tell it apart (and so does 3.4996万 against ≥3.5万)."""
+    share = _judged(synthetic_plan, "public-share", 55.96)
+    assert share.met is False and figure(share).startswith("55.96%/")
+    places = _judged(synthetic_plan, "new-places", 34996)
+    assert places.met is False and figure(places) == "3.4996万/≥3.5万个"
+    assert figure(_judged(synthetic_plan, "new-places", 35000)) == "3.5万/≥3.5万个"
+
+
+@given(st.floats(min_value=55.9, max_value=56.1, allow_nan=False) | st.floats(min_value=0, max_value=100, allow_nan=False))
+@example(55.96)
+@example(55.99999)
+@example(55.999999999)
+def test_a_share_short_of_its_target_is_shown_short_of_it(actual):
+    p = _judged(_plan(), "public-share", actual)
+    shown_actual, shown_target = figure(p).split("/")
+    if p.met is False:
+        assert shown_actual != shown_target.lstrip("≥"), (actual, figure(p))

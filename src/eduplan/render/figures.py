@@ -150,10 +150,15 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         actual = "—"
     elif ind.is_percent:
         actual = amount(p.actual, "%")
+        if p.met is False and p.target is not None and actual == amount(p.target, "%"):
+            actual = _apart(lambda d: _trim(f"{p.actual:.{d}f}") + "%", 1, actual, p.actual < p.target)  # 55.96% is not ≥56%
     elif shown_scale(p.actual, scale) < scale:  # 45 against 90亿元: "45元/≥90亿元", never "45/≥90亿元"
         actual = amount(p.actual, ind.unit, scale)
     else:
         actual = number(p.actual, scale)
+        if p.met is False and p.target is not None and actual == number(p.target, scale):
+            actual = _apart(lambda d: number(p.actual, scale, d), 2 if scale > 1 else 1, actual,
+                            p.actual < p.target)  # 3.4996万 is not ≥3.5万
     if p.target is None:
         if p.scope is None and ind.relative is not None:  # stated against a baseline not known yet
             return f"{actual}/{relative_text(ind, lang)}"
@@ -162,6 +167,16 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
             return msg("{figure} (no county target)", figure=shown).render(lang)  # the city has one, the county not
         return shown
     return f"{actual}/{target_text(ind, p.target, scale, lang=lang)}"
+
+
+def _apart(shown, digits: int, same: str, below: bool) -> str:
+    """A figure that misses its target but reads as the target when rounded, with the decimals
+    (up to four more) that show it apart; closer still, ``<56%`` (or ``>2%`` over a cap)."""
+    for extra in range(1, 5):
+        text = shown(digits + extra)
+        if text != same:
+            return text
+    return ("<" if below else ">") + same
 
 
 def unit_target(p: Progress, lang: str) -> str:
