@@ -554,3 +554,30 @@ def test_nothing_is_owed_before_a_target_is_due_even_where_the_plan_does_not_say
     assert not [f for f in found if f["indicator"] == "new-kindergartens"]
     row = next(i for i in run.json("status", "--as-of", "2023-09-30")["indicators"] if i["id"] == "new-kindergartens")
     assert "黄岩区" in row["reporting"]["owed"]  # once due, every county owes it
+
+
+def test_a_county_figure_for_what_the_city_reports_is_questioned(run, ledger_path):
+    """市级名师名班主任工作室 is reported city-wide by the city (reported_by = "city"): a figure typed
+    for 路桥 went in without a word and became the city's total (3 of 16). Now it is a warning at
+    the door (refused, the ledger untouched, unless --force), and `check` names such a figure in a
+    ledger (one written before, or by hand). The city-wide figure goes in as before."""
+    day = ("--as-of", "2023-06-30")
+    err = run.fails(1, "record", "famous-teacher-studios", "3", *day, "--county", "路桥").stderr
+    assert "famous-teacher-studios 由市本级报送全市数据" in err and "［reported-by］" in err
+    assert not ledger_path.exists()
+    run.ok("record", "famous-teacher-studios", "5", *day)  # the city-wide figure: no warning
+    before = ledger_path.read_bytes()
+    run.fails(1, "record", "famous-teacher-studios", "3", *day, "--county", "路桥", "--lang", "en")
+    assert ledger_path.read_bytes() == before
+    run.ok("record", "famous-teacher-studios", "3", *day, "--county", "路桥", "--force")
+    rules = ("--rule", "accepted", "--rule", "reported-by", "--format", "json")
+    found = json.loads(run("check", *day, *rules).stdout)["findings"]
+    assert [(f["rule"], f["county"]) for f in found] == [("accepted", "路桥区")]
+    text = ledger_path.read_text(encoding="utf-8")
+    mark = 'accepted = [\n    "reported-by",\n]\n'
+    assert mark in text
+    ledger_path.write_text(text.replace(mark, ""), encoding="utf-8")  # as an older version wrote it, or a hand edit
+    found = json.loads(run("check", *day, *rules).stdout)["findings"]
+    assert [(f["rule"], f["county"]) for f in found] == [("reported-by", "路桥区")]
+    listed = run("check", *day, "--rule", "reported-by")
+    assert listed.exit_code == 1 and "被合计为全市数" in listed.stdout

@@ -55,9 +55,9 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "accepted", "missing", "stale"]
+                           "outlier", "reported-by", "accepted", "missing", "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
-    assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier")
+    assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier", "reported-by")
     assert all(r.title for r in RULES.values())
 
 

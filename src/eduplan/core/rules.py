@@ -39,7 +39,7 @@ from typing import Any
 
 from ..i18n import N_, Msg, msg
 from .entries import COUNTY_WORDS, Figure, is_baseline
-from .models import Comparator, Entry, Indicator, Measure, Plan, State
+from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
 from .numbers import UNIT_WORDS, format_number
 from .records import record
 from .reporting import owed_units
@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("decreasing", WARNING, N_("a cumulative total that falls")),
     Rule("duplicate", WARNING, N_("the same figure entered twice")),
     Rule("outlier", WARNING, N_("far beyond the target")),
+    Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
     Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
@@ -206,6 +207,7 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
 
     if fig.state is not None:
         return out
+    reporter = _not_reporting(ind, county, door=True)
     number = fig.added if fig.added is not None else fig.value
     if fig.percent and not ind.is_percent and fig.numerator is None:
         found("unit", msg("'{text}' is a percentage, but {indicator} is measured in {unit}", text=text,
@@ -240,7 +242,24 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
                 "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} counties or {k}%? "
                 "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.id, n=n,
                 k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
+    if reporter is not None:
+        found("reported-by", reporter, reported_by=ind.reported_by.value)  # type: ignore[union-attr]
     return out
+
+
+def _not_reporting(ind: Indicator, county: str | None, *, door: bool) -> Msg | None:
+    """A county's figure for what the plan has the city report city-wide (``reported_by = "city"``):
+    it would be summed as the city's figure. (A city-wide figure for what the counties report is
+    the plan's roll-up, "a city-wide entry if there is one": the city compiling its own total.)"""
+    if ind.reported_by is None or ind.measure in (Measure.MILESTONE, Measure.COUNTIES):
+        return None
+    if county is not None and ind.reported_by == ReportedBy.CITY:
+        if door:
+            return msg("{indicator} is reported city-wide by the city, not county by county: record the city-wide "
+                       "figure (a county's figures would be summed as the city's)", indicator=ind.id)
+        return msg("a figure for {county}, but {indicator} is reported city-wide by the city: it is summed as the "
+                   "city's figure while there is no city-wide one", county=county, indicator=ind.id)
+    return None
 
 
 # --------------------------------------------------------------------------- a figure among the others
@@ -438,6 +457,10 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
     counted = ind.unit in COUNT_WORDS or (ind.measure == Measure.COUNTIES and not ind.is_percent)
     for e in entries:
         number = e.added if e.added is not None else e.value
+        reporter = None if e.state is not None or is_baseline(e, plan) else _not_reporting(ind, county, door=False)
+        if reporter is not None:
+            out.append(Finding("reported-by", reporter, ind.id, county, (e,), e.as_of,
+                               {"reported_by": ind.reported_by.value}))  # type: ignore[union-attr]
         if counted and number is not None and not float(number).is_integer():
             out.append(Finding("whole-number", msg("{value} is not a whole number of {unit}", value=_shown(number, ind),
                                                    unit=ind.unit), ind.id, county, (e,), e.as_of,
