@@ -169,7 +169,7 @@ def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: s
 
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
                 latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
-                skip_repeated: bool = True, units: tuple[str | None, ...] | None = None,
+                units: tuple[str | None, ...] | None = None,
                 accept: bool | Iterable[str] = False, again: Sequence[Entry] = ()) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
@@ -177,11 +177,11 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     A figure is recorded as what it is: the value column as a total (or level, state), the
     本月新增 column as an increment. A row may carry both only when the value is the unit's last
     figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
-    that figure plus the increment. A row giving a figure the ledger already has for that very
-    date is skipped (counted in ``repeated``) unless ``skip_repeated`` is false (``--force``).
-    ``units``: in a ledger folder, the only units the importing office reports. ``again``: the
-    entries an earlier import of this very file wrote (``--force``): a row's last figure is
-    then the one before them, as when the file was first imported.
+    that figure plus the increment. A row giving a total (or level, state) the ledger already
+    has for that very date is skipped (counted in ``repeated``), ``--force`` or not: it would
+    add nothing. ``units``: in a ledger folder, the only units the importing office reports.
+    ``again``: the entries an earlier import of this very file wrote (``--force``): a row's
+    last figure is then the one before them, as when the file was first imported.
 
     The data-quality rules about a figure as typed apply here (a warning accepted with
     ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
@@ -349,7 +349,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         last = last_figure(ind.id, county, day)
         if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
                 (entry.value, entry.numerator, entry.denominator, entry.state):
-            if last.as_of == day and skip_repeated:  # already in the ledger, for this very date: nothing to add
+            if last.as_of == day:  # already in the ledger, for this very date: nothing to add (--force or not)
                 repeated += 1
                 continue
             unchanged += 1  # recorded again as of this date: the unit says it has not changed
@@ -376,10 +376,12 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
 
 
 def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, file: str, column: str,
-                 first_id: int, accept: bool | Iterable[str] = False) -> tuple[list[Problem], list[ImportRowDoc]]:
+                 first_id: int, accept: bool | Iterable[str] = False,
+                 added_column: str | None = None) -> tuple[list[Problem], list[ImportRowDoc]]:
     """The rules that compare each row's figure with the ledger and with the rows above it
     (the same figure twice, a cumulative total that falls, far beyond the target). Returns the
-    problems, and the rows with their ids (from ``first_id``) and every rule accepted."""
+    problems (named by ``column``, or ``added_column`` for an increment), and the rows with
+    their ids (from ``first_id``) and every rule accepted."""
     series: dict[tuple[str, str | None], list[Entry]] = {}
     problems: list[Problem] = []
     out: list[ImportRowDoc] = []
@@ -392,7 +394,8 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
         if key not in series:  # what decides the findings of this unit's rows, not its whole history
             series[key] = view.series_around(*key, days[key])
         ind = plan.by_id[e.indicator]
-        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row, column)
+        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row,
+                                        added_column if e.added is not None and added_column else column)
         problems.extend(found)
         e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
         series[key].append(e)
@@ -414,13 +417,6 @@ def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
         "{n} rows of {file} have problems; nothing was recorded", n, file=file))
 
 
-def _allowed(accept: bool | Iterable[str], again: bool) -> bool | Iterable[str]:
-    """The warnings accepted: importing a file again with --force accepts its duplicates."""
-    if accept is True or not again:
-        return accept
-    return {*(accept or ()), "duplicate"}
-
-
 def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
     first = min(earlier, key=lambda e: e.id)
     ids = sorted(e.id for e in earlier)
@@ -438,7 +434,10 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     Raises :class:`ProblemsError` naming every wrong row (``FILE:ROW: column: message``);
     then nothing is written. Rows the data-quality rules warn about are refused too, unless
     ``accept`` (True for every warning, or the rule ids accepted); their entries then name the
-    rules in ``accepted``.
+    rules in ``accepted``. ``force`` overrides only the refusal of a file imported before: its
+    rows are checked as any other's (a total the ledger already has for that date is skipped,
+    the same increment again is a ``duplicate`` warning), and a dry run says what the import
+    would do.
     """
     path = Path(path)
     file = str(path)
@@ -459,11 +458,12 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     try:
         earlier = view.surviving_batch(batch)
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
-                              skip_repeated=not force,  # --force: record the file as it is, again
                               units=units, accept=accept, again=earlier if force else ())
-        column = next((str(h).strip() for h in locate(sheet).sheet.header if field_of(h) == "value"), "value")
+        header = locate(sheet).sheet.header
+        column = next((str(h).strip() for h in header if field_of(h) == "value"), "value")
+        added_column = next((str(h).strip() for h in header if field_of(h) == "added"), None)
         later, rows = check_series(plan, view, checked.rows, file=file, column=column, first_id=view.next_id(),
-                                   accept=_allowed(accept, bool(earlier)))
+                                   accept=accept, added_column=added_column)
     finally:
         view.close()
     if earlier and not force:  # the same file again: say so, before anything else about its rows
@@ -486,7 +486,7 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         already.extend(earlier)
         # the ledger may have changed since it was read: the rules again, under the lock
         problems, final = check_series(plan, view, checked.rows, file=file, column=column,
-                                       first_id=view.next_id(), accept=_allowed(accept, bool(earlier)))
+                                       first_id=view.next_id(), accept=accept, added_column=added_column)
         if problems:
             raise _refuse(problems, file)
         return [dataclasses.replace(r.entry, batch=batch, batch_size=len(final)) for r in final]
