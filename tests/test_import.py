@@ -395,3 +395,40 @@ def test_force_reimports_a_file_without_doubling_it(ledger, tmp_path):
     assert total("quality-projects") == 70  # added again, as the person accepted
     assert total("new-school-places") == 1500
     assert [e["indicator"] for e in log_entries()].count("new-school-places") == 1
+
+
+def test_a_baseline_is_never_the_last_figure_of_a_template(ledger, tmp_path):
+    """A baseline (last year's figure, dated before the period) is shown as the baseline, never
+    put in the value column; an untouched sheet records nothing, and a sheet an older template
+    filled with the baseline is refused rather than turning it into a 2023 figure."""
+    run("baseline", "student-abnormal-deaths", "12")
+    run("record", "student-abnormal-deaths", "3", "--as-of", "2023-06-30", "--county", "椒江")
+    run("record", "student-abnormal-deaths", "1", "--as-of", "2023-06-30", "--county", "黄岩")
+
+    def city() -> float:
+        status = json.loads(run("status", "--as-of", "2023-07-31", "--format", "json").stdout)
+        return next(i for i in status["indicators"] if i["id"] == "student-abnormal-deaths")["actual"]
+
+    assert city() == 4  # the counties' sum
+    template = tmp_path / "city.csv"
+    run("template", "-o", template, "--month", "2023-07", lang=None)
+    rows = list(csv.reader(io.StringIO(template.read_bytes().decode("utf-8-sig"))))
+    header = next(r for r in rows if r and r[0] == "指标编号")
+    (row,) = [r for r in rows if r and r[0] == "student-abnormal-deaths"]
+    assert row[header.index("上次填报")] == "基数 12人 (2022-12-31)"  # shown, named as the baseline
+    assert row[header.index("数值")] == ""  # not offered as the figure to repeat
+    before = ledger.read_bytes()
+    assert "no figures to import" in run("import", template).stdout
+    assert ledger.read_bytes() == before and city() == 4
+    # the same row as an older template wrote it: the baseline in the value column
+    row[header.index("上次填报")], row[header.index("数值")] = "12人 (2022-12-31)", "12"
+    old = write_csv(tmp_path / "old.csv", rows)
+    line = next(i for i, r in enumerate(rows, start=1) if r and r[0] == "student-abnormal-deaths")
+    err = run("import", old, code=1).stderr
+    assert f"{old}:{line}: 数值: 12 is the baseline (as of 2022-12-31) that an older template filled in" in err
+    assert ledger.read_bytes() == before
+    # typed on purpose into today's template, the same number is a figure of the period
+    row[header.index("上次填报")] = "基数 12人 (2022-12-31)"
+    typed = write_csv(tmp_path / "typed.csv", rows)
+    out = run("import", typed).stdout
+    assert "imported 1 entry" in out and "unchanged" not in out

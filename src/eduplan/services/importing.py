@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.receipts import ImportRowDoc, ImportSummary, Taken
-from ..core.entries import Figure, measure_word, read_figure, value_problems
+from ..core.entries import Figure, is_baseline, measure_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator
 from ..core.numbers import (
@@ -46,6 +46,7 @@ from .sheet_contract import (
     SHEET_FIELDS,
     accepted_names,
     field_of,
+    shows_baseline,
 )
 from .workspace import Workspace, check_date
 
@@ -94,6 +95,8 @@ def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
         if field is None:
             continue
         if field in found:
+            if not FIELDS[field].input and not FIELDS[field].required:
+                continue  # a column read only to recognise what a template wrote: the first one is enough
             problems.append(Problem(file, line, msg("a second column for {field} (after '{first}'); keep one",
                                                     field=msg(FIELDS[field].header), first=str(header[found[field]])),
                                     field=str(name)))
@@ -183,6 +186,10 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     ``again``: the entries an earlier import of this very file wrote (``--force``): a row's
     last figure is then the one before them, as when the file was first imported.
 
+    A baseline (an entry dated before the plan period, ``eduplan baseline``) is never a row's
+    last figure: a figure of the period equal to it is a new figure, not one left unchanged,
+    and an increment does not add to it.
+
     The data-quality rules about a figure as typed apply here (a warning accepted with
     ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
     are :func:`check_series`."""
@@ -219,12 +226,16 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     out_problems: list[Problem] = []
     figures_at: dict[dt.date, Mapping] = {}
 
-    def last_figure(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
+    def latest_entry(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
         if latest_at is None:
             return None
         if day not in figures_at:
             figures_at[day] = latest_at(day)
         return figures_at[day].get((ind_id, county))
+
+    def last_figure(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
+        last = latest_entry(ind_id, county, day)
+        return None if last is None or is_baseline(last, plan) else last  # a baseline is no figure of the period
 
     for index, cells in enumerate(sheet.rows):
         number = index + first + 1
@@ -325,6 +336,18 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 texts[field] = check_text(_text(cell(field)), field) if field in columns else None
             except EduplanError as exc:
                 problem(field, exc.message)
+        if figure is not None and ind is not None and day is not None and not bad and "last" in columns:
+            # an older template put the baseline in the value column: left as it was, it is no figure of the period
+            base = latest_entry(ind.id, county, day)
+            shown = _text(cell("last"))
+            if base is not None and is_baseline(base, plan) and base.as_of.isoformat() in shown and \
+                    not shows_baseline(shown) and \
+                    (base.value, base.numerator, base.denominator, base.state) == \
+                    (figure.value, figure.numerator, figure.denominator, figure.state):
+                problem("value", msg("{value} is the baseline (as of {day}) that an older template filled in, not a "
+                                     "figure of the plan period; clear the cell, or type the figure as of {as_of} (if it is "
+                                     "the same, also clear the {last} cell)", value=value_text, day=base.as_of,
+                                     as_of=day, last=label["last"]))
         if ind is not None and day is not None and not bad:
             dup = seen.get((ind.id, county, day))
             if dup is not None:
