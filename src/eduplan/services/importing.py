@@ -29,6 +29,7 @@ from ..core.numbers import (
     format_number,
     parse_date,
     parse_quantity,
+    parse_state,
     to_plain,
 )
 from ..core.records import record
@@ -38,7 +39,7 @@ from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
 from ..store.appending import append_entries
 from ..store.ledger import LedgerView
-from ..store.sheets import Cell, Sheet, read_file
+from ..store.sheets import MAX_CELL_CHARS, Cell, Sheet, column_letter, read_file
 from .sheet_contract import (
     EMPTY_COUNTY,
     FIELDS,
@@ -87,7 +88,8 @@ def _date(value: Cell, year: int) -> dt.date:
 def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
                 sheet_fields: Mapping[str, object] = {}) -> tuple[dict[str, int], list[Problem]]:
     """Which column holds which field; problems (on the header's row) for missing or doubled columns.
-    The date may instead be given once for the sheet, above the header."""
+    The date may instead be given once for the sheet, above the header. A missing column's
+    problem has no column label: its message names the column, in the reader's language."""
     found: dict[str, int] = {}
     problems: list[Problem] = []
     for i, name in enumerate(header):
@@ -106,12 +108,12 @@ def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
         if field not in found:
             problems.append(Problem(file, line, msg("no column for {field} (name it {names})",
                                                     field=msg(FIELDS[field].header),
-                                                    names=" / ".join(accepted_names(field))), field=str(field)))
+                                                    names=" / ".join(accepted_names(field)))))
     if "as_of" not in found and "as_of" not in sheet_fields:
         problems.append(Problem(file, line, msg("no column for {field} (name it {names}), and no date above the table "
                                                 "(截至日期 and the date in the cell beside it)",
                                                 field=msg(FIELDS["as_of"].header),
-                                                names=" / ".join(accepted_names("as_of"))), field="as_of"))
+                                                names=" / ".join(accepted_names("as_of")))))
     return found, problems
 
 
@@ -129,15 +131,14 @@ class Located:
 
 def locate(sheet: Sheet) -> Located:
     """The header row: the first row (of the first :data:`HEADER_SEARCH`) naming an indicator and a
-    value column; the rows above it as label/value pairs (截至日期 | 2023-06-30). A sheet whose
-    header is row 1 is read as it always was."""
+    value column (else the first naming one of them, so that only the column really missing is
+    named); the rows above it as label/value pairs (截至日期 | 2023-06-30). A sheet whose header
+    is row 1 is read as it always was."""
     rows = (sheet.header, *sheet.rows)
-    at = 0
-    for i, row in enumerate(rows[:HEADER_SEARCH]):
-        fields = {field_of(c) for c in row if c is not None}
-        if "indicator" in fields and "value" in fields:
-            at = i
-            break
+    named = [{field_of(c) for c in row if c is not None} for row in rows[:HEADER_SEARCH]]
+    at = next((i for i, fields in enumerate(named) if {"indicator", "value"} <= fields),
+              # else the first naming one of them: the header, its problems said on its row
+              next((i for i, fields in enumerate(named) if fields & {"indicator", "value"}), 0))
     fields: dict[str, tuple[Cell, int, str]] = {}
     for i, row in enumerate(rows[:at]):
         cells = list(row)
@@ -148,7 +149,40 @@ def locate(sheet: Sheet) -> Located:
     if at == 0:
         return Located(sheet, 1, fields)
     percent = frozenset((r - at, c) for r, c in sheet.percent_cells if r - at >= 0)
-    return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding), at + 1, fields)
+    return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding, sheet.marks, sheet.name), at + 1,
+                   fields)
+
+
+def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) -> list[Problem]:
+    """Cells that cannot be read as they stand (:class:`eduplan.store.sheets.Mark`), where
+    they matter, as problems naming the cell: an over-long cell anywhere; a formula saved
+    without its result (a script wrote it, no spreadsheet computed it) in a column import
+    reads or above the table; cells of such a column merged across rows (every row but the
+    first would read as empty). Each would otherwise make a figure disappear silently."""
+    read = set(columns.values())
+    header = sheet.header
+
+    def label(col: int, row: int) -> str | None:
+        if row <= first:  # above the table, or the header itself
+            return None
+        name = header[col] if 0 <= col < len(header) else None
+        return str(name).strip() if name is not None and str(name).strip() else column_letter(col)
+
+    out: list[Problem] = []
+    for m in sheet.marks:
+        if m.kind == "long":
+            out.append(Problem(file, m.row, msg("cell {cell} is longer than {n} characters; shorten it",
+                                                cell=m.ref, n=MAX_CELL_CHARS), field=label(m.col, m.row)))
+        elif m.kind == "formula" and (m.row < first or m.col in read):
+            out.append(Problem(file, m.row, msg("cell {cell} holds a formula saved without its result; open the file "
+                                                "in Excel or WPS, save it, and import it again", cell=m.ref),
+                               field=label(m.col, m.row)))
+        elif m.kind == "merged" and m.last_row > first and read & set(range(m.col, m.last_col + 1)):
+            out.append(Problem(file, max(m.row, first + 1), msg(
+                "cells {cells} are merged across rows, so the rows under the first would be read as empty; "
+                "unmerge them, give each row its own value, and import again", cells=m.ref),
+                field=label(m.col, first + 1)))
+    return out
 
 
 @record(slots=False)
@@ -196,6 +230,11 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     located = locate(sheet)
     sheet, first = located.sheet, located.first_line
     columns, problems = map_columns(sheet.header, file, first, located.fields)
+    if problems and sheet.name is not None:  # which worksheet was read: the first, maybe not the one meant
+        problems = [dataclasses.replace(p, message=msg("worksheet '{sheet}' (import reads the first worksheet): "
+                                                       "{problem}", sheet=sheet.name, problem=p.message))
+                    for p in problems]
+    problems += unreadable(sheet, columns, first, file)
     if problems and not columns and sheet.encoding != "utf-8":
         # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
         raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
@@ -301,7 +340,15 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                                 accept, file, number, label.get("added", "added"))
                 bad.extend(found)
                 increment = added.added
-        if ind is not None and county_ok and value_text:
+        if ind is not None and county_ok and value_text and ind.measure == Measure.COUNTIES and county is None \
+                and parse_state(value_text) is not None:
+            # a state without a county: record's advice is a flag (--county); on a sheet, it is the county column
+            problem("value", msg("'{text}': {indicator} is judged county by county: give each county's state on a row "
+                                 "of its own, with the county in the {column} column, or the city-wide {what} of "
+                                 "counties as a number", text=value_text, indicator=ind.id,
+                                 column=label.get("county") or msg(FIELDS["county"].header),
+                                 what=msg("share") if ind.is_percent else msg("count")))
+        elif ind is not None and county_ok and value_text:
             try:
                 figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
             except NumberError as exc:
