@@ -126,8 +126,8 @@ def test_values_are_checked_like_record(ledger, tmp_path):
 def test_header_problems_are_on_row_one(ledger, tmp_path):
     path = write_csv(tmp_path / "nohead.csv", [["名称", "数值"], ["x", "1"]])
     err = run("import", path, code=1).stderr
-    assert f"{path}:1: indicator: no column for id" in err
-    assert f"{path}:1: as_of: no column for as-of date" in err
+    assert f"{path}:1: no column for id" in err  # the message names the column, in the reader's language
+    assert f"{path}:1: no column for as-of date" in err
     columns, problems = map_columns(("id", "指标", "value", "date"), "x.csv")
     assert problems and "second column" in problems[0].render("en")
 
@@ -180,13 +180,20 @@ def test_same_file_twice_is_refused_unless_forced(ledger, tmp_path):
     assert "was already imported on" in err and "tester" in err and "#1–#5" in err and "--force" in err
     assert ledger.read_bytes() == before
     assert "already imported" in run("import", path, "--dry-run", code=1).stderr
+    # --force imports it again, but what the ledger already has for that date is not recorded twice
     result = run("import", path, "--force")
-    assert "imported 5 entries (#6–#10)" in result.stdout and "imported before" in result.stdout
+    assert "no figures to import" in result.stdout and "5 rows already in the ledger for their date skipped" \
+        in result.stdout
+    assert ledger.read_bytes() == before
+    run("void", "3", "--reason", "synthetic: withdrawn")  # one row of the file withdrawn, the others stand
+    result = run("import", path, "--force")
+    assert "imported 1 entry (#7)" in result.stdout and "imported before (4 entries)" in result.stdout
+    assert "4 rows already in the ledger for their date skipped" in result.stdout
     # once every entry of the file is voided, importing it again is no accident
     path2 = write_csv(tmp_path / "one.csv", [ROWS[0], ["new-public-kindergartens", "13", "2023-06-30", "", "", ""]])
     run("import", path2)
-    (entry,) = [e for e in log_entries() if e["id"] == 11]
-    run("void", "11", "--reason", "synthetic: imported by mistake")
+    (entry,) = [e for e in log_entries() if e["id"] == 8]
+    run("void", "8", "--reason", "synthetic: imported by mistake")
     run("import", path2)
     assert entry["indicator"] == "new-public-kindergartens"
 
@@ -350,6 +357,78 @@ def test_a_sheet_with_increments_imported_again_with_force_adds_them_again(ledge
 
     assert total() == 35
     assert "already imported" in run("import", sheet, code=1).stderr
-    assert "20 is not the last figure" not in run("import", sheet, "--force", "--dry-run").stdout
+    err = run("import", sheet, "--force", "--dry-run", code=1).stderr  # the same increase again: a duplicate
+    assert "20 is not the last figure" not in err and "[duplicate]" in err
+    assert "20 is not the last figure" not in run("import", sheet, "--force", "--dry-run", "--accept-warnings").stdout
     run("import", sheet, "--force", "--accept-warnings")  # the same increase on the same day: a duplicate, accepted
     assert total() == 50
+
+
+def test_force_reimports_a_file_without_doubling_it(ledger, tmp_path):
+    """--force only overrides "this file was imported before": a total the ledger already has
+    for that date is skipped, and the same 本月新增 again is a duplicate that needs
+    --accept-warnings; the dry run says the same as the real run."""
+    run("record", "quality-projects", "--add", "60", "--county", "椒江", "--as-of", "2023-06-30")
+    sheet = write_csv(tmp_path / "jj-7.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
+                                              ["quality-projects", "60", "5", "2023-07-31", "椒江区"],
+                                              ["new-school-places", "1500", "", "2023-07-31", "椒江区"]])
+    assert "imported 2 entries" in run("import", sheet).stdout
+
+    def total(ind: str) -> float:
+        status = json.loads(run("status", "--as-of", "2023-07-31", "--county", "椒江区", "--format", "json").stdout)
+        return next(i for i in status["indicators"] if i["id"] == ind)["actual"]
+
+    assert total("quality-projects") == 65
+    before = ledger.read_bytes()
+    for dry in ((), ("--dry-run",)):
+        err = run("import", sheet, "--force", *dry, code=1).stderr
+        assert f"{sheet}:2: 本月新增: " in err and "[duplicate]" in err and "--accept-warnings" in err
+        assert f"{sheet}:3:" not in err  # the total is in the ledger for that date: skipped, not a warning
+        assert ledger.read_bytes() == before
+    dry = run("import", sheet, "--force", "--accept-warnings", "--dry-run").stdout
+    assert "would record 1 entry" in dry and "1 row already in the ledger for its date skipped" in dry
+    assert "1 row would be accepted over a warning: row 2 (duplicate)" in dry
+    assert "new-school-places" not in dry
+    assert ledger.read_bytes() == before
+    out = run("import", sheet, "--force", "--accept-warnings").stdout
+    assert "imported 1 entry" in out and "(duplicate)" in out
+    assert total("quality-projects") == 70  # added again, as the person accepted
+    assert total("new-school-places") == 1500
+    assert [e["indicator"] for e in log_entries()].count("new-school-places") == 1
+
+
+def test_a_baseline_is_never_the_last_figure_of_a_template(ledger, tmp_path):
+    """A baseline (last year's figure, dated before the period) is shown as the baseline, never
+    put in the value column; an untouched sheet records nothing, and a sheet an older template
+    filled with the baseline is refused rather than turning it into a 2023 figure."""
+    run("baseline", "student-abnormal-deaths", "12")
+    run("record", "student-abnormal-deaths", "3", "--as-of", "2023-06-30", "--county", "椒江")
+    run("record", "student-abnormal-deaths", "1", "--as-of", "2023-06-30", "--county", "黄岩")
+
+    def city() -> float:
+        status = json.loads(run("status", "--as-of", "2023-07-31", "--format", "json").stdout)
+        return next(i for i in status["indicators"] if i["id"] == "student-abnormal-deaths")["actual"]
+
+    assert city() == 4  # the counties' sum
+    template = tmp_path / "city.csv"
+    run("template", "-o", template, "--month", "2023-07", lang=None)
+    rows = list(csv.reader(io.StringIO(template.read_bytes().decode("utf-8-sig"))))
+    header = next(r for r in rows if r and r[0] == "指标编号")
+    (row,) = [r for r in rows if r and r[0] == "student-abnormal-deaths"]
+    assert row[header.index("上次填报")] == "基数 12人 (2022-12-31)"  # shown, named as the baseline
+    assert row[header.index("数值")] == ""  # not offered as the figure to repeat
+    before = ledger.read_bytes()
+    assert "no figures to import" in run("import", template).stdout
+    assert ledger.read_bytes() == before and city() == 4
+    # the same row as an older template wrote it: the baseline in the value column
+    row[header.index("上次填报")], row[header.index("数值")] = "12人 (2022-12-31)", "12"
+    old = write_csv(tmp_path / "old.csv", rows)
+    line = next(i for i, r in enumerate(rows, start=1) if r and r[0] == "student-abnormal-deaths")
+    err = run("import", old, code=1).stderr
+    assert f"{old}:{line}: 数值: 12 is the baseline (as of 2022-12-31) that an older template filled in" in err
+    assert ledger.read_bytes() == before
+    # typed on purpose into today's template, the same number is a figure of the period
+    row[header.index("上次填报")] = "基数 12人 (2022-12-31)"
+    typed = write_csv(tmp_path / "typed.csv", rows)
+    out = run("import", typed).stdout
+    assert "imported 1 entry" in out and "unchanged" not in out

@@ -71,6 +71,17 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
         for r in doc.rows:
             out.append(msg("row {row}: {entry}", row=r.row, entry=_entry_line(r.entry, doc.plan, lang, False)).render(lang))
         out.extend(_taken_lines(doc, lang))
+        if doc.already:
+            out.append(nmsg("{file} was imported before ({n} entry); it would be imported again as asked",
+                            "{file} was imported before ({n} entries); it would be imported again as asked",
+                            len(doc.already), file=doc.file).render(lang))
+        accepted = [r for r in doc.rows if r.entry.accepted]
+        if accepted:
+            out.append(nmsg("{n} row would be accepted over a warning: {rows}",
+                            "{n} rows would be accepted over a warning: {rows}", len(accepted),
+                            rows=[msg("row {row} ({rules})", row=r.row, rules=", ".join(r.entry.accepted))
+                                  for r in accepted[:20]]
+                            + (["…"] if len(accepted) > 20 else [])).render(lang))
         out.append(nmsg("would record {n} entry from {file}{skipped}; nothing was written (dry run)",
                         "would record {n} entries from {file}{skipped}; nothing was written (dry run)",
                         len(doc.rows), file=doc.file, skipped=skipped).render(lang))

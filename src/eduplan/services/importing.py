@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.receipts import ImportRowDoc, ImportSummary, Taken
-from ..core.entries import Figure, measure_word, read_figure, value_problems
+from ..core.entries import Figure, is_baseline, measure_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator
 from ..core.numbers import (
@@ -29,6 +29,7 @@ from ..core.numbers import (
     format_number,
     parse_date,
     parse_quantity,
+    parse_state,
     to_plain,
 )
 from ..core.records import record
@@ -38,7 +39,7 @@ from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import Msg, msg, nmsg
 from ..store.appending import append_entries
 from ..store.ledger import LedgerView
-from ..store.sheets import Cell, Sheet, read_file
+from ..store.sheets import MAX_CELL_CHARS, Cell, Sheet, column_letter, read_file
 from .sheet_contract import (
     EMPTY_COUNTY,
     FIELDS,
@@ -46,6 +47,7 @@ from .sheet_contract import (
     SHEET_FIELDS,
     accepted_names,
     field_of,
+    shows_baseline,
 )
 from .workspace import Workspace, check_date
 
@@ -86,7 +88,8 @@ def _date(value: Cell, year: int) -> dt.date:
 def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
                 sheet_fields: Mapping[str, object] = {}) -> tuple[dict[str, int], list[Problem]]:
     """Which column holds which field; problems (on the header's row) for missing or doubled columns.
-    The date may instead be given once for the sheet, above the header."""
+    The date may instead be given once for the sheet, above the header. A missing column's
+    problem has no column label: its message names the column, in the reader's language."""
     found: dict[str, int] = {}
     problems: list[Problem] = []
     for i, name in enumerate(header):
@@ -94,6 +97,8 @@ def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
         if field is None:
             continue
         if field in found:
+            if not FIELDS[field].input and not FIELDS[field].required:
+                continue  # a column read only to recognise what a template wrote: the first one is enough
             problems.append(Problem(file, line, msg("a second column for {field} (after '{first}'); keep one",
                                                     field=msg(FIELDS[field].header), first=str(header[found[field]])),
                                     field=str(name)))
@@ -103,12 +108,12 @@ def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
         if field not in found:
             problems.append(Problem(file, line, msg("no column for {field} (name it {names})",
                                                     field=msg(FIELDS[field].header),
-                                                    names=" / ".join(accepted_names(field))), field=str(field)))
+                                                    names=" / ".join(accepted_names(field)))))
     if "as_of" not in found and "as_of" not in sheet_fields:
         problems.append(Problem(file, line, msg("no column for {field} (name it {names}), and no date above the table "
                                                 "(截至日期 and the date in the cell beside it)",
                                                 field=msg(FIELDS["as_of"].header),
-                                                names=" / ".join(accepted_names("as_of"))), field="as_of"))
+                                                names=" / ".join(accepted_names("as_of")))))
     return found, problems
 
 
@@ -126,15 +131,14 @@ class Located:
 
 def locate(sheet: Sheet) -> Located:
     """The header row: the first row (of the first :data:`HEADER_SEARCH`) naming an indicator and a
-    value column; the rows above it as label/value pairs (截至日期 | 2023-06-30). A sheet whose
-    header is row 1 is read as it always was."""
+    value column (else the first naming one of them, so that only the column really missing is
+    named); the rows above it as label/value pairs (截至日期 | 2023-06-30). A sheet whose header
+    is row 1 is read as it always was."""
     rows = (sheet.header, *sheet.rows)
-    at = 0
-    for i, row in enumerate(rows[:HEADER_SEARCH]):
-        fields = {field_of(c) for c in row if c is not None}
-        if "indicator" in fields and "value" in fields:
-            at = i
-            break
+    named = [{field_of(c) for c in row if c is not None} for row in rows[:HEADER_SEARCH]]
+    at = next((i for i, fields in enumerate(named) if {"indicator", "value"} <= fields),
+              # else the first naming one of them: the header, its problems said on its row
+              next((i for i, fields in enumerate(named) if fields & {"indicator", "value"}), 0))
     fields: dict[str, tuple[Cell, int, str]] = {}
     for i, row in enumerate(rows[:at]):
         cells = list(row)
@@ -145,7 +149,40 @@ def locate(sheet: Sheet) -> Located:
     if at == 0:
         return Located(sheet, 1, fields)
     percent = frozenset((r - at, c) for r, c in sheet.percent_cells if r - at >= 0)
-    return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding), at + 1, fields)
+    return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding, sheet.marks, sheet.name), at + 1,
+                   fields)
+
+
+def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) -> list[Problem]:
+    """Cells that cannot be read as they stand (:class:`eduplan.store.sheets.Mark`), where
+    they matter, as problems naming the cell: an over-long cell anywhere; a formula saved
+    without its result (a script wrote it, no spreadsheet computed it) in a column import
+    reads or above the table; cells of such a column merged across rows (every row but the
+    first would read as empty). Each would otherwise make a figure disappear silently."""
+    read = set(columns.values())
+    header = sheet.header
+
+    def label(col: int, row: int) -> str | None:
+        if row <= first:  # above the table, or the header itself
+            return None
+        name = header[col] if 0 <= col < len(header) else None
+        return str(name).strip() if name is not None and str(name).strip() else column_letter(col)
+
+    out: list[Problem] = []
+    for m in sheet.marks:
+        if m.kind == "long":
+            out.append(Problem(file, m.row, msg("cell {cell} is longer than {n} characters; shorten it",
+                                                cell=m.ref, n=MAX_CELL_CHARS), field=label(m.col, m.row)))
+        elif m.kind == "formula" and (m.row < first or m.col in read):
+            out.append(Problem(file, m.row, msg("cell {cell} holds a formula saved without its result; open the file "
+                                                "in Excel or WPS, save it, and import it again", cell=m.ref),
+                               field=label(m.col, m.row)))
+        elif m.kind == "merged" and m.last_row > first and read & set(range(m.col, m.last_col + 1)):
+            out.append(Problem(file, max(m.row, first + 1), msg(
+                "cells {cells} are merged across rows, so the rows under the first would be read as empty; "
+                "unmerge them, give each row its own value, and import again", cells=m.ref),
+                field=label(m.col, first + 1)))
+    return out
 
 
 @record(slots=False)
@@ -169,7 +206,7 @@ def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: s
 
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
                 latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
-                skip_repeated: bool = True, units: tuple[str | None, ...] | None = None,
+                units: tuple[str | None, ...] | None = None,
                 accept: bool | Iterable[str] = False, again: Sequence[Entry] = ()) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
@@ -177,11 +214,15 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     A figure is recorded as what it is: the value column as a total (or level, state), the
     本月新增 column as an increment. A row may carry both only when the value is the unit's last
     figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
-    that figure plus the increment. A row giving a figure the ledger already has for that very
-    date is skipped (counted in ``repeated``) unless ``skip_repeated`` is false (``--force``).
-    ``units``: in a ledger folder, the only units the importing office reports. ``again``: the
-    entries an earlier import of this very file wrote (``--force``): a row's last figure is
-    then the one before them, as when the file was first imported.
+    that figure plus the increment. A row giving a total (or level, state) the ledger already
+    has for that very date is skipped (counted in ``repeated``), ``--force`` or not: it would
+    add nothing. ``units``: in a ledger folder, the only units the importing office reports.
+    ``again``: the entries an earlier import of this very file wrote (``--force``): a row's
+    last figure is then the one before them, as when the file was first imported.
+
+    A baseline (an entry dated before the plan period, ``eduplan baseline``) is never a row's
+    last figure: a figure of the period equal to it is a new figure, not one left unchanged,
+    and an increment does not add to it.
 
     The data-quality rules about a figure as typed apply here (a warning accepted with
     ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
@@ -189,6 +230,11 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     located = locate(sheet)
     sheet, first = located.sheet, located.first_line
     columns, problems = map_columns(sheet.header, file, first, located.fields)
+    if problems and sheet.name is not None:  # which worksheet was read: the first, maybe not the one meant
+        problems = [dataclasses.replace(p, message=msg("worksheet '{sheet}' (import reads the first worksheet): "
+                                                       "{problem}", sheet=sheet.name, problem=p.message))
+                    for p in problems]
+    problems += unreadable(sheet, columns, first, file)
     if problems and not columns and sheet.encoding != "utf-8":
         # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
         raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
@@ -219,12 +265,16 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     out_problems: list[Problem] = []
     figures_at: dict[dt.date, Mapping] = {}
 
-    def last_figure(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
+    def latest_entry(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
         if latest_at is None:
             return None
         if day not in figures_at:
             figures_at[day] = latest_at(day)
         return figures_at[day].get((ind_id, county))
+
+    def last_figure(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
+        last = latest_entry(ind_id, county, day)
+        return None if last is None or is_baseline(last, plan) else last  # a baseline is no figure of the period
 
     for index, cells in enumerate(sheet.rows):
         number = index + first + 1
@@ -290,7 +340,15 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                                 accept, file, number, label.get("added", "added"))
                 bad.extend(found)
                 increment = added.added
-        if ind is not None and county_ok and value_text:
+        if ind is not None and county_ok and value_text and ind.measure == Measure.COUNTIES and county is None \
+                and parse_state(value_text) is not None:
+            # a state without a county: record's advice is a flag (--county); on a sheet, it is the county column
+            problem("value", msg("'{text}': {indicator} is judged county by county: give each county's state on a row "
+                                 "of its own, with the county in the {column} column, or the city-wide {what} of "
+                                 "counties as a number", text=value_text, indicator=ind.id,
+                                 column=label.get("county") or msg(FIELDS["county"].header),
+                                 what=msg("share") if ind.is_percent else msg("count")))
+        elif ind is not None and county_ok and value_text:
             try:
                 figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
             except NumberError as exc:
@@ -325,6 +383,18 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 texts[field] = check_text(_text(cell(field)), field) if field in columns else None
             except EduplanError as exc:
                 problem(field, exc.message)
+        if figure is not None and ind is not None and day is not None and not bad and "last" in columns:
+            # an older template put the baseline in the value column: left as it was, it is no figure of the period
+            base = latest_entry(ind.id, county, day)
+            shown = _text(cell("last"))
+            if base is not None and is_baseline(base, plan) and base.as_of.isoformat() in shown and \
+                    not shows_baseline(shown) and \
+                    (base.value, base.numerator, base.denominator, base.state) == \
+                    (figure.value, figure.numerator, figure.denominator, figure.state):
+                problem("value", msg("{value} is the baseline (as of {day}) that an older template filled in, not a "
+                                     "figure of the plan period; clear the cell, or type the figure as of {as_of} (if it is "
+                                     "the same, also clear the {last} cell)", value=value_text, day=base.as_of,
+                                     as_of=day, last=label["last"]))
         if ind is not None and day is not None and not bad:
             dup = seen.get((ind.id, county, day))
             if dup is not None:
@@ -349,7 +419,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         last = last_figure(ind.id, county, day)
         if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
                 (entry.value, entry.numerator, entry.denominator, entry.state):
-            if last.as_of == day and skip_repeated:  # already in the ledger, for this very date: nothing to add
+            if last.as_of == day:  # already in the ledger, for this very date: nothing to add (--force or not)
                 repeated += 1
                 continue
             unchanged += 1  # recorded again as of this date: the unit says it has not changed
@@ -376,10 +446,12 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
 
 
 def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, file: str, column: str,
-                 first_id: int, accept: bool | Iterable[str] = False) -> tuple[list[Problem], list[ImportRowDoc]]:
+                 first_id: int, accept: bool | Iterable[str] = False,
+                 added_column: str | None = None) -> tuple[list[Problem], list[ImportRowDoc]]:
     """The rules that compare each row's figure with the ledger and with the rows above it
     (the same figure twice, a cumulative total that falls, far beyond the target). Returns the
-    problems, and the rows with their ids (from ``first_id``) and every rule accepted."""
+    problems (named by ``column``, or ``added_column`` for an increment), and the rows with
+    their ids (from ``first_id``) and every rule accepted."""
     series: dict[tuple[str, str | None], list[Entry]] = {}
     problems: list[Problem] = []
     out: list[ImportRowDoc] = []
@@ -392,7 +464,8 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
         if key not in series:  # what decides the findings of this unit's rows, not its whole history
             series[key] = view.series_around(*key, days[key])
         ind = plan.by_id[e.indicator]
-        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row, column)
+        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row,
+                                        added_column if e.added is not None and added_column else column)
         problems.extend(found)
         e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
         series[key].append(e)
@@ -414,13 +487,6 @@ def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
         "{n} rows of {file} have problems; nothing was recorded", n, file=file))
 
 
-def _allowed(accept: bool | Iterable[str], again: bool) -> bool | Iterable[str]:
-    """The warnings accepted: importing a file again with --force accepts its duplicates."""
-    if accept is True or not again:
-        return accept
-    return {*(accept or ()), "duplicate"}
-
-
 def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
     first = min(earlier, key=lambda e: e.id)
     ids = sorted(e.id for e in earlier)
@@ -438,7 +504,10 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     Raises :class:`ProblemsError` naming every wrong row (``FILE:ROW: column: message``);
     then nothing is written. Rows the data-quality rules warn about are refused too, unless
     ``accept`` (True for every warning, or the rule ids accepted); their entries then name the
-    rules in ``accepted``.
+    rules in ``accepted``. ``force`` overrides only the refusal of a file imported before: its
+    rows are checked as any other's (a total the ledger already has for that date is skipped,
+    the same increment again is a ``duplicate`` warning), and a dry run says what the import
+    would do.
     """
     path = Path(path)
     file = str(path)
@@ -459,11 +528,12 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     try:
         earlier = view.surviving_batch(batch)
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
-                              skip_repeated=not force,  # --force: record the file as it is, again
                               units=units, accept=accept, again=earlier if force else ())
-        column = next((str(h).strip() for h in locate(sheet).sheet.header if field_of(h) == "value"), "value")
+        header = locate(sheet).sheet.header
+        column = next((str(h).strip() for h in header if field_of(h) == "value"), "value")
+        added_column = next((str(h).strip() for h in header if field_of(h) == "added"), None)
         later, rows = check_series(plan, view, checked.rows, file=file, column=column, first_id=view.next_id(),
-                                   accept=_allowed(accept, bool(earlier)))
+                                   accept=accept, added_column=added_column)
     finally:
         view.close()
     if earlier and not force:  # the same file again: say so, before anything else about its rows
@@ -486,7 +556,7 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         already.extend(earlier)
         # the ledger may have changed since it was read: the rules again, under the lock
         problems, final = check_series(plan, view, checked.rows, file=file, column=column,
-                                       first_id=view.next_id(), accept=_allowed(accept, bool(earlier)))
+                                       first_id=view.next_id(), accept=accept, added_column=added_column)
         if problems:
             raise _refuse(problems, file)
         return [dataclasses.replace(r.entry, batch=batch, batch_size=len(final)) for r in final]

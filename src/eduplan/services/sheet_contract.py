@@ -48,7 +48,7 @@ NAME = Column("", N_("indicator name"))
 UNIT = Column("", N_("unit"))
 TARGET = Column("", N_("target"))
 COUNTY_TARGET = Column("", N_("county target"))
-LAST = Column("", N_("last figure"))
+LAST = Column("last", N_("last figure"), ("上次填报", "last figure"))  # read only to recognise a baseline left as filled
 VALUE = Column("value", N_("value"), ("数值", "实际", "实际值", "完成值", "数据", "累计数", "累计", "value", "actual",
                                       "figure", "total"), True, True)
 ADDED = Column("added", N_("added this month"), ("本月新增", "本月新增数", "本月增加", "新增", "增量", "added",
@@ -102,6 +102,17 @@ def accepted_names(field: str) -> tuple[str, ...]:
     return FIELDS[field].accepted[:4]
 
 
+BASELINE_WORD = N_("baseline")  # a last-figure cell showing a baseline begins with it: 基数 12人 (2022-12-31)
+
+
+def shows_baseline(text: str) -> bool:
+    """A last-figure cell as a template writes a baseline (``基数 12人 (2022-12-31)``), not as an
+    older template wrote it (``12人 (2022-12-31)``, with the baseline in the value column too)."""
+    from ..i18n import LANGS, tr
+
+    return any(header_key(text).startswith(header_key(tr(BASELINE_WORD, lang))) for lang in LANGS)
+
+
 def template_indicators(plan: Plan, county: str | None) -> list[Indicator]:
     """Every indicator; on one county's sheet, those a county reports (milestones are city-wide, and
     so is what the plan says the city reports)."""
@@ -124,12 +135,16 @@ def fill_hint(ind: Indicator, county: str | None) -> Msg:
 
 @record(slots=False)
 class TemplateRow:
-    """One indicator's row: its target for the sheet's unit, and the unit's last figure."""
+    """One indicator's row: its target for the sheet's unit, and the unit's last figure. A
+    baseline (dated before the plan period, ``eduplan baseline``) is not a figure of the
+    period: never the last figure the value column repeats, only shown as the baseline."""
 
     indicator: Indicator
     target: float | None  # the county's own target on a county's sheet (None: it has none), else the city's
     notes: tuple[Note, ...]  # what the target is (a county's share of the city's …)
-    last: Entry | None  # the unit's figure as of the sheet's date, if any
+    last: Entry | None  # the unit's figure of the plan period as of the sheet's date, if any
+    baseline: Entry | None = None  # the unit's entry before the period (a baseline), where it has no figure of it
+
 
     @property
     def takes_increment(self) -> bool:

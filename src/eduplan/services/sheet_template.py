@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..core.entries import is_baseline
 from ..core.models import Measure, Plan
 from ..core.names import find_county
 from ..core.numbers import days_in_month
@@ -73,5 +74,9 @@ def template(ws: Workspace, *, county: str | None = None, fmt: str = "xlsx", as_
         elif unit is not None:
             judged = judge(ind, plan, latest, day, unit)  # the county's own target (任务分解), or None
             target, notes = judged.target, tuple(n for n in judged.notes if n.code != "partial")
-        rows.append(TemplateRow(ind, target, notes, latest.get((ind.id, unit))))
+        last = latest.get((ind.id, unit))
+        if last is not None and is_baseline(last, plan):  # last year's figure: shown as such, never repeated
+            rows.append(TemplateRow(ind, target, notes, None, last))
+        else:
+            rows.append(TemplateRow(ind, target, notes, last))
     return TemplateDoc(plan, unit, columns_for(unit), indicators, fmt, day, tuple(rows))

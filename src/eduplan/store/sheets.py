@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -35,6 +37,19 @@ Cell = str | int | float | dt.date | dt.datetime | None
 
 
 @record(slots=False)
+class Mark:
+    """A cell whose value cannot be read as it stands: the importer decides whether it matters
+    (it does where it would make a figure disappear) and says where it is."""
+
+    kind: str  # "long" (over MAX_CELL_CHARS), "formula" (no computed result saved), "merged" (over rows)
+    row: int  # the spreadsheet row (1 = the file's first row)
+    col: int  # the column, from 0
+    ref: str  # as Excel names it: H20, or a range F16:F17
+    last_row: int = 0  # a merged range's last row
+    last_col: int = 0  # a merged range's last column, from 0
+
+
+@record(slots=False)
 class Sheet:
     """A table as read from a file: the header row and the rows under it, raw."""
 
@@ -42,6 +57,32 @@ class Sheet:
     rows: tuple[tuple[Cell, ...], ...]
     percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row index, column) shown with a % format
     encoding: str = "utf-8"
+    marks: tuple[Mark, ...] = ()  # cells that cannot be read as they stand
+    name: str | None = None  # the worksheet read (xlsx)
+
+
+def column_letter(col: int) -> str:
+    """A column as Excel names it, from 0: A, …, Z, AA …."""
+    out = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _cell_index(ref: str) -> tuple[int, int]:
+    """(row from 1, column from 0) of a cell reference like F16."""
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int("".join(ch for ch in ref if ch.isdigit()) or 0), col - 1
+
+
+def _long_cells(rows: list[tuple[Cell, ...]]) -> list[Mark]:
+    return [Mark("long", r, c, f"{column_letter(c)}{r}") for r, row in enumerate(rows, start=1)
+            for c, v in enumerate(row) if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -72,24 +113,21 @@ def read_csv_bytes(raw: bytes) -> Sheet:
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     old = csv.field_size_limit()
-    csv.field_size_limit(MAX_CELL_CHARS)
+    csv.field_size_limit(MAX_FILE_BYTES + 1)  # the file is at most this; a cell over MAX_CELL_CHARS is marked
     records = []
     try:
         for record in reader:
             if len(records) > MAX_ROWS:
                 raise EduplanError(msg("the file has more than {n} rows; split it into smaller files", n=MAX_ROWS))
             records.append(tuple(record))
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise EduplanError(msg("line {line}: a cell is longer than {n} characters", line=reader.line_num,
-                                   n=MAX_CELL_CHARS)) from None
+    except csv.Error:
         raise EduplanError(msg("line {line}: the file is not well-formed CSV (an unclosed quote?)",
                                line=reader.line_num)) from None
     finally:
         csv.field_size_limit(old)
     if not records:
         return Sheet((), (), encoding=encoding)
-    return Sheet(records[0], tuple(records[1:]), encoding=encoding)
+    return Sheet(records[0], tuple(records[1:]), encoding=encoding, marks=tuple(_long_cells(records)))
 
 
 def _check_zip(raw: bytes) -> None:
@@ -119,6 +157,76 @@ def _check_zip(raw: bytes) -> None:
                     rest = rest[-16:] + chunk
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+[0-9]+):([A-Za-z]+[0-9]+)\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The zip member holding the worksheet named ``title`` (xl/worksheets/sheet1.xml)."""
+    from xml.etree import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_RELS}Relationship")}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        if sheet.get("name") == title:
+            target = targets.get(sheet.get(_REL_ID), "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    return None
+
+
+def _unreadable_cells(raw: bytes, title: str) -> list[Mark]:
+    """Formulas saved without a computed result (openpyxl and other scripts write none; Excel
+    and WPS do) and ranges merged over more than one row: read as they are, a figure would
+    disappear without a word. (The zip was checked by :func:`_check_zip`: no entity
+    declarations.)"""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        part = _sheet_part(archive, title)
+        if part is None or part not in archive.namelist():
+            return []
+        merged: dict[str, Mark] = {}  # by range: a match in the overlap of two chunks is found twice
+        formulas = False
+        tail = b""
+        with archive.open(part) as member:  # one streaming look for the rare cases before parsing anything
+            while chunk := member.read(1 << 20):
+                text = tail + chunk
+                formulas = formulas or _FORMULA.search(text) is not None
+                for m in _MERGE.finditer(text):
+                    first, last = m.group(1).decode(), m.group(2).decode()
+                    (r1, c1), (r2, c2) = _cell_index(first), _cell_index(last)
+                    if r2 > r1:
+                        merged[f"{first}:{last}"] = Mark("merged", r1, c1, f"{first}:{last}", r2, c2)
+                tail = text[-256:]
+        out = list(merged.values())
+        if formulas:
+            with archive.open(part) as member:
+                for _, element in ElementTree.iterparse(member):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if tag == "c":
+                        f = v = None
+                        for child in element:
+                            name = child.tag.rsplit("}", 1)[-1]
+                            if name == "f":
+                                f = child
+                            elif name in ("v", "is"):
+                                v = child
+                        if f is not None and (v is None or not (v.text or len(v))) and element.get("t") != "str":
+                            ref = element.get("r", "")
+                            row, col = _cell_index(ref)
+                            out.append(Mark("formula", row, col, ref))
+                    elif tag == "row":
+                        element.clear()
+        return out
+
+
 def read_xlsx_bytes(raw: bytes) -> Sheet:
     """The first worksheet's values (cached results, never formulas)."""
     _check_zip(raw)
@@ -137,14 +245,16 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
         header: tuple[Cell, ...] = ()
         rows: list[tuple[Cell, ...]] = []
         percent: set[tuple[int, int]] = set()
+        marks: list[Mark] = []
+        title = ws.title
         for i, cells in enumerate(ws.iter_rows()):
             if i > MAX_ROWS:
                 raise EduplanError(msg("the file has more than {n} rows; split it into smaller files", n=MAX_ROWS))
             values = tuple(getattr(c, "value", None) for c in cells)
-            for v in values:
+            for j, v in enumerate(values):
                 if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-                    raise EduplanError(msg("row {line}: a cell is longer than {n} characters", line=i + 1,
-                                           n=MAX_CELL_CHARS))
+                    marks.append(Mark("long", i + 1, j, f"{column_letter(j)}{i + 1}"))
+                    values = (*values[:j], v[:MAX_CELL_CHARS], *values[j + 1:])  # no more is needed to say where
             if i == 0:
                 header = values
                 continue
@@ -158,7 +268,8 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
         raise EduplanError(msg("not an .xlsx workbook (Excel or WPS saves one with \"Save as .xlsx\")")) from None
     finally:
         wb.close()
-    return Sheet(header, tuple(rows), frozenset(percent))
+    marks.extend(_unreadable_cells(raw, title))
+    return Sheet(header, tuple(rows), frozenset(percent), marks=tuple(marks), name=title)
 
 
 def read_file(path: Path) -> tuple[bytes, Sheet]:

@@ -1,0 +1,123 @@
+"""What `eduplan import` says about a sheet it cannot read as it stands: the column really
+missing, in the reader's language; the worksheet it read; a cell too long, a formula without
+its result, cells merged across rows, each named like every other problem (FILE:ROW: column:
+message), and nothing recorded. Every figure here is synthetic (made up for the tests)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from conftest import Run
+
+
+def run(*args, code: int = 0, lang: str | None = None):
+    result = Run()(*args, lang=lang)
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    return path
+
+
+HEADER = ["指标编号", "数值", "截至日期", "县(市、区)", "备注"]
+
+
+def workbook(path: Path, rows: list[list[object]], title: str = "填报") -> tuple[Path, Workbook]:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path, wb
+
+
+def test_a_renamed_value_header_names_only_that_column_in_the_readers_language(ledger_path, tmp_path):
+    path = write_csv(tmp_path / "nohdr.csv", [
+        ["截至日期", "2023-07-31", "本表所有数据均截至此日期"],
+        ["县(市、区)", "椒江区", ""],
+        [],
+        ["指标编号", "指标名称", "完成数", "本月新增"],  # 数值 renamed: row 4
+        ["new-school-places", "新增中小学学位", "1500", ""],
+    ])
+    err = run("import", path, "--dry-run", code=1).stderr
+    assert f"{path}:4: 没有“数值”列" in err  # on the header's row, the column named in Chinese
+    assert "指标编号”列" not in err  # the indicator column is there: not said to be missing
+    assert ": value:" not in err and ": indicator:" not in err  # no English field names
+    en = run("import", path, "--dry-run", code=1, lang="en").stderr
+    assert f"{path}:4: no column for value" in en
+    assert not ledger_path.exists()
+
+
+def test_a_workbook_whose_first_sheet_is_a_draft_names_the_sheet_it_read(ledger_path, tmp_path):
+    path, wb = workbook(tmp_path / "draft.xlsx", [["指标编号", "数值"], ["new-school-places", "99999"]], "草稿")
+    fill = wb.create_sheet("填报")
+    for row in ([*HEADER], ["new-school-places", "1500", "2023-07-31", "椒江区", ""]):
+        fill.append(row)
+    wb.save(path)
+    err = run("import", path, "--dry-run", code=1).stderr
+    assert f"{path}:1: 工作表“草稿”（导入只读取第一个工作表）：没有“截至日期”列" in err
+    assert "as_of" not in err
+
+
+def test_an_over_long_cell_is_named_by_row_and_column(ledger_path, tmp_path):
+    long = "合成备注" * 2600  # 10,400 characters
+    rows = [HEADER, ["new-school-places", "1500", "2023-07-31", "椒江区", ""],
+            ["new-public-kindergartens", "3", "2023-07-31", "椒江区", long]]
+    book, _ = workbook(tmp_path / "long.xlsx", rows)
+    sheet = write_csv(tmp_path / "long.csv", rows)
+    for path in (book, sheet):
+        err = run("import", path, code=1).stderr
+        assert f"{path}:3: 备注: 单元格 E3 超过 10000 个字符，请删减" in err
+        assert "未填报任何数据" in err and not ledger_path.exists()
+    rows[2][4] = "合" * 10_000  # at the limit: fine
+    assert "导入 2 条记录" in run("import", write_csv(tmp_path / "ok.csv", rows)).stdout
+
+
+def test_a_formula_saved_without_its_result_is_refused_naming_the_cell(ledger_path, tmp_path):
+    """openpyxl (and other scripts) save a formula with no computed result; read as it is, the row
+    looked empty and its figure vanished."""
+    rows = [HEADER, ["new-school-places", "1500", "2023-07-31", "椒江区", ""],
+            ["new-public-kindergartens", "=1+2", "2023-07-31", "椒江区", ""]]
+    path, _ = workbook(tmp_path / "formula.xlsx", rows)
+    err = run("import", path, code=1).stderr
+    assert f"{path}:3: 数值: 单元格 B3 是公式，但没有保存计算结果；请在 Excel/WPS 中打开并保存后再导入" in err
+    assert not ledger_path.exists()
+    # in a column import does not read (a name looked up, say) it changes no figure
+    rows = [[*HEADER, "指标名称"], ["new-school-places", "1500", "2023-07-31", "椒江区", "", "=A2"]]
+    path, _ = workbook(tmp_path / "name.xlsx", rows)
+    assert "导入 1 条记录" in run("import", path).stdout
+
+
+def test_cells_merged_across_rows_are_refused_naming_the_range(ledger_path, tmp_path):
+    rows = [HEADER, ["new-school-places", "1500", "2023-07-31", "椒江区", ""],
+            ["new-public-kindergartens", "3", "2023-07-31", "椒江区", ""],
+            ["new-kindergarten-places", None, "2023-07-31", "椒江区", ""]]
+    path, wb = workbook(tmp_path / "merged.xlsx", rows)
+    wb.active.merge_cells("B3:B4")
+    wb.save(path)
+    err = run("import", path, code=1).stderr
+    assert f"{path}:3: 数值: 单元格 B3:B4 跨行合并，除第一行外其余各行会被读作空值；请取消合并，逐行填写后再导入" in err
+    assert not ledger_path.exists()
+    # merged along a row (a note over two columns), nothing is lost
+    path, wb = workbook(tmp_path / "across.xlsx", [[*HEADER, "来源"],
+                                                   ["new-school-places", "1500", "2023-07-31", "椒江区", "合成", None]])
+    wb.active.merge_cells("E2:F2")
+    wb.save(path)
+    assert "导入 1 条记录" in run("import", path).stdout
+
+
+def test_a_countys_state_without_a_county_is_told_about_the_sheet_not_a_flag(ledger_path, tmp_path):
+    path = write_csv(tmp_path / "city.csv", [HEADER, ["dual-creation-counties", "完成", "2023-07-31", "", ""]])
+    err = run("import", path, "--dry-run", code=1).stderr
+    assert f"{path}:2: 数值: “完成”：dual-creation-counties 按县逐一评判" in err
+    assert "“县(市、区)”列" in err and "--county" not in err
