@@ -349,18 +349,55 @@ def usage_message(exc, lang: str) -> str:
             else msg("{detail}", detail=exc.message)
         text = msg("invalid value for {param}: {detail}", param=hint, detail=detail)
     else:
-        m = re.match(r"Got unexpected extra arguments? \((?P<args>.*)\)", exc.message)
-        m2 = re.match(r"Option '(?P<name>.*)' requires an argument\.", exc.message)
-        if exc.message == "Missing command.":
-            text = msg("a command is missing; `eduplan --help` lists them")
-        elif m:
-            text = msg("unexpected extra argument(s): {args}", args=m["args"])
-        elif m2:
-            text = msg("{name} needs a value", name=m2["name"])
-        else:
-            text = msg("{detail}", detail=exc.message)
+        text = _parser_words(exc.message)
     command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "eduplan"
     return (text.render(lang) + "\n" + msg("Try '{command} --help' for help.", command=command).render(lang))
+
+
+_PARSER_SAYS = (  # every other usage error the parser (typer's click) can raise, as it words it
+    (r"Missing command\.", lambda m: msg("a command is missing; `eduplan --help` lists them")),
+    (r"No such command (?P<name>'.*'|\".*\")\.(?: Did you mean (?P<choices>.*)\?)?",
+     lambda m: _no_such_command(m["name"], m["choices"])),
+    (r"Got unexpected extra arguments?(?:\(s\))? \((?P<args>.*)\)",
+     lambda m: msg("unexpected extra argument(s): {args}", args=m["args"])),
+    (r"Option (?P<name>'.*'|\".*\") requires (?:an argument|\d+ arguments)\.",
+     lambda m: msg("{name} needs a value", name=_literal(m["name"]))),
+    (r"Option (?P<name>'.*'|\".*\") does not take a value\.",
+     lambda m: msg("{name} does not take a value", name=_literal(m["name"]))),
+)
+
+
+def _parser_words(message: str):
+    """A usage error the parser raised as a plain sentence, in the reader's language."""
+    for pattern, say in _PARSER_SAYS:
+        m = re.fullmatch(pattern, message, re.S)
+        if m:
+            return say(m)
+    return msg("{detail}", detail=message)  # a sentence this version of the parser added: shown as it is
+
+
+def _literal(text: str) -> str:
+    """A name the parser quoted with repr()."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+def _no_such_command(name: str, choices: str | None):
+    text = msg("no such command: {name}", name=_literal(name))
+    if choices:
+        import ast
+
+        try:
+            names = [str(c) for c in ast.literal_eval(f"[{choices}]")]
+        except (ValueError, SyntaxError):
+            names = [choices]
+        text = msg("{error}; did you mean {choices}?", error=text, choices=names)
+    return text
 
 
 def _early_lang(argv: list[str]) -> str:
