@@ -56,3 +56,17 @@ def test_every_parser_error_reads_in_the_chosen_language(run, synthetic_plan_pat
     assert "查看帮助" in zh.stderr and "for help" in en.stderr
     assert not _english_left(zh.stderr, args), zh.stderr
     assert not zh.stdout and not en.stdout
+
+
+@pytest.mark.parametrize("args, command", [
+    (["status", "--as-of"], "eduplan status --help"),
+    (["record", "new-kindergartens", "--as-of"], "eduplan record --help"),
+    (["status", "-f"], "eduplan status --help"),
+    (["record", "new-kindergartens", "3", "--force=yes"], "eduplan record --help"),
+    (["status", "--forse"], "eduplan status --help"),
+    (["recrod"], "eduplan --help"),
+])
+def test_a_usage_error_points_at_the_commands_own_help(run, synthetic_plan_path, args, command):
+    assert run.fails(2, *args).stderr.endswith(f"查看帮助：'{command}'。\n")
+    assert run.fails(2, *args, lang="en" if args[0] != "recrod" else None).stderr.endswith(
+        f"'{command}' for help.\n" if args[0] != "recrod" else "。\n")

@@ -9,6 +9,7 @@ exit code — 1 bad data, 2 bad command line, 3 ``--fail-on`` matched — and ne
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -195,6 +196,7 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
 
     for cmd in [group, *getattr(group, "commands", {}).values()]:
         cmd.context_class = Context
+        _our_parser(cmd)
         cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
         cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"
         if getattr(cmd, "options_metavar", None):
@@ -207,6 +209,36 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
             if param.param_type_name == "argument" and param.name in ARGUMENTS:
                 param.metavar = i18n.tr(ARGUMENTS[param.name], lang)
     return group
+
+
+def _our_parser(cmd) -> None:
+    """The command's option parser, but a usage error the parser raises without its command (an
+    option without its value) names the command, so that the message points at
+    ``eduplan COMMAND --help``."""
+    make = cmd.make_parser
+
+    def make_parser(ctx):
+        parser = make(ctx)
+        parser.__class__ = _parser_class(type(parser))
+        return parser
+
+    cmd.make_parser = make_parser
+
+
+@functools.cache
+def _parser_class(base: type) -> type:
+    ce = _click_exceptions()
+
+    class Parser(base):  # type: ignore[misc, valid-type]
+        def parse_args(self, args):
+            try:
+                return super().parse_args(args)
+            except ce.UsageError as exc:
+                if exc.ctx is None:
+                    exc.ctx = self.ctx
+                raise
+
+    return Parser
 
 
 def _columns() -> int:
