@@ -70,3 +70,42 @@ def test_a_usage_error_points_at_the_commands_own_help(run, synthetic_plan_path,
     assert run.fails(2, *args).stderr.endswith(f"查看帮助：'{command}'。\n")
     assert run.fails(2, *args, lang="en" if args[0] != "recrod" else None).stderr.endswith(
         f"'{command}' for help.\n" if args[0] != "recrod" else "。\n")
+
+
+# --------------------------------------------------------------------------- a negative figure as the value
+
+
+@pytest.mark.parametrize("indicator, typed", [
+    ("new-kindergartens", "-5"), ("new-places", "-5万"), ("new-places", "-1.5万个"), ("public-share", "-3%"),
+    ("public-share", "-.5"), ("public-share", "-12/100"),
+])
+def test_a_negative_figure_is_refused_as_a_figure_not_taken_for_an_option(run, synthetic_plan_path, ledger_path,
+                                                                          indicator, typed):
+    full_width = run.fails(1, "record", indicator, "－" + typed[1:], *D)  # already refused as a figure
+    refused = run.fails(1, "record", indicator, typed, *D)
+    assert refused.stderr == full_width.stderr.replace("－", "-"), refused.stderr
+    assert refused.stderr.startswith(f"eduplan: 数值: “{typed.split('/')[0]}”是负数")  # a ratio: its part
+    assert f"'{typed.split('/')[0]}' is negative" in run.fails(1, "record", indicator, typed, *D, lang="en").stderr
+    assert not ledger_path.exists()
+
+
+def test_a_negative_corrected_figure_is_refused_as_a_figure(run, synthetic_plan_path, ledger_path):
+    run.ok("record", "new-kindergartens", "5", *D)
+    before = ledger_path.read_bytes()
+    refused = run.fails(1, "correct", "1", "-5", "--reason", "typo")
+    assert refused.stderr.startswith("eduplan: 数值: “-5”是负数"), refused.stderr
+    assert run.fails(1, "correct", "1", "-5", "--reason", "typo", lang="en").stderr.startswith(
+        "eduplan: value: '-5' is negative")
+    assert run.fails(1, "record", "new-places", "--add", "-5", *D).stderr.startswith("eduplan: --add: “-5”是负数")
+    assert ledger_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args, words", [
+    (["record", "new-kindergartens", "5", *D, "--forse"], "没有这个选项：--forse"),
+    (["record", "new-kindergartens", "5", *D, "-x"], "没有这个选项：-x"),
+    (["status", *D, "-5"], "多余的参数：-5"),  # no value goes there
+])
+def test_unknown_options_and_a_number_where_no_value_goes_stay_usage_errors(run, synthetic_plan_path, ledger_path,
+                                                                             args, words):
+    assert words in run.fails(2, *args).stderr
+    assert not ledger_path.exists()

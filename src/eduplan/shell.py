@@ -211,10 +211,16 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
     return group
 
 
+# a negative figure typed where a value goes (-5, -5亿, -.5, -3%): a value, which the library then refuses as
+# negative (exit 1, the figure named) the way it refuses －5 and --add -5, never an unknown option "-5"
+_NEGATIVE = re.compile(r"-\.?\d")
+
+
 def _our_parser(cmd) -> None:
-    """The command's option parser, but a usage error the parser raises without its command (an
-    option without its value) names the command, so that the message points at
-    ``eduplan COMMAND --help``."""
+    """The command's option parser with two changes: a token that reads as a negative number is an
+    argument, not an option (no option of eduplan is a digit); and a usage error the parser raises
+    without its command (an option without its value) names the command, so that the message
+    points at ``eduplan COMMAND --help``."""
     make = cmd.make_parser
 
     def make_parser(ctx):
@@ -237,6 +243,13 @@ def _parser_class(base: type) -> type:
                 if exc.ctx is None:
                     exc.ctx = self.ctx
                 raise
+
+        def _process_opts(self, arg, state):
+            name = arg.split("=", 1)[0]
+            if _NEGATIVE.match(arg) and name not in self._long_opt and name[:2] not in self._short_opt:
+                state.largs.append(arg)
+                return None
+            return super()._process_opts(arg, state)
 
     return Parser
 
