@@ -109,3 +109,48 @@ def test_unknown_options_and_a_number_where_no_value_goes_stay_usage_errors(run,
                                                                              args, words):
     assert words in run.fails(2, *args).stderr
     assert not ledger_path.exists()
+
+
+# --------------------------------------------------------------------------- invisible characters typed
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["record", "new-places", "1\u200b3", *D], "数值: “1\\u200b3”含有不可见字符或控制字符"),
+    (["record", "new-places", "1.3万", "--as-of", "2023-06-30\u200b"], "--as-of: “2023-06-30\\u200b”含有不可见字符"),
+    (["record", "public-share", "12/1\u200b00", "--county", "椒江", *D], "数值: “12/1\\u200b00”含有不可见字符"),
+    (["report", "--month", "6\u200b月"], "--month: “6\\u200b月”含有不可见字符"),
+    (["record", "new-places", "1.3万", *D, "--by", "王\u200b"], "--by: “王\\u200b”含有不可见字符或控制字符；请重新输入名称"),
+    (["record", "new-places", "3x\x1b[31m", *D], "数值: “3x\\x1b[31m”含有不可见字符"),
+    (["record", "new-places", "3x\t", *D], "“3x\\x09”不是数字"),  # a tab is read past, but shown
+    (["re\u200bcord"], "没有这个命令：re\\u200bcord"),
+    (["status", "--\u200bas-of", "2023-06-30"], "没有这个选项：--\\u200bas-of"),
+    (["status", *D, "extra\u200b"], "多余的参数：extra\\u200b"),
+])
+def test_what_was_typed_is_shown_with_its_invisible_characters_visible(run, synthetic_plan_path, ledger_path, args,
+                                                                         shown):
+    for lang in (None, "en"):
+        result = run(*args, lang=lang if args[0] not in ("re\u200bcord",) else None)
+        assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
+        assert not re.search("[\u200b\x1b\t]", result.stderr), repr(result.stderr)
+        if lang is None:
+            assert shown in result.stderr, result.stderr
+    assert not ledger_path.exists()
+
+
+def test_an_invisible_character_in_who_records_is_refused_before_anything_is_written(run, synthetic_plan_path,
+                                                                                       ledger_path, monkeypatch):
+    run.ok("record", "new-places", "1.3万", *D)
+    before = ledger_path.read_bytes()
+    en = run.fails(1, "record", "new-places", "1.4万", *D, "--by", "王\u200b", lang="en")
+    assert en.stderr == "eduplan: --by: '王\\u200b' contains an invisible or control character; type the name again\n"
+    run.fails(1, "correct", "1", "1.4万", "--reason", "typo", "--by", "\u200e王")
+    run.fails(1, "void", "1", "--reason", "twice", "--by", "王\u200b")
+    monkeypatch.setenv("EDUPLAN_USER", "王\u200b")
+    run.fails(1, "record", "new-places", "1.4万", *D)
+    assert ledger_path.read_bytes() == before
+    monkeypatch.setenv("EDUPLAN_USER", "王 五")  # a space is not invisible
+    run.ok("record", "new-places", "1.4万", *D)
+
+
+def test_a_figure_with_spaces_or_a_tab_around_it_is_still_read(run, synthetic_plan_path):
+    assert "1.3万" in run.ok("record", "new-places", "\t1.3万 ", *D).stdout

@@ -157,10 +157,19 @@ def _silence_stdout() -> None:
 
 
 def fail(text: str, code: int) -> None:
+    text = shown(text)
     with contextlib.suppress(Exception):
         sys.stderr.write(f"eduplan: {text}\n" if "\n" not in text else f"{text}\n")
         sys.stderr.flush()
     raise typer.Exit(code)
+
+
+def shown(text: str) -> str:
+    """An error as it is printed: whatever it repeats of what was typed or read (a zero-width space, an
+    escape sequence) shown as a visible escape, never sent to the terminal as it is; its lines kept."""
+    from .core.text import visible
+
+    return visible(text, keep="\n")
 
 
 CLICK_WORDS = (  # the parser's own words, translated in help and usage errors
@@ -498,13 +507,13 @@ def _main(app: typer.Typer, argv: list[str], ce) -> int:
         return 2
     except ce.UsageError as exc:
         with contextlib.suppress(Exception):
-            sys.stderr.write(f"eduplan: {usage_message(exc, lang)}\n")
+            sys.stderr.write(f"eduplan: {shown(usage_message(exc, lang))}\n")
         return 2
     except getattr(ce, "Abort", KeyboardInterrupt):
         return 130
     except ce.ClickException as exc:
         with contextlib.suppress(Exception):
-            sys.stderr.write(f"eduplan: {exc.message}\n")
+            sys.stderr.write(f"eduplan: {shown(exc.message)}\n")
         return exc.exit_code
     except OSError as exc:  # one place where an unexpected OSError becomes a message with its path
         from .errors import os_error
@@ -529,7 +538,7 @@ def _main(app: typer.Typer, argv: list[str], ce) -> int:
         text = msg("internal error ({kind}: {detail}); nothing was changed. Please report it (EDUPLAN_DEBUG=1 shows "
                    "where it happened)", kind=type(exc).__name__, detail=str(exc)[:200]).render(lang)
     with contextlib.suppress(Exception):
-        sys.stderr.write(f"eduplan: {text}\n")
+        sys.stderr.write(f"eduplan: {shown(text)}\n")
     return 1
 
 

@@ -21,6 +21,7 @@ from ..errors import EduplanError
 from ..i18n import msg
 from .models import Indicator, Office, Plan, Section, SectionKind
 from .records import record
+from .text import refuse_invisible
 
 T = TypeVar("T")
 
@@ -39,19 +40,10 @@ class Match(Generic[T]):
     exact: bool
 
 
-def _invisible(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs", "Zl", "Zp")
-
-
 def clean(text: str, field: str | None = None) -> str:
     """NFKC and surrounding space; invisible characters (format controls such as a
     right-to-left mark, control characters) are refused, shown as escapes where they stand."""
-    norm = unicodedata.normalize("NFKC", text).strip()
-    if any(_invisible(ch) for ch in norm):
-        shown = "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in norm)
-        raise EduplanError(msg("'{text}' contains an invisible or control character; type the name again",
-                               text=shown), field=field)
-    return norm
+    return refuse_invisible(unicodedata.normalize("NFKC", text).strip(), field)
 
 
 def _one_edit(a: str, b: str) -> bool:
