@@ -154,3 +154,20 @@ def test_an_invisible_character_in_who_records_is_refused_before_anything_is_wri
 
 def test_a_figure_with_spaces_or_a_tab_around_it_is_still_read(run, synthetic_plan_path):
     assert "1.3万" in run.ok("record", "new-places", "\t1.3万 ", *D).stdout
+
+
+# --------------------------------------------------------------------------- help
+
+
+def test_corrects_help_says_a_correction_keeps_the_date_of_the_entry(run, synthetic_plan_path):
+    zh = " ".join(run.ok("correct", "--help").stdout.split())
+    en = " ".join(run.ok("correct", "--help", lang="en").stdout.split())
+    assert "（默认：沿用被更正记录的日期）" in zh.replace(" ", "") and "今天" not in zh
+    assert "(default: the date of the entry it corrects)" in en and "today" not in en
+    assert "(default: today, within the plan period)" in " ".join(run.ok("record", "--help", lang="en").stdout.split())
+
+
+def test_a_correction_without_as_of_keeps_the_date_of_the_entry_it_corrects(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "5", "--as-of", "2023-03-31")
+    run.ok("correct", "1", "6", "--reason", "typo")
+    assert [e["as_of"] for e in run.json("log")] == ["2023-03-31", "2023-03-31"]

@@ -132,7 +132,7 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why the entry is co
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
 def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12, or 椒江区#12 for another office's (see `eduplan log`)."))],
             value: Annotated[str, typer.Argument(help=N_("The corrected figure."))], reason: ReasonOpt,
-            as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
+            as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-06-30, 2023年6月30日, 6月底 … (default: the date of the entry it corrects)."), show_default=False)] = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
             by: ByOpt = None, office: OfficeOpt = None, for_city: ForCityOpt = False, lang: LangOpt = None,
             plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import correct as do
