@@ -5,6 +5,7 @@ tables print them. Figures here are SYNTHETIC."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -171,3 +172,66 @@ def test_a_correction_without_as_of_keeps_the_date_of_the_entry_it_corrects(run,
     run.ok("record", "new-kindergartens", "5", "--as-of", "2023-03-31")
     run.ok("correct", "1", "6", "--reason", "typo")
     assert [e["as_of"] for e in run.json("log")] == ["2023-03-31", "2023-03-31"]
+
+
+# --------------------------------------------------------------------------- statuses as the tables print them
+
+
+@pytest.fixture
+def judged(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "13", *D)  # on track
+    run.ok("record", "new-places", "5000", *D)  # behind
+    run.ok("record", "public-share", "40%", *D)  # behind
+    run.ok("record", "platform-online", "进行中", *D)
+    return run
+
+
+def _shown(run, *args, lang=None):
+    return [(i["id"], i["status"]) for i in run.json("status", *D, *args, lang=lang)["indicators"]]
+
+
+@pytest.mark.parametrize("words, codes", [
+    (["落后"], ["behind"]), (["正常", "滞后"], ["on_track", "lagging"]), (["完成"], ["done"]),
+    (["无数据"], ["no_data"]), (["不评价"], ["not_judged"]), (["on track", "No-Data"], ["on_track", "no_data"]),
+])
+def test_status_takes_the_words_the_tables_print(judged, words, codes):
+    typed = [a for w in words for a in ("--status", w)]
+    assert _shown(judged, *typed) == _shown(judged, *[a for c in codes for a in ("--status", c)])
+    assert _shown(judged, *typed, lang="en") == _shown(judged, *[a for c in codes for a in ("--status", c)])
+    assert {s for _, s in _shown(judged, *typed)} <= set(codes)
+
+
+def test_fail_on_takes_the_words_the_tables_print(judged):
+    assert judged("status", *D, "--fail-on", "落后").exit_code == 3
+    assert judged("status", *D, "--fail-on", "滞后", "--status", "正常").exit_code == 0
+    assert judged("status", *D, "--fail-on", "behind", "--status", "on_track").exit_code == 0
+    assert judged("status", *D, "--fail-on", "lagging").exit_code == 3
+
+
+def test_an_unknown_status_is_a_usage_error_listing_the_choices_in_the_language(judged):
+    zh = judged.fails(2, "status", *D, "--status", "慢")
+    assert zh.stderr.startswith("eduplan: --status: 没有状态“慢”；可选状态为 完成、正常、滞后、落后、不评价、无数据"), zh.stderr
+    en = judged.fails(2, "status", *D, "--status", "slow", lang="en")
+    assert en.stderr.startswith("eduplan: --status: unknown status 'slow'; the choices are done, on track, lagging, "
+                                "behind, not judged, no data"), en.stderr
+    fail_on = judged.fails(2, "status", *D, "--fail-on", "正常")  # not a status that fails
+    assert fail_on.stderr.startswith("eduplan: --fail-on: 没有状态“正常”；可选状态为 滞后、落后"), fail_on.stderr
+    assert not zh.stdout and not fail_on.stdout
+
+
+def test_the_status_words_are_the_statuses_of_the_core():
+    from eduplan.core.progress import SEVERITY, Status
+    from eduplan.core.status_words import FAIL_ON, STATUS_WORDS
+    from eduplan.i18n import tr
+
+    assert list(STATUS_WORDS) == [s.value for s in Status]
+    assert list(FAIL_ON) == [s.value for s in sorted(SEVERITY, key=SEVERITY.get) if SEVERITY[s] > 1]
+    for lang in ("zh", "en"):
+        words = [tr(w, lang) for w in STATUS_WORDS.values()]
+        assert len(set(words)) == len(words)  # each word names one status
+
+
+def test_json_is_the_same_whichever_way_the_status_is_typed(judged):
+    a = judged.ok("status", *D, "--status", "落后", "-f", "json").stdout
+    b = judged.ok("status", *D, "--status", "behind", "-f", "json", lang="en").stdout
+    assert json.loads(a) == json.loads(b)

@@ -17,10 +17,11 @@ import difflib
 import unicodedata
 from typing import Generic, TypeVar
 
-from ..errors import EduplanError
-from ..i18n import msg
+from ..errors import EduplanError, UsageError
+from ..i18n import LANGS, msg, tr
 from .models import Indicator, Office, Plan, Section, SectionKind
 from .records import record
+from .status_words import STATUS_WORDS
 from .text import refuse_invisible
 
 T = TypeVar("T")
@@ -225,3 +226,22 @@ def find_lead(plan: Plan, text: str) -> Match[str]:
                            field="lead")
     raise EduplanError(msg("unknown lead unit '{text}'; the plan's are {all}", text=typed, all=list(leads)),
                        field="lead")
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+def _status_key(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def find_status(text: str, field: str = "status", among: tuple[str, ...] = tuple(STATUS_WORDS)) -> str:
+    """A status (its code, ``on_track``) by its code or by the word a table prints for it in
+    either language (正常, on track); else a usage error listing the choices."""
+    typed = clean(text, field)
+    key = _status_key(typed)
+    for code in among:
+        if key in {_status_key(code), *(_status_key(tr(STATUS_WORDS[code], lang)) for lang in LANGS)}:
+            return code
+    raise UsageError(msg("unknown status '{text}'; the choices are {all} (or their codes: {codes})", text=typed,
+                         all=[msg(STATUS_WORDS[c]) for c in among], codes=list(among)), field=field)
