@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import i18n
+from .core.status_words import FAIL_ON, STATUS_WORDS
 from .i18n import N_, msg
 from .render import formats
 from .shell import Session
@@ -27,6 +28,10 @@ def _choices(name: str, values) -> type[Enum]:
     return Enum(name, {v: v for v in values}, type=str)
 
 
+def _metavar(codes) -> str:  # as a choice shows its values; the words of the tables are taken too
+    return "<" + "|".join(codes) + ">"
+
+
 PlanFmt, StatusFmt, ShowFmt, LogFmt = (_choices(n, formats(k)) for n, k in (
     ("PlanFormat", "PlanDoc"), ("StatusFormat", "StatusReport"), ("ShowFormat", "ShowDoc"), ("LogFormat", "LogDoc")))
 IndexFmt = _choices("IndexFormat", formats("IndexDoc"))
@@ -34,8 +39,6 @@ ReportFmt, SheetFmt = _choices("ReportFormat", formats("Bulletin")), _choices("S
 CoverageFmt = _choices("CoverageFormat", formats("CoverageDoc"))
 CheckFmt = _choices("CheckFormat", formats("QualityReport"))
 Lang = _choices("Lang", i18n.LANGS)
-StatusName = _choices("StatusName", ("done", "on_track", "lagging", "behind", "not_judged", "no_data"))
-FailOn = _choices("FailOn", ("lagging", "behind"))
 
 PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled 2023 plan)."), show_default=False)]
 LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help=N_("Ledger file or folder (env EDUPLAN_LEDGER; default: $XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml, ~/.local/share by default)."), show_default=False)]
@@ -132,7 +135,7 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why the entry is co
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
 def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12, or 椒江区#12 for another office's (see `eduplan log`)."))],
             value: Annotated[str, typer.Argument(help=N_("The corrected figure."))], reason: ReasonOpt,
-            as_of: AsOfOpt = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
+            as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-06-30, 2023年6月30日, 6月底 … (default: the date of the entry it corrects)."), show_default=False)] = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
             by: ByOpt = None, office: OfficeOpt = None, for_city: ForCityOpt = False, lang: LangOpt = None,
             plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import correct as do
@@ -186,18 +189,20 @@ def status(as_of: AsOfOpt = None,
            county: CountyOpt = None,
            lead: Annotated[Optional[str], typer.Option("--lead", help=N_("Only the indicators this lead unit (牵头单位) is responsible for."), show_default=False)] = None,
            by_county: Annotated[bool, typer.Option("--by-county", help=N_("Indicators × county-level units."))] = False,
-           status_filter: Annotated[Optional[list[StatusName]], typer.Option("--status", help=N_("Only indicators with this status (repeatable)."), show_default=False)] = None,
+           status_filter: Annotated[Optional[list[str]], typer.Option("--status", help=N_("Only indicators with this status (repeatable)."), metavar=_metavar(STATUS_WORDS), show_default=False)] = None,
            fmt: Annotated[StatusFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
-           fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help=N_("Exit 3 if any shown indicator is at this status or worse (lagging: lagging or behind)."), show_default=False)] = None,
+           fail_on: Annotated[Optional[str], typer.Option("--fail-on", help=N_("Exit 3 if any shown indicator is at this status or worse (lagging: lagging or behind)."), metavar=_metavar(FAIL_ON), show_default=False)] = None,
            lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+    from .core.names import find_status
     from .core.progress import Status
     from .services import status as judge
 
     with Session(lang, plan, ledger) as s:
+        threshold = Status(find_status(fail_on, "fail_on", FAIL_ON)) if fail_on is not None else None
         report = judge(s.ws, as_of=as_of, section=section, county=county, by_county=by_county,
-                       statuses=[x.value for x in status_filter or ()], lead=lead)
+                       statuses=status_filter or (), lead=lead)
         s.show(report, fmt)
-        if report.fails(Status(fail_on.value) if fail_on else None):
+        if report.fails(threshold):
             raise typer.Exit(3)
 
 

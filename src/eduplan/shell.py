@@ -9,6 +9,7 @@ exit code — 1 bad data, 2 bad command line, 3 ``--fail-on`` matched — and ne
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -24,7 +25,8 @@ from .render import Options
 FLAGS = {"as_of": "--as-of", "county": "--county", "add": "--add", "note": "--note", "source": "--source",
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
          "since": "--since", "status": "--status", "format": "--format", "by_county": "--by-county",
-         "office": "--office", "ledger": "--ledger", "lead": "--lead", "rule": "--rule"}
+         "office": "--office", "ledger": "--ledger", "lead": "--lead", "rule": "--rule",
+         "fail_on": "--fail-on"}
 # the commands' arguments, named in the reader's language in help (usage line and rows) and errors
 ARGUMENTS = {"indicator": N_("indicator"), "value": N_("value"), "entry": N_("entry"), "file": N_("file"),
              "folder": N_("folder")}
@@ -156,10 +158,19 @@ def _silence_stdout() -> None:
 
 
 def fail(text: str, code: int) -> None:
+    text = shown(text)
     with contextlib.suppress(Exception):
         sys.stderr.write(f"eduplan: {text}\n" if "\n" not in text else f"{text}\n")
         sys.stderr.flush()
     raise typer.Exit(code)
+
+
+def shown(text: str) -> str:
+    """An error as it is printed: whatever it repeats of what was typed or read (a zero-width space, an
+    escape sequence) shown as a visible escape, never sent to the terminal as it is; its lines kept."""
+    from .core.text import visible
+
+    return visible(text, keep="\n")
 
 
 CLICK_WORDS = (  # the parser's own words, translated in help and usage errors
@@ -195,6 +206,7 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
 
     for cmd in [group, *getattr(group, "commands", {}).values()]:
         cmd.context_class = Context
+        _our_parser(cmd)
         cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
         cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"
         if getattr(cmd, "options_metavar", None):
@@ -207,6 +219,49 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
             if param.param_type_name == "argument" and param.name in ARGUMENTS:
                 param.metavar = i18n.tr(ARGUMENTS[param.name], lang)
     return group
+
+
+# a negative figure typed where a value goes (-5, -5亿, -.5, -3%): a value, which the library then refuses as
+# negative (exit 1, the figure named) the way it refuses －5 and --add -5, never an unknown option "-5"
+_NEGATIVE = re.compile(r"-\.?\d")
+
+
+def _our_parser(cmd) -> None:
+    """The command's option parser with two changes: a token that reads as a negative number is an
+    argument, not an option (no option of eduplan is a digit); and a usage error the parser raises
+    without its command (an option without its value) names the command, so that the message
+    points at ``eduplan COMMAND --help``."""
+    make = cmd.make_parser
+
+    def make_parser(ctx):
+        parser = make(ctx)
+        parser.__class__ = _parser_class(type(parser))
+        return parser
+
+    cmd.make_parser = make_parser
+
+
+@functools.cache
+def _parser_class(base: type) -> type:
+    ce = _click_exceptions()
+
+    class Parser(base):  # type: ignore[misc, valid-type]
+        def parse_args(self, args):
+            try:
+                return super().parse_args(args)
+            except ce.UsageError as exc:
+                if exc.ctx is None:
+                    exc.ctx = self.ctx
+                raise
+
+        def _process_opts(self, arg, state):
+            name = arg.split("=", 1)[0]
+            if _NEGATIVE.match(arg) and name not in self._long_opt and name[:2] not in self._short_opt:
+                state.largs.append(arg)
+                return None
+            return super()._process_opts(arg, state)
+
+    return Parser
 
 
 def _columns() -> int:
@@ -349,18 +404,55 @@ def usage_message(exc, lang: str) -> str:
             else msg("{detail}", detail=exc.message)
         text = msg("invalid value for {param}: {detail}", param=hint, detail=detail)
     else:
-        m = re.match(r"Got unexpected extra arguments? \((?P<args>.*)\)", exc.message)
-        m2 = re.match(r"Option '(?P<name>.*)' requires an argument\.", exc.message)
-        if exc.message == "Missing command.":
-            text = msg("a command is missing; `eduplan --help` lists them")
-        elif m:
-            text = msg("unexpected extra argument(s): {args}", args=m["args"])
-        elif m2:
-            text = msg("{name} needs a value", name=m2["name"])
-        else:
-            text = msg("{detail}", detail=exc.message)
+        text = _parser_words(exc.message)
     command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "eduplan"
     return (text.render(lang) + "\n" + msg("Try '{command} --help' for help.", command=command).render(lang))
+
+
+_PARSER_SAYS = (  # every other usage error the parser (typer's click) can raise, as it words it
+    (r"Missing command\.", lambda m: msg("a command is missing; `eduplan --help` lists them")),
+    (r"No such command (?P<name>'.*'|\".*\")\.(?: Did you mean (?P<choices>.*)\?)?",
+     lambda m: _no_such_command(m["name"], m["choices"])),
+    (r"Got unexpected extra arguments?(?:\(s\))? \((?P<args>.*)\)",
+     lambda m: msg("unexpected extra argument(s): {args}", args=m["args"])),
+    (r"Option (?P<name>'.*'|\".*\") requires (?:an argument|\d+ arguments)\.",
+     lambda m: msg("{name} needs a value", name=_literal(m["name"]))),
+    (r"Option (?P<name>'.*'|\".*\") does not take a value\.",
+     lambda m: msg("{name} does not take a value", name=_literal(m["name"]))),
+)
+
+
+def _parser_words(message: str):
+    """A usage error the parser raised as a plain sentence, in the reader's language."""
+    for pattern, say in _PARSER_SAYS:
+        m = re.fullmatch(pattern, message, re.S)
+        if m:
+            return say(m)
+    return msg("{detail}", detail=message)  # a sentence this version of the parser added: shown as it is
+
+
+def _literal(text: str) -> str:
+    """A name the parser quoted with repr()."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+def _no_such_command(name: str, choices: str | None):
+    text = msg("no such command: {name}", name=_literal(name))
+    if choices:
+        import ast
+
+        try:
+            names = [str(c) for c in ast.literal_eval(f"[{choices}]")]
+        except (ValueError, SyntaxError):
+            names = [choices]
+        text = msg("{error}; did you mean {choices}?", error=text, choices=names)
+    return text
 
 
 def _early_lang(argv: list[str]) -> str:
@@ -416,13 +508,13 @@ def _main(app: typer.Typer, argv: list[str], ce) -> int:
         return 2
     except ce.UsageError as exc:
         with contextlib.suppress(Exception):
-            sys.stderr.write(f"eduplan: {usage_message(exc, lang)}\n")
+            sys.stderr.write(f"eduplan: {shown(usage_message(exc, lang))}\n")
         return 2
     except getattr(ce, "Abort", KeyboardInterrupt):
         return 130
     except ce.ClickException as exc:
         with contextlib.suppress(Exception):
-            sys.stderr.write(f"eduplan: {exc.message}\n")
+            sys.stderr.write(f"eduplan: {shown(exc.message)}\n")
         return exc.exit_code
     except OSError as exc:  # one place where an unexpected OSError becomes a message with its path
         from .errors import os_error
@@ -447,7 +539,7 @@ def _main(app: typer.Typer, argv: list[str], ce) -> int:
         text = msg("internal error ({kind}: {detail}); nothing was changed. Please report it (EDUPLAN_DEBUG=1 shows "
                    "where it happened)", kind=type(exc).__name__, detail=str(exc)[:200]).render(lang)
     with contextlib.suppress(Exception):
-        sys.stderr.write(f"eduplan: {text}\n")
+        sys.stderr.write(f"eduplan: {shown(text)}\n")
     return 1
 
 

@@ -17,10 +17,12 @@ import difflib
 import unicodedata
 from typing import Generic, TypeVar
 
-from ..errors import EduplanError
-from ..i18n import msg
+from ..errors import EduplanError, UsageError
+from ..i18n import LANGS, msg, tr
 from .models import Indicator, Office, Plan, Section, SectionKind
 from .records import record
+from .status_words import STATUS_WORDS
+from .text import refuse_invisible
 
 T = TypeVar("T")
 
@@ -39,19 +41,10 @@ class Match(Generic[T]):
     exact: bool
 
 
-def _invisible(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs", "Zl", "Zp")
-
-
 def clean(text: str, field: str | None = None) -> str:
     """NFKC and surrounding space; invisible characters (format controls such as a
     right-to-left mark, control characters) are refused, shown as escapes where they stand."""
-    norm = unicodedata.normalize("NFKC", text).strip()
-    if any(_invisible(ch) for ch in norm):
-        shown = "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in norm)
-        raise EduplanError(msg("'{text}' contains an invisible or control character; type the name again",
-                               text=shown), field=field)
-    return norm
+    return refuse_invisible(unicodedata.normalize("NFKC", text).strip(), field)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -233,3 +226,22 @@ def find_lead(plan: Plan, text: str) -> Match[str]:
                            field="lead")
     raise EduplanError(msg("unknown lead unit '{text}'; the plan's are {all}", text=typed, all=list(leads)),
                        field="lead")
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+def _status_key(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def find_status(text: str, field: str = "status", among: tuple[str, ...] = tuple(STATUS_WORDS)) -> str:
+    """A status (its code, ``on_track``) by its code or by the word a table prints for it in
+    either language (正常, on track); else a usage error listing the choices."""
+    typed = clean(text, field)
+    key = _status_key(typed)
+    for code in among:
+        if key in {_status_key(code), *(_status_key(tr(STATUS_WORDS[code], lang)) for lang in LANGS)}:
+            return code
+    raise UsageError(msg("unknown status '{text}'; the choices are {all} (or their codes: {codes})", text=typed,
+                         all=[msg(STATUS_WORDS[c]) for c in among], codes=list(among)), field=field)

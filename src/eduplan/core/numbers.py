@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from ..i18n import Msg, msg
+from .text import invisible, visible
 
 __all__ = [
     "NumberError", "Quantity", "Ratio", "STATES", "MAX_EXACT", "find_quantities", "format_number",
@@ -46,11 +47,22 @@ _TRAILER = (
 
 
 class NumberError(ValueError):
-    """A figure or date that cannot be read; ``message`` says why."""
+    """A figure or date that cannot be read; ``message`` says why. What the person typed
+    (``text``, ``rest``) is shown with its invisible characters as escapes (``1\\u200b3亿``)."""
 
     def __init__(self, message: Msg):
         super().__init__(message.text)
+        message.params.update({k: visible(v) for k, v in message.params.items() if k in ("text", "rest")
+                               and isinstance(v, str)})
         self.message = message
+
+
+def _seen(text: str) -> None:
+    """Refuse a value holding an invisible character (a zero-width space pasted with it): it could
+    not be read anyway, and the person is told why, where it stands. Spaces, tabs and line breaks
+    around a figure are not refused (they are read past)."""
+    if isinstance(text, str) and not text.isprintable() and any(invisible(ch) and not ch.isspace() for ch in text):
+        raise NumberError(msg("'{text}' contains an invisible or control character; type it again", text=text))
 
 
 class Quantity(NamedTuple):
@@ -110,6 +122,7 @@ def parse_quantity(text: str) -> Quantity:
     Returns the value in base units (万 = 10⁴, 亿 = 10⁸), whether it carried ``%``, and the
     measure word after it. Rejects anything else: words, ``nan``, exponents, negative signs.
     """
+    _seen(text)
     original = text
     text = normalise(text)
     if not text:
@@ -145,6 +158,7 @@ def parse_quantity(text: str) -> Quantity:
 
 def parse_ratio(text: str) -> Ratio | None:
     """Read ``numerator/denominator`` (``12000/21000``, ``1.2万/2.1万``); None if no slash."""
+    _seen(text)
     text_n = normalise(text)
     if "/" not in text_n:
         return None
@@ -251,6 +265,7 @@ def parse_date(text: str, year: int | None = None) -> dt.date:
 
     A short form without a year is read only when ``year`` is given; anything else is refused.
     """
+    _seen(text)
     norm = normalise(text).replace(" ", "")
     named = re.match(r"^(?:(\d{4})年?)?(.+)$", norm)
     point = None
@@ -285,6 +300,7 @@ _MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
 
 def parse_month(text: str, year: int | None = None) -> tuple[int, int]:
     """``2023-06``, ``2023年6月``, and with ``year`` also ``6月`` or ``六月`` → (2023, 6)."""
+    _seen(text)
     norm = normalise(text).replace(" ", "")
     match = re.match(_MONTH, norm)
     if match is not None and (match[1] is not None or (year is not None and norm.endswith("月"))):

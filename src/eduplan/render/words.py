@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..core.entries import MEASURE_WORDS
 from ..core.models import Indicator, Section
 from ..core.progress import Note
+from ..core.status_words import STATUS_WORDS
 from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
 
 if TYPE_CHECKING:  # documents are built by the services; renderers only read them
@@ -16,8 +17,7 @@ if TYPE_CHECKING:  # documents are built by the services; renderers only read th
 
 ORDINALS = "一二三四五六七八九十"
 
-STATUS = {"done": N_("done"), "on_track": N_("on track"), "lagging": N_("lagging"), "behind": N_("behind"),
-          "not_judged": N_("not judged"), "no_data": N_("no data")}
+STATUS = STATUS_WORDS  # said once, where a typed status is read back (core/names.find_status)
 STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_("not started")}
 # in a grid cell, where every column counts (zh: the same words)
 STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}

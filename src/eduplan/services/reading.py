@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..core.names import find_county, find_indicator, find_lead, find_section
+from ..core.names import find_county, find_indicator, find_lead, find_section, find_status
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
 from ..core.reporting import month_start
@@ -48,13 +48,7 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
     lead_name = find_lead(plan, lead).value if lead is not None else None
     if by_county and unit is not None:
         raise UsageError(msg("a view of every county and a view of one county do not go together"), field="by_county")
-    wanted = []
-    for s in statuses:
-        try:
-            wanted.append(Status(s))
-        except ValueError:
-            raise UsageError(msg("unknown status '{text}'; statuses are {all}", text=s,
-                                 all=[x.value for x in Status]), field="status") from None
+    wanted = [Status(find_status(s)) for s in statuses]
     view = ws.view()
     try:
         latest = view.latest(day)

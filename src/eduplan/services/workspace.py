@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from ..core.models import Office, Plan
-from ..core.text import check_text
+from ..core.text import check_text, refuse_invisible
 from ..errors import EduplanError
 from ..i18n import msg
 from ..store import ledger as ledger_store
@@ -74,7 +74,7 @@ class Workspace:
         name = check_text(given, "by", one_line=True)
         if name is None:
             raise EduplanError(msg("who records it is empty: give --by NAME or set EDUPLAN_USER"), field="by")
-        return name.strip()
+        return refuse_invisible(name.strip(), "by")  # a name, refused as names are: it is shown in every log
 
     @property
     def today(self) -> dt.date:

@@ -1,0 +1,237 @@
+"""What the command line says when what was typed is wrong: every parser error in the reader's
+language, naming the command's own help; a negative figure refused as a figure, not taken for an
+option; what was typed shown back with its invisible characters visible; statuses typed the way the
+tables print them. Figures here are SYNTHETIC."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+D = ["--as-of", "2023-06-30"]
+COMMANDS = ("plan", "validate", "split", "index", "repair", "record", "baseline", "correct", "void", "import", "log",
+            "status", "show", "coverage", "check", "report", "template")
+
+
+def _english_left(text: str, typed: list[str]) -> list[str]:
+    """Words of English left in a message once what the person typed, options, commands and
+    codes (quoted or not) are taken out."""
+    text = re.sub(r"'[^']*'|“[^”]*”|`[^`]*`|--?[\w-]+|\beduplan\b", " ", text)
+    for token in sorted(typed, key=len, reverse=True):
+        text = text.replace(token, " ")
+    text = re.sub(r"\b(?:%s|table|json|csv|markdown|zh|en)\b" % "|".join(COMMANDS), " ", text)
+    return re.findall(r"[A-Za-z]{2,}", text)
+
+
+# Every usage error typer's click can raise from a command line (typer/_click: exceptions.py,
+# parser.py, core.py, types.py; typer/core.py), each provoked once: English words, Chinese words.
+PARSER_ERRORS = [
+    (["recrod"], "no such command: recrod; did you mean record?", "没有这个命令：recrod；是否要用 record？"),
+    (["reprot", "--month", "6月"], "no such command: reprot; did you mean report, repair?",
+     "没有这个命令：reprot；是否要用 report、repair？"),
+    (["--"], "a command is missing", "缺少命令"),
+    (["status", *D, "extra", "--ledger", "x.toml"], "unexpected extra argument(s): extra", "多余的参数：extra"),
+    (["status", "--as-of"], "--as-of needs a value", "--as-of 需要一个值"),
+    (["status", "-f"], "-f needs a value", "-f 需要一个值"),
+    (["record", "new-kindergartens", "3", *D, "--force=yes"], "--force does not take a value", "--force 不带值"),
+    (["status", "--forse"], "no such option: --forse; did you mean --format?", "没有这个选项：--forse；是否要用 --format？"),
+    (["status", "-x"], "no such option: -x", "没有这个选项：-x"),
+    (["--bogus"], "no such option: --bogus", "没有这个选项：--bogus"),
+    (["record"], "indicator is missing", "缺少 指标"),
+    (["report"], "--month is missing", "缺少 --month"),
+    (["status", "--format", "yaml"], "is not one of", "不在可选值"),
+    (["plan", "--lang", "fr"], "is not one of", "不在可选值"),
+]
+
+
+@pytest.mark.parametrize("args, en_words, zh_words", PARSER_ERRORS, ids=[" ".join(a[0]) for a in PARSER_ERRORS])
+def test_every_parser_error_reads_in_the_chosen_language(run, synthetic_plan_path, monkeypatch, args, en_words,
+                                                         zh_words):
+    zh = run.fails(2, *args)
+    monkeypatch.setenv("EDUPLAN_LANG", "en")  # the group has no --lang: the environment says it for every case
+    en = run.fails(2, *args)
+    assert zh_words in zh.stderr, zh.stderr
+    assert en_words in en.stderr, en.stderr
+    assert "查看帮助" in zh.stderr and "for help" in en.stderr
+    assert not _english_left(zh.stderr, args), zh.stderr
+    assert not zh.stdout and not en.stdout
+
+
+@pytest.mark.parametrize("args, command", [
+    (["status", "--as-of"], "eduplan status --help"),
+    (["record", "new-kindergartens", "--as-of"], "eduplan record --help"),
+    (["status", "-f"], "eduplan status --help"),
+    (["record", "new-kindergartens", "3", "--force=yes"], "eduplan record --help"),
+    (["status", "--forse"], "eduplan status --help"),
+    (["recrod"], "eduplan --help"),
+])
+def test_a_usage_error_points_at_the_commands_own_help(run, synthetic_plan_path, args, command):
+    assert run.fails(2, *args).stderr.endswith(f"查看帮助：'{command}'。\n")
+    assert run.fails(2, *args, lang="en" if args[0] != "recrod" else None).stderr.endswith(
+        f"'{command}' for help.\n" if args[0] != "recrod" else "。\n")
+
+
+# --------------------------------------------------------------------------- a negative figure as the value
+
+
+@pytest.mark.parametrize("indicator, typed", [
+    ("new-kindergartens", "-5"), ("new-places", "-5万"), ("new-places", "-1.5万个"), ("public-share", "-3%"),
+    ("public-share", "-.5"), ("public-share", "-12/100"),
+])
+def test_a_negative_figure_is_refused_as_a_figure_not_taken_for_an_option(run, synthetic_plan_path, ledger_path,
+                                                                          indicator, typed):
+    full_width = run.fails(1, "record", indicator, "－" + typed[1:], *D)  # already refused as a figure
+    refused = run.fails(1, "record", indicator, typed, *D)
+    assert refused.stderr == full_width.stderr.replace("－", "-"), refused.stderr
+    assert refused.stderr.startswith(f"eduplan: 数值: “{typed.split('/')[0]}”是负数")  # a ratio: its part
+    assert f"'{typed.split('/')[0]}' is negative" in run.fails(1, "record", indicator, typed, *D, lang="en").stderr
+    assert not ledger_path.exists()
+
+
+def test_a_negative_corrected_figure_is_refused_as_a_figure(run, synthetic_plan_path, ledger_path):
+    run.ok("record", "new-kindergartens", "5", *D)
+    before = ledger_path.read_bytes()
+    refused = run.fails(1, "correct", "1", "-5", "--reason", "typo")
+    assert refused.stderr.startswith("eduplan: 数值: “-5”是负数"), refused.stderr
+    assert run.fails(1, "correct", "1", "-5", "--reason", "typo", lang="en").stderr.startswith(
+        "eduplan: value: '-5' is negative")
+    assert run.fails(1, "record", "new-places", "--add", "-5", *D).stderr.startswith("eduplan: --add: “-5”是负数")
+    assert ledger_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args, words", [
+    (["record", "new-kindergartens", "5", *D, "--forse"], "没有这个选项：--forse"),
+    (["record", "new-kindergartens", "5", *D, "-x"], "没有这个选项：-x"),
+    (["status", *D, "-5"], "多余的参数：-5"),  # no value goes there
+])
+def test_unknown_options_and_a_number_where_no_value_goes_stay_usage_errors(run, synthetic_plan_path, ledger_path,
+                                                                             args, words):
+    assert words in run.fails(2, *args).stderr
+    assert not ledger_path.exists()
+
+
+# --------------------------------------------------------------------------- invisible characters typed
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["record", "new-places", "1\u200b3", *D], "数值: “1\\u200b3”含有不可见字符或控制字符"),
+    (["record", "new-places", "1.3万", "--as-of", "2023-06-30\u200b"], "--as-of: “2023-06-30\\u200b”含有不可见字符"),
+    (["record", "public-share", "12/1\u200b00", "--county", "椒江", *D], "数值: “12/1\\u200b00”含有不可见字符"),
+    (["report", "--month", "6\u200b月"], "--month: “6\\u200b月”含有不可见字符"),
+    (["record", "new-places", "1.3万", *D, "--by", "王\u200b"], "--by: “王\\u200b”含有不可见字符或控制字符；请重新输入名称"),
+    (["record", "new-places", "3x\x1b[31m", *D], "数值: “3x\\x1b[31m”含有不可见字符"),
+    (["record", "new-places", "3x\t", *D], "“3x\\x09”不是数字"),  # a tab is read past, but shown
+    (["re\u200bcord"], "没有这个命令：re\\u200bcord"),
+    (["status", "--\u200bas-of", "2023-06-30"], "没有这个选项：--\\u200bas-of"),
+    (["status", *D, "extra\u200b"], "多余的参数：extra\\u200b"),
+])
+def test_what_was_typed_is_shown_with_its_invisible_characters_visible(run, synthetic_plan_path, ledger_path, args,
+                                                                         shown):
+    for lang in (None, "en"):
+        result = run(*args, lang=lang if args[0] not in ("re\u200bcord",) else None)
+        assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
+        assert not re.search("[\u200b\x1b\t]", result.stderr), repr(result.stderr)
+        if lang is None:
+            assert shown in result.stderr, result.stderr
+    assert not ledger_path.exists()
+
+
+def test_an_invisible_character_in_who_records_is_refused_before_anything_is_written(run, synthetic_plan_path,
+                                                                                       ledger_path, monkeypatch):
+    run.ok("record", "new-places", "1.3万", *D)
+    before = ledger_path.read_bytes()
+    en = run.fails(1, "record", "new-places", "1.4万", *D, "--by", "王\u200b", lang="en")
+    assert en.stderr == "eduplan: --by: '王\\u200b' contains an invisible or control character; type the name again\n"
+    run.fails(1, "correct", "1", "1.4万", "--reason", "typo", "--by", "\u200e王")
+    run.fails(1, "void", "1", "--reason", "twice", "--by", "王\u200b")
+    monkeypatch.setenv("EDUPLAN_USER", "王\u200b")
+    run.fails(1, "record", "new-places", "1.4万", *D)
+    assert ledger_path.read_bytes() == before
+    monkeypatch.setenv("EDUPLAN_USER", "王 五")  # a space is not invisible
+    run.ok("record", "new-places", "1.4万", *D)
+
+
+def test_a_figure_with_spaces_or_a_tab_around_it_is_still_read(run, synthetic_plan_path):
+    assert "1.3万" in run.ok("record", "new-places", "\t1.3万 ", *D).stdout
+
+
+# --------------------------------------------------------------------------- help
+
+
+def test_corrects_help_says_a_correction_keeps_the_date_of_the_entry(run, synthetic_plan_path):
+    zh = " ".join(run.ok("correct", "--help").stdout.split())
+    en = " ".join(run.ok("correct", "--help", lang="en").stdout.split())
+    assert "（默认：沿用被更正记录的日期）" in zh.replace(" ", "") and "今天" not in zh
+    assert "(default: the date of the entry it corrects)" in en and "today" not in en
+    assert "(default: today, within the plan period)" in " ".join(run.ok("record", "--help", lang="en").stdout.split())
+
+
+def test_a_correction_without_as_of_keeps_the_date_of_the_entry_it_corrects(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "5", "--as-of", "2023-03-31")
+    run.ok("correct", "1", "6", "--reason", "typo")
+    assert [e["as_of"] for e in run.json("log")] == ["2023-03-31", "2023-03-31"]
+
+
+# --------------------------------------------------------------------------- statuses as the tables print them
+
+
+@pytest.fixture
+def judged(run, synthetic_plan_path):
+    run.ok("record", "new-kindergartens", "13", *D)  # on track
+    run.ok("record", "new-places", "5000", *D)  # behind
+    run.ok("record", "public-share", "40%", *D)  # behind
+    run.ok("record", "platform-online", "进行中", *D)
+    return run
+
+
+def _shown(run, *args, lang=None):
+    return [(i["id"], i["status"]) for i in run.json("status", *D, *args, lang=lang)["indicators"]]
+
+
+@pytest.mark.parametrize("words, codes", [
+    (["落后"], ["behind"]), (["正常", "滞后"], ["on_track", "lagging"]), (["完成"], ["done"]),
+    (["无数据"], ["no_data"]), (["不评价"], ["not_judged"]), (["on track", "No-Data"], ["on_track", "no_data"]),
+])
+def test_status_takes_the_words_the_tables_print(judged, words, codes):
+    typed = [a for w in words for a in ("--status", w)]
+    assert _shown(judged, *typed) == _shown(judged, *[a for c in codes for a in ("--status", c)])
+    assert _shown(judged, *typed, lang="en") == _shown(judged, *[a for c in codes for a in ("--status", c)])
+    assert {s for _, s in _shown(judged, *typed)} <= set(codes)
+
+
+def test_fail_on_takes_the_words_the_tables_print(judged):
+    assert judged("status", *D, "--fail-on", "落后").exit_code == 3
+    assert judged("status", *D, "--fail-on", "滞后", "--status", "正常").exit_code == 0
+    assert judged("status", *D, "--fail-on", "behind", "--status", "on_track").exit_code == 0
+    assert judged("status", *D, "--fail-on", "lagging").exit_code == 3
+
+
+def test_an_unknown_status_is_a_usage_error_listing_the_choices_in_the_language(judged):
+    zh = judged.fails(2, "status", *D, "--status", "慢")
+    assert zh.stderr.startswith("eduplan: --status: 没有状态“慢”；可选状态为 完成、正常、滞后、落后、不评价、无数据"), zh.stderr
+    en = judged.fails(2, "status", *D, "--status", "slow", lang="en")
+    assert en.stderr.startswith("eduplan: --status: unknown status 'slow'; the choices are done, on track, lagging, "
+                                "behind, not judged, no data"), en.stderr
+    fail_on = judged.fails(2, "status", *D, "--fail-on", "正常")  # not a status that fails
+    assert fail_on.stderr.startswith("eduplan: --fail-on: 没有状态“正常”；可选状态为 滞后、落后"), fail_on.stderr
+    assert not zh.stdout and not fail_on.stdout
+
+
+def test_the_status_words_are_the_statuses_of_the_core():
+    from eduplan.core.progress import SEVERITY, Status
+    from eduplan.core.status_words import FAIL_ON, STATUS_WORDS
+    from eduplan.i18n import tr
+
+    assert list(STATUS_WORDS) == [s.value for s in Status]
+    assert list(FAIL_ON) == [s.value for s in sorted(SEVERITY, key=SEVERITY.get) if SEVERITY[s] > 1]
+    for lang in ("zh", "en"):
+        words = [tr(w, lang) for w in STATUS_WORDS.values()]
+        assert len(set(words)) == len(words)  # each word names one status
+
+
+def test_json_is_the_same_whichever_way_the_status_is_typed(judged):
+    a = judged.ok("status", *D, "--status", "落后", "-f", "json").stdout
+    b = judged.ok("status", *D, "--status", "behind", "-f", "json", lang="en").stdout
+    assert json.loads(a) == json.loads(b)
