@@ -581,3 +581,14 @@ def test_a_county_figure_for_what_the_city_reports_is_questioned(run, ledger_pat
     assert [(f["rule"], f["county"]) for f in found] == [("reported-by", "路桥区")]
     listed = run("check", *day, "--rule", "reported-by")
     assert listed.exit_code == 1 and "被合计为全市数" in listed.stdout
+
+
+def test_a_figure_with_wan_or_yi_left_out_is_questioned_at_the_door(run, ledger_path):
+    """45 typed for 教育项目投资 (90亿元) went in as 45元 and read as 45亿; now the door asks whether
+    45亿元 was meant, and leaves the ledger untouched unless the figure is accepted."""
+    err = run.fails(1, "record", "investment", "45", "--as-of", "2023-06-30").stderr
+    assert "您要填的是不是 45亿元" in err and "［magnitude］" in err and not ledger_path.exists()
+    run.ok("record", "investment", "45亿", "--as-of", "2023-06-30")
+    before = ledger_path.read_bytes()
+    assert "did you mean 45亿元" in run.fails(1, "correct", "1", "45", "--reason", "x", lang="en").stderr
+    assert ledger_path.read_bytes() == before

@@ -205,7 +205,7 @@ def test_correct_a_correction(run, synthetic_plan_path):
 def test_log_filters(run, synthetic_plan_path):
     run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31", "--county", "椒江区")
     run.ok("record", "new-kindergartens", "2", "--as-of", "2023-06-30", "--county", "黄岩区")
-    run.ok("record", "new-places", "2", "--as-of", "2023-06-30", "--county", "黄岩区")
+    run.ok("record", "new-places", "200", "--as-of", "2023-06-30", "--county", "黄岩区")
     assert [e["id"] for e in run.json("log", "new-kindergartens")] == [2, 1]
     assert [e["id"] for e in run.json("log", "--county", "黄岩区")] == [3, 2]
     assert [e["id"] for e in run.json("log", "--since", "2023-04-01")] == [3, 2]

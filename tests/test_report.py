@@ -330,7 +330,7 @@ def test_a_tiny_figure_in_a_yi_column_is_not_shown_as_zero(env, tmp_path):
     the text formats give it its own unit (45元/≥90亿元), never a bare 45 beside ≥90亿元."""
     from openpyxl import load_workbook
 
-    run("record", "investment", "45", "--as-of", "2023-06-30", "--note", "synthetic")
+    run("record", "investment", "45", "--as-of", "2023-06-30", "--note", "synthetic", "--force")  # (magnitude)
     out = tmp_path / "r.xlsx"
     run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
     ws = load_workbook(out)["指标"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from eduplan.core.entries import Figure, read_figure
 from eduplan.core.models import Entry, State, plan_from_dict
 from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading, series_window, covering,
-                                ledger_findings, series_findings, triage, unit_fits)
+                                ledger_findings, series_findings, too_small, triage, unit_fits)
 from eduplan.core.reporting import owed_units
 from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan
@@ -55,9 +55,10 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "reported-by", "accepted", "missing", "stale"]
+                           "outlier", "magnitude", "reported-by", "accepted", "missing", "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
-    assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier", "reported-by")
+    assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
+                           "reported-by")
     assert all(r.title for r in RULES.values())
 
 
@@ -99,9 +100,9 @@ def test_the_units_staff_write_are_accepted(indicator, text):
 
 def test_unit_fits_and_a_plan_unit_that_is_not_a_common_measure_word():
     i = dataclasses.replace(ind(REAL, "investment"), unit="万元", target=900000)
-    fig = read_figure(i, "3.5万元", county=None)  # an indicator counted in 万元: 3.5万元 is 3.5 of them
-    assert fig.value == 3.5 and fig.unit == "万元"
-    assert figure_findings(i, REAL, fig, county=None, text="3.5万元") == []
+    fig = read_figure(i, "35000万元", county=None)  # an indicator counted in 万元: 35000万元 is 35000 of them
+    assert fig.value == 35000 and fig.unit == "万元"
+    assert figure_findings(i, REAL, fig, county=None, text="35000万元") == []
     fig = read_figure(i, "35000元", county=None)  # yuan on a 万元 indicator would be 10 000 times too much
     assert [f.rule for f in figure_findings(i, REAL, fig, county=None, text="35000元")] == ["unit"]
     km = dataclasses.replace(ind(REAL, "investment"), unit="公里", target=100)
@@ -118,7 +119,7 @@ def test_unit_fits_and_a_plan_unit_that_is_not_a_common_measure_word():
     ("new-school-places", "1.23456万", ["whole-number"]),  # 12345.6 places: a slip of the finger
     ("dual-creation-counties", "2.5", ["whole-number"]),
     ("new-school-places", "1.2345万", []),  # 12345
-    ("investment", "12.5", []),  # yuan need not be whole
+    ("investment", "1234567.5", []),  # yuan need not be whole
     ("public-kindergarten-share", "55.6", []),
 ])
 def test_counts_are_whole_numbers(indicator, text, rules):
@@ -491,3 +492,41 @@ def test_several_new_figures_judged_in_turn_need_only_the_covering_window(steps,
         return out
 
     assert judged(part) == judged(stored)
+
+
+# --------------------------------------------------------------------------- magnitude
+
+
+@pytest.mark.parametrize("indicator, text, meant", [
+    ("investment", "45", 45 * 10**8),  # 45亿 meant, 亿 left out
+    ("investment", "45万", 45 * 10**8),
+    ("new-school-places", "1", 10**4),  # 1万 places
+])
+def test_a_figure_far_below_its_target_asks_whether_wan_or_yi_was_left_out(indicator, text, meant):
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id[indicator]
+    found = figure_findings(ind, plan, read_figure(ind, text, county=None), county=None, text=text)
+    assert [(f.rule, f.params["meant"]) for f in found] == [("magnitude", meant)]
+
+
+@pytest.mark.parametrize("indicator, text", [
+    ("investment", "5亿"), ("investment", "2000万"),  # small, but a plausible start
+    ("new-public-kindergartens", "1"),  # 1 of 25: no 万 fits
+    ("new-school-places", "3"),  # 3 of 2万 is not that far below
+    ("student-abnormal-deaths", "1"),  # a cap is glad of a small figure
+    ("public-kindergarten-share", "0.01%"),
+])
+def test_a_small_figure_that_fits_no_slip_is_left_alone(indicator, text):
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id[indicator]
+    assert "magnitude" not in [f.rule for f in figure_findings(ind, plan, read_figure(ind, text, county=None), county=None, text=text)]
+
+
+@given(st.integers(min_value=1, max_value=10**12))
+def test_magnitude_only_ever_suggests_a_figure_within_reach_of_the_target(value):
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["investment"]
+    meant = too_small(ind, plan, value)
+    if meant is not None:
+        assert value < ind.target * 1e-4 and meant in (value * 10**4, value * 10**8)
+        assert ind.target * 0.01 <= meant <= ind.target * plan.thresholds.outlier_times

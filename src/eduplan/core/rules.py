@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("decreasing", WARNING, N_("a cumulative total that falls")),
     Rule("duplicate", WARNING, N_("the same figure entered twice")),
     Rule("outlier", WARNING, N_("far beyond the target")),
+    Rule("magnitude", WARNING, N_("far below the target (万/亿 left out?)")),
     Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
@@ -242,6 +243,12 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
                 "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} counties or {k}%? "
                 "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.id, n=n,
                 k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
+    if fig.numerator is None and not fig.percent and fig.counties is None:
+        small = too_small(ind, plan, number)
+        if small is not None:
+            found("magnitude", msg("'{text}' is far below the target of {target} for {indicator}: did you mean {meant}? "
+                                   "(check 万/亿)", text=text, target=_shown(ind.target, ind), indicator=ind.id,
+                                   meant=_shown(small, ind)), value=_num(number), meant=_num(small))
     if reporter is not None:
         found("reported-by", reporter, reported_by=ind.reported_by.value)  # type: ignore[union-attr]
     return out
@@ -326,6 +333,27 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
                   value=_shown(after.value, ind), day=after.as_of, previous=_shown(figure, ind),
                   previous_day=before.as_of, ref=ref, unit=_unit_name(county))
     return Finding("decreasing", message, ind.id, county, others, after.as_of, params)
+
+
+SMALL = 1e-4  # a figure below this share of its target, that would fit it with 万 or 亿: magnitude
+
+
+def too_small(ind: Indicator, plan: Plan, figure: float | int | None) -> float | None:
+    """A figure so far below its target that 万 or 亿 was likely left out (45 for investment of
+    90亿元; 2 for 3.5万 places): what it would be with the one of them that brings it within
+    reach of the target (1% to ``outlier_times`` × the target), else None. Only amounts rising
+    to a target: a cap is glad of a small figure, a percentage has the fraction rule."""
+    target = ind.target
+    if (figure is None or figure <= 0 or not target or target <= 0 or ind.is_percent
+            or ind.measure not in (Measure.FLOW, Measure.LEVEL) or ind.comparator == Comparator.LE):
+        return None
+    if figure >= target * SMALL:
+        return None
+    for times in (10**4, 10**8):
+        meant = figure * times
+        if target * 0.01 <= meant <= target * plan.thresholds.outlier_times:
+            return meant
+    return None
 
 
 def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int | None) -> tuple[float, Msg] | None:
@@ -473,6 +501,12 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
                                                "meant?", value=_shown(e.value, ind),
                                                percent=format_number(meant, "%")),
                                ind.id, county, (e,), e.as_of, {"value": _num(e.value), "meant": _num(meant)}))
+        small = too_small(ind, plan, e.value) if e.denominator is None else None
+        if small is not None:
+            out.append(Finding("magnitude", msg("{value} is far below the target of {target}: was {meant} meant "
+                                                "(万/亿)?", value=_shown(e.value, ind), target=_shown(ind.target, ind),
+                                                meant=_shown(small, ind)),
+                               ind.id, county, (e,), e.as_of, {"value": _num(e.value), "meant": _num(small)}))
         k = counties_reading(ind, plan, e.value, county)
         if k is not None:
             out.append(Finding("counties-or-percent", msg(
