@@ -459,3 +459,17 @@ def test_report_output_name_and_format_must_agree(ledger, tmp_path):
     assert not list(out.iterdir())
     run("report", "--month", "2023-06", "-o", str(out / "b.txt"), "--format", "markdown")
     assert (out / "b.txt").read_text(encoding="utf-8").startswith("# ")
+
+
+def test_the_county_grid_shows_every_indicator_a_county_sent_a_figure_for(env):
+    """新建公办幼儿园 is paced for September, so in June no county owes it; three counties sent
+    figures all the same, and the grid left the row out (in every format) while listing the
+    rows counties owed. A figure a county sent is in its grid."""
+    for county in ("椒江区", "黄岩区", "路桥区"):
+        run("record", "new-public-kindergartens", "2", "--as-of", "2023-06-30", "--county", county)
+    doc = report_json("2023-06")
+    cells = doc["by_county"]["new-public-kindergartens"]
+    assert [cells[c]["actual"] for c in ("椒江区", "黄岩区", "路桥区", "临海市")] == [2, 2, 2, None]
+    assert "new-public-kindergartens" not in doc["silent_counties"]["reported_per_county"]  # not owed in June
+    grid = run("report", "--month", "2023-06").stdout.split("### 分县（市、区）完成情况", 1)[1].split("\n\n", 2)[1]
+    assert "| 新建公办幼儿园 | 2所 ○ | 2所 ○ | 2所 ○ | · |" in grid

@@ -161,9 +161,13 @@ class Bulletin:
 
     @property
     def by_county(self) -> Mapping[str, Mapping[str, Progress]]:
-        """Each county's progress at the month end, for the indicators reported per county."""
+        """Each county's progress at the month end, plan order: for the indicators the counties owed
+        a figure for this month, and for every other one a county has a figure for (new
+        kindergartens paced for September, reported in June, are in June's grid too)."""
         grid = self.current.by_county or {}
-        return {i: grid[i] for i in self.reported_per_county if i in grid}
+        owed = set(self.reported_per_county)
+        return {i: cells for i, cells in grid.items()
+                if i in owed or any(p.actual is not None or p.state is not None for p in cells.values())}
 
     @property
     def milestones_done(self) -> tuple[Row, ...]:
