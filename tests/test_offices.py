@@ -443,3 +443,22 @@ def test_a_falling_total_is_named_in_a_folder_however_quickly_it_follows(run, fo
                        lang="en")
     assert "[decreasing]" in result.stderr and (folder / "黄岩区.ledger.toml").read_bytes() == before
     run.ok("record", "new-kindergartens", "2", *D, "--county", "黄岩区", "--office", "黄岩区", "--force")
+
+
+def test_the_city_office_is_named_quan_shi_as_well_as_by_its_name(run, tmp_path, monkeypatch):
+    """With the bundled plan the city's office is 台州市教育局; the README names its entries
+    全市#N, and staff write 全市 for the city: `correct 全市#1` said 'no office 全市' and blamed
+    --office. 全市 names the one office that reports the city-wide figure, in an entry and in
+    --office; an office that is not there is named as the entry's fault."""
+    path = tmp_path / "ledger"
+    path.mkdir()
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(path))
+    day = ("--as-of", "2023-06-30")
+    run.ok("record", "new-public-kindergartens", "3", *day, "--county", "路桥", "--office", "路桥区")
+    run.ok("correct", "路桥区#1", "4", "--reason", "synthetic", "--for-city", "--office", "全市")
+    run.ok("correct", "全市#1", "5", "--reason", "synthetic", "--office", "台州市教育局")
+    row = next(i for i in run.json("status", *day)["indicators"] if i["id"] == "new-public-kindergartens")
+    assert row["actual"] == 5
+    assert (path / "台州市教育局.ledger.toml").read_text(encoding="utf-8").count("\n[[entries]]\n") == 2
+    err = run.fails(1, "void", "全县#2", "--reason", "x", "--office", "台州市教育局").stderr
+    assert err.startswith("eduplan: 记录号: ") and "全县" in err

@@ -152,11 +152,16 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
 
 
 def find_office(plan: Plan, text: str) -> Match[Office]:
-    """A recording office by its name, or a county's short form for that county's office."""
+    """A recording office by its name, a county's short form for that county's office, or 全市
+    (the plan's city, where it names one) for the one office that reports the city-wide figure."""
     typed = clean(text, "office")
     office = plan.office(typed)
     if office is not None:
         return Match(office, typed, True)
+    if typed in ("全市", plan.plan.city or "全市"):
+        city = [o for o in plan.offices if None in o.units]
+        if len(city) == 1:
+            return Match(city[0], typed, False)
     for o in plan.offices:
         if len(o.units) == 1 and o.units[0] is not None and typed == short_form(o.units[0]) and o.name == o.units[0]:
             return Match(o, typed, False)

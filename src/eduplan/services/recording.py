@@ -164,7 +164,10 @@ def parse_ref(ws: Workspace, text: str | int) -> tuple[str, int]:
         if ws.office is None:  # one file: entries are numbered 1, 2, 3 … with no office
             raise EduplanError(msg("'{text}': this ledger is one file, with no offices; name the entry by its number "
                                    "(#{id})", text=text, id=int(m["id"])), field="entry")
-        office = find_office(ws.plan, m["office"]).value.name
+        try:
+            office = find_office(ws.plan, m["office"]).value.name
+        except EduplanError as exc:  # the office is named in the entry, not by --office
+            raise EduplanError(exc.message, field="entry") from None
     return office, int(m["id"])
 
 
