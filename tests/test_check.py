@@ -592,3 +592,15 @@ def test_a_figure_with_wan_or_yi_left_out_is_questioned_at_the_door(run, ledger_
     before = ledger_path.read_bytes()
     assert "did you mean 45亿元" in run.fails(1, "correct", "1", "45", "--reason", "x", lang="en").stderr
     assert ledger_path.read_bytes() == before
+
+
+def test_check_of_one_county_counts_that_countys_entries(run):
+    """`check --county 黄岩` said 已审核 4 条记录 for a county with one entry: the count was the ledger's."""
+    for county in ("椒江", "黄岩", "路桥", "椒江"):
+        run.ok("record", "new-public-kindergartens", "2" if county != "椒江" else "3", "--as-of", "2023-06-30",
+               "--county", county, "--force")
+    one = json.loads(run("check", "--as-of", "2023-06-30", "--county", "黄岩", "--format", "json").stdout)
+    assert one["entries_checked"] == 1
+    both = json.loads(run("check", "--as-of", "2023-06-30", "--county", "椒江", "--format", "json").stdout)
+    assert both["entries_checked"] == 2
+    assert json.loads(run("check", "--as-of", "2023-06-30", "--format", "json").stdout)["entries_checked"] == 4

@@ -33,7 +33,7 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     unit = find_county(plan, county).value if county is not None else None
     view = ws.view()
     try:
-        findings, entries = findings_of(view, day)
+        findings, entries = findings_of(view, day, unit=unit, scoped=county is not None)
     finally:
         view.close()
     if wanted:
@@ -43,16 +43,19 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     return QualityReport(plan, day, tuple(findings), entries, unit, county is not None, tuple(wanted))
 
 
-def findings_of(view, day: dt.date, *, reporting: bool = True) -> tuple[list[Finding], int]:
+def findings_of(view, day: dt.date, *, reporting: bool = True, unit: str | None = None,
+                scoped: bool = False) -> tuple[list[Finding], int]:
     """The data-quality findings of a ledger as of a day (:func:`eduplan.core.rules.units_findings`),
-    read unit by unit, and how many surviving entries were checked."""
+    read unit by unit, and how many surviving entries were checked (``scoped``: of ``unit``'s only,
+    None for the city-wide figures)."""
     count = 0
 
     def units():
         nonlocal count
-        for unit in view.surviving_units(day):
-            count += len(unit)
-            yield unit
+        for entries in view.surviving_units(day):
+            if not scoped or (entries and entries[0].county == unit):
+                count += len(entries)
+            yield entries
 
     with paused_collector():
         findings = units_findings(view.plan, units(), day, reporting=reporting)
