@@ -244,10 +244,17 @@ def check(as_of: AsOfOpt = None, county: CountyOpt = None,
 OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help=N_("Write to this file (default: standard output)."), show_default=False)]
 
 
-def _by_suffix(output: str | None, choices: type[Enum]) -> str | None:
+def _by_suffix(output: str | None, choices: type[Enum], fmt: Enum | None = None) -> str | None:
+    """The format an output file's name says (None: none of ``choices``); a ``--format`` it contradicts is refused."""
+    from .errors import UsageError
+
     suffix = Path(output).suffix.lower() if output else ""
     suffix = {".md": "markdown", ".markdown": "markdown", ".htm": "html"}.get(suffix, suffix[1:])
-    return suffix if suffix in choices.__members__ else None
+    named = suffix if suffix in choices.__members__ else None
+    if named and fmt is not None and named != fmt.value:
+        raise UsageError(msg("the file name says {named} and --format says {fmt}: make them agree", named=named,
+                             fmt=fmt.value), field="output")
+    return named
 
 
 @app.command(help=N_("The monthly bulletin (月度通报): status at the month end, change over the month, what lags, what came in."))
@@ -258,11 +265,11 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: 202
     from .services import bulletin
 
     with Session(lang, plan, ledger) as s:
-        by_name = _by_suffix(output, ReportFmt)
+        by_name = _by_suffix(output, ReportFmt, fmt)
         kind = fmt.value if fmt else (by_name or "markdown")
         if output == "":
             raise UsageError(msg("the file name is empty"), field="output")
-        if output is not None and (by_name is None and fmt is None or by_name and fmt and by_name != fmt.value):
+        if output is not None and by_name is None and fmt is None:
             raise UsageError(msg("name the file .md, .html, .xlsx or .json (the format follows the name), or give a "
                                  "--format that matches it"), field="output")
         if kind == "xlsx" and output is None:
@@ -285,9 +292,8 @@ def template(output: Annotated[str, typer.Option("--output", "-o", help=N_("The 
     from .services import template as sheet
 
     with Session(lang, plan, ledger) as s:
-        by_name = _by_suffix(output, SheetFmt)
-        kind = fmt.value if fmt else by_name
-        if kind is None or (by_name and by_name != kind):
+        kind = _by_suffix(output, SheetFmt, fmt)
+        if kind is None:  # import knows a sheet by its name's suffix
             raise UsageError(msg("name the file .xlsx or .csv (import reads a file by its suffix)"), field="output")
         doc = sheet(s.ws, county=county, fmt=kind, as_of=as_of, month=month)
         s.write(doc, kind, output, kind="template", overwrite=force, count=len(doc.indicators), county=doc.county,
