@@ -293,10 +293,9 @@ def test_template_options(ledger, tmp_path):
     assert "--format says csv: make them agree" in run("template", "--format", "csv", "-o", tmp_path / "t.xlsx",
                                                         code=2, lang="en").stderr
     assert run("template", "-o", tmp_path / "t.txt", code=2).stderr
-    assert ".xlsx or .csv" in run("template", "-o", tmp_path / "t.txt", "--format", "csv", code=2, lang="en").stderr
     assert "--format says markdown" in run("report", "--month", "2023-06", "-o", tmp_path / "r.html", "--format",
                                            "markdown", code=2, lang="en").stderr
-    assert not any(tmp_path.glob("t.*")) and not (tmp_path / "r.html").exists()
+    assert not (tmp_path / "t.xlsx").exists() and not (tmp_path / "r.html").exists()
     run("template", code=2)  # no -o
     assert "unknown county" in run("template", "-o", tmp_path / "t.csv", "--county", "火星", code=1).stderr
     assert "--as-of" in run("template", "-o", tmp_path / "t.csv", "--as-of", "2023-06-30", "--month", "6月",

@@ -292,8 +292,9 @@ def template(output: Annotated[str, typer.Option("--output", "-o", help=N_("The 
     from .services import template as sheet
 
     with Session(lang, plan, ledger) as s:
-        kind = _by_suffix(output, SheetFmt, fmt)
-        if kind is None:  # import knows a sheet by its name's suffix
+        by_name = _by_suffix(output, SheetFmt, fmt)
+        kind = fmt.value if fmt else by_name
+        if kind is None:
             raise UsageError(msg("name the file .xlsx or .csv (import reads a file by its suffix)"), field="output")
         doc = sheet(s.ws, county=county, fmt=kind, as_of=as_of, month=month)
         s.write(doc, kind, output, kind="template", overwrite=force, count=len(doc.indicators), county=doc.county,
