@@ -604,3 +604,23 @@ def test_check_of_one_county_counts_that_countys_entries(run):
     both = json.loads(run("check", "--as-of", "2023-06-30", "--county", "椒江", "--format", "json").stdout)
     assert both["entries_checked"] == 2
     assert json.loads(run("check", "--as-of", "2023-06-30", "--format", "json").stdout)["entries_checked"] == 4
+
+
+def test_a_state_that_goes_back_is_questioned(run, ledger_path):
+    """A milestone recorded 完成 and then 未开始 on the same date turned its light from done to
+    behind without a word. A state that goes back is a warning at the door (the ledger
+    untouched unless accepted), and `check` names one already in a ledger; going forward is fine."""
+    day = ("--as-of", "2023-06-30")
+    run.ok("record", "smart-education-cloud", "进行中", "--as-of", "2023-05-31")
+    run.ok("record", "smart-education-cloud", "完成", *day)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "record", "smart-education-cloud", "未开始", *day).stderr
+    assert "状态不应倒退" in err and "［state-back］" in err and ledger_path.read_bytes() == before
+    assert "state-back" in run.fails(1, "record", "smart-education-cloud", "in-progress", "--as-of", "2023-07-31",
+                                     lang="en").stderr
+    text = ledger_path.read_text(encoding="utf-8")  # the same, written by hand (or by an older version)
+    ledger_path.write_text(text + text[text.rindex("[[entries]]"):].replace("id = 2", "id = 3").replace(
+        'state = "done"', 'state = "not-started"'), encoding="utf-8")
+    found = json.loads(run("check", *day, "--rule", "state-back", "--format", "json").stdout)["findings"]
+    assert [(f["rule"], [e["id"] for e in f["entries"]], f["details"]) for f in found] == [
+        ("state-back", [2, 3], {"before": "done", "after": "not-started"})]

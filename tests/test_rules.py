@@ -55,10 +55,10 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "magnitude", "reported-by", "accepted", "missing", "stale"]
+                           "outlier", "magnitude", "reported-by", "state-back", "accepted", "missing", "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
     assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
-                           "reported-by")
+                           "reported-by", "state-back")
     assert all(r.title for r in RULES.values())
 
 
@@ -242,7 +242,10 @@ def test_levels_milestones_and_other_units_do_not_accumulate():
     share = [entry(1, "public-share", value=60, county="椒江区", as_of=dt.date(2023, 5, 31))]
     assert series_rules(PLAN, entry(2, "public-share", value=50, county="椒江区"), share) == []
     done = [entry(1, "platform-online", state=State.DONE, as_of=dt.date(2023, 5, 31))]
-    assert series_rules(PLAN, entry(2, "platform-online", state=State.IN_PROGRESS), done) == []
+    # a milestone does not accumulate either; a state that goes back is a rule of its own
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.IN_PROGRESS), done) == ["state-back"]
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.DONE),
+                        [entry(1, "platform-online", state=State.IN_PROGRESS, as_of=dt.date(2023, 5, 31))]) == []
     # another county's series is another series
     assert series_rules(PLAN, entry(2, value=1, county="黄岩区"), [entry(1, value=12, county="椒江区")]) == []
 

@@ -66,6 +66,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("outlier", WARNING, N_("far beyond the target")),
     Rule("magnitude", WARNING, N_("far below the target (万/亿 left out?)")),
     Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
+    Rule("state-back", WARNING, N_("a state that goes back (完成 → 进行中)")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
     Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
@@ -311,6 +312,39 @@ def falls(entries: Sequence[Entry]) -> list[tuple[Entry, Entry, float | int]]:
     return out
 
 
+_RANK = {State.NOT_STARTED: 0, State.IN_PROGRESS: 1, State.DONE: 2}
+
+
+def goes_back(entries: Sequence[Entry]) -> list[tuple[Entry, Entry]]:
+    """Where one unit's states (surviving entries, in order) go back: 完成 then 进行中 or 未开始,
+    进行中 then 未开始 (the state before, the one that takes it back)."""
+    out = []
+    before: Entry | None = None
+    for e in entries:
+        if e.state is None:
+            continue
+        if before is not None and _RANK[e.state] < _RANK[before.state]:  # type: ignore[index]
+            out.append((before, e))
+        before = e
+    return out
+
+
+def _back_finding(ind: Indicator, before: Entry, after: Entry, new: Entry | None) -> Finding:
+    unit = _unit_name(after.county)
+    if new is after:
+        message = msg("{unit}: {was} as of {day} ({ref}) and now {now} as of {now_day}: a state does not go back; if "
+                      "the earlier one is wrong, correct it", unit=unit, was=_figure_of(before, ind), day=before.as_of,
+                      ref=before.ref, now=_figure_of(after, ind), now_day=after.as_of)
+        others: tuple[Entry, ...] = (before,)
+    else:
+        message = msg("{unit}: {now} as of {now_day} ({refs}) after {was} as of {day}: a state does not go back",
+                      unit=unit, was=_figure_of(before, ind), day=before.as_of, now=_figure_of(after, ind),
+                      now_day=after.as_of, refs=[x.ref for x in (before, after) if x is not new])
+        others = tuple(x for x in (before, after) if x is not new)
+    return Finding("state-back", message, ind.id, after.county, others, after.as_of,
+                   {"before": before.state.value, "after": after.state.value})  # type: ignore[union-attr]
+
+
 def _key(e: Entry) -> tuple:
     return (e.as_of, e.value, e.added, e.state, e.numerator, e.denominator)
 
@@ -409,6 +443,10 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
                 out.append(_fall_finding(ind, a, b, figure, new))
             elif (a.ref, b.ref) not in before:  # a fall the new figure brings about between two others
                 out.append(_fall_finding(ind, a, b, figure, None))
+    if new.state is not None:
+        earlier = {(a.ref, b.ref) for a, b in goes_back(ordered)}
+        out.extend(_back_finding(ind, a, b, new) for a, b in goes_back(merged)
+                   if (a.ref, b.ref) not in earlier and new in (a, b))
     figure = next(f for e, f in running(merged) if e is new)
     far = _outlier(ind, plan, county, figure) if new.state is None else None
     if far is not None:
@@ -527,6 +565,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
                                 "state": later.state.value if later.state else None}))
     if ind.measure == Measure.FLOW:
         out.extend(_fall_finding(ind, a, b, figure, None) for a, b, figure in falls(entries))
+    out.extend(_back_finding(ind, a, b, None) for a, b in goes_back(entries))
     for e, figure in running(entries):
         if e.state is not None or (e.value is None and e.added is None):
             continue
