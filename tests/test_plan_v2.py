@@ -372,3 +372,17 @@ def test_section_headings_come_from_the_plan_else_generic_words(tmp_path, run, s
     assert "六个重点" not in out and "十大行动" not in out and "教育实事" not in out
     en = run.ok("plan", "--plan", path, lang="en").stdout
     assert "Focus area 1:" in en and "Actions" in en
+
+
+def test_a_second_baseline_is_refused_the_first_is_corrected(run, v2, ledger_path):
+    """A baseline recorded twice (12, then 11) replaced the first without a word, and the target
+    with it. The second is refused, naming the entry to correct; once that entry is voided, a new
+    baseline goes in."""
+    run.ok("baseline", "fewer-deaths", "12")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "baseline", "fewer-deaths", "11").stderr
+    assert "基数已填报（#1：12人）" in err and "eduplan correct #1" in err and ledger_path.read_bytes() == before
+    run.ok("correct", "1", "11", "--reason", "synthetic: re-checked")
+    assert "#2" in run.fails(1, "baseline", "fewer-deaths", "10", lang="en").stderr
+    run.ok("void", "2", "--reason", "synthetic")
+    run.ok("baseline", "fewer-deaths", "10")

@@ -305,6 +305,13 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
         raise EduplanError(msg("a baseline is a number"), field="value")
 
     def build(view: LedgerView) -> list[Entry]:
+        kept = view.latest(ind.baseline.date, [ind.id]).get((ind.id, None))
+        if kept is not None:  # a second baseline would silently replace the first: correct it instead
+            ref = kept.ref
+            raise EduplanError(msg("the baseline of {indicator} is already recorded ({ref}: {value}); to change it, "
+                                   "correct that entry: eduplan correct {ref} VALUE --reason …", indicator=ind.id,
+                                   ref=ref, value=format_number(kept.value, "%" if ind.is_percent else ind.unit)),
+                               field="indicator")
         return [Entry(view.next_id(), ind.id, ind.baseline.date, by, ws.now, value=fig.value,
                       numerator=fig.numerator, denominator=fig.denominator, note=note,
                       source=source if source is not None else ind.baseline.source, office=view.office)]
