@@ -257,3 +257,20 @@ def test_a_figure_that_needs_someone_to_act_is_said_beneath_the_table(run):
     run.ok("record", "exam-epidemic-safety", "完成", "--as-of", "2023-12-15")
     beneath = run.ok("status", "--as-of", "2023-12-31").stdout.split("序时进度", 1)[1]
     assert "组考防疫双安全" not in beneath
+
+
+def test_a_city_wide_figure_older_than_the_counties_is_said_to_be(run):
+    """A 全市 figure of 1000 as of 31 March outweighed three counties' 3000 each as of 30 June
+    without a word (a city-wide entry is the one counted). It still is, but status says that the
+    counties' figures are newer, and how to count them."""
+    run.ok("record", "new-school-places", "1000", "--as-of", "2023-03-31")
+    for county in ("椒江", "黄岩", "路桥"):
+        run.ok("record", "new-school-places", "3000", "--as-of", "2023-06-30", "--county", county)
+    row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
+    assert row["actual"] == 1000 and row["rollup"] == "city"
+    assert {"code": "city_older", "city": "2023-03-31", "counties": "2023-06-30"} in row["notes"]
+    table = run.ok("status", "--as-of", "2023-06-30", "--section", "实事一").stdout
+    assert "早于各县数据" in table.replace("\n", "")
+    run.ok("record", "new-school-places", "9000", "--as-of", "2023-06-30")  # the city brings its figure up to date
+    row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
+    assert row["actual"] == 9000 and all(n["code"] != "city_older" for n in row["notes"])

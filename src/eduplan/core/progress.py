@@ -78,7 +78,7 @@ class Note:
         return self.code in WARNINGS
 
 
-WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue"})
+WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older"})
 
 
 @record
@@ -228,6 +228,9 @@ def judge(
         city = latest_entries.get((ind.id, None))
         if city is not None:
             actual, state, newest, rollup = city.value, city.state, city.as_of, "city"
+            later = max((f.as_of for f in figures if f.as_of > city.as_of), default=None)
+            if later is not None and ind.measure != Measure.COUNTIES:  # the city-wide figure stands, said to be older
+                notes.append(Note("city_older", {"city": city.as_of.isoformat(), "counties": later.isoformat()}))
         elif figures:
             newest = max(f.as_of for f in figures)
             if ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent):

@@ -147,6 +147,9 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
                                       "it is recorded (eduplan baseline)", date=p.get("date") or "—"),
     "overdue": lambda p: msg("still in progress after its due date {due}", due=p["due"]),
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
+    "city_older": lambda p: msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
+                                "{counties}): it is the one counted; record a new city-wide figure, or void the old one "
+                                "to count the counties' sum", city=p["city"], counties=p["counties"]),
 }
 
 
