@@ -274,3 +274,18 @@ def test_a_city_wide_figure_older_than_the_counties_is_said_to_be(run):
     run.ok("record", "new-school-places", "9000", "--as-of", "2023-06-30")  # the city brings its figure up to date
     row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
     assert row["actual"] == 9000 and all(n["code"] != "city_older" for n in row["notes"])
+
+
+def test_one_countys_view_leaves_out_what_the_city_reports(run):
+    """`status --county 椒江` listed every milestone and every city-reported indicator (教育项目投资 …)
+    as 无数据 for the county: 44 rows it could never fill. They are left out, unless the county has
+    a figure for one (accepted over the reported-by warning), which is then shown."""
+    doc = run.json("status", "--as-of", "2023-06-30", "--county", "椒江")
+    ids = {i["id"] for i in doc["indicators"]}
+    assert "new-school-places" in ids and "dual-creation-counties" in ids
+    assert "investment" not in ids and "smart-education-cloud" not in ids  # the city's, a milestone
+    assert doc["summary"]["total"] == len(ids) < 70
+    run.ok("record", "famous-teacher-studios", "1", "--as-of", "2023-06-30", "--county", "椒江", "--force")
+    assert "famous-teacher-studios" in {i["id"] for i in run.json("status", "--as-of", "2023-06-30", "--county",
+                                                                   "椒江")["indicators"]}
+    assert len(run.json("status", "--as-of", "2023-06-30")["indicators"]) == 70  # the city's view has them all

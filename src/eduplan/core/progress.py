@@ -42,7 +42,7 @@ from enum import StrEnum
 from typing import Any
 
 from .entries import is_baseline
-from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, Section, State
+from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, ReportedBy, Section, State
 from .pace import expected_share, months_left, time_progress
 from .records import record
 from .reporting import Reporting, SilentUnit, reporting, silent_units
@@ -409,6 +409,12 @@ def count_statuses(rows: Iterable[Progress]) -> dict[str, int]:
     return counts
 
 
+def county_reports(ind: Indicator) -> bool:
+    """Does a county report this indicator: not a city-wide milestone, nor what the plan has the city
+    report city-wide (``reported_by = "city"``)."""
+    return ind.measure != Measure.MILESTONE and ind.reported_by != ReportedBy.CITY
+
+
 def in_period(plan: Plan, latest_entries: Mapping[tuple[str, str | None], Entry]) -> dict[tuple[str, str | None], Entry]:
     """The figures of the period: an entry dated before it is a baseline, not a figure."""
     return {k: e for k, e in latest_entries.items() if not is_baseline(e, plan)}
@@ -445,6 +451,8 @@ def status_report(
             continue
         if lead is not None and ind.lead != lead:
             continue
+        if county is not None and not county_reports(ind) and (ind.id, county) not in latest_entries:
+            continue  # one county's view: what the city reports city-wide is not the county's to have
         row = judge(ind, plan, latest_entries, as_of, county, baselines)
         if wanted_status and row.status not in wanted_status:
             continue
