@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.receipts import ImportRowDoc, ImportSummary, Taken
-from ..core.entries import Figure, is_baseline, measure_word, read_figure, value_problems
+from ..core.entries import Figure, is_baseline, kind_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator
 from ..core.numbers import (
@@ -432,7 +432,7 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
     the rules), or a problem."""
     if ind.measure != Measure.FLOW:
         problem("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                             indicator=ind.id, measure=measure_word(ind.measure)))
+                             indicator=ind.id, measure=kind_word(ind)))
         return None
     try:
         q = parse_quantity(text)

@@ -17,7 +17,7 @@ from ..core.entries import (
     Figure,
     fold_increments,
     is_baseline,
-    measure_word,
+    kind_word,
     read_figure,
     value_problems,
 )
@@ -56,7 +56,7 @@ def _increment(ind: Indicator, text: str) -> Figure:
     """``--add N``: an amount added to an accumulating figure."""
     if ind.measure != Measure.FLOW:
         raise EduplanError(msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                               indicator=ind.id, measure=measure_word(ind.measure)), field="add")
+                               indicator=ind.id, measure=kind_word(ind)), field="add")
     try:
         q = parse_quantity(text)
     except NumberError as exc:

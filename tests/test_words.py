@@ -1,0 +1,96 @@
+"""The words a reader sees, in the reader's language and saying what the thing is: the kind of
+an indicator without its code, 指标编号 over the id column, the help's placeholders in the
+empty-ledger hint, a count of counties counted in counties. Uses the bundled plan; figures here
+are SYNTHETIC."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+D = ["--as-of", "2023-06-30"]
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+
+
+def _row(text: str, label: str) -> str:
+    """The value of one labelled line of `show`."""
+    line = next(ln for ln in text.splitlines() if ln.startswith(label + " "))
+    return line[len(label):].strip()
+
+
+# --------------------------------------------------------------------------- 1, 4: kinds and ids
+
+
+def test_show_says_what_an_indicator_is_in_the_readers_language_only(run, wide):
+    zh = {ind: _row(run.ok("show", ind, *D).stdout, "类型") for ind in
+          ("investment", "dual-creation-counties", "closed-loop-mechanism", "pilot-schools",
+           "public-kindergarten-share", "county-counselling-centres")}
+    assert zh == {"investment": "累计（元）", "dual-creation-counties": "县数", "closed-loop-mechanism": "节点",
+                  "pilot-schools": "时点数（所）", "public-kindergarten-share": "比例（%）",
+                  "county-counselling-centres": "县占比（%）"}
+    en = _row(run.ok("show", "pilot-schools", *D, lang="en").stdout, "kind")
+    assert en == "count level (所)"  # never "level (level)"
+    assert _row(run.ok("show", "investment", *D, lang="en").stdout, "kind") == "flow (元)"
+
+
+def test_plan_types_a_count_level_as_a_count_not_a_ratio(run, wide):
+    rows = {line.split()[1]: line.split()[-1] for line in run.ok("plan").stdout.splitlines()
+            if len(line.split()) > 2 and line.split()[1] in ("pilot-schools", "public-kindergarten-share")}
+    assert rows == {"pilot-schools": "时点数", "public-kindergarten-share": "比例"}
+    csv = run.ok("plan", "--format", "csv").stdout
+    assert ",时点数,所," in next(ln for ln in csv.splitlines() if ln.startswith("pilot-schools,"))
+    md = run.ok("plan", "--format", "markdown", lang="en").stdout
+    assert "| count level |" in next(ln for ln in md.splitlines() if "pilot-schools" in ln)
+
+
+def test_a_person_reads_the_id_column_under_a_chinese_header(run, wide, tmp_path):
+    status = run.ok("status", *D).stdout.splitlines()
+    head = next(ln for ln in status if ln.startswith("指标"))
+    assert head.split()[:2] == ["指标", "指标编号"]
+    assert not re.search(r"\bid\b", "\n".join(status))
+    plan = run.ok("plan").stdout
+    assert plan.splitlines()[1].split()[:2] == ["指标", "指标编号"]
+    assert "行动编号" in plan and not re.search(r"^id\b", plan, re.M)
+    assert run.ok("plan", lang="en").stdout.splitlines()[1].split()[:2] == ["indicator", "id"]
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    run.ok("report", "--month", "2023-06", "-o", out)
+    headers = [c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows(max_row=3) for c in row]
+    assert "指标编号" in headers and "id" not in headers
+
+
+def test_a_count_of_counties_is_counted_in_counties_wherever_its_target_stands_alone(run, wide, tmp_path):
+    assert _row(run.ok("show", "dual-creation-counties", *D).stdout, "目标") == "≥6个县"
+    assert _row(run.ok("show", "dual-creation-counties", *D, lang="en").stdout, "target") == "≥6 counties"
+    assert "- 目标: ≥6个县" in run.ok("show", "dual-creation-counties", *D, "--format", "markdown").stdout
+    plan = run.ok("plan").stdout
+    assert "≥6个县" in next(ln for ln in plan.splitlines() if "dual-creation-counties" in ln)
+    md = run.ok("plan", "--format", "markdown").stdout
+    assert "| ≥6个县 |" in next(ln for ln in md.splitlines() if "dual-creation-counties" in ln)
+    csv = run.ok("plan", "--format", "csv").stdout
+    assert ",≥6个县," in next(ln for ln in csv.splitlines() if ln.startswith("dual-creation-counties,"))
+    csv = run.ok("status", *D, "--format", "csv").stdout
+    assert ",≥6个县," in next(ln for ln in csv.splitlines() if ",dual-creation-counties," in ln)
+    sheet = tmp_path / "t.csv"
+    run.ok("template", "-o", sheet, *D)
+    assert ",≥6个县," in next(ln for ln in sheet.read_text(encoding="utf-8-sig").splitlines()
+                              if ln.startswith("dual-creation-counties,"))
+    # a share of counties keeps its percentage
+    assert _row(run.ok("show", "county-counselling-centres", *D).stdout, "目标") == "≥50%"
+
+
+# --------------------------------------------------------------------------- 2: the empty ledger's hint
+
+
+def test_the_empty_ledger_hint_names_its_placeholders_as_the_help_does(run, wide):
+    zh = run.ok("status", *D, "--section", "行动一").stdout  # no accumulating indicator to give as an example
+    assert "eduplan record 指标 数值" in zh and "INDICATOR" not in zh
+    usage = run.ok("record", "--help").stdout
+    assert "指标" in usage and "数值" in usage
+    assert "eduplan record indicator value" in run.ok("status", *D, "--section", "行动一", lang="en").stdout
