@@ -1,7 +1,7 @@
 """The words a reader sees, in the reader's language and saying what the thing is: the kind of
 an indicator without its code, 指标编号 over the id column, the help's placeholders in the
-empty-ledger hint, a count of counties counted in counties. Uses the bundled plan; figures here
-are SYNTHETIC."""
+empty-ledger hint, a count of counties counted in counties, a repeated state called a state, the
+bulletin's overview in one word order. Uses the bundled plan; figures here are SYNTHETIC."""
 
 from __future__ import annotations
 
@@ -94,3 +94,53 @@ def test_the_empty_ledger_hint_names_its_placeholders_as_the_help_does(run, wide
     usage = run.ok("record", "--help").stdout
     assert "指标" in usage and "数值" in usage
     assert "eduplan record indicator value" in run.ok("status", *D, "--section", "行动一", lang="en").stdout
+
+
+# --------------------------------------------------------------------------- 3: a state is not a number
+
+
+def test_a_state_entered_twice_is_called_a_state(run):
+    run.ok("record", "closed-loop-mechanism", "进行中", *D)
+    err = run.fails(1, "record", "closed-loop-mechanism", "进行中", *D).stderr
+    assert "相同状态（进行中）" in err and "数字" not in err
+    assert "the same state (in progress)" in run.fails(1, "record", "closed-loop-mechanism", "进行中", *D,
+                                                       lang="en").stderr
+    assert "如该数据确实无误" in err  # nor is it a number when it is accepted over the warning
+    # a number entered twice is still the same figure
+    run.ok("record", "new-public-kindergartens", "3", *D, "--county", "椒江区")
+    assert "相同数字（3所）" in run.fails(1, "record", "new-public-kindergartens", "3", *D, "--county",
+                                        "椒江区").stderr
+
+
+def test_a_stored_state_entered_twice_is_called_a_state():
+    """What `check` says of two stored entries (a hand edit, a merge) giving one state twice."""
+    import datetime as dt
+
+    from eduplan.core.models import Entry, State
+    from eduplan.core.rules import stored_findings
+    from eduplan.store.planfile import load_plan
+    from eduplan.store.paths import bundled_plan_path
+
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["closed-loop-mechanism"]
+    at = dt.datetime(2023, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
+    twice = [Entry(n, ind.id, dt.date(2023, 6, 30), "tester", at, state=State.IN_PROGRESS) for n in (1, 2)]
+    found = [f for f in stored_findings(ind, plan, twice) if f.rule == "duplicate"]
+    assert [f.message.render("zh") for f in found] == ["全市：截至 2023-06-30 的相同状态（进行中）重复填报（#1、#2）"]
+    assert "the same state (in progress)" in found[0].message.render("en")
+
+
+# --------------------------------------------------------------------------- 5: the bulletin's overview
+
+
+def test_every_count_of_the_bulletins_overview_reads_status_first(run):
+    from eduplan.render.bulletin_text import _COUNTED, STATUS_ORDER
+    from eduplan.render.words import status_label
+
+    for key in STATUS_ORDER:
+        assert re.fullmatch(re.escape(status_label(key, "zh")) + "4项", _COUNTED[key](4).render("zh")), key
+        assert re.fullmatch(r"4 [a-z ]+", _COUNTED[key](4).render("en")), key
+    text = run.ok("report", "--month", "2023-06").stdout
+    sentence = next(ln for ln in text.splitlines() if "序时进度" in ln and "项指标中" in ln)
+    assert "不评价2项" in sentence and "项不评价" not in sentence  # two baselines not yet known
+    assert "2 not judged, 68 without data" in run.ok("report", "--month", "2023-06", lang="en").stdout
