@@ -1,7 +1,9 @@
 """The words a reader sees, in the reader's language and saying what the thing is: the kind of
 an indicator without its code, 指标编号 over the id column, the help's placeholders in the
-empty-ledger hint, a count of counties counted in counties, a repeated state called a state, the
-bulletin's overview in one word order. Uses the bundled plan; figures here are SYNTHETIC."""
+empty-ledger hint, a repeated state called a state, a count of counties counted in counties, the
+bulletin's overview in one word order, a percentage on a count of counties refused as a percentage,
+and the offices' messages naming the entry and the office that can act. Uses the bundled plan;
+figures here are SYNTHETIC."""
 
 from __future__ import annotations
 
@@ -144,3 +146,74 @@ def test_every_count_of_the_bulletins_overview_reads_status_first(run):
     sentence = next(ln for ln in text.splitlines() if "序时进度" in ln and "项指标中" in ln)
     assert "不评价2项" in sentence and "项不评价" not in sentence  # two baselines not yet known
     assert "2 not judged, 68 without data" in run.ok("report", "--month", "2023-06", lang="en").stdout
+
+
+# --------------------------------------------------------------------------- 6: a percentage of counties
+
+
+@pytest.mark.parametrize("typed", ["60%", "5%", "5％"])
+def test_a_percentage_on_a_count_of_counties_is_refused_as_a_percentage(run, ledger_path, typed):
+    for force in ([], ["--force"]):
+        err = run.fails(1, "record", "dual-creation-counties", typed, *D, *force).stderr
+        assert "是百分比" in err and "dual-creation-counties 统计的是县（市、区）的个数" in err, err
+        assert "超过了计划中的" not in err
+        assert f"'{typed}' is a percentage" in run.fails(1, "record", "dual-creation-counties", typed, *D, *force,
+                                                          lang="en").stderr
+    assert not ledger_path.exists()
+    run.ok("record", "dual-creation-counties", "5", *D)  # a count still goes in
+
+
+def test_a_sheet_row_with_a_percentage_on_a_count_of_counties_is_refused_as_a_percentage(run, tmp_path, ledger_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("指标,数值,截至日期\ndual-creation-counties,60%,2023-06-30\n", encoding="utf-8-sig")
+    err = run.fails(1, "import", sheet).stderr
+    assert "“60%”是百分比" in err and "超过了" not in err
+    assert not ledger_path.exists()
+
+
+# --------------------------------------------------------------------------- 7: offices
+
+
+@pytest.fixture
+def offices(tmp_path, monkeypatch):
+    """A ledger folder for the bundled plan: one office per county, the city's 台州市教育局."""
+    path = tmp_path / "folder"
+    path.mkdir()
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(path))
+    return path
+
+
+def test_an_office_is_told_which_entry_is_not_its_own(run, offices):
+    run.ok("record", "new-public-kindergartens", "5", *D, "--county", "路桥区", "--office", "路桥区")
+    run.ok("record", "new-public-kindergartens", "6", *D, "--county", "路桥区", "--office", "路桥区")
+    err = run.fails(1, "correct", "路桥区#2", "6", "--reason", "x", "--office", "椒江区").stderr
+    assert "路桥区#2 是其他单位的记录" in err
+    assert "路桥区#2 is another office's entry" in run.fails(1, "void", "路桥#2", "--reason", "x", "--office", "椒江区",
+                                                             lang="en").stderr
+
+
+def test_a_county_is_not_told_to_correct_the_citys_entry(run, offices):
+    run.ok("record", "new-public-kindergartens", "5", *D, "--county", "路桥区", "--office", "路桥区")
+    run.ok("correct", "路桥区#1", "7", "--reason", "市局核对", "--office", "台州市教育局", "--for-city")
+    for verb in (["correct", "1", "8"], ["void", "1"]):
+        err = run.fails(1, *verb, "--reason", "y", "--office", "路桥区").stderr
+        assert "记录 #1 已由台州市教育局代表全市更正（记录 台州市教育局#1）" in err, err
+        assert "只有台州市教育局可以更正或作废" in err and "请改为" not in err
+    # the city, which may act on it, is still pointed at its own correction
+    err = run.fails(1, "correct", "路桥区#1", "9", "--reason", "y", "--office", "台州市教育局", "--for-city").stderr
+    assert "请改为更正记录 #1" in err
+
+
+def test_the_city_wide_figure_is_said_to_be_the_city_offices(run, offices, tmp_path):
+    err = run.fails(1, "record", "closed-loop-mechanism", "完成", *D, "--office", "路桥区").stderr
+    assert "全市的数据由台州市教育局填报" in err and "其本单位" not in err
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("指标,数值,县(市、区),截至日期\nclosed-loop-mechanism,完成,全市,2023-06-30\n", encoding="utf-8-sig")
+    err = run.fails(1, "import", sheet, "--office", "路桥").stderr
+    assert "本单位负责填报 路桥区；全市的数据由台州市教育局填报" in err
+    assert "the city-wide figures are recorded by 台州市教育局" in run.fails(1, "import", sheet, "--office", "路桥",
+                                                                          lang="en").stderr
+    # a county's figure is still its own office's
+    err = run.fails(1, "record", "new-public-kindergartens", "5", *D, "--county", "椒江区", "--office", "路桥区").stderr
+    assert "椒江区的数据由其本单位填报" in err
+    assert not list(offices.glob("*.toml"))

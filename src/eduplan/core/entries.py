@@ -355,6 +355,14 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         k = int(quantity.value)
         share = k * 100 / counties
         return Figure(value=int(share) if float(share).is_integer() else share, unit=unit, counties=k)
+    if ind.measure == Measure.COUNTIES and not ind.is_percent and quantity.percent:
+        # 60% on a count of counties: a share, never 60 counties (nor, accepted over a warning, 5% as 5 of them)
+        if counties:
+            raise NumberError(msg("'{text}' is a percentage, but {indicator} counts county-level units: record how "
+                                  "many of the {n} meet it, a whole number from 0 to {n}", text=text,
+                                  indicator=ind.id, n=counties))
+        raise NumberError(msg("'{text}' is a percentage, but {indicator} counts county-level units: record how "
+                              "many meet it", text=text, indicator=ind.id))
     if ind.is_percent and quantity.value > 100 and (quantity.percent or unit is None):
         raise NumberError(msg("'{text}': a percentage cannot be above 100", text=text))
     return Figure(value=to_plain(quantity.value), unit=unit, percent=quantity.percent)
