@@ -92,7 +92,7 @@ def test_corrections_are_an_offices_own_unless_the_city_acts_for_the_city(run, f
     assert next(i for i in doc["indicators"] if i["id"] == "new-kindergartens")["actual"] == 10
     log = run.ok("log", "--format", "markdown", lang="en").stdout
     assert "corrects 黄岩区#1" in log and "for the city" in log and f"corrected by {CITY}#1" in log
-    assert "already corrected by entry 全市#1" in run.fails(1, "correct", "黄岩区#1", "7", "--reason", "x",
+    assert "already corrected for the city by 全市 (entry 全市#1)" in run.fails(1, "correct", "黄岩区#1", "7", "--reason", "x",
                                                               "--office", "黄岩区", lang="en").stderr
 
 
@@ -158,7 +158,7 @@ def test_writers_in_a_folder_take_turns_across_offices(run, folder):
         locking.release(held)
     _, err = city.communicate(timeout=60)
     assert city.returncode == 0, err.decode()
-    assert "already corrected by entry 全市#1" in run.fails(1, "correct", "1", "7", "--reason", "synthetic", "--office",
+    assert "already corrected for the city by 全市 (entry 全市#1)" in run.fails(1, "correct", "1", "7", "--reason", "synthetic", "--office",
                                                               "黄岩区", lang="en").stderr
     run.ok("validate")
 

@@ -284,7 +284,7 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     by_id = {d["id"]: d for d in doc["indicators"]}
     seen = set()
     for cells in ws.iter_rows(min_row=2, values_only=True):
-        d = by_id[cells[col["id"]]]
+        d = by_id[cells[col["指标编号"]]]
         seen.add(d["id"])
         unit = cells[col["单位"]] or ""
         scale = 10**8 if unit.startswith("亿") else 10**4 if unit.startswith("万") else 1
@@ -298,7 +298,7 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
         if d["delta"]["completion"] is not None:  # points, not a percentage
             assert cells[col["完成率较上月(百分点)"]] == pytest.approx(d["delta"]["completion"] * 100, abs=1e-4)
     assert seen == set(by_id)
-    money = next(r for r in ws.iter_rows(min_row=2) if r[col["id"]].value == "investment")
+    money = next(r for r in ws.iter_rows(min_row=2) if r[col["指标编号"]].value == "investment")
     assert money[col["单位"]].value == "亿元" and money[col["目标"]].number_format == '"≥"0"亿元"'
     attention = [r for r in wb["滞后与落后"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert [r[1] for r in attention] == [a["id"] for a in doc["attention"]]
@@ -335,7 +335,7 @@ def test_a_tiny_figure_in_a_yi_column_is_not_shown_as_zero(env, tmp_path):
     run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
     ws = load_workbook(out)["指标"]
     header = [c.value for c in ws[1]]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("id")].value == "investment")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("指标编号")].value == "investment")
     cell = row[header.index("实际")]
     assert row[header.index("单位")].value == "亿元" and cell.value * 10**8 == pytest.approx(45)
     decimals = cell.number_format.split('"')[0].partition(".")[2]

@@ -37,13 +37,19 @@ COUNTY_WORDS = ("个", "县")  # the measure words of a count of county-level un
 RATIO_TOLERANCE = 1e-6  # percentage points between a value and its numerator/denominator
 
 
-MEASURE_WORDS = {Measure.FLOW: N_("flow"), Measure.LEVEL: N_("level"), Measure.COUNTIES: N_("counties"),
-                 Measure.MILESTONE: N_("milestone")}
+# what an indicator is, by its measure and whether it is a percentage: a level in % is a share (比例),
+# a level counted in 所 or 人 is the number at a date (时点数); a counties indicator counts them or
+# gives their share
+KIND_WORDS = {(Measure.FLOW, False): N_("flow"), (Measure.FLOW, True): N_("flow"),
+              (Measure.LEVEL, True): N_("percentage level"), (Measure.LEVEL, False): N_("count level"),
+              (Measure.COUNTIES, False): N_("counties"), (Measure.COUNTIES, True): N_("share of counties"),
+              (Measure.MILESTONE, False): N_("milestone"), (Measure.MILESTONE, True): N_("milestone")}
 
 
-def measure_word(measure: Measure) -> Msg:
-    """A kind of indicator in words, translated where it is shown (``累计`` / ``flow``)."""
-    return msg(MEASURE_WORDS[measure])
+def kind_word(ind: Indicator) -> Msg:
+    """What an indicator is, in words, translated where it is shown: ``累计`` / ``flow``, ``比例``
+    (a percentage level), ``时点数`` (a count level: 8所), ``县数``, ``县占比``, ``节点``."""
+    return msg(KIND_WORDS[(ind.measure, bool(ind.is_percent))])
 
 def superseded_ids(entries: Iterable[Entry]) -> set[tuple[str, int]]:
     return {e.target for e in entries if e.supersedes is not None}
@@ -227,7 +233,7 @@ def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
     if e.added is not None:
         if ind.measure != Measure.FLOW:
             out.append(("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} "
-                                     "indicator", indicator=ind.id, measure=measure_word(ind.measure))))
+                                     "indicator", indicator=ind.id, measure=kind_word(ind))))
         return out
     out.extend(value_problems(ind, plan, county=e.county, value=e.value, state=e.state,
                               has_ratio=e.numerator is not None))
@@ -349,6 +355,14 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         k = int(quantity.value)
         share = k * 100 / counties
         return Figure(value=int(share) if float(share).is_integer() else share, unit=unit, counties=k)
+    if ind.measure == Measure.COUNTIES and not ind.is_percent and quantity.percent:
+        # 60% on a count of counties: a share, never 60 counties (nor, accepted over a warning, 5% as 5 of them)
+        if counties:
+            raise NumberError(msg("'{text}' is a percentage, but {indicator} counts county-level units: record how "
+                                  "many of the {n} meet it, a whole number from 0 to {n}", text=text,
+                                  indicator=ind.id, n=counties))
+        raise NumberError(msg("'{text}' is a percentage, but {indicator} counts county-level units: record how "
+                              "many meet it", text=text, indicator=ind.id))
     if ind.is_percent and quantity.value > 100 and (quantity.percent or unit is None):
         raise NumberError(msg("'{text}': a percentage cannot be above 100", text=text))
     return Figure(value=to_plain(quantity.value), unit=unit, percent=quantity.percent)

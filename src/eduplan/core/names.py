@@ -18,7 +18,7 @@ import unicodedata
 from typing import Generic, TypeVar
 
 from ..errors import EduplanError, UsageError
-from ..i18n import LANGS, msg, tr
+from ..i18n import LANGS, Msg, msg, tr
 from .models import Indicator, Office, Plan, Section, SectionKind
 from .records import record
 from .status_words import STATUS_WORDS
@@ -173,6 +173,17 @@ def find_office(plan: Plan, text: str) -> Match[Office]:
                                text=typed, choices=close, all=everyone), field="office")
     raise EduplanError(msg("unknown office '{text}'; the plan's offices are {all}", text=typed, all=everyone),
                        field="office")
+
+
+def who_records(plan: Plan, unit: str | None) -> Msg:
+    """Who records a unit's figures, said to an office that may not: the office by name where it is
+    not named after the unit (the city-wide figure: 全市的数据由台州市教育局填报), else "its own office"."""
+    owners = [o.name for o in plan.offices if unit in o.units]
+    if owners and owners != [unit]:
+        if unit is None:
+            return msg("the city-wide figures are recorded by {owner}", owner=owners)
+        return msg("{unit}'s figures are recorded by {owner}", unit=unit, owner=owners)
+    return msg("{unit}'s figures are recorded by its own office", unit=unit or "全市")
 
 
 # --------------------------------------------------------------------------- sections

@@ -428,9 +428,12 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     series = [e for e in series if e.key() == new.key() and is_baseline(e, plan) == is_baseline(new, plan)]
     same = [e for e in series if _key(e) == _key(new)]
     if same:
+        said = dict(value=_figure_of(new, ind), unit=_unit_name(county), day=new.as_of, refs=[e.ref for e in same])
         out.append(Finding("duplicate", msg(
+            "{unit}: the same state ({value}) as of {day} is already recorded ({refs}); to change it, correct it",
+            **said) if new.state is not None else msg(
             "{unit}: the same figure ({value}) as of {day} is already recorded ({refs}); to change a figure, "
-            "correct it", value=_figure_of(new, ind), unit=_unit_name(county), day=new.as_of, refs=[e.ref for e in same]),
+            "correct it", **said),
             ind.id, county, tuple(_order(same)), new.as_of,
             {"value": _num(new.value if new.added is None else new.added), "state": new.state.value if new.state
              else None}))
@@ -557,9 +560,12 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
         groups.setdefault(_key(e), []).append(e)
     for same in groups.values():
         for later in same[1:]:
-            out.append(Finding("duplicate", msg("{unit}: the same figure ({value}) as of {day} is recorded more than "
-                                                "once ({refs})", value=_figure_of(later, ind), unit=_unit_name(county), day=later.as_of,
-                                                refs=[x.ref for x in (same[0], later)]),
+            said = dict(value=_figure_of(later, ind), unit=_unit_name(county), day=later.as_of,
+                        refs=[x.ref for x in (same[0], later)])
+            out.append(Finding("duplicate", msg("{unit}: the same state ({value}) as of {day} is recorded more than "
+                                                "once ({refs})", **said) if later.state is not None else
+                               msg("{unit}: the same figure ({value}) as of {day} is recorded more than "
+                                   "once ({refs})", **said),
                                ind.id, county, (same[0], later), later.as_of,
                                {"value": _num(later.value if later.added is None else later.added),
                                 "state": later.state.value if later.state else None}))

@@ -45,7 +45,9 @@ from .words import (
     grid_notes,
     kind_heading,
     labelled_notes,
-    measure_label,
+    kind_label,
+    kind_with_unit,
+    target_words,
     name_of,
     notes_text,
     pace_text,
@@ -163,7 +165,8 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
     gap = 3  # what a column costs besides its cells: padding and the rule
     fig_w, done_w, status_w = width(h_fig, 2), max(6 + bar_width, cell_len(h_done)), width(h_status, 4)
     togo_w = min(width(h_togo, 5), 26) if any(r[5] for r in every) else 0
-    id_w = width("id", 1)
+    h_id = _("id")
+    id_w = width(h_id, 1)
     longest = max([cell_len(r[0]) for r in every] + [cell_len(h_name)])
     room = page - 1 - (fig_w + done_w + status_w) - gap * 3
     own_togo = bool(togo_w) and room - (togo_w + gap) >= min(longest, 24)
@@ -180,7 +183,7 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
     name_w = max(12, min(longest, room), 0 if own_id else id_w)
     columns = [grid.Column(_("indicator") if own_id else _("indicator / id"), name_w)]
     if own_id:
-        columns.append(grid.Column("id", id_w, style="cyan"))
+        columns.append(grid.Column(h_id, id_w, style="cyan"))
     columns += [grid.Column(h_fig, fig_w, "right"), grid.Column(h_done, done_w), grid.Column(h_status, status_w)]
     if own_togo:
         columns.append(grid.Column(h_togo, togo_w, "right"))
@@ -208,7 +211,7 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
     if report.empty_ledger:
         first = next((p.indicator for p in report.rows if p.indicator.measure.value == "flow"), None)
         example = (f"eduplan record {first.id} 3 --as-of {info.start.replace(month=3, day=31)}" if first
-                   else "eduplan record INDICATOR VALUE")
+                   else f"eduplan record {_('indicator')} {_('value')}")  # as the help's usage line names them
         out.append(grid.Line(Styled(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
                              + Styled(example, style="bold")))
     for p in report.rows:
@@ -404,7 +407,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
                   title_justify="left", caption=safe.terminal(caption), caption_justify="left")
     if wide:
         table.add_column(_("indicator"), ratio=1, overflow="fold")
-        table.add_column("id", no_wrap=True, style="cyan")
+        table.add_column(_("id"), no_wrap=True, style="cyan")
     else:
         table.add_column(_("indicator / id"), ratio=1, overflow="fold")
     table.add_column(_("target"), justify="right", no_wrap=True)
@@ -418,18 +421,18 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
         for ind in inds:
             name = safe.terminal(name_of(ind, lang)) + (" ↺" if ind.id in shown else "")
             shown.add(ind.id)
-            kind = measure_label(ind.measure.value, lang)
+            kind = kind_label(ind, lang)
             if wide:
-                table.add_row(name, ind.id, target_text(ind, lang=lang), kind)
+                table.add_row(name, ind.id, target_words(ind, lang=lang), kind)
             else:
-                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind, lang=lang), kind)
+                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_words(ind, lang=lang), kind)
         table.add_section()
     con.print(table)
     actions = [s for s in p.sections if s.kind.value == "action"]
     if actions:
         t2 = Table(title=kind_heading(p, "action", lang), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                    title_justify="left")
-        t2.add_column("id", no_wrap=True, style="cyan")
+        t2.add_column(_("action id"), no_wrap=True, style="cyan")
         t2.add_column(_("action"), ratio=1)
         t2.add_column(_("indicators"), ratio=2)
         for s in actions:
@@ -526,8 +529,8 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     lines = [
         (_("source"), f"“{ind.source}”"),
         (_("sections"), sections),
-        (_("kind"), f"{measure_label(ind.measure.value, lang)} ({ind.measure.value}), {ind.unit}"),
-        (_("target"), target_text(ind, p.target, lang=lang)),
+        (_("kind"), kind_with_unit(ind, lang)),
+        (_("target"), target_words(ind, p.target, lang=lang)),
         (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
                      + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
         (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..core.entries import MEASURE_WORDS
+from ..core.entries import kind_word
 from ..core.models import Indicator, Section
 from ..core.progress import Note
 from ..core.status_words import STATUS_WORDS
@@ -21,7 +21,6 @@ STATUS = STATUS_WORDS  # said once, where a typed status is read back (core/name
 STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_("not started")}
 # in a grid cell, where every column counts (zh: the same words)
 STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}
-MEASURE = {m.value: word for m, word in MEASURE_WORDS.items()}
 KIND = {"focus": N_("Focus area"), "action": N_("Action"), "matter": N_("Practical matter")}
 KINDS = {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")}
 ROLLUP = {"city": N_("city-wide figure"), "sum": N_("sum of the counties"), "ratio": N_("Σnumerator ÷ Σdenominator"),
@@ -43,8 +42,21 @@ def state_label(state: str | None, lang: str, *, short: bool = False) -> str:
     return tr((STATE_SHORT if short else STATE)[state], lang) if state else "—"
 
 
-def measure_label(measure: str, lang: str) -> str:
-    return tr(MEASURE[measure], lang)
+def kind_label(indicator: Indicator, lang: str) -> str:
+    """What an indicator is, in the reader's language only (the measure's code is JSON's):
+    累计, 比例, 时点数, 县数, 县占比, 节点."""
+    return kind_word(indicator).render(lang)
+
+
+def kind_with_unit(indicator: Indicator, lang: str) -> str:
+    """What an indicator is and what it is counted in: ``累计（人）``, ``比例（%）``; a milestone and a
+    count of counties (县数: counted in counties, not in the plan's measure word 个) by the word alone."""
+    kind = kind_label(indicator, lang)
+    unit = indicator.unit
+    if not unit or indicator.measure.value == "milestone" or (
+            indicator.measure.value == "counties" and not indicator.is_percent):
+        return kind
+    return f"{kind}（{unit}）" if lang == "zh" else f"{kind} ({unit})"
 
 
 def name_of(indicator: Indicator, lang: str) -> str:
@@ -290,3 +302,29 @@ def expected_text(expected: float | None, lang: str) -> str:
 def units_text(units, lang: str) -> str:
     """Reporting units in words: the city (全市) and county names."""
     return separator(lang).join(unit_name(u, lang) for u in units)
+
+
+def target_words(indicator: Indicator, target: float | None = None, scale: int | None = None, *,
+                 lang: str = "zh") -> str:
+    """A target as a person reads it alone (``show``, ``plan``, sheets): :func:`figures.target_text`
+    (``≥25所``, ``≥56%``), and a count of counties in counties (``≥6个县``, ``at least 6 counties``
+    as ``≥6 counties``), as the status table says it beside the figure."""
+    from .figures import target_text
+
+    text = target_text(indicator, target, scale, lang=lang)
+    value = indicator.target if target is None else target
+    if indicator.measure.value == "counties" and not indicator.is_percent and value is not None:
+        return msg("{n} counties", n=text).render(lang)
+    return text
+
+
+def unit_target_words(p, lang: str) -> str:
+    """The target one unit works to, alone in a cell (:func:`figures.unit_target`), a count of
+    counties in counties (``≥6个县``)."""
+    from .figures import unit_target
+
+    text = unit_target(p, lang)
+    ind = p.indicator
+    if ind.measure.value == "counties" and not ind.is_percent and p.scope is None and p.target is not None:
+        return msg("{n} counties", n=text).render(lang)
+    return text

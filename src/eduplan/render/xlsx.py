@@ -52,7 +52,7 @@ from .words import (
     done_when_text,
     gettext,
     kind_heading,
-    measure_label,
+    kind_label,
     name_of,
     relative_text,
     remark,
@@ -364,7 +364,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         ws.column_dimensions[col].width = width
 
     # ---- indicators, per section: every figure in the unit the plan counts it in
-    headers = [_("section"), "id", _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
+    headers = [_("section"), _("id"), _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
                _("status"), _("previous actual"), _("previous completion"), _("change of the figure"),
                _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of"),
                _("expected by now"), _("done when")]
@@ -375,7 +375,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         for row in blk.rows:
             ind = row.indicator
             table.add([(section_title(blk.section, lang), None), (ind.id, None), (name_of(ind, lang), None),
-                       (measure_label(ind.measure.value, lang), None), *_indicator_cells(row, lang),
+                       (kind_label(ind, lang), None), *_indicator_cells(row, lang),
                        (_num(row.now.expected), PERCENT), (done_when_text(ind, lang) or None, None)])
     ws = _sheet(wb, _("Indicators"), headers, table.rows, max_width=36, status_col=9,
                 right=(6, 7, 8, 10, 11, 12, 13, 14, 15, 17), cell_formats=table.formats)
@@ -389,7 +389,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         _sheet(wb, kind_heading(b.plan, "action", lang), headers, data, [None] + [INTEGER] * (len(STATUS_ORDER) + 1), landscape=False)
 
     # ---- lagging and behind
-    headers = [_("rank"), "id", _("indicator"), _("status"), _("unit"), _("target"), _("actual"), _("completion"),
+    headers = [_("rank"), _("id"), _("indicator"), _("status"), _("unit"), _("target"), _("actual"), _("completion"),
                _("expected by now"), _("short by (points)"), _("to go"), _("needed per month")]
     table = Cells()
     for n, row in enumerate(b.attention, start=1):
@@ -407,7 +407,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
 
     # ---- the counties: each county's standing at the month end
     if b.by_county:
-        headers = ["id", _("indicator"), _("county-level unit"), _("unit"), _("target"), _("actual"),
+        headers = [_("id"), _("indicator"), _("county-level unit"), _("unit"), _("target"), _("actual"),
                    _("completion"), _("status"), _("share of the city total"), _("figure as of")]
         table = Cells()
         for ind_id, cells in b.by_county.items():
@@ -467,7 +467,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                [None] + [INTEGER] * (len(STATUS_ORDER) + 1) + [None], max_width=60)
 
     # ---- completed this month
-    headers = [_("kind"), "id", _("indicator"), _("figure as of")]
+    headers = [_("kind"), _("id"), _("indicator"), _("figure as of")]
     data = [[_("milestone"), r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
             for r in b.milestones_done]
     data += [[_("target"), r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
@@ -478,7 +478,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     from .bulletin_text import quality_more, quality_sentence
     from .words import finding_refs, rule_label
 
-    headers = [_("rule"), _("rule id"), "id", _("indicator"), _("county-level unit"), _("entries"), _("as of"),
+    headers = [_("rule"), _("rule id"), _("id"), _("indicator"), _("county-level unit"), _("entries"), _("as of"),
                _("finding")]
     data = [[rule_label(f.rule, lang), f.rule, f.indicator, name_of(b.plan.by_id[f.indicator], lang),
              unit_name(f.county, lang), finding_refs(f, lang) or None, f.as_of, f.message.render(lang)]

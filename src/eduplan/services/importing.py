@@ -21,9 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.receipts import ImportRowDoc, ImportSummary, Taken
-from ..core.entries import Figure, is_baseline, measure_word, read_figure, value_problems
+from ..core.entries import Figure, is_baseline, kind_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
-from ..core.names import find_county, find_indicator
+from ..core.names import find_county, find_indicator, who_records
 from ..core.numbers import (
     NumberError,
     format_number,
@@ -318,8 +318,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         if county_ok and units is not None and county not in units:
             county_ok = False
             problem("county" if "county" in columns else "value",
-                    msg("this office reports {units}; {unit}'s figures are recorded by its own office",
-                        units=[u or "全市" for u in units], unit=county or "全市"))
+                    msg("this office reports {units}; {whose}", units=[u or "全市" for u in units],
+                        whose=who_records(plan, county)))
         day = sheet_day
         raw_day = cell("as_of")
         if raw_day is not None and _text(raw_day):
@@ -432,7 +432,7 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
     the rules), or a problem."""
     if ind.measure != Measure.FLOW:
         problem("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                             indicator=ind.id, measure=measure_word(ind.measure)))
+                             indicator=ind.id, measure=kind_word(ind)))
         return None
     try:
         q = parse_quantity(text)

@@ -17,12 +17,12 @@ from ..core.entries import (
     Figure,
     fold_increments,
     is_baseline,
-    measure_word,
+    kind_word,
     read_figure,
     value_problems,
 )
 from ..core.models import Entry, Indicator, Measure, Plan
-from ..core.names import Match, find_county, find_indicator
+from ..core.names import Match, find_county, find_indicator, who_records
 from ..core.numbers import NumberError, format_number, parse_quantity, to_plain
 from ..core.rules import (
     Finding,
@@ -56,7 +56,7 @@ def _increment(ind: Indicator, text: str) -> Figure:
     """``--add N``: an amount added to an accumulating figure."""
     if ind.measure != Measure.FLOW:
         raise EduplanError(msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                               indicator=ind.id, measure=measure_word(ind.measure)), field="add")
+                               indicator=ind.id, measure=kind_word(ind)), field="add")
     try:
         q = parse_quantity(text)
     except NumberError as exc:
@@ -91,8 +91,8 @@ def check_reports(ws: Workspace, unit: str | None) -> None:
     """In a ledger folder an office records only the units it reports."""
     office = ws.office
     if office is not None and unit not in office.units:
-        raise EduplanError(msg("the office '{office}' reports {units}; {unit}'s figures are recorded by its own office",
-                               office=office.name, units=[u or "全市" for u in office.units], unit=unit or "全市"),
+        raise EduplanError(msg("the office '{office}' reports {units}; {whose}", office=office.name,
+                               units=[u or "全市" for u in office.units], whose=who_records(ws.plan, unit)),
                            field="county")
 
 
@@ -175,13 +175,13 @@ def _ref_text(office: str, id_: int) -> str:
     return f"{office}#{id_}" if office else f"#{id_}"
 
 
-def _acting(ws: Workspace, office: str, for_city: bool) -> str | None:
+def _acting(ws: Workspace, office: str, entry_id: int, for_city: bool) -> str | None:
     """The target office of a correction or void: None for one's own, else it must be acting for the city."""
     if office == ws.office_name:
         return None
     if not for_city:
         raise EduplanError(msg("{ref} is another office's entry: an office corrects or voids only its own, unless a "
-                               "city office acts for the city (--for-city)", ref=_ref_text(office, 0)[:-2]),
+                               "city office acts for the city (--for-city)", ref=_ref_text(office, entry_id)),
                            field="entry")
     if ws.office is None or not ws.office.city:
         raise EduplanError(msg("only an office that reports the city-wide figure may act for the city"), field="entry")
@@ -200,14 +200,16 @@ def _withdrawing(ws: Workspace, entry: str | int, for_city: bool, reason: str,
     """What a correction or a void of ``entry`` needs first: the entry named (office, id), the
     office acted for, and a reason."""
     office, entry_id = parse_ref(ws, entry)
-    target_office = _acting(ws, office, for_city)
+    target_office = _acting(ws, office, entry_id, for_city)
     reason_text = check_text(reason, "reason")
     if reason_text is None:
         raise UsageError(no_reason, field="reason")
     return office, entry_id, target_office, reason_text
 
 
-def _target(view: LedgerView, office: str, entry_id: int, verb: str) -> Entry:
+def _target(view: LedgerView, office: str, entry_id: int, verb: str, *, for_city: bool) -> Entry:
+    """The entry to correct or void. ``for_city``: the office may act for the city (it reports the
+    city-wide figure), so another office's later correction is one it may correct in turn."""
     target = view.entry(entry_id, office)
     ref = _ref_text(office if office != view.office else "", entry_id)
     if target is None:
@@ -217,6 +219,10 @@ def _target(view: LedgerView, office: str, entry_id: int, verb: str) -> Entry:
         by = _ref_text(later.office if later.office != view.office else "", later.id)
         if later.void:
             raise EduplanError(msg("entry {ref} was already voided by entry {by}", ref=ref, by=by), field="entry")
+        if later.office != view.office and not for_city:  # the city's correction: not this office's to change
+            raise EduplanError(msg("entry {ref} was already corrected for the city by {office} (entry {by}); only "
+                                   "{office} may correct or void it now", ref=ref, by=by, office=later.office),
+                               field="entry")
         raise EduplanError(msg("entry {ref} was already corrected by entry {by}; {verb} entry {by} instead",
                                ref=ref, by=by, verb=msg(verb)), field="entry")
     if target.void:
@@ -243,7 +249,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     overridden: list[tuple[str, ...]] = []
 
     def build(view: LedgerView) -> list[Entry]:
-        old = _target(view, office, entry_id, N_("correct"))
+        old = _target(view, office, entry_id, N_("correct"), for_city=ws.office is not None and ws.office.city)
         ind = plan.by_id[old.indicator]
         if day is not None and is_baseline(old, plan) and day != old.as_of:
             raise EduplanError(msg("entry #{id} records a baseline (as of {day}); its date stays", id=old.id,
@@ -279,7 +285,7 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
     by = ws.by
 
     def build(view: LedgerView) -> list[Entry]:
-        old = _target(view, office, entry_id, N_("void"))
+        old = _target(view, office, entry_id, N_("void"), for_city=ws.office is not None and ws.office.city)
         return [Entry(view.next_id(), old.indicator, old.as_of, by, ws.now, county=old.county,
                       supersedes=old.id, void=True, reason=reason_text.strip(), target_office=target_office,
                       for_city=_for_city(target_office, old), office=view.office)]
