@@ -116,12 +116,14 @@ def bar(completion: float | None, marker: float | None, status: str, width: int 
 
 
 def status(report: StatusReport, lang: str, opts) -> str:
-    """The status table, written by :mod:`eduplan.render.grid` (rich's tables, much faster to start).
-    Indicators × county-level units (``--by-county``) are rich's own table."""
-    if report.by_county is not None:
-        return by_county(report, lang, opts)
+    """The status table, written by :mod:`eduplan.render.grid` (rich's tables, much faster to start),
+    with its summary and what was not reported. ``--by-county`` adds the indicators × county-level
+    units grid below it (rich's own table), as the JSON holds both."""
     width = page_width(opts)
-    return grid.write(status_page(report, lang, width), width, opts.color)
+    page = grid.write(status_page(report, lang, width), width, opts.color)
+    if report.by_county is not None:
+        return page + "\n" + by_county(report, lang, opts)
+    return page
 
 
 def status_with_rich(report: StatusReport, lang: str, opts) -> str:
