@@ -473,3 +473,23 @@ def test_the_county_grid_shows_every_indicator_a_county_sent_a_figure_for(env):
     assert "new-public-kindergartens" not in doc["silent_counties"]["reported_per_county"]  # not owed in June
     grid = run("report", "--month", "2023-06").stdout.split("### 分县（市、区）完成情况", 1)[1].split("\n\n", 2)[1]
     assert "| 新建公办幼儿园 | 2所 ○ | 2所 ○ | 2所 ○ | · |" in grid
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_html_lagging_table_gives_the_names_room(ledger, tmp_path, lang):
+    """The A4 bulletin's "Lagging and behind" table: its headings ("needed per month", "short by
+    (points)") wrap, so that a numeric column is as narrow as its figures and the indicator's name
+    gets the width (headings kept on one line squeezed the names into a narrow column)."""
+    import re
+
+    out = tmp_path / "r.html"
+    run("report", "--month", "2023-06", "-o", str(out), lang=lang)
+    html = out.read_text(encoding="utf-8")
+    part = html[html.index("3. Lagging and behind" if lang == "en" else "三、滞后与落后指标"):]
+    table = re.match(r".*?(<table[^>]*>)", part, re.S).group(1)
+    classes = re.search(r'class="([^"]*)"', table).group(1).split()
+    style = html[html.index("<style>"):html.index("</style>")]
+    rules = [r for r in re.findall(r"([^{}]+)\{([^}]*)\}", style)
+             if any(f"table.{c} th" == sel.strip() for c in classes for sel in r[0].split(","))]
+    assert any("white-space: normal" in body for _sel, body in rules), (table, rules)
+
