@@ -473,3 +473,56 @@ def test_the_county_grid_shows_every_indicator_a_county_sent_a_figure_for(env):
     assert "new-public-kindergartens" not in doc["silent_counties"]["reported_per_county"]  # not owed in June
     grid = run("report", "--month", "2023-06").stdout.split("### 分县（市、区）完成情况", 1)[1].split("\n\n", 2)[1]
     assert "| 新建公办幼儿园 | 2所 ○ | 2所 ○ | 2所 ○ | · |" in grid
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_html_lagging_table_gives_the_names_room(ledger, tmp_path, lang):
+    """The A4 bulletin's "Lagging and behind" table: its headings ("needed per month", "short by
+    (points)") wrap, so that a numeric column is as narrow as its figures and the indicator's name
+    gets the width (headings kept on one line squeezed the names into a narrow column)."""
+    import re
+
+    out = tmp_path / "r.html"
+    run("report", "--month", "2023-06", "-o", str(out), lang=lang)
+    html = out.read_text(encoding="utf-8")
+    part = html[html.index("3. Lagging and behind" if lang == "en" else "三、滞后与落后指标"):]
+    table = re.match(r".*?(<table[^>]*>)", part, re.S).group(1)
+    classes = re.search(r'class="([^"]*)"', table).group(1).split()
+    style = html[html.index("<style>"):html.index("</style>")]
+    rules = [r for r in re.findall(r"([^{}]+)\{([^}]*)\}", style)
+             if any(f"table.{c} th" == sel.strip() for c in classes for sel in r[0].split(","))]
+    assert any("white-space: normal" in body for _sel, body in rules), (table, rules)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_xlsx_long_text_is_wrapped_in_rows_tall_enough_to_print(ledger, tmp_path, lang):
+    """Printed or converted to PDF, Excel and LibreOffice do not grow a row written without a height:
+    完成标准 (sheet 指标) and the list of indicators not reported (sheet 未报送) were cut to one line.
+    Every text wider than its column wraps, in a row tall enough for its lines; every table sheet
+    prints on A4 landscape or portrait, fitted to the page's width, its header row repeated."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from eduplan.render.xlsx import _width
+
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out), lang=lang)
+    wb = load_workbook(out)
+    names = ("指标", "未报送") if lang == "zh" else ("Indicators", "Silent counties")
+    for ws in (wb[n] for n in names):
+        long = 0
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if not isinstance(c.value, str):
+                    continue
+                width = ws.column_dimensions[get_column_letter(c.column)].width
+                if _width(c.value) > width:
+                    long += 1
+                    lines = -(-_width(c.value) // width)  # at least this many, at a character a cell
+                    assert c.alignment.wrap_text, (ws.title, c.coordinate)
+                    assert ws.row_dimensions[c.row].height >= 14 * lines, (ws.title, c.coordinate, c.value)
+        assert long, ws.title  # the synthetic bulletin has such texts on both sheets
+    for ws in wb:
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and int(ws.page_setup.fitToWidth) == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows.replace("$", "") == "1:1"
+    assert wb[names[0]].page_setup.orientation == "landscape" == wb[names[1]].page_setup.orientation

@@ -136,6 +136,23 @@ def test_by_county(filled, monkeypatch):
     assert doc["by_county"]["counselling-counties"]["椒江区"]["status"] == "done"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_by_county_adds_the_grid_below_the_status_table(filled, monkeypatch, lang):
+    """README: `--by-county` adds an indicator × county grid: the status table, its summary line and
+    the "not reported" footer stay, the grid follows (as the JSON holds both)."""
+    monkeypatch.setenv("COLUMNS", "100")
+    plain = filled.ok("status", *D, "--lang", lang).stdout
+    out = filled.ok("status", *D, "--by-county", "--lang", lang).stdout
+    assert out.startswith(plain)  # the status table as `status` prints it, footer included
+    summary = "序时进度 49.6%" if lang == "zh" else "time progress 49.6%"
+    footer = "本月未报送" if lang == "zh" else "Not reported this month"
+    grid_title = "分县情况" if lang == "zh" else "By county-level unit"
+    assert summary in out and footer in out and "new-kindergartens" in out
+    assert out.index(summary) < out.index(footer) < out.index(grid_title)
+    grid = out[out.index(grid_title):]
+    assert all(c[:-1] in grid for c in COUNTIES)  # the grid: every county by its short name
+
+
 def test_fail_on_exit_codes(filled):
     assert filled("status", *D, "--fail-on", "behind").exit_code == 3  # public-share is behind
     assert filled("status", *D, "--fail-on", "lagging", "--section", "action-1").exit_code == 0

@@ -26,8 +26,10 @@ release that changes its layout shows up there. What it models, after rich's own
   below (the headings above); a table wider than the console shrinks as rich shrinks it.
 
 Cell widths are measured with :func:`rich.cells.cell_len` (CJK characters take two cells) and
-lines broken with rich's own small helpers (``rich._wrap.divide_line``, ``rich.cells.chop_cells``
-through it, ``rich.cells.set_cell_size``), so the two ways agree on every character. Colours
+lines broken with rich's own small helpers (``rich.cells.chop_cells``, ``rich.cells.set_cell_size``)
+and :func:`eduplan.render.linebreak.divide_line` (rich's ``divide_line`` with the Chinese rules for
+punctuation at a line's ends, which rich's ``Text.wrap`` calls too once
+:func:`eduplan.render.linebreak.install` has run), so the two ways agree on every character. Colours
 (only on a terminal) are written as rich's ``Style.render`` writes them (see :class:`_Painter`).
 
 Headings are taken as plain text (rich would read console markup such as ``[b]`` in a heading
@@ -42,8 +44,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rich._wrap import divide_line
 from rich.cells import cell_len, set_cell_size
+
+from .linebreak import divide_line
 
 Span = tuple[int, int, str]
 Seg = tuple[str, tuple[str, ...]]  # text and the styles that apply to it, outermost first

@@ -106,6 +106,7 @@ th { text-align: left; font-weight: 600; color: #444; background: #eef2f6; borde
 td { border-bottom: 0.5pt solid #dde3e9; padding: 0.7mm 1.5mm; vertical-align: middle; line-height: 1.3; }
 table.fixed { table-layout: fixed; }
 table.fixed th { white-space: normal; }
+table.wrap-heads th { white-space: normal; vertical-align: bottom; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.nw { white-space: nowrap; }
@@ -521,7 +522,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
                 f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(expected_cell(p))}</td>'
                 f'<td class="n">{esc(lag_text(p))}</td>'
                 f'<td class="n">{esc(to_go(p, lang))}</td><td class="n">{esc(per_month(p, lang))}</td></tr>')
-        w(_table(list(zip(heads, classes)), body))
+        # headings wrap: a column is as wide as its figures (or a heading's longest word), the names get the rest
+        w(_table(list(zip(heads, classes)), body, cls="wrap-heads"))
         w('<p class="note">' + esc(attention_footnote(b, lang)) + "</p>")
     else:
         w(f'<p class="empty">{esc(_("No indicator is lagging or behind at the month end."))}</p>')

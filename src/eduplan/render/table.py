@@ -24,7 +24,7 @@ from rich.cells import cell_len
 
 from ..core.progress import Progress, StatusReport
 from ..i18n import msg, nmsg, separator
-from . import grid, safe
+from . import grid, linebreak, safe
 from .grid import Styled
 from .figures import (
     amount,
@@ -76,6 +76,7 @@ BAR_WIDTH = 10
 def console(opts, buf: io.StringIO) -> Console:
     from rich.console import Console
 
+    linebreak.install()  # rich wraps text as the grid writer does: no line starts with 、 or ）
     return Console(file=buf, width=opts.width, force_terminal=opts.color, no_color=not opts.color,
                    color_system="standard" if opts.color else None, highlight=False, soft_wrap=False,
                    legacy_windows=False)
@@ -117,12 +118,14 @@ def bar(completion: float | None, marker: float | None, status: str, width: int 
 
 
 def status(report: StatusReport, lang: str, opts) -> str:
-    """The status table, written by :mod:`eduplan.render.grid` (rich's tables, much faster to start).
-    Indicators × county-level units (``--by-county``) are rich's own table."""
-    if report.by_county is not None:
-        return by_county(report, lang, opts)
+    """The status table, written by :mod:`eduplan.render.grid` (rich's tables, much faster to start),
+    with its summary and what was not reported. ``--by-county`` adds the indicators × county-level
+    units grid below it (rich's own table), as the JSON holds both."""
     width = page_width(opts)
-    return grid.write(status_page(report, lang, width), width, opts.color)
+    page = grid.write(status_page(report, lang, width), width, opts.color)
+    if report.by_county is not None:
+        return page + "\n" + by_county(report, lang, opts)
+    return page
 
 
 def status_with_rich(report: StatusReport, lang: str, opts) -> str:
@@ -180,7 +183,19 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
         extra = max(0, min(under - fig_w, room - min(longest, 24)))
         fig_w += extra
         room -= extra
-    name_w = max(12, min(longest, room), 0 if own_id else id_w)
+    # The table fits the page: wider, rich would shrink every column evenly and split the status
+    # words (``on`` / ``track``, ``·`` / ``无数据``). The name gets room for 24 cells of its lines and
+    # for its id (under it) where it can: the figure gives it up first, down to its longest word (its
+    # cells wrap at spaces), then the completion column, down to the bar.
+    wish = max(min(longest, 24), 0 if own_id else id_w)
+    if room < wish:
+        words = [cell_len(w) for r in every for w in (r[2] + ("" if own_togo else " " + r[5])).split()]
+        cut = min(wish - room, fig_w - max([cell_len(w) for w in h_fig.split()] + words))
+        fig_w, room = fig_w - max(0, cut), room + max(0, cut)
+    if room < wish:
+        cut = min(wish - room, done_w - (6 + bar_width))
+        done_w, room = done_w - max(0, cut), room + max(0, cut)
+    name_w = max(12, min(max(longest, 0 if own_id else id_w), room))
     columns = [grid.Column(_("indicator") if own_id else _("indicator / id"), name_w)]
     if own_id:
         columns.append(grid.Column(h_id, id_w, style="cyan"))
@@ -272,7 +287,7 @@ def _summary_line(report: StatusReport, lang: str) -> str:
     _ = gettext(lang)
     s = report.summary
     tp = f"{_('time progress')} {pct(report.time_progress, 1)} ({report.as_of})"
-    parts = [f"{status_label(k, lang)} {v}" for k, v in s.items()]
+    parts = [f"{status_label(k, lang)} {v}".replace(" ", linebreak.NBSP) for k, v in s.items()]  # never split
     return f"{tp} · " + " · ".join(parts) + f" · {_('total')} {sum(s.values())}"
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 
@@ -98,6 +99,30 @@ def _width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+LINE_HEIGHT = 15  # points a line of 11-point text takes, Chinese included
+
+
+def _line_count(text: str, column_width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``column_width`` characters wide (a wide
+    character counts two): words and wide characters are laid greedily, with a character's room
+    to spare for the font's own measure."""
+    room = max(1.0, column_width - 1.5)
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0.0
+        for token in re.findall(r"[\x00-\u2e7f]+?(?=\s|$|[^\x00-\u2e7f])\s*|[^\x00-\u2e7f]", paragraph):
+            size = _width(token.rstrip())
+            if used and used + size > room:
+                count += 1
+                used = 0.0
+            while size > room:  # longer than a line: folded
+                count += 1
+                size -= room
+            used += _width(token)
+    return count
+
+
 def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
            formats: Sequence[str | None] | None = None, *, max_width: int = 48,
            status_col: int | None = None, landscape: bool = True, right: Sequence[int] = (),
@@ -137,6 +162,12 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
 
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = max(6, w + 2)
+    # A wrapped cell's row as tall as its lines: Excel and LibreOffice do not grow a row written without
+    # a height when they print or convert it, so a long 完成标准 or list of indicators was cut to one line.
+    for r, values in enumerate(rows, start=2):
+        lines = max([_line_count(v, max(6, w + 2)) for v, w in zip(values, widths) if isinstance(v, str)] or [1])
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
     if rows:

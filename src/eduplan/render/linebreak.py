@@ -1,0 +1,119 @@
+"""Where a line of a terminal table may break: rich's word wrapping, with the Chinese rules for
+punctuation (禁则, GB/T 15834 and the W3C's "Requirements for Chinese Text Layout").
+
+rich breaks a line at spaces and folds a word longer than its column at whatever character reaches
+the column's edge. Chinese text has no spaces, so a name is one long word and folded anywhere:
+``新增幼儿学位（个`` / ``）``, ``建成标准化心理辅导中心平台的县(市`` / ``、区)``. Here a fold never
+puts a closing mark (``、，。）」`` …, and ``%`` or a full stop) at the start of a line nor an
+opening one (``（「“`` …) at its end: the characters that would break the rule move to the next
+line with the one they belong to (``新增幼儿学位`` / ``（个）``); a word with hyphens (an id, a date)
+folds after a hyphen (``county-counselling-`` / ``centres``); a no-break space (U+00A0) joins the
+words on either side. Everything else is rich's own
+:func:`rich._wrap.divide_line`, so text without such a fold wraps exactly as before.
+
+Both writers of tables use it: :mod:`eduplan.render.grid` calls :func:`divide_line` directly, and
+:func:`install` makes rich's ``Text.wrap`` call it (``rich.text`` looks ``divide_line`` up in its
+module when it wraps), so that every table, title and line rich prints for eduplan follows the same
+rules and the grid writer still prints what rich prints, character for character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rich._loop import loop_last
+from rich.cells import cell_len, chop_cells
+
+# may not start a line: closing brackets and quotes, pause and stop marks (full and half width), %
+NO_START = frozenset("、，。．：；！？）］｝〕〉》」』】〗〙〛”’…‥·％,.:;!?)]}%")
+# may not end a line: opening brackets and quotes
+NO_END = frozenset("（［｛〔〈《「『【〖〘〚“‘([{")
+
+
+NBSP = "\u00a0"  # a space that does not break: the words of ``no data 3`` stay on one line
+# rich's word (``\s*\S+\s*``), with a no-break space inside a word
+_WORD = re.compile(r"(?:(?!\xa0)\s)*(?:\S|\xa0)+(?:(?!\xa0)\s)*")
+
+
+def words(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each word with the spaces after it (the spaces before the first word with it), as
+    :func:`rich._wrap.words` finds them, but a no-break space does not end a word, and a word that
+    starts with a closing mark (``suicide …)``) is one with the word before it."""
+    match = _WORD.match(text, 0)
+    while match is not None:
+        start, end = match.span()
+        match = _WORD.match(text, end)
+        while match is not None and match.group(0)[0] in NO_START:
+            end = match.end()
+            match = _WORD.match(text, end)
+        yield start, end, text[start:end]
+
+
+def _allowed(text: str, at: int) -> bool:
+    return text[at] not in NO_START and text[at - 1] not in NO_END
+
+
+def _fold(word: str, width: int) -> list[str]:
+    """``chop_cells(word, width)`` with each break moved back, where it falls between two characters
+    the rules keep together, to the nearest place where it does not (at a grapheme's start), or to
+    just after the line's last hyphen between letters or digits; a line with no such place is folded
+    as rich folds it."""
+    pieces = chop_cells(word, width)
+    if len(pieces) < 2 or not any(c in NO_START or c in NO_END or c == "-" for c in word):
+        return pieces
+    out: list[str] = []
+    rest = word
+    while True:
+        pieces = chop_cells(rest, width)
+        if len(pieces) < 2 or not pieces[0]:
+            out.extend(pieces)
+            return out
+        at = len(pieces[0])
+        if not _allowed(rest, at):
+            from rich.cells import split_graphemes
+
+            starts = [a for a, _b, _w in split_graphemes(rest[:at])[0] if a > 0]
+            at = next((a for a in reversed(starts) if _allowed(rest, a)), at)
+        hyphen = rest.rfind("-", 1, at - 1)  # an id or a date: after its last hyphen that fits
+        if hyphen > 0 and rest[at - 1] != "-" and rest[hyphen - 1].isalnum() and rest[hyphen + 1].isalnum():
+            at = hyphen + 1
+        out.append(rest[:at])
+        rest = rest[at:]
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Where ``text`` breaks to fit ``width`` cells (rich's :func:`rich._wrap.divide_line`, the same
+    arguments and answer), a folded word broken only where the rules above allow."""
+    break_positions: list[int] = []
+    append = break_positions.append
+    cell_offset = 0
+    for start, _end, word in words(text):
+        word_length = cell_len(word.rstrip())
+        if width - cell_offset >= word_length:
+            cell_offset += cell_len(word)
+        elif word_length > width:
+            if fold:
+                for last, line in loop_last(_fold(word, width)):
+                    if start:
+                        append(start)
+                    if last:
+                        cell_offset = cell_len(line)
+                    else:
+                        start += len(line)
+            else:
+                if start:
+                    append(start)
+                cell_offset = cell_len(word)
+        elif cell_offset and start:
+            append(start)
+            cell_offset = cell_len(word)
+    return break_positions
+
+
+def install() -> None:
+    """Make rich's ``Text.wrap`` break lines with :func:`divide_line` (idempotent)."""
+    import rich.text
+
+    if rich.text.divide_line is not divide_line:
+        rich.text.divide_line = divide_line

@@ -1,0 +1,93 @@
+"""Line breaks in the terminal tables as a reader sees them: no line starts with a closing mark
+(、，。）」…) nor ends with an opening one (（「“…), a unit stays with its name, a status word is
+never split. Figures are SYNTHETIC (the bundled plan's indicators, made-up county figures)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from eduplan.render.linebreak import NO_END, NO_START, divide_line
+
+D = ["--as-of", "2023-06-30"]
+COUNTIES = ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "天台县"]
+
+
+def _lines(text: str, width: int) -> list[str]:
+    bounds = [0, *divide_line(text, width), len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+@pytest.mark.parametrize(("text", "width", "expected"), [
+    ("新增幼儿学位（个）", 16, ["新增幼儿学位", "（个）"]),  # not 新增幼儿学位（个 / ）
+    ("学生非正常死亡人数（人）", 20, ["学生非正常死亡人数", "（人）"]),  # not …（ / 人）
+    ("建成标准化心理辅导中心平台的县(市、区)", 32, ["建成标准化心理辅导中心平台的县", "(市、区)"]),  # not (市 / 、区)
+    ("达到56%", 6, ["达到5", "6%"]),
+    ("county-counselling-centres", 24, ["county-counselling-", "centres"]),
+    ("drowning, suicide …), Counties", 14, ["drowning, ", "suicide …), ", "Counties"]),  # not suicide / …),
+])
+def test_a_fold_keeps_punctuation_with_its_word(text, width, expected):
+    assert _lines(text, width) == expected
+
+
+def test_without_such_marks_a_line_wraps_as_rich_wraps_it():
+    from rich._wrap import divide_line as rich_divide_line
+
+    for text in ("教育提质推进委员会咨询委员会运行机制", "Working rules of the education quality committee",
+                 "abcdefghijklmnopqrstuvwxyz 中文中文中文 x"):
+        for width in range(1, 30):
+            assert divide_line(text, width) == rich_divide_line(text, width)
+
+
+def _assert_breaks_well(out: str) -> None:
+    for before, line in zip([""] + out.splitlines(), out.splitlines()):
+        text = line.strip()
+        if text:
+            assert text[0] not in NO_START, f"a line starts with {text[0]!r}:\n{before}\n{line}"
+            assert text[-1] not in NO_END, f"a line ends with {text[-1]!r}:\n{line}"
+
+
+@pytest.fixture
+def counties(run):
+    """SYNTHETIC county figures for indicators whose names carry a unit or (市、区)."""
+    for n, county in enumerate(COUNTIES, 1):
+        run.ok("record", "new-kindergarten-places", str(300 * n), *D, "--county", county, "--force")
+        run.ok("record", "student-abnormal-deaths", str(n % 2), *D, "--county", county, "--force")
+        run.ok("record", "county-counselling-centres", "完成" if n < 4 else "进行中", *D, "--county", county)
+        run.ok("record", "new-public-kindergartens", str(n % 3 + 1), *D, "--county", county, "--force")
+    return run
+
+
+@pytest.mark.parametrize("width", [50, 60, 70, 80, 100, 120])
+def test_by_county_grid_breaks_names_where_chinese_allows(counties, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = counties.ok("status", *D, "--by-county").stdout
+    _assert_breaks_well(out)
+    for line in out.splitlines():
+        assert cell_len(line) <= width
+        assert "（个" not in line or "（个）" in line  # a unit stays whole
+        assert "（人" not in line or "（人）" in line
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_status_table_never_splits_a_status_word(counties, monkeypatch, width, lang):
+    from eduplan.render.words import status_label
+
+    counties.ok("record", "quality-projects", "400", *D, "--force")
+    counties.ok("record", "exam-epidemic-safety", "进行中", *D)
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = counties.ok("status", *D, "--lang", lang).stdout
+    _assert_breaks_well(out)
+    rows = counties.json("status", *D)["indicators"]
+    labels = [status_label(s, lang).split() for s in ("on_track", "no_data", "not_judged", "done")]
+    lines = out.splitlines()
+    for line, after in zip(lines, lines[1:] + [""]):
+        assert cell_len(line) <= width, line
+        for words in labels:
+            for k in range(1, len(words)):
+                if line.rstrip().endswith(" ".join(words[:k])) and after.lstrip().startswith(" ".join(words[k:])):
+                    pytest.fail(f"{' '.join(words)!r} split at {width} columns:\n{line}\n{after}")
+    # every row's status word, whole, on one line
+    whole = sum(line.count(" ".join(words)) for line in lines for words in labels)
+    assert whole >= sum(r["status"] in ("on_track", "no_data", "not_judged", "done") for r in rows)
