@@ -545,3 +545,17 @@ def test_a_hand_edit_of_any_type_in_any_field_is_a_problem_not_a_crash(synthetic
         assert found or sync.problems, (field, text)
         for p in sync.problems:
             assert p.line is not None and p.render("en")
+
+
+def test_invisible_characters_a_hand_edit_put_in_are_shown_escaped_in_tables(run, ledger_path, synthetic_plan_path):
+    """A zero-width space or joiner in a note or a name (put there by a hand edit, or stored before
+    the door refused them) printed as nothing at all in a terminal table; a person could not see
+    that 王 and 王\\u200b differ. Every invisible character is written as a visible escape."""
+    run.ok("record", "new-kindergartens", "1", "--as-of", "2023-06-30", "--note", "合成")
+    text = ledger_path.read_text(encoding="utf-8")
+    ledger_path.write_text(text.replace('note = "合成"', 'note = "合\\u200b成\\u200d"').replace(
+        'by = "tester"', 'by = "王\\u2060"'), encoding="utf-8")
+    shown = run.ok("log").stdout + run.ok("show", "new-kindergartens", "--as-of", "2023-06-30").stdout
+    assert "合\\u200b成\\u200d" in shown and "王\\u2060" in shown
+    assert not any(ch in shown for ch in "\u200b\u200d\u2060")
+    assert run.json("log")[0]["note"] == "合\u200b成\u200d"  # JSON keeps what is stored

@@ -5,7 +5,9 @@ sequences that would retitle or clear a terminal, NUL bytes, formula starts that
 spreadsheet would run. Every renderer passes such text through the function for its
 output kind:
 
-* :func:`terminal` — control characters shown as visible escapes (``\\x1b``), never sent;
+* :func:`terminal` — control characters and every other invisible one (a zero-width space or
+  joiner, a direction override: :func:`eduplan.core.text.invisible`) shown as visible escapes
+  (``\\x1b``, ``\\u200b``), never sent;
 * :func:`markdown` — the same, then Markdown's own characters escaped, on one line;
 * :func:`html` — control characters dropped (tab and new line kept), then HTML-escaped;
 * :func:`csv_cell` — control characters (but tab and new line) and direction overrides dropped; a formula start
@@ -27,25 +29,19 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # that ``str.isprintable`` refuses, text it passes is returned as it is, and most text does, so
 # ``eduplan status`` starts without compiling them.
 _CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]"
-_CONTROL_ALL = "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]"
 _BIDI = "[\u202a-\u202e\u2066-\u2069]"  # direction overrides that reorder what is shown
 _compiled = functools.cache(re.compile)
-
-
-def _visible(match: re.Match) -> str:
-    ch = match.group()
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def terminal(text: object, *, one_line: bool = False) -> str:
     if text is None:
         return ""
     s = str(text)
-    if s.isprintable():  # no control character, separator or direction override (all are unprintable)
+    if s.isprintable():  # no control character, separator or invisible format character (all are unprintable)
         return s
-    s = _compiled(_CONTROL_ALL if one_line else _CONTROL).sub(_visible, s)
-    return _compiled(_BIDI).sub(_visible, s)
+    from ..core.text import visible
+
+    return visible(s, keep="" if one_line else "\t\n")
 
 
 def markdown(text: object) -> str:
