@@ -121,3 +121,19 @@ def test_a_countys_state_without_a_county_is_told_about_the_sheet_not_a_flag(led
     err = run("import", path, "--dry-run", code=1).stderr
     assert f"{path}:2: 数值: “完成”：dual-creation-counties 按县逐一评判" in err
     assert "“县(市、区)”列" in err and "--county" not in err
+
+
+def test_cells_merged_across_rows_above_the_table_are_refused(ledger_path, tmp_path):
+    """A county template whose top block had its county cell merged with the one below imported
+    the county's figures as city-wide (the county read as empty), without a word."""
+    run("template", "-o", tmp_path / "t.xlsx", "--county", "椒江", "--month", "2023-07")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "t.xlsx")
+    ws = wb.active
+    ws.merge_cells("B2:B3")
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "new-school-places")
+    ws.cell(row, 6).value = 1500  # synthetic
+    wb.save(tmp_path / "m.xlsx")
+    err = run("import", tmp_path / "m.xlsx", "--dry-run", code=1).stderr
+    assert "单元格 B2:B3 跨行合并" in err and not ledger_path.exists()
