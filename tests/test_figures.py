@@ -219,3 +219,21 @@ def test_a_share_short_of_its_target_is_shown_short_of_it(actual):
     shown_actual, shown_target = figure(p).split("/")
     if p.met is False:
         assert shown_actual != shown_target.lstrip("≥"), (actual, figure(p))
+
+
+def test_a_county_figure_without_a_county_target_carries_its_unit_once(synthetic_plan):
+    """'1人次人次（无分解目标）': a small figure already carries its unit."""
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["vocational-training"]  # 人次, a city target in 万, no county targets
+    p = judge(ind, plan, {(ind.id, "黄岩区"): _entry(ind.id, 1, county="黄岩区")}, JUNE, "黄岩区")
+    shown = figure(p)
+    assert shown.count("人次") == 1, shown
+
+
+def test_a_figure_equal_to_a_strict_cap_is_shown_as_it_is():
+    """12 against 'below the baseline of 12' is not met, and was shown as '>12/‹12人'."""
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["student-abnormal-deaths"]
+    base = Entry(1, ind.id, plan.plan.start - dt.timedelta(days=1), "tester", dt.datetime(2023, 1, 5, tzinfo=TZ), value=12)
+    p = judge(ind, plan, {(ind.id, None): _entry(ind.id, 12, n=2)}, JUNE, baselines={ind.id: base})
+    assert p.met is False and figure(p).startswith("12/")

@@ -533,3 +533,26 @@ def test_magnitude_only_ever_suggests_a_figure_within_reach_of_the_target(value)
     if meant is not None:
         assert value < ind.target * 1e-4 and meant in (value * 10**4, value * 10**8)
         assert ind.target * 0.01 <= meant <= ind.target * plan.thresholds.outlier_times
+
+
+@pytest.mark.parametrize("indicator, text, county", [
+    ("adult-tertiary-upgrade", "2", "仙居县"),  # a county's first month: 2 of its ninth of 2万
+    ("vocational-training", "8", "三门县"),
+    ("spine-screening", "3", "玉环市"),
+])
+def test_a_small_county_figure_is_held_against_the_countys_share(indicator, text, county):
+    """A county's figure was held against the whole city's target: 2 people for one county (of a
+    city target of 2万) was asked whether 2万 was meant. It is held against the county's own
+    target, else its even share of the city's."""
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id[indicator]
+    found = figure_findings(ind, plan, read_figure(ind, text, county=county), county=county, text=text)
+    assert "magnitude" not in [f.rule for f in found]
+
+
+def test_an_increment_is_never_asked_about_wan_or_yi():
+    """--add 2 on a running total of 1500 is a month's part of a total, not a total."""
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["adult-tertiary-upgrade"]
+    fig = dataclasses.replace(read_figure(ind, "2", county=None), value=None, added=2)
+    assert "magnitude" not in [f.rule for f in figure_findings(ind, plan, fig, county=None, text="2")]

@@ -66,7 +66,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("outlier", WARNING, N_("far beyond the target")),
     Rule("magnitude", WARNING, N_("far below the target (万/亿 left out?)")),
     Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
-    Rule("state-back", WARNING, N_("a state that goes back (完成 → 进行中)")),
+    Rule("state-back", WARNING, N_("a state that goes back")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
     Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
@@ -244,8 +244,8 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
                 "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} counties or {k}%? "
                 "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.id, n=n,
                 k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
-    if fig.numerator is None and not fig.percent and fig.counties is None:
-        small = too_small(ind, plan, number)
+    if fig.numerator is None and not fig.percent and fig.counties is None and fig.added is None:
+        small = too_small(ind, plan, number, county)
         if small is not None:
             found("magnitude", msg("'{text}' is far below the target of {target} for {indicator}: did you mean {meant}? "
                                    "(check 万/亿)", text=text, target=_shown(ind.target, ind), indicator=ind.id,
@@ -372,12 +372,16 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
 SMALL = 1e-4  # a figure below this share of its target, that would fit it with 万 or 亿: magnitude
 
 
-def too_small(ind: Indicator, plan: Plan, figure: float | int | None) -> float | None:
+def too_small(ind: Indicator, plan: Plan, figure: float | int | None, county: str | None = None) -> float | None:
     """A figure so far below its target that 万 or 亿 was likely left out (45 for investment of
-    90亿元; 2 for 3.5万 places): what it would be with the one of them that brings it within
-    reach of the target (1% to ``outlier_times`` × the target), else None. Only amounts rising
-    to a target: a cap is glad of a small figure, a percentage has the fraction rule."""
+    90亿元; 2 for 3.5万 places city-wide): what it would be with the one of them that brings it
+    within reach of the target (1% to ``outlier_times`` × the target), else None. A county's
+    figure is held against the county's own target, else its even share of the city's. Only
+    totals rising to a target (an increment is a month's part of one): a cap is glad of a small
+    figure, a percentage has the fraction rule."""
     target = ind.target
+    if county is not None and target:
+        target = ind.county_target(county) or target / max(1, len(plan.plan.counties))
     if (figure is None or figure <= 0 or not target or target <= 0 or ind.is_percent
             or ind.measure not in (Measure.FLOW, Measure.LEVEL) or ind.comparator == Comparator.LE):
         return None
@@ -542,7 +546,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
                                                "meant?", value=_shown(e.value, ind),
                                                percent=format_number(meant, "%")),
                                ind.id, county, (e,), e.as_of, {"value": _num(e.value), "meant": _num(meant)}))
-        small = too_small(ind, plan, e.value) if e.denominator is None else None
+        small = too_small(ind, plan, e.value, county) if e.denominator is None else None
         if small is not None:
             out.append(Finding("magnitude", msg("{value} is far below the target of {target}: was {meant} meant "
                                                 "(万/亿)?", value=_shown(e.value, ind), target=_shown(ind.target, ind),

@@ -150,19 +150,20 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         actual = "—"
     elif ind.is_percent:
         actual = amount(p.actual, "%")
-        if p.met is False and p.target is not None and actual == amount(p.target, "%"):
+        if p.met is False and p.target is not None and p.actual != p.target and actual == amount(p.target, "%"):
             actual = _apart(lambda d: _trim(f"{p.actual:.{d}f}") + "%", 1, actual, p.actual < p.target)  # 55.96% is not ≥56%
     elif shown_scale(p.actual, scale) < scale:  # 45 against 90亿元: "45元/≥90亿元", never "45/≥90亿元"
         actual = amount(p.actual, ind.unit, scale)
     else:
         actual = number(p.actual, scale)
-        if p.met is False and p.target is not None and actual == number(p.target, scale):
+        if p.met is False and p.target is not None and p.actual != p.target and actual == number(p.target, scale):
             actual = _apart(lambda d: number(p.actual, scale, d), 2 if scale > 1 else 1, actual,
                             p.actual < p.target)  # 3.4996万 is not ≥3.5万
     if p.target is None:
         if p.scope is None and ind.relative is not None:  # stated against a baseline not known yet
             return f"{actual}/{relative_text(ind, lang)}"
-        shown = actual + ("" if ind.is_percent or p.actual is None or ind.unit in ("", "项") else ind.unit)
+        with_unit = ind.is_percent or p.actual is None or ind.unit in ("", "项") or actual.endswith(ind.unit)
+        shown = actual + ("" if with_unit else ind.unit)  # (45元 beside 90亿元 has its unit already)
         if p.scope is not None and (ind.target is not None or ind.relative is not None):
             return msg("{figure} (no county target)", figure=shown).render(lang)  # the city has one, the county not
         return shown
