@@ -147,3 +147,14 @@ def test_days_in_month_is_the_calendars(year, month):
     else:
         with pytest.raises(ValueError):
             days_in_month(year, month)
+
+
+@pytest.mark.parametrize("value, shown", [
+    (55.96, "55.96%"),  # as typed: never 56% beside a target of ≥56%
+    (99.999, "99.999%"), (0.004, "0.004%"),  # never all or nothing
+    (57.142857142857146, "57.1%"),  # a ratio's share, as before
+    (56, "56%"), (100, "100%"), (0, "0%"),
+])
+def test_a_stored_percentage_is_shown_as_typed_and_never_as_all_or_nothing(value, shown):
+    """log, show and the confirmations showed 99.999% as 100%, 0.004% as 0% and 55.96% as 56%."""
+    assert format_number(value, "%") == shown

@@ -526,3 +526,26 @@ def test_xlsx_long_text_is_wrapped_in_rows_tall_enough_to_print(ledger, tmp_path
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and int(ws.page_setup.fitToWidth) == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows.replace("$", "") == "1:1"
     assert wb[names[0]].page_setup.orientation == "landscape" == wb[names[1]].page_setup.orientation
+
+
+def test_the_workbook_never_rounds_a_figure_onto_its_target_or_a_share_onto_all_or_nothing(env, tmp_path):
+    """55.96% against ≥56% showed as 56% in the workbook (its format had no decimals), and a
+    completion of 99.999% as 100.0%: each cell's format now has the decimals that tell it apart."""
+    from openpyxl import load_workbook
+
+    run("record", "public-kindergarten-share", "55.96", "--as-of", "2023-06-30")
+    run("record", "migrant-children-enrolment", "99.999%", "--as-of", "2023-06-30")
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out))
+    ws = load_workbook(out)["指标"]
+    header = [c.value for c in ws[1]]
+    rows = {r[header.index("指标编号")].value: r for r in ws.iter_rows(min_row=2)}
+
+    def shown(cell) -> str:
+        fmt = cell.number_format.split(";")[0]
+        decimals = len(fmt.split('"')[0].partition(".")[2].rstrip("%"))
+        value = cell.value * 100 if fmt.endswith("%") and '"%"' not in fmt else cell.value
+        return f"{value:.{decimals}f}"
+
+    assert shown(rows["public-kindergarten-share"][header.index("实际")]) == "55.96"
+    assert shown(rows["migrant-children-enrolment"][header.index("完成率")]) not in ("100.0", "100")

@@ -210,13 +210,25 @@ def format_number(value: float | int | None, unit: str = "", *, digits: int = 1)
     if value is None:
         return "—"
     if unit == "%":
-        return f"{_trim(value, digits)}%"
+        return f"{_trim(value, _share_digits(value, digits))}%"
     suffix = "" if unit in ("", "项") else unit
     magnitude = abs(value)
     for scale, word in ((10**8, "亿"), (10**4, "万")):
         if magnitude >= scale and _exact(value, scale, digits):
             return f"{_trim(value / scale, digits + 1)}{word}{suffix}"
     return f"{_trim(value, digits)}{suffix}"
+
+
+def _share_digits(value: float | int, digits: int) -> int:
+    """The decimals a percentage is shown with: as typed up to two (55.96%, never 56%), else
+    ``digits``, and more where fewer would read as all or nothing (99.999%, 0.004%: never 100%
+    or 0%)."""
+    exact = next((d for d in range(digits, 3) if abs(round(value, d) - value) < 1e-9), None)
+    if exact is not None:
+        return exact
+    while digits < 6 and (round(value, digits) == 100 and value != 100 or round(value, digits) == 0 and value != 0):
+        digits += 1
+    return digits
 
 
 def _exact(value: float, scale: int, digits: int) -> bool:

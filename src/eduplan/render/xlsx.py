@@ -68,6 +68,17 @@ INPUT_FILL = "FFF2CC"
 STATUS_FILL = {"done": "C8E6C9", "on_track": "E3F2E7", "lagging": "FFE9A8", "behind": "F8C9C9", "not_judged": "DCE6F0",
                "no_data": "EEEEEE"}
 PERCENT = "0.0%"
+
+
+def share_format(value: float | None) -> str:
+    """The format of a share (completion, expected, a share of the city): one decimal, more where
+    one would read as all or nothing (0.99999 is 99.999%, never 100.0%; 0.00005 never 0.0%)."""
+    if value is None or value in (0, 1):
+        return PERCENT
+    digits = 1
+    while digits < 6 and round(value * 100, digits) in (0, 100):
+        digits += 1
+    return "0." + "0" * digits + "%"
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0#"
 SIGNED_INTEGER = "+#,##0;-#,##0;0"
@@ -224,6 +235,9 @@ def number_format(value: object, suffix: str = "", prefix: str = "", signed: boo
     if points:
         body = "0.0"
     else:
+        if isinstance(value, (int, float)) and not float(value).is_integer():
+            while digits < 8 and round(float(value), digits).is_integer():  # 55.96 is not 56, 2.9999亿 not 3亿
+                digits += 1
         whole = isinstance(value, (int, float)) and round(float(value), digits).is_integer()
         body = "0" if whole else "0.0" + "#" * (digits - 1)
     pre, post = _literal(prefix), _literal(suffix)
@@ -339,8 +353,8 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
         (unit, None),
         (target, number_format(target, suffix, prefix=mark, digits=digits)) if target is not None else
         ((relative_text(ind, lang) if ind.relative is not None and p.scope is None else None), None),
-        actual, (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
-        before, (_num(q.completion) if q is not None else None, PERCENT),
+        actual, (_num(p.completion), share_format(p.completion)), (status_label(p.status.value, lang), None),
+        before, (_num(q.completion) if q is not None else None, share_format(q.completion) if q is not None else PERCENT),
         (delta, delta_fmt if delta is not None else None),
         (change_pp, number_format(change_pp, signed=True, points=True) if change_pp is not None else None),
         left, per, (p.as_of_figure, DATE),
@@ -458,8 +472,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                            if target is not None else (_("no county target") if p.actual is not None and ind.target
                                                        is not None and ind.measure.value != "counties" else None, None),
                            (actual, actual_fmt),
-                           (_num(p.completion), PERCENT), (status_label(p.status.value, lang), None),
-                           (_num(p.share_of_city), PERCENT), (p.as_of_figure, DATE)])
+                           (_num(p.completion), share_format(p.completion)), (status_label(p.status.value, lang), None),
+                           (_num(p.share_of_city), share_format(p.share_of_city)), (p.as_of_figure, DATE)])
         ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
                     cell_formats=table.formats)
         ws.freeze_panes = "D2"
