@@ -237,3 +237,13 @@ def test_a_figure_equal_to_a_strict_cap_is_shown_as_it_is():
     base = Entry(1, ind.id, plan.plan.start - dt.timedelta(days=1), "tester", dt.datetime(2023, 1, 5, tzinfo=TZ), value=12)
     p = judge(ind, plan, {(ind.id, None): _entry(ind.id, 12, n=2)}, JUNE, baselines={ind.id: base})
     assert p.met is False and figure(p).startswith("12/")
+
+
+def test_a_percentage_over_its_cap_is_said_to_be_over_it(synthetic_plan):
+    """辍学率 ≤2% at 2.5% read '差0.5个百分点' (short by), as if 0.5 points more were wanted; and a
+    0.04-point miss read '差0.0个百分点'."""
+    over = _judged(synthetic_plan, "dropout-rate", 2.5)
+    assert to_go_line(over, "zh") == "超出上限0.5个百分点" and to_go(over, "zh") == "超出0.5个百分点"
+    assert to_go_line(over, "en") == "0.5 points over the cap"
+    short = _judged(synthetic_plan, "public-share", 55.96)
+    assert to_go_line(short, "zh") == "差0.04个百分点"

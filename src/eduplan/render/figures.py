@@ -208,8 +208,17 @@ def to_go(p: Progress, lang: str) -> str:
             return counties(p.remaining, lang)
         return amount(p.remaining, ind.unit, scale_of(ind, p.target))
     if p.gap_pp:
-        return msg("{n} points", n=f"{p.gap_pp:.1f}").render(lang)
+        points = msg("{n} points", n=_points_shown(p.gap_pp)).render(lang)
+        return msg("{amount} over", amount=points).render(lang) if ind.comparator.value == "<=" else points
     return "—"
+
+
+def _points_shown(gap: float) -> str:
+    """Points short of (or over) a target, one decimal, more where one would read as none (0.04)."""
+    digits = 1
+    while digits < 4 and round(gap, digits) == 0:
+        digits += 1
+    return f"{gap:.{digits}f}"
 
 
 def _cap_line(p: Progress, lang: str) -> str:
@@ -251,6 +260,9 @@ def to_go_line(p: Progress, lang: str) -> str:
         return ""
     left = to_go(p, lang)
     if p.gap_pp:
+        if p.indicator.comparator.value == "<=":  # a percentage over its cap (dropout ≤2% at 2.5%)
+            points = msg("{n} points", n=_points_shown(p.gap_pp))
+            return msg("{amount} over the cap", amount=points).render(lang)
         return msg("short by {amount}", amount=left).render(lang)
     rate = per_month(p, lang)
     if rate == "—":
