@@ -25,6 +25,8 @@ def _lines(text: str, width: int) -> list[str]:
     ("达到56%", 6, ["达到5", "6%"]),
     ("county-counselling-centres", 24, ["county-counselling-", "centres"]),
     ("drowning, suicide …), Counties", 14, ["drowning, ", "suicide …), ", "Counties"]),  # not suicide / …),
+    # a date inside Chinese text: the line is filled, not broken after the date's hyphen (2023-06- / 30）…)
+    ("2023-06-30），目前计入的是该全市数据", 24, ["2023-06-30），目前计入的", "是该全市数据"]),
 ])
 def test_a_fold_keeps_punctuation_with_its_word(text, width, expected):
     assert _lines(text, width) == expected

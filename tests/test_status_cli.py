@@ -306,3 +306,14 @@ def test_one_countys_view_leaves_out_what_the_city_reports(run):
     assert "famous-teacher-studios" in {i["id"] for i in run.json("status", "--as-of", "2023-06-30", "--county",
                                                                    "椒江")["indicators"]}
     assert len(run.json("status", "--as-of", "2023-06-30")["indicators"]) == 70  # the city's view has them all
+
+
+
+@pytest.mark.parametrize("width", ["60", "80"])
+def test_show_never_cuts_a_note_short(run, monkeypatch, width):
+    """show's notes were cut at two lines with … (the advice of the city_older note lost)."""
+    monkeypatch.setenv("COLUMNS", width)
+    run.ok("record", "new-school-places", "1000", "--as-of", "2023-03-31")
+    run.ok("record", "new-school-places", "3000", "--as-of", "2023-06-30", "--county", "椒江")
+    out = run.ok("show", "new-school-places", "--as-of", "2023-06-30").stdout
+    assert "以改按各县合计" in out.replace("\n", "").replace(" ", "") and "…" not in out

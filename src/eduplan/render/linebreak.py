@@ -76,7 +76,9 @@ def _fold(word: str, width: int) -> list[str]:
             starts = [a for a, _b, _w in split_graphemes(rest[:at])[0] if a > 0]
             at = next((a for a in reversed(starts) if _allowed(rest, a)), at)
         hyphen = rest.rfind("-", 1, at - 1)  # an id or a date: after its last hyphen that fits
-        if hyphen > 0 and rest[at - 1] != "-" and rest[hyphen - 1].isalnum() and rest[hyphen + 1].isalnum():
+        inside = rest[hyphen + 1:at]  # the break falls inside that id or date, not in Chinese text after it
+        if (hyphen > 0 and rest[at - 1] != "-" and rest[hyphen - 1].isalnum() and inside.isascii()
+                and inside.isalnum()):
             at = hyphen + 1
         out.append(rest[:at])
         rest = rest[at:]

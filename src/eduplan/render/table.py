@@ -582,7 +582,7 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         lines.append((_("note"), notes_text(p.notes, lang)))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a long note wraps whole, never cut short with …
     for k, v in lines:
         grid.add_row(k, safe.terminal(v))
     con.print(grid)
