@@ -144,3 +144,13 @@ def _name_column(lines: list[str]) -> str:
             cells.append(ch)
         text.append("".join(cells).replace(" ", ""))
     return "".join(text)
+
+
+def test_the_county_grid_leaves_out_what_the_city_reports(run):
+    """status --by-county listed every city-reported indicator (教育项目投资, 省级清廉学校…) for every
+    county, all 无数据, and named them among those 'not split among the counties'. They are left
+    out unless a county has a figure for one."""
+    doc = run.json("status", "--as-of", "2023-06-30", "--by-county")
+    assert "investment" not in doc["by_county"] and "new-school-places" in doc["by_county"]
+    run.ok("record", "investment", "1亿", "--as-of", "2023-06-30", "--county", "椒江", "--force")  # synthetic
+    assert "investment" in run.json("status", "--as-of", "2023-06-30", "--by-county")["by_county"]

@@ -462,10 +462,11 @@ def status_report(
                                        missing=tuple(u for u in done.missing if u == county))
         rows.append(dataclasses.replace(row, reporting=done))
     grid = None
-    if with_counties:  # every indicator a county can report on (a milestone is the city's)
+    if with_counties:  # every indicator the counties report (and any other one a county has a figure for)
         grid = {r.indicator.id: {c: judge(r.indicator, plan, latest_entries, as_of, c, baselines)
                                  for c in plan.plan.counties}
-                for r in rows if r.indicator.measure != Measure.MILESTONE}
+                for r in rows if r.indicator.measure != Measure.MILESTONE and (
+                    county_reports(r.indicator) or any((r.indicator.id, c) in latest_entries for c in plan.plan.counties))}
     return StatusReport(plan, as_of, time_progress(plan.plan, as_of), months_left(plan.plan, as_of), county,
                         tuple(rows), empty_ledger, section, grid, lead)
 
