@@ -151,6 +151,9 @@ def test_by_county_adds_the_grid_below_the_status_table(filled, monkeypatch, lan
     assert out.index(summary) < out.index(footer) < out.index(grid_title)
     grid = out[out.index(grid_title):]
     assert all(c[:-1] in grid for c in COUNTIES)  # the grid: every county by its short name
+    plain_md = filled.ok("status", *D, "--lang", lang, "--format", "markdown").stdout
+    md = filled.ok("status", *D, "--by-county", "--lang", lang, "--format", "markdown").stdout
+    assert md.startswith(plain_md.rstrip("\n")) and len(md) > len(plain_md)  # in Markdown too
 
 
 def test_fail_on_exit_codes(filled):

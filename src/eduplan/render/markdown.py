@@ -48,8 +48,6 @@ def status(report: StatusReport, lang: str, opts) -> str:
     title = info.title if lang == "zh" else (info.title_en or info.title)
     scope = f" · {report.county}" if report.county else ""
     out = [f"## {safe.markdown(title + scope)} · {report.as_of}\n", _summary(report, lang) + "\n"]
-    if report.by_county is not None:
-        return "\n".join(out + _by_county(report, lang))
     headers = [_("indicator"), _("id"), _("actual/target"), _("done"), _("expected by now"), _("status"), _("to go")]
     for sec, rows in report.by_section:
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
@@ -67,6 +65,8 @@ def status(report: StatusReport, lang: str, opts) -> str:
         from .table import silent_line
 
         out.append(safe.markdown(silent_line(report, lang)) + "\n")
+    if report.by_county is not None:  # --by-county adds the grid below the status table, as in the table format
+        out += _by_county(report, lang)
     return "\n".join(out)
 
 
