@@ -235,3 +235,16 @@ def test_json_is_the_same_whichever_way_the_status_is_typed(judged):
     a = judged.ok("status", *D, "--status", "落后", "-f", "json").stdout
     b = judged.ok("status", *D, "--status", "behind", "-f", "json", lang="en").stdout
     assert json.loads(a) == json.loads(b)
+
+
+@pytest.mark.parametrize("args, option", [
+    (["status", "--fail-on", "--as-of", "2023-06-30"], "--fail-on"),
+    (["record", "investment", "--add", "--as-of", "2023-06-30"], "--add"),
+    (["record", "investment", "5亿", "--note", "--as-of", "2023-06-30"], "--note"),
+])
+def test_an_option_whose_value_was_forgotten_does_not_take_the_next_option(run, ledger_path, args, option):
+    """`--add --as-of 2023-06-30` took '--as-of' as the amount and the date as the figure, and
+    complained about today's date; `--fail-on --as-of …` complained of an extra argument. The next
+    option is never a value: the option is named as missing its value, and nothing is written."""
+    err = run.fails(2, *args).stderr
+    assert err.startswith(f"eduplan: {option} 需要一个值") and not ledger_path.exists()

@@ -254,6 +254,13 @@ def _parser_class(base: type) -> type:
                     exc.ctx = self.ctx
                 raise
 
+        def _get_value_from_state(self, option_name, option, state):
+            # `--add --as-of 6月底`: the value was forgotten, and the next option is not it
+            following = state.rargs[0].split("=", 1)[0] if state.rargs else ""
+            if option.nargs == 1 and (following in self._long_opt or following in self._short_opt):
+                raise ce.BadOptionUsage(option_name, f"Option {option_name!r} requires an argument.")
+            return super()._get_value_from_state(option_name, option, state)
+
         def _process_opts(self, arg, state):
             name = arg.split("=", 1)[0]
             if _NEGATIVE.match(arg) and name not in self._long_opt and name[:2] not in self._short_opt:
