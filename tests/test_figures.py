@@ -247,3 +247,14 @@ def test_a_percentage_over_its_cap_is_said_to_be_over_it(synthetic_plan):
     assert to_go_line(over, "en") == "0.5 points over the cap"
     short = _judged(synthetic_plan, "public-share", 55.96)
     assert to_go_line(short, "zh") == "差0.04个百分点"
+
+
+def test_a_figure_at_a_baseline_it_must_stay_below_is_not_100_percent():
+    """12 against 'below last year's 12' is not met: it read 100% beside ✖ 落后."""
+    plan = load_plan(bundled_plan_path())
+    ind = plan.by_id["student-abnormal-deaths"]
+    base = Entry(1, ind.id, plan.plan.start - dt.timedelta(days=1), "tester", dt.datetime(2023, 1, 5, tzinfo=TZ), value=12)
+    at = judge(ind, plan, {(ind.id, None): _entry(ind.id, 12, n=2)}, JUNE, baselines={ind.id: base})
+    assert at.met is False and at.completion is None and at.status.value == "behind"
+    below = judge(ind, plan, {(ind.id, None): _entry(ind.id, 10, n=2)}, JUNE, baselines={ind.id: base})
+    assert below.met is True and below.completion == 1.0

@@ -297,6 +297,8 @@ def judge(
         met = actual <= target if falling else actual >= target
     if falling:
         completion = 1.0 if met else (target / actual if actual else 0.0)
+        if not met and completion >= 1.0:  # at a baseline it must stay below: not 100%, nothing to measure
+            completion = None
     else:
         completion = actual / target if target else 1.0
     # a level stated against its baseline: completion is the share of the promised change made
