@@ -52,6 +52,8 @@ def test_a_countys_sheet_has_one_date_its_unit_its_targets_and_its_last_figures(
     assert ws.cell(row=rows["counselling-counties"], column=value).value in ("完成", "进行中", "未开始")
     assert "3.5万" not in ws.cell(row=places, column=target).value  # never the city's target on a county's sheet
     assert ws.cell(row=rows["counselling-counties"], column=target).value == "—"
+    unit = _col(ws, "计量单位") if "计量单位" in [c.value for c in ws[HEAD]] else _col(ws, "单位")
+    assert ws.cell(row=rows["counselling-counties"], column=unit).value == "状态"  # a county gives its state, not %
     assert ws.cell(row=rows["incidents"], column=value).value in (None, "")  # the county never reported it
 
 

@@ -68,8 +68,9 @@ def cells(doc: TemplateDoc, row: TemplateRow, lang: str) -> list[object]:
             out.append(ind.id)
         elif header == "indicator name":
             out.append(name_of(ind, lang))
-        elif header == "unit":
-            out.append(ind.unit)
+        elif header == "unit":  # a county gives its state on a counties indicator, not a percentage
+            out.append(msg("state").render(lang) if doc.county is not None and ind.measure.value == "counties"
+                       else ind.unit)
         elif header in ("target", "county target"):
             out.append(target_cell(row, doc, lang))
         elif header == "last figure":
