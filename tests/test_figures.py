@@ -58,7 +58,7 @@ def test_targets_carry_their_comparator(synthetic_plan):
     assert target_text(by_id["new-places"]) == "≥3.5万个"
     assert target_text(by_id["dropout-rate"]) == "≤2%"
     assert target_text(by_id["incidents"]) == "≤10起"
-    assert target_text(by_id["standard-counties"]) == "≥6"
+    assert target_text(by_id["standard-counties"]) == "≥6个县"  # a count of counties, in counties
     assert target_text(by_id["platform-online"]) == "—"
 
 

@@ -11,13 +11,11 @@ from ..core.numbers import format_number
 from ..core.progress import StatusReport
 from ..services.sheet_contract import TemplateDoc
 from .encoding import csv_lines, to_csv
-from .figures import pct, stored_value, to_go, unit_target
+from .figures import pct, stored_value, target_text, to_go, unit_target
 from .words import (
     finding_refs,
     gettext,
     kind_label,
-    target_words,
-    unit_target_words,
     name_of,
     notes_text,
     remark,
@@ -43,7 +41,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
     p = doc.plan
     header = [_("id"), _("indicator"), _("sections"), _("actions"), _("kind"), _("unit"), _("target"), _("source")]
     rows = [[i.id, name_of(i, lang), " ".join(i.sections), " ".join(i.actions), kind_label(i, lang),
-             i.unit, target_words(i, lang=lang), i.source] for i in p.indicators]
+             i.unit, target_text(i, lang=lang), i.source] for i in p.indicators]
     return to_csv(rows, header)
 
 
@@ -60,7 +58,7 @@ def status(doc: StatusReport, lang: str, opts) -> str:
         ind = p.indicator
         actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
         rows.append([section_name(plan.section_by_id[ind.sections[0]], lang), ind.id, name_of(ind, lang),
-                     kind_label(ind, lang), ind.unit, unit_target_words(p, lang), actual,
+                     kind_label(ind, lang), ind.unit, unit_target(p, lang), actual,
                      pct(p.completion, 1) if p.completion is not None else "",
                      pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
                      "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp or p.over else "",

@@ -120,13 +120,14 @@ def comparator_mark(ind) -> str:
 
 
 def target_text(ind: Indicator, target: float | None = None, scale: int | None = None, *, lang: str = "zh") -> str:
-    """A target with its comparator: ``≥25所``, ``≥3.5万个``, ``≤2%``; a target stated against the
-    baseline in words while its value is not known (``低于基数``); ``—`` for none."""
+    """A target with its comparator: ``≥25所``, ``≥3.5万个``, ``≤2%``, ``≥6个县`` (a count of counties,
+    counted in counties); a target stated against the baseline in words while its value is not
+    known (``低于基数``); ``—`` for none."""
     value = ind.target if target is None else target
     if value is None:
         return relative_text(ind, lang) if ind.relative is not None else "—"
     if ind.measure.value == "counties" and not ind.is_percent:
-        return f"{comparator_mark(ind)}{number(value)}"
+        return msg("{n} counties", n=f"{comparator_mark(ind)}{number(value)}").render(lang)
     return f"{comparator_mark(ind)}{amount(value, ind.unit, scale_of(ind, value) if scale is None else scale)}"
 
 
@@ -143,7 +144,7 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         actual = "—" if p.actual is None else number(p.actual)
         if not target:
             return msg("{n} counties", n=actual).render(lang)
-        return msg("{actual}/{target} counties", actual=actual, target=target_text(ind, p.target, lang=lang)).render(lang)
+        return f"{actual}/{target_text(ind, p.target, lang=lang)}"
     if not target:
         return amount(p.actual, ind.unit, scale)
     if p.actual is None:

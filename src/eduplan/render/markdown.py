@@ -9,7 +9,7 @@ from ..core.progress import StatusReport
 from ..i18n import msg, nmsg
 from . import safe
 from .encoding import md_table
-from .figures import figure, pct, stored_value, to_go_line
+from .figures import figure, pct, stored_value, target_text, to_go_line
 from .words import (
     done_when_text,
     expected_text,
@@ -18,7 +18,6 @@ from .words import (
     gettext,
     grid_notes,
     kind_label,
-    target_words,
     name_of,
     notes_text,
     pace_text,
@@ -110,7 +109,7 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
             continue
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
         out.append(md_table([_("indicator"), _("id"), _("target"), _("kind")], [
-            [name_of(i, lang), i.id, target_words(i, lang=lang), kind_label(i, lang)] for i in inds
+            [name_of(i, lang), i.id, target_text(i, lang=lang), kind_label(i, lang)] for i in inds
         ], align=["l", "l", "r", "l"]))
     return "\n".join(out)
 
@@ -134,7 +133,7 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     ind = p.indicator
     lines = [f"## {safe.markdown(name_of(ind, lang))} (`{ind.id}`)\n",
              f"- {_('source')}: “{safe.markdown(ind.source)}”",
-             f"- {_('target')}: {safe.markdown(target_words(ind, p.target, lang=lang))}",
+             f"- {_('target')}: {safe.markdown(target_text(ind, p.target, lang=lang))}",
              f"- {_('as of')}: {doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
              + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else ""),
              f"- {_('pace')}: {safe.markdown(pace_text(ind, lang))}",

@@ -7,7 +7,7 @@ from ..i18n import msg, tr
 from ..services.sheet_contract import BASELINE_WORD, TemplateDoc, TemplateRow
 from .bulletin_text import day_text
 from .figures import stored_value, target_text, typed_back
-from .words import gettext, name_of, notes_text, target_words
+from .words import gettext, name_of, notes_text
 
 
 def title(doc: TemplateDoc, lang: str) -> str:
@@ -34,7 +34,7 @@ def target_cell(row: TemplateRow, doc: TemplateDoc, lang: str) -> str:
     where it has none, say so with the city's for reference."""
     ind = row.indicator
     if doc.county is None:
-        return target_words(ind, lang=lang)
+        return target_text(ind, lang=lang)
     if ind.measure.value == "counties":
         return "—"  # a county's row of a counties indicator is its state
     if row.target is None:

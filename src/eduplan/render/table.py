@@ -47,7 +47,6 @@ from .words import (
     labelled_notes,
     kind_label,
     kind_with_unit,
-    target_words,
     name_of,
     notes_text,
     pace_text,
@@ -438,9 +437,9 @@ def plan(doc: PlanDoc, lang: str, opts) -> str:
             shown.add(ind.id)
             kind = kind_label(ind, lang)
             if wide:
-                table.add_row(name, ind.id, target_words(ind, lang=lang), kind)
+                table.add_row(name, ind.id, target_text(ind, lang=lang), kind)
             else:
-                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_words(ind, lang=lang), kind)
+                table.add_row(Text.assemble(name, "\n", (ind.id, "cyan")), target_text(ind, lang=lang), kind)
         table.add_section()
     con.print(table)
     actions = [s for s in p.sections if s.kind.value == "action"]
@@ -545,7 +544,7 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         (_("source"), f"“{ind.source}”"),
         (_("sections"), sections),
         (_("kind"), kind_with_unit(ind, lang)),
-        (_("target"), target_words(ind, p.target, lang=lang)),
+        (_("target"), target_text(ind, p.target, lang=lang)),
         (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
                      + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
         (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),

@@ -303,28 +303,3 @@ def units_text(units, lang: str) -> str:
     """Reporting units in words: the city (全市) and county names."""
     return separator(lang).join(unit_name(u, lang) for u in units)
 
-
-def target_words(indicator: Indicator, target: float | None = None, scale: int | None = None, *,
-                 lang: str = "zh") -> str:
-    """A target as a person reads it alone (``show``, ``plan``, sheets): :func:`figures.target_text`
-    (``≥25所``, ``≥56%``), and a count of counties in counties (``≥6个县``, ``at least 6 counties``
-    as ``≥6 counties``), as the status table says it beside the figure."""
-    from .figures import target_text
-
-    text = target_text(indicator, target, scale, lang=lang)
-    value = indicator.target if target is None else target
-    if indicator.measure.value == "counties" and not indicator.is_percent and value is not None:
-        return msg("{n} counties", n=text).render(lang)
-    return text
-
-
-def unit_target_words(p, lang: str) -> str:
-    """The target one unit works to, alone in a cell (:func:`figures.unit_target`), a count of
-    counties in counties (``≥6个县``)."""
-    from .figures import unit_target
-
-    text = unit_target(p, lang)
-    ind = p.indicator
-    if ind.measure.value == "counties" and not ind.is_percent and p.scope is None and p.target is not None:
-        return msg("{n} counties", n=text).render(lang)
-    return text
