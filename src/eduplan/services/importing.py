@@ -159,7 +159,8 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
     without its result (a script wrote it, no spreadsheet computed it) in a column import
     reads or above the table; cells merged across rows above the table (the county or the date
     under the first row would read as empty: a county's sheet imported as the city's), or in such
-    a column (every row but the first would read as empty). Each would otherwise make a figure disappear silently."""
+    a column (every row but the first would read as empty). Each would otherwise make a figure
+    disappear silently."""
     read = set(columns.values())
     header = sheet.header
 
@@ -178,15 +179,12 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
             out.append(Problem(file, m.row, msg("cell {cell} holds a formula saved without its result; open the file "
                                                 "in Excel or WPS, save it, and import it again", cell=m.ref),
                                field=label(m.col, m.row)))
-        elif m.kind == "merged" and m.row < first:  # above the table: the county or the date would read as empty
-            out.append(Problem(file, m.row, msg(
-                "cells {cells} are merged across rows, so the rows under the first would be read as empty; "
-                "unmerge them, give each row its own value, and import again", cells=m.ref)))
-        elif m.kind == "merged" and m.last_row > first and read & set(range(m.col, m.last_col + 1)):
-            out.append(Problem(file, max(m.row, first + 1), msg(
+        elif m.kind == "merged" and (m.row < first or m.last_row > first and read & set(range(m.col, m.last_col + 1))):
+            above = m.row < first  # the top block: the county or the date would read as empty
+            out.append(Problem(file, m.row if above else max(m.row, first + 1), msg(
                 "cells {cells} are merged across rows, so the rows under the first would be read as empty; "
                 "unmerge them, give each row its own value, and import again", cells=m.ref),
-                field=label(m.col, first + 1)))
+                field=None if above else label(m.col, first + 1)))
     return out
 
 
