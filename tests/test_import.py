@@ -347,35 +347,44 @@ def test_template_never_overwrites_a_sheet_without_force(ledger, tmp_path):
     assert sheet.read_bytes() != before
 
 
-def test_a_sheet_with_increments_imported_again_with_force_adds_them_again(ledger, tmp_path):
+def test_a_sheet_with_increments_imported_again_with_force_never_adds_them_twice(ledger, tmp_path):
     """A template row keeps the last figure beside this month's increase. Imported a second
-    time with --force the file is read as it was the first time: the increase is added again,
-    not refused because the last figure now includes it."""
+    time with --force, the increase this very file recorded, still standing, is not added
+    again (nor refused because the last figure now includes it); once it is voided, --force
+    records it again."""
     run("record", "new-school-places", "20", "--county", "椒江区", "--as-of", "2023-05-31")
     sheet = write_csv(tmp_path / "jj.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
                                             ["new-school-places", "20", "15", "2023-06-30", "椒江区"]])
     run("import", sheet)
+
     def total() -> float:
         status = json.loads(run("status", "--as-of", "2023-06-30", "--county", "椒江区", "--format", "json").stdout)
         return next(i for i in status["indicators"] if i["id"] == "new-school-places")["actual"]
 
     assert total() == 35
+    before = ledger.read_bytes()
     assert "already imported" in run("import", sheet, code=1).stderr
-    err = run("import", sheet, "--force", "--dry-run", code=1).stderr  # the same increase again: a duplicate
-    assert "20 is not the last figure" not in err and "[duplicate]" in err
-    assert "20 is not the last figure" not in run("import", sheet, "--force", "--dry-run", "--accept-warnings").stdout
-    run("import", sheet, "--force", "--accept-warnings")  # the same increase on the same day: a duplicate, accepted
-    assert total() == 50
+    for extra in ((), ("--accept-warnings",)):
+        for dry in ((), ("--dry-run",)):
+            out = run("import", sheet, "--force", *extra, *dry).stdout
+            assert "1 row already in the ledger for its date skipped" in out and "20 is not the last figure" not in out
+            assert ledger.read_bytes() == before and total() == 35
+    run("void", "2", "--reason", "synthetic: withdrawn")
+    assert total() == 20
+    assert "imported 1 entry" in run("import", sheet, "--force").stdout  # voided: the file's figure is back once
+    assert total() == 35
 
 
 def test_force_reimports_a_file_without_doubling_it(ledger, tmp_path):
     """--force only overrides "this file was imported before": a total the ledger already has
-    for that date is skipped, and the same 本月新增 again is a duplicate that needs
-    --accept-warnings; the dry run says the same as the real run."""
+    for that date is skipped, and so is a 本月新增 this file recorded that still stands; the dry
+    run says the same as the real run. Another file with the same increase is a duplicate that
+    needs --accept-warnings."""
     run("record", "quality-projects", "--add", "60", "--county", "椒江", "--as-of", "2023-06-30")
-    sheet = write_csv(tmp_path / "jj-7.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
-                                              ["quality-projects", "60", "5", "2023-07-31", "椒江区"],
-                                              ["new-school-places", "1500", "", "2023-07-31", "椒江区"]])
+    rows = [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
+            ["quality-projects", "60", "5", "2023-07-31", "椒江区"],
+            ["new-school-places", "1500", "", "2023-07-31", "椒江区"]]
+    sheet = write_csv(tmp_path / "jj-7.csv", rows)
     assert "imported 2 entries" in run("import", sheet).stdout
 
     def total(ind: str) -> float:
@@ -385,19 +394,18 @@ def test_force_reimports_a_file_without_doubling_it(ledger, tmp_path):
     assert total("quality-projects") == 65
     before = ledger.read_bytes()
     for dry in ((), ("--dry-run",)):
-        err = run("import", sheet, "--force", *dry, code=1).stderr
-        assert f"{sheet}:2: 本月新增: " in err and "[duplicate]" in err and "--accept-warnings" in err
-        assert f"{sheet}:3:" not in err  # the total is in the ledger for that date: skipped, not a warning
+        out = run("import", sheet, "--force", *dry).stdout
+        assert "2 rows already in the ledger for their date skipped" in out
         assert ledger.read_bytes() == before
-    dry = run("import", sheet, "--force", "--accept-warnings", "--dry-run").stdout
-    assert "would record 1 entry" in dry and "1 row already in the ledger for its date skipped" in dry
-    assert "1 row would be accepted over a warning: row 2 (duplicate)" in dry
-    assert "new-school-places" not in dry
-    assert ledger.read_bytes() == before
-    out = run("import", sheet, "--force", "--accept-warnings").stdout
+    assert total("quality-projects") == 65 and total("new-school-places") == 1500
+    other = write_csv(tmp_path / "jj-7-again.csv", [rows[0], ["quality-projects", "", "5", "2023-07-31", "椒江区"],
+                                                    rows[2]])
+    err = run("import", other, code=1).stderr  # another file: the same increase again is a duplicate
+    assert f"{other}:2: 本月新增: " in err and "[duplicate]" in err and "--accept-warnings" in err
+    assert f"{other}:3:" not in err  # the total is in the ledger for that date: skipped, not a warning
+    out = run("import", other, "--accept-warnings").stdout
     assert "imported 1 entry" in out and "(duplicate)" in out
     assert total("quality-projects") == 70  # added again, as the person accepted
-    assert total("new-school-places") == 1500
     assert [e["indicator"] for e in log_entries()].count("new-school-places") == 1
 
 

@@ -219,7 +219,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     figure (``latest_at``: the ledger's figures as of a day) — the template put it there — or
     that figure plus the increment. A row giving a total (or level, state) the ledger already
     has for that very date is skipped (counted in ``repeated``), ``--force`` or not: it would
-    add nothing. ``units``: in a ledger folder, the only units the importing office reports.
+    add nothing; so is, with ``--force``, an increment this very file recorded for that date that
+    still stands (importing the file again never adds its increments twice). ``units``: in a ledger folder, the only units the importing office reports.
     ``again``: the entries an earlier import of this very file wrote (``--force``): a row's
     last figure is then the one before them, as when the file was first imported.
 
@@ -410,6 +411,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             continue
         assert ind is not None and day is not None
         if figure is None:  # an increment on the latest total
+            if any(e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in again):
+                repeated += 1  # this file's own increment, still standing: importing it again adds nothing
+                continue
             entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, added=increment,
                           note=texts.get("note"), source=texts.get("source"), accepted=accepted)
             rows.append(ImportRowDoc(number, entry, added_text, tuple(taken)))
@@ -508,8 +512,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     then nothing is written. Rows the data-quality rules warn about are refused too, unless
     ``accept`` (True for every warning, or the rule ids accepted); their entries then name the
     rules in ``accepted``. ``force`` overrides only the refusal of a file imported before: its
-    rows are checked as any other's (a total the ledger already has for that date is skipped,
-    the same increment again is a ``duplicate`` warning), and a dry run says what the import
+    rows are checked as any other's (a total the ledger already has for that date is skipped, and
+    so is an increment this file recorded that still stands), and a dry run says what the import
     would do.
     """
     path = Path(path)
