@@ -209,6 +209,30 @@ def test_show(filled, monkeypatch):
     assert "did you mean: public-share" in bad.stderr
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("indicator", ["public-share", "new-places", "counselling-counties", "platform-online"])
+def test_show_in_markdown_says_what_the_table_says(filled, monkeypatch, indicator, lang):
+    """Every line of show's table (label and text), each county's figure and each entry's
+    author are in its markdown too: a report pasted from it leaves nothing out."""
+    monkeypatch.setenv("COLUMNS", "400")
+    table = filled.ok("show", indicator, *D, lang=lang).stdout
+    md = filled.ok("show", indicator, *D, "--format", "markdown", lang=lang).stdout
+    lines = [line.rstrip() for line in table.splitlines()]
+    start = next(k for k, line in enumerate(lines) if line.split()[:1] in (["来源"], ["source"]))
+    facts = []
+    for line in lines[start:]:
+        if not line or not line[0].strip() or "  " not in line:
+            break
+        label, text = line.split("  ", 1)
+        facts.append((label, text.strip()))
+    assert len(facts) >= 8
+    for label, text in facts:
+        assert f"- {label}: " in md and text.replace("*", "\\*").replace("_", "\\_") in md, (label, text)
+    for county in COUNTIES:
+        assert any(line.startswith(county) for line in lines) == (f"| {county} |" in md)
+    assert "| tester |" in md  # who recorded each entry
+
+
 @pytest.mark.parametrize("width", [80, 120, 160])
 def test_status_table_says_what_it_takes_to_finish(filled, monkeypatch, width):
     monkeypatch.setenv("COLUMNS", str(width))

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..core.progress import StatusReport
 from ..i18n import msg, nmsg
-from . import safe
+from . import safe, show_lines
 from .encoding import md_table
 from .figures import figure, pct, stored_value, target_text, to_go_line
 from .words import (
-    done_when_text,
-    expected_text,
     finding_refs,
     findings_sentence,
     gettext,
@@ -20,15 +18,12 @@ from .words import (
     kind_label,
     name_of,
     notes_text,
-    pace_text,
     remark,
-    reported_by_text,
     rule_label,
     section_title,
     state_label,
     status_label,
     unit_name,
-    units_text,
 )
 
 if TYPE_CHECKING:  # documents are built by the services; renderers only read them
@@ -128,37 +123,24 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
 
 
 def show(doc: ShowDoc, lang: str, opts) -> str:
+    """What the terminal's ``show`` says (:mod:`eduplan.render.show_lines`), as markdown."""
     _ = gettext(lang)
-    p = doc.row
-    ind = p.indicator
-    lines = [f"## {safe.markdown(name_of(ind, lang))} (`{ind.id}`)\n",
-             f"- {_('source')}: “{safe.markdown(ind.source)}”",
-             f"- {_('target')}: {safe.markdown(target_text(ind, p.target, lang=lang))}",
-             f"- {_('as of')}: {doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
-             + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else ""),
-             f"- {_('pace')}: {safe.markdown(pace_text(ind, lang))}",
-             f"- {_('figure')}: {safe.markdown(figure(p, lang))} · {pct(p.completion)} · {status_label(p.status.value, lang)}",
-             f"- {_('reported by')}: {safe.markdown(reported_by_text(ind, lang))}"]
-    if ind.baseline is not None:
-        from ..core.numbers import format_number
-
-        value = _("not yet known") if p.baseline is None else format_number(p.baseline, ind.unit)
-        where = "" if p.baseline is None else f" · {safe.markdown(p.baseline_entry or _('the plan'))}"
-        source = p.baseline_source or ind.baseline.source
-        lines.append(f"- {_('baseline')}: {value} ({ind.baseline.date} · {safe.markdown(source)}{where})")
-    if p.reporting is not None and p.reporting.missing:
-        lines.append(f"- {_('not reported this month')}: {safe.markdown(units_text(p.reporting.missing, lang))}")
-    if ind.lead or ind.partners:
-        lines.append(f"- {_('lead unit')}: {safe.markdown(ind.lead or '—')}"
-                     + (f" · {_('partner units')}: {safe.markdown('、'.join(ind.partners))}" if ind.partners else ""))
-    if ind.done_when:
-        lines.append(f"- {_('done when')}: {safe.markdown(done_when_text(ind, lang))}")
-    if p.notes:
-        lines.append(f"- {_('note')}: {safe.markdown(notes_text(p.notes, lang))}")
-    out = "\n".join(lines) + "\n\n"
-    out += md_table(["#", _("county-level unit"), _("as of"), _("value"), _("remarks")], [
-        [r.entry.id, unit_name(r.entry.county, lang), r.entry.as_of, stored_value(r.entry, ind.unit, lang), remark(r, lang)]
-        for r in doc.history], ["r", "l", "l", "r", "l"])
+    ind = doc.row.indicator
+    other = ind.name if lang == "en" else ind.name_en
+    out = f"## {safe.markdown(name_of(ind, lang))} (`{ind.id}`)\n\n"
+    if other:
+        out += f"{safe.markdown(other)}\n\n"
+    out += "\n".join(f"- {safe.markdown(k)}: {safe.markdown(v)}" for k, v in show_lines.lines(doc, lang)) + "\n\n"
+    counties = show_lines.county_rows(doc, lang)
+    if counties:
+        out += f"### {safe.markdown(_('County-level units'))}\n\n"
+        out += md_table([_("county-level unit"), _("figure"), _("as of"), "#"], counties, ["l", "r", "l", "r"]) + "\n"
+    out += f"### {safe.markdown(_('history'))}\n\n"
+    if not doc.history:
+        return out + safe.markdown(_("No entries.")) + "\n"
+    out += md_table(["#", _("county-level unit"), _("as of"), _("value"), _("remarks"), _("by")], [
+        [r.entry.id, unit_name(r.entry.county, lang), r.entry.as_of, stored_value(r.entry, ind.unit, lang),
+         remark(r, lang), r.entry.by] for r in doc.history], ["r", "l", "l", "r", "l", "l"])
     return out
 
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 
 from ..core.progress import Progress, StatusReport
-from ..i18n import msg, nmsg, separator
-from . import grid, linebreak, safe
+from ..i18n import msg, nmsg
+from . import grid, linebreak, safe, show_lines
 from .grid import Styled
 from .figures import (
     amount,
@@ -37,26 +37,20 @@ from .figures import (
     to_go_line,
 )
 from .words import (
-    ROLLUP,
     city,
-    done_when_text,
     expected_text,
     gettext,
     grid_notes,
     kind_heading,
     labelled_notes,
     kind_label,
-    kind_with_unit,
     name_of,
     notes_text,
-    pace_text,
     remark,
-    reported_by_text,
     section_title,
     state_label,
     status_label,
     unit_name,
-    units_text,
 )
 
 if TYPE_CHECKING:  # documents are built by the services; renderers only read them
@@ -532,57 +526,14 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     p = doc.row
     ind = p.indicator
     plan = doc.plan
-    from ..core.numbers import format_number
-
     con.print(Text(safe.terminal(f"{name_of(ind, lang)}  "), style="bold") + Text(ind.id, style="cyan"))
     other = ind.name if lang == "en" else ind.name_en
     if other:
         con.print(Text(safe.terminal(other), style="dim"))
-    sections = ", ".join(f"{s} ({plan.section_by_id[s].name if lang == 'zh' else plan.section_by_id[s].name_en or plan.section_by_id[s].name})"
-                         for s in ind.all_sections)
-    lines = [
-        (_("source"), f"“{ind.source}”"),
-        (_("sections"), sections),
-        (_("kind"), kind_with_unit(ind, lang)),
-        (_("target"), target_text(ind, p.target, lang=lang)),
-        (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
-                     + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
-        (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
-    ]
-    lines.append((_("pace"), pace_text(ind, lang)))
-    if ind.baseline is not None:
-        if p.baseline is None:
-            lines.append((_("baseline"), f"{_('not yet known')} ({ind.baseline.date} · {ind.baseline.source})"))
-        else:
-            where = p.baseline_entry or _("the plan")
-            lines.append((_("baseline"), f"{format_number(p.baseline, ind.unit)} ({ind.baseline.date} · "
-                                         f"{p.baseline_source or ind.baseline.source} · {where})"))
-    if ind.county_targets:
-        lines.append((_("county targets"), separator(lang).join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
-    lines.append((_("reported by"), reported_by_text(ind, lang)))
-    if p.reporting is not None and p.reporting.missing:
-        lines.append((_("not reported this month"), units_text(p.reporting.missing, lang)))
-    if ind.lead or ind.partners:
-        lines.append((_("lead unit"), ind.lead or "—"))
-        if ind.partners:
-            lines.append((_("partner units"), "、".join(ind.partners)))
-    if ind.done_when:
-        lines.append((_("done when"), done_when_text(ind, lang)))
-    if p.rollup:
-        lines.append((_("how it is counted"), _(ROLLUP.get(p.rollup, p.rollup))))
-    if p.remaining or p.gap_pp:
-        lines.append((_("to go"), to_go_line(p, lang) or "—"))
-    elif (p.headroom is not None or p.over is not None) and to_go_line(p, lang):
-        below = ind.relative is not None and ind.relative.kind.value == "below"
-        lines.append((_("against the baseline") if below else _("against the cap"), to_go_line(p, lang)))
-    if p.qualifying is not None:
-        lines.append((_("counties done"), "、".join(p.qualifying) or "—"))
-    if p.notes:
-        lines.append((_("note"), notes_text(p.notes, lang)))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")  # a long note wraps whole, never cut short with …
-    for k, v in lines:
+    for k, v in show_lines.lines(doc, lang):
         grid.add_row(k, safe.terminal(v))
     con.print(grid)
     if p.counties:
@@ -591,17 +542,8 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
         t.add_column(_("figure"), justify="right")
         t.add_column(_("as of"))
         t.add_column("#", justify="right")
-        for f in p.counties:
-            if f.state is not None:
-                v = state_label(f.state.value, lang)
-            else:
-                v = format_number(f.value, ind.unit)
-                if f.numerator is not None:
-                    v += f" ({format_number(f.numerator)}/{format_number(f.denominator)})"
-            own = ind.county_target(f.county)
-            if own is not None and ind.measure.value in ("flow", "level"):
-                v += f" / {target_text(ind, own, lang=lang)}"
-            t.add_row(f.county, v, str(f.as_of), f.entry)
+        for row in show_lines.county_rows(doc, lang):
+            t.add_row(*(safe.terminal(c) for c in row))
         con.print(t)
     con.print(Text(_("history"), style="bold"))
     if doc.history:
