@@ -495,6 +495,40 @@ def test_html_lagging_table_gives_the_names_room(ledger, tmp_path, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_xlsx_notes_below_a_table_wrap_across_it(ledger, tmp_path, lang):
+    """A note under a table (what the lagging list means, why a county has no target) is
+    spread over the table's columns and wrapped in a row tall enough: in one cell it ran past
+    the table's right edge and was cut off when printed."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from eduplan.render.xlsx import _width
+
+    out = tmp_path / "r.xlsx"
+    run("report", "--month", "2023-06", "--format", "xlsx", "-o", str(out), lang=lang)
+    wb = load_workbook(out)
+    seen = 0
+    for ws in wb:
+        if ws.title in ("概况", "Overview"):
+            continue  # label and text side by side, tested with the overview
+        columns = sum(1 for c in ws[1] if c.value is not None)
+        rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value is not None]
+        body_end = next((r for r in range(2, ws.max_row + 1) if all(ws.cell(r, c).value is None
+                                                                    for c in range(1, columns + 1))), None)
+        for r in rows:
+            if body_end is None or r < body_end:
+                continue
+            text = ws.cell(r, 1).value
+            seen += 1
+            merged = next((m for m in ws.merged_cells.ranges if m.min_row == r and m.min_col == 1), None)
+            assert merged is not None and merged.max_col == columns, (ws.title, r, text)
+            assert ws.cell(r, 1).alignment.wrap_text, (ws.title, r)
+            width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, columns + 1))
+            assert ws.row_dimensions[r].height >= 14 * -(-_width(text) // width), (ws.title, r, text)
+    assert seen >= 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_xlsx_long_text_is_wrapped_in_rows_tall_enough_to_print(ledger, tmp_path, lang):
     """Printed or converted to PDF, Excel and LibreOffice do not grow a row written without a height:
     完成标准 (sheet 指标) and the list of indicators not reported (sheet 未报送) were cut to one line.

@@ -113,6 +113,21 @@ def _width(value: object) -> int:
 LINE_HEIGHT = 15  # points a line of 11-point text takes, Chinese included
 
 
+def footnote(ws, row: int, text: str, columns: int):
+    """A note below a sheet's table: across the table's columns, wrapped, its row as tall as its
+    lines (a long note in one cell ran past the table's right edge and was cut when printed)."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    cell = put(ws, row, 1, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, columns + 1))
+    ws.row_dimensions[row].height = LINE_HEIGHT * _line_count(text, width) + 2
+    return cell
+
+
 def _line_count(text: str, column_width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``column_width`` characters wide (a wide
     character counts two): words and wide characters are laid greedily, with a character's room
@@ -448,7 +463,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     ws = _sheet(wb, _("Lagging and behind"), headers, table.rows, status_col=4, right=(1, 6, 7, 8, 9, 10, 11, 12),
                 cell_formats=table.formats)
     if table.rows:
-        put(ws, len(table.rows) + 3, 1, attention_footnote(b, lang))
+        footnote(ws, len(table.rows) + 3, attention_footnote(b, lang), len(headers))
 
     # ---- the counties: each county's standing at the month end
     if b.by_county:
@@ -479,7 +494,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         ws.freeze_panes = "D2"
         notes = county_notes(b, lang)
         for k, text in enumerate(notes):
-            put(ws, len(table.rows) + 3 + k, 1, text)
+            footnote(ws, len(table.rows) + 3 + k, text, len(headers))
 
     # ---- what was received this month, and the audit trail
     headers = ["#", _("indicator id"), _("indicator"), _("county-level unit"), _("as of"), _("value"), _("remarks"),
