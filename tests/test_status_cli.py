@@ -296,8 +296,8 @@ def test_a_figure_that_needs_someone_to_act_is_said_beneath_the_table(run):
     run.ok("record", "exam-epidemic-safety", "进行中", "--as-of", "2023-11-30")
     out = run.ok("status", "--as-of", "2023-12-31").stdout
     beneath = out[out.index("序时进度"):]
-    assert "组考防疫双安全: 已过完成时限2023-12-31仍在进行中" in beneath
-    assert "学生非正常死亡人数: 基数" in beneath  # its baseline is not recorded
+    assert "组考防疫双安全：已过完成时限2023-12-31仍在进行中" in beneath
+    assert "学生非正常死亡人数：基数" in beneath  # its baseline is not recorded
     run.ok("record", "exam-epidemic-safety", "完成", "--as-of", "2023-12-15")
     beneath = run.ok("status", "--as-of", "2023-12-31").stdout.split("序时进度", 1)[1]
     assert "组考防疫双安全" not in beneath
@@ -344,3 +344,66 @@ def test_show_never_cuts_a_note_short(run, monkeypatch, width):
     run.ok("record", "new-school-places", "3000", "--as-of", "2023-06-30", "--county", "椒江")
     out = run.ok("show", "new-school-places", "--as-of", "2023-06-30").stdout
     assert "以改按各县合计" in out.replace("\n", "").replace(" ", "") and "…" not in out
+
+
+@pytest.fixture
+def partly_split(run, synthetic_plan_path):
+    """The synthetic plan with new-places split for two counties only, and standard-counties
+    asking 椒江区 to qualify (SYNTHETIC targets and figures)."""
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    text = text.replace('county_targets = { "椒江区" = 3000, "黄岩区" = 3500, "路桥区" = 4000, "临海市" = 4500, '
+                        '"温岭市" = 5000, "玉环市" = 4000, "天台县" = 4000, "仙居县" = 3500, "三门县" = 3500 }',
+                        'county_targets = { "椒江区" = 3000, "黄岩区" = 3500 }')
+    text = text.replace('source = "推动6个以上县(市、区)达到全国标准"',
+                        'source = "推动6个以上县(市、区)达到全国标准"\ncounty_targets = { "椒江区" = 1 }')
+    synthetic_plan_path.write_text(text, encoding="utf-8")
+    run.ok("record", "new-places", "2000", *D, "--county", "椒江区")
+    run.ok("record", "new-places", "800", *D, "--county", "路桥区")
+    run.ok("record", "standard-counties", "进行中", *D, "--county", "黄岩区")
+    return run
+
+
+def test_the_county_grid_names_the_counties_an_indicator_split_for_others_gives_no_target(partly_split, monkeypatch):
+    """new-places has county targets for 椒江区 and 黄岩区 only: the grid's footnote said it was
+    not split at all (未作任务分解) though 椒江区's figure is judged. It is named apart, with the
+    counties whose figures are shown without a light."""
+    monkeypatch.setenv("COLUMNS", "200")
+    out = partly_split.ok("status", *D, "--by-county").stdout
+    grid = out[out.index("✔ 完成  ● 正常"):]
+    unsplit = next(line for line in grid.splitlines() if line.startswith("未作任务分解"))
+    assert "新增学位" not in unsplit and "公办园在园幼儿占比" in unsplit
+    partly = next(line for line in grid.splitlines() if line.startswith("仅部分县"))
+    assert "新增学位（路桥区）" in partly and "椒江区" not in partly and "达到全国标准的县（黄岩区）" in partly
+    note = next(n for i in partly_split.json("status", *D, "--county", "路桥区")["indicators"] if i["id"] == "new-places"
+                for n in i["notes"] if n["code"] == "no_county_target")
+    assert note["targets_for"] == ["椒江区", "黄岩区"]
+    assert "本县（市、区）无分解目标（计划仅分解到椒江区、黄岩区）" in partly_split.ok("status", *D, "--county", "路桥区").stdout
+
+
+def test_a_county_is_not_given_the_citys_count_of_counties_as_its_target(partly_split):
+    """In one county's view, a count of counties showed the city's target as the county's
+    (`—/≥6个县`, `—/≥50%`). A county's part is its own state: a county the plan does not ask is
+    said to have no target of its own; the JSON target is null."""
+    doc = partly_split.json("status", *D, "--county", "路桥区")
+    rows = {i["id"]: i for i in doc["indicators"]}
+    assert rows["standard-counties"]["target"] is None and rows["counselling-counties"]["target"] is None
+    md = partly_split.ok("status", *D, "--county", "路桥区", "--format", "markdown").stdout
+    for line in md.splitlines():
+        if "standard-counties" in line or "counselling-counties" in line:
+            assert "—（无分解目标）" in line and "≥" not in line, line
+    md = partly_split.ok("status", *D, "--county", "椒江区", "--format", "markdown").stdout
+    line = next(line for line in md.splitlines() if "standard-counties" in line)
+    assert "无分解目标" not in line and "≥" not in line
+
+
+def test_a_warning_under_a_county_table_is_said_once(partly_split, synthetic_plan_path, monkeypatch):
+    """A county asked to qualify by a due date and still in progress after it was said twice
+    under its table: as a warning, and again among the county's notes."""
+    monkeypatch.setenv("COLUMNS", "200")
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    synthetic_plan_path.write_text(text.replace('county_targets = { "椒江区" = 1 }',
+                                                'county_targets = { "椒江区" = 1 }\npace = { kind = "once", date = 2023-05-31 }'),
+                                   encoding="utf-8")
+    partly_split.ok("record", "standard-counties", "进行中", *D, "--county", "椒江区")
+    out = partly_split.ok("status", *D, "--county", "椒江区").stdout
+    assert out.count("已过完成时限2023-05-31仍在进行中") == 1, out

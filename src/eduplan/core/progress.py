@@ -211,6 +211,8 @@ def judge(
         figures = tuple(f for f in figures if f.county == county)
         if ind.measure in (Measure.FLOW, Measure.LEVEL):
             target = own
+        elif ind.measure == Measure.COUNTIES:  # the count is the city's; a county's part is its own state
+            target = None
         if figures:
             f = figures[0]
             actual, state, newest, rollup = f.value, f.state, f.as_of, "county"
@@ -223,6 +225,8 @@ def judge(
             params: dict[str, Any] = {"city": city_total, "unit": ind.unit}
             if share is not None:
                 params["share"] = share
+            if ind.county_targets:  # the plan splits it, for other counties
+                params["targets_for"] = [c for c, _ in ind.county_targets]
             notes.append(Note("no_county_target", params))
     else:
         city = latest_entries.get((ind.id, None))
@@ -264,8 +268,9 @@ def judge(
         if state is None:
             return no_data
         if ind.measure == Measure.COUNTIES and state != State.DONE and own != 1:
+            split = {"targets_for": [c for c, v in ind.county_targets if v == 1]} if ind.county_targets else {}
             return dataclasses.replace(no_data, status=Status.NOT_JUDGED, state=state, met=False,
-                                       notes=(*notes, Note("no_county_target", {})))
+                                       notes=(*notes, Note("no_county_target", split)))
         mark = expected if expected is not None else time_progress(info, as_of)
         lag = None
         if state == State.DONE:

@@ -16,6 +16,7 @@ from .words import (
     gettext,
     grid_notes,
     kind_label,
+    labelled,
     name_of,
     notes_text,
     remark,
@@ -53,7 +54,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
         ], align=["l", "l", "r", "r", "r", "l", "l"]))
     notes = [(p, notes_text(p.notes, lang)) for p in report.rows if p.notes]
     if notes:
-        out.append("\n".join(f"- {safe.markdown(name_of(p.indicator, lang))}: {safe.markdown(text)}" for p, text in notes)
+        out.append("\n".join(f"- {safe.markdown(labelled(p.indicator, text, lang))}" for p, text in notes)
                    + "\n")
     if not report.empty_ledger and report.silent:
         from .table import silent_line

@@ -42,6 +42,7 @@ from .words import (
     gettext,
     grid_notes,
     kind_heading,
+    labelled,
     labelled_notes,
     kind_label,
     name_of,
@@ -224,10 +225,10 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
                              + Styled(example, style="bold")))
     for p in report.rows:
         if any(n.warns for n in p.notes):  # the core says which notes need someone to act
-            out.append(grid.Line(Styled(safe.terminal(f"{name_of(p.indicator, lang)}: {notes_text(p.notes, lang)}"),
+            out.append(grid.Line(Styled(safe.terminal(labelled(p.indicator, notes_text(p.notes, lang), lang)),
                                         style="yellow")))
     if report.county:  # what a county's targets are (its own, a share of the city's …), per indicator
-        for text in labelled_notes(report.rows, lang):
+        for text in labelled_notes(report.rows, lang, quiet=True):  # (the warnings are above)
             out.append(grid.Line(Styled(safe.terminal(text), style="dim")))
     if not report.empty_ledger and report.silent:
         out.append(grid.Line(Styled(silent_line(report, lang), style="yellow")))

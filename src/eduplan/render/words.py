@@ -139,6 +139,16 @@ def _no_county_target(p: dict) -> Msg:
     from ..core.numbers import format_number
     from .figures import pct
 
+    if p.get("targets_for"):  # the plan splits it, for other counties only
+        counties = "、".join(p["targets_for"])
+        if p.get("share") is not None:
+            return msg("no target for this county (the plan splits it only for {counties}); {share} of the city "
+                       "figure {city}", counties=counties, share=pct(p["share"], 1),
+                       city=format_number(p["city"], p.get("unit", "")))
+        if p.get("city") is not None:
+            return msg("no target for this county (the plan splits it only for {counties}); the city-wide figure is "
+                       "{city}", counties=counties, city=format_number(p["city"], p.get("unit", "")))
+        return msg("no target for this county (the plan splits it only for {counties})", counties=counties)
     if p.get("share") is not None:
         return msg("no county target (任务分解): {share} of the city figure {city}",
                    share=pct(p["share"], 1), city=format_number(p["city"], p.get("unit", "")))
@@ -172,12 +182,13 @@ def note_text(note: Note, lang: str) -> str:
     return make(dict(note.params)).render(lang)
 
 
-def labelled_notes(rows, lang: str, skip=("partial", "cannot_roll_up")) -> list[str]:
-    """Each note with the indicator it is about (``新增学位：无县级目标…``), each said once."""
+def labelled_notes(rows, lang: str, skip=("partial", "cannot_roll_up"), *, quiet: bool = False) -> list[str]:
+    """Each note with the indicator it is about (``新增学位：无县级目标…``), each said once;
+    ``quiet``: only the notes that do not warn (those are said apart, as a warning)."""
     out: list[str] = []
     for p in rows:
         for note in p.notes:
-            if note.code in skip:
+            if note.code in skip or (quiet and note.warns):
                 continue
             text = msg("{indicator}: {note}", indicator=name_of(p.indicator, lang), note=note_text(note, lang)).render(lang)
             if text not in out:
@@ -197,20 +208,36 @@ GRID_NOTES: dict[str, Callable[[list[str]], Msg]] = {
 
 def grid_notes(grid, lang: str) -> list[str]:
     """The notes of a grid of county cells (indicator → county → Progress), one line per kind
-    of note naming the indicators it applies to."""
+    of note naming the indicators it applies to. An indicator the plan splits for some counties
+    only is named apart, with the counties it gives no target (their figures are not judged)."""
     by_code: dict[str, list[str]] = {}
+    unsplit: dict[str, list[str]] = {}  # indicator name → counties shown without a target
     for cells in grid.values():
-        for p in cells.values():
+        for county, p in cells.items():
             for note in p.notes:
-                if note.code in GRID_NOTES:
+                if note.code == "no_county_target" and dict(note.params).get("targets_for"):
+                    if p.status.value == "not_judged":  # a figure shown without a light (not a county with none)
+                        unsplit.setdefault(name_of(p.indicator, lang), []).append(county)
+                elif note.code in GRID_NOTES:
                     names = by_code.setdefault(note.code, [])
                     if name_of(p.indicator, lang) not in names:
                         names.append(name_of(p.indicator, lang))
-    return [GRID_NOTES[code](names).render(lang) for code, names in by_code.items()]
+    out = [GRID_NOTES[code](names).render(lang) for code, names in by_code.items()]
+    if unsplit:
+        names = [msg("{indicator} ({counties})", indicator=name, counties="、".join(counties)).render(lang)
+                 for name, counties in unsplit.items()]
+        out.append(msg("Split among some counties only: the counties without a target of their own are shown and "
+                       "not judged: {indicators}", indicators=names).render(lang))
+    return out
 
 
 def notes_text(notes, lang: str) -> str:
     return separator(lang).join(note_text(n, lang) for n in notes)
+
+
+def labelled(indicator: Indicator, text: str, lang: str) -> str:
+    """``新增学位：…`` / ``New places: …``."""
+    return msg("{indicator}: {note}", indicator=name_of(indicator, lang), note=text).render(lang)
 
 
 # --------------------------------------------------------------------------- an entry's remark
