@@ -407,3 +407,11 @@ def test_a_warning_under_a_county_table_is_said_once(partly_split, synthetic_pla
     partly_split.ok("record", "standard-counties", "进行中", *D, "--county", "椒江区")
     out = partly_split.ok("status", *D, "--county", "椒江区").stdout
     assert out.count("已过完成时限2023-05-31仍在进行中") == 1, out
+
+
+def test_a_county_figure_without_a_target_reads_in_its_own_size_in_the_bulletin(partly_split):
+    """路桥区's 800 places, without a target of its own, read 0.08万个 in the bulletin's county
+    grid (the city's target is 3.5万): alone, a figure is shown in its own size, as in status."""
+    for fmt in ("markdown", "html"):
+        out = partly_split.ok("report", "--month", "2023-06", "--format", fmt).stdout
+        assert "800个" in out and "0.08万" not in out, fmt

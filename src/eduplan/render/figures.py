@@ -133,7 +133,8 @@ def target_text(ind: Indicator, target: float | None = None, scale: int | None =
 
 def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
     """Actual against target in one cell, both in the indicator's unit: ``13/≥25所``,
-    ``2.18万/≥3.5万个``, ``55%/≥56%``, ``完成``; without the target, the actual alone."""
+    ``2.18万/≥3.5万个``, ``55%/≥56%``, ``完成``; without the target, the actual alone, in its
+    own size (``800个``, ``3.5万个``)."""
     ind = p.indicator
     if p.state is not None and p.actual is None:
         return state_label(p.state.value, lang)
@@ -149,8 +150,8 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         if not target:
             return msg("{n} counties", n=actual).render(lang)
         return f"{actual}/{target_text(ind, p.target, lang=lang)}"
-    if not target:
-        return amount(p.actual, ind.unit, scale)
+    if not target:  # alone, a figure is read in its own size: 800个 (not 0.08万个 because the city's target is 1.5万)
+        return amount(p.actual, ind.unit)
     if p.actual is None:
         actual = "—"
     elif ind.is_percent:
