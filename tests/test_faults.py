@@ -17,6 +17,7 @@ import os
 import random
 import signal
 import stat
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -87,6 +88,54 @@ def test_writers_through_symlinks_and_hard_links_share_one_lock(synthetic_plan_p
     found = entries(real, synthetic_plan)
     assert [e.id for e in found] == list(range(1, 92))
     assert {e.note for e in found} == {"w99-0"} | {f"w{w}-{i}" for w in range(6) for i in range(15)}
+
+
+READER = textwrap.dedent("""
+    import datetime as dt, sys
+    from eduplan.services import Workspace, status
+    plan, ledger, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    for i in range(count):
+        status(Workspace(plan, ledger, "reader", dt.datetime(2023, 12, 31, 9, tzinfo=dt.timezone.utc)),
+               as_of="2023-12-31")
+""")
+
+
+def test_writers_and_readers_side_by_side_keep_the_index_equal_to_the_file(synthetic_plan_path, synthetic_plan,
+                                                                           tmp_path, monkeypatch):
+    """Commands that record and commands that read, run at once, each bring the shared index up
+    to date. A reader that read the index before another command wrote it wrote its rows on top
+    (one entry indexed twice: an increment counted twice, until the index was deleted). Every
+    round: the index holds each entry of the file once, and its figures are the plain parse's."""
+    from eduplan.core.entries import latest, surviving
+    from eduplan.store import ledger as store
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(cache))
+    ledger = tmp_path / "l.toml"
+    writer, reader = tmp_path / "w.py", tmp_path / "r.py"
+    writer.write_text(WRITER)
+    reader.write_text(READER)
+    subprocess.run([sys.executable, str(writer), str(synthetic_plan_path), str(ledger), "99", "1"], check=True)
+    for _round in range(3):
+        procs = [subprocess.Popen([sys.executable, str(writer), str(synthetic_plan_path), str(ledger), str(w), "6"],
+                                  stderr=subprocess.PIPE) for w in range(3)]
+        procs += [subprocess.Popen([sys.executable, str(reader), str(synthetic_plan_path), str(ledger), "12"],
+                                   stderr=subprocess.PIPE) for _ in range(4)]
+        for p in procs:
+            _, err = p.communicate(timeout=180)
+            assert p.returncode == 0, err.decode()
+        found, _sync = store.read_plain(ledger, synthetic_plan)
+        (db,) = cache.glob("ledger-*.sqlite")
+        con = sqlite3.connect(db)
+        rows = con.execute("SELECT COUNT(*), COUNT(DISTINCT office || '#' || id) FROM entries").fetchone()
+        con.close()
+        assert rows == (len(found), len(found))
+        view = store.open_ledger(ledger, synthetic_plan)
+        try:
+            day = dt.date(2023, 12, 31)
+            assert view.latest(day) == latest(surviving(found), day)
+        finally:
+            view.close()
 
 
 def test_a_ledger_that_is_a_link_to_itself(run, synthetic_plan_path, tmp_path):

@@ -410,3 +410,44 @@ def test_eduplan_index_says_where_the_index_is_for_sql_tools(run, tmp_path):
     rows = con.execute("SELECT county, value, date(as_of + 1721424.5) FROM entries WHERE gone = 0 ORDER BY id").fetchall()
     assert rows == [("黄岩区", 5, "2023-06-30")]
     assert "sqlite3 -readonly" in run.ok("index", lang="en").stdout
+
+
+# --------------------------------------------------------------------------- commands side by side
+
+
+@pytest.mark.parametrize("edit", ["append", "change"])
+def test_a_command_that_read_the_index_before_another_wrote_it_adds_nothing_twice(plan, ledger, monkeypatch, edit):
+    """Two commands bring the index up to date at once: A reads what the index holds, B indexes
+    the same new bytes and commits, then A writes. A wrote its rows on top of B's (the same
+    entries twice: a figure counted twice until the index was deleted). A now sees that the
+    index changed since it read it, and looks again."""
+    same(ledger, plan)
+    text = ledger.read_bytes()
+    if edit == "append":
+        text += b"\n" + store.lf.render_entries([new_entry(N + 1)]).encode()[1:]
+    else:  # a same-size hand edit: the whole file is read again, reusing the blocks that did not change
+        start, end = entry_span(text, 7)
+        block = text[start:end]
+        i = block.index(b"recorded_at = ") + len(b"recorded_at = 2023-")
+        text = text[:start] + block[:i] + (b"1" if block[i:i + 1] == b"0" else b"0") + block[i + 1:] + text[end:]
+    ledger.write_bytes(text)
+    real_parse = store.lf.parse_block
+    raced = []
+
+    def parse_then_let_another_command_index(*args, **kw):
+        if not raced:
+            raced.append(True)
+            other = store.open_ledger(ledger, plan)  # B: another connection to the same index
+            other.close()
+        return real_parse(*args, **kw)
+
+    monkeypatch.setattr(store.lf, "parse_block", parse_then_let_another_command_index)
+    view = store.open_ledger(ledger, plan)
+    view.close()
+    assert raced
+    monkeypatch.setattr(store.lf, "parse_block", real_parse)
+    con = sqlite3.connect(index_file(ledger))
+    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT office || '#' || id) FROM entries").fetchone() == \
+        (N + (edit == "append"),) * 2
+    con.close()
+    same(ledger, plan)

@@ -464,3 +464,28 @@ def test_the_city_office_is_named_quan_shi_as_well_as_by_its_name(run, tmp_path,
     assert (path / "台州市教育局.ledger.toml").read_text(encoding="utf-8").count("\n[[entries]]\n") == 2
     err = run.fails(1, "void", "全县#2", "--reason", "x", "--office", "台州市教育局").stderr
     assert err.startswith("eduplan: 记录号: ") and "全县" in err
+
+
+@pytest.mark.parametrize("then", ["replaced by a file", "removed"])
+def test_a_ledger_folder_replaced_or_removed_leaves_nothing_behind_in_the_index(run, synthetic_plan_path, ledger_path,
+                                                                              tmp_path, monkeypatch, then):
+    """The index of a folder kept its files' entries when the folder was replaced by a ledger
+    file of the same name (figures of both mixed) or removed (figures of a ledger that is gone).
+    Every figure equals a read without a stored index."""
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区")
+    run.ok("record", "new-places", "--add", "300", *D, "--county", "黄岩区")
+    folder = tmp_path / "offices"
+    run.ok("split", folder)
+    run.ok("status", *D, "--ledger", folder)  # the folder's files are in the index
+    shutil.rmtree(folder)
+    if then == "replaced by a file":
+        other = tmp_path / "other.toml"
+        monkeypatch.setenv("EDUPLAN_LEDGER", str(other))
+        run.ok("record", "new-kindergartens", "7", *D, "--county", "路桥区")
+        shutil.copyfile(other, folder)
+    for command in (("status", *D), ("log",), ("check", *D)):
+        indexed = run(*command, "--ledger", folder, "--format", "json")
+        monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")
+        plain = run(*command, "--ledger", folder, "--format", "json")
+        assert (indexed.exit_code, indexed.stdout) == (plain.exit_code, plain.stdout), command
+        monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))

@@ -164,6 +164,10 @@ def proves(ranges: Sequence[tuple[int, int, str]], fh, size: int | None = None) 
     return True
 
 
+class Stale(Exception):
+    """The index was written by another command after the caller read it: read it again."""
+
+
 class Index:
     """One ledger's index (a file in the cache folder, or memory)."""
 
@@ -224,14 +228,18 @@ class Index:
             raise
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, since: int | None = None) -> Iterator[None]:
         """A write transaction: one writer at a time; everything or nothing. It advances the
         index's generation, so that nothing derived from what was there before is read back
-        (:mod:`eduplan.store.memo`)."""
+        (:mod:`eduplan.store.memo`). ``since``: the generation the caller read the index at;
+        if another command has written it since, :class:`Stale` is raised and nothing is
+        written (what the caller decided from its reading may no longer hold)."""
         self.con.execute(f"PRAGMA cache_size={_WRITING_CACHE}")
         try:
             self.con.execute("BEGIN IMMEDIATE")
             try:
+                if since is not None and self.generation() != since:
+                    raise Stale()
                 self.con.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
                 self.con.execute("DELETE FROM memo")
                 yield

@@ -34,7 +34,7 @@ from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg
 from . import folder
 from . import ledgerfile as lf
-from .index import FileRow, Index, Light, proves, signature
+from .index import FileRow, Index, Light, Stale, proves, signature
 from .locking import ledger_lock
 from .paths import cache_dir, file_kind, key_of, real_path
 
@@ -189,11 +189,33 @@ def _office(data: dict) -> str:
 
 
 def sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
-    """Bring the index up to date with the file (or find why it cannot be)."""
+    """Bring the index up to date with the file (or find why it cannot be).
+
+    Commands run side by side: what this one reads of the index (which bytes it describes,
+    which rows it holds) may be changed by another before this one writes. Each write is made
+    only if the index is still as it was read (its generation); otherwise the file is looked at
+    again (usually then proved up to date, the other command having indexed the same bytes).
+    After a few such turns a reader waits for the file's writers, so that it is not outrun."""
+    for attempt in range(_STALE_TURNS + 1):
+        lock = ledger_lock(loc, reader=True) if attempt == _STALE_TURNS and not writer else contextlib.nullcontext()
+        with lock:
+            while True:
+                try:
+                    return _sync_file(index, loc, plan, writer=writer, since=index.generation())
+                except Stale:
+                    if attempt < _STALE_TURNS:
+                        break  # look again, from the start
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_STALE_TURNS = 5
+
+
+def _sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool, since: int) -> Sync:
     fh = _open_regular(loc)
     if fh is None:
         if index.file(loc.name) is not None:
-            with index.writing():
+            with index.writing(since):
                 index.drop_file(loc.name)
         return Sync(exists=False)
     with fh:
@@ -209,14 +231,15 @@ def sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
             tail = fh.read()
             after = os.fstat(fh.fileno())
             stat = signature(after) if _stable(st, after, row.size + len(tail)) else None
-            result = _index_tail(index, loc, plan, row, tail, stat)
+            result = _index_tail(index, loc, plan, row, tail, stat, since)
             if result is not None:
                 return result
         fh.seek(0)
         raw = fh.read()
         after = os.fstat(fh.fileno())
         with paused_collector():
-            return index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None)
+            return index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None,
+                               since)
 
 
 @contextlib.contextmanager
@@ -278,8 +301,10 @@ def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: b
     return (True, min(cuts)) if cuts else (False, None)
 
 
-def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None) -> Sync:
-    """Read a whole file, reusing every block the index already holds (the same bytes)."""
+def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None,
+                since: int | None = None) -> Sync:
+    """Read a whole file, reusing every block the index already holds (the same bytes).
+    ``since``: the generation the index was read at (:meth:`Index.writing`)."""
     file = str(loc.path)
     known: dict[int, list[int]] = {}
     try:
@@ -332,7 +357,7 @@ def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple
         return Sync(problems, torn, cut)
     gone = [rowid for rowids in known.values() for rowid in rowids]
     new = [e for _, _, e in rows if e is not None]
-    with index.writing():
+    with index.writing(since):
         if not reused and index.count() == len(gone):  # a rebuild: this file's new rows will be all there is
             index.clear()
             index.fill([(e, loc.name, b.digest) for b, _, e in rows])
@@ -414,7 +439,8 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
     return Structure(problems, tail)
 
 
-def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: bytes, stat: tuple | None) -> Sync | None:
+def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: bytes, stat: tuple | None,
+                since: int | None = None) -> Sync | None:
     """Index what was appended after the indexed bytes; None when the tail is not whole
     blocks (then the whole file is read)."""
     file = str(loc.path)
@@ -435,7 +461,7 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
                               office=row.office)
         return Sync(problems, torn, cut)
     entries = [e for _, e, _ in rows]
-    with index.writing():
+    with index.writing(since):
         current = index.file(loc.name)
         if current is None or current.size != row.size:
             return None  # someone else indexed it meanwhile: look again at the whole
@@ -573,16 +599,18 @@ def synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple
 
 def sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) -> Sync:
     """Every file of the ledger brought into the index; in a folder, the rules across files."""
-    if not where.folder:
-        loc = where.files()[0]
-        return sync_file(index, loc, plan, writer=writer is not None)
     locs = where.files()
-    vanished = {f.name for f in index.files()} - {loc.name for loc in locs}
-    if vanished:
-        with index.writing():
+    while True:  # files the index holds that are not the ledger's now (a folder replaced by a file, a file removed)
+        since = index.generation()
+        vanished = {f.name for f in index.files()} - {loc.name for loc in locs}
+        if not vanished:
+            break
+        with contextlib.suppress(Stale), index.writing(since):
             for name in vanished:
                 index.drop_file(name)
             index.recompute_gone()
+    if not where.folder:
+        return sync_file(index, locs[0], plan, writer=writer is not None)
     problems: list[Problem] = []
     torn: list[tuple[Location, int]] = []
     count = 0
