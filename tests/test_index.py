@@ -315,6 +315,29 @@ def test_a_damaged_index_is_rebuilt(plan, ledger, damage):
         extra.unlink()
     same(ledger, plan)
     same(ledger, plan)
+    con = sqlite3.connect(index_file(ledger))  # and the stored index is whole again (not rebuilt in memory each time)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT COUNT(*) FROM entries").fetchone() == (N,)
+    con.close()
+
+
+@pytest.mark.parametrize("page", [3, 10, 40, 80])
+def test_a_damaged_page_found_by_a_query_does_not_fail_the_command(plan, ledger, run, page):
+    """A page of the index damaged where only a query reaches it (the index is up to date, so
+    nothing re-reads it before): the command failed ("the index was damaged; run it again"), a
+    cron job's bulletin with it. The command now answers, on an index built again."""
+    expected = {cmd: run.json(*cmd) for cmd in (("status", "--as-of", "2023-12-31"), ("report", "--month", "2023-12"))}
+    for cmd, doc in expected.items():
+        db = index_file(ledger)
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        data = bytearray(db.read_bytes())
+        data[page * 4096:(page + 1) * 4096] = b"\xff" * 4096
+        db.write_bytes(bytes(data))
+        assert run.json(*cmd) == doc, cmd
+        index_file(ledger).unlink()  # the next command, on an index of its own
+        run.json(*cmd)
 
 
 @pytest.mark.parametrize("change", ["format", "plan", "ledger", "table"])

@@ -130,6 +130,7 @@ def emit(out, lang: str, *, done: bool = False) -> None:
             raise OSError(9, "closed")
         sys.stdout.flush()
         for piece in pieces:
+            _OUTPUT["written"] = True
             stream.write(piece if isinstance(piece, bytes) else piece.encode("utf-8", "replace"))
         stream.flush()
     except BrokenPipeError:
@@ -503,11 +504,37 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> int:
 _EARLY: dict = {}  # this run's workspace as _early_lang made it, to load the plan once
 
 
+def _invoke(command, argv: list[str]):
+    """Run the command. The ledger's index is a cache: if it fails the command before anything
+    was written to standard output (a damaged page found by a query, an index locked or
+    unwritable for too long), the command runs again, once, on a new index (a damaged one is
+    removed first; any other failure, in memory)."""
+    import sqlite3
+
+    try:
+        return command.main(argv, prog_name="eduplan", standalone_mode=False)
+    except sqlite3.DatabaseError as exc:
+        if _OUTPUT["written"]:
+            raise
+        from .store.index import damaged
+        from .store.ledger import discard_indexes, memory_index
+
+        if damaged(exc):
+            discard_indexes()
+            return command.main(argv, prog_name="eduplan", standalone_mode=False)
+        with memory_index():
+            return command.main(argv, prog_name="eduplan", standalone_mode=False)
+
+
+_OUTPUT = {"written": False}  # has this run written to standard output?
+
+
 def _main(app: typer.Typer, argv: list[str], ce) -> int:
     lang = _early_lang(argv)
     command = build(app, lang, argv)
+    _OUTPUT["written"] = False
     try:
-        code = command.main(argv, prog_name="eduplan", standalone_mode=False)
+        code = _invoke(command, argv)
         return code if isinstance(code, int) else 0
     except ce.NoArgsIsHelpError as exc:
         with contextlib.suppress(Exception):

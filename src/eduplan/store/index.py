@@ -164,6 +164,15 @@ def proves(ranges: Sequence[tuple[int, int, str]], fh, size: int | None = None) 
     return True
 
 
+def damaged(exc: BaseException) -> bool:
+    """Does this error say that the database file is damaged or not a database at all (and not
+    that it is busy, locked, read-only, full or unreadable for a while)?"""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+
+
 class Stale(Exception):
     """The index was written by another command after the caller read it: read it again."""
 

@@ -34,7 +34,7 @@ from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg
 from . import folder
 from . import ledgerfile as lf
-from .index import FileRow, Index, Light, Stale, proves, signature
+from .index import FileRow, Index, Light, Stale, damaged, proves, signature
 from .locking import ledger_lock
 from .paths import cache_dir, file_kind, key_of, real_path
 
@@ -123,10 +123,25 @@ def index_path(loc: Location | Place) -> Path | None:
     return root / f"ledger-{key_of(loc.real)}.sqlite" if root is not None else None
 
 
+_memory_only = False  # set for a command run again after its stored index failed it (shell.py)
+
+
+@contextlib.contextmanager
+def memory_index() -> Iterator[None]:
+    """Every index built in memory while inside (the stored one left alone)."""
+    global _memory_only
+    was, _memory_only = _memory_only, True
+    try:
+        yield
+    finally:
+        _memory_only = was
+
+
 def _open_index(loc: Location | Place, plan: Plan) -> Index:
-    """The ledger's index, valid for this ledger and plan (reset if not). A cache folder that
-    cannot be written, or a damaged database, means an index in memory for this command."""
-    path = index_path(loc)
+    """The ledger's index, valid for this ledger and plan (reset if not). A damaged database is
+    removed and built again; a cache folder that cannot be written means an index in memory for
+    this command."""
+    path = None if _memory_only else index_path(loc)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,12 +149,12 @@ def _open_index(loc: Location | Place, plan: Plan) -> Index:
             if not index.valid_for(str(loc.real), plan.fingerprint):
                 index.reset(str(loc.real), plan.fingerprint)
             return index
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error) as exc:
             with contextlib.suppress(Exception):
                 index.close()  # type: ignore[possibly-undefined]
             with contextlib.suppress(OSError):
-                if path.exists() and path.stat().st_size and not _is_sqlite(path):
-                    path.unlink()  # not a database at all: make room for a new one
+                if path.exists() and path.stat().st_size and (not _is_sqlite(path) or damaged(exc)):
+                    _discard(path)  # not a database, or a damaged one (a cut file): make room for a new one
             try:
                 index = Index(path)
                 index.reset(str(loc.real), plan.fingerprint)
