@@ -300,6 +300,35 @@ def test_parts_of_one_sheet_imported_twice_stay_two_imports():
     assert batch_runs(parted[:1]) == [] and batch_runs(parted[1:]) == []
 
 
+@pytest.mark.parametrize("exists", [True, False])
+def test_an_office_for_a_ledger_that_is_not_a_folder_is_refused(run, synthetic_plan_path, ledger_path, tmp_path,
+                                                               monkeypatch, exists):
+    """After a split that failed, `--ledger led --office 海曙 record … --county 江北` made a
+    one-file ledger `led` and ignored --office: one office recorded another's figure. An office
+    given for a ledger that is not a folder (or does not exist) is refused by every command that
+    takes one, and nothing is created or changed."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("指标,数值,截至日期,县\nnew-places,100,2023-06-30,黄岩区\n", encoding="utf-8")
+    if exists:
+        run.ok("record", "new-places", "50", *D, "--county", "黄岩区")
+    before = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.name != "cache")
+    for args in (["record", "new-places", "100", *D, "--county", "黄岩区"], ["baseline", "public-share", "50"],
+                 ["correct", "1", "60", "--reason", "x"], ["void", "1", "--reason", "x"], ["import", sheet]):
+        err = run.fails(2, *args, "--office", "椒江", lang="en").stderr
+        if exists:
+            assert f"--office 椒江: {ledger_path} is a one-file ledger, with no offices" in err, err
+            assert f"`eduplan split FOLDER --ledger {ledger_path}`" in err and "leave out --office" in err
+        else:
+            assert f"--office 椒江: there is no ledger folder {ledger_path}" in err, err
+            assert f"`eduplan split {ledger_path} --ledger FILE`" in err
+        zh = run.fails(2, *args, "--office", "椒江").stderr
+        assert "填报单位" in zh and "eduplan split" in zh and "未填报" in zh, zh
+    monkeypatch.setenv("EDUPLAN_OFFICE", "椒江区")  # the office from the environment: the same refusal
+    err = run.fails(2, "record", "new-places", "100", *D, "--county", "黄岩区", lang="en").stderr
+    assert "EDUPLAN_OFFICE=椒江区" in err and ("unset EDUPLAN_OFFICE" in err or not exists)
+    assert sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.name != "cache") == before
+
+
 def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
