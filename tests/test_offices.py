@@ -192,6 +192,143 @@ def test_split_keeps_every_entry_and_id(run, synthetic_plan_path, synthetic_plan
     assert [e["added"] for e in fixed] == [400]
 
 
+CITY_SHEET = ("指标编号,数值,县(市、区),截至日期,备注\n"  # SYNTHETIC figures: a city sheet with a county column
+              "public-share,55%,,2023-06-30,synthetic\n"
+              "dropout-rate,1.5%,,2023-06-30,synthetic\n"
+              "new-kindergartens,3,椒江区,2023-06-30,synthetic\n"
+              "new-places,800,椒江区,2023-06-30,synthetic\n"
+              "new-kindergartens,2,黄岩区,2023-06-30,synthetic\n")
+
+
+def _without_office(doc):
+    """A status or check document with the recording office left out (a one-file ledger has none)."""
+    if isinstance(doc, dict):
+        return {k: _without_office(v) for k, v in doc.items() if k != "office"}
+    if isinstance(doc, list):
+        return [_without_office(v) for v in doc]
+    return doc
+
+
+def test_split_a_city_sheet_imported_for_several_offices(run, synthetic_plan_path, ledger_path, tmp_path):
+    """A city sheet with a county column writes rows for several offices in one import. Split
+    used to refuse every such ledger ('does not read back as the ledger'): each office's file
+    held part of the import, shorter than its batch_size, and read as an import cut short. Each
+    part is now a whole import in its file; every later command reads the folder as the ledger."""
+    sheet = tmp_path / "city.csv"
+    sheet.write_text(CITY_SHEET, encoding="utf-8")
+    run.ok("record", "platform-online", "进行中", *D)  # #1
+    run.ok("import", sheet)  # #2–#6: two city-wide rows, two for 椒江区, one for 黄岩区
+    run.ok("correct", "4", "4", "--reason", "synthetic: the notice says 4")  # #7, 椒江区's
+    old = ledger_path.read_bytes()
+    status, check = run.json("status", *D), run("check", *D, "--format", "json")
+    out = run.ok("split", tmp_path / "offices").stdout
+    folder = tmp_path / "offices"
+    assert "3 个单位文件" in out and ledger_path.read_bytes() == old
+    after = ["--ledger", folder]
+    assert _without_office(run.json("status", *D, *after)) == _without_office(status)
+    check_after = run("check", *D, *after, "--format", "json")  # exit 1: units that have not reported
+    assert check_after.exit_code == check.exit_code == 1
+    assert _without_office(json.loads(check_after.stdout)) == _without_office(json.loads(check.stdout))
+    run.ok("validate", *after)
+    log = {(e["office"], e["id"]): (e["batch"] is not None, e["batch_size"]) for e in run.json("log", *after)}
+    assert log == {(CITY, 1): (False, None), (CITY, 2): (True, 2), (CITY, 3): (True, 2), ("椒江区", 4): (True, 2),
+                   ("椒江区", 5): (True, 2), ("椒江区", 7): (False, None), ("黄岩区", 6): (True, 1)}
+    # the same sheet again, from any office: refused as imported before, naming each office's entries
+    for office in ("椒江区", CITY):
+        err = run.fails(1, "import", sheet, *after, "--office", office, lang="en").stderr
+        assert "was already imported" in err and f"(4 entries, {CITY}#2–#3, 椒江区#5, 黄岩区#6)" in err, err
+    assert "已于" in run.fails(1, "import", sheet, *after, "--office", "黄岩区").stderr
+    # an import cut short is still told apart in each office's file, and repaired there
+    city = folder / f"{CITY}.ledger.toml"
+    text = city.read_text(encoding="utf-8")
+    city.write_text(text[:text.rindex("\n[[entries]]\n") + 1], encoding="utf-8")  # #3 lost: a crash
+    result = run.fails(1, "validate", *after, lang="en")
+    err = result.stdout + result.stderr
+    assert f"{city}:" in err and "an import was cut short: 1 of its 2 entries are here" in err, err
+    run.ok("repair", *after)
+    assert [(e["office"], e["id"]) for e in run.json("log", *after) if e["office"] == CITY] == [(CITY, 1)]
+
+
+def test_a_split_that_would_not_read_back_says_what_differs(run, synthetic_plan_path, ledger_path, tmp_path,
+                                                            monkeypatch):
+    """The read-back check of split is the last guard: when it finds the folder is not the
+    ledger it names the file and line, or the entry and field, and changes nothing (it used to
+    say only 'internal error', even with EDUPLAN_DEBUG=1)."""
+    from eduplan.services import splitting
+    from eduplan.store import ledgerfile
+
+    sheet = tmp_path / "city.csv"
+    sheet.write_text(CITY_SHEET, encoding="utf-8")
+    run.ok("import", sheet)
+    old = ledger_path.read_bytes()
+    folder = tmp_path / "offices"
+    # a bug as before: the import's parts written with the whole import's batch_size
+    monkeypatch.setattr(splitting, "parted_batches", lambda entries, files: list(entries))
+    err = run.fails(1, "split", folder, lang="en").stderr
+    assert f"{folder / (CITY + '.ledger.toml')}:" in err and "entries[1].batch_size: an import was cut short" in err
+    assert "internal error: the split folder would not load (the problems above); nothing was changed" in err
+    monkeypatch.undo()
+    monkeypatch.setenv("EDUPLAN_PLAN", str(synthetic_plan_path))
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(ledger_path))
+    # a bug in what is written: a note that does not read back as it was
+    real = ledgerfile.render_entries
+    monkeypatch.setattr(ledgerfile, "render_entries",
+                        lambda es: real(es).replace('note = "synthetic"', 'note = "synthetic?"', 1))
+    err = run.fails(1, "split", folder, lang="en").stderr
+    assert "entry 全市#1: note reads back as 'synthetic?', not 'synthetic'" in err, err
+    assert "拆分后的文件夹读回的内容与台账不一致（记录 全市#1：note 读回为 'synthetic?'，应为 'synthetic'）" in \
+        run.fails(1, "split", folder).stderr
+    assert not folder.exists() and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert ledger_path.read_bytes() == old
+
+
+def test_parts_of_one_sheet_imported_twice_stay_two_imports():
+    """A sheet imported, voided and imported again: two runs of one batch, with another entry
+    between them in an office's file. Each run's part in each file counts its own entries (not
+    all of the batch's in the file), so neither reads as an import cut short."""
+    from eduplan.core.entries import batch_runs, parted_batches
+    from eduplan.core.models import Entry
+
+    at = dt.datetime(2023, 7, 1, 9, tzinfo=dt.timezone.utc)
+    day = dt.date(2023, 6, 30)
+    rows = [Entry(1, "public-share", day, "t", at, value=55, batch="b", batch_size=2),
+            Entry(2, "new-places", day, "t", at, county="椒江区", value=8, batch="b", batch_size=2),
+            Entry(3, "new-places", day, "t", at, county="椒江区", value=9),
+            Entry(4, "new-places", day, "t", at, county="椒江区", value=10, batch="b", batch_size=1)]
+    parted = parted_batches(rows, [CITY, "椒江区", "椒江区", "椒江区"])
+    assert [e.batch_size for e in parted] == [1, 1, None, 1] and [e.batch for e in parted] == ["b", "b", None, "b"]
+    assert batch_runs(parted[:1]) == [] and batch_runs(parted[1:]) == []
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_an_office_for_a_ledger_that_is_not_a_folder_is_refused(run, synthetic_plan_path, ledger_path, tmp_path,
+                                                               monkeypatch, exists):
+    """After a split that failed, `--ledger led --office 海曙 record … --county 江北` made a
+    one-file ledger `led` and ignored --office: one office recorded another's figure. An office
+    given for a ledger that is not a folder (or does not exist) is refused by every command that
+    takes one, and nothing is created or changed."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("指标,数值,截至日期,县\nnew-places,100,2023-06-30,黄岩区\n", encoding="utf-8")
+    if exists:
+        run.ok("record", "new-places", "50", *D, "--county", "黄岩区")
+    before = sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.name != "cache")
+    for args in (["record", "new-places", "100", *D, "--county", "黄岩区"], ["baseline", "public-share", "50"],
+                 ["correct", "1", "60", "--reason", "x"], ["void", "1", "--reason", "x"], ["import", sheet]):
+        err = run.fails(2, *args, "--office", "椒江", lang="en").stderr
+        if exists:
+            assert f"--office 椒江: {ledger_path} is a one-file ledger, with no offices" in err, err
+            assert f"`eduplan split FOLDER --ledger {ledger_path}`" in err and "leave out --office" in err
+        else:
+            assert f"--office 椒江: there is no ledger folder {ledger_path}" in err, err
+            assert f"`eduplan split {ledger_path} --ledger FILE`" in err
+        zh = run.fails(2, *args, "--office", "椒江").stderr
+        assert "填报单位" in zh and "eduplan split" in zh and "未填报" in zh, zh
+    monkeypatch.setenv("EDUPLAN_OFFICE", "椒江区")  # the office from the environment: the same refusal
+    err = run.fails(2, "record", "new-places", "100", *D, "--county", "黄岩区", lang="en").stderr
+    assert "EDUPLAN_OFFICE=椒江区" in err and ("unset EDUPLAN_OFFICE" in err or not exists)
+    assert sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir() if p.name != "cache") == before
+
+
 def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@ equal.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
@@ -191,25 +192,47 @@ def order_problem(e, last_id: int) -> FieldProblem | None:
     return None
 
 
-def batch_runs(rows) -> list[tuple[int, int, int]]:
-    """Imported entries come in runs: consecutive entries of one ``batch``, ``batch_size`` long.
-    Returns every run that is short, as (index of its first entry, entries present, batch_size).
-    ``rows`` need ``batch`` and ``batch_size``; a short run at the end is an import a crash cut short."""
-    short = []
+def import_runs(rows) -> list[tuple[int, int, int]]:
+    """Imported entries come in runs: consecutive entries of one ``batch``, ``batch_size`` long
+    (what one import wrote to one file). Returns every run, as (index of its first entry,
+    entries present, batch_size). ``rows`` need ``batch`` and ``batch_size``."""
+    runs = []
     run_start = run_len = size = 0
     current = None
     for i, r in enumerate(rows):
         if current is not None and (r.batch != current or run_len >= size):
-            if run_len < size:
-                short.append((run_start, run_len, size))
+            runs.append((run_start, run_len, size))
             current = None
         if current is None and r.batch is not None:
             current, run_start, run_len, size = r.batch, i, 0, r.batch_size or 1
         if current is not None:
             run_len += 1
-    if current is not None and run_len < size:
-        short.append((run_start, run_len, size))
-    return short
+    if current is not None:
+        runs.append((run_start, run_len, size))
+    return runs
+
+
+def batch_runs(rows) -> list[tuple[int, int, int]]:
+    """Every run of :func:`import_runs` that is short of its ``batch_size``, as (index of its
+    first entry, entries present, batch_size); a short run at the end is an import a crash cut
+    short."""
+    return [run for run in import_runs(rows) if run[1] < run[2]]
+
+
+def parted_batches(entries: Sequence[Entry], files: Sequence[str]) -> list[Entry]:
+    """``entries`` (in file order) bound for the files ``files`` names (one per entry), each
+    import's ``batch_size`` counting only its entries in the same file: a batch is what one
+    import wrote to one file, so that an import cut short is still told from a whole one in each
+    file. The entries keep their ``batch`` (the file imported), so that importing it again is
+    still recognised, whichever files its entries went to."""
+    out = list(entries)
+    for start, present, _ in import_runs(entries):
+        part = range(start, start + present)
+        counts = collections.Counter(files[i] for i in part)
+        for i in part:
+            if counts[files[i]] != out[i].batch_size:
+                out[i] = dataclasses.replace(out[i], batch_size=counts[files[i]])
+    return out
 
 
 def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:

@@ -495,9 +495,21 @@ def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
 
 
 def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
-    first = min(earlier, key=lambda e: e.id)
-    ids = sorted(e.id for e in earlier)
-    span = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]}–#{ids[-1]}"
+    first = min(earlier, key=lambda e: (e.recorded_at, e.id))
+    # each office's entries by its own ids (in a ledger folder a city sheet's rows are in several
+    # offices' files), in runs of consecutive ids: #38–#41, #44–#46
+    runs: list[str] = []
+    for office in sorted({e.office for e in earlier}):
+        ids = sorted(e.id for e in earlier if e.office == office)
+        start = prev = ids[0]
+        for i in [*ids[1:], None]:
+            if i is not None and i == prev + 1:
+                prev = i
+                continue
+            runs.append(f"{office}#{start}" if start == prev else f"{office}#{start}–#{prev}")
+            if i is not None:
+                start = prev = i
+    span: str | list[str] = runs[0] if len(runs) == 1 else runs if len(runs) <= 6 else [*runs[:5], "…"]
     return EduplanError(nmsg(
         "{file} was already imported on {when} by {by} ({n} entry, {span}); nothing was recorded. Import it again with --force",
         "{file} was already imported on {when} by {by} ({n} entries, {span}); nothing was recorded. Import it again with --force",

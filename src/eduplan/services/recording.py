@@ -300,12 +300,12 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
     plan = ws.plan
     ind_match = find_indicator(plan, indicator)
     ind = ind_match.value
+    check_reports(ws, None)  # a baseline is the city-wide figure (and an office given is one of a folder's)
     if ind.baseline is None:
         raise EduplanError(msg("{indicator} has no baseline in the plan", indicator=ind.id), field="indicator")
     note = check_text(note, "note")
     source = check_text(source, "source")
     by = ws.by
-    check_reports(ws, None)  # a baseline is the city-wide figure
     fig = _figure(plan, ind, value, None) if ind.measure != Measure.COUNTIES else None
     if fig is None or fig.value is None:
         raise EduplanError(msg("a baseline is a number"), field="value")

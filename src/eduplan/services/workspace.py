@@ -10,11 +10,12 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+import stat
 from pathlib import Path
 
 from ..core.models import Office, Plan
 from ..core.text import check_text, refuse_invisible
-from ..errors import EduplanError
+from ..errors import EduplanError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
 from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan_path
@@ -88,10 +89,14 @@ class Workspace:
     @functools.cached_property
     def office(self) -> Office | None:
         """The office recording (in a ledger folder): ``--office``, else ``$EDUPLAN_OFFICE``, else the
-        folder's ``.office`` file. None for a one-file ledger, which has no offices."""
-        if not self.folder:
-            return None
+        folder's ``.office`` file. None for a one-file ledger, which has no offices: an office
+        given for one (or for a ledger that does not exist) is refused, not ignored — the figure
+        would be recorded with no office, in a file the person did not mean."""
         given = self.office_option or os.environ.get(OFFICE_ENV)
+        if not self.folder:
+            if given:
+                self._no_folder(given)
+            return None
         if not given:
             try:
                 given = (self.ledger_path / OFFICE_FILE).read_text(encoding="utf-8").strip()
@@ -104,6 +109,30 @@ class Workspace:
         from ..core.names import find_office
 
         return find_office(self.plan, check_text(given, "office", one_line=True) or "").value
+
+    def _no_folder(self, given: str) -> None:
+        path = str(self.ledger_path)
+        if self.office_option:
+            shown, undo = f"--office {given}", msg("leave out --office")
+        else:
+            shown, undo = f"{OFFICE_ENV}={given}", msg("unset {var}", var=OFFICE_ENV)
+        try:
+            mode = os.stat(self.ledger_path).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError:
+            return  # the ledger cannot be read at all: reading it says why
+        if mode is not None and not stat.S_ISREG(mode):
+            return  # a pipe, a device: reading it says what it is
+        if mode is None:
+            raise UsageError(msg("{given}: there is no ledger folder {path}. An office records in its own file in a "
+                                 "ledger folder (one file per office); make the folder first: from a one-file ledger "
+                                 "with `eduplan split {path} --ledger FILE`, or as an empty folder (mkdir {path}). "
+                                 "Nothing was recorded", given=shown, path=path))
+        raise UsageError(msg("{given}: {path} is a one-file ledger, with no offices. An office records in its own file "
+                             "in a ledger folder (one file per office): make one from this file with `eduplan split "
+                             "FOLDER --ledger {path}` and record with --ledger FOLDER; or, to record in this file, "
+                             "{undo}. Nothing was recorded", given=shown, path=path, undo=undo))
 
     @property
     def office_name(self) -> str:
