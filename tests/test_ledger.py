@@ -420,7 +420,7 @@ def test_torn_tail_at_every_byte_is_named_and_repaired(run, synthetic_plan_path,
             else:
                 assert len(found) == 4 and cut >= len(tail) - 1, cut
             continue
-        assert sync.torn and sync.cut is not None, (cut, [p.render("en") for p in sync.problems])
+        assert sync.torn and sync.cut is not None, (cut, tail[:cut], [p.render("en") for p in sync.problems])
         torn_cuts.append(cut)
     assert len(torn_cuts) > 100
     for cut in torn_cuts[:: max(1, len(torn_cuts) // 8)]:
@@ -444,6 +444,20 @@ def test_repair_refuses_damage_before_the_last_entry(run, synthetic_plan_path, l
     before = ledger_path.read_bytes()
     result = run.fails(1, "repair", lang="en")
     assert "fix these by hand" in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("typed", ["this is not toml\n", "\nthis is not toml\n", "x = \n"])
+def test_a_line_typed_after_the_last_whole_entry_is_not_a_torn_end(run, synthetic_plan_path, ledger_path, typed):
+    """A line typed by hand after the last entry was called an end cut short, and repair cut
+    the whole last entry off with it. A write is never cut after its recorded_at (written
+    last): this is a hand edit, named by its line, and repair refuses it."""
+    ledger_path.write_text(LEDGER_HEAD + GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2) + typed, encoding="utf-8")
+    before = ledger_path.read_bytes()
+    line = before.decode().count("\n") - typed.count("\n") + typed.count("\n", 0, typed.index("x" if "x" in typed else "t")) + 1
+    err = run.fails(1, "validate", lang="en").stderr
+    assert f"{ledger_path}:{line}:" in err and "cut short" not in err and "repair" not in err, err
+    assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
     assert ledger_path.read_bytes() == before
 
 

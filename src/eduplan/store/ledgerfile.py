@@ -222,12 +222,28 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
             line, message = toml.describe(exc)
             if '"""' in text or "'''" in text:
                 raise NotBlockwise() from None  # a multi-line string may run on into the next block
-            return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),), True)
+            return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),),
+                          not _more_after_recorded_at(text))
         rows = data.get(TABLE)
         if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
             raise NotBlockwise()
         row = rows[0]
     return check_row(row, block, file, plan, office, _line_finder(text, block.line))
+
+
+_RECORDED_AT_LINE = re.compile(r"(?m)^[ \t]*recorded_at[ \t]*=.*$")
+
+
+def _more_after_recorded_at(text: str) -> bool:
+    """Is there text after the block's ``recorded_at`` line, other than the start of the next
+    block's ``[[entries]]`` line? This tool writes ``recorded_at`` last, so a write cut short
+    never has any: a line typed after a whole entry is a hand edit, not a torn end (a repair
+    must not cut the entry off with it)."""
+    m = _RECORDED_AT_LINE.search(text)
+    if m is None:
+        return False
+    after = text[m.end():].strip()
+    return after != "" and not MARK.decode().startswith(after)
 
 
 def _line_finder(text: str, first: int):
