@@ -127,6 +127,11 @@ class PlanInfo:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The first and last day: dates and months written without a year (6月底, 1月) are read in it."""
+        return self.start, self.end
+
 
 @record
 class Thresholds:

@@ -110,6 +110,11 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     county_match = find_county(plan, county)
     unit = county_match.value
     day = as_of if isinstance(as_of, dt.date) else parse_day(plan, as_of)
+    info = plan.plan
+    if day is None and not info.start <= ws.today <= info.end:
+        raise EduplanError(msg("today ({today}) is outside the plan period {start} to {end}: give the date the "
+                               "figure is as of with --as-of", today=ws.today, start=info.start, end=info.end),
+                           field="as_of")
     day = check_date(plan, day or ws.today, today=ws.today)
     note = check_text(note, "note")
     source = check_text(source, "source")
