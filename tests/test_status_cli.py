@@ -344,3 +344,17 @@ def test_show_never_cuts_a_note_short(run, monkeypatch, width):
     run.ok("record", "new-school-places", "3000", "--as-of", "2023-06-30", "--county", "椒江")
     out = run.ok("show", "new-school-places", "--as-of", "2023-06-30").stdout
     assert "以改按各县合计" in out.replace("\n", "").replace(" ", "") and "…" not in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_show_says_evenly_over_the_year_only_where_the_period_is_a_calendar_year(run, synthetic_plan_path,
+                                                                                  school_year_plan_path, fmt):
+    def pace(plan, lang=None):
+        out = run.ok("show", "new-places", "--plan", plan, "--format", fmt, lang=lang).stdout
+        return " ".join(out.split())
+
+    assert "全年均匀推进（序时进度）" in pace(synthetic_plan_path)
+    assert "evenly over the year (time progress)" in pace(synthetic_plan_path, "en")
+    school = pace(school_year_plan_path)
+    assert "计划期内均匀推进（序时进度）" in school and "全年" not in school
+    assert "evenly over the plan period (time progress)" in pace(school_year_plan_path, "en")
