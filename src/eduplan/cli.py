@@ -185,7 +185,7 @@ def log(indicator: Annotated[Optional[str], typer.Argument(help=N_("Only this in
 
 @app.command(help=N_("Completion against target and expected progress (序时进度), with status lights."))
 def status(as_of: AsOfOpt = None,
-           section: Annotated[Optional[str], typer.Option("--section", help=N_("Only this section: 实事一, 行动三, 党建为纲, matter-1 …"), show_default=False)] = None,
+           section: Annotated[Optional[list[str]], typer.Option("--section", help=N_("Only this section: 实事一, 行动三, 党建为纲, matter-1 …"), show_default=False)] = None,
            county: CountyOpt = None,
            lead: Annotated[Optional[str], typer.Option("--lead", help=N_("Only the indicators this lead unit (牵头单位) is responsible for."), show_default=False)] = None,
            by_county: Annotated[bool, typer.Option("--by-county", help=N_("Indicators × county-level units."))] = False,
