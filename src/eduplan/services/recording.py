@@ -155,13 +155,14 @@ _REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
 
 
 def parse_ref(ws: Workspace, text: str | int) -> tuple[str, int]:
-    """An entry as a person names it: ``12`` or ``#12`` (their own office's), ``椒江区#12`` (another's)."""
+    """An entry as a person names it: ``12`` or ``#12`` (their own office's), ``椒江区#12`` (another's:
+    the office's name, an example from the plan in the error)."""
     if isinstance(text, int):
         return ws.office_name, text
     m = _REF.match(str(text))
     if m is None:
-        raise EduplanError(msg("'{text}' is not an entry (write it as 12 or #12, or 椒江区#12 for another office's; "
-                               "`eduplan log` lists them)", text=text), field="entry")
+        raise EduplanError(msg("'{text}' is not an entry (write it as 12 or #12, or {office}#12 for another office's; "
+                               "`eduplan log` lists them)", text=text, office=ws.plan.offices[0].name), field="entry")
     office = ws.office_name
     if m["office"]:
         from ..core.names import find_office
