@@ -163,6 +163,16 @@ source = "安全事故控制在10起以内"
 """
 
 
+# The synthetic plan over a school year (2024-09-01 to 2025-08-31), as a plan other than the bundled
+# calendar-year one, calling its focus sections 主要任务 (Main task). SYNTHETIC.
+SCHOOL_YEAR_PLAN = (SYNTHETIC_PLAN
+                    .replace('id = "synthetic-2023"', 'id = "synthetic-2024-25"')
+                    .replace("year = 2023\nstart = 2023-01-01\nend = 2023-12-31",
+                             "year = 2024\nstart = 2024-09-01\nend = 2025-08-31")
+                    .replace('name = "六个重点"\nname_en = "Focus area"', 'name = "主要任务"\nname_en = "Main task"'))
+assert SCHOOL_YEAR_PLAN.count("2024-09-01") == 1 and "主要任务" in SCHOOL_YEAR_PLAN
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """Ledger, cache and data folders of every test live in its tmp_path; the language is the
@@ -187,6 +197,15 @@ def ledger_path(tmp_path) -> Path:
 def synthetic_plan_path(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "plan.toml"
     path.write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(path))
+    return path
+
+
+@pytest.fixture
+def school_year_plan_path(tmp_path, monkeypatch) -> Path:
+    """The synthetic plan over the school year 2024-09-01 to 2025-08-31 (see SCHOOL_YEAR_PLAN)."""
+    path = tmp_path / "school-year.toml"
+    path.write_text(SCHOOL_YEAR_PLAN, encoding="utf-8")
     monkeypatch.setenv("EDUPLAN_PLAN", str(path))
     return path
 

@@ -168,6 +168,20 @@ def test_corrects_help_says_a_correction_keeps_the_date_of_the_entry(run, synthe
     assert "(default: today, within the plan period)" in " ".join(run.ok("record", "--help", lang="en").stdout.split())
 
 
+@pytest.mark.parametrize("command", ["record", "correct", "void", "status", "show", "log", "check", "report",
+                                     "template", "import"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_help_is_written_for_any_plan_not_the_bundled_one(run, command, lang):
+    """The help is written before a plan is read: it named the bundled plan's year and counties
+    (默认：随附的 2023 年计划, 如 椒江区 或 椒江, 椒江区#12, 实事一、行动三、党建为纲), wrong for any other."""
+    out = run.ok(command, "--help", lang=lang).stdout
+    for word in ("2023", "椒江", "台州", "党建为纲", "实事一"):
+        assert word not in out, (command, word)
+    if command in ("record", "correct"):
+        assert ("不写年份的 6月底、年底 … 按计划期内的日期理解" if lang == "zh"
+                else "6月底, 年底 … without a year are read in the plan period") in " ".join(out.split())
+
+
 def test_a_correction_without_as_of_keeps_the_date_of_the_entry_it_corrects(run, synthetic_plan_path):
     run.ok("record", "new-kindergartens", "5", "--as-of", "2023-03-31")
     run.ok("correct", "1", "6", "--reason", "typo")

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from eduplan.errors import EduplanError
 from eduplan.services import record
 from eduplan.store.ledger import read_plain
+from eduplan.store.planfile import load_plan
 
 from helpers import entries, ws_for
 
@@ -268,6 +269,40 @@ def test_bad_input_is_refused_and_changes_nothing(run, synthetic_plan_path, ledg
     zh = run.fails(code, *args)  # the same refusal in Chinese: no English sentence in it
     assert message not in zh.stderr
     assert ledger_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("as_of, day", [("6月底", "2025-06-30"), ("六月底", "2025-06-30"), ("上半年末", "2025-06-30"),
+                                         ("10月31日", "2024-10-31"), ("年底", "2024-12-31"), ("全年", "2025-08-31")])
+def test_a_school_year_plan_takes_a_date_without_its_year_in_the_period(run, school_year_plan_path, ledger_path,
+                                                                        as_of, day):
+    # before: every short date took the plan's year 2024, so 6月底 was 2024-06-30, "not in the plan period"
+    said = run.ok("record", "new-places", "3000", "--as-of", as_of, "--county", "椒江").stdout
+    assert f"截至 {day}" in said
+    assert [e.as_of.isoformat() for e in entries(ledger_path, load_plan(school_year_plan_path))] == [day]
+
+
+def test_a_school_year_plan_refuses_midyear_and_leaves_the_ledger_as_it_was(run, school_year_plan_path, ledger_path):
+    run.ok("record", "new-places", "1000", "--as-of", "2024-10-31", "--county", "椒江")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "record", "new-places", "3000", "--as-of", "年中", "--county", "椒江").stderr
+    assert "--as-of: 计划期（2024-09-01 至 2025-08-31）不是一个日历年度，“年中”所指不明" in err
+    assert "2025-02-28" in err and "2025-06-30" in err and ledger_path.read_bytes() == before
+
+
+def test_record_after_the_period_without_as_of_says_the_period_and_how_to_give_the_date(
+        run, school_year_plan_path, ledger_path, monkeypatch):
+    from eduplan.services import workspace
+
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2025, 11, 29, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    run.ok("record", "new-places", "1000", "--as-of", "2024-10-31", "--county", "椒江")
+    before = ledger_path.read_bytes()
+    zh = run.fails(1, "record", "new-places", "3000", "--county", "椒江").stderr
+    assert "--as-of: 今天（2025-11-29）不在计划期 2024-09-01 至 2025-08-31 之内：请用 --as-of 写明数据的截至日期" in zh
+    en = run.fails(1, "record", "new-places", "3000", "--county", "椒江", lang="en").stderr
+    assert "today (2025-11-29) is outside the plan period 2024-09-01 to 2025-08-31: give the date the figure is as " \
+           "of with --as-of" in en
+    assert ledger_path.read_bytes() == before
+    assert "截至 2025-08-31" in run.ok("record", "new-places", "3000", "--county", "椒江", "--as-of", "全年").stdout
 
 
 def test_correcting_a_superseded_or_voided_entry_is_refused(run, synthetic_plan_path, ledger_path):

@@ -1,5 +1,6 @@
 """The number reader: the way the document and staff write figures."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -90,6 +91,77 @@ def test_months_as_staff_write_them():
     for bad in ("6月", "13月", "0月"):
         with pytest.raises(NumberError):
             parse_month(bad, None if bad == "6月" else 2023)
+
+
+SCHOOL_YEAR = (dt.date(2024, 9, 1), dt.date(2025, 8, 31))
+EIGHTEEN_MONTHS = (dt.date(2023, 1, 1), dt.date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("6月底", (2025, 6, 30)), ("六月底", (2025, 6, 30)), ("6月30日", (2025, 6, 30)), ("10月31日", (2024, 10, 31)),
+    ("1月末", (2025, 1, 31)), ("2月底", (2025, 2, 28)), ("9月1日", (2024, 9, 1)), ("8月31号", (2025, 8, 31)),
+    ("上半年末", (2025, 6, 30)), ("年底", (2024, 12, 31)), ("三季度末", (2024, 9, 30)), ("一季度末", (2025, 3, 31)),
+    ("全年", (2025, 8, 31)),  # the period's end, not 2024-12-31
+    ("2024年6月底", (2024, 6, 30)), ("2025年底", (2025, 12, 31)),  # a year written is the year (outside: refused later)
+])
+def test_a_date_without_its_year_is_read_in_the_year_that_puts_it_inside_a_school_year(text, expected):
+    assert parse_date(text, SCHOOL_YEAR) == dt.date(*expected)
+
+
+def test_a_date_outside_every_year_of_the_period_is_the_nearest_and_left_to_the_period_check():
+    # 2024-09-01 to 2025-03-31: no July end in it; the nearest is given back for "outside the plan period"
+    assert parse_date("7月底", (dt.date(2024, 9, 1), dt.date(2025, 3, 31))) == dt.date(2024, 7, 31)
+    with pytest.raises(NumberError, match="not a date in the calendar"):
+        parse_date("2月30日", SCHOOL_YEAR)
+
+
+@pytest.mark.parametrize("text, dates, written", [
+    ("3月底", "2023-03-31, 2024-03-31", "2024年3月底"), ("6月30日", "2023-06-30, 2024-06-30", "2024年6月30日"),
+    ("上半年末", "2023-06-30, 2024-06-30", "2024年上半年末"),
+])
+def test_a_date_that_falls_twice_in_a_long_period_is_refused_asking_for_the_year(text, dates, written):
+    with pytest.raises(NumberError) as err:
+        parse_date(text, EIGHTEEN_MONTHS)
+    en, zh = err.value.message.render("en"), err.value.message.render("zh")
+    assert f"'{text}' falls in the plan period (2023-01-01 to 2024-06-30) more than once: {dates}" in en
+    assert f"write the year, e.g. {written}" in en
+    assert f"“{text}”在计划期（2023-01-01 至 2024-06-30）内对应多个日期" in zh and f"请写明年份，如 {written}" in zh
+    assert parse_date("年底", EIGHTEEN_MONTHS) == dt.date(2023, 12, 31)  # one year end in the period: no question
+
+
+def test_midyear_in_a_school_year_is_refused_naming_both_readings():
+    with pytest.raises(NumberError) as err:
+        parse_date("年中", SCHOOL_YEAR)
+    zh = err.value.message.render("zh")
+    assert "不是一个日历年度" in zh and "2025-02-28" in zh and "2025-06-30" in zh
+    assert "2025-02-28 ends the period's first half, 2025-06-30 is the end of June" in err.value.message.render("en")
+    assert parse_date("年中", 2023) == parse_date("年中", (dt.date(2023, 3, 1), dt.date(2023, 12, 31))) \
+        == dt.date(2023, 6, 30)  # a calendar year, or part of one: as before
+    assert parse_date("2025年年中", SCHOOL_YEAR) == dt.date(2025, 6, 30)
+
+
+def test_a_month_without_its_year_is_the_one_in_the_plan_period():
+    assert parse_month("1月", SCHOOL_YEAR) == parse_month("一月", SCHOOL_YEAR) == (2025, 1)
+    assert parse_month("9月", SCHOOL_YEAR) == (2024, 9) and parse_month("12月", SCHOOL_YEAR) == (2024, 12)
+    assert parse_month("2024年1月", SCHOOL_YEAR) == (2024, 1)
+    with pytest.raises(NumberError) as err:
+        parse_month("3月", EIGHTEEN_MONTHS)
+    assert "more than once: 2023-03, 2024-03; write the year, e.g. 2024年3月" in err.value.message.render("en")
+
+
+def test_the_hints_give_dates_of_the_plan_period():
+    with pytest.raises(NumberError) as err:
+        parse_date("yesterday", SCHOOL_YEAR)
+    assert err.value.message.render("zh") == "“yesterday”不是日期（请写成 2025-06-30、2025年6月30日、6月30日 或 6月底）"
+    with pytest.raises(NumberError) as err:
+        parse_month("13月", SCHOOL_YEAR)
+    assert err.value.message.render("zh") == "“13月”不是月份（请写成 2025-06 或 2025年6月）"
+    with pytest.raises(NumberError) as err:  # no June end in the period: its middle
+        parse_date("yesterday", (dt.date(2024, 9, 1), dt.date(2025, 2, 28)))
+    assert "2024-11-30、2024年11月30日、11月30日 或 11月底" in err.value.message.render("zh")
+    with pytest.raises(NumberError) as err:  # the calendar-year plan: as before
+        parse_date("yesterday", 2023)
+    assert err.value.message.render("zh") == "“yesterday”不是日期（请写成 2023-06-30、2023年6月30日、6月30日 或 6月底）"
 
 
 def test_the_measure_word_typed_is_kept():

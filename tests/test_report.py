@@ -583,3 +583,28 @@ def test_the_workbook_never_rounds_a_figure_onto_its_target_or_a_share_onto_all_
 
     assert shown(rows["public-kindergarten-share"][header.index("实际")]) == "55.96"
     assert shown(rows["migrant-children-enrolment"][header.index("完成率")]) not in ("100.0", "100")
+
+
+def test_a_school_year_plans_bulletin_takes_a_month_in_its_period_and_says_plan_period_not_year(
+        run, school_year_plan_path, synthetic_plan_path, tmp_path):
+    """A plan over 2024-09-01 to 2025-08-31: `--month 1月` was 2024-01, "not in the plan period";
+    the footnote said 按全年序时均匀推进, in every format. A calendar-year plan still says 全年."""
+    run.ok("record", "new-places", "3000", "--as-of", "1月底", "--county", "椒江", "--plan", school_year_plan_path)
+    md = run.ok("report", "--month", "1月", "--plan", school_year_plan_path).stdout
+    assert "2025年1月" in md and "截至 **2025-01-31**" in md
+    assert "按计划期序时均匀推进" in md and "全年" not in md
+    en = run.ok("report", "--month", "1月", "--plan", school_year_plan_path, lang="en").stdout
+    assert "evenly over the plan period unless the plan dates it" in en
+    run.ok("report", "--month", "1月", "--plan", school_year_plan_path, "-o", tmp_path / "b.html")
+    assert "按计划期序时均匀推进" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    run.ok("report", "--month", "1月", "--plan", school_year_plan_path, "-o", tmp_path / "b.xlsx")
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as book:
+        cells = "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+    assert "按计划期序时均匀推进" in cells and "按全年序时" not in cells
+    other = tmp_path / "calendar.ledger.toml"
+    run.ok("record", "new-places", "1000", "--as-of", "1月底", "--county", "椒江", "--plan", synthetic_plan_path,
+           "--ledger", other)  # behind time progress: the footnote under the lagging table is printed
+    assert "按全年序时均匀推进" in run.ok("report", "--month", "1月", "--plan", synthetic_plan_path,
+                                         "--ledger", other).stdout
+    err = run.fails(1, "report", "--month", "13月", "--plan", school_year_plan_path).stderr
+    assert "--month: “13月”不是月份（请写成 2025-06 或 2025年6月）" in err

@@ -415,3 +415,58 @@ def test_a_county_figure_without_a_target_reads_in_its_own_size_in_the_bulletin(
     for fmt in ("markdown", "html"):
         out = partly_split.ok("report", "--month", "2023-06", "--format", fmt).stdout
         assert "800个" in out and "0.08万" not in out, fmt
+
+
+def _ids(doc) -> list[str]:
+    return [i["id"] for i in doc["indicators"]]
+
+
+def test_a_school_year_plan_reads_its_whole_period_and_its_own_section_words(run, school_year_plan_path):
+    """A plan over 2024-09-01 to 2025-08-31 that calls its focus sections 主要任务: 全年 was 2024-12-31
+    (the plan's year), 主要任务一 was refused while the generic 重点一 was taken, and the refusal
+    gave the bundled plan's sections as examples (实事一、行动三、党建为纲)."""
+    run.ok("record", "new-places", "3000", "--as-of", "10月31日", "--county", "椒江")
+    assert run.json("status", "--as-of", "全年")["as_of"] == "2025-08-31"
+    assert run.json("status", "--as-of", "1月底")["as_of"] == "2025-01-31"
+    focus = run.json("status", "--section", "focus-1")
+    assert focus["section"] == "focus-1"
+    for typed in ("主要任务一", "主要任务1", "第一主要任务", "Main task 1", "main task 1", "重点一", "focus 1"):
+        doc = run.json("status", "--section", typed)
+        assert (doc["section"], _ids(doc)) == ("focus-1", _ids(focus)), typed
+    zh = run.fails(1, "status", "--section", "xyz").stderr
+    assert "--section: 没有板块“xyz”；请写成 主要任务一、实事一、行动一、重点一 或 focus-1 这样" in zh
+    en = run.fails(1, "status", "--section", "xyz", lang="en").stderr
+    assert "--section: unknown section 'xyz'; name it like Main task 1, matter 1, action 1, 重点一 or focus-1" in en
+    assert "党建为纲" not in zh + en
+
+
+def test_the_bundled_plans_section_refusal_gives_its_own_sections(run):
+    zh = run.fails(1, "status", "--section", "xyz").stderr
+    assert "请写成 重点一、行动一、实事一、党建为纲 或 focus-1 这样" in zh
+    assert "主要任务" not in zh
+    en = run.fails(1, "status", "--section", "xyz", lang="en").stderr
+    assert "name it like focus 1, action 1, matter 1, Party building as the guiding line or focus-1" in en
+
+
+def test_two_sections_are_refused_not_one_quietly_dropped(run, synthetic_plan_path):
+    """`--section A --section B` showed B alone, without a word."""
+    err = run.fails(2, "status", *D, "--section", "matter-1", "--section", "focus-1").stderr
+    assert "--section: 一次只能查看一个板块（给了 matter-1、focus-1）" in err
+    en = run.fails(2, "status", *D, "--section", "matter-1", "--section", "focus-1", lang="en").stderr
+    assert "--section: one section at a time: matter-1, focus-1 were given" in en
+    for same in ("matter-1", "实事一"):  # one section, however often or however named
+        assert run.json("status", *D, "--section", "matter-1", "--section", same)["section"] == "matter-1"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_show_says_evenly_over_the_year_only_where_the_period_is_a_calendar_year(run, synthetic_plan_path,
+                                                                                  school_year_plan_path, fmt):
+    def pace(plan, lang=None):
+        out = run.ok("show", "new-places", "--plan", plan, "--format", fmt, lang=lang).stdout
+        return " ".join(out.split())
+
+    assert "全年均匀推进（序时进度）" in pace(synthetic_plan_path)
+    assert "evenly over the year (time progress)" in pace(synthetic_plan_path, "en")
+    school = pace(school_year_plan_path)
+    assert "计划期内均匀推进（序时进度）" in school and "全年" not in school
+    assert "evenly over the plan period (time progress)" in pace(school_year_plan_path, "en")

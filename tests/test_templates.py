@@ -136,6 +136,25 @@ def test_by_default_the_sheet_is_as_of_the_last_month_end(synthetic_plan_path, l
     assert template(ws_for(synthetic_plan_path, ledger_path, today=today), county="椒江区").as_of == day
 
 
+def test_a_school_year_plans_sheet_takes_a_month_without_its_year_in_the_period(run, school_year_plan_path, tmp_path):
+    """`template --month 1月` under a plan over 2024-09-01 to 2025-08-31 was 2024-01, "not in the plan period"."""
+    path = tmp_path / "jan.xlsx"
+    said = run.ok("template", "--county", "椒江", "--month", "1月", "-o", path).stdout
+    assert "截至 2025-01-31" in said
+    assert template_day(path) == "2025-01-31"
+    path = tmp_path / "sep.xlsx"
+    run.ok("template", "--county", "椒江", "--as-of", "9月底", "-o", path)
+    assert template_day(path) == "2024-09-30"
+
+
+def template_day(path) -> str:
+    """The sheet's one date, as it stands beside 截至日期 above the table."""
+    ws = load_workbook(path).active
+    row = next(r for r in ws.iter_rows(max_row=HEAD) if r[0].value == "截至日期")
+    value = row[1].value
+    return value.date().isoformat() if isinstance(value, dt.datetime) else str(value)
+
+
 def test_a_county_without_a_target_of_its_own_is_told_the_citys(synthetic_plan):
     from eduplan.render.sheet_cells import target_cell
     from eduplan.services.sheet_contract import TemplateDoc, TemplateRow, columns_for

@@ -40,11 +40,11 @@ CoverageFmt = _choices("CoverageFormat", formats("CoverageDoc"))
 CheckFmt = _choices("CheckFormat", formats("QualityReport"))
 Lang = _choices("Lang", i18n.LANGS)
 
-PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled 2023 plan)."), show_default=False)]
+PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled plan)."), show_default=False)]
 LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help=N_("Ledger file or folder (env EDUPLAN_LEDGER; default: $XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml, ~/.local/share by default)."), show_default=False)]
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=N_("Language: zh or en (env EDUPLAN_LANG, else the locale, else the plan's)."), show_default=False)]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-06-30, 2023年6月30日, 6月底 … (default: today, within the plan period)."), show_default=False)]
-CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit (椒江区 or 椒江), or 全市 for the city-wide figure."), show_default=False)]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: YYYY-MM-DD or YYYY年M月D日; 6月底, 年底 … without a year are read in the plan period (default: today, within the plan period)."), show_default=False)]
+CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit, by its name or its name without the last 区/市/县; 全市 for the city-wide figure."), show_default=False)]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help=N_("Who records it (env EDUPLAN_USER, else $USER)."), show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help=N_("A remark kept with the figure."), show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help=N_("Store a figure the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); the entry is marked as accepted over the warning, with your name."))]
@@ -104,7 +104,7 @@ def repair(lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None)
 # --------------------------------------------------------------------------- record, correct, void, import
 
 
-@app.command(help=N_("Record a figure: for an accumulating indicator, the cumulative total to date."))
+@app.command(help=N_("Record a figure: for an accumulating indicator, the cumulative total since the plan period began."))
 def record(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exact name (see `eduplan plan`)."))],
            value: Annotated[Optional[str], typer.Argument(help=N_("12, 1,234, 3.5万, 90亿元, 56%, 12000/21000, 完成/进行中 …"), show_default=False)] = None,
            as_of: AsOfOpt = None, county: CountyOpt = None,
@@ -133,9 +133,9 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why the entry is co
 
 
 @app.command(help=N_("Correct an entry: a new entry supersedes it; the old one stays in the history."))
-def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12, or 椒江区#12 for another office's (see `eduplan log`)."))],
+def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 12 or #12, or OFFICE#12 for another office's (see `eduplan log`)."))],
             value: Annotated[str, typer.Argument(help=N_("The corrected figure."))], reason: ReasonOpt,
-            as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: 2023-06-30, 2023年6月30日, 6月底 … (default: the date of the entry it corrects)."), show_default=False)] = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
+            as_of: Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: YYYY-MM-DD or YYYY年M月D日; 6月底, 年底 … without a year are read in the plan period (default: the date of the entry it corrects)."), show_default=False)] = None, note: NoteOpt = None, source: SourceOpt = None, force: ForceOpt = False,
             by: ByOpt = None, office: OfficeOpt = None, for_city: ForCityOpt = False, lang: LangOpt = None,
             plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import correct as do
@@ -146,7 +146,7 @@ def correct(entry: Annotated[str, typer.Argument(help=N_("The entry to correct: 
 
 
 @app.command("void", help=N_("Withdraw an entry: its figure no longer counts; it stays in the history."))
-def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw: 12 or #12, or 椒江区#12."))],
+def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw: 12 or #12, or OFFICE#12 for another office's."))],
              reason: ReasonOpt, by: ByOpt = None, office: OfficeOpt = None, for_city: ForCityOpt = False,
              lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import void as do
@@ -185,7 +185,7 @@ def log(indicator: Annotated[Optional[str], typer.Argument(help=N_("Only this in
 
 @app.command(help=N_("Completion against target and expected progress (序时进度), with status lights."))
 def status(as_of: AsOfOpt = None,
-           section: Annotated[Optional[str], typer.Option("--section", help=N_("Only this section: 实事一, 行动三, 党建为纲, matter-1 …"), show_default=False)] = None,
+           section: Annotated[Optional[list[str]], typer.Option("--section", help=N_("Only this section: its id, its name, or its kind and number (重点一, 行动3 …; the kind also as the plan names it)."), show_default=False)] = None,
            county: CountyOpt = None,
            lead: Annotated[Optional[str], typer.Option("--lead", help=N_("Only the indicators this lead unit (牵头单位) is responsible for."), show_default=False)] = None,
            by_county: Annotated[bool, typer.Option("--by-county", help=N_("Indicators × county-level units."))] = False,
@@ -258,7 +258,7 @@ def _by_suffix(output: str | None, choices: type[Enum], fmt: Enum | None = None)
 
 
 @app.command(help=N_("The monthly bulletin (月度通报): status at the month end, change over the month, what lags, what came in."))
-def report(month: Annotated[str, typer.Option("--month", help=N_("The month: 2023-06, 2023年6月 or 6月; the bulletin is as of its last day."))],
+def report(month: Annotated[str, typer.Option("--month", help=N_("The month: YYYY-MM or YYYY年M月, or 6月 (that month in the plan period); the bulletin is as of its last day."))],
            fmt: Annotated[Optional[ReportFmt], typer.Option("--format", "-f", help=N_("Output format (default: from the -o suffix, else markdown)."), show_default=False)] = None,
            output: OutputOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .errors import UsageError

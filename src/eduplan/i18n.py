@@ -80,6 +80,29 @@ class Msg:
     __hash__ = None  # type: ignore[assignment]
 
 
+class PerLang(Msg):
+    """Words a plan gives in each language rather than a sentence to translate (its sections named
+    the way it names them: 主要任务一 / Main task 1), as a parameter of a Msg: the reader's
+    language's, else the first given."""
+
+    __slots__ = ("by_lang",)
+
+    def __init__(self, by_lang: Mapping[str, Any]):
+        super().__init__("")
+        self.by_lang = dict(by_lang)
+
+    def render(self, lang: str) -> str:
+        return show(self.by_lang[lang] if lang in self.by_lang else next(iter(self.by_lang.values()), ""), lang)
+
+    def __repr__(self) -> str:
+        return f"PerLang({self.by_lang!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PerLang) and self.by_lang == other.by_lang
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def msg(template: str, /, **params: Any) -> Msg:
     return Msg(template, params=params)
 

@@ -180,13 +180,14 @@ class Bulletin:
 
 
 def month_bounds(plan: Plan, month: str) -> tuple[int, int, dt.date, dt.date]:
-    """``2023-06`` (or 2023年6月, 6月) → (2023, 6, first day, last day), both clamped to the period.
+    """``2023-06`` (or 2023年6月, or 6月: the June of the period) → (2023, 6, first day, last day),
+    both clamped to the period.
 
     Raises :class:`EduplanError` (field ``month``) for a month that is not a month or lies
     outside the period.
     """
     try:
-        year, mon = parse_month(month, plan.plan.year)
+        year, mon = parse_month(month, plan.plan.period)
     except NumberError as exc:
         raise EduplanError(exc.message, field="month") from None
     first = dt.date(year, mon, 1)

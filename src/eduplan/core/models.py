@@ -127,6 +127,17 @@ class PlanInfo:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The first and last day: dates and months written without a year (6月底, 1月) are read in it."""
+        return self.start, self.end
+
+    @property
+    def calendar_year(self) -> bool:
+        """Is the period one whole calendar year (2023-01-01 to 2023-12-31)? Then it is 全年."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
+            and self.start.year == self.end.year
+
 
 @record
 class Thresholds:

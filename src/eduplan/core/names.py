@@ -4,8 +4,8 @@ documented short form that is the whole input; anything else is refused with sug
 * an indicator: its id, or its exact Chinese (or English) name;
 * a county: its name (椒江区), or the name without its last character 区/市/县 (椒江);
   ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure;
-* a section: its id (``matter-1``), its kind and number (实事一, 行动3, 重点二), or its name
-  (党建为纲, 一是党建为纲, 增加学位资源供给).
+* a section: its id (``matter-1``), its kind and number (实事一, 行动3, 重点二, or with the
+  plan's own word for the kind: 主要任务四), or its name (党建为纲, 一是党建为纲, 增加学位资源供给).
 
 A near miss (a wrong or missing character, the document's own wording) is never taken:
 the error lists what the person may have meant. Pure functions.
@@ -14,11 +14,12 @@ the error lists what the person may have meant. Pure functions.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from typing import Generic, TypeVar
 
 from ..errors import EduplanError, UsageError
-from ..i18n import LANGS, Msg, msg, tr
+from ..i18n import LANGS, Msg, PerLang, msg, tr
 from .models import Indicator, Office, Plan, Section, SectionKind
 from .records import record
 from .status_words import STATUS_WORDS
@@ -189,16 +190,45 @@ def who_records(plan: Plan, unit: str | None) -> Msg:
 # --------------------------------------------------------------------------- sections
 
 
-def section_names(section: Section) -> list[str]:
-    """Every way a person may name a section (all matched exactly)."""
+_COUNTED = re.compile(r"^[一二两三四五六七八九十百\d]+[个大项件条]?(?=..)")
+
+
+def kind_words(plan: Plan) -> dict[SectionKind, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The words a person may put before a section's number, per kind: Chinese and English.
+    The plan's own name for the kind (``[section_kinds]``: 主要任务, and 重点 for 六个重点) and the
+    generic word (重点, focus), unless another kind of the plan calls itself by that word."""
+    own: dict[SectionKind, tuple[list[str], list[str]]] = {}
+    for s in plan.sections:
+        if s.kind in own:
+            continue
+        zh = [_COUNTED.sub("", s.kind_name)] if s.kind_name else []  # 六个重点 → 重点: 重点一, never 六个重点一
+        own[s.kind] = (zh, [s.kind_name_en] if s.kind_name_en else [])
+    words = {}
+    for kind, (zh_own, en_own) in own.items():
+        zh_kind, en_kind = KIND_WORDS[kind]
+        taken_zh = {w for k, (z, _) in own.items() if k != kind for w in z}
+        taken_en = {w.lower() for k, (_, e) in own.items() if k != kind for w in e}
+        zh = zh_own + [zh_kind] * (zh_kind not in taken_zh and zh_kind not in zh_own)
+        en = en_own + [en_kind] * (en_kind not in taken_en and en_kind not in {w.lower() for w in en_own})
+        words[kind] = (tuple(zh), tuple(en))
+    return words
+
+
+def section_names(section: Section, words: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> list[str]:
+    """Every way a person may name a section (all matched exactly, spaces and case aside);
+    ``words``: the words for its kind (:func:`kind_words`), by default the generic ones."""
     n = section.number
     ordinal = ORDINALS[n - 1] if 1 <= n <= 10 else str(n)
-    zh_kind, en_kind = KIND_WORDS[section.kind]
-    names = [section.id, section.name, f"{zh_kind}{ordinal}", f"{zh_kind}{n}", f"第{ordinal}{zh_kind}",
-             f"{en_kind}{n}", f"{en_kind} {n}", f"{ordinal}是{section.name}", f"{ordinal}、{section.name}"]
-    if section.kind == SectionKind.MATTER:
+    zh_words, en_words = words or ((KIND_WORDS[section.kind][0],), (KIND_WORDS[section.kind][1],))
+    names = [section.id, section.name]
+    for zh_kind in zh_words:
+        names += [f"{zh_kind}{ordinal}", f"{zh_kind}{n}", f"第{ordinal}{zh_kind}"]
+    for en_kind in en_words:
+        names += [f"{en_kind}{n}", f"{en_kind} {n}"]
+    names += [f"{ordinal}是{section.name}", f"{ordinal}、{section.name}"]
+    if section.kind == SectionKind.MATTER and "实事" in zh_words:
         names.append(f"第{ordinal}件实事")
-    if section.kind == SectionKind.FOCUS:
+    if section.kind == SectionKind.FOCUS and "重点" in zh_words:
         names.append(f"第{ordinal}个重点")
     if section.name_en:
         names.append(section.name_en)
@@ -208,20 +238,47 @@ def section_names(section: Section) -> list[str]:
     return names
 
 
+def section_examples(plan: Plan, lang: str) -> list[str]:
+    """How the plan's sections may be named, for an error: a section of each kind by its kind
+    and number (主要任务一 / Main task 1), the first one by its name."""
+    words = kind_words(plan)
+    out: list[str] = []
+    seen: set[SectionKind] = set()
+    for s in plan.sections:
+        if s.kind in seen:
+            continue
+        seen.add(s.kind)
+        zh, en = words[s.kind]
+        generic = KIND_WORDS[s.kind][lang == "en"]
+        held = generic in (w.lower() for w in (en if lang == "en" else zh))
+        shorter = held and any(generic in w.lower() and w.lower() != generic for w in (en if lang == "en" else zh))
+        if lang == "en":  # the generic word where the plan's own holds it (matter for Practical matter)
+            out.append(f"{generic if shorter else en[0]} {s.number}")
+        else:  # (实事 for 教育实事)
+            out.append(f"{generic if shorter else zh[0]}{ORDINALS[s.number - 1] if 1 <= s.number <= 10 else s.number}")
+    first = plan.sections[0]
+    out.append((first.name_en or first.name) if lang == "en" else first.name)
+    return list(dict.fromkeys(out))
+
+
 def find_section(plan: Plan, text: str) -> Match[Section]:
     typed = clean(text, "section")
     key = typed.replace(" ", "").lower()
+    words = kind_words(plan)
     for section in plan.sections:
-        for name in section_names(section):
+        for name in section_names(section, words[section.kind]):
             if key == name.replace(" ", "").lower():
                 return Match(section, typed, typed == section.id)
-    names = {name: f"{s.id} ({s.name})" for s in plan.sections for name in section_names(s)}
+    names = {name: f"{s.id} ({s.name})" for s in plan.sections for name in section_names(s, words[s.kind])}
     close = _suggest(typed, names)
     if close:
         raise EduplanError(msg("unknown section '{text}'; did you mean: {choices}?", text=typed, choices=close),
                            field="section")
-    raise EduplanError(msg("unknown section '{text}'; name it like 实事一, 行动三, 党建为纲 or matter-1", text=typed),
-                       field="section")
+    if not plan.sections:
+        raise EduplanError(msg("unknown section '{text}'; the plan has no sections", text=typed), field="section")
+    raise EduplanError(msg("unknown section '{text}'; name it like {examples} or {id}", text=typed,
+                           examples=PerLang({lang: section_examples(plan, lang) for lang in LANGS}),
+                           id=plan.sections[0].id), field="section")
 
 
 # --------------------------------------------------------------------------- lead units

@@ -21,8 +21,8 @@ from ..i18n import Msg, msg
 from .text import invisible, visible
 
 __all__ = [
-    "NumberError", "Quantity", "Ratio", "STATES", "MAX_EXACT", "find_quantities", "format_number",
-    "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state", "to_plain",
+    "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day", "find_quantities",
+    "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state", "to_plain",
 ]
 
 MULTIPLIERS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
@@ -262,64 +262,189 @@ _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _YEAR = r"(?:(\d{4})\s*[-/.年]\s*)"
 _DATE = rf"^{_YEAR}?{_NUM}\s*[-/.月]\s*{_NUM}\s*[日号]?$"
 _MONTH_END = rf"^{_YEAR}?{_NUM}\s*月\s*(?:底|末|末尾)$"
-_NAMED = {  # month and day of named points of the year
+_NAMED = {  # month and day of named points of the (calendar) year
     "上半年末": (6, 30), "上半年底": (6, 30), "年中": (6, 30), "年底": (12, 31), "年末": (12, 31),
     "下半年末": (12, 31), "全年": (12, 31),
     "一季度末": (3, 31), "第一季度末": (3, 31), "二季度末": (6, 30), "第二季度末": (6, 30),
     "三季度末": (9, 30), "第三季度末": (9, 30), "四季度末": (12, 31), "第四季度末": (12, 31),
 }
-_DATE_HINT = "write it as 2023-06-30, 2023年6月30日, 6月30日 or 6月底"
+
+# A plan period, its first and last day: dates and months written without a year are read in it.
+Period = tuple[dt.date, dt.date]
 
 
-def parse_date(text: str, year: int | None = None) -> dt.date:
+def as_period(within: int | Period | None) -> Period | None:
+    """A year (2023) as the period of that calendar year; a period as it is."""
+    if within is None or isinstance(within, tuple):
+        return within
+    return dt.date(within, 1, 1), dt.date(within, 12, 31)
+
+
+def calendar_bound(period: Period) -> bool:
+    """Does the period lie within one calendar year (2023-01-01 … 2023-12-31, or part of one)?
+    A school year (2024-09-01 … 2025-08-31) does not."""
+    return period[0].year == period[1].year
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, days_in_month(year, month))
+
+
+def _middle(period: Period) -> dt.date:
+    """The end of the first half of the period's months (2024-09 … 2025-08: 2025-02-28)."""
+    start, end = period
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    index = start.month - 1 + (months - 1) // 2
+    return min(_month_end(start.year + index // 12, index % 12 + 1), end)
+
+
+def _june_end(period: Period) -> dt.date | None:
+    start, end = period
+    inside = [d for d in (dt.date(y, 6, 30) for y in range(start.year, end.year + 1)) if start <= d <= end]
+    return inside[0] if len(inside) == 1 else None
+
+
+def example_day(within: int | Period | None) -> dt.date:
+    """The date hints give as an example: the end of June where the period holds one June end
+    (2023-06-30 in the year 2023), else the end of the first half of the period's months."""
+    period = as_period(within)
+    if period is None:
+        return dt.date(2023, 6, 30)
+    return _june_end(period) or _middle(period)
+
+
+def date_hint(within: int | Period | None) -> Msg:
+    """How to write a date, with examples in the period: ``2023-06-30、2023年6月30日、6月30日 或 6月底``."""
+    day = example_day(within)
+    return msg("write it as {iso}, {chinese}, {short} or {month_end}", iso=day.isoformat(),
+               chinese=f"{day.year}年{day.month}月{day.day}日", short=f"{day.month}月{day.day}日",
+               month_end=f"{day.month}月底")
+
+
+def _with_year(text: str, year: int) -> str:
+    """``6月底`` with a year: ``2024年6月底``; ``年底``: ``2024年底``."""
+    return f"{year}{text}" if text.startswith("年") else f"{year}年{text}"
+
+
+def _in_period(text: str, period: Period, day_of) -> dt.date:
+    """The one date in the period that a date written without its year names; ``day_of(year)``
+    is that date in a year (ValueError where the year has none: 2月29日). One that falls in the
+    period more than once is refused (write the year); one that falls in it never is the date
+    nearest the period, which the caller refuses as outside the period, naming it."""
+    start, end = period
+    dates = []
+    for y in range(start.year, end.year + 1):
+        try:
+            dates.append(day_of(y))
+        except ValueError:
+            continue
+    if not dates:
+        raise NumberError(msg("'{text}' is not a date in the calendar", text=text))
+    inside = [d for d in dates if start <= d <= end]
+    if len(inside) > 1:
+        raise NumberError(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
+                              "the year, e.g. {example}", text=text, start=start, end=end, dates=inside,
+                              example=_with_year(text, inside[-1].year)))
+    if inside:
+        return inside[0]
+    return min(dates, key=lambda d: (start - d) if d < start else (d - end))
+
+
+def _midyear(text: str, period: Period) -> NumberError:
+    """年中 in a period that is not within one calendar year: its middle is not the end of June."""
+    middle, june = _middle(period), _june_end(period)
+    if june is None or june == middle:
+        return NumberError(msg("'{text}' is unclear in a plan period that is not a calendar year ({start} to {end}); "
+                               "write the date, e.g. {middle} (the end of the period's first half)", text=text,
+                               start=period[0], end=period[1], middle=middle))
+    return NumberError(msg("'{text}' is unclear in a plan period that is not a calendar year ({start} to {end}); "
+                           "write the date: {middle} ends the period's first half, {june} is the end of June "
+                           "(上半年末)", text=text, start=period[0], end=period[1], middle=middle, june=june))
+
+
+def parse_date(text: str, within: int | Period | None = None) -> dt.date:
     """A date as staff write it: ``2023-06-30``, ``2023/6/30``, ``2023.6.30``, ``2023年6月30日``;
-    with ``year`` (the plan's) also ``6月30日``, ``6月底``, ``上半年末``, ``年底``, ``三季度末``.
+    with ``within`` (the plan period, or a year for that calendar year) also ``6月30日``,
+    ``6月底``, ``上半年末``, ``年底``, ``三季度末``, ``全年``.
 
-    A short form without a year is read only when ``year`` is given; anything else is refused.
+    A date written without its year is read in the year that puts it inside the period
+    (``6月底`` in the period 2024-09-01 … 2025-08-31 is 2025-06-30); one that falls in the period
+    more than once (a period longer than a year) is refused: write the year. Named points are
+    points of the calendar year (上半年末 6月30日, 年底 12月31日, 三季度末 9月30日) but ``全年`` is
+    the period's last day, and ``年中`` is refused for a period not within one calendar year.
+    Without ``within`` a short form is refused; anything else is refused.
     """
     _seen(text)
+    period = as_period(within)
     norm = normalise(text).replace(" ", "")
     named = re.match(r"^(?:(\d{4})年?)?(.+)$", norm)
     point = None
     if named:
         point = next((p for p in (named[2], "年" + named[2]) if p in _NAMED), None)
     if point is not None:
-        y = int(named[1]) if named[1] else year
-        if y is not None:
-            return dt.date(y, *_NAMED[point])
-        raise NumberError(msg("'{text}' needs a year here (write 2023年{text})", text=text))
+        month, day = _NAMED[point]
+        if named[1]:
+            return dt.date(int(named[1]), month, day)
+        if period is None:
+            raise NumberError(msg("'{text}' needs a year here (write 2023年{text})", text=text))
+        if point == "全年":
+            return period[1]
+        if point == "年中" and not calendar_bound(period):
+            raise _midyear(text, period)
+        return _in_period(text, period, lambda y: dt.date(y, month, day))
     for pattern, month_end in ((_DATE, False), (_MONTH_END, True)):
         match = re.match(pattern, norm)
         if match is None:
             continue
-        if match[1] is None:
-            if year is None or (not month_end and not re.search("月", norm)):
-                break  # 6-30 or 6/30 without a year is ambiguous; 6月30日 is not
-            y = year
-        else:
-            y = int(match[1])
+        if match[1] is None and (period is None or (not month_end and not re.search("月", norm))):
+            break  # 6-30 or 6/30 without a year is ambiguous; 6月30日 is not
         try:
             month = _int(match[2])
-            day = days_in_month(y, month) if month_end else _int(match[3])
-            return dt.date(y, month, day)
-        except (ValueError, KeyError):
+            day = None if month_end else _int(match[3])
+        except KeyError:
             raise NumberError(msg("'{text}' is not a date in the calendar", text=text)) from None
-    raise NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=msg(_DATE_HINT)))
+
+        def day_of(y: int, month: int = month, day: int | None = day) -> dt.date:
+            return _month_end(y, month) if day is None else dt.date(y, month, day)
+
+        if match[1] is None:
+            return _in_period(text, period, day_of)  # type: ignore[arg-type]
+        try:
+            return day_of(int(match[1]))
+        except ValueError:
+            raise NumberError(msg("'{text}' is not a date in the calendar", text=text)) from None
+    raise NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=date_hint(period)))
 
 
 _MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
 
 
-def parse_month(text: str, year: int | None = None) -> tuple[int, int]:
-    """``2023-06``, ``2023年6月``, and with ``year`` also ``6月`` or ``六月`` → (2023, 6)."""
+def parse_month(text: str, within: int | Period | None = None) -> tuple[int, int]:
+    """``2023-06``, ``2023年6月``, and with ``within`` (the plan period, or a year) also ``6月`` or
+    ``六月`` → (2023, 6). A month without its year is the one that overlaps the period; one that
+    overlaps it more than once (a period longer than a year) is refused: write the year."""
     _seen(text)
+    period = as_period(within)
     norm = normalise(text).replace(" ", "")
     match = re.match(_MONTH, norm)
-    if match is not None and (match[1] is not None or (year is not None and norm.endswith("月"))):
+    if match is not None and (match[1] is not None or (period is not None and norm.endswith("月"))):
         try:
             month = _int(match[2])
         except KeyError:
             month = 0
         if 1 <= month <= 12:
-            return (int(match[1]) if match[1] else year), month  # type: ignore[return-value]
-    raise NumberError(msg("'{text}' is not a month (write it as 2023-06 or 2023年6月)", text=text))
+            if match[1]:
+                return int(match[1]), month
+            start, end = period  # type: ignore[misc]
+            firsts = [dt.date(y, month, 1) for y in range(start.year, end.year + 1)]
+            inside = [d for d in firsts if d <= end and _month_end(d.year, month) >= start]
+            if len(inside) > 1:
+                raise NumberError(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {months}; "
+                                      "write the year, e.g. {example}", text=text, start=start, end=end,
+                                      months=[f"{d.year:04d}-{d.month:02d}" for d in inside],
+                                      example=_with_year(text, inside[-1].year)))
+            first = inside[0] if inside else min(firsts, key=lambda d: (start - d) if d < start else (d - end))
+            return first.year, month
+    day = example_day(period)
+    raise NumberError(msg("'{text}' is not a month (write it as {iso} or {chinese})", text=text,
+                          iso=f"{day.year:04d}-{day.month:02d}", chinese=f"{day.year}年{day.month}月"))

@@ -104,9 +104,14 @@ def months_text(months: float) -> str:
 
 
 def attention_footnote(b: Bulletin, lang: str) -> str:
-    head = msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly over "
-               "the year unless the plan dates it). Short by: points below the expected share (flows) or below the "
-               "target (levels).").render(lang)
+    if b.plan.plan.calendar_year:
+        head = msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly "
+                   "over the year unless the plan dates it). Short by: points below the expected share (flows) or "
+                   "below the target (levels).").render(lang)
+    else:
+        head = msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly "
+                   "over the plan period unless the plan dates it). Short by: points below the expected share "
+                   "(flows) or below the target (levels).").render(lang)
     if not b.months_left:  # the period's last month: nothing is left to spread over
         return head
     return head + " " + msg("Needed per month = to go ÷ months left ({months}).",

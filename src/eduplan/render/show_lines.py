@@ -49,7 +49,7 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
         (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
                      + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
         (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
-        (_("pace"), pace_text(ind, lang)),
+        (_("pace"), pace_text(ind, lang, doc.plan.plan.calendar_year)),
     ]
     if ind.baseline is not None:
         if p.baseline is None:

@@ -274,14 +274,17 @@ def remark(r: Remark, lang: str) -> str:
 # --------------------------------------------------------------------------- how a target is meant to be reached
 
 
-def pace_text(ind: Indicator, lang: str) -> str:
-    """How the expected share grows: ``按序时（均匀）`` / ``一次性：2023-09-01`` / ``按计划：3-31 25%, …``."""
+def pace_text(ind: Indicator, lang: str, calendar_year: bool = True) -> str:
+    """How the expected share grows: ``全年均匀推进`` (``计划期内均匀推进`` where the period is not one
+    calendar year: ``calendar_year``, :attr:`PlanInfo.calendar_year`) / ``一次性：2023-09-01`` / ``按计划：…``."""
     pace = ind.effective_pace
     if pace is None:
         return tr("the target applies at any date (a state)", lang)
     kind = pace.kind.value
     if kind == "linear":
-        return tr("evenly over the period (time progress)", lang)
+        if calendar_year:
+            return tr("evenly over the year (time progress)", lang)
+        return tr("evenly over the plan period (time progress)", lang)
     if kind == "due":
         return msg("evenly, all of it by {date}", date=pace.date).render(lang)
     if kind == "once":

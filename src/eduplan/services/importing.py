@@ -26,6 +26,9 @@ from ..core.models import Entry, Measure, Plan
 from ..core.names import find_county, find_indicator, who_records
 from ..core.numbers import (
     NumberError,
+    Period,
+    date_hint,
+    example_day,
     format_number,
     parse_date,
     parse_quantity,
@@ -71,18 +74,18 @@ def _text(value: Cell, percent: bool = False) -> str:
     return str(value).strip()
 
 
-def _date(value: Cell, year: int) -> dt.date:
+def _date(value: Cell, period: Period) -> dt.date:
+    """A cell's date: a spreadsheet date, or a text read like ``--as-of`` (6月底: in the plan period)."""
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0, 0):
-            raise NumberError(msg("'{text}' has a time of day; write the date only (2023-06-30)",
-                                  text=value.isoformat(sep=" ")))
+            raise NumberError(msg("'{text}' has a time of day; write the date only ({example})",
+                                  text=value.isoformat(sep=" "), example=example_day(period)))
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)):
-        raise NumberError(msg("'{text}' is not a date ({hint})", text=_text(value),
-                              hint=msg("write it as 2023-06-30, 2023年6月30日, 6月30日 or 6月底")))
-    return parse_date(str(value), year)
+        raise NumberError(msg("'{text}' is not a date ({hint})", text=_text(value), hint=date_hint(period)))
+    return parse_date(str(value), period)
 
 
 def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
@@ -252,8 +255,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         try:
             if field == "as_of":
                 if value is None or not _text(value):
-                    raise EduplanError(msg("empty; write the date the figures are as of (2023-06-30)"))
-                sheet_day = check_date(plan, _date(value, plan.plan.year), today=today)
+                    raise EduplanError(msg("empty; write the date the figures are as of ({example})",
+                                               example=example_day(plan.plan.period)))
+                sheet_day = check_date(plan, _date(value, plan.plan.period), today=today)
             elif field == "county" and _text(value) not in EMPTY_COUNTY:
                 sheet_county = find_county(plan, _text(value)).value
         except (NumberError, EduplanError) as exc:
@@ -328,12 +332,13 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         raw_day = cell("as_of")
         if raw_day is not None and _text(raw_day):
             try:
-                day = check_date(plan, _date(raw_day, plan.plan.year), today=today)
+                day = check_date(plan, _date(raw_day, plan.plan.period), today=today)
             except (NumberError, EduplanError) as exc:
                 day = None
                 problem("as_of", exc.message)
         elif day is None:
-            problem("as_of", msg("empty; write the date the figure is as of (2023-06-30)"))
+            problem("as_of", msg("empty; write the date the figure is as of ({example})",
+                                        example=example_day(plan.plan.period)))
         figure = None
         increment = None
         accepted: tuple[str, ...] = ()

@@ -36,14 +36,19 @@ def baselines(plan, view) -> dict:
     return baselines_from(plan, view.latest(plan.plan.start - dt.timedelta(days=1)))
 
 
-def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | None = None,
+def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | Iterable[str] | None = None,
            county: str | None = None, by_county: bool = False, statuses: Iterable[str] = (),
            lead: str | None = None) -> StatusReport:
-    """Every indicator (or a section's, or a lead unit's) judged as of a date, for the city or one county."""
+    """Every indicator (or a section's, or a lead unit's) judged as of a date, for the city or one county.
+    ``section`` may be given as often as it was typed (``--section`` repeated), if it names one section."""
     plan = ws.plan
     day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
                        today=ws.today)
-    section_id = find_section(plan, section).value.id if section else None
+    typed = [section] if isinstance(section, str) else [s for s in section or () if s]
+    sections = list(dict.fromkeys(find_section(plan, s).value.id for s in typed))
+    if len(sections) > 1:  # a view is grouped under one section
+        raise UsageError(msg("one section at a time: {sections} were given", sections=typed), field="section")
+    section_id = sections[0] if sections else None
     unit = find_county(plan, county).value if county is not None else None
     lead_name = find_lead(plan, lead).value if lead is not None else None
     if by_county and unit is not None:

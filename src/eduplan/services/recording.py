@@ -110,6 +110,11 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     county_match = find_county(plan, county)
     unit = county_match.value
     day = as_of if isinstance(as_of, dt.date) else parse_day(plan, as_of)
+    info = plan.plan
+    if day is None and not info.start <= ws.today <= info.end:
+        raise EduplanError(msg("today ({today}) is outside the plan period {start} to {end}: give the date the "
+                               "figure is as of with --as-of", today=ws.today, start=info.start, end=info.end),
+                           field="as_of")
     day = check_date(plan, day or ws.today, today=ws.today)
     note = check_text(note, "note")
     source = check_text(source, "source")
@@ -150,13 +155,14 @@ _REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
 
 
 def parse_ref(ws: Workspace, text: str | int) -> tuple[str, int]:
-    """An entry as a person names it: ``12`` or ``#12`` (their own office's), ``椒江区#12`` (another's)."""
+    """An entry as a person names it: ``12`` or ``#12`` (their own office's), ``椒江区#12`` (another's:
+    the office's name, an example from the plan in the error)."""
     if isinstance(text, int):
         return ws.office_name, text
     m = _REF.match(str(text))
     if m is None:
-        raise EduplanError(msg("'{text}' is not an entry (write it as 12 or #12, or 椒江区#12 for another office's; "
-                               "`eduplan log` lists them)", text=text), field="entry")
+        raise EduplanError(msg("'{text}' is not an entry (write it as 12 or #12, or {office}#12 for another office's; "
+                               "`eduplan log` lists them)", text=text, office=ws.plan.offices[0].name), field="entry")
     office = ws.office_name
     if m["office"]:
         from ..core.names import find_office

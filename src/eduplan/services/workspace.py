@@ -173,12 +173,12 @@ def reading_date(plan: Plan, day: dt.date | None, *, today: dt.date) -> dt.date:
 
 
 def parse_day(plan: Plan, text: str | None, field: str = "as_of") -> dt.date | None:
-    """A date typed the way staff write it (short forms take the plan's year)."""
+    """A date typed the way staff write it (a date without its year is read in the plan period)."""
     if text is None:
         return None
     from ..core.numbers import NumberError, parse_date
 
     try:
-        return parse_date(text, plan.plan.year)
+        return parse_date(text, plan.plan.period)
     except NumberError as exc:
         raise EduplanError(exc.message, field=field) from None

@@ -27,7 +27,7 @@ from ..core.models import Entry, Plan
 
 if TYPE_CHECKING:  # (imported where a digest is read back: a folder's check needs only keys)
     from ..core.rules import Finding, QualityDigest
-from ..i18n import Msg
+from ..i18n import Msg, PerLang
 
 VERSION = 1  # of this encoding
 
@@ -67,6 +67,8 @@ def key(kind: str, plan: Plan, day: dt.date | None = None, **options: Any) -> st
 def _enc(v: Any) -> Any:
     if v is None or isinstance(v, (str, bool, int, float)):
         return v
+    if isinstance(v, PerLang):
+        return {"p": {k: _enc(x) for k, x in v.by_lang.items()}}
     if isinstance(v, Msg):
         return {"m": [v.text, v.plural, v.n, {k: _enc(x) for k, x in v.params.items()}]}
     if isinstance(v, dt.datetime):
@@ -91,6 +93,8 @@ def _dec(v: Any) -> Any:
     if tag == "m":
         text, plural, n, params = x
         return Msg(text, plural, n, {k: _dec(p) for k, p in params.items()})
+    if tag == "p":
+        return PerLang({k: _dec(y) for k, y in x.items()})
     if tag == "d":
         return dt.date.fromisoformat(x)
     if tag == "t":
