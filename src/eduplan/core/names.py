@@ -4,7 +4,8 @@ documented short form that is the whole input; anything else is refused with sug
 * an indicator: its id, or its exact Chinese (or English) name;
 * a county: its name (椒江区), or the name without its last character 区/市/县 (椒江);
   ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure. A short
-  form two units share (江北 for 江北区 and 江北县) is refused, listing both;
+  form two units share (江北 for 江北区 and 江北县) is refused, listing both; a plan in which
+  a unit's full name also means another is refused when it is validated (:func:`name_clashes`);
 * a section: its id (``matter-1``), its kind and number (实事一, 行动3, 重点二), or its name
   (党建为纲, 一是党建为纲, 增加学位资源供给).
 
@@ -133,6 +134,20 @@ def units_named(typed: str, city: str, counties: Sequence[str]) -> list[str | No
     if typed in CITY_WORDS or typed.lower() == "city" or (city and typed in (city, short_form(city))):
         meant.append(None)
     return meant
+
+
+def name_clashes(city: str, counties: Sequence[str]) -> list[tuple[int | None, str, str | None]]:
+    """The units a plan leaves without a name of their own: (index of the county, its name, the
+    other unit that name also means, None for the city). A county whose full name also means the
+    city (余姚市 as the city and a county) or another county (江北 beside 江北区) could never be
+    named; a short form two units share (江北 for 江北区 and 江北县) is no clash: the full names
+    stay, and the short form is refused where it is typed."""
+    clashes: list[tuple[int | None, str, str | None]] = []
+    for i, county in enumerate(counties):
+        for other in units_named(county, city, counties):
+            if other != county:
+                clashes.append((i, county, other))
+    return clashes
 
 
 def find_county(plan: Plan, text: str | None) -> Match[str | None]:

@@ -1,10 +1,13 @@
-"""Validation of the plan file: pydantic v2 models holding every rule about what a plan may say.
+"""Validation of the plan file: pydantic v2 models for what each field may hold, and the rules
+across the plan (:func:`plan_rules`).
 
-The models are immutable and ``extra="forbid"``; validation reports every broken rule,
-not only the first, as a ``ValidationError`` whose locations name the indicator and
-field. What validates becomes the plain domain types of :mod:`eduplan.core.models`; this
-module is imported only when a plan file has to be validated (a changed plan), so that
-everyday commands start without building pydantic schemas.
+The models are immutable and ``extra="forbid"``; a ``ValidationError`` lists every broken
+rule of every field, its location naming the indicator and field. The rules across the plan (ids used twice, unknown counties and sections, dates outside the
+period, the year, names that mean two units …) are checked on the data itself, as far as it
+allows, so that :func:`check_plan` reports them together with the fields' own problems, not only
+once those are fixed. What validates becomes the plain domain types of
+:mod:`eduplan.core.models`; this module is imported only when a plan file has to be validated
+(a changed plan), so that everyday commands start without building pydantic schemas.
 
 Our own rules raise :func:`fail` with a stable kind and an English template registered in
 :data:`TEMPLATES`, so that :mod:`eduplan.store.planfile` can show each in the reader's
@@ -37,6 +40,7 @@ from ..core.models import (
     ReportedBy,
     SectionKind,
 )
+from ..core.names import CITY_WORDS, name_clashes, short_form
 from ..i18n import N_
 
 SCHEMA_VERSIONS = (1, 2)
@@ -46,13 +50,19 @@ TEMPLATES: dict[str, str] = {
     "period_order": N_("the period ends ({end}) before it starts ({start})"),
     "period_length": N_("the period is longer than ten years ({start} to {end})"),
     "year_range": N_("the year {year} is not a plan year (1900 to 2200)"),
+    "year_period": N_("the year {year} is neither the year the period starts ({start}) nor the year it ends ({end})"),
     "county_twice": N_("the county-level unit '{name}' is listed twice"),
+    "city_is_county": N_("the city's name '{city}' is also the name of a county-level unit: '{county}' would mean both"),
+    "city_short_is_county": N_("the city's short name '{county}' ('{city}' without its last character) is also the name of a county-level unit: '{county}' would mean both"),
+    "county_is_city_word": N_("'{county}' means the whole city; a county-level unit cannot be named so"),
+    "county_is_short": N_("'{county}' is also the short name of '{other}': it would mean both"),
     "milestone_target": N_("a milestone has no target"),
     "missing_target": N_("a {measure} indicator needs a target"),
     "target_finite": N_("the target must be a finite number"),
     "target_negative": N_("the target must not be negative"),
     "target_large": N_("the target is too large to hold exactly (the largest is 2^53)"),
     "target_percent": N_("a percentage target must be between 0 and 100"),
+    "county_target_over": N_("the county's target {value} is more than the whole city's target {target}: a county's share of a total cannot exceed it"),
     "milestone_comparator": N_("a milestone has no comparator"),
     "duplicate_id": N_("the id '{id}' is used twice"),
     "indicator_section_id": N_("the indicator id '{id}' is also a section id"),
@@ -73,6 +83,7 @@ TEMPLATES: dict[str, str] = {
     "points_end": N_("the schedule must end at 100% (the whole target)"),
     "county_targets_measure": N_("a {measure} indicator has no county targets"),
     "county_target_unknown": N_("'{county}' is not one of the plan's county-level units"),
+    "county_target_short": N_("'{county}' is a short name: write the county-level unit's full name '{full}'"),
     "county_target_counties": N_("on a counties indicator a county's target is 1 (it must meet the condition) or 0"),
     "county_targets_relative": N_("county targets cannot be stated against the city's baseline"),
     "reported_by_milestone": N_("a milestone is recorded city-wide: it is reported by the city"),
@@ -371,6 +382,8 @@ class Indicator(_Frozen):
                     problem(("county_targets", county), "county_target_counties", value)
                 elif self.is_percent and value > 100 and m != Measure.COUNTIES:
                     problem(("county_targets", county), "target_percent", value)
+                elif self.sums and self.target is not None and value > self.target:
+                    problem(("county_targets", county), "county_target_over", value, value=value, target=self.target)
         if self.reported_by is not None:
             if m == Measure.MILESTONE and self.reported_by != ReportedBy.CITY:
                 problem(("reported_by",), "reported_by_milestone", self.reported_by.value)
@@ -385,6 +398,12 @@ class Indicator(_Frozen):
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+    @property
+    def sums(self) -> bool:
+        """Is the city's figure the sum of the counties' (an amount, a count, a stock such as 所)?
+        Then no county's target can exceed the city's; a percentage or a count of counties is no sum."""
+        return self.measure == Measure.FLOW or (self.measure == Measure.LEVEL and not self.is_percent)
 
 
 class Office(_Frozen):
@@ -420,87 +439,198 @@ class Plan(_Frozen):
     offices: tuple[Office, ...] = ()
     section_kinds: dict[SectionKind, SectionKindInfo] = {}
 
-    @model_validator(mode="after")
-    def _cross_references(self) -> Plan:
-        errors: list[InitErrorDetails] = []
 
-        def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
-            errors.append(InitErrorDetails(type=fail(code, **ctx), loc=loc, input=value))
+# --------------------------------------------------------------------------- the rules across the plan
+#
+# Checked on the TOML data itself, each value used only where it has the right type, so that they
+# are reported together with the problems of the fields (a duplicate id beside a mistyped target),
+# as far as the data allows: a rule needing the period is left out while the period is wrong.
 
-        info = self.plan
-        if self.schema_version < 2:  # a version-1 file says only what version 1 could say
-            for table, fields in V2_FIELDS.items():
-                items = [(("plan",), info)] if table == "plan" else \
-                    [((table, i), x) for i, x in enumerate(getattr(self, table))]
-                for loc, item in items:
-                    for name in fields:
-                        if name in item.model_fields_set:
-                            problem(loc + (name,), "needs_version", getattr(item, name), field=name)
-        units = set(info.units)
-        counties = set(info.counties)
 
-        def in_period(loc: tuple, day: dt.date) -> None:
-            if not info.start <= day <= info.end:
-                problem(loc, "date_in_period", str(day), date=str(day), start=str(info.start), end=str(info.end))
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
-        for i, ind in enumerate(self.indicators):
-            if ind.pace is not None:
-                if ind.pace.date is not None:
-                    in_period(("indicators", i, "pace", "date"), ind.pace.date)
-                for j, point in enumerate(ind.pace.points):
-                    in_period(("indicators", i, "pace", "points", j, "date"), point.date)
-            for county in ind.county_targets or {}:
-                if county not in counties:
-                    problem(("indicators", i, "county_targets", county), "county_target_unknown", county, county=county)
-            if ind.baseline is not None and ind.baseline.date >= info.start:
-                problem(("indicators", i, "baseline", "date"), "baseline_date", str(ind.baseline.date),
-                        date=str(ind.baseline.date), start=str(info.start))
-            if units:
-                for field, names in (("lead", [ind.lead] if ind.lead else []), ("partners", ind.partners)):
-                    for j, name in enumerate(names):
-                        if name not in units:
-                            loc = ("indicators", i, field) if field == "lead" else ("indicators", i, field, j)
-                            problem(loc, "unit_unknown", name, name=name)
-        section_kind: dict[str, SectionKind] = {}
-        for i, section in enumerate(self.sections):
-            if section.id in section_kind:
-                problem(("sections", i, "id"), "duplicate_id", section.id, id=section.id)
-            section_kind[section.id] = section.kind
-        seen: set[str] = set()
-        for i, ind in enumerate(self.indicators):
-            if ind.id in seen:
-                problem(("indicators", i, "id"), "duplicate_id", ind.id, id=ind.id)
-            if ind.id in section_kind:
-                problem(("indicators", i, "id"), "indicator_section_id", ind.id, id=ind.id)
-            seen.add(ind.id)
-            for field, allowed in (("sections", (SectionKind.FOCUS, SectionKind.MATTER)),
-                                   ("actions", (SectionKind.ACTION,))):
-                for j, ref in enumerate(getattr(ind, field)):
-                    kind = section_kind.get(ref)
-                    if kind is None:
-                        problem(("indicators", i, field, j), "dangling_reference", ref, ref=ref)
-                    elif kind not in allowed:
-                        problem(("indicators", i, field, j), "wrong_section_kind", ref, ref=ref, kind=kind.value,
-                                field="actions" if kind == SectionKind.ACTION else "sections")
-            if (ind.measure == Measure.COUNTIES and not ind.is_percent and ind.target is not None
-                    and ind.target > len(self.plan.counties)):
-                problem(("indicators", i, "target"), "target_counties", ind.target, target=ind.target,
-                        n=len(self.plan.counties))
-        names: set[str] = set()
-        for i, office in enumerate(self.offices):
-            if office.name in names:
-                problem(("offices", i, "name"), "duplicate_id", office.name, id=office.name)
-            names.add(office.name)
-            for j, unit in enumerate(office.reports):
-                if unit != "全市" and unit not in self.plan.counties:
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty text as the models take it (surrounding space stripped), else None."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _day(value: Any) -> dt.date | None:
+    return value if type(value) is dt.date else None
+
+
+def _num(value: Any) -> Number | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _error(loc: tuple, code: str, value: object, /, **ctx: Any) -> dict:
+    """An error in the shape of pydantic's ``errors()``."""
+    return {"type": code, "loc": loc, "input": value, "ctx": ctx}
+
+
+def plan_rules(data: dict) -> list[dict]:
+    """Every broken rule across the plan (ids, references, counties, dates against the period,
+    the year, names), as errors in the shape of pydantic's, in the order of the file's tables."""
+    errors: list[dict] = []
+
+    def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
+        errors.append(_error(loc, code, value, **ctx))
+
+    info = _dict(data.get("plan"))
+    indicators = [(i, x) for i, x in enumerate(_list(data.get("indicators"))) if isinstance(x, dict)]
+    sections = [(i, x) for i, x in enumerate(_list(data.get("sections"))) if isinstance(x, dict)]
+    offices = [(i, x) for i, x in enumerate(_list(data.get("offices"))) if isinstance(x, dict)]
+    version = data.get("schema_version", 1)
+    if type(version) is int and version == 1:  # a version-1 file says only what version 1 could say
+        for table, fields in V2_FIELDS.items():
+            items = [(("plan",), info)] if table == "plan" else \
+                [((table, i), x) for i, x in enumerate(_list(data.get(table))) if isinstance(x, dict)]
+            for loc, item in items:
+                for name in fields:
+                    if name in item:
+                        problem(loc + (name,), "needs_version", item[name], field=name)
+
+    # the period and the year: only where the period itself is right
+    start, end = _day(info.get("start")), _day(info.get("end"))
+    period = start is not None and end is not None and start <= end and (end - start).days < MAX_PERIOD_DAYS
+    year = info.get("year")
+    if period and type(year) is int and 1900 <= year <= 2200 and year not in (start.year, end.year):
+        problem(("plan", "year"), "year_period", year, year=year, start=str(start), end=str(end))
+
+    # the county-level units and the city: every unit keeps a name that means it alone
+    raw_counties = _list(info.get("counties"))
+    counties = [name for name in (_text(c) for c in raw_counties) if name]
+    known_counties = len(counties) == len(raw_counties) and bool(counties)  # else unknown names are not judged
+    city = _text(info.get("city")) or ""
+    positions = [j for j, c in enumerate(raw_counties) if _text(c)]
+    for j, county, other in name_clashes(city, counties):
+        if other is not None:
+            problem(("plan", "counties", positions[j]), "county_is_short", county, county=county, other=other)
+        elif county in CITY_WORDS or county.lower() == "city":
+            problem(("plan", "counties", positions[j]), "county_is_city_word", county, county=county)
+        elif county == city:
+            problem(("plan", "city"), "city_is_county", city, city=city, county=county)
+        else:
+            problem(("plan", "city"), "city_short_is_county", city, city=city, county=county)
+
+    # sections, then indicators, then offices, as the file has them
+    section_kind: dict[str, SectionKind | None] = {}
+    for i, section in sections:
+        sid = section.get("id")
+        if not isinstance(sid, str):
+            continue
+        if sid in section_kind:
+            problem(("sections", i, "id"), "duplicate_id", sid, id=sid)
+        kind = section.get("kind")
+        known = isinstance(kind, str) and kind in {k.value for k in SectionKind}
+        section_kind.setdefault(sid, SectionKind(kind) if known else None)
+
+    units = [u for u in (_text(x) for x in _list(info.get("units"))) if u]
+    seen: set[str] = set()
+    for i, ind in indicators:
+        iid = ind.get("id")
+        if isinstance(iid, str):
+            if iid in seen:
+                problem(("indicators", i, "id"), "duplicate_id", iid, id=iid)
+            if iid in section_kind:
+                problem(("indicators", i, "id"), "indicator_section_id", iid, id=iid)
+            seen.add(iid)
+        for field, allowed in (("sections", (SectionKind.FOCUS, SectionKind.MATTER)),
+                               ("actions", (SectionKind.ACTION,))):
+            for j, ref in enumerate(_list(ind.get(field))):
+                if not isinstance(ref, str):
+                    continue
+                if ref not in section_kind:
+                    problem(("indicators", i, field, j), "dangling_reference", ref, ref=ref)
+                elif (kind := section_kind[ref]) is not None and kind not in allowed:
+                    problem(("indicators", i, field, j), "wrong_section_kind", ref, ref=ref,
+                            kind=kind.value,
+                            field="actions" if kind == SectionKind.ACTION else "sections")
+        pace = _dict(ind.get("pace"))
+        if period:
+            if (day := _day(pace.get("date"))) is not None:
+                _in_period(problem, ("indicators", i, "pace", "date"), day, start, end)
+            for j, point in enumerate(_list(pace.get("points"))):
+                if (day := _day(_dict(point).get("date"))) is not None:
+                    _in_period(problem, ("indicators", i, "pace", "points", j, "date"), day, start, end)
+            base = _day(_dict(ind.get("baseline")).get("date"))
+            if base is not None and base >= start:
+                problem(("indicators", i, "baseline", "date"), "baseline_date", str(base), date=str(base),
+                        start=str(start))
+        if known_counties:
+            for key in _dict(ind.get("county_targets")):
+                county = _text(key)
+                if county is None or county in counties:
+                    continue
+                full = [c for c in counties if short_form(c) == county]
+                if len(full) == 1:
+                    problem(("indicators", i, "county_targets", key), "county_target_short", county, county=county,
+                            full=full[0])
+                else:
+                    problem(("indicators", i, "county_targets", key), "county_target_unknown", county, county=county)
+        if units:
+            for field, names in (("lead", [ind.get("lead")]), ("partners", _list(ind.get("partners")))):
+                for j, raw in enumerate(names):
+                    name = _text(raw)
+                    if name and name not in units:
+                        loc = ("indicators", i, field) if field == "lead" else ("indicators", i, field, j)
+                        problem(loc, "unit_unknown", name, name=name)
+        target = _num(ind.get("target"))
+        if (known_counties and ind.get("measure") == Measure.COUNTIES and _text(ind.get("unit")) != "%"
+                and target is not None and target > len(counties)):
+            problem(("indicators", i, "target"), "target_counties", target, target=target, n=len(counties))
+
+    names: set[str] = set()
+    for i, office in offices:
+        name = _text(office.get("name"))
+        if name is not None:
+            if name in names:
+                problem(("offices", i, "name"), "duplicate_id", name, id=name)
+            names.add(name)
+        if known_counties:
+            for j, raw in enumerate(_list(office.get("reports"))):
+                unit = _text(raw)
+                if unit is not None and unit != "全市" and unit not in counties:
                     problem(("offices", i, "reports", j), "office_unit", unit, unit=unit)
-        if errors:
-            raise ValidationError.from_exception_data(type(self).__name__, errors)
-        return self
+    return errors
+
+
+def _in_period(problem, loc: tuple, day: dt.date, start: dt.date, end: dt.date) -> None:
+    if not start <= day <= end:
+        problem(loc, "date_in_period", str(day), date=str(day), start=str(start), end=str(end))
+
+
+class PlanInvalid(ValueError):
+    """A plan that breaks rules: ``errors`` in the shape of pydantic's ``errors()``."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} problem(s) in the plan")
+        self.errors = errors
+
+
+def check_plan(data: dict) -> tuple[dict | None, list[dict]]:
+    """A plan's TOML data → the same plan as checked plain data (defaults filled in), which
+    :func:`eduplan.core.models.plan_from_dict` turns into the domain plan and the plan cache
+    keeps, and every problem: the fields' (pydantic) and the rules across the plan, both at
+    once. The plan is None when there is any problem."""
+    checked = None
+    try:
+        checked = Plan.model_validate(data).model_dump(mode="json")
+        errors: list[dict] = []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    errors += plan_rules(data)
+    return (None if errors else checked), errors
 
 
 def validate_plan(data: dict) -> dict:
-    """A plan's TOML data → the same plan as checked plain data (defaults filled in), which
-    :func:`eduplan.core.models.plan_from_dict` turns into the domain plan and the plan cache
-    keeps; raises ValidationError listing every problem."""
-    return Plan.model_validate(data).model_dump(mode="json")
+    """The checked plain data of a plan (see :func:`check_plan`); raises :class:`PlanInvalid`."""
+    checked, errors = check_plan(data)
+    if errors:
+        raise PlanInvalid(errors)
+    return checked
