@@ -199,6 +199,52 @@ def test_the_year_is_the_year_the_period_starts_or_ends(tmp_path, run):
         assert run.ok("validate", "--plan", path).stdout.startswith("正常")
 
 
+@pytest.mark.parametrize("old, new, field, zh", [
+    ("start = 2023-01-01", 'start = "2023-01-01"', "plan.start", "日期不加引号，应写为 2023-01-01"),
+    ("end = 2023-12-31", "end = 2023-12-31T00:00:00", "plan.end", "必须是不带时刻的日期"),
+    ("start = 2023-01-01", 'start = "2023年1月1日"', "plan.start", "必须是日期，不加引号（如 2024-06-30）"),
+    ("target = 35000\n", 'target = "3.5万"\n', "indicators[new-places].target", "必须是数字（如 35000），不能写成文字“3.5万”"),
+    ("target = 35000\n", 'target = "35000"\n', "indicators[new-places].target", "数字不加引号，应写为 35000"),
+    ("target = 35000\n", 'target = "三万五"\n', "indicators[new-places].target", "必须是数字，不能写成文字“三万五”"),
+    ("target = 35000\n", "target = true\n", "indicators[new-places].target", "必须是数字"),
+    ('"椒江区" = 3000', '"椒江区" = "3000"', "indicators[new-places].county_targets.椒江区", "数字不加引号，应写为 3000"),
+    ("year = 2023", 'year = "2023"', "plan.year", "必须是整数"),
+    ("lagging_pp = 10.0", 'lagging_pp = "10"', "thresholds.lagging_pp", "必须是数字"),
+])
+def test_a_date_or_number_in_quotes_is_a_text_and_refused(tmp_path, run, old, new, field, zh):
+    """TOML writes dates and numbers without quotes; a quoted one was read as a date or a number
+    (start = "2024-09-01" validated), and a wrong number gave one line per kind of number
+    (target.int, target.float). Now one line, saying what to write."""
+    path = _broken(tmp_path, old, new)
+    result = run.fails(1, "validate", "--plan", path)
+    line = _line_of(path, new.split("\n")[0])
+    assert f"{path}:{line}: {field}: {zh}\n" in result.stderr
+    assert "计划" in result.stderr.splitlines()[1] and len(result.stderr.splitlines()) == 2  # that one problem only
+    assert ".int" not in result.stderr and ".float" not in result.stderr
+
+
+@pytest.mark.parametrize("old, new, at, field, zh, not_said", [
+    ("schema_version = 2", "schema_version = 3", "schema_version = 3", "schema_version", "必须是以下之一：1、2", " or "),
+    ('unit = "项"\n', 'unit = "项"\ncounty_targets = { "椒江区" = 1 }\n', 'county_targets = { "椒江区" = 1 }',
+     "indicators[platform-online].county_targets", "节点类指标没有县级目标", "milestone"),
+    ("target = 6\n", "", None, "indicators[standard-counties].target", "县数类指标需要目标值",
+     "counties类"),
+    ('actions = ["action-1"]', 'actions = ["focus-1"]', 'actions = ["focus-1"]',
+     "indicators[new-kindergartens].actions[0]", "“focus-1”是重点工作类板块，应写在 sections 中", "focus section"),
+    ("[section_kinds.action]", "[section_kinds.actions]", "[section_kinds.actions]", "section_kinds.actions",
+     "必须是以下之一：focus、action、matter", "[key]"),
+])
+def test_messages_use_the_readers_words_not_the_codes(tmp_path, run, old, new, at, field, zh, not_said):
+    """What a message says of a kind is the word the tables print (节点, 县数), a list is joined as
+    Chinese joins it (not “1 or 2”), and no location carries pydantic's own markers ([key])."""
+    path = _broken(tmp_path, old, new)
+    result = run.fails(1, "validate", "--plan", path)
+    line = _line_of(path, at) if at else _line_of(path, 'id = "standard-counties"') - 1  # a missing key: its table
+    where = f"{path}:{line}"
+    assert f"{where}: {field}: {zh}\n" in result.stderr
+    assert not_said not in result.stderr
+
+
 @pytest.mark.parametrize("indicator, old, new, refused", [
     ("new-places", '"椒江区" = 3000', '"椒江区" = 40000', True),  # a flow: more than the city's 35000
     ("new-kindergartens", '"椒江区" = 2', '"椒江区" = 25', False),  # as much as the whole city's: allowed

@@ -11,6 +11,7 @@ not read back as a plan is ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -35,13 +36,14 @@ PYDANTIC_MESSAGES: dict[str, str] = {
     "int_type": N_("must be a whole number"),
     "int_parsing": N_("must be a whole number"),
     "int_from_float": N_("must be a whole number"),
+    "int_parsing_size": N_("the number is too large"),
     "float_type": N_("must be a number"),
     "float_parsing": N_("must be a number"),
     "finite_number": N_("must be a finite number"),
     "string_type": N_("must be a text (in quotes)"),
     "bool_type": N_("must be true or false"),
-    "date_type": N_("must be a date (2023-06-30)"),
-    "date_parsing": N_("must be a date (2023-06-30)"),
+    "date_type": N_("must be a date written without quotes, like 2024-06-30"),
+    "date_parsing": N_("must be a date written without quotes, like 2024-06-30"),
     "date_from_datetime_inexact": N_("must be a date without a time"),
     "literal_error": N_("must be one of: {expected}"),
     "enum": N_("must be one of: {expected}"),
@@ -146,6 +148,7 @@ class LineIndex:
         return None
 
     def line_of(self, loc: tuple) -> int | None:
+        loc = _plain_loc(loc)
         if not loc:
             return None
         head = str(loc[0])
@@ -178,14 +181,21 @@ class LineIndex:
                     return self._item_line(found, loc[2])  # a county of [plan] counties written one a line
                 return found or start
             return start
+        if len(loc) > 1 and (sub := self.tables.get(f"{head}.{loc[1]}")):  # [section_kinds.focus], then its key
+            return (self._key_line(sub[0], str(loc[2])) or sub[0]) if len(loc) > 2 else sub[0]
         return self._key_line(0, head) or 1
+
+
+def _plain_loc(loc: tuple) -> tuple:
+    """A pydantic location without its own marker ``'[key]'`` (a table's key that is wrong)."""
+    return tuple(item for item in loc if item != "[key]")
 
 
 def describe_loc(loc: tuple, data: dict[str, Any] | None) -> str:
     """``('indicators', 3, 'target')`` → ``indicators[new-kindergartens].target``."""
     parts: list[str] = []
     node: Any = data
-    for item in loc:
+    for item in _plain_loc(loc):
         if isinstance(item, int):
             label = str(item)
             if isinstance(node, list) and item < len(node):
@@ -201,22 +211,38 @@ def describe_loc(loc: tuple, data: dict[str, Any] | None) -> str:
     return "".join(parts)
 
 
+def _choices(expected: Any) -> Any:
+    """pydantic's ``'a', 'b' or 'c'`` (or ``1 or 2``): a list, joined in the reader's language."""
+    if isinstance(expected, str):
+        return re.findall(r"'([^']*)'", expected) if "'" in expected else re.split(r",\s*|\s+or\s+", expected)
+    return list(expected) if isinstance(expected, (list, tuple)) else expected
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
 def pydantic_message(err: dict) -> Msg:
     """One error (pydantic's, or a rule's of :mod:`eduplan.store.schema`) in the reader's language."""
     from .schema import TEMPLATES
 
     kind = err.get("type", "")
-    ctx = {}
-    for k, v in (err.get("ctx") or {}).items():
-        if k == "expected" and isinstance(v, str) and "'" in v:
-            v = re.findall(r"'([^']*)'", v)  # pydantic's "'a', 'b' or 'c'": a list, joined in the reader's language
-        ctx[k] = list(v) if isinstance(v, (list, tuple)) else v
+    value = err.get("input")
+    ctx = {k: _choices(v) if k == "expected" else v for k, v in (err.get("ctx") or {}).items()}
     if kind in TEMPLATES:
         return msg(TEMPLATES[kind], **ctx)
+    if kind in ("date_type", "date_parsing"):
+        if isinstance(value, dt.datetime):
+            return msg(PYDANTIC_MESSAGES["date_from_datetime_inexact"])
+        if isinstance(value, str) and _iso_date(value.strip()):
+            return msg("a date is written without quotes: {date}", date=value.strip())
     if kind in PYDANTIC_MESSAGES:
         return msg(PYDANTIC_MESSAGES[kind], **ctx)
-    text = err.get("msg", kind)
-    return msg("{detail}", detail=text[len("Value error, "):] if text.startswith("Value error, ") else text)
+    return msg("this value is not allowed here")
 
 
 def validation_problems(errors: list[dict], data: dict[str, Any] | None, index: LineIndex, file: str) -> list[Problem]:

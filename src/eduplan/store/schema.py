@@ -2,7 +2,9 @@
 across the plan (:func:`plan_rules`).
 
 The models are immutable and ``extra="forbid"``; a ``ValidationError`` lists every broken
-rule of every field, its location naming the indicator and field. The rules across the plan (ids used twice, unknown counties and sections, dates outside the
+rule of every field, its location naming the indicator and field. Dates, numbers and true/false
+are taken only as TOML writes them: ``"2024-09-01"`` or ``"15000"`` in quotes is a text, refused.
+The rules across the plan (ids used twice, unknown counties and sections, dates outside the
 period, the year, names that mean two units …) are checked on the data itself, as far as it
 allows, so that :func:`check_plan` reports them together with the fields' own problems, not only
 once those are fixed. What validates becomes the plain domain types of
@@ -24,6 +26,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
+    Strict,
     StringConstraints,
     ValidationError,
     ValidationInfo,
@@ -32,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..core.entries import KIND_WORDS
 from ..core.models import (
     Comparator,
     Measure,
@@ -41,7 +46,9 @@ from ..core.models import (
     SectionKind,
 )
 from ..core.names import CITY_WORDS, name_clashes, short_form
-from ..i18n import N_
+from ..core.numbers import NumberError, parse_quantity, to_plain
+from ..core.text import visible
+from ..i18n import N_, Msg, msg
 
 SCHEMA_VERSIONS = (1, 2)
 MAX_PERIOD_DAYS = 366 * 10  # a plan covers at most ten years (a five-year plan fits twice)
@@ -62,12 +69,16 @@ TEMPLATES: dict[str, str] = {
     "target_negative": N_("the target must not be negative"),
     "target_large": N_("the target is too large to hold exactly (the largest is 2^53)"),
     "target_percent": N_("a percentage target must be between 0 and 100"),
+    "number_text": N_("must be a number (like {number}), not the text '{text}'"),
+    "number_quoted": N_("a number is written without quotes: {number}"),
+    "number_words": N_("must be a number, not the text '{text}'"),
+    "number_type": N_("must be a number"),
     "county_target_over": N_("the county's target {value} is more than the whole city's target {target}: a county's share of a total cannot exceed it"),
     "milestone_comparator": N_("a milestone has no comparator"),
     "duplicate_id": N_("the id '{id}' is used twice"),
     "indicator_section_id": N_("the indicator id '{id}' is also a section id"),
     "dangling_reference": N_("unknown section '{ref}'"),
-    "wrong_section_kind": N_("'{ref}' is a {kind} section; it belongs in {field}"),
+    "wrong_section_kind": N_("'{ref}' is {kind}; it belongs in {field}"),
     "target_counties": N_("the target {target} is more than the plan's {n} county-level units"),
     "lang": N_("the plan's language must be zh or en"),
     "office_unit": N_("'{unit}' is not one of the plan's county-level units (or 全市 for the city-wide figure)"),
@@ -105,13 +116,43 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+# what a kind of section is called in a message
+SECTION_KIND_WORDS = {SectionKind.FOCUS: N_("a focus section"), SectionKind.ACTION: N_("an action section"),
+                      SectionKind.MATTER: N_("a practical-matter section")}
+
+
 def fail(code: str, /, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(code, TEMPLATES[code], ctx)
 
 
+def measure_word(measure: Measure, unit: str | None) -> Msg:
+    """What an indicator is, in the reader's words (累计, 时点数, 节点 …), for a message."""
+    return msg(KIND_WORDS[(measure, unit == "%")])
+
+
+def _number(value: Any) -> int | float:
+    """A number as TOML writes it: ``15000``, ``1.5``. A text is refused (``"1.5万"``, ``"20%"``,
+    ``"15000"``), with the number it stands for where it reads as one; so is true/false."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            quantity = parse_quantity(value)
+        except NumberError:
+            raise fail("number_words", text=visible(value)) from None
+        number = to_plain(quantity.value)
+        code = "number_quoted" if str(number) == value.strip() else "number_text"
+        raise fail(code, text=visible(value), number=number)
+    raise fail("number_type")
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Number = int | float
+Number = Annotated[int | float, PlainValidator(_number)]  # one message for a wrong value, not one per kind of number
+Day = Annotated[dt.date, Strict()]  # a TOML date (2024-06-30), not a text in quotes nor a date with a time
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]  # a whole number is taken too
+Bool = Annotated[bool, Strict()]
 
 
 class _Frozen(BaseModel):
@@ -126,9 +167,9 @@ class PlanInfo(_Frozen):
     city: str = ""
     lang: str = "zh"
     version: str = "1"
-    year: int
-    start: dt.date
-    end: dt.date
+    year: Int
+    start: Day
+    end: Day
     counties: tuple[Text, ...] = Field(min_length=1)
     source_text: str = ""  # the text the plan encodes, relative to the plan file
     units: tuple[Text, ...] = ()  # the responsible units lead/partners may name
@@ -169,10 +210,10 @@ class PlanInfo(_Frozen):
 
 
 class Thresholds(_Frozen):
-    lagging_pp: float = Field(10.0, ge=0, le=100)
-    outlier_times: float = Field(3.0, ge=1, le=1000)
-    county_outlier_times: float = Field(1.0, gt=0, le=1000)
-    stale_days: int = Field(31, ge=1, le=3660)
+    lagging_pp: Float = Field(10.0, ge=0, le=100)
+    outlier_times: Float = Field(3.0, ge=1, le=1000)
+    county_outlier_times: Float = Field(1.0, gt=0, le=1000)
+    stale_days: Int = Field(31, ge=1, le=3660)
 
 
 class SectionKindInfo(_Frozen):
@@ -187,23 +228,23 @@ class SectionKindInfo(_Frozen):
 class Section(_Frozen):
     id: Slug
     kind: SectionKind
-    number: int = Field(ge=1)
+    number: Int = Field(ge=1)
     name: Text
     name_en: str = ""
 
 
 class PacePoint(_Frozen):
-    date: dt.date
-    percent: float = Field(ge=0, le=100, allow_inf_nan=False)
+    date: Day
+    percent: Float = Field(ge=0, le=100, allow_inf_nan=False)
 
 
 class Pace(_Frozen):
     """How the expected share of the target grows: linear, due by a date, once on a date, or a schedule."""
 
     kind: PaceKind
-    date: dt.date | None = None
+    date: Day | None = None
     points: tuple[PacePoint, ...] = ()
-    steps: bool = False
+    steps: Bool = False
     source: str = ""  # the phrase of the text the pace is read from
 
     @model_validator(mode="after")
@@ -241,7 +282,7 @@ class Pace(_Frozen):
 
 
 class Baseline(_Frozen):
-    date: dt.date
+    date: Day
     source: Text
     value: Number | None = None
 
@@ -341,7 +382,7 @@ class Indicator(_Frozen):
         elif m == Measure.MILESTONE and self.comparator != Comparator.EQ:
             problem(("comparator",), "milestone_comparator", self.comparator.value)
         if m != Measure.MILESTONE and self.target is None and rel is None:
-            problem(("target",), "missing_target", None, measure=m.value)
+            problem(("target",), "missing_target", None, measure=measure_word(m, self.unit))
         if rel is not None:
             if m not in (Measure.FLOW, Measure.LEVEL):
                 problem(("relative",), "relative_measure", rel.kind.value)
@@ -360,7 +401,7 @@ class Indicator(_Frozen):
                 problem(("relative",), "relative_more_unit", self.unit)
         if self.baseline is not None:
             if m not in (Measure.FLOW, Measure.LEVEL):
-                problem(("baseline",), "baseline_measure", None, measure=m.value)
+                problem(("baseline",), "baseline_measure", None, measure=measure_word(m, self.unit))
             elif self.is_percent and self.baseline.value is not None and self.baseline.value > 100:
                 problem(("baseline", "value"), "target_percent", self.baseline.value)
             elif (self.is_percent and rel is not None and rel.amount is not None and self.baseline.value is not None
@@ -368,7 +409,7 @@ class Indicator(_Frozen):
                 problem(("relative", "amount"), "target_percent", rel.amount)
         if self.county_targets:
             if m == Measure.MILESTONE:
-                problem(("county_targets",), "county_targets_measure", None, measure=m.value)
+                problem(("county_targets",), "county_targets_measure", None, measure=measure_word(m, self.unit))
             if rel is not None:
                 problem(("county_targets",), "county_targets_relative", None)
             for county, value in self.county_targets.items():
@@ -438,6 +479,11 @@ class Plan(_Frozen):
     not_tracked: tuple[NotTracked, ...] = ()
     offices: tuple[Office, ...] = ()
     section_kinds: dict[SectionKind, SectionKindInfo] = {}
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, version: Any) -> Any:
+        return str(version).lower() if isinstance(version, bool) else version  # true is not 1: refused as one
 
 
 # --------------------------------------------------------------------------- the rules across the plan
@@ -549,7 +595,7 @@ def plan_rules(data: dict) -> list[dict]:
                     problem(("indicators", i, field, j), "dangling_reference", ref, ref=ref)
                 elif (kind := section_kind[ref]) is not None and kind not in allowed:
                     problem(("indicators", i, field, j), "wrong_section_kind", ref, ref=ref,
-                            kind=kind.value,
+                            kind=msg(SECTION_KIND_WORDS[kind]),
                             field="actions" if kind == SectionKind.ACTION else "sections")
         pace = _dict(ind.get("pace"))
         if period:
