@@ -14,6 +14,8 @@ import pytest
 
 from eduplan import i18n
 
+from conftest import SYNTHETIC_PLAN
+
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src" / "eduplan" / "locale" / "zh_CN" / "LC_MESSAGES" / "eduplan.po"
 
@@ -288,6 +290,29 @@ def test_county_names_are_matched_exactly_or_refused(run, synthetic_plan_path, l
     if typed == "温岭区":
         assert "温岭市" in result.stderr  # suggested, not taken
 
+
+
+@pytest.mark.parametrize("city, county, typed, choices, full, unit", [
+    ("", "椒江县", "椒江", "椒江区、椒江县", "椒江县", "椒江县"),  # two counties: 椒江 was taken as 椒江区
+    ("黄岩市", None, "黄岩", "黄岩区、黄岩市（全市）", "黄岩市", None),  # a county and the city
+])
+def test_a_short_form_two_units_share_is_refused_listing_both(run, tmp_path, ledger_path, city, county, typed, choices,
+                                                              full, unit):
+    """A near miss is never taken, nor a short form that means two units: the first of them was
+    taken silently. The full names still work. (A SYNTHETIC plan.)"""
+    title = 'title_en = "Synthetic test plan"'
+    text = SYNTHETIC_PLAN.replace(title, f'{title}\ncity = "{city}"')
+    if county:
+        text = text.replace('"三门县"]', f'"三门县", "{county}"]', 1)
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text, encoding="utf-8")
+    args = ["record", "new-kindergartens", "3", "--as-of", "2023-06-30", "--plan", plan]
+    result = run.fails(1, *args, "--county", typed)
+    assert f"--county: “{typed}”可指多个单位：{choices}，请写全称" in result.stderr and not ledger_path.exists()
+    assert "give the full name" in run.fails(1, *args, "--county", typed, lang="en").stderr
+    assert run.fails(1, "status", "--county", typed, "--plan", plan).stderr.count("可指多个单位") == 1
+    run.ok(*args, "--county", full)
+    assert [e["county"] for e in run.json("log", "--plan", plan)] == [unit]
 
 def test_an_import_in_chinese_forms(run, synthetic_plan_path, tmp_path):
     sheet = tmp_path / "june.csv"

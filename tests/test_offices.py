@@ -39,6 +39,17 @@ def test_a_folder_needs_to_know_the_office(run, folder):
                                        lang="en").stderr
 
 
+
+def test_a_short_form_two_offices_share_is_refused(run, folder, synthetic_plan_path):
+    """--office 椒江 with offices 椒江区 and 椒江县 was taken as 椒江区's; now refused, naming both."""
+    synthetic_plan_path.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
+        '"三门县"]', '"三门县", "椒江县"]', 1), encoding="utf-8")
+    result = run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江县", "--office", "椒江")
+    assert "--office: “椒江”可指多个填报单位：椒江区、椒江县，请写全称" in result.stderr
+    assert not list(folder.iterdir())
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江县", "--office", "椒江县")
+    assert [p.name for p in folder.glob("*.toml")] == ["椒江县.ledger.toml"]
+
 def test_each_office_writes_its_own_file_with_its_own_ids(run, folder, monkeypatch):
     run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
     run.ok("record", "new-kindergartens", "4", *D, "--county", "黄岩区", "--office", "黄岩")  # a short form

@@ -153,6 +153,140 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path):
     assert any("focus-9" in p.render("en") for p in problems)
 
 
+def test_every_problem_is_reported_in_one_run_in_line_order(tmp_path, run):
+    """A county that is not the plan's, a percentage above 100, a phrase not in the source text, a
+    misspelt key and an id used twice: all five in one run, in the order of the lines. Before,
+    the rules across the plan (ids, counties) and the phrases waited until every field was right."""
+    phrases = ["新建公办幼儿园25所", "新增各类学位3.5万个", "公办园在园幼儿占比达56%以上", "推动50%县(市、区)建成标准化心理辅导中心平台",
+               "推动6个以上县(市、区)达到全国标准", "辍学率控制在2%以内", "安全事故控制在10起以内"]  # not 建成平台并上线运行
+    (tmp_path / "text.txt").write_text("。".join(phrases), encoding="utf-8")
+    path = _broken(tmp_path, 'counties = ["椒江区"', 'source_text = "text.txt"\ncounties = ["椒江区"')
+    text = (path.read_text(encoding="utf-8").replace('"椒江区" = 3000', '"椒江县" = 3000')
+            .replace("target = 56\n", "target = 156\n")
+            .replace('target = 2\ncomparator = "<="', 'target = 2\ncomparater = "<="')
+            .replace('id = "incidents"', 'id = "dropout-rate"'))
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    twice = [n for n, line in enumerate(lines, start=1) if line == 'id = "dropout-rate"'][1]
+    county = _line_of(path, "county_targets", 'id = "new-places"')
+    target, source, typo = (_line_of(path, needle) for needle in ("target = 156", 'source = "建成平台并上线运行"', "comparater"))
+    expected = [
+        f"{county}: indicators[new-places].county_targets.椒江县: '椒江县' is not one of the plan's county-level units",
+        f"{target}: indicators[public-share].target: a percentage target must be between 0 and 100",
+        f"{source}: indicators[platform-online].source: '建成平台并上线运行' is not a verbatim phrase of the source "
+        "text text.txt",
+        f"{typo}: indicators[dropout-rate].comparater: unknown field (check its spelling)",
+        f"{twice}: indicators[dropout-rate].id: the id 'dropout-rate' is used twice",
+    ]
+    result = run.fails(1, "validate", "--plan", path, lang="en")
+    assert result.stderr.splitlines()[:-1] == [f"{path}:{e}" for e in expected]
+    assert "5 problems in the plan" in result.stderr
+    zh = run.fails(1, "validate", "--plan", path).stderr
+    assert f"{path}:{twice}: indicators[dropout-rate].id: 编号“dropout-rate”用了两次" in zh
+
+
+def test_the_year_is_the_year_the_period_starts_or_ends(tmp_path, run):
+    """The year short dates are read in must be one of the period's: a 2023 year for a
+    2024-09 to 2025-08 school year was taken silently."""
+    path = _broken(tmp_path, "start = 2023-01-01\nend = 2023-12-31", "start = 2024-09-01\nend = 2025-08-31")
+    result = run.fails(1, "validate", "--plan", path, lang="en")
+    assert (f"{path}:{_line_of(path, 'year = 2023')}: plan.year: the year 2023 is neither the year the period starts "
+            "(2024-09-01) nor the year it ends (2025-08-31)") in result.stderr
+    assert "plan.year: 年份 2023 既不是计划期开始（2024-09-01）的年份" in run.fails(1, "validate", "--plan", path).stderr
+    for year in ("2024", "2025"):  # a school year may be named after either
+        path.write_text(path.read_text(encoding="utf-8").replace("year = 2023", f"year = {year}")
+                        .replace("year = 2024", f"year = {year}"), encoding="utf-8")
+        assert run.ok("validate", "--plan", path).stdout.startswith("正常")
+
+
+@pytest.mark.parametrize("old, new, field, zh", [
+    ("start = 2023-01-01", 'start = "2023-01-01"', "plan.start", "日期不加引号，应写为 2023-01-01"),
+    ("end = 2023-12-31", "end = 2023-12-31T00:00:00", "plan.end", "必须是不带时刻的日期"),
+    ("start = 2023-01-01", 'start = "2023年1月1日"', "plan.start", "必须是日期，不加引号（如 2024-06-30）"),
+    ("target = 35000\n", 'target = "3.5万"\n', "indicators[new-places].target", "必须是数字（如 35000），不能写成文字“3.5万”"),
+    ("target = 35000\n", 'target = "35000"\n', "indicators[new-places].target", "数字不加引号，应写为 35000"),
+    ("target = 35000\n", 'target = "三万五"\n', "indicators[new-places].target", "必须是数字，不能写成文字“三万五”"),
+    ("target = 35000\n", "target = true\n", "indicators[new-places].target", "必须是数字"),
+    ('"椒江区" = 3000', '"椒江区" = "3000"', "indicators[new-places].county_targets.椒江区", "数字不加引号，应写为 3000"),
+    ("year = 2023", 'year = "2023"', "plan.year", "必须是整数"),
+    ("lagging_pp = 10.0", 'lagging_pp = "10"', "thresholds.lagging_pp", "必须是数字"),
+])
+def test_a_date_or_number_in_quotes_is_a_text_and_refused(tmp_path, run, old, new, field, zh):
+    """TOML writes dates and numbers without quotes; a quoted one was read as a date or a number
+    (start = "2024-09-01" validated), and a wrong number gave one line per kind of number
+    (target.int, target.float). Now one line, saying what to write."""
+    path = _broken(tmp_path, old, new)
+    result = run.fails(1, "validate", "--plan", path)
+    line = _line_of(path, new.split("\n")[0])
+    assert f"{path}:{line}: {field}: {zh}\n" in result.stderr
+    assert "计划" in result.stderr.splitlines()[1] and len(result.stderr.splitlines()) == 2  # that one problem only
+    assert ".int" not in result.stderr and ".float" not in result.stderr
+
+
+@pytest.mark.parametrize("old, new, at, field, zh, not_said", [
+    ("schema_version = 2", "schema_version = 3", "schema_version = 3", "schema_version", "必须是以下之一：1、2", " or "),
+    ('unit = "项"\n', 'unit = "项"\ncounty_targets = { "椒江区" = 1 }\n', 'county_targets = { "椒江区" = 1 }',
+     "indicators[platform-online].county_targets", "节点类指标没有县级目标", "milestone"),
+    ("target = 6\n", "", None, "indicators[standard-counties].target", "县数类指标需要目标值",
+     "counties类"),
+    ('actions = ["action-1"]', 'actions = ["focus-1"]', 'actions = ["focus-1"]',
+     "indicators[new-kindergartens].actions[0]", "“focus-1”是重点工作类板块，应写在 sections 中", "focus section"),
+    ("[section_kinds.action]", "[section_kinds.actions]", "[section_kinds.actions]", "section_kinds.actions",
+     "必须是以下之一：focus、action、matter", "[key]"),
+])
+def test_messages_use_the_readers_words_not_the_codes(tmp_path, run, old, new, at, field, zh, not_said):
+    """What a message says of a kind is the word the tables print (节点, 县数), a list is joined as
+    Chinese joins it (not “1 or 2”), and no location carries pydantic's own markers ([key])."""
+    path = _broken(tmp_path, old, new)
+    result = run.fails(1, "validate", "--plan", path)
+    line = _line_of(path, at) if at else _line_of(path, 'id = "standard-counties"') - 1  # a missing key: its table
+    where = f"{path}:{line}"
+    assert f"{where}: {field}: {zh}\n" in result.stderr
+    assert not_said not in result.stderr
+
+
+@pytest.mark.parametrize("indicator, old, new, refused", [
+    ("new-places", '"椒江区" = 3000', '"椒江区" = 40000', True),  # a flow: more than the city's 35000
+    ("new-kindergartens", '"椒江区" = 2', '"椒江区" = 25', False),  # as much as the whole city's: allowed
+    ("incidents", 'source = "安全事故控制在10起以内"', 'source = "安全事故控制在10起以内"\ncounty_targets = { "椒江区" = 12 }', True),
+    ("public-share", 'source = "公办园在园幼儿占比达56%以上"', 'source = "公办园在园幼儿占比达56%以上"\ncounty_targets = { "椒江区" = 70 }',
+     False),  # a percentage: a county may be set above the city
+])
+def test_a_countys_target_never_exceeds_the_citys_for_a_total(tmp_path, run, indicator, old, new, refused):
+    """A county's share of a sum cannot exceed the whole: 40000 of a city's 35000 was accepted (a
+    slip of a digit). A percentage is no sum; a county's may be above the city's."""
+    path = _broken(tmp_path, old, new)
+    if not refused:
+        assert run.ok("validate", "--plan", path).stdout.startswith("正常")
+        return
+    result = run.fails(1, "validate", "--plan", path)
+    line = _line_of(path, "county_targets", f'id = "{indicator}"')
+    assert f"{path}:{line}: indicators[{indicator}].county_targets.椒江区: 县级目标 " in result.stderr
+    assert "超过全市目标" in result.stderr
+
+
+@pytest.mark.parametrize("city, county, refused", [
+    ("临海市", None, "城市名称“临海市”与县（市、区）同名"),  # the city named as one of its counties
+    ("临海", None, None),  # 临海 is 临海市's short form and the city's name: typed, it is refused (test_i18n)
+    ("全市", "全市", "“全市”指全市，不能用作县（市、区）名称"),
+    ("", "椒江", "“椒江”同时是“椒江区”的简称，将无法区分"),
+])
+def test_every_unit_keeps_a_name_that_means_it_alone(tmp_path, run, city, county, refused):
+    """A plan whose city is called like a county (余姚市 and 余姚市) recorded --county 余姚市 for
+    the county and --county 余姚 for the city: refused, at the line of the city."""
+    path = _broken(tmp_path, 'title_en = "Synthetic test plan"', f'title_en = "Synthetic test plan"\ncity = "{city}"')
+    if county:
+        path.write_text(path.read_text(encoding="utf-8").replace('"三门县"]', f'"三门县", "{county}"]', 1),
+                        encoding="utf-8")
+    if refused is None:
+        assert run.ok("validate", "--plan", path).stdout.startswith("正常")
+        return
+    result = run.fails(1, "validate", "--plan", path)
+    at = "plan.city" if county is None else "plan.counties[9]"  # the tenth county
+    line = _line_of(path, "city = " if county is None else "counties = ")
+    assert f"{path}:{line}: {at}: {refused}" in result.stderr
+
+
 def test_toml_syntax_error_has_line(tmp_path, run):
     path = tmp_path / "p.toml"
     text = SYNTHETIC_PLAN.replace('unit = "所"', 'unit = "所', 1)

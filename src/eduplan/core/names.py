@@ -3,7 +3,9 @@ documented short form that is the whole input; anything else is refused with sug
 
 * an indicator: its id, or its exact Chinese (or English) name;
 * a county: its name (椒江区), or the name without its last character 区/市/县 (椒江);
-  ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure;
+  ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure. A short
+  form two units share (江北 for 江北区 and 江北县) is refused, listing both; a plan in which
+  a unit's full name also means another is refused when it is validated (:func:`name_clashes`);
 * a section: its id (``matter-1``), its kind and number (实事一, 行动3, 重点二, or with the
   plan's own word for the kind: 主要任务四), or its name (党建为纲, 一是党建为纲, 增加学位资源供给).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 from ..errors import EduplanError, UsageError
@@ -125,18 +128,44 @@ def city_names(plan: Plan) -> tuple[str, ...]:
     return tuple(names)
 
 
+def units_named(typed: str, city: str, counties: Sequence[str]) -> list[str | None]:
+    """Every unit ``typed`` may mean, in the plan's order, the city-wide figure (None) last: a
+    county by its name or short form; the city by 全市, 全市合计, city, its name or short form."""
+    meant: list[str | None] = [c for c in counties if typed in (c, short_form(c))]
+    if typed in CITY_WORDS or typed.lower() == "city" or (city and typed in (city, short_form(city))):
+        meant.append(None)
+    return meant
+
+
+def name_clashes(city: str, counties: Sequence[str]) -> list[tuple[int | None, str, str | None]]:
+    """The units a plan leaves without a name of their own: (index of the county, its name, the
+    other unit that name also means, None for the city). A county whose full name also means the
+    city (余姚市 as the city and a county) or another county (江北 beside 江北区) could never be
+    named; a short form two units share (江北 for 江北区 and 江北县) is no clash: the full names
+    stay, and the short form is refused where it is typed."""
+    clashes: list[tuple[int | None, str, str | None]] = []
+    for i, county in enumerate(counties):
+        for other in units_named(county, city, counties):
+            if other != county:
+                clashes.append((i, county, other))
+    return clashes
+
+
 def find_county(plan: Plan, text: str | None) -> Match[str | None]:
-    """A county-level unit (None for the city-wide figure); else an error with suggestions."""
+    """A county-level unit (None for the city-wide figure); else an error with suggestions. A name
+    that may mean two units (a short form they share) is refused, listing their full names."""
     if text is None:
         return Match(None, "", True)
     typed = clean(text, "county")
-    if typed in plan.plan.counties:
-        return Match(typed, typed, True)
-    if typed in city_names(plan) or typed.lower() == "city":
-        return Match(None, typed, typed == "全市")
-    for county in plan.plan.counties:
-        if typed == short_form(county):
-            return Match(county, typed, False)
+    meant = units_named(typed, plan.plan.city, plan.plan.counties)
+    if len(meant) == 1:
+        unit = meant[0]
+        return Match(unit, typed, typed == (unit or "全市"))
+    if meant:
+        city = msg("{name} (city-wide)", name=plan.plan.city) if plan.plan.city else "全市"
+        choices = [unit or city for unit in meant]
+        raise EduplanError(msg("'{text}' may mean more than one unit: {choices}; give the full name",
+                               text=typed, choices=choices), field="county")
     names = {c: c for c in plan.plan.counties}
     names.update({short_form(c): c for c in plan.plan.counties if short_form(c)})
     extra = [c for c in plan.plan.counties if len(typed) >= 2 and short_form(c) and typed.startswith(short_form(c))]
@@ -163,9 +192,13 @@ def find_office(plan: Plan, text: str) -> Match[Office]:
         city = [o for o in plan.offices if None in o.units]
         if len(city) == 1:
             return Match(city[0], typed, False)
-    for o in plan.offices:
-        if len(o.units) == 1 and o.units[0] is not None and typed == short_form(o.units[0]) and o.name == o.units[0]:
-            return Match(o, typed, False)
+    shortened = [o for o in plan.offices if len(o.units) == 1 and o.units[0] is not None
+                 and typed == short_form(o.units[0]) and o.name == o.units[0]]
+    if len(shortened) == 1:
+        return Match(shortened[0], typed, False)
+    if shortened:  # a short form two offices share (江北 for 江北区 and 江北县)
+        raise EduplanError(msg("'{text}' may mean more than one office: {choices}; give the full name",
+                               text=typed, choices=[o.name for o in shortened]), field="office")
     names = {o.name: o.name for o in plan.offices}
     close = _suggest(typed, names)
     everyone = [o.name for o in plan.offices]

@@ -14,7 +14,7 @@ from ..core.reporting import month_start
 from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg
 from ..store import ledger as ledger_store
-from ..store.planfile import read_plan, source_problems
+from ..store.planfile import check_plan_file
 from .workspace import Workspace, parse_day, reading_date
 
 if TYPE_CHECKING:  # the bulletin, the rules and the documents are imported by the commands that use them
@@ -124,15 +124,11 @@ def validate(ws: Workspace) -> ValidateDoc:
     """Check the plan and the ledger, every problem with its file and line."""
     from ..core.documents import ValidateDoc
 
-    plan, problems = read_plan(ws.plan_path, use_cache=False)
-    if plan is None:
-        return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, None, tuple(problems),
+    plan, problems = check_plan_file(ws.plan_path)
+    if problems:  # every problem of the plan at once (its fields, its rules, its quoted phrases)
+        return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(problems),
                            (), False, 0)
     ws.__dict__["plan"] = plan
-    sources = source_problems(ws.plan_path, plan)
-    if sources:
-        return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(sources),
-                           (), False, 0)
     view, sync = ledger_store.check(ws.ledger_path, plan)
     questionable = 0
     versions: tuple[str, ...] = ()

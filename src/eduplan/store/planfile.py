@@ -1,7 +1,9 @@
 """The plan file: TOML → the domain plan, with every problem reported at a file and line.
 
-``read_plan`` returns the plan (or None) and the list of problems, beancount-style;
-``load_plan`` raises :class:`ProblemsError` when there is any. A plan that validated once
+``read_plan`` returns the plan (or None) and the list of problems, beancount-style, in the
+order of the file's lines; ``load_plan`` raises :class:`ProblemsError` when there is any;
+``check_plan_file`` (``eduplan validate``) adds the check of the quoted phrases against the
+source text, reported along with the rest. A plan that validated once
 is cached (in the cache folder) under the SHA-256 of its bytes and of the validation
 rules, so that everyday commands neither parse nor validate it again; a cache that does
 not read back as a plan is ignored.
@@ -9,21 +11,19 @@ not read back as a plan is ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.models import Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
 from ..i18n import N_, Msg, msg
 from . import toml
 from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
 
 CACHE_VERSION = 6
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
@@ -36,13 +36,14 @@ PYDANTIC_MESSAGES: dict[str, str] = {
     "int_type": N_("must be a whole number"),
     "int_parsing": N_("must be a whole number"),
     "int_from_float": N_("must be a whole number"),
+    "int_parsing_size": N_("the number is too large"),
     "float_type": N_("must be a number"),
     "float_parsing": N_("must be a number"),
     "finite_number": N_("must be a finite number"),
     "string_type": N_("must be a text (in quotes)"),
     "bool_type": N_("must be true or false"),
-    "date_type": N_("must be a date (2023-06-30)"),
-    "date_parsing": N_("must be a date (2023-06-30)"),
+    "date_type": N_("must be a date written without quotes, like 2024-06-30"),
+    "date_parsing": N_("must be a date written without quotes, like 2024-06-30"),
     "date_from_datetime_inexact": N_("must be a date without a time"),
     "literal_error": N_("must be one of: {expected}"),
     "enum": N_("must be one of: {expected}"),
@@ -147,6 +148,7 @@ class LineIndex:
         return None
 
     def line_of(self, loc: tuple) -> int | None:
+        loc = _plain_loc(loc)
         if not loc:
             return None
         head = str(loc[0])
@@ -173,15 +175,27 @@ class LineIndex:
             return sub
         if head in self.tables:
             start = self.tables[head][0]
-            return (self._key_line(start, str(loc[1])) or start) if len(loc) > 1 else start
+            if len(loc) > 1:
+                found = self._key_line(start, str(loc[1]))
+                if found is not None and len(loc) > 2 and isinstance(loc[2], int):
+                    return self._item_line(found, loc[2])  # a county of [plan] counties written one a line
+                return found or start
+            return start
+        if len(loc) > 1 and (sub := self.tables.get(f"{head}.{loc[1]}")):  # [section_kinds.focus], then its key
+            return (self._key_line(sub[0], str(loc[2])) or sub[0]) if len(loc) > 2 else sub[0]
         return self._key_line(0, head) or 1
+
+
+def _plain_loc(loc: tuple) -> tuple:
+    """A pydantic location without its own marker ``'[key]'`` (a table's key that is wrong)."""
+    return tuple(item for item in loc if item != "[key]")
 
 
 def describe_loc(loc: tuple, data: dict[str, Any] | None) -> str:
     """``('indicators', 3, 'target')`` → ``indicators[new-kindergartens].target``."""
     parts: list[str] = []
     node: Any = data
-    for item in loc:
+    for item in _plain_loc(loc):
         if isinstance(item, int):
             label = str(item)
             if isinstance(node, list) and item < len(node):
@@ -197,39 +211,57 @@ def describe_loc(loc: tuple, data: dict[str, Any] | None) -> str:
     return "".join(parts)
 
 
+def _choices(expected: Any) -> Any:
+    """pydantic's ``'a', 'b' or 'c'`` (or ``1 or 2``): a list, joined in the reader's language."""
+    if isinstance(expected, str):
+        return re.findall(r"'([^']*)'", expected) if "'" in expected else re.split(r",\s*|\s+or\s+", expected)
+    return list(expected) if isinstance(expected, (list, tuple)) else expected
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
 def pydantic_message(err: dict) -> Msg:
-    """One pydantic error in the reader's language (its own text where we have no words for it)."""
+    """One error (pydantic's, or a rule's of :mod:`eduplan.store.schema`) in the reader's language."""
     from .schema import TEMPLATES
 
     kind = err.get("type", "")
-    ctx = {}
-    for k, v in (err.get("ctx") or {}).items():
-        if k == "expected" and isinstance(v, str) and "'" in v:
-            v = re.findall(r"'([^']*)'", v)  # pydantic's "'a', 'b' or 'c'": a list, joined in the reader's language
-        ctx[k] = list(v) if isinstance(v, (list, tuple)) else v
+    value = err.get("input")
+    ctx = {k: _choices(v) if k == "expected" else v for k, v in (err.get("ctx") or {}).items()}
     if kind in TEMPLATES:
         return msg(TEMPLATES[kind], **ctx)
+    if kind in ("date_type", "date_parsing"):
+        if isinstance(value, dt.datetime):
+            return msg(PYDANTIC_MESSAGES["date_from_datetime_inexact"])
+        if isinstance(value, str) and _iso_date(value.strip()):
+            return msg("a date is written without quotes: {date}", date=value.strip())
     if kind in PYDANTIC_MESSAGES:
         return msg(PYDANTIC_MESSAGES[kind], **ctx)
-    text = err.get("msg", kind)
-    return msg("{detail}", detail=text[len("Value error, "):] if text.startswith("Value error, ") else text)
+    return msg("this value is not allowed here")
 
 
-def validation_problems(exc: ValidationError, data: dict[str, Any] | None, index: LineIndex, file: str) -> list[Problem]:
-    """One problem per pydantic error, at the line of the field."""
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        problems.append(Problem(file, index.line_of(loc), pydantic_message(err), field=describe_loc(loc, data) or None,
-                                kind="plan"))
-    return problems
+def validation_problems(errors: list[dict], data: dict[str, Any] | None, index: LineIndex, file: str) -> list[Problem]:
+    """One problem per error, at the line of the field."""
+    return [Problem(file, index.line_of(tuple(err["loc"])), pydantic_message(err),
+                    field=describe_loc(tuple(err["loc"]), data) or None, kind="plan") for err in errors]
+
+
+def in_line_order(problems: list[Problem]) -> list[Problem]:
+    """Problems in the order of their lines (one about the whole file first)."""
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _rules_digest() -> bytes:
     """The validation rules' own hash: a plan cached under other rules is validated again."""
     here = Path(__file__)
-    return hashlib.sha256(here.with_name("schema.py").read_bytes()
-                          + here.parents[1].joinpath("core", "models.py").read_bytes()).digest()
+    core = here.parents[1] / "core"
+    return hashlib.sha256(here.with_name("schema.py").read_bytes() + core.joinpath("models.py").read_bytes()
+                          + core.joinpath("names.py").read_bytes()).digest()
 
 
 class PlanCache:
@@ -266,32 +298,47 @@ class PlanCache:
 
 
 def read_plan(path: Path, *, use_cache: bool = True) -> tuple[Plan | None, list[Problem]]:
-    """The plan at ``path`` and every problem found in it (the plan is None if any)."""
+    """The plan at ``path`` and every problem found in it, in the order of the lines (the plan is
+    None if any)."""
+    plan, problems, _ = _read(path, use_cache)
+    return plan, problems
+
+
+def _read(path: Path, use_cache: bool) -> tuple[Plan | None, list[Problem], tuple[dict, str] | None]:
+    """The plan, its problems, and its TOML data and text where it parsed (None from the cache)."""
     file = str(path)
     raw = read_bytes(path, N_("plan"))
     fingerprint = hashlib.sha256(raw).hexdigest()
     cache = PlanCache(hashlib.sha256(raw + _rules_digest()).hexdigest())
     if use_cache and (cached := cache.load()) is not None:
         try:
-            return plan_from_dict(cached, fingerprint), []
+            return plan_from_dict(cached, fingerprint), [], None
         except (KeyError, TypeError, ValueError, AttributeError):
             pass  # a damaged cache: validate the plan again
     text, problems = decode(raw, path)
     if text is None:
-        return None, problems
+        return None, problems, None
     data, problems = parse_toml(text, file)
     if data is None:
-        return None, problems
-    from pydantic import ValidationError
+        return None, problems, None
+    from .schema import check_plan
 
-    from .schema import validate_plan
-
-    try:
-        checked = validate_plan(data)
-    except ValidationError as exc:
-        return None, validation_problems(exc, data, LineIndex(text), file)
+    checked, errors = check_plan(data)
+    if checked is None:
+        return None, in_line_order(validation_problems(errors, data, LineIndex(text), file)), (data, text)
     cache.store(checked)
-    return plan_from_dict(checked, fingerprint), []
+    return plan_from_dict(checked, fingerprint), [], (data, text)
+
+
+def check_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
+    """``eduplan validate``: the plan (None if it does not load) and every problem, those of its
+    fields and rules and every quoted phrase that is not in the source text, in the order of
+    the lines. A plan that loads is returned even when a phrase is missing."""
+    plan, problems, parsed = _read(path, use_cache=False)
+    if parsed is None:
+        return plan, problems
+    data, text = parsed
+    return plan, in_line_order(problems + source_problems(path, data, text))
 
 
 def load_plan(path: Path) -> Plan:
@@ -302,19 +349,17 @@ def load_plan(path: Path) -> Plan:
     return plan
 
 
-def source_problems(path: Path, plan: Plan) -> list[Problem]:
+def source_problems(path: Path, data: dict[str, Any], plan_text: str) -> list[Problem]:
     """When the plan names the text it encodes (``[plan] source_text``), every phrase it quotes
     (each indicator's ``source``, ``also_stated`` and pace ``source``, each not-tracked
     ``source``) must stand in that text verbatim. One problem per phrase that does not, at
-    its line."""
-    name = plan.plan.source_text
-    if not name:
+    its line. Read from the plan's TOML data (``plan_text`` its text), so that a plan with other
+    problems has its phrases checked too."""
+    info = data.get("plan")
+    name = info.get("source_text") if isinstance(info, dict) else None
+    if not isinstance(name, str) or not name.strip():
         return []
     file = str(path)
-    try:
-        plan_text = read_bytes(path, N_("plan")).decode("utf-8-sig")
-    except (UnicodeDecodeError, ProblemsError):  # pragma: no cover - the plan just loaded
-        return []
     index = LineIndex(plan_text)
     where = path.parent / name
     try:
@@ -333,20 +378,26 @@ def source_problems(path: Path, plan: Plan) -> list[Problem]:
                         kind="source")]
     problems = []
 
-    def check(loc: tuple, phrase: str, label: str) -> None:
+    def check(loc: tuple, phrase: Any) -> None:
+        phrase = phrase.strip() if isinstance(phrase, str) else ""
         if phrase and phrase not in text:
             problems.append(Problem(file, index.line_of(loc),
                                     msg("'{phrase}' is not a verbatim phrase of the source text {path}",
-                                        phrase=phrase, path=name), field=label, kind="source"))
+                                        phrase=phrase, path=name), field=describe_loc(loc, data), kind="source"))
 
-    for i, ind in enumerate(plan.indicators):
-        check(("indicators", i, "source"), ind.source, f"indicators[{ind.id}].source")
-        for j, phrase in enumerate(ind.also_stated):
-            check(("indicators", i, "also_stated", j), phrase, f"indicators[{ind.id}].also_stated[{j}]")
-        if ind.pace is not None:
-            check(("indicators", i, "pace", "source"), ind.pace.source, f"indicators[{ind.id}].pace.source")
-    for i, nt in enumerate(plan.not_tracked):
-        check(("not_tracked", i, "source"), nt.source, f"not_tracked[{i}].source")
+    def items(table: str) -> list[tuple[int, dict]]:
+        rows = data.get(table)
+        return [(i, row) for i, row in enumerate(rows) if isinstance(row, dict)] if isinstance(rows, list) else []
+
+    for i, ind in items("indicators"):
+        check(("indicators", i, "source"), ind.get("source"))
+        also = ind.get("also_stated")
+        for j, phrase in enumerate(also if isinstance(also, list) else ()):
+            check(("indicators", i, "also_stated", j), phrase)
+        if isinstance(pace := ind.get("pace"), dict):
+            check(("indicators", i, "pace", "source"), pace.get("source"))
+    for i, nt in items("not_tracked"):
+        check(("not_tracked", i, "source"), nt.get("source"))
     return problems
 
 

@@ -1,10 +1,15 @@
-"""Validation of the plan file: pydantic v2 models holding every rule about what a plan may say.
+"""Validation of the plan file: pydantic v2 models for what each field may hold, and the rules
+across the plan (:func:`plan_rules`).
 
-The models are immutable and ``extra="forbid"``; validation reports every broken rule,
-not only the first, as a ``ValidationError`` whose locations name the indicator and
-field. What validates becomes the plain domain types of :mod:`eduplan.core.models`; this
-module is imported only when a plan file has to be validated (a changed plan), so that
-everyday commands start without building pydantic schemas.
+The models are immutable and ``extra="forbid"``; a ``ValidationError`` lists every broken
+rule of every field, its location naming the indicator and field. Dates, numbers and true/false
+are taken only as TOML writes them: ``"2024-09-01"`` or ``"15000"`` in quotes is a text, refused.
+The rules across the plan (ids used twice, unknown counties and sections, dates outside the
+period, the year, names that mean two units …) are checked on the data itself, as far as it
+allows, so that :func:`check_plan` reports them together with the fields' own problems, not only
+once those are fixed. What validates becomes the plain domain types of
+:mod:`eduplan.core.models`; this module is imported only when a plan file has to be validated
+(a changed plan), so that everyday commands start without building pydantic schemas.
 
 Our own rules raise :func:`fail` with a stable kind and an English template registered in
 :data:`TEMPLATES`, so that :mod:`eduplan.store.planfile` can show each in the reader's
@@ -21,6 +26,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
+    Strict,
     StringConstraints,
     ValidationError,
     ValidationInfo,
@@ -29,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..core.entries import KIND_WORDS
 from ..core.models import (
     Comparator,
     Measure,
@@ -37,7 +45,10 @@ from ..core.models import (
     ReportedBy,
     SectionKind,
 )
-from ..i18n import N_
+from ..core.names import CITY_WORDS, name_clashes, short_form
+from ..core.numbers import NumberError, parse_quantity, to_plain
+from ..core.text import visible
+from ..i18n import N_, Msg, msg
 
 SCHEMA_VERSIONS = (1, 2)
 MAX_PERIOD_DAYS = 366 * 10  # a plan covers at most ten years (a five-year plan fits twice)
@@ -46,18 +57,28 @@ TEMPLATES: dict[str, str] = {
     "period_order": N_("the period ends ({end}) before it starts ({start})"),
     "period_length": N_("the period is longer than ten years ({start} to {end})"),
     "year_range": N_("the year {year} is not a plan year (1900 to 2200)"),
+    "year_period": N_("the year {year} is neither the year the period starts ({start}) nor the year it ends ({end})"),
     "county_twice": N_("the county-level unit '{name}' is listed twice"),
+    "city_is_county": N_("the city's name '{city}' is also the name of a county-level unit: '{county}' would mean both"),
+    "city_short_is_county": N_("the city's short name '{county}' ('{city}' without its last character) is also the name of a county-level unit: '{county}' would mean both"),
+    "county_is_city_word": N_("'{county}' means the whole city; a county-level unit cannot be named so"),
+    "county_is_short": N_("'{county}' is also the short name of '{other}': it would mean both"),
     "milestone_target": N_("a milestone has no target"),
     "missing_target": N_("a {measure} indicator needs a target"),
     "target_finite": N_("the target must be a finite number"),
     "target_negative": N_("the target must not be negative"),
     "target_large": N_("the target is too large to hold exactly (the largest is 2^53)"),
     "target_percent": N_("a percentage target must be between 0 and 100"),
+    "number_text": N_("must be a number (like {number}), not the text '{text}'"),
+    "number_quoted": N_("a number is written without quotes: {number}"),
+    "number_words": N_("must be a number, not the text '{text}'"),
+    "number_type": N_("must be a number"),
+    "county_target_over": N_("the county's target {value} is more than the whole city's target {target}: a county's share of a total cannot exceed it"),
     "milestone_comparator": N_("a milestone has no comparator"),
     "duplicate_id": N_("the id '{id}' is used twice"),
     "indicator_section_id": N_("the indicator id '{id}' is also a section id"),
     "dangling_reference": N_("unknown section '{ref}'"),
-    "wrong_section_kind": N_("'{ref}' is a {kind} section; it belongs in {field}"),
+    "wrong_section_kind": N_("'{ref}' is {kind}; it belongs in {field}"),
     "target_counties": N_("the target {target} is more than the plan's {n} county-level units"),
     "lang": N_("the plan's language must be zh or en"),
     "office_unit": N_("'{unit}' is not one of the plan's county-level units (or 全市 for the city-wide figure)"),
@@ -73,6 +94,7 @@ TEMPLATES: dict[str, str] = {
     "points_end": N_("the schedule must end at 100% (the whole target)"),
     "county_targets_measure": N_("a {measure} indicator has no county targets"),
     "county_target_unknown": N_("'{county}' is not one of the plan's county-level units"),
+    "county_target_short": N_("'{county}' is a short name: write the county-level unit's full name '{full}'"),
     "county_target_counties": N_("on a counties indicator a county's target is 1 (it must meet the condition) or 0"),
     "county_targets_relative": N_("county targets cannot be stated against the city's baseline"),
     "reported_by_milestone": N_("a milestone is recorded city-wide: it is reported by the city"),
@@ -94,13 +116,43 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+# what a kind of section is called in a message
+SECTION_KIND_WORDS = {SectionKind.FOCUS: N_("a focus section"), SectionKind.ACTION: N_("an action section"),
+                      SectionKind.MATTER: N_("a practical-matter section")}
+
+
 def fail(code: str, /, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(code, TEMPLATES[code], ctx)
 
 
+def measure_word(measure: Measure, unit: str | None) -> Msg:
+    """What an indicator is, in the reader's words (累计, 时点数, 节点 …), for a message."""
+    return msg(KIND_WORDS[(measure, unit == "%")])
+
+
+def _number(value: Any) -> int | float:
+    """A number as TOML writes it: ``15000``, ``1.5``. A text is refused (``"1.5万"``, ``"20%"``,
+    ``"15000"``), with the number it stands for where it reads as one; so is true/false."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            quantity = parse_quantity(value)
+        except NumberError:
+            raise fail("number_words", text=visible(value)) from None
+        number = to_plain(quantity.value)
+        code = "number_quoted" if str(number) == value.strip() else "number_text"
+        raise fail(code, text=visible(value), number=number)
+    raise fail("number_type")
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Number = int | float
+Number = Annotated[int | float, PlainValidator(_number)]  # one message for a wrong value, not one per kind of number
+Day = Annotated[dt.date, Strict()]  # a TOML date (2024-06-30), not a text in quotes nor a date with a time
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]  # a whole number is taken too
+Bool = Annotated[bool, Strict()]
 
 
 class _Frozen(BaseModel):
@@ -115,9 +167,9 @@ class PlanInfo(_Frozen):
     city: str = ""
     lang: str = "zh"
     version: str = "1"
-    year: int
-    start: dt.date
-    end: dt.date
+    year: Int
+    start: Day
+    end: Day
     counties: tuple[Text, ...] = Field(min_length=1)
     source_text: str = ""  # the text the plan encodes, relative to the plan file
     units: tuple[Text, ...] = ()  # the responsible units lead/partners may name
@@ -158,10 +210,10 @@ class PlanInfo(_Frozen):
 
 
 class Thresholds(_Frozen):
-    lagging_pp: float = Field(10.0, ge=0, le=100)
-    outlier_times: float = Field(3.0, ge=1, le=1000)
-    county_outlier_times: float = Field(1.0, gt=0, le=1000)
-    stale_days: int = Field(31, ge=1, le=3660)
+    lagging_pp: Float = Field(10.0, ge=0, le=100)
+    outlier_times: Float = Field(3.0, ge=1, le=1000)
+    county_outlier_times: Float = Field(1.0, gt=0, le=1000)
+    stale_days: Int = Field(31, ge=1, le=3660)
 
 
 class SectionKindInfo(_Frozen):
@@ -176,23 +228,23 @@ class SectionKindInfo(_Frozen):
 class Section(_Frozen):
     id: Slug
     kind: SectionKind
-    number: int = Field(ge=1)
+    number: Int = Field(ge=1)
     name: Text
     name_en: str = ""
 
 
 class PacePoint(_Frozen):
-    date: dt.date
-    percent: float = Field(ge=0, le=100, allow_inf_nan=False)
+    date: Day
+    percent: Float = Field(ge=0, le=100, allow_inf_nan=False)
 
 
 class Pace(_Frozen):
     """How the expected share of the target grows: linear, due by a date, once on a date, or a schedule."""
 
     kind: PaceKind
-    date: dt.date | None = None
+    date: Day | None = None
     points: tuple[PacePoint, ...] = ()
-    steps: bool = False
+    steps: Bool = False
     source: str = ""  # the phrase of the text the pace is read from
 
     @model_validator(mode="after")
@@ -230,7 +282,7 @@ class Pace(_Frozen):
 
 
 class Baseline(_Frozen):
-    date: dt.date
+    date: Day
     source: Text
     value: Number | None = None
 
@@ -330,7 +382,7 @@ class Indicator(_Frozen):
         elif m == Measure.MILESTONE and self.comparator != Comparator.EQ:
             problem(("comparator",), "milestone_comparator", self.comparator.value)
         if m != Measure.MILESTONE and self.target is None and rel is None:
-            problem(("target",), "missing_target", None, measure=m.value)
+            problem(("target",), "missing_target", None, measure=measure_word(m, self.unit))
         if rel is not None:
             if m not in (Measure.FLOW, Measure.LEVEL):
                 problem(("relative",), "relative_measure", rel.kind.value)
@@ -349,7 +401,7 @@ class Indicator(_Frozen):
                 problem(("relative",), "relative_more_unit", self.unit)
         if self.baseline is not None:
             if m not in (Measure.FLOW, Measure.LEVEL):
-                problem(("baseline",), "baseline_measure", None, measure=m.value)
+                problem(("baseline",), "baseline_measure", None, measure=measure_word(m, self.unit))
             elif self.is_percent and self.baseline.value is not None and self.baseline.value > 100:
                 problem(("baseline", "value"), "target_percent", self.baseline.value)
             elif (self.is_percent and rel is not None and rel.amount is not None and self.baseline.value is not None
@@ -357,7 +409,7 @@ class Indicator(_Frozen):
                 problem(("relative", "amount"), "target_percent", rel.amount)
         if self.county_targets:
             if m == Measure.MILESTONE:
-                problem(("county_targets",), "county_targets_measure", None, measure=m.value)
+                problem(("county_targets",), "county_targets_measure", None, measure=measure_word(m, self.unit))
             if rel is not None:
                 problem(("county_targets",), "county_targets_relative", None)
             for county, value in self.county_targets.items():
@@ -371,6 +423,8 @@ class Indicator(_Frozen):
                     problem(("county_targets", county), "county_target_counties", value)
                 elif self.is_percent and value > 100 and m != Measure.COUNTIES:
                     problem(("county_targets", county), "target_percent", value)
+                elif self.sums and self.target is not None and value > self.target:
+                    problem(("county_targets", county), "county_target_over", value, value=value, target=self.target)
         if self.reported_by is not None:
             if m == Measure.MILESTONE and self.reported_by != ReportedBy.CITY:
                 problem(("reported_by",), "reported_by_milestone", self.reported_by.value)
@@ -385,6 +439,12 @@ class Indicator(_Frozen):
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+    @property
+    def sums(self) -> bool:
+        """Is the city's figure the sum of the counties' (an amount, a count, a stock such as 所)?
+        Then no county's target can exceed the city's; a percentage or a count of counties is no sum."""
+        return self.measure == Measure.FLOW or (self.measure == Measure.LEVEL and not self.is_percent)
 
 
 class Office(_Frozen):
@@ -420,87 +480,203 @@ class Plan(_Frozen):
     offices: tuple[Office, ...] = ()
     section_kinds: dict[SectionKind, SectionKindInfo] = {}
 
-    @model_validator(mode="after")
-    def _cross_references(self) -> Plan:
-        errors: list[InitErrorDetails] = []
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, version: Any) -> Any:
+        return str(version).lower() if isinstance(version, bool) else version  # true is not 1: refused as one
 
-        def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
-            errors.append(InitErrorDetails(type=fail(code, **ctx), loc=loc, input=value))
 
-        info = self.plan
-        if self.schema_version < 2:  # a version-1 file says only what version 1 could say
-            for table, fields in V2_FIELDS.items():
-                items = [(("plan",), info)] if table == "plan" else \
-                    [((table, i), x) for i, x in enumerate(getattr(self, table))]
-                for loc, item in items:
-                    for name in fields:
-                        if name in item.model_fields_set:
-                            problem(loc + (name,), "needs_version", getattr(item, name), field=name)
-        units = set(info.units)
-        counties = set(info.counties)
+# --------------------------------------------------------------------------- the rules across the plan
+#
+# Checked on the TOML data itself, each value used only where it has the right type, so that they
+# are reported together with the problems of the fields (a duplicate id beside a mistyped target),
+# as far as the data allows: a rule needing the period is left out while the period is wrong.
 
-        def in_period(loc: tuple, day: dt.date) -> None:
-            if not info.start <= day <= info.end:
-                problem(loc, "date_in_period", str(day), date=str(day), start=str(info.start), end=str(info.end))
 
-        for i, ind in enumerate(self.indicators):
-            if ind.pace is not None:
-                if ind.pace.date is not None:
-                    in_period(("indicators", i, "pace", "date"), ind.pace.date)
-                for j, point in enumerate(ind.pace.points):
-                    in_period(("indicators", i, "pace", "points", j, "date"), point.date)
-            for county in ind.county_targets or {}:
-                if county not in counties:
-                    problem(("indicators", i, "county_targets", county), "county_target_unknown", county, county=county)
-            if ind.baseline is not None and ind.baseline.date >= info.start:
-                problem(("indicators", i, "baseline", "date"), "baseline_date", str(ind.baseline.date),
-                        date=str(ind.baseline.date), start=str(info.start))
-            if units:
-                for field, names in (("lead", [ind.lead] if ind.lead else []), ("partners", ind.partners)):
-                    for j, name in enumerate(names):
-                        if name not in units:
-                            loc = ("indicators", i, field) if field == "lead" else ("indicators", i, field, j)
-                            problem(loc, "unit_unknown", name, name=name)
-        section_kind: dict[str, SectionKind] = {}
-        for i, section in enumerate(self.sections):
-            if section.id in section_kind:
-                problem(("sections", i, "id"), "duplicate_id", section.id, id=section.id)
-            section_kind[section.id] = section.kind
-        seen: set[str] = set()
-        for i, ind in enumerate(self.indicators):
-            if ind.id in seen:
-                problem(("indicators", i, "id"), "duplicate_id", ind.id, id=ind.id)
-            if ind.id in section_kind:
-                problem(("indicators", i, "id"), "indicator_section_id", ind.id, id=ind.id)
-            seen.add(ind.id)
-            for field, allowed in (("sections", (SectionKind.FOCUS, SectionKind.MATTER)),
-                                   ("actions", (SectionKind.ACTION,))):
-                for j, ref in enumerate(getattr(ind, field)):
-                    kind = section_kind.get(ref)
-                    if kind is None:
-                        problem(("indicators", i, field, j), "dangling_reference", ref, ref=ref)
-                    elif kind not in allowed:
-                        problem(("indicators", i, field, j), "wrong_section_kind", ref, ref=ref, kind=kind.value,
-                                field="actions" if kind == SectionKind.ACTION else "sections")
-            if (ind.measure == Measure.COUNTIES and not ind.is_percent and ind.target is not None
-                    and ind.target > len(self.plan.counties)):
-                problem(("indicators", i, "target"), "target_counties", ind.target, target=ind.target,
-                        n=len(self.plan.counties))
-        names: set[str] = set()
-        for i, office in enumerate(self.offices):
-            if office.name in names:
-                problem(("offices", i, "name"), "duplicate_id", office.name, id=office.name)
-            names.add(office.name)
-            for j, unit in enumerate(office.reports):
-                if unit != "全市" and unit not in self.plan.counties:
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty text as the models take it (surrounding space stripped), else None."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _day(value: Any) -> dt.date | None:
+    return value if type(value) is dt.date else None
+
+
+def _num(value: Any) -> Number | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _error(loc: tuple, code: str, value: object, /, **ctx: Any) -> dict:
+    """An error in the shape of pydantic's ``errors()``."""
+    return {"type": code, "loc": loc, "input": value, "ctx": ctx}
+
+
+def plan_rules(data: dict) -> list[dict]:
+    """Every broken rule across the plan (ids, references, counties, dates against the period,
+    the year, names), as errors in the shape of pydantic's, in the order of the file's tables."""
+    errors: list[dict] = []
+
+    def problem(loc: tuple, code: str, value: object, /, **ctx: Any) -> None:
+        errors.append(_error(loc, code, value, **ctx))
+
+    info = _dict(data.get("plan"))
+    indicators = [(i, x) for i, x in enumerate(_list(data.get("indicators"))) if isinstance(x, dict)]
+    sections = [(i, x) for i, x in enumerate(_list(data.get("sections"))) if isinstance(x, dict)]
+    offices = [(i, x) for i, x in enumerate(_list(data.get("offices"))) if isinstance(x, dict)]
+    version = data.get("schema_version", 1)
+    if type(version) is int and version == 1:  # a version-1 file says only what version 1 could say
+        for table, fields in V2_FIELDS.items():
+            items = [(("plan",), info)] if table == "plan" else \
+                [((table, i), x) for i, x in enumerate(_list(data.get(table))) if isinstance(x, dict)]
+            for loc, item in items:
+                for name in fields:
+                    if name in item:
+                        problem(loc + (name,), "needs_version", item[name], field=name)
+
+    # the period and the year: only where the period itself is right
+    start, end = _day(info.get("start")), _day(info.get("end"))
+    period = start is not None and end is not None and start <= end and (end - start).days < MAX_PERIOD_DAYS
+    year = info.get("year")
+    if period and type(year) is int and 1900 <= year <= 2200 and year not in (start.year, end.year):
+        problem(("plan", "year"), "year_period", year, year=year, start=str(start), end=str(end))
+
+    # the county-level units and the city: every unit keeps a name that means it alone
+    raw_counties = _list(info.get("counties"))
+    counties = [name for name in (_text(c) for c in raw_counties) if name]
+    known_counties = len(counties) == len(raw_counties) and bool(counties)  # else unknown names are not judged
+    city = _text(info.get("city")) or ""
+    positions = [j for j, c in enumerate(raw_counties) if _text(c)]
+    for j, county, other in name_clashes(city, counties):
+        if other is not None:
+            problem(("plan", "counties", positions[j]), "county_is_short", county, county=county, other=other)
+        elif county in CITY_WORDS or county.lower() == "city":
+            problem(("plan", "counties", positions[j]), "county_is_city_word", county, county=county)
+        elif county == city:
+            problem(("plan", "city"), "city_is_county", city, city=city, county=county)
+        else:
+            problem(("plan", "city"), "city_short_is_county", city, city=city, county=county)
+
+    # sections, then indicators, then offices, as the file has them
+    section_kind: dict[str, SectionKind | None] = {}
+    for i, section in sections:
+        sid = section.get("id")
+        if not isinstance(sid, str):
+            continue
+        if sid in section_kind:
+            problem(("sections", i, "id"), "duplicate_id", sid, id=sid)
+        kind = section.get("kind")
+        known = isinstance(kind, str) and kind in {k.value for k in SectionKind}
+        section_kind.setdefault(sid, SectionKind(kind) if known else None)
+
+    units = [u for u in (_text(x) for x in _list(info.get("units"))) if u]
+    seen: set[str] = set()
+    for i, ind in indicators:
+        iid = ind.get("id")
+        if isinstance(iid, str):
+            if iid in seen:
+                problem(("indicators", i, "id"), "duplicate_id", iid, id=iid)
+            if iid in section_kind:
+                problem(("indicators", i, "id"), "indicator_section_id", iid, id=iid)
+            seen.add(iid)
+        for field, allowed in (("sections", (SectionKind.FOCUS, SectionKind.MATTER)),
+                               ("actions", (SectionKind.ACTION,))):
+            for j, ref in enumerate(_list(ind.get(field))):
+                if not isinstance(ref, str):
+                    continue
+                if ref not in section_kind:
+                    problem(("indicators", i, field, j), "dangling_reference", ref, ref=ref)
+                elif (kind := section_kind[ref]) is not None and kind not in allowed:
+                    problem(("indicators", i, field, j), "wrong_section_kind", ref, ref=ref,
+                            kind=msg(SECTION_KIND_WORDS[kind]),
+                            field="actions" if kind == SectionKind.ACTION else "sections")
+        pace = _dict(ind.get("pace"))
+        if period:
+            if (day := _day(pace.get("date"))) is not None:
+                _in_period(problem, ("indicators", i, "pace", "date"), day, start, end)
+            for j, point in enumerate(_list(pace.get("points"))):
+                if (day := _day(_dict(point).get("date"))) is not None:
+                    _in_period(problem, ("indicators", i, "pace", "points", j, "date"), day, start, end)
+            base = _day(_dict(ind.get("baseline")).get("date"))
+            if base is not None and base >= start:
+                problem(("indicators", i, "baseline", "date"), "baseline_date", str(base), date=str(base),
+                        start=str(start))
+        if known_counties:
+            for key in _dict(ind.get("county_targets")):
+                county = _text(key)
+                if county is None or county in counties:
+                    continue
+                full = [c for c in counties if short_form(c) == county]
+                if len(full) == 1:
+                    problem(("indicators", i, "county_targets", key), "county_target_short", county, county=county,
+                            full=full[0])
+                else:
+                    problem(("indicators", i, "county_targets", key), "county_target_unknown", county, county=county)
+        if units:
+            for field, names in (("lead", [ind.get("lead")]), ("partners", _list(ind.get("partners")))):
+                for j, raw in enumerate(names):
+                    name = _text(raw)
+                    if name and name not in units:
+                        loc = ("indicators", i, field) if field == "lead" else ("indicators", i, field, j)
+                        problem(loc, "unit_unknown", name, name=name)
+        target = _num(ind.get("target"))
+        if (known_counties and ind.get("measure") == Measure.COUNTIES and _text(ind.get("unit")) != "%"
+                and target is not None and target > len(counties)):
+            problem(("indicators", i, "target"), "target_counties", target, target=target, n=len(counties))
+
+    names: set[str] = set()
+    for i, office in offices:
+        name = _text(office.get("name"))
+        if name is not None:
+            if name in names:
+                problem(("offices", i, "name"), "duplicate_id", name, id=name)
+            names.add(name)
+        if known_counties:
+            for j, raw in enumerate(_list(office.get("reports"))):
+                unit = _text(raw)
+                if unit is not None and unit != "全市" and unit not in counties:
                     problem(("offices", i, "reports", j), "office_unit", unit, unit=unit)
-        if errors:
-            raise ValidationError.from_exception_data(type(self).__name__, errors)
-        return self
+    return errors
+
+
+def _in_period(problem, loc: tuple, day: dt.date, start: dt.date, end: dt.date) -> None:
+    if not start <= day <= end:
+        problem(loc, "date_in_period", str(day), date=str(day), start=str(start), end=str(end))
+
+
+class PlanInvalid(ValueError):
+    """A plan that breaks rules: ``errors`` in the shape of pydantic's ``errors()``."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} problem(s) in the plan")
+        self.errors = errors
+
+
+def check_plan(data: dict) -> tuple[dict | None, list[dict]]:
+    """A plan's TOML data → the same plan as checked plain data (defaults filled in), which
+    :func:`eduplan.core.models.plan_from_dict` turns into the domain plan and the plan cache
+    keeps, and every problem: the fields' (pydantic) and the rules across the plan, both at
+    once. The plan is None when there is any problem."""
+    checked = None
+    try:
+        checked = Plan.model_validate(data).model_dump(mode="json")
+        errors: list[dict] = []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    errors += plan_rules(data)
+    return (None if errors else checked), errors
 
 
 def validate_plan(data: dict) -> dict:
-    """A plan's TOML data → the same plan as checked plain data (defaults filled in), which
-    :func:`eduplan.core.models.plan_from_dict` turns into the domain plan and the plan cache
-    keeps; raises ValidationError listing every problem."""
-    return Plan.model_validate(data).model_dump(mode="json")
+    """The checked plain data of a plan (see :func:`check_plan`); raises :class:`PlanInvalid`."""
+    checked, errors = check_plan(data)
+    if errors:
+        raise PlanInvalid(errors)
+    return checked
