@@ -470,3 +470,19 @@ def test_show_says_evenly_over_the_year_only_where_the_period_is_a_calendar_year
     school = pace(school_year_plan_path)
     assert "计划期内均匀推进（序时进度）" in school and "全年" not in school
     assert "evenly over the plan period (time progress)" in pace(school_year_plan_path, "en")
+
+
+def test_nothing_against_a_cap_of_nothing_is_not_said_to_be_at_the_cap(run, synthetic_plan_path, monkeypatch):
+    """A county asked for no incident at all, with none, read 0/≤0起 · 已达上限, which reads as a
+    warning. At a cap of more than nothing, reaching it still says so."""
+    monkeypatch.setenv("COLUMNS", "200")
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    synthetic_plan_path.write_text(text.replace('source = "安全事故控制在10起以内"',
+                                                'source = "安全事故控制在10起以内"\ncounty_targets = { "椒江区" = 0, "黄岩区" = 1 }'),
+                                   encoding="utf-8")
+    run.ok("record", "incidents", "0", *D, "--county", "椒江区")
+    run.ok("record", "incidents", "1", *D, "--county", "黄岩区")
+    line = next(x for x in run.ok("status", *D, "--county", "椒江区").stdout.splitlines() if "incidents" in x)
+    assert "0/≤0起" in line and "已达上限" not in line, line
+    line = next(x for x in run.ok("status", *D, "--county", "黄岩区").stdout.splitlines() if "incidents" in x)
+    assert "已达上限" in line, line

@@ -235,8 +235,8 @@ def _cap_line(p: Progress, lang: str) -> str:
     value = p.headroom if p.headroom is not None else p.over
     shown = amount(value, ind.unit, scale_of(ind, p.target))
     if p.headroom is not None:
-        if not p.headroom:
-            return "" if below else msg("at the cap").render(lang)
+        if not p.headroom:  # at the cap: a warning, but none when the cap is nothing and nothing happened
+            return "" if below or not p.actual else msg("at the cap").render(lang)
         line = msg("{amount} below the baseline", amount=shown) if below else msg("{amount} under the cap", amount=shown)
         return line.render(lang)
     if not p.over:
