@@ -474,3 +474,17 @@ def test_a_command_that_read_the_index_before_another_wrote_it_adds_nothing_twic
         (N + (edit == "append"),) * 2
     con.close()
     same(ledger, plan)
+
+
+def test_eduplan_index_says_when_the_cache_folder_cannot_keep_it(run, tmp_path, monkeypatch):
+    """With EDUPLAN_CACHE_DIR naming a file (or a folder that cannot be written), `index` said
+    "set EDUPLAN_CACHE_DIR to keep it" and exited 0, as if it were not set. It names the folder
+    and fails; with the cache turned off (EDUPLAN_CACHE_DIR=) it still says so and succeeds."""
+    run.ok("record", "new-school-places", "5", "--as-of", "2023-06-30")
+    not_a_folder = tmp_path / "cache-file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(not_a_folder))
+    err = run.fails(1, "index", lang="en").stderr
+    assert str(not_a_folder) in err and "cannot be kept" in err
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")
+    assert "built in memory for each command" in run.ok("index", lang="en").stdout

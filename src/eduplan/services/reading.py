@@ -170,8 +170,16 @@ def index(ws: Workspace) -> IndexDoc:
     """The ledger's SQLite index, brought up to date: where it is, and how much it holds."""
     from ..core.documents import IndexDoc
 
+    from ..store.ledger import index_path, place
+
     view = ws.view()
     try:
+        wanted = index_path(place(ws.ledger_path))
+        if view.index.path is None and wanted is not None:  # a cache folder is set, and could not keep it
+            raise EduplanError(msg("the index of {ledger} cannot be kept in {folder} (the folder cannot be written, or "
+                                   "is not a folder): it is built in memory for each command; set EDUPLAN_CACHE_DIR "
+                                   "to a folder you can write (the figures are not affected)",
+                                   ledger=str(ws.ledger_path), folder=str(wanted.parent)))
         return IndexDoc(ws.ledger_path, view.index.path, view.index.count(), len(view.index.files()))
     finally:
         view.close()
