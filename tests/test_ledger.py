@@ -338,6 +338,10 @@ GOOD_ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\nas_of 
     (GOOD_ENTRY.format(id=1).replace("2023-03-31", "2022-03-31") + GOOD_ENTRY.format(id=2), "2022-03-31", "outside the plan period"),
     (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 7\nreason = \"x\""), "supersedes = 7", "supersede an earlier entry"),
     (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 1\nreason = \"x\"").replace("new-kindergartens", "new-places"), "supersedes = 1", "is for new-kindergartens"),
+    # control characters typed by hand, as the door refuses them: an escape, a raw C1 character, a line separator
+    (GOOD_ENTRY.format(id=1).replace("value = 1", 'value = 1\nnote = "a\\u0000b"'), 'note = "a', "note holds a control character (U+0000)"),
+    (GOOD_ENTRY.format(id=1).replace("value = 1", 'value = 1\nsource = "a\x85b"'), 'source = "a', "source holds a control character (U+0085)"),
+    (GOOD_ENTRY.format(id=1).replace('by = "tester"', 'by = "te\u2028ster"'), 'by = "te', "by holds a control character (U+2028)"),
 ])
 def test_broken_ledger_is_named_and_never_written(run, synthetic_plan_path, ledger_path, body, needle, message):
     text = LEDGER_HEAD + body
