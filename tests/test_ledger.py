@@ -338,6 +338,9 @@ GOOD_ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\nas_of 
     (GOOD_ENTRY.format(id=1).replace("2023-03-31", "2022-03-31") + GOOD_ENTRY.format(id=2), "2022-03-31", "outside the plan period"),
     (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 7\nreason = \"x\""), "supersedes = 7", "supersede an earlier entry"),
     (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 1\nreason = \"x\"").replace("new-kindergartens", "new-places"), "supersedes = 1", "is for new-kindergartens"),
+    # a table typed after the entries, and an unknown key at the top: each named on its line
+    (GOOD_ENTRY.format(id=1) + "\n[extra]\nx = 1\n", "[extra]", "'extra' is not part of a ledger"),
+    (GOOD_ENTRY.format(id=1).replace("[[entries]]", "color = 1\n\n[[entries]]", 1), "color = 1", "unknown key 'color'"),
     # control characters typed by hand, as the door refuses them: an escape, a raw C1 character, a line separator
     (GOOD_ENTRY.format(id=1).replace("value = 1", 'value = 1\nnote = "a\\u0000b"'), 'note = "a', "note holds a control character (U+0000)"),
     (GOOD_ENTRY.format(id=1).replace("value = 1", 'value = 1\nsource = "a\x85b"'), 'source = "a', "source holds a control character (U+0085)"),

@@ -186,7 +186,7 @@ def parse_header(head: bytes, file: str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(file, line, message, kind="syntax")]
     if TABLE in data:
         raise NotBlockwise()
-    return data, check_header(data, file)
+    return data, [_placed(p, text, file) for p in check_header(data, file)]
 
 
 def check_header(data: dict, file: str) -> list[Problem]:
@@ -247,6 +247,23 @@ def _more_after_recorded_at(text: str) -> bool:
     return after != "" and not MARK.decode().startswith(after)
 
 
+def _placed(problem: Problem, text: str, file: str) -> Problem:
+    """An unknown key of the whole file, with its line; one defined among the entries (a table
+    typed after them) is said to be there, not at the top."""
+    key = problem.message.params.get("key") if problem.line is None and problem.field is None else None
+    if not isinstance(key, str):
+        return problem
+    m = re.search(rf'(?m)^[ \t]*(?:\[[ \t]*)?"?{re.escape(key)}"?[ \t]*[\].=]', text)
+    if m is None:
+        return problem
+    line = text.count("\n", 0, m.start()) + 1
+    first = re.search(r"(?m)^[ \t]*\[\[[ \t]*entries[ \t]*\]\]", text)
+    if first is not None and first.start() < m.start():
+        return Problem(file, line, msg("'{key}' is not part of a ledger: after its header a ledger holds only "
+                                       "[[entries]] tables", key=key))
+    return Problem(file, line, problem.message, field=problem.field, kind=problem.kind)
+
+
 def _line_finder(text: str, first: int):
     """``line_of(field)``: the file's line of ``field = …`` in this text (cut into lines only
     when a problem asks)."""
@@ -278,7 +295,7 @@ def parse_whole(raw: bytes, file: str, plan: Plan, office: str) -> tuple[dict, l
         line, message = toml.describe(exc)
         return {}, [], [Problem(file, line, message, kind="syntax")]
     rows = data.pop(TABLE, [])
-    header_problems = check_header(data, file)
+    header_problems = [_placed(p, text, file) for p in check_header(data, file)]
     if not isinstance(rows, list):
         return data, [], header_problems + [Problem(file, None, msg("'entries' must be [[entries]] tables"))]
     starts = [m.start() for m in re.finditer(r"(?m)^[ \t]*\[\[[ \t]*entries[ \t]*\]\]", text)]
