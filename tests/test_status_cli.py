@@ -486,3 +486,22 @@ def test_nothing_against_a_cap_of_nothing_is_not_said_to_be_at_the_cap(run, synt
     assert "0/≤0起" in line and "已达上限" not in line, line
     line = next(x for x in run.ok("status", *D, "--county", "黄岩区").stdout.splitlines() if "incidents" in x)
     assert "已达上限" in line, line
+
+
+def test_a_cap_within_its_limit_but_past_its_share_so_far_says_why_it_is_not_on_track(run, synthetic_plan_path,
+                                                                                     monkeypatch):
+    """8 incidents of a yearly cap of 10 by the end of March: within the cap (完成 100%), yet
+    not on track, as the cap is a budget for the year; the red or yellow light came without a
+    word. It now says what the budget so far allows."""
+    monkeypatch.setenv("COLUMNS", "200")
+    run.ok("record", "incidents", "8", "--as-of", "2023-03-31")
+    row = next(i for i in run.json("status", "--as-of", "2023-03-31")["indicators"] if i["id"] == "incidents")
+    assert row["status"] in ("lagging", "behind") and row["completion"] == 1
+    note = next(n for n in row["notes"] if n["code"] == "over_pace")
+    assert note["allowed"] == pytest.approx(10 * row["expected"], rel=1e-4) and note["target"] == 10
+    out = run.ok("status", "--as-of", "2023-03-31").stdout
+    beneath = out[out.index("序时进度"):]
+    assert "安全事故：尚在上限内，但已超出序时额度：按序时进度，截至目前宜不超过2.5起（上限10起的24.7%）" in beneath, beneath
+    run.ok("record", "incidents", "2", "--as-of", "2023-03-31", "--force")  # a correction of the count: on track
+    row = next(i for i in run.json("status", "--as-of", "2023-03-31")["indicators"] if i["id"] == "incidents")
+    assert row["status"] == "on_track" and not any(n["code"] == "over_pace" for n in row["notes"])

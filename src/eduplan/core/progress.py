@@ -78,7 +78,7 @@ class Note:
         return self.code in WARNINGS
 
 
-WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older"})
+WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace"})
 
 
 @record
@@ -349,6 +349,9 @@ def judge(
         else:
             status = _pace(1 - used, 1 - mark, threshold) if used > mark else Status.ON_TRACK
             lag = max(0.0, (used - mark) * 100)
+            if status != Status.ON_TRACK:  # within the cap, and yet not on track: say why (the budget so far)
+                notes.append(Note("over_pace", {"allowed": target * mark, "target": target, "unit": ind.unit,
+                                                "share": mark}))
     else:
         mark = expected if expected is not None else time_progress(info, as_of)
         remaining = max(0.0, target - actual)

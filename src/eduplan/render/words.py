@@ -158,6 +158,15 @@ def _no_county_target(p: dict) -> Msg:
     return msg("no county target (任务分解)")
 
 
+def _over_pace(p: dict) -> Msg:
+    from ..core.numbers import format_number
+    from .figures import pct
+
+    return msg("within the cap, but past its share of it for the time gone: at most {allowed} by now ({share} of the "
+               "cap of {target})", allowed=format_number(round(p["allowed"], 1), p.get("unit", "")),
+               share=pct(p["share"], 1), target=format_number(p["target"], p.get("unit", "")))
+
+
 NOTES: dict[str, Callable[[dict], Msg]] = {
     "partial": lambda p: nmsg("{reported} of {total} county reported", "{reported} of {total} counties reported",
                               p["total"], reported=p["reported"], total=p["total"]),
@@ -169,6 +178,7 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
                                       "it is recorded (eduplan baseline)", date=p.get("date") or "—"),
     "overdue": lambda p: msg("still in progress after its due date {due}", due=p["due"]),
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
+    "over_pace": lambda p: _over_pace(p),
     "city_older": lambda p: msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
                                 "{counties}): it is the one counted; record a new city-wide figure, or void the old one "
                                 "to count the counties' sum", city=p["city"], counties=p["counties"]),
@@ -232,7 +242,8 @@ def grid_notes(grid, lang: str) -> list[str]:
 
 
 def notes_text(notes, lang: str) -> str:
-    return separator(lang).join(note_text(n, lang) for n in notes)
+    """Each note a clause: ``10个县中3个已报送；尚在上限内…``."""
+    return clause_separator(lang).join(note_text(n, lang) for n in notes)
 
 
 def labelled(indicator: Indicator, text: str, lang: str) -> str:
