@@ -45,7 +45,7 @@ from ..core.entries import fold_increments
 from ..core.models import Entry, State, new_entry
 from ..core.records import record
 
-FORMAT = 6  # PRAGMA user_version: an index written by another format is rebuilt (6: texts checked for control characters)
+FORMAT = 5  # PRAGMA user_version: an index written by another format is rebuilt
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

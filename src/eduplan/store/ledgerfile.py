@@ -214,8 +214,7 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
     except UnicodeDecodeError as exc:
         line = block.line + block.data[:exc.start].count(b"\n")
         return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), True)
-    row = toml.entry_table(text)  # the form this tool writes, read fast (its texts hold no control character)
-    fast = row is not None
+    row = toml.entry_table(text)  # the form this tool writes, read fast; else the reference parser
     if row is None:
         try:
             data = toml.loads(text)
@@ -229,7 +228,7 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
         if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
             raise NotBlockwise()
         row = rows[0]
-    return check_row(row, block, file, plan, office, _line_finder(text, block.line), texts_clean=fast)
+    return check_row(row, block, file, plan, office, _line_finder(text, block.line))
 
 
 _RECORDED_AT_LINE = re.compile(r"(?m)^[ \t]*recorded_at[ \t]*=.*$")
@@ -335,13 +334,9 @@ def _big(v: int | float) -> str:
     return repr(v) if isinstance(v, float) else (str(v) if abs(v) < 10**30 else f"{v:.6e}")
 
 
-def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_of, *,
-              texts_clean: bool = False) -> Parsed:
-    """A TOML table → an :class:`Entry`, or every problem with it (type, shape, plan).
-    ``texts_clean``: its texts were read by a reader that admits no control character."""
+def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_of) -> Parsed:
+    """A TOML table → an :class:`Entry`, or every problem with it (type, shape, plan)."""
     problems = [] if _plain(row) else _type_problems(row)
-    if not texts_clean and not problems:
-        problems = _control_problems(row)
     v = row.get("recorded_at")
     cut_short = not (isinstance(v, dt.datetime) and v.tzinfo is not None)
     entry = None
@@ -367,27 +362,6 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
     out = tuple(Problem(file, line_of(field), message, field=f"{TABLE}[{ident}].{field}", kind="entry")
                 for field, message in problems)
     return Parsed(block, entry, out, cut_short)
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # a tab and a new line are text
-_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _control_problems(row: dict) -> list[tuple[str, Msg]]:
-    """A control character in a text, as the door refuses it (typed by hand, or in escapes like \\u0000)."""
-    out = []
-    for key in ("indicator", "county", "reason", "note", "source", "batch", "by", "supersedes"):
-        v = row.get(key)
-        if isinstance(v, str):
-            m = (_CONTROL if key in ("reason", "note", "source") else _CONTROL_ONE_LINE).search(v)
-            if m:
-                out.append((key, msg("{key} holds a control character (U+{code:04X})", key=key, code=ord(m[0]))))
-    for v in row.get("accepted") or ():
-        m = _CONTROL_ONE_LINE.search(v) if isinstance(v, str) else None
-        if m:
-            out.append(("accepted", msg("{key} holds a control character (U+{code:04X})", key="accepted",
-                                        code=ord(m[0]))))
-    return out
 
 
 _KNOWN = frozenset(ENTRY_WRITE_ORDER)

@@ -118,7 +118,7 @@ def _zone(sign: str, hours: str, minutes: str) -> _dt.timezone | None:
 
 _INT = r"(-?(?:0|[1-9][0-9]{0,17}))"  # each form captures its value's text: one group
 _NUM = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,40})?)"
-_STR = r'"([^"\\\x00-\x1f\x7f-\x9f\u2028\u2029]*)"'  # (the text without its quotes; no control character)
+_STR = r'"([^"\\\x00-\x1f\x7f]*)"'  # (the text without its quotes)
 _BOOL = "(true|false)"
 _TYPES = {  # each key in the order written, and the form of value tomli_w writes for it
     "id": _INT, "indicator": _STR, "county": _STR, "as_of": r"([0-9]{4}-[0-9]{2}-[0-9]{2})", "value": _NUM,
