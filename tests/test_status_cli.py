@@ -368,10 +368,12 @@ def test_the_county_grid_names_the_counties_an_indicator_split_for_others_gives_
     not split at all (未作任务分解) though 椒江区's figure is judged. It is named apart, with the
     counties whose figures are shown without a light."""
     monkeypatch.setenv("COLUMNS", "200")
+    partly_split.ok("record", "public-share", "40%", *D, "--county", "椒江区")  # not split at all
     out = partly_split.ok("status", *D, "--by-county").stdout
     grid = out[out.index("✔ 完成  ● 正常"):]
     unsplit = next(line for line in grid.splitlines() if line.startswith("未作任务分解"))
     assert "新增学位" not in unsplit and "公办园在园幼儿占比" in unsplit
+    assert "达到全国标准" not in unsplit and "建成心理辅导中心" not in unsplit  # no county sent one: nothing to say
     partly = next(line for line in grid.splitlines() if line.startswith("仅部分县"))
     assert "新增学位（路桥区）" in partly and "椒江区" not in partly and "达到全国标准的县（黄岩区）" in partly
     note = next(n for i in partly_split.json("status", *D, "--county", "路桥区")["indicators"] if i["id"] == "new-places"

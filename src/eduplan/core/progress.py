@@ -265,12 +265,14 @@ def judge(
                        qualifying, figures, rollup, newest, expected, tuple(notes), None, base, base_entry, share,
                        baseline_source=base_source)
     if ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None):
+        if ind.measure == Measure.COUNTIES and own != 1 and state != State.DONE:  # the plan does not ask this county
+            split = {"targets_for": [c for c, v in ind.county_targets if v == 1]} if ind.county_targets else {}
+            unasked = dataclasses.replace(no_data, notes=(*notes, Note("no_county_target", split)))
+            if state is None:
+                return unasked
+            return dataclasses.replace(unasked, status=Status.NOT_JUDGED, state=state, met=False)
         if state is None:
             return no_data
-        if ind.measure == Measure.COUNTIES and state != State.DONE and own != 1:
-            split = {"targets_for": [c for c, v in ind.county_targets if v == 1]} if ind.county_targets else {}
-            return dataclasses.replace(no_data, status=Status.NOT_JUDGED, state=state, met=False,
-                                       notes=(*notes, Note("no_county_target", split)))
         mark = expected if expected is not None else time_progress(info, as_of)
         lag = None
         if state == State.DONE:

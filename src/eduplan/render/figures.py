@@ -141,9 +141,9 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
     if ind.measure.value == "milestone":
         return "—"
     if ind.measure.value == "counties" and p.scope is not None:  # a county's part of a count of counties: its state
-        if ind.county_target(p.scope) == 1 or not target:
-            return "—"
-        return msg("{figure} (no county target)", figure="—").render(lang)
+        if target and any(n.code == "no_county_target" for n in p.notes):  # the plan does not ask this county
+            return msg("{figure} (no county target)", figure="—").render(lang)
+        return "—"
     scale = scale_of(ind, p.target)
     if ind.measure.value == "counties" and not ind.is_percent:
         actual = "—" if p.actual is None else number(p.actual)

@@ -225,9 +225,10 @@ def grid_notes(grid, lang: str) -> list[str]:
     for cells in grid.values():
         for county, p in cells.items():
             for note in p.notes:
+                if note.code == "no_county_target" and p.status.value != "not_judged":
+                    continue  # said of the figures shown without a light, not of counties with none
                 if note.code == "no_county_target" and dict(note.params).get("targets_for"):
-                    if p.status.value == "not_judged":  # a figure shown without a light (not a county with none)
-                        unsplit.setdefault(name_of(p.indicator, lang), []).append(county)
+                    unsplit.setdefault(name_of(p.indicator, lang), []).append(county)
                 elif note.code in GRID_NOTES:
                     names = by_code.setdefault(note.code, [])
                     if name_of(p.indicator, lang) not in names:
