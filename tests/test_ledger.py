@@ -611,3 +611,28 @@ def test_invisible_characters_a_hand_edit_put_in_are_shown_escaped_in_tables(run
     assert "合\\u200b成\\u200d" in shown and "王\\u2060" in shown
     assert not any(ch in shown for ch in "\u200b\u200d\u2060")
     assert run.json("log")[0]["note"] == "合\u200b成\u200d"  # JSON keeps what is stored
+
+
+@pytest.mark.parametrize("fragment", ["[", "[[entr", "[[entries]"])
+@pytest.mark.parametrize("last", ["record", "import"])
+def test_a_cut_next_entry_line_right_after_a_whole_entry_loses_nothing(run, synthetic_plan_path, ledger_path, tmp_path,
+                                                                     fragment, last):
+    """A file whose last line had lost its line end (a hand edit) gets the next entry appended
+    as ``\\n[[entries]]…`` with no blank line; a write cut there leaves ``[[entr`` right after the
+    last entry. The entry (or the whole import it ends) was called incomplete and repair cut it
+    off with the fragment. Now only the fragment goes."""
+    run.ok("record", "new-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    if last == "import":
+        sheet = tmp_path / "s.csv"
+        sheet.write_text("指标,数值,县(市、区),截至日期\nnew-kindergartens,4,黄岩区,2023-06-30\n"
+                         "new-kindergartens,5,路桥区,2023-06-30\n", encoding="utf-8")
+        run.ok("import", sheet)
+    else:
+        run.ok("record", "new-kindergartens", "4", "--county", "黄岩区", "--as-of", "2023-06-30")
+    whole = ledger_path.read_bytes()
+    ledger_path.write_bytes(whole[:-1] + b"\n" + fragment.encode())
+    err = run.fails(1, "validate", lang="en").stderr
+    assert "repair" in err and "an import was cut short" not in err, err  # an incomplete end, not an import cut short
+    out = run.ok("repair", lang="en").stdout
+    assert f"{2 + (last == 'import')} complete entries kept" in out, out
+    assert ledger_path.read_bytes() == whole

@@ -280,8 +280,18 @@ def _stable(before: os.stat_result, after: os.stat_result, size: int) -> bool:
 
 def _fragment_start(block: lf.Block, plan: Plan, office: str) -> int:
     """Where the torn fragment in the last block begins: after its last blank line if what is
-    before it is a whole entry (a write cut inside the next ``[[entries]]`` line), else the
-    block's start."""
+    before it is a whole entry (a write cut inside the next ``[[entries]]`` line), or at a last
+    line that starts such a line cut short right after the entry; else the block's start."""
+    text = block.data.decode("utf-8", "replace")
+    start = lf.fragment_start(text)
+    if start is not None:
+        cut = len(text[:start].encode())
+        head = lf.Block(block.pos, block.line, block.data[:cut], 0)
+        try:
+            if lf.parse_block(head, "", plan, office).entry is not None:
+                return block.pos + cut
+        except lf.NotBlockwise:
+            pass
     k = block.data.rfind(b"\n\n")
     if k > 0:
         head = lf.Block(block.pos, block.line, block.data[:k + 1], 0)

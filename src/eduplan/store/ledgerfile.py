@@ -222,8 +222,14 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
             line, message = toml.describe(exc)
             if '"""' in text or "'''" in text:
                 raise NotBlockwise() from None  # a multi-line string may run on into the next block
-            return Parsed(block, None, (Problem(file, block.line + (line or 1) - 1, message, kind="syntax"),),
-                          not _more_after_recorded_at(text))
+            problem = Problem(file, block.line + (line or 1) - 1, message, kind="syntax")
+            start = fragment_start(text)
+            if start is not None:  # a whole entry, then the next one's [[entries]] line cut short: keep the entry
+                whole = parse_block(Block(block.pos, block.line, block.data[:len(text[:start].encode())], 0), file,
+                                    plan, office)
+                if whole.entry is not None:
+                    return Parsed(block, whole.entry, (problem,), True)
+            return Parsed(block, None, (problem,), not _more_after_recorded_at(text))
         rows = data.get(TABLE)
         if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
             raise NotBlockwise()
@@ -232,6 +238,18 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
 
 
 _RECORDED_AT_LINE = re.compile(r"(?m)^[ \t]*recorded_at[ \t]*=.*$")
+
+
+def fragment_start(text: str) -> int | None:
+    """Where a block's last line begins, if that line is the start of an ``[[entries]]`` line
+    cut short (``[[entr``) right after the entry (a write cut short, appended to a file whose
+    last line had no line end): the entry before it is whole."""
+    body = text.rstrip("\r\n")
+    k = body.rfind("\n")
+    if k < 0:
+        return None
+    last = body[k + 1:].strip()
+    return k + 1 if last and MARK.decode().startswith(last) and last != MARK.decode() else None
 
 
 def _more_after_recorded_at(text: str) -> bool:
