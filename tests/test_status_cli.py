@@ -507,3 +507,12 @@ def test_a_cap_within_its_limit_but_past_its_share_so_far_says_why_it_is_not_on_
     run.ok("record", "incidents", "2", "--as-of", "2023-03-31", "--force")  # a correction of the count: on track
     row = next(i for i in run.json("status", "--as-of", "2023-03-31")["indicators"] if i["id"] == "incidents")
     assert row["status"] == "on_track" and not any(n["code"] == "over_pace" for n in row["notes"])
+
+
+def test_a_county_figure_without_a_target_reads_in_its_own_size_in_its_own_view(partly_split):
+    """路桥区's 800 places, without a target of its own, read 0.08万个（无分解目标） in its own
+    status (the city's target is 3.5万), in the table and markdown alike."""
+    for fmt in ("table", "markdown"):
+        out = partly_split.ok("status", *D, "--county", "路桥区", "--format", fmt).stdout
+        line = next(x for x in out.splitlines() if "new-places" in x)
+        assert "800个（无分解目标）" in line and "万" not in line, (fmt, line)

@@ -144,7 +144,8 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
         if target and any(n.code == "no_county_target" for n in p.notes):  # the plan does not ask this county
             return msg("{figure} (no county target)", figure="—").render(lang)
         return "—"
-    scale = scale_of(ind, p.target)
+    # against its target, in the target's size; without one (a county the plan gives none), in its own
+    scale = scale_of(ind, p.target) if p.target is not None or p.scope is None else 1
     if ind.measure.value == "counties" and not ind.is_percent:
         actual = "—" if p.actual is None else number(p.actual)
         if not target:
