@@ -488,3 +488,20 @@ def test_eduplan_index_says_when_the_cache_folder_cannot_keep_it(run, tmp_path, 
     assert str(not_a_folder) in err and "cannot be kept" in err
     monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")
     assert "built in memory for each command" in run.ok("index", lang="en").stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_a_damaged_page_found_while_the_history_streams_does_not_cut_it_short(plan, ledger, run, fmt):
+    """log streams the history: a damaged page reached after some entries were written out
+    ended it with exit 1 and half a document. The history now goes on, from an index built
+    again, and is whole."""
+    whole = run.ok("log", "--format", fmt).stdout
+    db = index_file(ledger)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(db.read_bytes())
+    page = len(data) // 4096 // 2  # the middle of the table: reached after the newest entries were written
+    data[page * 4096:(page + 1) * 4096] = b"\xff" * 4096
+    db.write_bytes(bytes(data))
+    assert run.ok("log", "--format", fmt).stdout == whole

@@ -507,23 +507,24 @@ _EARLY: dict = {}  # this run's workspace as _early_lang made it, to load the pl
 def _invoke(command, argv: list[str]):
     """Run the command. The ledger's index is a cache: if it fails the command before anything
     was written to standard output (a damaged page found by a query, an index locked or
-    unwritable for too long), the command runs again, once, on a new index (a damaged one is
-    removed first; any other failure, in memory)."""
+    unwritable for too long), the command runs again on a new index (a damaged one is removed
+    first, twice at most; then, or for any other failure, on an index in memory)."""
     import sqlite3
 
-    try:
-        return command.main(argv, prog_name="eduplan", standalone_mode=False)
-    except sqlite3.DatabaseError as exc:
-        if _OUTPUT["written"]:
-            raise
-        from .store.index import damaged
-        from .store.ledger import discard_indexes, memory_index
+    from .store.index import damaged
+    from .store.ledger import discard_indexes, memory_index
 
-        if damaged(exc):
+    for attempt in range(2):  # (commands side by side may each find, and remove, the same damaged index)
+        try:
+            return command.main(argv, prog_name="eduplan", standalone_mode=False)
+        except sqlite3.DatabaseError as exc:
+            if _OUTPUT["written"]:  # (a streamed history goes on by itself: LedgerView.streamed_history)
+                raise
+            if not damaged(exc):
+                break
             discard_indexes()
-            return command.main(argv, prog_name="eduplan", standalone_mode=False)
-        with memory_index():
-            return command.main(argv, prog_name="eduplan", standalone_mode=False)
+    with memory_index():  # last, an index of this command's own, that no other can touch
+        return command.main(argv, prog_name="eduplan", standalone_mode=False)
 
 
 _OUTPUT = {"written": False}  # has this run written to standard output?

@@ -95,11 +95,8 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
     view = ws.view()
 
     def rows() -> Iterator[Remark]:
-        try:
-            for e, later in view.history(indicator=ind_id, county=unit, since=since_day):
-                yield Remark(e, later)
-        finally:
-            view.close()
+        for e, later in view.streamed_history(indicator=ind_id, county=unit, since=since_day):
+            yield Remark(e, later)
 
     return LogDoc(plan, rows())
 

@@ -563,6 +563,34 @@ class LedgerView:
     def history(self, **filters) -> Iterator[tuple[Entry, Entry | None]]:
         return self.index.history(**filters)
 
+    def streamed_history(self, **filters) -> Iterator[tuple[Entry, Entry | None]]:
+        """:meth:`history`, streamed, that a stored index failing midway does not cut short
+        (a damaged page, found only when a query reaches it after some entries were written
+        out): the index is built again (in memory, if it fails again) and the history goes on
+        from the entry after the last one given. Closes the view when done."""
+        given = 0
+        view: LedgerView = self
+        try:
+            for attempt in range(3):
+                try:
+                    for k, pair in enumerate(view.history(**filters)):
+                        if k >= given:
+                            given += 1
+                            yield pair
+                    return
+                except sqlite3.DatabaseError as exc:
+                    if attempt == 2:
+                        raise
+                    view.close()
+                    if attempt == 0 and damaged(exc):
+                        _discard(index_path(self.where))
+                        view = _reopened(self)
+                    else:
+                        with memory_index():
+                            view = _reopened(self)
+        finally:
+            view.close()
+
     def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
         return self.index.dated_between(start, end)
 
@@ -601,6 +629,15 @@ class LedgerView:
 
     def close(self) -> None:
         self.index.close()
+
+
+def _reopened(view: LedgerView) -> LedgerView:
+    """The same ledger read again, on an index opened anew."""
+    index, sync = synced(view.where, view.plan)
+    if sync.problems:  # the ledger changed meanwhile, and does not load now
+        index.close()
+        raise ProblemsError(sync.problems, hint=torn_hint(sync, view.where.path))
+    return LedgerView(view.where, view.plan, index, sync, view.office)
 
 
 def synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple[Index, Sync]:
