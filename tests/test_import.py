@@ -375,6 +375,28 @@ def test_a_sheet_with_increments_imported_again_with_force_never_adds_them_twice
     assert total() == 35
 
 
+def test_an_increment_of_a_file_corrected_since_is_not_added_again_by_force(ledger, tmp_path):
+    """The file's +15 was corrected to +25 (a correction, not in the file's batch): --force added
+    the +15 again on top (45 for 35 + 10), as the file's own entry no longer stood."""
+    run("record", "new-school-places", "20", "--county", "椒江区", "--as-of", "2023-05-31")
+    sheet = write_csv(tmp_path / "jj.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
+                                            ["new-school-places", "", "15", "2023-06-30", "椒江区"],
+                                            ["new-public-kindergartens", "3", "", "2023-06-30", "椒江区"]])
+    run("import", sheet)
+    run("correct", "2", "25", "--reason", "synthetic: miscounted")
+
+    def total() -> float:
+        status = json.loads(run("status", "--as-of", "2023-06-30", "--county", "椒江区", "--format", "json").stdout)
+        return next(i for i in status["indicators"] if i["id"] == "new-school-places")["actual"]
+
+    assert total() == 45
+    before = ledger.read_bytes()
+    for dry in ((), ("--dry-run",)):
+        out = run("import", sheet, "--force", "--accept-warnings", *dry).stdout
+        assert "2 rows already in the ledger for their date skipped" in out, out
+        assert ledger.read_bytes() == before and total() == 45
+
+
 def test_force_reimports_a_file_without_doubling_it(ledger, tmp_path):
     """--force only overrides "this file was imported before": a total the ledger already has
     for that date is skipped, and so is a 本月新增 this file recorded that still stands; the dry

@@ -213,7 +213,8 @@ def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: s
 def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str, now: dt.datetime,
                 latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
                 units: tuple[str | None, ...] | None = None,
-                accept: bool | Iterable[str] = False, again: Sequence[Entry] = ()) -> Checked:
+                accept: bool | Iterable[str] = False, again: Sequence[Entry] = (),
+                kept: Sequence[Entry] = ()) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
 
@@ -223,9 +224,12 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     that figure plus the increment. A row giving a total (or level, state) the ledger already
     has for that very date is skipped (counted in ``repeated``), ``--force`` or not: it would
     add nothing; so is, with ``--force``, an increment this very file recorded for that date that
-    still stands (importing the file again never adds its increments twice). ``units``: in a ledger folder, the only units the importing office reports.
+    still stands or was corrected (importing the file again never adds its increments twice;
+    one voided is recorded again). ``units``: in a ledger folder, the only units the importing office reports.
     ``again``: the entries an earlier import of this very file wrote (``--force``): a row's
-    last figure is then the one before them, as when the file was first imported.
+    last figure is then the one before them, as when the file was first imported. ``kept``:
+    those of them that stand, as written or corrected since (not voided): an increment among
+    them is not added again.
 
     A baseline (an entry dated before the plan period, ``eduplan baseline``) is never a row's
     last figure: a figure of the period equal to it is a new figure, not one left unchanged,
@@ -416,8 +420,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             continue
         assert ind is not None and day is not None
         if figure is None:  # an increment on the latest total
-            if any(e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in again):
-                repeated += 1  # this file's own increment, still standing: importing it again adds nothing
+            if any(e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in (*again, *kept)):
+                repeated += 1  # this file's own increment, standing or corrected: importing it again adds nothing
                 continue
             entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, added=increment,
                           note=texts.get("note"), source=texts.get("source"), accepted=accepted)
@@ -552,7 +556,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     try:
         earlier = view.surviving_batch(batch)
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
-                              units=units, accept=accept, again=earlier if force else ())
+                              units=units, accept=accept, again=earlier if force else (),
+                              kept=view.kept_batch(batch) if force else ())
         header = locate(sheet).sheet.header
         column = next((str(h).strip() for h in header if field_of(h) == "value"), "value")
         added_column = next((str(h).strip() for h in header if field_of(h) == "added"), None)

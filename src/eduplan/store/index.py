@@ -512,6 +512,13 @@ class Index:
             "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND as_of BETWEEN ? AND ?",
             (start.toordinal(), end.toordinal()))}
 
+    def kept_batch(self, batch: str) -> list[Entry]:
+        """A batch's entries that stand, as written or through a correction (not through a void)."""
+        return [to_entry(r) for r in self.con.execute(
+            f"SELECT {', '.join('e.' + c for c in COLUMNS)} FROM entries e WHERE e.batch = ? AND e.void = 0 AND "
+            f"(e.gone = 0 OR EXISTS (SELECT 1 FROM entries s WHERE s.sup_office = e.office AND s.supersedes = e.id "
+            f"AND s.void = 0)) ORDER BY e.stamp, e.office, e.id", (batch,))]
+
     def surviving_batch(self, batch: str) -> list[Entry]:
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]

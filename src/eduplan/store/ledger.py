@@ -600,6 +600,9 @@ class LedgerView:
     def surviving_batch(self, batch: str) -> list[Entry]:
         return self.index.surviving_batch(batch)
 
+    def kept_batch(self, batch: str) -> list[Entry]:
+        return self.index.kept_batch(batch)
+
     def series_for(self, new: Entry, without: Entry | None = None) -> list[Entry]:
         """What :func:`eduplan.core.rules.series_findings` needs of ``new``'s unit: its
         surviving entries within :func:`eduplan.core.rules.series_window` (a few, however long
