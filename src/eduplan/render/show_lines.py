@@ -67,7 +67,7 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
     if ind.lead or ind.partners:
         out.append((_("lead unit"), ind.lead or "—"))
         if ind.partners:
-            out.append((_("partner units"), "、".join(ind.partners)))
+            out.append((_("partner units"), separator(lang).join(ind.partners)))
     if ind.done_when:
         out.append((_("done when"), done_when_text(ind, lang)))
     if p.rollup:
@@ -78,7 +78,7 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
         below = ind.relative is not None and ind.relative.kind.value == "below"
         out.append((_("against the baseline") if below else _("against the cap"), to_go_line(p, lang)))
     if p.qualifying is not None:
-        out.append((_("counties done"), "、".join(p.qualifying) or "—"))
+        out.append((_("counties done"), separator(lang).join(p.qualifying) or "—"))
     if p.notes:
         out.append((_("note"), notes_text(p.notes, lang)))
     return out

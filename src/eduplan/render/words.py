@@ -140,7 +140,7 @@ def _no_county_target(p: dict) -> Msg:
     from .figures import pct
 
     if p.get("targets_for"):  # the plan splits it, for other counties only
-        counties = "、".join(p["targets_for"])
+        counties = list(p["targets_for"])  # (a list: joined in the reader's language)
         if p.get("share") is not None:
             return msg("no target for this county (the plan splits it only for {counties}); {share} of the city "
                        "figure {city}", counties=counties, share=pct(p["share"], 1),
@@ -235,7 +235,7 @@ def grid_notes(grid, lang: str) -> list[str]:
                         names.append(name_of(p.indicator, lang))
     out = [GRID_NOTES[code](names).render(lang) for code, names in by_code.items()]
     if unsplit:
-        names = [msg("{indicator} ({counties})", indicator=name, counties="、".join(counties)).render(lang)
+        names = [msg("{indicator} ({counties})", indicator=name, counties=counties).render(lang)
                  for name, counties in unsplit.items()]
         out.append(msg("Split among some counties only: the counties without a target of their own are shown and "
                        "not judged: {indicators}", indicators=names).render(lang))
