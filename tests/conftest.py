@@ -193,21 +193,22 @@ def ledger_path(tmp_path) -> Path:
     return tmp_path / "ledger.toml"
 
 
-@pytest.fixture
-def synthetic_plan_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "plan.toml"
-    path.write_text(SYNTHETIC_PLAN, encoding="utf-8")
+def plan_in_use(path: Path, text: str, monkeypatch) -> Path:
+    """Write a plan file and make it the one commands use ($EDUPLAN_PLAN)."""
+    path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("EDUPLAN_PLAN", str(path))
     return path
+
+
+@pytest.fixture
+def synthetic_plan_path(tmp_path, monkeypatch) -> Path:
+    return plan_in_use(tmp_path / "plan.toml", SYNTHETIC_PLAN, monkeypatch)
 
 
 @pytest.fixture
 def school_year_plan_path(tmp_path, monkeypatch) -> Path:
     """The synthetic plan over the school year 2024-09-01 to 2025-08-31 (see SCHOOL_YEAR_PLAN)."""
-    path = tmp_path / "school-year.toml"
-    path.write_text(SCHOOL_YEAR_PLAN, encoding="utf-8")
-    monkeypatch.setenv("EDUPLAN_PLAN", str(path))
-    return path
+    return plan_in_use(tmp_path / "school-year.toml", SCHOOL_YEAR_PLAN, monkeypatch)
 
 
 @pytest.fixture

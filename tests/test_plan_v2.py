@@ -18,7 +18,7 @@ from eduplan.core.models import Measure, PaceKind, ReportedBy
 from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan, read_plan
 
-from conftest import SYNTHETIC_PLAN
+from conftest import SYNTHETIC_PLAN, plan_in_use
 from test_targets import V2_PLAN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,10 +29,7 @@ D = ["--as-of", "2023-06-30"]
 
 @pytest.fixture
 def v2(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "plan.toml"
-    path.write_text(V2_PLAN, encoding="utf-8")
-    monkeypatch.setenv("EDUPLAN_PLAN", str(path))
-    return path
+    return plan_in_use(tmp_path / "plan.toml", V2_PLAN, monkeypatch)
 
 
 def _plan(tmp_path, text: str) -> Path:

@@ -346,17 +346,22 @@ def test_show_never_cuts_a_note_short(run, monkeypatch, width):
     assert "以改按各县合计" in out.replace("\n", "").replace(" ", "") and "…" not in out
 
 
+def amend(plan_path, old: str, new: str) -> None:
+    """The plan file with one passage replaced (it must be there)."""
+    text = plan_path.read_text(encoding="utf-8")
+    assert old in text, old
+    plan_path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 @pytest.fixture
 def partly_split(run, synthetic_plan_path):
     """The synthetic plan with new-places split for two counties only, and standard-counties
     asking 椒江区 to qualify (SYNTHETIC targets and figures)."""
-    text = synthetic_plan_path.read_text(encoding="utf-8")
-    text = text.replace('county_targets = { "椒江区" = 3000, "黄岩区" = 3500, "路桥区" = 4000, "临海市" = 4500, '
-                        '"温岭市" = 5000, "玉环市" = 4000, "天台县" = 4000, "仙居县" = 3500, "三门县" = 3500 }',
-                        'county_targets = { "椒江区" = 3000, "黄岩区" = 3500 }')
-    text = text.replace('source = "推动6个以上县(市、区)达到全国标准"',
-                        'source = "推动6个以上县(市、区)达到全国标准"\ncounty_targets = { "椒江区" = 1 }')
-    synthetic_plan_path.write_text(text, encoding="utf-8")
+    amend(synthetic_plan_path, 'county_targets = { "椒江区" = 3000, "黄岩区" = 3500, "路桥区" = 4000, "临海市" = 4500, '
+          '"温岭市" = 5000, "玉环市" = 4000, "天台县" = 4000, "仙居县" = 3500, "三门县" = 3500 }',
+          'county_targets = { "椒江区" = 3000, "黄岩区" = 3500 }')
+    amend(synthetic_plan_path, 'source = "推动6个以上县(市、区)达到全国标准"',
+          'source = "推动6个以上县(市、区)达到全国标准"\ncounty_targets = { "椒江区" = 1 }')
     run.ok("record", "new-places", "2000", *D, "--county", "椒江区")
     run.ok("record", "new-places", "800", *D, "--county", "路桥区")
     run.ok("record", "standard-counties", "进行中", *D, "--county", "黄岩区")
@@ -402,10 +407,8 @@ def test_a_warning_under_a_county_table_is_said_once(partly_split, synthetic_pla
     """A county asked to qualify by a due date and still in progress after it was said twice
     under its table: as a warning, and again among the county's notes."""
     monkeypatch.setenv("COLUMNS", "200")
-    text = synthetic_plan_path.read_text(encoding="utf-8")
-    synthetic_plan_path.write_text(text.replace('county_targets = { "椒江区" = 1 }',
-                                                'county_targets = { "椒江区" = 1 }\npace = { kind = "once", date = 2023-05-31 }'),
-                                   encoding="utf-8")
+    amend(synthetic_plan_path, 'county_targets = { "椒江区" = 1 }',
+          'county_targets = { "椒江区" = 1 }\npace = { kind = "once", date = 2023-05-31 }')
     partly_split.ok("record", "standard-counties", "进行中", *D, "--county", "椒江区")
     out = partly_split.ok("status", *D, "--county", "椒江区").stdout
     assert out.count("已过完成时限2023-05-31仍在进行中") == 1, out
@@ -478,10 +481,8 @@ def test_nothing_against_a_cap_of_nothing_is_not_said_to_be_at_the_cap(run, synt
     """A county asked for no incident at all, with none, read 0/≤0起 · 已达上限, which reads as a
     warning. At a cap of more than nothing, reaching it still says so."""
     monkeypatch.setenv("COLUMNS", "200")
-    text = synthetic_plan_path.read_text(encoding="utf-8")
-    synthetic_plan_path.write_text(text.replace('source = "安全事故控制在10起以内"',
-                                                'source = "安全事故控制在10起以内"\ncounty_targets = { "椒江区" = 0, "黄岩区" = 1 }'),
-                                   encoding="utf-8")
+    amend(synthetic_plan_path, 'source = "安全事故控制在10起以内"',
+          'source = "安全事故控制在10起以内"\ncounty_targets = { "椒江区" = 0, "黄岩区" = 1 }')
     run.ok("record", "incidents", "0", *D, "--county", "椒江区")
     run.ok("record", "incidents", "1", *D, "--county", "黄岩区")
     line = next(x for x in run.ok("status", *D, "--county", "椒江区").stdout.splitlines() if "incidents" in x)
