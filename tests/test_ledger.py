@@ -636,3 +636,23 @@ def test_a_cut_next_entry_line_right_after_a_whole_entry_loses_nothing(run, synt
     out = run.ok("repair", lang="en").stdout
     assert f"{2 + (last == 'import')} complete entries kept" in out, out
     assert ledger_path.read_bytes() == whole
+
+
+def test_two_repairs_in_one_second_each_keep_what_they_cut(run, synthetic_plan_path, synthetic_plan, ledger_path):
+    """The cut end is saved beside the ledger under the time of the repair; a second repair in
+    the same second was refused, the name being taken. It takes the next free name."""
+    import datetime as dt
+
+    from eduplan.store.repair import repair
+
+    run.ok("record", "new-kindergartens", "3", "--as-of", "2023-06-30")
+    whole = ledger_path.read_bytes()
+    now = dt.datetime(2023, 7, 1, 9, 0, 0, tzinfo=dt.timezone.utc)
+    saved = []
+    for fragment in (b"\n[[entries]]\nid = 2\n", b"\n[[entries]]\nid = 2\nindicator = \"new-kin"):
+        ledger_path.write_bytes(whole + fragment)
+        result = repair(ledger_path, synthetic_plan, now)
+        assert ledger_path.read_bytes() == whole
+        saved.append(result.saved_to)
+        assert result.saved_to.read_bytes() == fragment
+    assert saved[0] != saved[1] and saved[1].name.endswith("-2")

@@ -84,7 +84,12 @@ def _repair_file(loc: Location, plan: Plan, now: dt.datetime) -> RepairResult:
             if check.problems:
                 raise ProblemsError(sync.problems, hint=msg(
                     "repair only removes an incomplete end of the ledger; fix these by hand, then run `eduplan validate`"))
-            saved = loc.real.with_name(f"{loc.real.name}.torn-{now.strftime('%Y%m%dT%H%M%S')}")
+            stamp = now.strftime('%Y%m%dT%H%M%S')
+            saved = loc.real.with_name(f"{loc.real.name}.torn-{stamp}")
+            for n in range(2, 100):  # a second repair in the same second: the next free name
+                if not os.path.lexists(saved):
+                    break
+                saved = loc.real.with_name(f"{loc.real.name}.torn-{stamp}-{n}")
             write_beside(saved, raw[len(keep):], exclusive=True)
             try:
                 with open(loc.real, "r+b") as fh:
