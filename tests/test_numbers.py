@@ -230,3 +230,14 @@ def test_days_in_month_is_the_calendars(year, month):
 def test_a_stored_percentage_is_shown_as_typed_and_never_as_all_or_nothing(value, shown):
     """log, show and the confirmations showed 99.999% as 100%, 0.004% as 0% and 55.96% as 56%."""
     assert format_number(value, "%") == shown
+
+
+def test_a_day_the_periods_february_lacks_is_said_to_be_so():
+    """2月29日 in the school year 2024-09 to 2025-08 said "2024-02-29 is outside the plan
+    period"; the February of the period has no 29th, and that is what it says now."""
+    period = (dt.date(2024, 9, 1), dt.date(2025, 8, 31))
+    with pytest.raises(NumberError) as exc:
+        parse_date("2月29日", period)
+    assert exc.value.message.render("zh") == "2025年没有“2月29日”这一天（计划期所在年份）"
+    assert parse_date("2月28日", period) == dt.date(2025, 2, 28)
+    assert parse_date("2月29日", (dt.date(2023, 9, 1), dt.date(2024, 8, 31))) == dt.date(2024, 2, 29)

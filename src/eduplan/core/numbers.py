@@ -332,15 +332,18 @@ def _in_period(text: str, period: Period, day_of) -> dt.date:
     period more than once is refused (write the year); one that falls in it never is the date
     nearest the period, which the caller refuses as outside the period, naming it."""
     start, end = period
-    dates = []
+    dates, missing = [], []
     for y in range(start.year, end.year + 1):
         try:
             dates.append(day_of(y))
         except ValueError:
-            continue
+            missing.append(y)
     if not dates:
         raise NumberError(msg("'{text}' is not a date in the calendar", text=text))
     inside = [d for d in dates if start <= d <= end]
+    if not inside and missing:  # 2月29日 in a period whose February has 28 days
+        raise NumberError(msg("'{text}' is not a date in {years}, the plan period's year", text=text,
+                              years=[str(y) for y in missing]))
     if len(inside) > 1:
         raise NumberError(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
                               "the year, e.g. {example}", text=text, start=start, end=end, dates=inside,
