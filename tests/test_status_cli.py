@@ -312,9 +312,17 @@ def test_a_city_wide_figure_older_than_the_counties_is_said_to_be(run):
         run.ok("record", "new-school-places", "3000", "--as-of", "2023-06-30", "--county", county)
     row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
     assert row["actual"] == 1000 and row["rollup"] == "city"
-    assert {"code": "city_older", "city": "2023-03-31", "counties": "2023-06-30"} in row["notes"]
+    assert {"code": "city_older", "city": "2023-03-31", "counties": "2023-06-30", "rollup": "sum"} in row["notes"]
     table = run.ok("status", "--as-of", "2023-06-30", "--section", "实事一").stdout
-    assert "早于各县数据" in table.replace("\n", "")
+    assert "早于各县数据" in table.replace("\n", "") and "改按各县合计" in table.replace("\n", "")
+    # a percentage: the counties' figures are counted together as Σnumerator ÷ Σdenominator, not summed
+    run.ok("record", "public-kindergarten-share", "50%", "--as-of", "2023-03-31")
+    run.ok("record", "public-kindergarten-share", "400/1000", "--as-of", "2023-06-30", "--county", "椒江")
+    row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"]
+               if i["id"] == "public-kindergarten-share")
+    assert {"code": "city_older", "city": "2023-03-31", "counties": "2023-06-30", "rollup": "ratio"} in row["notes"]
+    text = run.ok("status", "--as-of", "2023-06-30").stdout.replace("\n", "")
+    assert "改按各县数据汇总计算（Σ分子 ÷ Σ分母）" in text
     run.ok("record", "new-school-places", "9000", "--as-of", "2023-06-30")  # the city brings its figure up to date
     row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
     assert row["actual"] == 9000 and all(n["code"] != "city_older" for n in row["notes"])

@@ -181,7 +181,11 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
     "over_pace": lambda p: _over_pace(p),
     "city_older": lambda p: msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
                                 "{counties}): it is the one counted; record a new city-wide figure, or void the old one "
-                                "to count the counties' sum", city=p["city"], counties=p["counties"]),
+                                "to count the counties' sum", city=p["city"], counties=p["counties"])
+    if p.get("rollup") != "ratio" else msg("the city-wide figure (as of {city}) is older than the counties' figures (as "
+                                           "of {counties}): it is the one counted; record a new city-wide figure, or "
+                                           "void the old one to count the counties' figures together (Σnumerator ÷ "
+                                           "Σdenominator)", city=p["city"], counties=p["counties"]),
 }
 
 
