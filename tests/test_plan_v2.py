@@ -383,3 +383,16 @@ def test_a_second_baseline_is_refused_the_first_is_corrected(run, v2, ledger_pat
     assert "#2" in run.fails(1, "baseline", "fewer-deaths", "10", lang="en").stderr
     run.ok("void", "2", "--reason", "synthetic")
     run.ok("baseline", "fewer-deaths", "10")
+
+
+def test_show_says_a_milestone_without_reported_by_is_the_citys(v2, run):
+    """A version-2 milestone that leaves reported_by out is the city's (it owes the figure), but
+    show said "the counties that record figures (not set in the plan)"."""
+    plan = v2.read_text(encoding="utf-8").replace('source = "年内完成"\nreported_by = "city"', 'source = "年内完成"', 1)
+    v2.write_text(plan, encoding="utf-8")
+    out = run.ok("show", "year-milestone", lang="en").stdout
+    line = next(x for x in out.splitlines() if x.startswith("reported by"))
+    assert "the city" in line and "not set" not in line, line
+    doc = run.json("status", lang="en")
+    row = next(i for i in doc["indicators"] if i["id"] == "year-milestone")
+    assert row["reporting"] is None or row["reporting"]["owed"] in ([], ["city"]), row["reporting"]

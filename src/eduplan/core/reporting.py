@@ -48,6 +48,15 @@ def month_start(plan: Plan, day: dt.date) -> dt.date:
     return max(day.replace(day=1), plan.plan.start)
 
 
+def stated_reporter(ind: Indicator, plan: Plan) -> ReportedBy | None:
+    """Who reports the indicator as the plan has it: its ``reported_by``; in a version-2 plan a
+    milestone that leaves it out is the city's (:func:`units_reporting`); else None (inferred
+    from the figures)."""
+    if ind.reported_by is None and plan.schema_version >= 2 and ind.measure == Measure.MILESTONE:
+        return ReportedBy.CITY
+    return ind.reported_by
+
+
 def units_reporting(ind: Indicator, plan: Plan, county_reported: bool) -> tuple[Unit, ...]:
     """The units that report the indicator, by the plan's ``reported_by``; the one rule for
     completeness in ``status``, the bulletin and ``eduplan check``. Where the plan does not

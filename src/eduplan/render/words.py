@@ -326,10 +326,14 @@ def relative_text(ind: Indicator, lang: str) -> str:
     return msg("at least baseline + {n}", n=format_number(rel.amount or 0, ind.unit)).render(lang)
 
 
-def reported_by_text(ind: Indicator, lang: str) -> str:
-    if ind.reported_by is None:
+def reported_by_text(ind: Indicator, lang: str, plan=None) -> str:
+    """Who reports it, as the plan has it (a version-2 milestone is the city's)."""
+    from ..core.reporting import stated_reporter
+
+    by = stated_reporter(ind, plan) if plan is not None else ind.reported_by
+    if by is None:
         return tr("the counties that record figures (not set in the plan)", lang)
-    return tr(REPORTED_BY[ind.reported_by.value], lang)
+    return tr(REPORTED_BY[by.value], lang)
 
 
 def done_when_text(ind: Indicator, lang: str) -> str:
