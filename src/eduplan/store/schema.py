@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -150,8 +151,17 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Number = Annotated[int | float, PlainValidator(_number)]  # one message for a wrong value, not one per kind of number
 Day = Annotated[dt.date, Strict()]  # a TOML date (2024-06-30), not a text in quotes nor a date with a time
-Int = Annotated[int, Strict()]
-Float = Annotated[float, Strict()]  # a whole number is taken too
+
+
+def _unquoted(value: Any) -> Any:
+    """A number in quotes ("2024", "10") is refused saying how to write it, as a target is."""
+    if isinstance(value, str):
+        _number(value)
+    return value
+
+
+Int = Annotated[int, Strict(), BeforeValidator(_unquoted)]
+Float = Annotated[float, Strict(), BeforeValidator(_unquoted)]  # a whole number is taken too
 Bool = Annotated[bool, Strict()]
 
 
