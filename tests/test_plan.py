@@ -264,6 +264,11 @@ def test_a_countys_target_never_exceeds_the_citys_for_a_total(tmp_path, run, ind
     line = _line_of(path, "county_targets", f'id = "{indicator}"')
     assert f"{path}:{line}: indicators[{indicator}].county_targets.椒江区: 县级目标 " in result.stderr
     assert "超过全市目标" in result.stderr
+    # said too when the same indicator has another error (its own checks then do not run)
+    broken = path.read_text(encoding="utf-8").replace(f'id = "{indicator}"', f'id = "{indicator}"\ncolor = 1', 1)
+    path.write_text(broken, encoding="utf-8")
+    result = run.fails(1, "validate", "--plan", path)
+    assert "超过全市目标" in result.stderr and "color" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("city, county, refused", [

@@ -433,8 +433,7 @@ class Indicator(_Frozen):
                     problem(("county_targets", county), "county_target_counties", value)
                 elif self.is_percent and value > 100 and m != Measure.COUNTIES:
                     problem(("county_targets", county), "target_percent", value)
-                elif self.sums and self.target is not None and value > self.target:
-                    problem(("county_targets", county), "county_target_over", value, value=value, target=self.target)
+                # (above the city's target, for a sum: plan_rules, which also judges a table with other errors)
         if self.reported_by is not None:
             if m == Measure.MILESTONE and self.reported_by != ReportedBy.CITY:
                 problem(("reported_by",), "reported_by_milestone", self.reported_by.value)
@@ -449,12 +448,6 @@ class Indicator(_Frozen):
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
-
-    @property
-    def sums(self) -> bool:
-        """Is the city's figure the sum of the counties' (an amount, a count, a stock such as 所)?
-        Then no county's target can exceed the city's; a percentage or a count of counties is no sum."""
-        return self.measure == Measure.FLOW or (self.measure == Measure.LEVEL and not self.is_percent)
 
 
 class Office(_Frozen):
@@ -637,6 +630,13 @@ def plan_rules(data: dict) -> list[dict]:
                         loc = ("indicators", i, field) if field == "lead" else ("indicators", i, field, j)
                         problem(loc, "unit_unknown", name, name=name)
         target = _num(ind.get("target"))
+        measure, percent = ind.get("measure"), _text(ind.get("unit")) == "%"
+        if target is not None and (measure == Measure.FLOW or (measure == Measure.LEVEL and not percent)):
+            for key, value in _dict(ind.get("county_targets")).items():  # a county's share of a sum: not above it
+                value = _num(value)
+                if value is not None and math.isfinite(value) and 0 <= value <= 2**53 and value > target:
+                    problem(("indicators", i, "county_targets", key), "county_target_over", value, value=value,
+                            target=target)
         if (known_counties and ind.get("measure") == Measure.COUNTIES and _text(ind.get("unit")) != "%"
                 and target is not None and target > len(counties)):
             problem(("indicators", i, "target"), "target_counties", target, target=target, n=len(counties))
