@@ -161,6 +161,7 @@ def test_a_fifo_is_refused_without_waiting_alone_or_in_a_ledger_folder(run, synt
             assert time.monotonic() - started < 10
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert not list(folder.glob("*.lock"))
+    assert not list((tmp_path / "cache").glob("ledger-*.sqlite*"))  # no index left behind of what is no ledger
 
 
 def test_a_device_as_the_ledger_is_never_written(run, synthetic_plan_path):

@@ -651,6 +651,13 @@ def synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple
         return index, sync_place(index, where, plan, writer)
     except sqlite3.DatabaseError:
         index.close()
+    except EduplanError:  # not a ledger at all (a pipe, a device): leave no empty index of it behind
+        with contextlib.suppress(sqlite3.Error):
+            if index.path is not None and not index.files():
+                index.close()
+                _discard(index.path)
+        index.close()
+        raise
     _discard(index_path(where))
     index = _open_index(where, plan)
     try:
