@@ -397,6 +397,21 @@ def test_an_increment_of_a_file_corrected_since_is_not_added_again_by_force(ledg
         assert ledger.read_bytes() == before and total() == 45
 
 
+def test_a_filled_template_row_whose_increment_was_corrected_is_skipped_by_force(ledger, tmp_path):
+    """The template's way: the last figure (20) left in the value cell beside the increase (+15).
+    After the +15 was corrected to +25, importing the file again with --force refused the whole
+    file (20 is not the last figure 45 plus 15) instead of skipping the row as imported."""
+    run("record", "new-school-places", "20", "--county", "椒江区", "--as-of", "2023-05-31")
+    sheet = write_csv(tmp_path / "jj.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
+                                            ["new-school-places", "20", "15", "2023-06-30", "椒江区"]])
+    run("import", sheet)
+    run("correct", "2", "25", "--reason", "synthetic: miscounted")
+    before = ledger.read_bytes()
+    out = run("import", sheet, "--force").stdout
+    assert "1 row already in the ledger for its date skipped" in out, out
+    assert ledger.read_bytes() == before
+
+
 def test_force_reimports_a_file_without_doubling_it(ledger, tmp_path):
     """--force only overrides "this file was imported before": a total the ledger already has
     for that date is skipped, and so is a 本月新增 this file recorded that still stands; the dry

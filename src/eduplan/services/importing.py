@@ -376,6 +376,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                                 accept, file, number, label["value"])
                     bad.extend(found)
                     accepted = tuple(dict.fromkeys(accepted + more))
+        if (increment is not None and figure is not None and day is not None and not bad
+                and any(e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in kept)):
+            figure = None  # this file's own increment, corrected since: skipped below, whatever the total beside it
         if increment is not None and figure is not None and day is not None and not bad:
             last = last_figure(ind.id, county, day)
             before = last.value if last is not None and last.value is not None else None
