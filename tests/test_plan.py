@@ -210,6 +210,8 @@ def test_the_year_is_the_year_the_period_starts_or_ends(tmp_path, run):
     ('"椒江区" = 3000', '"椒江区" = "3000"', "indicators[new-places].county_targets.椒江区", "数字不加引号，应写为 3000"),
     ("year = 2023", 'year = "2023"', "plan.year", "数字不加引号，应写为 2023"),
     ("lagging_pp = 10.0", 'lagging_pp = "10"', "thresholds.lagging_pp", "数字不加引号，应写为 10"),
+    ("lagging_pp = 10.0", 'lagging_pp = "10.0"', "thresholds.lagging_pp", "数字不加引号，应写为 10.0"),
+    ("target = 35000\n", 'target = "35000.0"\n', "indicators[new-places].target", "数字不加引号，应写为 35000.0"),
     ("year = 2023", 'year = "二〇二三"', "plan.year", "必须是数字，不能写成文字“二〇二三”"),
 ])
 def test_a_date_or_number_in_quotes_is_a_text_and_refused(tmp_path, run, old, new, field, zh):

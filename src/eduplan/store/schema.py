@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -142,8 +143,9 @@ def _number(value: Any) -> int | float:
         except NumberError:
             raise fail("number_words", text=visible(value)) from None
         number = to_plain(quantity.value)
-        code = "number_quoted" if str(number) == value.strip() else "number_text"
-        raise fail(code, text=visible(value), number=number)
+        if re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()):  # a number as TOML writes it, but quoted ("3.0")
+            raise fail("number_quoted", text=visible(value), number=value.strip())
+        raise fail("number_text", text=visible(value), number=number)
     raise fail("number_type")
 
 
