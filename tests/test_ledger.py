@@ -656,3 +656,18 @@ def test_two_repairs_in_one_second_each_keep_what_they_cut(run, synthetic_plan_p
         saved.append(result.saved_to)
         assert result.saved_to.read_bytes() == fragment
     assert saved[0] != saved[1] and saved[1].name.endswith("-2")
+
+
+@pytest.mark.parametrize("tail", ["[[entr", "x", " # and more"])
+def test_text_run_on_to_the_last_recorded_at_is_no_torn_end(run, synthetic_plan_path, ledger_path, tail):
+    """`recorded_at = 2023-04-01 09:00:00+08:00[[entr` (the file's last line continued by hand):
+    the time is whole, so no write was cut there; repair cut the whole entry. It refuses now
+    (a comment after the time is TOML and reads)."""
+    text = LEDGER_HEAD + GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).rstrip("\n") + tail
+    ledger_path.write_text(text, encoding="utf-8")
+    before = ledger_path.read_bytes()
+    if tail.strip().startswith("#"):
+        run.ok("validate")
+        return
+    assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
+    assert ledger_path.read_bytes() == before

@@ -260,8 +260,14 @@ def _more_after_recorded_at(text: str) -> bool:
     m = _RECORDED_AT_LINE.search(text)
     if m is None:
         return False
+    if _WHOLE_STAMP_THEN_MORE.match(m[0]):  # a whole time with its zone, and more on its line: typed, not cut
+        return True
     after = text[m.end():].strip()
     return after != "" and not MARK.decode().startswith(after)
+
+
+_WHOLE_STAMP_THEN_MORE = re.compile(r"[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
+                                    r"(?:Z|[+-]\d\d:\d\d)[ \t]*[^\s#]")
 
 
 def _placed(problem: Problem, text: str, file: str) -> Problem:
