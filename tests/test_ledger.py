@@ -671,3 +671,16 @@ def test_text_run_on_to_the_last_recorded_at_is_no_torn_end(run, synthetic_plan_
         return
     assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
     assert ledger_path.read_bytes() == before
+
+
+def test_a_line_typed_after_an_import_says_nothing_of_the_import(run, synthetic_plan_path, ledger_path, tmp_path):
+    """Junk typed after the last entry of an import also said that the import was cut short
+    (its last entry not counted): every entry is there, and only the line is named."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("指标,数值,县(市、区),截至日期\nnew-kindergartens,4,黄岩区,2023-06-30\n"
+                     "new-kindergartens,5,路桥区,2023-06-30\n", encoding="utf-8")
+    run.ok("import", sheet)
+    ledger_path.write_bytes(ledger_path.read_bytes() + b"\nzzz\n")
+    err = run.fails(1, "validate", lang="en").stderr
+    assert "TOML syntax" in err and "an import was cut short" not in err, err
+    assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr

@@ -223,13 +223,15 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
             if '"""' in text or "'''" in text:
                 raise NotBlockwise() from None  # a multi-line string may run on into the next block
             problem = Problem(file, block.line + (line or 1) - 1, message, kind="syntax")
-            start = fragment_start(text)
-            if start is not None:  # a whole entry, then the next one's [[entries]] line cut short: keep the entry
+            typed = _more_after_recorded_at(text)
+            start = fragment_start(text) if not typed else _after_recorded_at(text)
+            if start is not None:  # a whole entry, then something after it: the entry stands (and its import)
                 whole = parse_block(Block(block.pos, block.line, block.data[:len(text[:start].encode())], 0), file,
                                     plan, office)
                 if whole.entry is not None:
-                    return Parsed(block, whole.entry, (problem,), True)
-            return Parsed(block, None, (problem,), not _more_after_recorded_at(text))
+                    # cut short: the next entry's [[entries]] line; typed: a line a person added
+                    return Parsed(block, whole.entry, (problem,), not typed)
+            return Parsed(block, None, (problem,), not typed)
         rows = data.get(TABLE)
         if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
             raise NotBlockwise()
@@ -264,6 +266,16 @@ def _more_after_recorded_at(text: str) -> bool:
         return True
     after = text[m.end():].strip()
     return after != "" and not MARK.decode().startswith(after)
+
+
+def _after_recorded_at(text: str) -> int | None:
+    """Where the line after the ``recorded_at`` line begins (None: there is none, or the time
+    has more on its own line)."""
+    m = _RECORDED_AT_LINE.search(text)
+    if m is None or _WHOLE_STAMP_THEN_MORE.match(m[0]):
+        return None
+    end = text.find("\n", m.end())
+    return end + 1 if end >= 0 else None
 
 
 _WHOLE_STAMP_THEN_MORE = re.compile(r"[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
