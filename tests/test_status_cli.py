@@ -323,6 +323,13 @@ def test_a_city_wide_figure_older_than_the_counties_is_said_to_be(run):
     assert {"code": "city_older", "city": "2023-03-31", "counties": "2023-06-30", "rollup": "ratio"} in row["notes"]
     text = run.ok("status", "--as-of", "2023-06-30").stdout.replace("\n", "")
     assert "改按各县数据汇总计算（Σ分子 ÷ Σ分母）" in text
+    # a county's bare percentage cannot be counted together: no advice to void the city's figure
+    run.ok("record", "public-kindergarten-share", "30%", "--as-of", "2023-06-30", "--county", "黄岩")
+    row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"]
+               if i["id"] == "public-kindergarten-share")
+    assert {"code": "city_older", "city": "2023-03-31", "counties": "2023-06-30", "rollup": "none"} in row["notes"]
+    text = run.ok("status", "--as-of", "2023-06-30").stdout.replace("\n", "")
+    assert "各县数据无法汇总计算" in text and "改按各县数据汇总计算" not in text
     run.ok("record", "new-school-places", "9000", "--as-of", "2023-06-30")  # the city brings its figure up to date
     row = next(i for i in run.json("status", "--as-of", "2023-06-30")["indicators"] if i["id"] == "new-school-places")
     assert row["actual"] == 9000 and all(n["code"] != "city_older" for n in row["notes"])

@@ -235,8 +235,9 @@ def judge(
             later = max((f.as_of for f in figures if f.as_of > city.as_of), default=None)
             if later is not None and ind.measure != Measure.COUNTIES:  # the city-wide figure stands, said to be older
                 ratio = ind.measure == Measure.LEVEL and ind.is_percent  # the counties' figures roll up as Σnum/Σden
+                counted = "sum" if not ratio else "ratio" if all(f.denominator for f in figures) else "none"
                 notes.append(Note("city_older", {"city": city.as_of.isoformat(), "counties": later.isoformat(),
-                                                  "rollup": "ratio" if ratio else "sum"}))
+                                                  "rollup": counted}))
         elif figures:
             newest = max(f.as_of for f in figures)
             if ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent):

@@ -180,8 +180,11 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
     "over_pace": lambda p: _over_pace(p),
     "city_older": lambda p: msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
-                                "{counties}): it is the one counted; record a new city-wide figure, or void the old one "
-                                "to count the counties' sum", city=p["city"], counties=p["counties"])
+                                "{counties}): it is the one counted; record a new city-wide figure (the counties' "
+                                "figures cannot be counted together)", city=p["city"], counties=p["counties"])
+    if p.get("rollup") == "none" else msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
+                                          "{counties}): it is the one counted; record a new city-wide figure, or void the "
+                                          "old one to count the counties' sum", city=p["city"], counties=p["counties"])
     if p.get("rollup") != "ratio" else msg("the city-wide figure (as of {city}) is older than the counties' figures (as "
                                            "of {counties}): it is the one counted; record a new city-wide figure, or "
                                            "void the old one to count the counties' figures together (Σnumerator ÷ "
