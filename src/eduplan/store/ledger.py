@@ -211,16 +211,17 @@ def sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool) -> Sync:
     only if the index is still as it was read (its generation); otherwise the file is looked at
     again (usually then proved up to date, the other command having indexed the same bytes).
     After a few such turns a reader waits for the file's writers, so that it is not outrun."""
-    for attempt in range(_STALE_TURNS + 1):
-        lock = ledger_lock(loc, reader=True) if attempt == _STALE_TURNS and not writer else contextlib.nullcontext()
-        with lock:
-            while True:
-                try:
-                    return _sync_file(index, loc, plan, writer=writer, since=index.generation())
-                except Stale:
-                    if attempt < _STALE_TURNS:
-                        break  # look again, from the start
-    raise AssertionError("unreachable")  # pragma: no cover
+    for _ in range(_STALE_TURNS):
+        try:
+            return _sync_file(index, loc, plan, writer=writer, since=index.generation())
+        except Stale:
+            continue  # look again, from the start
+    with ledger_lock(loc, reader=True) if not writer else contextlib.nullcontext():
+        while True:  # no writer appends now: each turn lost is to a reader that indexed these very bytes
+            try:
+                return _sync_file(index, loc, plan, writer=writer, since=index.generation())
+            except Stale:
+                continue
 
 
 _STALE_TURNS = 5
