@@ -532,3 +532,14 @@ def test_a_county_figure_without_a_target_reads_in_its_own_size_in_its_own_view(
         out = partly_split.ok("status", *D, "--county", "路桥区", "--format", fmt).stdout
         line = next(x for x in out.splitlines() if "new-places" in x)
         assert "800个（无分解目标）" in line and "万" not in line, (fmt, line)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_county_table_says_no_target_beneath_only_for_figures_it_shows(partly_split, monkeypatch, fmt):
+    """Under one county's table, every indicator without a county target had a line of its own
+    (30 lines for the bundled plan), though each such row already reads —（无分解目标）. Only a row
+    with a figure keeps its line (it says the figure's share of the city)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    out = partly_split.ok("status", *D, "--county", "路桥区", "--format", fmt).stdout
+    assert "公办园在园幼儿占比：无县级目标" not in out  # no figure: the row says it
+    assert "新增学位：本县（市、区）无分解目标（计划仅分解到椒江区、黄岩区）" in out  # 800 places: said, with the city's

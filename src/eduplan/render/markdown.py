@@ -17,6 +17,7 @@ from .words import (
     grid_notes,
     kind_label,
     labelled,
+    notes_to_say,
     name_of,
     notes_text,
     remark,
@@ -52,7 +53,7 @@ def status(report: StatusReport, lang: str, opts) -> str:
              to_go_line(p, lang)]
             for p in rows
         ], align=["l", "l", "r", "r", "r", "l", "l"]))
-    notes = [(p, notes_text(p.notes, lang)) for p in report.rows if p.notes]
+    notes = [(p, notes_text(said, lang)) for p in report.rows if (said := notes_to_say(p))]
     if notes:
         out.append("\n".join(f"- {safe.markdown(labelled(p.indicator, text, lang))}" for p, text in notes)
                    + "\n")

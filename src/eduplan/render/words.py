@@ -199,12 +199,20 @@ def note_text(note: Note, lang: str) -> str:
     return make(dict(note.params)).render(lang)
 
 
+def notes_to_say(p) -> tuple:
+    """A row's notes worth a line beneath its table: not "no county target" where the row has no
+    figure (its cell says 无分解目标 already; with a figure, the note gives its share of the city)."""
+    if p.actual is None and p.state is None:
+        return tuple(n for n in p.notes if n.code != "no_county_target")
+    return tuple(p.notes)
+
+
 def labelled_notes(rows, lang: str, skip=("partial", "cannot_roll_up"), *, quiet: bool = False) -> list[str]:
     """Each note with the indicator it is about (``新增学位：无县级目标…``), each said once;
     ``quiet``: only the notes that do not warn (those are said apart, as a warning)."""
     out: list[str] = []
     for p in rows:
-        for note in p.notes:
+        for note in notes_to_say(p):
             if note.code in skip or (quiet and note.warns):
                 continue
             text = msg("{indicator}: {note}", indicator=name_of(p.indicator, lang), note=note_text(note, lang)).render(lang)
