@@ -61,7 +61,7 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
     if ind.county_targets:
         out.append((_("county targets"),
                     separator(lang).join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
-    out.append((_("reported by"), reported_by_text(ind, lang, doc.plan)))
+    out.append((_("reported by"), reported_by_text(ind, doc.plan, lang)))
     if p.reporting is not None and p.reporting.missing:
         out.append((_("not reported this month"), units_text(p.reporting.missing, lang)))
     if ind.lead or ind.partners:

@@ -167,6 +167,22 @@ def _over_pace(p: dict) -> Msg:
                share=pct(p["share"], 1), target=format_number(p["target"], p.get("unit", "")))
 
 
+# the advice of a city-wide figure older than the counties', by how the counties' figures would count instead
+CITY_OLDER = {
+    "sum": N_("the city-wide figure (as of {city}) is older than the counties' figures (as of {counties}): it is the one "
+              "counted; record a new city-wide figure, or void the old one to count the counties' sum"),
+    "ratio": N_("the city-wide figure (as of {city}) is older than the counties' figures (as of {counties}): it is the "
+                "one counted; record a new city-wide figure, or void the old one to count the counties' figures "
+                "together (Σnumerator ÷ Σdenominator)"),
+    "none": N_("the city-wide figure (as of {city}) is older than the counties' figures (as of {counties}): it is the "
+               "one counted; record a new city-wide figure (the counties' figures cannot be counted together)"),
+}
+
+
+def _city_older(p: dict) -> Msg:
+    return msg(CITY_OLDER[p.get("rollup", "sum")], city=p["city"], counties=p["counties"])
+
+
 NOTES: dict[str, Callable[[dict], Msg]] = {
     "partial": lambda p: nmsg("{reported} of {total} county reported", "{reported} of {total} counties reported",
                               p["total"], reported=p["reported"], total=p["total"]),
@@ -178,17 +194,8 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
                                       "it is recorded (eduplan baseline)", date=p.get("date") or "—"),
     "overdue": lambda p: msg("still in progress after its due date {due}", due=p["due"]),
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
-    "over_pace": lambda p: _over_pace(p),
-    "city_older": lambda p: msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
-                                "{counties}): it is the one counted; record a new city-wide figure (the counties' "
-                                "figures cannot be counted together)", city=p["city"], counties=p["counties"])
-    if p.get("rollup") == "none" else msg("the city-wide figure (as of {city}) is older than the counties' figures (as of "
-                                          "{counties}): it is the one counted; record a new city-wide figure, or void the "
-                                          "old one to count the counties' sum", city=p["city"], counties=p["counties"])
-    if p.get("rollup") != "ratio" else msg("the city-wide figure (as of {city}) is older than the counties' figures (as "
-                                           "of {counties}): it is the one counted; record a new city-wide figure, or "
-                                           "void the old one to count the counties' figures together (Σnumerator ÷ "
-                                           "Σdenominator)", city=p["city"], counties=p["counties"]),
+    "over_pace": _over_pace,
+    "city_older": _city_older,
 }
 
 
@@ -215,7 +222,7 @@ def labelled_notes(rows, lang: str, skip=("partial", "cannot_roll_up"), *, quiet
         for note in notes_to_say(p):
             if note.code in skip or (quiet and note.warns):
                 continue
-            text = msg("{indicator}: {note}", indicator=name_of(p.indicator, lang), note=note_text(note, lang)).render(lang)
+            text = labelled(p.indicator, note_text(note, lang), lang)
             if text not in out:
                 out.append(text)
     return out
@@ -337,11 +344,11 @@ def relative_text(ind: Indicator, lang: str) -> str:
     return msg("at least baseline + {n}", n=format_number(rel.amount or 0, ind.unit)).render(lang)
 
 
-def reported_by_text(ind: Indicator, lang: str, plan=None) -> str:
+def reported_by_text(ind: Indicator, plan, lang: str) -> str:
     """Who reports it, as the plan has it (a version-2 milestone is the city's)."""
     from ..core.reporting import stated_reporter
 
-    by = stated_reporter(ind, plan) if plan is not None else ind.reported_by
+    by = stated_reporter(ind, plan)
     if by is None:
         return tr("the counties that record figures (not set in the plan)", lang)
     return tr(REPORTED_BY[by.value], lang)
@@ -363,4 +370,3 @@ def expected_text(expected: float | None, lang: str) -> str:
 def units_text(units, lang: str) -> str:
     """Reporting units in words: the city (全市) and county names."""
     return separator(lang).join(unit_name(u, lang) for u in units)
-

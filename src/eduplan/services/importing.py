@@ -228,8 +228,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     one voided is recorded again). ``units``: in a ledger folder, the only units the importing office reports.
     ``again``: the entries an earlier import of this very file wrote (``--force``): a row's
     last figure is then the one before them, as when the file was first imported. ``kept``:
-    those of them that stand, as written or corrected since (not voided): an increment among
-    them is not added again.
+    the entries of that import that stand, as written or corrected since (not voided): an
+    increment among them is not added again.
 
     A baseline (an entry dated before the plan period, ``eduplan baseline``) is never a row's
     last figure: a figure of the period equal to it is a new figure, not one left unchanged,
@@ -376,9 +376,11 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                                 accept, file, number, label["value"])
                     bad.extend(found)
                     accepted = tuple(dict.fromkeys(accepted + more))
-        if (increment is not None and figure is not None and day is not None and not bad
-                and any(e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in kept)):
-            figure = None  # this file's own increment, corrected since: skipped below, whatever the total beside it
+        # this file's own increment, standing or corrected since: importing it again adds nothing
+        imported = increment is not None and day is not None and any(
+            e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in kept)
+        if imported:
+            figure = None  # skipped below, whatever the total beside it
         if increment is not None and figure is not None and day is not None and not bad:
             last = last_figure(ind.id, county, day)
             before = last.value if last is not None and last.value is not None else None
@@ -423,8 +425,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             continue
         assert ind is not None and day is not None
         if figure is None:  # an increment on the latest total
-            if any(e.added == increment and e.as_of == day and e.key() == (ind.id, county) for e in (*again, *kept)):
-                repeated += 1  # this file's own increment, standing or corrected: importing it again adds nothing
+            if imported:
+                repeated += 1
                 continue
             entry = Entry(len(rows) + 1, ind.id, day, by, now, county=county, added=increment,
                           note=texts.get("note"), source=texts.get("source"), accepted=accepted)

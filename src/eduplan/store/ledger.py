@@ -285,20 +285,12 @@ def _fragment_start(block: lf.Block, plan: Plan, office: str) -> int:
     line that starts such a line cut short right after the entry; else the block's start."""
     text = block.data.decode("utf-8", "replace")
     start = lf.fragment_start(text)
-    if start is not None:
-        cut = len(text[:start].encode())
-        head = lf.Block(block.pos, block.line, block.data[:cut], 0)
+    blank = block.data.rfind(b"\n\n")
+    cuts = ([len(text[:start].encode())] if start is not None else []) + ([blank + 1] if blank > 0 else [])
+    for cut in cuts:
         try:
-            if lf.parse_block(head, "", plan, office).entry is not None:
+            if lf.parse_block(lf.Block(block.pos, block.line, block.data[:cut], 0), "", plan, office).entry is not None:
                 return block.pos + cut
-        except lf.NotBlockwise:
-            pass
-    k = block.data.rfind(b"\n\n")
-    if k > 0:
-        head = lf.Block(block.pos, block.line, block.data[:k + 1], 0)
-        try:
-            if lf.parse_block(head, "", plan, office).entry is not None:
-                return block.pos + k + 1
         except lf.NotBlockwise:
             pass
     return block.pos
@@ -653,11 +645,12 @@ def synced(where: Place, plan: Plan, *, writer: Location | None = None) -> tuple
     except sqlite3.DatabaseError:
         index.close()
     except EduplanError:  # not a ledger at all (a pipe, a device): leave no empty index of it behind
+        empty = False
         with contextlib.suppress(sqlite3.Error):
-            if index.path is not None and not index.files():
-                index.close()
-                _discard(index.path)
+            empty = index.path is not None and not index.files()
         index.close()
+        if empty:
+            _discard(index.path)
         raise
     _discard(index_path(where))
     index = _open_index(where, plan)

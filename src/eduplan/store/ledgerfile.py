@@ -223,8 +223,8 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
             if '"""' in text or "'''" in text:
                 raise NotBlockwise() from None  # a multi-line string may run on into the next block
             problem = Problem(file, block.line + (line or 1) - 1, message, kind="syntax")
-            typed = _more_after_recorded_at(text)
-            start = fragment_start(text) if not typed else _after_recorded_at(text)
+            typed, after = _after_entry(text)
+            start = after if typed else fragment_start(text)
             if start is not None:  # a whole entry, then something after it: the entry stands (and its import)
                 whole = parse_block(Block(block.pos, block.line, block.data[:len(text[:start].encode())], 0), file,
                                     plan, office)
@@ -240,6 +240,8 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
 
 
 _RECORDED_AT_LINE = re.compile(r"(?m)^[ \t]*recorded_at[ \t]*=.*$")
+_MARK_TEXT = MARK.decode()
+_MARK_LINE = re.compile(r"(?m)^[ \t]*\[\[[ \t]*entries[ \t]*\]\]")  # as a whole file's parser reads it
 
 
 def fragment_start(text: str) -> int | None:
@@ -251,31 +253,22 @@ def fragment_start(text: str) -> int | None:
     if k < 0:
         return None
     last = body[k + 1:].strip()
-    return k + 1 if last and MARK.decode().startswith(last) and last != MARK.decode() else None
+    return k + 1 if last and _MARK_TEXT.startswith(last) and last != _MARK_TEXT else None
 
 
-def _more_after_recorded_at(text: str) -> bool:
-    """Is there text after the block's ``recorded_at`` line, other than the start of the next
-    block's ``[[entries]]`` line? This tool writes ``recorded_at`` last, so a write cut short
-    never has any: a line typed after a whole entry is a hand edit, not a torn end (a repair
-    must not cut the entry off with it)."""
+def _after_entry(text: str) -> tuple[bool, int | None]:
+    """What follows the block's ``recorded_at`` line: was it typed by a person (anything but the
+    start of the next ``[[entries]]`` line: this tool writes ``recorded_at`` last, so a write cut
+    short never leaves more; a repair must not cut the entry off with it), and where does it
+    begin (None: nothing follows, or the time has more on its own line)."""
     m = _RECORDED_AT_LINE.search(text)
     if m is None:
-        return False
+        return False, None
     if _WHOLE_STAMP_THEN_MORE.match(m[0]):  # a whole time with its zone, and more on its line: typed, not cut
-        return True
+        return True, None
     after = text[m.end():].strip()
-    return after != "" and not MARK.decode().startswith(after)
-
-
-def _after_recorded_at(text: str) -> int | None:
-    """Where the line after the ``recorded_at`` line begins (None: there is none, or the time
-    has more on its own line)."""
-    m = _RECORDED_AT_LINE.search(text)
-    if m is None or _WHOLE_STAMP_THEN_MORE.match(m[0]):
-        return None
     end = text.find("\n", m.end())
-    return end + 1 if end >= 0 else None
+    return after != "" and not _MARK_TEXT.startswith(after), (end + 1 if end >= 0 else None)
 
 
 _WHOLE_STAMP_THEN_MORE = re.compile(r"[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
@@ -292,7 +285,7 @@ def _placed(problem: Problem, text: str, file: str) -> Problem:
     if m is None:
         return problem
     line = text.count("\n", 0, m.start()) + 1
-    first = re.search(r"(?m)^[ \t]*\[\[[ \t]*entries[ \t]*\]\]", text)
+    first = _MARK_LINE.search(text)
     if first is not None and first.start() < m.start():
         return Problem(file, line, msg("'{key}' is not part of a ledger: after its header a ledger holds only "
                                        "[[entries]] tables", key=key))
@@ -333,7 +326,7 @@ def parse_whole(raw: bytes, file: str, plan: Plan, office: str) -> tuple[dict, l
     header_problems = [_placed(p, text, file) for p in check_header(data, file)]
     if not isinstance(rows, list):
         return data, [], header_problems + [Problem(file, None, msg("'entries' must be [[entries]] tables"))]
-    starts = [m.start() for m in re.finditer(r"(?m)^[ \t]*\[\[[ \t]*entries[ \t]*\]\]", text)]
+    starts = [m.start() for m in _MARK_LINE.finditer(text)]
     parsed = []
     for k, row in enumerate(rows):
         pos = starts[k] if k < len(starts) else len(text)
