@@ -216,6 +216,61 @@ def test_same_size_edit_with_mtime_restored_is_seen(plan, ledger, measure, key):
     same(ledger, plan)
 
 
+def _stored_stat(path: Path) -> list[int] | None:
+    con = sqlite3.connect(index_file(path))
+    try:
+        (stat,) = con.execute("SELECT stat FROM files").fetchone()
+        return json.loads(stat) if stat else None
+    finally:
+        con.close()
+
+
+def _store_stat(path: Path, stat: list[int]) -> None:
+    con = sqlite3.connect(index_file(path))
+    con.execute("UPDATE files SET stat = ?", (json.dumps(stat),))
+    con.commit()
+    con.close()
+
+
+def test_a_signature_taken_as_the_file_changed_does_not_vouch_for_its_bytes(plan, ledger):
+    """A second write of the same size in the same tick of the file's clock keeps its
+    signature (device, inode, size, mtime, ctime). A reader trusts a signature without
+    reading the bytes only if it was taken once the file had been left alone for 2 s
+    (git's "racy clean" rule); here one taken 1 ms after the change matches the edited file."""
+    same(ledger, plan)
+    before = ledger.read_bytes()
+    target = next(e for e in _synthetic()[0] if e.value is not None and e.numerator is None and not e.void)
+    st = ledger.stat()
+    with open(ledger, "r+b") as fh:
+        fh.write(_flip_last_digit(before, target.id, "value"))
+    os.utime(ledger, ns=(st.st_atime_ns, st.st_mtime_ns))
+    now = ledger.stat()
+    signature = [now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns]
+    _store_stat(ledger, signature + [now.st_ctime_ns + 1_000_000])
+    indexed = same(ledger, plan)  # the bytes were read again: the edit is seen
+    assert next(e for e in indexed if e.id == target.id).value != target.value
+
+
+def test_a_reader_records_a_settled_signature_and_an_append_unsettles_it(plan, ledger, run, monkeypatch):
+    """What lets the next command skip reading the bytes is kept in the index's documented
+    ``files.stat``: the signature and when it was taken (ns). A ledger proved 3 s after its
+    last change gets a settled one; the tool's own append records one taken at once."""
+    same(ledger, plan)  # indexed as soon as it was written: not settled
+    assert _stored_stat(ledger)[5] - _stored_stat(ledger)[4] < 2_000_000_000
+    real = store.time.time_ns
+    with monkeypatch.context() as m:  # read again 3 s later: the bytes are proved, the signature kept
+        m.setattr(store.time, "time_ns", lambda: real() + 3_000_000_000)
+        same(ledger, plan)
+    stat = _stored_stat(ledger)
+    assert stat[:5] == [*(getattr(ledger.stat(), k) for k in ("st_dev", "st_ino", "st_size", "st_mtime_ns",
+                                                                "st_ctime_ns"))]
+    assert stat[5] - stat[4] >= 2_000_000_000
+    run.ok("record", "new-school-places", "9999", "--county", "椒江区", "--as-of", "2023-12-31")
+    stat = _stored_stat(ledger)
+    assert stat[4] == ledger.stat().st_ctime_ns and stat[5] - stat[4] < 2_000_000_000
+    same(ledger, plan)
+
+
 def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, run):
     same(ledger, plan)
     entries = _synthetic()[0]

@@ -20,6 +20,7 @@ import dataclasses
 import errno
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from ..errors import EduplanError, ProblemsError, os_error
 from ..i18n import N_, Msg, msg
 from . import ledgerfile as lf
 from . import toml
-from .index import FileRow, Index, signature
+from .index import FileRow, Index, observed
 from .ledger import LedgerView, Location, Place, check_structure, extend, place, synced, torn_hint
 from .locking import folder_lock, ledger_lock
 from .paths import file_kind
@@ -98,7 +99,7 @@ def _append(loc: Location, data: bytes) -> tuple[int, tuple[int, ...] | None]:
         os.close(fd)
     if new_file:
         _fsync_dir(loc.real.parent)
-    return before, signature(after) if after.st_size == before + len(data) else None
+    return before, observed(after, time.time_ns()) if after.st_size == before + len(data) else None
 
 
 def _reason(exc: OSError) -> Msg:

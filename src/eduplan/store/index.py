@@ -144,6 +144,32 @@ def signature(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+# How long a file must have been left alone before its signature alone vouches for its bytes
+# (git's "racy clean" rule): a file's times tick coarsely (a few ms; 2 s on FAT), so a second
+# write of the same size in the same tick as the last keeps the signature. A signature taken
+# when the last change was at least this long ago cannot meet such a write: any later change
+# has a later ctime.
+SETTLED_NS = 2_000_000_000
+
+
+def observed(st: os.stat_result, at_ns: int) -> tuple[int, ...]:
+    """The file's :func:`signature` and when it was taken (``time.time_ns()`` before the read)."""
+    return (*signature(st), at_ns)
+
+
+def settled(stat: Sequence[int] | None) -> bool:
+    """Was this signature taken when the file had been left alone for :data:`SETTLED_NS`?"""
+    return stat is not None and len(stat) > 5 and stat[5] - stat[4] >= SETTLED_NS
+
+
+def vouches(stat: Sequence[int] | None, st: os.stat_result, *, writer: bool) -> bool:
+    """Does the signature recorded with the indexed bytes vouch that the file still holds
+    them, without reading it? Only if nothing about the file changed, and (for a reader)
+    only if it was taken once the file had settled; a writer holds the ledger's lock, and
+    this tool's own writes change the size."""
+    return stat is not None and tuple(stat[:5]) == signature(st) and (writer or settled(stat))
+
+
 def proves(ranges: Sequence[tuple[int, int, str]], fh, size: int | None = None) -> bool:
     """Do the first bytes of the open file hash exactly to these ranges?"""
     end = ranges[-1][1] if ranges else 0
@@ -325,6 +351,22 @@ class Index:
             (f.name, f.office, json.dumps(f.header, ensure_ascii=False, default=str), f.size,
              json.dumps([list(r) for r in f.ranges]), json.dumps(list(f.stat)) if f.stat else None, f.max_id, f.count,
              f.lines))
+
+    def settle(self, f: FileRow, stat: tuple[int, ...]) -> None:
+        """Record a settled signature of a file whose bytes were just proved to be ``f``'s.
+        Nothing derived from the entries changes, so the generation stays; nothing is written
+        if the file's row has changed meanwhile. Best effort: a busy or read-only index keeps
+        the old signature (the next command proves the bytes again)."""
+        wait = self.con.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.con.execute("PRAGMA busy_timeout = 200")
+        try:
+            self.con.execute("UPDATE files SET stat = ? WHERE name = ? AND size = ? AND ranges = ?",
+                             (json.dumps(list(stat)), f.name, f.size, json.dumps([list(r) for r in f.ranges])))
+        except sqlite3.Error:
+            pass
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute(f"PRAGMA busy_timeout = {int(wait)}")
 
     def drop_file(self, name: str) -> None:
         self.con.execute("DELETE FROM entries WHERE file = ?", (name,))

@@ -24,6 +24,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg
 from . import folder
 from . import ledgerfile as lf
-from .index import FileRow, Index, Light, Stale, damaged, proves, signature
+from .index import FileRow, Index, Light, Stale, damaged, observed, proves, settled, signature, vouches
 from .locking import ledger_lock
 from .paths import cache_dir, file_kind, key_of, real_path
 
@@ -235,18 +236,22 @@ def _sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool, since: 
                 index.drop_file(loc.name)
         return Sync(exists=False)
     with fh:
+        at = time.time_ns()  # before anything is read: what the signature vouches for is what is read after
         st = os.fstat(fh.fileno())
         row = index.file(loc.name)
         if row is not None and row.size == st.st_size:
-            if writer and row.stat is not None and row.stat == signature(st):
+            if vouches(row.stat, st, writer=writer):
                 return Sync(count=row.count)
             if proves(row.ranges, fh, st.st_size):
+                if not settled(row.stat) and _stable(st, os.fstat(fh.fileno()), row.size):
+                    if settled(stat := observed(st, at)):  # the next command need not read the bytes again
+                        index.settle(row, stat)
                 return Sync(count=row.count)
         if row is not None and 0 < row.size < st.st_size and proves(row.ranges, fh):
             fh.seek(row.size)
             tail = fh.read()
             after = os.fstat(fh.fileno())
-            stat = signature(after) if _stable(st, after, row.size + len(tail)) else None
+            stat = observed(after, at) if _stable(st, after, row.size + len(tail)) else None
             result = _index_tail(index, loc, plan, row, tail, stat, since)
             if result is not None:
                 return result
@@ -254,7 +259,7 @@ def _sync_file(index: Index, loc: Location, plan: Plan, *, writer: bool, since: 
         raw = fh.read()
         after = os.fstat(fh.fileno())
         with paused_collector():
-            return index_whole(index, loc, plan, raw, signature(after) if _stable(st, after, len(raw)) else None,
+            return index_whole(index, loc, plan, raw, observed(after, at) if _stable(st, after, len(raw)) else None,
                                since)
 
 
