@@ -271,6 +271,23 @@ def test_a_reader_records_a_settled_signature_and_an_append_unsettles_it(plan, l
     same(ledger, plan)
 
 
+def test_missing_fields_are_sql_null_and_the_quick_none_binding_stays_inside_the_index(plan, ledger):
+    """Rows go in with None bound through a borrowed adapter (quicker than sqlite3's own
+    lookups): an analyst's SQL must still see NULL (not 0 or ''), and the process's sqlite3
+    must be left as it was (an adapter is global to it)."""
+    same(ledger, plan)
+    con = sqlite3.connect(index_file(ledger))
+    try:
+        kinds = dict(con.execute("SELECT typeof(numerator), COUNT(*) FROM entries WHERE value IS NOT NULL "
+                                 "AND added IS NULL AND denominator IS NULL GROUP BY 1").fetchall())
+        assert set(kinds) == {"null"} and kinds["null"] > 100
+        assert con.execute("SELECT COUNT(*) FROM entries WHERE note IS NULL OR note = ''").fetchone()[0] == \
+            con.execute("SELECT COUNT(*) FROM entries WHERE typeof(note) = 'null'").fetchone()[0]
+    finally:
+        con.close()
+    assert (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters
+
+
 def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, run):
     same(ledger, plan)
     entries = _synthetic()[0]
