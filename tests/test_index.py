@@ -11,13 +11,18 @@ core's rule (``eduplan.core.entries.latest``) on any ledger.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import importlib.util
 import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +34,7 @@ from eduplan.core.models import Entry, Measure
 from eduplan.core.progress import status_report
 from eduplan.core.rules import series_window
 from eduplan.render.json_out import status_doc
-from eduplan.store import ledger as store
+from eduplan.store import halves, ledger as store
 from eduplan.store.appending import append_entries
 from eduplan.store.index import Index
 from eduplan.store.ledgerfile import header_text
@@ -40,6 +45,7 @@ N = 2000
 SEED = 2023
 DAYS = (dt.date(2023, 6, 30), dt.date(2023, 12, 31))
 TZ = dt.timezone(dt.timedelta(hours=8))
+TIME = dt.datetime(2024, 1, 2, 9, 0, tzinfo=TZ)
 
 
 def _load_generator():
@@ -358,6 +364,147 @@ def test_a_deleted_index_is_rebuilt(plan, ledger, run):
         p.unlink()  # the database and its write-ahead log
     run.ok("record", "new-school-places", "1", "--county", "黄岩区", "--as-of", "2023-06-30", "--force")
     assert len(same(ledger, plan)) == N + 1
+
+
+# --------------------------------------------------------------------------- a rebuild in two processes
+
+
+@pytest.fixture
+def halves_started(monkeypatch) -> list:
+    """Every whole read into an empty index goes through a child process (its size threshold
+    is for speed only); the children started are listed, so that a test knows it tried them."""
+    monkeypatch.setattr(halves, "MIN_BYTES", 0)
+    started: list = []
+    real = halves.Half.start
+
+    def start(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(halves.Half, "start", start)
+    return started
+
+
+def _first_half_ids(data: bytes) -> int:
+    """The last entry id of the first half (the child reads from the next one)."""
+    return data[:halves.middle(data)].count(b"[[entries]]\nid = ")
+
+
+def test_a_rebuild_in_two_processes_equals_the_plain_parse(plan, ledger, halves_started):
+    data = ledger.read_bytes()
+    cut = _first_half_ids(data)
+    entries = _synthetic()[0]
+    # corrections and voids in the second half of entries of the first: their `gone` crosses the halves
+    assert any(e.supersedes is not None and e.id > cut and e.supersedes <= cut and not e.void for e in entries)
+    gone = {e.supersedes for e in entries if e.supersedes is not None}
+    # the latest figure of a unit at mid-year, in the first half: voiding it changes the mid-year status
+    target = next(e for _, e in sorted(latest(surviving(entries), DAYS[0]).items(), key=lambda kv: kv[1].id)
+                  if e.id < cut and e.id not in gone and e.supersedes is None)
+    with open(ledger, "ab") as fh:  # and a void (the last entry: in the second half) of an entry of the first
+        fh.write(generate.fast_render([Entry(N + 1, target.indicator, target.as_of, "tester", TIME,
+                                             county=target.county, supersedes=target.id, void=True,
+                                             reason="synthetic duplicate")]).encode())
+    indexed = same(ledger, plan)
+    assert indexed[-1].void and target.id in {e.supersedes for e in indexed}
+    assert len(halves_started) == 1 and halves_started[0] is not None
+    assert not list(cache_dir().glob("*.part-*"))  # the child's part is removed
+
+
+def _bad_indicator(data: bytes, entry_id: int) -> bytes:
+    start, end = entry_span(data, entry_id)
+    block = data[start:end]
+    line = block[block.index(b"indicator = "):block.index(b"\n", block.index(b"indicator = "))]
+    return data[:start] + block.replace(line, b'indicator = "no-such-indicator"') + data[end:]
+
+
+SECOND_HALF_CASES = {
+    "a bad entry in the first half": lambda data, cut: _bad_indicator(data, cut // 2),
+    "a bad entry in the second half": lambda data, cut: _bad_indicator(data, cut + 10),
+    "two ids the same across the halves": lambda data, cut: data.replace(
+        f"\n[[entries]]\nid = {cut + 5}\n".encode(), f"\n[[entries]]\nid = {cut - 5}\n".encode()),
+    "a correction of an entry that is not there": lambda data, cut: data + generate.fast_render([new_entry(
+        N + 1, supersedes=N + 7, reason="synthetic")]).encode(),
+    "torn inside the last entry": lambda data, cut: data[:-30],
+    "a multi-line text in the second half": lambda data, cut: data + generate.fast_render(
+        [new_entry(N + 1)]).encode().replace(b'note = "synthetic"', b'note = """synthetic\n[[entries]]\n"""'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SECOND_HALF_CASES))
+def test_a_problem_anywhere_is_named_as_a_plain_parse_names_it(plan, ledger, halves_started, case):
+    """The child's half is a shortcut for a ledger without a problem: with one in either half
+    or across them, this process reads the second half itself, and every problem, the torn
+    end and where a repair would cut are those of a plain parse."""
+    data = ledger.read_bytes()
+    ledger.write_bytes(SECOND_HALF_CASES[case](data, _first_half_ids(data)))
+    found, sync = store.read_plain(ledger, plan)
+    view, indexed = store.check(ledger, plan)
+    try:
+        assert [p.render("en") for p in indexed.problems] == [p.render("en") for p in sync.problems]
+        assert (indexed.torn, indexed.cut) == (sync.torn, sync.cut)
+        if not sync.problems:
+            assert strict(sorted((e for e, _ in view.history()), key=lambda e: e.id)) == strict(found)
+    finally:
+        if view is not None:
+            view.close()
+    assert halves_started and not list(cache_dir().glob("*.part-*"))
+
+
+@pytest.mark.parametrize("failure", ["raises", "killed", "disk full"])
+def test_a_child_that_fails_leaves_the_rebuild_to_this_process(plan, ledger, halves_started, monkeypatch, failure):
+    def child(*args):
+        if failure == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise MemoryError
+
+    def part(path, rows):  # the part begun, then no room for the rest
+        path.write_bytes(b"SQLite format 3\0" + bytes(4096))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if failure == "disk full":
+        monkeypatch.setattr(halves, "write_part", part)
+    else:
+        monkeypatch.setattr(halves, "_child", child)
+    same(ledger, plan)
+    assert halves_started and not list(cache_dir().glob("*.part-*"))
+
+
+def test_a_part_left_by_a_killed_rebuild_is_removed_by_the_next(plan, ledger, halves_started):
+    same(ledger, plan)
+    db = index_file(ledger)
+    db.unlink()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = db.with_name(f"{db.name}.part-{dead.pid}")
+    live = db.with_name(f"{db.name}.part-{os.getppid()}")  # another process's, still running: not ours to remove
+    left.write_bytes(b"a part")
+    live.write_bytes(b"a part")
+    same(ledger, plan)
+    assert not left.exists() and live.exists()
+
+
+REBUILD_IN_TWO = ("import sys; from eduplan.store import halves; halves.MIN_BYTES = 0; "
+                  "from eduplan.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+def test_a_rebuild_in_two_processes_killed_at_random_points(plan, ledger, halves_started):
+    """kill -9 of a command while it and its child rebuild the index: the next command gives a
+    plain parse's figures, and the part the child wrote is removed by the next rebuild."""
+    rng = random.Random(7)
+    for _ in range(6):
+        for p in cache_dir().glob("ledger-*"):
+            p.unlink()
+        proc = subprocess.Popen([sys.executable, "-c", REBUILD_IN_TWO, "status", "--format", "json"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.1, 0.7))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        same(ledger, plan)
+    time.sleep(1)  # a child outlives its killed parent until its half is read
+    for p in cache_dir().glob("ledger-*"):
+        p.unlink()
+    same(ledger, plan)
+    assert not list(cache_dir().glob("*.part-*"))
 
 
 def _garbage(size: int, seed: int) -> bytes:

@@ -38,7 +38,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..core.entries import fold_increments
@@ -103,6 +103,25 @@ Light = collections.namedtuple("Light", "office id indicator county supersedes t
 
 _INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
            f"VALUES ({', '.join('?' * (len(COLUMNS) + 4))})")
+
+
+_ENTRIES_TABLE = next(s.strip() for s in _SCHEMA.split(";") if s.strip().startswith("CREATE TABLE entries"))
+
+
+def write_part(path: Path, rows: Iterable[tuple]) -> None:
+    """Rows of :func:`to_row` into a new database at ``path``: a part of a rebuild, written by
+    another process (:mod:`eduplan.store.halves`), that :meth:`Index.fill` takes in. It is
+    thrown away after, so it is written without a journal."""
+    con = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.execute(_ENTRIES_TABLE)
+        con.execute("BEGIN")
+        _insert(con, rows)
+        con.execute("COMMIT")
+    finally:
+        con.close()
 
 
 def _insert(con: sqlite3.Connection, rows: Iterable[tuple]) -> None:
@@ -227,6 +246,7 @@ class Index:
 
     def __init__(self, path: Path | None):
         self.path = path
+        self.attached = False
         self.con = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -305,6 +325,10 @@ class Index:
         finally:
             with contextlib.suppress(sqlite3.Error):
                 self.con.execute(f"PRAGMA cache_size={_READING_CACHE}")
+            if self.attached:  # a part of a rebuild (:meth:`fill`): not while a transaction is open
+                self.attached = False
+                with contextlib.suppress(sqlite3.Error):
+                    self.con.execute("DETACH DATABASE part")
 
     # ---- results derived from the entries (store/memo.py)
 
@@ -423,21 +447,35 @@ class Index:
         """Every entry row out (the files stay)."""
         self.con.execute("DELETE FROM entries")
 
-    def fill(self, rows: Sequence[tuple[Entry, str, int]]) -> None:
+    def fill(self, rows: Iterable[tuple[Entry, str, int]],
+             rest: Callable[[], tuple[Path, set[tuple[str, int]]]] | None = None) -> None:
         """:meth:`insert` into an empty ``entries`` table, then what :meth:`recompute_gone` would
         find: quicker for a whole ledger. The secondary indexes are built after the rows, and
         ``gone`` is set as the rows go in by the same rule over these rows (there are no others):
-        a void, or an entry one of them supersedes."""
+        a void, or an entry one of them supersedes.
+
+        ``rest``: the rows of the rest of the file are being written by another process
+        (:mod:`eduplan.store.halves`); called once these rows are in, it waits for them and
+        gives the part database that holds them (their ``gone`` set among themselves) and the
+        entries they supersede, some of which may be among ``rows``. It may raise instead."""
         con = self.con
         if con.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None:  # pragma: no cover - a caller's bug
             raise ValueError("fill needs an empty entries table")
+        rows = list(rows)
         targets = {e.target for e, _, _ in rows if e.supersedes is not None}
         for name, _ in _INDEXES:
             con.execute(f"DROP INDEX IF EXISTS {name}")
-        _insert(con, (to_row(e, file, digest, e.void or (e.office, e.id) in targets)
-                                  for e, file, digest in rows))
+        _insert(con, (to_row(e, file, digest, e.void or (e.office, e.id) in targets) for e, file, digest in rows))
+        more: set[tuple[str, int]] = set()
+        if rest is not None:
+            part, more = rest()
+            columns = f"file, digest, {SELECT}, stamp, gone"
+            con.execute("ATTACH DATABASE ? AS part", (str(part),))
+            self.attached = True  # detached once the transaction ends (:meth:`writing`)
+            con.execute(f"INSERT INTO entries ({columns}) SELECT {columns} FROM part.entries ORDER BY rowid")
         for _, statement in _INDEXES:
             con.execute(statement)
+        con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ? AND gone = 0", more - targets)
 
     def mark_superseded(self, entries: Iterable[Entry]) -> None:
         self.con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ?",

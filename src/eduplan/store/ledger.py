@@ -33,7 +33,7 @@ from ..core.models import Entry, Plan
 from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg
-from . import folder
+from . import folder, halves
 from . import ledgerfile as lf
 from .index import FileRow, Index, Light, Stale, damaged, observed, proves, settled, signature, vouches
 from .locking import ledger_lock
@@ -327,27 +327,57 @@ def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: b
 def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None,
                 since: int | None = None) -> Sync:
     """Read a whole file, reusing every block the index already holds (the same bytes).
-    ``since``: the generation the index was read at (:meth:`Index.writing`)."""
+    ``since``: the generation the index was read at (:meth:`Index.writing`). A large file
+    read into an empty index has its second half read by a child process meanwhile
+    (:mod:`eduplan.store.halves`)."""
+    with contextlib.ExitStack() as stack:
+        return _index_whole(index, loc, plan, raw, stat, since, stack)
+
+
+_NO_BLOCK = lf.Block(0, 0, b"", 0)  # a child's entry in the rules across the file: its index is used only if they pass
+
+
+def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None, since: int | None,
+                 stack: contextlib.ExitStack) -> Sync:
     file = str(loc.path)
     known: dict[int, list[int]] = {}
     try:
-        head, blocks = lf.split(raw)
-        data, others = lf.parse_header(head, file)
-        office = _office(data)
         known = index.digests(loc.name)
+        at = (halves.middle(raw) if not known and halves.possible(raw, index.path) and index.count() == 0
+              else None)
+        first = lf.next_mark(raw)
+        data, others = lf.parse_header(raw[:len(raw) if first is None else first], file)
+        office = _office(data)
+        half = halves.Half.start(raw, at, file, plan, office, loc.name, index.path) if at is not None else None
+        if half is not None:
+            stack.callback(half.close)
+        _, blocks = lf.split(raw if half is None else raw[:at])
         items: list[tuple[lf.Block, int | None, Entry | None]] = []
         bad: dict[int, list[Problem]] = {}
         cut_short_last = False
-        for k, b in enumerate(blocks):
-            hit = known.get(b.digest)
-            if hit:
-                items.append((b, hit.pop(), None))
-                continue
-            parsed = lf.parse_block(b, file, plan, office)
-            if parsed.problems:
-                bad[k] = list(parsed.problems)
-                cut_short_last = parsed.cut_short
-            items.append((b, None, parsed.entry))
+
+        def read(some: list[lf.Block]) -> None:
+            nonlocal cut_short_last
+            for k, b in enumerate(some, len(items)):
+                hit = known.get(b.digest)
+                if hit:
+                    items.append((b, hit.pop(), None))
+                    continue
+                parsed = lf.parse_block(b, file, plan, office)
+                if parsed.problems:
+                    bad[k] = list(parsed.problems)
+                    cut_short_last = parsed.cut_short
+                items.append((b, None, parsed.entry))
+
+        read(blocks)
+        if half is not None:
+            if not (bad or others or header_problems(data, loc, plan)):
+                with contextlib.suppress(halves.Unused):
+                    return _fill_with_half(index, loc, raw, stat, since, office, data, items, half)
+            half.close()  # a problem somewhere: the second half is read here, so that each is named one way
+            rest = lf.split(raw, at, 1 + raw.count(b"\n", 0, at))[1]
+            blocks = blocks + rest
+            read(rest)
     except lf.NotBlockwise:
         data, parsed_all, others = lf.parse_whole(raw, file, plan, "")
         office = _office(data)
@@ -391,10 +421,39 @@ def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple
             index.delete_rows(gone)
             index.insert((e, loc.name, b.digest) for b, _, e in rows if e is not None)
             index.recompute_gone(changed)
-        index.put_file(FileRow(loc.name, office, _plain(data), len(raw),
-                               ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw else (), stat,
-                               max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1))
+        index.put_file(_file_row(loc, office, data, raw, stat, rows))
     return Sync(count=len(rows))
+
+
+def _fill_with_half(index: Index, loc: Location, raw: bytes, stat: tuple | None, since: int | None, office: str,
+                    data: dict, items: list, half: halves.Half) -> Sync:
+    """A whole file into an empty index: this process's half goes in while the child's is
+    still being read; raises :class:`halves.Unused` (nothing written) if the child's half
+    has a problem or the rules across the file find one."""
+    own = [(b, e, e) for b, _, e in items]
+    rows = own
+
+    def rest() -> tuple[Path, set[tuple[str, int]]]:
+        nonlocal rows
+        result = half.result()
+        if result is None:
+            raise halves.Unused()
+        lights, targets = result
+        rows = own + [(_NO_BLOCK, t, None) for t in lights]
+        if check_structure(rows, str(loc.path), 0).problems:
+            raise halves.Unused()
+        return half.part, targets
+
+    with index.writing(since):
+        index.clear()
+        index.fill(((e, loc.name, b.digest) for b, e, _ in own), rest)
+        index.put_file(_file_row(loc, office, data, raw, stat, rows))
+    return Sync(count=len(rows))
+
+
+def _file_row(loc: Location, office: str, data: dict, raw: bytes, stat: tuple | None, rows: list) -> FileRow:
+    return FileRow(loc.name, office, _plain(data), len(raw), ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw
+                   else (), stat, max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1)
 
 
 def _torn_header(raw: bytes, plan: Plan) -> bool:

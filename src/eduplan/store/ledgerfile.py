@@ -122,19 +122,32 @@ def _marks(raw: bytes, start: int = 0) -> list[int]:
     """Offsets of the lines that are exactly ``[[entries]]`` (trailing blanks allowed)."""
     out = []
     i = start
-    if raw.startswith(MARK, start) and _line_ends(raw, start + len(MARK)):
+    if raw.startswith(MARK, start) and line_ends(raw, start + len(MARK)):
         out.append(start)
     while True:
         i = raw.find(b"\n" + MARK, i)
         if i < 0:
             return out
         at = i + 1
-        if _line_ends(raw, at + len(MARK)):
+        if line_ends(raw, at + len(MARK)):
             out.append(at)
         i = at
 
 
-def _line_ends(raw: bytes, at: int) -> bool:
+def next_mark(raw: bytes, start: int = 0) -> int | None:
+    """The offset of the first ``[[entries]]`` line at or after ``start`` (None if none)."""
+    if raw.startswith(MARK, start) and (start == 0 or raw[start - 1:start] == b"\n") and \
+            line_ends(raw, start + len(MARK)):
+        return start
+    i = raw.find(b"\n" + MARK, start)
+    while i >= 0:
+        if line_ends(raw, i + 1 + len(MARK)):
+            return i + 1
+        i = raw.find(b"\n" + MARK, i + 1)
+    return None
+
+
+def line_ends(raw: bytes, at: int) -> bool:
     while at < len(raw) and raw[at] in b" \t":
         at += 1
     return at >= len(raw) or raw[at] in b"\r\n"

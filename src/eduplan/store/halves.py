@@ -1,0 +1,166 @@
+"""A whole ledger read in two processes: its second half by a child process.
+
+A full rebuild of the index (the index deleted, another plan, another index format) reads
+and checks every entry: about 17 µs an entry in Python, 1.7 s at 100,000. Where the system
+can fork (Linux, one thread), a child reads the second half of the file while this process
+reads the first: it parses and checks each entry, writes their rows into a *part*, a
+database of its own beside the index, and sends back what the rules across the file need
+of each entry (:class:`~eduplan.store.index.Light`). :meth:`Index.fill` then takes the part's
+rows in after the first half's, in file order, in the same transaction.
+
+The child's work is only ever a shortcut for a ledger without a problem: if its half has
+one (or the child fails, or the rules across the file find one), the caller reads the
+second half itself, as if there were no child, so every problem is found and named the one
+way. The part is removed whatever happens; one left by a process killed meanwhile is
+removed by the next rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from ..core.models import Plan
+from . import ledgerfile as lf
+from .index import Light, to_row, write_part
+
+# below this many bytes (about 20,000 entries) a second process costs more than it saves
+MIN_BYTES = 5 << 20
+_OK = b"\0"
+
+
+def middle(raw: bytes) -> int | None:
+    """Where the second half begins: the first ``[[entries]]`` line after the middle of the
+    file (None if there is none)."""
+    return lf.next_mark(raw, len(raw) // 2)
+
+
+def possible(raw: bytes, index_path: Path | None) -> bool:
+    """Is a child worth starting, and safe? Only on Linux (fork without exec is unsafe on
+    macOS), in a process with one thread, for a stored index and a large file."""
+    return (len(raw) >= MIN_BYTES and index_path is not None and sys.platform.startswith("linux")
+            and hasattr(os, "fork") and threading.active_count() == 1)
+
+
+def _part_path(index_path: Path, pid: int) -> Path:
+    return index_path.with_name(f"{index_path.name}.part-{pid}")
+
+
+def _remove_stale_parts(index_path: Path) -> None:
+    """Parts left by processes that were killed while they rebuilt the index."""
+    for part in index_path.parent.glob(f"{index_path.name}.part-*"):
+        try:
+            pid = int(part.name.rsplit("-", 1)[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                part.unlink()
+        except (ValueError, OSError):
+            pass
+
+
+class Unused(Exception):
+    """The child's half cannot be used as it is (a problem in it or across the file, or the
+    child failed): the caller reads that half itself."""
+
+
+class Half:
+    """The second half of a file, read by a child process into a part."""
+
+    def __init__(self, pid: int, fd: int, part: Path):
+        self.pid, self.fd, self.part = pid, fd, part
+        self._done = False
+
+    @classmethod
+    def start(cls, raw: bytes, at: int, file: str, plan: Plan, office: str, name: str,
+              index_path: Path) -> Half | None:
+        """Start the child on ``raw[at:]`` (None if it cannot be started)."""
+        _remove_stale_parts(index_path)
+        part = _part_path(index_path, os.getpid())
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None
+        if pid == 0:  # the child: never returns
+            code = 1
+            try:
+                os.close(r)
+                _child(raw, at, file, plan, office, name, part, w)
+                code = 0
+            except BaseException:  # noqa: BLE001 - any failure: the parent reads the half itself
+                pass
+            finally:
+                os._exit(code)
+        os.close(w)
+        return cls(pid, r, part)
+
+    def result(self) -> tuple[list[Light], set[tuple[str, int]]] | None:
+        """Wait for the child: the half's entries as the rules across the file need them, and
+        the entries they supersede; None if the half has a problem or the child failed."""
+        chunks = []
+        try:
+            while chunk := os.read(self.fd, 1 << 20):
+                chunks.append(chunk)
+        except OSError:
+            chunks = []
+        finally:
+            os.close(self.fd)
+            self.fd = -1
+        _, status = os.waitpid(self.pid, 0)
+        self._done = True
+        data = b"".join(chunks)
+        if status != 0 or not data.startswith(_OK):
+            return None
+        lights = [Light(*t) for t in marshal.loads(data[1:])]
+        targets = {(t.target_office if t.target_office is not None else t.office, t.supersedes)
+                   for t in lights if t.supersedes is not None}
+        return lights, targets
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and remove the part."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if not self._done:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self._done = True
+        with contextlib.suppress(OSError):
+            self.part.unlink()
+
+
+def _child(raw: bytes, at: int, file: str, plan: Plan, office: str, name: str, part: Path, w: int) -> None:
+    """Read ``raw[at:]``; if every entry is whole and fits the plan, write their rows into
+    the part and send their lights; else send only a refusal."""
+    _, blocks = lf.split(raw, at, 1 + raw.count(b"\n", 0, at))
+    read = []
+    for b in blocks:
+        parsed = lf.parse_block(b, file, plan, office)
+        if parsed.problems or parsed.entry is None:
+            _send(w, b"\1")
+            return
+        read.append((parsed.entry, b.digest))
+    targets = {e.target for e, _ in read if e.supersedes is not None}
+    # an entry here can only be superseded from here (a correction comes after what it corrects)
+    write_part(part, (to_row(e, name, digest, e.void or (e.office, e.id) in targets) for e, digest in read))
+    _send(w, _OK + marshal.dumps([(e.office, e.id, e.indicator, e.county, e.supersedes, e.target_office, e.void,
+                                   e.batch, e.batch_size) for e, _ in read]))
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.close(fd)
