@@ -9,6 +9,7 @@ are ``null``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from json.encoder import encode_basestring as _string  # json's own (C) writer of a string
@@ -200,6 +201,28 @@ def _json_text(v: str | None) -> str:
     return "null" if v is None else _string(v)
 
 
+_names: dict[str, str] = {}  # offices, indicators, counties, states, people: a few hundred at most
+_days: dict[dt.date, str] = {}
+
+
+def _name(v: str) -> str:
+    out = _names.get(v)
+    if out is None:
+        out = _string(v)
+        if len(_names) < 4096:
+            _names[v] = out
+    return out
+
+
+def _day(v: dt.date) -> str:
+    out = _days.get(v)
+    if out is None:
+        out = v.isoformat()
+        if len(_days) < 4096:
+            _days[v] = out
+    return out
+
+
 def remark_json(r: Remark) -> str:
     """``remark_doc(r)`` as compact JSON, written directly: a whole history or a month of
     entries is tens of thousands of these, and a dict each then json's encoder took twice the
@@ -207,9 +230,10 @@ def remark_json(r: Remark) -> str:
     e, later = r.entry, r.superseded_by
     number, text = _json_number, _json_text
     return _REMARK % (
-        e.id, _string(e.office), _string(e.indicator), number(e.value), number(e.added), number(e.numerator),
-        number(e.denominator), _string(e.state.value) if e.state else "null", e.as_of.isoformat(), text(e.county),
-        e.recorded_at.isoformat(), _string(e.by), text(e.note), text(e.source),
+        e.id, _name(e.office), _name(e.indicator), number(e.value), number(e.added), number(e.numerator),
+        number(e.denominator), _name(e.state.value) if e.state else "null", _day(e.as_of),
+        "null" if e.county is None else _name(e.county), e.recorded_at.isoformat(), _name(e.by), text(e.note),
+        text(e.source),
         "null" if e.supersedes is None else e.supersedes, "true" if e.void else "false", text(e.reason),
         text(e.batch), "null" if e.batch_size is None else e.batch_size, ",".join(map(_string, e.accepted)),
         "null" if later is None else later.id, r.kind)
