@@ -341,6 +341,7 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
                  stack: contextlib.ExitStack) -> Sync:
     file = str(loc.path)
     known: dict[int, list[int]] = {}
+    half: halves.Half | None = None
     try:
         known = index.digests(loc.name)
         at = (halves.middle(raw) if not known and halves.possible(raw, index.path) and index.count() == 0
@@ -379,6 +380,8 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
             blocks = blocks + rest
             read(rest)
     except lf.NotBlockwise:
+        if half is not None:  # its half cannot be read block by block either: not worth waiting for
+            half.close()
         data, parsed_all, others = lf.parse_whole(raw, file, plan, "")
         office = _office(data)
         known = index.digests(loc.name)  # nothing is reused: every indexed row goes
