@@ -177,6 +177,11 @@ class FileRow:
     lines: int  # the line number where the indexed bytes end (newlines + 1)
 
 
+def _ranges_text(ranges: Sequence[tuple[int, int, str]]) -> str:
+    """``files.ranges`` as stored (and as :meth:`Index.settle` matches it)."""
+    return json.dumps([list(r) for r in ranges])
+
+
 def signature(st: os.stat_result) -> tuple[int, ...]:
     """What any write to a file changes (a user cannot set ctime back)."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -346,9 +351,7 @@ class Index:
         """Keep a result derived from the entries of ``generation``; nothing if the index has
         been written since (it would describe entries that are no longer there). Best effort: a
         busy or read-only index keeps nothing."""
-        wait = self.con.execute("PRAGMA busy_timeout").fetchone()[0]
-        self.con.execute("PRAGMA busy_timeout = 200")  # never hold a command up for a result it can do without
-        try:
+        with self._best_effort():
             self.con.execute("BEGIN IMMEDIATE")
             try:
                 self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
@@ -357,6 +360,15 @@ class Index:
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
                     self.con.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def _best_effort(self) -> Iterator[None]:
+        """A write the command can do without: it waits for the index 200 ms at most, and a
+        busy, read-only or full index is let be."""
+        wait = self.con.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.con.execute("PRAGMA busy_timeout = 200")  # never hold a command up for what it can do without
+        try:
+            yield
         except sqlite3.Error:
             pass
         finally:
@@ -392,7 +404,7 @@ class Index:
         self.con.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (f.name, f.office, json.dumps(f.header, ensure_ascii=False, default=str), f.size,
-             json.dumps([list(r) for r in f.ranges]), json.dumps(list(f.stat)) if f.stat else None, f.max_id, f.count,
+             _ranges_text(f.ranges), json.dumps(list(f.stat)) if f.stat else None, f.max_id, f.count,
              f.lines))
 
     def settle(self, f: FileRow, stat: tuple[int, ...]) -> None:
@@ -400,16 +412,9 @@ class Index:
         Nothing derived from the entries changes, so the generation stays; nothing is written
         if the file's row has changed meanwhile. Best effort: a busy or read-only index keeps
         the old signature (the next command proves the bytes again)."""
-        wait = self.con.execute("PRAGMA busy_timeout").fetchone()[0]
-        self.con.execute("PRAGMA busy_timeout = 200")
-        try:
+        with self._best_effort():
             self.con.execute("UPDATE files SET stat = ? WHERE name = ? AND size = ? AND ranges = ?",
-                             (json.dumps(list(stat)), f.name, f.size, json.dumps([list(r) for r in f.ranges])))
-        except sqlite3.Error:
-            pass
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                self.con.execute(f"PRAGMA busy_timeout = {int(wait)}")
+                             (json.dumps(list(stat)), f.name, f.size, _ranges_text(f.ranges)))
 
     def drop_file(self, name: str) -> None:
         self.con.execute("DELETE FROM entries WHERE file = ?", (name,))

@@ -32,7 +32,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..core.entries import entry_plan_problems, shape_problems
 from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State, new_entry, quick_constructor
@@ -118,33 +118,22 @@ def digest(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest(), "big", signed=True)
 
 
-def _marks(raw: bytes, start: int = 0) -> list[int]:
-    """Offsets of the lines that are exactly ``[[entries]]`` (trailing blanks allowed)."""
-    out = []
-    i = start
-    if raw.startswith(MARK, start) and line_ends(raw, start + len(MARK)):
-        out.append(start)
-    while True:
-        i = raw.find(b"\n" + MARK, i)
-        if i < 0:
-            return out
-        at = i + 1
-        if line_ends(raw, at + len(MARK)):
-            out.append(at)
-        i = at
-
-
-def next_mark(raw: bytes, start: int = 0) -> int | None:
-    """The offset of the first ``[[entries]]`` line at or after ``start`` (None if none)."""
+def mark_lines(raw: bytes, start: int = 0) -> Iterator[int]:
+    """Offsets of the lines that are exactly ``[[entries]]`` (trailing blanks allowed), from
+    ``start`` on (a line that begins before it is not one)."""
     if raw.startswith(MARK, start) and (start == 0 or raw[start - 1:start] == b"\n") and \
             line_ends(raw, start + len(MARK)):
-        return start
+        yield start
     i = raw.find(b"\n" + MARK, start)
     while i >= 0:
         if line_ends(raw, i + 1 + len(MARK)):
-            return i + 1
+            yield i + 1
         i = raw.find(b"\n" + MARK, i + 1)
-    return None
+
+
+def next_mark(raw: bytes, start: int = 0) -> int | None:
+    """The offset of the first ``[[entries]]`` line from ``start`` on (None if none)."""
+    return next(mark_lines(raw, start), None)
 
 
 def line_ends(raw: bytes, at: int) -> bool:
@@ -158,7 +147,7 @@ def split(raw: bytes, start: int = 0, first_line: int = 1) -> tuple[bytes, list[
 
     ``start`` (and the line number there) lets a reader split only what was appended.
     """
-    marks = _marks(raw, start)
+    marks = list(mark_lines(raw, start))
     head_end = marks[0] if marks else len(raw)
     blocks = []
     line = first_line + raw.count(b"\n", start, head_end)
