@@ -45,7 +45,11 @@ from ..core.entries import fold_increments
 from ..core.models import Entry, State, new_entry
 from ..core.records import record
 
-FORMAT = 5  # PRAGMA user_version: an index written by another format is rebuilt
+FORMAT = 6  # PRAGMA user_version: an index written by another format is rebuilt
+
+# entries_as_of holds the whole order of a month's entries (date, then recording), so that the
+# bulletin's month is read in order without a sort: 47 -> 35 ms for the 8,450 entries of a
+# month of the 100k synthetic ledger (its build: 49 -> 87 ms of a rebuild)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,7 +71,7 @@ CREATE INDEX entries_file ON entries (file, digest);
 CREATE INDEX entries_latest ON entries (indicator, county, as_of, stamp, office, id) WHERE gone = 0;
 CREATE INDEX entries_supersedes ON entries (sup_office, supersedes) WHERE supersedes IS NOT NULL;
 CREATE INDEX entries_recorded ON entries (stamp, office, id);
-CREATE INDEX entries_as_of ON entries (as_of);
+CREATE INDEX entries_as_of ON entries (as_of, stamp, office, id);
 CREATE INDEX entries_batch ON entries (batch) WHERE batch IS NOT NULL;
 CREATE INDEX entries_added ON entries (indicator, county) WHERE added IS NOT NULL AND gone = 0;
 """
