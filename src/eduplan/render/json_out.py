@@ -187,9 +187,6 @@ def remark_doc(r: Remark) -> dict:
     return doc
 
 
-_REMARK = ('{"id":%d,"office":%s,"indicator":%s,"value":%s,"added":%s,"numerator":%s,"denominator":%s,"state":%s,'
-           '"as_of":"%s","county":%s,"recorded_at":"%s","by":%s,"note":%s,"source":%s,"supersedes":%s,"void":%s,'
-           '"reason":%s,"batch":%s,"batch_size":%s,"accepted":[%s],"superseded_by":%s,"kind":"%s"}')
 _number_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
@@ -247,12 +244,16 @@ def remark_json(r: Remark) -> str:
     reason = "null" if v is None else _string(v)
     v = e.batch
     batch = "null" if v is None else name(v) or _name(v)  # the entries of a batch, together
-    return _REMARK % (
-        e.id, name(e.office) or _name(e.office), name(e.indicator) or _name(e.indicator), value, added, numerator,
-        denominator, state, _days.get(e.as_of) or _day(e.as_of), county, e.recorded_at.isoformat(),
-        name(e.by) or _name(e.by), note, source, "null" if e.supersedes is None else e.supersedes,
-        "true" if e.void else "false", reason, batch, "null" if e.batch_size is None else e.batch_size,
-        ",".join(map(_string, e.accepted)) if e.accepted else "", "null" if later is None else later.id, r.kind)
+    accepted = ",".join(map(_string, e.accepted)) if e.accepted else ""
+    return (f'{{"id":{e.id},"office":{name(e.office) or _name(e.office)},'
+            f'"indicator":{name(e.indicator) or _name(e.indicator)},"value":{value},"added":{added},'
+            f'"numerator":{numerator},"denominator":{denominator},"state":{state},'
+            f'"as_of":"{_days.get(e.as_of) or _day(e.as_of)}","county":{county},'
+            f'"recorded_at":"{e.recorded_at.isoformat()}","by":{name(e.by) or _name(e.by)},"note":{note},'
+            f'"source":{source},"supersedes":{"null" if e.supersedes is None else e.supersedes},'
+            f'"void":{"true" if e.void else "false"},"reason":{reason},"batch":{batch},'
+            f'"batch_size":{"null" if e.batch_size is None else e.batch_size},"accepted":[{accepted}],'
+            f'"superseded_by":{"null" if later is None else later.id},"kind":"{r.kind}"}}')
 
 
 def show_doc(doc: ShowDoc) -> dict:
