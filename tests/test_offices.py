@@ -117,12 +117,15 @@ def test_the_city_corrects_and_withdraws_its_own_correction_for_the_city(run, fo
     run.ok("validate")
     row = next(i for i in run.json("status", *D)["indicators"] if i["id"] == "new-kindergartens")
     assert row["actual"] == 7
-    run.ok("void", "2", "--reason", "synthetic: withdrawn", "--office", CITY)
+    voided = run.ok("void", "2", "--reason", "synthetic: withdrawn", "--office", CITY).stdout
+    # in a folder, what a correction or a void names is named with its office, its own office's too
+    assert f"作废 {CITY}#2" in voided and f"{CITY}#3" in voided
     run.ok("validate")
     city = (folder / f"{CITY}.ledger.toml").read_text(encoding="utf-8")
     assert city.count("for_city = true") == 3 and 'supersedes = "黄岩区#1"' in city
     log = run.ok("log", "--format", "markdown", lang="en").stdout
-    assert "corrects #1: synthetic: mistyped; for the city" in log
+    assert f"corrects {CITY}#1: synthetic: mistyped; for the city" in log
+    assert f"voids {CITY}#2: synthetic: withdrawn" in log and f"voided by {CITY}#3" in log
     run.ok("record", "new-kindergartens", "8", "--as-of", "2023-07-31", "--county", "黄岩区", "--office", "黄岩区")
 
 

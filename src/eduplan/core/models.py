@@ -407,6 +407,14 @@ class Entry:
         """How a person names it: ``#12``, or ``椒江区#12`` in an office's file."""
         return f"{self.office}#{self.id}"
 
+    @property
+    def target_ref(self) -> str | None:
+        """How a person names the entry it corrects or voids (as :attr:`ref`): in a ledger folder
+        always with its office, the entry's own included (``台州市教育局#9``, not ``#9``:
+        staff who typed ``全市#9`` read back which file's entry it is)."""
+        t = self.target
+        return None if t is None else f"{t[0]}#{t[1]}"
+
     def key(self) -> tuple[str, str | None]:
         return (self.indicator, self.county)
 

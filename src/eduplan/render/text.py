@@ -31,7 +31,7 @@ def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:
 def stored(doc: Stored, lang: str, opts) -> str:
     e = doc.entry
     line = _entry_line(e, doc.plan, lang)
-    target = f"{e.target_office}#{e.supersedes}" if e.target_office else f"#{e.supersedes}"
+    target = e.target_ref
     if e.void:
         head = msg("recorded a void: {entry}, voids {target}", entry=line, target=target)
     elif e.supersedes is not None:

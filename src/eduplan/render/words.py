@@ -283,7 +283,7 @@ def remark(r: Remark, lang: str) -> str:
     e = r.entry
     parts = []
     if e.supersedes is not None:
-        ref = f"{e.target_office}#{e.supersedes}" if e.target_office else f"#{e.supersedes}"
+        ref = e.target_ref
         template = msg("voids {ref}: {reason}", ref=ref, reason=e.reason or "") if e.void else \
             msg("corrects {ref}: {reason}", ref=ref, reason=e.reason or "")
         parts.append(template.render(lang))
@@ -291,7 +291,7 @@ def remark(r: Remark, lang: str) -> str:
             parts.append(msg("for the city").render(lang))
     later = r.superseded_by
     if later is not None:
-        ref = f"{later.office}#{later.id}" if later.office != e.office else f"#{later.id}"
+        ref = later.ref
         parts.append((msg("voided by {ref}", ref=ref) if later.void else msg("corrected by {ref}", ref=ref))
                      .render(lang))
     if e.note:
