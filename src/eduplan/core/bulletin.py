@@ -108,6 +108,8 @@ class Bulletin:
     sections: tuple[SectionBlock, ...]  # every section with indicators, plan order
     attention: tuple[Row, ...]  # lagging and behind, worst first
     recorded: tuple[Recorded, ...]  # as_of within [start, as_of], by date then id
+    # what was received for the month and counts: entries not withdrawn, and not voids (of recorded)
+    figures: tuple[Recorded, ...]
     silent: tuple[SilentUnit, ...]  # the city first, then counties in plan order
     reported_per_county: tuple[str, ...]  # indicator ids the counties owed a figure for this month
     reported_by_city: tuple[str, ...] = ()  # indicator ids the city owed a figure for this month
@@ -130,11 +132,6 @@ class Bulletin:
     @property
     def months_left(self) -> float:
         return self.current.months_left
-
-    @property
-    def figures(self) -> tuple[Recorded, ...]:
-        """What was received for the month and counts: entries not withdrawn, and not voids."""
-        return tuple(r for r in self.recorded if not r.withdrawn and not r.entry.void)
 
     @property
     def audit(self) -> tuple[Recorded, ...]:
@@ -248,5 +245,7 @@ def build_bulletin(
     by_city = tuple(i for i, r in owed if None in r.owed)
     leads = tuple(LeadBlock(lead, tuple(r for r in rows if r.indicator.lead == lead)) for lead in plan.leads)
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
-                    tuple(rows), sections, attention, tuple(recorded), current.silent, per_county, by_city, leads,
+                    tuple(rows), sections, attention, tuple(recorded),
+                    tuple(r for r in recorded if r.superseded_by is None and not r.entry.void), current.silent,
+                    per_county, by_city, leads,
                     quality if quality is not None else digest((), end, 0))
