@@ -110,6 +110,8 @@ class Bulletin:
     recorded: tuple[Recorded, ...]  # as_of within [start, as_of], by date then id
     # what was received for the month and counts: entries not withdrawn, and not voids (of recorded)
     figures: tuple[Recorded, ...]
+    # how many of recorded are of each kind (record, correction, void), and how many were withdrawn
+    tally: Mapping[str, int]
     silent: tuple[SilentUnit, ...]  # the city first, then counties in plan order
     reported_per_county: tuple[str, ...]  # indicator ids the counties owed a figure for this month
     reported_by_city: tuple[str, ...] = ()  # indicator ids the city owed a figure for this month
@@ -202,6 +204,15 @@ def _delta(now: float | None, before: float | None) -> float | None:
     return now - before
 
 
+def _tally(recorded: Sequence[Recorded]) -> dict[str, int]:
+    out = {"record": 0, "correction": 0, "void": 0, "withdrawn": 0}
+    for r in recorded:
+        out[r.kind] += 1
+        if r.superseded_by is not None:
+            out["withdrawn"] += 1
+    return out
+
+
 def build_bulletin(
     plan: Plan,
     month: str,
@@ -246,6 +257,7 @@ def build_bulletin(
     leads = tuple(LeadBlock(lead, tuple(r for r in rows if r.indicator.lead == lead)) for lead in plan.leads)
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
                     tuple(rows), sections, attention, tuple(recorded),
-                    tuple(r for r in recorded if r.superseded_by is None and not r.entry.void), current.silent,
+                    tuple(r for r in recorded if r.superseded_by is None and not r.entry.void), _tally(recorded),
+                    current.silent,
                     per_county, by_city, leads,
                     quality if quality is not None else digest((), end, 0))

@@ -338,9 +338,9 @@ def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
             "from": b.start.isoformat(), "to": b.as_of.isoformat(),
             "count": len(b.recorded),
             "figures": len(b.figures),  # received and counting: not withdrawn, not voids
-            "corrections": sum(1 for r in b.recorded if r.kind == "correction"),
-            "voids": sum(1 for r in b.recorded if r.kind == "void"),
-            "withdrawn": sum(1 for r in b.recorded if r.withdrawn),
+            "corrections": b.tally["correction"],
+            "voids": b.tally["void"],
+            "withdrawn": b.tally["withdrawn"],
             "by_county": {c or "": n for c, n in b.received_by_county.items()},
             "entries": [remark_doc(r) for r in b.recorded] if entries else HOLE,
         },
