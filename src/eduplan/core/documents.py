@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..i18n import Msg, msg, nmsg
-from .models import Entry, Plan
+from .models import Entry, Plan, quick_constructor
 from .progress import Progress
 from .records import record
 
@@ -44,6 +44,9 @@ class Remark:
     @property
     def withdrawn(self) -> bool:
         return self.superseded_by is not None
+
+
+new_remark = quick_constructor(Remark)  # Remark(entry, superseded_by): a month or a history makes one an entry
 
 
 @record(slots=False)

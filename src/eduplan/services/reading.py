@@ -86,7 +86,7 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
 def log(ws: Workspace, indicator: str | None = None, *, county: str | None = None,
         since: str | dt.date | None = None) -> LogDoc:
     """The history, newest first, streamed from the index."""
-    from ..core.documents import LogDoc, Remark
+    from ..core.documents import LogDoc, Remark, new_remark
 
     plan = ws.plan
     ind_id = find_indicator(plan, indicator).value.id if indicator else None
@@ -96,14 +96,15 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
 
     def rows() -> Iterator[Remark]:
         for e, later in view.streamed_history(indicator=ind_id, county=unit, since=since_day):
-            yield Remark(e, later)
+            yield new_remark(e, later)
 
     return LogDoc(plan, rows())
 
 
 def bulletin(ws: Workspace, month: str) -> Bulletin:
     """The monthly bulletin (月度通报) as data."""
-    from ..core.bulletin import Recorded, build_bulletin, month_bounds
+    from ..core.bulletin import build_bulletin, month_bounds
+    from ..core.documents import new_remark
     from .quality import digest_of
 
     plan = ws.plan
@@ -111,7 +112,7 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     view = ws.view()
     try:
         with ledger_store.paused_collector():  # a month's entries (85,000 at 1M): objects without cycles
-            recorded = [Recorded(e, later) for e, later in view.dated_between(start, end)]
+            recorded = [new_remark(e, later) for e, later in view.dated_between(start, end)]
             return build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
                                   empty_ledger=view.empty, quality=digest_of(view, end))
     finally:
