@@ -35,6 +35,7 @@ from eduplan.core.progress import status_report
 from eduplan.core.rules import series_window
 from eduplan.render.json_out import status_doc
 from eduplan.store import halves, ledger as store
+from eduplan.store import ledgerfile as lf
 from eduplan.store.appending import append_entries
 from eduplan.store.index import Index
 from eduplan.store.ledgerfile import header_text
@@ -672,14 +673,14 @@ def test_a_command_that_read_the_index_before_another_wrote_it_adds_nothing_twic
     same(ledger, plan)
     text = ledger.read_bytes()
     if edit == "append":
-        text += b"\n" + store.lf.render_entries([new_entry(N + 1)]).encode()[1:]
+        text += b"\n" + lf.render_entries([new_entry(N + 1)]).encode()[1:]
     else:  # a same-size hand edit: the whole file is read again, reusing the blocks that did not change
         start, end = entry_span(text, 7)
         block = text[start:end]
         i = block.index(b"recorded_at = ") + len(b"recorded_at = 2023-")
         text = text[:start] + block[:i] + (b"1" if block[i:i + 1] == b"0" else b"0") + block[i + 1:] + text[end:]
     ledger.write_bytes(text)
-    real_parse = store.lf.parse_block
+    real_parse = lf.parse_block
     raced = []
 
     def parse_then_let_another_command_index(*args, **kw):
@@ -689,11 +690,11 @@ def test_a_command_that_read_the_index_before_another_wrote_it_adds_nothing_twic
             other.close()
         return real_parse(*args, **kw)
 
-    monkeypatch.setattr(store.lf, "parse_block", parse_then_let_another_command_index)
+    monkeypatch.setattr(lf, "parse_block", parse_then_let_another_command_index)
     view = store.open_ledger(ledger, plan)
     view.close()
     assert raced
-    monkeypatch.setattr(store.lf, "parse_block", real_parse)
+    monkeypatch.setattr(lf, "parse_block", real_parse)
     con = sqlite3.connect(index_file(ledger))
     assert con.execute("SELECT COUNT(*), COUNT(DISTINCT office || '#' || id) FROM entries").fetchone() == \
         (N + (edit == "append"),) * 2

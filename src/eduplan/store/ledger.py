@@ -27,17 +27,21 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.entries import batch_runs, order_problem, supersede_problems
 from ..core.models import Entry, Plan
 from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
 from ..i18n import N_, Msg, msg
-from . import folder, halves
-from . import ledgerfile as lf
+from . import folder
 from .index import FileRow, Index, Light, Stale, damaged, observed, proves, settled, signature, vouches
 from .locking import ledger_lock
 from .paths import cache_dir, file_kind, key_of, real_path
+
+if TYPE_CHECKING:  # (imported where a file is read: see index_whole)
+    from . import halves
+    from . import ledgerfile as lf
 
 
 # --------------------------------------------------------------------------- the file
@@ -288,6 +292,8 @@ def _fragment_start(block: lf.Block, plan: Plan, office: str) -> int:
     """Where the torn fragment in the last block begins: after its last blank line if what is
     before it is a whole entry (a write cut inside the next ``[[entries]]`` line), or at a last
     line that starts such a line cut short right after the entry; else the block's start."""
+    from . import ledgerfile as lf
+
     text = block.data.decode("utf-8", "replace")
     start = lf.fragment_start(text)
     blank = block.data.rfind(b"\n\n")
@@ -334,11 +340,15 @@ def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple
         return _index_whole(index, loc, plan, raw, stat, since, stack)
 
 
-_NO_BLOCK = lf.Block(0, 0, b"", 0)  # a child's entry in the rules across the file: its index is used only if they pass
+# The reader and the child process are imported by the functions that read a file: a command
+# whose index is current parses nothing (ledgerfile and halves are 2-3 ms of every start).
 
 
 def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None, since: int | None,
                  stack: contextlib.ExitStack) -> Sync:
+    from . import halves
+    from . import ledgerfile as lf
+
     file = str(loc.path)
     known: dict[int, list[int]] = {}
     half: halves.Half | None = None
@@ -433,8 +443,12 @@ def _fill_with_half(index: Index, loc: Location, raw: bytes, stat: tuple | None,
     """A whole file into an empty index: this process's half goes in while the child's is
     still being read; raises :class:`halves.Unused` (nothing written) if the child's half
     has a problem or the rules across the file find one."""
+    from . import halves
+    from . import ledgerfile as lf
+
     own = [(b, e, e) for b, _, e in items]
     rows = own
+    no_block = lf.Block(0, 0, b"", 0)  # a child's entry in the rules across the file: its index is used only if they pass
 
     def rest() -> tuple[Path, set[tuple[str, int]]]:
         nonlocal rows
@@ -442,7 +456,7 @@ def _fill_with_half(index: Index, loc: Location, raw: bytes, stat: tuple | None,
         if result is None:
             raise halves.Unused()
         lights, targets = result
-        rows = own + [(_NO_BLOCK, t, None) for t in lights]
+        rows = own + [(no_block, t, None) for t in lights]
         if check_structure(rows, str(loc.path), 0).problems:
             raise halves.Unused()
         return half.part, targets
@@ -461,6 +475,8 @@ def _file_row(loc: Location, office: str, data: dict, raw: bytes, stat: tuple | 
 
 def _torn_header(raw: bytes, plan: Plan) -> bool:
     """Is the file the beginning of a header this tool writes (the first write, cut short)?"""
+    from . import ledgerfile as lf
+
     canonical = lf.header_text(plan, "").encode("utf-8")
     data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     if not data.startswith(b"# eduplan ledger"[: len(data)]):
@@ -528,6 +544,8 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
                 since: int | None = None) -> Sync | None:
     """Index what was appended after the indexed bytes; None when the tail is not whole
     blocks (then the whole file is read)."""
+    from . import ledgerfile as lf
+
     file = str(loc.path)
     head, blocks = lf.split(tail, 0, row.lines)
     if head.strip():
