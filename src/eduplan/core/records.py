@@ -10,9 +10,9 @@ and deletion refused with ``dataclasses.FrozenInstanceError``, and copy and pick
 Why not the decorator itself: Python 3.11 compiles each method it writes separately, six for
 a frozen class. At about 1.2 ms a class, the 30 classes a ``status`` needs cost 40 ms of a
 170 ms start. Here only ``__init__`` is compiled (it must be fast: a read makes one ``Entry``
-per row), and only when the class's first instance is made; equality, hash, repr and frozenness are shared functions reading the class's field
-names through ``operator.attrgetter``. Python 3.13 compiles a class's methods together for
-the same reason.
+per row), and only when the class's first instance is made; equality, hash, repr and
+frozenness are shared functions reading the class's field names through
+``operator.attrgetter``. Python 3.13 compiles a class's methods together for the same reason.
 """
 
 from __future__ import annotations
