@@ -208,7 +208,7 @@ def _tally(recorded: Sequence[Recorded]) -> dict[str, int]:
     out = {"record": 0, "correction": 0, "void": 0, "withdrawn": 0}
     for r in recorded:
         out[r.kind] += 1
-        if r.superseded_by is not None:
+        if r.withdrawn:
             out["withdrawn"] += 1
     return out
 
@@ -257,7 +257,6 @@ def build_bulletin(
     leads = tuple(LeadBlock(lead, tuple(r for r in rows if r.indicator.lead == lead)) for lead in plan.leads)
     return Bulletin(plan, year, mon, start, end, previous.as_of if previous else None, current, previous,
                     tuple(rows), sections, attention, tuple(recorded),
-                    tuple(r for r in recorded if r.superseded_by is None and not r.entry.void), _tally(recorded),
-                    current.silent,
-                    per_county, by_city, leads,
+                    tuple(r for r in recorded if not r.withdrawn and not r.entry.void), _tally(recorded),
+                    current.silent, per_county, by_city, leads,
                     quality if quality is not None else digest((), end, 0))
