@@ -1,7 +1,7 @@
 """The commands: each parses its options, calls one function of the library, and hands the
 document it returns to the one render dispatch, inside :class:`~eduplan.shell.Session` (the
 error boundary). Shared option declarations are at the top; help texts are English msgids,
-translated when the command line is built (:func:`eduplan.shell.build`).
+translated when help or a usage error shows them (:func:`eduplan.shell.build`).
 """
 
 from __future__ import annotations

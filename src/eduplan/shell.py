@@ -187,7 +187,10 @@ _PLACEHOLDER = re.compile("|".join(re.escape(k) for k in PLACEHOLDERS))
 
 
 def build(app: typer.Typer, lang: str, argv: list[str]):
-    """The click command for this run, its help texts in ``lang``, only the command asked for built."""
+    """The click command for this run, only the command asked for built, and the function that
+    puts its help texts and placeholders in ``lang``. Only help and a usage error show them,
+    and both call it first (:meth:`Context.get_help`, :func:`_main`): a command that runs does
+    not load the language's catalog for them (a JSON status loads none: 20 M instructions)."""
     import typer.main
 
     wanted = [c for c in app.registered_commands if (c.name or c.callback.__name__) == (argv[0] if argv else None)]
@@ -198,28 +201,38 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
         group = typer.main.get_command(app)
     finally:
         app.registered_commands[:] = saved
+    commands = [group, *getattr(group, "commands", {}).values()]
+    translated: list[bool] = []
+
+    def translate() -> None:
+        if translated:
+            return
+        translated.append(True)
+        for cmd in commands:
+            cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
+            cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"
+            if getattr(cmd, "options_metavar", None):
+                cmd.options_metavar = i18n.tr(PLACEHOLDERS["[OPTIONS]"], lang)
+            if getattr(cmd, "subcommand_metavar", None):
+                cmd.subcommand_metavar = i18n.tr(PLACEHOLDERS["COMMAND [ARGS]..."], lang)
+            for param in cmd.params:
+                if getattr(param, "help", None):
+                    param.help = i18n.tr(param.help, lang)
+                if param.param_type_name == "argument" and param.name in ARGUMENTS:
+                    param.metavar = i18n.tr(ARGUMENTS[param.name], lang)
+
     class Context(group.context_class):  # type: ignore[misc, valid-type]
         def get_help(self) -> str:
+            translate()
             # laid out unwrapped, then wrapped by display width: a Chinese character takes two columns
             width = max(min(self.terminal_width or _columns(), self.max_content_width or 80) - 2, 50)
             self.terminal_width = self.max_content_width = 100_000
             return wrap_help(translate_help(super().get_help(), lang), width, cjk_breaks=lang == "zh")
 
-    for cmd in [group, *getattr(group, "commands", {}).values()]:
+    for cmd in commands:
         cmd.context_class = Context
         _our_parser(cmd)
-        cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
-        cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"
-        if getattr(cmd, "options_metavar", None):
-            cmd.options_metavar = i18n.tr(PLACEHOLDERS["[OPTIONS]"], lang)
-        if getattr(cmd, "subcommand_metavar", None):
-            cmd.subcommand_metavar = i18n.tr(PLACEHOLDERS["COMMAND [ARGS]..."], lang)
-        for param in cmd.params:
-            if getattr(param, "help", None):
-                param.help = i18n.tr(param.help, lang)
-            if param.param_type_name == "argument" and param.name in ARGUMENTS:
-                param.metavar = i18n.tr(ARGUMENTS[param.name], lang)
-    return group
+    return group, translate
 
 
 # a negative figure typed where a value goes (-5, -5亿, -.5, -3%): a value, which the library then refuses as
@@ -532,7 +545,7 @@ _OUTPUT = {"written": False}  # has this run written to standard output?
 
 def _main(app: typer.Typer, argv: list[str], ce) -> int:
     lang = _early_lang(argv)
-    command = build(app, lang, argv)
+    command, translate = build(app, lang, argv)
     _OUTPUT["written"] = False
     try:
         code = _invoke(command, argv)
@@ -542,6 +555,7 @@ def _main(app: typer.Typer, argv: list[str], ce) -> int:
             sys.stdout.write(exc.ctx.get_help() + "\n")
         return 2
     except ce.UsageError as exc:
+        translate()  # (a missing argument is named by its placeholder)
         with contextlib.suppress(Exception):
             sys.stderr.write(f"eduplan: {shown(usage_message(exc, lang))}\n")
         return 2
