@@ -121,6 +121,14 @@ def test_a_required_field_after_a_default_is_refused():
         record(Bad)
 
 
+def test_a_keyword_only_field_is_refused_when_the_class_is_defined():
+    class Bad:
+        a: int = dataclasses.field(default=0, kw_only=True)
+
+    with pytest.raises(TypeError):
+        record(Bad)
+
+
 def test_a_record_keeps_the_methods_its_class_defines():
     @record
     class Named:

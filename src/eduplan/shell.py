@@ -202,12 +202,9 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
     finally:
         app.registered_commands[:] = saved
     commands = [group, *getattr(group, "commands", {}).values()]
-    translated: list[bool] = []
 
+    @functools.cache  # once a run
     def translate() -> None:
-        if translated:
-            return
-        translated.append(True)
         for cmd in commands:
             cmd.help = i18n.tr(cmd.help, lang) if cmd.help else cmd.help
             cmd.short_help = first_sentence(cmd.help) if cmd.help else None  # whole, never cut to "…"

@@ -140,9 +140,8 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
         body.append(f"_set(self, {f.name!r}, {f.name})")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    if any(f.kw_only is True for f in fields):
-        raise TypeError(f"{cls.__qualname__}: a record has no keyword-only fields")
-    # A field without a default after one with a default: exec refuses it (SyntaxError).
+    # (keyword-only fields, and a field without a default after one with a default, were refused
+    # when the class was defined: _first_init)
     lines = "\n".join(f"    {b}" for b in body) or "    pass"
     exec(f"def __init__(self, {', '.join(params)}):\n{lines}\n", env)
     init = env["__init__"]

@@ -39,7 +39,9 @@ from .index import FileRow, Index, Light, Stale, damaged, observed, proves, sett
 from .locking import ledger_lock
 from .paths import cache_dir, file_kind, key_of, real_path
 
-if TYPE_CHECKING:  # (imported where a file is read: see index_whole)
+# The file reader and the rebuild's child process are imported by the functions that read a
+# file: a command whose index is current parses nothing (they are 2-3 ms of every start).
+if TYPE_CHECKING:
     from . import halves
     from . import ledgerfile as lf
 
@@ -338,10 +340,6 @@ def index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple
     (:mod:`eduplan.store.halves`)."""
     with contextlib.ExitStack() as stack:
         return _index_whole(index, loc, plan, raw, stat, since, stack)
-
-
-# The reader and the child process are imported by the functions that read a file: a command
-# whose index is current parses nothing (ledgerfile and halves are 2-3 ms of every start).
 
 
 def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tuple | None, since: int | None,
