@@ -25,6 +25,7 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 def _general(monkeypatch):
     """Every fast path off: tomli for every block, every row through the checks that name
     problems, rows inserted one by one and ``gone`` computed in SQL over the whole table."""
+    monkeypatch.setattr(toml, "entry_groups", lambda text: None)
     monkeypatch.setattr(toml, "entry_table", lambda text: None)
     monkeypatch.setattr(lf, "_plain", lambda row: False)
 
@@ -242,6 +243,120 @@ def test_check_row_is_the_same_with_and_without_the_quick_test(row):
     finally:
         lf._plain = original
     assert fast == general or (_nan(fast) and _nan(general))
+
+
+own_values = {  # values the tool's own form can hold, fine or not; each text its own (a swap shows)
+    "id": st.integers(-1, 10**6), "indicator": texts, "county": st.sampled_from([*COUNTIES, " ", "\u3000", "x"]),
+    "as_of": st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)),
+    "state": st.sampled_from(["done", "in-progress", "not-started", "Done", ""]),
+    "supersedes": st.one_of(st.integers(-1, 9), st.sampled_from(["椒江区#3", "全市#1", "#1", "椒江区#", " a#2"])),
+    "void": st.booleans(), "for_city": st.booleans(), "batch_size": st.integers(-1, 9),
+    "by": st.just("synthetic-by"), "reason": st.just("synthetic-reason"), "note": st.just("synthetic-note"),
+    "source": st.just("synthetic-source"), "batch": st.just("synthetic-batch"),
+    "recorded_at": st.builds(lambda d, m: d.replace(microsecond=0, tzinfo=dt.timezone(dt.timedelta(minutes=m))),
+                             st.datetimes(dt.datetime(2022, 1, 1), dt.datetime(2024, 12, 31)),
+                             st.sampled_from([480, 0, -570, 345])),
+    **{k: st.one_of(st.integers(-1, 10**6), st.floats(0, 1e6).map(lambda x: round(x, 3)),
+                    st.sampled_from([0, 0.0, 2**53, 2**53 + 1, 1.5])) for k in ("value", "added", "numerator", "denominator")},
+}
+
+
+@st.composite
+def own_rows(draw):
+    """A synthetic ledger's entry as the tool writes it, with up to three fields changed, left out or added."""
+    row = lf.entry_to_dict(draw(st.sampled_from(_synthetic()[0])))
+    for key in ("by", "note", "source"):
+        row[key] = f"synthetic-{key}"
+    for _ in range(draw(st.integers(0, 3))):
+        key = draw(st.sampled_from(tuple(own_values)))
+        if draw(st.integers(0, 3)) == 0:
+            row.pop(key, None)
+        else:
+            row[key] = draw(own_values[key])
+    return {k: row[k] for k in FIELDS if k in row}  # in the order written
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(rows(), own_rows()), st.sampled_from(["", "椒江区", "全市"]))
+def test_a_block_in_the_tools_own_form_reads_as_the_general_way_reads_it(row, office):
+    """The quickest way (the form's texts straight to an entry) against the tool's own form read
+    into a table and checked: the same entry, or the same problems with the same lines."""
+    import tomli_w
+
+    plan = _plan()
+    try:
+        text = "[[entries]]\n" + tomli_w.dumps(row) + "\n"
+    except (TypeError, ValueError):  # a value TOML cannot hold (a naive time is fine, a dict in a list…)
+        return
+    block = lf.Block(0, 10, text.encode(), 0)
+
+    def read():
+        try:
+            parsed = lf.parse_block(block, "f", plan, office)
+        except lf.NotBlockwise:
+            return "not blockwise"
+        except TypeError:
+            return "TypeError"
+        return parsed.entry, [p.render("en") for p in parsed.problems], parsed.cut_short
+
+    quick = read()
+    original = toml.entry_groups
+    toml.entry_groups = lambda text: None
+    try:
+        general = read()
+    finally:
+        toml.entry_groups = original
+    assert quick == general or (_nan(quick) and _nan(general))
+
+
+@pytest.mark.parametrize("office", ["", "椒江区", "全市"])
+def test_edge_values_read_the_quickest_way_as_the_general_way_reads_them(office):
+    import itertools
+
+    import tomli_w
+
+    plan = _plan()
+    base = lf.entry_to_dict(next(e for e in _synthetic()[0] if e.county and e.value is not None and e.id > 3))
+    grid = itertools.product([None, 1, 0, -1, "椒江区#3", "全市#1", "#1", "椒江区#0"], [False, True],
+                             [" ", "\u3000", "椒江区"], [None, -1, 0, 1], [-1, 0, 2**53 + 1, 7.5])
+    for supersedes, for_city, county, batch_size, value in grid:
+        row = dict(base, county=county, value=value, for_city=for_city)
+        row.update({k: v for k, v in (("supersedes", supersedes), ("batch_size", batch_size)) if v is not None})
+        if supersedes is not None:
+            row["reason"] = "synthetic-reason"
+        row = {k: row[k] for k in FIELDS if k in row}
+        block = lf.Block(0, 10, ("[[entries]]\n" + tomli_w.dumps(row) + "\n").encode(), 0)
+        quick = lf.parse_block(block, "f", plan, office)
+        original = toml.entry_groups
+        toml.entry_groups = lambda text: None
+        try:
+            general = lf.parse_block(block, "f", plan, office)
+        finally:
+            toml.entry_groups = original
+        assert (quick.entry, [p.render("en") for p in quick.problems]) == \
+            (general.entry, [p.render("en") for p in general.problems]), row
+
+
+def test_entries_as_the_tool_writes_them_take_the_quickest_way(monkeypatch):
+    """What the property above compares is the quick way: the synthetic ledger's blocks are read
+    with the table readers out of reach."""
+    plan = _plan()
+    entries, data = _synthetic()
+    _, blocks = lf.split(data)
+
+    def unreachable(text):
+        raise AssertionError("read the general way")
+
+    monkeypatch.setattr(toml, "entry_table", unreachable)
+    monkeypatch.setattr(toml, "loads", unreachable)
+    read = [lf.parse_block(b, "f", plan, "") for b in blocks]
+    assert [p.entry for p in read] == list(entries) and not any(p.problems for p in read)
+
+
+def test_the_form_read_quickly_names_its_texts_in_the_order_they_are_unpacked():
+    assert toml.GROUPS == ("id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
+                           "supersedes", "supersedes", "void", "for_city", "reason", "note", "source", "batch",
+                           "batch_size", "by", "recorded_at")
 
 
 def _nan(result) -> bool:

@@ -144,7 +144,7 @@ def _number(v: str) -> int | float:
     return float(v) if "." in v else int(v)
 
 
-def _day(v: str) -> _dt.date:
+def day(v: str) -> _dt.date:
     day = _dates.get(v)
     if day is None:
         day = _dt.date.fromisoformat(v)  # ValueError for a day its month does not have
@@ -157,12 +157,21 @@ def _bool(v: str) -> bool:
     return v == "true"
 
 
-_CONVERT = {"id": int, "as_of": _day, "value": _number, "added": _number, "numerator": _number, "denominator": _number,
+_CONVERT = {"id": int, "as_of": day, "value": _number, "added": _number, "numerator": _number, "denominator": _number,
             "void": _bool, "for_city": _bool, "batch_size": int,
             # YYYY-MM-DD HH:MM:SS±HH:MM only: the zone is timezone(timedelta(…)) as tomli makes it (UTC for ±00:00)
             "recorded_at": _dt.datetime.fromisoformat}
 # one step a group: (key, how its text becomes the value; None: as it is)
 _STEPS = tuple(step for k in _TYPES for step in ([(k, int), (k, None)] if k == "supersedes" else [(k, _CONVERT.get(k))]))
+GROUPS = tuple(k for k, _ in _STEPS)  # the key of each of entry_groups' texts (supersedes twice: a number, a text)
+
+
+def entry_groups(text: str) -> tuple[str | None, ...] | None:
+    """The value texts of a block written exactly as the tool writes it, one per :data:`GROUPS`
+    (None for a key it does not have), or None. The texts have the form of their key's value;
+    a date's day is not checked yet (:func:`day` does)."""
+    m = (_BLOCK or _compile()[0]).fullmatch(text)
+    return None if m is None else m.groups()
 
 
 def entry_table(text: str) -> dict[str, Any] | None:
