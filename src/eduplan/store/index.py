@@ -45,11 +45,16 @@ from ..core.entries import fold_increments
 from ..core.models import Entry, State, new_entry
 from ..core.records import record
 
-FORMAT = 6  # PRAGMA user_version: an index written by another format is rebuilt
+FORMAT = 7  # PRAGMA user_version: an index written by another format is rebuilt
 
 # entries_as_of holds the whole order of a month's entries (date, then recording), so that the
 # bulletin's month is read in order without a sort: 47 -> 35 ms for the 8,450 entries of a
 # month of the 100k synthetic ledger (its build: 49 -> 87 ms of a rebuild)
+
+# No index on (file, digest): a file's digests are read only when its bytes changed, and then
+# every row of the file is read anyway. For a one-file ledger it was the whole table
+# either way (100k rows: 75 ms with it, 74 ms without), and it cost 110-180 ms of a
+# 100k rebuild. In a folder, the scan skips the other files' rows in C.
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,7 +72,6 @@ CREATE TABLE entries (
     gone INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX entries_ref ON entries (office, id);
-CREATE INDEX entries_file ON entries (file, digest);
 CREATE INDEX entries_latest ON entries (indicator, county, as_of, stamp, office, id) WHERE gone = 0;
 CREATE INDEX entries_supersedes ON entries (sup_office, supersedes) WHERE supersedes IS NOT NULL;
 CREATE INDEX entries_recorded ON entries (stamp, office, id);
