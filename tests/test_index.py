@@ -453,6 +453,18 @@ def test_a_problem_anywhere_is_named_as_a_plain_parse_names_it(plan, ledger, hal
     assert halves_started and not list(cache_dir().glob("*.part-*"))
 
 
+def test_what_is_checked_while_the_indexes_are_built_gives_its_answer_or_its_refusal():
+    """The rules across the file run in a thread while SQLite builds the indexes: their
+    result, or what they raised (Unused: the child's half is read again here), reaches fill."""
+    assert halves.meanwhile(lambda: {("", 1)})() == {("", 1)}
+
+    def refuse():
+        raise halves.Unused()
+
+    with pytest.raises(halves.Unused):
+        halves.meanwhile(refuse)()
+
+
 @pytest.mark.parametrize("failure", ["raises", "killed", "disk full"])
 def test_a_child_that_fails_leaves_the_rebuild_to_this_process(plan, ledger, halves_started, monkeypatch, failure):
     def child(*args):

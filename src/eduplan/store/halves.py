@@ -6,7 +6,8 @@ can fork (Linux, one thread), a child reads the second half of the file while th
 reads the first: it parses and checks each entry, writes their rows into a *part*, a
 database of its own beside the index, and sends back what the rules across the file need
 of each entry (:class:`~eduplan.store.index.Light`). :meth:`Index.fill` then takes the part's
-rows in after the first half's, in file order, in the same transaction.
+rows in after the first half's, in file order, in the same transaction, and builds the
+indexes, while a thread (:func:`meanwhile`) checks the rules across the file on both halves.
 
 The child's work is only ever a shortcut for a ledger without a problem: if its half has
 one (or the child fails, or the rules across the file find one), the caller reads the
@@ -24,7 +25,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.models import Plan
 from . import ledgerfile as lf
@@ -34,6 +37,7 @@ from .index import Light, to_row, write_part
 # same time either way at 1,000 synthetic entries (0.26 MB: 0.18-0.23 s in two processes,
 # 0.19-0.24 s in one), and 0.51-0.57 s against 0.60-0.79 s at 10,000 (2.6 MB)
 MIN_BYTES = 1 << 20
+T = TypeVar("T")
 _OK = b"\0"
 _light_of = operator.attrgetter(*Light._fields)  # an entry's fields that a Light holds, in its order
 
@@ -108,9 +112,9 @@ class Half:
         os.close(w)
         return cls(pid, r, part)
 
-    def result(self) -> tuple[list[Light], set[tuple[str, int]]] | None:
-        """Wait for the child: the half's entries as the rules across the file need them, and
-        the entries they supersede; None if the half has a problem or the child failed."""
+    def wait(self) -> bytes | None:
+        """Wait for the child: what it sent (for :func:`lights_of`), once its part is whole;
+        None if the half has a problem or the child failed."""
         chunks = []
         try:
             while chunk := os.read(self.fd, 1 << 20):
@@ -125,10 +129,7 @@ class Half:
         data = b"".join(chunks)
         if status != 0 or not data.startswith(_OK):
             return None
-        lights = [Light(*t) for t in marshal.loads(data[1:])]
-        targets = {(t.target_office if t.target_office is not None else t.office, t.supersedes)
-                   for t in lights if t.supersedes is not None}
-        return lights, targets
+        return data
 
     def close(self) -> None:
         """Stop the child if it still runs, and remove the part."""
@@ -143,6 +144,41 @@ class Half:
             self._done = True
         with contextlib.suppress(OSError):
             self.part.unlink()
+
+
+def lights_of(data: bytes) -> tuple[list[Light], set[tuple[str, int]]]:
+    """What a child sent (:meth:`Half.wait`): its half's entries as the rules across the file
+    need them, and the entries they supersede."""
+    lights = [Light(*t) for t in marshal.loads(data[1:])]
+    targets = {(t.target_office if t.target_office is not None else t.office, t.supersedes)
+               for t in lights if t.supersedes is not None}
+    return lights, targets
+
+
+def meanwhile(work: Callable[[], T]) -> Callable[[], T]:
+    """``work`` run in a thread of this process; the function returned waits for it and gives
+    its result (or raises what it raised). For pure Python work while SQLite builds indexes:
+    the sqlite3 module lets go of the interpreter while a statement runs, and the other core,
+    where the child ran, is free again."""
+    out: list = []
+
+    def run() -> None:
+        try:
+            out.append((True, work()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            out.append((False, exc))
+
+    thread = threading.Thread(target=run, name="eduplan-meanwhile")
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        ok, value = out[0]
+        if not ok:
+            raise value
+        return value
+
+    return result
 
 
 def _child(raw: bytes, at: int, file: str, plan: Plan, office: str, name: str, part: Path, w: int) -> None:

@@ -461,7 +461,7 @@ class Index:
         self.con.execute("DELETE FROM entries")
 
     def fill(self, rows: Iterable[tuple[Entry, str, int]],
-             rest: Callable[[], tuple[Path, set[tuple[str, int]]]] | None = None) -> None:
+             rest: Callable[[], tuple[Path, Callable[[], set[tuple[str, int]]]]] | None = None) -> None:
         """:meth:`insert` into an empty ``entries`` table, then what :meth:`recompute_gone` would
         find: quicker for a whole ledger. The secondary indexes are built after the rows, and
         ``gone`` is set as the rows go in by the same rule over these rows (there are no others):
@@ -469,8 +469,9 @@ class Index:
 
         ``rest``: the rows of the rest of the file are being written by another process
         (:mod:`eduplan.store.halves`); called once these rows are in, it waits for them and
-        gives the part database that holds them (their ``gone`` set among themselves) and the
-        entries they supersede, some of which may be among ``rows``. It may raise instead."""
+        gives the part database that holds them (their ``gone`` set among themselves) and a
+        function called once they are in and indexed, which gives the entries they supersede
+        (some may be among ``rows``). Either may raise instead."""
         con = self.con
         if con.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is not None:  # pragma: no cover - a caller's bug
             raise ValueError("fill needs an empty entries table")
@@ -479,16 +480,17 @@ class Index:
         for name, _ in _INDEXES:
             con.execute(f"DROP INDEX IF EXISTS {name}")
         _insert(con, (to_row(e, file, digest, e.void or (e.office, e.id) in targets) for e, file, digest in rows))
-        more: set[tuple[str, int]] = set()
+        later = None
         if rest is not None:
-            part, more = rest()
+            part, later = rest()
             columns = f"file, digest, {SELECT}, stamp, gone"
             con.execute("ATTACH DATABASE ? AS part", (str(part),))
             self.attached = True  # detached once the transaction ends (:meth:`writing`)
             con.execute(f"INSERT INTO entries ({columns}) SELECT {columns} FROM part.entries ORDER BY rowid")
         for _, statement in _INDEXES:
             con.execute(statement)
-        con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ? AND gone = 0", more - targets)
+        if later is not None:
+            con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ? AND gone = 0", later() - targets)
 
     def mark_superseded(self, entries: Iterable[Entry]) -> None:
         self.con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ?",
