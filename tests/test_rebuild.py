@@ -235,14 +235,19 @@ def test_check_row_is_the_same_with_and_without_the_quick_test(row):
             return "TypeError"
         return fast.entry, [p.render("en") for p in fast.problems], fast.cut_short
 
-    fast = both()
-    original = lf._plain
-    lf._plain = lambda row: False
-    try:
-        general = both()
-    finally:
-        lf._plain = original
+    fast, general = _fast_and_general(both, lf, "_plain", lambda row: False)
     assert fast == general or (_nan(fast) and _nan(general))
+
+
+def _fast_and_general(read, module, name, off):
+    """``read()`` as it is, and with a fast path turned off (``module.name`` replaced by ``off``)."""
+    fast = read()
+    original = getattr(module, name)
+    setattr(module, name, off)
+    try:
+        return fast, read()
+    finally:
+        setattr(module, name, original)
 
 
 own_values = {  # values the tool's own form can hold, fine or not; each text its own (a swap shows)
@@ -288,8 +293,12 @@ def test_a_block_in_the_tools_own_form_reads_as_the_general_way_reads_it(row, of
         text = "[[entries]]\n" + tomli_w.dumps(row) + "\n"
     except (TypeError, ValueError):  # a value TOML cannot hold (a naive time is fine, a dict in a list…)
         return
-    block = lf.Block(0, 10, text.encode(), 0)
+    quick, general = _both_ways(lf.Block(0, 10, text.encode(), 0), plan, office)
+    assert quick == general or (_nan(quick) and _nan(general))
 
+
+def _both_ways(block, plan, office):
+    """(entry, problems, cut short) of a block read the quickest way where it can be, and the general way."""
     def read():
         try:
             parsed = lf.parse_block(block, "f", plan, office)
@@ -299,14 +308,7 @@ def test_a_block_in_the_tools_own_form_reads_as_the_general_way_reads_it(row, of
             return "TypeError"
         return parsed.entry, [p.render("en") for p in parsed.problems], parsed.cut_short
 
-    quick = read()
-    original = toml.entry_groups
-    toml.entry_groups = lambda text: None
-    try:
-        general = read()
-    finally:
-        toml.entry_groups = original
-    assert quick == general or (_nan(quick) and _nan(general))
+    return _fast_and_general(read, toml, "entry_groups", lambda text: None)
 
 
 @pytest.mark.parametrize("office", ["", "椒江区", "全市"])
@@ -325,16 +327,9 @@ def test_edge_values_read_the_quickest_way_as_the_general_way_reads_them(office)
         if supersedes is not None:
             row["reason"] = "synthetic-reason"
         row = {k: row[k] for k in FIELDS if k in row}
-        block = lf.Block(0, 10, ("[[entries]]\n" + tomli_w.dumps(row) + "\n").encode(), 0)
-        quick = lf.parse_block(block, "f", plan, office)
-        original = toml.entry_groups
-        toml.entry_groups = lambda text: None
-        try:
-            general = lf.parse_block(block, "f", plan, office)
-        finally:
-            toml.entry_groups = original
-        assert (quick.entry, [p.render("en") for p in quick.problems]) == \
-            (general.entry, [p.render("en") for p in general.problems]), row
+        quick, general = _both_ways(lf.Block(0, 10, ("[[entries]]\n" + tomli_w.dumps(row) + "\n").encode(), 0), plan,
+                                    office)
+        assert quick == general, row
 
 
 def test_entries_as_the_tool_writes_them_take_the_quickest_way(monkeypatch):

@@ -403,6 +403,12 @@ def check_row(row: dict, block: Block, file: str, plan: Plan, office: str, line_
 _new_parsed = quick_constructor(Parsed)
 
 
+def _figure(text: str) -> int | float | None:
+    """The number of a decimal text of the form, if a figure may be it (0 to 2^53); else None."""
+    v = float(text) if "." in text else int(text)
+    return v if 0 <= v <= MAX_EXACT else None
+
+
 def _quick_entry(groups: tuple[str | None, ...], office: str) -> Entry | None:
     """The entry of a block in the tool's own form (:func:`toml.entry_groups`), if every field
     is one :func:`check_row` accepts by its quick test (:func:`_plain`); else None, and the
@@ -416,32 +422,21 @@ def _quick_entry(groups: tuple[str | None, ...], office: str) -> Entry | None:
     id_ = int(id_)
     if id_ < 1 or county is not None and not county.strip():
         return None
-    if indicator not in _slugs:
-        if not _SLUG.match(indicator):
-            return None
-        if len(_slugs) < 4096:
-            _slugs.add(indicator)
+    if indicator not in _slugs and not _is_slug(indicator):
+        return None
     try:
         as_of = toml.day(as_of)
         recorded_at = dt.datetime.fromisoformat(recorded_at)
     except ValueError:  # a day its month does not have
         return None
-    if value is not None:
-        value = float(value) if "." in value else int(value)
-        if not 0 <= value <= MAX_EXACT:
-            return None
-    if added is not None:
-        added = float(added) if "." in added else int(added)
-        if not 0 <= added <= MAX_EXACT:
-            return None
-    if numerator is not None:
-        numerator = float(numerator) if "." in numerator else int(numerator)
-        if not 0 <= numerator <= MAX_EXACT:
-            return None
-    if denominator is not None:
-        denominator = float(denominator) if "." in denominator else int(denominator)
-        if not 0 < denominator <= MAX_EXACT:
-            return None
+    if value is not None and (value := _figure(value)) is None:
+        return None
+    if added is not None and (added := _figure(added)) is None:
+        return None
+    if numerator is not None and (numerator := _figure(numerator)) is None:
+        return None
+    if denominator is not None and not (denominator := _figure(denominator)):  # nor 0
+        return None
     if state is not None:
         state = _STATES.get(state)
         if state is None:
@@ -470,6 +465,15 @@ _MUST = frozenset(_REQUIRED)
 _slugs: set[str] = set()  # indicator ids seen to be slugs (a plan has a few dozen)
 
 
+def _is_slug(v: str) -> bool:
+    """Is an indicator id a slug (remembered, so that the next entries skip the pattern)?"""
+    if not _SLUG.match(v):
+        return False
+    if len(_slugs) < 4096:
+        _slugs.add(v)
+    return True
+
+
 def _plain(row: dict) -> bool:
     """Is every field of a type and in a range that :func:`_type_problems` accepts? The common
     case, told quickly; True only where it finds nothing (tests/test_ledger.py proves it on
@@ -483,11 +487,8 @@ def _plain(row: dict) -> bool:
     v = row["indicator"]
     if type(v) is not str:
         return False
-    if v not in _slugs:
-        if not _SLUG.match(v):
-            return False
-        if len(_slugs) < 4096:
-            _slugs.add(v)
+    if v not in _slugs and not _is_slug(v):
+        return False
     v = row.get("county")
     if v is not None and (type(v) is not str or not v.strip()):
         return False
