@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import struct
 from collections.abc import Iterator, Sequence
 
 from ..core.entries import entry_plan_problems, shape_problems
@@ -49,6 +50,7 @@ _SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _REF = re.compile(r"([^#\s][^#]*)#(\d+)")
 _STATES = {s.value: s for s in State}
 MARK = b"[[entries]]"
+_NEWLINE_MARK = b"\n" + MARK
 
 
 def header_text(plan: Plan, office: str = "") -> str:
@@ -114,8 +116,12 @@ class Block:
 _new_block = quick_constructor(Block)
 
 
+_blake2b = hashlib.blake2b
+_signed64 = struct.Struct(">q").unpack  # what int.from_bytes(…, "big", signed=True) gives, a tenth quicker
+
+
 def digest(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest(), "big", signed=True)
+    return _signed64(_blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest())[0]
 
 
 def mark_lines(raw: bytes, start: int = 0) -> Iterator[int]:
@@ -124,11 +130,13 @@ def mark_lines(raw: bytes, start: int = 0) -> Iterator[int]:
     if raw.startswith(MARK, start) and (start == 0 or raw[start - 1:start] == b"\n") and \
             line_ends(raw, start + len(MARK)):
         yield start
-    i = raw.find(b"\n" + MARK, start)
+    find, size = raw.find, len(raw)
+    i = find(_NEWLINE_MARK, start)
     while i >= 0:
-        if line_ends(raw, i + 1 + len(MARK)):
+        after = i + len(_NEWLINE_MARK)
+        if (after < size and raw[after] == 10) or line_ends(raw, after):  # (the common case first: a new line)
             yield i + 1
-        i = raw.find(b"\n" + MARK, i + 1)
+        i = find(_NEWLINE_MARK, after)
 
 
 def next_mark(raw: bytes, start: int = 0) -> int | None:
@@ -151,8 +159,7 @@ def split(raw: bytes, start: int = 0, first_line: int = 1) -> tuple[bytes, list[
     head_end = marks[0] if marks else len(raw)
     blocks = []
     line = first_line + raw.count(b"\n", start, head_end)
-    for k, pos in enumerate(marks):
-        end = marks[k + 1] if k + 1 < len(marks) else len(raw)
+    for pos, end in zip(marks, marks[1:] + [len(raw)]):
         data = raw[pos:end]
         blocks.append(_new_block(pos, line, data, digest(data)))
         line += data.count(b"\n")
