@@ -447,15 +447,15 @@ def _fill_with_half(index: Index, loc: Location, raw: bytes, stat: tuple | None,
     own = [(b, e, e) for b, _, e in items]
     rows = own
     no_block = lf.Block(0, 0, b"", 0)  # a child's entry in the rules across the file: its index is used only if they pass
-    sha = ""
+    file_row = None
 
     def check(sent: bytes) -> set[tuple[str, int]]:
-        nonlocal rows, sha
+        nonlocal rows, file_row
         lights, targets = halves.lights_of(sent)
         rows = own + [(no_block, t, None) for t in lights]
         if check_structure(rows, str(loc.path), 0).problems:
             raise halves.Unused()
-        sha = hashlib.sha256(raw).hexdigest()
+        file_row = _file_row(loc, office, data, raw, stat, rows)  # (its hash of the file, meanwhile too)
         return targets
 
     def rest() -> tuple[Path, Callable[[], set[tuple[str, int]]]]:
@@ -470,15 +470,14 @@ def _fill_with_half(index: Index, loc: Location, raw: bytes, stat: tuple | None,
     with index.writing(since):
         index.clear()
         index.fill(((e, loc.name, b.digest) for b, e, _ in own), rest)
-        index.put_file(_file_row(loc, office, data, raw, stat, rows, sha))
+        assert file_row is not None  # fill has waited for the check
+        index.put_file(file_row)
     return Sync(count=len(rows))
 
 
-def _file_row(loc: Location, office: str, data: dict, raw: bytes, stat: tuple | None, rows: list,
-              sha: str = "") -> FileRow:
-    return FileRow(loc.name, office, _plain(data), len(raw),
-                   ((0, len(raw), sha or hashlib.sha256(raw).hexdigest()),) if raw else (), stat,
-                   max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1)
+def _file_row(loc: Location, office: str, data: dict, raw: bytes, stat: tuple | None, rows: list) -> FileRow:
+    return FileRow(loc.name, office, _plain(data), len(raw), ((0, len(raw), hashlib.sha256(raw).hexdigest()),) if raw
+                   else (), stat, max((r[1].id for r in rows), default=0), len(rows), raw.count(b"\n") + 1)
 
 
 def _torn_header(raw: bytes, plan: Plan) -> bool:
