@@ -455,7 +455,7 @@ def _fill_with_half(index: Index, loc: Location, raw: bytes, stat: tuple | None,
         rows = own + [(no_block, t, None) for t in lights]
         if check_structure(rows, str(loc.path), 0).problems:
             raise halves.Unused()
-        file_row = _file_row(loc, office, data, raw, stat, rows)  # (its hash of the file, meanwhile too)
+        file_row = _file_row(loc, office, data, raw, stat, rows)  # its SHA-256 of the file made here too
         return targets
 
     def rest() -> tuple[Path, Callable[[], set[tuple[str, int]]]]:

@@ -411,8 +411,8 @@ _new_parsed = quick_constructor(Parsed)
 
 
 def _figure(text: str) -> int | float | None:
-    """The number of a decimal text of the form, if a figure may be it (0 to 2^53); else None."""
-    v = float(text) if "." in text else int(text)
+    """The number of a text of the form, if a figure may be it (0 to 2^53); else None."""
+    v = toml.number(text)
     return v if 0 <= v <= MAX_EXACT else None
 
 

@@ -140,7 +140,8 @@ def _compile() -> tuple[re.Pattern, re.Pattern]:
     return _BLOCK, _SCALAR
 
 
-def _number(v: str) -> int | float:
+def number(v: str) -> int | float:
+    """A number of the form (an integer, or a decimal with a point)."""
     return float(v) if "." in v else int(v)
 
 
@@ -157,7 +158,7 @@ def _bool(v: str) -> bool:
     return v == "true"
 
 
-_CONVERT = {"id": int, "as_of": day, "value": _number, "added": _number, "numerator": _number, "denominator": _number,
+_CONVERT = {"id": int, "as_of": day, "value": number, "added": number, "numerator": number, "denominator": number,
             "void": _bool, "for_city": _bool, "batch_size": int,
             # YYYY-MM-DD HH:MM:SS±HH:MM only: the zone is timezone(timedelta(…)) as tomli makes it (UTC for ±00:00)
             "recorded_at": _dt.datetime.fromisoformat}
@@ -176,12 +177,12 @@ def entry_groups(text: str) -> tuple[str | None, ...] | None:
 
 def entry_table(text: str) -> dict[str, Any] | None:
     """The one table of a block ``[[entries]]\\n…`` in the tool's own form, or None (use ``loads``)."""
-    m = (_BLOCK or _compile()[0]).fullmatch(text)
-    if m is None:
+    groups = entry_groups(text)
+    if groups is None:
         return _entry_lines(text)
     row: dict[str, Any] = {}
     try:
-        for (key, convert), v in zip(_STEPS, m.groups()):
+        for (key, convert), v in zip(_STEPS, groups):
             if v is not None:
                 row[key] = v if convert is None else convert(v)
     except ValueError:  # an invalid date
