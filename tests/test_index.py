@@ -37,6 +37,7 @@ from eduplan.render.json_out import status_doc
 from eduplan.store import halves, ledger as store
 from eduplan.store import ledgerfile as lf
 from eduplan.store.appending import append_entries
+from eduplan.store import index as ix
 from eduplan.store.index import Index
 from eduplan.store.ledgerfile import header_text
 from eduplan.store.paths import bundled_plan_path, cache_dir
@@ -278,10 +279,10 @@ def test_a_reader_records_a_settled_signature_and_an_append_unsettles_it(plan, l
     same(ledger, plan)
 
 
-def test_missing_fields_are_sql_null_and_the_quick_none_binding_stays_inside_the_index(plan, ledger):
-    """Rows go in with None bound through a borrowed adapter (quicker than sqlite3's own
-    lookups): an analyst's SQL must still see NULL (not 0 or ''), and the process's sqlite3
-    must be left as it was (an adapter is global to it)."""
+def test_missing_fields_are_sql_null_and_nothing_is_left_in_sqlite3(plan, ledger):
+    """Rows go in with a missing field bound as NaN (quicker than None in Python's sqlite3):
+    an analyst's SQL must see NULL (not NaN, 0 or ''), the entries read back must have None
+    there, and the process's sqlite3 must be left as it was (no adapter registered)."""
     same(ledger, plan)
     con = sqlite3.connect(index_file(ledger))
     try:
@@ -290,9 +291,37 @@ def test_missing_fields_are_sql_null_and_the_quick_none_binding_stays_inside_the
         assert set(kinds) == {"null"} and kinds["null"] > 100
         assert con.execute("SELECT COUNT(*) FROM entries WHERE note IS NULL OR note = ''").fetchone()[0] == \
             con.execute("SELECT COUNT(*) FROM entries WHERE typeof(note) = 'null'").fetchone()[0]
+        for column in ("value", "added", "numerator", "denominator", "state", "supersedes", "sup_office", "reason",
+                       "note", "source", "batch", "batch_size", "accepted"):
+            kinds = {k for (k,) in con.execute(f"SELECT DISTINCT typeof({column}) FROM entries")}
+            assert kinds <= {"null", "integer", "real", "text"}, column
+            assert "null" in kinds or column == "note", column  # every synthetic entry has a note
+            assert con.execute(f"SELECT COUNT(*) FROM entries WHERE {column} != {column}").fetchone()[0] == 0
     finally:
         con.close()
     assert (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters
+    assert not any(k[0] in (float, type(None)) for k in sqlite3.adapters)
+
+
+_ZONES = st.one_of(st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.timezone(dt.timedelta(minutes=m))),
+                   st.integers(-86399, 86399).map(lambda s: dt.timezone(dt.timedelta(seconds=s))),
+                   st.just(dt.timezone.utc), st.just(dt.timezone(dt.timedelta(hours=8), "CST")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=_ZONES),
+       st.booleans())
+def test_a_rows_time_of_recording_is_isoformat_and_timestamp(at, whole):
+    """The row's text and POSIX seconds of a time of recording, made from cached parts, are
+    exactly what ``isoformat(sep=" ")`` and ``timestamp()`` give: any zone, any second, a
+    fraction of a second, the far past (a wrong text would be shown back to staff, a wrong
+    stamp would reorder corrections)."""
+    if whole:
+        at = at.replace(microsecond=0)
+    text, stamp = ix.recorded(at)
+    assert text == at.isoformat(sep=" ")
+    assert stamp == at.timestamp() and type(stamp) is float
+    assert dt.datetime.fromisoformat(text) == at
 
 
 def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, run):
