@@ -440,6 +440,11 @@ def test_a_rebuild_in_two_processes_equals_the_plain_parse(plan, ledger, halves_
     assert indexed[-1].void and target.id in {e.supersedes for e in indexed}
     assert len(halves_started) == 1 and halves_started[0] is not None
     assert not list(cache_dir().glob("*.part-*"))  # the child's part is removed
+    con = sqlite3.connect(index_file(ledger))
+    try:  # the child's rows copied in after this half's, in the file's order (as a plain read's)
+        assert [i for (i,) in con.execute("SELECT id FROM entries ORDER BY rowid")] == list(range(1, N + 2))
+    finally:
+        con.close()
 
 
 def _bad_indicator(data: bytes, entry_id: int) -> bytes:

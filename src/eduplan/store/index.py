@@ -521,10 +521,13 @@ class Index:
         later = None
         if rest is not None:
             part, later = rest()
-            columns = f"file, digest, {SELECT}, stamp, gone"
             con.execute("ATTACH DATABASE ? AS part", (str(part),))
             self.attached = True  # detached once the transaction ends (:meth:`writing`)
-            con.execute(f"INSERT INTO entries ({columns}) SELECT {columns} FROM part.entries ORDER BY rowid")
+            # exactly this form (no column list, no ORDER BY) between tables made by the same
+            # statement lets SQLite copy each record's bytes as they are ("xfer optimization"),
+            # in the part's order (a scan of a table goes by rowid) after this half's rows:
+            # 80-96 -> 23-32 ms for the 50,000 rows of a 100k rebuild
+            con.execute("INSERT INTO entries SELECT * FROM part.entries")
         for _, statement in _INDEXES:
             con.execute(statement)
         if later is not None:
