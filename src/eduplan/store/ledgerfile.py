@@ -429,8 +429,15 @@ def _quick_entry(groups: tuple[str | None, ...], office: str) -> Entry | None:
     id_ = int(id_)
     if id_ < 1 or county is not None and not county.strip():
         return None
-    if indicator not in _slugs and not _is_slug(indicator):
+    if (shared := _slugs.get(indicator)) is not None:
+        indicator = shared
+    elif not _is_slug(indicator):
         return None
+    # one object for each text that repeats (a unit, a name): hashed and encoded for SQLite
+    # once, and sent by the child of a rebuild once (:mod:`eduplan.store.halves`)
+    if county is not None:
+        county = _shared.get(county) or _share(county)
+    by = _shared.get(by) or _share(by)
     try:
         as_of = toml.day(as_of)
         recorded_at = dt.datetime.fromisoformat(recorded_at)
@@ -469,7 +476,8 @@ def _quick_entry(groups: tuple[str | None, ...], office: str) -> Entry | None:
 
 _KNOWN = frozenset(ENTRY_WRITE_ORDER)
 _MUST = frozenset(_REQUIRED)
-_slugs: set[str] = set()  # indicator ids seen to be slugs (a plan has a few dozen)
+_slugs: dict[str, str] = {}  # indicator ids seen to be slugs (a plan has a few dozen), each as one object
+_shared: dict[str, str] = {}  # counties and names seen
 
 
 def _is_slug(v: str) -> bool:
@@ -477,8 +485,14 @@ def _is_slug(v: str) -> bool:
     if not _SLUG.match(v):
         return False
     if len(_slugs) < 4096:
-        _slugs.add(v)
+        _slugs[v] = v
     return True
+
+
+def _share(v: str) -> str:
+    if len(_shared) < 4096:
+        _shared[v] = v
+    return v
 
 
 def _plain(row: dict) -> bool:
