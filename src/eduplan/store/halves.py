@@ -42,10 +42,15 @@ _OK = b"\0"
 _light_of = operator.attrgetter(*Light._fields)  # an entry's fields that a Light holds, in its order
 
 
+# the child's share of the bytes: besides the work of this process's half it writes its part
+# and sends its lights (about 7% more at 100k synthetic entries), so it reads a little less
+SHARE = 0.48
+
+
 def middle(raw: bytes) -> int | None:
-    """Where the second half begins: the first ``[[entries]]`` line after the middle of the
-    file (None if there is none)."""
-    return lf.next_mark(raw, len(raw) // 2)
+    """Where the second half begins: the first ``[[entries]]`` line after :data:`SHARE` of the
+    file from its end (None if there is none)."""
+    return lf.next_mark(raw, len(raw) - int(len(raw) * SHARE))
 
 
 def possible(raw: bytes, index_path: Path | None) -> bool:
