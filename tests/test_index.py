@@ -324,6 +324,52 @@ def test_a_rows_time_of_recording_is_isoformat_and_timestamp(at, whole):
     assert dt.datetime.fromisoformat(text) == at
 
 
+def _indexes(ledger: Path) -> set[str]:
+    con = sqlite3.connect(index_file(ledger))
+    try:
+        return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("halves_on", [False, True])
+def test_a_rebuild_leaves_the_history_and_batch_indexes_to_the_first_command_that_asks(plan, ledger, monkeypatch,
+                                                                                       halves_on):
+    """A rebuild (the index deleted, a hand edit) builds what status and every write use; the
+    index of the history's order is built by the first read of the history, a batch's by the
+    first look at a batch, each once; a command that cannot write it meanwhile reads the same rows without."""
+    if halves_on:
+        monkeypatch.setattr(halves, "MIN_BYTES", 0)
+    view, sync = store.check(ledger, plan)
+    try:
+        assert not sync.problems
+        built = _indexes(ledger)
+        assert "entries_latest" in built and "entries_as_of" in built
+        assert not built & {"entries_recorded", "entries_batch"}
+        first = [e for e, _ in view.history()]
+        assert _indexes(ledger) == built | {"entries_recorded"}
+        assert view.surviving_batch("no-such-batch") == []
+        assert _indexes(ledger) == built | {"entries_recorded", "entries_batch"}
+        assert [e for e, _ in view.history()] == first
+    finally:
+        view.close()
+    index_file(ledger).unlink()
+    view, _ = store.check(ledger, plan)  # rebuilt
+    view.close()
+    other = sqlite3.connect(index_file(ledger), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another command writing meanwhile: the index is not built now
+    try:
+        view, _ = store.check(ledger, plan)
+        try:
+            assert [strict([e]) for e, _ in view.history()] == [strict([e]) for e in first]
+        finally:
+            view.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "entries_recorded" not in _indexes(ledger)
+
+
 def test_record_correct_void_through_the_cli_keep_the_index_exact(plan, ledger, run):
     same(ledger, plan)
     entries = _synthetic()[0]

@@ -81,6 +81,11 @@ CREATE INDEX entries_added ON entries (indicator, county) WHERE added IS NOT NUL
 """
 
 _INDEXES = tuple((s.split()[2], s.strip()) for s in _SCHEMA.split(";") if s.strip().startswith("CREATE INDEX"))
+# Built by the first command that asks for them, not by a rebuild: they serve one kind of
+# query each (the history newest first: ``log``, ``show``; a batch: ``import``), where
+# status and every write use the others. At 100k entries they are 60-85 ms of a rebuild's
+# serial end; ``log`` then builds its own once (a reader that cannot write scans and sorts).
+_ON_DEMAND = {name: statement for name, statement in _INDEXES if name in ("entries_recorded", "entries_batch")}
 
 COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
            "supersedes", "sup_office", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted",
@@ -299,6 +304,7 @@ class Index:
         self.path = path
         self.attached = False
         self.con = self._connect()
+        self._asked: set[str] = set()  # indexes of :data:`_ON_DEMAND` seen to or made
 
     def _connect(self) -> sqlite3.Connection:
         if self.path is None:
@@ -406,6 +412,29 @@ class Index:
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
                     self.con.execute("ROLLBACK")
+
+    def _need(self, name: str) -> None:
+        """An index of :data:`_ON_DEMAND` built if it is missing (a rebuild leaves it out), as
+        part of the write under way if there is one, else in one of its own. Best effort: a
+        busy or read-only index is let be, and the query runs without it (the same rows)."""
+        if name in self._asked:
+            return
+        self._asked.add(name)
+        con = self.con
+        if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone():
+            return
+        statement = _ON_DEMAND[name].replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
+        if con.in_transaction:
+            con.execute(statement)
+            return
+        with self._best_effort():
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute(statement)
+                con.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
 
     @contextlib.contextmanager
     def _best_effort(self) -> Iterator[None]:
@@ -528,8 +557,9 @@ class Index:
             # in the part's order (a scan of a table goes by rowid) after this half's rows:
             # 80-96 -> 23-32 ms for the 50,000 rows of a 100k rebuild
             con.execute("INSERT INTO entries SELECT * FROM part.entries")
-        for _, statement in _INDEXES:
-            con.execute(statement)
+        for name, statement in _INDEXES:
+            if name not in _ON_DEMAND:
+                con.execute(statement)
         if later is not None:
             con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ? AND gone = 0", later() - targets)
 
@@ -630,6 +660,7 @@ class Index:
             clauses.append("e.batch = ?")
             params.append(batch)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        self._need("entries_batch" if batch is not None else "entries_recorded")
         cur = self.con.execute(f"SELECT {_WITH_LATER} {where} ORDER BY e.stamp DESC, e.office DESC, e.id DESC",
                                params)
         while True:
@@ -669,12 +700,14 @@ class Index:
 
     def kept_batch(self, batch: str) -> list[Entry]:
         """A batch's entries that stand, as written or through a correction (not through a void)."""
+        self._need("entries_batch")
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {', '.join('e.' + c for c in COLUMNS)} FROM entries e WHERE e.batch = ? AND e.void = 0 AND "
             f"(e.gone = 0 OR EXISTS (SELECT 1 FROM entries s WHERE s.sup_office = e.office AND s.supersedes = e.id "
             f"AND s.void = 0)) ORDER BY e.stamp, e.office, e.id", (batch,))]
 
     def surviving_batch(self, batch: str) -> list[Entry]:
+        self._need("entries_batch")
         return [to_entry(r) for r in self.con.execute(
             f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]
 
