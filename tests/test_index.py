@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from eduplan.core import times
 from eduplan.core.entries import latest, surviving
 from eduplan.core.models import Entry, Measure
 from eduplan.core.progress import status_report
@@ -37,7 +38,6 @@ from eduplan.render.json_out import status_doc
 from eduplan.store import halves, ledger as store
 from eduplan.store import ledgerfile as lf
 from eduplan.store.appending import append_entries
-from eduplan.store import index as ix
 from eduplan.store.index import Index
 from eduplan.store.ledgerfile import header_text
 from eduplan.store.paths import bundled_plan_path, cache_dir
@@ -312,14 +312,14 @@ _ZONES = st.one_of(st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.tim
 @given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=_ZONES),
        st.booleans())
 def test_a_rows_time_of_recording_is_isoformat_and_timestamp(at, whole):
-    """The row's text and POSIX seconds of a time of recording, made from cached parts, are
-    exactly what ``isoformat(sep=" ")`` and ``timestamp()`` give: any zone, any second, a
-    fraction of a second, the far past (a wrong text would be shown back to staff, a wrong
-    stamp would reorder corrections)."""
+    """A time of recording's text and POSIX seconds, made from cached parts (an index row, the
+    JSON of an entry, the order of entries), are exactly what ``isoformat()`` and
+    ``timestamp()`` give: any zone, any second, a fraction of a second, the far past (a wrong
+    text would be shown back to staff, a wrong stamp would reorder corrections)."""
     if whole:
         at = at.replace(microsecond=0)
-    text, stamp = ix.recorded(at)
-    assert text == at.isoformat(sep=" ")
+    text, stamp = times.iso_and_stamp(at, " ")
+    assert text == at.isoformat(sep=" ") and times.iso(at) == at.isoformat()
     assert stamp == at.timestamp() and type(stamp) is float
     assert dt.datetime.fromisoformat(text) == at
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..core.numbers import format_number
 from ..core.progress import StatusReport
+from ..core.times import iso
 from ..services.sheet_contract import TemplateDoc
 from .encoding import csv_lines, to_csv
 from .figures import pct, stored_value, target_text, to_go, unit_target
@@ -97,7 +98,7 @@ def log(doc: LogDoc, lang: str, opts) -> Iterator[str]:
             yield [e.id, e.office, e.indicator, name_of(ind, lang) if ind else e.indicator, unit_name(e.county, lang),
                    e.as_of, stored_value(e, ind.unit if ind else "", lang) if not e.void else _("void"),
                    _n(e.numerator), _n(e.denominator), state_label(e.state.value, lang) if e.state else "",
-                   remark(r, lang), e.by, e.recorded_at.isoformat(sep=" ")]
+                   remark(r, lang), e.by, iso(e.recorded_at, " ")]
 
     return csv_lines(rows(), header)
 

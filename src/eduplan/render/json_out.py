@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..core.models import Entry, Indicator, Plan
 from ..core.progress import CountyFigure, Note, Progress, StatusReport
+from ..core.times import iso
 from .encoding import HOLE, json_array, json_texts, json_with_array, to_json
 
 if TYPE_CHECKING:  # the bulletin's types, and the documents the services build: not imported by every command
@@ -174,7 +175,7 @@ def entry_doc(e: Entry, later: Entry | None = None) -> dict:
     return {
         "id": e.id, "office": e.office, "indicator": e.indicator, "value": num(e.value), "added": num(e.added),
         "numerator": num(e.numerator), "denominator": num(e.denominator), "state": e.state.value if e.state else None,
-        "as_of": e.as_of.isoformat(), "county": e.county, "recorded_at": e.recorded_at.isoformat(),
+        "as_of": e.as_of.isoformat(), "county": e.county, "recorded_at": iso(e.recorded_at),
         "by": e.by, "note": e.note, "source": e.source, "supersedes": e.supersedes, "void": e.void,
         "reason": e.reason, "batch": e.batch, "batch_size": e.batch_size, "accepted": list(e.accepted),
         "superseded_by": later.id if later else None,
@@ -249,7 +250,7 @@ def remark_json(r: Remark) -> str:
             f'"indicator":{name(e.indicator) or _name(e.indicator)},"value":{value},"added":{added},'
             f'"numerator":{numerator},"denominator":{denominator},"state":{state},'
             f'"as_of":"{_days.get(e.as_of) or _day(e.as_of)}","county":{county},'
-            f'"recorded_at":"{e.recorded_at.isoformat()}","by":{name(e.by) or _name(e.by)},"note":{note},'
+            f'"recorded_at":"{iso(e.recorded_at)}","by":{name(e.by) or _name(e.by)},"note":{note},'
             f'"source":{source},"supersedes":{"null" if e.supersedes is None else e.supersedes},'
             f'"void":{"true" if e.void else "false"},"reason":{reason},"batch":{batch},'
             f'"batch_size":{"null" if e.batch_size is None else e.batch_size},"accepted":[{accepted}],'

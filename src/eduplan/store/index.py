@@ -44,6 +44,7 @@ from pathlib import Path
 from ..core.entries import fold_increments
 from ..core.models import Entry, State, new_entry
 from ..core.records import record
+from ..core.times import iso_and_stamp
 
 FORMAT = 7  # PRAGMA user_version: an index written by another format is rebuilt
 
@@ -106,49 +107,11 @@ _days: dict[int, dt.date] = {}  # a few hundred dates at most; a time of recordi
 # of its 26 values missing on average), a float directly (10k fewer instructions a row).
 # A NaN figure cannot reach a row (the rules refuse it), and it was stored as NULL before.
 _NULL = float("nan")
-_TWO = tuple(f"{n:02d}" for n in range(60))
-_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
-_day_texts: dict[int, str] = {}  # proleptic ordinal -> "YYYY-MM-DD " (a few hundred days)
-_zone_parts: dict[dt.tzinfo, tuple[str, int] | None] = {}  # offset -> ("+08:00", seconds) or None
-
-
-def recorded(at: dt.datetime) -> tuple[str, float]:
-    """A time of recording as a row stores it: ``at.isoformat(sep=" ")`` and ``at.timestamp()``,
-    made from a few cached texts where it is whole seconds in a fixed zone of whole minutes
-    (the tool writes no other): 1.5k instructions instead of 18k, a third of making a row.
-    tests/test_index.py proves it the same on generated times."""
-    zone = _zone_parts.get(tz := at.tzinfo, False)
-    if zone is False:
-        zone = _zone_parts[tz] = _zone_part(tz) if len(_zone_parts) < 256 else None
-    if zone is None or at.microsecond:
-        return at.isoformat(sep=" "), at.timestamp()
-    day = at.toordinal()
-    text = _day_texts.get(day)
-    if text is None:
-        text = _day_texts[day] = f"{dt.date.fromordinal(day).isoformat()} " if len(_day_texts) < 4096 else None
-        if text is None:
-            return at.isoformat(sep=" "), at.timestamp()
-    h, m, s = at.hour, at.minute, at.second
-    zone_text, offset = zone
-    return (f"{text}{_TWO[h]}:{_TWO[m]}:{_TWO[s]}{zone_text}",
-            float((day - _EPOCH_DAY) * 86400 + h * 3600 + m * 60 + s - offset))
-
-
-def _zone_part(tz: dt.tzinfo | None) -> tuple[str, int] | None:
-    if type(tz) is not dt.timezone:
-        return None
-    offset = tz.utcoffset(None)
-    seconds = offset.days * 86400 + offset.seconds
-    if offset.microseconds or seconds % 60:
-        return None
-    sign = "-" if seconds < 0 else "+"
-    minutes = abs(seconds) // 60
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}", seconds
 
 
 def to_row(e: Entry, file: str, digest: int, gone: bool | None = None) -> tuple:
     """An entry's row; ``gone`` as the entry stands alone (a void) unless it is given."""
-    text, stamp = recorded(e.recorded_at)
+    text, stamp = iso_and_stamp(e.recorded_at, " ")
     n = _NULL
     return (file, digest, e.office, e.id, e.indicator, e.county or "", e.as_of.toordinal(),
             n if (v := e.value) is None else v, n if (v := e.added) is None else v,

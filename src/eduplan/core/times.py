@@ -1,0 +1,65 @@
+"""A zoned time as ISO text and as POSIX seconds, made quickly.
+
+Every entry carries the time it was recorded; a rebuild of the index writes 100,000 of
+them as text and seconds, the bulletin and ``log --format json`` print thousands. The
+standard ``isoformat()`` formats each number through ``printf`` and asks the zone for its
+offset by a method call, and ``timestamp()`` subtracts datetimes: 2,200 ns for both. A time
+in whole seconds in a zone of whole minutes (the only kind this tool writes) is put
+together here from a few cached texts: 940 ns for both, 820 ns for the text alone (1,320
+standard); any other goes the standard way. (For the seconds alone ``timestamp()`` is
+quicker, 710 ns.)
+The results are exactly the standard ones (tests/test_index.py proves it on generated
+times in any zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_TWO = tuple(f"{n:02d}" for n in range(60))
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+_days: dict[int, str] = {}  # proleptic ordinal -> "YYYY-MM-DD" (a ledger has a few hundred days)
+_zones: dict[dt.tzinfo | None, tuple[str, int] | None] = {}  # zone -> ("+08:00", offset seconds), None: not fixed
+
+
+def _zone(tz: dt.tzinfo | None) -> tuple[str, int] | None:
+    if type(tz) is not dt.timezone:
+        return None
+    offset = tz.utcoffset(None)
+    seconds = offset.days * 86400 + offset.seconds
+    if offset.microseconds or seconds % 60:
+        return None
+    minutes = abs(seconds) // 60
+    return f"{'-' if seconds < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}", seconds
+
+
+def _parts(at: dt.datetime) -> tuple[str, str, float] | None:
+    """(the day's text, the time of day with its zone, POSIX seconds), or None where the
+    standard way must do it."""
+    zone = _zones.get(tz := at.tzinfo, False)
+    if zone is False:
+        zone = _zones[tz] = _zone(tz) if len(_zones) < 256 else None
+    if zone is None or at.microsecond:
+        return None
+    day = at.toordinal()
+    text = _days.get(day)
+    if text is None:
+        if len(_days) >= 4096:
+            return None
+        text = _days[day] = dt.date.fromordinal(day).isoformat()
+    h, m, s = at.hour, at.minute, at.second
+    zone_text, offset = zone
+    return (text, f"{_TWO[h]}:{_TWO[m]}:{_TWO[s]}{zone_text}",
+            float((day - _EPOCH_DAY) * 86400 + h * 3600 + m * 60 + s - offset))
+
+
+def iso(at: dt.datetime, sep: str = "T") -> str:
+    """``at.isoformat(sep)``."""
+    p = _parts(at)
+    return at.isoformat(sep) if p is None else f"{p[0]}{sep}{p[1]}"
+
+
+def iso_and_stamp(at: dt.datetime, sep: str = "T") -> tuple[str, float]:
+    """``(at.isoformat(sep), at.timestamp())``."""
+    p = _parts(at)
+    return (at.isoformat(sep), at.timestamp()) if p is None else (f"{p[0]}{sep}{p[1]}", p[2])
