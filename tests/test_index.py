@@ -22,6 +22,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from functools import cache
 from pathlib import Path
@@ -322,6 +323,29 @@ def test_a_rows_time_of_recording_is_isoformat_and_timestamp(at, whole):
     assert text == at.isoformat(sep=" ") and times.iso(at) == at.isoformat()
     assert stamp == at.timestamp() and type(stamp) is float
     assert dt.datetime.fromisoformat(text) == at
+
+
+def test_a_rebuild_leaves_a_whole_index_and_no_thread_behind(plan, ledger, halves_started):
+    """A rebuild's pages are copied from the WAL into the database by a thread while the
+    status is read: once the command is done the thread has ended, the WAL is gone, and the
+    database file alone holds every entry (an analyst's read-only copy sees them all)."""
+    view, sync = store.check(ledger, plan)
+    try:
+        assert not sync.problems and len(view.latest(DAYS[-1])) > 0
+    finally:
+        view.close()
+    assert not [t for t in threading.enumerate() if t.name == "eduplan-checkpoint"]
+    db = index_file(ledger)
+    assert not db.with_name(db.name + "-wal").exists()
+    copy = db.with_name("copy.sqlite")
+    copy.write_bytes(db.read_bytes())
+    con = sqlite3.connect(f"file:{copy}?immutable=1", uri=True)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM entries").fetchone()[0] == N
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+    assert halves_started
 
 
 def _indexes(ledger: Path) -> set[str]:
