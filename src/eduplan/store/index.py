@@ -409,19 +409,17 @@ class Index:
                     self.con.execute("ROLLBACK")
 
     def _need(self, name: str) -> None:
-        """An index of :data:`_ON_DEMAND` built if it is missing (a rebuild leaves it out), as
-        part of the write under way if there is one, else in one of its own. Best effort: a
-        busy or read-only index is let be, and the query runs without it (the same rows)."""
-        if name in self._asked:
+        """An index of :data:`_ON_DEMAND` built if it is missing (a rebuild leaves it out), in
+        a write of its own. Best effort: inside another write (whose all-or-nothing a failed
+        statement could break), or with the index busy or read-only, it is let be, and the
+        query runs without it (the same rows, sorted)."""
+        con = self.con
+        if name in self._asked or con.in_transaction:
             return
         self._asked.add(name)
-        con = self.con
         if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone():
             return
         statement = _ON_DEMAND[name].replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
-        if con.in_transaction:
-            con.execute(statement)
-            return
         with self._best_effort():
             con.execute("BEGIN IMMEDIATE")
             try:
