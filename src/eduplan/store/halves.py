@@ -3,9 +3,9 @@
 A full rebuild of the index (the index deleted, another plan, another index format) reads
 and checks every entry: about 12 µs an entry in Python, 1.2 s at 100,000. Where the system
 can fork (Linux, one thread), a child reads the second half of the file (:data:`SHARE` of
-its bytes) while this process reads the first: it parses and checks each entry, writes their rows into a *part*, a
-database of its own beside the index, and sends back what the rules across the file need
-of each entry (:class:`~eduplan.store.index.Light`). :meth:`Index.fill` then takes the part's
+its bytes) while this process reads the first: it parses and checks each entry, writes
+their rows into a *part*, a database of its own beside the index, and sends back what the
+rules across the file need of each entry (:class:`~eduplan.store.index.Light`). :meth:`Index.fill` then takes the part's
 rows in after the first half's, in file order, in the same transaction, and builds the
 indexes, while a thread (:func:`meanwhile`) checks the rules across the file on both halves.
 

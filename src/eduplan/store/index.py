@@ -87,7 +87,7 @@ _INDEXES = tuple((s.split()[2], s.strip()) for s in _SCHEMA.split(";") if s.stri
 # query each (the history newest first: ``log``, ``show``; a batch: ``import``), where
 # status and every write use the others. At 100k entries they are 60-85 ms of a rebuild's
 # serial end; ``log`` then builds its own once (a reader that cannot write scans and sorts).
-_ON_DEMAND = {name: statement for name, statement in _INDEXES if name in ("entries_recorded", "entries_batch")}
+_ON_DEMAND = {name: sql for name, sql in _INDEXES if name in ("entries_recorded", "entries_batch")}
 
 COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
            "supersedes", "sup_office", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted",
@@ -102,10 +102,11 @@ _WRITING_CACHE = -16000
 _days: dict[int, dt.date] = {}  # a few hundred dates at most; a time of recording is not kept (one per entry)
 
 
-# A missing field is bound as NaN, which SQLite stores as NULL (sqlite3_bind_double: "a NaN
-# is a NULL"): Python's sqlite3 binds None only after looking for an adapter for it (a key
-# tuple built, a dict looked up, a call: about 1,000 instructions a None, and a row has 11
-# of its 26 values missing on average), a float directly (10k fewer instructions a row).
+# A missing field is bound as NaN, which SQLite stores as NULL (sqlite3_bind_double binds a
+# NaN as a NULL; tests/test_index.py holds it to that). Python's sqlite3 binds None only
+# after looking for an adapter for it (a key tuple built, a dict looked up, a call: about
+# 1,000 instructions a None, and a row has 11 of its 26 values missing on average), and a
+# float directly (10k fewer instructions a row).
 # A NaN figure cannot reach a row (the rules refuse it), and it was stored as NULL before.
 _NULL = float("nan")
 
@@ -301,6 +302,8 @@ class Index:
         entries that copy is 90 of the commit's 110 ms. :meth:`close` waits for it; a process
         killed meanwhile leaves a WAL that the next connection reads as usual. Best effort: a
         checkpoint that cannot run leaves the pages in the WAL, where they are read from anyway."""
+        if self._checkpoint is not None:  # an earlier fill's, on this index
+            self._checkpoint.join()
         path = str(self.path)
 
         def run() -> None:
@@ -537,7 +540,7 @@ class Index:
             raise ValueError("fill needs an empty entries table")
         rows = list(rows)
         targets = {e.target for e, _, _ in rows if e.supersedes is not None}
-        if self.path is not None and self._checkpoint is None:
+        if self.path is not None:
             self._filled = True  # the commit leaves its checkpoint to a thread (:meth:`writing`)
             con.execute("PRAGMA wal_autocheckpoint = 0")
         for name, _ in _INDEXES:
