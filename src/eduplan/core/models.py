@@ -442,16 +442,25 @@ assert sorted(ENTRY_WRITE_ORDER) == sorted(f for f in ENTRY_FIELDS if f not in (
 
 
 def quick_constructor(cls):
-    """``cls(*every field in order)`` for a frozen, slotted dataclass without ``__post_init__``, built
-    without the frozen ``__init__``'s per-field ``object.__setattr__`` (half the time): each slot is
-    set through its own descriptor. The same object; for the reads that make 100,000 of them."""
+    """``cls(*every field in order)`` for a frozen, slotted dataclass without ``__post_init__``:
+    the same object, for the reads that make 100,000 of them, in a fifth of the time.
+
+    The frozen ``__init__`` sets each field through ``object.__setattr__`` (a frozen class
+    refuses plain assignment), and even each slot's own descriptor costs a call a field:
+    2,800 ns for an :class:`Entry`. Here the fields are stored plainly on an instance of a
+    *twin*, a class with the same slots in the same order and nothing else, which then
+    becomes a ``cls`` by ``__class__`` assignment (Python allows it between classes whose
+    instances have the same layout, and checks that they do): 580 ns. The twin is never seen
+    outside this function's result's making."""
     names = [f.name for f in dataclasses.fields(cls)]
     assert not hasattr(cls, "__post_init__") and list(getattr(cls, "__slots__", ())) == names
-    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    env.update({f"_set_{n}": getattr(cls, n).__set__ for n in names})
+    assert cls.__bases__ == (object,) and all(n.isidentifier() and not n.startswith("_") for n in names)
+    twin = type(f"{cls.__name__}Fields", (), {"__slots__": tuple(names), "__module__": cls.__module__,
+                                               "__doc__": f"{cls.__name__}'s fields, being set (quick_constructor)"})
+    env: dict[str, Any] = {"_new": object.__new__, "_twin": twin, "_cls": cls}
     args = ", ".join(names)
-    body = "".join(f"    _set_{n}(self, {n})\n" for n in names)
-    exec(f"def new({args}):\n    self = _new(_cls)\n{body}    return self\n", env)
+    body = "".join(f"    self.{n} = {n}\n" for n in names)
+    exec(f"def new({args}):\n    self = _new(_twin)\n{body}    self.__class__ = _cls\n    return self\n", env)
     return env["new"]
 
 
