@@ -362,3 +362,29 @@ def test_counties_still_needed_are_counted_in_counties(synthetic_plan):
     count = row(synthetic_plan, book, "standard-counties")
     assert count.remaining == 5
     assert share.monthly_needed == pytest.approx(3 / months_left(synthetic_plan.plan, JUNE30))
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=200), st.sampled_from([None, *COUNTIES]),
+                          st.integers(min_value=0, max_value=10**4), st.sampled_from([None, "done", "in-progress", "not-started"]),
+                          st.integers(min_value=1, max_value=12)), max_size=40))
+def test_the_county_grid_judges_each_county_as_a_status_for_that_county_does(mplan, figures):
+    # (the grid judges an indicator's counties from the county figures of its city row, made once)
+    from eduplan.core.progress import judge
+
+    book = Book()
+    indicators = [i for i in mplan.indicators]
+    for k, county, value, state, month in figures:
+        ind = indicators[k % len(indicators)]
+        day = dt.date(2023, month, 28)
+        if ind.measure.value in ("milestone", "counties"):
+            book.add(ind.id, county=county, as_of=day, state=state or "done")
+        else:
+            book.add(ind.id, value, county=county, as_of=day)
+    report = status_report(mplan, book.entries, JUNE30, with_counties=True)
+    entries = latest(surviving(book.entries), JUNE30)
+    assert report.by_county
+    for ind_id, cells in report.by_county.items():
+        ind = mplan.indicator(ind_id)
+        for county, cell in cells.items():
+            assert cell == judge(ind, mplan, {k: e for k, e in entries.items() if e.as_of <= JUNE30}, JUNE30, county)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eduplan.core.records import record
+from eduplan.core.records import record, replace
 
 
 def _body():
@@ -97,6 +97,43 @@ def test_a_record_copies_pickles_and_replaces(cls):
     assert changed.derived == "y#1" and changed.county == "椒江区" and r.name == "x"
     with pytest.raises(ValueError):
         dataclasses.replace(r, derived="no")
+
+
+@pytest.mark.parametrize("cls", [Rec, RecUnslotted])
+@given(a=values, b=values)
+def test_records_replace_makes_what_dataclasses_replace_makes(cls, a, b):
+    # (the core makes a status row this way hundreds of times a status)
+    r = cls(**a)
+    changes = {k: v for k, v in b.items() if k != "id"}
+    quick, std = replace(r, **changes), dataclasses.replace(r, **changes)
+    assert type(quick) is cls and quick == std and repr(quick) == repr(std) and quick.derived == std.derived
+    assert [getattr(quick, f.name) for f in dataclasses.fields(cls)] == [getattr(std, f.name) for f in dataclasses.fields(cls)]
+    assert replace(r) == r and replace(r) is not r
+    for wrong in ({"derived": "no"}, {"nothing": 1}):  # not set by __init__, or not a field: as dataclasses refuses
+        with pytest.raises((TypeError, ValueError)) as quick_error:
+            replace(r, **wrong)
+        with pytest.raises(quick_error.type):
+            dataclasses.replace(r, **wrong)
+
+
+def test_a_subclass_of_a_record_is_made_whole_and_stays_frozen():
+    # (a record's own instances are made on a twin of the same layout and turned back:
+    # a subclass's instance is not turned into its base)
+    class Sub(Rec):
+        __slots__ = ()
+
+    class SubUnslotted(RecUnslotted):
+        pass
+
+    for cls in (Sub, SubUnslotted):
+        s = cls(1, "x", county="椒江区")
+        assert type(s) is cls and s.county == "椒江区" and s.derived == "x#1" and s.tags == ()
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            s.name = "y"
+    r = Rec(1, "x")
+    assert type(r) is Rec
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.id = 2  # frozen again once made
 
 
 def test_a_record_gets_a_fresh_default_from_its_factory():

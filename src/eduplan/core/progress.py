@@ -44,7 +44,7 @@ from typing import Any
 from .entries import is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, ReportedBy, Section, State
 from .pace import expected_share, months_left, time_progress
-from .records import record
+from .records import record, replace
 from .reporting import Reporting, SilentUnit, reporting, silent_units
 
 
@@ -183,14 +183,19 @@ def judge(
     as_of: dt.date,
     county: str | None = None,
     baselines: Mapping[str, Entry] | None = None,
+    *,
+    figures: tuple[CountyFigure, ...] | None = None,
 ) -> Progress:
     """Judge one indicator as of a date from the latest surviving in-period entries per
-    (indicator, county); ``baselines`` holds the baseline recorded per indicator, if any."""
+    (indicator, county); ``baselines`` holds the baseline recorded per indicator, if any;
+    ``figures``: every county's figure for it from the same entries, when the caller has them
+    (a status by county judges each indicator once per county)."""
     info = plan.plan
     threshold = plan.thresholds.lagging_pp
     expected = expected_share(ind, info, as_of)
     left = months_left(info, as_of)
-    figures = _county_figures(latest_entries, ind, info.counties)
+    if figures is None:
+        figures = _county_figures(latest_entries, ind, info.counties)
     notes: list[Note] = []
     base, base_entry, base_source = baseline_of(ind, baselines)
     target = ind.target
@@ -270,10 +275,10 @@ def judge(
     if ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None):
         if ind.measure == Measure.COUNTIES and own != 1 and state != State.DONE:  # the plan does not ask this county
             split = {"targets_for": [c for c, v in ind.county_targets if v == 1]} if ind.county_targets else {}
-            unasked = dataclasses.replace(no_data, notes=(*notes, Note("no_county_target", split)))
+            unasked = replace(no_data, notes=(*notes, Note("no_county_target", split)))
             if state is None:
                 return unasked
-            return dataclasses.replace(unasked, status=Status.NOT_JUDGED, state=state, met=False)
+            return replace(unasked, status=Status.NOT_JUDGED, state=state, met=False)
         if state is None:
             return no_data
         mark = expected if expected is not None else time_progress(info, as_of)
@@ -290,15 +295,15 @@ def judge(
         else:
             status, completion = _pace(0.0, mark, threshold), 0.0
             lag = mark * 100
-        return dataclasses.replace(no_data, status=status, met=state == State.DONE, completion=completion,
+        return replace(no_data, status=status, met=state == State.DONE, completion=completion,
                                    state=state, lag_pp=lag, notes=tuple(notes))
 
     if actual is None:
         if ind.relative is not None and base is None and county is None:
-            return dataclasses.replace(no_data, status=Status.NOT_JUDGED)
+            return replace(no_data, status=Status.NOT_JUDGED)
         return no_data
     if target is None:  # a county without its own target, or a baseline not yet known
-        return dataclasses.replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state)
+        return replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state)
 
     falling = ind.comparator == Comparator.LE
     if ind.relative is not None and ind.relative.kind == Relative.BELOW:
@@ -369,7 +374,7 @@ def judge(
         lag = None if met else max(0.0, (mark - completion) * 100)
         if remaining > 0 and left > 0:
             needed = remaining / left
-    return dataclasses.replace(no_data, actual=actual, completion=completion, status=status, met=met,
+    return replace(no_data, actual=actual, completion=completion, status=status, met=met,
                                gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
                                lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)
 
@@ -473,12 +478,14 @@ def status_report(
             continue
         done = reporting(ind, plan, latest_entries, as_of, sent)
         if county is not None:
-            done = dataclasses.replace(done, owed=tuple(u for u in done.owed if u == county),
-                                       missing=tuple(u for u in done.missing if u == county))
-        rows.append(dataclasses.replace(row, reporting=done))
+            done = replace(done, owed=tuple(u for u in done.owed if u == county),
+                           missing=tuple(u for u in done.missing if u == county))
+        rows.append(replace(row, reporting=done))
     grid = None
     if with_counties:  # every indicator the counties report (and any other one a county has a figure for)
-        grid = {r.indicator.id: {c: judge(r.indicator, plan, latest_entries, as_of, c, baselines)
+        # (a city row holds every county's figure; a row judged for one county only that county's)
+        grid = {r.indicator.id: {c: judge(r.indicator, plan, latest_entries, as_of, c, baselines,
+                                          figures=r.counties if county is None else None)
                                  for c in plan.plan.counties}
                 for r in rows if r.indicator.measure != Measure.MILESTONE and (
                     county_reports(r.indicator) or any((r.indicator.id, c) in latest_entries for c in plan.plan.counties))}

@@ -22,7 +22,7 @@ import operator
 import reprlib
 from typing import Any
 
-__all__ = ["record"]
+__all__ = ["record", "replace"]
 
 
 def record(cls: type | None = None, /, *, slots: bool = True, eq: bool = True):
@@ -112,10 +112,18 @@ def _first_init(cls: type, fields: tuple[dataclasses.Field, ...]):
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
-    """``__init__`` as dataclasses writes it for a frozen class, compiled once."""
-    env: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
+    """``__init__`` as dataclasses writes it for a frozen class, compiled once.
+
+    A frozen class refuses plain assignment, so dataclasses sets each field through
+    ``object.__setattr__``: a call a field (90 ns). Here, when the class has more than a few
+    fields, the instance first becomes its *twin* (:func:`_twin`: the same layout and no
+    frozen ``__setattr__``), its fields are assigned plainly, and it becomes the class again:
+    a status of 70 indicators and their counties makes 4,000 records of 7 to 26 fields.
+    (An instance of a subclass, or a class without a twin, takes the plain way.)"""
+    env: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING, "_cls": cls}
     params: list[str] = []
-    body: list[str] = []
+    slow: list[str] = []  # through object.__setattr__
+    quick: list[str] = []  # plain assignments, on the twin
     for f in fields:
         # the field's default: a value, a factory called each time, or none (required)
         if f.default is not _MISSING:
@@ -128,7 +136,8 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
             default = None
         if not f.init:
             if default is not None:  # else __post_init__ sets it
-                body.append(f"_set(self, {f.name!r}, {default})")
+                slow.append(f"_set(self, {f.name!r}, {default})")
+                quick.append(f"self.{f.name} = {default}")
             continue
         if default is None:
             params.append(f.name)
@@ -136,8 +145,17 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
             params.append(f"{f.name}={default}")
         else:
             params.append(f"{f.name}=_MISSING")
-            body.append(f"if {f.name} is _MISSING: {f.name} = {default}")
-        body.append(f"_set(self, {f.name!r}, {f.name})")
+            slow.append(f"if {f.name} is _MISSING: {f.name} = {default}")
+            quick.append(f"if {f.name} is _MISSING: {f.name} = {default}")
+        slow.append(f"_set(self, {f.name!r}, {f.name})")
+        quick.append(f"self.{f.name} = {f.name}")
+    twin = _twin(cls) if len(fields) > 3 and all(f.name.isidentifier() and f.name != "self" for f in fields) else None
+    if twin is not None:
+        env["_twin"] = twin
+        body = ["if self.__class__ is _cls:", "    _set(self, '__class__', _twin)",
+                *(f"    {b}" for b in quick), "    self.__class__ = _cls", "else:", *(f"    {b}" for b in slow)]
+    else:
+        body = slow
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     # (keyword-only fields, and a field without a default after one with a default, were refused
@@ -147,6 +165,46 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
+
+
+def _twin(cls: type) -> type | None:
+    """A class whose instances have the layout of ``cls``'s (its slots in order, or a
+    ``__dict__``) and nothing else, so that an instance can become one and back by
+    ``__class__`` assignment (which Python refuses between different layouts: then None)."""
+    if cls.__bases__ != (object,):
+        return None
+    slots = cls.__dict__.get("__slots__")
+    ns: dict[str, Any] = {"__module__": cls.__module__, "__doc__": f"{cls.__qualname__} being made"}
+    if slots is not None:
+        ns["__slots__"] = tuple(slots)
+    twin = type(f"{cls.__name__}Making", (), ns)
+    try:
+        probe = object.__new__(cls)
+        object.__setattr__(probe, "__class__", twin)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
+
+
+def replace(obj: Any, /, **changes: Any) -> Any:
+    """``dataclasses.replace`` for a record: the same result, in a third of the time (a status
+    makes a row this way a few hundred times)."""
+    cls = obj.__class__
+    spec = cls.__dict__.get("__record_replace__")
+    if spec is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        spec = (_getter(names) if len(names) > 1 else (lambda o: (getattr(o, names[0]),)) if names else _nothing,
+                {n: i for i, n in enumerate(names)})
+        cls.__record_replace__ = spec
+    values, where = spec
+    args = list(values(obj))
+    for name, value in changes.items():
+        i = where.get(name)
+        if i is None:
+            return dataclasses.replace(obj, **changes)  # its own error, as dataclasses words it
+        args[i] = value
+    return cls(*args)
 
 
 def _eq(self, other):
