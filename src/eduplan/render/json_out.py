@@ -189,10 +189,16 @@ def remark_doc(r: Remark) -> dict:
 
 
 _number_json = json.JSONEncoder(separators=(",", ":")).encode
+_float_text = float.__repr__  # json's own text of a finite float
 
 
 def _json_number(v: float | int | None) -> str:
-    return "null" if v is None else str(v) if type(v) is int else _number_json(num(v))
+    if v is None:
+        return "null"
+    if type(v) is int:
+        return str(v)
+    v = num(v)
+    return _float_text(v) if type(v) is float and v - v == 0 else str(v) if type(v) is int else _number_json(v)
 
 
 _names: dict[str, str] = {}  # offices, indicators, counties, states, people: a few hundred at most
@@ -217,44 +223,54 @@ def _day(v: dt.date) -> str:
     return out
 
 
+# the fields of a plain figure (no amount added, no ratio, no state) and of an entry that is
+# neither a correction, a void, imported, overridden nor superseded, written once: most entries
+_NO_PARTS = '"added":null,"numerator":null,"denominator":null,"state":null'
+_PLAIN_END = ('"supersedes":null,"void":false,"reason":null,"batch":null,"batch_size":null,"accepted":[],'
+              '"superseded_by":null,"kind":"record"}')
+
+
 def remark_json(r: Remark) -> str:
     """``remark_doc(r)`` as compact JSON, written directly: a whole history or a month of
     entries is tens of thousands of these, and a dict each then json's encoder took twice the
     time (tests/test_json_stream.py shows the text is json.dumps's, whatever the entry holds).
-    The common cases are written in line (a missing field, a name or a day seen before): a
-    call each was a quarter of the time."""
+    The common cases are written in line (a missing field, a name or a day seen before, the
+    fields most entries leave empty): a call each was a quarter of the time."""
     e, later = r.entry, r.superseded_by
     name, number = _names.get, _json_number
     v = e.county
     county = "null" if v is None else name(v) or _name(v)
-    v = e.state
-    state = "null" if v is None else name(v.value) or _name(v.value)
     v = e.value
     value = "null" if v is None else str(v) if type(v) is int else number(v)
-    v = e.added
-    added = "null" if v is None else str(v) if type(v) is int else number(v)
-    v = e.numerator
-    numerator = "null" if v is None else str(v) if type(v) is int else number(v)
-    v = e.denominator
-    denominator = "null" if v is None else str(v) if type(v) is int else number(v)
+    if e.added is None and e.numerator is None and e.denominator is None and e.state is None:
+        parts = _NO_PARTS
+    else:
+        v = e.state
+        state = "null" if v is None else name(v.value) or _name(v.value)
+        parts = (f'"added":{number(e.added)},"numerator":{number(e.numerator)},'
+                 f'"denominator":{number(e.denominator)},"state":{state}')
     v = e.note
     note = "null" if v is None else _string(v)
     v = e.source
     source = "null" if v is None else name(v) or _name(v)  # a source is mostly one of a few (a return, a sheet)
-    v = e.reason
-    reason = "null" if v is None else _string(v)
-    v = e.batch
-    batch = "null" if v is None else name(v) or _name(v)  # the entries of a batch, together
-    accepted = ",".join(map(_string, e.accepted)) if e.accepted else ""
+    if (e.supersedes is None and later is None and not e.void and e.reason is None and e.batch is None
+            and e.batch_size is None and not e.accepted):
+        end = _PLAIN_END
+    else:
+        v = e.reason
+        reason = "null" if v is None else _string(v)
+        v = e.batch
+        batch = "null" if v is None else name(v) or _name(v)  # the entries of a batch, together
+        accepted = ",".join(map(_string, e.accepted)) if e.accepted else ""
+        end = (f'"supersedes":{"null" if e.supersedes is None else e.supersedes},'
+               f'"void":{"true" if e.void else "false"},"reason":{reason},"batch":{batch},'
+               f'"batch_size":{"null" if e.batch_size is None else e.batch_size},"accepted":[{accepted}],'
+               f'"superseded_by":{"null" if later is None else later.id},"kind":"{r.kind}"}}')
     return (f'{{"id":{e.id},"office":{name(e.office) or _name(e.office)},'
-            f'"indicator":{name(e.indicator) or _name(e.indicator)},"value":{value},"added":{added},'
-            f'"numerator":{numerator},"denominator":{denominator},"state":{state},'
+            f'"indicator":{name(e.indicator) or _name(e.indicator)},"value":{value},{parts},'
             f'"as_of":"{_days.get(e.as_of) or _day(e.as_of)}","county":{county},'
             f'"recorded_at":"{iso(e.recorded_at)}","by":{name(e.by) or _name(e.by)},"note":{note},'
-            f'"source":{source},"supersedes":{"null" if e.supersedes is None else e.supersedes},'
-            f'"void":{"true" if e.void else "false"},"reason":{reason},"batch":{batch},'
-            f'"batch_size":{"null" if e.batch_size is None else e.batch_size},"accepted":[{accepted}],'
-            f'"superseded_by":{"null" if later is None else later.id},"kind":"{r.kind}"}}')
+            f'"source":{source},{end}')
 
 
 def show_doc(doc: ShowDoc) -> dict:
