@@ -319,7 +319,7 @@ def test_a_rows_time_of_recording_is_isoformat_and_timestamp(at, whole):
     if whole:
         at = at.replace(microsecond=0)
     text, stamp = times.iso_and_stamp(at, " ")
-    assert text == at.isoformat(sep=" ") and times.iso(at) == at.isoformat()
+    assert text == at.isoformat(sep=" ") and times.iso(at) == at.isoformat() and times.iso(at, " ") == text
     assert stamp == at.timestamp() and type(stamp) is float
     assert dt.datetime.fromisoformat(text) == at
 
