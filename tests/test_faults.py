@@ -269,7 +269,7 @@ LIMITED = textwrap.dedent("""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     size = int(os.environ["EDUPLAN_TEST_FSIZE"])
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-    from eduplan.cli import run
+    from eduplan.console import run
     run()  # the console script itself
 """)
 

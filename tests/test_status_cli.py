@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import csv
 import io
 
@@ -543,3 +545,11 @@ def test_a_county_table_says_no_target_beneath_only_for_figures_it_shows(partly_
     out = partly_split.ok("status", *D, "--county", "路桥区", "--format", fmt).stdout
     assert "公办园在园幼儿占比：无县级目标" not in out  # no figure: the row says it
     assert "新增学位：本县（市、区）无分解目标（计划仅分解到椒江区、黄岩区）" in out  # 800 places: said, with the city's
+
+
+def test_using_eduplan_as_a_library_leaves_the_cycle_collector_as_it_was():
+    # (the console script paces the collector for its own process only: eduplan.console)
+    code = ("import gc; before = gc.get_threshold(); import eduplan, eduplan.cli, eduplan.services, eduplan.render; "
+            "from eduplan.cli import main; main(['--version']); print(gc.get_threshold() == before, gc.isenabled())")  # noqa: E501
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split()[-2:] == ["True", "True"], out.stderr

@@ -324,20 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     return run_main(app, argv)
 
 
-def run() -> None:  # the console script
-    from .shell import quiet_unraisable
-
-    quiet_unraisable()
-    code = main()
-    # The process ends: its objects need not be walked by the cycle collector one last time (a
-    # tenth of a warm status's instructions). Python still tears down as before (atexit, every
-    # module and object released, the output flushed); only cycles nothing refers to are left
-    # to the system, which takes back the whole memory (every file was closed by the command).
-    import gc
-
-    gc.freeze()
-    sys.exit(code)
-
-
 if __name__ == "__main__":  # pragma: no cover
+    from .console import run
+
     run()
