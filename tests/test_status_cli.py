@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import csv
 import io
+import subprocess
+import sys
 
 import pytest
 from rich.cells import cell_len
@@ -550,6 +550,6 @@ def test_a_county_table_says_no_target_beneath_only_for_figures_it_shows(partly_
 def test_using_eduplan_as_a_library_leaves_the_cycle_collector_as_it_was():
     # (the console script paces the collector for its own process only: eduplan.console)
     code = ("import gc; before = gc.get_threshold(); import eduplan, eduplan.cli, eduplan.services, eduplan.render; "
-            "from eduplan.cli import main; main(['--version']); print(gc.get_threshold() == before, gc.isenabled())")  # noqa: E501
+            "from eduplan.cli import main; main(['--version']); print(gc.get_threshold() == before, gc.isenabled())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split()[-2:] == ["True", "True"], out.stderr
