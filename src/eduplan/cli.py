@@ -6,7 +6,6 @@ translated when help or a usage error shows them (:func:`eduplan.shell.build`).
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
