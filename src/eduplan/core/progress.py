@@ -296,7 +296,7 @@ def judge(
             status, completion = _pace(0.0, mark, threshold), 0.0
             lag = mark * 100
         return replace(no_data, status=status, met=state == State.DONE, completion=completion,
-                                   state=state, lag_pp=lag, notes=tuple(notes))
+                       state=state, lag_pp=lag, notes=tuple(notes))
 
     if actual is None:
         if ind.relative is not None and base is None and county is None:
@@ -375,8 +375,8 @@ def judge(
         if remaining > 0 and left > 0:
             needed = remaining / left
     return replace(no_data, actual=actual, completion=completion, status=status, met=met,
-                               gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
-                               lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)
+                   gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
+                   lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)
 
 
 # --------------------------------------------------------------------------- the status document
