@@ -197,8 +197,10 @@ def _json_number(v: float | int | None) -> str:
         return "null"
     if type(v) is int:
         return str(v)
-    v = num(v)
-    return _float_text(v) if type(v) is float and v - v == 0 else str(v) if type(v) is int else _number_json(v)
+    v = num(v)  # an int when whole
+    if type(v) is int:
+        return str(v)
+    return _float_text(v) if v - v == 0 else _number_json(v)  # (not finite: json's own word for it)
 
 
 _names: dict[str, str] = {}  # offices, indicators, counties, states, people: a few hundred at most
