@@ -93,6 +93,31 @@ COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "nu
            "supersedes", "sup_office", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted",
            "who", "recorded_at")
 SELECT = ", ".join(COLUMNS)
+# What a read asks for: an entry's columns, those that most entries leave empty (what a
+# correction or a void names, a batch, a figure for the city, the warnings accepted) as one
+# JSON array, or NULL where all of them are. Python's sqlite3 costs about 1,000 instructions
+# a column a row (it lets go of the interpreter around each column: 3.11's
+# _pysqlite_fetch_one_row), so the month of a report at 100k synthetic entries (9,800 rows)
+# took 226 M instructions to read as 22 columns and takes 188 M as these 15 (the whole
+# report 1.252 -> 1.209 G; `log` 0.93x the time). Only numbers that are integers (an id, a
+# count, 0 or 1) go through the JSON: a figure keeps its own column, whose float comes back
+# exact. One statement reads both, so the array is always of the row it is read with.
+_SEPARATE = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
+             "note", "source", "who", "recorded_at")
+_PACKED = ("supersedes", "sup_office", "void", "for_city", "reason", "batch", "batch_size", "accepted")
+assert sorted(_SEPARATE + _PACKED) == sorted(COLUMNS)
+
+
+def read_columns(prefix: str = "") -> str:
+    """The columns of a read (:func:`to_entry` makes the entry of its row), each name after ``prefix``."""
+    empty = " AND ".join(f"{prefix}{c} = 0" if c in ("void", "for_city") else f"{prefix}{c} IS NULL" for c in _PACKED)
+    return (", ".join(prefix + c for c in _SEPARATE)
+            + f", CASE WHEN {empty} THEN NULL ELSE json_array({', '.join(prefix + c for c in _PACKED)}) END")
+
+
+READ = read_columns()
+_READ_E = read_columns("e.")
+_READ_WIDTH = len(_SEPARATE) + 1
 _STATES = {s.value: s for s in State}
 # SQLite's page cache (KiB): small for reading, so that streaming the whole history stays in
 # bounded memory (a 16 MiB cache filled up as `log` read 100k rows: 49 MiB peak instead of 34);
@@ -162,18 +187,24 @@ def _insert(con: sqlite3.Connection, rows: Iterable[tuple]) -> None:
 # an entry's columns and the row of the entry that superseded it, the latest if two offices did
 # (as :meth:`Index.superseded_by`); the query goes on with WHERE/ORDER BY over ``e``
 # (only a gone entry, superseded or a void, can have one: the others skip the subquery)
-_WITH_LATER = (f"{', '.join('e.' + c for c in COLUMNS)}, CASE WHEN e.gone THEN (SELECT s.rowid FROM entries s "
+_WITH_LATER = (f"{_READ_E}, CASE WHEN e.gone THEN (SELECT s.rowid FROM entries s "
                f"WHERE s.sup_office = e.office AND s.supersedes = e.id ORDER BY s.stamp DESC, s.office DESC, s.id DESC "
                f"LIMIT 1) END FROM entries e")
 
 
 def to_entry(row: Sequence) -> Entry:
-    (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, supersedes, sup_office, void,
-     for_city, reason, note, source, batch, batch_size, accepted, who, recorded_at) = row
+    """The entry of a row of :data:`READ`."""
+    (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, note, source, who, recorded_at,
+     packed) = row
     day = _days.get(as_of)
     if day is None:
         day = _days[as_of] = dt.date.fromordinal(as_of)
     stamp = dt.datetime.fromisoformat(recorded_at)
+    if packed is None:
+        return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
+                         _STATES[state] if state else None, None, False, False, None, note, source, None, None, (),
+                         office, None)
+    supersedes, sup_office, void, for_city, reason, batch, batch_size, accepted = json.loads(packed)
     return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
                  _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source, batch,
                  batch_size, tuple(json.loads(accepted)) if accepted else (), office,
@@ -449,7 +480,7 @@ class Index:
     def entries_at(self, refs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Entry]:
         """The entries with these references (office, id)."""
         out = {}
-        q = (f"SELECT {', '.join('e.' + c for c in COLUMNS)} FROM json_each(?) r JOIN entries e "
+        q = (f"SELECT {_READ_E} FROM json_each(?) r JOIN entries e "
              f"ON e.office = json_extract(r.value, '$[0]') AND e.id = json_extract(r.value, '$[1]')")
         for k in range(0, len(refs), 20000):
             for row in self.con.execute(q, (json.dumps(refs[k:k + 20000], ensure_ascii=False),)):
@@ -597,12 +628,12 @@ class Index:
         return self.con.execute("SELECT COALESCE(MAX(id), 0) FROM entries WHERE office = ?", (office,)).fetchone()[0]
 
     def entry(self, office: str, id_: int) -> Entry | None:
-        row = self.con.execute(f"SELECT {SELECT} FROM entries WHERE office = ? AND id = ?", (office, id_)).fetchone()
+        row = self.con.execute(f"SELECT {READ} FROM entries WHERE office = ? AND id = ?", (office, id_)).fetchone()
         return to_entry(row) if row else None
 
     def superseded_by(self, office: str, id_: int) -> Entry | None:
         """The entry that corrected or voided it (the latest, if two offices did)."""
-        row = self.con.execute(f"SELECT {SELECT} FROM entries WHERE sup_office = ? AND supersedes = ? "
+        row = self.con.execute(f"SELECT {READ} FROM entries WHERE sup_office = ? AND supersedes = ? "
                                f"ORDER BY stamp DESC, office DESC, id DESC LIMIT 1", (office, id_)).fetchone()
         return to_entry(row) if row else None
 
@@ -628,7 +659,7 @@ class Index:
             unit_params = params
         q = f"""
             WITH {cte}
-            SELECT {', '.join('e.' + c for c in COLUMNS)} FROM units u JOIN entries e
+            SELECT {_READ_E} FROM units u JOIN entries e
               ON e.rowid = (SELECT x.rowid FROM entries x
                             WHERE x.indicator = u.indicator AND x.county = u.county AND x.gone = 0 AND x.as_of <= ?
                               AND x.added IS NULL
@@ -638,7 +669,7 @@ class Index:
             e = to_entry(row)
             out[(e.indicator, e.county)] = e
         increments = [to_entry(r) for r in self.con.execute(  # few rows: through their own partial index
-            f"SELECT {SELECT} FROM entries INDEXED BY entries_added WHERE added IS NOT NULL AND gone = 0 AND as_of <= ? "
+            f"SELECT {READ} FROM entries INDEXED BY entries_added WHERE added IS NOT NULL AND gone = 0 AND as_of <= ? "
             f"{where}", [as_of.toordinal(), *params])]
         return fold_increments(out, increments, since=since) if increments else out
 
@@ -680,12 +711,12 @@ class Index:
     def _with_later(self, rows: Sequence[Sequence]) -> list[tuple[Entry, Entry | None]]:
         """Rows of :data:`_WITH_LATER` as entries, each with the entry that superseded it (read
         for the few that have one)."""
-        n = len(COLUMNS)
+        n = _READ_WIDTH
         wanted = [r[n] for r in rows if r[n] is not None]
         later: dict[int, Entry] = {}
         for k in range(0, len(wanted), 900):
             part = wanted[k:k + 900]
-            for r in self.con.execute(f"SELECT rowid, {SELECT} FROM entries WHERE rowid IN ({', '.join('?' * len(part))})",
+            for r in self.con.execute(f"SELECT rowid, {READ} FROM entries WHERE rowid IN ({', '.join('?' * len(part))})",
                                       part):
                 later[r[0]] = to_entry(r[1:])
         return [(to_entry(r[:n]), later[r[n]] if r[n] is not None else None) for r in rows]
@@ -701,14 +732,14 @@ class Index:
         """A batch's entries that stand, as written or through a correction (not through a void)."""
         self._need("entries_batch")
         return [to_entry(r) for r in self.con.execute(
-            f"SELECT {', '.join('e.' + c for c in COLUMNS)} FROM entries e WHERE e.batch = ? AND e.void = 0 AND "
+            f"SELECT {_READ_E} FROM entries e WHERE e.batch = ? AND e.void = 0 AND "
             f"(e.gone = 0 OR EXISTS (SELECT 1 FROM entries s WHERE s.sup_office = e.office AND s.supersedes = e.id "
             f"AND s.void = 0)) ORDER BY e.stamp, e.office, e.id", (batch,))]
 
     def surviving_batch(self, batch: str) -> list[Entry]:
         self._need("entries_batch")
         return [to_entry(r) for r in self.con.execute(
-            f"SELECT {SELECT} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]
+            f"SELECT {READ} FROM entries WHERE batch = ? AND gone = 0 ORDER BY stamp, office, id", (batch,))]
 
     def series(self, indicator: str, county: str | None, since: dt.date | None = None,
                until: dt.date | None = None) -> list[Entry]:
@@ -716,7 +747,7 @@ class Index:
         recording, office, id (:meth:`Entry.order`); only those dated from ``since`` to
         ``until`` where they are given. What the data-quality rules compare a new figure with."""
         return [to_entry(r) for r in self.con.execute(
-            f"SELECT {SELECT} FROM entries WHERE indicator = ? AND county = ? AND gone = 0 AND as_of BETWEEN ? AND ? "
+            f"SELECT {READ} FROM entries WHERE indicator = ? AND county = ? AND gone = 0 AND as_of BETWEEN ? AND ? "
             f"ORDER BY as_of, stamp, office, id",
             (indicator, county or "", since.toordinal() if since else 0, until.toordinal() if until else 1 << 62))]
 
@@ -738,13 +769,13 @@ class Index:
     def surviving(self, until: dt.date) -> list[Entry]:
         """Every surviving entry dated on or before ``until``, by unit and in order."""
         return [to_entry(r) for r in self.con.execute(
-            f"SELECT {SELECT} FROM entries WHERE gone = 0 AND as_of <= ? "
+            f"SELECT {READ} FROM entries WHERE gone = 0 AND as_of <= ? "
             f"ORDER BY indicator, county, as_of, stamp, office, id", (until.toordinal(),))]
 
     def surviving_units(self, until: dt.date) -> Iterator[list[Entry]]:
         """:meth:`surviving` one unit (indicator and county) at a time, streamed from one query."""
         unit: list[Entry] = []
-        cur = self.con.execute(f"SELECT {SELECT} FROM entries WHERE gone = 0 AND as_of <= ? "
+        cur = self.con.execute(f"SELECT {READ} FROM entries WHERE gone = 0 AND as_of <= ? "
                                f"ORDER BY indicator, county, as_of, stamp, office, id", (until.toordinal(),))
         while True:
             rows = cur.fetchmany(2000)

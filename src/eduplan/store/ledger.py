@@ -842,8 +842,8 @@ def read_plain(path: Path, plan: Plan) -> tuple[list[Entry], Sync]:
         sync = sync_place(index, where, plan, None)
         if sync.problems:
             return [], sync
-        from .index import SELECT, to_entry
+        from .index import READ, to_entry
 
-        return [to_entry(r) for r in index.con.execute(f"SELECT {SELECT} FROM entries ORDER BY rowid")], sync
+        return [to_entry(r) for r in index.con.execute(f"SELECT {READ} FROM entries ORDER BY rowid")], sync
     finally:
         index.close()
