@@ -14,7 +14,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-from .records import record
+from .records import record, twin
 
 PLAN_SCHEMA_VERSION = 2
 Number = int | float
@@ -454,10 +454,10 @@ def quick_constructor(cls):
     outside this function's result's making."""
     names = [f.name for f in dataclasses.fields(cls)]
     assert not hasattr(cls, "__post_init__") and list(getattr(cls, "__slots__", ())) == names
-    assert cls.__bases__ == (object,) and all(n.isidentifier() and not n.startswith("_") for n in names)
-    twin = type(f"{cls.__name__}Fields", (), {"__slots__": tuple(names), "__module__": cls.__module__,
-                                               "__doc__": f"{cls.__name__}'s fields, being set (quick_constructor)"})
-    env: dict[str, Any] = {"_new": object.__new__, "_twin": twin, "_cls": cls}
+    assert all(n.isidentifier() and not n.startswith("_") for n in names)
+    fields_of = twin(cls)  # (records' twin: the same slots, checked to be the same layout)
+    assert fields_of is not None
+    env: dict[str, Any] = {"_new": object.__new__, "_twin": fields_of, "_cls": cls}
     args = ", ".join(names)
     body = "".join(f"    self.{n} = {n}\n" for n in names)
     exec(f"def new({args}):\n    self = _new(_twin)\n{body}    self.__class__ = _cls\n    return self\n", env)

@@ -22,7 +22,7 @@ import operator
 import reprlib
 from typing import Any
 
-__all__ = ["record", "replace"]
+__all__ = ["record", "replace", "twin"]
 
 
 def record(cls: type | None = None, /, *, slots: bool = True, eq: bool = True):
@@ -116,7 +116,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
 
     A frozen class refuses plain assignment, so dataclasses sets each field through
     ``object.__setattr__``: a call a field (90 ns). Here, when the class has more than a few
-    fields, the instance first becomes its *twin* (:func:`_twin`: the same layout and no
+    fields, the instance first becomes its *twin* (:func:`twin`: the same layout and no
     frozen ``__setattr__``), its fields are assigned plainly, and it becomes the class again:
     a status of 70 indicators and their counties makes 4,000 records of 7 to 26 fields.
     (An instance of a subclass, or a class without a twin, takes the plain way.)"""
@@ -149,9 +149,9 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
             quick.append(f"if {f.name} is _MISSING: {f.name} = {default}")
         slow.append(f"_set(self, {f.name!r}, {f.name})")
         quick.append(f"self.{f.name} = {f.name}")
-    twin = _twin(cls) if len(fields) > 3 and all(f.name.isidentifier() and f.name != "self" for f in fields) else None
-    if twin is not None:
-        env["_twin"] = twin
+    made = twin(cls) if len(fields) > 3 and all(f.name.isidentifier() and f.name != "self" for f in fields) else None
+    if made is not None:
+        env["_twin"] = made
         body = ["if self.__class__ is _cls:", "    _set(self, '__class__', _twin)",
                 *(f"    {b}" for b in quick), "    self.__class__ = _cls", "else:", *(f"    {b}" for b in slow)]
     else:
@@ -167,7 +167,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field, ...]):
     return init
 
 
-def _twin(cls: type) -> type | None:
+def twin(cls: type) -> type | None:
     """A class whose instances have the layout of ``cls``'s (its slots in order, or a
     ``__dict__``) and nothing else, so that an instance can become one and back by
     ``__class__`` assignment (which Python refuses between different layouts: then None)."""
@@ -177,14 +177,14 @@ def _twin(cls: type) -> type | None:
     ns: dict[str, Any] = {"__module__": cls.__module__, "__doc__": f"{cls.__qualname__} being made"}
     if slots is not None:
         ns["__slots__"] = tuple(slots)
-    twin = type(f"{cls.__name__}Making", (), ns)
+    other = type(f"{cls.__name__}Making", (), ns)
     try:
         probe = object.__new__(cls)
-        object.__setattr__(probe, "__class__", twin)
+        object.__setattr__(probe, "__class__", other)
         probe.__class__ = cls
     except TypeError:
         return None
-    return twin
+    return other
 
 
 def replace(obj: Any, /, **changes: Any) -> Any:
