@@ -526,6 +526,37 @@ def test_a_real_process_with_non_utf8_argv(synthetic_plan_path, ledger_path):
     assert b"not UTF-8" in result.stderr and not ledger_path.exists()
 
 
+ENDING = textwrap.dedent("""
+    import atexit, sys
+    atexit.register(lambda: print("exit handler ran"))  # left in stdout's buffer: written only if flushed after
+    from eduplan.console import run
+    run()
+""")
+
+
+def test_the_process_ends_with_its_exit_handlers_its_whole_output_and_its_exit_code(synthetic_plan_path,
+                                                                                    ledger_path, tmp_path):
+    # the console script ends without taking its objects apart (eduplan.console.leave), but
+    # what Python's exit did that anyone sees still happens
+    script = tmp_path / "ending.py"
+    script.write_text(ENDING)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as for most users
+    assert eduplan("record", "new-kindergartens", "3", *D).returncode == 0
+    with open(tmp_path / "out.json", "wb") as out:  # a file: block-buffered, unlike a terminal
+        done = subprocess.run([sys.executable, str(script), "status", "--format", "json"], stdout=out,
+                              stderr=subprocess.PIPE, env=env, timeout=60)
+    text = (tmp_path / "out.json").read_text(encoding="utf-8")
+    body, tail = text.rsplit("\n", 2)[:2]
+    assert done.returncode == 0 and tail == "exit handler ran"
+    assert json.loads(body)["indicators"][0]["id"]
+    bad = subprocess.run([sys.executable, str(script), "status", "--as-of", "2023-13-01", "--lang", "en"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 1 and bad.stderr.startswith("eduplan: --as-of") and bad.stdout == "exit handler ran\n"
+    usage = subprocess.run([sys.executable, str(script), "status", "--no-such-flag"], capture_output=True, env=env,
+                           timeout=60)
+    assert usage.returncode == 2 and usage.stdout == b"exit handler ran\n"
+
+
 def test_a_full_or_closed_stdout(synthetic_plan_path, ledger_path):
     stored = eduplan("record", "new-kindergartens", "3", *D, stdout=open("/dev/full", "wb"))
     assert stored.returncode == 0 and b"Traceback" not in stored.stderr  # recorded: a retry would be a duplicate
