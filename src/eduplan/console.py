@@ -30,12 +30,12 @@ def run() -> None:
 def leave(code: int) -> None:
     """End the process without taking it apart: what a command leaves is freed by the
     system, not one object at a time (a warm ``report`` at 100,000 synthetic entries keeps a
-    month's 8,450 entries to the end: 0.94x the time; status 0.91x). mypy ends the same way
+    month's 8,450 entries to the end: 0.95x the time; status 0.91x). mypy ends the same way
     (``mypy.util.hard_exit``). What Python's own exit would still do is done first: the exit
     handlers (``atexit``) run and both outputs are flushed. Every file a command writes is
-    closed (and synced) before it returns. Where that is not all, the process ends as usual:
-    another thread still running (Python waits for it), or an output that cannot be flushed
-    (Python says so, as it always did)."""
+    closed before it returns (the ledger and output files synced too). Where that is not
+    all, the process ends as usual: another thread still running (Python waits for it), or
+    an output that cannot be flushed (Python says so, as it always did)."""
     import atexit
     import os
     import threading
