@@ -92,7 +92,6 @@ _ON_DEMAND = {name: sql for name, sql in _INDEXES if name in ("entries_recorded"
 COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
            "supersedes", "sup_office", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted",
            "who", "recorded_at")
-SELECT = ", ".join(COLUMNS)
 # What a read asks for: an entry's columns, those that most entries leave empty (what a
 # correction or a void names, a batch, a figure for the city, the warnings accepted) as one
 # JSON array, or NULL where all of them are. Python's sqlite3 costs about 1,000 instructions
@@ -156,7 +155,7 @@ def to_row(e: Entry, file: str, digest: int, gone: bool | None = None) -> tuple:
 Light = collections.namedtuple("Light", "office id indicator county supersedes target_office void batch batch_size")
 
 
-_INSERT = (f"INSERT INTO entries (file, digest, {SELECT}, stamp, gone) "
+_INSERT = (f"INSERT INTO entries (file, digest, {', '.join(COLUMNS)}, stamp, gone) "
            f"VALUES ({', '.join('?' * (len(COLUMNS) + 4))})")
 
 
@@ -206,9 +205,9 @@ def to_entry(row: Sequence) -> Entry:
                          office, None)
     supersedes, sup_office, void, for_city, reason, batch, batch_size, accepted = json.loads(packed)
     return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
-                 _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source, batch,
-                 batch_size, tuple(json.loads(accepted)) if accepted else (), office,
-                 sup_office if sup_office is not None and sup_office != office else None)
+                     _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source,
+                     batch, batch_size, tuple(json.loads(accepted)) if accepted else (), office,
+                     sup_office if sup_office is not None and sup_office != office else None)
 
 
 @record(slots=False)
