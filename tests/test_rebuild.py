@@ -376,3 +376,27 @@ def test_the_quick_entry_constructor_makes_the_same_entry(args):
     assert quick == made and hash(quick) == hash(made) and repr(quick) == repr(made) and type(quick) is Entry
     with pytest.raises(AttributeError):
         quick.id = 2  # still frozen
+
+
+def test_the_stages_bench_times_every_stage_of_a_rebuild(tmp_path):
+    """``bench/stages.py`` reaches into the block reader's private parts to time each stage:
+    it must still run, and find every synthetic entry in the tool's own form, when they change."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ledger = tmp_path / "synthetic.toml"
+    ledger.write_bytes(_synthetic(300)[1])
+    script = Path(__file__).resolve().parents[1] / "bench" / "stages.py"
+    done = subprocess.run([sys.executable, str(script), str(ledger)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "300 entries (SYNTHETIC)" in done.stdout
+    assert "not in the tool's own form" not in done.stdout
+    stages = [line for line in done.stdout.splitlines()[2:] if line.strip()]
+    assert [s.rsplit(None, 2)[0].strip() for s in stages] == [
+        "cut into blocks, each hashed (split)", "of which the hashes (digest)", "text decoded",
+        "the tool's own form (the pattern)", "entry made from the texts",
+        "rules: the fields together (shape_problems)", "rules: the entry and the plan",
+        "parse_block, all of the above but the cut", "row made for SQLite (to_row)",
+        "rows inserted (an index in memory)"]
+    assert all(float(s.split()[-1]) >= 0 for s in stages)
