@@ -31,6 +31,7 @@ def _first_line(field: str | None) -> int:  # where a problem would be said (non
 
 
 def best(work, runs: int = 3) -> float:
+    """The quickest of ``runs`` runs of ``work``, in seconds."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -39,12 +40,21 @@ def best(work, runs: int = 3) -> float:
     return min(times)
 
 
-def main() -> int:
+def ledger_path() -> Path | None:
+    """The ledger the command line names (by default the 100k one bench/run.py writes), with
+    eduplan's source made importable; None, and a line saying so, if it is missing."""
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     if not path.exists():
         print(f"{path} is missing: run bench/run.py first (it writes the synthetic ledgers)", file=sys.stderr)
-        return 2
+        return None
     sys.path.insert(0, str(ROOT / "src"))
+    return path
+
+
+def main() -> int:
+    path = ledger_path()
+    if path is None:
+        return 2
     from eduplan.store import ledgerfile as lf
     from eduplan.store.planfile import load_plan
 

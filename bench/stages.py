@@ -21,30 +21,19 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT / "bench" / "out" / "ledgers" / "synthetic-100000-seed2023.toml"
+from parsers import ROOT, best, ledger_path  # (bench/ is this script's folder: the ledger and the timer are shared)
 
 
-def best(work, runs: int = 3):
-    """(the quickest of ``runs`` runs in seconds, what the last run gave)."""
-    quickest, out = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = work()
-        quickest = min(quickest, time.perf_counter() - start)
-    return quickest, out
+def timed(work):
+    """(the quickest of three runs of ``work`` in seconds, what it gives)."""
+    return best(work), work()
 
 
 def main() -> int:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
-    if not path.exists():
-        print(f"{path} is missing: run bench/run.py first (it writes the synthetic ledgers)", file=sys.stderr)
+    path = ledger_path()
+    if path is None:
         return 2
-    sys.path.insert(0, str(ROOT / "src"))
     from eduplan.core.entries import entry_plan_problems, shape_problems
     from eduplan.store import ledgerfile as lf
     from eduplan.store import toml
@@ -56,7 +45,7 @@ def main() -> int:
     gc.disable()  # as in a rebuild, where the collector is paused
     pattern = toml._BLOCK or toml._compile()[0]
 
-    took, (_, blocks) = best(lambda: lf.split(raw))
+    took, (_, blocks) = timed(lambda: lf.split(raw))
     n = len(blocks)
     print(f"{path.name}: {len(raw) / 2**20:.1f} MiB, {n:,} entries (SYNTHETIC); best of 3, one process")
     print(f"{'stage':<44} {'ms':>8} {'µs an entry':>12}")
@@ -65,21 +54,21 @@ def main() -> int:
         print(f"{stage:<44} {seconds * 1e3:8.1f} {seconds * 1e6 / n:12.2f}")
 
     say("cut into blocks, each hashed (split)", took)
-    say("  of which the hashes (digest)", best(lambda: [lf.digest(b.data) for b in blocks])[0])
-    took, texts = best(lambda: [b.data.decode("utf-8") for b in blocks])
+    say("  of which the hashes (digest)", best(lambda: [lf.digest(b.data) for b in blocks]))
+    took, texts = timed(lambda: [b.data.decode("utf-8") for b in blocks])
     say("text decoded", took)
-    took, groups = best(lambda: [m.groups() if (m := pattern.fullmatch(t)) else None for t in texts])
+    took, groups = timed(lambda: [m.groups() if (m := pattern.fullmatch(t)) else None for t in texts])
     say("the tool's own form (the pattern)", took)
     if any(g is None for g in groups):
         print("(some blocks are not in the tool's own form: the stages below skip them)")
     groups = [g for g in groups if g is not None]
-    took, entries = best(lambda: [lf._quick_entry(g, "") for g in groups])
+    took, entries = timed(lambda: [lf._quick_entry(g, "") for g in groups])
     say("entry made from the texts", took)
     entries = [e for e in entries if e is not None]
-    say("rules: the fields together (shape_problems)", best(lambda: [shape_problems(e) for e in entries])[0])
-    say("rules: the entry and the plan", best(lambda: [entry_plan_problems(e, plan) for e in entries])[0])
-    say("parse_block, all of the above but the cut", best(lambda: [lf.parse_block(b, "l", plan, "") for b in blocks])[0])
-    took, rows = best(lambda: [to_row(e, "l", 0, False) for e in entries])
+    say("rules: the fields together (shape_problems)", best(lambda: [shape_problems(e) for e in entries]))
+    say("rules: the entry and the plan", best(lambda: [entry_plan_problems(e, plan) for e in entries]))
+    say("parse_block, all of the above but the cut", best(lambda: [lf.parse_block(b, "l", plan, "") for b in blocks]))
+    took, rows = timed(lambda: [to_row(e, "l", 0, False) for e in entries])
     say("row made for SQLite (to_row)", took)
 
     def insert() -> None:
@@ -89,7 +78,7 @@ def main() -> int:
         con.commit()
         con.close()
 
-    say("rows inserted (an index in memory)", best(insert)[0])
+    say("rows inserted (an index in memory)", best(insert))
     return 0
 
 
