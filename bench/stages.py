@@ -4,16 +4,18 @@
 
 A rebuild (the index deleted) reads every entry of the ledger in Python. This times, in one
 process and best of three, the stages one entry goes through on the way from the file's bytes
-to a row of the index, each over every entry of the ledger, and prints each stage's time and
-its share per entry: the cut into blocks (with each block's hash), the block's text decoded,
+to a row of the index, each over every entry of the ledger, and prints each stage's time in
+all and per entry: the cut into blocks (with each block's hash), the block's text decoded,
 the pattern of the tool's own form, the entry made from its texts, the two kinds of rules
 (the fields together; the entry against the plan), the whole of ``parse_block`` (which is
 those stages and a little more), the row made for SQLite, and the rows inserted into an
 index held in memory. A rebuild shares this work between two processes
 (``store/halves.py``) and then builds the indexes; ``bench/run.py`` times the whole command.
 
-The stages past ``parse_block`` reach into the block reader's private parts (``_quick_entry``,
-``toml._BLOCK``): this is a measuring tool, to be changed with them. The figures are of
+Some stages reach into private parts of the block reader and the index (``toml._BLOCK``,
+``ledgerfile._quick_entry``, ``index._INSERT``): this is a measuring tool, to be changed with
+them (tests/test_rebuild.py runs it). A stage's time includes freeing what it made, as a
+rebuild frees it too. The figures are of
 SYNTHETIC entries (bench/generate.py), never a bureau's results.
 """
 
@@ -26,7 +28,7 @@ from parsers import ROOT, best, ledger_path  # (bench/ is this script's folder: 
 
 
 def timed(work):
-    """(the quickest of three runs of ``work`` in seconds, what it gives)."""
+    """(the quickest of three runs of ``work`` in seconds, what a fourth run gives)."""
     return best(work), work()
 
 

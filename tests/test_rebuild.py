@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -381,10 +384,6 @@ def test_the_quick_entry_constructor_makes_the_same_entry(args):
 def test_the_stages_bench_times_every_stage_of_a_rebuild(tmp_path):
     """``bench/stages.py`` reaches into the block reader's private parts to time each stage:
     it must still run, and find every synthetic entry in the tool's own form, when they change."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     ledger = tmp_path / "synthetic.toml"
     ledger.write_bytes(_synthetic(300)[1])
     script = Path(__file__).resolve().parents[1] / "bench" / "stages.py"
