@@ -378,6 +378,40 @@ def test_validate_names_every_problem_across_the_folder(run, folder, files, word
     assert {p: p.read_bytes() for p in paths} == before
 
 
+def _line(text: str, wanted: str) -> int:
+    """The number of the first line that is ``wanted``."""
+    return text.splitlines().index(wanted) + 1
+
+
+def test_a_problem_across_the_folder_names_the_line_of_its_field(run, folder):
+    """Each problem points at the line that sets the field it names, in the entry's table
+    however the table is written; where the table leaves the field out, at its id line."""
+    # entry 2 is for a unit the office does not report: its county line, after a note
+    second = ENTRY.format(id=2, county="黄岩区").replace("id = 2\n", 'id = 2\nnote = "county = 椒江区"\n')
+    text = HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区") + second
+    path = _write(folder, "a.toml", text)
+    err = run.fails(1, "validate", lang="en").stderr
+    line = _line(text, 'county = "黄岩区"')
+    assert f"{path}:{line}: entries[2].county: the office '椒江区' reports" in err, err
+    # the table's header spaced and its county set before its id: still the county's line
+    second = ('\n  [[ entries ]]\ncounty = "黄岩区"\nid = 2\nindicator = "new-kindergartens"\nas_of = 2023-06-30\n'
+              'value = 3\nby = "tester"\nrecorded_at = 2023-07-01 09:00:00+08:00\n')
+    text = HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区") + second
+    path.write_text(text, encoding="utf-8")
+    err = run.fails(1, "validate", lang="en").stderr
+    line = _line(text, 'county = "黄岩区"')
+    assert f"{path}:{line}: entries[2].county:" in err, err
+    # a void of another office's entry by an office that does not act for the city: its for_city
+    # line; the entry it voids does not exist: its supersedes line
+    text = HEAD.format(office="椒江区") + ENTRY.format(id=1, county="椒江区").replace(
+        "value = 3\n", 'supersedes = "黄岩区#7"\nvoid = true\nfor_city = true\nreason = "x"\n')
+    path.write_text(text, encoding="utf-8")
+    err = run.fails(1, "validate", lang="en").stderr
+    for_city, supersedes = _line(text, "for_city = true"), _line(text, 'supersedes = "黄岩区#7"')
+    assert f"{path}:{for_city}: entries[1].for_city:" in err, err
+    assert f"{path}:{supersedes}: entries[1].supersedes:" in err, err
+
+
 def test_a_file_renamed_or_an_office_added(run, folder, synthetic_plan_path):
     run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
     (folder / "椒江区.ledger.toml").rename(folder / "jiaojiang.toml")  # renamed: the header says whose it is
@@ -535,9 +569,11 @@ def test_an_entry_corrected_in_two_clones_is_named_after_the_merge(run, folder, 
     shutil.copy(clone / f"{CITY}.ledger.toml", folder / f"{CITY}.ledger.toml")  # what a git merge brings
     monkeypatch.setenv("EDUPLAN_LEDGER", str(folder))
     city = folder / f"{CITY}.ledger.toml"
-    line = city.read_text(encoding="utf-8").splitlines().index("id = 1") + 1
+    lines = city.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, x in enumerate(lines, 1) if n > lines.index("id = 1") and x.startswith("supersedes = "))
     err = run.fails(1, "validate", lang="en").stdout + run.fails(1, "status", *D, lang="en").stderr
-    assert f"{city}:{line}" in err and "entry 黄岩区#1 was already superseded by entry 黄岩区#2" in err
+    assert f"{city}:{line}: entries[1].supersedes:" in err  # the line that names what it supersedes
+    assert "entry 黄岩区#1 was already superseded by entry 黄岩区#2" in err
     assert "已被记录 黄岩区#2 取代" in run.fails(1, "status", *D).stderr
     text = city.read_text(encoding="utf-8")
     city.write_text(text[:text.index("\n[[entries]]\n") + 1], encoding="utf-8")  # the merge resolved by hand

@@ -37,14 +37,32 @@ def problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) -
     return problems
 
 
-def _line_of_id(loc: Location, id_: int) -> int | None:
+def _line_of(loc: Location, id_: int, field: str) -> int | None:
+    """The line of the file that sets ``field`` in entry ``id_``'s table; the entry's ``id``
+    line where the table leaves the field out (None where no line says ``id = id_``)."""
     try:
         with open(loc.real, "rb") as fh:
             raw = fh.read()
     except OSError:
         return None
     m = re.search(rb"^id\s*=\s*" + str(id_).encode() + rb"\s*$", raw, re.MULTILINE)
-    return raw.count(b"\n", 0, m.start()) + 1 if m else None
+    if m is None:
+        return None
+    at = start = m.start()
+    while start > 0:  # the table: from the [[…]] line before the id line (however it is spaced) to the next
+        line = raw.rfind(b"\n", 0, start - 1) + 1
+        header = raw[line:start].lstrip(b" \t").startswith(b"[[")
+        start = line
+        if header:
+            break
+    end = _TABLE_LINE.search(raw, m.end())
+    key = re.compile(rb"^[ \t]*" + re.escape(field.encode()) + rb"[ \t]*=", re.MULTILINE)
+    if (k := key.search(raw, start, len(raw) if end is None else end.start())) is not None:
+        at = k.start()
+    return raw.count(b"\n", 0, at) + 1
+
+
+_TABLE_LINE = re.compile(rb"^[ \t]*\[\[", re.MULTILINE)
 
 
 # each file's entries by unit, leaving out those that act for the city: for_city, and an
@@ -93,7 +111,7 @@ def _problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) 
         unit = county or None
         if o is not None and unit not in o.units:
             loc = by_name[file]
-            problems.append(Problem(str(loc.path), _line_of_id(loc, first), nmsg(
+            problems.append(Problem(str(loc.path), _line_of(loc, first, "county"), nmsg(
                 "the office '{office}' reports {units}, not {unit} ({n} entry, the first #{first})",
                 "the office '{office}' reports {units}, not {unit} ({n} entries, the first #{first})", n,
                 office=office, units=[u or "全市" for u in o.units], unit=unit or "全市", first=first),
@@ -111,7 +129,7 @@ def _problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) 
         if o is not None and not o.city:
             found.append(("for_city", msg("only an office that reports the city-wide figure may act for the city")))
         for field, message in found:
-            problems.append(Problem(str(loc.path), _line_of_id(loc, id_), message, field=f"entries[{id_}].{field}",
+            problems.append(Problem(str(loc.path), _line_of(loc, id_, field), message, field=f"entries[{id_}].{field}",
                                     kind="folder"))
     problems += _superseded_twice(index, by_name)
     return problems
@@ -133,7 +151,7 @@ def _superseded_twice(index: Index, by_name: dict[str, Location]) -> list[Proble
         if target in first and file not in files[target]:
             loc = by_name.get(file)
             if loc is not None:
-                problems.append(Problem(str(loc.path), _line_of_id(loc, id_), msg(
+                problems.append(Problem(str(loc.path), _line_of(loc, id_, "supersedes"), msg(
                     "entry {target} was already superseded by entry {by}", target=f"{sup_office}#{sup}",
                     by="#".join(map(str, first[target]))), field=f"entries[{id_}].supersedes", kind="folder"))
         first.setdefault(target, (office, id_))
