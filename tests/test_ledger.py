@@ -499,6 +499,26 @@ def test_a_line_typed_after_the_last_whole_entry_is_not_a_torn_end(run, syntheti
     assert ledger_path.read_bytes() == before
 
 
+@pytest.mark.parametrize("old, new", [
+    ("as_of = 2023-03-31", "as_of = 2023-02-30"),  # no such day
+    ("value = 1", 'value = 1\nnote = "a quote left open'),
+    ("value = 1", "value = 1 2"),
+])
+def test_a_mistake_typed_in_the_last_whole_entry_is_not_a_torn_end(run, synthetic_plan_path, ledger_path, old, new):
+    """The last entry, written to its end (its zoned recorded_at, which this tool writes last,
+    whole on its line), with a mistake typed into it: its TOML does not read. That was called
+    an end cut short by a crash, and `repair` offered to cut the whole entry off. It is a hand
+    edit: named by its line, and `repair` refuses it and leaves the file as it was."""
+    last = GOOD_ENTRY.format(id=2).replace(old, new)
+    ledger_path.write_text(LEDGER_HEAD + GOOD_ENTRY.format(id=1) + last, encoding="utf-8")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "validate", lang="en").stderr
+    assert "TOML syntax" in err and "cut short" not in err and "repair" not in err, err
+    assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
+    assert ledger_path.read_bytes() == before
+    assert "台账末尾不完整" not in run.fails(1, "status").stderr
+
+
 def test_repair_on_a_good_ledger_does_nothing(run, synthetic_plan_path, ledger_path):
     run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
     before = ledger_path.read_bytes()

@@ -315,7 +315,8 @@ def _classify(bad_blocks: dict[int, list[Problem]], last: int, cut_short_last: b
     """Is the ledger only torn at its end (a write cut short)? And where would a repair cut?
 
     Torn: no problem but in the last block, which lacks its zoned ``recorded_at`` (always
-    written last) or does not parse; and/or the entries at the end are an import that
+    written last), or does not parse and its ``recorded_at`` line is not whole
+    (:class:`~eduplan.store.ledgerfile.Parsed` ``cut_short``); and/or the entries at the end are an import that
     stops short of its ``batch_size``. Anything else must be fixed by hand.
     """
     if others or any(p.kind != "batch" for p in structure.problems):

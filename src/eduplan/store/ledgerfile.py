@@ -180,7 +180,7 @@ class Parsed:
     block: Block
     entry: Entry | None
     problems: tuple[Problem, ...]
-    cut_short: bool = False  # looks like a write cut short (no zoned recorded_at)
+    cut_short: bool = False  # looks like a write cut short (no zoned recorded_at line whole)
 
 
 def parse_header(head: bytes, file: str) -> tuple[dict, list[Problem]]:
@@ -245,7 +245,10 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
                 if whole.entry is not None:
                     # cut short: the next entry's [[entries]] line; typed: a line a person added
                     return Parsed(block, whole.entry, (problem,), not typed)
-            return Parsed(block, None, (problem,), not typed)
+            # cut short: nothing typed after the entry, and its time, which this tool writes
+            # last, not whole (a block whose time is whole was written to its end: the mistake is
+            # a person's, and a repair must not cut it off)
+            return Parsed(block, None, (problem,), not typed and _WHOLE_STAMP_LINE.search(text) is None)
         rows = data.get(TABLE)
         if set(data) != {TABLE} or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
             raise NotBlockwise()
@@ -285,6 +288,8 @@ def _after_entry(text: str) -> tuple[bool, int | None]:
     return after != "" and not _MARK_TEXT.startswith(after), (end + 1 if end >= 0 else None)
 
 
+_WHOLE_STAMP_LINE = re.compile(r"(?m)^[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
+                               r"(?:Z|[+-]\d\d:\d\d)[ \t]*(?:#.*)?\r?$")
 _WHOLE_STAMP_THEN_MORE = re.compile(r"[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
                                     r"(?:Z|[+-]\d\d:\d\d)[ \t]*[^\s#]")
 
