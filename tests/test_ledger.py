@@ -519,6 +519,33 @@ def test_a_mistake_typed_in_the_last_whole_entry_is_not_a_torn_end(run, syntheti
     assert "台账末尾不完整" not in run.fails(1, "status").stderr
 
 
+CORRECTION = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\nas_of = 2023-03-31\nvalue = 2\n'
+              'supersedes = {target}\nreason = "synthetic"\nby = "tester"\nrecorded_at = 2023-04-02 09:00:00+08:00\n')
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('by = "tester"\n', "", "the field 'by' is missing"),
+    ("value = 1", "value = -1", "must not be negative"),
+    ("value = 1", "value = 1 1", "TOML syntax"),
+])
+@pytest.mark.parametrize("appended", [False, True], ids=["read whole", "appended to an indexed file"])
+def test_a_correction_of_an_entry_with_a_problem_names_only_that_problem(run, synthetic_plan_path, ledger_path,
+                                                                       old, new, words, appended):
+    """Entry 2 has a mistake; entry 3 corrects it. Only entry 2's mistake is named: entry 3
+    was also said to correct 'an entry that does not exist before it', which sent the reader
+    looking for an entry that is there."""
+    good = LEDGER_HEAD + GOOD_ENTRY.format(id=1)
+    if appended:
+        ledger_path.write_text(good, encoding="utf-8")
+        run.ok("validate")  # indexed: what follows is read as an appended tail
+    text = good + GOOD_ENTRY.format(id=2).replace(old, new, 1) + CORRECTION.format(id=3, target=2)
+    ledger_path.write_text(text, encoding="utf-8")
+    err = run.fails(1, "validate", lang="en").stderr
+    assert words in err and "does not exist" not in err and "entries[3]" not in err, err
+    ledger_path.write_text(good + CORRECTION.format(id=5, target=3), encoding="utf-8")  # no entry 3: still named
+    assert "entry 3 does not exist before entry 5" in run.fails(1, "validate", lang="en").stderr
+
+
 def test_repair_on_a_good_ledger_does_nothing(run, synthetic_plan_path, ledger_path):
     run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
     before = ledger_path.read_bytes()

@@ -410,7 +410,7 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
                                    batch, bsize), None))
         elif entry is not None:
             rows.append((b, entry, entry))
-    structure = check_structure(rows, file, 0)
+    structure = check_structure(rows, file, 0, unread=[blocks[k] for k in bad])
     problems = others + [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if not blocks and raw and _torn_header(raw, plan) and (problems or not _whole_header(raw, plan)):
         # the first write was cut inside the header: nothing was recorded yet
@@ -511,9 +511,14 @@ class Structure:
 
 
 def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str, start_id: int,
-               index: Index | None = None) -> Structure:
+                    index: Index | None = None, unread: Iterable[lf.Block] = ()) -> Structure:
     """Ids increase down the file, corrections point at a fitting earlier entry once, imports
-    are whole. ``index`` supplies the targets that are not among ``rows`` (an appended tail)."""
+    are whole. ``index`` supplies the targets that are not among ``rows`` (an appended tail).
+    ``unread``: the blocks with problems of their own, left out of ``rows``; a correction of
+    one of them is not said to correct an entry that does not exist (it is there, and named)."""
+    from . import ledgerfile as lf
+
+    there = {i for b in unread if (i := lf.block_id(b)) is not None}
     problems: list[Problem] = []
     last_id = start_id
     seen: dict[int, object] = {}
@@ -532,7 +537,8 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
                 if target is not None and already is None:
                     later = index.superseded_by(e.office, e.supersedes)
                     already = later.id if later is not None else None
-            for field, message in supersede_problems(e, target, already):
+            found = supersede_problems(e, target, already) if target is not None or e.supersedes not in there else []
+            for field, message in found:
                 problems.append(Problem(file, b.line_of(field) or None, message, field=f"entries[{e.id}].{field}",
                                         kind="structure"))
             superseded.setdefault(e.supersedes, e.id)
@@ -564,7 +570,7 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
         return None
     bad = {k: list(x.problems) for k, x in enumerate(parsed) if x.problems}
     rows = [(b, x.entry, x.entry) for b, x in zip(blocks, parsed) if x.entry is not None]
-    structure = check_structure(rows, file, row.max_id, index)
+    structure = check_structure(rows, file, row.max_id, index, unread=[blocks[k] for k in bad])
     problems = [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if problems:
         cut_short_last = bool(parsed) and parsed[-1].cut_short

@@ -124,6 +124,15 @@ def digest(data: bytes) -> int:
     return _signed64(_blake2b(data.rstrip(b"\r\n\t "), digest_size=8).digest())[0]
 
 
+_ID_LINE = re.compile(rb"(?m)^[ \t]*id[ \t]*=[ \t]*(\d+)[ \t]*(?:#.*)?\r?$")
+
+
+def block_id(block: Block) -> int | None:
+    """The id a block's ``id`` line gives, for a block that does not read as an entry."""
+    m = _ID_LINE.search(block.data)
+    return int(m[1]) if m else None
+
+
 def mark_lines(raw: bytes, start: int = 0) -> Iterator[int]:
     """Offsets of the lines that are exactly ``[[entries]]`` (trailing blanks allowed), from
     ``start`` on (a line that begins before it is not one)."""
