@@ -105,6 +105,26 @@ def test_one_bad_row_imports_nothing_and_names_every_wrong_row(ledger, tmp_path)
     assert f"{path}:4: 数值: “12x”不是数字" in zh and "3 行存在问题" in zh
 
 
+def test_a_finding_about_a_row_above_says_which_row_it_is(ledger, tmp_path):
+    """A total below the one a row above gives names that row by the id it would get (#2), and
+    says it is that row of the sheet, not recorded yet: nothing is recorded while a row has a
+    problem, so there is no entry #2 to look up or correct. A total below a recorded figure
+    names that entry alone."""
+    run("record", "investment", "40亿", "--as-of", "2023-05-31")
+    path = write_csv(tmp_path / "fall.csv", [["指标", "数值", "截至日期"], ["investment", "50亿", "2023-08-31"],
+                                             ["investment", "49亿", "2023-09-30"], ["investment", "39亿", "2023-10-31"]])
+    err = run("import", path, code=1).stderr
+    row3 = next(line for line in err.splitlines() if line.startswith(f"{path}:3:"))
+    assert "[decreasing]" in row3 and "(#2)" in row3 and "#2 is row 2 of this sheet, not recorded yet" in row3, err
+    row4 = next(line for line in err.splitlines() if line.startswith(f"{path}:4:"))
+    assert "row 2" in row4 or "row 3" in row4, err
+    zh = run("import", path, code=1, lang=None).stderr
+    assert "（#2 即本表第 2 行，尚未填报）" in zh, zh
+    ledger_fall = write_csv(tmp_path / "below.csv", [["指标", "数值", "截至日期"], ["investment", "39亿", "2023-06-30"]])
+    err = run("import", ledger_fall, code=1).stderr
+    assert "(#1)" in err and "of this sheet" not in err, err
+
+
 def test_values_are_checked_like_record(ledger, tmp_path):
     rows = [ROWS[0],
             ["exam-services", "56%", "2023-06-30", "", "", ""],  # a percentage for a count

@@ -479,19 +479,33 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
     days: dict[tuple[str, str | None], list[dt.date]] = {}
     for r in rows:
         days.setdefault(r.entry.key(), []).append(r.entry.as_of)
+    above: dict[int, int] = {}  # the ids the rows above this one would get → their spreadsheet rows
     for k, r in enumerate(rows):
         e = dataclasses.replace(r.entry, id=first_id + k, office=view.office)  # the file it goes to: its place in order
         key = e.key()
         if key not in series:  # what decides the findings of this unit's rows, not its whole history
             series[key] = view.series_around(*key, days[key])
         ind = plan.by_id[e.indicator]
-        found, accepted = rule_problems(series_findings(ind, plan, e, series[key]), accept, file, r.row,
+        findings = [_naming_rows(f, above, view.office) for f in series_findings(ind, plan, e, series[key])]
+        found, accepted = rule_problems(findings, accept, file, r.row,
                                         added_column if e.added is not None and added_column else column)
         problems.extend(found)
         e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
         series[key].append(e)
+        above[e.id] = r.row
         out.append(dataclasses.replace(r, entry=e))
     return problems, out
+
+
+def _naming_rows(f: Finding, above: Mapping[int, int], office: str) -> Finding:
+    """A finding that names an entry of this very sheet by the id it would get (``#7``) also
+    says which row that is: nothing is recorded while a row has a problem, so no entry #7
+    exists yet to look up or correct."""
+    named = [msg("#{id} is row {row} of this sheet, not recorded yet", id=x.id, row=above[x.id])
+             for x in f.entries if x.office == office and x.id in above]
+    if not named:
+        return f
+    return dataclasses.replace(f, message=msg("{message} ({rows})", message=f.message, rows=named))
 
 
 def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
