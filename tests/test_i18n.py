@@ -322,3 +322,30 @@ def test_an_import_in_chinese_forms(run, synthetic_plan_path, tmp_path):
     log = run.json("log")
     assert sorted((e["indicator"], e["county"], e["as_of"], e["value"]) for e in log) == [
         ("new-kindergartens", "椒江区", "2023-06-30", 3), ("new-places", None, "2023-06-30", 12000)]
+
+
+def test_what_chinese_staff_read_is_punctuated_in_chinese(run, monkeypatch):
+    """After a Chinese word comes Chinese punctuation (来源：…, 完成的节点：, 序时进度 49.6%（2023-06-30）),
+    never an ASCII ': ' or ' (' in the middle of a Chinese line; and the Chinese ``show`` does
+    not print the indicator's English name under its own (the English one prints the plan's
+    Chinese name, its official name)."""
+    monkeypatch.setenv("COLUMNS", "160")
+    run.ok("record", "investment", "45亿", *D, "--note", "合成示例")
+    run.ok("record", "closed-loop-mechanism", "完成", *D)
+    run.ok("record", "new-public-kindergartens", "30", *D, "--county", "椒江区", "--force")  # accepted over a warning
+    outputs = {" ".join(args): run.ok(*args).stdout for args in (
+        ["status", *D], ["status", *D, "--format", "markdown"], ["show", "investment", *D],
+        ["show", "investment", *D, "--format", "markdown"], ["show", "closed-loop-mechanism", *D, "--format", "markdown"],
+        ["report", "--month", "2023-06", "--format", "markdown"], ["log", "--format", "markdown"])}
+    found = run("check", *D)  # it finds something: exit 1, its findings on stdout
+    assert found.exit_code == 1
+    outputs["check"] = found.stdout
+    outputs["report html"] = re.sub(r"<[^>]+>", "", run.ok("report", "--month", "2023-06", "--format", "html").stdout)
+    for name, out in outputs.items():
+        m = re.search(r"[\u4e00-\u9fff）”][:;] |[\u4e00-\u9fff] \(", out)
+        assert m is None, (name, out[max(0, m.start() - 30):m.end() + 30])
+    assert "完成的节点：" in outputs["report --month 2023-06 --format markdown"]
+    assert "- 来源：“投资90亿元”" in outputs[f"show investment {' '.join(D)} --format markdown"]
+    for name in (f"show investment {' '.join(D)}", f"show investment {' '.join(D)} --format markdown"):
+        assert "Investment in education projects" not in outputs[name]
+    assert "教育项目投资" in run.ok("show", "investment", *D, lang="en").stdout

@@ -296,7 +296,7 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
         if d["delta"]["actual"] is not None:
             assert cells[col["较上月"]] * scale == pytest.approx(d["delta"]["actual"], rel=1e-6, abs=1e-6)
         if d["delta"]["completion"] is not None:  # points, not a percentage
-            assert cells[col["完成率较上月(百分点)"]] == pytest.approx(d["delta"]["completion"] * 100, abs=1e-4)
+            assert cells[col["完成率较上月（百分点）"]] == pytest.approx(d["delta"]["completion"] * 100, abs=1e-4)
     assert seen == set(by_id)
     money = next(r for r in ws.iter_rows(min_row=2) if r[col["指标编号"]].value == "investment")
     assert money[col["单位"]].value == "亿元" and money[col["目标"]].number_format == '"≥"0"亿元"'

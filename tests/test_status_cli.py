@@ -229,7 +229,8 @@ def test_show_in_markdown_says_what_the_table_says(filled, monkeypatch, indicato
         facts.append((label, text.strip()))
     assert len(facts) >= 8
     for label, text in facts:
-        assert f"- {label}: " in md and text.replace("*", "\\*").replace("_", "\\_") in md, (label, text)
+        colon = "：" if lang == "zh" else ": "  # the language's own punctuation
+        assert f"- {label}{colon}" in md and text.replace("*", "\\*").replace("_", "\\_") in md, (label, text)
     for county in COUNTIES:
         assert any(line.startswith(county) for line in lines) == (f"| {county} |" in md)
     assert "| tester |" in md  # who recorded each entry

@@ -70,7 +70,7 @@ def test_a_person_reads_the_id_column_under_a_chinese_header(run, wide, tmp_path
 def test_a_count_of_counties_is_counted_in_counties_wherever_its_target_stands_alone(run, wide, tmp_path):
     assert _row(run.ok("show", "dual-creation-counties", *D).stdout, "目标") == "≥6个县"
     assert _row(run.ok("show", "dual-creation-counties", *D, lang="en").stdout, "target") == "≥6 counties"
-    assert "- 目标: ≥6个县" in run.ok("show", "dual-creation-counties", *D, "--format", "markdown").stdout
+    assert "- 目标：≥6个县" in run.ok("show", "dual-creation-counties", *D, "--format", "markdown").stdout
     plan = run.ok("plan").stdout
     assert "≥6个县" in next(ln for ln in plan.splitlines() if "dual-creation-counties" in ln)
     md = run.ok("plan", "--format", "markdown").stdout

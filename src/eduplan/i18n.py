@@ -139,6 +139,16 @@ def clause_separator(lang: str) -> str:
     return "；" if lang == "zh" else "; "
 
 
+def colon(lang: str) -> str:
+    """Between a label and what it says: ``来源：…`` in Chinese, ``source: …`` in English."""
+    return "：" if lang == "zh" else ": "
+
+
+def bracketed(text: str, lang: str) -> str:
+    """An aside after a word: ``完成（2023-06-30）`` in Chinese, ``done (2023-06-30)`` in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def _param(value: Any, lang: str) -> Any:
     """A parameter as it goes into a template: numbers stay numbers (for format specs)."""
     if isinstance(value, bool):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..core.bulletin import Bulletin, Row
 from ..core.progress import Progress
-from ..i18n import msg, nmsg, separator, tr
+from ..i18n import bracketed, colon, msg, nmsg, separator, tr
 from . import safe
 from .encoding import md_table
 from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
@@ -427,14 +427,16 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
     if not done and not met:
         out.append(_("No milestone or target was completed this month.") + "\n")
     if done:
-        out.append(f"{_('Milestones done')}:\n")
-        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({r.now.as_of_figure})"
-                   + (f": {safe.markdown(done_when_text(r.indicator, lang))}" if r.indicator.done_when else "")
+        out.append(f"{_('Milestones done')}{colon(lang).rstrip()}\n")
+        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))}{bracketed(str(r.now.as_of_figure), lang)}"
+                   + (f"{colon(lang)}{safe.markdown(done_when_text(r.indicator, lang))}" if r.indicator.done_when
+                      else "")
                    for r in done)
         out.append("")
     if met:
-        out.append(f"{_('Targets met')}:\n")
-        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))} ({safe.markdown(figure(r.now, lang))})" for r in met)
+        out.append(f"{_('Targets met')}{colon(lang).rstrip()}\n")
+        out.extend(f"- {safe.markdown(name_of(r.indicator, lang))}{bracketed(safe.markdown(figure(r.now, lang)), lang)}"
+                   for r in met)
         out.append("")
 
     out.append(f"## {_('6. Data quality')}\n")
@@ -461,7 +463,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
     defined = done_when_rows(b, lang)
     if defined:
         out.append(f"## {_('Appendix 3. What done means')}\n")
-        out.extend(f"- {safe.markdown(name)}: {safe.markdown(text)}" for name, _id, text in defined)
+        out.extend(f"- {safe.markdown(name)}{colon(lang)}{safe.markdown(text)}" for name, _id, text in defined)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -20,6 +20,7 @@ import unicodedata
 
 from ..core.bulletin import Bulletin, Row
 from ..core.progress import Progress
+from ..i18n import colon
 from . import safe
 from .bulletin_text import (
     MARK,
@@ -505,7 +506,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     if defined:
         w(f"<h3>{esc(_('What done means'))}</h3><ul>")
         for name, ind_id, text in defined:
-            w(f'<li>{esc(name)} <span class="note">{esc(ind_id)}</span>: {esc(text)}</li>')
+            w(f'<li>{esc(name)} <span class="note">{esc(ind_id)}</span>{esc(colon(lang))}{esc(text)}</li>')
         w("</ul>")
 
     # ---- 3. attention

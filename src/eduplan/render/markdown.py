@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..core.progress import StatusReport
-from ..i18n import msg, nmsg
+from ..i18n import bracketed, colon, msg, nmsg
 from . import safe, show_lines
 from .encoding import md_table
 from .figures import figure, pct, stored_value, target_text, to_go_line
@@ -128,11 +128,12 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     """What the terminal's ``show`` says (:mod:`eduplan.render.show_lines`), as markdown."""
     _ = gettext(lang)
     ind = doc.row.indicator
-    other = ind.name if lang == "en" else ind.name_en
-    out = f"## {safe.markdown(name_of(ind, lang))} (`{ind.id}`)\n\n"
+    other = ind.name if lang == "en" else None  # the plan's own name beside an English one (not the other way)
+    out = f"## {safe.markdown(name_of(ind, lang))}{bracketed(f'`{ind.id}`', lang)}\n\n"
     if other:
         out += f"{safe.markdown(other)}\n\n"
-    out += "\n".join(f"- {safe.markdown(k)}: {safe.markdown(v)}" for k, v in show_lines.lines(doc, lang)) + "\n\n"
+    out += "\n".join(f"- {safe.markdown(k)}{colon(lang)}{safe.markdown(v)}" for k, v in show_lines.lines(doc, lang))
+    out += "\n\n"
     counties = show_lines.county_rows(doc, lang)
     if counties:
         out += f"### {safe.markdown(_('County-level units'))}\n\n"

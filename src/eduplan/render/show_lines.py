@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.numbers import format_number
-from ..i18n import separator
+from ..i18n import bracketed, separator
 from .figures import figure, pct, target_text, to_go_line
 from .words import (
     ROLLUP,
@@ -18,6 +18,7 @@ from .words import (
     notes_text,
     pace_text,
     reported_by_text,
+    section_title,
     state_label,
     status_label,
     units_text,
@@ -31,9 +32,8 @@ def sections_text(doc: ShowDoc, lang: str) -> str:
     plan = doc.plan
     out = []
     for s in doc.row.indicator.all_sections:
-        section = plan.section_by_id[s]
-        out.append(f"{s} ({section.name if lang == 'zh' else section.name_en or section.name})")
-    return ", ".join(out)
+        out.append(section_title(plan.section_by_id[s], lang) + bracketed(s, lang))  # the id: what --section takes
+    return separator(lang).join(out)
 
 
 def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
@@ -53,11 +53,11 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
     ]
     if ind.baseline is not None:
         if p.baseline is None:
-            out.append((_("baseline"), f"{_('not yet known')} ({ind.baseline.date} · {ind.baseline.source})"))
+            out.append((_("baseline"), _("not yet known") + bracketed(f"{ind.baseline.date} · {ind.baseline.source}", lang)))
         else:
             where = p.baseline_entry or _("the plan")
-            out.append((_("baseline"), f"{format_number(p.baseline, ind.unit)} ({ind.baseline.date} · "
-                                       f"{p.baseline_source or ind.baseline.source} · {where})"))
+            out.append((_("baseline"), format_number(p.baseline, ind.unit) + bracketed(
+                f"{ind.baseline.date} · {p.baseline_source or ind.baseline.source} · {where}", lang)))
     if ind.county_targets:
         out.append((_("county targets"),
                     separator(lang).join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))

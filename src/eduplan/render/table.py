@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 
 from ..core.progress import Progress, StatusReport
-from ..i18n import msg, nmsg
+from ..i18n import bracketed, msg, nmsg
 from . import grid, linebreak, safe, show_lines
 from .grid import Styled
 from .figures import (
@@ -280,7 +280,7 @@ def silent_line(report: StatusReport, lang: str) -> str:
 def _summary_line(report: StatusReport, lang: str) -> str:
     _ = gettext(lang)
     s = report.summary
-    tp = f"{_('time progress')} {pct(report.time_progress, 1)} ({report.as_of})"
+    tp = f"{_('time progress')} {pct(report.time_progress, 1)}{bracketed(str(report.as_of), lang)}"
     parts = [f"{status_label(k, lang)} {v}".replace(" ", linebreak.NBSP) for k, v in s.items()]  # never split
     return f"{tp} · " + " · ".join(parts) + f" · {_('total')} {sum(s.values())}"
 
@@ -528,7 +528,7 @@ def show(doc: ShowDoc, lang: str, opts) -> str:
     ind = p.indicator
     plan = doc.plan
     con.print(Text(safe.terminal(f"{name_of(ind, lang)}  "), style="bold") + Text(ind.id, style="cyan"))
-    other = ind.name if lang == "en" else ind.name_en
+    other = ind.name if lang == "en" else None  # the plan's own name beside an English one (not the other way)
     if other:
         con.print(Text(safe.terminal(other), style="dim"))
     grid = Table.grid(padding=(0, 2))
