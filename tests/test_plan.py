@@ -107,6 +107,50 @@ def _broken(tmp_path, old: str, new: str, count: int = 1) -> Path:
     return path
 
 
+
+def test_an_unknown_field_close_to_a_known_one_is_named_and_one_mistyped_item_is_not_an_empty_list(run, tmp_path):
+    """A plan whose one indicator says ``section`` for ``sections``: the reader is told which
+    field was meant, at that line; and the list of indicators is not also said to be empty
+    ('at least 1 item'), since the indicator is there, with a problem of its own. A field
+    like no other keeps the plain message."""
+    path = tmp_path / "plan.toml"
+    path.write_text('''schema_version = 2
+
+[plan]
+id = "demo-2024"
+title = "某市2024年工作要点（合成示例）"
+year = 2024
+start = 2024-01-01
+end = 2024-12-31
+counties = ["甲区", "乙县"]
+
+[[sections]]
+id = "s1"
+kind = "focus"
+number = 1
+name = "学位供给"
+
+[[indicators]]
+id = "new-places"
+name = "新增学位"
+section = "s1"
+measure = "flow"
+unit = "个"
+target = 5000
+source = "新增学位5000个"
+reportedby = "counties"
+colour = "red"
+''', encoding="utf-8")
+    err = run.fails(1, "validate", "--plan", path, lang="en").stderr
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = {key: lines.index(next(x for x in lines if x.startswith(key + " "))) + 1 for key in ("section", "reportedby", "colour")}
+    assert f"{path}:{at['section']}: indicators[new-places].section: unknown field; did you mean 'sections'?" in err, err
+    assert f"{path}:{at['reportedby']}: indicators[new-places].reportedby: unknown field; did you mean 'reported_by'?" in err
+    assert f"{path}:{at['colour']}: indicators[new-places].colour: unknown field (check its spelling)" in err
+    assert "at least" not in err and "indicators: " not in err, err
+    zh = run.fails(1, "validate", "--plan", path).stderr
+    assert "indicators[new-places].section: 不认识的字段；您要写的是不是“sections”？" in zh, zh
+
 def _line_of(path: Path, needle: str, after: str | None = None) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     start = 0
@@ -175,7 +219,7 @@ def test_every_problem_is_reported_in_one_run_in_line_order(tmp_path, run):
         f"{target}: indicators[public-share].target: a percentage target must be between 0 and 100",
         f"{source}: indicators[platform-online].source: '建成平台并上线运行' is not a verbatim phrase of the source "
         "text text.txt",
-        f"{typo}: indicators[dropout-rate].comparater: unknown field (check its spelling)",
+        f"{typo}: indicators[dropout-rate].comparater: unknown field; did you mean 'comparator'?",
         f"{twice}: indicators[dropout-rate].id: the id 'dropout-rate' is used twice",
     ]
     result = run.fails(1, "validate", "--plan", path, lang="en")

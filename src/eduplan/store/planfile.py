@@ -12,6 +12,7 @@ not read back as a plan is ignored.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -246,9 +247,43 @@ def pydantic_message(err: dict) -> Msg:
 
 
 def validation_problems(errors: list[dict], data: dict[str, Any] | None, index: LineIndex, file: str) -> list[Problem]:
-    """One problem per error, at the line of the field."""
-    return [Problem(file, index.line_of(tuple(err["loc"])), pydantic_message(err),
-                    field=describe_loc(tuple(err["loc"]), data) or None, kind="plan") for err in errors]
+    """One problem per error, at the line of the field. A list said to be too short while its
+    items have problems of their own is not (``indicators: at least 1 item`` for the one
+    indicator that is there, mistyped); an unknown field close to one the table may hold names
+    it (``section``: did you mean ``sections``?)."""
+    locs = [tuple(err["loc"]) for err in errors]
+    out = []
+    for err, loc in zip(errors, locs):
+        if err.get("type") == "too_short" and any(len(o) > len(loc) and o[:len(loc)] == loc for o in locs):
+            continue
+        message = pydantic_message(err)
+        if err.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            close = difflib.get_close_matches(loc[-1], _fields_at(loc[:-1]), n=1, cutoff=0.75)
+            if close and close[0] != loc[-1]:
+                message = msg("unknown field; did you mean '{field}'?", field=close[0])
+        out.append(Problem(file, index.line_of(loc), message, field=describe_loc(loc, data) or None, kind="plan"))
+    return out
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """The fields of the table at ``loc`` (``("indicators", 0)``: an indicator's), as the plan's
+    models define them; none where ``loc`` does not lead to a table of fields."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    from .schema import Plan as PlanFile
+
+    model: Any = PlanFile
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's own model
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return []
+        model = next((a for a in (field.annotation, *get_args(field.annotation))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
 
 
 def in_line_order(problems: list[Problem]) -> list[Problem]:
