@@ -566,6 +566,21 @@ def test_log_table_shows_names_and_fits_any_width(run, synthetic_plan_path, monk
     assert all(cell_len(line) <= width for line in out.splitlines())
 
 
+@pytest.mark.parametrize("width", [80, 100])
+def test_log_table_keeps_a_name_whole_where_the_width_allows(run, monkeypatch, width):
+    """At 80 columns the log cut 党委主要领导教育述职闭环机制 after 13 characters (its column held a
+    third of the width) while 17 columns stood empty on the right; a long remark now wraps
+    first, and the name stays on one line."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    run.ok("record", "closed-loop-mechanism", "完成", "--as-of", "2023-06-30")
+    run.ok("correct", "1", "进行中", "--reason", "合成示例：年中考评尚未完成，据督查通报更正为进行中，另附说明材料")
+    out = run.ok("log").stdout
+    assert any("党委主要领导教育述职闭环机制" in line for line in out.splitlines()), out
+    assert "合成示例" in out
+    from rich.cells import cell_len
+    assert all(cell_len(line) <= width for line in out.splitlines())
+
+
 def test_a_ledger_saved_with_a_bom_still_loads_and_takes_appends(run, synthetic_plan_path, ledger_path):
     """Notepad and some Windows editors save UTF-8 with a byte-order mark."""
     run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")

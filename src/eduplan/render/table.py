@@ -461,7 +461,7 @@ def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
     wide = con.width >= 110
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(_("indicator / unit · as of"), overflow="fold", max_width=max(16, con.width // 3))
+    table.add_column(_("indicator / unit · as of"), overflow="fold")
     table.add_column(_("value"), justify="right", no_wrap=True)
     table.add_column(_("remarks"), ratio=1, overflow="fold")
     if wide:
