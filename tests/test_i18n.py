@@ -279,7 +279,10 @@ def test_near_misses_are_suggested_never_taken(run, synthetic_plan_path, ledger_
 
 def test_the_documents_own_wording_is_suggested(run):
     err = run.fails(1, "show", "新增学位").stderr  # the text says 新增学位2万个; the indicator is 新增中小学学位
-    assert "new-school-places" in err and "您要找的是不是" in err
+    assert "new-school-places（新增中小学学位）" in err and "您要找的是不是" in err  # in Chinese punctuation
+    assert "new-school-places (新增中小学学位)" in run.fails(1, "show", "新增学位", lang="en").stderr
+    err = run.fails(1, "status", "--section", "实事十一").stderr
+    assert "matter-1（增加学位资源供给）" in err and " (" not in err, err
 
 
 @pytest.mark.parametrize("typed", ["椒江区,黄岩区", "椒江 totally bogus text", "椒江县", "黄岩区; DROP TABLE", "椒江区\u200f",

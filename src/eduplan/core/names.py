@@ -82,6 +82,13 @@ def indicator_label(ind: Indicator) -> str:
     return f"{ind.id} ({ind.name})"
 
 
+def _as_words(labels: Sequence[str], things: Sequence) -> list[Msg]:
+    """Suggestions (:func:`indicator_label` texts, for comparing) as the reader's language writes
+    them: ``new-places（新增学位）`` in Chinese."""
+    by_label = {f"{t.id} ({t.name})": t for t in things}
+    return [msg("{id} ({name})", id=by_label[x].id, name=by_label[x].name) for x in labels]
+
+
 def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
     """An indicator by id or by its exact name; else an error listing near misses."""
     typed = clean(text, "indicator")
@@ -103,8 +110,8 @@ def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
     worded = [indicator_label(i) for i in plan.indicators if len(typed) >= 2 and (typed in i.source or typed in i.name)]
     close = _suggest(typed, names, worded[:3])
     if close:
-        raise EduplanError(msg("unknown indicator '{text}'; did you mean: {choices}?", text=typed, choices=close),
-                           field="indicator")
+        raise EduplanError(msg("unknown indicator '{text}'; did you mean: {choices}?", text=typed,
+                               choices=_as_words(close, plan.indicators)), field="indicator")
     raise EduplanError(msg("unknown indicator '{text}'; `eduplan plan` lists them", text=typed), field="indicator")
 
 
@@ -305,8 +312,8 @@ def find_section(plan: Plan, text: str) -> Match[Section]:
     names = {name: f"{s.id} ({s.name})" for s in plan.sections for name in section_names(s, words[s.kind])}
     close = _suggest(typed, names)
     if close:
-        raise EduplanError(msg("unknown section '{text}'; did you mean: {choices}?", text=typed, choices=close),
-                           field="section")
+        raise EduplanError(msg("unknown section '{text}'; did you mean: {choices}?", text=typed,
+                               choices=_as_words(close, plan.sections)), field="section")
     if not plan.sections:
         raise EduplanError(msg("unknown section '{text}'; the plan has no sections", text=typed), field="section")
     raise EduplanError(msg("unknown section '{text}'; name it like {examples} or {id}", text=typed,
