@@ -193,6 +193,14 @@ class Indicator:
     def is_percent(self) -> bool:
         return self.unit == "%"
 
+    @property
+    def counted(self) -> bool:
+        """Its figures count things or people, which come in whole numbers (所, 个, 人 …; a count
+        of counties), not amounts of money or percentages."""
+        from .numbers import COUNT_WORDS
+
+        return self.unit in COUNT_WORDS or (self.measure == Measure.COUNTIES and not self.is_percent)
+
     def county_target(self, county: str) -> Number | None:
         for name, value in self.county_targets:
             if name == county:

@@ -360,7 +360,9 @@ def judge(
             status = _pace(1 - used, 1 - mark, threshold) if used > mark else Status.ON_TRACK
             lag = max(0.0, (used - mark) * 100)
             if status != Status.ON_TRACK:  # within the cap, and yet not on track: say why (the budget so far)
-                notes.append(Note("over_pace", {"allowed": target * mark, "target": target, "unit": ind.unit,
+                allowed = target * mark  # of a count, the whole number within it: 2 people of 2.96, not '3'
+                allowed = math.floor(allowed + 1e-9) if ind.counted else allowed
+                notes.append(Note("over_pace", {"allowed": allowed, "target": target, "unit": ind.unit,
                                                 "share": mark}))
     else:
         mark = expected if expected is not None else time_progress(info, as_of)

@@ -40,7 +40,7 @@ from typing import Any
 from ..i18n import N_, Msg, msg
 from .entries import COUNTY_WORDS, Figure, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
-from .numbers import UNIT_WORDS, format_number
+from .numbers import COUNT_WORDS, format_number
 from .records import record
 from .reporting import owed_units
 
@@ -79,7 +79,6 @@ ENTRY_RULES: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door)
 REPORTING_RULES: tuple[str, ...] = ("missing", "stale")
 LISTED = 10  # the findings about figures a digest names; `eduplan check` lists every one
 
-COUNT_WORDS = frozenset(w for w in UNIT_WORDS if w != "元")  # classifiers: things counted in whole numbers
 PERSONS = frozenset({"人", "名", "人次"})
 THINGS = COUNT_WORDS - PERSONS - {"县"}  # schools, places, projects, rooms, events … (所 个 家 项 间 场 次 …)
 _TOLERANCE = 1e-9
@@ -224,8 +223,7 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
             found("unit", msg("'{text}': {word} does not belong to {indicator}, which is measured in {unit}",
                               text=text, word=fig.unit, indicator=ind.id, unit=ind.unit), unit=ind.unit, word=fig.unit)
         return out
-    counted = ind.unit in COUNT_WORDS or (ind.measure == Measure.COUNTIES and not ind.is_percent)
-    if counted and number is not None and not float(number).is_integer():
+    if ind.counted and number is not None and not float(number).is_integer():
         found("whole-number", msg("'{text}' is {value}: {indicator} counts {unit}, which come in whole numbers",
                                   text=text, value=_shown(number, ind), indicator=ind.id, unit=ind.unit),
               value=_num(number))
@@ -527,7 +525,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
     out: list[Finding] = []
     county = entries[0].county if entries else None
     n = len(plan.plan.counties)
-    counted = ind.unit in COUNT_WORDS or (ind.measure == Measure.COUNTIES and not ind.is_percent)
+    counted = ind.counted
     for e in entries:
         number = e.added if e.added is not None else e.value
         reporter = None if e.state is not None or is_baseline(e, plan) else _not_reporting(ind, county, door=False)
