@@ -563,7 +563,7 @@ def test_a_county_figure_for_what_the_city_reports_is_questioned(run, ledger_pat
     ledger (one written before, or by hand). The city-wide figure goes in as before."""
     day = ("--as-of", "2023-06-30")
     err = run.fails(1, "record", "famous-teacher-studios", "3", *day, "--county", "路桥").stderr
-    assert "famous-teacher-studios 由市本级报送全市数据" in err and "［reported-by］" in err
+    assert "市级名师名班主任工作室由市本级报送全市数据" in err and "［reported-by］" in err  # its name, for Chinese staff
     assert not ledger_path.exists()
     run.ok("record", "famous-teacher-studios", "5", *day)  # the city-wide figure: no warning
     before = ledger_path.read_bytes()

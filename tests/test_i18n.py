@@ -352,3 +352,15 @@ def test_what_chinese_staff_read_is_punctuated_in_chinese(run, monkeypatch):
     for name in (f"show investment {' '.join(D)}", f"show investment {' '.join(D)} --format markdown"):
         assert "Investment in education projects" not in outputs[name]
     assert "教育项目投资" in run.ok("show", "investment", *D, lang="en").stdout
+
+
+def test_a_message_names_an_indicator_by_its_name_for_a_chinese_reader(run):
+    """'“13.5”即 13.5所：new-public-kindergartens 以“所”计数': an English id in a Chinese sentence.
+    A Chinese reader reads the indicator's name there (both are what a person may type); an
+    English one keeps the id."""
+    zh = run.fails(1, "record", "new-public-kindergartens", "13.5", *D, "--county", "椒江区").stderr
+    assert "新建公办幼儿园以“所”计数，应为整数" in zh and "new-public-kindergartens" not in zh, zh
+    en = run.fails(1, "record", "新建公办幼儿园", "13.5", *D, "--county", "椒江区", lang="en").stderr
+    assert "new-public-kindergartens counts 所" in en, en
+    zh = run.fails(1, "baseline", "investment", "12").stderr  # its plan gives it no baseline
+    assert "计划中教育项目投资没有基数" in zh, zh

@@ -119,7 +119,7 @@ def test_cells_merged_across_rows_are_refused_naming_the_range(ledger_path, tmp_
 def test_a_countys_state_without_a_county_is_told_about_the_sheet_not_a_flag(ledger_path, tmp_path):
     path = write_csv(tmp_path / "city.csv", [HEADER, ["dual-creation-counties", "完成", "2023-07-31", "", ""]])
     err = run("import", path, "--dry-run", code=1).stderr
-    assert f"{path}:2: 数值: “完成”：dual-creation-counties 按县逐一评判" in err
+    assert f"{path}:2: 数值: “完成”：“双创”达到全国标准的县(市、区)按县逐一评判" in err
     assert "“县(市、区)”列" in err and "--county" not in err
 
 

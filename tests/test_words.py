@@ -155,7 +155,7 @@ def test_every_count_of_the_bulletins_overview_reads_status_first(run):
 def test_a_percentage_on_a_count_of_counties_is_refused_as_a_percentage(run, ledger_path, typed):
     for force in ([], ["--force"]):
         err = run.fails(1, "record", "dual-creation-counties", typed, *D, *force).stderr
-        assert "是百分比" in err and "dual-creation-counties 统计的是县（市、区）的个数" in err, err
+        assert "是百分比" in err and "但“双创”达到全国标准的县(市、区)统计的是县（市、区）的个数" in err, err
         assert "超过了计划中的" not in err
         assert f"'{typed}' is a percentage" in run.fails(1, "record", "dual-creation-counties", typed, *D, *force,
                                                           lang="en").stderr

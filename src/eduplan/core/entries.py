@@ -256,7 +256,7 @@ def entry_plan_problems(e: Entry, plan: Plan) -> list[FieldProblem]:
     if e.added is not None:
         if ind.measure != Measure.FLOW:
             out.append(("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} "
-                                     "indicator", indicator=ind.id, measure=kind_word(ind))))
+                                     "indicator", indicator=ind.called, measure=kind_word(ind))))
         return out
     out.extend(value_problems(ind, plan, county=e.county, value=e.value, state=e.state,
                               has_ratio=e.numerator is not None))
@@ -271,25 +271,25 @@ def value_problems(
     m = ind.measure
     if m == Measure.MILESTONE:
         if county is not None:
-            return [("county", msg("{indicator} is a city-wide milestone; record it without a county", indicator=ind.id))]
+            return [("county", msg("{indicator} is a city-wide milestone; record it without a county", indicator=ind.called))]
         if state is None:
             return [("value", msg("{indicator} is a milestone: record done, in-progress or not-started (完成/进行中/未开始), "
-                                  "not a number", indicator=ind.id))]
+                                  "not a number", indicator=ind.called))]
         return []
     if m == Measure.COUNTIES and county is not None:
         if state is None:
             return [("value", msg("{indicator} counts county-level units: record each one's state as done, in-progress "
-                                  "or not-started (完成/进行中/未开始)", indicator=ind.id))]
+                                  "or not-started (完成/进行中/未开始)", indicator=ind.called))]
         return []
     if state is not None:
         if m == Measure.COUNTIES:
             return [("value", msg("{indicator} is judged county by county: record each county's state with --county, "
-                                  "or the city-wide {what} of counties as a number", indicator=ind.id,
+                                  "or the city-wide {what} of counties as a number", indicator=ind.called,
                                   what=msg("share") if ind.is_percent else msg("count")))]
-        return [("value", msg("{indicator} is measured in {unit}: record a number, not a state", indicator=ind.id,
+        return [("value", msg("{indicator} is measured in {unit}: record a number, not a state", indicator=ind.called,
                               unit=ind.unit))]
     if has_ratio and (m != Measure.LEVEL or not ind.is_percent):
-        return [("value", msg("{indicator} is not a percentage indicator: record a number, not a ratio", indicator=ind.id))]
+        return [("value", msg("{indicator} is not a percentage indicator: record a number, not a ratio", indicator=ind.called))]
     if value is None:
         return [("value", msg("the value is missing"))]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -347,7 +347,7 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         if state is None:
             what = msg("a milestone") if ind.measure == Measure.MILESTONE else msg("judged county by county")
             raise NumberError(msg("'{text}': {indicator} is {what}; record done, in-progress or not-started "
-                                  "(完成/进行中/未开始)", text=text, indicator=ind.id, what=what))
+                                  "(完成/进行中/未开始)", text=text, indicator=ind.called, what=what))
         return Figure(state=State(state))
     if state is not None:
         if ind.measure == Measure.COUNTIES:
@@ -355,12 +355,12 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
                                   "counties as a number", text=text,
                                   what=msg("share") if ind.is_percent else msg("count")))
         raise NumberError(msg("'{text}' is a state, but {indicator} is measured in {unit}: record a number",
-                              text=text, indicator=ind.id, unit=ind.unit))
+                              text=text, indicator=ind.called, unit=ind.unit))
     ratio = parse_ratio(text)
     if ratio is not None:
         if ind.measure != Measure.LEVEL or not ind.is_percent:
             raise NumberError(msg("'{text}': only percentage levels take numerator/denominator; {indicator} is "
-                                  "measured in {unit}", text=text, indicator=ind.id, unit=ind.unit))
+                                  "measured in {unit}", text=text, indicator=ind.called, unit=ind.unit))
         num, den = to_plain(ratio.numerator), to_plain(ratio.denominator)
         # the value is what the two numbers say, as exactly as a float can: it must agree with them on reading back
         share = num * 100 / den
@@ -383,9 +383,9 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         if counties:
             raise NumberError(msg("'{text}' is a percentage, but {indicator} counts county-level units: record how "
                                   "many of the {n} meet it, a whole number from 0 to {n}", text=text,
-                                  indicator=ind.id, n=counties))
+                                  indicator=ind.called, n=counties))
         raise NumberError(msg("'{text}' is a percentage, but {indicator} counts county-level units: record how "
-                              "many meet it", text=text, indicator=ind.id))
+                              "many meet it", text=text, indicator=ind.called))
     if ind.is_percent and quantity.value > 100 and (quantity.percent or unit is None):
         raise NumberError(msg("'{text}': a percentage cannot be above 100", text=text))
     return Figure(value=to_plain(quantity.value), unit=unit, percent=quantity.percent)

@@ -12,9 +12,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import record, twin
+
+if TYPE_CHECKING:
+    from ..i18n import PerLang
 
 PLAN_SCHEMA_VERSION = 2
 Number = int | float
@@ -192,6 +195,14 @@ class Indicator:
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+    @property
+    def called(self) -> PerLang:
+        """How a sentence names it: by its name for a Chinese reader (新建公办幼儿园以“所”计数), by
+        its id for an English one; both are what a person may type for it."""
+        from ..i18n import PerLang
+
+        return PerLang({"zh": self.name, "en": self.id})
 
     @property
     def counted(self) -> bool:

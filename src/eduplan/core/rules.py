@@ -212,20 +212,20 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
     number = fig.added if fig.added is not None else fig.value
     if fig.percent and not ind.is_percent and fig.numerator is None:
         found("unit", msg("'{text}' is a percentage, but {indicator} is measured in {unit}", text=text,
-                          indicator=ind.id, unit=ind.unit), unit=ind.unit)
+                          indicator=ind.called, unit=ind.unit), unit=ind.unit)
         return out
     if fig.counties is None and not unit_fits(ind, fig.unit):
         if ind.is_percent:
             found("unit", msg("'{text}' is a count ({word}), but {indicator} is a percentage: write it as 56% or as "
-                              "numerator/denominator (12000/21000)", text=text, word=fig.unit, indicator=ind.id),
+                              "numerator/denominator (12000/21000)", text=text, word=fig.unit, indicator=ind.called),
                   unit=ind.unit, word=fig.unit)
         else:
             found("unit", msg("'{text}': {word} does not belong to {indicator}, which is measured in {unit}",
-                              text=text, word=fig.unit, indicator=ind.id, unit=ind.unit), unit=ind.unit, word=fig.unit)
+                              text=text, word=fig.unit, indicator=ind.called, unit=ind.unit), unit=ind.unit, word=fig.unit)
         return out
     if ind.counted and number is not None and not float(number).is_integer():
         found("whole-number", msg("'{text}' is {value}: {indicator} counts {unit}, which come in whole numbers",
-                                  text=text, value=_shown(number, ind), indicator=ind.id, unit=ind.unit),
+                                  text=text, value=_shown(number, ind), indicator=ind.called, unit=ind.unit),
               value=_num(number))
         return out
     if fig.numerator is None and not fig.percent and fig.counties is None and fig.added is None:
@@ -240,13 +240,13 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
             share = format_number(k * 100 / n, "%")
             found("counties-or-percent", msg(
                 "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} counties or {k}%? "
-                "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.id, n=n,
+                "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.called, n=n,
                 k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
     if fig.numerator is None and not fig.percent and fig.counties is None and fig.added is None:
         small = too_small(ind, plan, number, county)
         if small is not None:
             found("magnitude", msg("'{text}' is far below the target of {target} for {indicator}: did you mean {meant}? "
-                                   "(check 万/亿)", text=text, target=_shown(ind.target, ind), indicator=ind.id,
+                                   "(check 万/亿)", text=text, target=_shown(ind.target, ind), indicator=ind.called,
                                    meant=_shown(small, ind)), value=_num(number), meant=_num(small))
     if reporter is not None:
         found("reported-by", reporter, reported_by=ind.reported_by.value)  # type: ignore[union-attr]
@@ -262,9 +262,9 @@ def _not_reporting(ind: Indicator, county: str | None, *, door: bool) -> Msg | N
     if county is not None and ind.reported_by == ReportedBy.CITY:
         if door:
             return msg("{indicator} is reported city-wide by the city, not county by county: record the city-wide "
-                       "figure (a county's figures would be summed as the city's)", indicator=ind.id)
+                       "figure (a county's figures would be summed as the city's)", indicator=ind.called)
         return msg("a figure for {county}, but {indicator} is reported city-wide by the city: it is summed as the "
-                   "city's figure while there is no city-wide one", county=county, indicator=ind.id)
+                   "city's figure while there is no city-wide one", county=county, indicator=ind.called)
     return None
 
 
@@ -406,17 +406,17 @@ def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int
             if t.county_outlier_times == 1:
                 return limit, msg("{value} for {county} alone is above the whole city's target of {target} for "
                                   "{indicator}: check the unit and the digits (万/亿)", value=_shown(figure, ind),
-                                  county=county, target=_shown(target, ind), indicator=ind.id)
+                                  county=county, target=_shown(target, ind), indicator=ind.called)
             return limit, msg("{value} for {county} alone is more than {times} times the whole city's target of "
                               "{target} for {indicator}: check the unit and the digits (万/亿)",
                               value=_shown(figure, ind), county=county, times=t.county_outlier_times,
-                              target=_shown(target, ind), indicator=ind.id)
+                              target=_shown(target, ind), indicator=ind.called)
         return None
     limit = t.outlier_times * target
     if figure > limit + _TOLERANCE:
         return limit, msg("{value} is more than {times} times the target of {target} for {indicator}: check the unit "
                           "and the digits (万/亿)", value=_shown(figure, ind), times=t.outlier_times,
-                          target=_shown(target, ind), indicator=ind.id)
+                          target=_shown(target, ind), indicator=ind.called)
     return None
 
 

@@ -358,7 +358,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             # a state without a county: record's advice is a flag (--county); on a sheet, it is the county column
             problem("value", msg("'{text}': {indicator} is judged county by county: give each county's state on a row "
                                  "of its own, with the county in the {column} column, or the city-wide {what} of "
-                                 "counties as a number", text=value_text, indicator=ind.id,
+                                 "counties as a number", text=value_text, indicator=ind.called,
                                  column=label.get("county") or msg(FIELDS["county"].header),
                                  what=msg("share") if ind.is_percent else msg("count")))
         elif ind is not None and county_ok and value_text:
@@ -417,7 +417,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             dup = seen.get((ind.id, county, day))
             if dup is not None:
                 problem("value", msg("row {row} already gives {indicator} for {unit} as of {day}; keep one", row=dup,
-                                     indicator=ind.id, unit=county or "全市", day=day))
+                                     indicator=ind.called, unit=county or "全市", day=day))
             seen.setdefault((ind.id, county, day), number)
         if bad:
             order = {label[f]: columns.get(f, -1) for f in label}
@@ -453,7 +453,7 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
     the rules), or a problem."""
     if ind.measure != Measure.FLOW:
         problem("added", msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                             indicator=ind.id, measure=kind_word(ind)))
+                             indicator=ind.called, measure=kind_word(ind)))
         return None
     try:
         q = parse_quantity(text)
@@ -461,7 +461,7 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
         problem("added", exc.message)
         return None
     if q.percent:
-        problem("added", msg("{indicator} is measured in {unit}, not %", indicator=ind.id, unit=ind.unit))
+        problem("added", msg("{indicator} is measured in {unit}, not %", indicator=ind.called, unit=ind.unit))
         return None
     return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent)
 

@@ -56,7 +56,7 @@ def _increment(ind: Indicator, text: str) -> Figure:
     """``--add N``: an amount added to an accumulating figure."""
     if ind.measure != Measure.FLOW:
         raise EduplanError(msg("only an accumulating figure can be added to; {indicator} is a {measure} indicator",
-                               indicator=ind.id, measure=kind_word(ind)), field="add")
+                               indicator=ind.called, measure=kind_word(ind)), field="add")
     try:
         q = parse_quantity(text)
     except NumberError as exc:
@@ -308,7 +308,7 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
     ind = ind_match.value
     check_reports(ws, None)  # a baseline is the city-wide figure (and an office given is one of a folder's)
     if ind.baseline is None:
-        raise EduplanError(msg("{indicator} has no baseline in the plan", indicator=ind.id), field="indicator")
+        raise EduplanError(msg("{indicator} has no baseline in the plan", indicator=ind.called), field="indicator")
     note = check_text(note, "note")
     source = check_text(source, "source")
     by = ws.by
@@ -321,7 +321,7 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
         if kept is not None:  # a second baseline would silently replace the first: correct it instead
             ref = kept.ref
             raise EduplanError(msg("the baseline of {indicator} is already recorded ({ref}: {value}); to change it, "
-                                   "correct that entry: eduplan correct {ref} VALUE --reason …", indicator=ind.id,
+                                   "correct that entry: eduplan correct {ref} VALUE --reason …", indicator=ind.called,
                                    ref=ref, value=format_number(kept.value, "%" if ind.is_percent else ind.unit)),
                                field="indicator")
         return [Entry(view.next_id(), ind.id, ind.baseline.date, by, ws.now, value=fig.value,
