@@ -5,6 +5,7 @@ never split. Figures are SYNTHETIC (the bundled plan's indicators, made-up count
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from rich.cells import cell_len
 
 from eduplan.render.linebreak import NO_END, NO_START, divide_line
@@ -36,9 +37,37 @@ def test_without_such_marks_a_line_wraps_as_rich_wraps_it():
     from rich._wrap import divide_line as rich_divide_line
 
     for text in ("教育提质推进委员会咨询委员会运行机制", "Working rules of the education quality committee",
-                 "abcdefghijklmnopqrstuvwxyz 中文中文中文 x"):
+                 "abcdefghijklmnopqrstuvwxyz 中文中文中文 x", "还需21所 每月35所"):
         for width in range(1, 30):
             assert divide_line(text, width) == rich_divide_line(text, width)
+
+
+@pytest.mark.parametrize(("text", "width", "expected"), [
+    # rich moved the Chinese after a date to a line of its own, leaving the first half empty
+    ("路桥区：截至 2023-04-19 的相同数字（6个）重复填报（#303、#306）", 50,
+     ["路桥区：截至 2023-04-19 的相同数字（6个）重复填报", "（#303、#306）"]),
+    # 误， stay together (no line starts with ，), so the first line ends one character short
+    ("更正 #5：合成示例：原填报有误，年中考评尚未完成，据督查通报更正为进行中", 30,
+     ["更正 #5：合成示例：原填报有", "误，年中考评尚未完成，据督查通", "报更正为进行中"]),
+])
+def test_chinese_prose_goes_on_to_the_end_of_a_line(text, width, expected):
+    """A run of Chinese longer than eight characters flows to the line's end, breaking between two
+    Chinese characters where the rules allow; a shorter one (每月3.5所, a name) is kept whole, as
+    rich keeps a word (test_without_such_marks_a_line_wraps_as_rich_wraps_it)."""
+    assert _lines(text, width) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="中文教育（）、，。“”%abc12-. ", min_size=1, max_size=60), st.integers(4, 30))
+def test_any_mixed_text_breaks_within_its_width_and_by_the_rules(text, width):
+    lines = _lines(text, width)
+    assert "".join(lines) == text
+    for k, line in enumerate(lines):
+        if len(line.rstrip()) > 1:  # one character wider than the line is rich's own case
+            assert cell_len(line.rstrip()) <= width, (lines, width)
+        if k and line and line[0] in NO_START and lines[k - 1].strip():
+            # only where no allowed place was left in a word longer than the line (rich folds it anywhere)
+            assert cell_len(lines[k - 1].rstrip()) >= width - 1, (lines, width)
 
 
 def _assert_breaks_well(out: str) -> None:

@@ -84,9 +84,39 @@ def _fold(word: str, width: int) -> list[str]:
         rest = rest[at:]
 
 
+# Chinese characters and their punctuation: Chinese text flows from one line to the next between
+# any two of them (where the rules above allow), as a Chinese reader expects, with no space to break at
+_CHINESE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2026]")
+
+
+# a run shorter than this (in cells) is kept whole, as rich keeps a word: a figure with its unit
+# (每月3.5所), a name; a longer one is prose, and flows
+FLOWS = 16
+
+
+def _fill(word: str, room: int) -> int:
+    """How many characters of ``word`` go at the end of a line with ``room`` cells left: the most
+    that fit and end between two Chinese characters, where the rules above allow a break (never
+    between a number and its unit, nor inside a number or an id); 0 where none do, or where the
+    word is shorter than :data:`FLOWS`."""
+    if cell_len(word.rstrip()) < FLOWS:
+        return 0
+    best = used = 0
+    for i, ch in enumerate(word[:-1], 1):
+        used += cell_len(ch)
+        if used > room:
+            break
+        if _CHINESE.match(ch) and _CHINESE.match(word[i]) and _allowed(word, i):
+            best = i
+    return best
+
+
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Where ``text`` breaks to fit ``width`` cells (rich's :func:`rich._wrap.divide_line`, the same
-    arguments and answer), a folded word broken only where the rules above allow."""
+    arguments and answer), a folded word broken only where the rules above allow; and Chinese text
+    that does not fit what is left of a line goes on on it, up to a place where it may break, instead
+    of leaving the rest of the line empty (``路桥区：截至 2023-04-19 的相同数字（6个）`` / ``重复填报``,
+    not ``路桥区：截至 2023-04-19`` / ``的相同数字（6个）重复填报``)."""
     break_positions: list[int] = []
     append = break_positions.append
     cell_offset = 0
@@ -94,7 +124,23 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         word_length = cell_len(word.rstrip())
         if width - cell_offset >= word_length:
             cell_offset += cell_len(word)
-        elif word_length > width:
+            continue
+        if fold and cell_offset and start and (k := _fill(word, width - cell_offset)):
+            start += k
+            append(start)
+            word = word[k:]
+            word_length = cell_len(word.rstrip())
+            if width >= word_length:
+                cell_offset = cell_len(word)
+                continue
+            for last, line in loop_last(_fold(word, width)):  # the rest is longer than a line
+                if last:
+                    cell_offset = cell_len(line)
+                else:
+                    start += len(line)
+                    append(start)
+            continue
+        if word_length > width:
             if fold:
                 for last, line in loop_last(_fold(word, width)):
                     if start:
