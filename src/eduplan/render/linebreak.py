@@ -8,8 +8,10 @@ puts a closing mark (``、，。）」`` …, and ``%`` or a full stop) at the s
 opening one (``（「“`` …) at its end: the characters that would break the rule move to the next
 line with the one they belong to (``新增幼儿学位`` / ``（个）``); a word with hyphens (an id, a date)
 folds after a hyphen (``county-counselling-`` / ``centres``); a no-break space (U+00A0) joins the
-words on either side. Everything else is rich's own
-:func:`rich._wrap.divide_line`, so text without such a fold wraps exactly as before.
+words on either side. A run of Chinese prose (:data:`FLOWS` cells or more) that does not fit what
+is left of a line goes on on it, between two Chinese characters, instead of moving whole to the
+next line as rich moves a word. Everything else is rich's own :func:`rich._wrap.divide_line`, so
+text without such a fold wraps exactly as before.
 
 Both writers of tables use it: :mod:`eduplan.render.grid` calls :func:`divide_line` directly, and
 :func:`install` makes rich's ``Text.wrap`` call it (``rich.text`` looks ``divide_line`` up in its
