@@ -345,7 +345,7 @@ def test_what_chinese_staff_read_is_punctuated_in_chinese(run, monkeypatch):
     outputs["check"] = found.stdout
     outputs["report html"] = re.sub(r"<[^>]+>", "", run.ok("report", "--month", "2023-06", "--format", "html").stdout)
     for name, out in outputs.items():
-        m = re.search(r"[\u4e00-\u9fff）”][:;] |[\u4e00-\u9fff] \(", out)
+        m = re.search(r"[\u4e00-\u9fff）”][:;] |[\u4e00-\u9fff] \(|[。：] (?=[\u4e00-\u9fff`])", out)
         assert m is None, (name, out[max(0, m.start() - 30):m.end() + 30])
     assert "完成的节点：" in outputs["report --month 2023-06 --format markdown"]
     assert "- 来源：“投资90亿元”" in outputs[f"show investment {' '.join(D)} --format markdown"]

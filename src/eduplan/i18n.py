@@ -139,6 +139,11 @@ def clause_separator(lang: str) -> str:
     return "；" if lang == "zh" else "; "
 
 
+def between_sentences(lang: str) -> str:
+    """After a sentence's full stop: nothing after 。 in Chinese, a space in English."""
+    return "" if lang == "zh" else " "
+
+
 def colon(lang: str) -> str:
     """Between a label and what it says: ``来源：…`` in Chinese, ``source: …`` in English."""
     return "：" if lang == "zh" else ": "
