@@ -140,6 +140,13 @@ target = 5000
 source = "新增学位5000个"
 reportedby = "counties"
 colour = "red"
+
+[thresholds]
+lagging_p = 5
+
+[section_kinds.focus]
+name = "重点工作"
+nmae_en = "Focus"
 ''', encoding="utf-8")
     err = run.fails(1, "validate", "--plan", path, lang="en").stderr
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -147,6 +154,8 @@ colour = "red"
     assert f"{path}:{at['section']}: indicators[new-places].section: unknown field; did you mean 'sections'?" in err, err
     assert f"{path}:{at['reportedby']}: indicators[new-places].reportedby: unknown field; did you mean 'reported_by'?" in err
     assert f"{path}:{at['colour']}: indicators[new-places].colour: unknown field (check its spelling)" in err
+    assert "thresholds.lagging_p: unknown field; did you mean 'lagging_pp'?" in err  # a table of the plan
+    assert "section_kinds.focus.nmae_en: unknown field; did you mean 'name_en'?" in err  # a table of tables
     assert "at least" not in err and "indicators: " not in err, err
     zh = run.fails(1, "validate", "--plan", path).stderr
     assert "indicators[new-places].section: 不认识的字段；您要写的是不是“sections”？" in zh, zh

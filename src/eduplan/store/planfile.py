@@ -268,19 +268,22 @@ def validation_problems(errors: list[dict], data: dict[str, Any] | None, index: 
 def _fields_at(loc: tuple) -> list[str]:
     """The fields of the table at ``loc`` (``("indicators", 0)``: an indicator's), as the plan's
     models define them; none where ``loc`` does not lead to a table of fields."""
-    from typing import get_args
+    from typing import get_args, get_origin
 
     from pydantic import BaseModel
 
     from .schema import Plan as PlanFile
 
     model: Any = PlanFile
+    keyed = False  # the part after a table of tables (section_kinds) is a key, not a field
     for part in loc:
-        if isinstance(part, int):
-            continue  # an item of a list: the list's own model
+        if isinstance(part, int) or keyed:
+            keyed = False
+            continue  # an item of a list, or an entry of a table of tables: of the same model
         field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
         if field is None:
             return []
+        keyed = get_origin(field.annotation) is dict
         model = next((a for a in (field.annotation, *get_args(field.annotation))
                       if isinstance(a, type) and issubclass(a, BaseModel)), None)
     return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
