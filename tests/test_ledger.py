@@ -546,6 +546,24 @@ def test_a_correction_of_an_entry_with_a_problem_names_only_that_problem(run, sy
     assert "entry 3 does not exist before entry 5" in run.fails(1, "validate", lang="en").stderr
 
 
+@pytest.mark.parametrize("typed, said, zh", [
+    ("2023-3-31", "a date is written with two digits for the month and the day: 2023-03-31, not 2023-3-31",
+     "日期的月和日各写两位：应写 2023-03-31，而不是 2023-3-31"),
+    ("2023-13-31", "'2023-13-31' is not a date in the calendar", "“2023-13-31”不是日历上的日期"),
+    ("2023-02-30", "'2023-02-30' is not a date in the calendar", "“2023-02-30”不是日历上的日期"),
+])
+def test_a_date_typed_as_people_write_it_is_named_for_what_it_is(run, synthetic_plan_path, ledger_path, typed, said,
+                                                                 zh):
+    """TOML reads 2023-3-31 as the number 2023 followed by junk, and tomli said only 'expected a new
+    line after the value (column 13)': the reader is told what is wrong with the date, at its line."""
+    text = LEDGER_HEAD + GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("as_of = 2023-03-31", f"as_of = {typed}")
+    ledger_path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(f"as_of = {typed}") + 1
+    err = run.fails(1, "validate", lang="en").stderr
+    assert f"{ledger_path}:{line}: TOML syntax: {said}" in err and "repair" not in err, err
+    assert f"{ledger_path}:{line}: TOML 语法：{zh}" in run.fails(1, "status").stderr
+
+
 def test_repair_on_a_good_ledger_does_nothing(run, synthetic_plan_path, ledger_path):
     run.ok("record", "new-kindergartens", "1", "--as-of", "2023-03-31")
     before = ledger_path.read_bytes()

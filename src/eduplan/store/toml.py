@@ -63,6 +63,36 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
 )
 
 
+# a value that looks like a date, as a person may type one (2024-6-30, 2024-13-01, 2023-06-30T25:00)
+_DATE_LIKE = re.compile(r"=[ \t]*(\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{1,2}(?::\d{1,2})?\S*)?)[ \t]*(?:#.*)?$")
+
+
+def _date_typo(exc: Exception) -> Msg | None:
+    """What is wrong with a date TOML does not read where tomli only says that the line should end
+    after a value (it read ``2024`` of ``2024-6-30`` as a number): a month or day of one digit,
+    or a day the calendar does not have."""
+    doc, pos = getattr(exc, "doc", None), getattr(exc, "pos", None)
+    if not isinstance(doc, str) or not isinstance(pos, int):
+        return None
+    start = doc.rfind("\n", 0, pos) + 1
+    end = doc.find("\n", pos)
+    m = _DATE_LIKE.search(doc[start:len(doc) if end < 0 else end])
+    if m is None:
+        return None
+    text = m[1]
+    year, month, day = (int(x) for x in re.match(r"(\d+)-(\d+)-(\d+)", text).groups())
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return msg("'{text}' is not a date in the calendar", text=text)
+    padded = f"{year:04d}-{month:02d}-{day:02d}"
+    if not text.startswith(padded):
+        return msg("a date is written with two digits for the month and the day: {date}, not {text}", date=padded,
+                   text=text)
+    return msg("'{text}' is not a date and time TOML reads (write 2024-06-30, or 2024-06-30 09:00:00+08:00)",
+               text=text)
+
+
 def describe(exc: Exception) -> tuple[int | None, Msg]:
     """(line, message) of a parse error: ``TOML syntax: … (column N)``."""
     raw = getattr(exc, "msg", None) or str(exc)
@@ -75,6 +105,10 @@ def describe(exc: Exception) -> tuple[int | None, Msg]:
         if m:
             detail = msg(text, **m.groupdict())
             break
+    if raw in ("Expected newline or end of document after a statement", "Invalid date or datetime"):
+        typo = _date_typo(exc)
+        if typo is not None:
+            return line, msg("TOML syntax: {detail}", detail=typo)
     if column:
         return line, msg("TOML syntax: {detail} (column {column})", detail=detail, column=column)
     return line, msg("TOML syntax: {detail}", detail=detail)
