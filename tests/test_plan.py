@@ -448,3 +448,16 @@ def test_an_edited_plan_is_never_served_from_the_plan_cache(run, synthetic_plan_
     synthetic_plan_path.write_text(text.replace("target = 25", "target = -5", 1), encoding="utf-8")
     result = run.fails(1, "status", lang="en")
     assert "must not be negative" in result.stderr  # validated, not cached
+
+
+def test_a_word_a_plan_must_use_is_listed_with_what_it_means_for_a_chinese_reader(run, tmp_path):
+    """measure = "累计": the words the file must use are English (flow, level …); a Chinese plan
+    writer is told what each means beside it, and types the word itself."""
+    path = tmp_path / "plan.toml"
+    path.write_text(bundled_plan_path().read_text(encoding="utf-8").replace('measure = "flow"', 'measure = "累计"', 1)
+                    .replace('reported_by = "counties"', 'reported_by = "各县"', 1), encoding="utf-8")
+    zh = run.fails(1, "validate", "--plan", path).stderr
+    assert "必须是以下之一：flow（累计）、level（比例或时点数）、counties（县数）、milestone（节点）" in zh, zh
+    assert "必须是以下之一：city（市本级报送）、counties（各县报送）、both（市本级和各县均报送）" in zh, zh
+    en = run.fails(1, "validate", "--plan", path, lang="en").stderr
+    assert "must be one of: flow, level, counties, milestone" in en, en

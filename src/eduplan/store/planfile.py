@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core.models import Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
-from ..i18n import N_, Msg, msg
+from ..i18n import N_, Msg, PerLang, msg, tr
 from . import toml
 from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
@@ -227,13 +227,33 @@ def _iso_date(text: str) -> bool:
     return len(text) == 10
 
 
+# what the words a plan file must use mean, beside them in a Chinese message (measure: 'flow（累计）')
+GLOSSES: dict[str, dict[str, str]] = {
+    "measure": {"flow": N_("flow"), "level": N_("level (a share or a count at a date)"), "counties": N_("counties"),
+                "milestone": N_("milestone")},
+    "reported_by": {"city": N_("the city reports"), "counties": N_("each county reports"),
+                    "both": N_("the city and each county report")},
+    "kind": {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")},
+}
+
+
+def _glossed(field: Any, choices: Any) -> Any:
+    """The values a field may take, each with what it means for a Chinese reader (the words of the
+    file stay as they must be typed)."""
+    glosses = GLOSSES.get(field) if isinstance(field, str) else None
+    if not glosses or not isinstance(choices, list):
+        return choices
+    return [PerLang({"zh": f"{c}（{tr(glosses[c], 'zh')}）", "en": c}) if c in glosses else c for c in choices]
+
+
 def pydantic_message(err: dict) -> Msg:
     """One error (pydantic's, or a rule's of :mod:`eduplan.store.schema`) in the reader's language."""
     from .schema import TEMPLATES
 
     kind = err.get("type", "")
     value = err.get("input")
-    ctx = {k: _choices(v) if k == "expected" else v for k, v in (err.get("ctx") or {}).items()}
+    field = (err.get("loc") or (None,))[-1]
+    ctx = {k: _glossed(field, _choices(v)) if k == "expected" else v for k, v in (err.get("ctx") or {}).items()}
     if kind in TEMPLATES:
         return msg(TEMPLATES[kind], **ctx)
     if kind in ("date_type", "date_parsing"):
