@@ -139,9 +139,11 @@ def clause_separator(lang: str) -> str:
     return "；" if lang == "zh" else "; "
 
 
-def between_sentences(lang: str) -> str:
-    """After a sentence's full stop: nothing after 。 in Chinese, a space in English."""
-    return "" if lang == "zh" else " "
+def gap_after(text: str) -> str:
+    """What goes between ``text`` and what follows it on the line: nothing after Chinese
+    punctuation (``…（见附录二）。按数据截至日期…``, ``列出：`eduplan check```), a space after
+    anything else (``… appendix 2). Counted by …``)."""
+    return "" if text[-1:] in "。：；！？，" else " "
 
 
 def colon(lang: str) -> str:

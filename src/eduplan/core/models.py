@@ -12,12 +12,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..i18n import N_, PerLang
 from .records import record, twin
-
-if TYPE_CHECKING:
-    from ..i18n import PerLang
 
 PLAN_SCHEMA_VERSION = 2
 Number = int | float
@@ -40,6 +38,10 @@ class SectionKind(StrEnum):
     FOCUS = "focus"
     ACTION = "action"
     MATTER = "matter"
+
+
+# what a plan that does not name its kinds of section ([section_kinds]) calls each, all together
+KIND_PLURALS = {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")}
 
 
 class State(StrEnum):
@@ -200,8 +202,6 @@ class Indicator:
     def called(self) -> PerLang:
         """How a sentence names it: by its name for a Chinese reader (新建公办幼儿园以“所”计数), by
         its id for an English one; both are what a person may type for it."""
-        from ..i18n import PerLang
-
         return PerLang({"zh": self.name, "en": self.id})
 
     @property

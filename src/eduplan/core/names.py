@@ -78,14 +78,15 @@ def _suggest(typed: str, names: dict[str, str], extra: list[str] = ()) -> list[s
 # --------------------------------------------------------------------------- indicators
 
 
-def indicator_label(ind: Indicator) -> str:
-    return f"{ind.id} ({ind.name})"
+def _label(thing: Indicator | Section) -> str:
+    """An indicator or a section as a suggestion is compared with the others: ``new-places (新增学位)``."""
+    return f"{thing.id} ({thing.name})"
 
 
-def _as_words(labels: Sequence[str], things: Sequence) -> list[Msg]:
-    """Suggestions (:func:`indicator_label` texts, for comparing) as the reader's language writes
-    them: ``new-places（新增学位）`` in Chinese."""
-    by_label = {f"{t.id} ({t.name})": t for t in things}
+def _as_words(labels: Sequence[str], things: Sequence[Indicator | Section]) -> list[Msg]:
+    """Suggestions (:func:`_label` texts) as the reader's language writes them:
+    ``new-places（新增学位）`` in Chinese."""
+    by_label = {_label(t): t for t in things}
     return [msg("{id} ({name})", id=by_label[x].id, name=by_label[x].name) for x in labels]
 
 
@@ -102,12 +103,12 @@ def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
         raise EduplanError(msg("no indicator given; `eduplan plan` lists them"), field="indicator")
     names: dict[str, str] = {}
     for i in plan.indicators:
-        names[i.id] = indicator_label(i)
-        names[i.name] = indicator_label(i)
+        names[i.id] = _label(i)
+        names[i.name] = _label(i)
         if i.name_en:
-            names[i.name_en] = indicator_label(i)
+            names[i.name_en] = _label(i)
     # the document's own wording: the typed words stand in the phrase the indicator was read from
-    worded = [indicator_label(i) for i in plan.indicators if len(typed) >= 2 and (typed in i.source or typed in i.name)]
+    worded = [_label(i) for i in plan.indicators if len(typed) >= 2 and (typed in i.source or typed in i.name)]
     close = _suggest(typed, names, worded[:3])
     if close:
         raise EduplanError(msg("unknown indicator '{text}'; did you mean: {choices}?", text=typed,
@@ -309,7 +310,7 @@ def find_section(plan: Plan, text: str) -> Match[Section]:
         for name in section_names(section, words[section.kind]):
             if key == name.replace(" ", "").lower():
                 return Match(section, typed, typed == section.id)
-    names = {name: f"{s.id} ({s.name})" for s in plan.sections for name in section_names(s, words[s.kind])}
+    names = {name: _label(s) for s in plan.sections for name in section_names(s, words[s.kind])}
     close = _suggest(typed, names)
     if close:
         raise EduplanError(msg("unknown section '{text}'; did you mean: {choices}?", text=typed,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..core.bulletin import Bulletin, Row
 from ..core.progress import Progress
-from ..i18n import between_sentences, bracketed, colon, msg, nmsg, separator, tr
+from ..i18n import bracketed, colon, gap_after, msg, nmsg, separator, tr
 from . import safe
 from .encoding import md_table
 from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
@@ -114,7 +114,7 @@ def attention_footnote(b: Bulletin, lang: str) -> str:
                    "(flows) or below the target (levels).").render(lang)
     if not b.months_left:  # the period's last month: nothing is left to spread over
         return head
-    return head + between_sentences(lang) + msg("Needed per month = to go ÷ months left ({months}).",
+    return head + gap_after(head) + msg("Needed per month = to go ÷ months left ({months}).",
                             months=months_text(b.months_left)).render(lang)
 
 
@@ -412,7 +412,8 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(safe.markdown(legend(lang)) + "\n")
         out.extend(safe.markdown(text) + "\n" for text in county_notes(b, lang))
     out.append(f"### {_('Figures received this month')}\n")
-    out.append(safe.markdown(received_sentence(b, lang) + between_sentences(lang) + recorded_basis(b, lang)) + "\n")
+    received = received_sentence(b, lang)
+    out.append(safe.markdown(received + gap_after(received) + recorded_basis(b, lang)) + "\n")
     if not b.reported_per_county and not b.reported_by_city:
         out.append(_("No indicator is reported per county yet.") + "\n")
     elif b.silent:
@@ -446,7 +447,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(md_table(quality_headers(lang), [quality_cells(f, plan, lang) for f in listed]))
     more = quality_more(b, lang)
     if more:
-        out.append(f"{safe.markdown(more[0])}{'' if more[0].endswith('：') else ' '}`{more[1]}`\n")
+        out.append(f"{safe.markdown(more[0])}{gap_after(more[0])}`{more[1]}`\n")
 
     out.append(f"## {_('Appendix 1. Figures received this month')}\n")
     if b.figures:

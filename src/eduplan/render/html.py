@@ -20,7 +20,7 @@ import unicodedata
 
 from ..core.bulletin import Bulletin, Row
 from ..core.progress import Progress
-from ..i18n import between_sentences, colon
+from ..i18n import colon, gap_after
 from . import safe
 from .bulletin_text import (
     MARK,
@@ -538,8 +538,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
           f"{heat_map(b, lang, caption)}{notes}</figure>")
     w('<div class="keep">')
     w(f"<h3>{esc(_('Figures received this month'))}</h3>")
-    w(f'<p>{esc(received_sentence(b, lang))}{between_sentences(lang)}<span class="note">{esc(recorded_basis(b, lang))}'
-      f'</span></p>')
+    received = received_sentence(b, lang)
+    w(f'<p>{esc(received)}{gap_after(received)}<span class="note">{esc(recorded_basis(b, lang))}</span></p>')
     if not b.reported_per_county and not b.reported_by_city:
         w(f'<p class="empty">{esc(_("No indicator is reported per county yet."))}</p>')
     elif b.silent:
@@ -613,5 +613,5 @@ def _quality(b: Bulletin, lang: str, w) -> None:
         w(_table([(h, "") for h in quality_headers(lang)], body))
     more = quality_more(b, lang)
     if more:
-        w(f'<p class="note">{esc(more[0])}{"" if more[0].endswith("：") else " "}<code>{esc(more[1])}</code></p>')
+        w(f'<p class="note">{esc(more[0])}{gap_after(more[0])}<code>{esc(more[1])}</code></p>')
     w("</div>")

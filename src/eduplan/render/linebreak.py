@@ -127,26 +127,22 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
         if width - cell_offset >= word_length:
             cell_offset += cell_len(word)
             continue
+        broken = False  # a line already begins inside this word (Chinese prose, filled up to it)
         if fold and cell_offset and start and (k := _fill(word, width - cell_offset)):
             start += k
             append(start)
             word = word[k:]
             word_length = cell_len(word.rstrip())
+            cell_offset, broken = 0, True
             if width >= word_length:
                 cell_offset = cell_len(word)
                 continue
-            for last, line in loop_last(_fold(word, width)):  # the rest is longer than a line
-                if last:
-                    cell_offset = cell_len(line)
-                else:
-                    start += len(line)
-                    append(start)
-            continue
         if word_length > width:
             if fold:
                 for last, line in loop_last(_fold(word, width)):
-                    if start:
+                    if start and not broken:
                         append(start)
+                    broken = False
                     if last:
                         cell_offset = cell_len(line)
                     else:

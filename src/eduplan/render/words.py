@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.entries import kind_word
-from ..core.models import Indicator, Section
+from ..core.models import KIND_PLURALS, Indicator, Section
 from ..core.progress import Note
 from ..core.status_words import STATUS_WORDS
 from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
@@ -22,7 +22,6 @@ STATE = {"done": N_("done"), "in-progress": N_("in progress"), "not-started": N_
 # in a grid cell, where every column counts (zh: the same words)
 STATE_SHORT = {"done": N_("done"), "in-progress": N_("started"), "not-started": N_("not yet")}
 KIND = {"focus": N_("Focus area"), "action": N_("Action"), "matter": N_("Practical matter")}
-KINDS = {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")}
 ROLLUP = {"city": N_("city-wide figure"), "sum": N_("sum of the counties"), "ratio": N_("Σnumerator ÷ Σdenominator"),
           "count": N_("counties done"), "county": N_("the county's figure"), "none": N_("cannot roll up")}
 KIND_OF_ENTRY = {"record": N_("record"), "correction": N_("correction"), "void": N_("void")}
@@ -86,7 +85,7 @@ def kind_heading(plan, kind: str, lang: str) -> str:
     own name for the kind, else the generic plural (行动 / Actions)."""
     section = next((s for s in plan.sections if s.kind.value == kind), None)
     own = (section.kind_name_en if lang == "en" else section.kind_name) if section is not None else ""
-    return own or tr(KINDS[kind], lang)
+    return own or tr(KIND_PLURALS[kind], lang)
 
 
 def section_title(section: Section, lang: str) -> str:

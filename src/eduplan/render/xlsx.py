@@ -31,7 +31,7 @@ import zipfile
 from collections.abc import Sequence
 
 from ..core.bulletin import Bulletin, Row
-from ..i18n import msg
+from ..i18n import gap_after, msg
 from ..services.sheet_contract import TemplateDoc
 from . import safe
 from .bulletin_text import (
@@ -544,8 +544,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
              unit_name(f.county, lang), finding_refs(f, lang) or None, f.as_of, f.message.render(lang)]
             for f in b.quality.listed]
     more = quality_more(b, lang)
-    data += [[None] * 7 + [line] for line in (quality_sentence(b, lang), f"{more[0]}{'' if more[0].endswith('：') else ' '}{more[1]}" if more else None)
-             if line]
+    data += [[None] * 7 + [line] for line in (quality_sentence(b, lang),
+                                              f"{more[0]}{gap_after(more[0])}{more[1]}" if more else None) if line]
     _sheet(wb, _("Data quality"), headers, data, [None, None, None, None, None, None, DATE, None], max_width=80)
 
     stamp = dt.datetime(b.as_of.year, b.as_of.month, b.as_of.day)

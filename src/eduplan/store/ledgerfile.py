@@ -297,10 +297,11 @@ def _after_entry(text: str) -> tuple[bool, int | None]:
     return after != "" and not _MARK_TEXT.startswith(after), (end + 1 if end >= 0 else None)
 
 
-_WHOLE_STAMP_LINE = re.compile(r"(?m)^[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
-                               r"(?:Z|[+-]\d\d:\d\d)[ \t]*(?:#.*)?\r?$")
-_WHOLE_STAMP_THEN_MORE = re.compile(r"[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
-                                    r"(?:Z|[+-]\d\d:\d\d)[ \t]*[^\s#]")
+# a recorded_at line with its whole time and zone, as this tool writes it (last in an entry)
+_WHOLE_STAMP = (r"[ \t]*recorded_at[ \t]*=[ \t]*\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"
+                r"(?:Z|[+-]\d\d:\d\d)[ \t]*")
+_WHOLE_STAMP_LINE = re.compile(rf"(?m)^{_WHOLE_STAMP}(?:#.*)?\r?$")  # and nothing else on its line
+_WHOLE_STAMP_THEN_MORE = re.compile(rf"{_WHOLE_STAMP}[^\s#]")  # and something typed after it
 
 
 def _placed(problem: Problem, text: str, file: str) -> Problem:

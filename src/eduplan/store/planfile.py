@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..core.models import Plan, plan_from_dict
+from ..core.models import KIND_PLURALS, Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
 from ..i18n import N_, Msg, PerLang, msg, tr
 from . import toml
@@ -233,7 +233,7 @@ GLOSSES: dict[str, dict[str, str]] = {
                 "milestone": N_("milestone")},
     "reported_by": {"city": N_("the city reports"), "counties": N_("each county reports"),
                     "both": N_("the city and each county report")},
-    "kind": {"focus": N_("Focus areas"), "action": N_("Actions"), "matter": N_("Practical matters")},
+    "kind": KIND_PLURALS,
 }
 
 
