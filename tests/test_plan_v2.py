@@ -94,6 +94,22 @@ def test_broken_version_2_plans_name_field_and_line(tmp_path, run, old, new, fie
     assert f"{path}:{hit[0].line}: {field}" in run.fails(1, "validate", "--plan", path).stderr  # and in Chinese
 
 
+def test_a_milestone_may_leave_its_unit_out_a_count_may_not(tmp_path, run):
+    """A milestone is one piece of work: a plan author need not invent a unit for it (项 is
+    meant); an indicator that counts something must say what it counts."""
+    old = 'measure = "milestone"\nunit = "项"\nsource = "年内完成"'
+    assert old in V2_PLAN
+    path = _plan(tmp_path, V2_PLAN.replace(old, 'measure = "milestone"\nsource = "年内完成"', 1))
+    plan, problems = read_plan(path)
+    assert not problems and plan.by_id["year-milestone"].unit == "项"
+    assert "正常：计划" in run.ok("validate", "--plan", path).stdout
+    unitless = V2_PLAN.replace('unit = "所"', '', 1)
+    assert unitless != V2_PLAN
+    path = _plan(tmp_path, unitless)
+    stderr = run.fails(1, "validate", "--plan", path).stderr
+    assert re.search(r"indicators\[[a-z-]+\]\.unit: 此字段必填", stderr), stderr
+
+
 def test_a_version_1_file_says_only_what_version_1_could_say(tmp_path, run):
     v1 = "\n".join(line for line in SYNTHETIC_PLAN.splitlines() if not line.startswith("county_targets"))
     v1 = v1.replace("schema_version = 2", "schema_version = 1")
@@ -289,6 +305,24 @@ def test_coverage_command_sentence_by_sentence(run):
     assert all(c["covered_by"] for s in doc["sentences"] for c in s["clauses"] if c["commits"])
     assert run.json("coverage", lang="en") == doc  # the same JSON in both languages
     assert set(COMMITMENT_WORDS) >= {"完成", "实现", "确保", "建成", "新增", "达到", "创建", "培育", "争取", "减少"}
+
+
+def test_coverage_reads_headings_on_their_own_lines_and_joins_wrapped_prose(bundled):
+    """A text laid out as documents are: a title and headings on lines of their own, and
+    prose wrapped by hand. A heading is its own sentence (not glued to the first sentence
+    under it); a wrapped sentence is one, its lines joined without a space."""
+    text = ("某市教育局2023年工作要点\n\n一、扩大优质学位供给\n"
+            "新建公办幼儿园25所，全年新增中小学学位1.2万个，持续推进学前教育普及普惠发展，\n"
+            "确保公办园在园幼儿占比达到省定目标要求并且稳中有升。\n")
+    doc = coverage(bundled, text)
+    assert [s.text for s in doc.sentences] == [
+        "某市教育局2023年工作要点", "一、扩大优质学位供给",
+        "新建公办幼儿园25所，全年新增中小学学位1.2万个，持续推进学前教育普及普惠发展，确保公办园在园幼儿占比达到省定目标要求并且稳中有升。"]
+    third = {c.text: c for c in doc.sentences[2].clauses}
+    assert "确保公办园在园幼儿占比达到省定目标要求并且稳中有升" in third
+    assert third["新建公办幼儿园25所"].covered_by[0].ref == "new-public-kindergartens"
+    # a word of commitment broken across two lines is still read
+    assert coverage(bundled, "全市各校要确保安全生产各项措施落到实处并且在年内完\n成相关工作验收任务。").committing
 
 
 def test_coverage_needs_a_plan_that_names_its_text(run, synthetic_plan_path):

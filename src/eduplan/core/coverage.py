@@ -26,6 +26,37 @@ COMMITMENT_WORDS: tuple[str, ...] = (
 )
 _SENTENCE = re.compile(r"[^。；;|]+[。；;]?")
 _CLAUSE = re.compile(r"[^,，。；;|]+")
+# A line that ends a sentence without punctuation: a heading (一、扩大优质学位供给), a title, or
+# the last line before a blank one. Longer lines without it are prose wrapped by hand, whose
+# sentence goes on on the next line.
+_HEADING = 30
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """The text cut where a line break ends a sentence: after a short line (a heading) or at a
+    blank line; each part with where it starts."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _LINE.finditer(text):
+        line = m.group(0)
+        if not line:
+            break
+        if line.endswith("\n") and len(line.strip(" \t\r\n|\u3000")) <= _HEADING:
+            out.append((start, text[start:m.end()]))
+            start = m.end()
+    if start < len(text):
+        out.append((start, text[start:]))
+    return out
+
+
+_BREAK = re.compile(r"(.?)[ \t\r\u3000]*\n\s*(.?)")
+
+
+def _one_line(text: str) -> str:
+    """Prose wrapped by hand, on one line: Chinese lines joined as they are (no space comes
+    between two Chinese characters), other words with one space."""
+    return _BREAK.sub(lambda m: m[1] + ("" if not m[1].isascii() or not m[2].isascii() else " ") + m[2], text)
 
 
 @record
@@ -105,21 +136,23 @@ def coverage(plan: Plan, text: str, source: str = "") -> CoverageDoc:
     """The text's sentences, each clause with its commitment words and what covers it."""
     spans = _spans(plan, text)
     sentences = []
-    for m in _SENTENCE.finditer(text):
-        body = m.group(0)
-        if not body.strip(" |\n"):
-            continue
-        clauses = []
-        for c in _CLAUSE.finditer(body):
-            words = c.group(0)
-            stripped = words.strip()
-            if not stripped:
+    for at, block in _blocks(text):
+        for m in _SENTENCE.finditer(block):
+            body = m.group(0)
+            if not body.strip(" |\n"):
                 continue
-            lead = len(words) - len(words.lstrip())
-            a = m.start() + c.start() + lead
-            b = a + len(stripped)
-            covers = tuple(dict.fromkeys(cover for s, e, cover in spans if s < b and e > a))
-            clauses.append(Clause(stripped, tuple(w for w in COMMITMENT_WORDS if w in stripped), covers))
-        if clauses:
-            sentences.append(Sentence(len(sentences) + 1, body.strip(), tuple(clauses)))
+            clauses = []
+            for c in _CLAUSE.finditer(body):
+                words = c.group(0)
+                stripped = words.strip()
+                if not stripped:
+                    continue
+                lead = len(words) - len(words.lstrip())
+                a = at + m.start() + c.start() + lead
+                b = a + len(stripped)
+                covers = tuple(dict.fromkeys(cover for s, e, cover in spans if s < b and e > a))
+                joined = _one_line(stripped)
+                clauses.append(Clause(joined, tuple(w for w in COMMITMENT_WORDS if w in joined), covers))
+            if clauses:
+                sentences.append(Sentence(len(sentences) + 1, _one_line(body.strip()), tuple(clauses)))
     return CoverageDoc(plan, source, tuple(sentences))

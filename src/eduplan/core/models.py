@@ -28,6 +28,8 @@ class Measure(StrEnum):
     MILESTONE = "milestone"  # a task tracked as not started / in progress / done
 
 
+MILESTONE_UNIT = "项"  # a milestone's unit where the plan leaves it out: one piece of work
+
 class Comparator(StrEnum):
     GE = ">="
     LE = "<="

@@ -40,6 +40,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..core.entries import KIND_WORDS
 from ..core.models import (
+    MILESTONE_UNIT,
     Comparator,
     Measure,
     PaceKind,
@@ -352,6 +353,14 @@ class Indicator(_Frozen):
     done_when: str = ""
     done_when_en: str = ""
     also_stated: tuple[Text, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _milestone_unit(cls, data: Any) -> Any:
+        """A milestone is one piece of work (一项): its unit may be left out, and is then 项."""
+        if isinstance(data, dict) and data.get("measure") == Measure.MILESTONE.value and "unit" not in data:
+            return {**data, "unit": MILESTONE_UNIT}
+        return data
 
     @field_validator("target")
     @classmethod
