@@ -339,6 +339,23 @@ def test_check_in_every_format_and_filters(questionable):
     assert "unknown rule 'bogus'" in run.fails(2, "check", "--rule", "bogus", lang="en").stderr
 
 
+def test_the_narrow_check_table_keeps_indicator_and_unit_on_one_line(questionable, synthetic_plan_path, monkeypatch):
+    """At 80 columns the rule stands over "indicator · unit": the column is as wide as that
+    line while the finding keeps room, instead of a third of the page that broke every name
+    and left the finding column half empty."""
+    from eduplan.store.planfile import load_plan
+
+    names = {i.id: i.name for i in load_plan(synthetic_plan_path).indicators}
+    doc = json.loads(questionable("check", "--as-of", "2023-06-30", "--format", "json").stdout)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = questionable("check", "--as-of", "2023-06-30").stdout
+    lines = [line.strip() for line in out.splitlines()]
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    for f in doc["findings"]:
+        shown = f"{names[f['indicator']]} · {f['county'] or '全市'}"
+        assert any(line == shown or line.startswith(shown + "  ") for line in lines), out
+
+
 def test_completeness_waits_for_the_first_month_and_timeliness_for_a_month(run, synthetic_plan_path):
     run.ok("record", "new-kindergartens", "2", "--county", "椒江区", "--as-of", "2023-01-15")
     early = json.loads(run("check", "--as-of", "2023-01-20", "--format", "json").stdout)

@@ -319,6 +319,7 @@ def _bands(widths: Sequence[int], room: int) -> list[int]:
     return [1] * n
 
 
+FINDING_MIN = 30  # the narrow check table leaves its finding column at least this wide, if it can
 NAME_MIN = 16  # the name column never narrower than this (8 Chinese characters a line)
 
 
@@ -603,7 +604,10 @@ def quality(doc, lang: str, opts) -> str:
         table.add_column(_("indicator"), width=ids, overflow="fold")
         table.add_column(_("reporting unit"), width=units, overflow="fold")
     else:
-        first = max(ids, min(max(cell_len(r[0]) for r in rows), con.width // 3))
+        # the rule over "indicator · unit": as wide as its longest line, while the finding keeps
+        # FINDING_MIN cells (else a third of the page), so that a name breaks only when it must
+        longest = max(max(cell_len(r[0]), cell_len(r[2]) + 3 + cell_len(r[3])) for r in rows)
+        first = min(longest, max(con.width // 3, con.width - 1 - refs - 2 * 2 - FINDING_MIN))
         left = con.width - 1 - first - refs - 2 * 2
         table.add_column(_("rule / indicator · unit"), width=first, overflow="fold")
     table.add_column(_("entries"), width=refs, overflow="fold")
