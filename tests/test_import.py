@@ -289,9 +289,9 @@ def test_csv_template_for_a_county_round_trip(ledger, tmp_path):
     raw = template.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["截至日期", "2023-04-30"] and rows[1][:2] == ["县(市、区)", "椒江区"] and rows[2] == []
+    assert rows[0][:2] == ["截至日期", "2023-04-30"] and rows[1][:2] == ["县（市、区）", "椒江区"] and rows[2] == []
     assert rows[3][:7] == ["指标编号", "指标名称", "单位", "分解目标", "上次填报", "数值", "本月新增"]
-    assert "县(市、区)" not in rows[3]  # the county is the sheet's
+    assert "县（市、区）" not in rows[3]  # the county is the sheet's
     assert "jiangcaihui-platform" not in [r[0] for r in rows if r]  # a city-wide milestone is not the county's
     assert "investment" not in [r[0] for r in rows if r]  # nor what the plan says the city reports
     assert "new-school-places" in [r[0] for r in rows if r]  # reported by the counties
@@ -484,7 +484,7 @@ def test_a_baseline_is_never_the_last_figure_of_a_template(ledger, tmp_path):
     rows = list(csv.reader(io.StringIO(template.read_bytes().decode("utf-8-sig"))))
     header = next(r for r in rows if r and r[0] == "指标编号")
     (row,) = [r for r in rows if r and r[0] == "student-abnormal-deaths"]
-    assert row[header.index("上次填报")] == "基数 12人 (2022-12-31)"  # shown, named as the baseline
+    assert row[header.index("上次填报")] == "基数 12人（2022-12-31）"  # shown, named as the baseline
     assert row[header.index("数值")] == ""  # not offered as the figure to repeat
     before = ledger.read_bytes()
     assert "no figures to import" in run("import", template).stdout
@@ -497,7 +497,7 @@ def test_a_baseline_is_never_the_last_figure_of_a_template(ledger, tmp_path):
     assert f"{old}:{line}: 数值: 12 is the baseline (as of 2022-12-31) that an older template filled in" in err
     assert ledger.read_bytes() == before
     # typed on purpose into today's template, the same number is a figure of the period
-    row[header.index("上次填报")] = "基数 12人 (2022-12-31)"
+    row[header.index("上次填报")] = "基数 12人（2022-12-31）"
     typed = write_csv(tmp_path / "typed.csv", rows)
     out = run("import", typed).stdout
     assert "imported 1 entry" in out and "unchanged" not in out

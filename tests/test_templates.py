@@ -39,7 +39,7 @@ def test_a_countys_sheet_has_one_date_its_unit_its_targets_and_its_last_figures(
     _, wb = _template(run, tmp_path, "玉环")
     ws = wb.worksheets[0]
     assert (ws["A2"].value, ws["B2"].value) == ("截至日期", dt.datetime(2023, 7, 31))  # the month end
-    assert (ws["A3"].value, ws["B3"].value) == ("县(市、区)", "玉环市")
+    assert (ws["A3"].value, ws["B3"].value) == ("县（市、区）", "玉环市")
     rows = _rows(ws)
     assert set(rows) == {"new-kindergartens", "new-places", "public-share", "counselling-counties",
                          "standard-counties", "dropout-rate", "incidents"}  # the milestone is the city's
@@ -47,7 +47,7 @@ def test_a_countys_sheet_has_one_date_its_unit_its_targets_and_its_last_figures(
     places = rows["new-places"]
     # 玉环市 sent 本月新增 from February: its last figure is the total they make
     assert ws.cell(row=places, column=value).value == str(facts["places"]["玉环市"])
-    assert ws.cell(row=places, column=last).value == f"{facts['places']['玉环市']}个 (2023-06-30)"
+    assert ws.cell(row=places, column=last).value == f"{facts['places']['玉环市']}个（2023-06-30）"
     assert ws.cell(row=rows["public-share"], column=value).value.count("/") == 1  # the ratio, to roll up again
     assert ws.cell(row=rows["counselling-counties"], column=value).value in ("完成", "进行中", "未开始")
     assert "3.5万" not in ws.cell(row=places, column=target).value  # never the city's target on a county's sheet

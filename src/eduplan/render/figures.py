@@ -27,7 +27,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from ..core.models import Entry, Indicator
 from ..core.numbers import format_number
 from ..core.progress import Progress
-from ..i18n import msg
+from ..i18n import bracketed, msg
 from .words import relative_text, state_label
 
 WORDS = {10**8: "亿", 10**4: "万"}
@@ -288,7 +288,7 @@ def signed(value: float | None, unit: str = "", scale: int = 1) -> str:
 
 
 def stored_value(e: Entry, unit: str, lang: str) -> str:
-    """A recorded figure exactly as stored: ``14所``, ``40% (400/1000)``, ``完成``, ``作废``."""
+    """A recorded figure exactly as stored: ``14所``, ``40%（400/1000）``, ``完成``, ``作废``."""
     if e.void:
         return msg("void").render(lang)
     if e.state is not None:
@@ -297,7 +297,7 @@ def stored_value(e: Entry, unit: str, lang: str) -> str:
         return "+" + format_number(e.added, unit)
     shown = format_number(e.value, unit)
     if e.numerator is not None:
-        shown += f" ({format_number(e.numerator)}/{format_number(e.denominator)})"
+        shown += bracketed(f"{format_number(e.numerator)}/{format_number(e.denominator)}", lang)
     return shown
 
 

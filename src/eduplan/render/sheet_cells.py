@@ -3,7 +3,7 @@ template, so that both say the same thing (the contract is :mod:`eduplan.service
 
 from __future__ import annotations
 
-from ..i18n import msg, tr
+from ..i18n import bracketed, msg, tr
 from ..services.sheet_contract import BASELINE_WORD, TemplateDoc, TemplateRow
 from .bulletin_text import day_text
 from .figures import stored_value, target_text, typed_back
@@ -48,14 +48,14 @@ def target_cell(row: TemplateRow, doc: TemplateDoc, lang: str) -> str:
 
 
 def last_cell(row: TemplateRow, lang: str) -> str:
-    """The last figure to read, with its date: ``1015个 (2023-05-31)``; where the unit has
-    none in the period but a baseline, the baseline, named so: ``基数 12人 (2022-12-31)``."""
+    """The last figure to read, with its date: ``1015个（2023-05-31）``; where the unit has
+    none in the period but a baseline, the baseline, named so: ``基数 12人（2022-12-31）``."""
     if row.last is None and row.baseline is not None:
-        return (f"{tr(BASELINE_WORD, lang)} {stored_value(row.baseline, row.indicator.unit, lang)} "
-                f"({row.baseline.as_of.isoformat()})")
+        return (f"{tr(BASELINE_WORD, lang)} {stored_value(row.baseline, row.indicator.unit, lang)}"
+                f"{bracketed(row.baseline.as_of.isoformat(), lang)}")
     if row.last is None:
         return "—"
-    return f"{stored_value(row.last, row.indicator.unit, lang)} ({row.last.as_of.isoformat()})"
+    return f"{stored_value(row.last, row.indicator.unit, lang)}{bracketed(row.last.as_of.isoformat(), lang)}"
 
 
 def cells(doc: TemplateDoc, row: TemplateRow, lang: str) -> list[object]:
