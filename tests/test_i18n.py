@@ -129,6 +129,13 @@ def test_json_is_the_same_in_both_languages(filled, args):
     assert zh == en
 
 
+def test_a_ratio_is_bracketed_as_its_reader_writes(filled):
+    """The parts of a ratio are an aside: in Chinese within Chinese brackets, in English after a space."""
+    zh = filled.ok("log", "--format", "markdown").stdout
+    assert "40%（400/1000）" in zh and "% (" not in zh
+    assert "40% (400/1000)" in filled.ok("log", "--format", "markdown", lang="en").stdout
+
+
 COMMANDS = ["plan", "validate", "split", "index", "repair", "record", "baseline", "correct", "void", "import", "log", "status",
             "show", "coverage", "check", "report", "template"]
 
