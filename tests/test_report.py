@@ -313,7 +313,7 @@ def test_xlsx_holds_the_same_figures_as_the_json(ledger, tmp_path):
     overview = {r[0]: r[1:] for r in wb["概况"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert overview["序时进度"][:2] == (doc["headline"]["time_progress"], doc["headline"]["previous_time_progress"])
     assert overview["总体情况"][0].startswith("截至2023年6月30日，序时进度")
-    assert overview["本月有效数据(条)"][0] == doc["recorded"]["figures"]
+    assert overview["本月有效数据（条）"][0] == doc["recorded"]["figures"]
     for status in ("done", "on_track", "lagging", "behind", "not_judged", "no_data"):
         label = {"done": "完成", "on_track": "正常", "lagging": "滞后", "behind": "落后", "not_judged": "不评价",
                  "no_data": "无数据"}[status]

@@ -95,7 +95,7 @@ def county_rows(doc: ShowDoc, lang: str) -> list[tuple[str, str, str, str]]:
         else:
             v = format_number(f.value, ind.unit)
             if f.numerator is not None:
-                v += f" ({format_number(f.numerator)}/{format_number(f.denominator)})"
+                v += bracketed(f"{format_number(f.numerator)}/{format_number(f.denominator)}", lang)
         own = ind.county_target(f.county)
         if own is not None and ind.measure.value in ("flow", "level"):
             v += f" / {target_text(ind, own, lang=lang)}"

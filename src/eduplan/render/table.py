@@ -348,7 +348,7 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
             city_only += 1  # nothing from any county: the city's own figure is in `status`
             continue
         unit = "" if ind.unit in ("%", "项") or ind.measure.value == "counties" else ind.unit
-        name = safe.terminal(name_of(ind, lang)) + (f"（{unit}）" if unit and lang == "zh" else f" ({unit})" if unit else "")
+        name = safe.terminal(name_of(ind, lang)) + (bracketed(unit, lang) if unit else "")
         # the counties of one row in one unit (1015 beside 632, not 0.1万); the city's total may need 万
         scale = natural_scale(max((abs(cells[c].actual) for c in counties if cells[c].actual is not None), default=0))
         row = [county_cell(cells[c], lang, scale) for c in counties] + [county_cell(city[ind_id], lang, scale)]
@@ -473,7 +473,7 @@ def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
         if e.void:
             value = Text(_("void"), style="red")
         else:
-            value = Text(stored_value(e, ind.unit if ind else "", lang).replace(" (", "\n("))
+            value = Text(stored_value(e, ind.unit if ind else "", lang).replace(" (", "\n(").replace("（", "\n（"))
         what = []
         text = remark(r, lang)
         if text:

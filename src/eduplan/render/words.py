@@ -10,7 +10,7 @@ from ..core.entries import kind_word
 from ..core.models import KIND_PLURALS, Indicator, Section
 from ..core.progress import Note
 from ..core.status_words import STATUS_WORDS
-from ..i18n import N_, Msg, clause_separator, msg, nmsg, separator, tr
+from ..i18n import N_, Msg, bracketed, clause_separator, msg, nmsg, separator, tr
 
 if TYPE_CHECKING:  # documents are built by the services; renderers only read them
     from ..core.documents import Remark
@@ -55,7 +55,7 @@ def kind_with_unit(indicator: Indicator, lang: str) -> str:
     if not unit or indicator.measure.value == "milestone" or (
             indicator.measure.value == "counties" and not indicator.is_percent):
         return kind
-    return f"{kind}（{unit}）" if lang == "zh" else f"{kind} ({unit})"
+    return kind + bracketed(unit, lang)
 
 
 def name_of(indicator: Indicator, lang: str) -> str:
