@@ -641,3 +641,32 @@ def test_a_state_that_goes_back_is_questioned(run, ledger_path):
     found = json.loads(run("check", *day, "--rule", "state-back", "--format", "json").stdout)["findings"]
     assert [(f["rule"], [e["id"] for e in f["entries"]], f["details"]) for f in found] == [
         ("state-back", [2, 3], {"before": "done", "after": "not-started"})]
+
+
+def test_a_share_ten_times_off_is_questioned_at_the_door_and_by_check(run, ledger_path):
+    """82% one month and 8.2% the next went in without a word, and the county's light and the
+    city's roll-up read it as true. It is a warning at the door, in any path (record, correct,
+    import), and `check` names one already in the ledger, with both entries."""
+    run.ok("record", "public-kindergarten-share", "80", "--county", "椒江区", "--as-of", "2023-05-31")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "record", "public-kindergarten-share", "8.2", "--county", "椒江区", "--as-of", "2023-06-30").stderr
+    assert "8.2%" in err and "80%（#1）" in err and "小数点错位" in err and "［tenfold］" in err
+    assert ledger_path.read_bytes() == before
+    sheet = ledger_path.with_name("june.csv")
+    sheet.write_text("指标,数值,截至日期,县(市、区)\npublic-kindergarten-share,8.2,2023-06-30,椒江区\n", encoding="utf-8")
+    assert "［tenfold］" in run.fails(1, "import", sheet).stderr and ledger_path.read_bytes() == before
+    run.ok("record", "public-kindergarten-share", "82", "--county", "椒江区", "--as-of", "2023-06-30")
+    assert "［tenfold］" in run.fails(1, "correct", "2", "8.2", "--reason", "synthetic").stderr
+    run.ok("record", "public-kindergarten-share", "81", "--county", "椒江区", "--as-of", "2023-07-31")
+    assert json.loads(run("check", "--as-of", "2023-07-31", "--rule", "tenfold", "--format", "json").stdout)[
+        "findings"] == []
+    text = ledger_path.read_text(encoding="utf-8")  # a slip written by hand
+    ledger_path.write_text(text.replace("value = 81", "value = 8.1"), encoding="utf-8")
+    found = json.loads(run("check", "--as-of", "2023-07-31", "--rule", "tenfold", "--format", "json").stdout)
+    assert [(f["rule"], [e["id"] for e in f["entries"]], f["details"]) for f in found["findings"]] == [
+        ("tenfold", [2, 3], {"value": 8.1, "other": 82, "other_as_of": "2023-06-30", "times": 10.12})]
+    ledger_path.write_text(text, encoding="utf-8")
+    run.ok("record", "public-kindergarten-share", "8.1", "--county", "椒江区", "--as-of", "2023-08-31", "--force")
+    found = json.loads(run("check", "--as-of", "2023-08-31", "--format", "json").stdout)["findings"]
+    assert [(f["rule"], [e["id"] for e in f["entries"]]) for f in found if f["indicator"] == "public-kindergarten-share"
+            and f["county"] == "椒江区"] == [("accepted", [4])]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from eduplan.core.entries import Figure, read_figure
 from eduplan.core.models import Entry, State, plan_from_dict
 from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading, series_window, covering,
-                                ledger_findings, series_findings, too_small, triage, unit_fits)
+                                ledger_findings, series_findings, too_small, triage, unit_fits, unit_findings)
 from eduplan.core.reporting import owed_units
 from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan
@@ -55,10 +55,11 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "magnitude", "reported-by", "state-back", "accepted", "missing", "stale"]
+                           "outlier", "magnitude", "reported-by", "state-back", "tenfold", "accepted", "missing",
+                           "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
     assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
-                           "reported-by", "state-back")
+                           "reported-by", "state-back", "tenfold")
     assert all(r.title for r in RULES.values())
 
 
@@ -236,6 +237,64 @@ def test_only_falls_the_new_figure_brings_about_are_named():
     fallen = [entry(1, value=12, as_of=dt.date(2023, 5, 31)), entry(2, value=10, as_of=dt.date(2023, 7, 31))]
     assert series_rules(PLAN, entry(3, value=15, as_of=dt.date(2023, 8, 31)), fallen) == []
     assert len(falls(fallen)) == 1
+
+
+MAY, JULY = dt.date(2023, 5, 31), dt.date(2023, 7, 31)
+
+
+def share(id_, value, as_of=D, county="椒江区"):
+    return entry(id_, "public-share", value=value, county=county, as_of=as_of)
+
+
+@pytest.mark.parametrize("before, new, caught", [
+    (80, 8.2, True),  # the decimal point one place off
+    (82, 8, True),  # a digit left out
+    (8.2, 82, True),  # the other way: the figure before was the slip
+    (12, 120, True),
+    (80, 50, False),  # a real fall
+    (5, 0.5, False),  # small shares: 0.5% after 5% can be true
+    (1, 9.9, False),
+    (9, 70, False),  # 7.8 times: not about tenfold
+    (0, 60, False),  # from nothing
+])
+def test_a_level_about_ten_times_off_its_neighbour_is_questioned(before, new, caught):
+    rules = series_rules(PLAN, share(2, new), [share(1, before, MAY)])
+    assert rules == (["tenfold"] if caught else [])
+    # the same figures stored (by hand, or accepted before) are what check finds
+    stored = [f.rule for f in unit_findings(PLAN, [share(1, before, MAY), share(2, new)]) if f.rule == "tenfold"]
+    assert stored == (["tenfold"] if caught else [])
+
+
+def test_tenfold_is_said_once_names_its_neighbour_and_is_only_on_levels():
+    around = [share(1, 80, MAY), share(3, 82, JULY)]
+    (found,) = series_findings(ind(PLAN, "public-share"), PLAN, share(2, 8.1), around)
+    assert found.rule == "tenfold" and found.refs == ("#1",)
+    assert found.params == {"value": 8.1, "other": 80, "other_as_of": "2023-05-31", "times": 9.88}
+    assert "少输了一位数字" in found.message.render("zh") and "80%" in found.message.render("zh")
+    assert "a digit too many" in series_findings(ind(PLAN, "public-share"), PLAN, share(2, 820), around)[0]\
+        .message.render("en")
+    # a figure typed as a ratio is a total like any other
+    ratio = entry(2, "public-share", value=8.2, numerator=82, denominator=1000, county="椒江区")
+    assert series_rules(PLAN, ratio, [share(1, 80, MAY)]) == ["tenfold"]
+    # another county, or a flow (whose jumps the outlier and decreasing rules judge), is not a neighbour
+    assert series_rules(PLAN, share(2, 8.2, county="黄岩区"), [share(1, 80, MAY)]) == []
+    assert "tenfold" not in series_rules(PLAN, entry(2, value=120, county="椒江区"),
+                                         [entry(1, value=12, county="椒江区", as_of=MAY)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda x: round(x, 1)), min_size=1,
+                max_size=6))
+def test_tenfold_at_the_door_and_in_check_agree(values):
+    """Each figure recorded in turn is questioned at the door exactly when check, over the
+    figures as stored, names it with the figure before it."""
+    series = [share(k + 1, v, dt.date(2023, 1 + k, 28)) for k, v in enumerate(values)]
+    door = [k for k in range(1, len(series)) if series_rules(PLAN, series[k], series[:k]) == ["tenfold"]]
+    stored = [f for f in unit_findings(PLAN, series) if f.rule == "tenfold"]
+    assert door == [int(f.entries[1].id) - 1 for f in stored]
+    for f in stored:
+        lo, hi = sorted(e.value for e in f.entries)
+        assert lo > 0 and hi >= 10 and hi >= 8 * lo
 
 
 def test_levels_milestones_and_other_units_do_not_accumulate():

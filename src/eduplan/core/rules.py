@@ -25,7 +25,10 @@ A correct figure must never be refused, so each rule is narrow:
   figure), increments count as what they add, and only falls the new figure causes are
   named;
 * ``duplicate`` is the same figure for the same unit *and* date; the same increment on another
-  day is a new increment.
+  day is a new increment;
+* ``tenfold`` is only on a level (a share, a stock), between one figure of a unit and the
+  next, at least 8 times apart with the larger at least 10: a share does not go from 82% to
+  8.2% in a month, while 0.5% then 5% can be true.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("magnitude", WARNING, N_("far below the target (万/亿 left out?)")),
     Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
     Rule("state-back", WARNING, N_("a state that goes back")),
+    Rule("tenfold", WARNING, N_("ten times off the figure next to it")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
     Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
@@ -367,6 +371,54 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
     return Finding("decreasing", message, ind.id, county, others, after.as_of, params)
 
 
+TENFOLD = 8  # on a level, one figure at least this many times the next (and at least TENFOLD_FLOOR): tenfold
+TENFOLD_FLOOR = 10
+
+
+def jumps(entries: Sequence[Entry]) -> list[tuple[Entry, Entry, float]]:
+    """Where one unit's level (surviving entries, in order) jumps about tenfold from one figure
+    to the next: 82% then 8.2%, 12所 then 120所 (a digit too many or too few, the decimal point
+    in the wrong place). Each pair with how many times the larger is the smaller. Small figures
+    are left alone: 0.5% then 5%, or 1 then 10, can be true."""
+    out = []
+    before: Entry | None = None
+    for e in entries:
+        if not is_total(e):
+            continue
+        if before is not None:
+            lo, hi = sorted((before.value, e.value))  # type: ignore[type-var]
+            if lo > 0 and hi >= TENFOLD_FLOOR and hi >= TENFOLD * lo:
+                out.append((before, e, hi / lo))
+        before = e
+    return out
+
+
+def _jump_finding(ind: Indicator, before: Entry, after: Entry, times: float, new: Entry | None) -> Finding:
+    unit = _unit_name(after.county)
+    times_shown = format_number(round(times, 1 if times < 20 else 0))
+    if new is not None:
+        other = before if new is after else after
+        said = dict(unit=unit, value=_shown(new.value, ind), day=new.as_of, times=times_shown,
+                    other=_shown(other.value, ind), other_day=other.as_of, ref=other.ref)
+        message = msg("{unit}: {value} as of {day} is {times} times {other} as of {other_day} ({ref}): a digit too "
+                      "many, or the decimal point in the wrong place? If the other figure is wrong, correct it",
+                      **said) if new.value > other.value else msg(  # type: ignore[operator]
+            "{unit}: {value} as of {day} is far below {other} as of {other_day} ({ref}), which is {times} times it: a "
+            "digit too few, or the decimal point in the wrong place? If the other figure is wrong, correct it", **said)
+        others: tuple[Entry, ...] = (other,)
+        params = {"value": _num(new.value), "other": _num(other.value), "other_as_of": other.as_of.isoformat(),
+                  "times": round(times, 2)}
+    else:
+        message = msg("{unit}: {previous} as of {previous_day}, then {value} as of {day} ({refs}): one is {times} "
+                      "times the other. A digit too many or too few, or the decimal point in the wrong place?", unit=unit,
+                      value=_shown(after.value, ind), day=after.as_of, previous=_shown(before.value, ind),
+                      previous_day=before.as_of, times=times_shown, refs=[before.ref, after.ref])
+        others = (before, after)
+        params = {"value": _num(after.value), "other": _num(before.value), "other_as_of": before.as_of.isoformat(),
+                  "times": round(times, 2)}
+    return Finding("tenfold", message, ind.id, after.county, others, after.as_of, params)
+
+
 SMALL = 1e-4  # a figure below this share of its target, that would fit it with 万 or 亿: magnitude
 
 
@@ -448,6 +500,10 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
                 out.append(_fall_finding(ind, a, b, figure, new))
             elif (a.ref, b.ref) not in before:  # a fall the new figure brings about between two others
                 out.append(_fall_finding(ind, a, b, figure, None))
+    if ind.measure == Measure.LEVEL and is_total(new):
+        slip = next(((a, b, times) for a, b, times in jumps(merged) if new in (a, b)), None)
+        if slip is not None:  # once, against the figure before it, else the one after: one slip, one message
+            out.append(_jump_finding(ind, *slip, new))
     if new.state is not None:
         earlier = {(a.ref, b.ref) for a, b in goes_back(ordered)}
         out.extend(_back_finding(ind, a, b, new) for a, b in goes_back(merged)
@@ -574,6 +630,8 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
     if ind.measure == Measure.FLOW:
         out.extend(_fall_finding(ind, a, b, figure, None) for a, b, figure in falls(entries))
     out.extend(_back_finding(ind, a, b, None) for a, b in goes_back(entries))
+    if ind.measure == Measure.LEVEL:
+        out.extend(_jump_finding(ind, a, b, times, None) for a, b, times in jumps(entries))
     for e, figure in running(entries):
         if e.state is not None or (e.value is None and e.added is None):
             continue
