@@ -59,7 +59,7 @@ def test_targets_carry_their_comparator(synthetic_plan):
     assert target_text(by_id["dropout-rate"]) == "≤2%"
     assert target_text(by_id["incidents"]) == "≤10起"
     assert target_text(by_id["standard-counties"]) == "≥6个县"  # a count of counties, in counties
-    assert target_text(by_id["platform-online"]) == "—"
+    assert target_text(by_id["platform-online"]) == "完成" and target_text(by_id["platform-online"], lang="en") == "done"
 
 
 def test_a_tiny_amount_is_not_shown_as_zero_wan():

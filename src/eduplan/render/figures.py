@@ -122,7 +122,9 @@ def comparator_mark(ind) -> str:
 def target_text(ind: Indicator, target: float | None = None, scale: int | None = None, *, lang: str = "zh") -> str:
     """A target with its comparator: ``≥25所``, ``≥3.5万个``, ``≤2%``, ``≥6个县`` (a count of counties,
     counted in counties); a target stated against the baseline in words while its value is not
-    known (``低于基数``); ``—`` for none."""
+    known (``低于基数``); a milestone's, ``完成``; ``—`` for none."""
+    if ind.measure.value == "milestone":
+        return state_label("done", lang)  # a milestone's target is to be done
     value = ind.target if target is None else target
     if value is None:
         return relative_text(ind, lang) if ind.relative is not None else "—"
