@@ -10,7 +10,7 @@ line with the one they belong to (``新增幼儿学位`` / ``（个）``); a wor
 folds after a hyphen (``county-counselling-`` / ``centres``); a no-break space (U+00A0) joins the
 words on either side. A run of Chinese prose (:data:`FLOWS` cells or more) that does not fit what
 is left of a line goes on on it, between two Chinese characters, instead of moving whole to the
-next line as rich moves a word. Everything else is rich's own :func:`rich._wrap.divide_line`, so
+next line as rich moves a word; in a list (``东城区、西湖县、南山市``) after a whole item where it can. Everything else is rich's own :func:`rich._wrap.divide_line`, so
 text without such a fold wraps exactly as before.
 
 Both writers of tables use it: :mod:`eduplan.render.grid` calls :func:`divide_line` directly, and
@@ -94,6 +94,9 @@ _CHINESE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2
 # a run shorter than this (in cells) is kept whole, as rich keeps a word: a figure with its unit
 # (每月3.5所), a name; a longer one is prose, and flows
 FLOWS = 16
+# a line of Chinese ends after the last 、 that fits rather than inside the item after it, where
+# the item's part that would fit is at most this many cells (a county's name, a short name)
+LIST_ITEM = 12
 
 
 def _fill(word: str, room: int) -> int:
@@ -103,14 +106,19 @@ def _fill(word: str, room: int) -> int:
     word is shorter than :data:`FLOWS`."""
     if cell_len(word.rstrip()) < FLOWS:
         return 0
-    best = used = 0
+    best = used = listed = 0
+    at: dict[int, int] = {}
     for i, ch in enumerate(word[:-1], 1):
         used += cell_len(ch)
         if used > room:
             break
         if _CHINESE.match(ch) and _CHINESE.match(word[i]) and _allowed(word, i):
             best = i
-    return best
+            at[i] = used
+            if ch == "、":
+                listed = i
+    # in a list (东城区、西湖县、南山市) a line ends after a whole item, where that leaves little room empty
+    return listed if listed and at[best] - at[listed] <= LIST_ITEM else best
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
