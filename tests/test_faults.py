@@ -481,16 +481,33 @@ def test_a_first_write_cut_inside_the_header(run, synthetic_plan_path, ledger_pa
     head_end = whole.index(b"\n[[entries]]")
     ledger_path.write_bytes(whole[:head_end])  # the whole header and nothing after it: an empty ledger
     assert "0 entries" in run.ok("validate", lang="en").stdout
-    for cut in (5, 40, head_end - 3, head_end - 2):
+    assert whole.startswith("# eduplan 台账：".encode())  # the comment for people is in the plan's language
+    wide = next(k for k, b in enumerate(whole) if b >= 0x80)  # the first Chinese character: three bytes
+    for cut in (5, wide + 1, wide + 2, 40, head_end - 3, head_end - 2):
         ledger_path.write_bytes(whole[:cut])
         result = run.fails(1, "validate", lang="en")
-        assert "incomplete" in result.stderr
+        assert "incomplete" in result.stderr and "UTF-8" not in result.stderr  # a character cut in two is the cut
         assert "0 complete entries kept" in run.ok("repair", lang="en").stdout
         run.ok("record", "new-kindergartens", "13", *D)
         assert run.json("log")[0]["value"] == 13
         ledger_path.unlink()
         for p in ledger_path.parent.glob("ledger.toml.torn-*"):
             p.unlink()
+
+
+def test_a_new_ledger_speaks_to_its_readers_in_the_plans_language(run, tmp_path, monkeypatch, ledger_path):
+    """The comment a new ledger begins with is for whoever opens the file: in the plan's language,
+    whatever language the person who recorded first reads the tool in; a first write cut inside
+    either is still named as one."""
+    from conftest import SYNTHETIC_PLAN, plan_in_use
+
+    plan_in_use(tmp_path / "plan.toml", SYNTHETIC_PLAN.replace("[plan]\n", '[plan]\nlang = "en"\n', 1), monkeypatch)
+    run.ok("record", "new-kindergartens", "13", *D, lang="zh")
+    whole = ledger_path.read_bytes()
+    assert whole.startswith(b"# eduplan ledger: one [[entries]] table per recorded figure")
+    assert whole[:whole.index(b"schema_version")].isascii()
+    ledger_path.write_bytes(whole[:60])
+    assert "台账开头不完整" in run.fails(1, "validate", lang="zh").stderr
 
 
 # --------------------------------------------------------------------------- text that is not text

@@ -33,7 +33,7 @@ from ..core.entries import batch_runs, order_problem, supersede_problems
 from ..core.models import Entry, Plan
 from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
-from ..i18n import N_, Msg, msg
+from ..i18n import LANGS, N_, Msg, msg
 from . import folder
 from .index import FileRow, Index, Light, Stale, damaged, observed, proves, settled, signature, vouches
 from .locking import ledger_lock
@@ -413,9 +413,10 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     structure = check_structure(rows, file, 0, unread=[blocks[k] for k in bad])
     problems = others + [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if not blocks and raw and _torn_header(raw, plan) and (problems or not _whole_header(raw, plan)):
-        # the first write was cut inside the header: nothing was recorded yet
-        return Sync(problems or [Problem(file, 1, msg("the ledger's header is incomplete (its first write was cut "
-                                                      "short)"), kind="torn")], True, 0)
+        # the first write was cut inside the header: nothing was recorded yet, and what a parse says of
+        # the bytes (a character cut in two is not UTF-8; a value cut short is a syntax error) is the cut
+        return Sync([Problem(file, 1, msg("the ledger's header is incomplete (its first write was cut short)"),
+                             kind="torn")], True, 0)
     if problems:
         torn, cut = _classify(bad, len(blocks) - 1, cut_short_last, others, structure, rows, blocks, plan=plan,
                               office=office)
@@ -485,14 +486,15 @@ def _torn_header(raw: bytes, plan: Plan) -> bool:
     """Is the file the beginning of a header this tool writes (the first write, cut short)?"""
     from . import ledgerfile as lf
 
-    canonical = lf.header_text(plan, "").encode("utf-8")
     data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    if not data.startswith(b"# eduplan ledger"[: len(data)]):
-        return False
-    if canonical.startswith(data):
-        return True
-    rest = data[len(canonical):] if data.startswith(canonical) else None
-    return rest is not None and re.fullmatch(rb'office = "[^"\n]*"?\n?|o(f(f(i(c(e( (=( "?)?)?)?)?)?)?)?)?', rest) is not None
+    for lang in LANGS:  # whichever language it was begun in
+        canonical = lf.header_text(plan, "", lang=lang).encode("utf-8")
+        if canonical.startswith(data):
+            return True
+        if data.startswith(canonical) and re.fullmatch(rb'office = "[^"\n]*"?\n?|o(f(f(i(c(e( (=( "?)?)?)?)?)?)?)?)?',
+                                                       data[len(canonical):]):
+            return True
+    return False
 
 
 def _whole_header(raw: bytes, plan: Plan) -> bool:

@@ -40,7 +40,7 @@ from ..core.models import ENTRY_WRITE_ORDER, Entry, Plan, State, new_entry, quic
 from ..core.numbers import MAX_EXACT
 from ..core.records import record
 from ..errors import Problem
-from ..i18n import Msg, msg
+from ..i18n import N_, Msg, msg, tr
 from . import toml
 
 TABLE = "entries"
@@ -53,16 +53,24 @@ MARK = b"[[entries]]"
 _NEWLINE_MARK = b"\n" + MARK
 
 
-def header_text(plan: Plan, office: str = "") -> str:
-    """The first lines of a new ledger file."""
+# The comment a new ledger file begins with, for the person who opens it: in the plan's language
+# (the file is shared by everyone who records, whatever language each reads the tool in)
+HEADER_COMMENT = (N_("# eduplan ledger: one [[entries]] table per recorded figure, oldest first."),
+                  N_("# Append-only. Fix a figure with `eduplan correct` or `eduplan void`, not by editing it here."))
+
+
+def header_comment(lang: str) -> str:
+    return "".join(tr(line, lang) + "\n" for line in HEADER_COMMENT)
+
+
+def header_text(plan: Plan, office: str = "", *, lang: str | None = None) -> str:
+    """The first lines of a new ledger file (the comment in ``lang``, else the plan's language)."""
     import tomli_w
 
     info = {"schema_version": SCHEMA_VERSION, "plan": plan.plan.id, "plan_version": plan.plan.version}
     if office:
         info["office"] = office
-    return ("# eduplan ledger: one [[entries]] table per recorded figure, oldest first.\n"
-            "# Append-only. Fix a figure with `eduplan correct` or `eduplan void`, not by editing it here.\n"
-            + tomli_w.dumps(info))
+    return header_comment(lang or plan.plan.lang) + tomli_w.dumps(info)
 
 
 def entry_to_dict(e: Entry) -> dict:
