@@ -357,6 +357,28 @@ def test_xlsx_with_a_wrong_sheet_size_is_read_whole(ledger, tmp_path):
     assert "imported 5 entries" in run("import", bad).stdout
 
 
+def test_a_date_typed_as_digits_is_read_a_plain_number_is_not(ledger, tmp_path):
+    """20230630 is how systems export a date, and a spreadsheet keeps it as a number; a number of
+    another shape (45107, Excel's day count shown as General) is not a date anyone can read."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标", "数值", "截至日期", "县(市、区)"])
+    ws.append(["new-public-kindergartens", 12, 20230630, ""])
+    ws.append(["new-public-kindergartens", 13, "20230731", ""])
+    path = tmp_path / "digits.xlsx"
+    wb.save(path)
+    run("import", path)
+    assert [e["as_of"] for e in log_entries()] == ["2023-07-31", "2023-06-30"]
+    ws.append(["new-public-kindergartens", 14, 45169, ""])
+    ws.append(["new-public-kindergartens", 14, 20230931, ""])
+    wb.save(path)
+    err = run("import", path, "--force", code=1).stderr
+    assert f"{path}:4: 截至日期: '45169' is not a date" in err
+    assert f"{path}:5: 截至日期: '20230931' is not a date in the calendar" in err
+
+
 def test_template_never_overwrites_a_sheet_without_force(ledger, tmp_path):
     sheet = tmp_path / "filled.csv"
     sheet.write_bytes(b"id,value\nnew-public-kindergartens,3\n")  # staff's work (synthetic)

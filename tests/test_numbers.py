@@ -61,7 +61,9 @@ def test_dates():
 
     assert parse_date("2023-06-30") == parse_date("2023/6/30") == parse_date("2023年6月30日") == dt.date(2023, 6, 30)
     assert parse_date("2023.6.30") == parse_date("２０２３年６月３０日") == parse_date("2023年6月30号") == dt.date(2023, 6, 30)
-    for bad in ("2023-02-30", "yesterday", "30/06/2023", "2023-13-01", "6-30", "6/30", "2023年6月31日"):
+    assert parse_date("20230630") == parse_date("２０２３０６３０") == dt.date(2023, 6, 30)  # as systems write it
+    for bad in ("2023-02-30", "yesterday", "30/06/2023", "2023-13-01", "6-30", "6/30", "2023年6月31日", "20230631",
+                "20231301", "2023630"):
         with pytest.raises(NumberError):
             parse_date(bad, 2023)
     assert parse_month("2023-06") == parse_month("2023年6月") == (2023, 6)

@@ -262,6 +262,7 @@ def _int(text: str) -> int:
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _YEAR = r"(?:(\d{4})\s*[-/.年]\s*)"
 _DATE = rf"^{_YEAR}?{_NUM}\s*[-/.月]\s*{_NUM}\s*[日号]?$"
+_COMPACT = r"^((?:19|20)\d{2})(\d{2})(\d{2})$"
 _MONTH_END = rf"^{_YEAR}?{_NUM}\s*月\s*(?:底|末|末尾)$"
 _NAMED = {  # month and day of named points of the (calendar) year
     "上半年末": (6, 30), "上半年底": (6, 30), "年中": (6, 30), "年底": (12, 31), "年末": (12, 31),
@@ -367,7 +368,8 @@ def _midyear(text: str, period: Period) -> NumberError:
 
 
 def parse_date(text: str, within: int | Period | None = None) -> dt.date:
-    """A date as staff write it: ``2023-06-30``, ``2023/6/30``, ``2023.6.30``, ``2023年6月30日``;
+    """A date as staff write it: ``2023-06-30``, ``2023/6/30``, ``2023.6.30``, ``2023年6月30日``,
+    ``20230630``;
     with ``within`` (the plan period, or a year for that calendar year) also ``6月30日``,
     ``6月底``, ``上半年末``, ``年底``, ``三季度末``, ``全年``.
 
@@ -396,6 +398,12 @@ def parse_date(text: str, within: int | Period | None = None) -> dt.date:
         if point == "年中" and not calendar_bound(period):
             raise _midyear(text, period)
         return _in_period(text, period, lambda y: dt.date(y, month, day))
+    compact = re.match(_COMPACT, norm)
+    if compact:  # 20230630, as systems and spreadsheets write it
+        try:
+            return dt.date(int(compact[1]), int(compact[2]), int(compact[3]))
+        except ValueError:
+            raise NumberError(msg("'{text}' is not a date in the calendar", text=text)) from None
     for pattern, month_end in ((_DATE, False), (_MONTH_END, True)):
         match = re.match(pattern, norm)
         if match is None:

@@ -83,8 +83,10 @@ def _date(value: Cell, period: Period) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, (int, float)):
-        raise NumberError(msg("'{text}' is not a date ({hint})", text=_text(value), hint=date_hint(period)))
+    if isinstance(value, (int, float)):  # only 20230630 typed as a number is a date
+        if isinstance(value, bool) or not float(value).is_integer() or not 10000101 <= value <= 99991231:
+            raise NumberError(msg("'{text}' is not a date ({hint})", text=_text(value), hint=date_hint(period)))
+        return parse_date(str(int(value)), period)
     return parse_date(str(value), period)
 
 
