@@ -90,6 +90,15 @@ def test_a_negative_figure_is_refused_as_a_figure_not_taken_for_an_option(run, s
     assert not ledger_path.exists()
 
 
+def test_a_record_without_a_figure_asks_for_the_figure_first(run, synthetic_plan_path, ledger_path):
+    """Asked for the date first (the plan's period is over), a person who forgot the figure added
+    --as-of only to be asked for the figure next: what to record comes before when."""
+    err = run.fails(2, "record", "new-kindergartens").stderr
+    assert err.startswith("eduplan: 数值: ") and "--as-of" not in err
+    assert run.fails(2, "record", "new-kindergartens", "3", "--add", "1").stderr == err
+    assert not ledger_path.exists()
+
+
 def test_a_negative_corrected_figure_is_refused_as_a_figure(run, synthetic_plan_path, ledger_path):
     run.ok("record", "new-kindergartens", "5", *D)
     before = ledger_path.read_bytes()

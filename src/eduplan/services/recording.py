@@ -107,6 +107,8 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     plan = ws.plan
     ind_match = find_indicator(plan, indicator)
     ind = ind_match.value
+    if (value is None) == (add is None):  # what to record comes first: the date matters only then
+        raise UsageError(msg("give either a value or an amount to add, not both and not neither"), field="value")
     county_match = find_county(plan, county)
     unit = county_match.value
     day = as_of if isinstance(as_of, dt.date) else parse_day(plan, as_of)
@@ -120,8 +122,6 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     source = check_text(source, "source")
     by = ws.by
     check_reports(ws, unit)
-    if (value is None) == (add is None):
-        raise UsageError(msg("give either a value or an amount to add, not both and not neither"), field="value")
     fig = _figure(plan, ind, value, unit) if value is not None else _increment(ind, add)  # type: ignore[arg-type]
     field = "value" if value is not None else "add"
     text = value if value is not None else add
