@@ -90,6 +90,16 @@ def test_a_negative_figure_is_refused_as_a_figure_not_taken_for_an_option(run, s
     assert not ledger_path.exists()
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_checks_help_lists_every_rule_it_takes(run, lang):
+    """The ids --rule takes are listed in the help: every one of them (four had been left out)."""
+    from eduplan.core.rules import RULE_IDS
+
+    shown = " ".join(run.ok("check", "--help", lang=lang).stdout.split())
+    listed = re.search(r"(?:repeatable\)|可重复）)[:：]\s*(unit,.*?stale)", shown)[1].replace("- ", "-")
+    assert [r.strip() for r in listed.split(",")] == list(RULE_IDS)
+
+
 def test_a_record_without_a_figure_asks_for_the_figure_first(run, synthetic_plan_path, ledger_path):
     """Asked for the date first (the plan's period is over), a person who forgot the figure added
     --as-of only to be asked for the figure next: what to record comes before when."""
