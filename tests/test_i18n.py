@@ -324,6 +324,26 @@ def test_a_short_form_two_units_share_is_refused_listing_both(run, tmp_path, led
     run.ok(*args, "--county", full)
     assert [e["county"] for e in run.json("log", "--plan", plan)] == [unit]
 
+def test_a_unit_is_called_as_people_call_it(run, tmp_path, ledger_path):
+    """景宁 is how everyone writes 景宁畲族自治县 (not 景宁畲族自治), 鄂托克 for 鄂托克旗; the by-county
+    grid heads its column so too. (A SYNTHETIC plan.)"""
+    from eduplan.core.names import short_form
+
+    assert [short_form(n) for n in ("景宁畲族自治县", "彭水苗族土家族自治县", "巴里坤哈萨克自治县", "莫力达瓦达斡尔族自治旗",
+                                    "鄂托克旗", "城关镇", "东湖街道", "椒江区", "萧县", "鄂伦春自治旗")] == [
+        "景宁", "彭水", "巴里坤", "莫力达瓦", "鄂托克", "城关", "东湖", "椒江", None, None]
+    text = SYNTHETIC_PLAN.replace('"三门县"]', '"三门县", "景宁畲族自治县", "鄂托克旗"]', 1)
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text, encoding="utf-8")
+    args = ["record", "new-kindergartens", "3", "--as-of", "2023-06-30", "--plan", plan]
+    assert "（“景宁”按 景宁畲族自治县 处理）" in run.ok(*args, "--county", "景宁").stdout
+    run.ok(*args, "--county", "鄂托克")
+    assert [e["county"] for e in run.json("log", "--plan", plan)] == ["鄂托克旗", "景宁畲族自治县"]
+    grid = run.ok("status", "--by-county", "--as-of", "2023-06-30", "--plan", plan).stdout
+    head = next(line for line in grid.splitlines() if line.startswith("指标") and "三门" in line).split()
+    assert head[-3:] == ["景宁", "鄂托克", "全市"]
+
+
 def test_an_import_in_chinese_forms(run, synthetic_plan_path, tmp_path):
     sheet = tmp_path / "june.csv"
     sheet.write_text("指标,数值,截至日期,县(市、区)\n新建公办幼儿园,3,6月底,椒江\nnew-places,1.2万,2023年6月30日,全市\n",

@@ -2,7 +2,7 @@
 documented short form that is the whole input; anything else is refused with suggestions.
 
 * an indicator: its id, or its exact Chinese (or English) name;
-* a county: its name (椒江区), or the name without its last character 区/市/县 (椒江);
+* a county: its name (椒江区), or its short form (:func:`short_form`: 椒江, 景宁 for 景宁畲族自治县);
   ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure. A short
   form two units share (江北 for 江北区 and 江北县) is refused, listing both; a plan in which
   a unit's full name also means another is refused when it is validated (:func:`name_clashes`);
@@ -119,10 +119,30 @@ def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
 # --------------------------------------------------------------------------- counties
 
 
+# China's ethnic groups, as the names of autonomous counties and banners write them (景宁畲族自治县,
+# 双江拉祜族佤族布朗族傣族自治县, 巴里坤哈萨克自治县): national names, not any plan's
+ETHNIC_GROUPS = (
+    "柯尔克孜", "乌孜别克", "维吾尔", "哈萨克", "塔吉克", "达斡尔", "鄂温克", "鄂伦春", "俄罗斯", "塔塔尔", "蒙古", "土家",
+    "布依", "朝鲜", "哈尼", "傈僳", "东乡", "仡佬", "拉祜", "纳西", "仫佬", "锡伯", "景颇", "撒拉", "布朗", "毛南",
+    "普米", "阿昌", "基诺", "德昂", "保安", "裕固", "门巴", "独龙", "赫哲", "高山", "珞巴", "汉", "壮", "回", "满", "苗",
+    "彝", "藏", "侗", "瑶", "白", "黎", "傣", "畲", "佤", "水", "羌", "土", "怒", "京")
+_AUTONOMOUS = re.compile(rf"(.{{2,}}?)(?:(?:{'|'.join(ETHNIC_GROUPS)})族?)+自治[县旗]")
+_SUFFIXES = ("街道", "区", "市", "县", "旗", "镇", "乡")
+
+
 def short_form(county: str) -> str | None:
-    """椒江区 → 椒江: the documented short form of a county-level unit's name."""
-    if len(county) >= 3 and county[-1] in "区市县":
-        return county[:-1]
+    """The documented short form of a county-level unit's name, as people call it: 椒江区 →
+    椒江, 鄂托克旗 → 鄂托克, an autonomous county by its place name (景宁畲族自治县 → 景宁);
+    a township's or a street's (城关镇 → 城关, 东湖街道 → 东湖) where a plan's units are those.
+    At least two characters are left (萧县 has none)."""
+    m = _AUTONOMOUS.fullmatch(county)
+    if m:
+        return m[1]
+    if "自治" in county:
+        return None
+    for suffix in _SUFFIXES:
+        if county.endswith(suffix) and len(county) - len(suffix) >= 2:
+            return county[:-len(suffix)]
     return None
 
 
