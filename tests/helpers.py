@@ -11,6 +11,25 @@ from eduplan.store.ledger import read_plain
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
+def plan_with_names(text: str, renamed: dict[str, str]):
+    """The plan of ``text`` with names replaced after validation (``renamed``: old → new, whole
+    strings): names the plan file itself refuses (a control character, a line break, a
+    zero-width joiner), to check that every renderer still shows them inert and laid out."""
+    import tomllib
+
+    from eduplan.core.models import plan_from_dict
+    from eduplan.store.schema import validate_plan
+
+    def swap(x):
+        if isinstance(x, dict):
+            return {k: swap(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [swap(v) for v in x]
+        return renamed.get(x, x) if isinstance(x, str) else x
+
+    return plan_from_dict(swap(validate_plan(tomllib.loads(text))))
+
+
 def ws_for(plan_path: Path, ledger: Path, today: dt.date = dt.date(2023, 12, 31), by: str = "tester") -> Workspace:
     return Workspace(plan_path, ledger, by, dt.datetime(today.year, today.month, today.day, 9, 30, tzinfo=TZ))
 

@@ -688,9 +688,17 @@ def hostile_ledger(run, synthetic_plan_path, ledger_path, plan_path_hostile):
 
 
 @pytest.fixture
-def plan_path_hostile(synthetic_plan_path):
-    text = synthetic_plan_path.read_text(encoding="utf-8")
-    synthetic_plan_path.write_text(text.replace('name = "新建公办幼儿园"', 'name = "新建=公办\\u001b[31m幼儿园"'), encoding="utf-8")
+def plan_path_hostile(synthetic_plan_path, monkeypatch):
+    """An indicator named with a formula's start and a control sequence. A plan file may not say
+    so (validate refuses the name, test_plan_v2); a plan made so anyway is what every command
+    shows here, so that each output is checked to keep such a name inert."""
+    from helpers import plan_with_names
+
+    from eduplan.services import workspace
+
+    hostile = plan_with_names(synthetic_plan_path.read_text(encoding="utf-8"),
+                              {"新建公办幼儿园": "新建=公办\u001b[31m幼儿园"})
+    monkeypatch.setattr(workspace, "load_plan", lambda path: hostile)
     return synthetic_plan_path
 
 
@@ -704,6 +712,7 @@ OUTPUTS = [["log"], ["log", "--format", "markdown"], ["log", "--format", "csv"],
 @pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: " ".join(a))
 def test_hostile_text_is_inert_in_every_output(run, hostile_ledger, args):
     out = run.ok(*args).stdout + run.ok(*args, lang="en").stdout
+    assert "新建=公办" in out  # the hostile name is the one shown
     assert "\x1b" not in out and "\x00" not in out and "\x07" not in out and "\x7f" not in out and "\x85" not in out
     assert "\u202e" not in out
     if "csv" in args:

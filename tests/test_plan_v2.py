@@ -94,6 +94,24 @@ def test_broken_version_2_plans_name_field_and_line(tmp_path, run, old, new, fie
     assert f"{path}:{hit[0].line}: {field}" in run.fails(1, "validate", "--plan", path).stderr  # and in Chinese
 
 
+@pytest.mark.parametrize("old, new, field", [
+    ('name = "秋季一次性"', 'name = "秋季\u200b一次性"', "name"),  # pasted from a web page: looks the same
+    ('name = "按季开工"', 'name = "按季\\n开工"', "name"),  # a TOML escape
+    ('counties = ["甲县"', 'counties = ["甲\u200e县"', "counties[0]"),
+    ('lead = "安全处"', 'lead = "安全处\t"', "lead"),
+])
+def test_a_name_no_one_can_type_or_show_on_one_line_is_refused(tmp_path, run, old, new, field):
+    """Staff type the plan's names (an indicator by its Chinese name, a county), and every table
+    shows them on one line: a zero-width space or a direction mark would make a name that looks
+    right and matches nothing, a line break one that breaks the table. Named with the field and
+    shown with the character escaped."""
+    assert old in V2_PLAN, old
+    path = _plan(tmp_path, V2_PLAN.replace(old, new, 1))
+    err = run.fails(1, "validate", "--plan", path).stderr
+    assert re.search(rf"{re.escape(str(path))}:\d+: [a-z_\[\]\-.]*{re.escape(field)}: “[^”]*\\(u200b|x0a|u200e|x09)[^”]*”含有不可见字符",
+                     err), err
+
+
 def test_a_milestone_may_leave_its_unit_out_a_count_may_not(tmp_path, run):
     """A milestone is one piece of work: a plan author need not invent a unit for it (项 is
     meant); an indicator that counts something must say what it counts."""

@@ -24,6 +24,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -50,7 +51,7 @@ from ..core.models import (
 )
 from ..core.names import CITY_WORDS, name_clashes, short_form
 from ..core.numbers import NumberError, parse_quantity, to_plain
-from ..core.text import visible
+from ..core.text import has_invisible, visible
 from ..i18n import N_, Msg, msg
 
 SCHEMA_VERSIONS = (1, 2)
@@ -73,6 +74,8 @@ TEMPLATES: dict[str, str] = {
     "target_large": N_("the target is too large to hold exactly (the largest is 2^53)"),
     "target_percent": N_("a percentage target must be between 0 and 100"),
     "number_text": N_("must be a number (like {number}), not the text '{text}'"),
+    "invisible_text": N_("'{text}' holds an invisible or control character (a line break, a zero-width space, a "
+                         "direction mark); write it again on one line"),
     "number_quoted": N_("a number is written without quotes: {number}"),
     "number_words": N_("must be a number, not the text '{text}'"),
     "number_type": N_("must be a number"),
@@ -151,7 +154,17 @@ def _number(value: Any) -> int | float:
 
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _seen_whole(value: str) -> str:
+    """A name or a phrase of the plan is typed, matched and shown on one line: a character no one
+    can see or type (a zero-width space pasted from a web page) would make it a name no one can
+    type, and a line break would break every table it is shown in."""
+    if has_invisible(value):
+        raise fail("invisible_text", text=visible(value))
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_seen_whole)]
+Line = Annotated[str, AfterValidator(_seen_whole)]  # a name or phrase that may be left empty
 Number = Annotated[int | float, PlainValidator(_number)]  # one message for a wrong value, not one per kind of number
 Day = Annotated[dt.date, Strict()]  # a TOML date (2024-06-30), not a text in quotes nor a date with a time
 
@@ -175,9 +188,9 @@ class _Frozen(BaseModel):
 class PlanInfo(_Frozen):
     id: Slug
     title: Text
-    title_en: str = ""
-    issuer: str = ""
-    city: str = ""
+    title_en: Line = ""
+    issuer: Line = ""
+    city: Line = ""
     lang: str = "zh"
     version: str = "1"
     year: Int
@@ -234,7 +247,7 @@ class SectionKindInfo(_Frozen):
     numbered in Chinese (``一、…`` or ``一是…``)."""
 
     name: Text
-    name_en: str = ""
+    name_en: Line = ""
     numbering: Literal["一、", "一是"] = "一、"
 
 
@@ -243,7 +256,7 @@ class Section(_Frozen):
     kind: SectionKind
     number: Int = Field(ge=1)
     name: Text
-    name_en: str = ""
+    name_en: Line = ""
 
 
 class PacePoint(_Frozen):
@@ -258,7 +271,7 @@ class Pace(_Frozen):
     date: Day | None = None
     points: tuple[PacePoint, ...] = ()
     steps: Bool = False
-    source: str = ""  # the phrase of the text the pace is read from
+    source: Line = ""  # the phrase of the text the pace is read from
 
     @model_validator(mode="after")
     def _shape(self) -> Pace:
@@ -333,7 +346,7 @@ class RelativeTarget(_Frozen):
 class Indicator(_Frozen):
     id: Slug
     name: Text
-    name_en: str = ""
+    name_en: Line = ""
     sections: tuple[Slug, ...] = Field(min_length=1)
     actions: tuple[Slug, ...] = ()
     measure: Measure
@@ -348,7 +361,7 @@ class Indicator(_Frozen):
     reported_by: ReportedBy | None = None
     baseline: Baseline | None = None
     relative: RelativeTarget | None = None
-    lead: str = ""
+    lead: Line = ""
     partners: tuple[Text, ...] = ()
     done_when: str = ""
     done_when_en: str = ""
