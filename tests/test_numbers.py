@@ -67,6 +67,10 @@ def test_dates():
         with pytest.raises(NumberError):
             parse_date(bad, 2023)
     assert parse_month("2023-06") == parse_month("2023年6月") == (2023, 6)
+    assert parse_month("2023年6月份") == parse_month("6月份", 2023) == parse_month("202306") == (2023, 6)
+    for bad in ("202313", "月份", "2023066"):
+        with pytest.raises(NumberError):
+            parse_month(bad, 2023)
     with pytest.raises(NumberError):
         parse_month("2023-13")
 

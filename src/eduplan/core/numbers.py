@@ -432,12 +432,17 @@ _MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
 
 
 def parse_month(text: str, within: int | Period | None = None) -> tuple[int, int]:
-    """``2023-06``, ``2023年6月``, and with ``within`` (the plan period, or a year) also ``6月`` or
-    ``六月`` → (2023, 6). A month without its year is the one that overlaps the period; one that
+    """``2023-06``, ``2023年6月``, ``2023年6月份``, ``202306``, and with ``within`` (the plan period,
+    or a year) also ``6月``, ``6月份`` or ``六月`` → (2023, 6). A month without its year is the one that overlaps the period; one that
     overlaps it more than once (a period longer than a year) is refused: write the year."""
     _seen(text)
     period = as_period(within)
     norm = normalise(text).replace(" ", "")
+    if norm.endswith("月份"):  # 6月份, as people say it
+        norm = norm[:-1]
+    compact = re.match(r"^((?:19|20)\d{2})(\d{2})$", norm)  # 202306, as systems write it
+    if compact and 1 <= int(compact[2]) <= 12:
+        return int(compact[1]), int(compact[2])
     match = re.match(_MONTH, norm)
     if match is not None and (match[1] is not None or (period is not None and norm.endswith("月"))):
         try:
