@@ -47,18 +47,23 @@ def test_without_such_marks_a_line_wraps_as_rich_wraps_it():
     ("路桥区：截至 2023-04-19 的相同数字（6个）重复填报（#303、#306）", 50,
      ["路桥区：截至 2023-04-19 的相同数字（6个）重复填报", "（#303、#306）"]),
     # 误， stay together (no line starts with ，), so the first line ends one character short
+    ("更正 #5：合成示例；原填报有误，年中考评尚未完成，据督查通报更正为进行中", 30,
+     ["更正 #5：合成示例；原填报有", "误，年中考评尚未完成，据督查通", "报更正为进行中"]),
+    # but a line ends after a ： (or a 、) where that leaves at most 12 cells: what follows is an item
     ("更正 #5：合成示例：原填报有误，年中考评尚未完成，据督查通报更正为进行中", 30,
-     ["更正 #5：合成示例：原填报有", "误，年中考评尚未完成，据督查通", "报更正为进行中"]),
+     ["更正 #5：合成示例：", "原填报有误，年中考评尚未完成，", "据督查通报更正为进行中"]),
     # a list of names breaks after a whole name (西湖 / 县 had split a county in two)
     ("2025-01-01 – 2025-12-31 · 7项指标 · 东城区、西湖县、南山市", 50,
      ["2025-01-01 – 2025-12-31 · 7项指标 · 东城区、", "西湖县、南山市"]),
-    ("共3项 新建改扩建学校、公办园在园幼儿占比、明厨亮灶食堂", 30, ["共3项 新建改扩建学校、", "公办园在园幼儿占比、明厨亮灶食", "堂"]),
+    ("共3项 新建改扩建学校、公办园在园幼儿占比、明厨亮灶食堂", 30, ["共3项 新建改扩建学校、", "公办园在园幼儿占比、", "明厨亮灶食堂"]),
+    # a list folded at the start of a line too (…不评价：新建 / 改扩建学校 had broken a name)
+    ("各县数据只列示、不评价：新建改扩建学校、公办园在园幼儿占比", 30, ["各县数据只列示、不评价：", "新建改扩建学校、公办园在园幼儿", "占比"]),
     # but not where that would leave more than a short name's room empty
     ("共3项 新建改扩建学校、公办园在园幼儿占比、明厨亮灶食堂", 36, ["共3项 新建改扩建学校、公办园在园幼儿", "占比、明厨亮灶食堂"]),
 ])
 def test_chinese_prose_goes_on_to_the_end_of_a_line(text, width, expected):
     """A run of Chinese longer than eight characters flows to the line's end, breaking between two
-    Chinese characters where the rules allow; a shorter one (每月3.5所, a name) is kept whole, as
+    Chinese characters where the rules allow, or after a 、 or ： that leaves at most 12 cells; a shorter one (每月3.5所, a name) is kept whole, as
     rich keeps a word (test_without_such_marks_a_line_wraps_as_rich_wraps_it)."""
     assert _lines(text, width) == expected
 

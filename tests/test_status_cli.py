@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import subprocess
@@ -156,6 +158,22 @@ def test_by_county_adds_the_grid_below_the_status_table(filled, monkeypatch, lan
     plain_md = filled.ok("status", *D, "--lang", lang, "--format", "markdown").stdout
     md = filled.ok("status", *D, "--by-county", "--lang", lang, "--format", "markdown").stdout
     assert md.startswith(plain_md.rstrip("\n")) and len(md) > len(plain_md)  # in Markdown too
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_who_has_not_reported_keeps_each_unit_with_its_count(filled, monkeypatch, width, lang):
+    """The footer 本月未报送：全市 3项、椒江区 2项 … broke at the space between a county and its
+    count (路桥区 / 14项), and across a county's name."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = filled.ok("status", *D, "--lang", lang).stdout
+    start = out.index("本月未报送" if lang == "zh" else "Not reported this month")
+    footer = out[start:].splitlines()
+    text = " ".join(line.strip() for line in footer)
+    for county in COUNTIES:
+        if county in text:  # whole, and followed by its count on the same line
+            assert any(re.search(rf"{county}\s\d", line) for line in footer), footer
+    assert not any(re.match(r"\s*\d+\s*(项|indicator)", line) for line in footer[1:]), footer
 
 
 def test_fail_on_exit_codes(filled):

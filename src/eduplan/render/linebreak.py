@@ -77,6 +77,7 @@ def _fold(word: str, width: int) -> list[str]:
 
             starts = [a for a, _b, _w in split_graphemes(rest[:at])[0] if a > 0]
             at = next((a for a in reversed(starts) if _allowed(rest, a)), at)
+        at = _after_item(rest, at)
         hyphen = rest.rfind("-", 1, at - 1)  # an id or a date: after its last hyphen that fits
         inside = rest[hyphen + 1:at]  # the break falls inside that id or date, not in Chinese text after it
         if (hyphen > 0 and rest[at - 1] != "-" and rest[hyphen - 1].isalnum() and inside.isascii()
@@ -97,6 +98,20 @@ FLOWS = 16
 # a line of Chinese ends after the last 、 that fits rather than inside the item after it, where
 # the item's part that would fit is at most this many cells (a county's name, a short name)
 LIST_ITEM = 12
+LIST_MARKS = "、："  # what ends an item of a list, or opens one (…不评价：新建改扩建学校、…)
+
+
+def _after_item(text: str, at: int) -> int:
+    """A break at ``at`` moved back to just after the last 、 or ： before it, where that leaves
+    at most :data:`LIST_ITEM` cells empty: a list's item (a name) is not broken in two."""
+    used = 0
+    for j in range(at - 1, 0, -1):
+        used += cell_len(text[j])
+        if used > LIST_ITEM:
+            break
+        if text[j - 1] in LIST_MARKS and _allowed(text, j):
+            return j
+    return at
 
 
 def _fill(word: str, room: int) -> int:
@@ -115,7 +130,7 @@ def _fill(word: str, room: int) -> int:
         if _CHINESE.match(ch) and _CHINESE.match(word[i]) and _allowed(word, i):
             best = i
             at[i] = used
-            if ch == "、":
+            if ch in LIST_MARKS:
                 listed = i
     # in a list (东城区、西湖县、南山市) a line ends after a whole item, where that leaves little room empty
     return listed if listed and at[best] - at[listed] <= LIST_ITEM else best

@@ -271,7 +271,8 @@ def silent_line(report: StatusReport, lang: str) -> str:
     from ..i18n import msg, nmsg, separator
 
     parts = [nmsg("{unit} {n} indicator", "{unit} {n} indicators", len(s.indicators),
-                  unit=unit_name(s.county, lang)).render(lang) for s in report.silent]
+                  unit=unit_name(s.county, lang)).render(lang).replace(" ", linebreak.NBSP, 1)  # a unit with its count
+             for s in report.silent]
     return safe.terminal(msg("Not reported this month (since {start}): {units}",
                              start=report.rows[0].reporting.start if report.rows and report.rows[0].reporting else
                              report.as_of, units=separator(lang).join(parts)).render(lang))
