@@ -318,6 +318,9 @@ def test_coverage_command_sentence_by_sentence(run):
     md = run.ok("coverage").stdout
     assert md.startswith("## 原文覆盖情况") and "未覆盖0个" in md
     assert "努力减少学生非正常死亡 → `student-abnormal-deaths`" in md
+    # what covers a clause is listed with the reader's punctuation
+    assert "`provincial-clean-schools` 省级清廉学校建设示范校；`provincial-integrity-bases`" in md
+    assert "; `provincial-integrity-bases`" in run.ok("coverage", lang="en").stdout
     doc = run.json("coverage")
     assert doc["summary"]["uncovered"] == 0 and doc["summary"]["committing"] == doc["summary"]["covered"]
     assert all(c["covered_by"] for s in doc["sentences"] for c in s["clauses"] if c["commits"])

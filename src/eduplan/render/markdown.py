@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..core.progress import StatusReport
-from ..i18n import bracketed, colon, msg, nmsg
+from ..i18n import bracketed, clause_separator, colon, msg, nmsg
 from . import safe, show_lines
 from .encoding import md_table
 from .figures import figure, pct, stored_value, target_text, to_go_line
@@ -181,7 +181,7 @@ def coverage(doc, lang: str, opts) -> str:
             if not clause.covered_by and not clause.commits:
                 continue
             mark = "✔" if clause.covered_by else "✖"
-            covers = "; ".join(cover_text(c) for c in clause.covered_by) or safe.markdown(_("not covered"))
+            covers = clause_separator(lang).join(cover_text(c) for c in clause.covered_by) or safe.markdown(_("not covered"))
             out.append(f"    - {mark} {safe.markdown(clause.text)} → {covers}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
