@@ -134,6 +134,10 @@ def test_a_ratio_is_bracketed_as_its_reader_writes(filled):
     zh = filled.ok("log", "--format", "markdown").stdout
     assert "40%（400/1000）" in zh and "% (" not in zh
     assert "40% (400/1000)" in filled.ok("log", "--format", "markdown", lang="en").stdout
+    for lang, aside in (("zh", "（400/1000）"), ("en", "(400/1000)")):  # the table: the parts under the figure
+        lines = filled.ok("log", lang=lang).stdout.splitlines()
+        at = next(k for k, line in enumerate(lines) if aside in line)
+        assert lines[at - 1].rstrip().split()[-1] != aside and "40%" in lines[at - 1] and "40%" not in lines[at]
 
 
 COMMANDS = ["plan", "validate", "split", "index", "repair", "record", "baseline", "correct", "void", "import", "log", "status",

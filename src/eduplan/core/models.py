@@ -30,6 +30,7 @@ class Measure(StrEnum):
 
 MILESTONE_UNIT = "项"  # a milestone's unit where the plan leaves it out: one piece of work
 
+
 class Comparator(StrEnum):
     GE = ">="
     LE = "<="

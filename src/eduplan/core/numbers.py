@@ -262,7 +262,8 @@ def _int(text: str) -> int:
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _YEAR = r"(?:(\d{4})\s*[-/.年]\s*)"
 _DATE = rf"^{_YEAR}?{_NUM}\s*[-/.月]\s*{_NUM}\s*[日号]?$"
-_COMPACT = r"^((?:19|20)\d{2})(\d{2})(\d{2})$"
+_COMPACT = r"^((?:19|20)\d{2})(\d{2})(\d{2})$"  # 20230630, as systems and spreadsheets write a date
+_COMPACT_MONTH = r"^((?:19|20)\d{2})(\d{2})$"  # 202306
 _MONTH_END = rf"^{_YEAR}?{_NUM}\s*月\s*(?:底|末|末尾)$"
 _NAMED = {  # month and day of named points of the (calendar) year
     "上半年末": (6, 30), "上半年底": (6, 30), "年中": (6, 30), "年底": (12, 31), "年末": (12, 31),
@@ -399,7 +400,7 @@ def parse_date(text: str, within: int | Period | None = None) -> dt.date:
             raise _midyear(text, period)
         return _in_period(text, period, lambda y: dt.date(y, month, day))
     compact = re.match(_COMPACT, norm)
-    if compact:  # 20230630, as systems and spreadsheets write it
+    if compact:
         try:
             return dt.date(int(compact[1]), int(compact[2]), int(compact[3]))
         except ValueError:
@@ -433,14 +434,15 @@ _MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
 
 def parse_month(text: str, within: int | Period | None = None) -> tuple[int, int]:
     """``2023-06``, ``2023年6月``, ``2023年6月份``, ``202306``, and with ``within`` (the plan period,
-    or a year) also ``6月``, ``6月份`` or ``六月`` → (2023, 6). A month without its year is the one that overlaps the period; one that
-    overlaps it more than once (a period longer than a year) is refused: write the year."""
+    or a year) also ``6月``, ``6月份`` or ``六月`` → (2023, 6). A month without its year is the one
+    that overlaps the period; one that overlaps it more than once (a period longer than a year)
+    is refused: write the year."""
     _seen(text)
     period = as_period(within)
     norm = normalise(text).replace(" ", "")
     if norm.endswith("月份"):  # 6月份, as people say it
         norm = norm[:-1]
-    compact = re.match(r"^((?:19|20)\d{2})(\d{2})$", norm)  # 202306, as systems write it
+    compact = re.match(_COMPACT_MONTH, norm)
     if compact and 1 <= int(compact[2]) <= 12:
         return int(compact[1]), int(compact[2])
     match = re.match(_MONTH, norm)

@@ -400,11 +400,14 @@ def _jump_finding(ind: Indicator, before: Entry, after: Entry, times: float, new
         other = before if new is after else after
         said = dict(unit=unit, value=_shown(new.value, ind), day=new.as_of, times=times_shown,
                     other=_shown(other.value, ind), other_day=other.as_of, ref=other.ref)
-        message = msg("{unit}: {value} as of {day} is {times} times {other} as of {other_day} ({ref}): a digit too "
-                      "many, or the decimal point in the wrong place? If the other figure is wrong, correct it",
-                      **said) if new.value > other.value else msg(  # type: ignore[operator]
-            "{unit}: {value} as of {day} is far below {other} as of {other_day} ({ref}), which is {times} times it: a "
-            "digit too few, or the decimal point in the wrong place? If the other figure is wrong, correct it", **said)
+        if new.value > other.value:  # type: ignore[operator]
+            message = msg("{unit}: {value} as of {day} is {times} times {other} as of {other_day} ({ref}): a digit "
+                          "too many, or the decimal point in the wrong place? If the other figure is wrong, correct it",
+                          **said)
+        else:
+            message = msg("{unit}: {value} as of {day} is far below {other} as of {other_day} ({ref}), which is "
+                          "{times} times it: a digit too few, or the decimal point in the wrong place? If the other "
+                          "figure is wrong, correct it", **said)
         others: tuple[Entry, ...] = (other,)
         params = {"value": _num(new.value), "other": _num(other.value), "other_as_of": other.as_of.isoformat(),
                   "times": round(times, 2)}

@@ -289,8 +289,9 @@ def signed(value: float | None, unit: str = "", scale: int = 1) -> str:
     return sign + (amount(abs(value), unit, scale) if unit else number(abs(value), scale))
 
 
-def stored_value(e: Entry, unit: str, lang: str) -> str:
-    """A recorded figure exactly as stored: ``14所``, ``40%（400/1000）``, ``完成``, ``作废``."""
+def stored_value(e: Entry, unit: str, lang: str, *, apart: bool = False) -> str:
+    """A recorded figure exactly as stored: ``14所``, ``40%（400/1000）``, ``完成``, ``作废``
+    (``apart``: a ratio's parts on a line of their own, for a narrow column)."""
     if e.void:
         return msg("void").render(lang)
     if e.state is not None:
@@ -299,7 +300,8 @@ def stored_value(e: Entry, unit: str, lang: str) -> str:
         return "+" + format_number(e.added, unit)
     shown = format_number(e.value, unit)
     if e.numerator is not None:
-        shown += bracketed(f"{format_number(e.numerator)}/{format_number(e.denominator)}", lang)
+        aside = bracketed(f"{format_number(e.numerator)}/{format_number(e.denominator)}", lang)
+        shown += "\n" + aside.lstrip() if apart else aside
     return shown
 
 

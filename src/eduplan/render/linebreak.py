@@ -10,8 +10,9 @@ line with the one they belong to (``新增幼儿学位`` / ``（个）``); a wor
 folds after a hyphen (``county-counselling-`` / ``centres``); a no-break space (U+00A0) joins the
 words on either side. A run of Chinese prose (:data:`FLOWS` cells or more) that does not fit what
 is left of a line goes on on it, between two Chinese characters, instead of moving whole to the
-next line as rich moves a word; in a list (``东城区、西湖县、南山市``) after a whole item where it can. Everything else is rich's own :func:`rich._wrap.divide_line`, so
-text without such a fold wraps exactly as before.
+next line as rich moves a word; in a list (``东城区、西湖县、南山市``) a line ends after a whole
+item where it can. Everything else is rich's own :func:`rich._wrap.divide_line`, so text without
+such a fold wraps exactly as before.
 
 Both writers of tables use it: :mod:`eduplan.render.grid` calls :func:`divide_line` directly, and
 :func:`install` makes rich's ``Text.wrap`` call it (``rich.text`` looks ``divide_line`` up in its

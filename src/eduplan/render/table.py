@@ -270,9 +270,11 @@ def silent_line(report: StatusReport, lang: str) -> str:
     """``本月未报送（6月1日起）：全市 3项、仙居县 5项``: who owes figures this month and sent none."""
     from ..i18n import msg, nmsg, separator
 
-    parts = [nmsg("{unit} {n} indicator", "{unit} {n} indicators", len(s.indicators),
-                  unit=unit_name(s.county, lang)).render(lang).replace(" ", linebreak.NBSP, 1)  # a unit with its count
-             for s in report.silent]
+    parts = []
+    for s in report.silent:  # each unit with its count, never broken between them (路桥区 14项)
+        unit = unit_name(s.county, lang)
+        parts.append(nmsg("{unit} {n} indicator", "{unit} {n} indicators", len(s.indicators), unit=unit)
+                     .render(lang).replace(f"{unit} ", f"{unit}{linebreak.NBSP}", 1))
     return safe.terminal(msg("Not reported this month (since {start}): {units}",
                              start=report.rows[0].reporting.start if report.rows and report.rows[0].reporting else
                              report.as_of, units=separator(lang).join(parts)).render(lang))
@@ -474,7 +476,7 @@ def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
         if e.void:
             value = Text(_("void"), style="red")
         else:
-            value = Text(stored_value(e, ind.unit if ind else "", lang).replace(" (", "\n(").replace("（", "\n（"))
+            value = Text(stored_value(e, ind.unit if ind else "", lang, apart=True))
         what = []
         text = remark(r, lang)
         if text:

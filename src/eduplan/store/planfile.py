@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core.models import KIND_PLURALS, Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
-from ..i18n import N_, Msg, PerLang, msg, tr
+from ..i18n import N_, Msg, PerLang, bracketed, msg, tr
 from . import toml
 from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
@@ -243,7 +243,7 @@ def _glossed(field: Any, choices: Any) -> Any:
     glosses = GLOSSES.get(field) if isinstance(field, str) else None
     if not glosses or not isinstance(choices, list):
         return choices
-    return [PerLang({"zh": f"{c}（{tr(glosses[c], 'zh')}）", "en": c}) if c in glosses else c for c in choices]
+    return [PerLang({"zh": c + bracketed(tr(glosses[c], "zh"), "zh"), "en": c}) if c in glosses else c for c in choices]
 
 
 def pydantic_message(err: dict) -> Msg:

@@ -154,6 +154,8 @@ def _number(value: Any) -> int | float:
 
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+
+
 def _seen_whole(value: str) -> str:
     """A name or a phrase of the plan is typed, matched and shown on one line: a character no one
     can see or type (a zero-width space pasted from a web page) would make it a name no one can
