@@ -46,7 +46,7 @@ PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (e
 LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help=N_("Ledger file or folder (env EDUPLAN_LEDGER; default: $XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml, ~/.local/share by default)."), show_default=False)]
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=N_("Language: zh or en (env EDUPLAN_LANG, else the locale, else the plan's)."), show_default=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: YYYY-MM-DD or YYYY年M月D日; 6月底, 年底 … without a year are read in the plan period (default: today, within the plan period)."), show_default=False)]
-CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit, by its name or its name without the last 区/市/县; 全市 for the city-wide figure."), show_default=False)]
+CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit, by its full name or its short form (without its last 区/市/县/旗 or 镇/乡/街道); 全市 for the city-wide figure."), show_default=False)]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help=N_("Who records it (env EDUPLAN_USER, else $USER)."), show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help=N_("A remark kept with the figure."), show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help=N_("Store a figure the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); the entry is marked as accepted over the warning, with your name."))]

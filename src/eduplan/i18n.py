@@ -14,6 +14,11 @@ parameters) and the renderers turn them into text with :func:`text`. Markers:
 * ``nmsg("{n} entry", "{n} entries", n)`` — a sentence with a plural;
 * ``N_("Indicator")`` — a constant string to translate later with :func:`tr`.
 
+What a plan calls its whole and its units (:class:`Terms`: 全市 and 县（市、区） by default; 全县
+and 乡镇（街道） in a county bureau's plan, 全省 and 设区市 in a province's) is put into every
+sentence as it is translated, before its parameters: the catalogues are written in a city's
+words and a plan of another level is read in its own (:func:`use_terms`).
+
 Language choice (:func:`choose`): ``--lang``, then ``$EDUPLAN_LANG``, then the locale
 (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh*`` is Chinese, any other language English;
 ``C``/``POSIX``/unset say nothing), else the plan's own language.
@@ -21,10 +26,13 @@ Language choice (:func:`choose`): ``--lang``, then ``$EDUPLAN_LANG``, then the l
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gettext
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,6 +67,8 @@ class Msg:
     def render(self, lang: str) -> str:
         t = translator(lang)
         template = t.ngettext(self.text, self.plural, self.n or 0) if self.plural is not None else t.gettext(self.text)
+        if _TERMS[0] is not DEFAULT_TERMS:
+            template = _TERMS[0].worded(template, lang)
         values = {k: _param(v, lang) for k, v in self.params.items()}
         if self.plural is not None:
             values.setdefault("n", self.n)
@@ -122,7 +132,98 @@ def translator(lang: str) -> gettext.NullTranslations:
 
 def tr(text: str, lang: str) -> str:
     """Translate a constant marked with :func:`N_`."""
-    return translator(lang).gettext(text)
+    out = translator(lang).gettext(text)
+    return out if _TERMS[0] is DEFAULT_TERMS else _TERMS[0].worded(out, lang)
+
+
+def plural_en(word: str) -> str:
+    """county → counties, township → townships, branch → branches."""
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+@dataclasses.dataclass(frozen=True)
+class Terms:
+    """What a plan calls the whole it covers and the units that report to it.
+
+    The catalogues speak of a city and its counties (全市, 县（市、区）; city-wide, county); a plan
+    of a county bureau (全县, 乡镇（街道）), a district (全区), a province (全省, 设区市) or of any
+    other units (学校, 学区) gives its own words, and every sentence says them instead.
+    """
+
+    whole: str = "全市"  # the whole, as the text names it: 全市数据, 代表全市
+    units: str = "县（市、区）"  # its units, as a heading names them
+    whole_en: str = "city"  # city-wide, the city's target
+    unit_en: str = "county"  # a county, each county's figure
+    units_en: str = ""  # the plural (counties); empty: made from unit_en
+
+    @property
+    def level(self) -> str:
+        """The whole's own level in one character or word: 市 (市本级, 市级单位), 县, 省."""
+        return self.whole[1:] if self.whole.startswith("全") and len(self.whole) > 1 else self.whole
+
+    @property
+    def unit(self) -> str:
+        """A unit in one word: 县 (各县, 县级目标, 达标县) for 县（市、区）, 乡镇 for 乡镇（街道）."""
+        return re.sub(r"[（(][^）)]*[）)]$", "", self.units) or self.units
+
+    def worded(self, template: str, lang: str) -> str:
+        """A translated template (before its parameters go in) in these words."""
+        if lang == "zh":
+            return _ZH_WORDS.sub(lambda m: self._zh(m.group(0)), template)
+        return _EN_WORDS.sub(lambda m: self._en(m.group(0)), template)
+
+    def _zh(self, word: str) -> str:
+        if word == "全市":
+            return self.whole
+        if word.startswith("县"):  # 县（市、区）, 县(市、区), 县
+            return self.units if len(word) > 1 else self.unit
+        return self.level + word[1:]  # 市本级, 市级
+
+    def _en(self, word: str) -> str:
+        if word == "全市":
+            return self.whole
+        low = word.lower()
+        if low.startswith("count"):
+            new = (self.units_en or plural_en(self.unit_en)) if low.startswith("counties") else self.unit_en
+            new += low[len("counties" if low.startswith("counties") else "county"):]
+        else:
+            new = self.whole_en + low[len("city"):]
+        return new[:1].upper() + new[1:] if word[:1].isupper() else new
+
+
+# the words of a city's plan in the catalogues: in Chinese 全市, 市本级, 市级, 县（市、区） and 县
+# alone (but not “县”, a name's last character); in English city, county and counties as words
+# (not --county, for_city, or a plan file's code: a "counties" indicator, "(counties or both)")
+_ZH_WORDS = re.compile(r"全市|市本级|市级|县[（(]市、区[）)]|(?<!“)县(?!”)")
+_EN_WORDS = re.compile(r"全市|(?<![-\w])(?:[Cc]ity(?:-wide)?|[Cc]ount(?:y|ies)(?:-level)?)(?![-\w])"
+                       r"(?<!counties(?= indicator))(?<!\(counties(?= or both))")
+DEFAULT_TERMS = Terms()
+_TERMS: list[Terms] = [DEFAULT_TERMS]  # the words of the plan in use (one plan a command)
+
+
+def current_terms() -> Terms:
+    """The words of the plan in use."""
+    return _TERMS[0]
+
+
+def use_terms(terms: Terms) -> None:
+    """Speak in ``terms`` from now on (the command line does it as it loads the plan)."""
+    _TERMS[0] = terms
+
+
+@contextlib.contextmanager
+def terms_of(terms: Terms):
+    """Speak in ``terms`` within the block (a library reading two plans, a test)."""
+    before = _TERMS[0]
+    _TERMS[0] = terms
+    try:
+        yield
+    finally:
+        _TERMS[0] = before
 
 
 def text(value: Any, lang: str) -> str:

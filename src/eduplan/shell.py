@@ -474,7 +474,9 @@ def _no_such_command(name: str, choices: str | None):
 
 
 def _early_lang(argv: list[str]) -> str:
-    """The language before anything is parsed: --lang, env, locale, else the plan's (for help)."""
+    """The language before anything is parsed: --lang, env, locale, else the plan's (for help).
+    The plan is read here in any case (quietly: a plan that does not load is the command's to
+    report), so that help and usage errors speak of its whole and units in its words (全县)."""
     explicit = None
     for k, arg in enumerate(argv):
         if arg == "--":
@@ -485,9 +487,6 @@ def _early_lang(argv: list[str]) -> str:
             explicit = arg.split("=", 1)[1]
     if explicit not in i18n.LANGS:
         explicit = None
-    chosen = i18n.choose(explicit)
-    if chosen:
-        return chosen
     plan = None
     for k, arg in enumerate(argv):
         if arg == "--plan" and k + 1 < len(argv):
@@ -497,7 +496,7 @@ def _early_lang(argv: list[str]) -> str:
     from .services import Workspace
 
     ws = _EARLY["ws"] = Workspace(plan)
-    return i18n.language(None, _plan_lang_quietly(ws))
+    return i18n.language(explicit, _plan_lang_quietly(ws))
 
 
 def main(app: typer.Typer, argv: list[str] | None = None) -> int:
@@ -509,6 +508,7 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> int:
         return _main(app, argv, ce)
     finally:
         _EARLY.clear()  # a run's plan is not the next run's (tests run many in one process)
+        i18n.use_terms(i18n.DEFAULT_TERMS)  # nor its words
 
 
 _EARLY: dict = {}  # this run's workspace as _early_lang made it, to load the plan once

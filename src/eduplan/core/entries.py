@@ -175,8 +175,10 @@ def supersede_problems(e, target, already: int | None) -> list[FieldProblem]:
         out.append(("supersedes", msg("entry {target} is a void, which cannot be corrected", target=e.supersedes)))
     if target.indicator != e.indicator or (target.county or None) != (e.county or None):
         out.append(("supersedes", msg("entry {target} is for {other}, not {this}", target=e.supersedes,
-                                      other=f"{target.indicator}/{target.county or '全市'}",
-                                      this=f"{e.indicator}/{e.county or '全市'}")))
+                                      other=msg("{indicator}/{unit}", indicator=target.indicator,
+                                                unit=target.county or msg("city-wide")),
+                                      this=msg("{indicator}/{unit}", indicator=e.indicator,
+                                               unit=e.county or msg("city-wide")))))
     if already is not None:
         out.append(("supersedes", msg("entry {target} was already superseded by entry {by}", target=e.supersedes,
                                       by=already)))

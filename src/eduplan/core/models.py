@@ -14,7 +14,7 @@ import hashlib
 from enum import StrEnum
 from typing import Any
 
-from ..i18n import N_, PerLang
+from ..i18n import DEFAULT_TERMS, N_, PerLang, Terms
 from .records import record, twin
 
 PLAN_SCHEMA_VERSION = 2
@@ -273,6 +273,7 @@ class Plan:
     not_tracked: tuple[NotTracked, ...] = ()
     declared_offices: tuple[Office, ...] = ()
     schema_version: int = PLAN_SCHEMA_VERSION
+    terms: Terms = DEFAULT_TERMS  # what the text calls its whole and its units (全市, 县（市、区）)
     # A hash of the plan file's bytes (set by the loader): what is derived under one plan
     # (the ledger index) is never used under another.
     fingerprint: str = dataclasses.field(default="", compare=False)
@@ -310,7 +311,7 @@ class Plan:
         for the city-wide figures (named after the issuer, else 全市)."""
         if self.declared_offices:
             return self.declared_offices
-        city = Office(self.plan.issuer or "全市", (None,))
+        city = Office(self.plan.issuer or self.terms.whole, (None,))
         return tuple(Office(c, (c,)) for c in self.plan.counties) + (city,)
 
     def office(self, name: str) -> Office | None:
@@ -352,9 +353,23 @@ def _kind_words(info: dict | None) -> tuple[str, str, str]:
     return info["name"], info.get("name_en") or "", info.get("numbering") or "一、"
 
 
+CITY_WORDS = ("全市", "city", "全市合计")  # what names the whole in any plan, with its own word (whole_words)
+
+
+def whole_words(whole: str) -> tuple[str, ...]:
+    """What names the whole: 全市, 全市合计, city, and the plan's own word and its total (全县, 全县合计)."""
+    return CITY_WORDS + ((whole, whole + "合计") if whole not in CITY_WORDS else ())
+
+
+def _terms(d: dict | None) -> Terms:
+    terms = Terms(**d) if d else DEFAULT_TERMS
+    return DEFAULT_TERMS if terms == DEFAULT_TERMS else terms  # (the same words cost nothing to say)
+
+
 def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
     """A plan from validated plain data (pydantic's JSON-mode dump, or the plan cache)."""
     info = d["plan"]
+    terms = _terms(d.get("terms"))
     return Plan(
         plan=PlanInfo(id=info["id"], title=info["title"], year=info["year"],
                       start=dt.date.fromisoformat(info["start"]), end=dt.date.fromisoformat(info["end"]),
@@ -369,9 +384,11 @@ def plan_from_dict(d: dict[str, Any], fingerprint: str = "") -> Plan:
         thresholds=Thresholds(**d.get("thresholds", {})),
         not_tracked=tuple(NotTracked(n["source"], n["reason"], n.get("reason_en") or "")
                           for n in d.get("not_tracked", ())),
-        declared_offices=tuple(Office(o["name"], tuple(None if u == "全市" else u for u in o["reports"]))
+        declared_offices=tuple(Office(o["name"], tuple(None if u in whole_words(terms.whole) else u
+                                                        for u in o["reports"]))
                                for o in d.get("offices", ())),
         schema_version=d.get("schema_version", PLAN_SCHEMA_VERSION),
+        terms=terms,
         fingerprint=fingerprint,
     )
 

@@ -23,14 +23,13 @@ from typing import Generic, TypeVar
 
 from ..errors import EduplanError, UsageError
 from ..i18n import LANGS, Msg, PerLang, msg, tr
-from .models import Indicator, Office, Plan, Section, SectionKind
+from .models import CITY_WORDS, Indicator, Office, Plan, Section, SectionKind, whole_words
 from .records import record
 from .status_words import STATUS_WORDS
 from .text import refuse_invisible
 
 T = TypeVar("T")
 
-CITY_WORDS = ("全市", "city", "全市合计")
 ORDINALS = "一二三四五六七八九十"
 KIND_WORDS = {SectionKind.FOCUS: ("重点", "focus"), SectionKind.ACTION: ("行动", "action"),
               SectionKind.MATTER: ("实事", "matter")}
@@ -156,16 +155,23 @@ def city_names(plan: Plan) -> tuple[str, ...]:
     return tuple(names)
 
 
-def units_named(typed: str, city: str, counties: Sequence[str]) -> list[str | None]:
+def unit_called(unit: str | None) -> str | Msg:
+    """A unit as a sentence names it: a county by its name, the whole (None) as the plan calls it
+    (全市, 全县; city-wide)."""
+    return unit if unit else msg("city-wide")
+
+
+def units_named(typed: str, city: str, counties: Sequence[str], whole: str = "全市") -> list[str | None]:
     """Every unit ``typed`` may mean, in the plan's order, the city-wide figure (None) last: a
-    county by its name or short form; the city by 全市, 全市合计, city, its name or short form."""
+    county by its name or short form; the city by 全市, 全市合计, city, the plan's word for its whole
+    (全县), its name or short form."""
     meant: list[str | None] = [c for c in counties if typed in (c, short_form(c))]
-    if typed in CITY_WORDS or typed.lower() == "city" or (city and typed in (city, short_form(city))):
+    if typed in whole_words(whole) or typed.lower() == "city" or (city and typed in (city, short_form(city))):
         meant.append(None)
     return meant
 
 
-def name_clashes(city: str, counties: Sequence[str]) -> list[tuple[int | None, str, str | None]]:
+def name_clashes(city: str, counties: Sequence[str], whole: str = "全市") -> list[tuple[int | None, str, str | None]]:
     """The units a plan leaves without a name of their own: (index of the county, its name, the
     other unit that name also means, None for the city). A county whose full name also means the
     city (余姚市 as the city and a county) or another county (江北 beside 江北区) could never be
@@ -173,7 +179,7 @@ def name_clashes(city: str, counties: Sequence[str]) -> list[tuple[int | None, s
     stay, and the short form is refused where it is typed."""
     clashes: list[tuple[int | None, str, str | None]] = []
     for i, county in enumerate(counties):
-        for other in units_named(county, city, counties):
+        for other in units_named(county, city, counties, whole):
             if other != county:
                 clashes.append((i, county, other))
     return clashes
@@ -185,12 +191,13 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
     if text is None:
         return Match(None, "", True)
     typed = clean(text, "county")
-    meant = units_named(typed, plan.plan.city, plan.plan.counties)
+    whole = plan.terms.whole
+    meant = units_named(typed, plan.plan.city, plan.plan.counties, whole)
     if len(meant) == 1:
         unit = meant[0]
-        return Match(unit, typed, typed == (unit or "全市"))
+        return Match(unit, typed, typed == (unit or whole))
     if meant:
-        city = msg("{name} (city-wide)", name=plan.plan.city) if plan.plan.city else "全市"
+        city = msg("{name} (city-wide)", name=plan.plan.city) if plan.plan.city else unit_called(None)
         choices = [unit or city for unit in meant]
         raise EduplanError(msg("'{text}' may mean more than one unit: {choices}; give the full name",
                                text=typed, choices=choices), field="county")
@@ -198,7 +205,7 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
     names.update({short_form(c): c for c in plan.plan.counties if short_form(c)})
     extra = [c for c in plan.plan.counties if len(typed) >= 2 and short_form(c) and typed.startswith(short_form(c))]
     close = _suggest(typed, names, extra)
-    everyone = list(plan.plan.counties) + ["全市"]
+    everyone = [*plan.plan.counties, unit_called(None)]
     if close:
         raise EduplanError(msg("unknown county-level unit '{text}'; did you mean: {choices}? (the plan's are {all})",
                                text=typed, choices=close, all=everyone), field="county")
@@ -216,7 +223,7 @@ def find_office(plan: Plan, text: str) -> Match[Office]:
     office = plan.office(typed)
     if office is not None:
         return Match(office, typed, True)
-    if typed in ("全市", plan.plan.city or "全市"):
+    if typed in whole_words(plan.terms.whole) or (plan.plan.city and typed == plan.plan.city):
         city = [o for o in plan.offices if None in o.units]
         if len(city) == 1:
             return Match(city[0], typed, False)
@@ -245,7 +252,7 @@ def who_records(plan: Plan, unit: str | None) -> Msg:
         if unit is None:
             return msg("the city-wide figures are recorded by {owner}", owner=owners)
         return msg("{unit}'s figures are recorded by {owner}", unit=unit, owner=owners)
-    return msg("{unit}'s figures are recorded by its own office", unit=unit or "全市")
+    return msg("{unit}'s figures are recorded by its own office", unit=unit_called(unit))
 
 
 # --------------------------------------------------------------------------- sections

@@ -43,6 +43,7 @@ from typing import Any
 from ..i18n import N_, Msg, msg
 from .entries import COUNTY_WORDS, Figure, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
+from .names import unit_called
 from .numbers import COUNT_WORDS, format_number
 from .records import record
 from .reporting import owed_units
@@ -136,10 +137,6 @@ def _num(x: float | int | None) -> float | int | None:
     if x is None or isinstance(x, int):
         return x
     return int(x) if float(x).is_integer() else round(float(x), 6)
-
-
-def _unit_name(county: str | None) -> str | Msg:
-    return county if county else msg("city-wide")
 
 
 _STATES = {State.DONE: N_("done"), State.IN_PROGRESS: N_("in progress"), State.NOT_STARTED: N_("not started")}
@@ -332,7 +329,7 @@ def goes_back(entries: Sequence[Entry]) -> list[tuple[Entry, Entry]]:
 
 
 def _back_finding(ind: Indicator, before: Entry, after: Entry, new: Entry | None) -> Finding:
-    unit = _unit_name(after.county)
+    unit = unit_called(after.county)
     if new is after:
         message = msg("{unit}: {was} as of {day} ({ref}) and now {now} as of {now_day}: a state does not go back; if "
                       "the earlier one is wrong, correct it", unit=unit, was=_figure_of(before, ind), day=before.as_of,
@@ -360,14 +357,14 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
         message = msg("{unit}: {value} as of {day} is above the later total {later} as of {later_day} (#{id}): "
                       "a cumulative total does not fall; if that figure is wrong, correct it",
                       value=_shown(figure, ind), day=new.as_of, later=_shown(later.value, ind), later_day=later.as_of,
-                      id=later.id, unit=_unit_name(county))
+                      id=later.id, unit=unit_called(county))
         return Finding("decreasing", message, ind.id, county, (later,), new.as_of, params)
     others = (before,) if new is not None else (before, after)
     ref = f"#{before.id}" if before.added is None else msg("with the increment #{id}", id=before.id)
     message = msg("{unit}: the cumulative total {value} as of {day} is below {previous} as of {previous_day} ({ref}): "
                   "a cumulative total does not fall; if the earlier figure is wrong, correct it",
                   value=_shown(after.value, ind), day=after.as_of, previous=_shown(figure, ind),
-                  previous_day=before.as_of, ref=ref, unit=_unit_name(county))
+                  previous_day=before.as_of, ref=ref, unit=unit_called(county))
     return Finding("decreasing", message, ind.id, county, others, after.as_of, params)
 
 
@@ -394,7 +391,7 @@ def jumps(entries: Sequence[Entry]) -> list[tuple[Entry, Entry, float]]:
 
 
 def _jump_finding(ind: Indicator, before: Entry, after: Entry, times: float, new: Entry | None) -> Finding:
-    unit = _unit_name(after.county)
+    unit = unit_called(after.county)
     times_shown = format_number(round(times, 1 if times < 20 else 0))
     if new is not None:
         other = before if new is after else after
@@ -485,7 +482,7 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     series = [e for e in series if e.key() == new.key() and is_baseline(e, plan) == is_baseline(new, plan)]
     same = [e for e in series if _key(e) == _key(new)]
     if same:
-        said = dict(value=_figure_of(new, ind), unit=_unit_name(county), day=new.as_of, refs=[e.ref for e in same])
+        said = dict(value=_figure_of(new, ind), unit=unit_called(county), day=new.as_of, refs=[e.ref for e in same])
         out.append(Finding("duplicate", msg(
             "{unit}: the same state ({value}) as of {day} is already recorded ({refs}); to change it, correct it",
             **said) if new.state is not None else msg(
@@ -621,7 +618,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
         groups.setdefault(_key(e), []).append(e)
     for same in groups.values():
         for later in same[1:]:
-            said = dict(value=_figure_of(later, ind), unit=_unit_name(county), day=later.as_of,
+            said = dict(value=_figure_of(later, ind), unit=unit_called(county), day=later.as_of,
                         refs=[x.ref for x in (same[0], later)])
             out.append(Finding("duplicate", msg("{unit}: the same state ({value}) as of {day} is recorded more than "
                                                 "once ({refs})", **said) if later.state is not None else

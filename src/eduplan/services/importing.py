@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core.receipts import ImportRowDoc, ImportSummary, Taken
 from ..core.entries import Figure, is_baseline, kind_word, read_figure, value_problems
 from ..core.models import Entry, Measure, Plan
-from ..core.names import find_county, find_indicator, who_records
+from ..core.names import find_county, find_indicator, unit_called, units_named, who_records
 from ..core.numbers import (
     NumberError,
     Period,
@@ -132,6 +132,8 @@ class Located:
     sheet: Sheet  # the header row and the rows under it
     first_line: int  # the spreadsheet row of the header (1 for a sheet whose first row is the header)
     fields: dict[str, tuple[Cell, int, str]]  # field → (value, spreadsheet row, label as written)
+    # the other label/value pairs above the table: (label as written, value, spreadsheet row)
+    unknown: tuple[tuple[str, str, int], ...] = ()
 
 
 def locate(sheet: Sheet) -> Located:
@@ -145,17 +147,20 @@ def locate(sheet: Sheet) -> Located:
               # else the first naming one of them: the header, its problems said on its row
               next((i for i, fields in enumerate(named) if fields & {"indicator", "value"}), 0))
     fields: dict[str, tuple[Cell, int, str]] = {}
+    unknown: list[tuple[str, str, int]] = []
     for i, row in enumerate(rows[:at]):
         cells = list(row)
         for k, label in enumerate(cells[:-1]):
             field = field_of(label) if isinstance(label, str) else None
             if field in SHEET_FIELDS and field not in fields:
                 fields[field] = (cells[k + 1], i + 1, str(label).strip())
+            elif field is None and isinstance(label, str) and label.strip() and _text(cells[k + 1]):
+                unknown.append((label.strip(), _text(cells[k + 1]), i + 1))
     if at == 0:
         return Located(sheet, 1, fields)
     percent = frozenset((r - at, c) for r, c in sheet.percent_cells if r - at >= 0)
     return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding, sheet.marks, sheet.name), at + 1,
-                   fields)
+                   fields, tuple(unknown))
 
 
 def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) -> list[Problem]:
@@ -268,6 +273,15 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 sheet_county = find_county(plan, _text(value)).value
         except (NumberError, EduplanError) as exc:
             problems.append(Problem(file, line, exc.message, field=label))
+    if "county" not in located.fields:
+        # a unit named above the table under a heading import does not know (乡镇 | 西山乡, 区县 | 椒江区):
+        # read as nothing, its figures would silently become the city-wide ones
+        for label, value, line in located.unknown:
+            if units_named(value, plan.plan.city, plan.plan.counties, plan.terms.whole):
+                problems.append(Problem(file, line, msg(
+                    "'{label}' is not a heading import knows, so '{value}' would be ignored and the sheet's figures "
+                    "read as {whole}; to give the sheet's unit, head it {names}", label=label, value=value,
+                    whole=unit_called(None), names=Msg(FIELDS["county"].header)), field=label))
     if problems:
         return Checked((), tuple(problems), 0)
     header = [str(h).strip() if h is not None else "" for h in sheet.header]
@@ -325,14 +339,14 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 match = find_county(plan, county_text)
                 county = match.value
                 if not match.exact:
-                    taken.append(Taken("county", match.typed, county or "全市"))
+                    taken.append(Taken("county", match.typed, county or plan.terms.whole))
             except EduplanError as exc:
                 county_ok = False
                 problem("county", exc.message)
         if county_ok and units is not None and county not in units:
             county_ok = False
             problem("county" if "county" in columns else "value",
-                    msg("this office reports {units}; {whose}", units=[u or "全市" for u in units],
+                    msg("this office reports {units}; {whose}", units=[unit_called(u) for u in units],
                         whose=who_records(plan, county)))
         day = sheet_day
         raw_day = cell("as_of")
@@ -419,7 +433,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             dup = seen.get((ind.id, county, day))
             if dup is not None:
                 problem("value", msg("row {row} already gives {indicator} for {unit} as of {day}; keep one", row=dup,
-                                     indicator=ind.called, unit=county or "全市", day=day))
+                                     indicator=ind.called, unit=unit_called(county), day=day))
             seen.setdefault((ind.id, county, day), number)
         if bad:
             order = {label[f]: columns.get(f, -1) for f in label}

@@ -12,7 +12,7 @@ from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
 from ..core.reporting import month_start
 from ..errors import EduplanError, ProblemsError, UsageError
-from ..i18n import msg
+from ..i18n import msg, use_terms
 from ..store import ledger as ledger_store
 from ..store.planfile import check_plan_file
 from .workspace import Workspace, parse_day, reading_date
@@ -128,6 +128,7 @@ def validate(ws: Workspace) -> ValidateDoc:
         return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(problems),
                            (), False, 0)
     ws.__dict__["plan"] = plan
+    use_terms(plan.terms)
     view, sync = ledger_store.check(ws.ledger_path, plan)
     questionable = 0
     versions: tuple[str, ...] = ()

@@ -22,7 +22,7 @@ from ..core.entries import (
     value_problems,
 )
 from ..core.models import Entry, Indicator, Measure, Plan
-from ..core.names import Match, find_county, find_indicator, who_records
+from ..core.names import Match, find_county, find_indicator, unit_called, who_records
 from ..core.numbers import NumberError, format_number, parse_quantity, to_plain
 from ..core.rules import (
     Finding,
@@ -92,7 +92,7 @@ def check_reports(ws: Workspace, unit: str | None) -> None:
     office = ws.office
     if office is not None and unit not in office.units:
         raise EduplanError(msg("the office '{office}' reports {units}; {whose}", office=office.name,
-                               units=[u or "全市" for u in office.units], whose=who_records(ws.plan, unit)),
+                               units=[unit_called(u) for u in office.units], whose=who_records(ws.plan, unit)),
                            field="county")
 
 
@@ -145,7 +145,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
 
     entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
                            office=ws.office_name)[0]
-    names = taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or "全市")
+    names = taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or ws.plan.terms.whole)
     if fig.counties is not None:
         names += (Taken("value", text, format_number(fig.value, "%")),)  # type: ignore[arg-type]
     return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None)

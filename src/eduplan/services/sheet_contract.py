@@ -83,14 +83,17 @@ def header_key(header: object) -> str:
 
 
 def _aliases() -> dict[str, str]:
-    from ..i18n import tr
+    from ..i18n import current_terms, tr
 
     out = {}
     for c in TEMPLATE_COLUMNS:
         if not c.field:
             continue
-        for name in (*c.accepted, c.header, tr(c.header, "zh")):
+        for name in (*c.accepted, c.header, tr(c.header, "zh"), tr(c.header, "en")):
             out[header_key(name)] = c.field
+    terms = current_terms()  # the plan's own word for its units: 乡镇（街道）, 乡镇, township
+    for name in (terms.units, terms.unit, terms.unit_en):
+        out.setdefault(header_key(name), "county")
     return out
 
 

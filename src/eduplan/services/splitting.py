@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..core.entries import parted_batches
 from ..core.models import Entry, Plan
+from ..core.names import unit_called
 from ..core.records import record
 from ..errors import EduplanError, ProblemsError, UsageError, os_error
 from ..i18n import N_, Msg, msg
@@ -78,7 +79,7 @@ def split(ws: Workspace, into: str | Path) -> SplitDoc:
         office = offices.get(base.county)
         if office is None:
             raise EduplanError(msg("no office of the plan records {unit} (entry #{id}); declare one in the plan's "
-                                   "[[offices]]", unit=base.county or "全市", id=e.id))
+                                   "[[offices]]", unit=unit_called(base.county), id=e.id))
         placed.append(dataclasses.replace(e, office=office))
     placed = parted_batches(placed, [e.office for e in placed])
     grouped: dict[str, list[Entry]] = {}

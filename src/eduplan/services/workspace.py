@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.models import Office, Plan
 from ..core.text import check_text, refuse_invisible
 from ..errors import EduplanError, UsageError
-from ..i18n import msg
+from ..i18n import msg, use_terms
 from ..store import ledger as ledger_store
 from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan_path
 from ..store.planfile import load_plan
@@ -59,7 +59,9 @@ class Workspace:
 
     @functools.cached_property
     def plan(self) -> Plan:
-        return load_plan(self.plan_path)
+        plan = load_plan(self.plan_path)
+        use_terms(plan.terms)  # every sentence from here on in the plan's words (全县, 乡镇（街道）)
+        return plan
 
     @property
     def ledger_path(self) -> Path:

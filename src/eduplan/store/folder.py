@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..core.entries import supersede_problems
 from ..core.models import Plan
+from ..core.names import unit_called
 from ..errors import Problem
 from ..i18n import msg, nmsg
 from .index import Index, Light
@@ -114,7 +115,7 @@ def _problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) 
             problems.append(Problem(str(loc.path), _line_of(loc, first, "county"), nmsg(
                 "the office '{office}' reports {units}, not {unit} ({n} entry, the first #{first})",
                 "the office '{office}' reports {units}, not {unit} ({n} entries, the first #{first})", n,
-                office=office, units=[u or "全市" for u in o.units], unit=unit or "全市", first=first),
+                office=office, units=[unit_called(u) for u in o.units], unit=unit_called(unit), first=first),
                 field=f"entries[{first}].county", kind="folder"))
     rows = index.con.execute(
         "SELECT e.file, e.office, e.id, e.indicator, e.county, e.supersedes, e.sup_office, t.id, t.void, t.indicator, "

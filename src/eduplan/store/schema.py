@@ -49,7 +49,7 @@ from ..core.models import (
     ReportedBy,
     SectionKind,
 )
-from ..core.names import CITY_WORDS, name_clashes, short_form
+from ..core.names import name_clashes, short_form, whole_words
 from ..core.numbers import NumberError, parse_quantity, to_plain
 from ..core.text import has_invisible, visible
 from ..i18n import N_, Msg, msg
@@ -87,7 +87,7 @@ TEMPLATES: dict[str, str] = {
     "wrong_section_kind": N_("'{ref}' is {kind}; it belongs in {field}"),
     "target_counties": N_("the target {target} is more than the plan's {n} county-level units"),
     "lang": N_("the plan's language must be zh or en"),
-    "office_unit": N_("'{unit}' is not one of the plan's county-level units (or 全市 for the city-wide figure)"),
+    "office_unit": N_("'{unit}' is not one of the plan's county-level units (or {whole} for the city-wide figure)"),
     "needs_version": N_("'{field}' needs schema_version = 2"),
     "pace_date": N_("a '{kind}' pace needs a date"),
     "pace_no_date": N_("a '{kind}' pace has no date"),
@@ -251,6 +251,22 @@ class SectionKindInfo(_Frozen):
     name: Text
     name_en: Line = ""
     numbering: Literal["一、", "一是"] = "一、"
+
+
+EnglishNoun = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
+                                              pattern=r"^[A-Za-z][A-Za-z -]*$")]
+
+
+class TermsInfo(_Frozen):
+    """``[terms]``: what the plan's text calls its whole and its units, for every sentence a
+    person reads (a county bureau: ``whole = "全县"``, ``units = "乡镇（街道）"``)."""
+
+    whole: Annotated[Text, StringConstraints(max_length=8)] = "全市"
+    units: Annotated[Text, StringConstraints(max_length=12)] = "县（市、区）"
+    whole_en: EnglishNoun = "city"
+    unit_en: EnglishNoun = "county"
+    units_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40,
+                                               pattern=r"^([A-Za-z][A-Za-z -]*)?$")] = ""
 
 
 class Section(_Frozen):
@@ -508,6 +524,7 @@ class Plan(_Frozen):
     not_tracked: tuple[NotTracked, ...] = ()
     offices: tuple[Office, ...] = ()
     section_kinds: dict[SectionKind, SectionKindInfo] = {}
+    terms: TermsInfo = TermsInfo()
 
     @field_validator("schema_version", mode="before")
     @classmethod
@@ -583,10 +600,11 @@ def plan_rules(data: dict) -> list[dict]:
     known_counties = len(counties) == len(raw_counties) and bool(counties)  # else unknown names are not judged
     city = _text(info.get("city")) or ""
     positions = [j for j, c in enumerate(raw_counties) if _text(c)]
-    for j, county, other in name_clashes(city, counties):
+    whole = _text(_dict(data.get("terms")).get("whole")) or "全市"
+    for j, county, other in name_clashes(city, counties, whole):
         if other is not None:
             problem(("plan", "counties", positions[j]), "county_is_short", county, county=county, other=other)
-        elif county in CITY_WORDS or county.lower() == "city":
+        elif county in whole_words(whole) or county.lower() == "city":
             problem(("plan", "counties", positions[j]), "county_is_city_word", county, county=county)
         elif county == city:
             problem(("plan", "city"), "city_is_county", city, city=city, county=county)
@@ -677,8 +695,8 @@ def plan_rules(data: dict) -> list[dict]:
         if known_counties:
             for j, raw in enumerate(_list(office.get("reports"))):
                 unit = _text(raw)
-                if unit is not None and unit != "全市" and unit not in counties:
-                    problem(("offices", i, "reports", j), "office_unit", unit, unit=unit)
+                if unit is not None and unit not in whole_words(whole) and unit not in counties:
+                    problem(("offices", i, "reports", j), "office_unit", unit, unit=unit, whole=whole)
     return errors
 
 

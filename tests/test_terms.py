@@ -1,0 +1,188 @@
+"""A plan in its own words: what it calls its whole and its units (``[terms]``).
+
+The catalogues are written for a city and its counties (全市, 县（市、区）); a county bureau's plan
+(全县, 乡镇（街道）) or a province's (全省, 设区市) is read in its own words everywhere a person
+reads. Plans and figures here are SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from eduplan.i18n import DEFAULT_TERMS, LOCALE_DIR, Terms, terms_of, tr
+from tests.conftest import SYNTHETIC_PLAN
+
+TOWNSHIPS = Terms("全县", "乡镇（街道）", "county", "township")
+PROVINCE = Terms("全省", "设区市", "province", "city", "cities")
+
+COUNTY_PLAN = (SYNTHETIC_PLAN
+               .replace('counties = ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "天台县", "仙居县", "三门县"]',
+                        'counties = ["城关镇", "东湖街道", "西山乡"]\n\n[terms]\nwhole = "全县"\nunits = "乡镇（街道）"\n'
+                        'whole_en = "county"\nunit_en = "township"', 1))
+COUNTY_PLAN = re.sub(r"county_targets = \{[^}]*\}\n", "", COUNTY_PLAN).replace("target = 6\n", "target = 2\n", 1)
+
+
+def _catalogue() -> list:
+    from babel.messages.pofile import read_po
+
+    with open(LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "eduplan.po", "rb") as fh:
+        catalogue = [m for m in read_po(fh, locale="zh_CN") if m.id]
+    assert len(catalogue) > 800
+    return catalogue
+
+
+def _texts(message) -> list[tuple[str, str]]:
+    def each(x):
+        return list(x) if isinstance(x, (tuple, list)) else [x]
+
+    return [(t, "zh") for t in each(message.string)] + [(t, "en") for t in each(message.id)]
+
+
+def test_a_citys_own_words_leave_every_sentence_as_it_is():
+    """The same words as the catalogues' (given, not the default object) change no sentence: the
+    substitution maps 全市, 县（市、区）, 市本级, city-wide, counties … each to itself."""
+    same = Terms("全市", "县（市、区）", "city", "county", "counties")
+    assert same is not DEFAULT_TERMS
+    for entry in _catalogue():
+        for text, lang in _texts(entry):
+            assert same.worded(text, lang) == text, (text, lang)
+
+
+@pytest.mark.parametrize("terms", [TOWNSHIPS, PROVINCE], ids=["county", "province"])
+def test_no_sentence_keeps_a_citys_word_under_another_plan(terms):
+    """Under a county's or a province's plan no translated sentence still says 全市, 县（市、区）,
+    各县, 县级 or 市本级 (only a name's last character in quotes, “县”, stays), and no English one
+    says city or county (but the option --county and the plan file's codes)."""
+    for entry in _catalogue():
+        for text, lang in _texts(entry):
+            out = terms.worded(text, lang)
+            if lang == "zh":
+                left = re.sub(r"“[区市县旗镇乡]”|“街道”", "", out)
+                assert not re.search(r"全市|县（市、区）|县|市本级|市级", left.replace(terms.units, "").replace(
+                    terms.whole, "").replace(terms.level, "")), (text, out)
+            else:
+                left = re.sub(r"--county|--for-city|for_city|counties indicator|\(counties or both\)", "", out)
+                gone = r"city|counties" if terms is TOWNSHIPS else r"county|counties"  # (county: the new whole)
+                assert not re.search(rf"(?<![-\w])(?i:{gone})(?![-\w])", left), (text, out)
+
+def test_words_go_into_the_sentence_not_into_its_names():
+    """A county's name that ends in 县 (三门县) or a city's name in a parameter stays as written; only
+    the sentence around it takes the plan's words."""
+    from eduplan.i18n import msg
+
+    with terms_of(TOWNSHIPS):
+        said = msg("unknown county-level unit '{text}'; the plan's are {all}", text="三门县",
+                   all=["椒江区", "台州市"]).render("zh")
+        assert "三门县" in said and "台州市" in said and "乡镇（街道）" in said and "县（市、区）" not in said
+        assert msg("each county's state on a counties indicator is reported by the counties (counties or both)"
+                   ).render("en") == ("each township's state on a counties indicator is reported by the townships "
+                                      "(counties or both)")
+        assert tr("County-level units", "en") == "Township-level units"
+    assert tr("County-level units", "en") == "County-level units"  # the words end with the block
+    with terms_of(PROVINCE):
+        assert msg("city-wide").render("zh") == "全省"
+        assert tr("the city and each county", "en") == "the province and each city"  # one pass: not provinces
+        assert msg("city-wide").render("en") == "province-wide"
+
+
+def test_a_county_bureaus_plan_speaks_of_its_county_and_townships(run, tmp_path, monkeypatch):
+    plan = tmp_path / "county.toml"
+    plan.write_text(COUNTY_PLAN, encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(plan))
+    monkeypatch.setenv("COLUMNS", "120")
+    run.ok("validate")
+    assert run.json("plan")["plan"]["terms"] == {
+        "whole": "全县", "units": "乡镇（街道）", "whole_en": "county", "unit_en": "township", "units_en": "townships"}
+    # the whole by the plan's word, and its total; the old 全市 still means it
+    run.ok("record", "new-places", "300", "--as-of", "2023-06-30", "--county", "全县")
+    run.ok("record", "new-places", "400", "--as-of", "2023-07-31", "--county", "全县合计")
+    run.ok("record", "new-places", "500", "--as-of", "2023-08-31", "--county", "全市")
+    said = run.ok("record", "new-places", "100", "--as-of", "2023-06-30", "--county", "城关").stdout
+    assert "（城关镇，截至 2023-06-30）" in said
+    wrong = run.fails(1, "record", "new-places", "1", "--as-of", "2023-06-30", "--county", "城东").stderr
+    assert "没有乡镇（街道）“城东”" in wrong and "全县" in wrong and "全市" not in wrong
+    status = run.ok("status", "--by-county", "--as-of", "2023-08-31").stdout
+    assert "分乡镇情况" in status and "全县" in status
+    report = run.ok("report", "--month", "2023-06", "--format", "markdown").stdout
+    assert "分乡镇情况" in report and "全市" not in report and "县（市、区）" not in report
+    show = run.ok("show", "new-places", "--as-of", "2023-08-31", lang="en").stdout
+    assert "county-wide" in show and "city" not in show
+    helped = " ".join(run.ok("record", "--help", lang="en").stdout.split())
+    assert "township-level unit" in helped and "全县 for the county-wide figure" in helped
+    # the same plan without [terms] speaks of a city
+    plain = tmp_path / "plain.toml"
+    plain.write_text(COUNTY_PLAN.split("\n[terms]")[0] + COUNTY_PLAN.split('unit_en = "township"', 1)[1],
+                     encoding="utf-8")
+    wrong = run.fails(1, "record", "new-places", "1", "--as-of", "2023-06-30", "--county", "城东",
+                      "--plan", plain).stderr
+    assert "没有县（市、区）“城东”" in wrong
+
+
+def test_a_county_sheet_is_headed_in_the_plans_words_and_read_back(run, tmp_path, monkeypatch):
+    plan = tmp_path / "county.toml"
+    plan.write_text(COUNTY_PLAN, encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(plan))
+    sheet = tmp_path / "xishan.csv"
+    run.ok("template", "-o", sheet, "--county", "西山", "--as-of", "2023-06-30")
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert "\n乡镇（街道）,西山乡," in text
+    for heading in ("乡镇（街道）", "乡镇", "乡镇(街道)"):
+        filled = re.sub(r"\n乡镇（街道）,", f"\n{heading},", text).replace(
+            "（全县≥25所）,—,,", "（全县≥25所）,—,2,", 1)
+        assert filled != text
+        sheet.write_text(filled, encoding="utf-8-sig")
+        assert "（西山乡，截至 2023-06-30）" in run.ok("import", sheet, "--dry-run").stdout, heading
+
+
+@pytest.mark.parametrize("label,unit", [("乡镇名称", "西山"), ("单位", "西山乡")])
+def test_a_unit_named_under_a_heading_import_does_not_know_is_refused(run, tmp_path, monkeypatch, label, unit):
+    """A sheet that names its unit above the table under a heading import does not know used to
+    import every figure as the whole's: now the heading is named, and nothing is written."""
+    plan = tmp_path / "county.toml"
+    plan.write_text(COUNTY_PLAN, encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(plan))
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"截至日期,2023-06-30\n{label},{unit}\n\n指标编号,数值\nnew-kindergartens,2\n", encoding="utf-8-sig")
+    err = run.fails(1, "import", sheet).stderr
+    assert f"sheet.csv:2: {label}:" in err and f"“{label}”不是导入认得的栏目" in err and "全县数据" in err
+    assert "“乡镇（街道）”" in err
+    assert not (tmp_path / "ledger.toml").exists()
+
+
+def test_a_city_sheet_with_an_unknown_unit_heading_is_refused_too(run, synthetic_plan_path, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("截至日期,2023-06-30\n区县,椒江区\n填表人,张三\n\n指标编号,数值\nnew-kindergartens,2\n",
+                     encoding="utf-8-sig")
+    err = run.fails(1, "import", sheet).stderr
+    assert "sheet.csv:2: 区县:" in err and "全市数据" in err and "“县（市、区）”" in err
+    assert "填表人" not in err  # a label that names no unit is none of import's business
+    sheet.write_text("截至日期,2023-06-30\n填表人,张三\n\n指标编号,数值\nnew-kindergartens,2\n", encoding="utf-8-sig")
+    run.ok("import", sheet)
+
+
+@pytest.mark.parametrize("terms,field,fragment", [
+    ('whole = ""', "terms.whole", ""),
+    ('whole = "全县全县全县全县全"', "terms.whole", ""),
+    ('whole = "全县"\nunits = "乡镇\\u200b"', "terms.units", "\\u200b"),
+    ('whole = "全县"\nunit_en = "镇"', "terms.unit_en", ""),
+    ('wholes = "全县"', "terms.wholes", ""),
+])
+def test_terms_the_plan_file_cannot_hold_are_named(run, tmp_path, terms, field, fragment):
+    plan = tmp_path / "bad.toml"
+    text = COUNTY_PLAN.replace('units = "乡镇（街道）"\n', "", 1) if "units" in terms else COUNTY_PLAN
+    text = text.replace('unit_en = "township"', "", 1) if "unit_en" in terms else text
+    plan.write_text(text.replace('whole = "全县"', terms, 1), encoding="utf-8")
+    err = run.fails(1, "validate", "--plan", plan).stderr
+    assert f": {field}:" in err, err
+    assert fragment in err
+
+
+def test_a_unit_may_not_be_named_as_the_whole_and_an_office_may_report_it(run, tmp_path):
+    plan = tmp_path / "bad.toml"
+    plan.write_text(COUNTY_PLAN.replace('"西山乡"]', '"西山乡", "全县"]', 1), encoding="utf-8")
+    assert "plan.counties[3]:" in run.fails(1, "validate", "--plan", plan).stderr
+    plan.write_text(COUNTY_PLAN + '\n[[offices]]\nname = "某县教育局"\nreports = ["全县"]\n\n'
+                    '[[offices]]\nname = "城关镇"\nreports = ["城关镇"]\n', encoding="utf-8")
+    run.ok("validate", "--plan", plan)
