@@ -281,3 +281,22 @@ def test_an_option_whose_value_was_forgotten_does_not_take_the_next_option(run, 
     option is never a value: the option is named as missing its value, and nothing is written."""
     err = run.fails(2, *args).stderr
     assert err.startswith(f"eduplan: {option} 需要一个值") and not ledger_path.exists()
+
+
+def test_dates_and_months_said_from_today_in_commands(run, monkeypatch, tmp_path):
+    """Staff recording on 3 July for the end of June type 上月底; the bulletin of last month is
+    上月. (The day is fixed here: the test does not depend on the date it runs.)"""
+    import datetime as dt
+
+    from eduplan.services import workspace
+
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2023, 7, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    assert "截至 2023-06-30" in run.ok("record", "investment", "45亿", "--as-of", "上月底", "--note", "合成示例").stdout
+    assert run.json("status", "--as-of", "昨天")["as_of"] == "2023-07-02"
+    assert run.json("report", "--month", "上月")["month"] == "2023-06"
+    sheet = tmp_path / "june.csv"
+    assert "截至 2023-06-30" in run.ok("template", "-o", sheet, "--month", "上月").stdout
+    err = run.fails(1, "record", "investment", "46亿", "--as-of", "本月底").stderr  # 7月31日 is still to come
+    assert "2023-07-31" in err
+    err = run.fails(1, "status", "--as-of", "2023年6月").stderr
+    assert "请写 2023年6月底（2023-06-30）" in err

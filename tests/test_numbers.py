@@ -157,17 +157,17 @@ def test_a_month_without_its_year_is_the_one_in_the_plan_period():
 
 def test_the_hints_give_dates_of_the_plan_period():
     with pytest.raises(NumberError) as err:
-        parse_date("yesterday", SCHOOL_YEAR)
-    assert err.value.message.render("zh") == "“yesterday”不是日期（请写成 2025-06-30、2025年6月30日、6月30日 或 6月底）"
+        parse_date("soon", SCHOOL_YEAR)
+    assert err.value.message.render("zh") == "“soon”不是日期（请写成 2025-06-30、2025年6月30日、6月30日 或 6月底）"
     with pytest.raises(NumberError) as err:
         parse_month("13月", SCHOOL_YEAR)
     assert err.value.message.render("zh") == "“13月”不是月份（请写成 2025-06 或 2025年6月）"
     with pytest.raises(NumberError) as err:  # no June end in the period: its middle
-        parse_date("yesterday", (dt.date(2024, 9, 1), dt.date(2025, 2, 28)))
+        parse_date("soon", (dt.date(2024, 9, 1), dt.date(2025, 2, 28)))
     assert "2024-11-30、2024年11月30日、11月30日 或 11月底" in err.value.message.render("zh")
     with pytest.raises(NumberError) as err:  # the calendar-year plan: as before
-        parse_date("yesterday", 2023)
-    assert err.value.message.render("zh") == "“yesterday”不是日期（请写成 2023-06-30、2023年6月30日、6月30日 或 6月底）"
+        parse_date("soon", 2023)
+    assert err.value.message.render("zh") == "“soon”不是日期（请写成 2023-06-30、2023年6月30日、6月30日 或 6月底）"
 
 
 def test_the_measure_word_typed_is_kept():
@@ -247,3 +247,78 @@ def test_a_day_the_periods_february_lacks_is_said_to_be_so():
     assert exc.value.message.render("zh") == "2025年没有“2月29日”这一天（计划期所在年份）"
     assert parse_date("2月28日", period) == dt.date(2025, 2, 28)
     assert parse_date("2月29日", (dt.date(2023, 9, 1), dt.date(2024, 8, 31))) == dt.date(2024, 2, 29)
+
+
+# --------------------------------------------------------------------------- dates as documents and people say them
+
+_CN = "〇一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """A month or day in Chinese numerals: 6 六, 10 十, 16 十六, 30 三十, 31 三十一."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _CN[tens]) + "十" if tens else "") + (_CN[ones] if ones else "")
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_a_date_as_an_official_document_writes_it(day):
+    """二〇二三年六月三十日: the year in Chinese digits (〇 or 零), month and day in numerals."""
+    year = "".join(_CN[int(d)] for d in str(day.year))
+    for written in (f"{year}年{_chinese(day.month)}月{_chinese(day.day)}日", f"{year.replace('〇', '零')}年{day.month}月{day.day}日"):
+        assert parse_date(written) == day, written
+    assert parse_month(f"{year}年{_chinese(day.month)}月") == (day.year, day.month)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3季度末", (2023, 9, 30)), ("第3季度末", (2023, 9, 30)), ("1季度末", (2023, 3, 31)), ("2023年第4季度末", (2023, 12, 31)),
+])
+def test_a_quarter_by_its_number(text, expected):
+    assert parse_date(text, 2023) == dt.date(*expected)
+
+
+@pytest.mark.parametrize("text", ["5季度末", "13季度末", "第0季度末"])
+def test_a_quarter_that_is_none_is_refused(text):
+    with pytest.raises(NumberError):
+        parse_date(text, 2023)
+
+
+TODAY = dt.date(2023, 3, 1)  # a first of the month, after a February of 28 days
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("今天", (2023, 3, 1)), ("今日", (2023, 3, 1)), ("today", (2023, 3, 1)), ("昨天", (2023, 2, 28)),
+    ("本月底", (2023, 3, 31)), ("月底", (2023, 3, 31)), ("上月底", (2023, 2, 28)), ("上个月末", (2023, 2, 28)),
+])
+def test_a_day_said_from_today(text, expected):
+    assert parse_date(text, 2023, TODAY) == dt.date(*expected)
+    assert parse_date("上月底", 2023, dt.date(2023, 1, 15)) == dt.date(2022, 12, 31)  # across the year: the period says
+
+
+@pytest.mark.parametrize("text, expected", [("本月", (2023, 3)), ("上月", (2023, 2)), ("上个月", (2023, 2))])
+def test_a_month_said_from_today(text, expected):
+    assert parse_month(text, 2023, TODAY) == expected
+    assert parse_month("上月", 2023, dt.date(2023, 1, 9)) == (2022, 12)
+
+
+@pytest.mark.parametrize("text", ["今天", "上月底", "本月"])
+def test_a_day_said_from_today_is_refused_where_today_is_not_known(text):
+    """A sheet is read again later: 上月底 in it would move."""
+    parse = parse_month if text == "本月" else parse_date
+    with pytest.raises(NumberError) as exc:
+        parse(text, 2023)
+    assert "depends on the day" in exc.value.message.render("en")
+
+
+@pytest.mark.parametrize("text, end, day", [
+    ("2023年9月", "2023年9月底", "2023-09-30"), ("9月", "9月底", "2023-09-30"), ("2023-09", "2023年9月底", "2023-09-30"),
+    ("九月份", "9月底", "2023-09-30"), ("二〇二三年二月", "2023年2月底", "2023-02-28"),
+    ("上半年", "上半年末", "2023-06-30"), ("三季度", "三季度末", "2023-09-30"), ("第3季度", "第三季度末", "2023-09-30"),
+    ("2023年第三季度", "2023年第三季度末", "2023-09-30"), ("下半年", "下半年末", "2023-12-31"),
+])
+def test_a_month_or_a_period_given_as_a_date_is_refused_naming_its_end(text, end, day):
+    """截至2023年9月 usually means its end, but not always: the date is asked for, with the one
+    its end would be."""
+    with pytest.raises(NumberError) as exc:
+        parse_date(text, 2023)
+    said = exc.value.message.render("zh")
+    assert f"请写 {end}（{day}）" in said, said

@@ -178,15 +178,15 @@ class Bulletin:
         return tuple(r for r in self.rows if r.indicator.measure != Measure.MILESTONE and r.newly_done)
 
 
-def month_bounds(plan: Plan, month: str) -> tuple[int, int, dt.date, dt.date]:
-    """``2023-06`` (or 2023年6月, or 6月: the June of the period) → (2023, 6, first day, last day),
-    both clamped to the period.
+def month_bounds(plan: Plan, month: str, today: dt.date | None = None) -> tuple[int, int, dt.date, dt.date]:
+    """``2023-06`` (or 2023年6月, or 6月: the June of the period; with ``today``, 上月 and 本月) →
+    (2023, 6, first day, last day), both clamped to the period.
 
     Raises :class:`EduplanError` (field ``month``) for a month that is not a month or lies
     outside the period.
     """
     try:
-        year, mon = parse_month(month, plan.plan.period)
+        year, mon = parse_month(month, plan.plan.period, today)
     except NumberError as exc:
         raise EduplanError(exc.message, field="month") from None
     first = dt.date(year, mon, 1)

@@ -275,6 +275,32 @@ _NAMED = {  # month and day of named points of the (calendar) year
 # A plan period, its first and last day: dates and months written without a year are read in it.
 Period = tuple[dt.date, dt.date]
 
+_CN_YEAR = re.compile(r"^([〇零一二三四五六七八九]{4})(?=年)")  # 二〇二三年, as official documents date them
+_QUARTER_DIGIT = re.compile(r"(?<![\d])([1-4])(?=季度)")  # 3季度末, 第3季度末
+# days and months said relative to the day they are typed (only where that day is known: a
+# command's --as-of or --month, never a sheet, which is read again later)
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "today": 0, "yesterday": -1}
+_RELATIVE_MONTH_ENDS = {"本月底": 0, "本月末": 0, "月底": 0, "上月底": -1, "上月末": -1, "上个月底": -1,
+                        "上个月末": -1}
+_RELATIVE_MONTHS = {"本月": 0, "当月": 0, "这个月": 0, "上月": -1, "上个月": -1}
+
+
+def _shifted_month(today: dt.date, by: int) -> tuple[int, int]:
+    index = today.year * 12 + today.month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def _plain(text: str) -> str:
+    """A date or month as the patterns read it: NFKC, no spaces, a year written in Chinese
+    digits (二〇二三年) and a quarter's number (3季度末) as the other forms write them."""
+    norm = normalise(text).replace(" ", "")
+    norm = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[ch]) for ch in m[1]), norm)
+    return _QUARTER_DIGIT.sub(lambda m: "一二三四"[int(m[1]) - 1], norm)
+
+
+def _relative(text: str) -> NumberError:
+    return NumberError(msg("'{text}' depends on the day the sheet is read; write the date itself", text=text))
+
 
 def as_period(within: int | Period | None) -> Period | None:
     """A year (2023) as the period of that calendar year; a period as it is."""
@@ -368,7 +394,7 @@ def _midyear(text: str, period: Period) -> NumberError:
                            "(上半年末)", text=text, start=period[0], end=period[1], middle=middle, june=june))
 
 
-def parse_date(text: str, within: int | Period | None = None) -> dt.date:
+def parse_date(text: str, within: int | Period | None = None, today: dt.date | None = None) -> dt.date:
     """A date as staff write it: ``2023-06-30``, ``2023/6/30``, ``2023.6.30``, ``2023年6月30日``,
     ``20230630``;
     with ``within`` (the plan period, or a year for that calendar year) also ``6月30日``,
@@ -379,11 +405,21 @@ def parse_date(text: str, within: int | Period | None = None) -> dt.date:
     more than once (a period longer than a year) is refused: write the year. Named points are
     points of the calendar year (上半年末 6月30日, 年底 12月31日, 三季度末 9月30日) but ``全年`` is
     the period's last day, and ``年中`` is refused for a period not within one calendar year.
-    Without ``within`` a short form is refused; anything else is refused.
+    Without ``within`` a short form is refused. A year may be written in Chinese digits
+    (二〇二三年六月三十日) and a quarter's number in Arabic ones (3季度末). With ``today`` (a date
+    typed in a command, not in a sheet) also ``今天``, ``昨天``, ``本月底`` and ``上月底``. A month
+    (``2023年9月``) or a period (``上半年``) is refused, naming the date meant by its end;
+    anything else is refused.
     """
     _seen(text)
     period = as_period(within)
-    norm = normalise(text).replace(" ", "")
+    norm = _plain(text)
+    if norm.lower() in _RELATIVE_DAYS or norm in _RELATIVE_MONTH_ENDS:
+        if today is None:
+            raise _relative(text)
+        if norm.lower() in _RELATIVE_DAYS:
+            return today + dt.timedelta(days=_RELATIVE_DAYS[norm.lower()])
+        return _month_end(*_shifted_month(today, _RELATIVE_MONTH_ENDS[norm]))
     named = re.match(r"^(?:(\d{4})年?)?(.+)$", norm)
     point = None
     if named:
@@ -426,20 +462,47 @@ def parse_date(text: str, within: int | Period | None = None) -> dt.date:
             return day_of(int(match[1]))
         except ValueError:
             raise NumberError(msg("'{text}' is not a date in the calendar", text=text)) from None
-    raise NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=date_hint(period)))
+    raise _not_a_date(text, norm, period)
+
+
+def _not_a_date(text: str, norm: str, period: Period | None) -> NumberError:
+    """Why ``text`` is no date: a month or a period (上半年, 三季度) is named with the date of its
+    end, to be written if it is the one meant; anything else with the forms a date takes."""
+    end = None
+    named = re.match(r"^(\d{4}年?)?(..+)$", norm)
+    if named and named[2] + "末" in _NAMED:  # 上半年, 三季度, 2023年第三季度
+        end = f"{named[1] or ''}{named[2]}末"
+    else:
+        try:
+            year, month = parse_month(norm, period)
+            end = f"{year}年{month}月底" if re.match(r"^\d{4}", norm) else f"{month}月底"
+        except NumberError:
+            pass
+    try:
+        day = parse_date(end, period) if end else None
+    except NumberError:
+        day = None
+    if day is not None:
+        return NumberError(msg("'{text}' is a month or a period, not a date; if the figure is as of its end, write "
+                               "{end} ({day})", text=text, end=end, day=day))
+    return NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=date_hint(period)))
 
 
 _MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
 
 
-def parse_month(text: str, within: int | Period | None = None) -> tuple[int, int]:
-    """``2023-06``, ``2023年6月``, ``2023年6月份``, ``202306``, and with ``within`` (the plan period,
-    or a year) also ``6月``, ``6月份`` or ``六月`` → (2023, 6). A month without its year is the one
-    that overlaps the period; one that overlaps it more than once (a period longer than a year)
-    is refused: write the year."""
+def parse_month(text: str, within: int | Period | None = None, today: dt.date | None = None) -> tuple[int, int]:
+    """``2023-06``, ``2023年6月``, ``2023年6月份``, ``202306``, ``二〇二三年六月``, and with ``within``
+    (the plan period, or a year) also ``6月``, ``6月份`` or ``六月`` → (2023, 6); with ``today``
+    also ``本月`` and ``上月``. A month without its year is the one that overlaps the period; one
+    that overlaps it more than once (a period longer than a year) is refused: write the year."""
     _seen(text)
     period = as_period(within)
-    norm = normalise(text).replace(" ", "")
+    norm = _plain(text)
+    if norm in _RELATIVE_MONTHS:
+        if today is None:
+            raise _relative(text)
+        return _shifted_month(today, _RELATIVE_MONTHS[norm])
     if norm.endswith("月份"):  # 6月份, as people say it
         norm = norm[:-1]
     compact = re.match(_COMPACT_MONTH, norm)

@@ -11,7 +11,7 @@ from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, units_digest,
 from ..errors import UsageError
 from ..i18n import msg
 from ..store.ledger import paused_collector
-from .workspace import Workspace, parse_day, reading_date
+from .workspace import Workspace, reading_date
 
 
 def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | None = None,
@@ -20,7 +20,7 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     period): every finding of :func:`eduplan.core.rules.ledger_findings`, or only those of
     ``rules`` and of one unit (``county``; 全市 for the city-wide figures)."""
     plan = ws.plan
-    day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
+    day = reading_date(plan, ws.day(as_of),
                        today=ws.today)
     wanted = []
     for r in rules:

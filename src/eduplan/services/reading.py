@@ -15,7 +15,7 @@ from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg, use_terms
 from ..store import ledger as ledger_store
 from ..store.planfile import check_plan_file
-from .workspace import Workspace, parse_day, reading_date
+from .workspace import Workspace, reading_date
 
 if TYPE_CHECKING:  # the bulletin, the rules and the documents are imported by the commands that use them
     from ..core.bulletin import Bulletin
@@ -42,7 +42,7 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
     """Every indicator (or a section's, or a lead unit's) judged as of a date, for the city or one county.
     ``section`` may be given as often as it was typed (``--section`` repeated), if it names one section."""
     plan = ws.plan
-    day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
+    day = reading_date(plan, ws.day(as_of),
                        today=ws.today)
     typed = [section] if isinstance(section, str) else [s for s in section or () if s]
     sections = list(dict.fromkeys(find_section(plan, s).value.id for s in typed))
@@ -70,7 +70,7 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
 
     plan = ws.plan
     ind = find_indicator(plan, indicator).value
-    day = reading_date(plan, as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of),
+    day = reading_date(plan, ws.day(as_of),
                        today=ws.today)
     view = ws.view()
     try:
@@ -91,7 +91,7 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
     plan = ws.plan
     ind_id = find_indicator(plan, indicator).value.id if indicator else None
     unit = find_county(plan, county).value if county is not None else False
-    since_day = since if isinstance(since, dt.date) or since is None else parse_day(plan, since, "since")
+    since_day = ws.day(since, "since")
     view = ws.view()
 
     def rows() -> Iterator[Remark]:
@@ -108,7 +108,8 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     from .quality import digest_of
 
     plan = ws.plan
-    _, _, start, end = month_bounds(plan, month)  # a bad month fails before the ledger is read
+    year, mon, start, end = month_bounds(plan, month, ws.today)  # a bad month fails before the ledger is read
+    month = f"{year:04d}-{mon:02d}"
     view = ws.view()
     try:
         with ledger_store.paused_collector():  # a month's entries (85,000 at 1M): objects without cycles

@@ -37,7 +37,7 @@ from ..errors import EduplanError, Refused, UsageError
 from ..i18n import N_, Msg, msg
 from ..store.appending import append_entries
 from ..store.ledger import LedgerView
-from .workspace import Workspace, check_date, parse_day
+from .workspace import Workspace, check_date
 
 
 def _figure(plan: Plan, ind: Indicator, text: str, county: str | None) -> Figure:
@@ -111,7 +111,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
         raise UsageError(msg("give either a value or an amount to add, not both and not neither"), field="value")
     county_match = find_county(plan, county)
     unit = county_match.value
-    day = as_of if isinstance(as_of, dt.date) else parse_day(plan, as_of)
+    day = ws.day(as_of)
     info = plan.plan
     if day is None and not info.start <= ws.today <= info.end:
         raise EduplanError(msg("today ({today}) is outside the plan period {start} to {end}: give the date the "
@@ -246,7 +246,7 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
     office, entry_id, target_office, reason_text = _withdrawing(ws, entry, for_city, reason,
                                                                 msg("a correction needs a reason"))
     plan = ws.plan
-    day = as_of if isinstance(as_of, dt.date) or as_of is None else parse_day(plan, as_of)
+    day = ws.day(as_of)
     if day is not None:
         check_date(plan, day, today=ws.today)
     note = check_text(note, "note")

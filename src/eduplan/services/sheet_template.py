@@ -14,7 +14,7 @@ from ..core.progress import judge
 from ..errors import UsageError
 from ..i18n import msg
 from .sheet_contract import TemplateDoc, TemplateRow, columns_for, template_indicators
-from .workspace import Workspace, parse_day, reading_date
+from .workspace import Workspace, reading_date
 
 FORMATS = ("xlsx", "csv")
 
@@ -46,9 +46,9 @@ def sheet_date(ws: Workspace, as_of: str | dt.date | None, month: str | None) ->
     if month is not None:
         from ..core.bulletin import month_bounds
 
-        return month_bounds(plan, month)[3]
+        return month_bounds(plan, month, ws.today)[3]
     if as_of is not None:
-        day = as_of if isinstance(as_of, dt.date) else parse_day(plan, as_of)
+        day = ws.day(as_of)
         return reading_date(plan, day, today=ws.today)
     return last_month_end(plan, ws.today)
 

@@ -83,6 +83,11 @@ class Workspace:
     def today(self) -> dt.date:
         return self.now.date()
 
+    def day(self, typed: str | dt.date | None, field: str = "as_of") -> dt.date | None:
+        """A date given to a command: as it is, or as staff typed it (read in the plan period,
+        今天 and 上月底 from today)."""
+        return typed if typed is None or isinstance(typed, dt.date) else parse_day(self.plan, typed, field, self.today)
+
     @property
     def folder(self) -> bool:
         """Is the ledger a folder of per-office files?"""
@@ -174,13 +179,14 @@ def reading_date(plan: Plan, day: dt.date | None, *, today: dt.date) -> dt.date:
     return day
 
 
-def parse_day(plan: Plan, text: str | None, field: str = "as_of") -> dt.date | None:
-    """A date typed the way staff write it (a date without its year is read in the plan period)."""
+def parse_day(plan: Plan, text: str | None, field: str = "as_of", today: dt.date | None = None) -> dt.date | None:
+    """A date typed the way staff write it (a date without its year is read in the plan period;
+    with ``today``, 今天 and 上月底 are read from it)."""
     if text is None:
         return None
     from ..core.numbers import NumberError, parse_date
 
     try:
-        return parse_date(text, plan.plan.period)
+        return parse_date(text, plan.plan.period, today)
     except NumberError as exc:
         raise EduplanError(exc.message, field=field) from None
