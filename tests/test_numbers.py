@@ -322,3 +322,59 @@ def test_a_month_or_a_period_given_as_a_date_is_refused_naming_its_end(text, end
         parse_date(text, 2023)
     said = exc.value.message.render("zh")
     assert f"请写 {end}（{day}）" in said, said
+
+
+# --------------------------------------------------------------------------- figures in Chinese numerals
+
+
+def _numerals(n: int) -> str:
+    """n in Chinese numerals as written in full (the form that leaves nothing to guess):
+    十三, 一百零五, 两万 is 二万 here, 一亿零五百万."""
+    def section(k: int, after: bool) -> str:  # 0 < k < 10000; ``after``: a higher section was written
+        out, zero, started = "", after and k < 1000, False
+        for d, u in zip((k // 1000, k // 100 % 10, k // 10 % 10, k % 10), ("千", "百", "十", "")):
+            if d == 0:
+                zero = zero or started
+                continue
+            out += ("零" if zero else "") + _CN[d] + u
+            zero, started = False, True
+        return out
+
+    if n == 0:
+        return "零"
+    out, written, gap = "", False, False
+    for k, unit in ((n // 10**8, "亿"), (n // 10**4 % 10**4, "万"), (n % 10**4, "")):
+        if k == 0:
+            gap = gap or written
+            continue
+        part = section(k, written)
+        out += ("零" if gap and not part.startswith("零") else "") + part + unit
+        written, gap = True, False
+    return out[1:] if out.startswith("一十") else out
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_a_figure_in_chinese_numerals_is_the_same_figure(n):
+    from eduplan.core.numbers import chinese_integer
+
+    written = _numerals(n)
+    assert chinese_integer(written) == n, written
+    assert parse_quantity(f"{written}人").value == n
+    assert chinese_integer(written.replace("二", "两")) == n  # 两万, 两百
+
+
+@pytest.mark.parametrize("text, value, percent, unit", [
+    ("十三所", 13, False, "所"), ("约十三所", 13, False, "所"), ("两万人", 20000, False, "人"),
+    ("三点五万", 35000, False, None), ("百分之八十五", 85, True, None), ("百分之八十五点五", Decimal("85.5"), True, None),
+    ("一百五十人次", 150, False, "人次"), ("十三个以上", 13, False, "个"),
+])
+def test_a_figure_as_a_document_writes_it_in_words(text, value, percent, unit):
+    assert parse_quantity(text) == (value, percent, unit)
+
+
+@pytest.mark.parametrize("text", ["两万五", "一百五", "一百五万", "一二", "十百", "万", "百", "二〇二三"])
+def test_chinese_numerals_that_leave_a_guess_are_refused(text):
+    """一百五 is 150 to one reader and 105 to another: write 一百五十 or 150."""
+    with pytest.raises(NumberError) as exc:
+        parse_quantity(text)
+    assert "歧义" in exc.value.message.render("zh") or "不是数字" in exc.value.message.render("zh")

@@ -117,15 +117,80 @@ def _check_size(value: Decimal, original: str) -> Decimal:
     return value
 
 
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10**4, "亿": 10**8}
+_CN_NUMBER = re.compile(r"^(约|达到|达)?(百分之)?([零〇一二两三四五六七八九十百千万亿]+)(?:点([零〇一二三四五六七八九]+))?")
+
+
+def chinese_integer(text: str) -> int | None:
+    """A whole number in Chinese numerals (十三, 两万, 一千零五, 三亿五千万), None where the text is
+    not one or says it ambiguously: digits in a row (一二), a last digit right after 百, 千, 万 or
+    亿 (一百五, 两万五: 150 or 105? write 一百五十), units out of order (十百)."""
+    total = wan = section = 0
+    digit: int | None = None
+    last_small = 10**9  # 十百千 within a section must fall
+    unit_before = False  # the digit read came right after 百, 千, 万 or 亿 (not after 十 or 零)
+    previous = ""
+    for ch in text:
+        if ch in _CN_DIGITS and _CN_DIGITS[ch] == 0:
+            if digit is not None:
+                return None
+        elif ch in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[ch]
+            unit_before = previous in ("百", "千", "万", "亿")
+        elif ch in _CN_SMALL:
+            m = _CN_SMALL[ch]
+            if m >= last_small or (digit is None and (m != 10 or section or wan or total)):
+                return None  # 十百; 百 without a digit; 十 without one only to begin (十三)
+            section += (1 if digit is None else digit) * m
+            digit, last_small = None, m
+        else:  # 万, 亿
+            if digit is not None and unit_before:
+                return None  # 一百五万
+            section += digit or 0
+            if ch == "万":
+                if section == 0 or wan:
+                    return None
+                wan, section = section, 0
+            else:
+                if section == 0 and wan == 0:
+                    return None
+                total = (total + wan * 10**4 + section) * 10**8
+                wan = section = 0
+            digit, last_small = None, 10**9
+        previous = ch
+    if digit is not None and unit_before:
+        return None
+    value = total + wan * 10**4 + section + (digit or 0)
+    return value if text and (value or set(text) <= {"零", "〇"}) else None
+
+
+def _arabic(text: str) -> str:
+    """A figure written in Chinese numerals as the same figure in digits (十三所 → 13所, 两万人 →
+    20000人, 三点五万 → 3.5万, 百分之八十五 → 85%); anything else as it is."""
+    match = _CN_NUMBER.match(text)
+    if match is None:
+        return text
+    whole = chinese_integer(match[3])
+    if whole is None:
+        raise NumberError(msg("'{text}' cannot be read in Chinese numerals without guessing; write the figure in "
+                              "digits (12, 3.5万, 25000) or in full (两万五千)", text=text))
+    number = str(whole) + ("." + "".join(str(_CN_DIGITS[ch]) for ch in match[4]) if match[4] else "")
+    return (match[1] or "") + number + ("%" if match[2] else "") + text[match.end():]
+
+
 def parse_quantity(text: str) -> Quantity:
-    """Read one figure: ``12``, ``1,234``, ``3.5万``, ``90亿元``, ``56%``, ``110余名``.
+    """Read one figure: ``12``, ``1,234``, ``3.5万``, ``90亿元``, ``56%``, ``110余名``; in Chinese
+    numerals too (``十三所``, ``两万``, ``百分之八十五``).
 
     Returns the value in base units (万 = 10⁴, 亿 = 10⁸), whether it carried ``%``, and the
     measure word after it. Rejects anything else: words, ``nan``, exponents, negative signs.
     """
     _seen(text)
     original = text
-    text = normalise(text)
+    text = _arabic(normalise(text))
     if not text:
         raise NumberError(msg("the value is empty"))
     if text.startswith(("-", "−")):
