@@ -95,9 +95,17 @@ def find_indicator(plan: Plan, text: str) -> Match[Indicator]:
     ind = plan.indicator(typed)
     if ind is not None:
         return Match(ind, typed, True)
+    # an id in capitals or with underscores (ids are small letters and hyphens: no other could be meant),
+    # a Chinese name with a stray space inside (新建 公办幼儿园)
+    ind = plan.indicator(typed.lower().replace("_", "-"))
+    if ind is not None:
+        return Match(ind, typed, False)
     for candidate in plan.indicators:
         if typed in (candidate.name, candidate.name_en) or typed.lower() == candidate.name_en.lower():
             return Match(candidate, typed, True)
+    for candidate in plan.indicators:
+        if " " in typed and typed.replace(" ", "") == candidate.name.replace(" ", ""):
+            return Match(candidate, typed, False)
     if not typed:
         raise EduplanError(msg("no indicator given; `eduplan plan` lists them"), field="indicator")
     names: dict[str, str] = {}
