@@ -70,7 +70,7 @@ def test_every_parser_error_reads_in_the_chosen_language(run, synthetic_plan_pat
 def test_a_usage_error_points_at_the_commands_own_help(run, synthetic_plan_path, args, command):
     assert run.fails(2, *args).stderr.endswith(f"查看帮助：{command}\n")
     assert run.fails(2, *args, lang="en" if args[0] != "recrod" else None).stderr.endswith(
-        f"'{command}' for help.\n" if args[0] != "recrod" else "。\n")
+        f"'{command}' for help.\n" if args[0] != "recrod" else "查看帮助：eduplan --help\n")
 
 
 # --------------------------------------------------------------------------- a negative figure as the value
