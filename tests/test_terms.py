@@ -165,6 +165,7 @@ def test_a_city_sheet_with_an_unknown_unit_heading_is_refused_too(run, synthetic
 @pytest.mark.parametrize("terms,field,fragment", [
     ('whole = ""', "terms.whole", ""),
     ('whole = "全县全县全县全县全"', "terms.whole", ""),
+    ('whole = "本县"', "terms.whole", "全县"),
     ('whole = "全县"\nunits = "乡镇\\u200b"', "terms.units", "\\u200b"),
     ('whole = "全县"\nunit_en = "镇"', "terms.unit_en", ""),
     ('wholes = "全县"', "terms.wholes", ""),

@@ -87,6 +87,7 @@ TEMPLATES: dict[str, str] = {
     "wrong_section_kind": N_("'{ref}' is {kind}; it belongs in {field}"),
     "target_counties": N_("the target {target} is more than the plan's {n} county-level units"),
     "lang": N_("the plan's language must be zh or en"),
+    "terms_whole": N_("the whole is named by 全 and its level, as the text names it: 全市, 全县, 全区, 全省"),
     "office_unit": N_("'{unit}' is not one of the plan's county-level units (or {whole} for the city-wide figure)"),
     "needs_version": N_("'{field}' needs schema_version = 2"),
     "pace_date": N_("a '{kind}' pace needs a date"),
@@ -267,6 +268,13 @@ class TermsInfo(_Frozen):
     unit_en: EnglishNoun = "county"
     units_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40,
                                                pattern=r"^([A-Za-z][A-Za-z -]*)?$")] = ""
+
+    @field_validator("whole")
+    @classmethod
+    def _whole(cls, whole: str) -> str:
+        if not whole.startswith("全") or len(whole) < 2:  # 市本级, 县级单位 are said with its level
+            raise fail("terms_whole")
+        return whole
 
 
 class Section(_Frozen):
