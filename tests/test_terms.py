@@ -187,3 +187,23 @@ def test_a_unit_may_not_be_named_as_the_whole_and_an_office_may_report_it(run, t
     plan.write_text(COUNTY_PLAN + '\n[[offices]]\nname = "某县教育局"\nreports = ["全县"]\n\n'
                     '[[offices]]\nname = "城关镇"\nreports = ["城关镇"]\n', encoding="utf-8")
     run.ok("validate", "--plan", plan)
+
+
+def test_a_workbook_titles_its_sheets_whatever_words_the_plan_uses(run, tmp_path, monkeypatch):
+    """Excel forbids []:*?/\\ in a sheet's title and allows 31 characters: a plan's words for its
+    units (乡镇/街道) or its actions (a long name with a colon) used to fail the bulletin with an
+    internal error. They are written with full-width marks, cut, and never twice."""
+    import openpyxl
+
+    plan = tmp_path / "county.toml"
+    plan.write_text(COUNTY_PLAN.replace('units = "乡镇（街道）"', 'units = "乡镇/街道"', 1).replace(
+        'name = "十大行动"', 'name = "专项行动：[2023]年度重点工作推进清单之具体任务安排与分工*"', 1), encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(plan))
+    run.ok("record", "new-places", "300", "--as-of", "2023-06-30", "--county", "城关")
+    run.ok("report", "--month", "2023-06", "-o", tmp_path / "b.xlsx")
+    titles = openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
+    assert "分乡镇／街道" in titles
+    assert all(len(t) <= 31 and not set(t) & set("[]:*?/\\") for t in titles), titles
+    assert any(t.startswith("专项行动：［2023］") for t in titles), titles
+    assert len(set(titles)) == len(titles)
+    run.ok("template", "-o", tmp_path / "t.xlsx", "--as-of", "2023-06-30")

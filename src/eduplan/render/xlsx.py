@@ -149,6 +149,22 @@ def _line_count(text: str, column_width: float) -> int:
     return count
 
 
+_TITLE_MARKS = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"})
+
+
+def sheet_title(wb, name: str) -> str:
+    """``name`` as a worksheet may be titled: the marks Excel forbids in a title ([]:*?/\\) as their
+    full-width forms (分乡镇／街道, from a plan's own words), at most 31 characters, and not a
+    title the workbook has already (a plan's name for its actions may be another sheet's)."""
+    title = name.translate(_TITLE_MARKS).strip("'") or "-"
+    title, n = title[:31], 1
+    taken = {t.casefold() for t in wb.sheetnames}
+    while title.casefold() in taken:
+        n += 1
+        title = f"{name.translate(_TITLE_MARKS)[:31 - len(str(n)) - 1]}-{n}"
+    return title
+
+
 def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
            formats: Sequence[str | None] | None = None, *, max_width: int = 48,
            status_col: int | None = None, landscape: bool = True, right: Sequence[int] = (),
@@ -158,7 +174,7 @@ def _sheet(wb, name: str, headers: Sequence[str], rows: Sequence[Sequence[object
     per cell."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    ws = wb.create_sheet(name)
+    ws = wb.create_sheet(sheet_title(wb, name))
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor=HEADER_FILL)
     thin = Side(style="thin", color="C9D3DD")
@@ -575,7 +591,7 @@ def template(doc: TemplateDoc, lang: str, opts=None) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = sheet_cells.title(doc, lang)
-    ws = wb.create_sheet(_("Figures"))
+    ws = wb.create_sheet(sheet_title(wb, _("Figures")))
     input_fill = PatternFill("solid", fgColor=INPUT_FILL)
     off_fill = PatternFill("solid", fgColor="EDEDED")
     width = len(doc.columns)
@@ -637,7 +653,7 @@ def template(doc: TemplateDoc, lang: str, opts=None) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
-    notes = wb.create_sheet(_("How to fill it in"))
+    notes = wb.create_sheet(sheet_title(wb, _("How to fill it in")))
     lines = [
         msg("{plan}: figures to import", plan=plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title)),
         msg("Check the date at the top: every figure on the sheet is as of it (the month end by default)."),
