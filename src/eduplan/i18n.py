@@ -174,7 +174,7 @@ class Terms:
         """A translated template (before its parameters go in) in these words."""
         if lang == "zh":
             return _ZH_WORDS.sub(lambda m: self._zh(m.group(0)), template)
-        return _EN_WORDS.sub(lambda m: self._en(m.group(0)), template)
+        return _EN_WORDS.sub(lambda m: m.group(0) if _a_code(m) else self._en(m.group(0)), template)
 
     def _zh(self, word: str) -> str:
         if word == "全市":
@@ -199,8 +199,14 @@ class Terms:
 # alone (but not “县”, a name's last character); in English city, county and counties as words
 # (not --county, for_city, or a plan file's code: a "counties" indicator, "(counties or both)")
 _ZH_WORDS = re.compile(r"全市|市本级|市级|县[（(]市、区[）)]|(?<!“)县(?!”)")
-_EN_WORDS = re.compile(r"全市|(?<![-\w])(?:[Cc]ity(?:-wide)?|[Cc]ount(?:y|ies)(?:-level)?)(?![-\w])"
-                       r"(?<!counties(?= indicator))(?<!\(counties(?= or both))")
+_EN_WORDS = re.compile(r"全市|(?<![-\w])(?:[Cc]ity(?:-wide)?|[Cc]ount(?:y|ies)(?:-level)?)(?![-\w])")
+
+
+def _a_code(m: re.Match) -> bool:
+    """Is the word a plan file's code (measure = "counties", reported_by = "counties")?"""
+    after = m.string[m.end():]
+    return m.group(0) == "counties" and (after.startswith(" indicator") or (
+        m.string[m.start() - 1:m.start()] == "(" and after.startswith(" or both")))
 DEFAULT_TERMS = Terms()
 _TERMS: list[Terms] = [DEFAULT_TERMS]  # the words of the plan in use (one plan a command)
 
