@@ -207,6 +207,16 @@ def test_help_fits_an_80_column_terminal_in_both_languages(run, command, monkeyp
         assert not re.search(r"\.\.\.$", text.split("\n", 1)[1], re.M)  # a command's short help is never cut
 
 
+def test_eduplan_alone_shows_the_group_help_as_wrapped_as_help_does(run, monkeypatch):
+    """A bare ``eduplan`` (exit 2) prints the group help; click asks for it twice, and the second
+    time used to come unwrapped, leaving the terminal to cut Chinese lines anywhere."""
+    monkeypatch.setenv("COLUMNS", "80")
+    bare = run()
+    assert bare.exit_code == 2
+    assert bare.stdout == run.ok("--help", lang=None).stdout
+    assert not [line for line in bare.stdout.splitlines() if _cells(line) > 80]
+
+
 def test_the_group_help_in_both_languages(run, monkeypatch):
     zh = run.ok("--help", lang=None).stdout
     monkeypatch.setenv("EDUPLAN_LANG", "en")

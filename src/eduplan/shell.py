@@ -223,8 +223,12 @@ def build(app: typer.Typer, lang: str, argv: list[str]):
             translate()
             # laid out unwrapped, then wrapped by display width: a Chinese character takes two columns
             width = max(min(self.terminal_width or _columns(), self.max_content_width or 80) - 2, 50)
+            saved = self.terminal_width, self.max_content_width
             self.terminal_width = self.max_content_width = 100_000
-            return wrap_help(translate_help(super().get_help(), lang), width, cjk_breaks=lang == "zh")
+            try:
+                return wrap_help(translate_help(super().get_help(), lang), width, cjk_breaks=lang == "zh")
+            finally:  # asked twice (click builds the message of a bare `eduplan` from it first): the same width
+                self.terminal_width, self.max_content_width = saved
 
     for cmd in commands:
         cmd.context_class = Context
