@@ -366,7 +366,8 @@ def test_a_figure_in_chinese_numerals_is_the_same_figure(n):
 @pytest.mark.parametrize("text, value, percent, unit", [
     ("十三所", 13, False, "所"), ("约十三所", 13, False, "所"), ("两万人", 20000, False, "人"),
     ("三点五万", 35000, False, None), ("百分之八十五", 85, True, None), ("百分之八十五点五", Decimal("85.5"), True, None),
-    ("一百五十人次", 150, False, "人次"), ("十三个以上", 13, False, "个"),
+    ("一百五十人次", 150, False, "人次"), ("十三个以上", 13, False, "个"), ("百分之百", 100, True, None),
+    ("三十余所", 30, False, "所"),
 ])
 def test_a_figure_as_a_document_writes_it_in_words(text, value, percent, unit):
     assert parse_quantity(text) == (value, percent, unit)

@@ -173,7 +173,7 @@ def _arabic(text: str) -> str:
     match = _CN_NUMBER.match(text)
     if match is None:
         return text
-    whole = chinese_integer(match[3])
+    whole = 100 if match[2] and match[3] == "百" else chinese_integer(match[3])  # 百分之百
     if whole is None:
         raise NumberError(msg("'{text}' cannot be read in Chinese numerals without guessing; write the figure in "
                               "digits (12, 3.5万, 25000) or in full (两万五千)", text=text))
