@@ -160,6 +160,8 @@ def test_a_city_sheet_with_an_unknown_unit_heading_is_refused_too(run, synthetic
     assert "填表人" not in err  # a label that names no unit is none of import's business
     sheet.write_text("截至日期,2023-06-30\n填表人,张三\n\n指标编号,数值\nnew-kindergartens,2\n", encoding="utf-8-sig")
     run.ok("import", sheet)
+    sheet.write_text("截至日期,2023-06-30\n区县,全市\n\n指标编号,数值\nnew-places,200\n", encoding="utf-8-sig")
+    run.ok("import", sheet)  # the whole, named under any heading, is what the sheet is read as anyway
 
 
 @pytest.mark.parametrize("terms,field,fragment", [

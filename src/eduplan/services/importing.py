@@ -277,7 +277,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         # a unit named above the table under a heading import does not know (乡镇 | 西山乡, 区县 | 椒江区):
         # read as nothing, its figures would silently become the city-wide ones
         for label, value, line in located.unknown:
-            if units_named(value, plan.plan.city, plan.plan.counties, plan.terms.whole):
+            if any(units_named(value, plan.plan.city, plan.plan.counties, plan.terms.whole)):  # (the whole: as read)
                 problems.append(Problem(file, line, msg(
                     "'{label}' is not a heading import knows, so '{value}' would be ignored and the sheet's figures "
                     "read as {whole}; to give the sheet's unit, head it {names}", label=label, value=value,
