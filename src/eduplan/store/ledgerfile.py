@@ -611,9 +611,9 @@ def _type_problems(row: dict) -> list[tuple[str, Msg]]:
     supersedes = row.get("supersedes")
     if isinstance(supersedes, str):  # another office's entry: OFFICE#N
         if _REF.fullmatch(supersedes) is None:
-            problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (椒江区#12)")))
+            problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (OFFICE#12)")))
     elif supersedes is not None and not (_is_int(supersedes) and supersedes >= 1):
-        problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (椒江区#12)")))
+        problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (OFFICE#12)")))
     v = row.get("for_city")
     if v is not None and not isinstance(v, bool):
         problems.append(("for_city", msg("for_city must be true or false")))
