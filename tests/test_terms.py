@@ -209,3 +209,20 @@ def test_a_workbook_titles_its_sheets_whatever_words_the_plan_uses(run, tmp_path
     assert any(t.startswith("专项行动：［2023］") for t in titles), titles
     assert len(set(titles)) == len(titles)
     run.ok("template", "-o", tmp_path / "t.xlsx", "--as-of", "2023-06-30")
+
+
+def test_a_library_rendering_two_plans_speaks_each_ones_words(tmp_path):
+    """As sqlite-utils is a library first: two workspaces, a county's and a city's, each
+    document rendered in its own plan's words whichever plan was loaded last."""
+    from eduplan.render import render
+    from eduplan.services import Workspace, reading
+
+    county = tmp_path / "county.toml"
+    county.write_text(COUNTY_PLAN, encoding="utf-8")
+    city = tmp_path / "city.toml"
+    city.write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    county_doc = reading.status(Workspace(county, tmp_path / "a.toml"), as_of="2023-06-30", by_county=True)
+    city_doc = reading.status(Workspace(city, tmp_path / "b.toml"), as_of="2023-06-30", by_county=True)
+    county_md, city_md = (render(d, "markdown", "zh") for d in (county_doc, city_doc))
+    assert "分乡镇" in render(county_doc, "markdown", "zh") and "分乡镇" not in city_md
+    assert "分县" in city_md and "分县" not in county_md

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 
+from ..i18n import use_terms
 from ..core.records import record
 
 FORMATS: dict[str, dict[str, str]] = {
@@ -56,5 +57,8 @@ def render(doc: object, fmt: str, lang: str, opts: Options = Options()) -> str |
     table = FORMATS.get(kind)
     if table is None or fmt not in table:
         raise ValueError(f"no {fmt} renderer for {kind}")  # a programming error: the CLI offers only these
+    plan = getattr(doc, "plan", None)
+    if plan is not None and hasattr(plan, "terms"):  # a document speaks its plan's words (全县), whichever plan was loaded last
+        use_terms(plan.terms)
     module, func = table[fmt].split(":")
     return getattr(importlib.import_module(f"{__name__}.{module}"), func)(doc, lang, opts)
