@@ -95,10 +95,13 @@ def test_a_county_bureaus_plan_speaks_of_its_county_and_townships(run, tmp_path,
     run.ok("validate")
     assert run.json("plan")["plan"]["terms"] == {
         "whole": "全县", "units": "乡镇（街道）", "whole_en": "county", "unit_en": "township", "units_en": "townships"}
-    # the whole by the plan's word, and its total; the old 全市 still means it
+    # the whole by the plan's word, and its total; 全市 is not taken for it: typed by a county's staff it
+    # could only mean the city above
     run.ok("record", "new-places", "300", "--as-of", "2023-06-30", "--county", "全县")
     run.ok("record", "new-places", "400", "--as-of", "2023-07-31", "--county", "全县合计")
-    run.ok("record", "new-places", "500", "--as-of", "2023-08-31", "--county", "全市")
+    run.ok("record", "new-places", "500", "--as-of", "2023-08-31")
+    wrong = run.fails(1, "record", "new-places", "1", "--as-of", "2023-08-31", "--county", "全市").stderr
+    assert "没有乡镇（街道）“全市”" in wrong and "全县" in wrong
     said = run.ok("record", "new-places", "100", "--as-of", "2023-06-30", "--county", "城关").stdout
     assert "（城关镇，截至 2023-06-30）" in said
     wrong = run.fails(1, "record", "new-places", "1", "--as-of", "2023-06-30", "--county", "城东").stderr

@@ -353,12 +353,14 @@ def _kind_words(info: dict | None) -> tuple[str, str, str]:
     return info["name"], info.get("name_en") or "", info.get("numbering") or "一、"
 
 
-CITY_WORDS = ("全市", "city", "全市合计")  # what names the whole in any plan, with its own word (whole_words)
+CITY_WORDS = ("全市", "city", "全市合计")  # what names the whole of a city's plan
 
 
 def whole_words(whole: str) -> tuple[str, ...]:
-    """What names the whole: 全市, 全市合计, city, and the plan's own word and its total (全县, 全县合计)."""
-    return CITY_WORDS + ((whole, whole + "合计") if whole not in CITY_WORDS else ())
+    """What names the whole: 全市, 全市合计 and city in a city's plan; the plan's own word and its
+    total in another's (全县, 全县合计), where 全市 could only mean the city above (a county's staff)
+    or a unit's own whole (a city's staff under a province): never taken as the whole."""
+    return CITY_WORDS if whole == "全市" else (whole, whole + "合计")
 
 
 def _terms(d: dict | None) -> Terms:

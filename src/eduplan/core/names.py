@@ -171,10 +171,11 @@ def unit_called(unit: str | None) -> str | Msg:
 
 def units_named(typed: str, city: str, counties: Sequence[str], whole: str = "全市") -> list[str | None]:
     """Every unit ``typed`` may mean, in the plan's order, the city-wide figure (None) last: a
-    county by its name or short form; the city by 全市, 全市合计, city, the plan's word for its whole
-    (全县), its name or short form."""
+    county by its name or short form; the city by 全市, 全市合计, city (the plan's own word for its
+    whole and its total instead where it has one: 全县, 全县合计), its name or short form."""
     meant: list[str | None] = [c for c in counties if typed in (c, short_form(c))]
-    if typed in whole_words(whole) or typed.lower() == "city" or (city and typed in (city, short_form(city))):
+    if typed in whole_words(whole) or (whole == "全市" and typed.lower() == "city") or (
+            city and typed in (city, short_form(city))):
         meant.append(None)
     return meant
 
