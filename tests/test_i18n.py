@@ -346,6 +346,10 @@ def test_a_unit_is_called_as_people_call_it(run, tmp_path, ledger_path):
     assert [short_form(n) for n in ("景宁畲族自治县", "彭水苗族土家族自治县", "巴里坤哈萨克自治县", "莫力达瓦达斡尔族自治旗",
                                     "鄂托克旗", "城关镇", "东湖街道", "椒江区", "萧县", "鄂伦春自治旗")] == [
         "景宁", "彭水", "巴里坤", "莫力达瓦", "鄂托克", "城关", "东湖", "椒江", None, None]
+    # a province's units and its own name
+    assert [short_form(n) for n in ("浙江省", "延边朝鲜族自治州", "广西壮族自治区", "内蒙古自治区", "阿里地区", "锡林郭勒盟",
+                                    "香港特别行政区", "自治区")] == [
+        "浙江", "延边", "广西", "内蒙古", "阿里", "锡林郭勒", "香港", None]
     text = SYNTHETIC_PLAN.replace('"三门县"]', '"三门县", "景宁畲族自治县", "鄂托克旗"]', 1)
     plan = tmp_path / "plan.toml"
     plan.write_text(text, encoding="utf-8")

@@ -229,3 +229,16 @@ def test_a_library_rendering_two_plans_speaks_each_ones_words(tmp_path):
     county_md, city_md = (render(d, "markdown", "zh") for d in (county_doc, city_doc))
     assert "分乡镇" in render(county_doc, "markdown", "zh") and "分乡镇" not in city_md
     assert "分县" in city_md and "分县" not in county_md
+
+
+def test_a_provinces_plan_takes_its_cities_and_itself_by_their_short_names(run, tmp_path, monkeypatch):
+    text = COUNTY_PLAN.replace('counties = ["城关镇", "东湖街道", "西山乡"]',
+                               'city = "浙江省"\ncounties = ["杭州市", "延边朝鲜族自治州", "阿里地区"]', 1).replace(
+        'whole = "全县"\nunits = "乡镇（街道）"\nwhole_en = "county"\nunit_en = "township"',
+        'whole = "全省"\nunits = "设区市"\nwhole_en = "province"\nunit_en = "city"', 1)
+    plan = tmp_path / "province.toml"
+    plan.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(plan))
+    for typed, unit in (("浙江", "全省"), ("全省", "全省"), ("延边", "延边朝鲜族自治州"), ("阿里", "阿里地区"), ("杭州", "杭州市")):
+        said = run.ok("record", "new-places", "100", "--as-of", "2023-06-30", "--county", typed, "--force").stdout
+        assert f"（{unit}，截至 2023-06-30）" in said, (typed, said)

@@ -133,18 +133,22 @@ ETHNIC_GROUPS = (
     "布依", "朝鲜", "哈尼", "傈僳", "东乡", "仡佬", "拉祜", "纳西", "仫佬", "锡伯", "景颇", "撒拉", "布朗", "毛南",
     "普米", "阿昌", "基诺", "德昂", "保安", "裕固", "门巴", "独龙", "赫哲", "高山", "珞巴", "汉", "壮", "回", "满", "苗",
     "彝", "藏", "侗", "瑶", "白", "黎", "傣", "畲", "佤", "水", "羌", "土", "怒", "京")
-_AUTONOMOUS = re.compile(rf"(.{{2,}}?)(?:(?:{'|'.join(ETHNIC_GROUPS)})族?)+自治[县旗]")
-_SUFFIXES = ("街道", "区", "市", "县", "旗", "镇", "乡")
+_GROUPS = f"(?:(?:{'|'.join(ETHNIC_GROUPS)})族?)"
+# 景宁畲族自治县, 延边朝鲜族自治州 (the group is named); a region may name none (西藏自治区, 内蒙古自治区)
+_AUTONOMOUS = re.compile(rf"(.{{2,}}?){_GROUPS}+自治[县旗州]|(.{{2,}}?){_GROUPS}*自治区")
+_SUFFIXES = ("特别行政区", "街道", "地区", "区", "市", "县", "旗", "镇", "乡", "省", "盟")
 
 
 def short_form(county: str) -> str | None:
     """The documented short form of a county-level unit's name, as people call it: 椒江区 →
     椒江, 鄂托克旗 → 鄂托克, an autonomous county by its place name (景宁畲族自治县 → 景宁);
-    a township's or a street's (城关镇 → 城关, 东湖街道 → 东湖) where a plan's units are those.
+    a township's or a street's (城关镇 → 城关, 东湖街道 → 东湖) where a plan's units are those;
+    a province's, a prefecture's or a league's (浙江省 → 浙江, 延边朝鲜族自治州 → 延边, 广西壮族自治区
+    → 广西, 阿里地区 → 阿里, 锡林郭勒盟 → 锡林郭勒) where the plan is a province's.
     At least two characters are left (萧县 has none)."""
     m = _AUTONOMOUS.fullmatch(county)
     if m:
-        return m[1]
+        return m[1] or m[2]
     if "自治" in county:
         return None
     for suffix in _SUFFIXES:
