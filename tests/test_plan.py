@@ -327,7 +327,7 @@ def test_a_countys_target_never_exceeds_the_citys_for_a_total(tmp_path, run, ind
 
 
 @pytest.mark.parametrize("city, county, refused", [
-    ("临海市", None, "城市名称“临海市”与县（市、区）同名"),  # the city named as one of its counties
+    ("临海市", None, "全市的名称“临海市”与县（市、区）同名"),  # the city named as one of its counties
     ("临海", None, None),  # 临海 is 临海市's short form and the city's name: typed, it is refused (test_i18n)
     ("全市", "全市", "“全市”指全市，不能用作县（市、区）名称"),
     ("", "椒江", "“椒江”同时是“椒江区”的简称，将无法区分"),
