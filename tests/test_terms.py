@@ -8,12 +8,14 @@ reads. Plans and figures here are SYNTHETIC.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from eduplan.i18n import DEFAULT_TERMS, LOCALE_DIR, Terms, terms_of, tr
+from eduplan.i18n import DEFAULT_TERMS, Terms, terms_of, tr
 from tests.conftest import SYNTHETIC_PLAN
 
+PO = Path(__file__).resolve().parents[1] / "src" / "eduplan" / "locale" / "zh_CN" / "LC_MESSAGES" / "eduplan.po"
 TOWNSHIPS = Terms("全县", "乡镇（街道）", "county", "township")
 PROVINCE = Terms("全省", "设区市", "province", "city", "cities")
 
@@ -27,7 +29,7 @@ COUNTY_PLAN = re.sub(r"county_targets = \{[^}]*\}\n", "", COUNTY_PLAN).replace("
 def _catalogue() -> list:
     from babel.messages.pofile import read_po
 
-    with open(LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "eduplan.po", "rb") as fh:
+    with open(PO, "rb") as fh:  # the source catalogue of this checkout (an installed package has the .mo only)
         catalogue = [m for m in read_po(fh, locale="zh_CN") if m.id]
     assert len(catalogue) > 800
     return catalogue
