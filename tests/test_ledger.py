@@ -338,6 +338,8 @@ GOOD_ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\nas_of 
     (GOOD_ENTRY.format(id=1).replace("2023-03-31", "2022-03-31") + GOOD_ENTRY.format(id=2), "2022-03-31", "outside the plan period"),
     (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 7\nreason = \"x\""), "supersedes = 7", "supersede an earlier entry"),
     (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = 1\nreason = \"x\"").replace("new-kindergartens", "new-places"), "supersedes = 1", "is for new-kindergartens"),
+    # a malformed reference: explained with a generic office (OFFICE#12), not one plan's county
+    (GOOD_ENTRY.format(id=1) + GOOD_ENTRY.format(id=2).replace("value = 1", "value = 1\nsupersedes = \"1#x\"\nreason = \"x\""), 'supersedes = "1#x"', "another office's (OFFICE#12)"),
     # a table typed after the entries, and an unknown key at the top: each named on its line
     (GOOD_ENTRY.format(id=1) + "\n[extra]\nx = 1\n", "[extra]", "'extra' is not part of a ledger"),
     (GOOD_ENTRY.format(id=1).replace("[[entries]]", "color = 1\n\n[[entries]]", 1), "color = 1", "unknown key 'color'"),
