@@ -244,3 +244,24 @@ def test_a_provinces_plan_takes_its_cities_and_itself_by_their_short_names(run, 
     for typed, unit in (("浙江", "全省"), ("全省", "全省"), ("延边", "延边朝鲜族自治州"), ("阿里", "阿里地区"), ("杭州", "杭州市")):
         said = run.ok("record", "new-places", "100", "--as-of", "2023-06-30", "--county", typed, "--force").stdout
         assert f"（{unit}，截至 2023-06-30）" in said, (typed, said)
+
+
+def test_the_sheet_contract_reads_a_plans_headings_whatever_words_were_in_use(tmp_path):
+    """The importer asks the plan for its words, not the words a command last set: a library
+    checking a county's sheet reads its 乡镇 heading while a city's plan is the one in use."""
+    import datetime as dt
+
+    from eduplan.i18n import DEFAULT_TERMS, terms_of
+    from eduplan.services.importing import check_sheet
+    from eduplan.store.planfile import load_plan
+    from eduplan.store.sheets import read_file
+
+    plan_path = tmp_path / "county.toml"
+    plan_path.write_text(COUNTY_PLAN, encoding="utf-8")
+    plan = load_plan(plan_path)
+    sheet_path = tmp_path / "xishan.csv"
+    sheet_path.write_text("截至日期,2023-06-30\n乡镇,西山\n\n指标编号,数值\nnew-kindergartens,2\n", encoding="utf-8-sig")
+    now = dt.datetime(2023, 7, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with terms_of(DEFAULT_TERMS):
+        checked = check_sheet(plan, read_file(sheet_path)[1], file="xishan.csv", today=now.date(), by="t", now=now)
+    assert not checked.problems and [r.entry.county for r in checked.rows] == ["西山乡"]

@@ -39,7 +39,7 @@ from ..core.records import record
 from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
-from ..i18n import Msg, msg, nmsg
+from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
 from ..store.appending import append_entries
 from ..store.ledger import LedgerView
 from ..store.sheets import MAX_CELL_CHARS, Cell, Sheet, column_letter, read_file
@@ -90,15 +90,15 @@ def _date(value: Cell, period: Period) -> dt.date:
     return parse_date(str(value), period)
 
 
-def map_columns(header: tuple[Cell, ...], file: str, line: int = 1,
-                sheet_fields: Mapping[str, object] = {}) -> tuple[dict[str, int], list[Problem]]:
+def map_columns(header: tuple[Cell, ...], file: str, line: int = 1, sheet_fields: Mapping[str, object] = {},
+                terms: Terms = DEFAULT_TERMS) -> tuple[dict[str, int], list[Problem]]:
     """Which column holds which field; problems (on the header's row) for missing or doubled columns.
     The date may instead be given once for the sheet, above the header. A missing column's
     problem has no column label: its message names the column, in the reader's language."""
     found: dict[str, int] = {}
     problems: list[Problem] = []
     for i, name in enumerate(header):
-        field = field_of(name)
+        field = field_of(name, terms)
         if field is None:
             continue
         if field in found:
@@ -136,13 +136,13 @@ class Located:
     unknown: tuple[tuple[str, str, int], ...] = ()
 
 
-def locate(sheet: Sheet) -> Located:
+def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
     """The header row: the first row (of the first :data:`HEADER_SEARCH`) naming an indicator and a
     value column (else the first naming one of them, so that only the column really missing is
     named); the rows above it as label/value pairs (截至日期 | 2023-06-30). A sheet whose header
     is row 1 is read as it always was."""
     rows = (sheet.header, *sheet.rows)
-    named = [{field_of(c) for c in row if c is not None} for row in rows[:HEADER_SEARCH]]
+    named = [{field_of(c, terms) for c in row if c is not None} for row in rows[:HEADER_SEARCH]]
     at = next((i for i, fields in enumerate(named) if {"indicator", "value"} <= fields),
               # else the first naming one of them: the header, its problems said on its row
               next((i for i, fields in enumerate(named) if fields & {"indicator", "value"}), 0))
@@ -151,7 +151,7 @@ def locate(sheet: Sheet) -> Located:
     for i, row in enumerate(rows[:at]):
         cells = list(row)
         for k, label in enumerate(cells[:-1]):
-            field = field_of(label) if isinstance(label, str) else None
+            field = field_of(label, terms) if isinstance(label, str) else None
             if field in SHEET_FIELDS and field not in fields:
                 fields[field] = (cells[k + 1], i + 1, str(label).strip())
             elif field is None and isinstance(label, str) and label.strip() and _text(cells[k + 1]):
@@ -245,9 +245,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     The data-quality rules about a figure as typed apply here (a warning accepted with
     ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
     are :func:`check_series`."""
-    located = locate(sheet)
+    located = locate(sheet, plan.terms)
     sheet, first = located.sheet, located.first_line
-    columns, problems = map_columns(sheet.header, file, first, located.fields)
+    columns, problems = map_columns(sheet.header, file, first, located.fields, plan.terms)
     if problems and sheet.name is not None:  # which worksheet was read: the first, maybe not the one meant
         problems = [dataclasses.replace(p, message=msg("worksheet '{sheet}' (import reads the first worksheet): "
                                                        "{problem}", sheet=sheet.name, problem=p.message))
@@ -593,9 +593,9 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
                               units=units, accept=accept, again=earlier if force else (),
                               kept=view.kept_batch(batch) if force else ())
-        header = locate(sheet).sheet.header
-        column = next((str(h).strip() for h in header if field_of(h) == "value"), "value")
-        added_column = next((str(h).strip() for h in header if field_of(h) == "added"), None)
+        header = locate(sheet, plan.terms).sheet.header
+        column = next((str(h).strip() for h in header if field_of(h, plan.terms) == "value"), "value")
+        added_column = next((str(h).strip() for h in header if field_of(h, plan.terms) == "added"), None)
         later, rows = check_series(plan, view, checked.rows, file=file, column=column, first_id=view.next_id(),
                                    accept=accept, added_column=added_column)
     finally:

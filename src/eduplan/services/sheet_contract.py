@@ -23,13 +23,14 @@ A figure is stored as what it is: the value column as a total (or a level, a sta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Sequence
 
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.progress import Note
 from ..core.records import record
-from ..i18n import N_, Msg, msg
+from ..i18n import DEFAULT_TERMS, N_, Msg, Terms, msg, terms_of, tr
 
 
 @record(slots=False)
@@ -82,23 +83,25 @@ def header_key(header: object) -> str:
     return "".join(ch for ch in text.strip().lower() if not ch.isspace() and ch != "*")
 
 
-def _aliases() -> dict[str, str]:
-    from ..i18n import current_terms, tr
-
+@functools.lru_cache(maxsize=8)
+def _aliases(terms: Terms) -> dict[str, str]:
+    """Every heading import reads, by its key: the accepted ones, and the template's in either
+    language in the plan's words (乡镇（街道）; and its unit in one word, 乡镇, township)."""
     out = {}
-    for c in TEMPLATE_COLUMNS:
-        if not c.field:
-            continue
-        for name in (*c.accepted, c.header, tr(c.header, "zh"), tr(c.header, "en")):
-            out[header_key(name)] = c.field
-    terms = current_terms()  # the plan's own word for its units: 乡镇（街道）, 乡镇, township
+    with terms_of(terms):
+        for c in TEMPLATE_COLUMNS:
+            if not c.field:
+                continue
+            for name in (*c.accepted, c.header, tr(c.header, "zh"), tr(c.header, "en")):
+                out[header_key(name)] = c.field
     for name in (terms.units, terms.unit, terms.unit_en):
         out.setdefault(header_key(name), "county")
     return out
 
 
-def field_of(header: object) -> str | None:
-    return _aliases().get(header_key(header))
+def field_of(header: object, terms: Terms = DEFAULT_TERMS) -> str | None:
+    """The field a heading names, under a plan's words."""
+    return _aliases(terms).get(header_key(header))
 
 
 def accepted_names(field: str) -> tuple[str, ...]:
