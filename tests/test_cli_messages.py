@@ -307,3 +307,17 @@ def test_an_indicator_typed_with_capitals_underscores_or_a_stray_space_is_taken_
     said = run.ok("record", typed, "3", "--as-of", "2023-06-30", "--county", "椒江区").stdout
     assert f"（“{typed}”按 new-public-kindergartens 处理）" in said
     assert run.json("log")[0]["indicator"] == "new-public-kindergartens"
+
+
+def test_log_since_a_month_starts_at_its_first_day(run, monkeypatch):
+    import datetime as dt
+
+    from eduplan.services import workspace
+
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2023, 8, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    for day in ("2023-06-30", "2023-07-01", "2023-07-31"):
+        run.ok("record", "investment", "1亿", "--as-of", day, "--note", "合成示例", "--force")
+    for since in ("7月", "2023年7月", "上月", "七月份", "三季度", "第3季度", "下半年", "2023年第三季度"):
+        assert [e["as_of"] for e in run.json("log", "--since", since)] == ["2023-07-31", "2023-07-01"], since
+    assert len(run.json("log", "--since", "上半年")) == 3
+    assert "不是日期" in run.fails(1, "log", "--since", "十三月").stderr

@@ -553,6 +553,27 @@ def _not_a_date(text: str, norm: str, period: Period | None) -> NumberError:
     return NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=date_hint(period)))
 
 
+_PERIOD_START = {"上半年": 1, "下半年": 7, "一季度": 1, "二季度": 4, "三季度": 7, "四季度": 10}
+
+
+def period_start(text: str, within: int | Period | None = None, today: dt.date | None = None) -> dt.date:
+    """The first day of a month or a part of the year, where something shown starts (``log
+    --since``): ``6月`` and ``上月`` its 1st, ``上半年`` 1月1日, ``三季度`` / ``第3季度`` 7月1日, each
+    read in the period like a date without its year (``2023年三季度`` with it)."""
+    norm = _plain(text)
+    named = re.match(r"^(?:(\d{4})年?)?第?(.+)$", norm)
+    if named and named[2] in _PERIOD_START:
+        month = _PERIOD_START[named[2]]
+        if named[1]:
+            return dt.date(int(named[1]), month, 1)
+        period = as_period(within)
+        if period is None:
+            raise NumberError(msg("'{text}' needs a year here (write 2023年{text})", text=text))
+        return _in_period(text, period, lambda y: dt.date(y, month, 1))
+    year, month = parse_month(text, within, today)
+    return dt.date(year, month, 1)
+
+
 _MONTH = rf"^{_YEAR}?{_NUM}\s*月?$"
 
 

@@ -91,7 +91,7 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
     plan = ws.plan
     ind_id = find_indicator(plan, indicator).value.id if indicator else None
     unit = find_county(plan, county).value if county is not None else False
-    since_day = ws.day(since, "since")
+    since_day = ws.since(since)
     view = ws.view()
 
     def rows() -> Iterator[Remark]:

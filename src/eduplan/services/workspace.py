@@ -88,6 +88,19 @@ class Workspace:
         今天 and 上月底 from today)."""
         return typed if typed is None or isinstance(typed, dt.date) else parse_day(self.plan, typed, field, self.today)
 
+    def since(self, typed: str | dt.date | None, field: str = "since") -> dt.date | None:
+        """The first day of what is shown: a date, or the first day of a month or a part of the
+        year (6月 and 上月 from the 1st, 上半年 from 1月1日, 三季度 from 7月1日)."""
+        from ..core.numbers import NumberError, period_start
+
+        try:
+            return self.day(typed, field)
+        except EduplanError as not_a_date:
+            try:
+                return period_start(str(typed), self.plan.plan.period, self.today)
+            except NumberError:
+                raise not_a_date from None  # the date's own error, which names the forms a date takes
+
     @property
     def folder(self) -> bool:
         """Is the ledger a folder of per-office files?"""
