@@ -171,10 +171,12 @@ def test_a_city_sheet_with_an_unknown_unit_heading_is_refused_too(run, synthetic
 
 @pytest.mark.parametrize("terms,field,fragment", [
     ('whole = ""', "terms.whole", ""),
-    ('whole = "全县全县全县全县全"', "terms.whole", ""),
+    ('whole = "全县全县全县全县全"', "terms.whole", "全县"),
+    ('whole = "全县"\nunits = "乡镇乡镇乡镇乡镇乡镇乡镇乡"', "terms.units", "最多 12 个字"),
+    ('whole = "全县"\nunits_en = "towns2"', "terms.units_en", "township"),
     ('whole = "本县"', "terms.whole", "全县"),
     ('whole = "全县"\nunits = "乡镇\\u200b"', "terms.units", "\\u200b"),
-    ('whole = "全县"\nunit_en = "镇"', "terms.unit_en", ""),
+    ('whole = "全县"\nunit_en = "镇"', "terms.unit_en", "township"),
     ('wholes = "全县"', "terms.wholes", ""),
 ])
 def test_terms_the_plan_file_cannot_hold_are_named(run, tmp_path, terms, field, fragment):

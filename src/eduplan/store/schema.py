@@ -88,6 +88,8 @@ TEMPLATES: dict[str, str] = {
     "target_counties": N_("the target {target} is more than the plan's {n} county-level units"),
     "lang": N_("the plan's language must be zh or en"),
     "terms_whole": N_("the whole is named by 全 and its level, as the text names it: 全市, 全县, 全区, 全省"),
+    "terms_units": N_("the units' name is at most 12 characters, as a column heading: 县（市、区）, 乡镇（街道）, 设区市"),
+    "terms_english": N_("an English word or two in letters, at most 40: county, township, school district"),
     "office_unit": N_("'{unit}' is not one of the plan's county-level units (or {whole} for the city-wide figure)"),
     "needs_version": N_("'{field}' needs schema_version = 2"),
     "pace_date": N_("a '{kind}' pace needs a date"),
@@ -254,27 +256,36 @@ class SectionKindInfo(_Frozen):
     numbering: Literal["一、", "一是"] = "一、"
 
 
-EnglishNoun = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
-                                              pattern=r"^[A-Za-z][A-Za-z -]*$")]
-
-
 class TermsInfo(_Frozen):
     """``[terms]``: what the plan's text calls its whole and its units, for every sentence a
     person reads (a county bureau: ``whole = "全县"``, ``units = "乡镇（街道）"``)."""
 
-    whole: Annotated[Text, StringConstraints(max_length=8)] = "全市"
-    units: Annotated[Text, StringConstraints(max_length=12)] = "县（市、区）"
-    whole_en: EnglishNoun = "city"
-    unit_en: EnglishNoun = "county"
-    units_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40,
-                                               pattern=r"^([A-Za-z][A-Za-z -]*)?$")] = ""
+    whole: Text = "全市"
+    units: Text = "县（市、区）"
+    whole_en: Text = "city"
+    unit_en: Text = "county"
+    units_en: Line = ""
 
     @field_validator("whole")
     @classmethod
     def _whole(cls, whole: str) -> str:
-        if not whole.startswith("全") or len(whole) < 2:  # 市本级, 县级单位 are said with its level
+        if not whole.startswith("全") or not 2 <= len(whole) <= 8:  # 市本级, 县级单位 are said with its level
             raise fail("terms_whole")
         return whole
+
+    @field_validator("units")
+    @classmethod
+    def _units(cls, units: str) -> str:
+        if len(units) > 12:  # it heads columns and stands in the middle of sentences
+            raise fail("terms_units")
+        return units
+
+    @field_validator("whole_en", "unit_en", "units_en")
+    @classmethod
+    def _english(cls, word: str) -> str:
+        if word and not re.fullmatch(r"[A-Za-z][A-Za-z -]{0,39}", word):
+            raise fail("terms_english")
+        return word
 
 
 class Section(_Frozen):
