@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from eduplan.i18n import DEFAULT_TERMS, Terms, terms_of, tr
 from tests.conftest import SYNTHETIC_PLAN
@@ -267,3 +268,14 @@ def test_the_sheet_contract_reads_a_plans_headings_whatever_words_were_in_use(tm
     with terms_of(DEFAULT_TERMS):
         checked = check_sheet(plan, read_file(sheet_path)[1], file="xishan.csv", today=now.date(), by="t", now=now)
     assert not checked.problems and [r.entry.county for r in checked.rows] == ["西山乡"]
+
+
+@given(st.text(max_size=60), st.sampled_from(["zh", "en"]))
+def test_any_text_is_worded_without_harm(text, lang):
+    """Whatever a sentence holds (braces, quotes, marks), the words change only where a city's
+    words stand: a text without them comes back as it was, and the defaults change nothing."""
+    assert DEFAULT_TERMS.worded(text, lang) == text
+    out = TOWNSHIPS.worded(text, lang)
+    if not re.search(r"全市|市本级|市级|县|(?i:city|count(y|ies))", text):
+        assert out == text
+    assert out.count("{") == text.count("{") and out.count("}") == text.count("}")  # a template's fields survive
