@@ -279,3 +279,19 @@ def test_any_text_is_worded_without_harm(text, lang):
     if not re.search(r"全市|市本级|市级|县|(?i:city|count(y|ies))", text):
         assert out == text
     assert out.count("{") == text.count("{") and out.count("}") == text.count("}")  # a template's fields survive
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "county-plan-example.toml"
+
+
+def test_the_example_county_plan_validates_covers_its_text_and_speaks_its_words(run, monkeypatch):
+    """data/examples/county-plan-example.toml (SYNTHETIC) is the plan another bureau starts from: it
+    must stay valid, cover every commitment of its text, and read in its own words."""
+    monkeypatch.setenv("EDUPLAN_PLAN", str(EXAMPLE))
+    assert "正常" in run.ok("validate").stdout
+    cover = run.json("coverage")
+    assert cover["summary"]["uncovered"] == 0 and cover["summary"]["committing"] >= 7, cover["summary"]
+    run.ok("record", "balanced-townships", "完成", "--county", "东湖", "--as-of", "2025-06-30")
+    run.ok("record", "new-places", "400", "--county", "城关", "--as-of", "2025-06-30")
+    status = run.ok("status", "--as-of", "2025-06-30", "--by-county").stdout
+    assert "分乡镇情况" in status and "全县" in status and "全市" not in status
