@@ -295,3 +295,11 @@ def test_the_example_county_plan_validates_covers_its_text_and_speaks_its_words(
     run.ok("record", "new-places", "400", "--county", "城关", "--as-of", "2025-06-30")
     status = run.ok("status", "--as-of", "2025-06-30", "--by-county").stdout
     assert "分乡镇情况" in status and "全县" in status and "全市" not in status
+
+
+def test_one_county_is_one_county_in_english(run, synthetic_plan_path):
+    """A count of counties in English agrees with its number: 1 county to go, 2 counties."""
+    run.ok("record", "standard-counties", "5", "--as-of", "2023-06-30")
+    show = " ".join(run.ok("show", "standard-counties", "--as-of", "2023-06-30", lang="en").stdout.split())
+    assert "5/≥6 counties" in show and "1 county to go" in show, show
+    assert "还需1个县" in run.ok("show", "standard-counties", "--as-of", "2023-06-30").stdout

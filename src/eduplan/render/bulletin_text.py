@@ -11,7 +11,7 @@ from ..core.progress import Progress
 from ..i18n import bracketed, colon, gap_after, msg, nmsg, separator, tr
 from . import safe
 from .encoding import md_table
-from .figures import figure, pct, per_month, scale_of, signed, stored_value, to_go
+from .figures import figure, n_counties, pct, per_month, scale_of, signed, stored_value, to_go
 from .words import (
     KIND_OF_ENTRY,
     action_title,
@@ -163,7 +163,7 @@ def delta_figure(row: Row, lang: str) -> str:
         return text if text == "±0" else msg("{n} points", n=text).render(lang)
     if ind.measure.value == "counties":
         text = signed(row.delta_actual)
-        return text if text == "±0" else msg("{n} counties", n=text).render(lang)
+        return text if text == "±0" else n_counties(text, row.delta_actual, lang)
     return signed(row.delta_actual, ind.unit, scale_of(ind, p.target))
 
 

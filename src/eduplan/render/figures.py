@@ -27,7 +27,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from ..core.models import Entry, Indicator
 from ..core.numbers import format_number
 from ..core.progress import Progress
-from ..i18n import bracketed, msg
+from ..i18n import bracketed, msg, nmsg
 from .words import relative_text, state_label
 
 WORDS = {10**8: "亿", 10**4: "万"}
@@ -129,7 +129,7 @@ def target_text(ind: Indicator, target: float | None = None, scale: int | None =
     if value is None:
         return relative_text(ind, lang) if ind.relative is not None else "—"
     if ind.measure.value == "counties" and not ind.is_percent:
-        return msg("{n} counties", n=f"{comparator_mark(ind)}{number(value)}").render(lang)
+        return n_counties(f"{comparator_mark(ind)}{number(value)}", value, lang)
     return f"{comparator_mark(ind)}{amount(value, ind.unit, scale_of(ind, value) if scale is None else scale)}"
 
 
@@ -151,7 +151,7 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
     if ind.measure.value == "counties" and not ind.is_percent:
         actual = "—" if p.actual is None else number(p.actual)
         if not target:
-            return msg("{n} counties", n=actual).render(lang)
+            return n_counties(actual, p.actual, lang)
         return f"{actual}/{target_text(ind, p.target, lang=lang)}"
     if not target:  # alone, a figure is read in its own size: 800个 (not 0.08万个 because the city's target is 1.5万)
         return amount(p.actual, ind.unit)
@@ -203,7 +203,12 @@ def unit_target(p: Progress, lang: str) -> str:
 
 
 def counties(n: float, lang: str) -> str:
-    return msg("{n} counties", n=number(n)).render(lang)
+    return n_counties(number(n), n, lang)
+
+
+def n_counties(shown: str, value: float | None, lang: str) -> str:
+    """A number of counties as shown (``≥6``, ``1``, ``+2``): ``6个县``; ``1 county``, ``2 counties``."""
+    return nmsg("{n} county", "{n} counties", 1 if value is not None and abs(value) == 1 else 2, n=shown).render(lang)
 
 
 def to_go(p: Progress, lang: str) -> str:
