@@ -379,3 +379,25 @@ def test_chinese_numerals_that_leave_a_guess_are_refused(text):
     with pytest.raises(NumberError) as exc:
         parse_quantity(text)
     assert "歧义" in exc.value.message.render("zh") or "不是数字" in exc.value.message.render("zh")
+
+
+_WORDS = st.sampled_from(list("〇零一二两三四五六七八九十百千万亿点年月日号底末上下半本个季度第今天昨全分之0123456789.-/ 余多以左右所人%份"))
+
+
+@given(st.text(_WORDS, max_size=12))
+def test_any_mix_of_date_and_number_words_is_read_or_refused_never_crashes(text):
+    """Hostile text of the very characters dates and Chinese numerals are made of: every reader
+    gives a value or a NumberError (a message for the person), nothing else."""
+    from eduplan.core.numbers import chinese_integer, period_start
+
+    period, today = (dt.date(2023, 1, 1), dt.date(2023, 12, 31)), dt.date(2023, 5, 9)
+    for read in (lambda: parse_date(text, period, today), lambda: parse_date(text), lambda: parse_month(text, period, today),
+                 lambda: period_start(text, period, today), lambda: parse_quantity(text)):
+        try:
+            value = read()
+        except NumberError as exc:
+            assert exc.message.render("zh")
+        else:
+            assert value is not None
+    n = chinese_integer(text)
+    assert n is None or n >= 0
