@@ -166,6 +166,11 @@ class Terms:
         return self.whole[1:] if self.whole.startswith("全") and len(self.whole) > 1 else self.whole
 
     @property
+    def plural_en(self) -> str:
+        """The units in English, more than one: counties, townships."""
+        return self.units_en or plural_en(self.unit_en)
+
+    @property
     def unit(self) -> str:
         """A unit in one word: 县 (各县, 县级目标, 达标县) for 县（市、区）, 乡镇 for 乡镇（街道）."""
         return re.sub(r"[（(][^）)]*[）)]$", "", self.units) or self.units
@@ -188,7 +193,7 @@ class Terms:
             return self.whole
         low = word.lower()
         if low.startswith("count"):
-            new = (self.units_en or plural_en(self.unit_en)) if low.startswith("counties") else self.unit_en
+            new = self.plural_en if low.startswith("counties") else self.unit_en
             new += low[len("counties" if low.startswith("counties") else "county"):]
         else:
             new = self.whole_en + low[len("city"):]
@@ -207,6 +212,8 @@ def _a_code(m: re.Match) -> bool:
     after = m.string[m.end():]
     return m.group(0) == "counties" and (after.startswith(" indicator") or (
         m.string[m.start() - 1:m.start()] == "(" and after.startswith(" or both")))
+
+
 DEFAULT_TERMS = Terms()
 _TERMS: list[Terms] = [DEFAULT_TERMS]  # the words of the plan in use (one plan a command)
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from ..i18n import N_, Msg, msg
 from .models import Entry, Indicator, Measure, Plan, State
+from .names import unit_called
 from .numbers import (
     MAX_EXACT,
     UNIT_WORDS,
@@ -176,9 +177,9 @@ def supersede_problems(e, target, already: int | None) -> list[FieldProblem]:
     if target.indicator != e.indicator or (target.county or None) != (e.county or None):
         out.append(("supersedes", msg("entry {target} is for {other}, not {this}", target=e.supersedes,
                                       other=msg("{indicator}/{unit}", indicator=target.indicator,
-                                                unit=target.county or msg("city-wide")),
+                                                unit=unit_called(target.county or None)),
                                       this=msg("{indicator}/{unit}", indicator=e.indicator,
-                                               unit=e.county or msg("city-wide")))))
+                                               unit=unit_called(e.county or None)))))
     if already is not None:
         out.append(("supersedes", msg("entry {target} was already superseded by entry {by}", target=e.supersedes,
                                       by=already)))

@@ -3,7 +3,8 @@ documented short form that is the whole input; anything else is refused with sug
 
 * an indicator: its id, or its exact Chinese (or English) name;
 * a county: its name (椒江区), or its short form (:func:`short_form`: 椒江, 景宁 for 景宁畲族自治县);
-  ``全市``, the plan's city name (台州市, 台州) or ``city`` for the city-wide figure. A short
+  ``全市`` (or the plan's own word for its whole, ``[terms]``: 全县), the plan's city name (台州市,
+  台州) or ``city`` for the city-wide figure. A short
   form two units share (江北 for 江北区 and 江北县) is refused, listing both; a plan in which
   a unit's full name also means another is refused when it is validated (:func:`name_clashes`);
 * a section: its id (``matter-1``), its kind and number (实事一, 行动3, 重点二, or with the
@@ -23,7 +24,7 @@ from typing import Generic, TypeVar
 
 from ..errors import EduplanError, UsageError
 from ..i18n import LANGS, Msg, PerLang, msg, tr
-from .models import CITY_WORDS, Indicator, Office, Plan, Section, SectionKind, whole_words
+from .models import Indicator, Office, Plan, Section, SectionKind, whole_words
 from .records import record
 from .status_words import STATUS_WORDS
 from .text import refuse_invisible
@@ -155,16 +156,6 @@ def short_form(county: str) -> str | None:
         if county.endswith(suffix) and len(county) - len(suffix) >= 2:
             return county[:-len(suffix)]
     return None
-
-
-def city_names(plan: Plan) -> tuple[str, ...]:
-    names = list(CITY_WORDS)
-    city = plan.plan.city
-    if city:
-        names.append(city)
-        if short_form(city):
-            names.append(short_form(city))  # type: ignore[arg-type]
-    return tuple(names)
 
 
 def unit_called(unit: str | None) -> str | Msg:

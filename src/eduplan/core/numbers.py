@@ -118,7 +118,6 @@ def _check_size(value: Decimal, original: str) -> Decimal:
 
 
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10**4, "亿": 10**8}
 _CN_NUMBER = re.compile(r"^(约|达到|达)?(百分之)?([零〇一二两三四五六七八九十百千万亿]+)(?:点([零〇一二三四五六七八九]+))?")
 
 

@@ -405,17 +405,15 @@ def _jump_finding(ind: Indicator, before: Entry, after: Entry, times: float, new
             message = msg("{unit}: {value} as of {day} is far below {other} as of {other_day} ({ref}), which is "
                           "{times} times it: a digit too few, or the decimal point in the wrong place? If the other "
                           "figure is wrong, correct it", **said)
-        others: tuple[Entry, ...] = (other,)
-        params = {"value": _num(new.value), "other": _num(other.value), "other_as_of": other.as_of.isoformat(),
-                  "times": round(times, 2)}
+        this, others = new, (other,)
     else:
         message = msg("{unit}: {previous} as of {previous_day}, then {value} as of {day} ({refs}): one is {times} "
                       "times the other. A digit too many or too few, or the decimal point in the wrong place?", unit=unit,
                       value=_shown(after.value, ind), day=after.as_of, previous=_shown(before.value, ind),
                       previous_day=before.as_of, times=times_shown, refs=[before.ref, after.ref])
-        others = (before, after)
-        params = {"value": _num(after.value), "other": _num(before.value), "other_as_of": before.as_of.isoformat(),
-                  "times": round(times, 2)}
+        this, other, others = after, before, (before, after)
+    params = {"value": _num(this.value), "other": _num(other.value), "other_as_of": other.as_of.isoformat(),
+              "times": round(times, 2)}
     return Finding("tenfold", message, ind.id, after.county, others, after.as_of, params)
 
 

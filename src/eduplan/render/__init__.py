@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 
-from ..i18n import use_terms
 from ..core.records import record
+from ..i18n import use_terms
 
 FORMATS: dict[str, dict[str, str]] = {
     "PlanDoc": {"table": "table:plan", "json": "json_out:plan", "csv": "csv_out:plan", "markdown": "markdown:plan"},
@@ -58,7 +58,7 @@ def render(doc: object, fmt: str, lang: str, opts: Options = Options()) -> str |
     if table is None or fmt not in table:
         raise ValueError(f"no {fmt} renderer for {kind}")  # a programming error: the CLI offers only these
     plan = getattr(doc, "plan", None)
-    if plan is not None and hasattr(plan, "terms"):  # a document speaks its plan's words (全县), whichever plan was loaded last
+    if plan is not None and hasattr(plan, "terms"):  # its plan's words (全县), whichever plan was loaded last
         use_terms(plan.terms)
     module, func = table[fmt].split(":")
     return getattr(importlib.import_module(f"{__name__}.{module}"), func)(doc, lang, opts)

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring as _string  # json's own (C) writer of a string
 from typing import TYPE_CHECKING
 
-from ..i18n import plural_en
 from ..core.models import Entry, Indicator, Plan
 from ..core.progress import CountyFigure, Note, Progress, StatusReport
 from ..core.times import iso
@@ -42,7 +41,7 @@ def plan_info(plan: Plan) -> dict:
             "version": p.version, "year": p.year, "start": p.start.isoformat(), "end": p.end.isoformat(),
             "counties": list(p.counties), "source_text": p.source_text or None, "units": list(p.units),
             "terms": {"whole": plan.terms.whole, "units": plan.terms.units, "whole_en": plan.terms.whole_en,
-                      "unit_en": plan.terms.unit_en, "units_en": plan.terms.units_en or plural_en(plan.terms.unit_en)},
+                      "unit_en": plan.terms.unit_en, "units_en": plan.terms.plural_en},
             "schema_version": plan.schema_version}
 
 

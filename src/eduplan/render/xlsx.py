@@ -156,12 +156,12 @@ def sheet_title(wb, name: str) -> str:
     """``name`` as a worksheet may be titled: the marks Excel forbids in a title ([]:*?/\\) as their
     full-width forms (分乡镇／街道, from a plan's own words), at most 31 characters, and not a
     title the workbook has already (a plan's name for its actions may be another sheet's)."""
-    title = name.translate(_TITLE_MARKS).strip("'") or "-"
-    title, n = title[:31], 1
+    base = name.translate(_TITLE_MARKS).strip("'") or "-"
+    title, n = base[:31], 1
     taken = {t.casefold() for t in wb.sheetnames}
     while title.casefold() in taken:
         n += 1
-        title = f"{name.translate(_TITLE_MARKS)[:31 - len(str(n)) - 1]}-{n}"
+        title = f"{base[:31 - len(str(n)) - 1]}-{n}"
     return title
 
 

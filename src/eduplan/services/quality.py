@@ -20,8 +20,7 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     period): every finding of :func:`eduplan.core.rules.ledger_findings`, or only those of
     ``rules`` and of one unit (``county``; 全市 for the city-wide figures)."""
     plan = ws.plan
-    day = reading_date(plan, ws.day(as_of),
-                       today=ws.today)
+    day = reading_date(plan, ws.day(as_of), today=ws.today)
     wanted = []
     for r in rules:
         rule = r.strip().lower()

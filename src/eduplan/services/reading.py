@@ -42,8 +42,7 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
     """Every indicator (or a section's, or a lead unit's) judged as of a date, for the city or one county.
     ``section`` may be given as often as it was typed (``--section`` repeated), if it names one section."""
     plan = ws.plan
-    day = reading_date(plan, ws.day(as_of),
-                       today=ws.today)
+    day = reading_date(plan, ws.day(as_of), today=ws.today)
     typed = [section] if isinstance(section, str) else [s for s in section or () if s]
     sections = list(dict.fromkeys(find_section(plan, s).value.id for s in typed))
     if len(sections) > 1:  # a view is grouped under one section
@@ -70,8 +69,7 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
 
     plan = ws.plan
     ind = find_indicator(plan, indicator).value
-    day = reading_date(plan, ws.day(as_of),
-                       today=ws.today)
+    day = reading_date(plan, ws.day(as_of), today=ws.today)
     view = ws.view()
     try:
         report = status_report(plan, view.latest(day, [ind.id]), day, indicators=[ind.id],

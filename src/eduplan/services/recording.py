@@ -145,7 +145,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
 
     entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
                            office=ws.office_name)[0]
-    names = taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or ws.plan.terms.whole)
+    names = taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or plan.terms.whole)
     if fig.counties is not None:
         names += (Taken("value", text, format_number(fig.value, "%")),)  # type: ignore[arg-type]
     return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None)

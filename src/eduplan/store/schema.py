@@ -48,8 +48,9 @@ from ..core.models import (
     Relative,
     ReportedBy,
     SectionKind,
+    whole_words,
 )
-from ..core.names import name_clashes, short_form, whole_words
+from ..core.names import name_clashes, short_form
 from ..core.numbers import NumberError, parse_quantity, to_plain
 from ..core.text import has_invisible, visible
 from ..i18n import N_, Msg, msg
