@@ -44,6 +44,10 @@ REFUSED = [  # (arguments, rule): the issue's wrong figures and others like them
     (["new-kindergarten-places", "12亿", "--county", "温岭市"], "outlier"),
     (["new-school-places", "2.5万", "--county", "椒江区"], "outlier"),  # one county above the city's 20 000
     (["construction-projects", "300"], "outlier"),  # more than 3 × 85
+    (["new-school-places", "约5000", "--county", "椒江区"], "approximate"),  # about 5000: not a figure to hold
+    (["quality-projects", "30余"], "approximate"),  # more than 30: how many?
+    (["public-kindergarten-share", "56%以上", "--county", "椒江区"], "approximate"),
+    (["new-public-kindergartens", "三个左右", "--county", "椒江区"], "approximate"),
 ]
 
 
@@ -69,6 +73,32 @@ def test_the_messages_say_what_was_meant(run):
     assert "33.3%" in err and "3个" in err and "3%" in err
     err = run.fails(1, "record", "new-kindergarten-places", "12亿元", "--county", "温岭市", *D, lang="en").stderr
     assert "元 does not belong to new-kindergarten-places, which is measured in 个" in err
+
+
+def test_a_round_figure_is_held_back_and_once_accepted_is_stored_as_the_number_it_names(run, ledger_path, tmp_path):
+    """约5000, 30余所, 54个以上: what a plan says of a target, not a figure to hold against it
+    (it would be stored as exactly 5000). Refused at every door, named with the word that makes
+    it round; accepted with --force it is the number, marked, and `check` lists it."""
+    err = run.fails(1, "record", "new-school-places", "约5000", "--county", "椒江区", *D).stderr
+    assert "“约5000”是约数（“约”）" in err and "5000个" in err and "确切数字" in err
+    err = run.fails(1, "record", "quality-projects", "--add", "20多", *D, lang="en").stderr
+    assert "'20多' is approximate ('多')" in err and "[approximate]" in err
+    assert not ledger_path.exists()
+    run.ok("record", "new-school-places", "约5000", "--county", "椒江区", *D, "--force")
+    [entry] = log(run)
+    assert entry["value"] == 5000 and entry["accepted"] == ["approximate"]
+    path = write_csv(tmp_path / "june.csv", [["指标", "数值", "截至日期", "县(市、区)"],
+                                              ["quality-projects", "120", "2023-06-30", ""],
+                                              ["new-public-kindergartens", "十余所", "2023-06-30", "黄岩区"]])
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", path).stderr
+    assert f"{path}:3: 数值: “十余所”是约数（“余”）" in err and f"{path}:2:" not in err
+    assert ledger_path.read_bytes() == before
+    run.ok("import", path, "--accept-warnings")
+    doc = json.loads(run("check", "--as-of", "2023-06-30", "--rule", "accepted", "--format", "json").stdout)
+    assert sorted((f["indicator"], f["county"]) for f in doc["findings"]) == [
+        ("new-public-kindergartens", "黄岩区"), ("new-school-places", "椒江区")]
+    assert run.ok("record", "quality-projects", "达到130", "--as-of", "2023-07-31").exit_code == 0  # 达到: exact
 
 
 def test_falling_totals_repeated_increments_and_duplicates_are_refused(run, ledger_path):

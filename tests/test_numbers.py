@@ -363,14 +363,26 @@ def test_a_figure_in_chinese_numerals_is_the_same_figure(n):
     assert chinese_integer(written.replace("二", "两")) == n  # 两万, 两百
 
 
-@pytest.mark.parametrize("text, value, percent, unit", [
-    ("十三所", 13, False, "所"), ("约十三所", 13, False, "所"), ("两万人", 20000, False, "人"),
-    ("三点五万", 35000, False, None), ("百分之八十五", 85, True, None), ("百分之八十五点五", Decimal("85.5"), True, None),
-    ("一百五十人次", 150, False, "人次"), ("十三个以上", 13, False, "个"), ("百分之百", 100, True, None),
-    ("三十余所", 30, False, "所"),
+@pytest.mark.parametrize("text, value, percent, unit, approx", [
+    ("十三所", 13, False, "所", None), ("约十三所", 13, False, "所", "约"), ("两万人", 20000, False, "人", None),
+    ("三点五万", 35000, False, None, None), ("百分之八十五", 85, True, None, None),
+    ("百分之八十五点五", Decimal("85.5"), True, None, None), ("一百五十人次", 150, False, "人次", None),
+    ("十三个以上", 13, False, "个", "以上"), ("百分之百", 100, True, None, None), ("三十余所", 30, False, "所", "余"),
 ])
-def test_a_figure_as_a_document_writes_it_in_words(text, value, percent, unit):
-    assert parse_quantity(text) == (value, percent, unit)
+def test_a_figure_as_a_document_writes_it_in_words(text, value, percent, unit, approx):
+    assert parse_quantity(text) == (value, percent, unit, approx)
+
+
+@pytest.mark.parametrize("text, approx", [
+    ("约30所", "约"), ("110余名", "余"), ("54个以上", "以上"), ("90%以上", "以上"), ("20多所", "多"), ("1.2万左右", "左右"),
+    ("约 1.2万个", "约"), ("３０余", "余"), ("30余个", "余"), ("12000/约21000", "约"),
+    ("30所", None), ("达90%", None), ("达到75%", None), ("1.2万", None), ("12000/21000", None),
+])
+def test_a_round_or_least_figure_is_told_from_an_exact_one(text, approx):
+    """What the plan's text says of a target (110余名: at least 110) is said of a figure only
+    when it is not exact; the rules ask for the exact one (tests/test_rules.py)."""
+    read = parse_ratio(text) if "/" in text else parse_quantity(text)
+    assert read.approx == approx
 
 
 @pytest.mark.parametrize("text", ["两万五", "一百五", "一百五万", "一二", "十百", "万", "百", "二〇二三"])

@@ -54,11 +54,11 @@ def series_rules(plan, new, series):
 
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
-    assert list(RULES) == ["unit", "whole-number", "fraction", "counties-or-percent", "decreasing", "duplicate",
+    assert list(RULES) == ["unit", "whole-number", "fraction", "approximate", "counties-or-percent", "decreasing", "duplicate",
                            "outlier", "magnitude", "reported-by", "state-back", "tenfold", "accepted", "missing",
                            "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
-    assert OVERRIDABLE == ("fraction", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
+    assert OVERRIDABLE == ("fraction", "approximate", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
                            "reported-by", "state-back", "tenfold")
     assert all(r.title for r in RULES.values())
 
@@ -125,6 +125,31 @@ def test_unit_fits_and_a_plan_unit_that_is_not_a_common_measure_word():
 ])
 def test_counts_are_whole_numbers(indicator, text, rules):
     assert rules_for(REAL, indicator, text) == rules
+
+
+# --------------------------------------------------------------------------- approximate
+
+
+@pytest.mark.parametrize("indicator, text, word", [
+    ("new-school-places", "约1.2万", "约"), ("new-school-places", "1.2万左右", "左右"),
+    ("quality-projects", "110余", "余"), ("quality-projects", "110余个", "余"), ("quality-projects", "一百多个", "多"),
+    ("public-kindergarten-share", "56%以上", "以上"), ("public-kindergarten-share", "约12000/21000", "约"),
+    ("county-counselling-centres", "约3个", "约"),
+])
+def test_a_round_or_least_figure_is_a_warning_naming_its_word(indicator, text, word):
+    i = ind(REAL, indicator)
+    fig = read_figure(i, text, county=None, counties=9)
+    found = [f for f in figure_findings(i, REAL, fig, county=None, text=text) if f.rule == "approximate"]
+    assert len(found) == 1 and found[0].params["word"] == word
+    assert f"'{text}' is approximate ('{word}')" in found[0].message.render("en")
+
+
+@pytest.mark.parametrize("indicator, text", [
+    ("new-school-places", "12000"), ("new-school-places", "1.2万个"), ("public-kindergarten-share", "达到56%"),
+    ("public-kindergarten-share", "达56%"), ("public-kindergarten-share", "12000/21000"), ("quality-projects", "一百一十"),
+])
+def test_an_exact_figure_is_not_taken_for_a_round_one(indicator, text):
+    assert "approximate" not in rules_for(REAL, indicator, text)
 
 
 # --------------------------------------------------------------------------- fraction

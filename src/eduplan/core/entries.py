@@ -322,6 +322,7 @@ class Figure:
     unit: str | None = None  # the measure word typed after the number (元 in 12亿元)
     percent: bool = False  # typed with %
     counties: int | None = None  # a share of counties typed as a count of them (3个 → 3 of 9)
+    approx: str | None = None  # typed as a round or least figure: the word that says so (约, 余, 以上 …)
 
 
 def _own_unit(ind: Indicator, text: str) -> str | None:
@@ -368,7 +369,7 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         # the value is what the two numbers say, as exactly as a float can: it must agree with them on reading back
         share = num * 100 / den
         return Figure(value=int(share) if float(share).is_integer() else share, numerator=num, denominator=den,
-                      percent=True)
+                      percent=True, approx=ratio.approx)
     own = _own_unit(ind, text)
     quantity = parse_quantity(own if own is not None else text)
     unit = ind.unit if own is not None else quantity.unit
@@ -380,7 +381,8 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
                                   n=counties))
         k = int(quantity.value)
         share = k * 100 / counties
-        return Figure(value=int(share) if float(share).is_integer() else share, unit=unit, counties=k)
+        return Figure(value=int(share) if float(share).is_integer() else share, unit=unit, counties=k,
+                      approx=quantity.approx)
     if ind.measure == Measure.COUNTIES and not ind.is_percent and quantity.percent:
         # 60% on a count of counties: a share, never 60 counties (nor, accepted over a warning, 5% as 5 of them)
         if counties:
@@ -391,4 +393,4 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
                               "many meet it", text=text, indicator=ind.called))
     if ind.is_percent and quantity.value > 100 and (quantity.percent or unit is None):
         raise NumberError(msg("'{text}': a percentage cannot be above 100", text=text))
-    return Figure(value=to_plain(quantity.value), unit=unit, percent=quantity.percent)
+    return Figure(value=to_plain(quantity.value), unit=unit, percent=quantity.percent, approx=quantity.approx)

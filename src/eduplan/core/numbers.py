@@ -38,10 +38,10 @@ COUNT_WORDS = frozenset(w for w in UNIT_WORDS if w != "元")  # classifiers: thi
 _QUANTIFIERS = ("以上", "余", "多", "左右")
 
 _NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
-_QUANTITY = rf"^\s*(?:约|达到|达)?\s*{_NUMBER}\s*(?P<mult>[万亿])?\s*(?P<rest>.*?)\s*$"
+_QUANTITY = rf"^\s*(?P<lead>约|达到|达)?\s*{_NUMBER}\s*(?P<mult>[万亿])?\s*(?P<rest>.*?)\s*$"
 _SCAN = r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*([万亿])?"
 _TRAILER = (
-    "^(?P<q1>{q})?(?P<unit>{u})?(?:{q})?$".format(
+    "^(?P<q1>{q})?(?P<unit>{u})?(?P<q2>{q})?$".format(
         q="|".join(_QUANTIFIERS), u="|".join(sorted(UNIT_WORDS, key=len, reverse=True))
     )
 )
@@ -68,11 +68,15 @@ def _seen(text: str) -> None:
 
 class Quantity(NamedTuple):
     """A figure in base units; ``percent`` when written with ``%``; ``unit`` the measure word
-    written after it (``元`` in ``90亿元``), if any."""
+    written after it (``元`` in ``90亿元``), if any; ``approx`` the word that makes it a round
+    or a least figure rather than an exact one (``约`` in ``约30所``, ``余`` in ``110余名``,
+    ``以上`` in ``54个以上``, ``多``, ``左右``), if any. A plan's text says targets that way
+    (``110余名`` is at least 110); a figure for the ledger should not be (:mod:`eduplan.core.rules`)."""
 
     value: Decimal
     percent: bool
     unit: str | None = None
+    approx: str | None = None
 
 
 class Ratio(NamedTuple):
@@ -80,6 +84,7 @@ class Ratio(NamedTuple):
 
     numerator: Decimal
     denominator: Decimal
+    approx: str | None = None  # as in :class:`Quantity`, of either part
 
     @property
     def percent(self) -> Decimal:
@@ -211,14 +216,16 @@ def parse_quantity(text: str) -> Quantity:
         if match["mult"]:
             raise NumberError(msg("'{text}' mixes 万/亿 with %", text=original))
     unit = None
+    approx = "约" if match["lead"] == "约" else None
     if rest:
         trailer = re.match(_TRAILER, rest)
         if trailer is None:
             raise NumberError(msg("'{text}' is not a number: cannot read '{rest}' after it", text=original, rest=rest))
         unit = trailer["unit"]
+        approx = approx or trailer["q1"] or trailer["q2"]
         if percent and unit:
             raise NumberError(msg("'{text}' is a percentage and a count at once", text=original))
-    return Quantity(_check_size(value, original), percent, unit)
+    return Quantity(_check_size(value, original), percent, unit, approx)
 
 
 def parse_ratio(text: str) -> Ratio | None:
@@ -237,7 +244,7 @@ def parse_ratio(text: str) -> Ratio | None:
         raise NumberError(msg("'{text}': the denominator is zero", text=text))
     if num.value > den.value:
         raise NumberError(msg("'{text}': the numerator is larger than the denominator (over 100%)", text=text))
-    return Ratio(num.value, den.value)
+    return Ratio(num.value, den.value, num.approx or den.approx)
 
 
 def parse_state(text: str) -> str | None:

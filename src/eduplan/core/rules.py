@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("unit", ERROR, N_("unit does not belong to the indicator")),
     Rule("whole-number", ERROR, N_("a count that is not a whole number")),
     Rule("fraction", WARNING, N_("a fraction where a percentage is expected")),
+    Rule("approximate", WARNING, N_("an approximate figure")),
     Rule("counties-or-percent", WARNING, N_("counties or percent?")),
     Rule("decreasing", WARNING, N_("a cumulative total that falls")),
     Rule("duplicate", WARNING, N_("the same figure entered twice")),
@@ -224,6 +225,13 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
             found("unit", msg("'{text}': {word} does not belong to {indicator}, which is measured in {unit}",
                               text=text, word=fig.unit, indicator=ind.called, unit=ind.unit), unit=ind.unit, word=fig.unit)
         return out
+    if fig.approx is not None:
+        # a plan's text says 110余名 for at least 110; a figure for the ledger is a count or an amount as it
+        # stands on a date, held against the target as it is: a round one would be stored as if it were exact
+        found("approximate", msg("'{text}' is approximate ('{word}'): the ledger keeps exact figures, and it would be "
+                                 "stored as exactly {value}; type the exact figure", text=text, word=fig.approx,
+                                 value=_shown(number, ind)),
+              word=fig.approx, value=_num(number))
     if ind.counted and number is not None and not float(number).is_integer():
         found("whole-number", msg("'{text}' is {value}: {indicator} counts {unit}, which come in whole numbers",
                                   text=text, value=_shown(number, ind), indicator=ind.called, unit=ind.unit),

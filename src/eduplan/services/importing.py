@@ -479,7 +479,7 @@ def _increment(ind, text: str, problem: Callable[[str, Msg], None]) -> Figure | 
     if q.percent:
         problem("added", msg("{indicator} is measured in {unit}, not %", indicator=ind.called, unit=ind.unit))
         return None
-    return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent)
+    return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent, approx=q.approx)
 
 
 def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, file: str, column: str,

@@ -61,7 +61,7 @@ def _increment(ind: Indicator, text: str) -> Figure:
         q = parse_quantity(text)
     except NumberError as exc:
         raise EduplanError(exc.message, field="add") from None
-    return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent)
+    return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent, approx=q.approx)
 
 
 def reason_line(f: Finding) -> Msg:
