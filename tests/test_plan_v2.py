@@ -440,6 +440,23 @@ def test_a_second_baseline_is_refused_the_first_is_corrected(run, v2, ledger_pat
     run.ok("baseline", "fewer-deaths", "10")
 
 
+@pytest.mark.parametrize("value, rule", [("12亿元", "unit"), ("20%", "unit"), ("5所", "unit"), ("3.5", "whole-number"),
+                                         ("约20", "approximate"), ("二十余人", "approximate")])
+def test_a_baseline_goes_through_the_rules_of_a_typed_figure(run, v2, ledger_path, value, rule):
+    """`baseline` stored 12亿元 on a count of deaths as 12亿人, 20% as 20人 and 3.5 as 3.5人,
+    without a word: the target is judged against it all year. It now meets the rules of a
+    figure as typed, as `record` does; a warning is accepted with --force and marked."""
+    err = run.fails(1, "baseline", "fewer-deaths", value, lang="en").stderr
+    assert f"[{rule}]" in err and "nothing was recorded" in err and not ledger_path.exists()
+    if rule in ("unit", "whole-number"):  # cannot be right: not even with --force
+        assert "--force" not in run.fails(1, "baseline", "fewer-deaths", value, "--force", lang="en").stderr
+        assert not ledger_path.exists()
+    else:
+        assert "accepted over" in run.ok("baseline", "fewer-deaths", value, "--force", lang="en").stdout
+        [entry] = run.json("log")
+        assert entry["value"] == 20 and entry["accepted"] == [rule]
+
+
 def test_show_says_a_milestone_without_reported_by_is_the_citys(v2, run):
     """A version-2 milestone that leaves reported_by out is the city's (it owes the figure), but
     show said "the counties that record figures (not set in the plan)"."""

@@ -123,12 +123,12 @@ def record(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exa
 def baseline(indicator: Annotated[str, typer.Argument(help=N_("Indicator id or exact name (one with a baseline in the plan)."))],
              value: Annotated[str, typer.Argument(help=N_("The baseline value: 12, 3.5万, 56% …"))],
              source: Annotated[Optional[str], typer.Option("--source", help=N_("Where the value comes from (default: the plan's baseline source)."), show_default=False)] = None,
-             note: NoteOpt = None, by: ByOpt = None, office: OfficeOpt = None, lang: LangOpt = None,
-             plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
+             note: NoteOpt = None, force: ForceOpt = False, by: ByOpt = None, office: OfficeOpt = None,
+             lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import record_baseline
 
     with Session(lang, plan, ledger, by, office) as s:
-        s.show(record_baseline(s.ws, indicator, value, source=source, note=note))
+        s.show(record_baseline(s.ws, indicator, value, source=source, note=note, force=force))
 
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why the entry is corrected or withdrawn."))]

@@ -300,9 +300,11 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
 
 
 def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | None = None,
-                    note: str | None = None) -> Stored:
+                    note: str | None = None, force: bool | Iterable[str] = False) -> Stored:
     """Record the baseline value of an indicator whose target is stated against it: an entry
-    dated on the plan's baseline date, city-wide. Corrected and voided like any entry."""
+    dated on the plan's baseline date, city-wide. Corrected and voided like any entry. The
+    figure goes through the rules about a figure as typed (its measure word, whole numbers, a
+    fraction, a round figure …), as at ``record``: the target is judged against it all year."""
     plan = ws.plan
     ind_match = find_indicator(plan, indicator)
     ind = ind_match.value
@@ -315,6 +317,8 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
     fig = _figure(plan, ind, value, None) if ind.measure != Measure.COUNTIES else None
     if fig is None or fig.value is None:
         raise EduplanError(msg("a baseline is a number"), field="value")
+    accepted = judge(figure_findings(ind, plan, fig, county=None, text=value), force, field="value",
+                     again=msg("record it again with --force"))
 
     def build(view: LedgerView) -> list[Entry]:
         kept = view.latest(ind.baseline.date, [ind.id]).get((ind.id, None))
@@ -326,8 +330,9 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
                                field="indicator")
         return [Entry(view.next_id(), ind.id, ind.baseline.date, by, ws.now, value=fig.value,
                       numerator=fig.numerator, denominator=fig.denominator, note=note,
-                      source=source if source is not None else ind.baseline.source, office=view.office)]
+                      source=source if source is not None else ind.baseline.source, accepted=accepted,
+                      office=view.office)]
 
     entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
                            office=ws.office_name)[0]
-    return Stored(plan, entry, taken("indicator", ind_match, ind.id))
+    return Stored(plan, entry, taken("indicator", ind_match, ind.id), overridden=accepted)
