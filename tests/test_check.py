@@ -71,6 +71,8 @@ def test_the_messages_say_what_was_meant(run):
     assert "did you mean 56%?" in err
     err = run.fails(1, "record", "county-counselling-centres", "3", *D, lang="en").stderr
     assert "33.3%" in err and "3个" in err and "3%" in err
+    err = run.fails(1, "record", "county-counselling-centres", "1", *D, lang="en").stderr
+    assert "1 county or 1%?" in err and "(or 1个) for 1 county, or 1% with" in err  # not "1 counties"
     err = run.fails(1, "record", "new-kindergarten-places", "12亿元", "--county", "温岭市", *D, lang="en").stderr
     assert "元 does not belong to new-kindergarten-places, which is measured in 个" in err
 
@@ -547,6 +549,40 @@ def test_validate_says_what_check_would_find_and_an_old_revision_of_the_plan(run
     assert "written under revision 0 of the plan, which is now revision 1" in out
     ledger_path.write_text("schema_version = 1\n" + GOOD.format(id=1, value=5), encoding="utf-8")  # an old ledger
     assert "1 entry" in run.ok("validate", lang="en").stdout
+
+
+def test_validate_counts_one_indicator_and_one_section_in_the_singular(run, tmp_path):
+    """"(1 indicators, 1 sections)" in English for a plan of one of each."""
+    plan = tmp_path / "one.toml"
+    plan.write_text("""# SYNTHETIC
+schema_version = 2
+[plan]
+id = "one-2025"
+title = "合成计划"
+year = 2025
+start = 2025-01-01
+end = 2025-12-31
+counties = ["甲县", "乙县"]
+[section_kinds.focus]
+name = "重点"
+[[sections]]
+id = "focus-1"
+kind = "focus"
+number = 1
+name = "重点一"
+[[indicators]]
+id = "new-places"
+name = "新增学位"
+sections = ["focus-1"]
+measure = "flow"
+unit = "个"
+target = 100
+source = "新增学位100个"
+""", encoding="utf-8")
+    out = run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml", lang="en").stdout
+    assert "(1 indicator, 1 section); no ledger yet" in out, out
+    out = run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout
+    assert "（1 项指标，1 个板块）" in out, out
 
 
 def test_hostile_text_in_a_ledger_is_inert_in_every_check_output(run, synthetic_plan_path, ledger_path):

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from eduplan.core.entries import Figure, read_figure
 from eduplan.core.models import Entry, State, plan_from_dict
 from eduplan.core.rules import (OVERRIDABLE, RULES, door_findings, falls, figure_findings, fraction_reading, series_window, covering,
-                                ledger_findings, series_findings, too_small, triage, unit_fits, unit_findings)
+                                ledger_findings, series_findings, stored_findings, too_small, triage, unit_fits,
+                                unit_findings)
 from eduplan.core.reporting import owed_units
 from eduplan.store.paths import bundled_plan_path
 from eduplan.store.planfile import load_plan
@@ -150,6 +151,13 @@ def test_a_round_or_least_figure_is_a_warning_naming_its_word(indicator, text, w
 ])
 def test_an_exact_figure_is_not_taken_for_a_round_one(indicator, text):
     assert "approximate" not in rules_for(REAL, indicator, text)
+
+
+@pytest.mark.parametrize("value, said", [(1, "was it 1 county (11.1%)?"), (3, "was it 3 counties (33.3%)?")])
+def test_a_count_of_counties_stored_as_a_share_says_one_county_in_the_singular(value, said):
+    i = ind(REAL, "county-counselling-centres")
+    found = [f for f in stored_findings(i, REAL, [entry(1, i.id, value=value)]) if f.rule == "counties-or-percent"]
+    assert len(found) == 1 and said in found[0].message.render("en")
 
 
 # --------------------------------------------------------------------------- fraction

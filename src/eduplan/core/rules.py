@@ -40,7 +40,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..i18n import N_, Msg, msg
+from ..i18n import N_, Msg, msg, nmsg
 from .entries import COUNTY_WORDS, Figure, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
 from .names import unit_called
@@ -247,10 +247,12 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
         if k is not None:
             n = len(plan.plan.counties)
             share = format_number(k * 100 / n, "%")
-            found("counties-or-percent", msg(
+            found("counties-or-percent", nmsg(
+                "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} county or {k}%? "
+                "Write {share} (or {k}个) for {k} county, or {k}% with the sign",
                 "'{text}' on {indicator}, the share of the {n} county-level units meeting it: {k} counties or {k}%? "
-                "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", text=text, indicator=ind.called, n=n,
-                k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
+                "Write {share} (or {k}个) for {k} counties, or {k}% with the sign", k, text=text, indicator=ind.called,
+                n=n, k=k, share=share), value=_num(fig.value), counties=k, meant=_num(k * 100 / n))
     if fig.numerator is None and not fig.percent and fig.counties is None and fig.added is None:
         small = too_small(ind, plan, number, county)
         if small is not None:
@@ -614,8 +616,9 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
                                ind.id, county, (e,), e.as_of, {"value": _num(e.value), "meant": _num(small)}))
         k = counties_reading(ind, plan, e.value, county)
         if k is not None:
-            out.append(Finding("counties-or-percent", msg(
-                "{value} is less than one county's share of the {n} ({one}): was it {k} counties ({share})?",
+            out.append(Finding("counties-or-percent", nmsg(
+                "{value} is less than one county's share of the {n} ({one}): was it {k} county ({share})?",
+                "{value} is less than one county's share of the {n} ({one}): was it {k} counties ({share})?", k,
                 value=_shown(e.value, ind), n=n, one=format_number(100 / n, "%"), k=k,
                 share=format_number(k * 100 / n, "%")), ind.id, county, (e,), e.as_of,
                 {"value": _num(e.value), "counties": k, "meant": _num(k * 100 / n)}))

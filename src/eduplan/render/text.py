@@ -134,8 +134,9 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
     plan = doc.plan
     ledger = (nmsg("{n} entry in {path}", "{n} entries in {path}", doc.entries, path=str(doc.ledger_path))
               if doc.ledger_exists else msg("no ledger yet at {path}", path=str(doc.ledger_path)))
-    line = msg("ok: plan {path} ({indicators} indicators, {sections} sections); {ledger}", path=str(doc.plan_path),
-               indicators=len(plan.indicators), sections=len(plan.sections), ledger=ledger).render(lang)
+    line = msg("ok: plan {path} ({indicators}, {sections}); {ledger}", path=str(doc.plan_path),
+               indicators=nmsg("{n} indicator", "{n} indicators", len(plan.indicators)),
+               sections=nmsg("{n} section", "{n} sections", len(plan.sections)), ledger=ledger).render(lang)
     if doc.other_versions:
         line += "\n" + msg("the ledger was written under revision {versions} of the plan, which is now revision {version}: "
                            "its figures are read against the plan as it is now", versions=list(doc.other_versions),
