@@ -217,3 +217,19 @@ def test_the_city_wide_figure_is_said_to_be_the_city_offices(run, offices, tmp_p
     err = run.fails(1, "record", "new-public-kindergartens", "5", *D, "--county", "椒江区", "--office", "路桥区").stderr
     assert "椒江区的数据由其本单位填报" in err
     assert not list(offices.glob("*.toml"))
+
+
+@pytest.mark.parametrize("amount, en, zh", [(1, "baseline +1 point", "基数+1个百分点"),
+                                            (2, "baseline +2 points", "基数+2个百分点"),
+                                            (-1, "baseline −1 point", "基数−1个百分点")])
+def test_a_target_of_one_point_over_the_baseline_says_one_point(amount, en, zh):
+    import dataclasses
+
+    from eduplan.core.models import Relative, RelativeTarget
+    from eduplan.render.words import relative_text
+    from eduplan.store.paths import bundled_plan_path
+    from eduplan.store.planfile import load_plan
+
+    ind = next(i for i in load_plan(bundled_plan_path()).indicators if i.is_percent)
+    ind = dataclasses.replace(ind, relative=RelativeTarget(Relative.PLUS, amount))
+    assert (relative_text(ind, "en"), relative_text(ind, "zh")) == (en, zh)

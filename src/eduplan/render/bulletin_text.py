@@ -123,8 +123,8 @@ def silent_intro(b: Bulletin, lang: str) -> str:
         return nmsg("{n} indicator is reported per county; these counties sent nothing this month for:",
                     "{n} indicators are reported per county; these counties sent nothing this month for:",
                     len(b.reported_per_county)).render(lang)
-    return msg("This month the city owed figures for {city} and the counties for {counties} indicators; these units "
-               "sent nothing for:", city=len(b.reported_by_city), counties=len(b.reported_per_county)).render(lang)
+    return msg("Indicators owed this month: {city} by the city, {counties} by the counties; these units sent nothing "
+               "for:", city=len(b.reported_by_city), counties=len(b.reported_per_county)).render(lang)
 
 
 def done_when_rows(b: Bulletin, lang: str) -> list[tuple[str, str, str]]:

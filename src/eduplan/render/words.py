@@ -338,8 +338,8 @@ def relative_text(ind: Indicator, lang: str) -> str:
     if rel.kind.value == "below":
         return tr("below the baseline", lang)
     if rel.kind.value == "plus":
-        return msg("baseline {sign}{n} points", sign="+" if (rel.amount or 0) >= 0 else "−",
-                   n=format_number(abs(rel.amount or 0))).render(lang)
+        return nmsg("baseline {sign}{n} point", "baseline {sign}{n} points", 1 if abs(rel.amount or 0) == 1 else 2,
+                    sign="+" if (rel.amount or 0) >= 0 else "−", n=format_number(abs(rel.amount or 0))).render(lang)
     return msg("at least baseline + {n}", n=format_number(rel.amount or 0, ind.unit)).render(lang)
 
 
