@@ -163,6 +163,35 @@ def test_falling_flow_is_a_budget(synthetic_plan):
     assert status_for(3, dt.date(2023, 12, 31)).status == Status.DONE
 
 
+def test_a_cap_summed_over_some_counties_is_not_judged_while_within_it(synthetic_plan):
+    """2 of 9 counties reported 5 incidents against a cap of 10: the others can only add to it,
+    so "done" at the year's end (or "on track") would be a light that lies. Over the cap is
+    certain; with every county in, it is judged as usual."""
+    end = dt.date(2023, 12, 31)
+    book = Book()
+    book.add("incidents", 3, county=COUNTIES[0])
+    book.add("incidents", 2, county=COUNTIES[1])
+    for day in (JUNE30, end):
+        r = row(synthetic_plan, book, "incidents", day)
+        assert (r.status, r.actual) == (Status.NOT_JUDGED, 5) and notes(r) == {"cap_partial": {"reported": 2, "total": 9}}
+    book.add("incidents", 7, county=COUNTIES[2])  # 12 > 10 whatever the others say
+    r = row(synthetic_plan, book, "incidents", end)
+    assert r.status == Status.BEHIND and "partial" in notes(r)
+    book = Book()
+    for c in COUNTIES:
+        book.add("incidents", 1, county=c)
+    assert row(synthetic_plan, book, "incidents", end).status == Status.DONE
+    book.add("incidents", 4)  # a city-wide figure: judged as it is
+    assert row(synthetic_plan, book, "incidents", end).status == Status.DONE
+
+
+def test_a_percentage_cap_rolled_up_over_some_counties_is_not_judged_either_way(synthetic_plan):
+    book = Book()
+    book.add("dropout-rate", 5, county=COUNTIES[0], num=5, den=100)  # over the cap of 2% there, but the others?
+    r = row(synthetic_plan, book, "dropout-rate")
+    assert r.status == Status.NOT_JUDGED and "cap_partial" in notes(r)
+
+
 # --------------------------------------------------------------------------- levels
 
 

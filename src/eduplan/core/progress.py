@@ -78,7 +78,7 @@ class Note:
         return self.code in WARNINGS
 
 
-WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace"})
+WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace", "cap_partial"})
 
 
 @record
@@ -310,6 +310,12 @@ def judge(
         met = actual < target or actual == 0  # lower than the baseline (nothing is lower than none)
     else:
         met = actual <= target if falling else actual >= target
+    partial = next((n for n in notes if n.code == "partial"), None)
+    if falling and partial is not None and (met or rollup == "ratio"):
+        # a cap summed over the counties that reported: the others' figures can only add to it, so within
+        # the cap says nothing yet (over it is certain); a ratio over some counties says nothing either way
+        notes[notes.index(partial)] = Note("cap_partial", dict(partial.params))  # (it says the count too)
+        return replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state, notes=tuple(notes))
     if falling:
         completion = 1.0 if met else (target / actual if actual else 0.0)
         if not met and completion >= 1.0:  # at a baseline it must stay below: not 100%, nothing to measure

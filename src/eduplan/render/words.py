@@ -195,6 +195,11 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
     "over_pace": _over_pace,
     "city_older": _city_older,
+    "cap_partial": lambda p: nmsg("a cap is judged on every county's figure: {reported} of {total} county reported, and "
+                                  "the others' figures may take it over the cap",
+                                  "a cap is judged on every county's figure: {reported} of {total} counties reported, "
+                                  "and the others' figures may take it over the cap", p["total"],
+                                  reported=p["reported"], total=p["total"]),
 }
 
 
