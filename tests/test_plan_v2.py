@@ -469,3 +469,18 @@ def test_show_says_a_milestone_without_reported_by_is_the_citys(v2, run):
     doc = run.json("status", lang="en")
     row = next(i for i in doc["indicators"] if i["id"] == "year-milestone")
     assert row["reporting"] is None or row["reporting"]["owed"] in ([], ["city"]), row["reporting"]
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["baseline in the plan", "baseline recorded"])
+def test_a_fraction_on_a_share_to_rise_by_points_is_questioned(run, v2, ledger_path, known):
+    """比上年提高2个百分点 has no target of its own in the plan: 0.6 typed for 60% went in as 0.6%
+    without a word, where an absolute target of 56% asks "did you mean 60%?"."""
+    if not known:
+        v2.write_text(v2.read_text(encoding="utf-8").replace(', value = 50 }', ' }'), encoding="utf-8")
+        run.ok("baseline", "plus-points", "50")
+    before = ledger_path.read_bytes() if ledger_path.exists() else None
+    err = run.fails(1, "record", "plus-points", "0.6", *D, lang="en").stderr
+    assert "did you mean 60%?" in err and "[fraction]" in err
+    assert (ledger_path.read_bytes() if ledger_path.exists() else None) == before
+    run.ok("record", "plus-points", "60", *D)  # as a percentage, not questioned
+    run.ok("record", "plus-points", "0.6%", "--as-of", "2023-07-31", "--force")  # typed with %: meant as it is

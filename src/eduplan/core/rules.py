@@ -42,7 +42,7 @@ from typing import Any
 
 from ..i18n import N_, Msg, msg, nmsg
 from .entries import COUNTY_WORDS, Figure, is_baseline
-from .models import Comparator, Entry, Indicator, Measure, Plan, ReportedBy, State
+from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, ReportedBy, State
 from .names import unit_called
 from .numbers import COUNT_WORDS, format_number
 from .records import record
@@ -175,11 +175,21 @@ def unit_fits(ind: Indicator, word: str | None) -> bool:
     return word in THINGS
 
 
+# a share to hold a fraction against where the target is the baseline plus N points and the baseline
+# is not in the plan: any share above 0 and at most 1 is then nearer it read as a percentage
+_MIDDLE_SHARE = 50.0
+
+
 def fraction_reading(ind: Indicator, value: float | int | None) -> float | None:
     """The percentage a fraction typed for a percentage meant (0.56 → 56), when that reading is
     the plausible one: a rising (or exact) percentage, a number above 0 and at most 1, and read
-    as a percentage it is nearer the target than read as it was typed. None otherwise."""
+    as a percentage it is nearer the target than read as it was typed. None otherwise. A target
+    stated against the baseline (比上年提高N个百分点) is the plan's baseline plus N, or, with the
+    baseline recorded in the ledger only, a middle share (0.6 is 60% there too)."""
     target = ind.target
+    if target is None and ind.relative is not None and ind.relative.kind != Relative.BELOW:
+        base = ind.baseline.value if ind.baseline is not None else None
+        target = ind.relative.target(base) if base is not None else _MIDDLE_SHARE
     if (not ind.is_percent or ind.comparator == Comparator.LE or value is None or isinstance(value, bool)
             or not 0 < value <= 1 or not target or target <= 0):
         return None
