@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -137,3 +138,47 @@ def test_cells_merged_across_rows_above_the_table_are_refused(ledger_path, tmp_p
     wb.save(tmp_path / "m.xlsx")
     err = run("import", tmp_path / "m.xlsx", "--dry-run", code=1).stderr
     assert "单元格 B2:B3 跨行合并" in err and not ledger_path.exists()
+
+
+def _county_sheet(tmp_path: Path, name: str, change) -> Path:
+    """A county's template (椒江区, June) with one figure filled in, then changed as staff might."""
+    from openpyxl import load_workbook
+
+    template = tmp_path / "jj.xlsx"
+    if not template.exists():
+        run("template", "-o", template, "--county", "椒江", "--month", "2023-06")
+    wb = load_workbook(template)
+    ws = wb.worksheets[0]
+    row = next(r for r in ws.iter_rows() if r[0].value == "new-public-kindergartens")
+    row[5].value = 13
+    change(ws)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_a_units_sheet_that_no_longer_says_whose_it_is_is_refused_not_read_as_the_citys(ledger_path, tmp_path):
+    """A county's sheet with its unit row deleted, emptied, or headed 单位 | 椒江区教育局 imported
+    its figures as the city-wide ones, though its title says 椒江区 and it has the county target
+    column. Refused, saying where the sheet names its unit; nothing recorded."""
+    run("record", "new-school-places", "100", "--county", "黄岩", "--as-of", "2023-05-31")
+    before = ledger_path.read_bytes()
+    deleted = _county_sheet(tmp_path, "deleted.xlsx", lambda ws: ws.delete_rows(3))
+    err = run("import", deleted, code=1).stderr
+    assert f"{deleted}:1: 本表没有写明填报单位，数据将记为全市数据，但第 1 行" in err and "写的是椒江区" in err
+    emptied = _county_sheet(tmp_path, "emptied.xlsx", lambda ws: ws.__setitem__("B3", None))
+    err = run("import", emptied, code=1).stderr
+    assert f"{emptied}:3: 县（市、区）: 为空，本表数据将记为全市数据" in err and "请填“全市”" in err
+    named = _county_sheet(tmp_path, "bureau.xlsx", lambda ws: (ws.__setitem__("A3", "单位"),
+                                                               ws.__setitem__("B3", "椒江区教育局")))
+    assert f"{named}:3: 单位: “单位”不是导入认得的栏目，“椒江区教育局”会被忽略" in run("import", named, code=1).stderr
+    untitled = _county_sheet(tmp_path, "untitled.xlsx", lambda ws: (ws.delete_rows(3), ws.__setitem__("A1", None)))
+    err = run("import", untitled, code=1, lang="en").stderr
+    assert f"{untitled}:4: the sheet gives no unit" in err and "column of county targets" in err
+    assert ledger_path.read_bytes() == before
+    whole = _county_sheet(tmp_path, "whole.xlsx", lambda ws: ws.__setitem__("B3", "全市"))  # said: the city's
+    run("import", whole)
+    kept = _county_sheet(tmp_path, "kept.xlsx", lambda ws: None)
+    run("import", kept, "--force")
+    units = {(e["indicator"], e["county"]) for e in json.loads(run("log", "--format", "json").stdout)}
+    assert {("new-public-kindergartens", None), ("new-public-kindergartens", "椒江区")} <= units

@@ -50,6 +50,7 @@ from .sheet_contract import (
     SHEET_FIELDS,
     accepted_names,
     field_of,
+    is_county_target,
     shows_baseline,
 )
 from .workspace import Workspace, check_date
@@ -134,6 +135,7 @@ class Located:
     fields: dict[str, tuple[Cell, int, str]]  # field → (value, spreadsheet row, label as written)
     # the other label/value pairs above the table: (label as written, value, spreadsheet row)
     unknown: tuple[tuple[str, str, int], ...] = ()
+    above: tuple[tuple[str, int], ...] = ()  # every text above the table: (text, spreadsheet row)
 
 
 def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
@@ -148,8 +150,10 @@ def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
               next((i for i, fields in enumerate(named) if fields & {"indicator", "value"}), 0))
     fields: dict[str, tuple[Cell, int, str]] = {}
     unknown: list[tuple[str, str, int]] = []
+    above: list[tuple[str, int]] = []
     for i, row in enumerate(rows[:at]):
         cells = list(row)
+        above.extend((text, i + 1) for c in cells if (text := _text(c)))
         for k, label in enumerate(cells[:-1]):
             field = field_of(label, terms) if isinstance(label, str) else None
             if field in SHEET_FIELDS and field not in fields:
@@ -160,7 +164,54 @@ def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
         return Located(sheet, 1, fields)
     percent = frozenset((r - at, c) for r, c in sheet.percent_cells if r - at >= 0)
     return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding, sheet.marks, sheet.name), at + 1,
-                   fields, tuple(unknown))
+                   fields, tuple(unknown), tuple(above))
+
+
+def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Problem]:
+    """A sheet that gives no unit, above the table or in a column, is read as the city-wide
+    one. Where it shows it is a unit's, its figures would silently become the city-wide ones;
+    refused instead, naming where it says so: a unit under a heading import does not know
+    (乡镇 | 西山乡, 区县 | 椒江区, 单位 | 椒江区教育局); else a unit's name in a title or a cell
+    above the table (填表单位：椒江区; a template's title after its unit's row was deleted or
+    emptied); else the column of a unit's own target, which only a unit's template has. An
+    empty unit row is said at that row: 全市 there says the figures are the city's."""
+    out: list[Problem] = []
+    counties = plan.plan.counties
+    heading = Msg(FIELDS["county"].header)
+    whole = unit_called(None)
+    empty_row = located.fields.get("county")
+
+    def naming(text: str) -> str | None:
+        exact = [u for u in units_named(text, plan.plan.city, counties, plan.terms.whole) if u is not None]
+        return exact[0] if exact else next((c for c in counties if c in text), None)
+
+    if empty_row is None:
+        for label, value, line in located.unknown:
+            if naming(value) is not None:
+                out.append(Problem(file, line, msg(
+                    "'{label}' is not a heading import knows, so '{value}' would be ignored and the sheet's figures "
+                    "read as {whole}; to give the sheet's unit, head it {names}", label=label, value=value,
+                    whole=whole, names=heading), field=label))
+    if out:
+        return out
+    said = next(((text, line, unit) for text, line in located.above if (unit := naming(text)) is not None), None)
+    if said is not None:
+        text, line, unit = said
+        why = msg("'{text}' (row {line}) names {unit}", text=text, line=line, unit=unit)
+    elif any(is_county_target(h) for h in located.sheet.header):
+        why = msg("the sheet has a column of county targets, which only a unit's sheet has")
+    else:
+        return out
+    if empty_row is not None:
+        _, line, label = empty_row
+        out.append(Problem(file, line, msg("empty, so the sheet's figures would be read as {whole}, but {why}: write "
+                                           "the unit's name here, or {typed} if the figures are city-wide",
+                                           whole=whole, why=why, typed=plan.terms.whole), field=label))
+    else:
+        out.append(Problem(file, line if said is not None else first, msg(
+            "the sheet gives no unit, so its figures would be read as {whole}, but {why}: add a row {names} | the "
+            "unit's name above the table", whole=whole, why=why, names=heading)))
+    return out
 
 
 def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) -> list[Problem]:
@@ -273,15 +324,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 sheet_county = find_county(plan, _text(value)).value
         except (NumberError, EduplanError) as exc:
             problems.append(Problem(file, line, exc.message, field=label))
-    if "county" not in located.fields:
-        # a unit named above the table under a heading import does not know (乡镇 | 西山乡, 区县 | 椒江区):
-        # read as nothing, its figures would silently become the city-wide ones
-        for label, value, line in located.unknown:
-            if any(units_named(value, plan.plan.city, plan.plan.counties, plan.terms.whole)):  # (the whole: as read)
-                problems.append(Problem(file, line, msg(
-                    "'{label}' is not a heading import knows, so '{value}' would be ignored and the sheet's figures "
-                    "read as {whole}; to give the sheet's unit, head it {names}", label=label, value=value,
-                    whole=unit_called(None), names=Msg(FIELDS["county"].header)), field=label))
+    given = located.fields.get("county")
+    if (given is None or _text(given[0]) in EMPTY_COUNTY) and "county" not in columns and not problems:
+        problems += _unit_unsaid(located, plan, file, first)
     if problems:
         return Checked((), tuple(problems), 0)
     header = [str(h).strip() if h is not None else "" for h in sheet.header]

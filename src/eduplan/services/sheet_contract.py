@@ -104,6 +104,15 @@ def field_of(header: object, terms: Terms = DEFAULT_TERMS) -> str | None:
     return _aliases(terms).get(header_key(header))
 
 
+def is_county_target(header: object) -> bool:
+    """Does a heading name the column of a unit's own target (分解目标), which only a unit's
+    template has (:func:`columns_for`)?"""
+    from ..i18n import LANGS
+
+    return header is not None and any(header_key(header) == header_key(tr(COUNTY_TARGET.header, lang))
+                                      for lang in LANGS)
+
+
 def accepted_names(field: str) -> tuple[str, ...]:
     return FIELDS[field].accepted[:4]
 
