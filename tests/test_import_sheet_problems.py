@@ -182,3 +182,81 @@ def test_a_units_sheet_that_no_longer_says_whose_it_is_is_refused_not_read_as_th
     run("import", kept, "--force")
     units = {(e["indicator"], e["county"]) for e in json.loads(run("log", "--format", "json").stdout)}
     assert {("new-public-kindergartens", None), ("new-public-kindergartens", "椒江区")} <= units
+
+
+def test_a_hidden_first_worksheet_is_not_read_in_place_of_the_one_staff_see(ledger_path, tmp_path):
+    path, wb = workbook(tmp_path / "hidden.xlsx", [HEADER, ["new-school-places", "9", "2023-06-30", "椒江区", ""]],
+                        title="旧表")
+    seen = wb.create_sheet("填报")
+    for row in ([HEADER, ["new-school-places", "13", "2023-06-30", "椒江区", ""]]):
+        seen.append(row)
+    wb.worksheets[0].sheet_state = "hidden"
+    wb.active = 1
+    wb.save(path)
+    err = run("import", path, code=1).stderr
+    assert "第一个工作表“旧表”是隐藏的" in err and not ledger_path.exists()
+
+
+def _one_cell(tmp_path: Path, name: str, indicator: str, value: object, fmt: str, county: str = "椒江区") -> Path:
+    path, wb = workbook(tmp_path / name, [HEADER, [indicator, value, "2023-06-30", county, ""]])
+    wb.active["B2"].number_format = fmt
+    wb.save(path)
+    return path
+
+
+def test_a_number_format_is_read_for_what_it_does_not_for_what_it_quotes(ledger_path, tmp_path):
+    """0"万人次" shows 12 as 12万人次 (the cell holds 12): it went in as 12人次. 0.00"%" shows 0.56
+    as 0.56% and 0"%" shows 56 as 56%: a quoted % was read as a percentage format (×100)."""
+    scaled = _one_cell(tmp_path, "wan.xlsx", "vocational-training", 12, '0"万人次"', county="")
+    err = run("import", scaled, code=1).stderr
+    assert f"{scaled}:2: 数值: 单元格 B2 显示的“万”或“亿”是单元格格式加上的（单元格里的数是 12" in err
+    assert not ledger_path.exists()
+    run("import", _one_cell(tmp_path, "pct.xlsx", "public-kindergarten-share", 56, '0"%"'))
+    run("import", _one_cell(tmp_path, "real.xlsx", "public-kindergarten-share", 0.57, "0%", county="黄岩区"))
+    got = {e["county"]: e["value"] for e in json.loads(run("log", "--format", "json").stdout)}
+    assert got == {"椒江区": 56, "黄岩区": 57}
+
+
+def test_a_date_where_a_figure_belongs_is_named_as_a_date(ledger_path, tmp_path):
+    """2/3 typed in a cell (or the template's 2/3 opened from CSV) becomes 2月3日: the message
+    quoted "2026-02-03T00:00:00" and called it not a number."""
+    import datetime as dt
+
+    path = _one_cell(tmp_path, "date.xlsx", "public-kindergarten-share", dt.datetime(2026, 2, 3), "m月d日")
+    err = run("import", path, code=1).stderr
+    assert f"{path}:2: 数值: 单元格里是日期或时间（2026-02-03 00:00:00），不是数据" in err and "T00" not in err
+
+
+def test_a_date_typed_as_digits_in_a_date_cell_is_the_date_without_a_librarys_warning(ledger_path, tmp_path):
+    path, wb = workbook(tmp_path / "d.xlsx", [["截至日期", 20230630], [], HEADER[:2],
+                                              ["new-school-places", "13"]])
+    wb.active["B1"].number_format = "yyyy-mm-dd"  # as the template's date cell: 20230630 is no date serial
+    wb.save(path)
+    result = run("import", path, "--dry-run")
+    assert result.stderr == "" and "截至 2023-06-30" in result.stdout
+
+
+def test_a_table_under_an_empty_first_row_is_found(ledger_path, tmp_path):
+    path, wb = workbook(tmp_path / "a2.xlsx", [[], HEADER, ["new-school-places", "13", "2023-06-30", "椒江区", ""]])
+    assert "第 3 行" in run("import", path, "--dry-run").stdout
+    csv_path = tmp_path / "blank-first.csv"
+    csv_path.write_bytes(b"\r\n" + "指标编号,数值,截至日期\r\nnew-school-places,14,2023-06-30\r\n".encode())
+    assert "第 3 行" in run("import", csv_path, "--dry-run").stdout
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"\r\n\r\n,,\r\n")
+    assert "文件为空" in run("import", empty, code=1).stderr
+
+
+def test_a_template_left_as_it_is_gives_back_the_figures_exactly(ledger_path, tmp_path):
+    """57.14285% was prefilled as 57.1%, and an untouched template recorded 57.1% as a new figure."""
+    run("record", "public-kindergarten-share", "57.14285", "--county", "椒江", "--as-of", "2023-05-31")
+    run("record", "investment", "15000.25", "--as-of", "2023-05-31", "--force")
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"june.{fmt}"
+        run("template", "-o", path, "--month", "2023-06")
+        out = run("import", path, "--dry-run", "--accept-warnings").stdout
+        assert "= 15000.25元（全市" in out and "其中1条与上次数据相同" in out, out  # the figure said exactly too
+        path = tmp_path / f"june-jj.{fmt}"
+        run("template", "-o", path, "--month", "2023-06", "--county", "椒江")
+        out = run("import", path, "--dry-run").stdout
+        assert "= 57.14285%（椒江区" in out and "其中1条与上次数据相同" in out, out

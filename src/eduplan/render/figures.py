@@ -294,6 +294,23 @@ def signed(value: float | None, unit: str = "", scale: int = 1) -> str:
     return sign + (amount(abs(value), unit, scale) if unit else number(abs(value), scale))
 
 
+def exact(value: float | int, unit: str = "") -> str:
+    """A stored number shown so that it reads back as itself: as :func:`format_number` shows it
+    where that is exact (``3.5万``, ``90亿元``, ``55.96%``), else every digit it has (``57.14285%``,
+    ``15000.25元``, never ``57.1%`` or ``15000.2元``)."""
+    from ..core.numbers import NumberError, parse_quantity
+
+    shown = format_number(value, unit)
+    try:
+        if parse_quantity(format_number(value, "%" if unit == "%" else "")).value == Decimal(repr(value)):
+            return shown
+    except NumberError:  # pragma: no cover - format_number writes what parse_quantity reads
+        pass
+    text = format(Decimal(repr(float(value))), "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text + ("" if unit in ("", "项") else unit)
+
+
 def stored_value(e: Entry, unit: str, lang: str, *, apart: bool = False) -> str:
     """A recorded figure exactly as stored: ``14所``, ``40%（400/1000）``, ``完成``, ``作废``
     (``apart``: a ratio's parts on a line of their own, for a narrow column)."""
@@ -302,10 +319,10 @@ def stored_value(e: Entry, unit: str, lang: str, *, apart: bool = False) -> str:
     if e.state is not None:
         return state_label(e.state.value, lang)
     if e.added is not None:
-        return "+" + format_number(e.added, unit)
-    shown = format_number(e.value, unit)
+        return "+" + exact(e.added, unit)
+    shown = exact(e.value, unit)
     if e.numerator is not None:
-        aside = bracketed(f"{format_number(e.numerator)}/{format_number(e.denominator)}", lang)
+        aside = bracketed(f"{exact(e.numerator)}/{exact(e.denominator)}", lang)
         shown += "\n" + aside.lstrip() if apart else aside
     return shown
 
@@ -318,7 +335,7 @@ def typed_back(e: Entry | None, ind: Indicator, lang: str) -> str:
     if e.state is not None:
         return state_label(e.state.value, lang)
     if e.numerator is not None and e.denominator is not None:
-        return f"{format_number(e.numerator)}/{format_number(e.denominator)}"
+        return f"{exact(e.numerator)}/{exact(e.denominator)}"
     if e.value is None:
         return ""
-    return format_number(e.value, "%" if ind.is_percent else "")
+    return exact(e.value, "%" if ind.is_percent else "")  # a cell left as it is, is the same figure

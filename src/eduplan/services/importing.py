@@ -75,6 +75,17 @@ def _text(value: Cell, percent: bool = False) -> str:
     return str(value).strip()
 
 
+def _dated(value: object) -> Msg | None:
+    """Why a figure's cell holds no figure, where it holds a date, a time or a duration: what a
+    spreadsheet makes of 2/3, 3-5 or 13:00 typed into a cell (or of a template's 2/3 opened
+    from CSV); else None."""
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        shown = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
+        return msg("the cell holds a date or a time ({shown}), not a figure: a spreadsheet makes one of 2/3 or 3-5 "
+                   "typed in a cell; format the cell as text and type the figure again", shown=shown)
+    return None
+
+
 def _date(value: Cell, period: Period) -> dt.date:
     """A cell's date: a spreadsheet date, or a text read like ``--as-of`` (6月底: in the plan period)."""
     if isinstance(value, dt.datetime):
@@ -214,6 +225,11 @@ def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Pr
     return out
 
 
+def _cell_at(sheet: Sheet, index: int, col: int) -> Cell:
+    row = sheet.rows[index] if 0 <= index < len(sheet.rows) else ()
+    return row[col] if col < len(row) else None
+
+
 def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) -> list[Problem]:
     """Cells that cannot be read as they stand (:class:`eduplan.store.sheets.Mark`), where
     they matter, as problems naming the cell: an over-long cell anywhere; a formula saved
@@ -239,6 +255,12 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
         elif m.kind == "formula" and (m.row < first or m.col in read):
             out.append(Problem(file, m.row, msg("cell {cell} holds a formula saved without its result; open the file "
                                                 "in Excel or WPS, save it, and import it again", cell=m.ref),
+                               field=label(m.col, m.row)))
+        elif m.kind == "scaled" and m.row > first and m.col in read:
+            out.append(Problem(file, m.row, msg("cell {cell} shows its number with 万 or 亿 that its format adds (the "
+                                                "cell holds {value}, not what it shows): type the figure with 万 or 亿 "
+                                                "in it (12万, or 120000) in a cell without such a format",
+                                                cell=m.ref, value=_text(_cell_at(sheet, m.row - first - 1, m.col))),
                                field=label(m.col, m.row)))
         elif m.kind == "merged" and (m.row < first or m.last_row > first and read & set(range(m.col, m.last_col + 1))):
             above = m.row < first  # the top block: the county or the date would read as empty
@@ -407,7 +429,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         figure = None
         increment = None
         accepted: tuple[str, ...] = ()
-        if ind is not None and county_ok and added_text:
+        if ind is not None and county_ok and added_text and _dated(cell("added")) is not None:
+            problem("added", _dated(cell("added")))
+        elif ind is not None and county_ok and added_text:
             added = _increment(ind, added_text, problem)
             if added is not None:
                 found, accepted = rule_problems(figure_findings(ind, plan, added, county=county, text=added_text),
@@ -422,6 +446,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                  "counties as a number", text=value_text, indicator=ind.called,
                                  column=label.get("county") or msg(FIELDS["county"].header),
                                  what=msg("share") if ind.is_percent else msg("count")))
+        elif ind is not None and county_ok and value_text and _dated(cell("value")) is not None:
+            problem("value", _dated(cell("value")))
         elif ind is not None and county_ok and value_text:
             try:
                 figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
@@ -622,7 +648,8 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     plan = ws.plan
     raw, sheet = read_file(path)
     batch = hashlib.sha256(raw).hexdigest()
-    if not sheet.header:
+    if not any(_text(c) for row in (sheet.header, *sheet.rows[:HEADER_SEARCH]) for c in row):
+        # (a table under an empty first row, or a little to the right, is found by locate)
         raise EduplanError(msg("{file}: the file is empty; row 1 must name the columns (id, 数值, 截至日期 …)", file=file))
     by = ws.by
     units = ws.office.units if ws.office is not None else None

@@ -15,6 +15,7 @@ Limits (documented in the README): a file of at most :data:`MAX_FILE_BYTES`, at 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import posixpath
@@ -41,7 +42,8 @@ class Mark:
     """A cell whose value cannot be read as it stands: the importer decides whether it matters
     (it does where it would make a figure disappear) and says where it is."""
 
-    kind: str  # "long" (over MAX_CELL_CHARS), "formula" (no computed result saved), "merged" (over rows)
+    kind: str  # "long" (over MAX_CELL_CHARS), "formula" (no computed result saved), "merged" (over rows),
+    # "scaled" (a number shown with 万 or 亿 its format adds: 12 shown as 12万人次)
     row: int  # the spreadsheet row (1 = the file's first row)
     col: int  # the column, from 0
     ref: str  # as Excel names it: H20, or a range F16:F17
@@ -157,6 +159,21 @@ def _check_zip(raw: bytes) -> None:
                     rest = rest[-16:] + chunk
 
 
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # a number format's quoted texts, escaped marks, [colours]
+
+
+def shows_percent(number_format: str | None) -> bool:
+    """Does a number format show its number ×100 with %? Only a % of the format's own: not one
+    in quotes or escaped (``0"%"`` shows 56 as 56%, the number as it is)."""
+    return bool(number_format) and "%" in _LITERALS.sub("", number_format)
+
+
+def shows_scaled(number_format: str | None) -> bool:
+    """Does a number format write 万 or 亿 after the number it does not scale (``0"万人次"``: 12
+    shown as 12万人次, the cell holding 12)?"""
+    return bool(number_format) and any(w in "".join(_LITERALS.findall(number_format)) for w in ("万", "亿"))
+
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -227,9 +244,32 @@ def _unreadable_cells(raw: bytes, title: str) -> list[Mark]:
         return out
 
 
+# openpyxl's warning for a number in a date-formatted cell that is no date (20230630 typed in a
+# cell formatted yyyy-mm-dd): it reads the cell as "#VALUE!"; the number typed is read instead
+_SERIAL = re.compile(r"Cell ([A-Z]+[0-9]+) is marked as a date but the serial value (\d+(?:\.\d+)?) is outside")
+
+
 def read_xlsx_bytes(raw: bytes) -> Sheet:
     """The first worksheet's values (cached results, never formulas)."""
+    import warnings
+
     _check_zip(raw)
+    with warnings.catch_warnings(record=True) as said:  # (a library's words never reach the person)
+        warnings.simplefilter("always")
+        sheet = _read_xlsx(raw)
+    serials = [m for w in said if (m := _SERIAL.match(str(w.message)))]
+    if not serials:
+        return sheet
+    grid = [list(sheet.header), *(list(r) for r in sheet.rows)]
+    for m in serials:
+        row, col = _cell_index(m.group(1))
+        if 1 <= row <= len(grid) and 0 <= col < len(grid[row - 1]):
+            number = m.group(2)
+            grid[row - 1][col] = float(number) if "." in number else int(number)
+    return dataclasses.replace(sheet, header=tuple(grid[0]), rows=tuple(tuple(r) for r in grid[1:]))
+
+
+def _read_xlsx(raw: bytes) -> Sheet:
     from openpyxl import load_workbook
 
     try:
@@ -240,6 +280,9 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
         if not wb.worksheets:
             return Sheet((), ())
         ws = wb.worksheets[0]
+        if getattr(ws, "sheet_state", "visible") != "visible":  # staff would never see what is imported
+            raise EduplanError(msg("the first worksheet, '{sheet}', is hidden, and import reads the first worksheet: "
+                                   "unhide it, or move the worksheet to import to the front", sheet=ws.title))
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers (WPS among them) store a wrong sheet size; read every row
         header: tuple[Cell, ...] = ()
@@ -259,8 +302,12 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
                 header = values
                 continue
             for j, c in enumerate(cells):
-                if isinstance(getattr(c, "value", None), (int, float)) and "%" in (getattr(c, "number_format", "") or ""):
-                    percent.add((i - 1, j))
+                if isinstance(getattr(c, "value", None), (int, float)) and not isinstance(c.value, bool):
+                    shown = getattr(c, "number_format", None)
+                    if shows_percent(shown):
+                        percent.add((i - 1, j))
+                    elif shows_scaled(shown):
+                        marks.append(Mark("scaled", i + 1, j, f"{column_letter(j)}{i + 1}"))
             rows.append(values)
     except EduplanError:
         raise
