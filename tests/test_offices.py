@@ -676,3 +676,19 @@ def test_a_ledger_folder_replaced_or_removed_leaves_nothing_behind_in_the_index(
         plain = run(*command, "--ledger", folder, "--format", "json")
         assert (indexed.exit_code, indexed.stdout) == (plain.exit_code, plain.stdout), command
         monkeypatch.setenv("EDUPLAN_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_each_unit_is_reported_by_one_office(run, folder, synthetic_plan_path):
+    """A plan giving 黄岩区 to two offices passed validate, and both offices' figures for one date
+    went in, one of them silently counted. A unit given to none was refused to every office as
+    recorded "by its own office", which the plan does not have."""
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    synthetic_plan_path.write_text(text + '\n[[offices]]\nname = "全市"\nreports = ["全市", "黄岩区"]\n\n[[offices]]\n'
+                                   'name = "椒江区"\nreports = ["椒江区", "黄岩区"]\n', encoding="utf-8")
+    line = synthetic_plan_path.read_text(encoding="utf-8").count("\n")  # the last line: the second office's reports
+    err = run.fails(1, "validate").stderr
+    assert f"{synthetic_plan_path}:{line}: offices[1].reports[1]: “黄岩区”已由全市填报：每个单位只能由一个填报单位负责" in err
+    synthetic_plan_path.write_text(text + '\n[[offices]]\nname = "全市"\nreports = ["全市"]\n\n[[offices]]\n'
+                                   'name = "椒江区"\nreports = ["椒江区"]\n', encoding="utf-8")
+    err = run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "黄岩区", "--office", "椒江区").stderr
+    assert "计划的 [[offices]] 中没有填报单位负责黄岩区" in err and not list(folder.glob("*.toml"))

@@ -252,7 +252,10 @@ def who_records(plan: Plan, unit: str | None) -> Msg:
     """Who records a unit's figures, said to an office that may not: the office by name where it is
     not named after the unit (the city-wide figure: 全市的数据由台州市教育局填报), else "its own office"."""
     owners = [o.name for o in plan.offices if unit in o.units]
-    if owners and owners != [unit]:
+    if not owners:  # the plan's [[offices]] leave it out: nobody can record it until one reports it
+        return msg("no office of the plan reports {unit}: add it to an office's reports in the plan's [[offices]]",
+                   unit=unit_called(unit))
+    if owners != [unit]:
         if unit is None:
             return msg("the city-wide figures are recorded by {owner}", owner=owners)
         return msg("{unit}'s figures are recorded by {owner}", unit=unit, owner=owners)

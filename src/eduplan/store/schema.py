@@ -92,6 +92,7 @@ TEMPLATES: dict[str, str] = {
     "terms_units": N_("the units' name is at most 12 characters, as a column heading: 县（市、区）, 乡镇（街道）, 设区市"),
     "terms_english": N_("an English word or two in letters, at most 40: county, township, school district"),
     "office_unit": N_("'{unit}' is not one of the plan's county-level units (or {whole} for the city-wide figure)"),
+    "office_twice": N_("'{unit}' is reported by {office} already: each unit is reported by one office"),
     "needs_version": N_("'{field}' needs schema_version = 2"),
     "pace_date": N_("a '{kind}' pace needs a date"),
     "pace_no_date": N_("a '{kind}' pace has no date"),
@@ -706,6 +707,7 @@ def plan_rules(data: dict) -> list[dict]:
             problem(("indicators", i, "target"), "target_counties", target, target=target, n=len(counties))
 
     names: set[str] = set()
+    owner: dict[str | None, str] = {}  # each unit (None: the whole) → the office that reports it
     for i, office in offices:
         name = _text(office.get("name"))
         if name is not None:
@@ -715,8 +717,16 @@ def plan_rules(data: dict) -> list[dict]:
         if known_counties:
             for j, raw in enumerate(_list(office.get("reports"))):
                 unit = _text(raw)
-                if unit is not None and unit not in whole_words(whole) and unit not in counties:
+                if unit is None:
+                    continue
+                if unit not in whole_words(whole) and unit not in counties:
                     problem(("offices", i, "reports", j), "office_unit", unit, unit=unit, whole=whole)
+                    continue
+                key = None if unit in whole_words(whole) else unit
+                if key in owner:  # two offices' figures for one unit: which would count?
+                    problem(("offices", i, "reports", j), "office_twice", unit, unit=unit, office=owner[key])
+                else:
+                    owner[key] = name or "?"
     return errors
 
 
