@@ -692,3 +692,28 @@ def test_each_unit_is_reported_by_one_office(run, folder, synthetic_plan_path):
                                    'name = "椒江区"\nreports = ["椒江区"]\n', encoding="utf-8")
     err = run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "黄岩区", "--office", "椒江区").stderr
     assert "计划的 [[offices]] 中没有填报单位负责黄岩区" in err and not list(folder.glob("*.toml"))
+
+
+@pytest.mark.parametrize("raw", ["椒江区\r\n".encode("utf-8-sig"), "椒江区\r\n".encode("utf-16"), "椒江区".encode("gb18030")],
+                         ids=["utf-8 with a mark (Notepad)", "utf-16 (PowerShell echo)", "gb18030"])
+def test_an_office_file_saved_by_a_windows_editor_names_the_office(run, folder, raw):
+    """.office in UTF-8 with a byte-order mark was refused as holding an invisible character
+    (\\ufeff椒江区); in UTF-16, as PowerShell's echo writes it, it was taken for no file at all."""
+    (folder / ".office").write_bytes(raw)
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区")
+    assert [p.name for p in folder.glob("*.toml")] == ["椒江区.ledger.toml"]
+
+
+def test_an_office_name_from_the_environment_or_the_file_is_said_with_where_it_came_from(run, folder, monkeypatch):
+    (folder / ".office").write_text("北湖区\n", encoding="utf-8")
+    err = run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江区").stderr
+    assert err.startswith(f"eduplan: {folder / '.office'}: 没有填报单位“北湖区”")
+    monkeypatch.setenv("EDUPLAN_OFFICE", "南湖区")
+    assert run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江区").stderr.startswith(
+        "eduplan: $EDUPLAN_OFFICE: 没有填报单位“南湖区”")
+    assert run.fails(1, "record", "new-kindergartens", "3", *D, "--office", "西湖区").stderr.startswith(
+        "eduplan: --office: 没有填报单位“西湖区”")
+    monkeypatch.delenv("EDUPLAN_OFFICE")
+    (folder / ".office").write_bytes(b"\x80\x80")
+    assert "不是可识别编码" in run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江区").stderr
+    assert not list(folder.glob("*.toml"))

@@ -117,18 +117,37 @@ class Workspace:
             if given:
                 self._no_folder(given)
             return None
+        source = "office" if self.office_option else f"${OFFICE_ENV}" if given else None
         if not given:
-            try:
-                given = (self.ledger_path / OFFICE_FILE).read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
-                given = None
+            given = self._office_file()
+            source = str(self.ledger_path / OFFICE_FILE)
         if not given:
             raise EduplanError(msg("the ledger is a folder of offices' files: say which office you record for with "
                                    "--office NAME, $EDUPLAN_OFFICE, or a file {file} holding the name",
                                    file=str(self.ledger_path / OFFICE_FILE)), field="office")
         from ..core.names import find_office
 
-        return find_office(self.plan, check_text(given, "office", one_line=True) or "").value
+        try:  # a name from the environment or the file is said with where it came from, as --office is
+            return find_office(self.plan, check_text(given, "office", one_line=True) or "").value
+        except EduplanError as exc:
+            raise EduplanError(exc.message, field=source) from None
+
+    def _office_file(self) -> str | None:
+        """The name in the folder's ``.office`` file, as Windows editors save it too: UTF-8 with or
+        without a byte-order mark, UTF-16 with its mark (PowerShell's ``echo 椒江区 > .office``),
+        or GB18030; None if there is no such file. A file that is none of these is refused."""
+        path = self.ledger_path / OFFICE_FILE
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        for codec in (("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ()) + ("utf-8-sig", "gb18030"):
+            try:
+                return raw.decode(codec).strip() or None
+            except UnicodeDecodeError:
+                continue
+        raise EduplanError(msg("{file} is not text in a known encoding (UTF-8, UTF-16 or GB18030): write the office's "
+                               "name in it again", file=str(path)))
 
     def _no_folder(self, given: str) -> None:
         path = str(self.ledger_path)
