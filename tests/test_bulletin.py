@@ -72,7 +72,7 @@ def test_footnote_divisor_and_monthly_rates_add_up_by_hand(half_year):
     doc = run.json("report", *JUNE)
     md = run.ok("report", *JUNE).stdout
     assert doc["headline"]["months_left"] == 6
-    assert "剩余月数（6个月）" in md
+    assert "至计划期末为6个月" in md
     rows = _md_table(md, "## 三、滞后与落后指标")
     checked = 0
     for _n, _name, _status, _fig, _done, _expected, _lag, left, rate in rows:

@@ -107,6 +107,17 @@ def test_flow_monthly_rate_needed(synthetic_plan):
     assert months_left(synthetic_plan.plan, dt.date(2023, 12, 31)) == 0
 
 
+@pytest.mark.parametrize("day, needed", [(dt.date(2023, 12, 20), 12), (dt.date(2023, 11, 30), 12),
+                                         (dt.date(2023, 11, 15), 12 / 1.5), (dt.date(2023, 12, 31), None)])
+def test_within_the_last_month_the_rate_needed_is_what_is_left(synthetic_plan, day, needed):
+    """12 to go on 20 December read 每月34.9 (12 ÷ the 11/31 of a month left): more a month than
+    there is to do. Within the last month it is what is left; at the period end, none."""
+    book = Book()
+    book.add("new-kindergartens", 13, as_of=min(day, JUNE30))
+    r = row(synthetic_plan, book, "new-kindergartens", day)
+    assert r.monthly_needed == (pytest.approx(needed) if needed is not None else None)
+
+
 def test_flow_rolls_up_by_summing_counties(synthetic_plan):
     book = Book()
     book.add("new-kindergartens", 4, county="椒江区", as_of=dt.date(2023, 5, 31))

@@ -538,3 +538,19 @@ def test_lead_filter_and_bulletin_groups(plan):
     finance = b.leads[1]
     assert [r.indicator.id for r in finance.rows] == ["quarterly-flow"]
     assert [r.indicator.id for r in finance.attention] == ["quarterly-flow"]  # 1 of 80 at mid-year
+
+
+@pytest.mark.parametrize("indicator, day, months", [
+    ("once-flow", D(2023, 6, 30), 2 + 1 / 30),  # by 1 September: July, August and a day of September
+    ("due-flow", D(2023, 3, 31), 3),  # by 30 June: April to June, not the year's nine months
+    ("once-flow", D(2023, 9, 1), None),  # due: nothing left to spread
+    ("linear-flow", D(2023, 6, 30), 6)])
+def test_the_rate_needed_spreads_what_is_left_until_it_is_due(plan, indicator, day, months):
+    """16 schools due by 1 September read 每月2.7所 at 30 June (16 ÷ the year's 6 months) where
+    8 a month are needed."""
+    book = Book()
+    target = plan.by_id[indicator].target
+    book.add(indicator, target - 60, as_of=D(2023, 3, 31))
+    r = row(plan, book, indicator, day)
+    assert r.remaining == 60
+    assert r.monthly_needed == (pytest.approx(60 / months) if months is not None else None)

@@ -67,22 +67,24 @@ def expected_share(ind: Indicator, info: PlanInfo, as_of: dt.date) -> float | No
     return pace_share(pace, info, as_of)
 
 
-def months_left(info: PlanInfo, as_of: dt.date) -> float:
-    """Calendar months from the end of ``as_of`` to the end of the period.
+def months_left(info: PlanInfo, as_of: dt.date, until: dt.date | None = None) -> float:
+    """Calendar months from the end of ``as_of`` to the end of the period (or to ``until``,
+    the day an indicator is due in whole: :func:`eduplan.core.progress.monthly_needed`).
 
     The rest of the current month counts as its share of that month, each later month as
     one: at 30 June in a calendar year, 6; at 15 June, 6.5 (15 of June's 30 days, then six
-    months). ``monthly_needed`` is the amount still to do divided by exactly this.
+    months).
     """
-    if as_of >= info.end:
+    end = until or info.end
+    if as_of >= end:
         return 0.0
     day = max(as_of, info.start - dt.timedelta(days=1))
     total = 0.0
     year, month = day.year, day.month
     length = days_in_month(year, month)
     last_of_month = dt.date(year, month, length)
-    if info.end <= last_of_month:
-        return (info.end - day).days / length
+    if end <= last_of_month:
+        return (end - day).days / length
     total += (last_of_month - day).days / length
     while True:
         month += 1
@@ -90,9 +92,9 @@ def months_left(info: PlanInfo, as_of: dt.date) -> float:
             year, month = year + 1, 1
         length = days_in_month(year, month)
         last_of_month = dt.date(year, month, length)
-        if info.end >= last_of_month:
+        if end >= last_of_month:
             total += 1
-            if info.end == last_of_month:
+            if end == last_of_month:
                 return total
         else:
-            return total + info.end.day / length
+            return total + end.day / length

@@ -107,7 +107,7 @@ class Progress:
     # flows and count levels rising to a target: amount still to do; counties indicators: counties
     # still needed; None for a cap (≤), which has nothing to do (see headroom and over)
     remaining: float | None
-    monthly_needed: float | None  # remaining ÷ months left in the period
+    monthly_needed: float | None  # remaining ÷ months left until it is due (at least one; :func:`monthly_needed`)
     state: State | None  # milestones and a county's state on a counties indicator
     qualifying: tuple[str, ...] | None  # counties indicators: counties that are done
     counties: tuple[CountyFigure, ...]  # each county's latest figure
@@ -161,6 +161,16 @@ def baseline_of(ind: Indicator, baselines: Mapping[str, Entry] | None) -> tuple[
     return ind.baseline.value, None, ind.baseline.source
 
 
+def monthly_needed(remaining: float, months: float) -> float | None:
+    """What is still to do, spread over the months left until the indicator is due in whole
+    (its pace's date, else the period end): by 1 September, 16 schools at 30 June is 8 a month,
+    not 16 ÷ the year's 6. Within the last month, all of it (44 to do in the last 11 days is
+    44, never a rate of 124 a month); None when nothing is left to do or it is overdue."""
+    if remaining <= 0 or months <= 0:
+        return None
+    return remaining / max(months, 1.0)
+
+
 def _due_day(ind: Indicator, plan: Plan) -> dt.date:
     pace = ind.effective_pace
     return (pace.due if pace is not None and pace.due is not None else None) or plan.plan.end
@@ -193,7 +203,6 @@ def judge(
     info = plan.plan
     threshold = plan.thresholds.lagging_pp
     expected = expected_share(ind, info, as_of)
-    left = months_left(info, as_of)
     if figures is None:
         figures = _county_figures(latest_entries, ind, info.counties)
     notes: list[Note] = []
@@ -380,8 +389,7 @@ def judge(
             remaining = float(max(0, needed_total - have))
         status = Status.DONE if met else _pace(completion, mark, threshold)
         lag = None if met else max(0.0, (mark - completion) * 100)
-        if remaining > 0 and left > 0:
-            needed = remaining / left
+        needed = monthly_needed(remaining, months_left(info, as_of, _due_day(ind, plan)))
     return replace(no_data, actual=actual, completion=completion, status=status, met=met,
                    gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
                    lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)

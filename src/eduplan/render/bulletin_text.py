@@ -114,8 +114,9 @@ def attention_footnote(b: Bulletin, lang: str) -> str:
                    "(flows) or below the target (levels).").render(lang)
     if not b.months_left:  # the period's last month: nothing is left to spread over
         return head
-    return head + gap_after(head) + msg("Needed per month = to go ÷ months left ({months}).",
-                            months=months_text(b.months_left)).render(lang)
+    return head + gap_after(head) + msg("Needed per month = to go ÷ months left until it is due ({months} to the "
+                                        "period end, fewer where the plan dates it earlier; within the last month, "
+                                        "all of it).", months=months_text(b.months_left)).render(lang)
 
 
 def silent_intro(b: Bulletin, lang: str) -> str:
