@@ -465,7 +465,8 @@ def test_baseline_plus_points_from_the_plan(plan):
     book.add("plus-points", 51)
     r = row(plan, book, "plus-points")
     assert (r.baseline, r.baseline_entry, r.target) == (50, None, 52)  # the plan's value
-    assert r.completion == pytest.approx(0.5) and r.gap_pp == pytest.approx(1) and r.status == Status.LAGGING
+    # half of the promised two points, at once (no pace): judged by the change made, as a count is (more-pilots)
+    assert r.completion == pytest.approx(0.5) and r.gap_pp == pytest.approx(1) and r.status == Status.BEHIND
     book.add("plus-points", 49, as_of=D(2022, 12, 31))  # a recorded baseline wins over the plan's
     r = row(plan, book, "plus-points")
     assert (r.baseline, r.target, r.baseline_entry) == (49, 51, "#2") and r.status == Status.DONE
@@ -554,3 +555,20 @@ def test_the_rate_needed_spreads_what_is_left_until_it_is_due(plan, indicator, d
     r = row(plan, book, indicator, day)
     assert r.remaining == 60
     assert r.monthly_needed == (pytest.approx(60 / months) if months is not None else None)
+
+
+def test_a_change_from_the_baseline_is_judged_the_same_way_before_and_after_its_date(plan):
+    """52% of a promised 50% → 54% due 30 September was 落后 (half the change, against 99.6% of it
+    expected) on 29 September and 滞后 from the 30th (2 points short, within 10): missing the
+    date made the light better. Judged by the share of the change made on both sides of it."""
+    import dataclasses
+
+    from eduplan.core.models import Pace, PaceKind
+
+    ind = dataclasses.replace(plan.by_id["plus-points"], pace=Pace(PaceKind.DUE, date=D(2023, 9, 30)))
+    dated = dataclasses.replace(plan, indicators=tuple(ind if i.id == ind.id else i for i in plan.indicators))
+    book = Book()
+    book.add("plus-points", 51, as_of=D(2023, 3, 31))
+    before, after = (row(dated, book, "plus-points", day) for day in (D(2023, 9, 29), D(2023, 9, 30)))
+    assert before.status == after.status == Status.BEHIND
+    assert after.lag_pp == pytest.approx(50) and after.gap_pp == pytest.approx(1)

@@ -356,10 +356,12 @@ def judge(
             else:
                 status = Status.ON_TRACK
                 notes.append(Note("not_yet_due", {"due": _due_day(ind, plan).isoformat()}))
-        elif ind.is_percent:
+        elif ind.is_percent and change is None:
             status = Status.LAGGING if short <= threshold + 1e-9 else Status.BEHIND
             lag = short
         else:
+            # a change from the baseline is judged by the share of it made, before its date and after it
+            # alike (52% of a promised 50→54% was 落后 the day before it was due and 滞后 from then on)
             progress = change if change is not None else completion
             status = _pace(progress, 1.0, threshold)
             lag = max(0.0, (1 - progress) * 100)

@@ -106,12 +106,14 @@ def months_text(months: float) -> str:
 def attention_footnote(b: Bulletin, lang: str) -> str:
     if b.plan.plan.calendar_year:
         head = msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly "
-                   "over the year unless the plan dates it). Short by: points below the expected share (flows) or "
-                   "below the target (levels).").render(lang)
+                   "over the year unless the plan dates it). Short by: points below the expected share (flows, and "
+                   "levels to change from their baseline, in points of the change), below the target (other levels), "
+                   "or over the share of a cap allowed by now (caps).").render(lang)
     else:
         head = msg("Expected by now: the share of the target due by the month end by the indicator's pace (evenly "
                    "over the plan period unless the plan dates it). Short by: points below the expected share "
-                   "(flows) or below the target (levels).").render(lang)
+                   "(flows, and levels to change from their baseline, in points of the change), below the target "
+                   "(other levels), or over the share of a cap allowed by now (caps).").render(lang)
     if not b.months_left:  # the period's last month: nothing is left to spread over
         return head
     return head + gap_after(head) + msg("Needed per month = to go ÷ months left until it is due ({months} to the "
