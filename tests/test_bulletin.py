@@ -164,3 +164,20 @@ def test_corrections_and_voids_are_said_the_same_way_everywhere(half_year, monke
     for text in (f"作废 #{facts['twice']}：entered twice", f"已被 #{facts['voided']} 作废；SYNTHETIC entered twice"):
         assert text in table and text in md and text in bulletin
     assert "更正" not in md and "更正" not in table  # a void is never called a correction
+
+
+def test_the_receipts_sentence_counts_a_correction_once(run, synthetic_plan_path):
+    """A June figure corrected in June, and another voided: the bulletin said 本月收到有效数据1条；
+    另有更正、作废2条, though the one figure is the correction, one of the two."""
+    run.ok("record", "new-kindergartens", "5", "--as-of", "2023-06-30")
+    run.ok("record", "new-places", "3000", "--as-of", "2023-06-30")
+    run.ok("correct", "1", "6", "--reason", "synthetic: re-counted")
+    run.ok("void", "2", "--reason", "synthetic: entered by mistake")
+    md = run.ok("report", *JUNE).stdout
+    assert "本月收到有效数据1条，其中更正1条；另有作废或已被取代的更正1条（见附录二）。" in md
+    en = run.ok("report", *JUNE, lang="en").stdout
+    assert "1 figure was received for the month, 1 correction among them; 1 void or correction since replaced " \
+           "besides (appendix 2)." in en
+    run.ok("record", "new-places", "3100", "--as-of", "2023-06-30")  # (its void stays in the trail)
+    run.ok("correct", "5", "3200", "--reason", "synthetic")
+    assert "本月收到有效数据2条，其中更正2条；另有作废或已被取代的更正1条（见附录二）。" in run.ok("report", *JUNE).stdout

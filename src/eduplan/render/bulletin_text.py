@@ -91,11 +91,18 @@ def recorded_basis(b: Bulletin, lang: str) -> str:
 def received_sentence(b: Bulletin, lang: str) -> str:
     """How many figures came in for the month, and where the corrections and voids are."""
     fixes = sum(1 for r in b.audit if r.entry.supersedes is not None)
+    corrected = sum(1 for r in b.figures if r.entry.supersedes is not None)  # a correction that counts is a figure
     counted = nmsg("{n} figure was received for the month", "{n} figures were received for the month", len(b.figures))
+    if corrected:
+        counted = msg("{received}, {corrections} among them", received=counted,
+                      corrections=nmsg("{n} correction", "{n} corrections", corrected))
     if not fixes:
         return msg("{received}.", received=counted).render(lang)
-    return msg("{received}; {fixes} (appendix 2).", received=counted,
-               fixes=nmsg("{n} correction or void", "{n} corrections or voids", fixes)).render(lang)
+    if fixes == corrected:
+        return msg("{received} (appendix 2).", received=counted).render(lang)
+    return msg("{received}; {fixes} besides (appendix 2).", received=counted,
+               fixes=nmsg("{n} void or correction since replaced", "{n} voids or corrections since replaced",
+                          fixes - corrected)).render(lang)
 
 
 def months_text(months: float) -> str:
