@@ -717,3 +717,36 @@ def test_an_office_name_from_the_environment_or_the_file_is_said_with_where_it_c
     (folder / ".office").write_bytes(b"\x80\x80")
     assert "不是可识别编码" in run.fails(1, "record", "new-kindergartens", "3", *D, "--county", "椒江区").stderr
     assert not list(folder.glob("*.toml"))
+
+
+def test_two_clones_correcting_one_entry_blame_the_later_correction_whatever_the_index(run, folder, monkeypatch,
+                                                                                     tmp_path):
+    """椒江区 corrected its #1 in one clone; the city, later, for the city in another. Merged, the
+    clone whose index already held the city's correction blamed 椒江区's (the first recorded,
+    which stands) as "记录 1 已被记录 1 取代", naming no office; a fresh index blamed the city's.
+    Both now name the later one, with offices."""
+    import datetime as dt
+    import shutil
+
+    from eduplan.services import workspace
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+
+    def at(hour):
+        monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2023, 7, 1, hour, tzinfo=tz))
+
+    at(9)
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(folder, a)
+    shutil.copytree(folder, b)
+    at(10)
+    run.ok("correct", "1", "4", "--reason", "synthetic: the county's", "--ledger", a, "--office", "椒江区")
+    run.ok("status", *D, "--ledger", b)  # b's index: the first entry alone
+    at(11)
+    run.ok("correct", "椒江区#1", "5", "--reason", "synthetic: the city's", "--ledger", b, "--office", CITY, "--for-city")
+    shutil.copy(a / "椒江区.ledger.toml", b / "椒江区.ledger.toml")  # the merge: 椒江区's file grows by its correction
+    want = f"{b / (CITY + '.ledger.toml')}:14: entries[1].supersedes: 记录 椒江区#1 已被记录 椒江区#2 取代"
+    assert want in run.fails(1, "validate", "--ledger", b).stderr  # the index held the city's correction
+    monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")
+    assert want in run.fails(1, "validate", "--ledger", b).stderr  # a plain reading says the same

@@ -510,6 +510,9 @@ def _plain(data: dict) -> dict:
 class Structure:
     problems: list[Problem]
     short_tail: int | None  # index (in rows) of the first entry of an import cut short at the end
+    # an entry of ``rows`` corrects one the index has superseded from another office's file (two clones
+    # merged): which of the two stands is the folder's question (the one recorded first), not this file's
+    elsewhere: bool = False
 
 
 def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file: str, start_id: int,
@@ -525,6 +528,7 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
     last_id = start_id
     seen: dict[int, object] = {}
     superseded: dict[int, int] = {}
+    elsewhere = False
     for b, e, _ in rows:
         bad = order_problem(e, last_id)
         if bad is not None:
@@ -538,6 +542,9 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
                 target = index.entry(e.office, e.supersedes)
                 if target is not None and already is None:
                     later = index.superseded_by(e.office, e.supersedes)
+                    if later is not None and later.office != e.office:
+                        elsewhere = True
+                        continue
                     already = later.id if later is not None else None
             found = supersede_problems(e, target, already) if target is not None or e.supersedes not in there else []
             for field, message in found:
@@ -553,7 +560,7 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
             field=f"entries[{rows[first][1].id}].batch_size", kind="batch"))
         if first + present == len(rows):
             tail = first
-    return Structure(problems, tail)
+    return Structure(problems, tail, elsewhere)
 
 
 def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: bytes, stat: tuple | None,
@@ -573,6 +580,8 @@ def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: byt
     bad = {k: list(x.problems) for k, x in enumerate(parsed) if x.problems}
     rows = [(b, x.entry, x.entry) for b, x in zip(blocks, parsed) if x.entry is not None]
     structure = check_structure(rows, file, row.max_id, index, unread=[blocks[k] for k in bad])
+    if structure.elsewhere:
+        return None  # read as a whole, so that the rules across the folder judge it as on a first reading
     problems = [p for k in sorted(bad) for p in bad[k]] + structure.problems
     if problems:
         cut_short_last = bool(parsed) and parsed[-1].cut_short
