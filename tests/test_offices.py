@@ -750,3 +750,19 @@ def test_two_clones_correcting_one_entry_blame_the_later_correction_whatever_the
     assert want in run.fails(1, "validate", "--ledger", b).stderr  # the index held the city's correction
     monkeypatch.setenv("EDUPLAN_CACHE_DIR", "")
     assert want in run.fails(1, "validate", "--ledger", b).stderr  # a plain reading says the same
+
+
+def test_entries_are_named_with_their_office_in_a_folders_messages(run, folder):
+    """In a folder #17 is every office's: the decreasing warning said （#17）, and a hand-edited
+    correction of another unit's entry said 记录 1, where 椒江区#1 is meant."""
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "椒江区", "--office", "椒江区")
+    err = run.fails(1, "record", "new-kindergartens", "4", "--as-of", "2023-07-31", "--county", "椒江区",
+                    "--office", "椒江区").stderr
+    assert "低于截至 2023-06-30 的 5所（椒江区#1）" in err
+    run.ok("record", "new-places", "300", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("correct", "2", "310", "--reason", "synthetic", "--office", "椒江区")
+    path = folder / "椒江区.ledger.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("supersedes = 2", "supersedes = 1"), encoding="utf-8")  # a slip of the hand
+    err = run.fails(1, "validate").stderr
+    assert "记录 椒江区#1 属于 new-kindergartens/椒江区，而不是 new-places/椒江区" in err, err

@@ -170,19 +170,26 @@ def supersede_problems(e, target, already: int | None) -> list[FieldProblem]:
     ``e`` and ``target`` need only ``id``, ``supersedes``, ``void``, ``indicator``, ``county``:
     the index applies this rule to light rows."""
     out: list[FieldProblem] = []
+    office = getattr(e, "office", "")  # in a ledger folder entries are named with their office: 椒江区#6
+
+    def named(id_: int) -> str | int:
+        return f"{office}#{id_}" if office else id_
+
     if target is None:
-        return [("supersedes", msg("entry {target} does not exist before entry {id}", target=e.supersedes, id=e.id))]
+        return [("supersedes", msg("entry {target} does not exist before entry {id}", target=named(e.supersedes),
+                                   id=named(e.id)))]
     if target.void:
-        out.append(("supersedes", msg("entry {target} is a void, which cannot be corrected", target=e.supersedes)))
+        out.append(("supersedes", msg("entry {target} is a void, which cannot be corrected",
+                                      target=named(e.supersedes))))
     if target.indicator != e.indicator or (target.county or None) != (e.county or None):
-        out.append(("supersedes", msg("entry {target} is for {other}, not {this}", target=e.supersedes,
+        out.append(("supersedes", msg("entry {target} is for {other}, not {this}", target=named(e.supersedes),
                                       other=msg("{indicator}/{unit}", indicator=target.indicator,
                                                 unit=unit_called(target.county or None)),
                                       this=msg("{indicator}/{unit}", indicator=e.indicator,
                                                unit=unit_called(e.county or None)))))
     if already is not None:
-        out.append(("supersedes", msg("entry {target} was already superseded by entry {by}", target=e.supersedes,
-                                      by=already)))
+        out.append(("supersedes", msg("entry {target} was already superseded by entry {by}",
+                                      target=named(e.supersedes), by=named(already))))
     return out
 
 

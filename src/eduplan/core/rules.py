@@ -374,13 +374,13 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
               "as_of": after.as_of.isoformat()}
     if new is not None and before is new:  # the new figure is above a later total
         later = after
-        message = msg("{unit}: {value} as of {day} is above the later total {later} as of {later_day} (#{id}): "
+        message = msg("{unit}: {value} as of {day} is above the later total {later} as of {later_day} ({ref}): "
                       "a cumulative total does not fall; if that figure is wrong, correct it",
                       value=_shown(figure, ind), day=new.as_of, later=_shown(later.value, ind), later_day=later.as_of,
-                      id=later.id, unit=unit_called(county))
+                      ref=later.ref, unit=unit_called(county))
         return Finding("decreasing", message, ind.id, county, (later,), new.as_of, params)
     others = (before,) if new is not None else (before, after)
-    ref = f"#{before.id}" if before.added is None else msg("with the increment #{id}", id=before.id)
+    ref = before.ref if before.added is None else msg("with the increment {ref}", ref=before.ref)  # (椒江区#3 in a folder)
     message = msg("{unit}: the cumulative total {value} as of {day} is below {previous} as of {previous_day} ({ref}): "
                   "a cumulative total does not fall; if the earlier figure is wrong, correct it",
                   value=_shown(after.value, ind), day=after.as_of, previous=_shown(figure, ind),
