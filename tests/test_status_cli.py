@@ -594,3 +594,13 @@ def test_every_commands_annotations_are_objects_so_that_typer_reads_them_without
     for callback in commands:
         for name, p in inspect.signature(callback).parameters.items():
             assert not isinstance(p.annotation, str), f"{callback.__name__}({name}: {p.annotation!r})"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_the_grid_counts_only_indicators_with_a_city_figure_as_the_citys_alone(run, synthetic_plan_path, fmt):
+    """"另有7项指标无分县数据（仅有全市数据…）" counted every indicator no county had a figure for,
+    those with no figure at all among them: one has a city-wide figure here."""
+    run.ok("record", "new-kindergartens", "5", "--as-of", "2023-06-30")
+    run.ok("record", "new-places", "100", "--as-of", "2023-06-30", "--county", "椒江区")
+    out = run.ok("status", "--by-county", "--as-of", "2023-06-30", "--format", fmt).stdout
+    assert "另有1项指标无分县数据（仅有全市数据" in out, out

@@ -223,17 +223,19 @@ def test_a_library_rendering_two_plans_speaks_each_ones_words(tmp_path):
     """As sqlite-utils is a library first: two workspaces, a county's and a city's, each
     document rendered in its own plan's words whichever plan was loaded last."""
     from eduplan.render import render
-    from eduplan.services import Workspace, reading
+    from eduplan.services import Workspace, reading, record
 
     county = tmp_path / "county.toml"
     county.write_text(COUNTY_PLAN, encoding="utf-8")
     city = tmp_path / "city.toml"
     city.write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    record(Workspace(county, tmp_path / "a.toml"), "new-places", "100", as_of="2023-06-30", county="城关镇")
+    record(Workspace(city, tmp_path / "b.toml"), "new-places", "100", as_of="2023-06-30", county="椒江区")
     county_doc = reading.status(Workspace(county, tmp_path / "a.toml"), as_of="2023-06-30", by_county=True)
     city_doc = reading.status(Workspace(city, tmp_path / "b.toml"), as_of="2023-06-30", by_county=True)
     county_md, city_md = (render(d, "markdown", "zh") for d in (county_doc, city_doc))
-    assert "分乡镇" in county_md and "分乡镇" not in city_md
-    assert "分县" in city_md and "分县" not in county_md
+    assert "| 乡镇（街道） |" in county_md and "乡镇" not in city_md
+    assert "| 县（市、区） |" in city_md and "县（市、区）" not in county_md
 
 
 def test_a_provinces_plan_takes_its_cities_and_itself_by_their_short_names(run, tmp_path, monkeypatch):

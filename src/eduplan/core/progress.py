@@ -428,6 +428,21 @@ class StatusReport:
         return [(s, groups[s.id]) for s in self.plan.sections if s.id in groups]
 
     @property
+    def county_grid(self) -> dict[str, Mapping[str, Progress]]:
+        """The rows of the grid by county worth showing: the indicators some county has a figure for."""
+        return {i: cells for i, cells in (self.by_county or {}).items()
+                if any(p.actual is not None or p.state is not None for p in cells.values())}
+
+    @property
+    def city_only(self) -> int:
+        """How many indicators of the grid have a city-wide figure and none from any county (shown
+        by ``status``, not in the grid); those with no figure at all are in neither."""
+        city = {p.indicator.id: p for p in self.rows}
+        grid = self.county_grid
+        return sum(1 for i in (self.by_county or {}) if i not in grid
+                   and (city[i].actual is not None or city[i].state is not None))
+
+    @property
     def silent(self) -> tuple[SilentUnit, ...]:
         """Units that owe figures this month (up to the reading date) and sent none, with the indicators."""
         return silent_units(self.plan, ((p.indicator.id, p.reporting) for p in self.rows if p.reporting is not None))

@@ -72,12 +72,9 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
     _ = gettext(lang)
     city = {p.indicator.id: p for p in report.rows}
     out: list[str] = []
-    city_only = 0
-    for ind_id, cells in report.by_county.items():
+    grid = report.county_grid  # (an indicator no county has a figure for is left to the status table)
+    for ind_id, cells in grid.items():
         ind = report.plan.by_id[ind_id]
-        if all(p.actual is None and p.state is None for p in cells.values()):
-            city_only += 1  # nothing from any county: the city's own figure is in the status table
-            continue
         out.append(f"### {safe.markdown(name_of(ind, lang))} (`{ind_id}`)\n")
         rows = []
         for unit, p in [*cells.items(), (None, city[ind_id])]:
@@ -86,13 +83,11 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
                          pct(p.share_of_city, 1) if p.share_of_city is not None else "—"])
         out.append(md_table([_("county-level unit"), _("actual/target"), _("done"), _("status"),
                              _("share of the city total")], rows, ["l", "r", "r", "l", "r"]))
-    shown = {i: cells for i, cells in report.by_county.items()
-             if any(p.actual is not None or p.state is not None for p in cells.values())}
-    out.extend(f"{safe.markdown(text)}\n" for text in grid_notes(shown, lang))  # what the county targets are
-    if city_only:
+    out.extend(f"{safe.markdown(text)}\n" for text in grid_notes(grid, lang))  # what the county targets are
+    if report.city_only:
         out.append(safe.markdown(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
                                       "{n} more indicators have no county figures (only the city's: see `eduplan "
-                                      "status`)", city_only).render(lang)) + "\n")
+                                      "status`)", report.city_only).render(lang)) + "\n")
     return out
 
 

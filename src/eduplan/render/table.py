@@ -342,14 +342,10 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
     counties = list(plan.plan.counties)
     short = short_names(counties)
     city = {p.indicator.id: p for p in report.rows}
-    grid = report.by_county or {}
+    grid = report.county_grid  # (an indicator no county has a figure for is left to `status`)
     rows = []
-    city_only = 0
     for ind_id, cells in grid.items():
         ind = plan.by_id[ind_id]
-        if all(cells[c].actual is None and cells[c].state is None for c in counties):
-            city_only += 1  # nothing from any county: the city's own figure is in `status`
-            continue
         unit = "" if ind.unit in ("%", "项") or ind.measure.value == "counties" else ind.unit
         name = safe.terminal(name_of(ind, lang)) + (bracketed(unit, lang) if unit else "")
         # the counties of one row in one unit (1015 beside 632, not 0.1万); the city's total may need 万
@@ -386,10 +382,10 @@ def by_county(report: StatusReport, lang: str, opts) -> str:
     con.print(Text(legend, style="dim"))
     for text in grid_notes(grid, lang):
         con.print(Text(safe.terminal(text), style="dim"))
-    if city_only:
+    if report.city_only:
         con.print(Text(nmsg("{n} more indicator has no county figures (only the city's: see `eduplan status`)",
                             "{n} more indicators have no county figures (only the city's: see `eduplan status`)",
-                            city_only).render(lang), style="dim"))
+                            report.city_only).render(lang), style="dim"))
     return buf.getvalue()
 
 
