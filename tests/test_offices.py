@@ -766,3 +766,10 @@ def test_entries_are_named_with_their_office_in_a_folders_messages(run, folder):
     path.write_text(text.replace("supersedes = 2", "supersedes = 1"), encoding="utf-8")  # a slip of the hand
     err = run.fails(1, "validate").stderr
     assert "记录 椒江区#1 属于 new-kindergartens/椒江区，而不是 new-places/椒江区" in err, err
+
+
+def test_a_wrong_office_in_a_files_header_is_said_at_its_line(run, folder):
+    """The office named in a file's header was said at line 1, wherever its line is."""
+    path = _write(folder, "a.toml", "# SYNTHETIC\n" + HEAD.format(office="火星") + ENTRY.format(id=1, county="椒江区"))
+    assert f"{path}:4: office: the office '火星' is not one of the plan's offices" in run.fails(
+        1, "validate", lang="en").stderr

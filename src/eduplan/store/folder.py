@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.entries import supersede_problems
@@ -82,6 +83,22 @@ GROUP BY file, county
 """
 
 
+def _office_line(path: Path) -> int:
+    """The line of a file's ``office = …`` (in its header, before the first entry): where a
+    problem with the office is said; 1 where there is none."""
+    try:
+        with open(path, "rb") as fh:
+            for number, line in enumerate(fh, 1):
+                text = line.lstrip(b"\xef\xbb\xbf").strip()
+                if text.startswith(b"[[entries]]") or number > 200:
+                    break
+                if text.startswith(b"office") and text[6:].lstrip().startswith(b"="):
+                    return number
+    except OSError:
+        pass
+    return 1
+
+
 def _problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) -> list[Problem]:
     """The rules across the files of a ledger folder: one file per office, offices of the plan,
     entries for the units an office reports, corrections of another office's entries."""
@@ -96,13 +113,13 @@ def _problems(index: Index, where: Place, plan: Plan, locs: Sequence[Location]) 
             problems.append(Problem(str(loc.path), 1, msg("a file in a ledger folder names its office in its header "
                                                           "(office = \"…\")"), field="office", kind="folder"))
         elif plan.office(f.office) is None:
-            problems.append(Problem(str(loc.path), 1, msg("the office '{office}' is not one of the plan's offices ({all})",
-                                                          office=f.office, all=[o.name for o in plan.offices]),
-                                    field="office", kind="folder"))
+            problems.append(Problem(str(loc.path), _office_line(loc.path), msg(
+                "the office '{office}' is not one of the plan's offices ({all})", office=f.office,
+                all=[o.name for o in plan.offices]), field="office", kind="folder"))
         elif f.office in seen:
-            problems.append(Problem(str(loc.path), 1, msg("a second file for the office '{office}' (the first is {other}); "
-                                                          "an office keeps one file", office=f.office,
-                                                          other=seen[f.office]), field="office", kind="folder"))
+            problems.append(Problem(str(loc.path), _office_line(loc.path), msg(
+                "a second file for the office '{office}' (the first is {other}); an office keeps one file",
+                office=f.office, other=seen[f.office]), field="office", kind="folder"))
         else:
             seen[f.office] = f.name
     if problems:
