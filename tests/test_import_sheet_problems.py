@@ -260,3 +260,12 @@ def test_a_template_left_as_it_is_gives_back_the_figures_exactly(ledger_path, tm
         run("template", "-o", path, "--month", "2023-06", "--county", "椒江")
         out = run("import", path, "--dry-run").stdout
         assert "= 57.14285%（椒江区" in out and "其中1条与上次数据相同" in out, out
+
+
+def test_a_formulas_error_in_a_figures_cell_is_named_whole(ledger_path, tmp_path):
+    """#DIV/0! was read as a ratio and quoted as “#DIV”不是数字."""
+    path = write_csv(tmp_path / "err.csv", [HEADER, ["new-school-places", "#DIV/0!", "2023-06-30", "椒江区", ""],
+                                            ["new-school-places", "#N/A", "2023-06-30", "黄岩区", ""]])
+    err = run("import", path, code=1).stderr
+    assert f"{path}:2: 数值: 单元格显示的是 #DIV/0!，这是公式出错" in err and f"{path}:3: 数值: 单元格显示的是 #N/A" in err
+    assert "“#DIV”" not in err and not ledger_path.exists()

@@ -75,14 +75,21 @@ def _text(value: Cell, percent: bool = False) -> str:
     return str(value).strip()
 
 
+# what a spreadsheet shows in a cell whose formula failed
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+
+
 def _dated(value: object) -> Msg | None:
-    """Why a figure's cell holds no figure, where it holds a date, a time or a duration: what a
-    spreadsheet makes of 2/3, 3-5 or 13:00 typed into a cell (or of a template's 2/3 opened
-    from CSV); else None."""
+    """Why a figure's cell holds no figure, where it holds a date, a time or a duration (what a
+    spreadsheet makes of 2/3, 3-5 or 13:00 typed into a cell, or of a template's 2/3 opened
+    from CSV), or a formula's error (#DIV/0!, read whole, not as a ratio); else None."""
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
         shown = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
         return msg("the cell holds a date or a time ({shown}), not a figure: a spreadsheet makes one of 2/3 or 3-5 "
                    "typed in a cell; format the cell as text and type the figure again", shown=shown)
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return msg("the cell shows {error}, the error of a formula, not a figure: correct the formula or type the "
+                   "figure", error=value.strip())
     return None
 
 
