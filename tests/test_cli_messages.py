@@ -321,3 +321,20 @@ def test_log_since_a_month_starts_at_its_first_day(run, monkeypatch):
         assert [e["as_of"] for e in run.json("log", "--since", since)] == ["2023-07-31", "2023-07-01"], since
     assert len(run.json("log", "--since", "上半年")) == 3
     assert "不是日期" in run.fails(1, "log", "--since", "十三月").stderr
+
+
+def test_log_since_the_whole_period_or_the_years_start(run):
+    for day in ("2023-01-31", "2023-06-30"):
+        run.ok("record", "investment", "1亿", "--as-of", day, "--force")
+    for since in ("全年", "年初"):  # 全年 as a date is the period's last day: from it, nothing was shown
+        assert len(run.json("log", "--since", since)) == 2, since
+
+
+def test_log_since_a_part_of_the_year_a_school_year_holds_twice_asks_which(run, school_year_plan_path):
+    """三季度 in a plan from September 2024 to August 2025: July to September 2024 (its September)
+    or 2025 (its July and August)? It was read as 2025-07-01 without a word."""
+    run.ok("record", "new-kindergartens", "3", "--as-of", "2024-09-30")
+    err = run.fails(1, "log", "--since", "三季度").stderr
+    assert "--since: “三季度”在计划期（2024-09-01 至 2025-08-31）内对应多个日期" in err and "2025年三季度" in err
+    assert len(run.json("log", "--since", "2024年三季度")) == 1
+    assert len(run.json("log", "--since", "全年")) == 1 and len(run.json("log", "--since", "四季度")) == 0

@@ -21,7 +21,7 @@ from ..i18n import Msg, msg
 from .text import invisible, visible
 
 __all__ = [
-    "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day", "find_quantities",
+    "Ambiguous", "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day", "find_quantities",
     "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state", "to_plain",
 ]
 
@@ -56,6 +56,11 @@ class NumberError(ValueError):
         message.params.update({k: visible(v) for k, v in message.params.items() if k in ("text", "rest")
                                and isinstance(v, str)})
         self.message = message
+
+
+class Ambiguous(NumberError):
+    """A date, month or part of the year that the plan period holds more than once (9月 in a
+    two-year plan, 三季度 in a school year): the year is to be written."""
 
 
 def _seen(text: str) -> None:
@@ -445,7 +450,7 @@ def _in_period(text: str, period: Period, day_of) -> dt.date:
         raise NumberError(msg("'{text}' is not a date in {years}, the plan period's year", text=text,
                               years=[str(y) for y in missing]))
     if len(inside) > 1:
-        raise NumberError(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
+        raise Ambiguous(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
                               "the year, e.g. {example}", text=text, start=start, end=end, dates=inside,
                               example=_with_year(text, inside[-1].year)))
     if inside:
@@ -559,7 +564,8 @@ def _not_a_date(text: str, norm: str, period: Period | None) -> NumberError:
     return NumberError(msg("'{text}' is not a date ({hint})", text=text, hint=date_hint(period)))
 
 
-_PERIOD_START = {"上半年": 1, "下半年": 7, "一季度": 1, "二季度": 4, "三季度": 7, "四季度": 10}
+_PERIOD_START = {"上半年": 1, "下半年": 7, "一季度": 1, "二季度": 4, "三季度": 7, "四季度": 10, "年初": 1}
+_PERIOD_MONTHS = {"上半年": 6, "下半年": 6, "年初": 0}  # how long each part is (a quarter: 3; 年初: a day)
 
 
 def period_start(text: str, within: int | Period | None = None, today: dt.date | None = None) -> dt.date:
@@ -567,14 +573,29 @@ def period_start(text: str, within: int | Period | None = None, today: dt.date |
     --since``): ``6月`` and ``上月`` its 1st, ``上半年`` 1月1日, ``三季度`` / ``第3季度`` 7月1日, each
     read in the period like a date without its year (``2023年三季度`` with it)."""
     norm = _plain(text)
+    period = as_period(within)
+    if norm == "全年" and period is not None:  # the whole period: from its first day
+        return period[0]
     named = re.match(r"^(?:(\d{4})年?)?第?(.+)$", norm)
     if named and named[2] in _PERIOD_START:
         month = _PERIOD_START[named[2]]
         if named[1]:
             return dt.date(int(named[1]), month, 1)
-        period = as_period(within)
         if period is None:
             raise NumberError(msg("'{text}' needs a year here (write 2023年{text})", text=text))
+        length = _PERIOD_MONTHS.get(named[2], 3)
+
+        def last_day(first: dt.date) -> dt.date:
+            return first if length == 0 else _month_end(*_shifted_month(first, length - 1))
+
+        # a part of the year that overlaps the period in two years (三季度 in a school year: July to
+        # September of its first year and of its second) is refused, as a date falling in it twice is
+        firsts = [dt.date(y, month, 1) for y in range(period[0].year, period[1].year + 1)]
+        overlap = [d for d in firsts if d <= period[1] and last_day(d) >= period[0]]
+        if len(overlap) > 1:
+            raise Ambiguous(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
+                                  "the year, e.g. {example}", text=text, start=period[0], end=period[1],
+                                  dates=overlap, example=f"{overlap[-1].year}年{named[2]}"))
         return _in_period(text, period, lambda y: dt.date(y, month, 1))
     year, month = parse_month(text, within, today)
     return dt.date(year, month, 1)

@@ -91,15 +91,16 @@ class Workspace:
     def since(self, typed: str | dt.date | None, field: str = "since") -> dt.date | None:
         """The first day of what is shown: a date, or the first day of a month or a part of the
         year (6月 and 上月 from the 1st, 上半年 from 1月1日, 三季度 from 7月1日)."""
-        from ..core.numbers import NumberError, period_start
+        from ..core.numbers import Ambiguous, NumberError, period_start
 
-        try:
-            return self.day(typed, field)
-        except EduplanError as not_a_date:
-            try:
-                return period_start(str(typed), self.plan.plan.period, self.today)
+        if isinstance(typed, str):
+            try:  # a month, a part of the year, 全年: from its first day (全年 as a date is the period's last)
+                return period_start(typed, self.plan.plan.period, self.today)
+            except Ambiguous as exc:  # (三季度 in a school year): which one is the question
+                raise EduplanError(exc.message, field=field) from None
             except NumberError:
-                raise not_a_date from None  # the date's own error, which names the forms a date takes
+                pass
+        return self.day(typed, field)  # a date; else its error, which names the forms a date takes
 
     @property
     def folder(self) -> bool:
