@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from eduplan.core.models import Entry, State
@@ -262,3 +262,20 @@ def test_a_figure_at_a_baseline_it_must_stay_below_is_not_100_percent():
     assert at.met is False and at.completion is None and at.status.value == "behind"
     below = judge(ind, plan, {(ind.id, None): _entry(ind.id, 10, n=2)}, JUNE, baselines={ind.id: base})
     assert below.met is True and below.completion == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(0, 2**53), st.decimals(0, 10**9, places=4, allow_nan=False).map(float)),
+       st.sampled_from(["", "个", "元", "人次", "%"]))
+def test_a_stored_figure_is_shown_so_that_it_reads_back_as_itself(value, unit):
+    """What record, log, show and a template's prefill say of a stored figure is the figure:
+    57.14285% was shown as 57.1%, 15000.25元 as 15000.2元."""
+    from decimal import Decimal
+
+    from eduplan.core.numbers import parse_quantity
+    from eduplan.render.figures import exact
+
+    if unit == "%" and value > 100:
+        value = value % 100
+    shown = exact(value, unit)
+    assert parse_quantity(shown).value == Decimal(repr(value)), shown

@@ -301,6 +301,8 @@ def exact(value: float | int, unit: str = "") -> str:
     from ..core.numbers import NumberError, parse_quantity
 
     shown = format_number(value, unit)
+    if float(value).is_integer():  # a whole number format_number always shows exactly (3.5万 only when it is 35000)
+        return shown
     try:
         if parse_quantity(format_number(value, "%" if unit == "%" else "")).value == Decimal(repr(value)):
             return shown
