@@ -736,3 +736,52 @@ def test_a_share_ten_times_off_is_questioned_at_the_door_and_by_check(run, ledge
     found = json.loads(run("check", "--as-of", "2023-08-31", "--format", "json").stdout)["findings"]
     assert [(f["rule"], [e["id"] for e in f["entries"]]) for f in found if f["indicator"] == "public-kindergarten-share"
             and f["county"] == "椒江区"] == [("accepted", [4])]
+
+
+# --------------------------------------------------------------------------- the whole and its parts
+
+
+def test_a_city_wide_total_below_its_counties_sum_is_questioned_at_every_door_and_in_check(run, ledger_path, tmp_path):
+    """Counties 100 and 90 projects, then 120 city-wide for the same date: the city figure counted
+    as the city's without a word (status 35%, where the counties' own say 55%)."""
+    run.ok("record", "quality-projects", "100", "--county", "椒江区", *D)
+    run.ok("record", "quality-projects", "90", "--county", "黄岩区", *D)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "record", "quality-projects", "120", *D).stderr
+    assert "截至 2023-06-30 的全市数 120个 低于各县自报数之和 190个（椒江区 100个、黄岩区 90个）" in err and "［parts］" in err
+    assert ledger_path.read_bytes() == before
+    run.ok("record", "quality-projects", "200", *D)  # the whole at least its parts: nothing to say
+    err = run.fails(1, "record", "quality-projects", "150", "--county", "路桥区", *D, lang="en").stderr
+    assert "with this figure the units add up to 340个 as of 2023-06-30 (椒江区 100个, 黄岩区 90个, 路桥区 150个)" in err
+    assert "above the city-wide total of 200个 (#3)" in err
+    run.ok("record", "quality-projects", "5", "--county", "路桥区", *D)  # 195: within the city's 200
+    err = run.fails(1, "correct", "3", "150", "--reason", "synthetic", lang="en").stderr  # the city's, lowered
+    assert "[parts]" in err
+    run.ok("record", "quality-projects", "150", "--county", "路桥区", "--as-of", "2023-07-31")  # after the city's date
+    # a sheet: the county rows above the city's row count as its parts
+    path = write_csv(tmp_path / "aug.csv", [["指标编号", "数值", "截至日期", "县(市、区)"],
+                                             ["quality-projects", "110", "2023-08-31", "椒江区"],
+                                             ["quality-projects", "95", "2023-08-31", "黄岩区"],
+                                             ["quality-projects", "300", "2023-08-31", ""]])
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", path).stderr
+    assert f"{path}:4: 数值: 截至 2023-08-31 的全市数 300个 低于各县自报数之和 355个" in err
+    assert ledger_path.read_bytes() == before
+    run.ok("import", path, "--accept-warnings")
+    doc = json.loads(run("check", "--as-of", "2023-08-31", "--format", "json").stdout)
+    assert [f["rule"] for f in doc["findings"] if f["indicator"] == "quality-projects"
+            and f["rule"] not in ("missing", "stale")] == ["accepted"]
+    # a hand edit the door never saw: check names it
+    ledger_path.write_text(ledger_path.read_text(encoding="utf-8").replace('accepted = [\n    "parts",\n]\n', ""),
+                           encoding="utf-8")
+    doc = json.loads(run("check", "--as-of", "2023-08-31", "--rule", "parts", "--format", "json").stdout)
+    [found] = doc["findings"]
+    assert (found["indicator"], found["county"], found["as_of"]) == ("quality-projects", None, "2023-08-31")
+    assert found["details"] == {"whole": 300, "parts": 355, "units": 3}
+
+
+def test_a_share_and_a_state_have_no_parts_to_add_up(run):
+    run.ok("record", "public-kindergarten-share", "50%", "--county", "椒江区", *D)
+    run.ok("record", "public-kindergarten-share", "40%", *D)  # a share is not a sum of shares
+    run.ok("record", "new-public-kindergartens", "2", "--as-of", "2023-05-31")
+    run.ok("record", "new-public-kindergartens", "3", "--county", "椒江区", *D)  # after the city's: it has grown since

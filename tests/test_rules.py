@@ -56,11 +56,11 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "approximate", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "magnitude", "reported-by", "state-back", "tenfold", "accepted", "missing",
+                           "outlier", "magnitude", "reported-by", "state-back", "tenfold", "parts", "accepted", "missing",
                            "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
     assert OVERRIDABLE == ("fraction", "approximate", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
-                           "reported-by", "state-back", "tenfold")
+                           "reported-by", "state-back", "tenfold", "parts")
     assert all(r.title for r in RULES.values())
 
 
@@ -648,3 +648,25 @@ def test_an_increment_is_never_asked_about_wan_or_yi():
     ind = plan.by_id["adult-tertiary-upgrade"]
     fig = dataclasses.replace(read_figure(ind, "2", county=None), value=None, added=2)
     assert "magnitude" not in [f.rule for f in figure_findings(ind, plan, fig, county=None, text="2")]
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def _flow(id_, value, county=None, as_of=D):
+    return entry(id_, "new-places", value=value, county=county, as_of=as_of)
+
+
+@pytest.mark.parametrize("order", ["city first", "counties first"])
+def test_a_stored_city_total_below_its_counties_is_found_in_any_order_of_units(order):
+    """The index streams an indicator's city-wide series before its counties'; another caller
+    may not: each county's figure at each city total's date counts either way."""
+    from eduplan.core.rules import units_findings
+
+    city = [_flow(3, 150), _flow(6, 400, as_of=dt.date(2023, 7, 31))]
+    jj = [_flow(1, 100, "椒江区"), _flow(4, 150, "椒江区", as_of=dt.date(2023, 7, 31))]
+    hy = [_flow(2, 90, "黄岩区"), _flow(5, 160, "黄岩区", as_of=dt.date(2023, 8, 31))]  # after the July total
+    units = [city, jj, hy] if order == "city first" else [jj, hy, city]
+    found = [f for f in units_findings(PLAN, units, dt.date(2023, 8, 31), reporting=False) if f.rule == "parts"]
+    assert [(f.as_of, f.params["whole"], f.params["parts"]) for f in found] == [(D, 150, 190)]  # July: 150 + 90 ≤ 400
+    assert [e.id for e in found[0].entries] == [3, 1, 2]

@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import bisect
 import heapq
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..i18n import N_, Msg, msg, nmsg
-from .entries import COUNTY_WORDS, Figure, is_baseline
+from .entries import COUNTY_WORDS, Figure, fold_increments, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, ReportedBy, State
 from .names import unit_called
 from .numbers import COUNT_WORDS, format_number
@@ -73,6 +74,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
     Rule("state-back", WARNING, N_("a state that goes back")),
     Rule("tenfold", WARNING, N_("ten times off the figure next to it")),
+    Rule("parts", WARNING, N_("a city-wide total below its units' sum")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
     Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
@@ -564,6 +566,104 @@ def covering(windows: Iterable[tuple[dt.date | None, dt.date | None]]) -> tuple[
     return (None if None in sinces else min(sinces), None if None in untils else max(untils))
 
 
+# --------------------------------------------------------------------------- the whole and its parts
+
+
+def summable(ind: Indicator) -> bool:
+    """Do the units' figures add up to the whole's: an accumulating figure or a count at a date
+    (never a percentage, a state)?"""
+    return ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent)
+
+
+Latest = Mapping[tuple[str, str | None], Entry]
+
+
+def overlaid(latest: Latest, new: Iterable[Entry], since: dt.date) -> dict[tuple[str, str | None], Entry]:
+    """The latest figure per unit with entries not yet stored among them (recorded now, so a
+    total is its unit's latest unless another is dated after it; an increment adds to it)."""
+    out = dict(latest)
+    adds = []
+    for e in new:
+        if e.void or e.state is not None:
+            continue
+        if e.added is not None:
+            adds.append(e)
+            continue
+        current = out.get(e.key())
+        if current is None or e.as_of >= current.as_of:
+            out[e.key()] = e
+    return fold_increments(out, adds, since=since) if adds else out
+
+
+def _over(whole: float, total: float) -> bool:
+    return total > whole + 1e-9 * max(1.0, abs(total))
+
+
+def _parts_shown(ind: Indicator, parts: Sequence[tuple[str, float | int]]) -> list[str]:
+    return [f"{county} {_shown(value, ind)}" for county, value in parts]
+
+
+def parts_findings(ind: Indicator, plan: Plan, new: Entry, latest_at: Callable[[dt.date], Latest]) -> list[Finding]:
+    """A city-wide total below what its units' own figures add up to by its date: the whole
+    cannot be less than its parts (a city figure of 120 beside counties' 100 and 90 silently
+    counts as the city's; DHIS2 checks the same). At the door of ``new``, a city-wide figure
+    or a unit's (the city-wide total it is part of: the latest, when dated on or after it).
+    ``latest_at(day)``: each unit's latest figure of the indicator as of a day, ``new`` among
+    them (:func:`overlaid`). Figures of the period only: a baseline is no whole."""
+    if not summable(ind) or new.void or new.state is not None:
+        return []
+    start = plan.plan.start
+    if new.county is None:
+        day = new.as_of
+    else:
+        city = latest_at(plan.plan.end).get((ind.id, None))
+        if city is None or city.as_of < max(new.as_of, start):
+            return []
+        day = city.as_of
+    latest = latest_at(day)
+    whole = latest.get((ind.id, None))
+    if whole is None or whole.value is None or whole.as_of < start:
+        return []
+    parts = [(c, e) for (i, c), e in latest.items()
+             if i == ind.id and c is not None and e.value is not None and e.as_of >= start]
+    parts.sort(key=lambda p: plan.plan.counties.index(p[0]) if p[0] in plan.plan.counties else 10**6)
+    total = sum(e.value for _, e in parts)
+    if not _over(whole.value, total):
+        return []
+    listed = _parts_shown(ind, [(c, e.value) for c, e in parts])
+    params = {"whole": _num(whole.value), "parts": _num(total), "units": len(parts)}
+    if new.county is None:
+        message = msg("the city-wide total {whole} as of {day} is below what its units' own figures add up to by then, "
+                      "{sum} ({units}): the whole cannot be less than its parts; check the city-wide figure or the "
+                      "units'", whole=_shown(whole.value, ind), day=day, sum=_shown(total, ind), units=listed)
+        return [Finding("parts", message, ind.id, None, tuple(e for _, e in parts), day, params)]
+    message = msg("with this figure the units add up to {sum} as of {day} ({units}), above the city-wide total of "
+                  "{whole} ({ref}): the whole cannot be less than its parts; check this figure or the city-wide one",
+                  sum=_shown(total, ind), day=day, units=listed, whole=_shown(whole.value, ind), ref=whole.ref)
+    return [Finding("parts", message, ind.id, new.county, (whole,), day, params)]
+
+
+def _stored_parts(plan: Plan, wholes: Mapping[str, list[tuple[Entry, float]]],
+                  parts: Mapping[str, list[list[tuple[str, float, Entry]]]]) -> Iterator[Finding]:
+    """:func:`parts_findings` over stored entries: each city-wide total against its units'
+    figures as of its date (``parts[ind][k]``: the units' figures as of the k-th total's date)."""
+    for ind_id, totals in wholes.items():
+        ind = plan.by_id[ind_id]
+        for k, (whole, figure) in enumerate(totals):
+            found = parts.get(ind_id, [])[k] if k < len(parts.get(ind_id, [])) else []
+            total = sum(v for _, v, _ in found)
+            if not found or not _over(figure, total) or any("parts" in e.accepted for e in (whole, *(x for *_, x in found))):
+                continue  # (accepted at the door: listed as accepted, not again)
+            ordered = sorted(found, key=lambda p: plan.plan.counties.index(p[0]) if p[0] in plan.plan.counties else 0)
+            yield Finding("parts", msg(
+                "the city-wide total {whole} as of {day} is below what its units' own figures add up to by then, "
+                "{sum} ({units}): the whole cannot be less than its parts; check the city-wide figure or the units'",
+                whole=_shown(figure, ind), day=whole.as_of, sum=_shown(total, ind),
+                units=_parts_shown(ind, [(c, v) for c, v, _ in ordered])), ind_id, None,
+                (whole, *(e for _, _, e in ordered)), whole.as_of,
+                {"whole": _num(figure), "parts": _num(total), "units": len(found)})
+
+
 def door_findings(ind: Indicator, plan: Plan, fig: Figure, new: Entry, series: Sequence[Entry], *,
                   text: str) -> list[Finding]:
     """Every rule a figure goes through before it is stored: as typed, then among the others.
@@ -703,7 +803,8 @@ def ledger_findings(plan: Plan, entries: Iterable[Entry], as_of: dt.date,
     for e in entries:
         if e.as_of <= as_of and not e.void and plan.indicator(e.indicator) is not None:
             units.setdefault(e.key(), []).append(e)
-    return units_findings(plan, units.values(), as_of, county_reported, reporting=reporting)
+    ordered = [units[k] for k in sorted(units, key=lambda k: (k[0], k[1] or ""))]  # as the index streams them
+    return units_findings(plan, ordered, as_of, county_reported, reporting=reporting)
 
 
 def units_findings(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
@@ -718,12 +819,42 @@ def _units_stream(plan: Plan, units: Iterable[Sequence[Entry]], as_of: dt.date,
                   county_reported: Iterable[str] | None = None, *, reporting: bool = True) -> Iterator[Finding]:
     """The findings of :func:`units_findings`, in no order, as each unit is judged."""
     last: dict[tuple[str, str | None], Entry] = {}  # each unit's latest entry
+    # the whole and its parts (``parts``): each indicator's city-wide totals, and what its units had by
+    # each one's date. The index gives an indicator's city-wide series before its units' (county ''
+    # sorts first); a unit seen before its city-wide series waits for it (``pending``)
+    start = plan.plan.start
+    wholes: dict[str, list[tuple[Entry, float]]] = {}
+    parts: dict[str, list[list[tuple[str, float, Entry]]]] = {}
+    pending: dict[str, list[tuple[str, list[tuple[Entry, float | int | None]]]]] = {}
+
+    def add_parts(ind_id: str, county: str, runs: list[tuple[Entry, float | int | None]]) -> None:
+        days = [e.as_of for e, _ in runs]
+        for k, (whole, _) in enumerate(wholes[ind_id]):
+            at = bisect.bisect_right(days, whole.as_of) - 1
+            if at >= 0 and runs[at][1] is not None:
+                parts[ind_id][k].append((county, runs[at][1], runs[at][0]))
+
     for series in units:
         if not series:
             continue
         yield from unit_findings(plan, series)
         newest = max(series, key=_when)
         last[newest.key()] = newest
+        ind = plan.indicator(newest.indicator)
+        if ind is None or not summable(ind):
+            continue
+        runs = running(_order(e for e in series if not e.void and e.as_of >= start))  # (a baseline: no base)
+        if newest.county is None:
+            by_day = {e.as_of: (e, f) for e, f in runs if f is not None}  # the last of each day
+            wholes[ind.id] = list(by_day.values())
+            parts[ind.id] = [[] for _ in wholes[ind.id]]
+            for county, waiting in pending.pop(ind.id, []):
+                add_parts(ind.id, county, waiting)
+        elif ind.id in wholes:
+            add_parts(ind.id, newest.county, runs)
+        else:
+            pending.setdefault(ind.id, []).append((newest.county, runs))
+    yield from _stored_parts(plan, wholes, parts)
     if not reporting:
         return
     reported = set(county_reported) if county_reported is not None else {i for i, c in last if c is not None}

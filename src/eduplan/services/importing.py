@@ -36,7 +36,7 @@ from ..core.numbers import (
     to_plain,
 )
 from ..core.records import record
-from ..core.rules import OVERRIDABLE, Finding, figure_findings, series_findings, triage
+from ..core.rules import OVERRIDABLE, Finding, figure_findings, overlaid, parts_findings, series_findings, summable, triage
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
@@ -574,18 +574,32 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
     for r in rows:
         days.setdefault(r.entry.key(), []).append(r.entry.as_of)
     above: dict[int, int] = {}  # the ids the rows above this one would get → their spreadsheet rows
+    stored: dict[tuple[dt.date, str], Mapping] = {}  # the ledger's latest figures of an indicator as of a day
+    sheet: dict[str, list[Entry]] = {}  # the rows above, by indicator: what the whole and its parts are with them
+
+    def latest_at(ind_id: str, new: Entry) -> Callable[[dt.date], Mapping]:
+        def at(day: dt.date) -> Mapping:
+            if (day, ind_id) not in stored:
+                stored[(day, ind_id)] = view.latest(day, [ind_id])
+            return overlaid(stored[(day, ind_id)], [x for x in sheet.get(ind_id, ()) if x.as_of <= day] + [new],
+                            plan.plan.start)
+        return at
+
     for k, r in enumerate(rows):
         e = dataclasses.replace(r.entry, id=first_id + k, office=view.office)  # the file it goes to: its place in order
         key = e.key()
         if key not in series:  # what decides the findings of this unit's rows, not its whole history
             series[key] = view.series_around(*key, days[key])
         ind = plan.by_id[e.indicator]
-        findings = [_naming_rows(f, above, view.office) for f in series_findings(ind, plan, e, series[key])]
+        findings = [_naming_rows(f, above, view.office) for f in series_findings(ind, plan, e, series[key])
+                    + parts_findings(ind, plan, e, latest_at(ind.id, e))]
         found, accepted = rule_problems(findings, accept, file, r.row,
                                         added_column if e.added is not None and added_column else column)
         problems.extend(found)
         e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
         series[key].append(e)
+        if summable(ind):
+            sheet.setdefault(ind.id, []).append(e)
         above[e.id] = r.row
         out.append(dataclasses.replace(r, entry=e))
     return problems, out

@@ -29,6 +29,8 @@ from ..core.rules import (
     door_findings,
     figure_findings,
     named,
+    overlaid,
+    parts_findings,
     series_findings,
     triage,
 )
@@ -136,7 +138,8 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
                   numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source,
                   office=view.office)
         series = view.series_for(e)
-        accepted = judge(first + series_findings(ind, plan, e, series), force, field=field, again=again)
+        whole = parts_findings(ind, plan, e, lambda d: overlaid(view.latest(d, [ind.id]), [e], plan.plan.start))
+        accepted = judge(first + series_findings(ind, plan, e, series) + whole, force, field=field, again=again)
         overridden.append(accepted)
         if fig.added is not None:  # stored as what it is: an increment on the latest total
             figure = fold_increments(view.latest(day, [ind.id]), [e], since=plan.plan.start).get((ind.id, unit))
@@ -272,7 +275,14 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
                     source=source if source is not None else old.source, target_office=target_office,
                     for_city=_for_city(target_office, old), office=view.office)
         series = view.series_for(new, without=old)
-        accepted = judge(door_findings(ind, plan, fig, new, series, text=value), force, field="value",
+        whole: list = []
+        if old.added is None and new.added is None:  # (an increment's correction changes only what it adds)
+            def latest_at(d: dt.date):
+                return overlaid({k: x for k, x in view.latest(d, [ind.id]).items() if x.ref != old.ref}, [new],
+                                plan.plan.start)
+
+            whole = parts_findings(ind, plan, new, latest_at)
+        accepted = judge(door_findings(ind, plan, fig, new, series, text=value) + whole, force, field="value",
                          again=msg("correct it again with --force"))
         overridden.append(accepted)
         if fig.counties is not None:
