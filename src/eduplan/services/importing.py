@@ -79,7 +79,7 @@ def _text(value: Cell, percent: bool = False) -> str:
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 
 
-def _dated(value: object) -> Msg | None:
+def _not_a_figure(value: object) -> Msg | None:
     """Why a figure's cell holds no figure, where it holds a date, a time or a duration (what a
     spreadsheet makes of 2/3, 3-5 or 13:00 typed into a cell, or of a template's 2/3 opened
     from CSV), or a formula's error (#DIV/0!, read whole, not as a ratio); else None."""
@@ -436,8 +436,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         figure = None
         increment = None
         accepted: tuple[str, ...] = ()
-        if ind is not None and county_ok and added_text and _dated(cell("added")) is not None:
-            problem("added", _dated(cell("added")))
+        if ind is not None and county_ok and added_text and _not_a_figure(cell("added")) is not None:
+            problem("added", _not_a_figure(cell("added")))
         elif ind is not None and county_ok and added_text:
             added = _increment(ind, added_text, problem)
             if added is not None:
@@ -453,8 +453,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                  "counties as a number", text=value_text, indicator=ind.called,
                                  column=label.get("county") or msg(FIELDS["county"].header),
                                  what=msg("share") if ind.is_percent else msg("count")))
-        elif ind is not None and county_ok and value_text and _dated(cell("value")) is not None:
-            problem("value", _dated(cell("value")))
+        elif ind is not None and county_ok and value_text and _not_a_figure(cell("value")) is not None:
+            problem("value", _not_a_figure(cell("value")))
         elif ind is not None and county_ok and value_text:
             try:
                 figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
