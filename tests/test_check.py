@@ -552,33 +552,20 @@ def test_validate_says_what_check_would_find_and_an_old_revision_of_the_plan(run
 
 
 def test_validate_counts_one_indicator_and_one_section_in_the_singular(run, tmp_path):
-    """"(1 indicators, 1 sections)" in English for a plan of one of each."""
+    """"(1 indicators, 1 sections)" in English for a plan of one of each (SYNTHETIC)."""
+    import datetime as dt
+
+    import tomli_w
+
     plan = tmp_path / "one.toml"
-    plan.write_text("""# SYNTHETIC
-schema_version = 2
-[plan]
-id = "one-2025"
-title = "合成计划"
-year = 2025
-start = 2025-01-01
-end = 2025-12-31
-counties = ["甲县", "乙县"]
-[section_kinds.focus]
-name = "重点"
-[[sections]]
-id = "focus-1"
-kind = "focus"
-number = 1
-name = "重点一"
-[[indicators]]
-id = "new-places"
-name = "新增学位"
-sections = ["focus-1"]
-measure = "flow"
-unit = "个"
-target = 100
-source = "新增学位100个"
-""", encoding="utf-8")
+    plan.write_text(tomli_w.dumps({
+        "schema_version": 2,
+        "plan": {"id": "one-2025", "title": "合成计划", "year": 2025, "start": dt.date(2025, 1, 1),
+                 "end": dt.date(2025, 12, 31), "counties": ["甲县", "乙县"]},
+        "section_kinds": {"focus": {"name": "重点"}},
+        "sections": [{"id": "focus-1", "kind": "focus", "number": 1, "name": "重点一"}],
+        "indicators": [{"id": "new-places", "name": "新增学位", "sections": ["focus-1"], "measure": "flow", "unit": "个",
+                        "target": 100, "source": "新增学位100个"}]}), encoding="utf-8")
     out = run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml", lang="en").stdout
     assert "(1 indicator, 1 section); no ledger yet" in out, out
     out = run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout
