@@ -181,3 +181,17 @@ def test_the_receipts_sentence_counts_a_correction_once(run, synthetic_plan_path
     run.ok("record", "new-places", "3100", "--as-of", "2023-06-30")  # (its void stays in the trail)
     run.ok("correct", "5", "3200", "--reason", "synthetic")
     assert "本月收到有效数据2条，其中更正2条；另有作废或已被取代的更正1条（见附录二）。" in run.ok("report", *JUNE).stdout
+
+
+def test_the_bulletin_says_why_an_indicator_is_not_judged(run, synthetic_plan_path, tmp_path):
+    """A cap with counties missing showed 不评价 in the bulletin without a word of why."""
+    run.ok("record", "incidents", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    md = run.ok("report", *JUNE).stdout
+    assert "月末不评价的指标及原因：" in md
+    assert "- 安全事故：上限类指标须各县数据齐全才能判断：9个县中1个已报送" in md, md
+    path = tmp_path / "june.html"
+    run.ok("report", *JUNE, "-o", path)
+    html = path.read_text(encoding="utf-8")
+    assert "月末不评价的指标及原因：" in html and "上限类指标须各县数据齐全才能判断" in html
+    run.ok("record", "incidents", "4", "--as-of", "2023-06-30")  # a city-wide figure: judged
+    assert "月末不评价" not in run.ok("report", *JUNE).stdout

@@ -144,6 +144,13 @@ class Bulletin:
         return tuple(sorted(trail, key=lambda r: (r.entry.office, r.entry.supersedes or r.entry.id, r.entry.id)))
 
     @property
+    def unjudged(self) -> tuple[Row, ...]:
+        """The indicators not judged at the month end for a reason someone must act on (a
+        baseline not recorded yet, a cap whose counties have not all reported, a percentage
+        without its denominator), plan order: the bulletin says why, not only 不评价."""
+        return tuple(r for r in self.rows if r.now.status == Status.NOT_JUDGED and any(n.warns for n in r.now.notes))
+
+    @property
     def received_by_county(self) -> dict[str | None, int]:
         """How many figures that count each unit sent for the month (None: city-wide), plan order."""
         counts: dict[str | None, int] = {c: 0 for c in self.plan.plan.counties}

@@ -21,7 +21,9 @@ from .words import (
     gettext,
     grid_notes,
     kind_heading,
+    labelled,
     name_of,
+    note_text,
     remark,
     rule_label,
     section_title,
@@ -278,6 +280,11 @@ def legend(lang: str) -> str:
     return "  ".join(f"{MARK[k]} {status_label(k, lang)}" for k in STATUS_ORDER)
 
 
+def unjudged_lines(b: Bulletin, lang: str) -> list[str]:
+    """Each indicator not judged at the month end with why (``学生非正常死亡人数：上限类指标须…``)."""
+    return [labelled(r.indicator, note_text(n, lang), lang) for r in b.unjudged for n in r.now.notes if n.warns]
+
+
 def county_notes(b: Bulletin, lang: str) -> list[str]:
     """What the county figures are judged against: each kind of note once, with its indicators."""
     return grid_notes(b.by_county, lang)
@@ -409,6 +416,10 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(safe.markdown(attention_footnote(b, lang)) + "\n")
     else:
         out.append(_("No indicator is lagging or behind at the month end.") + "\n")
+    if b.unjudged:
+        out.append(safe.markdown(_("Not judged at the month end, and why:")) + "\n")
+        out.extend(f"- {safe.markdown(line)}" for line in unjudged_lines(b, lang))
+        out.append("")
 
     out.append(f"## {_('4. The counties and what they sent')}\n")
     if b.by_county:
