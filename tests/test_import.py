@@ -197,7 +197,7 @@ def test_same_file_twice_is_refused_unless_forced(ledger, tmp_path):
     run("import", path)
     before = ledger.read_bytes()
     err = run("import", path, code=1).stderr
-    assert "was already imported on" in err and "tester" in err and "#1–#5" in err and "--force" in err
+    assert "this content was already imported on" in err and "tester" in err and "#1–#5" in err and "--force" in err
     assert ledger.read_bytes() == before
     assert "already imported" in run("import", path, "--dry-run", code=1).stderr
     # --force imports it again, but what the ledger already has for that date is not recorded twice

@@ -269,3 +269,38 @@ def test_a_formulas_error_in_a_figures_cell_is_named_whole(ledger_path, tmp_path
     err = run("import", path, code=1).stderr
     assert f"{path}:2: 数值: 单元格显示的是 #DIV/0!，这是公式出错" in err and f"{path}:3: 数值: 单元格显示的是 #N/A" in err
     assert "“#DIV”" not in err and not ledger_path.exists()
+
+
+def test_a_sheet_as_european_excel_and_excels_csv_write_it(ledger_path, tmp_path):
+    """A semicolon-separated CSV was refused as three missing columns; a date cell Excel wrote
+    into CSV with its midnight (2023/6/30 0:00) was refused as no date."""
+    path = tmp_path / "semi.csv"
+    path.write_bytes("指标编号;数值;截至日期;县(市、区)\r\nnew-school-places;13;2023/6/30 0:00;椒江区\r\n"
+                     "new-school-places;14;2023-06-30 00:00:00;黄岩区\r\n".encode("utf-8-sig"))
+    out = run("import", path, "--dry-run").stdout
+    assert "= 13个（椒江区，截至 2023-06-30）" in out and "= 14个（黄岩区，截至 2023-06-30）" in out
+    later = tmp_path / "noon.csv"
+    later.write_bytes("指标编号,数值,截至日期\r\nnew-school-places,13,2023/6/30 12:00\r\n".encode())
+    assert f"{later}:2: 截至日期: " in run("import", later, code=1).stderr  # a time of day is not a date
+
+
+def test_a_long_text_in_a_column_import_ignores_is_left_alone(ledger_path, tmp_path):
+    """A 20,000-character 填写说明 blocked the import, though the column is never read."""
+    path = write_csv(tmp_path / "long.csv", [["指标编号", "数值", "截至日期", "县(市、区)", "填写说明"],
+                                             ["new-school-places", "13", "2023-06-30", "椒江区", "说" * 20_000]])
+    run("import", path, "--dry-run")
+    path = write_csv(tmp_path / "long-note.csv", [["指标编号", "数值", "截至日期", "县(市、区)", "备注"],
+                                                  ["new-school-places", "13", "2023-06-30", "椒江区", "说" * 20_000]])
+    assert "超过 10000 个字符" in run("import", path, "--dry-run", code=1).stderr  # a note is read: refused
+
+
+def test_a_rows_problems_are_said_in_column_order(ledger_path, tmp_path):
+    path, wb = workbook(tmp_path / "merged.xlsx", [["截至日期", "2023-06-30"], [], HEADER, [None] * 5,
+                                                   ["new-school-places", "13", "2023-06-30", "椒江区", ""]])
+    ws = wb.active
+    for col in "EBDCA":  # merged in an order of their own: each header cell over two rows
+        ws.merge_cells(f"{col}3:{col}4")
+    wb.save(path)
+    err = run("import", path, code=1).stderr
+    cells = [line.split("单元格 ")[1][:5] for line in err.splitlines() if "单元格 " in line]
+    assert cells == sorted(cells, key=lambda ref: ref[0]), cells

@@ -251,7 +251,7 @@ def test_split_a_city_sheet_imported_for_several_offices(run, synthetic_plan_pat
     for office in ("椒江区", CITY):
         err = run.fails(1, "import", sheet, *after, "--office", office, lang="en").stderr
         assert "was already imported" in err and f"(4 entries, {CITY}#2–#3, 椒江区#5, 黄岩区#6)" in err, err
-    assert "已于" in run.fails(1, "import", sheet, *after, "--office", "黄岩区").stderr
+    assert "同样内容的文件已于" in run.fails(1, "import", sheet, *after, "--office", "黄岩区").stderr
     # an import cut short is still told apart in each office's file, and repaired there
     city = folder / f"{CITY}.ledger.toml"
     text = city.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -106,7 +107,15 @@ def _date(value: Cell, period: Period) -> dt.date:
         if isinstance(value, bool) or not float(value).is_integer() or not 10000101 <= value <= 99991231:
             raise NumberError(msg("'{text}' is not a date ({hint})", text=_text(value), hint=date_hint(period)))
         return parse_date(str(int(value)), period)
-    return parse_date(str(value), period)
+    text = str(value)
+    midnight = _MIDNIGHT.match(text.strip())
+    if midnight:  # a date cell written out with its time by a spreadsheet's CSV (2023/6/30 0:00)
+        return parse_date(midnight[1], period)
+    return parse_date(text, period)
+
+
+# a date followed by midnight, as Excel writes a date cell into CSV (2023/6/30 0:00, 2023-06-30 00:00:00)
+_MIDNIGHT = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})[ T]0{1,2}:00(?::00(?:\.0+)?)?$")
 
 
 def map_columns(header: tuple[Cell, ...], file: str, line: int = 1, sheet_fields: Mapping[str, object] = {},
@@ -239,9 +248,9 @@ def _cell_at(sheet: Sheet, index: int, col: int) -> Cell:
 
 def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) -> list[Problem]:
     """Cells that cannot be read as they stand (:class:`eduplan.store.sheets.Mark`), where
-    they matter, as problems naming the cell: an over-long cell anywhere; a formula saved
-    without its result (a script wrote it, no spreadsheet computed it) in a column import
-    reads or above the table; cells merged across rows above the table (the county or the date
+    they matter, as problems naming the cell: an over-long cell above the table or in a column
+    import reads; a formula saved without its result (a script wrote it, no spreadsheet
+    computed it) in a column import reads or above the table; cells merged across rows above the table (the county or the date
     under the first row would read as empty: a county's sheet imported as the city's), or in such
     a column (every row but the first would read as empty). Each would otherwise make a figure
     disappear silently."""
@@ -255,8 +264,8 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
         return str(name).strip() if name is not None and str(name).strip() else column_letter(col)
 
     out: list[Problem] = []
-    for m in sheet.marks:
-        if m.kind == "long":
+    for m in sorted(sheet.marks, key=lambda m: (m.row, m.col)):  # a row's problems in column order
+        if m.kind == "long" and (m.row <= first or m.col in read):  # (a column import ignores is never read)
             out.append(Problem(file, m.row, msg("cell {cell} is longer than {n} characters; shorten it",
                                                 cell=m.ref, n=MAX_CELL_CHARS), field=label(m.col, m.row)))
         elif m.kind == "formula" and (m.row < first or m.col in read):
@@ -647,8 +656,10 @@ def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
                 start = prev = i
     span: str | list[str] = runs[0] if len(runs) == 1 else runs if len(runs) <= 6 else [*runs[:5], "…"]
     return EduplanError(nmsg(
-        "{file} was already imported on {when} by {by} ({n} entry, {span}); nothing was recorded. Import it again with --force",
-        "{file} was already imported on {when} by {by} ({n} entries, {span}); nothing was recorded. Import it again with --force",
+        "{file}: this content was already imported on {when} by {by} ({n} entry, {span}), under this name or another; "
+        "nothing was recorded. Import it again with --force",
+        "{file}: this content was already imported on {when} by {by} ({n} entries, {span}), under this name or another; "
+        "nothing was recorded. Import it again with --force",
         len(earlier), file=file, when=first.recorded_at.isoformat(sep=" "), by=first.by, span=span))
 
 

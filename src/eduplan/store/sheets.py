@@ -1,7 +1,8 @@
 """Reading a spreadsheet staff filled in (.csv or .xlsx) into rows of raw cells, within bounds.
 
 * CSV: UTF-8 (with or without a byte-order mark), UTF-16 with its mark (Excel's "Unicode
-  text"), else GB18030, which Chinese Excel and WPS still write; comma or tab separated.
+  text"), else GB18030, which Chinese Excel and WPS still write; comma, tab or semicolon
+  separated.
   An unterminated quote or an over-long field is an error with its line, never a row
   quietly skipped.
 * xlsx: the first worksheet's values (cached results, never formulas), through openpyxl
@@ -112,7 +113,8 @@ def read_csv_bytes(raw: bytes) -> Sheet:
         raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
                                "\"CSV UTF-8\" and import it again"))
     sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    # comma, tab (Excel's "Unicode text") or semicolon (Excel where the decimal mark is a comma)
+    delimiter = max((",", "\t", ";"), key=lambda d: (sample.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     old = csv.field_size_limit()
     csv.field_size_limit(MAX_FILE_BYTES + 1)  # the file is at most this; a cell over MAX_CELL_CHARS is marked
