@@ -279,3 +279,17 @@ def test_a_stored_figure_is_shown_so_that_it_reads_back_as_itself(value, unit):
         value = value % 100
     shown = exact(value, unit)
     assert parse_quantity(shown).value == Decimal(repr(value)), shown
+
+
+def test_a_level_above_a_cap_that_applies_later_has_a_way_to_come_down_not_a_cap_exceeded(synthetic_plan):
+    """≤2% from 31 October, 2.5% in June: 正常 beside 超出上限0.5个百分点 read as a light and a
+    line that disagree. Before the cap applies it is the way still to come down."""
+    from eduplan.core.models import Pace, PaceKind
+
+    ind = dataclasses.replace(synthetic_plan.by_id["dropout-rate"], pace=Pace(PaceKind.DUE, date=dt.date(2023, 10, 31)))
+    plan = dataclasses.replace(synthetic_plan, indicators=tuple(ind if i.id == ind.id else i
+                                                                for i in synthetic_plan.indicators))
+    early = _judged(plan, "dropout-rate", 2.5)
+    assert early.status.value == "on_track"
+    assert to_go_line(early, "zh") == "在上限适用前需降低0.5个百分点" and to_go(early, "zh") == "需降低0.5个百分点"
+    assert to_go_line(early, "en") == "0.5 points to come down by the date the cap applies"

@@ -223,8 +223,18 @@ def to_go(p: Progress, lang: str) -> str:
         return amount(p.remaining, ind.unit, scale_of(ind, p.target))
     if p.gap_pp:
         points = msg("{n} points", n=_points_shown(p.gap_pp)).render(lang)
-        return msg("{amount} over", amount=points).render(lang) if ind.comparator.value == "<=" else points
+        if ind.comparator.value != "<=":
+            return points
+        if _cap_ahead(p):
+            return msg("{amount} to come down", amount=points).render(lang)
+        return msg("{amount} over", amount=points).render(lang)
     return "—"
+
+
+def _cap_ahead(p: Progress) -> bool:
+    """A cap on a level that applies from a later date (not yet due): above it now is a way still to
+    come down, not a cap exceeded (54% against ≤53% from 31 October, in May)."""
+    return any(n.code == "not_yet_due" for n in p.notes)
 
 
 def _points_shown(gap: float) -> str:
@@ -276,6 +286,8 @@ def to_go_line(p: Progress, lang: str) -> str:
     if p.gap_pp:
         if p.indicator.comparator.value == "<=":  # a percentage over its cap (dropout ≤2% at 2.5%)
             points = msg("{n} points", n=_points_shown(p.gap_pp))
+            if _cap_ahead(p):
+                return msg("{amount} to come down by the date the cap applies", amount=points).render(lang)
             return msg("{amount} over the cap", amount=points).render(lang)
         return msg("short by {amount}", amount=left).render(lang)
     rate = per_month(p, lang)
