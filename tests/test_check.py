@@ -772,3 +772,21 @@ def test_a_share_and_a_state_have_no_parts_to_add_up(run):
     run.ok("record", "public-kindergarten-share", "40%", *D)  # a share is not a sum of shares
     run.ok("record", "new-public-kindergartens", "2", "--as-of", "2023-05-31")
     run.ok("record", "new-public-kindergartens", "3", "--county", "椒江区", *D)  # after the city's: it has grown since
+
+
+def test_validate_hints_at_terms_for_a_plan_of_districts(run, tmp_path):
+    """A city of districts read 1/≥3个县 and 5个县中1个已报送 everywhere, and nothing told the plan's
+    author that [terms] says otherwise. validate now does, once, and not where the words fit."""
+    from conftest import SYNTHETIC_PLAN
+
+    text = SYNTHETIC_PLAN
+    for county in ("椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "天台县", "仙居县", "三门县"):
+        text = text.replace(county, county[:2] + "区" if not county.endswith("区") else county)
+    plan = tmp_path / "districts.toml"
+    plan.write_text(text, encoding="utf-8")
+    out = run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout
+    assert "提示：计划中的单位都是区" in out and 'units = "区"' in out
+    plan.write_text(text + '\n[terms]\nunits = "区"\n', encoding="utf-8")
+    assert "提示" not in run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout
+    plan.write_text(SYNTHETIC_PLAN, encoding="utf-8")
+    assert "提示" not in run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout

@@ -103,6 +103,17 @@ class ValidateDoc:
         return not self.plan_problems and not self.ledger_problems
 
     @property
+    def units_word(self) -> str | None:
+        """A word for the plan's units where the default words (县（市、区）) do not fit them and the
+        plan gives none (``[terms]``): 区 when every unit is a district (东城区, 高新区); else None."""
+        from ..i18n import DEFAULT_TERMS
+
+        plan = self.plan
+        if plan is None or plan.terms != DEFAULT_TERMS or not plan.plan.counties:
+            return None
+        return "区" if all(c.endswith("区") for c in plan.plan.counties) else None
+
+    @property
     def hint(self) -> Msg | None:
         """What to do about the problems found."""
         if self.plan_problems:

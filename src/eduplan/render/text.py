@@ -141,6 +141,10 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
         line += "\n" + msg("the ledger was written under revision {versions} of the plan, which is now revision {version}: "
                            "its figures are read against the plan as it is now", versions=list(doc.other_versions),
                            version=plan.plan.version).render(lang)
+    if doc.units_word:
+        line += "\n" + msg("hint: every unit of the plan is a {word}, and the tool calls them 县（市、区）; to call them "
+                           "as the text does, give the plan [terms] with units = \"{word}\" (README: the plan file)",
+                           word=doc.units_word).render(lang)
     if doc.questionable:
         line += "\n" + nmsg("{n} figure is questionable (a falling total, a duplicate, an outlier …): `eduplan check` "
                             "lists it", "{n} figures are questionable (falling totals, duplicates, outliers …): "
