@@ -413,3 +413,11 @@ def test_any_mix_of_date_and_number_words_is_read_or_refused_never_crashes(text)
             assert value is not None
     n = chinese_integer(text)
     assert n is None or n >= 0
+
+
+@pytest.mark.parametrize("value, shown", [(0.25, "0.3"), (1.25, "1.3"), (1.15, "1.2"), (12345.65, "12345.7"),
+                                          (2.675, "2.7"), (0.125, "0.1")])
+def test_a_figure_is_rounded_half_up_as_people_round(value, shown):
+    """四舍五入: 每月0.25个县 read 每月0.2个县 and 1.25所 read 1.2所 (a float's formatting rounds an exact
+    half to even); 1.15 read 1.1 (its binary value is a hair below)."""
+    assert format_number(value) == shown

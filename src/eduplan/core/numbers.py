@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from ..i18n import Msg, msg
@@ -315,9 +315,14 @@ def _exact(value: float, scale: int, digits: int) -> bool:
 
 
 def _trim(value: float | int | Decimal, digits: int) -> str:
+    """A number to ``digits`` decimals, rounded half up as people round (四舍五入: 1.25 → 1.3, 0.25 →
+    0.3; a float's own formatting rounds an exact half to even, 1.2 and 0.2), trailing zeros
+    left out."""
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))  # no thousands separators: the bureau writes 21761, not 21,761
-    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    text = format(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --------------------------------------------------------------------------- dates
