@@ -347,6 +347,16 @@ def test_coverage_reads_headings_on_their_own_lines_and_joins_wrapped_prose(bund
     assert coverage(bundled, "全市各校要确保安全生产各项措施落到实处并且在年内完\n成相关工作验收任务。").committing
 
 
+def test_coverage_does_not_cut_inside_brackets_or_quotes(bundled):
+    """某市教育局2025年工作要点（合成示例，不列入跟踪） was cut at its comma, a clause ending in （合成示例."""
+    doc = coverage(bundled, "某市教育局2025年工作要点（合成示例，不列入跟踪）\n\n新建公办幼儿园25所，开展“创优，争先”行动；"
+                            "完成“一校一品；一校多品”布局。\n")
+    assert [[c.text for c in s.clauses] for s in doc.sentences] == [
+        ["某市教育局2025年工作要点（合成示例，不列入跟踪）"],
+        ["新建公办幼儿园25所", "开展“创优，争先”行动"],
+        ["完成“一校一品；一校多品”布局"]]
+
+
 def test_coverage_needs_a_plan_that_names_its_text(run, synthetic_plan_path):
     assert "names no source text" in run.fails(1, "coverage", lang="en").stderr
 

@@ -24,8 +24,31 @@ COMMITMENT_WORDS: tuple[str, ...] = (
     "出台", "认定", "遴选", "评选", "引进", "筛查", "发布", "搭建", "开展", "上线", "投资", "实施", "扩大", "推动",
     "打造",
 )
-_SENTENCE = re.compile(r"[^。；;|]+[。；;]?")
-_CLAUSE = re.compile(r"[^,，。；;|]+")
+_SENTENCE_ENDS = "。；;|"  # a sentence ends after 。；; and before |
+_CLAUSE_ENDS = ",，。；;|"
+_OPEN, _CLOSE = "（(“‘《【", "）)”’》】"
+
+
+def _pieces(text: str, ends: str, keep: str = "") -> list[tuple[int, str]]:
+    """``text`` cut at the marks in ``ends`` outside brackets and quotes (a parenthesis's comma,
+    as in 工作要点（合成示例，不列入跟踪）, cuts nothing); each piece with where it starts. A mark
+    in ``keep`` stays with the piece it ends; the others are left out."""
+    out: list[tuple[int, str]] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in ends and depth == 0:
+            end = i + 1 if ch in keep else i
+            if end > start:
+                out.append((start, text[start:end]))
+            start = i + 1
+    if start < len(text):
+        out.append((start, text[start:]))
+    return out
 # A line that ends a sentence without punctuation: a heading (一、扩大优质学位供给), a title, or
 # the last line before a blank one. Longer lines without it are prose wrapped by hand, whose
 # sentence goes on on the next line.
@@ -137,18 +160,16 @@ def coverage(plan: Plan, text: str, source: str = "") -> CoverageDoc:
     spans = _spans(plan, text)
     sentences = []
     for at, block in _blocks(text):
-        for m in _SENTENCE.finditer(block):
-            body = m.group(0)
+        for m_start, body in _pieces(block, _SENTENCE_ENDS, keep="。；;"):
             if not body.strip(" |\n"):
                 continue
             clauses = []
-            for c in _CLAUSE.finditer(body):
-                words = c.group(0)
+            for c_start, words in _pieces(body, _CLAUSE_ENDS):
                 stripped = words.strip()
                 if not stripped:
                     continue
                 lead = len(words) - len(words.lstrip())
-                a = at + m.start() + c.start() + lead
+                a = at + m_start + c_start + lead
                 b = a + len(stripped)
                 covers = tuple(dict.fromkeys(cover for s, e, cover in spans if s < b and e > a))
                 joined = _one_line(stripped)
