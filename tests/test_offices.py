@@ -773,3 +773,11 @@ def test_a_wrong_office_in_a_files_header_is_said_at_its_line(run, folder):
     path = _write(folder, "a.toml", "# SYNTHETIC\n" + HEAD.format(office="火星") + ENTRY.format(id=1, county="椒江区"))
     assert f"{path}:4: office: the office '火星' is not one of the plan's offices" in run.fails(
         1, "validate", lang="en").stderr
+
+
+def test_an_entry_typed_with_a_chinese_keyboards_full_width_marks_is_found(run, folder):
+    """椒江区＃1 (a full-width ＃, as a Chinese keyboard types it) was refused as no entry."""
+    run.ok("record", "new-kindergartens", "3", *D, "--county", "椒江区", "--office", "椒江区")
+    run.ok("correct", "椒江区＃１", "4", "--reason", "synthetic", "--office", "椒江区")
+    run.ok("void", "＃2", "--reason", "synthetic", "--office", "椒江区")
+    assert [e["kind"] for e in run.json("log")] == ["void", "correction", "record"]

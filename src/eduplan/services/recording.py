@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from ..core.receipts import Stored, Taken
@@ -162,7 +163,7 @@ def parse_ref(ws: Workspace, text: str | int) -> tuple[str, int]:
     the office's name, an example from the plan in the error)."""
     if isinstance(text, int):
         return ws.office_name, text
-    m = _REF.match(str(text))
+    m = _REF.match(unicodedata.normalize("NFKC", str(text)))  # ＃12 and １２ typed with a Chinese keyboard
     if m is None:
         raise EduplanError(msg("'{text}' is not an entry (write it as 12 or #12, or {office}#12 for another office's; "
                                "`eduplan log` lists them)", text=text, office=ws.plan.offices[0].name), field="entry")
