@@ -790,3 +790,14 @@ def test_validate_hints_at_terms_for_a_plan_of_districts(run, tmp_path):
     assert "提示" not in run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout
     plan.write_text(SYNTHETIC_PLAN, encoding="utf-8")
     assert "提示" not in run.ok("validate", "--plan", plan, "--ledger", tmp_path / "l.toml").stdout
+
+
+def test_a_sheets_city_row_is_held_against_the_county_rows_below_it_too(run, ledger_path, tmp_path):
+    path = write_csv(tmp_path / "june.csv", [["指标编号", "数值", "截至日期", "县(市、区)"],
+                                              ["quality-projects", "300", "2023-06-30", ""],
+                                              ["quality-projects", "200", "2023-06-30", "椒江区"],
+                                              ["quality-projects", "150", "2023-06-30", "黄岩区"],
+                                              ["quality-projects", "120", "2023-07-31", "椒江区"]])
+    err = run.fails(1, "import", path).stderr
+    assert f"{path}:2: 数值: 截至 2023-06-30 的全市数 300个 低于各县自报数之和 350个" in err
+    assert f"{path}:3:" not in err and f"{path}:4:" not in err and not ledger_path.exists()

@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import hashlib
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -583,35 +585,77 @@ def check_series(plan: Plan, view: LedgerView, rows: Sequence[ImportRowDoc], *, 
     for r in rows:
         days.setdefault(r.entry.key(), []).append(r.entry.as_of)
     above: dict[int, int] = {}  # the ids the rows above this one would get → their spreadsheet rows
-    stored: dict[tuple[dt.date, str], Mapping] = {}  # the ledger's latest figures of an indicator as of a day
-    sheet: dict[str, list[Entry]] = {}  # the rows above, by indicator: what the whole and its parts are with them
-
-    def latest_at(ind_id: str, new: Entry) -> Callable[[dt.date], Mapping]:
-        def at(day: dt.date) -> Mapping:
-            if (day, ind_id) not in stored:
-                stored[(day, ind_id)] = view.latest(day, [ind_id])
-            return overlaid(stored[(day, ind_id)], [x for x in sheet.get(ind_id, ()) if x.as_of <= day] + [new],
-                            plan.plan.start)
-        return at
-
     for k, r in enumerate(rows):
         e = dataclasses.replace(r.entry, id=first_id + k, office=view.office)  # the file it goes to: its place in order
         key = e.key()
         if key not in series:  # what decides the findings of this unit's rows, not its whole history
             series[key] = view.series_around(*key, days[key])
         ind = plan.by_id[e.indicator]
-        findings = [_naming_rows(f, above, view.office) for f in series_findings(ind, plan, e, series[key])
-                    + parts_findings(ind, plan, e, latest_at(ind.id, e))]
+        findings = [_naming_rows(f, above, view.office) for f in series_findings(ind, plan, e, series[key])]
         found, accepted = rule_problems(findings, accept, file, r.row,
                                         added_column if e.added is not None and added_column else column)
         problems.extend(found)
         e = dataclasses.replace(e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted))
         series[key].append(e)
-        if summable(ind):
-            sheet.setdefault(ind.id, []).append(e)
         above[e.id] = r.row
         out.append(dataclasses.replace(r, entry=e))
+    _sheet_parts(plan, view, out, problems, above, file=file, column=column, accept=accept, added_column=added_column)
     return problems, out
+
+
+def _sheet_parts(plan: Plan, view: LedgerView, out: list[ImportRowDoc], problems: list[Problem],
+                 above: Mapping[int, int], *, file: str, column: str, accept: bool | Iterable[str],
+                 added_column: str | None) -> None:
+    """The whole and its parts (:func:`eduplan.core.rules.parts_findings`) for a sheet's rows: once
+    for each indicator and day the sheet gives figures for, with every row of the sheet and the
+    ledger's figures, said on the sheet's city-wide row of that day (else on its last unit's row,
+    where the city-wide total it is part of is the ledger's). Each unit's latest row by a day is
+    found by bisection: a sheet of many days costs days × units, not rows × rows. Adds the
+    problems, and an accepted warning to its row's entry."""
+    start = plan.plan.start
+    where = {r.entry.id: k for k, r in enumerate(out)}
+    by_ind: dict[str, list[Entry]] = {}
+    for r in out:
+        e = r.entry
+        if summable(plan.by_id[e.indicator]) and not e.void and e.state is None:
+            by_ind.setdefault(e.indicator, []).append(e)
+    for ind_id, entries in by_ind.items():
+        ind = plan.by_id[ind_id]
+        totals: dict[tuple[str, str | None], list[tuple[dt.date, int, Entry]]] = {}
+        adds = [e for e in entries if e.added is not None]
+        for n, e in enumerate(entries):
+            if e.added is None:
+                totals.setdefault(e.key(), []).append((e.as_of, n, e))
+        for rows_of_unit in totals.values():
+            rows_of_unit.sort(key=lambda t: t[:2])
+        made: dict[dt.date, Mapping] = {}
+
+        def at(day: dt.date, ind_id: str = ind_id, totals=totals, adds=adds, made=made) -> Mapping:
+            if day not in made:
+                mine = [xs[i][2] for xs in totals.values() if (i := bisect.bisect_right(xs, (day, math.inf)) - 1) >= 0]
+                made[day] = overlaid(view.latest(day, [ind_id]), mine + [a for a in adds if a.as_of <= day], start)
+            return made[day]
+
+        on_day: dict[dt.date, list[Entry]] = {}
+        for e in entries:
+            on_day.setdefault(e.as_of, []).append(e)
+        last = at(plan.plan.end).get((ind_id, None))
+        sheets_city = last is not None and last.office == view.office and last.id in where
+        for day in sorted(on_day):
+            city = [e for e in on_day[day] if e.county is None]
+            if not city and sheets_city:
+                continue  # the city-wide total a unit's row is part of is a row of the sheet: checked on its day
+            target = city[-1] if city else on_day[day][-1]
+            k = where[target.id]
+            found, accepted = rule_problems([_naming_rows(f, above, view.office)
+                                             for f in parts_findings(ind, plan, target, at)], accept, file,
+                                            out[k].row, added_column if target.added is not None and added_column
+                                            else column)
+            problems.extend(found)
+            if accepted:
+                e = out[k].entry
+                out[k] = dataclasses.replace(out[k], entry=dataclasses.replace(
+                    e, accepted=e.accepted + tuple(a for a in accepted if a not in e.accepted)))
 
 
 def _naming_rows(f: Finding, above: Mapping[int, int], office: str) -> Finding:
