@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
-from ..i18n import Msg, msg, nmsg
+from ..i18n import DEFAULT_TERMS, Msg, msg, nmsg
 from .models import Entry, Plan, quick_constructor
 from .progress import Progress
 from .records import record
@@ -106,8 +106,6 @@ class ValidateDoc:
     def units_word(self) -> str | None:
         """A word for the plan's units where the default words (县（市、区）) do not fit them and the
         plan gives none (``[terms]``): 区 when every unit is a district (东城区, 高新区); else None."""
-        from ..i18n import DEFAULT_TERMS
-
         plan = self.plan
         if plan is None or plan.terms != DEFAULT_TERMS or not plan.plan.counties:
             return None

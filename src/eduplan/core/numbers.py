@@ -21,8 +21,9 @@ from ..i18n import Msg, msg
 from .text import invisible, visible
 
 __all__ = [
-    "Ambiguous", "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day", "find_quantities",
-    "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state", "to_plain",
+    "Ambiguous", "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day",
+    "find_quantities", "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state",
+    "to_plain",
 ]
 
 MULTIPLIERS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
@@ -436,6 +437,12 @@ def _with_year(text: str, year: int) -> str:
     return f"{year}{text}" if text.startswith("年") else f"{year}年{text}"
 
 
+def _twice(text: str, period: Period, dates: list[dt.date], example: str) -> Ambiguous:
+    return Ambiguous(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write the "
+                         "year, e.g. {example}", text=text, start=period[0], end=period[1], dates=dates,
+                         example=example))
+
+
 def _in_period(text: str, period: Period, day_of) -> dt.date:
     """The one date in the period that a date written without its year names; ``day_of(year)``
     is that date in a year (ValueError where the year has none: 2月29日). One that falls in the
@@ -455,9 +462,7 @@ def _in_period(text: str, period: Period, day_of) -> dt.date:
         raise NumberError(msg("'{text}' is not a date in {years}, the plan period's year", text=text,
                               years=[str(y) for y in missing]))
     if len(inside) > 1:
-        raise Ambiguous(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
-                              "the year, e.g. {example}", text=text, start=start, end=end, dates=inside,
-                              example=_with_year(text, inside[-1].year)))
+        raise _twice(text, period, inside, _with_year(text, inside[-1].year))
     if inside:
         return inside[0]
     return min(dates, key=lambda d: (start - d) if d < start else (d - end))
@@ -598,9 +603,7 @@ def period_start(text: str, within: int | Period | None = None, today: dt.date |
         firsts = [dt.date(y, month, 1) for y in range(period[0].year, period[1].year + 1)]
         overlap = [d for d in firsts if d <= period[1] and last_day(d) >= period[0]]
         if len(overlap) > 1:
-            raise Ambiguous(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {dates}; write "
-                                  "the year, e.g. {example}", text=text, start=period[0], end=period[1],
-                                  dates=overlap, example=f"{overlap[-1].year}年{named[2]}"))
+            raise _twice(text, period, overlap, f"{overlap[-1].year}年{named[2]}")
         return _in_period(text, period, lambda y: dt.date(y, month, 1))
     year, month = parse_month(text, within, today)
     return dt.date(year, month, 1)

@@ -33,9 +33,9 @@ A correct figure must never be refused, so each rule is narrow:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
-import bisect
 import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -382,7 +382,8 @@ def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | i
                       ref=later.ref, unit=unit_called(county))
         return Finding("decreasing", message, ind.id, county, (later,), new.as_of, params)
     others = (before,) if new is not None else (before, after)
-    ref = before.ref if before.added is None else msg("with the increment {ref}", ref=before.ref)  # (椒江区#3 in a folder)
+    # the entry as people name it (椒江区#3 in a ledger folder)
+    ref = before.ref if before.added is None else msg("with the increment {ref}", ref=before.ref)
     message = msg("{unit}: the cumulative total {value} as of {day} is below {previous} as of {previous_day} ({ref}): "
                   "a cumulative total does not fall; if the earlier figure is wrong, correct it",
                   value=_shown(after.value, ind), day=after.as_of, previous=_shown(figure, ind),
@@ -595,12 +596,32 @@ def overlaid(latest: Latest, new: Iterable[Entry], since: dt.date) -> dict[tuple
     return fold_increments(out, adds, since=since) if adds else out
 
 
-def _over(whole: float, total: float) -> bool:
+def _added_up(ind: Indicator, plan: Plan, parts: Iterable[tuple[str, float | int, Entry]]
+              ) -> tuple[float, list[tuple[str, float | int, Entry]], list[str]]:
+    """The units' figures by a date, each (unit, figure, entry), in plan order: their sum, the
+    parts, and each said as 椒江区 100个."""
+    order = {c: k for k, c in enumerate(plan.plan.counties)}
+    parts = sorted(parts, key=lambda p: order.get(p[0], len(order)))
+    return sum(v for _, v, _ in parts), parts, [f"{c} {_shown(v, ind)}" for c, v, _ in parts]
+
+
+def _below(whole: float, total: float) -> bool:
     return total > whole + 1e-9 * max(1.0, abs(total))
 
 
-def _parts_shown(ind: Indicator, parts: Sequence[tuple[str, float | int]]) -> list[str]:
-    return [f"{county} {_shown(value, ind)}" for county, value in parts]
+def _whole_below(ind: Indicator, plan: Plan, whole: Entry, figure: float,
+                 parts: Iterable[tuple[str, float | int, Entry]], *, stored: bool = True) -> Finding | None:
+    """The city-wide total ``figure`` (of ``whole``) against its units' figures by its date: a
+    finding about it if they add up to more. Its entries: the whole (when ``stored``) and the parts."""
+    total, parts, listed = _added_up(ind, plan, parts)
+    if not parts or not _below(figure, total):
+        return None
+    return Finding("parts", msg(
+        "the city-wide total {whole} as of {day} is below what its units' own figures add up to by then, {sum} "
+        "({units}): the whole cannot be less than its parts; check the city-wide figure or the units'",
+        whole=_shown(figure, ind), day=whole.as_of, sum=_shown(total, ind), units=listed), ind.id, None,
+        ((whole,) if stored else ()) + tuple(e for _, _, e in parts), whole.as_of,
+        {"whole": _num(figure), "parts": _num(total), "units": len(parts)})
 
 
 def parts_findings(ind: Indicator, plan: Plan, new: Entry, latest_at: Callable[[dt.date], Latest]) -> list[Finding]:
@@ -624,44 +645,33 @@ def parts_findings(ind: Indicator, plan: Plan, new: Entry, latest_at: Callable[[
     whole = latest.get((ind.id, None))
     if whole is None or whole.value is None or whole.as_of < start:
         return []
-    parts = [(c, e) for (i, c), e in latest.items()
+    parts = [(c, e.value, e) for (i, c), e in latest.items()
              if i == ind.id and c is not None and e.value is not None and e.as_of >= start]
-    parts.sort(key=lambda p: plan.plan.counties.index(p[0]) if p[0] in plan.plan.counties else 10**6)
-    total = sum(e.value for _, e in parts)
-    if not _over(whole.value, total):
+    if new.county is None:  # the city-wide figure typed, against the units in the ledger
+        found = _whole_below(ind, plan, whole, whole.value, parts, stored=False)
+        return [found] if found is not None else []
+    total, parts, listed = _added_up(ind, plan, parts)
+    if not _below(whole.value, total):
         return []
-    listed = _parts_shown(ind, [(c, e.value) for c, e in parts])
-    params = {"whole": _num(whole.value), "parts": _num(total), "units": len(parts)}
-    if new.county is None:
-        message = msg("the city-wide total {whole} as of {day} is below what its units' own figures add up to by then, "
-                      "{sum} ({units}): the whole cannot be less than its parts; check the city-wide figure or the "
-                      "units'", whole=_shown(whole.value, ind), day=day, sum=_shown(total, ind), units=listed)
-        return [Finding("parts", message, ind.id, None, tuple(e for _, e in parts), day, params)]
-    message = msg("with this figure the units add up to {sum} as of {day} ({units}), above the city-wide total of "
-                  "{whole} ({ref}): the whole cannot be less than its parts; check this figure or the city-wide one",
-                  sum=_shown(total, ind), day=day, units=listed, whole=_shown(whole.value, ind), ref=whole.ref)
-    return [Finding("parts", message, ind.id, new.county, (whole,), day, params)]
+    return [Finding("parts", msg(
+        "with this figure the units add up to {sum} as of {day} ({units}), above the city-wide total of {whole} "
+        "({ref}): the whole cannot be less than its parts; check this figure or the city-wide one",
+        sum=_shown(total, ind), day=day, units=listed, whole=_shown(whole.value, ind), ref=whole.ref), ind.id,
+        new.county, (whole,), day, {"whole": _num(whole.value), "parts": _num(total), "units": len(parts)})]
 
 
 def _stored_parts(plan: Plan, wholes: Mapping[str, list[tuple[Entry, float]]],
                   parts: Mapping[str, list[list[tuple[str, float, Entry]]]]) -> Iterator[Finding]:
     """:func:`parts_findings` over stored entries: each city-wide total against its units'
-    figures as of its date (``parts[ind][k]``: the units' figures as of the k-th total's date)."""
+    figures as of its date (``parts[ind][k]``: the units' figures as of the k-th total's date).
+    One accepted over it at the door is listed as accepted, not again."""
     for ind_id, totals in wholes.items():
-        ind = plan.by_id[ind_id]
-        for k, (whole, figure) in enumerate(totals):
-            found = parts.get(ind_id, [])[k] if k < len(parts.get(ind_id, [])) else []
-            total = sum(v for _, v, _ in found)
-            if not found or not _over(figure, total) or any("parts" in e.accepted for e in (whole, *(x for *_, x in found))):
-                continue  # (accepted at the door: listed as accepted, not again)
-            ordered = sorted(found, key=lambda p: plan.plan.counties.index(p[0]) if p[0] in plan.plan.counties else 0)
-            yield Finding("parts", msg(
-                "the city-wide total {whole} as of {day} is below what its units' own figures add up to by then, "
-                "{sum} ({units}): the whole cannot be less than its parts; check the city-wide figure or the units'",
-                whole=_shown(figure, ind), day=whole.as_of, sum=_shown(total, ind),
-                units=_parts_shown(ind, [(c, v) for c, v, _ in ordered])), ind_id, None,
-                (whole, *(e for _, _, e in ordered)), whole.as_of,
-                {"whole": _num(figure), "parts": _num(total), "units": len(found)})
+        for (whole, figure), found in zip(totals, parts[ind_id]):
+            if any("parts" in e.accepted for e in (whole, *(e for *_, e in found))):
+                continue
+            finding = _whole_below(plan.by_id[ind_id], plan, whole, figure, found)
+            if finding is not None:
+                yield finding
 
 
 def door_findings(ind: Indicator, plan: Plan, fig: Figure, new: Entry, series: Sequence[Entry], *,

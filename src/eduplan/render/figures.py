@@ -310,16 +310,13 @@ def exact(value: float | int, unit: str = "") -> str:
     """A stored number shown so that it reads back as itself: as :func:`format_number` shows it
     where that is exact (``3.5万``, ``90亿元``, ``55.96%``), else every digit it has (``57.14285%``,
     ``15000.25元``, never ``57.1%`` or ``15000.2元``)."""
-    from ..core.numbers import NumberError, parse_quantity
+    from ..core.numbers import parse_quantity
 
     shown = format_number(value, unit)
     if float(value).is_integer():  # a whole number format_number always shows exactly (3.5万 only when it is 35000)
         return shown
-    try:
-        if parse_quantity(format_number(value, "%" if unit == "%" else "")).value == Decimal(repr(value)):
-            return shown
-    except NumberError:  # pragma: no cover - format_number writes what parse_quantity reads
-        pass
+    if parse_quantity(format_number(value, "%" if unit == "%" else "")).value == Decimal(repr(value)):
+        return shown  # (format_number writes what parse_quantity reads)
     text = format(Decimal(repr(float(value))), "f")
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return text + ("" if unit in ("", "项") else unit)

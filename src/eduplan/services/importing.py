@@ -252,10 +252,11 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
     """Cells that cannot be read as they stand (:class:`eduplan.store.sheets.Mark`), where
     they matter, as problems naming the cell: an over-long cell above the table or in a column
     import reads; a formula saved without its result (a script wrote it, no spreadsheet
-    computed it) in a column import reads or above the table; cells merged across rows above the table (the county or the date
-    under the first row would read as empty: a county's sheet imported as the city's), or in such
-    a column (every row but the first would read as empty). Each would otherwise make a figure
-    disappear silently."""
+    computed it) in a column import reads or above the table; a number whose format adds 万
+    or 亿 in such a column; cells merged across rows above the table (the county or the date
+    under the first row would read as empty: a county's sheet imported as the city's), or in
+    such a column (every row but the first would read as empty). Each would otherwise make a
+    figure disappear or change silently."""
     read = set(columns.values())
     header = sheet.header
 
@@ -447,8 +448,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         figure = None
         increment = None
         accepted: tuple[str, ...] = ()
-        if ind is not None and county_ok and added_text and _not_a_figure(cell("added")) is not None:
-            problem("added", _not_a_figure(cell("added")))
+        if ind is not None and county_ok and added_text and (why := _not_a_figure(cell("added"))) is not None:
+            problem("added", why)
         elif ind is not None and county_ok and added_text:
             added = _increment(ind, added_text, problem)
             if added is not None:
@@ -464,8 +465,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                  "counties as a number", text=value_text, indicator=ind.called,
                                  column=label.get("county") or msg(FIELDS["county"].header),
                                  what=msg("share") if ind.is_percent else msg("count")))
-        elif ind is not None and county_ok and value_text and _not_a_figure(cell("value")) is not None:
-            problem("value", _not_a_figure(cell("value")))
+        elif ind is not None and county_ok and value_text and (why := _not_a_figure(cell("value"))) is not None:
+            problem("value", why)
         elif ind is not None and county_ok and value_text:
             try:
                 figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))

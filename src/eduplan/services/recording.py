@@ -67,6 +67,17 @@ def _increment(ind: Indicator, text: str) -> Figure:
     return Figure(added=to_plain(q.value), unit=q.unit, percent=q.percent, approx=q.approx)
 
 
+def _latest_with(view: LedgerView, plan: Plan, ind: Indicator, new: Entry, *, instead_of: Entry | None = None):
+    """Each unit's latest figure of ``ind`` as of a day, with ``new`` (not stored yet) among them,
+    ``instead_of`` the entry it corrects: what :func:`eduplan.core.rules.parts_findings` asks."""
+    def at(day: dt.date):
+        latest = view.latest(day, [ind.id])
+        if instead_of is not None:
+            latest = {k: x for k, x in latest.items() if x.ref != instead_of.ref}
+        return overlaid(latest, [new], plan.plan.start)
+    return at
+
+
 def reason_line(f: Finding) -> Msg:
     """A finding as a person reads it at the door: what is wrong, and the rule's id."""
     return msg("{message} [{rule}]", message=f.message, rule=f.rule)
@@ -139,7 +150,7 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
                   numerator=fig.numerator, denominator=fig.denominator, state=fig.state, note=note, source=source,
                   office=view.office)
         series = view.series_for(e)
-        whole = parts_findings(ind, plan, e, lambda d: overlaid(view.latest(d, [ind.id]), [e], plan.plan.start))
+        whole = parts_findings(ind, plan, e, _latest_with(view, plan, ind, e))
         accepted = judge(first + series_findings(ind, plan, e, series) + whole, force, field=field, again=again)
         overridden.append(accepted)
         if fig.added is not None:  # stored as what it is: an increment on the latest total
@@ -276,13 +287,8 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
                     source=source if source is not None else old.source, target_office=target_office,
                     for_city=_for_city(target_office, old), office=view.office)
         series = view.series_for(new, without=old)
-        whole: list = []
-        if old.added is None and new.added is None:  # (an increment's correction changes only what it adds)
-            def latest_at(d: dt.date):
-                return overlaid({k: x for k, x in view.latest(d, [ind.id]).items() if x.ref != old.ref}, [new],
-                                plan.plan.start)
-
-            whole = parts_findings(ind, plan, new, latest_at)
+        whole = (parts_findings(ind, plan, new, _latest_with(view, plan, ind, new, instead_of=old))
+                 if old.added is None and new.added is None else [])  # (an increment's correction: what it adds)
         accepted = judge(door_findings(ind, plan, fig, new, series, text=value) + whole, force, field="value",
                          again=msg("correct it again with --force"))
         overridden.append(accepted)

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.progress import Note
 from ..core.records import record
-from ..i18n import DEFAULT_TERMS, N_, Msg, Terms, msg, terms_of, tr
+from ..i18n import DEFAULT_TERMS, LANGS, N_, Msg, Terms, msg, terms_of, tr
 
 
 @record(slots=False)
@@ -107,8 +107,6 @@ def field_of(header: object, terms: Terms = DEFAULT_TERMS) -> str | None:
 def is_county_target(header: object) -> bool:
     """Does a heading name the column of a unit's own target (分解目标), which only a unit's
     template has (:func:`columns_for`)?"""
-    from ..i18n import LANGS
-
     return header is not None and any(header_key(header) == header_key(tr(COUNTY_TARGET.header, lang))
                                       for lang in LANGS)
 
@@ -123,8 +121,6 @@ BASELINE_WORD = N_("baseline")  # a last-figure cell showing a baseline begins w
 def shows_baseline(text: str) -> bool:
     """A last-figure cell as a template writes a baseline (``基数 12人 (2022-12-31)``), not as an
     older template wrote it (``12人 (2022-12-31)``, with the baseline in the value column too)."""
-    from ..i18n import LANGS, tr
-
     return any(header_key(text).startswith(header_key(tr(BASELINE_WORD, lang))) for lang in LANGS)
 
 

@@ -137,18 +137,18 @@ class Workspace:
         """The name in the folder's ``.office`` file, as Windows editors save it too: UTF-8 with or
         without a byte-order mark, UTF-16 with its mark (PowerShell's ``echo 椒江区 > .office``),
         or GB18030; None if there is no such file. A file that is none of these is refused."""
+        from ..store.sheets import decode_text  # (read as a sheet is: imported only where there is a file)
+
         path = self.ledger_path / OFFICE_FILE
         try:
             raw = path.read_bytes()
         except OSError:
             return None
-        for codec in (("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ()) + ("utf-8-sig", "gb18030"):
-            try:
-                return raw.decode(codec).strip() or None
-            except UnicodeDecodeError:
-                continue
-        raise EduplanError(msg("{file} is not text in a known encoding (UTF-8, UTF-16 or GB18030): write the office's "
-                               "name in it again", file=str(path)))
+        decoded = decode_text(raw)
+        if decoded is None:
+            raise EduplanError(msg("{file} is not text in a known encoding (UTF-8, UTF-16 or GB18030): write the "
+                                   "office's name in it again", file=str(path)))
+        return decoded[0].strip() or None
 
     def _no_folder(self, given: str) -> None:
         path = str(self.ledger_path)

@@ -88,7 +88,10 @@ def _long_cells(rows: list[tuple[Cell, ...]]) -> list[Mark]:
             for c, v in enumerate(row) if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
+def decode_text(raw: bytes) -> tuple[str, str] | None:
+    """Text as Chinese Windows tools save it: UTF-16 with its mark, UTF-8 with or without one,
+    else GB18030 (not for bytes holding NUL); with the encoding read, or None for none of these.
+    Sheets and a ledger folder's ``.office`` file are read so."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -103,8 +106,15 @@ def _decode(raw: bytes) -> tuple[str, str]:
             return raw.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:
             pass
-    raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
-                           "\"CSV UTF-8\" and import it again"))
+    return None
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    decoded = decode_text(raw)
+    if decoded is None:
+        raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
+                               "\"CSV UTF-8\" and import it again"))
+    return decoded
 
 
 def read_csv_bytes(raw: bytes) -> Sheet:
