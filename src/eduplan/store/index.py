@@ -51,7 +51,7 @@ FORMAT = 7  # PRAGMA user_version: an index written by another format is rebuilt
 
 # entries_as_of holds the whole order of a month's entries (date, then recording), so that the
 # bulletin's month is read in order without a sort: 47 -> 35 ms for the 8,450 entries of a
-# month of the 100k synthetic ledger (its build: 49 -> 87 ms of a rebuild)
+# month of the 100k synthetic ledger (its build: 49 -> 87 ms, made by the first ``report``)
 
 # No index on (file, digest): a file's digests are read only when its bytes changed, and then
 # every row of the file is read anyway. For a one-file ledger it was the whole table
@@ -84,10 +84,11 @@ CREATE INDEX entries_added ON entries (indicator, county) WHERE added IS NOT NUL
 
 _INDEXES = tuple((s.split()[2], s.strip()) for s in _SCHEMA.split(";") if s.strip().startswith("CREATE INDEX"))
 # Built by the first command that asks for them, not by a rebuild: they serve one kind of
-# query each (the history newest first: ``log``, ``show``; a batch: ``import``), where
-# status and every write use the others. At 100k entries they are 60-85 ms of a rebuild's
-# serial end; ``log`` then builds its own once (a reader that cannot write scans and sorts).
-_ON_DEMAND = {name: sql for name, sql in _INDEXES if name in ("entries_recorded", "entries_batch")}
+# query each (the history newest first: ``log``, ``show``; a batch: ``import``; the entries
+# dated in a month: ``report``), where status and every write use the others. At 100k
+# entries they are 110-170 ms of a rebuild's serial end (``entries_as_of`` 50-95 ms of it);
+# ``log`` or ``report`` then builds its own once (a reader that cannot write scans and sorts).
+_ON_DEMAND = {name: sql for name, sql in _INDEXES if name in ("entries_recorded", "entries_batch", "entries_as_of")}
 
 COLUMNS = ("office", "id", "indicator", "county", "as_of", "value", "added", "numerator", "denominator", "state",
            "supersedes", "sup_office", "void", "for_city", "reason", "note", "source", "batch", "batch_size", "accepted",
@@ -700,6 +701,7 @@ class Index:
 
     def dated_between(self, start: dt.date, end: dt.date) -> list[tuple[Entry, Entry | None]]:
         """Entries whose as-of date falls in [start, end], by date then recording, with what superseded them."""
+        self._need("entries_as_of")
         cursor = self.con.execute(f"SELECT {_WITH_LATER} WHERE e.as_of BETWEEN ? AND ? "
                                   f"ORDER BY e.as_of, e.stamp, e.office, e.id", (start.toordinal(), end.toordinal()))
         out = []
@@ -723,6 +725,7 @@ class Index:
     def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
         """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void
         (a figure corrected or voided later still shows that the unit reported)."""
+        self._need("entries_as_of")
         return {(r[0], r[1] or None) for r in self.con.execute(
             "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND as_of BETWEEN ? AND ?",
             (start.toordinal(), end.toordinal()))}
