@@ -421,3 +421,28 @@ def test_a_figure_is_rounded_half_up_as_people_round(value, shown):
     """四舍五入: 每月0.25个县 read 每月0.2个县 and 1.25所 read 1.2所 (a float's formatting rounds an exact
     half to even); 1.15 read 1.1 (its binary value is a hair below)."""
     assert format_number(value) == shown
+
+
+_LOOKALIKES = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃①②③⑩⑳⑴⒈½¼⅓𝟏𝟐𝟗"
+
+
+@given(st.integers(0, 10**6), st.sampled_from(_LOOKALIKES), st.sampled_from(["", "所", "%", "万"]),
+       st.booleans())
+def test_a_superscript_or_circled_digit_is_refused_never_read_as_a_digit(n, odd, unit, before):
+    """3000¹ (a footnote mark pasted with the figure) is not 30001, nor ①② 12: the figure is
+    refused, naming the character; the same figure in full-width digits, as a Chinese
+    keyboard types it, is read."""
+    text = f"{odd}{n}{unit}" if before else f"{n}{odd}{unit}"
+    for read in (parse_quantity, lambda t: parse_date(f"2023年6月{t}日")):
+        with pytest.raises(NumberError) as info:
+            read(text)
+        assert odd in info.value.message.render("zh") and "特殊写法的数字" in info.value.message.render("zh")
+    wide = str(n).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    assert parse_quantity(wide + unit).value == parse_quantity(f"{n}{unit}").value
+
+
+def test_a_ratio_with_a_fraction_character_is_refused_naming_it():
+    with pytest.raises(NumberError) as info:
+        parse_ratio("1½/3")
+    assert "½" in info.value.message.render("zh")
+    assert parse_ratio("１２０００／２１０００") == parse_ratio("12000/21000")

@@ -70,6 +70,30 @@ def _seen(text: str) -> None:
     around a figure are not refused (they are read past)."""
     if isinstance(text, str) and not text.isprintable() and any(invisible(ch) and not ch.isspace() for ch in text):
         raise NumberError(msg("'{text}' contains an invisible or control character; type it again", text=text))
+    if isinstance(text, str) and not text.isascii():
+        odd = next((ch for ch in text if _lookalike(ch)), None)
+        if odd is not None:
+            raise NumberError(msg("'{text}' has '{char}', a superscript, circled or other special form of a digit "
+                                  "(a footnote mark pasted with the figure?); type the figure in ordinary digits",
+                                  text=text, char=odd))
+
+
+# How NFKC, which reads a full-width １２％ (a Chinese keyboard's digits) as 12%, would also read
+# other forms: a superscript (3000¹, a footnote mark pasted from a document: 30001), a circled
+# digit (① → 1), a fraction (½ → 1⁄2), a mathematical digit (𝟏), a digit in brackets (⑴).
+# Those are refused in a figure or a date; full-width, half-width and small forms and spaces are not.
+_LOOKALIKE_FORMS = ("<super>", "<sub>", "<circle>", "<fraction>", "<font>", "<compat>", "<square>")
+
+
+def _lookalike(ch: str) -> bool:
+    """Is ``ch`` a special form that NFKC turns into digits (or a slash), not one a person types for them?"""
+    if ch.isascii() or ch.isspace():
+        return False
+    form = unicodedata.decomposition(ch)
+    if not form.startswith(_LOOKALIKE_FORMS):
+        return False
+    folded = unicodedata.normalize("NFKC", ch)
+    return any(c.isdigit() or c in "/\u2044" for c in folded)
 
 
 class Quantity(NamedTuple):
