@@ -56,11 +56,11 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "approximate", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "magnitude", "reported-by", "state-back", "tenfold", "parts", "accepted", "missing",
-                           "stale"]
+                           "outlier", "magnitude", "reported-by", "state-back", "tenfold", "parts", "person-times",
+                           "accepted", "missing", "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
     assert OVERRIDABLE == ("fraction", "approximate", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
-                           "reported-by", "state-back", "tenfold", "parts")
+                           "reported-by", "state-back", "tenfold", "parts", "person-times")
     assert all(r.title for r in RULES.values())
 
 
@@ -88,7 +88,7 @@ def test_a_unit_that_does_not_belong_is_refused(indicator, text):
     ("new-public-kindergartens", "5所"), ("new-public-kindergartens", "5个"), ("new-public-kindergartens", "5家"),
     ("famous-teacher-studios", "16家"), ("famous-teacher-studios", "16所"),  # 所/家 name the same kind of thing
     ("famous-teacher-selections", "110名"), ("famous-teacher-selections", "110人"),  # persons
-    ("exam-services", "10万人次"), ("spine-screening", "3.3万人"), ("spine-screening", "3.3万人次"),
+    ("exam-services", "10万人次"), ("spine-screening", "3.3万人"), ("spine-screening", "3.3万名"),
     ("investment", "90亿元"), ("investment", "90亿"), ("investment", "900000"),
     ("dual-creation-counties", "6个"), ("dual-creation-counties", "6县"), ("dual-creation-counties", "6"),
     ("public-kindergarten-share", "56%"), ("public-kindergarten-share", "56"), ("public-kindergarten-share", "1200/2100"),
@@ -111,6 +111,28 @@ def test_unit_fits_and_a_plan_unit_that_is_not_a_common_measure_word():
     fig = read_figure(km, "12.5公里", county=None)
     assert fig.value == 12.5 and figure_findings(km, REAL, fig, county=None, text="12.5公里") == []
     assert not unit_fits(km, "个") and unit_fits(km, None)
+
+
+@pytest.mark.parametrize("unit, fine, questioned", [
+    ("人次", ["人次", "次", "个", None], ["人", "名"]),
+    ("人", ["人", "名", "个", None], ["人次"]),
+    ("名", ["人", "名", None], ["人次"]),
+])
+def test_persons_and_person_times_are_questioned_as_two_measures(unit, fine, questioned):
+    """2万人 on a count of services (人次) may be the persons served, fewer than the services
+    (a person served twice is 2人次); 3.3万人次 on a count of pupils screened may count a
+    pupil twice. Either is held back until accepted, naming both words; the same measure
+    passes."""
+    i = dataclasses.replace(ind(REAL, "vocational-training"), unit=unit)
+    for word in fine:
+        text = f"500{word or ''}"
+        assert figure_findings(i, REAL, read_figure(i, text, county=None), county=None, text=text) == []
+    for word in questioned:
+        text = f"500{word}"
+        found = figure_findings(i, REAL, read_figure(i, text, county=None), county=None, text=text)
+        assert [(f.rule, RULES[f.rule].severity) for f in found] == [("person-times", "warning")]
+        said = found[0].message.render("zh")
+        assert word in said and unit in said
 
 
 # --------------------------------------------------------------------------- whole numbers

@@ -75,6 +75,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("state-back", WARNING, N_("a state that goes back")),
     Rule("tenfold", WARNING, N_("ten times off the figure next to it")),
     Rule("parts", WARNING, N_("a city-wide total below its units' sum")),
+    Rule("person-times", WARNING, N_("persons for person-times, or person-times for persons")),
     Rule("accepted", WARNING, N_("accepted over a warning"), door=False),
     Rule("missing", WARNING, N_("not reported (completeness)"), door=False),
     Rule("stale", WARNING, N_("not updated (timeliness)"), door=False),
@@ -88,6 +89,7 @@ REPORTING_RULES: tuple[str, ...] = ("missing", "stale")
 LISTED = 10  # the findings about figures a digest names; `eduplan check` lists every one
 
 PERSONS = frozenset({"人", "名", "人次"})
+_PERSON_TIMES = frozenset({"人次", "次"})  # a service to one person twice is 2人次
 THINGS = COUNT_WORDS - PERSONS - {"县"}  # schools, places, projects, rooms, events … (所 个 家 项 间 场 次 …)
 _TOLERANCE = 1e-9
 
@@ -237,6 +239,18 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
             found("unit", msg("'{text}': {word} does not belong to {indicator}, which is measured in {unit}",
                               text=text, word=fig.unit, indicator=ind.called, unit=ind.unit), unit=ind.unit, word=fig.unit)
         return out
+    if ind.unit in PERSONS and fig.unit in PERSONS and (fig.unit in _PERSON_TIMES) != (ind.unit in _PERSON_TIMES):
+        # persons (人, 名) and person-times (人次): two measures that staff often write for one another
+        if ind.unit in _PERSON_TIMES:
+            found("person-times", msg("'{text}' counts persons ({word}), but {indicator} counts person-times ({unit}: "
+                                      "one person served twice is 2{unit}); make sure it is the person-times",
+                                      text=text, word=fig.unit, indicator=ind.called, unit=ind.unit),
+                  unit=ind.unit, word=fig.unit)
+        else:
+            found("person-times", msg("'{text}' counts person-times ({word}), but {indicator} counts persons ({unit}: "
+                                      "each person once); make sure it is the number of persons",
+                                      text=text, word=fig.unit, indicator=ind.called, unit=ind.unit),
+                  unit=ind.unit, word=fig.unit)
     if fig.approx is not None:
         # a plan's text says 110余名 for at least 110; a figure for the ledger is a count or an amount as it
         # stands on a date, held against the target as it is: a round one would be stored as if it were exact
