@@ -461,3 +461,13 @@ def test_a_word_a_plan_must_use_is_listed_with_what_it_means_for_a_chinese_reade
     assert "必须是以下之一：city（市本级报送）、counties（各县报送）、both（市本级和各县均报送）" in zh, zh
     en = run.fails(1, "validate", "--plan", path, lang="en").stderr
     assert "must be one of: flow, level, counties, milestone" in en, en
+
+
+@pytest.mark.parametrize("typed", ["台州市", "台州", "全市"])
+def test_the_bundled_plan_takes_its_citys_name_for_the_city_wide_figure(typed):
+    """Staff write 台州市 (or 台州) for the city's own figure, as they write 椒江 for 椒江区."""
+    from eduplan.core.names import find_county
+
+    plan = load_plan(bundled_plan_path())
+    assert plan.plan.city == "台州市"
+    assert find_county(plan, typed).value is None
