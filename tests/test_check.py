@@ -40,7 +40,8 @@ REFUSED = [  # (arguments, rule): the issue's wrong figures and others like them
     (["new-public-kindergartens", "3.5", "--county", "椒江区"], "whole-number"),
     (["public-kindergarten-share", "0.56", "--county", "椒江区"], "fraction"),
     (["smart-campus-share", "0.8"], "fraction"),
-    (["county-counselling-centres", "3"], "counties-or-percent"),
+    (["county-counselling-centres", "3"], "whole-number"),  # 3% of 9 counties cannot be: 3个?
+    (["county-counselling-centres", "50%"], "whole-number"),  # 4.5 of 9 counties
     (["new-kindergarten-places", "12亿", "--county", "温岭市"], "outlier"),
     (["new-school-places", "2.5万", "--county", "椒江区"], "outlier"),  # one county above the city's 20 000
     (["construction-projects", "300"], "outlier"),  # more than 3 × 85
@@ -70,9 +71,9 @@ def test_the_messages_say_what_was_meant(run):
     err = run.fails(1, "record", "public-kindergarten-share", "0.56", "--county", "椒江区", *D, lang="en").stderr
     assert "did you mean 56%?" in err
     err = run.fails(1, "record", "county-counselling-centres", "3", *D, lang="en").stderr
-    assert "33.3%" in err and "3个" in err and "3%" in err
-    err = run.fails(1, "record", "county-counselling-centres", "1", *D, lang="en").stderr
-    assert "1 county or 1%?" in err and "(or 1个) for 1 county, or 1% with" in err  # not "1 counties"
+    assert "(0 is 0%, 1 is 11.1%); for 3 of them write 3个" in err
+    err = run.fails(1, "record", "county-counselling-centres", "50", *D, lang="en").stderr
+    assert "(4 is 44.4%, 5 is 55.6%); write how many meet it (4个 or 5个)" in err
     err = run.fails(1, "record", "new-kindergarten-places", "12亿元", "--county", "温岭市", *D, lang="en").stderr
     assert "元 does not belong to new-kindergarten-places, which is measured in 个" in err
 
@@ -171,7 +172,7 @@ def test_correct_figures_are_never_refused(run, synthetic_plan_path):
         ["dropout-rate", "0.5", "--as-of", "2023-06-30"],  # a falling level, cap 2%
         ["dropout-rate", "0.02", "--county", "椒江区", "--as-of", "2023-06-30"],
         ["counselling-counties", "3个", "--as-of", "2023-06-30"],  # 3 of 9 counties
-        ["counselling-counties", "50%", "--as-of", "2023-07-31"],
+        ["counselling-counties", "55.6%", "--as-of", "2023-07-31"],  # 5 of 9 (50% is refused: 4.5 of them)
         ["counselling-counties", "进行中", "--county", "椒江区", "--as-of", "2023-06-30"],
         ["counselling-counties", "进行中", "--county", "椒江区", "--as-of", "2023-07-31"],  # still in progress
         ["standard-counties", "6", "--as-of", "2023-06-30"],
@@ -208,7 +209,7 @@ def test_import_applies_every_rule_to_every_row_all_or_nothing(run, ledger_path,
             ["new-public-kindergartens", "4", "2023-06-30", "椒江区"],  # 2: good
             ["new-kindergarten-places", "12亿元", "2023-06-30", "温岭市"],  # 3: unit
             ["public-kindergarten-share", "0.52", "2023-06-30", "椒江区"],  # 4: fraction
-            ["county-counselling-centres", "3", "2023-06-30", ""],  # 5: counties or percent
+            ["county-counselling-centres", "3", "2023-06-30", ""],  # 5: 3% of 9 counties cannot be
             ["quality-projects", "100", "2023-07-31", ""],  # 6: below June's 120
             ["new-public-kindergartens", "5", "2023-06-30", "黄岩区"],  # 7: already in the ledger: skipped
             ["new-public-kindergartens", "2.5", "2023-06-30", "临海市"],  # 8: half a school
@@ -217,7 +218,7 @@ def test_import_applies_every_rule_to_every_row_all_or_nothing(run, ledger_path,
             ["new-school-places", "1.5万", "2023-06-30", "椒江区"]]  # 11: good
     path = write_csv(tmp_path / "june.csv", rows)
     err = run.fails(1, "import", path, lang="en").stderr
-    for row, rule in ((3, "unit"), (4, "fraction"), (5, "counties-or-percent"), (6, "decreasing"),
+    for row, rule in ((3, "unit"), (4, "fraction"), (5, "whole-number"), (6, "decreasing"),
                       (8, "whole-number"), (9, "outlier"), (10, "decreasing")):
         assert f"{path}:{row}: 数值: " in err and f"[{rule}]" in err.split(f"{path}:{row}: ")[1].splitlines()[0], row
     assert f"{path}:2:" not in err and f"{path}:7:" not in err and f"{path}:11:" not in err
@@ -225,11 +226,11 @@ def test_import_applies_every_rule_to_every_row_all_or_nothing(run, ledger_path,
     assert ledger_path.read_bytes() == before
     assert f"{path}:3:" in run.fails(1, "import", path, "--accept-warnings", lang="en").stderr  # errors stay errors
     assert ledger_path.read_bytes() == before
-    fixed = [r for k, r in enumerate(rows) if k not in (2, 7)]  # without the rows that cannot be right
+    fixed = [r for k, r in enumerate(rows) if k not in (2, 4, 7)]  # without the rows that cannot be right
     path = write_csv(tmp_path / "june-fixed.csv", fixed)
     assert "[fraction]" in run.fails(1, "import", path, "--dry-run", lang="en").stderr
     out = run.ok("import", path, "--accept-warnings", "--by", "李强", lang="en").stdout
-    assert "imported 7 entries" in out and "5 entries accepted over a warning (by 李强)" in out
+    assert "imported 6 entries" in out and "4 entries accepted over a warning (by 李强)" in out
     assert "1 row already in the ledger for its date skipped" in out
     got = {(e["indicator"], e["county"], e["as_of"]): e for e in log(run)}
     assert got[("public-kindergarten-share", "椒江区", "2023-06-30")]["accepted"] == ["fraction"]
@@ -237,7 +238,7 @@ def test_import_applies_every_rule_to_every_row_all_or_nothing(run, ledger_path,
     assert got[("new-public-kindergartens", "椒江区", "2023-06-30")]["accepted"] == []
     assert got[("new-school-places", "椒江区", "2023-06-30")]["accepted"] == []
     doc = json.loads(run("check", "--as-of", "2023-07-31", "--rule", "accepted", "--format", "json").stdout)
-    assert doc["summary"]["accepted"] == 5 and {f["by"] for f in doc["findings"]} == {"李强"}
+    assert doc["summary"]["accepted"] == 4 and {f["by"] for f in doc["findings"]} == {"李强"}
 
 
 def test_xlsx_import_reads_a_percent_cell_as_a_percentage_and_a_plain_fraction_as_suspect(run, ledger_path, tmp_path):

@@ -231,11 +231,47 @@ def test_fraction_never_fires_on_a_falling_indicator_or_above_one(v, target):
 # --------------------------------------------------------------------------- counties or percent
 
 
-def test_a_plain_count_on_a_share_of_counties_is_ambiguous():
-    assert rules_for(REAL, "county-counselling-centres", "3") == ["counties-or-percent"]
-    assert rules_for(REAL, "county-counselling-centres", "9") == ["counties-or-percent"]
-    for text in ("3%", "50", "55.6", "0", "10", "33.3%"):
-        assert rules_for(REAL, "county-counselling-centres", text) == [], text
+def test_a_plain_count_on_a_share_of_counties_is_ambiguous_where_both_readings_can_be():
+    """3 on a share of 100 units may be 3 of them or 3%: asked. On a share of 9 counties 3% cannot
+    be (no whole number of them makes it): refused, suggesting 3个."""
+    hundred = dataclasses.replace(REAL, plan=dataclasses.replace(REAL.plan, counties=tuple(f"{n}乡" for n in range(100))))
+    assert rules_for(hundred, "county-counselling-centres", "3") == ["counties-or-percent"]
+    assert rules_for(hundred, "county-counselling-centres", "3%") == []
+    assert "1 county or 1%?" in _said(hundred, "county-counselling-centres", "1", "en")  # not "1 counties"
+    assert rules_for(REAL, "county-counselling-centres", "3") == ["whole-number"]
+    assert "3个" in _said(REAL, "county-counselling-centres", "3")
+    for text in ("55.6", "55", "56%", "0", "33.3%", "33", "100", "5个", "0.56"):  # 0.56: a fraction, asked as one
+        assert rules_for(REAL, "county-counselling-centres", text) in ([], ["fraction"]), text
+
+
+@pytest.mark.parametrize("text, lo, hi", [("50", 4, 5), ("50.5%", 4, 5), ("60%", 5, 6), ("3%", 0, 1), ("10", 0, 1),
+                                          ("99%", 8, 9), ("55.1", 4, 5)])
+def test_a_share_of_counties_no_whole_number_of_them_makes_is_refused(text, lo, hi):
+    """50% of 9 counties would be 4.5 of them: it went in, and against a target of 50% it read
+    完成. Refused, naming the two shares around it; a share as typed to its last digit (55 or
+    56 or 55.6 for 5 of 9, rounded or cut short) goes in."""
+    assert rules_for(REAL, "county-counselling-centres", text) == ["whole-number"]
+    said = _said(REAL, "county-counselling-centres", text)
+    assert f"{lo} 个为" in said and f"{hi} 个为" in said
+
+
+@given(st.integers(1, 120), st.data())
+def test_the_share_of_every_whole_number_of_units_is_taken_as_typed(n, data):
+    """Every k of n units, typed as its share to 0, 1 or 2 decimals, rounded or cut short, passes."""
+    k = data.draw(st.integers(0, n))
+    share = k * 100 / n
+    plan = dataclasses.replace(REAL, plan=dataclasses.replace(REAL.plan, counties=tuple(f"{j}乡" for j in range(n))))
+    i = ind(REAL, "county-counselling-centres")
+    for typed in {f"{share:.0f}", f"{share:.1f}", f"{share:.2f}", str(int(share)), f"{int(share * 10) / 10}"}:
+        fig = read_figure(i, typed + "%", county=None, counties=n)
+        assert [f.rule for f in figure_findings(i, plan, fig, county=None, text=typed + "%")
+                if f.rule == "whole-number"] == [], (typed, k, n)
+
+
+def _said(plan, indicator, text, lang="zh"):
+    i = ind(plan, indicator)
+    fig = read_figure(i, text, county=None, counties=len(plan.plan.counties))
+    return " ".join(f.message.render(lang) for f in figure_findings(i, plan, fig, county=None, text=text))
 
 
 def test_a_count_of_counties_with_its_measure_word_is_their_share():
@@ -244,6 +280,12 @@ def test_a_count_of_counties_with_its_measure_word_is_their_share():
     assert fig.value == pytest.approx(100 / 3) and fig.counties == 3
     assert figure_findings(i, REAL, fig, county=None, text="3个") == []
     assert read_figure(i, "9县", county=None, counties=9).value == 100
+    for text in ("3个县", "3个县（市、区）", "3县(市、区)", "三个县", "3 个县"):  # as the target is shown: ≥6个县
+        fig = read_figure(i, text, county=None, counties=9, units="县（市、区）")
+        assert fig.counties == 3 and figure_findings(i, REAL, fig, county=None, text=text) == [], text
+    count = ind(REAL, "dual-creation-counties")
+    assert read_figure(count, "6个县", county=None, counties=9, units="县（市、区）").value == 6
+    assert read_figure(i, "3个乡镇", county=None, counties=9, units="乡镇（街道）").counties == 3  # a county's plan
     from eduplan.core.numbers import NumberError
 
     for text in ("10个", "2.5个"):

@@ -344,13 +344,26 @@ def _own_unit(ind: Indicator, text: str) -> str | None:
     return None
 
 
-def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int | None = None) -> Figure:
+def _counted_units(text: str, units: str) -> str | None:
+    """A number of county-level units as the plan's display writes it (6个县, 6个县（市、区）, 六个县,
+    6个乡镇 in a plan whose units are 乡镇（街道）) as the number and 个 (6个); None if it is not one."""
+    norm = normalise(text)
+    words = {"县", normalise(units), normalise(units).split("(")[0].strip()} - {""}
+    for word in sorted(words, key=len, reverse=True):
+        if norm.endswith(word) and (head := norm[: -len(word)].rstrip()):
+            return head if head.endswith("个") else head + "个"
+    return None
+
+
+def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int | None = None,
+                units: str = "") -> Figure:
     """Read ``12`` / ``3.5万`` / ``56%`` / ``12000/21000`` / ``done`` / ``完成`` for this indicator.
 
     Raises :class:`NumberError` with a message naming the indicator when the text is not a
     figure of this kind at all. Whether the figure is plausible (its unit, its size, a
     fraction for a percentage) is :mod:`eduplan.core.rules`. ``counties`` (the plan's number
-    of county-level units) lets a share of counties be typed as a count of them (``3个``).
+    of county-level units) lets a share of counties be typed as a count of them (``3个``);
+    ``units`` (what the plan calls them: 县（市、区）) lets such a count name them (``6个县``).
     """
     state = parse_state(text)
     wants_state = ind.measure == Measure.MILESTONE or (ind.measure == Measure.COUNTIES and county is not None)
@@ -378,7 +391,18 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         return Figure(value=int(share) if float(share).is_integer() else share, numerator=num, denominator=den,
                       percent=True, approx=ratio.approx)
     own = _own_unit(ind, text)
-    quantity = parse_quantity(own if own is not None else text)
+    if own is None and ind.measure == Measure.COUNTIES:
+        own = _counted_units(text, units)
+        if own is not None:
+            try:
+                quantity = parse_quantity(own)
+            except NumberError:
+                quantity = parse_quantity(text)  # (it says why, quoting what was typed)
+            own = None
+        else:
+            quantity = parse_quantity(text)
+    else:
+        quantity = parse_quantity(own if own is not None else text)
     unit = ind.unit if own is not None else quantity.unit
     if (ind.measure == Measure.COUNTIES and ind.is_percent and counties and unit in COUNTY_WORDS
             and not quantity.percent):

@@ -38,6 +38,8 @@ import dataclasses
 import datetime as dt
 import heapq
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -214,6 +216,20 @@ def counties_reading(ind: Indicator, plan: Plan, value: float | int | None, coun
     return int(value)
 
 
+def _typed_step(text: str) -> float:
+    """One unit of the last digit typed (1 for 56, 0.1 for 55.6 and finer): how far a typed share
+    may be from the one meant."""
+    m = re.search(r"\d+(?:\.(\d+))?", unicodedata.normalize("NFKC", text))
+    return 0.1 if m and m[1] else 1.0
+
+
+def _whole_counties(share: float | int, n: int, step: float) -> bool:
+    """Is ``share`` (a percentage) that of a whole number of ``n`` units, as typed to ``step``
+    (55 or 56 or 55.6 for 5 of 9, rounded or cut short)?"""
+    k = round(share * n / 100)
+    return any(0 <= j <= n and abs(share - j * 100 / n) < step - _TOLERANCE for j in (k - 1, k, k + 1))
+
+
 def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | None, text: str) -> list[Finding]:
     """The rules about a figure as it was typed, before anything is stored: its measure word,
     whole numbers, a fraction for a percentage, counties or percent."""
@@ -263,6 +279,25 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
                                   text=text, value=_shown(number, ind), indicator=ind.called, unit=ind.unit),
               value=_num(number))
         return out
+    if (ind.measure == Measure.COUNTIES and ind.is_percent and county is None and fig.counties is None
+            and number is not None and fraction_reading(ind, number) is None):
+        n = len(plan.plan.counties)
+        if n and not _whole_counties(number, n, _typed_step(text)):
+            lo = min(int(number * n / 100), n - 1)
+            shares = {"lo": lo, "hi": lo + 1, "lo_share": format_number(lo * 100 / n, "%"),
+                      "hi_share": format_number((lo + 1) * 100 / n, "%")}
+            if float(number).is_integer() and 1 <= number <= n and not fig.percent:
+                k = int(number)
+                found("whole-number", msg("'{text}' on {indicator}: a share of the {n} county-level units is that of a "
+                                          "whole number of them ({lo} is {lo_share}, {hi} is {hi_share}); for {k} of "
+                                          "them write {k}个", text=text, indicator=ind.called, n=n, k=k, **shares),
+                      value=_num(number), counties=n)
+            else:
+                found("whole-number", msg("'{text}' on {indicator}: a share of the {n} county-level units is that of a "
+                                          "whole number of them ({lo} is {lo_share}, {hi} is {hi_share}); write how "
+                                          "many meet it ({lo}个 or {hi}个)", text=text, indicator=ind.called, n=n,
+                                          **shares), value=_num(number), counties=n)
+            return out
     if fig.numerator is None and not fig.percent and fig.counties is None and fig.added is None:
         meant = fraction_reading(ind, fig.value)
         if meant is not None:

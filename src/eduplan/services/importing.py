@@ -469,7 +469,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             problem("value", why)
         elif ind is not None and county_ok and value_text:
             try:
-                figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties))
+                figure = read_figure(ind, value_text, county=county, counties=len(plan.plan.counties),
+                                        units=plan.terms.units)
             except NumberError as exc:
                 problem("value", exc.message)
             else:

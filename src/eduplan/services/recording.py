@@ -45,7 +45,7 @@ from .workspace import Workspace, check_date
 
 def _figure(plan: Plan, ind: Indicator, text: str, county: str | None) -> Figure:
     try:
-        fig = read_figure(ind, text, county=county, counties=len(plan.plan.counties))
+        fig = read_figure(ind, text, county=county, counties=len(plan.plan.counties), units=plan.terms.units)
     except NumberError as exc:
         raise EduplanError(exc.message, field="value") from None
     problems = value_problems(ind, plan, county=county, value=fig.value, state=fig.state,
