@@ -293,3 +293,20 @@ def test_a_level_above_a_cap_that_applies_later_has_a_way_to_come_down_not_a_cap
     assert early.status.value == "on_track"
     assert to_go_line(early, "zh") == "在上限适用前需降低0.5个百分点" and to_go(early, "zh") == "需降低0.5个百分点"
     assert to_go_line(early, "en") == "0.5 points to come down by the date the cap applies"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 10**6), st.integers(1, 10**6))
+def test_a_ratios_share_is_shown_as_a_share_beside_its_exact_parts(a, b):
+    """12000/21000 was said back as 57.142857142857146%（1.2万/2.1万） by record, log and the
+    bulletin: the share is what the parts make, and they are what was typed."""
+    from eduplan.render.figures import stored_value
+
+    num, den = min(a, b), max(a, b)
+    e = Entry(1, "public-kindergarten-share", dt.date(2023, 6, 30), "tester", dt.datetime(2023, 7, 1, tzinfo=TZ),
+              value=num * 100 / den, numerator=num, denominator=den)
+    shown = stored_value(e, "%", "zh")
+    share, parts = shown.split("（")
+    assert share == format_number(num * 100 / den, "%") and len(share) < 10
+    n, d = parts.rstrip("）").split("/")
+    assert (parse_quantity(n).value, parse_quantity(d).value) == (num, den)

@@ -324,14 +324,16 @@ def exact(value: float | int, unit: str = "") -> str:
 
 def stored_value(e: Entry, unit: str, lang: str, *, apart: bool = False) -> str:
     """A recorded figure exactly as stored: ``14所``, ``40%（400/1000）``, ``完成``, ``作废``
-    (``apart``: a ratio's parts on a line of their own, for a narrow column)."""
+    (``apart``: a ratio's parts on a line of their own, for a narrow column). A ratio's share
+    is what its parts make, and they are shown exactly: the share is shown as a share is
+    (``57.1%（12000/21000）``, not ``57.142857142857146%``)."""
     if e.void:
         return msg("void").render(lang)
     if e.state is not None:
         return state_label(e.state.value, lang)
     if e.added is not None:
         return "+" + exact(e.added, unit)
-    shown = exact(e.value, unit)
+    shown = exact(e.value, unit) if e.numerator is None else format_number(e.value, unit)
     if e.numerator is not None:
         aside = bracketed(f"{exact(e.numerator)}/{exact(e.denominator)}", lang)
         shown += "\n" + aside.lstrip() if apart else aside
