@@ -171,7 +171,13 @@ def test_falling_flow_is_a_budget(synthetic_plan):
     over = status_for(11)
     assert over.status == Status.BEHIND and over.met is False
     assert over.completion == pytest.approx(10 / 11)  # lower is better: never actual ÷ target
-    assert status_for(3, dt.date(2023, 12, 31)).status == Status.DONE
+    end = dt.date(2023, 12, 31)
+    stale = status_for(3, end)  # 3 as of June: July to December unknown, and they can only add
+    assert (stale.status, stale.actual) == (Status.NOT_JUDGED, 3)
+    assert notes(stale) == {"cap_stale": {"until": "2023-06-30", "end": "2023-12-31"}}
+    book = Book()
+    book.add("incidents", 3, as_of=end)
+    assert row(synthetic_plan, book, "incidents", end).status == Status.DONE
 
 
 def test_a_cap_summed_over_some_counties_is_not_judged_while_within_it(synthetic_plan):
@@ -190,9 +196,16 @@ def test_a_cap_summed_over_some_counties_is_not_judged_while_within_it(synthetic
     assert r.status == Status.BEHIND and "partial" in notes(r)
     book = Book()
     for c in COUNTIES:
-        book.add("incidents", 1, county=c)
+        book.add("incidents", 1, county=c, as_of=end)
     assert row(synthetic_plan, book, "incidents", end).status == Status.DONE
-    book.add("incidents", 4)  # a city-wide figure: judged as it is
+    book.add("incidents", 1, county=COUNTIES[0])  # a county's figure as of June, superseded by its December one
+    assert row(synthetic_plan, book, "incidents", end).status == Status.DONE
+    late = Book()
+    for c in COUNTIES:  # every county in, but one only as of June: its second half may take the sum over
+        late.add("incidents", 1, county=c, as_of=end if c != COUNTIES[4] else JUNE30)
+    r = row(synthetic_plan, late, "incidents", end)
+    assert r.status == Status.NOT_JUDGED and notes(r)["cap_stale"]["until"] == "2023-06-30"
+    book.add("incidents", 4, as_of=end)  # a city-wide figure: judged as it is
     assert row(synthetic_plan, book, "incidents", end).status == Status.DONE
 
 

@@ -428,6 +428,9 @@ def test_a_falling_target_waits_for_its_baseline(plan):
     book.add("fewer-deaths", 8, county="甲县", as_of=D(2023, 12, 20))
     assert row(plan, book, "fewer-deaths", end).status == Status.BEHIND  # as many as last year: not fewer
     book.add("fewer-deaths", 7, county="甲县", as_of=end)
+    assert row(plan, book, "fewer-deaths", end).status == Status.NOT_JUDGED  # 乙县 and 丙县 said 0 as of June
+    book.add("fewer-deaths", 0, county="乙县", as_of=end)
+    book.add("fewer-deaths", 0, county="丙县", as_of=end)
     assert row(plan, book, "fewer-deaths", end).status == Status.DONE
 
 

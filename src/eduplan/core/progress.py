@@ -78,7 +78,8 @@ class Note:
         return self.code in WARNINGS
 
 
-WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace", "cap_partial"})
+WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace", "cap_partial",
+                      "cap_stale"})
 
 
 @record
@@ -217,6 +218,7 @@ def judge(
     qualifying: tuple[str, ...] | None = None
     rollup: str | None = None
     newest: dt.date | None = None
+    oldest: dt.date | None = None  # of the figures summed: the date up to which all of them stand
     own: float | None = None
     share: float | None = None
     if county is not None:
@@ -254,6 +256,7 @@ def judge(
                                                   "rollup": counted}))
         elif figures:
             newest = max(f.as_of for f in figures)
+            oldest = min(f.as_of for f in figures)
             if ind.measure == Measure.FLOW or (ind.measure == Measure.LEVEL and not ind.is_percent):
                 actual, rollup = sum(f.value or 0 for f in figures), "sum"
             elif ind.measure == Measure.LEVEL:
@@ -372,6 +375,13 @@ def judge(
         if not met:
             status = Status.BEHIND
         elif as_of >= info.end:
+            # within the cap at the end only if the figure is the whole period's: one as of June says
+            # nothing of July to December, and what was left out can only add to it
+            covered = oldest if oldest is not None else newest
+            if covered is not None and covered < info.end:
+                notes.append(Note("cap_stale", {"until": covered.isoformat(), "end": info.end.isoformat()}))
+                return replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state, notes=tuple(notes),
+                               headroom=headroom)
             status = Status.DONE
         else:
             status = _pace(1 - used, 1 - mark, threshold) if used > mark else Status.ON_TRACK
