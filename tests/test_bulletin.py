@@ -187,11 +187,26 @@ def test_the_bulletin_says_why_an_indicator_is_not_judged(run, synthetic_plan_pa
     """A cap with counties missing showed 不评价 in the bulletin without a word of why."""
     run.ok("record", "incidents", "3", "--county", "椒江区", "--as-of", "2023-06-30")
     md = run.ok("report", *JUNE).stdout
-    assert "月末不评价的指标及原因：" in md
+    assert "月末不评价或全市无数据的指标及原因：" in md
     assert "- 安全事故：上限类指标须各县数据齐全才能判断：9个县中1个已报送" in md, md
     path = tmp_path / "june.html"
     run.ok("report", *JUNE, "-o", path)
     html = path.read_text(encoding="utf-8")
-    assert "月末不评价的指标及原因：" in html and "上限类指标须各县数据齐全才能判断" in html
+    assert "月末不评价或全市无数据的指标及原因：" in html and "上限类指标须各县数据齐全才能判断" in html
     run.ok("record", "incidents", "4", "--as-of", "2023-06-30")  # a city-wide figure: judged
     assert "月末不评价" not in run.ok("report", *JUNE).stdout
+
+
+def test_the_bulletin_says_why_a_share_has_no_city_wide_figure(run, synthetic_plan_path):
+    """Nine counties' 80/100 made the city's 80%; one county's 80% typed alone, accepted without a
+    word, left the city-wide share 无数据 in the bulletin with nothing to say why. The record
+    says what it leaves undone, and the bulletin why there is no figure."""
+    for county in ("椒江区", "黄岩区"):
+        out = run.ok("record", "public-share", "80/100", "--county", county, "--as-of", "2023-05-31").stdout
+        assert "分子之和÷分母之和" not in out
+    out = run.ok("record", "public-share", "80%", "--county", "三门县", "--as-of", "2023-06-30").stdout
+    assert "（全市的公办园在园幼儿占比按各县（市、区）分子之和÷分母之和汇总：只填百分比无法计入，全市将显示无数据" in out, out
+    assert "分子之和" not in run.ok("record", "public-share", "81%", "--as-of", "2023-06-30").stdout  # the city's own
+    run.ok("void", "4", "--reason", "synthetic")
+    md = run.ok("report", *JUNE).stdout
+    assert "- 公办园在园幼儿占比：无法汇总：三门县填报的百分比没有分母" in md, md

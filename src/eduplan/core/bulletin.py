@@ -145,10 +145,12 @@ class Bulletin:
 
     @property
     def unjudged(self) -> tuple[Row, ...]:
-        """The indicators not judged at the month end for a reason someone must act on (a
-        baseline not recorded yet, a cap whose counties have not all reported, a percentage
-        without its denominator), plan order: the bulletin says why, not only 不评价."""
-        return tuple(r for r in self.rows if r.now.status == Status.NOT_JUDGED and any(n.warns for n in r.now.notes))
+        """The indicators not judged, or without a city-wide figure, at the month end for a
+        reason someone must act on (a baseline not recorded yet, a cap whose counties have not
+        all reported, a county's percentage without its denominator, which leaves the city's
+        share without a figure), plan order: the bulletin says why, not only 不评价 or 无数据."""
+        return tuple(r for r in self.rows if r.now.status in (Status.NOT_JUDGED, Status.NO_DATA)
+                     and any(n.warns for n in r.now.notes))
 
     @property
     def received_by_county(self) -> dict[str | None, int]:

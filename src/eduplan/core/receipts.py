@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ..i18n import Msg
 from .models import Entry, Plan
 from .records import record
 
@@ -33,6 +34,7 @@ class Stored:
     taken: tuple[Taken, ...] = ()
     overridden: tuple[str, ...] = ()  # data-quality rules accepted over a warning
     total: float | None = None  # for an increment: the figure it makes
+    advice: tuple[Msg, ...] = ()  # what the figure leaves to be done (a percentage the city cannot roll up)
 
 
 @record(slots=False)

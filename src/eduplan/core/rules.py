@@ -325,6 +325,19 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
     return out
 
 
+def rollup_advice(ind: Indicator, fig: Figure, county: str | None) -> Msg | None:
+    """What to say of a county's percentage typed without its numerator and denominator on a
+    share the city's figure is rolled up from (Σnumerators ÷ Σdenominators): it is stored, and
+    it leaves the city-wide share without a figure (no data, the note cannot_roll_up) until
+    the county gives its parts or the city its own figure. None where that is not so."""
+    if (county is None or ind.measure != Measure.LEVEL or not ind.is_percent or fig.numerator is not None
+            or fig.value is None or ind.reported_by == ReportedBy.CITY):
+        return None
+    return msg("{indicator} is rolled up city-wide as the counties' numerators over their denominators: a "
+               "percentage alone cannot count in it, and leaves the city-wide figure without data. Record the "
+               "numerator/denominator (e.g. 12000/21000) where they are known", indicator=ind.called)
+
+
 def _not_reporting(ind: Indicator, county: str | None, *, door: bool) -> Msg | None:
     """A county's figure for what the plan has the city report city-wide (``reported_by = "city"``):
     it would be summed as the city's figure. (A city-wide figure for what the counties report is

@@ -417,7 +417,7 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
     else:
         out.append(_("No indicator is lagging or behind at the month end.") + "\n")
     if b.unjudged:
-        out.append(safe.markdown(_("Not judged at the month end, and why:")) + "\n")
+        out.append(safe.markdown(_("Not judged, or without a city-wide figure, at the month end, and why:")) + "\n")
         out.extend(f"- {safe.markdown(line)}" for line in unjudged_lines(b, lang))
         out.append("")
 

@@ -530,7 +530,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     else:
         w(f'<p class="empty">{esc(_("No indicator is lagging or behind at the month end."))}</p>')
     if b.unjudged:
-        w(f'<p class="note">{esc(_("Not judged at the month end, and why:"))}</p><ul class="note">'
+        w(f'<p class="note">{esc(_("Not judged, or without a city-wide figure, at the month end, and why:"))}</p><ul class="note">'
           + "".join(f"<li>{esc(line)}</li>" for line in unjudged_lines(b, lang)) + "</ul>")
 
     # ---- 4. the counties: figure 2, then what they sent

@@ -46,6 +46,7 @@ def stored(doc: Stored, lang: str, opts) -> str:
         lines.append(msg("(the total is now {total})", total=format_number(doc.total, unit)).render(lang))
     for t in doc.taken:
         lines.append(msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang))
+    lines.extend(bracketed(a.render(lang), lang).strip() for a in doc.advice)
     if doc.overridden:
         from ..core.rules import named
 

@@ -32,6 +32,7 @@ from ..core.rules import (
     named,
     overlaid,
     parts_findings,
+    rollup_advice,
     series_findings,
     triage,
 )
@@ -163,7 +164,9 @@ def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: st
     names = taken("indicator", ind_match, ind.id) + taken("county", county_match, unit or plan.terms.whole)
     if fig.counties is not None:
         names += (Taken("value", text, format_number(fig.value, "%")),)  # type: ignore[arg-type]
-    return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None)
+    advice = rollup_advice(ind, fig, unit)
+    return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None,
+                  advice=(advice,) if advice is not None else ())
 
 
 _REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
