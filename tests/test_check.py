@@ -59,7 +59,11 @@ def test_a_wrong_figure_is_refused_and_the_ledger_is_unchanged(run, ledger_path,
     assert not ledger_path.exists()  # not even created
     run.ok("record", "new-public-kindergartens", "2", "--county", "黄岩区", "--as-of", "2023-05-31")
     before = ledger_path.read_bytes()
-    assert f"［{rule}］" in run.fails(1, "record", *args, *D).stderr  # in Chinese too
+    from eduplan.core.rules import RULES
+    from eduplan.i18n import tr
+
+    zh = run.fails(1, "record", *args, *D).stderr  # in Chinese, by its name: an id is an English word
+    assert f"［{tr(RULES[rule].title, 'zh')}］" in zh and f"［{rule}］" not in zh
     if rule in ("unit", "whole-number"):  # cannot be right: not even with --force
         assert "--force" not in run.fails(1, "record", *args, *D, "--force", lang="en").stderr
     else:
@@ -634,7 +638,7 @@ def test_a_county_figure_for_what_the_city_reports_is_questioned(run, ledger_pat
     ledger (one written before, or by hand). The city-wide figure goes in as before."""
     day = ("--as-of", "2023-06-30")
     err = run.fails(1, "record", "famous-teacher-studios", "3", *day, "--county", "路桥").stderr
-    assert "市级名师名班主任工作室由市本级报送全市数据" in err and "［reported-by］" in err  # its name, for Chinese staff
+    assert "市级名师名班主任工作室由市本级报送全市数据" in err and "［非报送单位的数据］" in err  # its name, for Chinese staff
     assert not ledger_path.exists()
     run.ok("record", "famous-teacher-studios", "5", *day)  # the city-wide figure: no warning
     before = ledger_path.read_bytes()
@@ -658,7 +662,7 @@ def test_a_figure_with_wan_or_yi_left_out_is_questioned_at_the_door(run, ledger_
     """45 typed for 教育项目投资 (90亿元) went in as 45元 and read as 45亿; now the door asks whether
     45亿元 was meant, and leaves the ledger untouched unless the figure is accepted."""
     err = run.fails(1, "record", "investment", "45", "--as-of", "2023-06-30").stderr
-    assert "您要填的是不是 45亿元" in err and "［magnitude］" in err and not ledger_path.exists()
+    assert "您要填的是不是 45亿元" in err and "［远低于目标（漏写万/亿？）］" in err and not ledger_path.exists()
     run.ok("record", "investment", "45亿", "--as-of", "2023-06-30")
     before = ledger_path.read_bytes()
     assert "did you mean 45亿元" in run.fails(1, "correct", "1", "45", "--reason", "x", lang="en").stderr
@@ -686,7 +690,7 @@ def test_a_state_that_goes_back_is_questioned(run, ledger_path):
     run.ok("record", "smart-education-cloud", "完成", *day)
     before = ledger_path.read_bytes()
     err = run.fails(1, "record", "smart-education-cloud", "未开始", *day).stderr
-    assert "状态不应倒退" in err and "［state-back］" in err and ledger_path.read_bytes() == before
+    assert "状态不应倒退" in err and "［状态倒退］" in err and ledger_path.read_bytes() == before
     assert "state-back" in run.fails(1, "record", "smart-education-cloud", "in-progress", "--as-of", "2023-07-31",
                                      lang="en").stderr
     text = ledger_path.read_text(encoding="utf-8")  # the same, written by hand (or by an older version)
@@ -704,13 +708,13 @@ def test_a_share_ten_times_off_is_questioned_at_the_door_and_by_check(run, ledge
     run.ok("record", "public-kindergarten-share", "80", "--county", "椒江区", "--as-of", "2023-05-31")
     before = ledger_path.read_bytes()
     err = run.fails(1, "record", "public-kindergarten-share", "8.2", "--county", "椒江区", "--as-of", "2023-06-30").stderr
-    assert "8.2%" in err and "80%（#1）" in err and "小数点错位" in err and "［tenfold］" in err
+    assert "8.2%" in err and "80%（#1）" in err and "小数点错位" in err and "［与相邻数据相差约十倍］" in err
     assert ledger_path.read_bytes() == before
     sheet = ledger_path.with_name("june.csv")
     sheet.write_text("指标,数值,截至日期,县(市、区)\npublic-kindergarten-share,8.2,2023-06-30,椒江区\n", encoding="utf-8")
-    assert "［tenfold］" in run.fails(1, "import", sheet).stderr and ledger_path.read_bytes() == before
+    assert "［与相邻数据相差约十倍］" in run.fails(1, "import", sheet).stderr and ledger_path.read_bytes() == before
     run.ok("record", "public-kindergarten-share", "82", "--county", "椒江区", "--as-of", "2023-06-30")
-    assert "［tenfold］" in run.fails(1, "correct", "2", "8.2", "--reason", "synthetic").stderr
+    assert "［与相邻数据相差约十倍］" in run.fails(1, "correct", "2", "8.2", "--reason", "synthetic").stderr
     run.ok("record", "public-kindergarten-share", "81", "--county", "椒江区", "--as-of", "2023-07-31")
     assert json.loads(run("check", "--as-of", "2023-07-31", "--rule", "tenfold", "--format", "json").stdout)[
         "findings"] == []
@@ -736,7 +740,7 @@ def test_a_city_wide_total_below_its_counties_sum_is_questioned_at_every_door_an
     run.ok("record", "quality-projects", "90", "--county", "黄岩区", *D)
     before = ledger_path.read_bytes()
     err = run.fails(1, "record", "quality-projects", "120", *D).stderr
-    assert "截至 2023-06-30 的全市数 120个 低于各县自报数之和 190个（椒江区 100个、黄岩区 90个）" in err and "［parts］" in err
+    assert "截至 2023-06-30 的全市数 120个 低于各县自报数之和 190个（椒江区 100个、黄岩区 90个）" in err and "［全市数小于各县之和］" in err
     assert ledger_path.read_bytes() == before
     run.ok("record", "quality-projects", "200", *D)  # the whole at least its parts: nothing to say
     err = run.fails(1, "record", "quality-projects", "150", "--county", "路桥区", *D, lang="en").stderr

@@ -92,12 +92,22 @@ def test_a_negative_figure_is_refused_as_a_figure_not_taken_for_an_option(run, s
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_checks_help_lists_every_rule_it_takes(run, lang):
-    """The ids --rule takes are listed in the help: every one of them (four had been left out)."""
-    from eduplan.core.rules import RULE_IDS
+    """The rules --rule takes are listed in the help: every one of them (four had been left out),
+    by their ids in English and by their names in Chinese (an id is an English word), and
+    --rule takes either."""
+    from eduplan.core.rules import RULE_IDS, RULES
+    from eduplan.i18n import tr
 
-    shown = " ".join(run.ok("check", "--help", lang=lang).stdout.split())
-    listed = re.search(r"(?:repeatable\)|可重复）)[:：]\s*(unit,.*?stale)", shown)[1].replace("- ", "-")
-    assert [r.strip() for r in listed.split(",")] == list(RULE_IDS)
+    shown = "".join(run.ok("check", "--help", lang=lang).stdout.split())
+    if lang == "en":
+        listed = re.search(r"repeatable\):(unit,.*?stale)", shown)[1]
+        assert listed.split(",") == list(RULE_IDS)
+    else:
+        listed = re.search(r"可重复[^）]*）：(.*?)。", shown)[1]
+        assert listed.split("、") == [tr(RULES[r].title, "zh").replace(" ", "") for r in RULE_IDS]
+    for rule in RULE_IDS:
+        for name in (rule, tr(RULES[rule].title, "zh"), tr(RULES[rule].title, "en")):
+            assert run("check", "--rule", name, "--as-of", "2023-06-30", lang=lang).exit_code in (0, 1), name  # not 2
 
 
 def test_a_record_without_a_figure_asks_for_the_figure_first(run, synthetic_plan_path, ledger_path):

@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..i18n import N_, Msg, msg, nmsg
+from ..i18n import N_, Msg, PerLang, msg, nmsg
 from .entries import COUNTY_WORDS, Figure, fold_increments, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, ReportedBy, State
 from .names import unit_called
@@ -97,9 +97,31 @@ _TOLERANCE = 1e-9
 
 
 def named(rule: str) -> Msg | str:
-    """A rule as people read it: its short name and its id (``累计数下降［decreasing］``)."""
+    """A rule as people read it: its short name, and for an English reader its id, which
+    ``check --rule`` takes (``a cumulative total that falls [decreasing]``); a Chinese reader
+    reads the name alone (累计数下降), which ``check --rule`` takes as well: an id is an English word."""
     found = RULES.get(rule)
-    return msg("{message} [{rule}]", message=msg(found.title), rule=rule) if found else rule
+    if found is None:
+        return rule
+    return PerLang({"en": msg("{message} [{rule}]", message=msg(found.title), rule=rule), "zh": msg(found.title)})
+
+
+def rule_tag(rule: str) -> Msg | str:
+    """The rule a message ends with (``… [decreasing]``): its id for an English reader, its short
+    name for a Chinese one (``…［累计数下降］``)."""
+    found = RULES.get(rule)
+    return PerLang({"en": rule, "zh": msg(found.title)}) if found is not None else rule
+
+
+def rule_called(text: str) -> str | None:
+    """The rule an id or a short name in either language (累计数下降, decreasing) names; None if none."""
+    from ..i18n import tr
+
+    typed = unicodedata.normalize("NFKC", text).strip().lower()
+    for r in RULES.values():
+        if typed in (r.id, unicodedata.normalize("NFKC", tr(r.title, "zh")).lower(), tr(r.title, "en").lower()):
+            return r.id
+    return None
 
 
 @record(slots=False)

@@ -39,7 +39,8 @@ from ..core.numbers import (
     to_plain,
 )
 from ..core.records import record
-from ..core.rules import OVERRIDABLE, Finding, figure_findings, overlaid, parts_findings, series_findings, summable, triage
+from ..core.rules import (OVERRIDABLE, Finding, figure_findings, overlaid, parts_findings, rule_tag, series_findings,
+                          summable, triage)
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
@@ -304,7 +305,7 @@ def rule_problems(findings: list[Finding], accept: bool | Iterable[str], file: s
     """A row's findings as problems (``FILE:ROW: column: message [rule]``), and the rule ids
     accepted over a warning."""
     errors, refused, accepted = triage(findings, accept)
-    problems = [Problem(file, row, msg("{message} [{rule}]", message=f.message, rule=f.rule), field=column,
+    problems = [Problem(file, row, msg("{message} [{rule}]", message=f.message, rule=rule_tag(f.rule)), field=column,
                         kind=f.rule) for f in errors + refused]
     return problems, accepted
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..core.documents import QualityReport
 from ..core.names import find_county
-from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, units_digest, units_findings
+from ..core.rules import LISTED, RULE_IDS, Finding, QualityDigest, rule_called, rule_tag, units_digest, units_findings
 from ..errors import UsageError
 from ..i18n import msg
 from ..store.ledger import paused_collector
@@ -23,9 +23,9 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     day = reading_date(plan, ws.day(as_of), today=ws.today)
     wanted = []
     for r in rules:
-        rule = r.strip().lower()
-        if rule not in RULE_IDS:
-            raise UsageError(msg("unknown rule '{text}'; the rules are {all}", text=r, all=list(RULE_IDS)),
+        rule = rule_called(r)
+        if rule is None:
+            raise UsageError(msg("unknown rule '{text}'; the rules are {all}", text=r, all=[rule_tag(x) for x in RULE_IDS]),
                              field="rule")
         if rule not in wanted:
             wanted.append(rule)

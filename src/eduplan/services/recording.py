@@ -33,6 +33,7 @@ from ..core.rules import (
     overlaid,
     parts_findings,
     rollup_advice,
+    rule_tag,
     series_findings,
     triage,
 )
@@ -80,8 +81,8 @@ def _latest_with(view: LedgerView, plan: Plan, ind: Indicator, new: Entry, *, in
 
 
 def reason_line(f: Finding) -> Msg:
-    """A finding as a person reads it at the door: what is wrong, and the rule's id."""
-    return msg("{message} [{rule}]", message=f.message, rule=f.rule)
+    """A finding as a person reads it at the door: what is wrong, and the rule (:func:`rule_tag`)."""
+    return msg("{message} [{rule}]", message=f.message, rule=rule_tag(f.rule))
 
 
 def judge(findings: Iterable[Finding], force: bool | Iterable[str], *, field: str, again: Msg) -> tuple[str, ...]:
