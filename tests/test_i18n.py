@@ -409,5 +409,9 @@ def test_a_message_names_an_indicator_by_its_name_for_a_chinese_reader(run):
     assert "新建公办幼儿园以“所”计数，应为整数" in zh and "new-public-kindergartens" not in zh, zh
     en = run.fails(1, "record", "新建公办幼儿园", "13.5", *D, "--county", "椒江区", lang="en").stderr
     assert "new-public-kindergartens counts 所" in en, en
+    zh = run.ok("record", "新建 公办幼儿园", "3", *D, "--county", "椒江区").stdout  # typed with a space
+    assert "（“新建 公办幼儿园”按 新建公办幼儿园 处理）" in zh, zh
+    en = run.ok("record", "新建 公办幼儿园", "4", *D, "--county", "黄岩区", lang="en").stdout
+    assert "('新建 公办幼儿园' was taken as new-public-kindergartens)" in en, en
     zh = run.fails(1, "baseline", "investment", "12").stderr  # its plan gives it no baseline
     assert "计划中教育项目投资没有基数" in zh, zh

@@ -28,6 +28,14 @@ def _entry_line(e, plan, lang: str, with_id: bool = True) -> str:
     return f"{e.office}#{e.id} {line}" if with_id else line
 
 
+def _taken(t, plan, lang: str) -> str:
+    """A name typed in a short form or with a slip, and what it was taken as: an indicator as
+    messages call it (for a Chinese reader its name: “新增 托位”按 新增托位 处理, not its id)."""
+    ind = plan.by_id.get(t.taken) if t.field == "indicator" else None
+    taken = ind.called if ind is not None else t.taken
+    return msg("('{typed}' was taken as {taken})", typed=t.typed, taken=taken).render(lang)
+
+
 def stored(doc: Stored, lang: str, opts) -> str:
     e = doc.entry
     line = _entry_line(e, doc.plan, lang)
@@ -45,7 +53,7 @@ def stored(doc: Stored, lang: str, opts) -> str:
         unit = doc.plan.by_id[e.indicator].unit
         lines.append(msg("(the total is now {total})", total=format_number(doc.total, unit)).render(lang))
     for t in doc.taken:
-        lines.append(msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang))
+        lines.append(_taken(t, doc.plan, lang))
     lines.extend(bracketed(a.render(lang), lang).strip() for a in doc.advice)
     if doc.overridden:
         from ..core.rules import named
@@ -108,7 +116,7 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
 
 
 def _taken_lines(doc: ImportSummary, lang: str) -> list[str]:
-    return [msg("('{typed}' was taken as {taken})", typed=t.typed, taken=t.taken).render(lang) for t in doc.taken]
+    return [_taken(t, doc.plan, lang) for t in doc.taken]
 
 
 def written(doc: Written, lang: str, opts) -> str:
