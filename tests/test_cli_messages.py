@@ -315,7 +315,7 @@ def test_dates_and_months_said_from_today_in_commands(run, monkeypatch, tmp_path
 @pytest.mark.parametrize("typed", ["NEW-PUBLIC-KINDERGARTENS", "new_public_kindergartens", "新建 公办幼儿园"])
 def test_an_indicator_typed_with_capitals_underscores_or_a_stray_space_is_taken_and_said_so(run, typed):
     said = run.ok("record", typed, "3", "--as-of", "2023-06-30", "--county", "椒江区").stdout
-    assert f"（“{typed}”按 new-public-kindergartens 处理）" in said
+    assert f"（“{typed}”按 新建公办幼儿园 处理）" in said  # as messages name it for a Chinese reader
     assert run.json("log")[0]["indicator"] == "new-public-kindergartens"
 
 

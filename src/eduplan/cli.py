@@ -191,9 +191,9 @@ def status(as_of: AsOfOpt = None,
            county: CountyOpt = None,
            lead: Annotated[Optional[str], typer.Option("--lead", help=N_("Only the indicators this lead unit (牵头单位) is responsible for."), show_default=False)] = None,
            by_county: Annotated[bool, typer.Option("--by-county", help=N_("Indicators × county-level units."))] = False,
-           status_filter: Annotated[Optional[list[str]], typer.Option("--status", help=N_("Only indicators with this status (repeatable)."), metavar=_metavar(STATUS_WORDS), show_default=False)] = None,
+           status_filter: Annotated[Optional[list[str]], typer.Option("--status", help=N_("Only indicators with this status (repeatable): its code or its word in the tables (done, on track, lagging, behind, not judged, no data)."), metavar=_metavar(STATUS_WORDS), show_default=False)] = None,
            fmt: Annotated[StatusFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
-           fail_on: Annotated[Optional[str], typer.Option("--fail-on", help=N_("Exit 3 if any shown indicator is at this status or worse (lagging: lagging or behind)."), metavar=_metavar(FAIL_ON), show_default=False)] = None,
+           fail_on: Annotated[Optional[str], typer.Option("--fail-on", help=N_("Exit 3 if any shown indicator is at this status or worse (lagging: lagging or behind); its code or its word in the tables."), metavar=_metavar(FAIL_ON), show_default=False)] = None,
            lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .core.names import find_status
     from .core.progress import Status
