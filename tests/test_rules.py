@@ -431,6 +431,14 @@ def test_a_new_total_falls_exactly_when_it_is_below_the_figure_before_it(steps, 
 # --------------------------------------------------------------------------- duplicate
 
 
+def test_the_same_count_of_counties_twice_is_said_with_its_word():
+    """相同数字（6）: a count of counties said without its word."""
+    count = ind(REAL, "dual-creation-counties")
+    first, again = (entry(n, count.id, value=6) for n in (1, 2))
+    said = [f.message.render("zh") for f in series_findings(count, REAL, again, [first])]
+    assert len(said) == 1 and "相同数字（6个）" in said[0], said
+
+
 def test_the_same_figure_for_the_same_unit_and_date_is_a_duplicate():
     first = entry(1, value=5)
     assert series_rules(PLAN, entry(2, value=5), [first]) == ["duplicate"]

@@ -155,8 +155,8 @@ def _shown(value: float | int | None, ind: Indicator) -> str:
     """A figure in a sentence, exactly enough to recognise it (0.56%, not 0.6%)."""
     if value is None:
         return "—"
-    if ind.measure == Measure.COUNTIES and not ind.is_percent:
-        return format_number(value)
+    if ind.measure == Measure.COUNTIES and not ind.is_percent:  # a count of them, with its word: 6个
+        return format_number(value, ind.unit if ind.unit in COUNTY_WORDS else "")
     if ind.is_percent:
         return format_number(value, "%", digits=4 if abs(value) < 1 else 2)
     return format_number(value, ind.unit, digits=2)
