@@ -217,6 +217,19 @@ def test_a_correction_without_as_of_keeps_the_date_of_the_entry_it_corrects(run,
     assert [e["as_of"] for e in run.json("log")] == ["2023-03-31", "2023-03-31"]
 
 
+def test_a_correction_that_moves_the_date_says_what_the_months_between_count(run, synthetic_plan_path):
+    """correct 1 4 --as-of 7月底 of 3所 as of 30 June answered only 已更正: June's figure was gone
+    from status and the June bulletin without a word."""
+    run.ok("record", "new-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    later = run.ok("correct", "1", "4", "--reason", "synthetic", "--as-of", "2023-07-31").stdout
+    assert "（日期由 2023-06-30 改为 2023-07-31：2023-06-30 至 2023-07-31 前，椒江区改按更早的数字计，没有则为无数据）" in later
+    june = run.json("status", "--as-of", "2023-06-30", "--county", "椒江区")["indicators"]
+    assert next(i for i in june if i["id"] == "new-kindergartens")["status"] == "no_data"  # as it said
+    earlier = run.ok("correct", "2", "4", "--reason", "synthetic", "--as-of", "2023-05-31").stdout
+    assert "（日期由 2023-07-31 改为 2023-05-31：该数字自 2023-05-31 起计）" in earlier
+    assert "日期由" not in run.ok("correct", "3", "5", "--reason", "synthetic").stdout  # its date kept
+
+
 # --------------------------------------------------------------------------- statuses as the tables print them
 
 

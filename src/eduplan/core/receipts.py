@@ -9,6 +9,7 @@ return) so that a command that writes does not make the types of every other.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 from ..i18n import Msg
@@ -35,6 +36,7 @@ class Stored:
     overridden: tuple[str, ...] = ()  # data-quality rules accepted over a warning
     total: float | None = None  # for an increment: the figure it makes
     advice: tuple[Msg, ...] = ()  # what the figure leaves to be done (a percentage the city cannot roll up)
+    moved_from: dt.date | None = None  # a correction dated otherwise than what it corrects: that entry's date
 
 
 @record(slots=False)

@@ -54,6 +54,15 @@ def stored(doc: Stored, lang: str, opts) -> str:
         lines.append(msg("(the total is now {total})", total=format_number(doc.total, unit)).render(lang))
     for t in doc.taken:
         lines.append(_taken(t, doc.plan, lang))
+    if doc.moved_from is not None:
+        unit = unit_name(e.county, lang)
+        if doc.moved_from < e.as_of:
+            said = msg("the date moves from {old} to {new}: from {old} until {new} {unit} counts its figure before "
+                       "the corrected one, or none", old=doc.moved_from, new=e.as_of, unit=unit)
+        else:
+            said = msg("the date moves from {old} to {new}: the figure counts from {new}", old=doc.moved_from,
+                       new=e.as_of)
+        lines.append(bracketed(said.render(lang), lang).strip())
     lines.extend(bracketed(a.render(lang), lang).strip() for a in doc.advice)
     if doc.overridden:
         from ..core.rules import named

@@ -298,11 +298,14 @@ def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: 
         overridden.append(accepted)
         if fig.counties is not None:
             names.append(Taken("value", value, format_number(fig.value, "%")))
+        if new.as_of != old.as_of:
+            moved.append(old.as_of)
         return [dataclasses.replace(new, accepted=accepted)]
 
     names: list[Taken] = []
+    moved: list[dt.date] = []
     entry = append_entries(ws.ledger_path, plan, build, office=ws.office_name)[0]
-    return Stored(plan, entry, tuple(names), overridden=overridden[0])
+    return Stored(plan, entry, tuple(names), overridden=overridden[0], moved_from=moved[0] if moved else None)
 
 
 def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False) -> Stored:
