@@ -54,7 +54,19 @@ def words(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _allowed(text: str, at: int) -> bool:
-    return text[at] not in NO_START and text[at - 1] not in NO_END
+    return text[at] not in NO_START and text[at - 1] not in NO_END and not _in_number(text, at)
+
+
+_DIGITS = frozenset("0123456789")
+
+
+def _in_number(text: str, at: int) -> bool:
+    """Does a break at ``at`` fall inside a number (13.|33) or between a number and its unit
+    (13.33亿|元, 35|所): a figure is read whole."""
+    before, after = text[at - 1], text[at]
+    if before in _DIGITS or (before == "." and after in _DIGITS):
+        return after in _DIGITS or after == "." or bool(_CHINESE.match(after))
+    return before in "万亿" and at >= 2 and text[at - 2] in _DIGITS and bool(_CHINESE.match(after))
 
 
 def _fold(word: str, width: int) -> list[str]:
@@ -63,15 +75,17 @@ def _fold(word: str, width: int) -> list[str]:
     just after the line's last hyphen between letters or digits; a line with no such place is folded
     as rich folds it."""
     pieces = chop_cells(word, width)
-    if len(pieces) < 2 or not any(c in NO_START or c in NO_END or c == "-" for c in word):
+    if len(pieces) < 2:
         return pieces
+    if not any(c in NO_START or c in NO_END or c == "-" or c in _DIGITS for c in word):
+        return _no_orphan(pieces, width)
     out: list[str] = []
     rest = word
     while True:
         pieces = chop_cells(rest, width)
         if len(pieces) < 2 or not pieces[0]:
             out.extend(pieces)
-            return out
+            return _no_orphan(out, width)
         at = len(pieces[0])
         if not _allowed(rest, at):
             from rich.cells import split_graphemes
@@ -86,6 +100,18 @@ def _fold(word: str, width: int) -> list[str]:
             at = hyphen + 1
         out.append(rest[:at])
         rest = rest[at:]
+
+
+def _no_orphan(lines: list[str], width: int) -> list[str]:
+    """A fold whose last line would be one Chinese character (中小学校食堂采购问题专项治 / 理) takes
+    one more down with it (…专项 / 治理), where a line may end there."""
+    if len(lines) < 2:
+        return lines
+    last, before = lines[-1], lines[-2]
+    if (len(last) == 1 and _CHINESE.match(last) and len(before) > 2 and _CHINESE.match(before[-1])
+            and cell_len(before[-1] + last) <= width and _allowed(before + last, len(before) - 1)):
+        return [*lines[:-2], before[:-1], before[-1] + last]
+    return lines
 
 
 # Chinese characters and their punctuation: Chinese text flows from one line to the next between
