@@ -235,6 +235,33 @@ def test_output_never_writes_over_the_ledger_or_the_plan_by_any_name(run, record
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("command", [["report", "--month", "2023-06", "--format", "markdown"],
+                                     ["template", "--format", "csv", "--force"]])
+def test_output_never_writes_into_a_ledger_folder_nor_over_a_ledger_not_yet_written(run, recorded, synthetic_plan_path,
+                                                                                      tmp_path, command):
+    """-o led/椒江区.ledger.toml wrote a report over an office's file of a ledger folder (its
+    entries gone, validate: a TOML syntax error), and -o led/.office, the ledger's lock file, a
+    ledger not yet written and the plan's source text were written over as well."""
+    folder = tmp_path / "led"
+    run.ok("split", folder)
+    plan = tmp_path / "plan.toml"
+    plan.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
+        "[plan]\n", '[plan]\nsource_text = "source.txt"\n', 1), encoding="utf-8")
+    (tmp_path / "source.txt").write_text("合成原文（SYNTHETIC）\n", encoding="utf-8")
+    (folder / ".office").write_text("椒江区\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    office_file = next(folder.glob("*.ledger.toml"))
+    for target, ledger, said in ((office_file, folder, "is inside the ledger"), (folder / ".office", folder, "inside"),
+                                 (folder / "june.md", folder, "inside"), (tmp_path / "new.toml", tmp_path / "new.toml",
+                                                                         "is the ledger"),
+                                 (Path(str(recorded) + ".lock"), recorded, "is the ledger's lock file"),
+                                 (tmp_path / "source.txt", recorded, "is the plan's source text")):
+        result = run.fails(2, *command, "-o", target, "--ledger", ledger, "--plan", plan, lang="en")
+        assert said in result.stderr, (target, result.stderr)
+    assert snapshot(tmp_path) == before
+    run.ok(*command, "-o", tmp_path / "out.md", "--ledger", folder, "--plan", plan)  # beside the folder: written
+
+
 def test_output_to_an_empty_name_a_missing_or_an_unwritable_folder(run, recorded, tmp_path):
     assert "the file name is empty" in run.fails(2, "report", "--month", "2023-06", "-o", "", lang="en").stderr
     missing = run.fails(1, "report", "--month", "2023-06", "-o", tmp_path / "no" / "x.md", lang="en")

@@ -183,10 +183,24 @@ class Workspace:
         return ledger_store.open_ledger(self.ledger_path, self.plan)
 
     def protected(self) -> list[tuple[Path, str]]:
-        """Files an output may never be written over: the ledger and the plan."""
+        """Files an output may never be written over, whether they exist yet or not: the ledger
+        (a folder of them: anything inside it), its lock, the plan and the source text it
+        names."""
         from ..i18n import N_
+        from ..store.paths import real_path
+        from ..store.planfile import source_text_path
 
-        return [(self.ledger_path, N_("the ledger")), (self.plan_path, N_("the plan"))]
+        ledger = real_path(self.ledger_path)
+        out = [(self.ledger_path, N_("the ledger")),
+               (ledger.with_name(ledger.name + ".lock"), N_("the ledger's lock file")),
+               (self.plan_path, N_("the plan"))]
+        try:
+            source = source_text_path(self.plan_path, self.plan)
+        except Exception:  # the plan does not load: its own error is said where it is read
+            source = None
+        if source is not None:
+            out.append((source, N_("the plan's source text")))
+        return out
 
 
 def check_date(plan: Plan, day: dt.date, *, today: dt.date, field: str = "as_of") -> dt.date:

@@ -6,7 +6,9 @@
 * only a regular file is ever replaced: a device, a FIFO, a socket or a folder at the
   path is refused;
 * a file that is one of the ``protect`` files (the ledger, the plan …) by identity — the
-  same device and inode, whatever the name or link that reaches it — is refused;
+  same device and inode, whatever the name or link that reaches it — or by the path it
+  reaches (one that does not exist yet: a ledger not yet written) is refused, and so is
+  any file inside a protected folder (a ledger folder: its offices' files, its ``.office``);
 * every failure (a full disk, a read-only mount, a missing folder) is one message with the
   path, and leaves no temporary file behind.
 """
@@ -38,6 +40,14 @@ def write_output(path: Path, data: bytes, *, protect: Sequence[tuple[Path, str]]
         raise UsageError(msg("the file name is empty"), field=field)
     real = real_path(path)
     st = _identity(real)
+    for other, what in protect:
+        mine = real_path(other)
+        if real == mine:
+            raise UsageError(msg("{path} is {what}; write to another file", path=str(path), what=msg(what)),
+                             field=field)
+        if mine.is_dir() and mine in real.parents:
+            raise UsageError(msg("{path} is inside {what}, the folder {folder}; write to another folder",
+                                 path=str(path), what=msg(what), folder=str(other)), field=field)
     if st is not None:
         kind = file_kind(st)
         if kind is not None:
