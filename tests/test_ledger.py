@@ -766,3 +766,48 @@ def test_a_line_typed_after_an_import_says_nothing_of_the_import(run, synthetic_
     err = run.fails(1, "validate", lang="en").stderr
     assert "TOML syntax" in err and "an import was cut short" not in err, err
     assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
+
+
+BATCH_ENTRY = ('\n[[entries]]\nid = {id}\nindicator = "new-kindergartens"\nas_of = 2023-03-31\nvalue = {id}\n'
+               'county = "{county}"\nbatch = "synthetic.csv"\nbatch_size = 3\nby = "tester"\n'
+               'recorded_at = 2023-04-01 09:00:00+08:00\n')
+
+
+def test_an_entry_deleted_by_hand_from_the_last_import_is_not_an_import_cut_short(run, synthetic_plan_path,
+                                                                                  ledger_path):
+    """Entries 2 and 4 of an import of 3 (3 deleted by hand) were called an import a crash cut
+    short, and `repair` cut them both off (0 of 5,400 kept when #100 of an import was deleted).
+    A crash leaves an import's first entries, numbered on; a gap is a hand edit: named, not cut.
+    The import's first entries alone, at the end, are still repaired."""
+    counties = ("椒江区", "黄岩区", "路桥区")
+    first = LEDGER_HEAD + GOOD_ENTRY.format(id=1)
+    ledger_path.write_text(first + "".join(BATCH_ENTRY.format(id=i, county=counties[i - 2]) for i in (2, 4)),
+                           encoding="utf-8")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "validate", lang="en").stderr
+    assert "an import was cut short: 2 of its 3 entries are here" in err and "repair" not in err, err
+    assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
+    assert ledger_path.read_bytes() == before
+    ledger_path.write_text(first + "".join(BATCH_ENTRY.format(id=i, county=counties[i - 2]) for i in (2, 3)),
+                           encoding="utf-8")
+    assert "repair" in run.fails(1, "validate", lang="en").stderr
+    run.ok("repair")
+    assert ledger_path.read_text(encoding="utf-8") == first
+
+
+def test_bytes_of_another_encoding_in_a_whole_last_entry_are_not_a_torn_end(run, synthetic_plan_path, ledger_path):
+    """A note in GBK (an editor's other encoding) in the last entry, whose time is whole: `repair`
+    cut the entry off as a write cut short. A write cut inside a character is still one."""
+    last = GOOD_ENTRY.format(id=2).replace('by = "tester"', 'note = "合成备注"\nby = "tester"')
+    body = LEDGER_HEAD + GOOD_ENTRY.format(id=1)
+    ledger_path.write_bytes((body + last).encode("utf-8").replace("合成备注".encode(), "合成备注".encode("gbk")))
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "validate", lang="en").stderr
+    assert "not UTF-8 text" in err and "repair" not in err, err
+    assert "fix these by hand" in run.fails(1, "repair", lang="en").stderr
+    assert ledger_path.read_bytes() == before
+    cut = (body + last).encode("utf-8")
+    ledger_path.write_bytes(cut[:cut.index("合成备注".encode()) + 4])  # inside 成, as a crash leaves it
+    assert "repair" in run.fails(1, "validate", lang="en").stderr
+    run.ok("repair")
+    assert ledger_path.read_text(encoding="utf-8") == body

@@ -558,8 +558,9 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
             "an import was cut short: {present} of its {size} entries are here (entries {first} to {last})",
             present=present, size=size, first=rows[first][1].id, last=rows[first + present - 1][1].id),
             field=f"entries[{rows[first][1].id}].batch_size", kind="batch"))
-        if first + present == len(rows):
-            tail = first
+        ids = [e.id for _, e, _ in rows[first:first + present]]
+        if first + present == len(rows) and all(b == a + 1 for a, b in zip(ids, ids[1:])):
+            tail = first  # a write cut short leaves the import's first entries, numbered on (not 2, 4: a hand edit)
     return Structure(problems, tail, elsewhere)
 
 

@@ -239,7 +239,11 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
         text = block.data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = block.line + block.data[:exc.start].count(b"\n")
-        return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), True)
+        # a write cut short ends inside a character, and before the time it writes last; bytes of
+        # another encoding inside an entry whose time is whole were typed in, and a repair must
+        # not cut them off
+        cut = exc.end >= len(block.data) and _WHOLE_STAMP_LINE.search(block.data.decode("utf-8", "replace")) is None
+        return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), cut)
     groups = toml.entry_groups(text)  # the form this tool writes, with every field fine: the quickest way
     if groups is not None:
         entry = _quick_entry(groups, office)
