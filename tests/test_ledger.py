@@ -811,3 +811,23 @@ def test_bytes_of_another_encoding_in_a_whole_last_entry_are_not_a_torn_end(run,
     assert "repair" in run.fails(1, "validate", lang="en").stderr
     run.ok("repair")
     assert ledger_path.read_text(encoding="utf-8") == body
+
+
+@pytest.mark.parametrize("field, line", [("id", "id = 9223372036854775807"), ("id", "id = 99999999999999999999"),
+                                         ("supersedes", "supersedes = 9007199254740993"),
+                                         ("batch_size", "batch_size = 9007199254740993")])
+def test_an_id_typed_far_too_long_is_named_and_nothing_is_appended(run, synthetic_plan_path, ledger_path, field, line):
+    """id = 2^63 - 1 typed by hand: validate said 正常, and the next record appended id 2^63
+    (which SQLite cannot hold), said 内部错误 …未做任何改动, and every command failed so from then
+    on. An id, a target or a batch size above 2^53 is named at its line; nothing is appended."""
+    entry = GOOD_ENTRY.format(id=2).replace("id = 2", line if field == "id" else "id = 2")
+    if field != "id":
+        entry = entry.replace('by = "tester"', f'{line}\nreason = "synthetic"\nby = "tester"' if field == "supersedes"
+                              else f'{line}\nbatch = "synthetic.csv"\nby = "tester"')
+    ledger_path.write_text(LEDGER_HEAD + GOOD_ENTRY.format(id=1) + entry, encoding="utf-8")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "validate", lang="en").stderr
+    assert f".{field}: {field} " in err and "is too large (the largest is 2^53)" in err and "internal" not in err, err
+    err = run.fails(1, "record", "new-kindergartens", "3", "--as-of", "2023-06-30", lang="en").stderr
+    assert "is too large" in err and "internal" not in err, err
+    assert ledger_path.read_bytes() == before

@@ -19,7 +19,6 @@ import contextlib
 import dataclasses
 import errno
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -168,7 +167,9 @@ def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool 
             if row is None or row.size == 0:
                 data = lf.header_text(plan, office).encode("utf-8") + data
             before, after = _append(loc, data)
-            with contextlib.suppress(sqlite3.Error, OSError):
+            # the entries are written: whatever the index cannot take in now, the next command reads
+            # from the file (whose bytes the index no longer matches); never "nothing was changed" now
+            with contextlib.suppress(Exception):
                 _index_written(index, loc, plan, row, before, data, new, after, office)
             return new
         finally:

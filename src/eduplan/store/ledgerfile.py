@@ -454,7 +454,7 @@ def _quick_entry(groups: tuple[str | None, ...], office: str) -> Entry | None:
     if id_ is None or indicator is None or as_of is None or by is None or recorded_at is None:
         return None
     id_ = int(id_)
-    if id_ < 1 or county is not None and not county.strip():
+    if not 1 <= id_ <= MAX_EXACT or county is not None and not county.strip():
         return None
     if (shared := _slugs.get(indicator)) is not None:
         indicator = shared
@@ -484,16 +484,16 @@ def _quick_entry(groups: tuple[str | None, ...], office: str) -> Entry | None:
             return None
     if batch_size is not None:
         batch_size = int(batch_size)
-        if batch_size < 1:
+        if not 1 <= batch_size <= MAX_EXACT:
             return None
     target_office = supersedes = None
     if number is not None:
         supersedes = int(number)
-        if supersedes < 1:
+        if not 1 <= supersedes <= MAX_EXACT:
             return None
     elif ref is not None:
         m = _REF.fullmatch(ref)
-        if m is None:
+        if m is None or int(m[2]) > MAX_EXACT:
             return None
         target_office, supersedes = m[1], int(m[2])
     return new_entry(id_, indicator, as_of, by, recorded_at, county, value, added, numerator, denominator, state,
@@ -530,7 +530,7 @@ def _plain(row: dict) -> bool:
     if not (keys <= _KNOWN and keys >= _MUST):
         return False
     v = row["id"]
-    if type(v) is not int or v < 1:
+    if type(v) is not int or not 1 <= v <= MAX_EXACT:
         return False
     v = row["indicator"]
     if type(v) is not str:
@@ -552,11 +552,16 @@ def _plain(row: dict) -> bool:
     if v is not None and (type(v) is not str or v not in _STATES):
         return False
     v = row.get("batch_size")
-    if v is not None and (type(v) is not int or v < 1):
+    if v is not None and (type(v) is not int or not 1 <= v <= MAX_EXACT):
         return False
     v = row.get("supersedes")
-    if v is not None and (_REF.fullmatch(v) is None if type(v) is str else type(v) is not int or v < 1):
-        return False
+    if v is not None:
+        if type(v) is str:
+            m = _REF.fullmatch(v)
+            if m is None or int(m[2]) > MAX_EXACT:
+                return False
+        elif type(v) is not int or not 1 <= v <= MAX_EXACT:
+            return False
     for key in ("void", "for_city"):
         v = row.get(key)
         if v is not None and type(v) is not bool:
@@ -586,6 +591,10 @@ def _type_problems(row: dict) -> list[tuple[str, Msg]]:
     v = row.get("id")
     if v is not None and not (_is_int(v) and v >= 1):
         problems.append(("id", msg("the id must be a whole number from 1")))
+    for key in ("id", "supersedes", "batch_size"):  # an id typed far too long: the next one could not be stored
+        v = row.get(key)
+        if _is_int(v) and v > MAX_EXACT:
+            problems.append((key, msg("{key} {value} is too large (the largest is 2^53)", key=key, value=_big(v))))
     v = row.get("indicator")
     if v is not None and not (_text(v) and _SLUG.match(v)):
         problems.append(("indicator", msg("the indicator must be an indicator id (text)")))
@@ -614,8 +623,12 @@ def _type_problems(row: dict) -> list[tuple[str, Msg]]:
         problems.append(("batch_size", msg("{key} must be a whole number from 1", key="batch_size")))
     supersedes = row.get("supersedes")
     if isinstance(supersedes, str):  # another office's entry: OFFICE#N
-        if _REF.fullmatch(supersedes) is None:
+        m = _REF.fullmatch(supersedes)
+        if m is None:
             problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (OFFICE#12)")))
+        elif int(m[2]) > MAX_EXACT:
+            problems.append(("supersedes", msg("{key} {value} is too large (the largest is 2^53)", key="supersedes",
+                                               value=_big(int(m[2])))))
     elif supersedes is not None and not (_is_int(supersedes) and supersedes >= 1):
         problems.append(("supersedes", msg("supersedes must be an entry id (12) or another office's (OFFICE#12)")))
     v = row.get("for_city")
