@@ -164,6 +164,56 @@ def test_a_fifo_is_refused_without_waiting_alone_or_in_a_ledger_folder(run, synt
     assert not list((tmp_path / "cache").glob("ledger-*.sqlite*"))  # no index left behind of what is no ledger
 
 
+@contextlib.contextmanager
+def _deadline(seconds: int):
+    """A command that waits on a FIFO fails the test instead of hanging the suite."""
+    def expired(signum, frame):
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("special", ["fifo", "zero"])
+def test_a_side_file_that_is_a_fifo_or_a_device_is_refused_without_waiting(run, synthetic_plan_path, tmp_path,
+                                                                            special):
+    """A ledger folder's .office, the source text a plan names and the plan's cache entry as a
+    FIFO: record, validate, coverage and status waited for ever; as a link to /dev/zero, record
+    read it until the memory ran out. Each is now refused by what it is (the cache entry is
+    passed over: the plan is read again)."""
+    def make(path: Path) -> None:
+        path.unlink(missing_ok=True)
+        if special == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero")
+
+    folder = tmp_path / "led"
+    folder.mkdir()
+    make(folder / ".office")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
+        "[plan]\n", '[plan]\nsource_text = "source.txt"\n', 1), encoding="utf-8")
+    make(tmp_path / "source.txt")
+    kind = "named pipe" if special == "fifo" else "device"
+    with _deadline(20):
+        err = run.fails(1, "record", "new-kindergartens", "3", *D, "--ledger", folder, lang="en").stderr
+        assert ".office" in err and kind in err, err
+        err = run.fails(1, "validate", "--plan", plan, lang="en").stderr
+        assert "source.txt" in err and kind in err, err
+        err = run.fails(1, "coverage", "--plan", plan, lang="en").stderr
+        assert "source.txt" in err and kind in err, err
+        run.ok("status", "--format", "json")  # the cached plan written
+        for cached in (tmp_path / "cache").glob("plan-*.json"):
+            make(cached)
+        assert run.json("status")["summary"]
+
+
 def test_a_device_as_the_ledger_is_never_written(run, synthetic_plan_path):
     result = run.fails(1, "record", "new-kindergartens", "3", *D, "--ledger", "/dev/null", lang="en")
     assert "device" in result.stderr

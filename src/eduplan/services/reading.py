@@ -150,6 +150,7 @@ def coverage(ws: Workspace):
     from ..core.coverage import coverage as cover
     from ..errors import os_error
     from ..i18n import N_
+    from ..store.paths import NotRegular, read_regular
     from ..store.planfile import source_text_path
 
     plan = ws.plan
@@ -157,7 +158,10 @@ def coverage(ws: Workspace):
     if path is None:
         raise EduplanError(msg("the plan names no source text ([plan] source_text)"))
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_regular(path).decode("utf-8-sig")
+    except NotRegular as exc:
+        raise EduplanError(msg("the source text {path} is {kind}, not a text file", path=str(path),
+                               kind=msg(exc.kind))) from None
     except OSError as exc:
         raise os_error(path, exc, N_("reading the file")) from None
     except UnicodeDecodeError:

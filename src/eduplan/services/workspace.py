@@ -139,9 +139,14 @@ class Workspace:
         or GB18030; None if there is no such file. A file that is none of these is refused."""
         from ..store.sheets import decode_text  # (read as a sheet is: imported only where there is a file)
 
+        from ..store.paths import NotRegular, read_regular
+
         path = self.ledger_path / OFFICE_FILE
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, limit=4096)  # a name: never a FIFO waited on, nor /dev/zero read to the end
+        except NotRegular as exc:
+            raise EduplanError(msg("{file} is {kind}; it holds the office's name", file=str(path),
+                                   kind=msg(exc.kind))) from None
         except OSError:
             return None
         decoded = decode_text(raw)

@@ -88,6 +88,37 @@ def real_path(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+class NotRegular(OSError):
+    """What :func:`read_regular` found instead of a regular file; ``kind`` says what (a msgid)."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes, opened without blocking (a FIFO does not hang the command) and
+    checked on what was opened (not on a name that could be swapped meanwhile); anything else
+    raises :class:`NotRegular`, and a file over ``limit`` bytes (a link to a huge file) too."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        kind = file_kind(st)
+        if kind is not None:
+            raise NotRegular(kind)
+        if limit is not None and st.st_size > limit:
+            raise NotRegular(N_("a file too large for what it holds"))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read() if limit is None else fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    if limit is not None and len(data) > limit:
+        raise NotRegular(N_("a file too large for what it holds"))
+    return data
+
+
 def file_kind(st: os.stat_result) -> str | None:
     """None for a regular file, else what it is (for a message)."""
     mode = st.st_mode

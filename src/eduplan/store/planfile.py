@@ -24,7 +24,7 @@ from ..core.models import KIND_PLURALS, Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
 from ..i18n import N_, Msg, PerLang, bracketed, msg, tr
 from . import toml
-from .paths import cache_dir, file_kind, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
+from .paths import NotRegular, cache_dir, read_regular, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
 CACHE_VERSION = 6
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
@@ -64,17 +64,15 @@ PYDANTIC_MESSAGES: dict[str, str] = {
 def read_bytes(path: Path, what: str) -> bytes:
     """The file's bytes; a missing file is a usage error, anything but a regular file is refused."""
     try:
-        st = os.stat(path)
+        return read_regular(path)
     except FileNotFoundError:
         raise UsageError(msg("{path}: no such file", path=str(path))) from None
-    except OSError as exc:
-        raise os_error(path, exc, N_("reading the file")) from None
-    kind = file_kind(st)
-    if kind is not None:
-        raise UsageError(msg("{path} is {kind}, not a {what} file", path=str(path), kind=msg(kind), what=msg(what)))
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
+    except NotRegular as exc:
+        raise UsageError(msg("{path} is {kind}, not a {what} file", path=str(path), kind=msg(exc.kind),
+                             what=msg(what))) from None
+    except IsADirectoryError:
+        raise UsageError(msg("{path} is {kind}, not a {what} file", path=str(path), kind=msg(N_("a folder")),
+                             what=msg(what))) from None
     except OSError as exc:
         raise os_error(path, exc, N_("reading the file")) from None
 
@@ -332,8 +330,8 @@ class PlanCache:
     def load(self) -> dict | None:
         if self.path is None:
             return None
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+        try:  # (a FIFO or a device put there is not waited on: the plan is read again instead)
+            data = json.loads(read_regular(self.path).decode("utf-8"))
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else None
@@ -421,7 +419,11 @@ def source_problems(path: Path, data: dict[str, Any], plan_text: str) -> list[Pr
     index = LineIndex(plan_text)
     where = path.parent / name
     try:
-        raw = where.read_bytes()
+        raw = read_regular(where)
+    except NotRegular as exc:
+        return [Problem(file, index.line_of(("plan", "source_text")),
+                        msg("the source text {path} is {kind}, not a text file", path=str(where), kind=msg(exc.kind)),
+                        field="plan.source_text", kind="source")]
     except OSError as exc:
         from ..errors import reason
 
