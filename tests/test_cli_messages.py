@@ -6,6 +6,7 @@ tables print them. Figures here are SYNTHETIC."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -361,3 +362,47 @@ def test_log_since_a_part_of_the_year_a_school_year_holds_twice_asks_which(run, 
     assert "--since: “三季度”在计划期（2024-09-01 至 2025-08-31）内对应多个日期" in err and "2025年三季度" in err
     assert len(run.json("log", "--since", "2024年三季度")) == 1
     assert len(run.json("log", "--since", "全年")) == 1 and len(run.json("log", "--since", "四季度")) == 0
+
+
+def test_a_file_the_system_says_is_unreadable_is_said_by_the_command_not_by_click(run, synthetic_plan_path,
+                                                                                   ledger_path, monkeypatch):
+    """An unreadable ledger, plan or sheet read `--ledger 的值无效：Path 'ro.toml' is not readable.`:
+    click's English inside a Chinese message, said before the command looked at it. The command
+    reads (or fails to read) the file itself, and says so in the reader's language."""
+    run.ok("record", "new-kindergartens", "3", *D)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if mode & os.R_OK else real_access(path, mode))
+    for args in (["status", "--ledger", ledger_path], ["validate", "--plan", synthetic_plan_path],
+                 ["import", ledger_path]):
+        result = run(*args)
+        assert "not readable" not in result.stderr and "的值无效" not in result.stderr, result.stderr
+
+
+def test_arrays_nested_past_the_parsers_limit_are_a_syntax_error_at_their_line(run, synthetic_plan_path,
+                                                                                ledger_path, tmp_path):
+    """x = [[[[…]]]] 500 deep read 内部错误（RecursionError…） with no file nor line."""
+    run.ok("record", "new-kindergartens", "3", *D)
+    deep = "x = " + "[" * 500 + "]" * 500 + "\n"
+    with ledger_path.open("a", encoding="utf-8") as fh:
+        fh.write(deep)
+    lines = ledger_path.read_text(encoding="utf-8").count("\n")
+    err = run.fails(1, "validate", lang="en").stderr
+    assert f"{ledger_path}:{lines}: TOML syntax: arrays or tables nested too deep" in err and "internal" not in err, err
+    plan = tmp_path / "deep-plan.toml"
+    plan.write_text(synthetic_plan_path.read_text(encoding="utf-8") + deep, encoding="utf-8")
+    err = run.fails(1, "validate", "--plan", plan, lang="en").stderr
+    assert f"{plan}:" in err and "nested too deep" in err and "internal" not in err, err
+
+
+def test_an_empty_path_or_one_that_is_not_text_is_refused_naming_it(run, synthetic_plan_path, tmp_path):
+    """--ledger "" read the current folder as a ledger folder; a ledger named in bytes that are
+    not UTF-8 (a zip from another system) gave 内部错误（UnicodeEncodeError…）."""
+    assert run.fails(2, "validate", "--ledger", "", lang="en").stderr.startswith("eduplan: --ledger: the file name is "
+                                                                                 "empty")
+    assert run.fails(2, "validate", "--plan", "", lang="en").stderr.startswith("eduplan: --plan: the file name is empty")
+    odd = os.fsdecode(bytes(tmp_path) + b"/\xff\xfe.toml")
+    for args in (["status", "--ledger", odd], ["record", "new-kindergartens", "3", *D, "--ledger", odd],
+                 ["report", "--month", "2023-06", "-o", os.fsdecode(bytes(tmp_path) + b"/\xff.md")]):
+        err = run.fails(1, *args, lang="en").stderr
+        assert "the name is not UTF-8 text" in err and "internal" not in err, err
+    assert not any(b"\xff" in os.fsencode(p.name) for p in tmp_path.iterdir())  # nothing named so was made

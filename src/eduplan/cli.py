@@ -42,8 +42,11 @@ CoverageFmt = _choices("CoverageFormat", formats("CoverageDoc"))
 CheckFmt = _choices("CheckFormat", formats("QualityReport"))
 Lang = _choices("Lang", i18n.LANGS)
 
-PlanOpt = Annotated[Optional[Path], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled plan)."), show_default=False)]
-LedgerOpt = Annotated[Optional[Path], typer.Option("--ledger", help=N_("Ledger file or folder (env EDUPLAN_LEDGER; default: $XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml, ~/.local/share by default)."), show_default=False)]
+# text, not click's Path: a file that cannot be read is said by the command, in the reader's language (click said
+# "Path 'x' is not readable." in English), and --ledger "" is no path, not the current folder
+_PATH = "<path>"  # (translated where help is shown, as typer's own placeholders are)
+PlanOpt = Annotated[Optional[str], typer.Option("--plan", help=N_("Plan file (env EDUPLAN_PLAN; default: the bundled plan)."), show_default=False, metavar=_PATH)]
+LedgerOpt = Annotated[Optional[str], typer.Option("--ledger", help=N_("Ledger file or folder (env EDUPLAN_LEDGER; default: $XDG_DATA_HOME/eduplan/PLAN-ID.ledger.toml, ~/.local/share by default)."), show_default=False, metavar=_PATH)]
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=N_("Language: zh or en (env EDUPLAN_LANG, else the locale, else the plan's)."), show_default=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=N_("Date: YYYY-MM-DD or YYYY年M月D日; 6月底, 年底 … without a year are read in the plan period (default: today, within the plan period)."), show_default=False)]
 CountyOpt = Annotated[Optional[str], typer.Option("--county", help=N_("A county-level unit, by its full name or its short form (without its last 区/市/县/旗 or 镇/乡/街道); 全市 for the city-wide figure."), show_default=False)]
@@ -158,7 +161,7 @@ def void_cmd(entry: Annotated[str, typer.Argument(help=N_("The entry to withdraw
 
 
 @app.command("import", help=N_("Record the figures of a filled-in sheet (.csv or .xlsx), all or nothing; every wrong row is named as FILE:ROW."))
-def import_cmd(file: Annotated[Path, typer.Argument(help=N_("The sheet: .csv (UTF-8, UTF-16 or GB18030) or .xlsx."), show_default=False)],
+def import_cmd(file: Annotated[Path, typer.Argument(help=N_("The sheet: .csv (UTF-8, UTF-16 or GB18030) or .xlsx."), show_default=False, readable=False)],
                dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Check every row and show what would be recorded; write nothing."))] = False,
                force: Annotated[bool, typer.Option("--force", help=N_("Import the file even though it was imported before."))] = False,
                accept_warnings: Annotated[bool, typer.Option("--accept-warnings", help=N_("Import rows the data-quality rules warn about (a falling total, a duplicate, a fraction, an outlier …); each such entry is marked as accepted over its warnings, with your name."))] = False,

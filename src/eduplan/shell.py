@@ -25,7 +25,7 @@ from .render import Options
 FLAGS = {"as_of": "--as-of", "county": "--county", "add": "--add", "note": "--note", "source": "--source",
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
          "since": "--since", "status": "--status", "format": "--format", "by_county": "--by-county",
-         "office": "--office", "ledger": "--ledger", "lead": "--lead", "rule": "--rule",
+         "office": "--office", "ledger": "--ledger", "plan": "--plan", "lead": "--lead", "rule": "--rule",
          "fail_on": "--fail-on"}
 # the commands' arguments, named in the reader's language in help (usage line and rows) and errors
 ARGUMENTS = {"indicator": N_("indicator"), "value": N_("value"), "entry": N_("entry"), "file": N_("file"),

@@ -33,8 +33,8 @@ def bundled_plan_path() -> Path:
 
 
 def resolve_plan_path(option: str | os.PathLike | None) -> Path:
-    if option:
-        return Path(option)
+    if option is not None:
+        return _given(option, "plan")
     env = os.environ.get(PLAN_ENV)
     if env:
         return Path(env)
@@ -46,9 +46,18 @@ def default_ledger_path(plan_id: str) -> Path:
     return Path(base) / "eduplan" / f"{plan_id}.ledger.toml"
 
 
+def _given(option: str | os.PathLike, field: str) -> Path:
+    """A path given on the command line: ``--ledger ""`` is no path (Path("") would be the current folder)."""
+    if str(option) == "":
+        from ..errors import UsageError
+
+        raise UsageError(msg("the file name is empty"), field=field)
+    return Path(option)
+
+
 def resolve_ledger_path(option: str | os.PathLike | None, plan_id: str) -> Path:
-    if option:
-        return Path(option)
+    if option is not None:
+        return _given(option, "ledger")
     env = os.environ.get(LEDGER_ENV)
     if env:
         return Path(env)
@@ -72,10 +81,19 @@ def key_of(path: Path) -> str:
 def real_path(path: Path) -> Path:
     """The file ``path`` reaches through symbolic links (it may not exist yet).
 
-    A link that points to itself, or a chain too long, is an error with the path named.
+    A link that points to itself, or a chain too long, is an error with the path named; so is a
+    path that is not text (bytes that are not UTF-8: a name a zip from another system left in
+    GBK), which no message, index or ledger folder could name.
     """
     if str(path) == "":
         raise EduplanError(msg("the file name is empty"))
+    if not str(path).isascii():
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise EduplanError(msg("{path}: the name is not UTF-8 text (written in another encoding?); rename it",
+                                   path=shown)) from None
     try:
         os.stat(path)
     except FileNotFoundError:

@@ -27,7 +27,32 @@ def _reference():
 
 
 def loads(text: str) -> dict[str, Any]:
-    return _reference().loads(text)
+    parser = _reference()
+    try:
+        return parser.loads(text)
+    except RecursionError:  # arrays or tables nested past the parser's limit: a syntax error, at its line
+        raise _too_deep(parser, text) from None
+
+
+_NESTED_TOO_DEEP = "Arrays or inline tables nested too deep"
+
+
+def _too_deep(parser, text: str) -> Exception:
+    depth = 0
+    pos = 0
+    for pos, ch in enumerate(text):
+        depth += ch in "[{"
+        depth -= ch in "]}" and depth > 0
+        if depth > 100:  # well inside what no plan or ledger writes
+            break
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    try:
+        return parser.TOMLDecodeError(_NESTED_TOO_DEEP, text, pos)
+    except TypeError:  # pragma: no cover - the standard library's parser (3.11) takes a message only
+        error = parser.TOMLDecodeError(f"{_NESTED_TOO_DEEP} (at line {line}, column {column})")
+        error.lineno, error.colno = line, column
+        return error
 
 
 def __getattr__(name: str):  # TOMLDecodeError, from the parser
@@ -39,6 +64,7 @@ def __getattr__(name: str):  # TOMLDecodeError, from the parser
 # tomli's messages, in the reader's language (the parameter, where there is one, is kept)
 _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"Invalid statement", N_("invalid statement")),
+    (_NESTED_TOO_DEEP, N_("arrays or tables nested too deep")),
     (r"Expected newline or end of document after a statement", N_("expected a new line after the value")),
     (r"Expected '\]' at the end of a table declaration", N_("expected ']' at the end of a table header")),
     (r"Expected '\]\]' at the end of an array declaration", N_("expected ']]' at the end of a table header")),
