@@ -842,3 +842,18 @@ def test_any_text_is_inert_in_every_format(text):
                     assert not any(cell.startswith(("=", "+", "@", "-", "\t", "\r")) for cell in row if cell), row
             if fmt == "json":
                 assert json.loads(out)[0]["note"] == text  # JSON keeps the text exactly, escaped
+
+
+def test_a_lock_file_that_is_a_link_is_refused_saying_so(run, synthetic_plan_path, ledger_path, tmp_path):
+    """A link put where the lock file goes was refused as 符号链接层数过多（是否链接指向了自身？）:
+    the lock is opened without following links, and the message said a loop."""
+    run.ok("record", "new-kindergartens", "3", *D)
+    before = ledger_path.read_bytes()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_text("")
+    lock = Path(str(ledger_path) + ".lock")
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(elsewhere)
+    err = run.fails(1, "record", "new-kindergartens", "4", "--as-of", "2023-07-31", lang="en").stderr
+    assert f"{lock} is a symbolic link" in err and "remove the link" in err, err
+    assert ledger_path.read_bytes() == before and elsewhere.read_text() == ""

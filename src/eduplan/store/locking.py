@@ -12,6 +12,7 @@ inode.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -129,6 +130,9 @@ def _lock_file(ledger: Path, lock: Path, *, reader: bool = False) -> Iterator[bo
         if reader:
             yield False
             return
+        if exc.errno == errno.ELOOP and os.path.islink(lock):  # opened without following: a link put there
+            raise EduplanError(msg("{lock} is a symbolic link, and a lock file must be a file of its own: remove the "
+                                   "link (no eduplan makes one); nothing was changed", lock=str(lock))) from None
         raise os_error(ledger, exc, N_("locking the ledger ({lock})"), lock=str(lock)) from None
     try:
         yield True
