@@ -292,6 +292,9 @@ def test_report_shows_expected_shares_leads_and_done_when(run, v2):
     assert "| 应完成 |" in md and "### 按牵头单位" in md and "## 附录三、完成标准" in md and "平台上线运行" in md
     html = run.ok("report", "--month", "2023-06", "--format", "html", lang="en").stdout
     assert "By lead unit" in html and "What done means" in html and "Expected by now" in html
+    zh = run.ok("report", "--month", "2023-06", "--format", "html").stdout
+    done_means = zh.split("完成标准", 1)[1].split("</ul>", 1)[0]
+    assert "平台上线运行" in done_means and not re.search(r"[a-z]+-[a-z]+", done_means), done_means  # no ids
 
 
 # --------------------------------------------------------------------------- the bundled plan

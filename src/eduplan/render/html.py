@@ -506,8 +506,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     defined = done_when_rows(b, lang)
     if defined:
         w(f"<h3>{esc(_('What done means'))}</h3><ul>")
-        for name, ind_id, text in defined:
-            w(f'<li>{esc(name)} <span class="note">{esc(ind_id)}</span>{esc(colon(lang))}{esc(text)}</li>')
+        for name, _id, text in defined:  # named as the markdown bulletin names it: an id is not a word to read
+            w(f'<li>{esc(name)}{esc(colon(lang))}{esc(text)}</li>')
         w("</ul>")
 
     # ---- 3. attention
