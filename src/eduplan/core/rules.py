@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..i18n import N_, Msg, PerLang, msg, nmsg
+from ..i18n import N_, Msg, PerLang, msg, nmsg, tr
 from .entries import COUNTY_WORDS, Figure, fold_increments, is_baseline
 from .models import Comparator, Entry, Indicator, Measure, Plan, Relative, ReportedBy, State
 from .names import unit_called
@@ -115,8 +115,6 @@ def rule_tag(rule: str) -> Msg | str:
 
 def rule_called(text: str) -> str | None:
     """The rule an id or a short name in either language (累计数下降, decreasing) names; None if none."""
-    from ..i18n import tr
-
     typed = unicodedata.normalize("NFKC", text).strip().lower()
     for r in RULES.values():
         if typed in (r.id, unicodedata.normalize("NFKC", tr(r.title, "zh")).lower(), tr(r.title, "en").lower()):
