@@ -210,3 +210,20 @@ def test_the_bulletin_says_why_a_share_has_no_city_wide_figure(run, synthetic_pl
     run.ok("void", "4", "--reason", "synthetic")
     md = run.ok("report", *JUNE).stdout
     assert "- 公办园在园幼儿占比：无法汇总：三门县填报的百分比没有分母" in md, md
+
+
+def test_a_sheet_of_percentages_the_city_cannot_roll_up_says_so_once(run, synthetic_plan_path, tmp_path):
+    """The same from a sheet: said once for the indicator, in the dry run and the import; and
+    the warnings accepted are named as a Chinese reader reads them, not by their ids."""
+    sheet = tmp_path / "june.csv"
+    sheet.write_text("指标,县（市、区）,截至日期,数值\n"
+                     "public-share,椒江区,2023-06-30,400/1000\n"
+                     "public-share,三门县,2023-06-30,80%\n"
+                     "public-share,仙居县,2023-06-30,81%\n"
+                     "public-share,黄岩区,2023-06-30,0.52\n", encoding="utf-8")
+    english = run.ok("import", sheet, "--dry-run", "--accept-warnings", lang="en").stdout
+    assert "row 5 (fraction)" in english, english
+    for args in (["--dry-run"], []):
+        out = run.ok("import", sheet, "--accept-warnings", *args).stdout
+        assert out.count("分子之和÷分母之和") == 1, out
+        assert "（百分比误填为小数）" in out and "fraction" not in out, out

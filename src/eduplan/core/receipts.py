@@ -59,6 +59,7 @@ class ImportSummary:
     already: tuple[Entry, ...] = ()  # with --force: what an earlier import of the file wrote
     unchanged: int = 0  # rows that gave a unit's last figure again (a template's value left as it was)
     repeated: int = 0  # rows whose figure the ledger already had for that date: not recorded again
+    advice: tuple[Msg, ...] = ()  # what the figures leave to be done (percentages the city cannot roll up)
 
     @property
     def taken(self) -> tuple[Taken, ...]:

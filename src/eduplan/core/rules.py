@@ -345,6 +345,18 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
     return out
 
 
+def rollup_advice_of(plan: Plan, entries: Iterable[Entry]) -> tuple[Msg, ...]:
+    """:func:`rollup_advice` for entries about to be written together (a sheet's rows): once for
+    each indicator that has such a figure, in the plan's order."""
+    seen: dict[str, Msg] = {}
+    for e in entries:
+        ind = plan.by_id.get(e.indicator)
+        if ind is not None and ind.id not in seen and (said := rollup_advice(
+                ind, Figure(value=e.value, numerator=e.numerator), e.county)) is not None:
+            seen[ind.id] = said
+    return tuple(seen[i.id] for i in plan.indicators if i.id in seen)
+
+
 def rollup_advice(ind: Indicator, fig: Figure, county: str | None) -> Msg | None:
     """What to say of a county's percentage typed without its numerator and denominator on a
     share the city's figure is rolled up from (Σnumerators ÷ Σdenominators): it is stored, and

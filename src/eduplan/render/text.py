@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.entries import is_baseline
 from ..core.numbers import format_number
-from ..i18n import bracketed, msg, nmsg, separator
+from ..i18n import bracketed, msg, nmsg, separator, show
 from . import safe
 from .figures import stored_value
 from .words import name_of, unit_name
@@ -73,6 +73,8 @@ def stored(doc: Stored, lang: str, opts) -> str:
 
 
 def imported(doc: ImportSummary, lang: str, opts) -> str:
+    from ..core.rules import rule_tag
+
     out = []
     skipped = (nmsg("; {n} row with an empty value skipped", "; {n} rows with an empty value skipped", doc.skipped)
                .render(lang) if doc.skipped else "")
@@ -97,9 +99,10 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
         if accepted:
             out.append(nmsg("{n} row would be accepted over a warning: {rows}",
                             "{n} rows would be accepted over a warning: {rows}", len(accepted),
-                            rows=[msg("row {row} ({rules})", row=r.row, rules=", ".join(r.entry.accepted))
+                            rows=[msg("row {row} ({rules})", row=r.row, rules=[rule_tag(x) for x in r.entry.accepted])
                                   for r in accepted[:20]]
                             + (["…"] if len(accepted) > 20 else [])).render(lang))
+        out.extend(bracketed(a.render(lang), lang).strip() for a in doc.advice)
         out.append(nmsg("would record {n} entry from {file}{skipped}; nothing was written (dry run)",
                         "would record {n} entries from {file}{skipped}; nothing was written (dry run)",
                         len(doc.rows), file=doc.file, skipped=skipped).render(lang))
@@ -114,12 +117,14 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
                     "imported {n} entries ({span}) from {file}, batch {batch}{skipped}",
                     len(ids), span=span, file=doc.file, batch=doc.batch[:12], skipped=skipped).render(lang))
     out.extend(_taken_lines(doc, lang))
+    out.extend(bracketed(a.render(lang), lang).strip() for a in doc.advice)
     accepted = [e for e in doc.written if e.accepted]
     if accepted:
         out.append(nmsg("{n} entry accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
                         "{n} entries accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
                         len(accepted), by=accepted[0].by,
-                        entries=[f"#{e.id}{bracketed(separator(lang).join(e.accepted), lang)}" for e in accepted[:20]]
+                        entries=[f"#{e.id}{bracketed(separator(lang).join(show(rule_tag(x), lang) for x in e.accepted), lang)}"
+                                 for e in accepted[:20]]
                         + (["…"] if len(accepted) > 20 else [])).render(lang))
     return safe.terminal("\n".join(out)) + "\n"
 

@@ -39,8 +39,8 @@ from ..core.numbers import (
     to_plain,
 )
 from ..core.records import record
-from ..core.rules import (OVERRIDABLE, Finding, figure_findings, overlaid, parts_findings, rule_tag, series_findings,
-                          summable, triage)
+from ..core.rules import (OVERRIDABLE, Finding, figure_findings, overlaid, parts_findings, rollup_advice_of, rule_tag,
+                          series_findings, summable, triage)
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
@@ -758,9 +758,10 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
     if not rows:
         return ImportSummary(plan, file, batch, (), checked.skipped, (), dry_run, unchanged=checked.unchanged,
                              repeated=checked.repeated)
+    advice = rollup_advice_of(plan, (r.entry for r in rows))
     if dry_run:
         return ImportSummary(plan, file, batch, tuple(rows), checked.skipped, (), True, tuple(earlier),
-                             checked.unchanged, checked.repeated)
+                             checked.unchanged, checked.repeated, advice)
 
     already: list[Entry] = []
 
@@ -778,4 +779,4 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
 
     written = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default, office=ws.office_name)
     return ImportSummary(plan, file, batch, tuple(rows), checked.skipped, tuple(written), False, tuple(already),
-                         checked.unchanged, checked.repeated)
+                         checked.unchanged, checked.repeated, advice)
