@@ -304,3 +304,19 @@ def test_a_rows_problems_are_said_in_column_order(ledger_path, tmp_path):
     err = run("import", path, code=1).stderr
     cells = [line.split("单元格 ")[1][:5] for line in err.splitlines() if "单元格 " in line]
     assert cells == sorted(cells, key=lambda ref: ref[0]), cells
+
+
+def test_a_column_of_units_under_a_heading_import_does_not_know_is_refused(ledger_path, tmp_path):
+    """A column headed 镇街 (or 街道, 区县) holding 城关, 东城 …: import dropped it, and every row
+    went in as the whole's figure (600 new places city-wide instead of 300 here and 300 there).
+    Refused at its first unit, asking for the column's heading; a remark that mentions a unit
+    (椒江区补报) in a column import does not read is no unit."""
+    sheet = write_csv(tmp_path / "units.csv", [["指标编号", "数值", "截至日期", "镇街"],
+                                               ["new-public-kindergartens", "3", "2023-06-30", "合成备注"],
+                                               ["new-public-kindergartens", "4", "2023-06-30", "椒江"]])
+    err = run("import", sheet, code=1, lang="en").stderr
+    assert f"{sheet}:3: 镇街: '镇街' is not a heading import knows, so the units in its column ('椒江' …)" in err, err
+    assert not ledger_path.exists()
+    remark = write_csv(tmp_path / "remark.csv", [["指标编号", "数值", "截至日期", "情况说明"],
+                                                 ["new-public-kindergartens", "3", "2023-06-30", "椒江区补报"]])
+    assert "would record 1 entry" in run("import", remark, "--dry-run", lang="en").stdout

@@ -222,6 +222,19 @@ def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Pr
                     "'{label}' is not a heading import knows, so '{value}' would be ignored and the sheet's figures "
                     "read as {whole}; to give the sheet's unit, head it {names}", label=label, value=value,
                     whole=whole, names=heading), field=label))
+    sheet = located.sheet
+    for col, head in enumerate(sheet.header):  # a column of units under a heading import does not know (镇街, 街道)
+        if head is None or not _text(head) or field_of(head, plan.terms) is not None:
+            continue
+        named = [(k, text) for k, row in enumerate(sheet.rows)  # a unit's very name (not one a remark mentions)
+                 if col < len(row) and (text := _text(row[col]))
+                 and any(u is not None for u in units_named(text, plan.plan.city, counties, plan.terms.whole))]
+        if named:
+            k, text = named[0]
+            out.append(Problem(file, first + 1 + k, msg(
+                "'{label}' is not a heading import knows, so the units in its column ('{value}' …) would be ignored "
+                "and every row read as {whole}; head the column {names}", label=_text(head), value=text, whole=whole,
+                names=heading), field=_text(head)))
     if out:
         return out
     said = next(((text, line, unit) for text, line in located.above if (unit := naming(text)) is not None), None)
