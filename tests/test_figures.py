@@ -310,3 +310,20 @@ def test_a_ratios_share_is_shown_as_a_share_beside_its_exact_parts(a, b):
     assert share == format_number(num * 100 / den, "%") and len(share) < 10
     n, d = parts.rstrip("）").split("/")
     assert (parse_quantity(n).value, parse_quantity(d).value) == (num, den)
+
+
+@given(st.integers(0, 10**7), st.sampled_from([1, 10**4, 10**8]))
+def test_a_shown_amount_is_rounded_half_up_on_the_number_as_written(n, scale):
+    """1.825万 (18250) read 1.82万 in the markdown bulletin and 1.83万 in its workbook; 2.525万
+    read 2.52万 and 0.775万 0.78万: the binary value was rounded, not the number. Every amount
+    is now rounded as people round (四舍五入), the same in every format."""
+    from decimal import ROUND_HALF_UP
+
+    digits = 2 if scale > 1 else 1
+    n = n % 9999 if scale == 1 else n % 999_999 if scale == 10**4 else n  # (under the next unit)
+    value = (n * 10 + 5) * scale / 10 ** (digits + 1)  # a last digit of 5, one place past what is shown
+    expected = Decimal(repr(value / scale)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    shown = number(value, scale)
+    word = {10**4: "万", 10**8: "亿"}.get(scale, "")
+    assert shown.endswith(word), (value, shown)
+    assert Decimal(shown.removesuffix(word) if word else shown) == expected, (value, shown)

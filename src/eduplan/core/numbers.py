@@ -22,7 +22,7 @@ from .text import invisible, visible
 
 __all__ = [
     "Ambiguous", "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day",
-    "find_quantities", "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state",
+    "find_quantities", "fixed", "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state",
     "to_plain",
 ]
 
@@ -337,6 +337,14 @@ def _exact(value: float, scale: int, digits: int) -> bool:
     """True when value/scale prints without losing anything at digits+1 decimals."""
     scaled = Decimal(str(value)) / scale
     return scaled == round(scaled, digits + 1)
+
+
+def fixed(value: float | int, digits: int) -> str:
+    """``value`` with ``digits`` decimals, rounded half up as people round (四舍五入) on the number
+    as written (1.825 → 1.83, 2.525 → 2.53), not on its binary value (f"{1.825:.2f}" is 1.82)."""
+    if not math.isfinite(value):
+        return f"{value:.{digits}f}"
+    return format(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
 
 
 def _trim(value: float | int | Decimal, digits: int) -> str:

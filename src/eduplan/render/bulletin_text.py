@@ -7,6 +7,7 @@ cells from here, so that every format says the same thing the same way.
 from __future__ import annotations
 
 from ..core.bulletin import Bulletin, Row
+from ..core.numbers import fixed
 from ..core.progress import Progress
 from ..i18n import bracketed, colon, gap_after, msg, nmsg, separator, tr
 from . import safe
@@ -109,7 +110,7 @@ def received_sentence(b: Bulletin, lang: str) -> str:
 
 def months_text(months: float) -> str:
     """The divisor of the monthly rate as the footnote prints it: ``6``, ``6.5``."""
-    return f"{months:.2f}".rstrip("0").rstrip(".")
+    return fixed(months, 2).rstrip("0").rstrip(".")
 
 
 def attention_footnote(b: Bulletin, lang: str) -> str:
@@ -186,11 +187,11 @@ def delta_points(ratio_delta: float | None) -> str:
     value = ratio_delta * 100
     if abs(value) < 0.05:
         return "±0"
-    return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
+    return f"{'+' if value > 0 else '−'}{fixed(abs(value), 1)}"
 
 
 def lag_text(p: Progress) -> str:
-    return "—" if p.lag_pp is None else f"{p.lag_pp:.1f}"
+    return "—" if p.lag_pp is None else fixed(p.lag_pp, 1)
 
 
 def entry_value(r, plan, lang: str) -> str:

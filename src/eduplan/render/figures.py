@@ -25,7 +25,7 @@ import math
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..core.models import Entry, Indicator
-from ..core.numbers import format_number
+from ..core.numbers import fixed, format_number
 from ..core.progress import Progress
 from ..i18n import bracketed, msg, nmsg
 from .words import relative_text, state_label
@@ -58,7 +58,7 @@ def _half_up(value: Decimal, digits: int) -> Decimal:
 
 
 def points(pp: float | None) -> str:
-    return "—" if pp is None else f"{pp:.1f}"
+    return "—" if pp is None else fixed(pp, 1)
 
 
 def natural_scale(value: float | None) -> int:
@@ -87,7 +87,7 @@ def shown_scale(value: float, scale: int = 1, digits: int | None = None) -> int:
     """The unit :func:`number` shows ``value`` in: ``scale`` (or the value's own, if larger); a
     figure too small to show in it (45 in 亿, 0.00000045亿) in its own (45; 450000 is 45万)."""
     used = max(scale, natural_scale(value))
-    if used > 1 and value != 0 and _trim(f"{value / used:.{2 if digits is None else digits}f}") in ("0", "-0"):
+    if used > 1 and value != 0 and _trim(fixed(value / used, 2 if digits is None else digits)) in ("0", "-0"):
         return natural_scale(value)
     return used
 
@@ -96,10 +96,10 @@ def number(value: float, scale: int = 1, digits: int | None = None) -> str:
     """The bare number in a unit (10⁸, 10⁴ or 1), without a measure word: ``2.18万``, ``3868``, ``1.2``."""
     scale = shown_scale(value, scale, digits)
     if scale > 1:
-        return _trim(f"{value / scale:.{2 if digits is None else digits}f}") + WORDS[scale]
+        return _trim(fixed(value / scale, 2 if digits is None else digits)) + WORDS[scale]
     if float(value).is_integer():
         return str(int(value))
-    return _trim(f"{value:.{1 if digits is None else digits}f}")
+    return _trim(fixed(value, 1 if digits is None else digits))
 
 
 def amount(value: float | None, unit: str, scale: int = 1) -> str:
@@ -107,7 +107,7 @@ def amount(value: float | None, unit: str, scale: int = 1) -> str:
     if value is None:
         return "—"
     if unit == "%":
-        return f"{_trim(f'{value:.1f}')}%"
+        return f"{_trim(fixed(value, 1))}%"
     suffix = "" if unit in ("", "项") else unit
     return number(value, scale) + suffix
 
@@ -160,7 +160,7 @@ def figure(p: Progress, lang: str = "zh", *, target: bool = True) -> str:
     elif ind.is_percent:
         actual = amount(p.actual, "%")
         if p.met is False and p.target is not None and p.actual != p.target and actual == amount(p.target, "%"):
-            actual = _apart(lambda d: _trim(f"{p.actual:.{d}f}") + "%", 1, actual, p.actual < p.target)  # 55.96% is not ≥56%
+            actual = _apart(lambda d: _trim(fixed(p.actual, d)) + "%", 1, actual, p.actual < p.target)  # 55.96% is not ≥56%
     elif shown_scale(p.actual, scale) < scale:  # 45 against 90亿元: "45元/≥90亿元", never "45/≥90亿元"
         actual = amount(p.actual, ind.unit, scale)
     else:
@@ -242,7 +242,7 @@ def _points_shown(gap: float) -> str:
     digits = 1
     while digits < 4 and round(gap, digits) == 0:
         digits += 1
-    return f"{gap:.{digits}f}"
+    return fixed(gap, digits)
 
 
 def _cap_line(p: Progress, lang: str) -> str:
