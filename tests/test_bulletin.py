@@ -187,14 +187,41 @@ def test_the_bulletin_says_why_an_indicator_is_not_judged(run, synthetic_plan_pa
     """A cap with counties missing showed 不评价 in the bulletin without a word of why."""
     run.ok("record", "incidents", "3", "--county", "椒江区", "--as-of", "2023-06-30")
     md = run.ok("report", *JUNE).stdout
-    assert "月末不评价或全市无数据的指标及原因：" in md
+    assert "月末需要说明的指标：" in md
     assert "- 安全事故：上限类指标须各县数据齐全才能判断：9个县中1个已报送" in md, md
     path = tmp_path / "june.html"
     run.ok("report", *JUNE, "-o", path)
     html = path.read_text(encoding="utf-8")
-    assert "月末不评价或全市无数据的指标及原因：" in html and "上限类指标须各县数据齐全才能判断" in html
+    assert "月末需要说明的指标：" in html and "上限类指标须各县数据齐全才能判断" in html
     run.ok("record", "incidents", "4", "--as-of", "2023-06-30")  # a city-wide figure: judged
-    assert "月末不评价" not in run.ok("report", *JUNE).stdout
+    assert "月末需要说明的指标" not in run.ok("report", *JUNE).stdout
+
+
+def test_the_bulletin_says_what_status_says_of_a_row_whatever_its_light(run, synthetic_plan_path, tmp_path):
+    """A city-wide figure older than the counties' (170 in June against counties' 318 in
+    December) counted without a word in the bulletin while status explained it; the same for a
+    cap used faster than the time gone. The bulletin now says it too, in every format."""
+    run.ok("record", "new-kindergartens", "5", "--as-of", "2023-05-31")
+    run.ok("record", "new-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    run.ok("record", "incidents", "8", "--as-of", "2023-06-30")  # 8 of a cap of 10 by mid-year
+    status = run.ok("status", "--as-of", "2023-06-30").stdout
+    md = run.ok("report", *JUNE).stdout
+    html_path = tmp_path / "june.html"
+    run.ok("report", *JUNE, "-o", html_path)
+    html = html_path.read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    book_path = tmp_path / "june.xlsx"
+    run.ok("report", *JUNE, "-o", book_path)
+    book = load_workbook(book_path)
+    cells = " ".join(str(c.value) for row in book["指标"].iter_rows() for c in row if c.value is not None)
+    for said in ("全市数据（截至 2023-05-31）早于各县数据", "已超出序时额度"):
+        assert said in status, status
+        assert said in md and said in html and said in cells, said
+    overview = book["概况"]  # a long note is not cut off: its row is as tall as its lines
+    note = next(row for row in overview.iter_rows() if row[0].value == "备注")
+    assert len(str(note[1].value)) > 100 and overview.row_dimensions[note[0].row].height >= 15 * (
+        len(str(note[1].value)) * 2 // 72), note[1].value
 
 
 def test_the_bulletin_says_why_a_share_has_no_city_wide_figure(run, synthetic_plan_path):

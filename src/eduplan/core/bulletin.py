@@ -144,13 +144,14 @@ class Bulletin:
         return tuple(sorted(trail, key=lambda r: (r.entry.office, r.entry.supersedes or r.entry.id, r.entry.id)))
 
     @property
-    def unjudged(self) -> tuple[Row, ...]:
-        """The indicators not judged, or without a city-wide figure, at the month end for a
-        reason someone must act on (a baseline not recorded yet, a cap whose counties have not
-        all reported, a county's percentage without its denominator, which leaves the city's
-        share without a figure), plan order: the bulletin says why, not only 不评价 or 无数据."""
-        return tuple(r for r in self.rows if r.now.status in (Status.NOT_JUDGED, Status.NO_DATA)
-                     and any(n.warns for n in r.now.notes))
+    def explained(self) -> tuple[Row, ...]:
+        """The indicators whose standing at the month end needs a word someone must act on, plan
+        order, whatever their light: not judged (a baseline not recorded yet, a cap whose counties
+        have not all reported), without a city-wide figure (a county's percentage without its
+        denominator), resting on an older city-wide figure than the counties' (city_older),
+        within a cap but past its share for the time gone (over_pace), past its due date. The
+        bulletin says why, as status and show do, not only 不评价, 无数据, 完成 or 落后."""
+        return tuple(r for r in self.rows if any(n.warns for n in r.now.notes))
 
     @property
     def received_by_county(self) -> dict[str | None, int]:

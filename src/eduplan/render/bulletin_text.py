@@ -281,9 +281,9 @@ def legend(lang: str) -> str:
     return "  ".join(f"{MARK[k]} {status_label(k, lang)}" for k in STATUS_ORDER)
 
 
-def unjudged_lines(b: Bulletin, lang: str) -> list[str]:
-    """Each indicator not judged at the month end with why (``学生非正常死亡人数：上限类指标须…``)."""
-    return [labelled(r.indicator, note_text(n, lang), lang) for r in b.unjudged for n in r.now.notes if n.warns]
+def explained_lines(b: Bulletin, lang: str) -> list[str]:
+    """Each indicator whose month-end standing needs a word, with the word (``学生非正常死亡人数：上限类指标须…``)."""
+    return [labelled(r.indicator, note_text(n, lang), lang) for r in b.explained for n in r.now.notes if n.warns]
 
 
 def county_notes(b: Bulletin, lang: str) -> list[str]:
@@ -417,9 +417,9 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         out.append(safe.markdown(attention_footnote(b, lang)) + "\n")
     else:
         out.append(_("No indicator is lagging or behind at the month end.") + "\n")
-    if b.unjudged:
-        out.append(safe.markdown(_("Not judged, or without a city-wide figure, at the month end, and why:")) + "\n")
-        out.extend(f"- {safe.markdown(line)}" for line in unjudged_lines(b, lang))
+    if b.explained:
+        out.append(safe.markdown(_("What the month-end figures of these indicators need said:")) + "\n")
+        out.extend(f"- {safe.markdown(line)}" for line in explained_lines(b, lang))
         out.append("")
 
     out.append(f"## {_('4. The counties and what they sent')}\n")

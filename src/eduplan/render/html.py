@@ -50,7 +50,7 @@ from .bulletin_text import (
     silent_intro,
     summary_rows,
     title,
-    unjudged_lines,
+    explained_lines,
 )
 from .figures import figure, pct, per_month, to_go
 from .words import (
@@ -529,9 +529,9 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         w('<p class="note">' + esc(attention_footnote(b, lang)) + "</p>")
     else:
         w(f'<p class="empty">{esc(_("No indicator is lagging or behind at the month end."))}</p>')
-    if b.unjudged:
-        w(f'<p class="note">{esc(_("Not judged, or without a city-wide figure, at the month end, and why:"))}</p><ul class="note">'
-          + "".join(f"<li>{esc(line)}</li>" for line in unjudged_lines(b, lang)) + "</ul>")
+    if b.explained:
+        w(f'<p class="note">{esc(_("What the month-end figures of these indicators need said:"))}</p><ul class="note">'
+          + "".join(f"<li>{esc(line)}</li>" for line in explained_lines(b, lang)) + "</ul>")
 
     # ---- 4. the counties: figure 2, then what they sent
     w(f"<h2>{esc(_('4. The counties and what they sent'))}</h2>")

@@ -31,7 +31,7 @@ import zipfile
 from collections.abc import Sequence
 
 from ..core.bulletin import Bulletin, Row
-from ..i18n import gap_after, msg
+from ..i18n import gap_after, msg, separator
 from ..services.sheet_contract import TemplateDoc
 from . import safe
 from .bulletin_text import (
@@ -55,6 +55,7 @@ from .words import (
     kind_heading,
     kind_label,
     name_of,
+    note_text,
     relative_text,
     remark,
     section_title,
@@ -392,6 +393,16 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
     ]
 
 
+def _wrapped_height(text: str, width: float) -> float:
+    """The height (points) of a row whose cell, ``width`` characters wide, wraps ``text``: a line
+    of 15 points for every width of it (a Chinese character is two), with a little room, so that
+    neither Excel nor LibreOffice cuts the end off (a merged cell is never made taller to fit)."""
+    from rich.cells import cell_len
+
+    lines = sum(max(1, -(-cell_len(part) // int(width * 0.95))) for part in str(text).split("\n"))
+    return 15.0 * lines + 6
+
+
 def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -427,14 +438,13 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     for c in range(1, 5):
         ws.cell(row=total_row, column=c).font = Font(bold=True)
     r = len(rows) + 3
-    for label, text, height in (((_("overall")), headline_sentence(b, lang), 48),
-                                ((_("title")), title(b, lang), 20),
-                                ((_("note")), attention_footnote(b, lang), 36)):
+    for label, text in ((_("overall"), headline_sentence(b, lang)), (_("title"), title(b, lang)),
+                        (_("note"), attention_footnote(b, lang))):
         put(ws, r, 1, label).font = Font(bold=True)
         put(ws, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
-        ws.row_dimensions[r].height = height
+        ws.row_dimensions[r].height = _wrapped_height(text, 3 * 24)  # a merged cell does not grow to fit its text
         r += 1
     for col, width in (("A", 16), ("B", 24), ("C", 24), ("D", 24)):
         ws.column_dimensions[col].width = width
@@ -443,16 +453,17 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     headers = [_("section"), _("id"), _("indicator"), _("kind"), _("unit"), _("target"), _("actual"), _("completion"),
                _("status"), _("previous actual"), _("previous completion"), _("change of the figure"),
                _("change of completion (points)"), _("to go"), _("needed per month"), _("figure as of"),
-               _("expected by now"), _("done when")]
+               _("expected by now"), _("done when"), _("note")]
     table = Cells()
     for blk in b.sections:
         if blk.section.kind.value == "action":
             continue
         for row in blk.rows:
             ind = row.indicator
+            said = separator(lang).join(note_text(n, lang) for n in row.now.notes if n.warns)  # as the bulletin says
             table.add([(section_title(blk.section, lang), None), (ind.id, None), (name_of(ind, lang), None),
                        (kind_label(ind, lang), None), *_indicator_cells(row, lang),
-                       (_num(row.now.expected), PERCENT), (done_when_text(ind, lang) or None, None)])
+                       (_num(row.now.expected), PERCENT), (done_when_text(ind, lang) or None, None), (said or None, None)])
     ws = _sheet(wb, _("Indicators"), headers, table.rows, max_width=36, status_col=9,
                 right=(6, 7, 8, 10, 11, 12, 13, 14, 15, 17), cell_formats=table.formats)
     ws.freeze_panes = "D2"
