@@ -254,3 +254,24 @@ def test_a_sheet_of_percentages_the_city_cannot_roll_up_says_so_once(run, synthe
         out = run.ok("import", sheet, "--accept-warnings", *args).stdout
         assert out.count("分子之和÷分母之和") == 1, out
         assert "（百分比误填为小数）" in out and "fraction" not in out, out
+
+
+def test_a_countys_percentage_is_shown_as_itself_in_the_bulletins_grid(run, synthetic_plan_path, tmp_path):
+    """88% against a county target of 90% read 98% in the bulletin's county grid (its
+    completion), where status --by-county showed 88%: a reader took 98% for the share itself.
+    A percentage is shown as itself, in the markdown grid and the HTML heat map alike; a count
+    keeps its completion."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
+        'target = 56\ncomparator = ">="\n',
+        'target = 56\ncomparator = ">="\ncounty_targets = { "椒江区" = 90, "黄岩区" = 50 }\n', 1), encoding="utf-8")
+    run.ok("record", "public-share", "88/100", "--county", "椒江区", "--as-of", "2023-06-30", "--plan", plan)
+    run.ok("record", "new-kindergartens", "1", "--county", "椒江区", "--as-of", "2023-06-30", "--plan", plan)
+    grid = run.ok("status", "--by-county", "--as-of", "2023-06-30", "--plan", plan).stdout
+    md = run.ok("report", *JUNE, "--plan", plan).stdout
+    html = run.ok("report", *JUNE, "--format", "html", "--plan", plan).stdout
+    row = next(line for line in md.splitlines() if line.startswith("| 公办园在园幼儿占比 |") and "·" in line)
+    assert "88% ▲" in row and "98%" not in row, row
+    assert "88%" in grid and ">88%<" in html and ">98%<" not in html
+    kindergartens = next(line for line in md.splitlines() if line.startswith("| 新建公办幼儿园 |") and "·" in line)
+    assert "50% " in kindergartens, kindergartens  # 1 of 椒江区's 2: its completion

@@ -266,15 +266,24 @@ def short_counties(plan) -> dict[str, str]:
     return shorts if len(set(shorts.values())) == len(shorts) else {c: c for c in plan.plan.counties}
 
 
-def county_mark(p: Progress, lang: str) -> str:
-    """One county's standing on one indicator, in a grid cell: ``72% ●``, ``完成``, ``·``."""
+def county_value(p: Progress, lang: str) -> str:
+    """What a grid cell of the bulletin shows of one unit's standing (the markdown grid and the
+    HTML heat map alike): ``72%`` (a count or an amount: its completion), ``88.5%`` (a
+    percentage: the percentage itself, never its completion, which would read as one: 98% for
+    88% of a target of 90%), a figure without a target of its own, ``完成``, ``·``."""
     if p.actual is None and p.state is None:
         return MARK["no_data"]
     if p.state is not None and p.actual is None:
         return state_label(p.state.value, lang, short=True)
-    if p.completion is None:  # a figure without a target of its own
-        return f"{figure(p, lang, target=False)} {MARK[p.status.value]}"
-    return f"{pct(p.completion)} {MARK[p.status.value]}"
+    if p.completion is None or p.indicator.is_percent:
+        return figure(p, lang, target=False)
+    return pct(p.completion)
+
+
+def county_mark(p: Progress, lang: str) -> str:
+    """One county's standing on one indicator, in a grid cell, with its light: ``72% ●``, ``完成``, ``·``."""
+    shown = county_value(p, lang)
+    return shown if p.actual is None else f"{shown} {MARK[p.status.value]}"
 
 
 def legend(lang: str) -> str:

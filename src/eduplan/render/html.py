@@ -23,7 +23,6 @@ from ..core.progress import Progress
 from ..i18n import colon, gap_after
 from . import safe
 from .bulletin_text import (
-    MARK,
     STATUS_ORDER,
     actions_heading,
     attention_footnote,
@@ -46,6 +45,7 @@ from .bulletin_text import (
     received_sentence,
     recorded_basis,
     recorded_headers,
+    county_value,
     short_counties,
     silent_intro,
     summary_rows,
@@ -286,8 +286,8 @@ def bullet_legend(lang: str) -> str:
 
 
 def heat_map(b: Bulletin, lang: str, caption: str) -> str:
-    """Counties × indicators reported per county: each cell the county's completion (or state) on
-    the colour of its status; the city last."""
+    """Counties × indicators reported per county: each cell what the markdown grid shows
+    (:func:`county_value`) on the colour of its status; the city last."""
     plan = b.plan
     short = short_counties(plan)
     counties = list(plan.plan.counties)
@@ -311,21 +311,13 @@ def heat_map(b: Bulletin, lang: str, caption: str) -> str:
             fill, ink = HEAT[p.status.value]
             out.append(f'<rect x="{_fmt(x + 1)}" y="{_fmt(y + 1)}" width="{_fmt(cell_w - 2)}" height="{_fmt(h - 2)}" '
                        f'rx="1.5" fill="{fill}"/>')
-            text = heat_text(p, lang)
+            text = county_value(p, lang)
             out.append(_label([text], x + cell_w / 2, y + h / 2, anchor="middle", size=8.5, fill=ink))
         y += h
     return (f'<svg class="chart" viewBox="0 0 {WIDTH} {_fmt(y + 2)}" role="img" aria-label="{esc(caption)}">'
             f"<title>{esc(caption)}</title>{''.join(out)}</svg>")
 
 
-def heat_text(p: Progress, lang: str) -> str:
-    if p.actual is None and p.state is None:
-        return MARK["no_data"]
-    if p.state is not None and p.actual is None:
-        return state_label(p.state.value, lang, short=True)
-    if p.completion is None:
-        return figure(p, lang, target=False)
-    return pct(p.completion)
 
 
 def heat_legend(lang: str) -> str:
