@@ -327,3 +327,18 @@ def test_a_shown_amount_is_rounded_half_up_on_the_number_as_written(n, scale):
     word = {10**4: "万", 10**8: "亿"}.get(scale, "")
     assert shown.endswith(word), (value, shown)
     assert Decimal(shown.removesuffix(word) if word else shown) == expected, (value, shown)
+
+
+@given(st.integers(3, 300), st.data())
+def test_a_share_of_units_typed_as_a_count_is_said_as_a_share(n, data):
+    """4个 of 12 townships was said back as 33.333333333333336% by import, log and the
+    bulletin's appendices (the share the count makes, which nobody typed): it reads 33.3%."""
+    from eduplan.render.figures import exact
+
+    k = data.draw(st.integers(1, n - 1))
+    share = k * 100 / n
+    shown = exact(share, "%")
+    if len(repr(share)) >= 12:  # more decimals than anyone types: said as a share is said
+        assert shown == format_number(share, "%"), shown
+    else:  # 3.125% (1 of 32) is said as it is
+        assert parse_quantity(shown).value == Decimal(repr(share)), shown

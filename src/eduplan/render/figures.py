@@ -306,6 +306,18 @@ def signed(value: float | None, unit: str = "", scale: int = 1) -> str:
     return sign + (amount(abs(value), unit, scale) if unit else number(abs(value), scale))
 
 
+def _share_of_whole(value: float) -> bool:
+    """Is ``value`` (a percentage with more decimals than anyone types) exactly the share k of n
+    units make (k * 100 / n, n up to 1000), as the tool computes it from a count of units?"""
+    if len(repr(float(value))) < 12:
+        return False
+    for n in range(3, 1001):
+        k = round(value * n / 100)
+        if 0 < k < n and k * 100 / n == value:
+            return True
+    return False
+
+
 def exact(value: float | int, unit: str = "") -> str:
     """A stored number shown so that it reads back as itself: as :func:`format_number` shows it
     where that is exact (``3.5万``, ``90亿元``, ``55.96%``), else every digit it has (``57.14285%``,
@@ -314,6 +326,8 @@ def exact(value: float | int, unit: str = "") -> str:
 
     shown = format_number(value, unit)
     if float(value).is_integer():  # a whole number format_number always shows exactly (3.5万 only when it is 35000)
+        return shown
+    if unit == "%" and _share_of_whole(value):  # 4个 of 12 townships: 33.3%, not 33.333333333333336%
         return shown
     if parse_quantity(format_number(value, "%" if unit == "%" else "")).value == Decimal(repr(value)):
         return shown  # (format_number writes what parse_quantity reads)
