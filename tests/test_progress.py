@@ -13,6 +13,7 @@ from eduplan.core.entries import latest, surviving
 from eduplan.core.models import Entry, State
 from eduplan.core.pace import months_left, time_progress
 from eduplan.core.progress import Status, status_report as _status_report
+from eduplan.render.words import note_text
 
 from conftest import COUNTIES
 
@@ -441,3 +442,16 @@ def test_the_county_grid_judges_each_county_as_a_status_for_that_county_does(mpl
         ind = mplan.indicator(ind_id)
         for county, cell in cells.items():
             assert cell == judge(ind, mplan, entries, JUNE30, county)
+
+
+def test_a_count_of_counties_on_an_older_city_wide_figure_says_so(synthetic_plan):
+    """50% of the counties as of 31 December, city-wide, while the counties' states as of 31
+    January say 3 of 9 are done: 完成 on the older figure, without the note a flow gets."""
+    book = Book()
+    book.add("counselling-counties", 55.6, as_of=dt.date(2023, 5, 31))
+    for c in COUNTIES[:3]:
+        book.add("counselling-counties", county=c, state="done")
+    r = row(synthetic_plan, book, "counselling-counties")
+    assert r.actual == 55.6 and notes(r)["city_older"] == {"city": "2023-05-31", "counties": "2023-06-30",
+                                                             "rollup": "count"}
+    assert "作废旧的全市数据，改按已完成的县计数" in note_text(next(n for n in r.notes if n.code == "city_older"), "zh")

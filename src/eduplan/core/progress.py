@@ -249,9 +249,10 @@ def judge(
         if city is not None:
             actual, state, newest, rollup = city.value, city.state, city.as_of, "city"
             later = max((f.as_of for f in figures if f.as_of > city.as_of), default=None)
-            if later is not None and ind.measure != Measure.COUNTIES:  # the city-wide figure stands, said to be older
+            if later is not None:  # the city-wide figure stands, said to be older
                 ratio = ind.measure == Measure.LEVEL and ind.is_percent  # the counties' figures roll up as Σnum/Σden
-                counted = "sum" if not ratio else "ratio" if all(f.denominator for f in figures) else "none"
+                counted = ("count" if ind.measure == Measure.COUNTIES else "sum" if not ratio
+                           else "ratio" if all(f.denominator for f in figures) else "none")
                 notes.append(Note("city_older", {"city": city.as_of.isoformat(), "counties": later.isoformat(),
                                                   "rollup": counted}))
         elif figures:

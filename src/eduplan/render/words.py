@@ -175,6 +175,8 @@ CITY_OLDER = {
                 "together (Σnumerator ÷ Σdenominator)"),
     "none": N_("the city-wide figure (as of {city}) is older than the counties' figures (as of {counties}): it is the "
                "one counted; record a new city-wide figure (the counties' figures cannot be counted together)"),
+    "count": N_("the city-wide figure (as of {city}) is older than the counties' states (as of {counties}): it is the "
+                "one counted; record a new city-wide figure, or void the old one to count the counties that are done"),
 }
 
 
