@@ -167,7 +167,7 @@ def test_correct_figures_are_never_refused(run, synthetic_plan_path):
         ["new-kindergartens", "70", "--as-of", "2023-06-30"],  # city-wide, under three times the target
         ["new-places", "--add", "800", "--county", "椒江区", "--as-of", "2023-05-31"],
         ["new-places", "--add", "800", "--county", "椒江区", "--as-of", "2023-06-30"],  # the same increment, next month
-        ["new-places", "1.2万", "--county", "黄岩区", "--as-of", "2023-06-30"],
+        ["new-places", "0.8万", "--county", "黄岩区", "--as-of", "2023-06-30"],  # under three times its own 3500
         ["public-share", "56%", "--county", "椒江区", "--as-of", "2023-06-30"],
         ["public-share", "52", "--county", "黄岩区", "--as-of", "2023-06-30"],
         ["public-share", "12000/21000", "--county", "路桥区", "--as-of", "2023-06-30"],

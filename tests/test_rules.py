@@ -444,9 +444,9 @@ def test_the_same_figure_for_the_same_unit_and_date_is_a_duplicate():
     assert series_rules(PLAN, entry(2, value=5), [first]) == ["duplicate"]
     assert series_rules(PLAN, entry(2, value=5, as_of=dt.date(2023, 7, 31)), [first]) == []  # unchanged a month on
     assert series_rules(PLAN, entry(2, value=5, county="椒江区"), [first]) == []
-    add = entry(1, added=8000, county="椒江区", indicator="new-places")
-    assert series_rules(PLAN, entry(2, added=8000, county="椒江区", indicator="new-places"), [add]) == ["duplicate"]
-    assert series_rules(PLAN, entry(2, added=8000, county="椒江区", indicator="new-places",
+    add = entry(1, added=800, county="椒江区", indicator="new-places")
+    assert series_rules(PLAN, entry(2, added=800, county="椒江区", indicator="new-places"), [add]) == ["duplicate"]
+    assert series_rules(PLAN, entry(2, added=800, county="椒江区", indicator="new-places",
                                     as_of=dt.date(2023, 7, 31)), [add]) == []  # the same increment next month
     state = entry(1, "platform-online", state=State.IN_PROGRESS)
     assert series_rules(PLAN, entry(2, "platform-online", state=State.IN_PROGRESS), [state]) == ["duplicate"]
@@ -474,6 +474,19 @@ def test_far_beyond_the_target_is_an_outlier():
     # a level can be far beyond a small cap; a percentage of at most 100 never beyond 3 × 56
     assert series_rules(PLAN, entry(1, "dropout-rate", value=7), []) == ["outlier"]
     assert series_rules(REAL, entry(1, "public-kindergarten-share", value=100), []) == []
+
+
+def test_a_county_far_beyond_its_own_target_is_an_outlier():
+    """1000 new places for a township whose own target is 200 (and 1100 for one of 100) went in
+    without a word, the whole's light turned 完成: only the whole's target was looked at. A
+    county's own target of at least 10 is looked at too (7 schools against 2 can be true)."""
+    # new-places: 椒江区's own target 3000 → above 9000 questioned; the city's 20 000 → a county above it
+    assert series_rules(PLAN, entry(1, "new-places", value=9000, county="椒江区"), []) == []
+    assert series_rules(PLAN, entry(1, "new-places", value=9001, county="椒江区"), []) == ["outlier"]
+    found = series_findings(ind(PLAN, "new-places"), PLAN, entry(1, "new-places", value=9001, county="椒江区"), [])
+    assert "9001个" in found[0].message.render("zh") and "分解目标 3000个 的 3 倍" in found[0].message.render("zh")
+    # new-kindergartens: 椒江区's own target 2, under ten: only the city's target of 25 counts
+    assert series_rules(PLAN, entry(1, value=7, county="椒江区"), []) == []
 
 
 def test_the_outlier_thresholds_are_the_plans():

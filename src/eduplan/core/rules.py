@@ -559,14 +559,27 @@ def too_small(ind: Indicator, plan: Plan, figure: float | int | None, county: st
     return None
 
 
+# a county's own target from which a figure several times it is questioned: 1000 places against 200
+# is a slip; 7 schools against a target of 2 can be true (a small count is often overshot)
+_OWN_TARGET_MIN = 10
+
+
 def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int | None) -> tuple[float, Msg] | None:
     """Is a figure far beyond the target: a city-wide figure more than ``outlier_times`` its
-    target, or one county's (accumulating) figure above ``county_outlier_times`` the whole
+    target, a county's figure more than ``outlier_times`` its own target (where the plan gives
+    it one, of at least :data:`_OWN_TARGET_MIN`), or one county's (accumulating) figure above ``county_outlier_times`` the whole
     city's target? The limit and the words, else None."""
     target = ind.target
     if figure is None or not target or target <= 0 or ind.measure == Measure.MILESTONE:
         return None
     t = plan.thresholds
+    own = ind.county_target(county) if county is not None and ind.measure != Measure.COUNTIES else None
+    if own is not None and own >= _OWN_TARGET_MIN and figure > t.outlier_times * own + _TOLERANCE:
+        # a county's own target (分解目标) says what its figure should be near: 1000 for a target of 200
+        return t.outlier_times * own, msg(
+            "{value} for {county} is more than {times} times its own target of {target} for {indicator}: check the "
+            "unit and the digits (万/亿)", value=_shown(figure, ind), county=county, times=t.outlier_times,
+            target=_shown(own, ind), indicator=ind.called)
     if county is not None and ind.measure == Measure.FLOW:
         limit = t.county_outlier_times * target
         if figure > limit + _TOLERANCE:
