@@ -66,7 +66,7 @@ def test_no_sentence_keeps_a_citys_word_under_another_plan(terms):
                 assert not re.search(r"全市|县（市、区）|县|市本级|市级", left.replace(terms.units, "").replace(
                     terms.whole, "").replace(terms.level, "")), (text, out)
             else:
-                left = re.sub(r"--county|--for-city|for_city|counties indicator|\(counties or both\)", "", out)
+                left = re.sub(r"--county|--for-city|for_city|counties indicator|\(counties or both\)|\{\w+\}", "", out)
                 gone = r"city|counties" if terms is TOWNSHIPS else r"county|counties"  # (county: the new whole)
                 assert not re.search(rf"(?<![-\w])(?i:{gone})(?![-\w])", left), (text, out)
 
@@ -305,3 +305,29 @@ def test_one_county_is_one_county_in_english(run, synthetic_plan_path):
     show = " ".join(run.ok("show", "standard-counties", "--as-of", "2023-06-30", lang="en").stdout.split())
     assert "5/≥6 counties" in show and "1 county to go" in show, show
     assert "还需1个县" in run.ok("show", "standard-counties", "--as-of", "2023-06-30").stdout
+
+
+def test_a_plan_that_does_not_load_is_told_so_in_its_own_words(run, tmp_path, monkeypatch):
+    """A county plan with a mistake read “城关”是简称，请写县（市、区）全称 and “全县”指全市: the
+    city's words, because the plan's [terms] were applied only once the plan loaded. Its
+    problems are said in its words, by validate and by any command that loads it."""
+    plan = tmp_path / "county.toml"
+    plan.write_text(COUNTY_PLAN.replace('counties = ["城关镇", "东湖街道", "西山乡"]',
+                                        'counties = ["全县", "东湖街道", "西山乡"]', 1), encoding="utf-8")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(plan))
+    for args in (["validate"], ["status"]):
+        err = run.fails(1, *args).stderr if args == ["status"] else run.fails(1, *args).stdout + run("validate").stderr
+        assert "“全县”指全县，不能用作乡镇（街道）名称" in err and "县（市、区）" not in err and "全市" not in err, err
+    en = run("validate", lang="en")
+    assert "means the whole county; a township-level unit cannot be named so" in en.stdout + en.stderr, en.stderr
+
+
+def test_an_english_sentence_naming_a_unit_keeps_its_value_under_another_plans_words():
+    """'{county}' is a placeholder's name, not the word county: under a county plan's words it was
+    worded as {township}, the sentence could not take its value, and it fell back to the city's
+    words (''全县' means the whole city; a county-level unit …')."""
+    from eduplan.i18n import msg
+
+    with terms_of(TOWNSHIPS):
+        said = msg("'{county}' means the whole city; a county-level unit cannot be named so", county="全县").render("en")
+    assert said == "'全县' means the whole county; a township-level unit cannot be named so", said

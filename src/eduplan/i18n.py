@@ -204,7 +204,8 @@ class Terms:
 # alone (but not “县”, a name's last character); in English city, county and counties as words
 # (not --county, for_city, or a plan file's code: a "counties" indicator, "(counties or both)")
 _ZH_WORDS = re.compile(r"全市|市本级|市级|县[（(]市、区[）)]|(?<!“)县(?!”)")
-_EN_WORDS = re.compile(r"全市|(?<![-\w])(?:[Cc]ity(?:-wide)?|[Cc]ount(?:y|ies)(?:-level)?)(?![-\w])")
+# (never a placeholder's name, {county}: the sentence would lose its value, and fall back to the city's words)
+_EN_WORDS = re.compile(r"全市|(?<![-\w{])(?:[Cc]ity(?:-wide)?|[Cc]ount(?:y|ies)(?:-level)?)(?![-\w}])")
 
 
 def _a_code(m: re.Match) -> bool:

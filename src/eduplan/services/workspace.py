@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..core.models import Office, Plan
 from ..core.text import check_text, refuse_invisible
-from ..errors import EduplanError, UsageError
-from ..i18n import msg, use_terms
+from ..errors import EduplanError, ProblemsError, UsageError
+from ..i18n import DEFAULT_TERMS, msg, use_terms
 from ..store import ledger as ledger_store
 from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan_path
 from ..store.planfile import load_plan
@@ -59,7 +59,14 @@ class Workspace:
 
     @functools.cached_property
     def plan(self) -> Plan:
-        plan = load_plan(self.plan_path)
+        try:
+            plan = load_plan(self.plan_path)
+        except ProblemsError as exc:  # its problems said in its own words too, where its [terms] read right
+            from ..store.planfile import written_terms
+
+            wrong = any((p.field or "").startswith("terms") for p in exc.problems)
+            use_terms((None if wrong else written_terms(self.plan_path)) or DEFAULT_TERMS)
+            raise
         use_terms(plan.terms)  # every sentence from here on in the plan's words (全县, 乡镇（街道）)
         return plan
 

@@ -11,6 +11,7 @@ not read back as a plan is ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -22,7 +23,7 @@ from typing import Any
 
 from ..core.models import KIND_PLURALS, Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
-from ..i18n import N_, Msg, PerLang, bracketed, msg, tr
+from ..i18n import N_, Msg, PerLang, Terms, bracketed, msg, tr
 from . import toml
 from .paths import NotRegular, cache_dir, read_regular, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
@@ -384,6 +385,22 @@ def _read(path: Path, use_cache: bool) -> tuple[Plan | None, list[Problem], tupl
         return None, in_line_order(validation_problems(errors, data, LineIndex(text), file)), (data, text)
     cache.store(checked)
     return plan_from_dict(checked, fingerprint), [], (data, text)
+
+
+def written_terms(path: Path) -> Terms | None:
+    """The words a plan file's ``[terms]`` gives (全县, 乡镇（街道）), read from its TOML even where
+    the plan has other problems, so that they are said in its words; None where the file does
+    not parse or gives none as plain texts. Never raises."""
+    try:
+        data = parse_toml(read_regular(path).decode("utf-8-sig"), str(path))[0]
+    except (OSError, ValueError):
+        return None
+    given = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(given, dict):
+        return None
+    known = {f.name for f in dataclasses.fields(Terms)}
+    words = {k: v.strip() for k, v in given.items() if k in known and isinstance(v, str) and v.strip()}
+    return Terms(**words) if words else None
 
 
 def check_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
