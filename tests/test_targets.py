@@ -575,3 +575,15 @@ def test_a_change_from_the_baseline_is_judged_the_same_way_before_and_after_its_
     before, after = (row(dated, book, "plus-points", day) for day in (D(2023, 9, 29), D(2023, 9, 30)))
     assert before.status == after.status == Status.BEHIND
     assert after.lag_pp == pytest.approx(50) and after.gap_pp == pytest.approx(1)
+
+
+def test_a_recorded_baseline_other_than_the_plans_says_which_one_counts(run, tmp_path):
+    """The plan gives 50%; `baseline plus-points 48` answered only 已填报基数, and the target
+    quietly moved from 52% to 50%. It now says the plan's value and that the recorded one
+    counts; the plan's own value recorded again says nothing more."""
+    path = tmp_path / "plan.toml"
+    path.write_text(V2_PLAN, encoding="utf-8")
+    out = run.ok("baseline", "plus-points", "48", "--plan", path, "--ledger", tmp_path / "a.toml").stdout
+    assert "（计划给出的基数为 50%：此后按本次填报的 48% 评价目标）" in out, out
+    same = run.ok("baseline", "plus-points", "50", "--plan", path, "--ledger", tmp_path / "b.toml").stdout
+    assert "计划给出的基数" not in same, same

@@ -359,4 +359,9 @@ def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | 
 
     entry = append_entries(ws.ledger_path, plan, build, create_folder=ws.ledger_is_default,
                            office=ws.office_name)[0]
-    return Stored(plan, entry, taken("indicator", ind_match, ind.id), overridden=accepted)
+    said = ind.baseline.value
+    unit = "%" if ind.is_percent else ind.unit
+    advice = (msg("the plan gives the baseline as {plan}: the recorded {value} is the one the target is judged "
+                  "against from now on", plan=format_number(said, unit), value=format_number(fig.value, unit)),) \
+        if said is not None and abs(said - fig.value) > 1e-9 else ()
+    return Stored(plan, entry, taken("indicator", ind_match, ind.id), overridden=accepted, advice=advice)
