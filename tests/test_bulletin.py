@@ -275,3 +275,18 @@ def test_a_countys_percentage_is_shown_as_itself_in_the_bulletins_grid(run, synt
     assert "88%" in grid and ">88%<" in html and ">98%<" not in html
     kindergartens = next(line for line in md.splitlines() if line.startswith("| 新建公办幼儿园 |") and "·" in line)
     assert "50% " in kindergartens, kindergartens  # 1 of 椒江区's 2: its completion
+
+
+def test_an_empty_sheet_of_the_workbook_says_so_as_the_markdown_does(run, synthetic_plan_path, tmp_path):
+    """本月完成 and 更正与作废 were a header row and nothing else in a month with none; the
+    markdown bulletin says 本月没有新完成的节点或目标。 Each empty sheet says what the markdown says."""
+    from openpyxl import load_workbook
+
+    run.ok("record", "new-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-06-30")
+    path = tmp_path / "june.xlsx"
+    run.ok("report", *JUNE, "-o", path)
+    md = run.ok("report", *JUNE).stdout
+    book = load_workbook(path)
+    for sheet, said in (("本月完成", "本月没有新完成的节点或目标。"), ("更正与作废", "本月数据没有更正或作废。")):
+        cells = [c.value for row in book[sheet].iter_rows(min_row=2) for c in row if c.value is not None]
+        assert cells == [said] and said in md, (sheet, cells)

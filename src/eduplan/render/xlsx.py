@@ -393,16 +393,6 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
     ]
 
 
-def _wrapped_height(text: str, width: float) -> float:
-    """The height (points) of a row whose cell, ``width`` characters wide, wraps ``text``: a line
-    of 15 points for every width of it (a Chinese character is two), with a little room, so that
-    neither Excel nor LibreOffice cuts the end off (a merged cell is never made taller to fit)."""
-    from rich.cells import cell_len
-
-    lines = sum(max(1, -(-cell_len(part) // int(width * 0.95))) for part in str(text).split("\n"))
-    return 15.0 * lines + 6
-
-
 def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -444,7 +434,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
         put(ws, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
-        ws.row_dimensions[r].height = _wrapped_height(text, 3 * 24)  # a merged cell does not grow to fit its text
+        ws.row_dimensions[r].height = LINE_HEIGHT * _line_count(text, 3 * 24) + 2  # a merged cell does not grow to fit
         r += 1
     for col, width in (("A", 16), ("B", 24), ("C", 24), ("D", 24)):
         ws.column_dimensions[col].width = width
@@ -491,6 +481,8 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                 cell_formats=table.formats)
     if table.rows:
         footnote(ws, len(table.rows) + 3, attention_footnote(b, lang), len(headers))
+    else:  # an empty sheet says so, as the markdown bulletin does
+        footnote(ws, 2, _("No indicator is lagging or behind at the month end."), len(headers))
 
     # ---- the counties: each county's standing at the month end
     if b.by_county:
@@ -539,8 +531,10 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
     data = [[rec.entry.id, rec.entry.indicator, _ind_name(b, rec.entry.indicator, lang), unit_name(rec.entry.county, lang),
              rec.entry.as_of, entry_value(rec, b.plan, lang), kinds[rec.kind], remark(rec, lang), rec.entry.by,
              rec.entry.recorded_at.isoformat()] for rec in b.audit]
-    _sheet(wb, _("Corrections and voids"), headers, data,
-           [INTEGER, None, None, None, DATE, None, None, None, None, None], right=(6,))
+    ws = _sheet(wb, _("Corrections and voids"), headers, data,
+                [INTEGER, None, None, None, DATE, None, None, None, None, None], right=(6,))
+    if not data:
+        footnote(ws, 2, _("No figure of the month was corrected or voided."), len(headers))
 
     # ---- silent counties
     headers = [_("reporting unit"), _("missing"), _("owed this month"), _("indicators")]
@@ -559,7 +553,9 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
             for r in b.milestones_done]
     data += [[_("target"), r.indicator.id, name_of(r.indicator, lang), r.now.as_of_figure]
              for r in b.targets_met]
-    _sheet(wb, _("Completed"), headers, data, [None, None, None, DATE], landscape=False)
+    ws = _sheet(wb, _("Completed"), headers, data, [None, None, None, DATE], landscape=False)
+    if not data:
+        footnote(ws, 2, _("No milestone or target was completed this month."), len(headers))
 
     # ---- data quality, as the bulletin gives it: the first findings about figures, then where the rest is
     from .bulletin_text import quality_more, quality_sentence
