@@ -290,3 +290,18 @@ def test_an_empty_sheet_of_the_workbook_says_so_as_the_markdown_does(run, synthe
     for sheet, said in (("本月完成", "本月没有新完成的节点或目标。"), ("更正与作废", "本月数据没有更正或作废。")):
         cells = [c.value for row in book[sheet].iter_rows(min_row=2) for c in row if c.value is not None]
         assert cells == [said] and said in md, (sheet, cells)
+
+
+def test_a_countys_figure_from_before_the_month_is_marked_in_the_grid(run, synthetic_plan_path):
+    """三门县 sent nothing in November: the grid showed its October figures as if they were
+    November's, and they counted in the city's. Such a cell is marked, and the mark said."""
+    run.ok("record", "new-kindergartens", "3", "--county", "椒江区", "--as-of", "2023-05-31")
+    run.ok("record", "new-kindergartens", "4", "--county", "黄岩区", "--as-of", "2023-06-30")
+    md = run.ok("report", *JUNE).stdout
+    row = next(line for line in md.splitlines() if line.startswith("| 新建公办幼儿园 |") and "·" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert "*" in cells[1], cells  # 椒江区: May's figure
+    assert "*" not in cells[2], cells  # 黄岩区: June's
+    assert "* 该单位本月未报送，沿用此前的数字" in md
+    html = run.ok("report", *JUNE, "--format", "html").stdout
+    assert "*</tspan>" in html and "该单位本月未报送" in html

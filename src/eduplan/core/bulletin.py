@@ -143,6 +143,12 @@ class Bulletin:
         # each withdrawn figure followed by what withdrew it
         return tuple(sorted(trail, key=lambda r: (r.entry.office, r.entry.supersedes or r.entry.id, r.entry.id)))
 
+    def carried(self, p: Progress) -> bool:
+        """Does a unit's standing rest on a figure dated before the month (it sent nothing this
+        month, and the one before stands)? A grid marks such a cell; a state (完成) is not a
+        figure to send again."""
+        return p.actual is not None and p.as_of_figure is not None and p.as_of_figure < self.start
+
     @property
     def explained(self) -> tuple[Row, ...]:
         """The indicators whose standing at the month end needs a word someone must act on, plan

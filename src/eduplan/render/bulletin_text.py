@@ -280,10 +280,22 @@ def county_value(p: Progress, lang: str) -> str:
     return pct(p.completion)
 
 
-def county_mark(p: Progress, lang: str) -> str:
-    """One county's standing on one indicator, in a grid cell, with its light: ``72% ●``, ``完成``, ``·``."""
-    shown = county_value(p, lang)
+CARRIED = "*"  # a grid cell whose figure is dated before the month: the unit sent nothing new
+
+
+def county_mark(p: Progress, lang: str, carried: bool = False) -> str:
+    """One county's standing on one indicator, in a grid cell, with its light: ``72% ●``, ``完成``,
+    ``·``; ``950个* ▲`` where the figure is from before the month (``carried``)."""
+    shown = county_value(p, lang) + (CARRIED if carried else "")
     return shown if p.actual is None else f"{shown} {MARK[p.status.value]}"
+
+
+def carried_note(b: Bulletin, lang: str) -> str | None:
+    """What the grid's mark means, where a cell has it."""
+    if not any(b.carried(p) for cells in b.by_county.values() for p in cells.values()):
+        return None
+    return msg("{mark} the unit sent no figure this month: the one before it stands (its date: eduplan status "
+               "--by-county, or the workbook's sheet by county)", mark=CARRIED).render(lang)
 
 
 def legend(lang: str) -> str:
@@ -436,11 +448,14 @@ def markdown(b: Bulletin, lang: str, opts=None) -> str:
         short = short_counties(plan)
         out.append(f"### {_('Completion by county-level unit')}\n")
         city = {r.indicator.id: r.now for r in b.rows}
-        rows = [[name_of(plan.by_id[i], lang)] + [county_mark(cells[c], lang) for c in plan.plan.counties]
+        rows = [[name_of(plan.by_id[i], lang)] + [county_mark(cells[c], lang, b.carried(cells[c]))
+                                                   for c in plan.plan.counties]
                 + [county_mark(city[i], lang)] for i, cells in b.by_county.items()]
         out.append(md_table([_("indicator"), *(short[c] for c in plan.plan.counties), city_word(lang)], rows,
                             align=["l"] + ["r"] * (len(plan.plan.counties) + 1)))
         out.append(safe.markdown(legend(lang)) + "\n")
+        if (said := carried_note(b, lang)) is not None:
+            out.append(safe.markdown(said) + "\n")
         out.extend(safe.markdown(text) + "\n" for text in county_notes(b, lang))
     out.append(f"### {_('Figures received this month')}\n")
     received = received_sentence(b, lang)

@@ -45,6 +45,8 @@ from .bulletin_text import (
     received_sentence,
     recorded_basis,
     recorded_headers,
+    CARRIED,
+    carried_note,
     county_value,
     short_counties,
     silent_intro,
@@ -311,7 +313,7 @@ def heat_map(b: Bulletin, lang: str, caption: str) -> str:
             fill, ink = HEAT[p.status.value]
             out.append(f'<rect x="{_fmt(x + 1)}" y="{_fmt(y + 1)}" width="{_fmt(cell_w - 2)}" height="{_fmt(h - 2)}" '
                        f'rx="1.5" fill="{fill}"/>')
-            text = county_value(p, lang)
+            text = county_value(p, lang) + (CARRIED if k < len(counties) and b.carried(p) else "")
             out.append(_label([text], x + cell_w / 2, y + h / 2, anchor="middle", size=8.5, fill=ink))
         y += h
     return (f'<svg class="chart" viewBox="0 0 {WIDTH} {_fmt(y + 2)}" role="img" aria-label="{esc(caption)}">'
@@ -529,7 +531,9 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
     w(f"<h2>{esc(_('4. The counties and what they sent'))}</h2>")
     if b.by_county:
         caption = _("Figure 2. Completion by county-level unit")
-        notes = "".join(f'<p class="note">{esc(t)}</p>' for t in county_notes(b, lang))
+        carried = carried_note(b, lang)
+        notes = "".join(f'<p class="note">{esc(t)}</p>' for t in [*([carried] if carried else []),
+                                                                   *county_notes(b, lang)])
         w(f'<figure class="chart-block"><figcaption>{esc(caption)}</figcaption>{heat_legend(lang)}'
           f"{heat_map(b, lang, caption)}{notes}</figure>")
     w('<div class="keep">')
