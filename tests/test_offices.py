@@ -82,6 +82,12 @@ def test_an_office_records_only_its_units(run, folder, tmp_path):
     err = run.fails(1, "import", sheet, "--office", "椒江区", lang="en").stderr
     assert f"{sheet}:3: 县(市、区): this office reports 椒江区" in err
     assert not list(folder.glob("*.toml"))
+    # another unit's sheet, its unit above the table: said once, at that row (not at every row's value)
+    other = tmp_path / "hy.csv"
+    other.write_text("县(市、区),黄岩区\n截至日期,2023-06-30\n指标,数值\nnew-kindergartens,3\nnew-places,400\n",
+                     encoding="utf-8-sig")
+    err = run.fails(1, "import", other, "--office", "椒江区", lang="en").stderr
+    assert f"{other}:1: 县(市、区): this office reports 椒江区" in err and err.count("this office reports") == 1, err
 
 
 def test_corrections_are_an_offices_own_unless_the_city_acts_for_the_city(run, folder):

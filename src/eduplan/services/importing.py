@@ -382,6 +382,12 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     given = located.fields.get("county")
     if (given is None or _text(given[0]) in EMPTY_COUNTY) and "county" not in columns and not problems:
         problems += _unit_unsaid(located, plan, file, first)
+    if not problems and units is not None and "county" not in columns and sheet_county not in units:
+        # the sheet's one unit is another office's: said once, where the sheet names it (not on every row)
+        line, field = (given[1], given[2]) if given is not None else (first, None)
+        problems.append(Problem(file, line, msg("this office reports {units}; {whose}",
+                                                units=[unit_called(u) for u in units],
+                                                whose=who_records(plan, sheet_county)), field=field))
     if problems:
         return Checked((), tuple(problems), 0)
     header = [str(h).strip() if h is not None else "" for h in sheet.header]
