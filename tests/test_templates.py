@@ -172,3 +172,18 @@ def test_a_figure_the_ledger_already_has_for_that_date_is_not_recorded_twice(hal
     out = run.ok("import", path, lang="en").stdout
     assert "no figures to import" in out and "4 rows already in the ledger for their date skipped" in out
     assert ledger_path.read_bytes() == before
+
+
+def test_a_countys_sheet_says_whether_a_count_of_counties_asks_it_to_be_done(run, synthetic_plan_path, tmp_path):
+    """A plan splitting a count of counties (county_targets 1 or 0): a county's sheet showed —
+    in 分解目标 whether the plan asked it to be done or not."""
+    plan = tmp_path / "plan.toml"
+    text = synthetic_plan_path.read_text(encoding="utf-8")
+    at = text.index('id = "counselling-counties"')
+    end = text.index("\n\n", at)
+    plan.write_text(text[:end] + '\ncounty_targets = { "椒江区" = 1, "黄岩区" = 0 }' + text[end:], encoding="utf-8")
+    for county, said in (("椒江区", "完成"), ("黄岩区", "不要求本单位"), ("路桥区", "—")):
+        path = tmp_path / f"{county}.xlsx"
+        run.ok("template", "--county", county, "--month", "2023-07", "-o", path, "--plan", plan)
+        ws = load_workbook(path).worksheets[0]
+        assert ws.cell(row=_rows(ws)["counselling-counties"], column=_col(ws, "分解目标")).value == said, county

@@ -7,7 +7,7 @@ from ..i18n import bracketed, msg, tr
 from ..services.sheet_contract import BASELINE_WORD, TemplateDoc, TemplateRow
 from .bulletin_text import day_text
 from .figures import stored_value, target_text, typed_back
-from .words import gettext, name_of, notes_text
+from .words import gettext, name_of, notes_text, state_label
 
 
 def title(doc: TemplateDoc, lang: str) -> str:
@@ -35,8 +35,11 @@ def target_cell(row: TemplateRow, doc: TemplateDoc, lang: str) -> str:
     ind = row.indicator
     if doc.county is None:
         return target_text(ind, lang=lang)
-    if ind.measure.value == "counties":
-        return "—"  # a county's row of a counties indicator is its state
+    if ind.measure.value == "counties":  # a county's row of a counties indicator is its state: 完成, if asked of it
+        own = ind.county_target(doc.county)
+        if own is None:
+            return "—"
+        return state_label("done", lang) if own == 1 else msg("not asked of this unit").render(lang)
     if row.target is None:
         if ind.target is None:
             return "—"
