@@ -34,13 +34,13 @@ PLAN_PATH.write_text(SYNTHETIC_PLAN, encoding="utf-8")
 
 
 def test_record_prints_what_it_stored(run, synthetic_plan_path, ledger_path):
-    out = run.ok("record", "new-places", "1.5万", "--as-of", "2023-06-30", "--county", "椒江区", lang="en").stdout
-    assert out.strip() == "recorded #1 new-places New school places = 1.5万个 (椒江区, as of 2023-06-30)"
-    out = run.ok("record", "new-places", "1.6万", "--as-of", "2023-07-31", "--county", "椒江").stdout
-    assert out.strip().splitlines() == ["已填报 #2 new-places 新增学位 = 1.6万个（椒江区，截至 2023-07-31）",
+    out = run.ok("record", "new-places", "0.5万", "--as-of", "2023-06-30", "--county", "椒江区", lang="en").stdout
+    assert out.strip() == "recorded #1 new-places New school places = 5000个 (椒江区, as of 2023-06-30)"
+    out = run.ok("record", "new-places", "0.6万", "--as-of", "2023-07-31", "--county", "椒江").stdout
+    assert out.strip().splitlines() == ["已填报 #2 new-places 新增学位 = 6000个（椒江区，截至 2023-07-31）",
                                         "（“椒江”按 椒江区 处理）"]
     entry = run.json("log")[-1]
-    assert entry["value"] == 15000 and entry["county"] == "椒江区" and entry["by"] == "tester"
+    assert entry["value"] == 5000 and entry["county"] == "椒江区" and entry["by"] == "tester"
     assert "new-places" in ledger_path.read_text(encoding="utf-8")
 
 
@@ -65,7 +65,7 @@ def test_ledger_location_order(run, synthetic_plan_path, tmp_path, monkeypatch):
 @pytest.mark.parametrize("indicator, text, county, expect", [
     ("new-kindergartens", "12", None, {"value": 12}),
     ("new-places", "1,234", None, {"value": 1234}),
-    ("new-places", "3.5万", "黄岩区", {"value": 35000}),
+    ("new-places", "0.35万", "黄岩区", {"value": 3500}),
     ("public-share", "56%", None, {"value": 56}),
     ("public-share", "56", None, {"value": 56}),
     ("public-share", "12000/21000", "路桥区", {"numerator": 12000, "denominator": 21000}),
