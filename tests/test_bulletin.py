@@ -305,3 +305,11 @@ def test_a_countys_figure_from_before_the_month_is_marked_in_the_grid(run, synth
     assert "* 该单位本月未报送，沿用此前的数字" in md
     html = run.ok("report", *JUNE, "--format", "html").stdout
     assert "*</tspan>" in html and "该单位本月未报送" in html
+
+
+def test_the_file_written_is_named_by_its_kind_in_the_readers_words(run, synthetic_plan_path, tmp_path):
+    """已写入 r.html（html，2023-06，…）: a format's code where a Chinese reader reads a word."""
+    for name, word in (("june.html", "网页"), ("june.xlsx", "工作簿"), ("june.md", "Markdown 文本")):
+        said = run.ok("report", *JUNE, "-o", tmp_path / name).stdout
+        assert f"（{word}，2023-06，截至 2023-06-30）" in said, said
+    assert "(web page, 2023-06" in run.ok("report", *JUNE, "-o", tmp_path / "en.html", lang="en").stdout

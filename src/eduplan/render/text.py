@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.entries import is_baseline
 from ..core.numbers import format_number
-from ..i18n import bracketed, msg, nmsg, separator, show
+from ..i18n import N_, bracketed, msg, nmsg, separator, show
 from . import safe
 from .figures import stored_value
 from .words import name_of, unit_name
@@ -133,6 +133,11 @@ def _taken_lines(doc: ImportSummary, lang: str) -> list[str]:
     return [_taken(t, doc.plan, lang) for t in doc.taken]
 
 
+# a format as its reader calls the file (网页, 工作簿), not by its code (html, xlsx)
+_FORMAT_WORDS = {"html": N_("web page"), "xlsx": N_("workbook"), "markdown": N_("Markdown text"),
+                 "json": N_("JSON data"), "csv": N_("CSV table")}
+
+
 def written(doc: Written, lang: str, opts) -> str:
     d = doc.detail
     if doc.kind == "template":
@@ -147,7 +152,8 @@ def written(doc: Written, lang: str, opts) -> str:
                         "--dry-run", "wrote {path}: {n} indicators, as of {day}; update the figures, then: eduplan "
                         "import {path} --dry-run", d["count"], path=str(doc.path), day=d.get("as_of", ""))
     else:
-        line = msg("wrote {path} ({format}, {month}, as of {day})", path=str(doc.path), format=doc.format,
+        line = msg("wrote {path} ({format}, {month}, as of {day})", path=str(doc.path),
+                   format=msg(_FORMAT_WORDS[doc.format]) if doc.format in _FORMAT_WORDS else doc.format,
                    month=d.get("month", ""), day=d.get("as_of", ""))
     return safe.terminal(line.render(lang)) + "\n"
 
