@@ -261,7 +261,7 @@ def test_a_countys_percentage_is_shown_as_itself_in_the_bulletins_grid(run, synt
     completion), where status --by-county showed 88%: a reader took 98% for the share itself.
     A percentage is shown as itself, in the markdown grid and the HTML heat map alike; a count
     keeps its completion."""
-    plan = tmp_path / "plan.toml"
+    plan = tmp_path / "plan-with-county-targets.toml"
     plan.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
         'target = 56\ncomparator = ">="\n',
         'target = 56\ncomparator = ">="\ncounty_targets = { "椒江区" = 90, "黄岩区" = 50 }\n', 1), encoding="utf-8")

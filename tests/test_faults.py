@@ -196,7 +196,7 @@ def test_a_side_file_that_is_a_fifo_or_a_device_is_refused_without_waiting(run, 
     folder = tmp_path / "led"
     folder.mkdir()
     make(folder / ".office")
-    plan = tmp_path / "plan.toml"
+    plan = tmp_path / "plan-with-its-text.toml"  # (beside the test's own plan, not over it)
     plan.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
         "[plan]\n", '[plan]\nsource_text = "source.txt"\n', 1), encoding="utf-8")
     make(tmp_path / "source.txt")
@@ -294,7 +294,7 @@ def test_output_never_writes_into_a_ledger_folder_nor_over_a_ledger_not_yet_writ
     ledger not yet written and the plan's source text were written over as well."""
     folder = tmp_path / "led"
     run.ok("split", folder)
-    plan = tmp_path / "plan.toml"
+    plan = tmp_path / "plan-with-its-text.toml"  # (beside the test's own plan, not over it)
     plan.write_text(synthetic_plan_path.read_text(encoding="utf-8").replace(
         "[plan]\n", '[plan]\nsource_text = "source.txt"\n', 1), encoding="utf-8")
     (tmp_path / "source.txt").write_text("合成原文（SYNTHETIC）\n", encoding="utf-8")
@@ -302,14 +302,17 @@ def test_output_never_writes_into_a_ledger_folder_nor_over_a_ledger_not_yet_writ
     before = snapshot(tmp_path)
     office_file = next(folder.glob("*.ledger.toml"))
     for target, ledger, said in ((office_file, folder, "is inside the ledger"), (folder / ".office", folder, "inside"),
-                                 (folder / "june.md", folder, "inside"), (tmp_path / "new.toml", tmp_path / "new.toml",
-                                                                         "is the ledger"),
+                                 (folder / "new-office.ledger.toml", folder, "inside"),
+                                 (tmp_path / "new.toml", tmp_path / "new.toml", "is the ledger"),
                                  (Path(str(recorded) + ".lock"), recorded, "is the ledger's lock file"),
                                  (tmp_path / "source.txt", recorded, "is the plan's source text")):
         result = run.fails(2, *command, "-o", target, "--ledger", ledger, "--plan", plan, lang="en")
         assert said in result.stderr, (target, result.stderr)
     assert snapshot(tmp_path) == before
     run.ok(*command, "-o", tmp_path / "out.md", "--ledger", folder, "--plan", plan)  # beside the folder: written
+    run.ok(*command, "-o", folder / "june.md", "--ledger", folder, "--plan", plan)  # a report in it: not a ledger's
+    assert "june.md" not in [p.name for p in folder.glob("*.toml")]
+    run.ok("validate", "--ledger", folder, "--plan", synthetic_plan_path)  # the folder reads as it did
 
 
 def test_output_to_an_empty_name_a_missing_or_an_unwritable_folder(run, recorded, tmp_path):

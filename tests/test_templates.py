@@ -177,7 +177,7 @@ def test_a_figure_the_ledger_already_has_for_that_date_is_not_recorded_twice(hal
 def test_a_countys_sheet_says_whether_a_count_of_counties_asks_it_to_be_done(run, synthetic_plan_path, tmp_path):
     """A plan splitting a count of counties (county_targets 1 or 0): a county's sheet showed —
     in 分解目标 whether the plan asked it to be done or not."""
-    plan = tmp_path / "plan.toml"
+    plan = tmp_path / "plan-with-county-targets.toml"
     text = synthetic_plan_path.read_text(encoding="utf-8")
     at = text.index('id = "counselling-counties"')
     end = text.index("\n\n", at)

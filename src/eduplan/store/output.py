@@ -7,8 +7,9 @@
   path is refused;
 * a file that is one of the ``protect`` files (the ledger, the plan …) by identity — the
   same device and inode, whatever the name or link that reaches it — or by the path it
-  reaches (one that does not exist yet: a ledger not yet written) is refused, and so is
-  any file inside a protected folder (a ledger folder: its offices' files, its ``.office``);
+  reaches (one that does not exist yet: a ledger not yet written) is refused, and so is a
+  file in a protected folder that such a folder reads or keeps (a ledger folder: its
+  offices' files, another ``*.toml``, its ``.office``, its locks);
 * every failure (a full disk, a read-only mount, a missing folder) is one message with the
   path, and leaves no temporary file behind.
 """
@@ -32,6 +33,12 @@ def _identity(path: Path) -> os.stat_result | None:
         return None
 
 
+def _ledger_folders_own(name: str) -> bool:
+    """Is a file of this name one a ledger folder reads or keeps (an office's ``*.toml``, ``.office``,
+    a lock, ``.gitignore``)? A report saved beside them (``report.md``) is not."""
+    return name.endswith((".toml", ".lock")) or name.startswith(".")
+
+
 def write_output(path: Path, data: bytes, *, protect: Sequence[tuple[Path, str]] = (), overwrite: bool = True,
                  field: str | None = "output") -> Path:
     """Write ``data`` to ``path`` whole, or raise with nothing changed. ``protect`` is a list of
@@ -45,7 +52,7 @@ def write_output(path: Path, data: bytes, *, protect: Sequence[tuple[Path, str]]
         if real == mine:
             raise UsageError(msg("{path} is {what}; write to another file", path=str(path), what=msg(what)),
                              field=field)
-        if mine.is_dir() and mine in real.parents:
+        if mine.is_dir() and real.parent == mine and _ledger_folders_own(real.name):
             raise UsageError(msg("{path} is inside {what}, the folder {folder}; write to another folder",
                                  path=str(path), what=msg(what), folder=str(other)), field=field)
     if st is not None:
