@@ -190,7 +190,6 @@ def test_a_count_of_counties_stored_as_a_share_says_one_county_in_the_singular(v
     (REAL, "public-kindergarten-share", "0.05", 5),
     (REAL, "migrant-children-enrolment", "1", 100),  # ≥100%: 1 is 100%
     (REAL, "migrant-children-enrolment", "0.98", 98),
-    (REAL, "county-counselling-centres", "0.5", 50),
 ])
 def test_a_fraction_for_a_percentage_is_a_warning_with_the_percentage(plan, indicator, text, meant):
     i = ind(plan, indicator)
@@ -240,12 +239,12 @@ def test_a_plain_count_on_a_share_of_counties_is_ambiguous_where_both_readings_c
     assert "1 county or 1%?" in _said(hundred, "county-counselling-centres", "1", "en")  # not "1 counties"
     assert rules_for(REAL, "county-counselling-centres", "3") == ["whole-number"]
     assert "3个" in _said(REAL, "county-counselling-centres", "3")
-    for text in ("55.6", "55", "56%", "0", "33.3%", "33", "100", "5个", "0.56"):  # 0.56: a fraction, asked as one
+    for text in ("55.6", "55", "56%", "0", "33.3%", "33", "100", "5个"):
         assert rules_for(REAL, "county-counselling-centres", text) in ([], ["fraction"]), text
 
 
 @pytest.mark.parametrize("text, lo, hi", [("50", 4, 5), ("50.5%", 4, 5), ("60%", 5, 6), ("3%", 0, 1), ("10", 0, 1),
-                                          ("99%", 8, 9), ("55.1", 4, 5)])
+                                          ("99%", 8, 9), ("55.1", 4, 5), ("0.5%", 0, 1), ("1%", 0, 1), ("0.5", 0, 1)])
 def test_a_share_of_counties_no_whole_number_of_them_makes_is_refused(text, lo, hi):
     """50% of 9 counties would be 4.5 of them: it went in, and against a target of 50% it read
     完成. Refused, naming the two shares around it; a share as typed to its last digit (55 or
@@ -266,6 +265,15 @@ def test_the_share_of_every_whole_number_of_units_is_taken_as_typed(n, data):
         fig = read_figure(i, typed + "%", county=None, counties=n)
         assert [f.rule for f in figure_findings(i, plan, fig, county=None, text=typed + "%")
                 if f.rule == "whole-number"] == [], (typed, k, n)
+
+
+def test_a_fraction_on_a_share_of_counties_is_refused_naming_the_share_and_the_count_meant():
+    """0.556 (55.6%, 5 of 9) warned as a fraction and, forced, was stored as 0.556%, which no
+    number of counties makes; 0.5 was asked about as 50%, which is refused in turn. Refused,
+    naming the share and the count where the fraction reads as a whole number of them."""
+    assert rules_for(REAL, "county-counselling-centres", "0.556") == ["whole-number"]
+    said = _said(REAL, "county-counselling-centres", "0.556")
+    assert "您要填的是不是 55.6%（5个）" in said, said
 
 
 def _said(plan, indicator, text, lang="zh"):

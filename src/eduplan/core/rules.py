@@ -299,14 +299,21 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
                                   text=text, value=_shown(number, ind), indicator=ind.called, unit=ind.unit),
               value=_num(number))
         return out
+    n = len(plan.plan.counties)
     if (ind.measure == Measure.COUNTIES and ind.is_percent and county is None and fig.counties is None
-            and number is not None and fraction_reading(ind, number) is None):
-        n = len(plan.plan.counties)
-        if n and not _whole_counties(number, n, _typed_step(text)):
+            and number is not None and n):
+        if not _whole_counties(number, n, _typed_step(text)):
             lo = min(int(number * n / 100), n - 1)
             shares = {"lo": lo, "hi": lo + 1, "lo_share": format_number(lo * 100 / n, "%"),
                       "hi_share": format_number((lo + 1) * 100 / n, "%")}
-            if float(number).is_integer() and 1 <= number <= n and not fig.percent:
+            meant = fraction_reading(ind, number) if not fig.percent else None
+            if meant is not None and _whole_counties(meant, n, 1.0):  # 0.556: 55.6%, 5 of 9
+                k = round(meant * n / 100)
+                found("whole-number", msg("'{text}' looks like a fraction: did you mean {percent} ({k}个)? A share of "
+                                          "the {n} county-level units is written as {percent} or as a count, {k}个",
+                                          text=text, percent=format_number(meant, "%"), k=k, n=n),
+                      value=_num(number), counties=n, meant=_num(meant))
+            elif float(number).is_integer() and 1 <= number <= n and not fig.percent:
                 k = int(number)
                 found("whole-number", msg("'{text}' on {indicator}: a share of the {n} county-level units is that of a "
                                           "whole number of them ({lo} is {lo_share}, {hi} is {hi_share}); for {k} of "
