@@ -88,6 +88,7 @@ def test_a_unit_that_does_not_belong_is_refused(indicator, text):
     ("new-public-kindergartens", "5所"), ("new-public-kindergartens", "5个"), ("new-public-kindergartens", "5家"),
     ("famous-teacher-studios", "16家"), ("famous-teacher-studios", "16所"),  # 所/家 name the same kind of thing
     ("famous-teacher-selections", "110名"), ("famous-teacher-selections", "110人"),  # persons
+    ("famous-teacher-selections", "110位"), ("recruited-teachers-principals", "12位"),  # as teachers are counted
     ("exam-services", "10万人次"), ("spine-screening", "3.3万人"), ("spine-screening", "3.3万名"),
     ("investment", "90亿元"), ("investment", "90亿"), ("investment", "900000"),
     ("dual-creation-counties", "6个"), ("dual-creation-counties", "6县"), ("dual-creation-counties", "6"),
@@ -288,7 +289,7 @@ def test_a_count_of_counties_with_its_measure_word_is_their_share():
     assert fig.value == pytest.approx(100 / 3) and fig.counties == 3
     assert figure_findings(i, REAL, fig, county=None, text="3个") == []
     assert read_figure(i, "9县", county=None, counties=9).value == 100
-    for text in ("3个县", "3个县（市、区）", "3县(市、区)", "三个县", "3 个县"):  # as the target is shown: ≥6个县
+    for text in ("3个县", "3个县（市、区）", "3县(市、区)", "三个县", "3 个县", "3个县市区", "3个区县"):  # ≥6个县
         fig = read_figure(i, text, county=None, counties=9, units="县（市、区）")
         assert fig.counties == 3 and figure_findings(i, REAL, fig, county=None, text=text) == [], text
     count = ind(REAL, "dual-creation-counties")

@@ -349,6 +349,8 @@ def _counted_units(text: str, units: str) -> str | None:
     6个乡镇 in a plan whose units are 乡镇（街道）) as the number and 个 (6个); None if it is not one."""
     norm = normalise(text)
     words = {"县", normalise(units), normalise(units).split("(")[0].strip()} - {""}
+    if "县" in words:  # as a city's staff also write its counties, districts and county-level cities
+        words |= {"县市区", "县区", "区县", "县市", "县(市区)"}
     for word in sorted(words, key=len, reverse=True):
         if norm.endswith(word) and (head := norm[: -len(word)].rstrip()):
             return head if head.endswith("个") else head + "个"

@@ -33,7 +33,7 @@ MAX_EXACT = 2**53
 
 # Words that may follow a figure: measure words and the document's quantifiers.
 UNIT_WORDS = (
-    "人次", "元", "个", "所", "家", "名", "人", "场", "条", "项", "次", "间", "座", "台", "套", "起", "县",
+    "人次", "元", "个", "所", "家", "名", "人", "位", "场", "条", "项", "次", "间", "座", "台", "套", "起", "县",
 )
 COUNT_WORDS = frozenset(w for w in UNIT_WORDS if w != "元")  # classifiers: things counted in whole numbers
 _QUANTIFIERS = ("以上", "余", "多", "左右")

@@ -90,7 +90,7 @@ ENTRY_RULES: tuple[str, ...] = tuple(r.id for r in RULES.values() if r.door)
 REPORTING_RULES: tuple[str, ...] = ("missing", "stale")
 LISTED = 10  # the findings about figures a digest names; `eduplan check` lists every one
 
-PERSONS = frozenset({"人", "名", "人次"})
+PERSONS = frozenset({"人", "名", "位", "人次"})  # (位: as teachers and principals are counted)
 _PERSON_TIMES = frozenset({"人次", "次"})  # a service to one person twice is 2人次
 THINGS = COUNT_WORDS - PERSONS - {"县"}  # schools, places, projects, rooms, events … (所 个 家 项 间 场 次 …)
 _TOLERANCE = 1e-9
