@@ -448,6 +448,20 @@ def test_the_same_count_of_counties_twice_is_said_with_its_word():
     assert len(said) == 1 and "相同数字（6个）" in said[0], said
 
 
+def test_two_amounts_added_the_same_day_and_named_apart_are_two_events():
+    """Two kindergartens opening on 1 September, each added as +1 with its own note, were one
+    figure typed twice (重复填报) and needed --force: --force became routine. Told apart by what
+    they say they are; the same +1 with the same note, or with none, is still a duplicate."""
+    def add(id_, note):
+        e = entry(id_, added=1, county="椒江区", as_of=dt.date(2023, 9, 1))
+        return dataclasses.replace(e, note=note)
+
+    first = add(1, "椒江区实验幼儿园（合成）")
+    assert series_rules(PLAN, add(2, "椒江区第二幼儿园（合成）"), [first]) == []
+    assert series_rules(PLAN, add(2, "椒江区实验幼儿园（合成）"), [first]) == ["duplicate"]
+    assert series_rules(PLAN, add(2, None), [add(1, None)]) == ["duplicate"]
+
+
 def test_the_same_figure_for_the_same_unit_and_date_is_a_duplicate():
     first = entry(1, value=5)
     assert series_rules(PLAN, entry(2, value=5), [first]) == ["duplicate"]

@@ -468,7 +468,11 @@ def _back_finding(ind: Indicator, before: Entry, after: Entry, new: Entry | None
 
 
 def _key(e: Entry) -> tuple:
-    return (e.as_of, e.value, e.added, e.state, e.numerator, e.denominator)
+    """What makes two entries of a unit the same figure (a duplicate): its date and figure, and
+    for an amount added (+1所 on 1 September) what it says it is (its note or source), where it
+    says: two kindergartens opening the same day, each named, are two events, not one typed twice."""
+    told = (e.note, e.source) if e.added is not None and (e.note or e.source) else None
+    return (e.as_of, e.value, e.added, e.state, e.numerator, e.denominator, told)
 
 
 def _fall_finding(ind: Indicator, before: Entry, after: Entry, figure: float | int, new: Entry | None) -> Finding:
