@@ -455,3 +455,17 @@ def test_a_count_of_counties_on_an_older_city_wide_figure_says_so(synthetic_plan
     assert r.actual == 55.6 and notes(r)["city_older"] == {"city": "2023-05-31", "counties": "2023-06-30",
                                                              "rollup": "count"}
     assert "作废旧的全市数据，改按已完成的县计数" in note_text(next(n for n in r.notes if n.code == "city_older"), "zh")
+
+
+def test_a_share_rolled_up_over_some_counties_is_not_judged_met_or_not(synthetic_plan):
+    """One county's 6000/10200 (58.8%) read as the city's share: 完成 against ≥56% in status and
+    the bulletin's 本月完成, with 8 counties still to report. A share over some counties may go
+    either way: not judged (ratio_partial) until every county's is in, then judged as usual."""
+    book = Book()
+    book.add("public-share", 58.8, county=COUNTIES[0], num=6000, den=10200)
+    r = row(synthetic_plan, book, "public-share")
+    assert (r.status, round(r.actual, 1)) == (Status.NOT_JUDGED, 58.8)
+    assert notes(r) == {"ratio_partial": {"reported": 1, "total": 9}}
+    for c in COUNTIES[1:]:
+        book.add("public-share", 58.8, county=c, num=600, den=1020)
+    assert row(synthetic_plan, book, "public-share").status == Status.DONE

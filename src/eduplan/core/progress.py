@@ -79,7 +79,7 @@ class Note:
 
 
 WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace", "cap_partial",
-                      "cap_stale"})
+                      "cap_stale", "ratio_partial"})
 
 
 @record
@@ -328,6 +328,11 @@ def judge(
         # a cap summed over the counties that reported: the others' figures can only add to it, so within
         # the cap says nothing yet (over it is certain); a ratio over some counties says nothing either way
         notes[notes.index(partial)] = Note("cap_partial", dict(partial.params))  # (it says the count too)
+        return replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state, notes=tuple(notes))
+    if partial is not None and rollup == "ratio":
+        # a share rolled up over some counties (Σnumerator ÷ Σdenominator): the others may take it either
+        # way, so 1 county's 58.8% is not the city's share, met or not
+        notes[notes.index(partial)] = Note("ratio_partial", dict(partial.params))
         return replace(no_data, actual=actual, status=Status.NOT_JUDGED, state=state, notes=tuple(notes))
     if falling:
         completion = 1.0 if met else (target / actual if actual else 0.0)

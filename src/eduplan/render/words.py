@@ -202,6 +202,11 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
                                   "a cap is judged on every county's figure: {reported} of {total} counties reported, "
                                   "and the others' figures may take it over the cap", p["total"],
                                   reported=p["reported"], total=p["total"]),
+    "ratio_partial": lambda p: nmsg("a share is judged on every county's figures: {reported} of {total} county "
+                                    "reported, and the others' may take it either way",
+                                    "a share is judged on every county's figures: {reported} of {total} counties "
+                                    "reported, and the others' may take it either way", p["total"],
+                                    reported=p["reported"], total=p["total"]),
     "cap_stale": lambda p: msg("a cap is judged at the end on figures up to {end}: they stand as of {until}, and "
                                "what came after may take it over the cap", end=p["end"], until=p["until"]),
 }
