@@ -469,3 +469,23 @@ def test_a_share_rolled_up_over_some_counties_is_not_judged_met_or_not(synthetic
     for c in COUNTIES[1:]:
         book.add("public-share", 58.8, county=c, num=600, den=1020)
     assert row(synthetic_plan, book, "public-share").status == Status.DONE
+
+
+def test_a_level_met_before_it_is_due_is_on_track_until_its_date(synthetic_plan):
+    """A share due at the autumn count (1 September) read 完成 from January on last year's 90.9%,
+    and 滞后 once September's 83.3% came in: done, then not done. Met before its date it is on
+    track (not yet due); on its date it is judged."""
+    import dataclasses
+
+    from eduplan.core.models import Pace, PaceKind
+
+    ind = dataclasses.replace(synthetic_plan.by_id["public-share"], pace=Pace(PaceKind.DUE, date=dt.date(2023, 9, 1)))
+    plan = dataclasses.replace(synthetic_plan, indicators=tuple(ind if i.id == ind.id else i
+                                                                for i in synthetic_plan.indicators))
+    book = Book()
+    book.add("public-share", 60, as_of=dt.date(2023, 1, 31))  # city-wide: last year's count
+    early = row(plan, book, "public-share", dt.date(2023, 1, 31))
+    assert early.status == Status.ON_TRACK and notes(early) == {"not_yet_due": {"due": "2023-09-01"}}
+    assert row(plan, book, "public-share", dt.date(2023, 9, 30)).status == Status.DONE  # 60% stands on the date
+    book.add("public-share", 50, as_of=dt.date(2023, 9, 30))  # the autumn count
+    assert row(plan, book, "public-share", dt.date(2023, 9, 30)).status == Status.LAGGING

@@ -356,7 +356,12 @@ def judge(
             headroom, over = (max(0.0, target - actual), None) if met else (None, actual - target)
         else:
             remaining = short
-        if met:
+        if met and expected is not None and expected < 1 - 1e-12 and change is None:
+            # a level met before it is due: a level can fall again (last year's 90.9% in January, the
+            # autumn count's 83.3% in September), so it is on track until its date, and judged then
+            status = Status.ON_TRACK
+            notes.append(Note("not_yet_due", {"due": _due_day(ind, plan).isoformat()}))
+        elif met:
             status = Status.DONE
         elif expected is not None and expected < 1 - 1e-12:  # not yet due in whole
             if change is not None:
