@@ -778,3 +778,17 @@ def test_a_stored_city_total_below_its_counties_is_found_in_any_order_of_units(o
     found = [f for f in units_findings(PLAN, units, dt.date(2023, 8, 31), reporting=False) if f.rule == "parts"]
     assert [(f.as_of, f.params["whole"], f.params["parts"]) for f in found] == [(D, 150, 190)]  # July: 150 + 90 ≤ 400
     assert [e.id for e in found[0].entries] == [3, 1, 2]
+
+
+def test_a_figure_far_beyond_a_target_stated_against_the_baseline_is_an_outlier():
+    """Baseline 23 schools, target “more than it” (24): 2300 went in without a word and read
+    完成 227700%, because only a target the plan states outright was looked at. The target the
+    baseline makes is held against the figure at the door and by check."""
+    pilots = ind(REAL, "pilot-schools")
+    base = dataclasses.replace(entry(1, pilots.id, value=23, as_of=dt.date(2022, 12, 31)))
+    far = entry(2, pilots.id, value=2300, as_of=dt.date(2023, 12, 31))
+    assert [f.rule for f in series_findings(pilots, REAL, far, [base])] == ["outlier"]
+    assert series_findings(pilots, REAL, entry(2, pilots.id, value=30, as_of=dt.date(2023, 12, 31)), [base]) == []
+    assert series_findings(pilots, REAL, far, []) == []  # the baseline not known yet: nothing to hold it against
+    found = unit_findings(REAL, [base, far])
+    assert [f.rule for f in found] == ["outlier"] and found[0].params["target"] == 24

@@ -575,12 +575,27 @@ def too_small(ind: Indicator, plan: Plan, figure: float | int | None, county: st
 _OWN_TARGET_MIN = 10
 
 
-def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int | None) -> tuple[float, Msg] | None:
+def goal_of(ind: Indicator, entries: Iterable[Entry], plan: Plan) -> float | int | None:
+    """The target a figure is held against: the plan's, or one stated against the baseline
+    (比基数多N, 低于基数) made from the baseline the plan gives or a unit's entries record
+    (dated before the period); None where it is not known yet."""
+    if ind.target is not None or ind.relative is None:
+        return ind.target
+    base = ind.baseline.value if ind.baseline is not None else None
+    recorded = [e for e in entries if is_baseline(e, plan) and e.value is not None and e.county is None]
+    if recorded:
+        base = _order(recorded)[-1].value
+    return ind.relative.target(base) if base is not None else None
+
+
+def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int | None,
+             target: float | int | None = None) -> tuple[float, Msg] | None:
     """Is a figure far beyond the target: a city-wide figure more than ``outlier_times`` its
     target, a county's figure more than ``outlier_times`` its own target (where the plan gives
     it one, of at least :data:`_OWN_TARGET_MIN`), or one county's (accumulating) figure above ``county_outlier_times`` the whole
-    city's target? The limit and the words, else None."""
-    target = ind.target
+    city's target? ``target``: where the plan states it against the baseline (:func:`goal_of`).
+    The limit and the words, else None."""
+    target = ind.target if target is None else target
     if figure is None or not target or target <= 0 or ind.measure == Measure.MILESTONE:
         return None
     t = plan.thresholds
@@ -617,6 +632,7 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     that falls, a figure far beyond the target. ``new`` carries its id and time of recording."""
     out: list[Finding] = []
     county = new.county
+    goal = goal_of(ind, series, plan)  # (a target stated against the baseline: the baseline is in the city's series)
     # a baseline (before the period) is not part of the period's series
     series = [e for e in series if e.key() == new.key() and is_baseline(e, plan) == is_baseline(new, plan)]
     same = [e for e in series if _key(e) == _key(new)]
@@ -648,10 +664,10 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
         out.extend(_back_finding(ind, a, b, new) for a, b in goes_back(merged)
                    if (a.ref, b.ref) not in earlier and new in (a, b))
     figure = next(f for e, f in running(merged) if e is new)
-    far = _outlier(ind, plan, county, figure) if new.state is None else None
+    far = _outlier(ind, plan, county, figure, goal) if new.state is None and not is_baseline(new, plan) else None
     if far is not None:
         out.append(Finding("outlier", far[1], ind.id, county, (), new.as_of,
-                           {"value": _num(figure), "target": _num(ind.target), "limit": _num(far[0])}))
+                           {"value": _num(figure), "target": _num(goal), "limit": _num(far[0])}))
     return out
 
 
@@ -821,9 +837,11 @@ def triage(findings: Iterable[Finding], accept: bool | Iterable[str] = False) ->
 # --------------------------------------------------------------------------- the stored ledger
 
 
-def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
+def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry],
+                    goal: float | int | None = None) -> list[Finding]:
     """The rules about one unit's stored figures (surviving entries, in order): what the door
-    checks, for figures stored before it did or by hand."""
+    checks, for figures stored before it did or by hand. ``goal``: the target, where the plan
+    states it against a baseline recorded apart from these entries (:func:`goal_of`)."""
     out: list[Finding] = []
     county = entries[0].county if entries else None
     n = len(plan.plan.counties)
@@ -882,10 +900,13 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry]) -> lis
     for e, figure in running(entries):
         if e.state is not None or (e.value is None and e.added is None):
             continue
-        far = _outlier(ind, plan, county, figure)
+        if is_baseline(e, plan):
+            continue
+        far = _outlier(ind, plan, county, figure, goal if goal is not None else ind.target)
         if far is not None:
             out.append(Finding("outlier", far[1], ind.id, county, (e,), e.as_of,
-                               {"value": _num(figure), "target": _num(ind.target), "limit": _num(far[0])}))
+                               {"value": _num(figure), "target": _num(goal if goal is not None else ind.target),
+                                "limit": _num(far[0])}))
     return out
 
 
@@ -907,7 +928,8 @@ def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
                if p]
     # an entry accepted over a warning is one finding: the rule it was accepted over is not named again
     # (of two entries, the one recorded last is the one that was judged when it came in)
-    out = [f for part in periods for f in stored_findings(ind, plan, part)
+    goal = goal_of(ind, entries, plan)
+    out = [f for part in periods for f in stored_findings(ind, plan, part, goal)
            if not (f.entries and f.rule in _recorded_last(f.entries).accepted)]
     for e in entries:
         if e.accepted:
