@@ -22,8 +22,8 @@ from .text import invisible, visible
 
 __all__ = [
     "Ambiguous", "NumberError", "Period", "Quantity", "Ratio", "STATES", "MAX_EXACT", "date_hint", "example_day",
-    "find_quantities", "fixed", "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio", "parse_state",
-    "to_plain",
+    "find_quantities", "fixed", "format_number", "parse_date", "parse_month", "parse_quantity", "parse_ratio",
+    "parse_state", "to_plain",
 ]
 
 MULTIPLIERS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
@@ -339,12 +339,13 @@ def _exact(value: float, scale: int, digits: int) -> bool:
     return scaled == round(scaled, digits + 1)
 
 
-def fixed(value: float | int, digits: int) -> str:
+def fixed(value: float | int | Decimal, digits: int) -> str:
     """``value`` with ``digits`` decimals, rounded half up as people round (四舍五入) on the number
     as written (1.825 → 1.83, 2.525 → 2.53), not on its binary value (f"{1.825:.2f}" is 1.82)."""
-    if not math.isfinite(value):
+    if not isinstance(value, Decimal) and not math.isfinite(value):
         return f"{value:.{digits}f}"
-    return format(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return format(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
 
 
 def _trim(value: float | int | Decimal, digits: int) -> str:
@@ -353,8 +354,7 @@ def _trim(value: float | int | Decimal, digits: int) -> str:
     left out."""
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))  # no thousands separators: the bureau writes 21761, not 21,761
-    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    text = format(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), "f")
+    text = fixed(value, digits)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

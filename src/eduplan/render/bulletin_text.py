@@ -302,9 +302,14 @@ def legend(lang: str) -> str:
     return "  ".join(f"{MARK[k]} {status_label(k, lang)}" for k in STATUS_ORDER)
 
 
+def needs_said(p: Progress, lang: str) -> list[str]:
+    """The notes of a standing someone must act on (:attr:`Note.warns`), as sentences."""
+    return [note_text(n, lang) for n in p.notes if n.warns]
+
+
 def explained_lines(b: Bulletin, lang: str) -> list[str]:
     """Each indicator whose month-end standing needs a word, with the word (``学生非正常死亡人数：上限类指标须…``)."""
-    return [labelled(r.indicator, note_text(n, lang), lang) for r in b.explained for n in r.now.notes if n.warns]
+    return [labelled(r.indicator, said, lang) for r in b.explained for said in needs_said(r.now, lang)]
 
 
 def county_notes(b: Bulletin, lang: str) -> list[str]:

@@ -42,6 +42,7 @@ from .bulletin_text import (
     headline_sentence,
     lead_headers,
     lead_rows,
+    needs_said,
     silent_names,
     title,
 )
@@ -55,7 +56,6 @@ from .words import (
     kind_heading,
     kind_label,
     name_of,
-    note_text,
     relative_text,
     remark,
     section_title,
@@ -450,10 +450,11 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
             continue
         for row in blk.rows:
             ind = row.indicator
-            said = separator(lang).join(note_text(n, lang) for n in row.now.notes if n.warns)  # as the bulletin says
+            said = separator(lang).join(needs_said(row.now, lang))  # as the bulletin's list says it
             table.add([(section_title(blk.section, lang), None), (ind.id, None), (name_of(ind, lang), None),
                        (kind_label(ind, lang), None), *_indicator_cells(row, lang),
-                       (_num(row.now.expected), PERCENT), (done_when_text(ind, lang) or None, None), (said or None, None)])
+                       (_num(row.now.expected), PERCENT), (done_when_text(ind, lang) or None, None),
+                       (said or None, None)])
     ws = _sheet(wb, _("Indicators"), headers, table.rows, max_width=36, status_col=9,
                 right=(6, 7, 8, 10, 11, 12, 13, 14, 15, 17), cell_formats=table.formats)
     ws.freeze_panes = "D2"

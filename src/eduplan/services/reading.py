@@ -12,9 +12,9 @@ from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
 from ..core.reporting import month_start
 from ..errors import EduplanError, ProblemsError, UsageError
-from ..i18n import DEFAULT_TERMS, msg, use_terms
+from ..i18n import msg, use_terms
 from ..store import ledger as ledger_store
-from ..store.planfile import check_plan_file, written_terms
+from ..store.planfile import check_plan_file, terms_for
 from .workspace import Workspace, reading_date
 
 if TYPE_CHECKING:  # the bulletin, the rules and the documents are imported by the commands that use them
@@ -124,8 +124,7 @@ def validate(ws: Workspace) -> ValidateDoc:
 
     plan, problems = check_plan_file(ws.plan_path)
     if problems:  # every problem of the plan at once (its fields, its rules, its quoted phrases), in its words
-        said = written_terms(ws.plan_path) if not any((p.field or "").startswith("terms") for p in problems) else None
-        use_terms(plan.terms if plan is not None else said or DEFAULT_TERMS)  # (not [terms] that are wrong)
+        use_terms(plan.terms if plan is not None else terms_for(ws.plan_path, problems))
         return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(problems),
                            (), False, 0)
     ws.__dict__["plan"] = plan

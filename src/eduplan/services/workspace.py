@@ -16,10 +16,10 @@ from pathlib import Path
 from ..core.models import Office, Plan
 from ..core.text import check_text, refuse_invisible
 from ..errors import EduplanError, ProblemsError, UsageError
-from ..i18n import DEFAULT_TERMS, msg, use_terms
+from ..i18n import msg, use_terms
 from ..store import ledger as ledger_store
 from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan_path
-from ..store.planfile import load_plan
+from ..store.planfile import load_plan, terms_for
 
 USER_ENV = "EDUPLAN_USER"
 OFFICE_ENV = "EDUPLAN_OFFICE"
@@ -62,10 +62,7 @@ class Workspace:
         try:
             plan = load_plan(self.plan_path)
         except ProblemsError as exc:  # its problems said in its own words too, where its [terms] read right
-            from ..store.planfile import written_terms
-
-            wrong = any((p.field or "").startswith("terms") for p in exc.problems)
-            use_terms((None if wrong else written_terms(self.plan_path)) or DEFAULT_TERMS)
+            use_terms(terms_for(self.plan_path, exc.problems))
             raise
         use_terms(plan.terms)  # every sentence from here on in the plan's words (全县, 乡镇（街道）)
         return plan
@@ -144,9 +141,8 @@ class Workspace:
         """The name in the folder's ``.office`` file, as Windows editors save it too: UTF-8 with or
         without a byte-order mark, UTF-16 with its mark (PowerShell's ``echo 椒江区 > .office``),
         or GB18030; None if there is no such file. A file that is none of these is refused."""
-        from ..store.sheets import decode_text  # (read as a sheet is: imported only where there is a file)
-
         from ..store.paths import NotRegular, read_regular
+        from ..store.sheets import decode_text  # (read as a sheet is: imported only where there is a file)
 
         path = self.ledger_path / OFFICE_FILE
         try:
@@ -196,8 +192,8 @@ class Workspace:
 
     def protected(self) -> list[tuple[Path, str]]:
         """Files an output may never be written over, whether they exist yet or not: the ledger
-        (a folder of them: anything inside it), its lock, the plan and the source text it
-        names."""
+        (a folder of them: the files it reads or keeps), its lock, the plan and the source text
+        it names."""
         from ..i18n import N_
         from ..store.paths import real_path
         from ..store.planfile import source_text_path

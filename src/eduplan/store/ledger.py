@@ -69,6 +69,13 @@ def locate(path: Path) -> Location:
 LEDGER_SUFFIX = ".toml"
 
 
+def folder_keeps(name: str) -> bool:
+    """Is a file of this name one a ledger folder reads or keeps: an office's ``*.toml`` (as
+    :meth:`Place.files` reads them), ``.office`` and the other dotfiles, a lock? A report saved
+    beside them (``report.md``) is not."""
+    return name.endswith((LEDGER_SUFFIX, ".lock")) or name.startswith(".")
+
+
 @record(slots=False)
 class Place:
     """Where a ledger is: one file, or a folder of per-office files (``OFFICE.ledger.toml``)."""

@@ -33,18 +33,14 @@ def _identity(path: Path) -> os.stat_result | None:
         return None
 
 
-def _ledger_folders_own(name: str) -> bool:
-    """Is a file of this name one a ledger folder reads or keeps (an office's ``*.toml``, ``.office``,
-    a lock, ``.gitignore``)? A report saved beside them (``report.md``) is not."""
-    return name.endswith((".toml", ".lock")) or name.startswith(".")
-
-
 def write_output(path: Path, data: bytes, *, protect: Sequence[tuple[Path, str]] = (), overwrite: bool = True,
                  field: str | None = "output") -> Path:
     """Write ``data`` to ``path`` whole, or raise with nothing changed. ``protect`` is a list of
     (path, what) pairs that may never be written over (``what`` is a msgid: "the ledger")."""
     if str(path) == "":
         raise UsageError(msg("the file name is empty"), field=field)
+    from .ledger import folder_keeps  # (a protected folder is a ledger folder: its reader says what it keeps)
+
     real = real_path(path)
     st = _identity(real)
     for other, what in protect:
@@ -52,7 +48,7 @@ def write_output(path: Path, data: bytes, *, protect: Sequence[tuple[Path, str]]
         if real == mine:
             raise UsageError(msg("{path} is {what}; write to another file", path=str(path), what=msg(what)),
                              field=field)
-        if mine.is_dir() and real.parent == mine and _ledger_folders_own(real.name):
+        if mine.is_dir() and real.parent == mine and folder_keeps(real.name):
             raise UsageError(msg("{path} is inside {what}, the folder {folder}; write to another folder",
                                  path=str(path), what=msg(what), folder=str(other)), field=field)
     if st is not None:

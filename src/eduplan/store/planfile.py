@@ -18,12 +18,13 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..core.models import KIND_PLURALS, Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
-from ..i18n import N_, Msg, PerLang, Terms, bracketed, msg, tr
+from ..i18n import DEFAULT_TERMS, N_, Msg, PerLang, Terms, bracketed, msg, tr
 from . import toml
 from .paths import NotRegular, cache_dir, read_regular, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
@@ -401,6 +402,13 @@ def written_terms(path: Path) -> Terms | None:
     known = {f.name for f in dataclasses.fields(Terms)}
     words = {k: v.strip() for k, v in given.items() if k in known and isinstance(v, str) and v.strip()}
     return Terms(**words) if words else None
+
+
+def terms_for(path: Path, problems: Sequence[Problem]) -> Terms:
+    """The words a plan that does not load is told about in: its ``[terms]`` where they read
+    (:func:`written_terms`), unless they are among its problems; else the default words."""
+    wrong = any((p.field or "").startswith("terms") for p in problems)
+    return (None if wrong else written_terms(path)) or DEFAULT_TERMS
 
 
 def check_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
