@@ -393,18 +393,13 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         return Figure(value=int(share) if float(share).is_integer() else share, numerator=num, denominator=den,
                       percent=True, approx=ratio.approx)
     own = _own_unit(ind, text)
-    if own is None and ind.measure == Measure.COUNTIES:
-        own = _counted_units(text, units)
-        if own is not None:
-            try:
-                quantity = parse_quantity(own)
-            except NumberError:
-                quantity = parse_quantity(text)  # (it says why, quoting what was typed)
-            own = None
-        else:
-            quantity = parse_quantity(text)
-    else:
-        quantity = parse_quantity(own if own is not None else text)
+    counted = _counted_units(text, units) if own is None and ind.measure == Measure.COUNTIES else None
+    try:
+        quantity = parse_quantity(own if own is not None else counted if counted is not None else text)
+    except NumberError:
+        if counted is None:
+            raise
+        quantity = parse_quantity(text)  # (it says why, quoting what was typed)
     unit = ind.unit if own is not None else quantity.unit
     if (ind.measure == Measure.COUNTIES and ind.is_percent and counties and unit in COUNTY_WORDS
             and not quantity.percent):

@@ -356,14 +356,13 @@ def judge(
             headroom, over = (max(0.0, target - actual), None) if met else (None, actual - target)
         else:
             remaining = short
-        if met and expected is not None and expected < 1 - 1e-12 and change is None:
-            # a level met before it is due: a level can fall again (last year's 90.9% in January, the
-            # autumn count's 83.3% in September), so it is on track until its date, and judged then
-            status = Status.ON_TRACK
-            notes.append(Note("not_yet_due", {"due": _due_day(ind, plan).isoformat()}))
-        elif met:
+        not_due = expected is not None and expected < 1 - 1e-12  # not yet due in whole
+        # a level met before it is due can fall again (last year's 90.9% in January, the autumn
+        # count's 83.3% in September): on track until its date, judged then (a change from the
+        # baseline is judged by the share of it made)
+        if met and (not not_due or change is not None):
             status = Status.DONE
-        elif expected is not None and expected < 1 - 1e-12:  # not yet due in whole
+        elif not_due:
             if change is not None:
                 status = _pace(change, expected, threshold)
                 lag = max(0.0, (expected - change) * 100)

@@ -592,9 +592,9 @@ def _outlier(ind: Indicator, plan: Plan, county: str | None, figure: float | int
              target: float | int | None = None) -> tuple[float, Msg] | None:
     """Is a figure far beyond the target: a city-wide figure more than ``outlier_times`` its
     target, a county's figure more than ``outlier_times`` its own target (where the plan gives
-    it one, of at least :data:`_OWN_TARGET_MIN`), or one county's (accumulating) figure above ``county_outlier_times`` the whole
-    city's target? ``target``: where the plan states it against the baseline (:func:`goal_of`).
-    The limit and the words, else None."""
+    it one, of at least :data:`_OWN_TARGET_MIN`), or one county's (accumulating) figure above
+    ``county_outlier_times`` the whole city's target? ``target``: where the plan states it
+    against the baseline (:func:`goal_of`). The limit and the words, else None."""
     target = ind.target if target is None else target
     if figure is None or not target or target <= 0 or ind.measure == Measure.MILESTONE:
         return None
@@ -897,16 +897,14 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry],
     out.extend(_back_finding(ind, a, b, None) for a, b in goes_back(entries))
     if ind.measure == Measure.LEVEL:
         out.extend(_jump_finding(ind, a, b, times, None) for a, b, times in jumps(entries))
+    target = goal if goal is not None else ind.target
     for e, figure in running(entries):
-        if e.state is not None or (e.value is None and e.added is None):
+        if e.state is not None or (e.value is None and e.added is None) or is_baseline(e, plan):
             continue
-        if is_baseline(e, plan):
-            continue
-        far = _outlier(ind, plan, county, figure, goal if goal is not None else ind.target)
+        far = _outlier(ind, plan, county, figure, target)
         if far is not None:
             out.append(Finding("outlier", far[1], ind.id, county, (e,), e.as_of,
-                               {"value": _num(figure), "target": _num(goal if goal is not None else ind.target),
-                                "limit": _num(far[0])}))
+                               {"value": _num(figure), "target": _num(target), "limit": _num(far[0])}))
     return out
 
 

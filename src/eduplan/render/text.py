@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.entries import is_baseline
 from ..core.numbers import format_number
-from ..i18n import N_, bracketed, msg, nmsg, separator, show
+from ..i18n import N_, bracketed, msg, nmsg, show
 from . import safe
 from .figures import stored_value
 from .words import name_of, unit_name
@@ -123,7 +123,7 @@ def imported(doc: ImportSummary, lang: str, opts) -> str:
         out.append(nmsg("{n} entry accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
                         "{n} entries accepted over a warning (by {by}): {entries}; `eduplan check` lists them",
                         len(accepted), by=accepted[0].by,
-                        entries=[f"#{e.id}{bracketed(separator(lang).join(show(rule_tag(x), lang) for x in e.accepted), lang)}"
+                        entries=[f"#{e.id}{bracketed(show([rule_tag(x) for x in e.accepted], lang), lang)}"
                                  for e in accepted[:20]]
                         + (["…"] if len(accepted) > 20 else [])).render(lang))
     return safe.terminal("\n".join(out)) + "\n"

@@ -80,7 +80,8 @@ def _text(value: Cell, percent: bool = False) -> str:
 
 
 # what a spreadsheet shows in a cell whose formula failed
-EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA")
 
 
 def _not_a_figure(value: object) -> Msg | None:

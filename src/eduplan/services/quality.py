@@ -25,8 +25,8 @@ def check(ws: Workspace, *, as_of: str | dt.date | None = None, county: str | No
     for r in rules:
         rule = rule_called(r)
         if rule is None:
-            raise UsageError(msg("unknown rule '{text}'; the rules are {all}", text=r, all=[rule_tag(x) for x in RULE_IDS]),
-                             field="rule")
+            raise UsageError(msg("unknown rule '{text}'; the rules are {all}", text=r,
+                                 all=[rule_tag(x) for x in RULE_IDS]), field="rule")
         if rule not in wanted:
             wanted.append(rule)
     unit = find_county(plan, county).value if county is not None else None

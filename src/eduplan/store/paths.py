@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import EduplanError, os_error
+from ..errors import EduplanError, UsageError, os_error
 from ..i18n import N_, msg
 
 PLAN_ENV = "EDUPLAN_PLAN"
@@ -49,8 +49,6 @@ def default_ledger_path(plan_id: str) -> Path:
 def _given(option: str | os.PathLike, field: str) -> Path:
     """A path given on the command line: ``--ledger ""`` is no path (Path("") would be the current folder)."""
     if str(option) == "":
-        from ..errors import UsageError
-
         raise UsageError(msg("the file name is empty"), field=field)
     return Path(option)
 

@@ -109,19 +109,12 @@ def decode_text(raw: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    decoded = decode_text(raw)
-    if decoded is None:
-        raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
-                               "\"CSV UTF-8\" and import it again"))
-    return decoded
-
-
 def read_csv_bytes(raw: bytes) -> Sheet:
-    text, encoding = _decode(raw)
-    if "\x00" in text:
+    decoded = decode_text(raw)
+    if decoded is None or "\x00" in decoded[0]:
         raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "
                                "\"CSV UTF-8\" and import it again"))
+    text, encoding = decoded
     sample = text[:4096]
     # comma, tab (Excel's "Unicode text") or semicolon (Excel where the decimal mark is a comma)
     delimiter = max((",", "\t", ";"), key=lambda d: (sample.count(d), d == ","))

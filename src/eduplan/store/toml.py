@@ -45,11 +45,11 @@ def _too_deep(parser, text: str) -> Exception:
         depth -= ch in "]}" and depth > 0
         if depth > 100:  # well inside what no plan or ledger writes
             break
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
     try:
-        return parser.TOMLDecodeError(_NESTED_TOO_DEEP, text, pos)
+        return parser.TOMLDecodeError(_NESTED_TOO_DEEP, text, pos)  # (it finds the line and column itself)
     except TypeError:  # pragma: no cover - the standard library's parser (3.11) takes a message only
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
         error = parser.TOMLDecodeError(f"{_NESTED_TOO_DEEP} (at line {line}, column {column})")
         error.lineno, error.colno = line, column
         return error
