@@ -426,6 +426,33 @@ def test_the_bulletin_has_a_data_quality_section(questionable, tmp_path):
     assert "6. Data quality" in html
 
 
+def test_the_bulletin_points_to_a_check_of_the_files_it_was_made_from(questionable, ledger_path, synthetic_plan_path,
+                                                                       tmp_path, monkeypatch):
+    """A bulletin made with --plan and --ledger names them in the command it points to (quoted for
+    a shell), so that the command lists the findings of that ledger, not of the default one; the
+    offices' city-wide unit is `city` in JSON, as everywhere else."""
+    import shlex
+
+    run = questionable
+    named = tmp_path / "月报 ledger.toml"
+    named.write_bytes(ledger_path.read_bytes())
+    ledger_path.unlink()  # the default ledger is now empty: a check of it finds nothing about figures
+    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
+    monkeypatch.delenv("EDUPLAN_LEDGER", raising=False)
+    files = ["--plan", str(synthetic_plan_path), "--ledger", str(named)]
+    doc = json.loads(run.ok("report", "--month", "2023-06", *files, "--format", "json").stdout)
+    command = doc["data_quality"]["command"]
+    assert command == ("eduplan check --as-of 2023-06-30 --format json --plan " + shlex.quote(str(synthetic_plan_path))
+                       + " --ledger " + shlex.quote(str(named)))
+    args = shlex.split(command)[1:]
+    listed = json.loads(run(*args).stdout)
+    assert [f for f in listed["findings"] if f["rule"] not in ("missing", "stale")][:10] == \
+        doc["data_quality"]["findings"] != []
+    md = run.ok("report", "--month", "2023-06", *files, lang="en").stdout
+    assert "`eduplan check --as-of 2023-06-30 --plan " in md and shlex.quote(str(named)) + "`" in md
+    assert all("全市" not in o["units"] for o in doc["offices"])
+
+
 def test_the_bulletin_s_findings_are_read_back_only_while_the_ledger_is_unchanged(questionable, ledger_path):
     """The bulletin's data-quality digest is kept in the index: read back, it says exactly what
     judging every entry again says, in both languages; any write (a record, a hand edit) and it

@@ -118,6 +118,10 @@ class Bulletin:
     leads: tuple[LeadBlock, ...] = ()  # by lead unit, when the plan names lead units
     quality: QualityDigest | None = None  # what `eduplan check` finds as of the month end, in brief (always set
     # by build_bulletin)
+    # the plan and the ledger it was made from, as they were named (None: the default place), so that
+    # what the bulletin points to (the check listing every finding) reads the same files
+    plan_named: str | None = None
+    ledger_named: str | None = None
 
     @property
     def label(self) -> str:

@@ -373,13 +373,25 @@ def quality_listed(b: Bulletin) -> tuple:
     return b.quality.listed
 
 
+def check_command(b: Bulletin, *options: str) -> str:
+    """The command that lists every finding of the bulletin's month, on the files it was made
+    from (the plan and the ledger where they were named, quoted for a shell)."""
+    import shlex
+
+    words = ["eduplan", "check", "--as-of", str(b.quality.as_of), *options]
+    for flag, named in (("--plan", b.plan_named), ("--ledger", b.ledger_named)):
+        if named is not None:
+            words += [flag, shlex.quote(named)]
+    return " ".join(words)
+
+
 def quality_more(b: Bulletin, lang: str) -> tuple[str, str] | None:
     """Where the rest is, when the bulletin does not list every finding: the sentence, and the
     command that lists them (shown as code by each format)."""
     q = b.quality
     if not q.unlisted:
         return None
-    command = f"eduplan check --as-of {q.as_of}"
+    command = check_command(b)
     if not q.listed:
         return msg("This command lists every finding:").render(lang), command
     if q.unlisted_reporting_only:

@@ -318,6 +318,8 @@ def _brief(row: Row) -> dict:
 def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
     """The bulletin as JSON data (``entries=False``: the month's entries left as a hole for
     :func:`bulletin` to stream)."""
+    from .bulletin_text import check_command
+
     summary = b.summary
     prev = b.previous_summary
     return {
@@ -374,8 +376,8 @@ def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
             "city": next(({"indicators": list(s.indicators), "owed": s.owed} for s in b.silent if s.county is None),
                          None),
         },
-        "offices": [{"office": o.office, "units": [u or "全市" for u in o.units], "received": o.received,
-                     "owed": len(o.owed), "missing": [{"indicator": i, "unit": u or "全市"} for i, u in o.missing]}
+        "offices": [{"office": o.office, "units": [u or "city" for u in o.units], "received": o.received,
+                     "owed": len(o.owed), "missing": [{"indicator": i, "unit": u or "city"} for i, u in o.missing]}
                     for o in b.offices],
         "leads": [{"lead": blk.lead, "summary": blk.summary, "indicators": [r.indicator.id for r in blk.rows],
                    "attention": [r.indicator.id for r in blk.attention]} for blk in b.leads],
@@ -386,7 +388,7 @@ def bulletin_doc(b: Bulletin, *, entries: bool = True) -> dict:
             "summary": dict(b.quality.summary) | {"total": b.quality.total},
             "findings": [finding_doc(f) for f in b.quality.listed],  # the first about figures, as the bulletin lists
             "unlisted": b.quality.unlisted,
-            "command": f"eduplan check --as-of {b.quality.as_of} --format json",  # lists every finding
+            "command": check_command(b, "--format", "json"),  # lists every finding
         },
     }
 

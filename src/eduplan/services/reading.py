@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..core.names import find_county, find_indicator, find_lead, find_section, find_status
 from ..core.pace import time_progress
 from ..core.progress import Status, StatusReport, baselines_from, status_report
+from ..core.records import replace
 from ..core.reporting import month_start
 from ..errors import EduplanError, ProblemsError, UsageError
 from ..i18n import msg, use_terms
@@ -112,10 +113,16 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     try:
         with ledger_store.paused_collector():  # a month's entries (85,000 at 1M): objects without cycles
             recorded = [new_remark(e, later) for e, later in view.dated_between(start, end)]
-            return build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
+            made = build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
                                   empty_ledger=view.empty, quality=digest_of(view, end))
+            return replace(made, plan_named=_named(ws.plan_option), ledger_named=_named(ws.ledger_option))
     finally:
         view.close()
+
+
+def _named(option: object) -> str | None:
+    """A file as the command was given it (a path, as typed), None where it was not."""
+    return None if option is None else str(option)
 
 
 def validate(ws: Workspace) -> ValidateDoc:
