@@ -106,7 +106,7 @@ def test_hostile_names_are_rich_table_exactly(tmp_path):
 
     def ws_with(ledger):
         ws = ws_for(plan_path, ledger)
-        ws.__dict__["plan"] = hostile  # (the Workspace's plan, as if its file had loaded)
+        ws.__dict__["_plan"] = hostile  # (the Workspace's plan, as if its file had loaded)
         return ws
 
     ws = ws_with(tmp_path / "ledger.toml")

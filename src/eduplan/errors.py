@@ -12,12 +12,16 @@ from __future__ import annotations
 import errno
 
 from .core.records import record
-from .i18n import N_, Msg, msg
+from .i18n import N_, Msg, current_terms, msg, terms_of
 
 EXIT_OK = 0
 EXIT_DATA = 1  # bad data: a figure, a file, a reference
 EXIT_USAGE = 2  # bad command line
 EXIT_THRESHOLD = 3  # --fail-on matched
+
+# the operations' arguments, named in the reader's language (in help, and where an error is about one)
+ARGUMENTS = {"indicator": N_("indicator"), "value": N_("value"), "entry": N_("entry"), "file": N_("file"),
+             "folder": N_("folder")}
 
 
 @record(eq=False)
@@ -49,10 +53,25 @@ class EduplanError(Exception):
         super().__init__(message.text)
         self.message = message
         self.field = field
+        self.terms = current_terms()  # said in the words of the plan in use where it happened (全县 …)
+
+    def __str__(self) -> str:  # a traceback or a log shows the message itself, in English
+        return self.render("en")
+
+    def label(self, lang: str) -> str | None:
+        """The field, named to the reader: an argument in their language (值, 指标 …), else its name."""
+        if self.field in ARGUMENTS:
+            from .i18n import tr
+
+            return tr(ARGUMENTS[self.field], lang)
+        return self.field
 
     def render(self, lang: str, field_label: str | None = None) -> str:
+        with terms_of(self.terms):
+            return self._render(lang, field_label if field_label is not None else self.label(lang))
+
+    def _render(self, lang: str, label: str | None) -> str:
         text = self.message.render(lang)
-        label = field_label if field_label is not None else self.field
         return f"{label}: {text}" if label else text
 
 
@@ -68,7 +87,7 @@ class ProblemsError(EduplanError):
         self.hint = hint
         super().__init__(hint or msg("the file has problems"))
 
-    def render(self, lang: str, field_label: str | None = None) -> str:
+    def _render(self, lang: str, label: str | None) -> str:
         lines = [p.render(lang) for p in self.problems]
         if self.hint is not None:
             lines.append(self.hint.render(lang))
@@ -84,8 +103,7 @@ class Refused(EduplanError):
         self.hint = hint
         super().__init__(self.reasons[0] if self.reasons else (hint or msg("refused")), field=field)
 
-    def render(self, lang: str, field_label: str | None = None) -> str:
-        label = field_label if field_label is not None else self.field
+    def _render(self, lang: str, label: str | None) -> str:
         lines = [f"{label}: {r.render(lang)}" if label else r.render(lang) for r in self.reasons]
         if self.hint is not None:
             lines.append(self.hint.render(lang))

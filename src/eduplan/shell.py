@@ -19,6 +19,7 @@ from pathlib import Path
 import typer
 
 from . import i18n
+from .errors import ARGUMENTS
 from .i18n import N_, msg
 from .render import Options
 
@@ -27,9 +28,6 @@ FLAGS = {"as_of": "--as-of", "county": "--county", "add": "--add", "note": "--no
          "since": "--since", "status": "--status", "format": "--format", "by_county": "--by-county",
          "office": "--office", "ledger": "--ledger", "plan": "--plan", "lead": "--lead", "rule": "--rule",
          "fail_on": "--fail-on"}
-# the commands' arguments, named in the reader's language in help (usage line and rows) and errors
-ARGUMENTS = {"indicator": N_("indicator"), "value": N_("value"), "entry": N_("entry"), "file": N_("file"),
-             "folder": N_("folder")}
 
 
 def field_label(field: str | None, lang: str) -> str | None:
@@ -49,14 +47,14 @@ class Session:
         self.explicit = lang.value if lang is not None else None
         self.ws = Workspace(plan, ledger, by, office_option=office)
         early = _EARLY.get("ws")
-        if early is not None and "plan" in early.__dict__:
+        if early is not None and "_plan" in early.__dict__:
             with contextlib.suppress(Exception):  # a path that does not resolve: the command says so itself
                 if early.plan_path == self.ws.plan_path:
-                    self.ws.__dict__["plan"] = early.plan  # loaded once per run: _early_lang read it for the language
+                    self.ws.__dict__["_plan"] = early.plan  # loaded once per run: _early_lang read it for the language
 
     @property
     def lang(self) -> str:
-        plan = self.ws.__dict__.get("plan")
+        plan = self.ws.__dict__.get("_plan")
         return i18n.language(self.explicit, plan.plan.lang if plan is not None else _plan_lang_quietly(self.ws))
 
     def __enter__(self) -> Session:

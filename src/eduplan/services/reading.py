@@ -134,7 +134,7 @@ def validate(ws: Workspace) -> ValidateDoc:
         use_terms(plan.terms if plan is not None else terms_for(ws.plan_path, problems))
         return ValidateDoc(ws.plan_path, ws.ledger_path if ws.ledger_option else ws.plan_path, plan, tuple(problems),
                            (), False, 0)
-    ws.__dict__["plan"] = plan
+    ws.__dict__["_plan"] = plan
     use_terms(plan.terms)
     view, sync = ledger_store.check(ws.ledger_path, plan)
     questionable = 0

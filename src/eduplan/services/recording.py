@@ -112,14 +112,30 @@ def check_reports(ws: Workspace, unit: str | None) -> None:
                            field="county")
 
 
-def record(ws: Workspace, indicator: str, value: str | None = None, *, as_of: str | dt.date | None = None,
-           county: str | None = None, add: str | None = None, note: str | None = None,
+def typed(value: object, field: str) -> str | None:
+    """A figure given from a program: the text staff would type, or a number (3, 0.56,
+    Decimal("1.5")), read as its text; anything else is an error naming the field."""
+    import decimal
+
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | decimal.Decimal) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    raise UsageError(msg("a figure is text such as 1234, 56% or 1.2万, or a number, not {value}", value=repr(value)),
+                     field=field)
+
+
+def record(ws: Workspace, indicator: str, value: str | float | None = None, *, as_of: str | dt.date | None = None,
+           county: str | None = None, add: str | float | None = None, note: str | None = None,
            source: str | None = None, force: bool | Iterable[str] = False) -> Stored:
     """Record one figure: a cumulative total (``value``), or ``add`` on top of the latest total.
 
     The figure goes through the data-quality rules (:mod:`eduplan.core.rules`) first: one that
     cannot be right is refused; one that is suspicious is refused unless ``force`` (True, or the
     rule ids accepted), and is then stored naming the rules in ``accepted``."""
+    value, add = typed(value, "value"), typed(add, "add")
     plan = ws.plan
     ind_match = find_indicator(plan, indicator)
     ind = ind_match.value
@@ -255,13 +271,14 @@ def _target(view: LedgerView, office: str, entry_id: int, verb: str, *, for_city
     return target
 
 
-def correct(ws: Workspace, entry: str | int, value: str, *, reason: str, as_of: str | dt.date | None = None,
+def correct(ws: Workspace, entry: str | int, value: str | float, *, reason: str, as_of: str | dt.date | None = None,
             note: str | None = None, source: str | None = None, for_city: bool = False,
             force: bool | Iterable[str] = False) -> Stored:
     """A new entry that supersedes ``entry`` with a corrected figure (in a ledger folder, another
     office's entry only ``for_city``, by an office that reports the city-wide figure). The
     corrected figure goes through the same rules as ``record``, among the unit's figures
     without the one it corrects."""
+    value = typed(value, "value")
     office, entry_id, target_office, reason_text = _withdrawing(ws, entry, for_city, reason,
                                                                 msg("a correction needs a reason"))
     plan = ws.plan
@@ -323,12 +340,13 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
     return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0])
 
 
-def record_baseline(ws: Workspace, indicator: str, value: str, *, source: str | None = None,
+def record_baseline(ws: Workspace, indicator: str, value: str | float, *, source: str | None = None,
                     note: str | None = None, force: bool | Iterable[str] = False) -> Stored:
     """Record the baseline value of an indicator whose target is stated against it: an entry
     dated on the plan's baseline date, city-wide. Corrected and voided like any entry. The
     figure goes through the rules about a figure as typed (its measure word, whole numbers, a
     fraction, a round figure …), as at ``record``: the target is judged against it all year."""
+    value = typed(value, "value")
     plan = ws.plan
     ind_match = find_indicator(plan, indicator)
     ind = ind_match.value

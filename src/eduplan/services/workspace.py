@@ -57,14 +57,20 @@ class Workspace:
     def plan_path(self) -> Path:
         return resolve_plan_path(self.plan_option)
 
-    @functools.cached_property
+    @property
     def plan(self) -> Plan:
-        try:
-            plan = load_plan(self.plan_path)
-        except ProblemsError as exc:  # its problems said in its own words too, where its [terms] read right
-            use_terms(terms_for(self.plan_path, exc.problems))
-            raise
-        use_terms(plan.terms)  # every sentence from here on in the plan's words (全县, 乡镇（街道）)
+        """The plan, loaded once. Every operation on this workspace speaks its words (全县,
+        乡镇（街道）) from the moment it asks for it: an error it raises keeps them, whichever
+        plan another workspace of the same program loaded since."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            try:
+                plan = self.__dict__["_plan"] = load_plan(self.plan_path)
+            except ProblemsError as exc:  # its problems said in its own words too, where its [terms] read right
+                exc.terms = terms_for(self.plan_path, exc.problems)
+                use_terms(exc.terms)
+                raise
+        use_terms(plan.terms)
         return plan
 
     @property
