@@ -251,10 +251,17 @@ def test_level_without_denominator_cannot_roll_up(synthetic_plan):
 
 
 def test_falling_level(synthetic_plan):
+    """A cap on a level with no date of its own (辍学率控制在2%以内) is kept over the year: within
+    it in June is on track, not 完成 (the year can still break it); met at the year end. Over it
+    is judged at once."""
     book = Book()
     book.add("dropout-rate", 1.5)
     r = row(synthetic_plan, book, "dropout-rate")
-    assert r.met and r.status == Status.DONE and r.completion == 1.0
+    assert r.met and r.status == Status.ON_TRACK and r.completion == 1.0
+    assert notes(r)["cap_kept"] == {"end": "2023-12-31"} and r.notes[0].warns is False
+    assert row(synthetic_plan, book, "dropout-rate", dt.date(2023, 12, 30)).status == Status.ON_TRACK
+    end = row(synthetic_plan, book, "dropout-rate", dt.date(2023, 12, 31))
+    assert end.status == Status.DONE and "cap_kept" not in notes(end)
     book.add("dropout-rate", 2.5, as_of=dt.date(2023, 7, 31))
     r = row(synthetic_plan, book, "dropout-rate", dt.date(2023, 7, 31))
     assert not r.met and r.gap_pp == pytest.approx(0.5) and r.status == Status.LAGGING

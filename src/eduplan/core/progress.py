@@ -361,7 +361,13 @@ def judge(
         # count's 83.3% in September): on track until its date, judged then (a change from the
         # baseline is judged by the share of it made)
         if met and (not not_due or change is not None):
-            status = Status.DONE
+            if falling and expected is None and change is None and as_of < info.end:
+                # a cap on a level with no date of its own (大班额 ≤1%) is kept over the whole period, not
+                # reached: within it so far is on track, and met only at the period end
+                status = Status.ON_TRACK
+                notes.append(Note("cap_kept", {"end": info.end.isoformat()}))
+            else:
+                status = Status.DONE
         elif not_due:
             if change is not None:
                 status = _pace(change, expected, threshold)

@@ -195,6 +195,7 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
                                       "it is recorded (eduplan baseline)", date=p.get("date") or "—"),
     "overdue": lambda p: msg("still in progress after its due date {due}", due=p["due"]),
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
+    "cap_kept": lambda p: msg("within the cap so far: a cap is met when the period ends ({end})", end=p["end"]),
     "over_pace": _over_pace,
     "city_older": _city_older,
     "cap_partial": lambda p: nmsg("a cap is judged on every county's figure: {reported} of {total} county reported, and "
