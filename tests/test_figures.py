@@ -342,3 +342,19 @@ def test_a_share_of_units_typed_as_a_count_is_said_as_a_share(n, data):
         assert shown == format_number(share, "%"), shown
     else:  # 3.125% (1 of 32) is said as it is
         assert parse_quantity(shown).value == Decimal(repr(share)), shown
+
+
+@pytest.mark.parametrize(("done", "expected", "shown"), [
+    (0.0367, 0.04, ("3.7%", "4.0%")),  # 滞后 beside 4% and 4% read as a light that lies
+    (0.0799, 0.08, ("7.99%", "8.00%")),
+    (0.5, 0.5, ("50%", "50%")),  # equal: equal
+    (0.52, 0.4, ("52%", "40%")),
+    (None, 0.4, ("—", "40%")),
+    (0.3, None, ("30%", "—")),
+])
+def test_done_and_expected_read_apart_where_they_are_apart(done, expected, shown):
+    from types import SimpleNamespace
+
+    from eduplan.render.figures import done_and_expected
+
+    assert done_and_expected(SimpleNamespace(completion=done, expected=expected)) == shown

@@ -12,7 +12,7 @@ from ..core.progress import Progress
 from ..i18n import bracketed, colon, gap_after, msg, nmsg, separator, tr
 from . import safe
 from .encoding import md_table
-from .figures import figure, n_counties, pct, per_month, scale_of, signed, stored_value, to_go
+from .figures import done_and_expected, figure, n_counties, pct, per_month, scale_of, signed, stored_value, to_go
 from .words import (
     KIND_OF_ENTRY,
     action_title,
@@ -220,12 +220,7 @@ def attention_headers(lang: str) -> list[str]:
 def attention_cells(n: int, row: Row, lang: str) -> list[str]:
     p = row.now
     return [str(n), name_of(p.indicator, lang), status_label(p.status.value, lang), figure(p, lang),
-            pct(p.completion), expected_cell(p), lag_text(p), to_go(p, lang), per_month(p, lang)]
-
-
-def expected_cell(p: Progress) -> str:
-    """The share of the target the light was judged against (its pace), or — for a level due now."""
-    return pct(p.expected) if p.expected is not None else "—"
+            *done_and_expected(p), lag_text(p), to_go(p, lang), per_month(p, lang)]
 
 
 def recorded_headers(lang: str) -> list[str]:

@@ -35,7 +35,6 @@ from .bulletin_text import (
     delta_points,
     done_when_rows,
     entry_value,
-    expected_cell,
     headline_sentence,
     lag_text,
     lead_headers,
@@ -54,7 +53,7 @@ from .bulletin_text import (
     title,
     explained_lines,
 )
-from .figures import figure, pct, per_month, to_go
+from .figures import done_and_expected, figure, pct, per_month, to_go
 from .words import (
     KIND_OF_ENTRY,
     action_title,
@@ -512,10 +511,11 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> str:
         body = []
         for n, r in enumerate(b.attention, start=1):
             p = r.now
+            done, expected = done_and_expected(p)
             body.append(
                 f'<tr><td class="n">{n}</td><td>{esc(name_of(p.indicator, lang))}</td>'
                 f"<td>{pill(p.status.value, lang)}</td><td class=\"n\">{esc(figure(p, lang))}</td>"
-                f'<td class="n">{esc(pct(p.completion))}</td><td class="n">{esc(expected_cell(p))}</td>'
+                f'<td class="n">{esc(done)}</td><td class="n">{esc(expected)}</td>'
                 f'<td class="n">{esc(lag_text(p))}</td>'
                 f'<td class="n">{esc(to_go(p, lang))}</td><td class="n">{esc(per_month(p, lang))}</td></tr>')
         # headings wrap: a column is as wide as its figures (or a heading's longest word), the names get the rest

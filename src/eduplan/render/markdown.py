@@ -9,7 +9,7 @@ from ..core.progress import StatusReport
 from ..i18n import bracketed, clause_separator, colon, msg, nmsg
 from . import safe, show_lines
 from .encoding import md_table
-from .figures import figure, pct, stored_value, target_text, to_go_line
+from .figures import done_and_expected, figure, pct, stored_value, target_text, to_go_line
 from .words import (
     finding_refs,
     findings_sentence,
@@ -48,8 +48,8 @@ def status(report: StatusReport, lang: str, opts) -> str:
     for sec, rows in report.by_section:
         out.append(f"### {safe.markdown(section_title(sec, lang))}\n")
         out.append(md_table(headers, [
-            [name_of(p.indicator, lang), p.indicator.id, figure(p, lang), pct(p.completion),
-             pct(p.expected) if p.expected is not None else "—", status_label(p.status.value, lang),
+            [name_of(p.indicator, lang), p.indicator.id, figure(p, lang), *done_and_expected(p),
+             status_label(p.status.value, lang),
              to_go_line(p, lang)]
             for p in rows
         ], align=["l", "l", "r", "r", "r", "l", "l"]))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..core.numbers import format_number
 from ..i18n import bracketed, separator
-from .figures import figure, pct, target_text, to_go_line
+from .figures import done_and_expected, figure, pct, target_text, to_go_line
 from .words import (
     ROLLUP,
     done_when_text,
@@ -41,14 +41,15 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
     _ = gettext(lang)
     p = doc.row
     ind = p.indicator
+    done, expected = done_and_expected(p)
     out = [
         (_("source"), f"“{ind.source}”"),
         (_("sections"), sections_text(doc, lang)),
         (_("kind"), kind_with_unit(ind, lang)),
         (_("target"), target_text(ind, p.target, lang=lang)),
         (_("as of"), f"{doc.as_of} · {_('time progress')} {pct(doc.time_progress, 1)}"
-                     + (f" · {expected_text(p.expected, lang)}" if p.expected is not None else "")),
-        (_("city-wide"), f"{figure(p, lang)} · {pct(p.completion)} · " + status_label(p.status.value, lang)),
+                     + (f" · {expected_text(expected, lang)}" if p.expected is not None else "")),
+        (_("city-wide"), f"{figure(p, lang)} · {done} · " + status_label(p.status.value, lang)),
         (_("pace"), pace_text(ind, lang, doc.plan.plan.calendar_year)),
     ]
     if ind.baseline is not None:

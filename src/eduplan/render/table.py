@@ -31,6 +31,7 @@ from .figures import (
     figure,
     natural_scale,
     number,
+    done_and_expected,
     pct,
     stored_value,
     target_text,
@@ -145,10 +146,10 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
     for sec, rows in report.by_section:
         built = []
         for p in rows:
-            done = pct(p.completion) if p.completion is not None else "—"
+            done, expected = done_and_expected(p)
             done_bar = Styled.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width))
             if p.expected is not None and p.status.value not in ("done", "no_data", "not_judged"):
-                done_bar.append("\n" + expected_text(p.expected, lang), style="dim")  # what the light was judged against
+                done_bar.append("\n" + expected_text(expected, lang), style="dim")  # what the light was judged against
             built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang), done_bar,
                           light(p.status.value, lang), to_go_line(p, lang), p))
         groups.append((safe.terminal(section_title(sec, lang)), built))

@@ -372,13 +372,14 @@ def done_when_text(ind: Indicator, lang: str) -> str:
     return (ind.done_when_en or ind.done_when) if lang == "en" else ind.done_when
 
 
-def expected_text(expected: float | None, lang: str) -> str:
-    """``应完成 40%`` / ``expected 40%``: the share of the target the judgement expected by now."""
+def expected_text(expected: float | None | str, lang: str) -> str:
+    """``应完成 40%`` / ``expected 40%``: the share of the target the judgement expected by now (a
+    share, or its text as :func:`~eduplan.render.figures.done_and_expected` gives it)."""
     from .figures import pct
 
     if expected is None:
         return ""
-    return msg("expected {share}", share=pct(expected)).render(lang)
+    return msg("expected {share}", share=expected if isinstance(expected, str) else pct(expected)).render(lang)
 
 
 def units_text(units, lang: str) -> str:
