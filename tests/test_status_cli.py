@@ -231,6 +231,18 @@ def test_show(filled, monkeypatch):
     assert "did you mean: public-share" in bad.stderr
 
 
+def test_show_as_of_a_day_lists_the_history_to_that_day(filled):
+    """A view of June does not show September's 完成 beneath its 进行中 · 正常: the history stops
+    at the day read, as the status above it does."""
+    filled.ok("record", "platform-online", "完成", "--as-of", "2023-09-25")
+    june = filled.json("show", "platform-online", *D)
+    assert june["indicator"]["state"] == "in-progress"
+    assert [e["as_of"] for e in june["history"]] == ["2023-06-30"]
+    assert "2023-09-25" not in filled.ok("show", "platform-online", *D).stdout
+    later = filled.json("show", "platform-online", "--as-of", "2023-09-30")
+    assert [e["as_of"] for e in later["history"]] == ["2023-09-25", "2023-06-30"]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("indicator", ["public-share", "new-places", "counselling-counties", "platform-online"])
 def test_show_in_markdown_says_what_the_table_says(filled, monkeypatch, indicator, lang):

@@ -65,7 +65,7 @@ def status(ws: Workspace, *, as_of: str | dt.date | None = None, section: str | 
 
 
 def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -> ShowDoc:
-    """One indicator in full: its status and every figure recorded for it."""
+    """One indicator in full: its status, and every figure recorded for it dated up to the day read."""
     from ..core.documents import Remark, ShowDoc
 
     plan = ws.plan
@@ -76,7 +76,8 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
         report = status_report(plan, view.latest(day, [ind.id]), day, indicators=[ind.id],
                                baselines=baselines(plan, view) if ind.baseline is not None else None,
                                sent=view.units_sent(month_start(plan, day), day))
-        history = tuple(Remark(e, later) for e, later in view.history(indicator=ind.id))
+        # what the view stood on: figures dated up to the day it reads (a view of May does not show September's)
+        history = tuple(Remark(e, later) for e, later in view.history(indicator=ind.id) if e.as_of <= day)
     finally:
         view.close()
     return ShowDoc(plan, day, time_progress(plan.plan, day), report.rows[0], history)
