@@ -26,6 +26,9 @@ def _lines(text: str, width: int) -> list[str]:
     ("达到56%", 6, ["达到", "56%"]),  # a number is read whole: not 达到5 / 6%
     ("每月13.33亿元", 10, ["每月", "13.33亿元"]),  # nor cut from its unit (每月13.33亿 / 元)
     ("还需21所", 6, ["还需", "21所"]),
+    ("超出上限0.3个百分点", 14, ["超出上限", "0.3个百分点"]),  # a unit of four characters is read whole (not 0.3个百 / 分点)
+    ("差1.2百分点", 9, ["差", "1.2百分点"]),
+    ("服务5万人次", 10, ["服务", "5万人次"]),
     ("中小学校食堂采购问题专项治理", 26, ["中小学校食堂采购问题专项", "治理"]),  # not …专项治 / 理: no line of one character
     ("county-counselling-centres", 24, ["county-counselling-", "centres"]),
     ("drowning, suicide …), Counties", 14, ["drowning, ", "suicide …), ", "Counties"]),  # not suicide / …),

@@ -58,12 +58,22 @@ def _allowed(text: str, at: int) -> bool:
 
 
 _DIGITS = frozenset("0123456789")
+_NUMBER_END = _DIGITS | frozenset("万亿")
+
+
+# units of more than one character, read whole after their number (0.3个百|分点 was a figure cut in two)
+_UNIT_WORDS = ("个百分点", "百分点", "人次")
 
 
 def _in_number(text: str, at: int) -> bool:
-    """Does a break at ``at`` fall inside a number (13.|33) or between a number and its unit
-    (13.33亿|元, 35|所): a figure is read whole."""
+    """Does a break at ``at`` fall inside a number (13.|33), between a number and its unit
+    (13.33亿|元, 35|所) or inside a unit of several characters after its number (0.3个百|分点): a
+    figure is read whole."""
     before, after = text[at - 1], text[at]
+    for unit in _UNIT_WORDS:
+        for start in range(max(1, at - len(unit) + 1), at):
+            if text.startswith(unit, start) and text[start - 1] in _NUMBER_END:
+                return True
     if before in _DIGITS or (before == "." and after in _DIGITS):
         return after in _DIGITS or after == "." or bool(_CHINESE.match(after))
     return before in "万亿" and at >= 2 and text[at - 2] in _DIGITS and bool(_CHINESE.match(after))
