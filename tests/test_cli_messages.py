@@ -180,7 +180,7 @@ def test_an_invisible_character_in_who_records_is_refused_before_anything_is_wri
     run.fails(1, "record", "new-places", "1.4万", *D)
     assert ledger_path.read_bytes() == before
     monkeypatch.setenv("EDUPLAN_USER", "王 五")  # a space is not invisible
-    run.ok("record", "new-places", "1.4万", *D)
+    run.ok("record", "new-places", "1.4万", "--as-of", "2023-07-31")
 
 
 def test_a_figure_with_spaces_or_a_tab_around_it_is_still_read(run, synthetic_plan_path):

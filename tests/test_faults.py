@@ -371,7 +371,7 @@ def test_a_full_disk_during_record_correct_void_and_import_changes_nothing(run, 
         for i, county in enumerate(COUNTIES * 30):
             k = i // 9
             w.writerow(["new-places", str(100 + i), f"2023-{1 + k % 6:02d}-{1 + k // 6:02d}", county])
-    for args in (["record", "new-kindergartens", "14", *D, "--note", "x" * 400], ["correct", "1", "15", "--reason", "r" * 400],
+    for args in (["record", "new-kindergartens", "14", "--as-of", "2023-07-31", "--note", "x" * 400], ["correct", "1", "15", "--reason", "r" * 400],
                  ["void", "2", "--reason", "r" * 400], ["import", sheet, "--accept-warnings"]):
         result = _run_limited(tmp_path, size + 40, *args)  # room for a part of the new bytes only
         assert result.returncode == 1, result.stderr.decode()
@@ -379,7 +379,7 @@ def test_a_full_disk_during_record_correct_void_and_import_changes_nothing(run, 
         assert "Traceback" not in err and "nothing was recorded and the file is as it was" in err, err
         assert recorded.read_bytes() == before
     run.ok("validate")
-    run.ok("record", "new-kindergartens", "14", *D)  # and with room again, recording goes on
+    run.ok("record", "new-kindergartens", "14", "--as-of", "2023-07-31")  # and with room again, recording goes on
 
 
 def test_a_workbook_that_cannot_be_made_names_the_file(run, recorded, tmp_path):
@@ -428,7 +428,7 @@ def test_a_full_tmpfs_for_every_writing_command(run, synthetic_plan_path, small_
     run.ok("record", "public-share", "400/1000", *D, "--county", "椒江区")
     _fill(small_disk, 0)
     before = snapshot(small_disk)
-    for args, code in ((["record", "new-kindergartens", "14", *D, "--note", "n" * 5000], 1),
+    for args, code in ((["record", "new-kindergartens", "14", "--as-of", "2023-07-31", "--note", "n" * 5000], 1),
                        (["correct", "1", "15", "--reason", "r" * 5000], 1), (["void", "2", "--reason", "r" * 5000], 1),
                        (["report", "--month", "2023-06", "-o", small_disk / "r.html"], 1),
                        (["template", "-o", small_disk / "t.xlsx"], 1)):
@@ -546,12 +546,12 @@ def test_a_held_lock_is_waited_for_and_a_killed_holder_leaves_nothing_that_block
     try:
         assert holder.stdout.readline() == b"held\n"
         monkeypatch.setattr("eduplan.store.locking.LOCK_TIMEOUT", 0.3)
-        result = run.fails(1, "record", "new-kindergartens", "2", *D, lang="en")
+        result = run.fails(1, "record", "new-kindergartens", "2", "--as-of", "2023-07-31", lang="en")
         assert "another eduplan is writing this ledger" in result.stderr and lock in result.stderr
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
-    run.ok("record", "new-kindergartens", "2", *D)  # the system dropped the dead holder's lock; the file stays
+    run.ok("record", "new-kindergartens", "2", "--as-of", "2023-07-31")  # the system dropped the dead holder's lock
     assert len(entries(ledger_path, synthetic_plan)) == 2
 
 

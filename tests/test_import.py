@@ -210,7 +210,7 @@ def test_same_file_twice_is_refused_unless_forced(ledger, tmp_path):
     assert "imported 1 entry (#7)" in result.stdout and "imported before (4 entries)" in result.stdout
     assert "4 rows already in the ledger for their date skipped" in result.stdout
     # once every entry of the file is voided, importing it again is no accident
-    path2 = write_csv(tmp_path / "one.csv", [ROWS[0], ["new-public-kindergartens", "13", "2023-06-30", "", "", ""]])
+    path2 = write_csv(tmp_path / "one.csv", [ROWS[0], ["new-public-kindergartens", "13", "2023-07-31", "", "", ""]])
     run("import", path2)
     (entry,) = [e for e in log_entries() if e["id"] == 8]
     run("void", "8", "--reason", "synthetic: imported by mistake")
@@ -523,3 +523,41 @@ def test_a_baseline_is_never_the_last_figure_of_a_template(ledger, tmp_path):
     typed = write_csv(tmp_path / "typed.csv", rows)
     out = run("import", typed).stdout
     assert "imported 1 entry" in out and "unchanged" not in out
+
+
+def test_a_sheet_reused_with_its_old_date_does_not_replace_that_days_figures_silently(ledger, tmp_path):
+    """July's sheet filled again for August with 截至日期 left at July's end: its new figures would
+    count as July's, replacing them without a word. Each such row is named (restated); the
+    ledger is as it was; the same rows dated August go in. SYNTHETIC figures."""
+    head = ["指标", "数值", "截至日期", "县(市、区)"]
+    july = write_csv(tmp_path / "july.csv", [head, ["new-public-kindergartens", "17", "2023-07-31", "椒江区"],
+                                             ["new-public-kindergartens", "9", "2023-07-31", "黄岩区"]])
+    run("import", july)
+    before = ledger.read_bytes()
+    reused = write_csv(tmp_path / "august.csv", [head, ["new-public-kindergartens", "20", "2023-07-31", "椒江区"],
+                                                 ["new-public-kindergartens", "9", "2023-07-31", "黄岩区"]])
+    err = run("import", reused, code=1, lang="zh").stderr
+    assert "椒江区：截至 2023-07-31 已填报 17所（#1），20所 将不加说明地替换它" in err and "［同日另报］" in err
+    assert "黄岩区" not in err  # the same figure again is not a restatement
+    assert ledger.read_bytes() == before
+    august = write_csv(tmp_path / "august2.csv", [head, ["new-public-kindergartens", "20", "2023-08-31", "椒江区"]])
+    run("import", august)
+    assert [(e["county"], e["value"], e["as_of"]) for e in log_entries()][0] == ("椒江区", 20, "2023-08-31")
+
+
+def test_a_second_figure_for_a_day_is_held_at_record_and_named_by_check(ledger, tmp_path):
+    run("record", "new-public-kindergartens", "17", "--as-of", "2023-07-31", "--county", "椒江区")
+    before = ledger.read_bytes()
+    err = run("record", "new-public-kindergartens", "20", "--as-of", "2023-07-31", "--county", "椒江区", code=1).stderr
+    assert "17所 as of 2023-07-31 is already recorded (#1), and 20所 would replace it" in err and "correct it" in err
+    assert ledger.read_bytes() == before
+    run("record", "new-public-kindergartens", "3", "--add", "--as-of", "2023-07-31", "--county", "椒江区", code=2)
+    run("record", "new-public-kindergartens", "--add", "3", "--as-of", "2023-07-31", "--county", "椒江区")  # an event
+    run("record", "new-public-kindergartens", "20", "--as-of", "2023-07-31", "--county", "椒江区", "--force")
+    with ledger.open("a", encoding="utf-8") as fh:  # as an older version, or a hand, wrote it: nothing accepted
+        fh.write('\n[[entries]]\nid = 4\nindicator = "new-public-kindergartens"\nvalue = 21\nas_of = 2023-07-31\n'
+                 'county = "椒江区"\nby = "hand"\nrecorded_at = 2023-08-01T09:00:00+08:00\n')
+    found = json.loads(run("check", "--as-of", "2023-07-31", "--rule", "restated", "--format", "json", code=1).stdout)
+    # by recording time #4 (stamped 2023) came first and #1 replaced it; #3 replaced #1 over the warning, said as
+    # accepted, not again as restated
+    assert [[e["id"] for e in f["entries"]] for f in found["findings"]] == [[4, 1]]

@@ -443,7 +443,7 @@ def test_torn_tail_at_every_byte_is_named_and_repaired(run, synthetic_plan_path,
     """A write cut at any byte: the reader names it as an incomplete end at every cut; the
     command line refuses to write and repairs it at a sample of cuts."""
     for i in range(3):
-        run.ok("record", "new-kindergartens", str(i), "--as-of", "2023-06-30", "--note", f"n{i}")
+        run.ok("record", "new-kindergartens", str(i), "--as-of", f"2023-{4 + i:02d}-30", "--note", f"n{i}")
     full = ledger_path.read_bytes()
     run.ok("record", "public-share", "400/1000", "--as-of", "2023-06-30", "--county", "椒江区", "--note", "last one")
     complete = ledger_path.read_bytes()

@@ -56,10 +56,11 @@ def series_rules(plan, new, series):
 
 def test_every_rule_has_a_stable_id_a_severity_and_a_name():
     assert list(RULES) == ["unit", "whole-number", "fraction", "approximate", "counties-or-percent", "decreasing", "duplicate",
-                           "outlier", "magnitude", "reported-by", "state-back", "tenfold", "parts", "person-times",
+                           "restated", "outlier", "magnitude", "reported-by", "state-back", "tenfold", "parts", "person-times",
                            "accepted", "missing", "stale"]
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
-    assert OVERRIDABLE == ("fraction", "approximate", "counties-or-percent", "decreasing", "duplicate", "outlier", "magnitude",
+    assert OVERRIDABLE == ("fraction", "approximate", "counties-or-percent", "decreasing", "duplicate", "restated", "outlier",
+                           "magnitude",
                            "reported-by", "state-back", "tenfold", "parts", "person-times")
     assert all(r.title for r in RULES.values())
 
@@ -325,7 +326,8 @@ def test_a_correction_replaces_the_figure_it_corrects():
     earlier = entry(1, value=8, as_of=dt.date(2023, 5, 31))
     correction = dataclasses.replace(entry(3, value=10), supersedes=2, reason="x")
     assert series_rules(PLAN, correction, [earlier]) == []
-    assert series_rules(PLAN, correction, [earlier, wrong]) == ["decreasing"]  # (what the rule would say with it)
+    # (what the rules would say with it: a fall, and a second figure for its day)
+    assert series_rules(PLAN, correction, [earlier, wrong]) == ["decreasing", "restated"]
 
 
 def test_increments_count_as_what_they_add():
@@ -473,10 +475,12 @@ def test_the_same_figure_for_the_same_unit_and_date_is_a_duplicate():
                                     as_of=dt.date(2023, 7, 31)), [add]) == []  # the same increment next month
     state = entry(1, "platform-online", state=State.IN_PROGRESS)
     assert series_rules(PLAN, entry(2, "platform-online", state=State.IN_PROGRESS), [state]) == ["duplicate"]
-    assert series_rules(PLAN, entry(2, "platform-online", state=State.DONE), [state]) == []
+    # another state the same day replaces the first without saying why (restated); on a later day it is news
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.DONE), [state]) == ["restated"]
+    assert series_rules(PLAN, entry(2, "platform-online", state=State.DONE, as_of=dt.date(2023, 7, 1)), [state]) == []
     ratio = entry(1, "public-share", value=40, numerator=400, denominator=1000, county="椒江区")
     assert series_rules(PLAN, entry(2, "public-share", value=40, numerator=800, denominator=2000, county="椒江区"),
-                        [ratio]) == []  # the same share of other numbers is another figure
+                        [ratio]) == ["restated"]  # the same share of other numbers is another figure: not a duplicate
 
 
 # --------------------------------------------------------------------------- outlier
@@ -571,7 +575,7 @@ def test_stored_figures_are_checked_as_at_the_door():
     found = ledger_findings(PLAN, entries, D, reporting=False)
     assert sorted((f.rule, f.entries[-1].id) for f in found) == [
         ("counties-or-percent", 2), ("duplicate", 6), ("fraction", 1), ("fraction", 6), ("outlier", 4),
-        ("whole-number", 3), ("whole-number", 5)]
+        ("restated", 4), ("whole-number", 3), ("whole-number", 5)]
 
 
 def test_completeness_and_timeliness():

@@ -185,7 +185,7 @@ def offices(tmp_path, monkeypatch):
 
 def test_an_office_is_told_which_entry_is_not_its_own(run, offices):
     run.ok("record", "new-public-kindergartens", "5", *D, "--county", "路桥区", "--office", "路桥区")
-    run.ok("record", "new-public-kindergartens", "6", *D, "--county", "路桥区", "--office", "路桥区")
+    run.ok("record", "new-public-kindergartens", "6", "--as-of", "2023-07-31", "--county", "路桥区", "--office", "路桥区")
     err = run.fails(1, "correct", "路桥区#2", "6", "--reason", "x", "--office", "椒江区").stderr
     assert "路桥区#2 是其他单位的记录" in err
     assert "路桥区#2 is another office's entry" in run.fails(1, "void", "路桥#2", "--reason", "x", "--office", "椒江区",

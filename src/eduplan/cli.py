@@ -232,7 +232,7 @@ def coverage(fmt: Annotated[CoverageFmt, typer.Option("--format", "-f", help=N_(
 
 @app.command(help=N_("Data quality (数据审核): what is questionable in the ledger as of a date. Falling cumulative totals, duplicates, outliers, figures accepted over a warning, and units that have not reported an indicator or not updated it for more than a month. Exit 1 if anything is found, else 0."))
 def check(as_of: AsOfOpt = None, county: CountyOpt = None,
-          rule: Annotated[Optional[list[str]], typer.Option("--rule", help=N_("Only this rule (repeatable): unit, whole-number, fraction, approximate, counties-or-percent, decreasing, duplicate, outlier, magnitude, reported-by, state-back, tenfold, parts, person-times, accepted, missing, stale."), show_default=False)] = None,
+          rule: Annotated[Optional[list[str]], typer.Option("--rule", help=N_("Only this rule (repeatable): unit, whole-number, fraction, approximate, counties-or-percent, decreasing, duplicate, restated, outlier, magnitude, reported-by, state-back, tenfold, parts, person-times, accepted, missing, stale."), show_default=False)] = None,
           fmt: Annotated[CheckFmt, typer.Option("--format", "-f", help=N_("Output format."))] = "table",
           lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .services import check as quality

@@ -26,6 +26,9 @@ A correct figure must never be refused, so each rule is narrow:
   named;
 * ``duplicate`` is the same figure for the same unit *and* date; the same increment on another
   day is a new increment;
+* ``restated`` is a different total (or state) for the same unit and date: the later would
+  replace the earlier without saying so, where a correction says why (a sheet of July reused
+  for August with its date left as it was); an amount added is a new event, not a restatement;
 * ``tenfold`` is only on a level (a share, a stock), between one figure of a unit and the
   next, at least 8 times apart with the larger at least 10: a share does not go from 82% to
   8.2% in a month, while 0.5% then 5% can be true.
@@ -71,6 +74,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("counties-or-percent", WARNING, N_("counties or percent?")),
     Rule("decreasing", WARNING, N_("a cumulative total that falls")),
     Rule("duplicate", WARNING, N_("the same figure entered twice")),
+    Rule("restated", WARNING, N_("a second, different figure for the same day")),
     Rule("outlier", WARNING, N_("far beyond the target")),
     Rule("magnitude", WARNING, N_("far below the target (万/亿 left out?)")),
     Rule("reported-by", WARNING, N_("a figure from a unit that does not report it")),
@@ -646,6 +650,10 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
             ind.id, county, tuple(_order(same)), new.as_of,
             {"value": _num(new.value if new.added is None else new.added), "state": new.state.value if new.state
              else None}))
+    if new.added is None and not same:
+        other = [e for e in series if e.as_of == new.as_of and e.added is None]
+        if other:
+            out.append(_restated(ind, other[-1], new, new))
     ordered = _order(series)
     merged = _order([*series, new])
     if ind.measure == Measure.FLOW:
@@ -669,6 +677,25 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
         out.append(Finding("outlier", far[1], ind.id, county, (), new.as_of,
                            {"value": _num(figure), "target": _num(goal), "limit": _num(far[0])}))
     return out
+
+
+def _restated(ind: Indicator, before: Entry, after: Entry, new: Entry | None) -> Finding:
+    """``after``, a total or a state for the same unit and day as ``before``, and not the same:
+    the later recording counts and the earlier is silently set aside."""
+    said = dict(unit=unit_called(after.county), day=after.as_of, was=_figure_of(before, ind),
+                now=_figure_of(after, ind))
+    if new is not None:
+        message = msg("{unit}: {was} as of {day} is already recorded ({ref}), and {now} would replace it without "
+                      "saying why: to change a figure, correct it; else check the date", ref=before.ref, **said)
+        others: tuple[Entry, ...] = (before,)
+    else:
+        message = msg("{unit}: {now} as of {day} ({refs}) replaces {was} of the same day without saying why (not a "
+                      "correction)", refs=[before.ref, after.ref], **said)
+        others = (before, after)
+    return Finding("restated", message, ind.id, after.county, others, after.as_of,
+                   {"value": _num(after.value), "previous": _num(before.value),
+                    "state": after.state.value if after.state else None,
+                    "previous_state": before.state.value if before.state else None})
 
 
 def is_total(e: Entry) -> bool:
@@ -881,6 +908,14 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry],
     groups: dict[tuple, list[Entry]] = {}
     for e in entries:
         groups.setdefault(_key(e), []).append(e)
+    last_of_day: dict[dt.date, Entry] = {}  # the day's last total or state, as recorded
+    for e in entries:
+        if e.added is not None or (e.value is None and e.state is None):
+            continue
+        was = last_of_day.get(e.as_of)
+        if was is not None and _key(was) != _key(e):
+            out.append(_restated(ind, was, e, None))
+        last_of_day[e.as_of] = e
     for same in groups.values():
         for later in same[1:]:
             said = dict(value=_figure_of(later, ind), unit=unit_called(county), day=later.as_of,
