@@ -187,3 +187,42 @@ def test_a_countys_sheet_says_whether_a_count_of_counties_asks_it_to_be_done(run
         run.ok("template", "--county", county, "--month", "2023-07", "-o", path, "--plan", plan)
         ws = load_workbook(path).worksheets[0]
         assert ws.cell(row=_rows(ws)["counselling-counties"], column=_col(ws, "分解目标")).value == said, county
+
+
+def test_another_units_sheet_with_only_its_unit_changed_is_refused(half_year, tmp_path, ledger_path):
+    """黄岩 given 椒江's sheet by mistake, with 椒江's figures filled in: changing B3 to 黄岩区 would
+    book every figure left as it was to 黄岩区. The title still names 椒江区: refused, saying so."""
+    run, _ = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    ws["B3"].value = "黄岩区"
+    ws.cell(row=_rows(ws)["new-places"], column=_col(ws, "数值")).value = "40"
+    filled = tmp_path / "huangyan-on-jiaojiang.xlsx"
+    wb.save(filled)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    assert f"{filled}:3: 县（市、区）: 本表填的是黄岩区，但标题“" in err and "（第 1 行）写的是椒江区" in err
+    assert ledger_path.read_bytes() == before
+    ws["A1"].value = ws["A1"].value.replace("椒江区", "黄岩区")  # a title written for the unit: read as it says
+    wb.save(filled)
+    assert "标题" not in run("import", filled, "--dry-run").stderr  # (椒江's figures then meet 黄岩's own rules)
+
+
+@pytest.mark.parametrize(("label", "first", "second"), [("截至日期", dt.datetime(2023, 7, 31), "2023-08-31"),
+                                                         ("县（市、区）", "椒江区", "黄岩区")])
+def test_a_date_or_unit_given_twice_above_the_table_is_refused(half_year, tmp_path, ledger_path, label, first, second):
+    run, _ = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    ws.insert_rows(4)
+    ws["A4"].value, ws["B4"].value = label, second
+    filled = tmp_path / "twice.xlsx"
+    wb.save(filled)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    given = first.date().isoformat() if isinstance(first, dt.datetime) else first
+    assert f"{filled}:4: {label}: 表格上方再次填写为 {second}，但第 {2 if label == '截至日期' else 3} 行为 {given}" in err
+    assert ledger_path.read_bytes() == before
+    ws["B4"].value = first  # the same value twice says nothing new
+    wb.save(filled)
+    run.ok("import", filled, "--dry-run")

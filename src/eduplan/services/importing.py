@@ -79,6 +79,13 @@ def _text(value: Cell, percent: bool = False) -> str:
     return str(value).strip()
 
 
+def _said(value: Cell) -> str:
+    """A cell above the table as it reads: a date cell as its day (2023-06-30, not its midnight)."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return _text(value)
+
+
 # what a spreadsheet shows in a cell whose formula failed
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                 "#GETTING_DATA")
@@ -164,6 +171,8 @@ class Located:
     sheet: Sheet  # the header row and the rows under it
     first_line: int  # the spreadsheet row of the header (1 for a sheet whose first row is the header)
     fields: dict[str, tuple[Cell, int, str]]  # field → (value, spreadsheet row, label as written)
+    # a field given again above the table with another value: (label, value, row) of the second
+    again: tuple[tuple[str, str, Cell, int], ...] = ()
     # the other label/value pairs above the table: (label as written, value, spreadsheet row)
     unknown: tuple[tuple[str, str, int], ...] = ()
     above: tuple[tuple[str, int], ...] = ()  # every text above the table: (text, spreadsheet row)
@@ -180,6 +189,7 @@ def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
               # else the first naming one of them: the header, its problems said on its row
               next((i for i, fields in enumerate(named) if fields & {"indicator", "value"}), 0))
     fields: dict[str, tuple[Cell, int, str]] = {}
+    again: list[tuple[str, str, Cell, int]] = []
     unknown: list[tuple[str, str, int]] = []
     above: list[tuple[str, int]] = []
     for i, row in enumerate(rows[:at]):
@@ -189,13 +199,46 @@ def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
             field = field_of(label, terms) if isinstance(label, str) else None
             if field in SHEET_FIELDS and field not in fields:
                 fields[field] = (cells[k + 1], i + 1, str(label).strip())
+            elif field in SHEET_FIELDS and _said(cells[k + 1]) != _said(fields[field][0]):
+                again.append((field, str(label).strip(), cells[k + 1], i + 1))
             elif field is None and isinstance(label, str) and label.strip() and _text(cells[k + 1]):
                 unknown.append((label.strip(), _text(cells[k + 1]), i + 1))
     if at == 0:
         return Located(sheet, 1, fields)
     percent = frozenset((r - at, c) for r, c in sheet.percent_cells if r - at >= 0)
     return Located(Sheet(rows[at], tuple(rows[at + 1:]), percent, sheet.encoding, sheet.marks, sheet.name), at + 1,
-                   fields, tuple(unknown), tuple(above))
+                   fields, tuple(again), tuple(unknown), tuple(above))
+
+
+def _unit_in(plan: Plan, text: str) -> str | None:
+    """The unit a text above a table names: its very name or short form, else the first unit whose
+    name it holds (数据填报表 · 椒江区)."""
+    counties = plan.plan.counties
+    exact = [u for u in units_named(text, plan.plan.city, counties, plan.terms.whole) if u is not None]
+    return exact[0] if exact else next((c for c in counties if c in text), None)
+
+
+def _above_disagrees(located: Located, plan: Plan, file: str, unit: str | None) -> list[Problem]:
+    """What the cells above the table say against each other: a date or a unit given twice with two
+    values (the first would count, silently), and a title naming another unit than the sheet's
+    (another unit's template, its figures prefilled, with only the unit's cell changed: every
+    figure left as it was would be booked to the wrong unit; 全市 written there says the figures
+    are the city's, as the sheet then asks)."""
+    out = [Problem(file, line, msg("given again above the table as {value}, but row {first} gives {given}: keep one",
+                                   value=_said(value), first=located.fields[field][1],
+                                   given=_said(located.fields[field][0])), field=label)
+           for field, label, value, line in located.again]
+    given = located.fields.get("county")
+    if out or unit is None or given is None or not located.above:  # (全市 there says the figures are the city's)
+        return out
+    title, line = located.above[0]
+    named = _unit_in(plan, title) if line < given[1] else None
+    if named is not None and named != unit:
+        out.append(Problem(file, given[1], msg(
+            "the sheet is {unit}'s, but its title '{title}' (row {line}) names {other}: a sheet made for {other}, with "
+            "{other}'s figures filled in? Fill {unit}'s own sheet, or write the title for {unit}",
+            unit=unit_called(unit), title=title, line=line, other=named), field=given[2]))
+    return out
 
 
 def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Problem]:
@@ -213,8 +256,7 @@ def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Pr
     empty_row = located.fields.get("county")
 
     def naming(text: str) -> str | None:
-        exact = [u for u in units_named(text, plan.plan.city, counties, plan.terms.whole) if u is not None]
-        return exact[0] if exact else next((c for c in counties if c in text), None)
+        return _unit_in(plan, text)
 
     if empty_row is None:
         for label, value, line in located.unknown:
@@ -381,6 +423,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         except (NumberError, EduplanError) as exc:
             problems.append(Problem(file, line, exc.message, field=label))
     given = located.fields.get("county")
+    if not problems:
+        problems += _above_disagrees(located, plan, file, sheet_county)
     if (given is None or _text(given[0]) in EMPTY_COUNTY) and "county" not in columns and not problems:
         problems += _unit_unsaid(located, plan, file, first)
     if not problems and units is not None and "county" not in columns and sheet_county not in units:
