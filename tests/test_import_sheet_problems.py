@@ -197,6 +197,46 @@ def test_a_hidden_first_worksheet_is_not_read_in_place_of_the_one_staff_see(ledg
     assert "第一个工作表“旧表”是隐藏的" in err and not ledger_path.exists()
 
 
+def test_a_workbook_opening_on_another_table_is_refused_not_read_from_its_first(ledger_path, tmp_path):
+    """A county's workbook with a worksheet a month, June's first and July's added after it and
+    shown on opening: import read June's (already in the ledger: nothing to import, exit 0) and
+    July's figures were never read. Refused, naming both; a workbook opening on its notes is read."""
+    path, wb = workbook(tmp_path / "year.xlsx", [HEADER, ["new-school-places", "9", "2023-06-30", "椒江区", ""]],
+                        title="6月")
+    notes = wb.create_sheet("填写说明")
+    notes.append(["数值列填截至当日的累计数"])
+    july = wb.create_sheet("7月")
+    for row in ([HEADER, ["new-school-places", "13", "2023-07-31", "椒江区", ""]]):
+        july.append(row)
+    wb.active = 2
+    wb.save(path)
+    err = run("import", path, code=1).stderr
+    assert "工作簿打开时显示的是工作表“7月”，其中也有数据表，但导入读取的是第一个工作表“6月”" in err
+    assert not ledger_path.exists()
+    wb.active = 1  # opening on the notes: the first worksheet is the table meant
+    wb.save(path)
+    run("import", path)
+    assert ledger_path.exists()
+
+
+def test_a_figure_typed_in_a_column_import_does_not_read_is_refused_not_lost(ledger_path, tmp_path):
+    """40 typed over the — of 上次填报, or 300 in 分解目标: import ignores those columns, so the
+    figure was lost (and the row's 数值, the last figure, went in again). Refused, naming the cell."""
+    def typed_beside(ws):
+        row = next(r for r in ws.iter_rows() if r[0].value == "new-school-places")
+        row[4].value = 40  # 上次填报
+        row[3].value = "300"  # 分解目标
+    path = _county_sheet(tmp_path, "wrong-column.xlsx", typed_beside)
+    err = run("import", path, code=1).stderr
+    assert ": 上次填报: 单元格 E" in err and "填了数字 40，但导入不读取这一列" in err and "请把数字填在“数值”列" in err
+    assert ": 分解目标: 单元格 D" in err and "填了数字 300" in err
+    assert not ledger_path.exists()
+    # a sheet of one's own whose target column is all bare numbers is not a template's: read as it was
+    own = write_csv(tmp_path / "own.csv", [["指标编号", "目标", "数值", "截至日期", "县(市、区)"],
+                                           ["new-school-places", "1200", "900", "2023-06-30", "椒江区"]])
+    run("import", own, "--accept-warnings")
+
+
 def _one_cell(tmp_path: Path, name: str, indicator: str, value: object, fmt: str, county: str = "椒江区") -> Path:
     path, wb = workbook(tmp_path / name, [HEADER, [indicator, value, "2023-06-30", county, ""]])
     wb.active["B2"].number_format = fmt

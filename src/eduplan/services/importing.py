@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -55,6 +56,7 @@ from .sheet_contract import (
     accepted_names,
     field_of,
     is_county_target,
+    shown_only,
     shows_baseline,
 )
 from .workspace import Workspace, check_date
@@ -210,6 +212,11 @@ def locate(sheet: Sheet, terms: Terms = DEFAULT_TERMS) -> Located:
                    fields, tuple(again), tuple(unknown), tuple(above))
 
 
+def _holds_a_table(rows: Sequence[Sequence[Cell]], terms: Terms) -> bool:
+    """Do these rows (a worksheet's first) hold a header import reads: an indicator and a value column?"""
+    return any({"indicator", "value"} <= {field_of(c, terms) for c in row if c is not None} for row in rows)
+
+
 def _unit_in(plan: Plan, text: str) -> str | None:
     """The unit a text above a table names: its very name or short form, else the first unit whose
     name it holds (数据填报表 · 椒江区)."""
@@ -347,6 +354,36 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
     return out
 
 
+_BARE_FIGURE = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)%?")
+
+
+def typed_where_not_read(sheet: Sheet, first: int, file: str) -> list[Problem]:
+    """A bare figure in a column a template fills only to be read (上次填报, 分解目标, 目标): staff
+    typed the new figure in the wrong cell. It is not imported; the row's 数值 (left as the last
+    figure, or empty) would go in instead, or nothing, and the figure be lost without a word.
+    Only in a column the template filled (other cells as it writes them: —, 12个（2023-06-30）,
+    ≥12所): a sheet of one's own may have a column of targets as bare numbers."""
+    out: list[Problem] = []
+
+    def bare(cell: Cell) -> bool:
+        return (isinstance(cell, int | float) and not isinstance(cell, bool)) or bool(
+            isinstance(cell, str) and _BARE_FIGURE.fullmatch(unicodedata.normalize("NFKC", cell).strip()))
+
+    for col, head in enumerate(sheet.header):
+        if not shown_only(head):
+            continue
+        cells = [row[col] if col < len(row) else None for row in sheet.rows]
+        if not any(_text(c) and not bare(c) for c in cells):  # not the template's column
+            continue
+        for k, cell in enumerate(cells):
+            if bare(cell):
+                out.append(Problem(file, first + 1 + k, msg(
+                    "cell {cell} holds {value}, a figure, but import does not read this column (it shows what the "
+                    "template knew): type the figure in {column}", cell=f"{column_letter(col)}{first + 1 + k}",
+                    value=_text(cell), column=Msg(FIELDS["value"].header)), field=_text(head)))
+    return out
+
+
 @record(slots=False)
 class Checked:
     rows: tuple[ImportRowDoc, ...]
@@ -394,6 +431,12 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     The data-quality rules about a figure as typed apply here (a warning accepted with
     ``accept`` is named in the entry's ``accepted``); the rules that compare it with the ledger
     are :func:`check_series`."""
+    if sheet.opened_on is not None and _holds_a_table(sheet.opened_on[1], plan.terms):
+        name = sheet.opened_on[0]
+        return Checked((), (Problem(file, None, msg(
+            "the workbook opens on worksheet '{shown}', which holds a table too, but import reads the first worksheet, "
+            "'{first}': move '{shown}' to the front (or delete the worksheet not to import) and import again",
+            shown=name, first=sheet.name)),), 0)
     located = locate(sheet, plan.terms)
     sheet, first = located.sheet, located.first_line
     columns, problems = map_columns(sheet.header, file, first, located.fields, plan.terms)
@@ -402,6 +445,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                                        "{problem}", sheet=sheet.name, problem=p.message))
                     for p in problems]
     problems += unreadable(sheet, columns, first, file)
+    problems += typed_where_not_read(sheet, first, file)
     if problems and not columns and sheet.encoding != "utf-8":
         # nothing recognisable at all in a file that was not UTF-8: the encoding was a guess, and wrong
         raise EduplanError(msg("the file is not text in a known encoding (UTF-8, UTF-16 or GB18030); save it as "

@@ -111,6 +111,13 @@ def is_county_target(header: object) -> bool:
                                       for lang in LANGS)
 
 
+def shown_only(header: object) -> bool:
+    """Does a heading name a column a template fills for reading, never with a bare figure (the
+    last figure, 12个（2023-06-30）; a target, ≥12所), which import does not read as a figure?"""
+    return header is not None and any(header_key(header) == header_key(tr(c.header, lang))
+                                      for c in (LAST, TARGET, COUNTY_TARGET) for lang in LANGS)
+
+
 def accepted_names(field: str) -> tuple[str, ...]:
     return FIELDS[field].accepted[:4]
 

@@ -62,6 +62,9 @@ class Sheet:
     encoding: str = "utf-8"
     marks: tuple[Mark, ...] = ()  # cells that cannot be read as they stand
     name: str | None = None  # the worksheet read (xlsx)
+    # the worksheet the workbook opens on where it is another (visible) one: its name and first rows, for the
+    # importer to tell whether it too holds a table (the one staff see and filled, not the one read)
+    opened_on: tuple[str, tuple[tuple[Cell, ...], ...]] | None = None
 
 
 def column_letter(col: int) -> str:
@@ -288,6 +291,7 @@ def _read_xlsx(raw: bytes) -> Sheet:
         if getattr(ws, "sheet_state", "visible") != "visible":  # staff would never see what is imported
             raise EduplanError(msg("the first worksheet, '{sheet}', is hidden, and import reads the first worksheet: "
                                    "unhide it, or move the worksheet to import to the front", sheet=ws.title))
+        opened_on = _opened_on(wb)
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers (WPS among them) store a wrong sheet size; read every row
         header: tuple[Cell, ...] = ()
@@ -321,7 +325,25 @@ def _read_xlsx(raw: bytes) -> Sheet:
     finally:
         wb.close()
     marks.extend(_unreadable_cells(raw, title))
-    return Sheet(header, tuple(rows), frozenset(percent), marks=tuple(marks), name=title)
+    return Sheet(header, tuple(rows), frozenset(percent), marks=tuple(marks), name=title, opened_on=opened_on)
+
+
+OPENED_ROWS = 20  # of the worksheet a workbook opens on, the rows kept to find a table's header in
+
+
+def _opened_on(wb) -> tuple[str, tuple[tuple[Cell, ...], ...]] | None:
+    """The worksheet the workbook opens on (its active one), where it is not the first and is
+    visible: its title and first rows."""
+    try:
+        active = wb.active
+    except Exception:  # a damaged or odd workbook names no sheet to open on: the first is read, as always
+        return None
+    if active is None or active is wb.worksheets[0] or getattr(active, "sheet_state", "visible") != "visible":
+        return None
+    if not hasattr(active, "iter_rows"):  # a chart sheet
+        return None
+    rows = tuple(tuple(getattr(c, "value", None) for c in r) for r in active.iter_rows(max_row=OPENED_ROWS))
+    return active.title, rows
 
 
 def read_file(path: Path) -> tuple[bytes, Sheet]:
