@@ -226,3 +226,22 @@ def test_a_date_or_unit_given_twice_above_the_table_is_refused(half_year, tmp_pa
     ws["B4"].value = first  # the same value twice says nothing new
     wb.save(filled)
     run.ok("import", filled, "--dry-run")
+
+
+def test_a_share_of_counties_is_prefilled_so_that_left_as_it_is_it_is_the_same_figure(run, synthetic_plan_path, tmp_path,
+                                                                                        ledger_path):
+    """3 of 9 counties is stored as 33.333…%; a city sheet prefilled it as 33.3%, which read back as
+    another figure (and 6 of 9 against 66.7% would read as short of it). It is prefilled as the
+    count, 3个, and an untouched row is the same figure, said as unchanged."""
+    run.ok("record", "counselling-counties", "3个", "--as-of", "2023-06-30")
+    path = tmp_path / "city.xlsx"
+    run.ok("template", "--month", "2023-07", "-o", path)
+    ws = load_workbook(path).worksheets[0]
+    header = [c.value for c in ws[4]] if ws["A4"].value == "指标编号" else [c.value for c in ws[HEAD]]
+    row = next(r for r in ws.iter_rows() if r[0].value == "counselling-counties")
+    assert row[header.index("数值")].value == "3个"
+    out = run.ok("import", path, lang="en").stdout
+    assert "1 of them unchanged since the last figure;" in out
+    values = {e["value"] for e in json.loads(run.ok("log", "--format", "json").stdout)
+              if e["indicator"] == "counselling-counties"}
+    assert values == {round(300 / 9, 6)}  # (JSON keeps six decimals; 33.3 was another figure)

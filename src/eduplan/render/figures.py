@@ -367,9 +367,11 @@ def stored_value(e: Entry, unit: str, lang: str, *, apart: bool = False) -> str:
     return shown
 
 
-def typed_back(e: Entry | None, ind: Indicator, lang: str) -> str:
+def typed_back(e: Entry | None, ind: Indicator, lang: str, *, units: int = 0) -> str:
     """A recorded figure as a person would type it again (a template's value cell): ``1015``,
-    ``3.5万``, ``1181/1256``, ``完成``; "" for none."""
+    ``3.5万``, ``1181/1256``, ``完成``; "" for none. A share of a plan's ``units`` (counties) that is
+    a whole number of them is their count, ``3个``: 33.3% would read back as another figure than
+    the 3 of 9 stored (33.333…%)."""
     if e is None or e.void:
         return ""
     if e.state is not None:
@@ -378,4 +380,8 @@ def typed_back(e: Entry | None, ind: Indicator, lang: str) -> str:
         return f"{exact(e.numerator)}/{exact(e.denominator)}"
     if e.value is None:
         return ""
+    if ind.measure.value == "counties" and ind.is_percent and units and e.added is None:
+        k = round(e.value * units / 100)
+        if k * 100 / units == e.value and not float(e.value).is_integer():
+            return f"{k}个"
     return exact(e.value, "%" if ind.is_percent else "")  # a cell left as it is, is the same figure

@@ -79,7 +79,7 @@ def cells(doc: TemplateDoc, row: TemplateRow, lang: str) -> list[object]:
         elif header == "last figure":
             out.append(last_cell(row, lang))
         elif column.field == "value":
-            out.append(typed_back(row.last, ind, lang))
+            out.append(typed_back(row.last, ind, lang, units=len(doc.plan.plan.counties)))
         elif header == "how to fill it in":
             out.append(doc.hint(ind).render(lang))
         else:
