@@ -245,3 +245,24 @@ def test_a_share_of_counties_is_prefilled_so_that_left_as_it_is_it_is_the_same_f
     values = {e["value"] for e in json.loads(run.ok("log", "--format", "json").stdout)
               if e["indicator"] == "counselling-counties"}
     assert values == {round(300 / 9, 6)}  # (JSON keeps six decimals; 33.3 was another figure)
+
+
+def test_a_sheet_made_before_a_correction_does_not_bring_the_corrected_figure_back(half_year, tmp_path, ledger_path):
+    """The city corrected 椒江's June figure after July's sheet was made; 椒江 returned the sheet with
+    that row as filled: the corrected-away figure went in as July's, undoing the correction.
+    Refused, naming the entry and what stands now; with 上次填报 cleared, the figure is taken as typed."""
+    run, facts = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    row = _rows(ws)["new-kindergartens"]
+    left = ws.cell(row=row, column=_col(ws, "数值")).value
+    last = json.loads(run.ok("log", "new-kindergartens", "--county", "椒江", "--format", "json").stdout)[0]
+    run.ok("correct", str(last["id"]), str(int(left) + 2), "--reason", "市局核对（合成）", "--force")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", path).stderr
+    assert f"{path}:{row}: 数值: {left} 是制表时的上次数据（上次填报）：截至 {last['as_of']} 的 #{last['id']}，此后已更正为 " \
+           f"{int(left) + 2}所" in err
+    assert ledger_path.read_bytes() == before
+    ws.cell(row=row, column=_col(ws, "上次填报")).value = None  # "if it is right, clear 上次填报": taken as typed
+    wb.save(path)
+    assert "已更正" not in run("import", path, "--dry-run").stderr

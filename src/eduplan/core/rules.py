@@ -173,7 +173,7 @@ def _num(x: float | int | None) -> float | int | None:
 _STATES = {State.DONE: N_("done"), State.IN_PROGRESS: N_("in progress"), State.NOT_STARTED: N_("not started")}
 
 
-def _figure_of(e: Entry, ind: Indicator) -> str | Msg:
+def figure_of(e: Entry, ind: Indicator) -> str | Msg:
     """An entry's figure in a sentence: ``120个``, ``+8000个`` (an increment), ``完成``."""
     if e.state is not None:
         return msg(_STATES[e.state])
@@ -459,12 +459,12 @@ def _back_finding(ind: Indicator, before: Entry, after: Entry, new: Entry | None
     unit = unit_called(after.county)
     if new is after:
         message = msg("{unit}: {was} as of {day} ({ref}) and now {now} as of {now_day}: a state does not go back; if "
-                      "the earlier one is wrong, correct it", unit=unit, was=_figure_of(before, ind), day=before.as_of,
-                      ref=before.ref, now=_figure_of(after, ind), now_day=after.as_of)
+                      "the earlier one is wrong, correct it", unit=unit, was=figure_of(before, ind), day=before.as_of,
+                      ref=before.ref, now=figure_of(after, ind), now_day=after.as_of)
         others: tuple[Entry, ...] = (before,)
     else:
         message = msg("{unit}: {now} as of {now_day} ({refs}) after {was} as of {day}: a state does not go back",
-                      unit=unit, was=_figure_of(before, ind), day=before.as_of, now=_figure_of(after, ind),
+                      unit=unit, was=figure_of(before, ind), day=before.as_of, now=figure_of(after, ind),
                       now_day=after.as_of, refs=[x.ref for x in (before, after) if x is not new])
         others = tuple(x for x in (before, after) if x is not new)
     return Finding("state-back", message, ind.id, after.county, others, after.as_of,
@@ -641,7 +641,7 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     series = [e for e in series if e.key() == new.key() and is_baseline(e, plan) == is_baseline(new, plan)]
     same = [e for e in series if _key(e) == _key(new)]
     if same:
-        said = dict(value=_figure_of(new, ind), unit=unit_called(county), day=new.as_of, refs=[e.ref for e in same])
+        said = dict(value=figure_of(new, ind), unit=unit_called(county), day=new.as_of, refs=[e.ref for e in same])
         out.append(Finding("duplicate", msg(
             "{unit}: the same state ({value}) as of {day} is already recorded ({refs}); to change it, correct it",
             **said) if new.state is not None else msg(
@@ -682,8 +682,8 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
 def _restated(ind: Indicator, before: Entry, after: Entry, new: Entry | None) -> Finding:
     """``after``, a total or a state for the same unit and day as ``before``, and not the same:
     the later recording counts and the earlier is silently set aside."""
-    said = dict(unit=unit_called(after.county), day=after.as_of, was=_figure_of(before, ind),
-                now=_figure_of(after, ind))
+    said = dict(unit=unit_called(after.county), day=after.as_of, was=figure_of(before, ind),
+                now=figure_of(after, ind))
     if new is not None:
         message = msg("{unit}: {was} as of {day} is already recorded ({ref}), and {now} would replace it without "
                       "saying why: to change a figure, correct it; else check the date", ref=before.ref, **said)
@@ -918,7 +918,7 @@ def stored_findings(ind: Indicator, plan: Plan, entries: Sequence[Entry],
         last_of_day[e.as_of] = e
     for same in groups.values():
         for later in same[1:]:
-            said = dict(value=_figure_of(later, ind), unit=unit_called(county), day=later.as_of,
+            said = dict(value=figure_of(later, ind), unit=unit_called(county), day=later.as_of,
                         refs=[x.ref for x in (same[0], later)])
             out.append(Finding("duplicate", msg("{unit}: the same state ({value}) as of {day} is recorded more than "
                                                 "once ({refs})", **said) if later.state is not None else
@@ -967,7 +967,7 @@ def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
     for e in entries:
         if e.accepted:
             out.append(Finding("accepted", msg("{value} was recorded by {by} over a warning: {rules}",
-                                               value=_figure_of(e, ind), by=e.by, rules=[named(r) for r in e.accepted]),
+                                               value=figure_of(e, ind), by=e.by, rules=[named(r) for r in e.accepted]),
                                e.indicator, e.county, (e,), e.as_of, {"rules": list(e.accepted)}, by=e.by))
     return out
 

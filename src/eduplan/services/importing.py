@@ -40,8 +40,8 @@ from ..core.numbers import (
     to_plain,
 )
 from ..core.records import record
-from ..core.rules import (OVERRIDABLE, Finding, figure_findings, overlaid, parts_findings, rollup_advice_of, rule_tag,
-                          series_findings, summable, triage)
+from ..core.rules import (OVERRIDABLE, Finding, figure_findings, figure_of, overlaid, parts_findings, rollup_advice_of,
+                          rule_tag, series_findings, summable, triage)
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
@@ -384,6 +384,35 @@ def typed_where_not_read(sheet: Sheet, first: int, file: str) -> list[Problem]:
     return out
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _same_figure(a: Entry | Figure, b: Entry | Figure) -> bool:
+    return (a.value, a.numerator, a.denominator, a.state) == (b.value, b.numerator, b.denominator, b.state)
+
+
+def _corrected_since(figure: Figure, last_shown: str, ind_id: str, county: str | None, day: dt.date,
+                     last_figure: Callable[[str, str | None, dt.date], Entry | None],
+                     withdrawn_on: Callable[[str, str | None, dt.date], Sequence[Entry]]) -> tuple[Entry, Entry | None] | None:
+    """A row left as a sheet made before a correction filled it: its figure is one the unit's 上次填报
+    (dated, ``last_shown``) showed, which the ledger has since corrected or voided. (the figure
+    withdrawn, what stands for that date now), else None."""
+    found = _ISO_DAY.search(last_shown)
+    if found is None:
+        return None
+    try:
+        shown_day = dt.date.fromisoformat(found.group(0))
+    except ValueError:
+        return None
+    if shown_day >= day:
+        return None
+    now_there = last_figure(ind_id, county, shown_day)
+    if now_there is not None and _same_figure(now_there, figure):
+        return None  # the sheet's last figure stands: left as it was, it is the unit's figure
+    old = next((e for e in withdrawn_on(ind_id, county, shown_day) if _same_figure(e, figure)), None)
+    return None if old is None else (old, now_there)
+
+
 @record(slots=False)
 class Checked:
     rows: tuple[ImportRowDoc, ...]
@@ -407,7 +436,8 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 latest_at: Callable[[dt.date], Mapping[tuple[str, str | None], Entry]] | None = None,
                 units: tuple[str | None, ...] | None = None,
                 accept: bool | Iterable[str] = False, again: Sequence[Entry] = (),
-                kept: Sequence[Entry] = ()) -> Checked:
+                kept: Sequence[Entry] = (),
+                withdrawn_on: Callable[[str, str | None, dt.date], Sequence[Entry]] | None = None) -> Checked:
     """Every row read and checked: the entries to record (ids from 1, no batch yet), or every
     problem. Rows with no value are skipped.
 
@@ -629,6 +659,17 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                      "figure of the plan period; clear the cell, or type the figure as of {as_of} (if it is "
                                      "the same, also clear the {last} cell)", value=value_text, day=base.as_of,
                                      as_of=day, last=label["last"]))
+        if figure is not None and ind is not None and day is not None and not bad and "last" in columns \
+                and withdrawn_on is not None:
+            stale = _corrected_since(figure, _text(cell("last")), ind.id, county, day, last_figure, withdrawn_on)
+            if stale is not None:
+                old, now_there = stale
+                problem("value", msg(
+                    "{value} is {ref} as of {day}, the last figure when the sheet was made ({last}), corrected since to "
+                    "{now}: left as filled, it would bring it back; type the figure as of {as_of} (if {value} is right, "
+                    "also clear the {last} cell)", value=value_text, ref=old.ref, day=old.as_of,
+                    now=figure_of(now_there, ind) if now_there is not None else msg("nothing (voided)"), as_of=day,
+                    last=label["last"]))
         if ind is not None and day is not None and not bad:
             dup = seen.get((ind.id, county, day))
             if dup is not None:
@@ -851,7 +892,7 @@ def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force
         earlier = view.surviving_batch(batch)
         checked = check_sheet(plan, sheet, file=file, today=ws.today, by=by, now=ws.now, latest_at=view.latest,
                               units=units, accept=accept, again=earlier if force else (),
-                              kept=view.kept_batch(batch) if force else ())
+                              kept=view.kept_batch(batch) if force else (), withdrawn_on=view.withdrawn_on)
         header = locate(sheet, plan.terms).sheet.header
         column = next((str(h).strip() for h in header if field_of(h, plan.terms) == "value"), "value")
         added_column = next((str(h).strip() for h in header if field_of(h, plan.terms) == "added"), None)

@@ -722,6 +722,13 @@ class Index:
                 later[r[0]] = to_entry(r[1:])
         return [(to_entry(r[:n]), later[r[n]] if r[n] is not None else None) for r in rows]
 
+    def withdrawn_on(self, indicator: str, county: str | None, day: dt.date) -> list[Entry]:
+        """A unit's figures dated ``day`` that were corrected or voided since (not voids themselves)."""
+        self._need("entries_as_of")
+        return [to_entry(r) for r in self.con.execute(
+            f"SELECT {READ} FROM entries WHERE as_of = ? AND indicator = ? AND county = ? AND gone = 1 AND void = 0 "
+            f"ORDER BY stamp, office, id", (day.toordinal(), indicator, county or ""))]
+
     def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
         """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void
         (a figure corrected or voided later still shows that the unit reported)."""

@@ -660,6 +660,9 @@ class LedgerView:
     def latest(self, as_of: dt.date, indicators: Sequence[str] = ()) -> dict[tuple[str, str | None], Entry]:
         return self.index.latest(as_of, indicators, since=self.plan.plan.start, units=self.units)
 
+    def withdrawn_on(self, indicator: str, county: str | None, day: dt.date) -> list[Entry]:
+        return self.index.withdrawn_on(indicator, county, day)
+
     @functools.cached_property
     def units(self) -> tuple[tuple[str, str | None], ...]:
         """Every (indicator, county) the plan lets a figure be recorded for (None: city-wide)."""
