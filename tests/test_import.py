@@ -561,3 +561,16 @@ def test_a_second_figure_for_a_day_is_held_at_record_and_named_by_check(ledger, 
     # by recording time #4 (stamped 2023) came first and #1 replaced it; #3 replaced #1 over the warning, said as
     # accepted, not again as restated
     assert [[e["id"] for e in f["entries"]] for f in found["findings"]] == [[4, 1]]
+
+
+def test_a_figure_accepted_over_a_warning_is_not_held_again_when_it_comes_back_unchanged(ledger, tmp_path):
+    """0.56 accepted in June over 'a fraction for a percentage'; July's sheet gives it again
+    unchanged: not held again (the whole sheet needed --accept-warnings every month, which also let
+    a new slip through). A new figure with the same look is held as before. SYNTHETIC."""
+    head = ["指标", "数值", "截至日期", "县(市、区)"]
+    run("import", write_csv(tmp_path / "6.csv", [head, ["public-kindergarten-share", "0.56", "2023-06-30", "椒江区"]]),
+        "--accept-warnings")
+    run("import", write_csv(tmp_path / "7.csv", [head, ["public-kindergarten-share", "0.56", "2023-07-31", "椒江区"]]))
+    err = run("import", write_csv(tmp_path / "8.csv", [head, ["public-kindergarten-share", "0.57", "2023-08-31",
+                                                               "椒江区"]]), code=1).stderr
+    assert "[a fraction where a percentage is expected]" in err or "fraction" in err

@@ -486,6 +486,19 @@ def test_the_same_figure_for_the_same_unit_and_date_is_a_duplicate():
 # --------------------------------------------------------------------------- outlier
 
 
+def test_the_same_figure_as_one_accepted_over_a_warning_is_not_held_again():
+    """June's 76 accepted as far beyond the target, the same 76 in July (a sheet left as it was, or
+    typed again) is not held over the same warning every month; another figure is, and so is the
+    same figure where the one before it was not accepted. check says it once, as accepted."""
+    june = entry(1, value=76, as_of=dt.date(2023, 6, 30), accepted=("outlier",))
+    july = dt.date(2023, 7, 31)
+    assert series_rules(PLAN, entry(2, value=76, as_of=july), [june]) == []
+    assert series_rules(PLAN, entry(2, value=77, as_of=july), [june]) == ["outlier"]
+    assert series_rules(PLAN, entry(2, value=76, as_of=july), [dataclasses.replace(june, accepted=())]) == ["outlier"]
+    found = ledger_findings(PLAN, [june, entry(2, value=76, as_of=july)], july, reporting=False)
+    assert [(f.rule, [e.id for e in f.entries]) for f in found] == [("accepted", [1])]
+
+
 def test_far_beyond_the_target_is_an_outlier():
     # new-kindergartens: target 25 (所); outlier_times 3 → above 75 city-wide; a county above 25
     assert series_rules(PLAN, entry(1, value=75), []) == []

@@ -676,7 +676,8 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     if far is not None:
         out.append(Finding("outlier", far[1], ind.id, county, (), new.as_of,
                            {"value": _num(figure), "target": _num(goal), "limit": _num(far[0])}))
-    return out
+    kept = accepted_before(previous_total(series, new), new)
+    return [f for f in out if f.rule not in kept] if kept else out
 
 
 def _restated(ind: Indicator, before: Entry, after: Entry, new: Entry | None) -> Finding:
@@ -696,6 +697,24 @@ def _restated(ind: Indicator, before: Entry, after: Entry, new: Entry | None) ->
                    {"value": _num(after.value), "previous": _num(before.value),
                     "state": after.state.value if after.state else None,
                     "previous_state": before.state.value if before.state else None})
+
+
+def accepted_before(before: Entry | None, new: Entry | Figure) -> frozenset[str]:
+    """The warnings not to raise again about ``new``: those its unit's figure ``before`` it was
+    accepted over, where ``new`` is that same figure (June's 123456 accepted as far beyond the
+    target, left as it was on July's sheet, is not held again every month)."""
+    if before is None or not before.accepted or getattr(new, "added", None) is not None or before.added is not None:
+        return frozenset()
+    same = (before.value, before.numerator, before.denominator, before.state) == \
+        (new.value, new.numerator, new.denominator, new.state)
+    return frozenset(before.accepted) if same else frozenset()
+
+
+def previous_total(series: Sequence[Entry], new: Entry) -> Entry | None:
+    """The unit's figure (a total or a state) just before ``new`` in the ledger's order."""
+    when = _when(new)
+    earlier = [e for e in series if e.added is None and _when(e) < when]
+    return max(earlier, key=_when) if earlier else None
 
 
 def is_total(e: Entry) -> bool:
@@ -962,8 +981,12 @@ def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
     # an entry accepted over a warning is one finding: the rule it was accepted over is not named again
     # (of two entries, the one recorded last is the one that was judged when it came in)
     goal = goal_of(ind, entries, plan)
-    out = [f for part in periods for f in stored_findings(ind, plan, part, goal)
-           if not (f.entries and f.rule in _recorded_last(f.entries).accepted)]
+
+    def accepted(f: Finding) -> bool:  # over this warning, or as the same figure before it was (at the door too)
+        last = _recorded_last(f.entries)
+        return f.rule in last.accepted or f.rule in accepted_before(previous_total(entries, last), last)
+
+    out = [f for part in periods for f in stored_findings(ind, plan, part, goal) if not (f.entries and accepted(f))]
     for e in entries:
         if e.accepted:
             out.append(Finding("accepted", msg("{value} was recorded by {by} over a warning: {rules}",

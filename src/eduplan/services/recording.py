@@ -27,11 +27,13 @@ from ..core.names import Match, find_county, find_indicator, unit_called, who_re
 from ..core.numbers import NumberError, format_number, parse_quantity, to_plain
 from ..core.rules import (
     Finding,
+    accepted_before,
     door_findings,
     figure_findings,
     named,
     overlaid,
     parts_findings,
+    previous_total,
     rollup_advice,
     rule_tag,
     series_findings,
@@ -169,7 +171,9 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
                   office=view.office)
         series = view.series_for(e)
         whole = parts_findings(ind, plan, e, _latest_with(view, plan, ind, e))
-        accepted = judge(first + series_findings(ind, plan, e, series) + whole, force, field=field, again=again)
+        kept = accepted_before(previous_total(series, e), e)  # the same figure again: not held over the same warning
+        typed = [f for f in first if f.rule not in kept]
+        accepted = judge(typed + series_findings(ind, plan, e, series) + whole, force, field=field, again=again)
         overridden.append(accepted)
         if fig.added is not None:  # stored as what it is: an increment on the latest total
             figure = fold_increments(view.latest(day, [ind.id]), [e], since=plan.plan.start).get((ind.id, unit))
