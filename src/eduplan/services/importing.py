@@ -40,8 +40,8 @@ from ..core.numbers import (
     to_plain,
 )
 from ..core.records import record
-from ..core.rules import (OVERRIDABLE, Finding, accepted_before, figure_findings, figure_of, overlaid, parts_findings, rollup_advice_of,
-                          rule_tag, series_findings, summable, triage)
+from ..core.rules import (OVERRIDABLE, Finding, accepted_before, figure_findings, figure_of, overlaid, parts_findings,
+                          rollup_advice_of, rule_tag, series_findings, summable, triage)
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
@@ -618,9 +618,9 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                 for _, message in kind:
                     problem("value", message)
                 if not kind:
-                    kept = accepted_before(last_figure(ind.id, county, day), figure) if day is not None else frozenset()
+                    once = accepted_before(last_figure(ind.id, county, day), figure) if day is not None else frozenset()
                     found, more = rule_problems([f for f in figure_findings(ind, plan, figure, county=county,
-                                                                            text=value_text) if f.rule not in kept],
+                                                                            text=value_text) if f.rule not in once],
                                                 accept, file, number, label["value"])
                     bad.extend(found)
                     accepted = tuple(dict.fromkeys(accepted + more))
