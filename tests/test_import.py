@@ -574,3 +574,19 @@ def test_a_figure_accepted_over_a_warning_is_not_held_again_when_it_comes_back_u
     err = run("import", write_csv(tmp_path / "8.csv", [head, ["public-kindergarten-share", "0.57", "2023-08-31",
                                                                "椒江区"]]), code=1).stderr
     assert "[a fraction where a percentage is expected]" in err or "fraction" in err
+
+
+def test_a_csv_templates_ratio_survives_an_office_suite_and_a_date_made_of_one_is_named(ledger, tmp_path):
+    """LibreOffice opening the CSV sheet made the prefilled 3/4 a date (3/4/26), and import said
+    only 'write a ratio as numerator/denominator'. The sheet writes 3 / 4 (kept as text, read as
+    the same ratio), and a date made of a ratio is named as one. SYNTHETIC."""
+    run("record", "public-kindergarten-share", "3/4", "--county", "椒江区", "--as-of", "2023-06-30")
+    path = tmp_path / "jj.csv"
+    run("template", "-o", path, "--county", "椒江区", "--month", "2023-07")
+    line = next(x for x in path.read_text(encoding="utf-8-sig").splitlines() if x.startswith("public-kindergarten"))
+    assert ",3 / 4," in line
+    assert "1 of them unchanged since the last figure" in run("import", path, "--dry-run").stdout
+    dated = write_csv(tmp_path / "dated.csv", [["指标", "数值", "截至日期", "县(市、区)"],
+                                               ["public-kindergarten-share", "3/4/26", "2023-07-31", "椒江区"]])
+    err = run("import", dated, code=1, lang="zh").stderr
+    assert "“3/4/26”是电子表格把比例变成的日期" in err and "如 3 / 4" in err

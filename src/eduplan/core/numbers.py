@@ -266,6 +266,10 @@ def parse_ratio(text: str) -> Ratio | None:
         return None
     parts = text_n.split("/")
     if len(parts) != 2:
+        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):  # 3/4 opened in a spreadsheet: 3/4/26
+            raise NumberError(msg("'{text}' is a date a spreadsheet made of a ratio (3/4 becomes 3/4/26 when a CSV is "
+                                  "opened in one): type the ratio again with spaces, 3 / 4, or use the .xlsx sheet",
+                                  text=text))
         raise NumberError(msg("'{text}': write a ratio as numerator/denominator, e.g. 12000/21000", text=text))
     num, den = (parse_quantity(p) for p in parts)
     if num.percent or den.percent:

@@ -4,6 +4,7 @@ Scripts read the JSON instead."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -126,8 +127,18 @@ def template(doc: TemplateDoc, lang: str, opts) -> bytes:
              for label, value, meaning in sheet_cells.top_block(doc, lang)]
     lines.append([])
     lines.append([_(c.header) for c in doc.columns])
-    lines += [sheet_cells.cells(doc, row, lang) for row in doc.rows]
+    value = next(k for k, c in enumerate(doc.columns) if c.field == "value")
+    for row in doc.rows:
+        cells = sheet_cells.cells(doc, row, lang)
+        # a ratio with spaces round its slash: an office suite opening the CSV makes 3/4 a date (3/4/26) and
+        # keeps 3 / 4 as it is, which import reads as the same ratio
+        if isinstance(cells[value], str) and _RATIO.fullmatch(cells[value]):
+            cells[value] = cells[value].replace("/", " / ")
+        lines.append(cells)
     return to_csv(lines[1:], lines[0]).encode("utf-8")
+
+
+_RATIO = re.compile(r"[\d.]+/[\d.]+")
 
 
 __all__ = ["plan", "status", "log", "quality", "template", "format_number"]
