@@ -497,6 +497,9 @@ def test_the_same_figure_as_one_accepted_over_a_warning_is_not_held_again():
     assert series_rules(PLAN, entry(2, value=76, as_of=july), [dataclasses.replace(june, accepted=())]) == ["outlier"]
     found = ledger_findings(PLAN, [june, entry(2, value=76, as_of=july)], july, reporting=False)
     assert [(f.rule, [e.id for e in f.entries]) for f in found] == [("accepted", [1])]
+    # but the same figure for the same day again is a duplicate each time, accepted before or not
+    twice = entry(2, value=5, accepted=("duplicate",))
+    assert series_rules(PLAN, entry(3, value=5), [entry(1, value=5), twice]) == ["duplicate"]
 
 
 def test_far_beyond_the_target_is_an_outlier():

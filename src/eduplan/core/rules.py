@@ -702,12 +702,16 @@ def _restated(ind: Indicator, before: Entry, after: Entry, new: Entry | None) ->
 def accepted_before(before: Entry | None, new: Entry | Figure) -> frozenset[str]:
     """The warnings not to raise again about ``new``: those its unit's figure ``before`` it was
     accepted over, where ``new`` is that same figure (June's 123456 accepted as far beyond the
-    target, left as it was on July's sheet, is not held again every month)."""
+    target, left as it was on July's sheet, is not held again every month). Not a warning about
+    the entry beside it (the same figure entered again for the day is a duplicate each time)."""
     if before is None or not before.accepted or getattr(new, "added", None) is not None or before.added is not None:
         return frozenset()
     same = (before.value, before.numerator, before.denominator, before.state) == \
         (new.value, new.numerator, new.denominator, new.state)
-    return frozenset(before.accepted) if same else frozenset()
+    return frozenset(before.accepted) - _ABOUT_THE_DAY if same else frozenset()
+
+
+_ABOUT_THE_DAY = frozenset({"duplicate", "restated"})
 
 
 def previous_total(series: Sequence[Entry], new: Entry) -> Entry | None:
