@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from conftest import Run
@@ -378,3 +379,23 @@ def test_an_empty_unit_under_a_row_for_a_unit_is_refused_not_read_as_the_citys(l
                                                    ["new-school-places", "900", "2023-06-30", "椒江区"]])
     run("import", said)
     run("import", city_first, "--dry-run")
+
+
+@pytest.mark.parametrize(("cell", "said"), [
+    ("/", "“/”不是数字：没有数据可报时请让单元格留空"),  # 不适用, as Chinese forms write it
+    ("1.23457E+11", "“1.23457E+11”是科学计数法，电子表格这样显示长数字时已丢失部分位数"),
+    ("1.234", "“1.234”即 1.234个"),  # the figure as typed, not rounded to 1.23
+])
+def test_a_cell_that_is_no_figure_says_what_it_is(ledger_path, tmp_path, cell, said):
+    path = write_csv(tmp_path / "one.csv", [HEADER, ["new-school-places", cell, "2023-06-30", "椒江区", ""]])
+    assert said in run("import", path, code=1).stderr
+    assert not ledger_path.exists()
+
+
+def test_a_number_cell_is_read_as_the_spreadsheet_shows_it(ledger_path, tmp_path):
+    """A formula's rounding residue (0.1+0.2-0.3, shown as 0) was refused as '0.0000000000000000555…
+    is 0个'; 0.1+0.2 was read as 0.30000000000000004. A spreadsheet keeps and shows 15 digits."""
+    path, wb = workbook(tmp_path / "f.xlsx", [HEADER, ["new-school-places", 0.1 + 0.2 - 0.3, "2023-06-30", "椒江区", ""],
+                                              ["public-kindergarten-share", 0.1 + 0.2 + 56, "2023-06-30", "椒江区", ""]])
+    out = run("import", path, "--dry-run", lang="en").stdout
+    assert "New primary and secondary school places = 0个" in out and "= 56.3%" in out

@@ -215,6 +215,10 @@ def _arabic(text: str) -> str:
     return (match[1] or "") + number + ("%" if match[2] else "") + text[match.end():]
 
 
+_NOT_APPLICABLE = frozenset({"/", "／", "—", "-", "–", "——", "\\"})
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+-]?\d+")
+
+
 def parse_quantity(text: str) -> Quantity:
     """Read one figure: ``12``, ``1,234``, ``3.5万``, ``90亿元``, ``56%``, ``110余名``; in Chinese
     numerals too (``十三所``, ``两万``, ``百分之八十五``).
@@ -227,6 +231,13 @@ def parse_quantity(text: str) -> Quantity:
     text = _arabic(normalise(text))
     if not text:
         raise NumberError(msg("the value is empty"))
+    if text in _NOT_APPLICABLE:  # / or — for 不适用 in Chinese forms
+        raise NumberError(msg("'{text}' is not a figure: where there is nothing to report, leave the cell empty (a row "
+                              "without a figure is not imported)", text=original))
+    if _SCIENTIFIC.fullmatch(text):  # what a spreadsheet shows (and a CSV keeps) of a long number: digits lost
+        raise NumberError(msg("'{text}' is a number in scientific notation, as a spreadsheet shows a long number, with "
+                              "digits lost: type the whole number (123456789012), in a cell formatted as a number or "
+                              "as text", text=original))
     if text.startswith(("-", "−")):
         raise NumberError(msg("'{text}' is negative; figures are counts, amounts or shares", text=original))
     match = re.match(_QUANTITY, text)
@@ -264,6 +275,8 @@ def parse_ratio(text: str) -> Ratio | None:
     text_n = normalise(text)
     if "/" not in text_n:
         return None
+    if text_n.strip() in _NOT_APPLICABLE:
+        parse_quantity(text)  # (says what it is: no figure)
     parts = text_n.split("/")
     if len(parts) != 2:
         if len(parts) == 3 and all(p.strip().isdigit() for p in parts):  # 3/4 opened in a spreadsheet: 3/4/26

@@ -299,8 +299,10 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
                                  value=_shown(number, ind)),
               word=fig.approx, value=_num(number))
     if ind.counted and number is not None and not float(number).is_integer():
+        # the figure as it is (1.234, not 1.23: a point typed for a thousands separator must be seen as typed)
         found("whole-number", msg("'{text}' is {value}: {indicator} counts {unit}, which come in whole numbers",
-                                  text=text, value=_shown(number, ind), indicator=ind.called, unit=ind.unit),
+                                  text=text, value=format_number(number, ind.unit, digits=6), indicator=ind.called,
+                                  unit=ind.unit),
               value=_num(number))
         return out
     n = len(plan.plan.counties)

@@ -69,7 +69,10 @@ def _text(value: Cell, percent: bool = False) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (int, float)):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if isinstance(value, float) and value != round(value) and abs(value - round(value)) < 1e-9:
+            value = float(round(value))  # a formula's rounding residue (0.1+0.2-0.3): the cell shows 0
+        # a spreadsheet keeps 15 significant digits, and shows no more: 0.1+0.2 is 0.3 there, not 0.30000000000000004
+        number = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
         if percent:
             number *= 100
         text = format(number, "f")
