@@ -471,3 +471,15 @@ def test_the_bundled_plan_takes_its_citys_name_for_the_city_wide_figure(typed):
     plan = load_plan(bundled_plan_path())
     assert plan.plan.city == "台州市"
     assert find_county(plan, typed).value is None
+
+
+def test_a_full_width_percent_sign_as_the_unit_is_a_percentage(tmp_path, run, monkeypatch):
+    """unit = "％" (typed with a Chinese keyboard) made a share a count: the plan showed ≥56％ 时点数,
+    and 57% was refused on it as a percentage for a count."""
+    path = tmp_path / "fullwidth.toml"
+    path.write_text(SYNTHETIC_PLAN.replace('measure = "level"\nunit = "%"\ntarget = 56', 'measure = "level"\nunit = "％"\n'
+                                           'target = 56', 1), encoding="utf-8")
+    assert 'unit = "％"' in path.read_text(encoding="utf-8")
+    assert load_plan(path).by_id["public-share"].is_percent
+    monkeypatch.setenv("EDUPLAN_PLAN", str(path))
+    run.ok("record", "public-share", "57%", "--county", "椒江区", "--as-of", "2023-06-30")
