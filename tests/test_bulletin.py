@@ -152,6 +152,10 @@ def test_html_draws_a_bullet_for_every_indicator_and_a_heat_map(half_year):
     assert all(c[:-1] in heat for c in COUNTIES) and heat.count("<rect") == 4 * (len(COUNTIES) + 1)
     for forbidden in ("<script", "<link", "<img", "@import", "url("):
         assert forbidden not in html
+    # what a screen reader says of each picture is in the reader's language (the overview bar said 'status')
+    labels = re.findall(r'aria-label="([^"]*)"', html)
+    assert labels and not [x for x in labels if re.search(r"[A-Za-z]{3,}", x)], labels
+    assert any(x.startswith("状态：完成 ") for x in labels)
 
 
 def test_corrections_and_voids_are_said_the_same_way_everywhere(half_year, monkeypatch):
