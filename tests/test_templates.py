@@ -187,6 +187,9 @@ def test_a_countys_sheet_says_whether_a_count_of_counties_asks_it_to_be_done(run
         run.ok("template", "--county", county, "--month", "2023-07", "-o", path, "--plan", plan)
         ws = load_workbook(path).worksheets[0]
         assert ws.cell(row=_rows(ws)["counselling-counties"], column=_col(ws, "分解目标")).value == said, county
+    # show says it the same way: who must be done and who is not asked, not 椒江区 1个、黄岩区 0个
+    shown = run.ok("show", "counselling-counties", "--as-of", "2023-07-31", "--plan", plan, "--format", "markdown").stdout
+    assert "须完成：椒江区；不要求：黄岩区" in shown and "1个" not in shown
 
 
 def test_another_units_sheet_with_only_its_unit_changed_is_refused(half_year, tmp_path, ledger_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.numbers import format_number
-from ..i18n import bracketed, separator
+from ..i18n import bracketed, clause_separator, msg, separator
 from .figures import done_and_expected, figure, pct, target_text, to_go_line
 from .words import (
     ROLLUP,
@@ -59,7 +59,13 @@ def lines(doc: ShowDoc, lang: str) -> list[tuple[str, str]]:
             where = p.baseline_entry or _("the plan")
             out.append((_("baseline"), format_number(p.baseline, ind.unit) + bracketed(
                 f"{ind.baseline.date} · {p.baseline_source or ind.baseline.source} · {where}", lang)))
-    if ind.county_targets:
+    if ind.county_targets and ind.measure.value == "counties":  # each unit's is a yes or a no, not a count (1个)
+        asked = [c for c, v in ind.county_targets if v == 1]
+        free = [c for c, v in ind.county_targets if v != 1]
+        parts = ([msg("to be done: {units}", units=asked).render(lang)] if asked else []) + \
+            ([msg("not asked: {units}", units=free).render(lang)] if free else [])
+        out.append((_("county targets"), clause_separator(lang).join(parts)))
+    elif ind.county_targets:
         out.append((_("county targets"),
                     separator(lang).join(f"{c} {format_number(v, ind.unit)}" for c, v in ind.county_targets)))
     out.append((_("reported by"), reported_by_text(ind, doc.plan, lang)))
