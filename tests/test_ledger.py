@@ -224,7 +224,7 @@ BAD_INPUTS = [
     (["record", "new-kindergartens", "abc", *D], 1, "not a number"),
     (["record", "new-kindergartens", "nan", *D], 1, "not a number"),
     (["record", "new-kindergartens", "inf", *D], 1, "not a number"),
-    (["record", "new-kindergartens", "1e999", *D], 1, "not a number"),
+    (["record", "new-kindergartens", "1e999", *D], 1, "scientific notation"),
     (["record", *D, "new-kindergartens", "--", "-3"], 1, "negative"),
     (["record", "public-share", "120%", *D], 1, "above 100"),
     (["record", "public-share", "1200/1000", *D], 1, "larger than the denominator"),

@@ -483,3 +483,15 @@ def test_a_full_width_percent_sign_as_the_unit_is_a_percentage(tmp_path, run, mo
     assert load_plan(path).by_id["public-share"].is_percent
     monkeypatch.setenv("EDUPLAN_PLAN", str(path))
     run.ok("record", "public-share", "57%", "--county", "椒江区", "--as-of", "2023-06-30")
+
+
+@pytest.mark.parametrize(("encoding", "said"), [("gb18030", "文件似乎以 GBK（GB18030）编码保存；请另存为 UTF-8 编码"),
+                                                ("utf-16", "文件以 UTF-16 编码保存；请另存为 UTF-8 编码")])
+def test_a_plan_saved_in_another_encoding_says_which_and_what_to_do(tmp_path, run, encoding, said):
+    """Notepad or WPS saving the plan as GBK or UTF-16 got only '不是 UTF-8 文本'; and validate, given
+    --ledger, said 'the plan does not load: check it with eduplan validate' of itself."""
+    path = tmp_path / "saved.toml"
+    path.write_bytes(SYNTHETIC_PLAN.encode(encoding))
+    err = run.fails(1, "validate", "--plan", path, "--ledger", tmp_path / "l.toml", lang="zh").stderr
+    assert re.search(rf"{re.escape(str(path))}:\d+: 不是 UTF-8 文本：{said}", err), err
+    assert "请运行 eduplan validate" not in err and f"计划 {path} 中有 1 个问题；未检查台账" in err

@@ -159,7 +159,7 @@ def coverage(ws: Workspace):
     from ..core.coverage import coverage as cover
     from ..errors import os_error
     from ..i18n import N_
-    from ..store.paths import NotRegular, read_regular
+    from ..store.paths import NotRegular, not_utf8, read_regular
     from ..store.planfile import source_text_path
 
     plan = ws.plan
@@ -167,14 +167,15 @@ def coverage(ws: Workspace):
     if path is None:
         raise EduplanError(msg("the plan names no source text ([plan] source_text)"))
     try:
-        text = read_regular(path).decode("utf-8-sig")
+        raw = read_regular(path)
+        text = raw.decode("utf-8-sig")
     except NotRegular as exc:
         raise EduplanError(msg("the source text {path} is {kind}, not a text file", path=str(path),
                                kind=msg(exc.kind))) from None
     except OSError as exc:
         raise os_error(path, exc, N_("reading the file")) from None
     except UnicodeDecodeError:
-        raise EduplanError(msg("the source text {path} is not UTF-8 text", path=str(path))) from None
+        raise EduplanError(msg("the source text {path}: {problem}", path=str(path), problem=not_utf8(raw))) from None
     return cover(plan, text, plan.plan.source_text)
 
 

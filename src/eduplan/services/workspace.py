@@ -75,7 +75,8 @@ class Workspace:
 
     @property
     def ledger_path(self) -> Path:
-        return resolve_ledger_path(self.ledger_option, self.plan.plan.id)
+        # a ledger named (--ledger, $EDUPLAN_LEDGER) needs no plan: validate says why a plan does not load
+        return resolve_ledger_path(self.ledger_option, lambda: self.plan.plan.id)
 
     @property
     def ledger_is_default(self) -> bool:

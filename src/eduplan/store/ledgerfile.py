@@ -42,6 +42,7 @@ from ..core.records import record
 from ..errors import Problem
 from ..i18n import N_, Msg, msg, tr
 from . import toml
+from .paths import not_utf8
 
 TABLE = "entries"
 SCHEMA_VERSION = 2
@@ -204,7 +205,7 @@ def parse_header(head: bytes, file: str) -> tuple[dict, list[Problem]]:
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return {}, [Problem(file, head[:exc.start].count(b"\n") + 1, msg("not UTF-8 text"), kind="encoding")]
+        return {}, [Problem(file, head[:exc.start].count(b"\n") + 1, not_utf8(head), kind="encoding")]
     try:
         data = toml.loads(text)
     except toml.TOMLDecodeError as exc:
@@ -243,7 +244,7 @@ def parse_block(block: Block, file: str, plan: Plan, office: str) -> Parsed:
         # another encoding inside an entry whose time is whole were typed in, and a repair must
         # not cut them off
         cut = exc.end >= len(block.data) and _WHOLE_STAMP_LINE.search(block.data.decode("utf-8", "replace")) is None
-        return Parsed(block, None, (Problem(file, line, msg("not UTF-8 text"), kind="encoding"),), cut)
+        return Parsed(block, None, (Problem(file, line, not_utf8(block.data), kind="encoding"),), cut)
     groups = toml.entry_groups(text)  # the form this tool writes, with every field fine: the quickest way
     if groups is not None:
         entry = _quick_entry(groups, office)
@@ -357,7 +358,7 @@ def parse_whole(raw: bytes, file: str, plan: Plan, office: str) -> tuple[dict, l
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return {}, [], [Problem(file, raw[:exc.start].count(b"\n") + 1, msg("not UTF-8 text"), kind="encoding")]
+        return {}, [], [Problem(file, raw[:exc.start].count(b"\n") + 1, not_utf8(raw), kind="encoding")]
     try:
         data = toml.loads(text)
     except toml.TOMLDecodeError as exc:

@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EduplanError, UsageError, os_error
@@ -53,13 +54,15 @@ def _given(option: str | os.PathLike, field: str) -> Path:
     return Path(option)
 
 
-def resolve_ledger_path(option: str | os.PathLike | None, plan_id: str) -> Path:
+def resolve_ledger_path(option: str | os.PathLike | None, plan_id: str | Callable[[], str]) -> Path:
+    """``--ledger``, else ``$EDUPLAN_LEDGER``, else the plan's default ledger (``plan_id`` may be
+    a function: the plan is then read only where its id is needed)."""
     if option is not None:
         return _given(option, "ledger")
     env = os.environ.get(LEDGER_ENV)
     if env:
         return Path(env)
-    return default_ledger_path(plan_id)
+    return default_ledger_path(plan_id() if callable(plan_id) else plan_id)
 
 
 def cache_dir() -> Path | None:
@@ -153,3 +156,16 @@ def file_kind(st: os.stat_result) -> str | None:
 
 def same_file(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def not_utf8(raw: bytes):
+    """Why bytes are not UTF-8 text, and what to do, as a message: a file a Windows editor saved
+    as UTF-16 or in the Chinese code page (GBK/GB18030) says so (staff open and save plans and
+    ledgers in Notepad or WPS)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > 20:
+        return msg("not UTF-8 text: the file is saved as UTF-16; save it again as UTF-8 (Save as, encoding UTF-8)")
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return msg("not UTF-8 text; save it again as UTF-8 (Save as, encoding UTF-8)")
+    return msg("not UTF-8 text: the file looks saved as GBK (GB18030); save it again as UTF-8 (Save as, encoding UTF-8)")

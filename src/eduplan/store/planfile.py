@@ -26,7 +26,7 @@ from ..core.models import KIND_PLURALS, Plan, plan_from_dict
 from ..errors import Problem, ProblemsError, UsageError, os_error
 from ..i18n import DEFAULT_TERMS, N_, Msg, PerLang, Terms, bracketed, msg, tr
 from . import toml
-from .paths import NotRegular, cache_dir, read_regular, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
+from .paths import NotRegular, cache_dir, not_utf8, read_regular, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
 CACHE_VERSION = 6
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
@@ -84,7 +84,7 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
         return raw.decode("utf-8-sig"), []  # a BOM left by a Windows editor is not an error
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(str(path), line, msg("not UTF-8 text"), kind="encoding")]
+        return None, [Problem(str(path), line, not_utf8(raw), kind="encoding")]
 
 
 def parse_toml(text: str, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -459,7 +459,8 @@ def source_problems(path: Path, data: dict[str, Any], plan_text: str) -> list[Pr
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [Problem(file, index.line_of(("plan", "source_text")),
-                        msg("the source text {path} is not UTF-8 text", path=str(where)), field="plan.source_text",
+                        msg("the source text {path}: {problem}", path=str(where), problem=not_utf8(raw)),
+                        field="plan.source_text",
                         kind="source")]
     problems = []
 
