@@ -495,3 +495,22 @@ def test_a_plan_saved_in_another_encoding_says_which_and_what_to_do(tmp_path, ru
     err = run.fails(1, "validate", "--plan", path, "--ledger", tmp_path / "l.toml", lang="zh").stderr
     assert re.search(rf"{re.escape(str(path))}:\d+: 不是 UTF-8 文本：{said}", err), err
     assert "请运行 eduplan validate" not in err and f"计划 {path} 中有 1 个问题；未检查台账" in err
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("target = 56\n", "target = 56%\n", "百分比只写数字，不带 %：56（unit 为 % 即表示百分比）"),
+    ("target = 56\n", "target = 56％\n", "百分比只写数字，不带 %：56"),
+    ("target = 25\n", "target = 2.5万\n", "数字请写全，不带“万”“亿”：25000"),
+    ("target = 25\n", "target = 25,000\n", "数字不要带千位分隔符：25000"),
+    ('unit = "所"\n', '单位 = "所"\n', "“单位”不是字段名：字段名用英文"),
+    ('unit = "所"\n', 'unit = "所"\n＃ 备注\n', "注释应以半角 # 开头"),
+    ('sections = ["focus-1"]\n', 'sections = ["focus-1"， "matter-1"]\n', "列表各项之间用半角逗号“,”分隔"),
+    ('start = 2023-01-01', 'start = 2023年1月1日', "日期请写成 2023-01-01，不要写成 2023年1月1日"),
+])
+def test_a_plan_written_as_chinese_text_writes_a_figure_says_what_to_write(tmp_path, run, old, new, said):
+    """60%, 1.5万, 15,000 or 2025年6月30日 left unquoted in the plan, a key in Chinese, a full-width ＃
+    or a Chinese comma got only TOML's generic 'expected a new line' or 'invalid statement'."""
+    path = _broken(tmp_path, old, new)
+    err = run.fails(1, "validate", "--plan", path, "--ledger", tmp_path / "l.toml", lang="zh").stderr
+    line = SYNTHETIC_PLAN.replace(old, new, 1).splitlines().index(new.splitlines()[-1]) + 1
+    assert f"{path}:{line}: TOML 语法：{said}" in err, err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from decimal import Decimal
 from typing import Any
 
 from ..i18n import N_, Msg, msg
@@ -91,6 +92,51 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
 
 # a value that looks like a date, as a person may type one (2024-6-30, 2024-13-01, 2023-06-30T25:00)
 _DATE_LIKE = re.compile(r"=[ \t]*(\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{1,2}(?::\d{1,2})?\S*)?)[ \t]*(?:#.*)?$")
+# a value written unquoted the way a person writes a figure or a date in Chinese text
+_PERCENT = re.compile(r"=[ \t]*(\d+(?:\.\d+)?)[ \t]*[%％]")
+_SCALED = re.compile(r"=[ \t]*(\d+(?:\.\d+)?)[ \t]*([万亿])")
+_GROUPED = re.compile(r"=[ \t]*(\d{1,3}(?:[,，]\d{3})+)(?![\d.])")
+_CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_SHORT_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+_CN_KEY = re.compile(r"^[ \t]*([^\x00-\x7f=\[#\"'\s][^=\[\]\"']*?)[ \t]*=")
+
+
+def _line_typo(exc: Exception) -> Msg | None:
+    """What a person wrote on the line of a parse error, where it is one of the usual slips of
+    someone who writes figures and dates as Chinese text does, said with what to write instead:
+    60% (a share is written as its number: the unit says %), 1.5万, 15,000, 2025年6月30日, a key
+    in Chinese, a full-width ＃ or a Chinese comma in a list."""
+    doc, pos = getattr(exc, "doc", None), getattr(exc, "pos", None)
+    if not isinstance(doc, str) or not isinstance(pos, int):
+        return None
+    start = doc.rfind("\n", 0, pos) + 1
+    end = doc.find("\n", pos)
+    line = doc[start:len(doc) if end < 0 else end]
+    code = line.split("#", 1)[0] if '"' not in line else line
+    if line.lstrip().startswith("＃"):
+        return msg("a comment starts with an ASCII # (not ＃)")
+    if m := _CN_KEY.match(line):
+        return msg("'{key}' is not a field name: a field is named in English (name, unit, target …), and the Chinese "
+                   "words go in its value, quoted: name = \"…\"", key=m[1])
+    if m := _PERCENT.search(code):
+        return msg("write a percentage as its number, without %: {number} (the unit % says it is a share)",
+                   number=m[1])
+    if m := _SCALED.search(code):
+        full = Decimal(m[1]) * (10**4 if m[2] == "万" else 10**8)
+        return msg("write the number in full, without 万 or 亿: {number}", number=format(full.normalize(), "f"))
+    if m := _GROUPED.search(code):
+        return msg("write the number without separators: {number}", number=re.sub(r"[,，]", "", m[1]))
+    if m := _CN_DATE.search(code):
+        return msg("write a date as {date}, not {text}", date=f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}",
+                   text=m[0])
+    for m in _SHORT_DATE.finditer(code):  # 2025-6-30 inside an inline table or an array
+        padded = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+        if m[0] != padded:
+            return msg("a date is written with two digits for the month and the day: {date}, not {text}", date=padded,
+                       text=m[0])
+    if "，" in code and "[" in doc[doc.rfind("=", 0, pos) if "=" in doc[start:pos] else start:pos + 1]:
+        return msg("items of a list are separated by an ASCII comma ',' (not '，')")
+    return None
 
 
 def _date_typo(exc: Exception) -> Msg | None:
@@ -131,10 +177,12 @@ def describe(exc: Exception) -> tuple[int | None, Msg]:
         if m:
             detail = msg(text, **m.groupdict())
             break
-    if raw in ("Expected newline or end of document after a statement", "Invalid date or datetime"):
+    typo = _line_typo(exc)
+    if typo is None and raw in ("Expected newline or end of document after a statement", "Invalid date or datetime",
+                                "Unclosed inline table", "Unclosed array"):
         typo = _date_typo(exc)
-        if typo is not None:
-            return line, msg("TOML syntax: {detail}", detail=typo)
+    if typo is not None:
+        return line, msg("TOML syntax: {detail}", detail=typo)
     if column:
         return line, msg("TOML syntax: {detail} (column {column})", detail=detail, column=column)
     return line, msg("TOML syntax: {detail}", detail=detail)
