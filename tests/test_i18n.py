@@ -352,6 +352,8 @@ def test_a_unit_is_called_as_people_call_it(run, tmp_path, ledger_path):
         "浙江", "延边", "广西", "内蒙古", "阿里", "锡林郭勒", "香港", None]
     # a zone is named for what it is: cut, it would name nothing (东城新, 高新技术产业开发)
     assert [short_form(n) for n in ("东城新区", "高新技术产业开发区", "椒江经济开发区", "黄岩区")] == [None, None, None, "黄岩"]
+    # but a unit named by the zone's own short word is called by it: 高新区 is 高新, as 经开区 is 经开
+    assert [short_form(n) for n in ("高新区", "经开区", "台州湾高新区", "开发区")] == ["高新", "经开", None, None]
     text = SYNTHETIC_PLAN.replace('"三门县"]', '"三门县", "景宁畲族自治县", "鄂托克旗"]', 1)
     plan = tmp_path / "plan.toml"
     plan.write_text(text, encoding="utf-8")

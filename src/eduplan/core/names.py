@@ -139,6 +139,8 @@ _GROUPS = f"(?:(?:{'|'.join(ETHNIC_GROUPS)})族?)"
 _AUTONOMOUS = re.compile(rf"(.{{2,}}?){_GROUPS}+自治[县旗州]|(.{{2,}}?){_GROUPS}*自治区")
 _SUFFIXES = ("特别行政区", "街道", "地区", "区", "市", "县", "旗", "镇", "乡", "省", "盟")
 # zones named for what they are, not where: 东城新区 is not 东城新, nor 高新技术产业开发区 高新技术产业开发
+# zones called by their own short word, as staff call them (a plan's unit named 高新区 is 高新, as 经开区 is 经开)
+_CALLED_ZONES = ("高新区", "经开区")
 _ZONES = ("新区", "开发区", "高新区", "园区", "管理区", "度假区", "试验区", "合作区", "示范区", "保税区", "功能区")
 
 
@@ -149,10 +151,12 @@ def short_form(county: str) -> str | None:
     a province's, a prefecture's or a league's (浙江省 → 浙江, 延边朝鲜族自治州 → 延边, 广西壮族自治区
     → 广西, 阿里地区 → 阿里, 锡林郭勒盟 → 锡林郭勒) where the plan is a province's.
     At least two characters are left (萧县 has none). A zone (东城新区, 经济技术开发区) has none:
-    cut, it would name nothing (东城新)."""
+    cut, it would name nothing (东城新); but a unit named 高新区 or 经开区 is called 高新 or 经开."""
     m = _AUTONOMOUS.fullmatch(county)
     if m:
         return m[1] or m[2]
+    if county in _CALLED_ZONES:
+        return county[:-1]
     if "自治" in county or county.endswith(_ZONES):
         return None
     for suffix in _SUFFIXES:
