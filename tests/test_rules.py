@@ -276,6 +276,9 @@ def test_a_fraction_on_a_share_of_counties_is_refused_naming_the_share_and_the_c
     assert rules_for(REAL, "county-counselling-centres", "0.556") == ["whole-number"]
     said = _said(REAL, "county-counselling-centres", "0.556")
     assert "您要填的是不是 55.6%（5个）" in said, said
+    # 1 is one county as likely as 1.0 of them: asked, both ways, not answered as 100%
+    said = _said(REAL, "county-counselling-centres", "1")
+    assert "是指 9 个县（市、区）中的 1 个，还是全部？如指 1 个，请填 1个（11.1%）；如指全部，请填 100%（9个）" in said, said
 
 
 def _said(plan, indicator, text, lang="zh"):

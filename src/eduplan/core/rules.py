@@ -313,7 +313,12 @@ def figure_findings(ind: Indicator, plan: Plan, fig: Figure, *, county: str | No
             shares = {"lo": lo, "hi": lo + 1, "lo_share": format_number(lo * 100 / n, "%"),
                       "hi_share": format_number((lo + 1) * 100 / n, "%")}
             meant = fraction_reading(ind, number) if not fig.percent else None
-            if meant is not None and _whole_counties(meant, n, 1.0):  # 0.556: 55.6%, 5 of 9
+            if meant is not None and number == 1:  # one county, or 1.0 as a fraction, all of them: asked, not guessed
+                found("whole-number", msg("'{text}' on {indicator}: one of the {n} county-level units, or all of them? "
+                                          "For one write 1个 ({one}); for all of them, 100% ({n}个)", text=text,
+                                          indicator=ind.called, n=n, one=format_number(100 / n, "%")),
+                      value=_num(number), counties=n, meant=_num(meant))
+            elif meant is not None and _whole_counties(meant, n, 1.0):  # 0.556: 55.6%, 5 of 9
                 k = round(meant * n / 100)
                 found("whole-number", msg("'{text}' looks like a fraction: did you mean {percent} ({k}个)? A share of "
                                           "the {n} county-level units is written as {percent} or as a count, {k}个",
