@@ -71,3 +71,21 @@ def test_an_error_keeps_the_words_of_its_plan_whichever_plan_a_program_loaded_si
         record(county_ws, "new-places", "3", county="不存在区", as_of="2023-06-30")
     county_said = from_county.value.render("zh")
     assert "全县" in county_said and "全市" not in county_said
+
+
+def test_a_librarys_error_names_its_parameters_and_the_command_line_its_options(plans, tmp_path, run, monkeypatch):
+    """'record it again with --force' told a program to pass a command-line option. The library
+    names the parameter (force=True), the command line the option (--force), in either language."""
+    _, city = plans
+    ledger = tmp_path / "l.toml"
+    with pytest.raises(Refused) as caught:
+        record(Workspace(city, ledger), "new-kindergartens", "3.5万", county="椒江区", as_of="2023-06-30")
+    assert "record it again with force=True" in caught.value.render("en") and "--force" not in caught.value.render("en")
+    assert "请加 force=True 重新填报" in caught.value.render("zh")
+    monkeypatch.setenv("EDUPLAN_PLAN", str(city))
+    monkeypatch.setenv("EDUPLAN_LEDGER", str(ledger))
+    err = run.fails(1, "record", "new-kindergartens", "3.5万", "--county", "椒江区", "--as-of", "2023-06-30").stderr
+    assert "请加 --force 重新填报" in err and "force=True" not in err
+    with pytest.raises(Refused) as again:  # and after a command ran in the same process, the library's words again
+        record(Workspace(city, ledger), "new-kindergartens", "3.5万", county="椒江区", as_of="2023-06-30")
+    assert "force=True" in again.value.render("en")

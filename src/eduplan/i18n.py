@@ -271,6 +271,45 @@ def bracketed(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
+class Flag:
+    """An input named in a sentence (record it again with --force): the library names the
+    parameter (``force=True``, ``as_of``); the command line shows its option (``--force``,
+    ``--as-of``) through :func:`use_flags`. ``example`` is what follows it (``NAME``), ``True``
+    for a switch."""
+
+    __slots__ = ("field", "example")
+
+    def __init__(self, field: str, example: str | bool | None = None):
+        self.field = field
+        self.example = example  # a msgid (NAME), translated where shown
+
+    def render(self, lang: str) -> str:
+        option = _FLAGS[0].get(self.field) if _FLAGS[0] is not None else None
+        example = tr(self.example, lang) if isinstance(self.example, str) else self.example
+        if option is not None:
+            return option if example in (None, True) else f"{option} {example}"
+        return self.field if example is None else f"{self.field}={example}"
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Flag) and (self.field, self.example) == (other.field, other.example)
+
+    def __repr__(self) -> str:
+        return f"Flag({self.field!r}, {self.example!r})"
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_FLAGS: list[Mapping[str, str] | None] = [None]  # the command line's options by field, while it runs
+
+
+def use_flags(options: Mapping[str, str] | None) -> None:
+    """Name inputs as these options (the command line, for its run); None: as the library's parameters."""
+    _FLAGS[0] = options
+
+
 def _param(value: Any, lang: str) -> Any:
     """A parameter as it goes into a template: numbers stay numbers (for format specs)."""
     if isinstance(value, bool):
@@ -295,6 +334,8 @@ def show(value: Any, lang: str) -> str:
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Flag):
+        return value.render(lang)
     return str(value)
 
 

@@ -27,7 +27,7 @@ FLAGS = {"as_of": "--as-of", "county": "--county", "add": "--add", "note": "--no
          "by": "--by", "reason": "--reason", "section": "--section", "month": "--month", "output": "-o",
          "since": "--since", "status": "--status", "format": "--format", "by_county": "--by-county",
          "office": "--office", "ledger": "--ledger", "plan": "--plan", "lead": "--lead", "rule": "--rule",
-         "fail_on": "--fail-on"}
+         "fail_on": "--fail-on", "force": "--force", "accept": "--accept-warnings", "for_city": "--for-city"}
 
 
 def field_label(field: str | None, lang: str) -> str | None:
@@ -506,11 +506,13 @@ def main(app: typer.Typer, argv: list[str] | None = None) -> int:
     ce = _click_exceptions()
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.use_flags(FLAGS)  # an input named in a message is named as its option (--force), for this run
     try:
         return _main(app, argv, ce)
     finally:
         _EARLY.clear()  # a run's plan is not the next run's (tests run many in one process)
         i18n.use_terms(i18n.DEFAULT_TERMS)  # nor its words
+        i18n.use_flags(None)
 
 
 _EARLY: dict = {}  # this run's workspace as _early_lang made it, to load the plan once

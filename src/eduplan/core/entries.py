@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from ..i18n import N_, Msg, msg
+from ..i18n import N_, Flag, Msg, msg
 from .models import Entry, Indicator, Measure, Plan, State
 from .names import unit_called
 from .numbers import (
@@ -293,8 +293,9 @@ def value_problems(
         return []
     if state is not None:
         if m == Measure.COUNTIES:
-            return [("value", msg("{indicator} is judged county by county: record each county's state with --county, "
+            return [("value", msg("{indicator} is judged county by county: record each county's state with {county}, "
                                   "or the city-wide {what} of counties as a number", indicator=ind.called,
+                                  county=Flag("county"),
                                   what=msg("share") if ind.is_percent else msg("count")))]
         return [("value", msg("{indicator} is measured in {unit}: record a number, not a state", indicator=ind.called,
                               unit=ind.unit))]
@@ -377,8 +378,8 @@ def read_figure(ind: Indicator, text: str, *, county: str | None, counties: int 
         return Figure(state=State(state))
     if state is not None:
         if ind.measure == Measure.COUNTIES:
-            raise NumberError(msg("'{text}': record each county's state with --county, or the city-wide {what} of "
-                                  "counties as a number", text=text,
+            raise NumberError(msg("'{text}': record each county's state with {county}, or the city-wide {what} of "
+                                  "counties as a number", text=text, county=Flag("county"),
                                   what=msg("share") if ind.is_percent else msg("count")))
         raise NumberError(msg("'{text}' is a state, but {indicator} is measured in {unit}: record a number",
                               text=text, indicator=ind.called, unit=ind.unit))

@@ -44,7 +44,7 @@ from ..core.rules import (OVERRIDABLE, Finding, accepted_before, figure_findings
                           rollup_advice_of, rule_tag, series_findings, summable, triage)
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
-from ..i18n import DEFAULT_TERMS, Msg, Terms, msg, nmsg
+from ..i18n import DEFAULT_TERMS, Flag, Msg, Terms, msg, nmsg
 from ..store.appending import append_entries
 from ..store.ledger import LedgerView
 from ..store.sheets import MAX_CELL_CHARS, Cell, Sheet, column_letter, read_file
@@ -396,7 +396,8 @@ def _same_figure(a: Entry | Figure, b: Entry | Figure) -> bool:
 
 def _corrected_since(figure: Figure, last_shown: str, ind_id: str, county: str | None, day: dt.date,
                      last_figure: Callable[[str, str | None, dt.date], Entry | None],
-                     withdrawn_on: Callable[[str, str | None, dt.date], Sequence[Entry]]) -> tuple[Entry, Entry | None] | None:
+                     withdrawn_on: Callable[[str, str | None, dt.date], Sequence[Entry]]
+                     ) -> tuple[Entry, Entry | None] | None:
     """A row left as a sheet made before a correction filled it: its figure is one the unit's 上次填报
     (dated, ``last_shown``) showed, which the ledger has since corrected or voided. (the figure
     withdrawn, what stands for that date now), else None."""
@@ -842,9 +843,9 @@ def _refuse(problems: Sequence[Problem], file: str) -> ProblemsError:
     if any(p.kind in OVERRIDABLE for p in ordered):
         return ProblemsError(ordered, hint=nmsg(
             "{n} row of {file} has problems; nothing was recorded. If the figures with a warning are right, import "
-            "the file again with --accept-warnings",
+            "the file again with {accept}",
             "{n} rows of {file} have problems; nothing was recorded. If the figures with a warning are right, import "
-            "the file again with --accept-warnings", n, file=file))
+            "the file again with {accept}", n, file=file, accept=Flag("accept", True)))
     return ProblemsError(ordered, hint=nmsg(
         "{n} row of {file} has problems; nothing was recorded",
         "{n} rows of {file} have problems; nothing was recorded", n, file=file))
@@ -868,10 +869,11 @@ def _earlier(file: str, earlier: list[Entry]) -> EduplanError:
     span: str | list[str] = runs[0] if len(runs) == 1 else runs if len(runs) <= 6 else [*runs[:5], "…"]
     return EduplanError(nmsg(
         "{file}: this content was already imported on {when} by {by} ({n} entry, {span}), under this name or another; "
-        "nothing was recorded. Import it again with --force",
+        "nothing was recorded. Import it again with {force}",
         "{file}: this content was already imported on {when} by {by} ({n} entries, {span}), under this name or another; "
-        "nothing was recorded. Import it again with --force",
-        len(earlier), file=file, when=first.recorded_at.isoformat(sep=" "), by=first.by, span=span))
+        "nothing was recorded. Import it again with {force}",
+        len(earlier), file=file, when=first.recorded_at.isoformat(sep=" "), by=first.by, span=span,
+        force=Flag("force", True)))
 
 
 def import_file(ws: Workspace, path: str | Path, *, dry_run: bool = False, force: bool = False,

@@ -41,7 +41,7 @@ from ..core.rules import (
 )
 from ..core.text import check_text
 from ..errors import EduplanError, Refused, UsageError
-from ..i18n import N_, Msg, msg
+from ..i18n import N_, Flag, Msg, msg
 from ..store.appending import append_entries
 from ..store.ledger import LedgerView
 from .workspace import Workspace, check_date
@@ -149,7 +149,8 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
     info = plan.plan
     if day is None and not info.start <= ws.today <= info.end:
         raise EduplanError(msg("today ({today}) is outside the plan period {start} to {end}: give the date the "
-                               "figure is as of with --as-of", today=ws.today, start=info.start, end=info.end),
+                               "figure is as of with {as_of}", today=ws.today, start=info.start, end=info.end,
+                               as_of=Flag("as_of")),
                            field="as_of")
     day = check_date(plan, day or ws.today, today=ws.today)
     note = check_text(note, "note")
@@ -160,7 +161,7 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
     field = "value" if value is not None else "add"
     text = value if value is not None else add
     first = figure_findings(ind, plan, fig, county=unit, text=text)  # type: ignore[arg-type]
-    again = msg("record it again with --force")
+    again = msg("record it again with {force}", force=Flag("force", True))
     judge([f for f in first if f.severity == "error"], False, field=field, again=again)
     total: list = []
     overridden: list[tuple[str, ...]] = []
@@ -226,7 +227,8 @@ def _acting(ws: Workspace, office: str, entry_id: int, for_city: bool) -> str | 
         return None
     if not for_city:
         raise EduplanError(msg("{ref} is another office's entry: an office corrects or voids only its own, unless a "
-                               "city office acts for the city (--for-city)", ref=_ref_text(office, entry_id)),
+                               "city office acts for the city ({for_city})", ref=_ref_text(office, entry_id),
+                               for_city=Flag("for_city", True)),
                            field="entry")
     if ws.office is None or not ws.office.city:
         raise EduplanError(msg("only an office that reports the city-wide figure may act for the city"), field="entry")
@@ -315,7 +317,7 @@ def correct(ws: Workspace, entry: str | int, value: str | float, *, reason: str,
         whole = (parts_findings(ind, plan, new, _latest_with(view, plan, ind, new, instead_of=old))
                  if old.added is None and new.added is None else [])  # (an increment's correction: what it adds)
         accepted = judge(door_findings(ind, plan, fig, new, series, text=value) + whole, force, field="value",
-                         again=msg("correct it again with --force"))
+                         again=msg("correct it again with {force}", force=Flag("force", True)))
         overridden.append(accepted)
         if fig.counties is not None:
             names.append(Taken("value", value, format_number(fig.value, "%")))
@@ -364,7 +366,7 @@ def record_baseline(ws: Workspace, indicator: str, value: str | float, *, source
     if fig is None or fig.value is None:
         raise EduplanError(msg("a baseline is a number"), field="value")
     accepted = judge(figure_findings(ind, plan, fig, county=None, text=value), force, field="value",
-                     again=msg("record it again with --force"))
+                     again=msg("record it again with {force}", force=Flag("force", True)))
 
     def build(view: LedgerView) -> list[Entry]:
         kept = view.latest(ind.baseline.date, [ind.id]).get((ind.id, None))

@@ -12,7 +12,7 @@ from ..core.names import find_county
 from ..core.numbers import days_in_month
 from ..core.progress import judge
 from ..errors import UsageError
-from ..i18n import msg
+from ..i18n import Flag, msg
 from .sheet_contract import TemplateDoc, TemplateRow, columns_for, template_indicators
 from .workspace import Workspace, reading_date
 
@@ -42,7 +42,7 @@ def sheet_date(ws: Workspace, as_of: str | dt.date | None, month: str | None) ->
     month end (:func:`last_month_end`)."""
     plan = ws.plan
     if as_of is not None and month is not None:
-        raise UsageError(msg("give a date (--as-of) or a month (--month), not both"), field="as_of")
+        raise UsageError(msg("give a date ({as_of}) or a month ({month}), not both", as_of=Flag("as_of"), month=Flag("month")), field="as_of")
     if month is not None:
         from ..core.bulletin import month_bounds
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.models import Office, Plan
 from ..core.text import check_text, refuse_invisible
 from ..errors import EduplanError, ProblemsError, UsageError
-from ..i18n import msg, use_terms
+from ..i18n import N_, Flag, msg, use_terms
 from ..store import ledger as ledger_store
 from ..store.paths import default_ledger_path, resolve_ledger_path, resolve_plan_path
 from ..store.planfile import load_plan, terms_for
@@ -87,7 +87,8 @@ class Workspace:
         given = self.by_option if self.by_option is not None else default_user()
         name = check_text(given, "by", one_line=True)
         if name is None:
-            raise EduplanError(msg("who records it is empty: give --by NAME or set EDUPLAN_USER"), field="by")
+            raise EduplanError(msg("who records it is empty: give {by} or set EDUPLAN_USER", by=Flag("by", N_("NAME"))),
+                               field="by")
         return refuse_invisible(name.strip(), "by")  # a name, refused as names are: it is shown in every log
 
     @property
@@ -135,8 +136,9 @@ class Workspace:
             source = str(self.ledger_path / OFFICE_FILE)
         if not given:
             raise EduplanError(msg("the ledger is a folder of offices' files: say which office you record for with "
-                                   "--office NAME, $EDUPLAN_OFFICE, or a file {file} holding the name",
-                                   file=str(self.ledger_path / OFFICE_FILE)), field="office")
+                                   "{office}, $EDUPLAN_OFFICE, or a file {file} holding the name",
+                                   file=str(self.ledger_path / OFFICE_FILE), office=Flag("office", N_("NAME"))),
+                               field="office")
         from ..core.names import find_office
 
         try:  # a name from the environment or the file is said with where it came from, as --office is
@@ -168,7 +170,7 @@ class Workspace:
     def _no_folder(self, given: str) -> None:
         path = str(self.ledger_path)
         if self.office_option:
-            shown, undo = f"--office {given}", msg("leave out --office")
+            shown, undo = f"{Flag('office', given)}", msg("leave out {office}", office=Flag("office"))
         else:
             shown, undo = f"{OFFICE_ENV}={given}", msg("unset {var}", var=OFFICE_ENV)
         try:

@@ -33,7 +33,7 @@ from ..core.entries import batch_runs, order_problem, supersede_problems
 from ..core.models import Entry, Plan
 from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
-from ..i18n import LANGS, N_, Msg, msg
+from ..i18n import LANGS, N_, Flag, Msg, msg
 from . import folder
 from .index import FileRow, Index, Light, Stale, damaged, observed, proves, settled, signature, vouches
 from .locking import ledger_lock
@@ -207,8 +207,8 @@ def header_problems(data: dict, loc: Location, plan: Plan) -> list[Problem]:
     owner = data.get("plan")
     if isinstance(owner, str) and owner != plan.plan.id:
         out.append(Problem(str(loc.path), None, msg(
-            "this ledger belongs to the plan '{owner}', not to '{plan}': give the right --plan or --ledger",
-            owner=owner, plan=plan.plan.id), kind="plan"))
+            "this ledger belongs to the plan '{owner}', not to '{plan}': give the right {plan_flag} or {ledger_flag}",
+            owner=owner, plan=plan.plan.id, plan_flag=Flag("plan"), ledger_flag=Flag("ledger")), kind="plan"))
     return out
 
 

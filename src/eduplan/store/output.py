@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import EduplanError, UsageError, os_error
-from ..i18n import N_, msg
+from ..i18n import N_, Flag, msg
 from .paths import file_kind, real_path, same_file
 
 
@@ -63,7 +63,7 @@ def write_output(path: Path, data: bytes, *, protect: Sequence[tuple[Path, str]]
                                  field=field)
         if not overwrite:
             raise EduplanError(msg("{path} exists and may hold figures staff filled in; choose another name or add "
-                                   "--force", path=str(path)), field=field)
+                                   "{force}", path=str(path), force=Flag("force", True)), field=field)
     folder = real.parent
     if not folder.is_dir():
         raise EduplanError(msg("{path}: the folder {folder} does not exist", path=str(path), folder=str(folder)),
