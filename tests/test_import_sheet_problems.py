@@ -363,24 +363,6 @@ def test_a_column_of_units_under_a_heading_import_does_not_know_is_refused(ledge
     assert "would record 1 entry" in run("import", remark, "--dry-run", lang="en").stdout
 
 
-def test_an_empty_unit_under_a_row_for_a_unit_is_refused_not_read_as_the_citys(ledger_path, tmp_path):
-    """Rows grouped under a county written once (an empty cell meaning 'same as above') were read
-    as the city-wide figures. An empty unit right under a row naming one is refused; the city-wide
-    figure written 全市, or rows all empty (a city sheet's own rows), are read as before. SYNTHETIC."""
-    head = ["指标编号", "数值", "截至日期", "县(市、区)"]
-    grouped = write_csv(tmp_path / "grouped.csv", [head, ["new-school-places", "900", "2023-06-30", "椒江区"],
-                                                   ["new-public-kindergartens", "3", "2023-06-30", ""]])
-    err = run("import", grouped, code=1).stderr
-    assert f"{grouped}:3: 县(市、区): 为空，而上一行（第 2 行）是椒江区：空单元格在这里表示全市，不表示“同上”" in err
-    assert not ledger_path.exists()
-    said = write_csv(tmp_path / "said.csv", [head, ["new-school-places", "900", "2023-06-30", "椒江区"],
-                                             ["new-public-kindergartens", "3", "2023-06-30", "全市"]])
-    city_first = write_csv(tmp_path / "city.csv", [head, ["new-public-kindergartens", "3", "2023-06-30", ""],
-                                                   ["new-school-places", "900", "2023-06-30", "椒江区"]])
-    run("import", said)
-    run("import", city_first, "--dry-run")
-
-
 @pytest.mark.parametrize(("cell", "said"), [
     ("/", "“/”不是数字：没有数据可报时请让单元格留空"),  # 不适用, as Chinese forms write it
     ("1.23457E+11", "“1.23457E+11”是科学计数法，电子表格这样显示长数字时已丢失部分位数"),

@@ -521,7 +521,6 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
     skipped = unchanged = repeated = 0
     out_problems: list[Problem] = []
     figures_at: dict[dt.date, Mapping] = {}
-    unit_above: tuple[int, str] | None = None  # the row above that named a unit in the unit column, and the unit
 
     def latest_entry(ind_id: str, county: str | None, day: dt.date) -> Entry | None:
         if latest_at is None:
@@ -573,15 +572,6 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             except EduplanError as exc:
                 county_ok = False
                 problem("county", exc.message)
-        elif "county" in columns and sheet_county is None and unit_above is not None:
-            # rows grouped under a unit written once (an empty cell as 'same as above'): the empty one is the
-            # city-wide figure here, and a unit's figure would go in as the city's (said; the row's figure is still
-            # checked, as the city's, so that everything wrong with it is said at once)
-            problem("county", msg("empty, right under row {row} for {unit}: an empty cell is {whole} here, not the "
-                                  "unit above; write the unit in every row ({whole} for a city-wide figure)",
-                                  row=unit_above[0], unit=unit_above[1], whole=plan.terms.whole))
-        if "county" in columns:
-            unit_above = (number, county) if county_text not in EMPTY_COUNTY and county is not None else None
         if county_ok and units is not None and county not in units:
             county_ok = False
             problem("county" if "county" in columns else "value",
