@@ -89,3 +89,16 @@ def test_a_librarys_error_names_its_parameters_and_the_command_line_its_options(
     with pytest.raises(Refused) as again:  # and after a command ran in the same process, the library's words again
         record(Workspace(city, ledger), "new-kindergartens", "3.5万", county="椒江区", as_of="2023-06-30")
     assert "force=True" in again.value.render("en")
+
+
+def test_a_file_saved_by_a_program_is_said_as_written(plans, tmp_path):
+    """services.save then render(Written) failed with KeyError('count'): the receipt's words needed
+    what only the command line passes. A plain receipt names the file and its kind."""
+    from eduplan.render import render
+    from eduplan.services.output import save
+
+    _, city = plans
+    done = save(Workspace(city, tmp_path / "l.toml"), tmp_path / "out.md", b"# synthetic\n", kind="report",
+                fmt="markdown")
+    assert render(done, "text", "zh") == f"已写入 {tmp_path / 'out.md'}（Markdown 文本）\n"
+    assert render(done, "text", "en") == f"wrote {tmp_path / 'out.md'} (Markdown text)\n"

@@ -140,7 +140,11 @@ _FORMAT_WORDS = {"html": N_("web page"), "xlsx": N_("workbook"), "markdown": N_(
 
 def written(doc: Written, lang: str, opts) -> str:
     d = doc.detail
-    if doc.kind == "template":
+    shown = msg(_FORMAT_WORDS[doc.format]) if doc.format in _FORMAT_WORDS else doc.format
+    if doc.kind == "template" and "count" not in d or doc.kind != "template" and "month" not in d:
+        # a file a program saved (services.save) with no more said of it: its path and kind
+        line = msg("wrote {path} ({format})", path=str(doc.path), format=shown)
+    elif doc.kind == "template":
         if d.get("county"):
             line = nmsg("wrote {path}: {n} indicator for {county}, as of {day} (what only the city reports left out); "
                         "update the figures, then: eduplan import {path} --dry-run",
@@ -152,8 +156,7 @@ def written(doc: Written, lang: str, opts) -> str:
                         "--dry-run", "wrote {path}: {n} indicators, as of {day}; update the figures, then: eduplan "
                         "import {path} --dry-run", d["count"], path=str(doc.path), day=d.get("as_of", ""))
     else:
-        line = msg("wrote {path} ({format}, {month}, as of {day})", path=str(doc.path),
-                   format=msg(_FORMAT_WORDS[doc.format]) if doc.format in _FORMAT_WORDS else doc.format,
+        line = msg("wrote {path} ({format}, {month}, as of {day})", path=str(doc.path), format=shown,
                    month=d.get("month", ""), day=d.get("as_of", ""))
     return safe.terminal(line.render(lang)) + "\n"
 
