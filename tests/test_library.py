@@ -102,3 +102,20 @@ def test_a_file_saved_by_a_program_is_said_as_written(plans, tmp_path):
                 fmt="markdown")
     assert render(done, "text", "zh") == f"已写入 {tmp_path / 'out.md'}（Markdown 文本）\n"
     assert render(done, "text", "en") == f"wrote {tmp_path / 'out.md'} (Markdown text)\n"
+
+
+def test_a_refusal_carries_its_findings_so_that_a_program_can_tell_an_error_from_a_warning(plans, tmp_path):
+    """56个 on a percentage is never let through; 0.56 for 56% is, with force: a refusal said both
+    only as text. Its findings carry the rule and its severity, and a warning's rule passed in
+    force stores the figure."""
+    _, city = plans
+    ws = Workspace(city, tmp_path / "l.toml")
+    with pytest.raises(Refused) as never:
+        record(ws, "public-share", "56个", county="椒江区", as_of="2023-06-30")
+    assert [(f.rule, f.severity) for f in never.value.findings] == [("unit", "error")]
+    with pytest.raises(Refused) as warned:
+        record(ws, "public-share", "0.56", county="椒江区", as_of="2023-06-30")
+    assert [(f.rule, f.severity) for f in warned.value.findings] == [("fraction", "warning")]
+    done = record(ws, "public-share", "0.56", county="椒江区", as_of="2023-06-30",
+                  force=[f.rule for f in warned.value.findings])
+    assert done.entry.accepted == ("fraction",)

@@ -96,11 +96,15 @@ class ProblemsError(EduplanError):
 
 class Refused(EduplanError):
     """A figure the data-quality rules refused: every reason on a line of its own (each naming
-    its rule), then what to do about it."""
+    its rule), then what to do about it. ``findings`` are the rules' findings as data, for a
+    program: each with its ``rule`` id and ``severity`` (an ``error`` is never let through; a
+    ``warning``'s rule may be passed in ``force``)."""
 
-    def __init__(self, reasons: list[Msg], hint: Msg | None = None, *, field: str | None = None):
+    def __init__(self, reasons: list[Msg], hint: Msg | None = None, *, field: str | None = None,
+                 findings: tuple = ()):
         self.reasons = list(reasons)
         self.hint = hint
+        self.findings = tuple(findings)
         super().__init__(self.reasons[0] if self.reasons else (hint or msg("refused")), field=field)
 
     def _render(self, lang: str, label: str | None) -> str:

@@ -92,12 +92,12 @@ def judge(findings: Iterable[Finding], force: bool | Iterable[str], *, field: st
     else the rule ids accepted over a warning."""
     errors, refused, accepted = triage(findings, force)
     if errors:
-        raise Refused([reason_line(f) for f in errors], msg("nothing was recorded"), field=field)
+        raise Refused([reason_line(f) for f in errors], msg("nothing was recorded"), field=field, findings=errors)
     if refused:
         raise Refused([reason_line(f) for f in refused], msg(
             "nothing was recorded. If the figure is right, {again}: it is stored marked as accepted over the warning "
             "({rules}), with your name", again=again, rules=[named(r) for r in dict.fromkeys(f.rule for f in refused)]),
-            field=field)
+            field=field, findings=refused)
     return accepted
 
 
