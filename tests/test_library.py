@@ -119,3 +119,19 @@ def test_a_refusal_carries_its_findings_so_that_a_program_can_tell_an_error_from
     done = record(ws, "public-share", "0.56", county="椒江区", as_of="2023-06-30",
                   force=[f.rule for f in warned.value.findings])
     assert done.entry.accepted == ("fraction",)
+
+
+def test_a_history_can_be_read_more_than_once(plans, tmp_path):
+    """LogDoc.rows was a generator: rendered once, a second render (or a list() first) gave no
+    entries. It is read again from the start each time, and still streamed."""
+    from eduplan.render import render
+    from eduplan.services import reading
+
+    _, city = plans
+    ws = Workspace(city, tmp_path / "l.toml")
+    for n, day in ((3, "2023-05-31"), (5, "2023-06-30")):
+        record(ws, "new-kindergartens", str(n), county="椒江区", as_of=day)
+    doc = reading.log(ws)
+    assert [r.entry.id for r in doc.rows] == [2, 1] == [r.entry.id for r in doc.rows]
+    first = "".join(render(doc, "json", "en"))
+    assert first == "".join(render(doc, "json", "en")) and '"id":2' in first

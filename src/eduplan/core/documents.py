@@ -8,7 +8,7 @@ language. Renderers decide nothing about the data: every judgement is already he
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,10 +51,22 @@ new_remark = quick_constructor(Remark)  # Remark(entry, superseded_by): a month 
 
 @record(slots=False)
 class LogDoc:
-    """The history, newest first. ``rows`` is an iterator: a long history is streamed."""
+    """The history, newest first. ``rows`` is streamed (a long history is never held whole), and
+    read again from the start each time it is iterated."""
 
     plan: Plan
-    rows: Iterator[Remark]
+    rows: Iterable[Remark]
+
+
+class Streamed:
+    """Rows made afresh each time they are iterated (by ``make``), as a list is read again: a
+    renderer, a program and a test may each go through them."""
+
+    def __init__(self, make: Callable[[], Iterator]):
+        self._make = make
+
+    def __iter__(self) -> Iterator:
+        return iter(self._make())
 
 
 @record(slots=False)

@@ -86,7 +86,7 @@ def show(ws: Workspace, indicator: str, *, as_of: str | dt.date | None = None) -
 def log(ws: Workspace, indicator: str | None = None, *, county: str | None = None,
         since: str | dt.date | None = None) -> LogDoc:
     """The history, newest first, streamed from the index."""
-    from ..core.documents import LogDoc, Remark, new_remark
+    from ..core.documents import LogDoc, Remark, Streamed, new_remark
 
     plan = ws.plan
     ind_id = find_indicator(plan, indicator).value.id if indicator else None
@@ -98,7 +98,7 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
         for e, later in view.streamed_history(indicator=ind_id, county=unit, since=since_day):
             yield new_remark(e, later)
 
-    return LogDoc(plan, rows())
+    return LogDoc(plan, Streamed(rows))
 
 
 def bulletin(ws: Workspace, month: str) -> Bulletin:
