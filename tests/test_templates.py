@@ -269,3 +269,12 @@ def test_a_sheet_made_before_a_correction_does_not_bring_the_corrected_figure_ba
     ws.cell(row=row, column=_col(ws, "上次填报")).value = None  # "if it is right, clear 上次填报": taken as typed
     wb.save(path)
     assert "已更正" not in run("import", path, "--dry-run").stderr
+
+
+def test_a_countys_sheet_gives_the_citys_target_stated_against_the_baseline(run, tmp_path):
+    """学生非正常死亡人数 (the city's target: below last year's) showed — in a county's 分解目标, where
+    every other target the plan does not split says 未分解（全市…）."""
+    path = tmp_path / "jj.xlsx"
+    run.ok("template", "--county", "椒江", "--month", "2023-07", "-o", path)
+    ws = load_workbook(path).worksheets[0]
+    assert ws.cell(row=_rows(ws)["student-abnormal-deaths"], column=_col(ws, "分解目标")).value == "未分解（全市低于基数）"

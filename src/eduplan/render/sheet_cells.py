@@ -41,8 +41,9 @@ def target_cell(row: TemplateRow, doc: TemplateDoc, lang: str) -> str:
             return "—"
         return state_label("done", lang) if own == 1 else msg("not asked of this unit").render(lang)
     if row.target is None:
-        if ind.target is None:
+        if ind.target is None and ind.relative is None:
             return "—"
+        # (a target stated against the baseline, 低于基数, is the city's too, as a number is)
         return msg("none (city {target})", target=target_text(ind, lang=lang)).render(lang)
     text = target_text(ind, row.target, lang=lang)
     if not row.notes:
