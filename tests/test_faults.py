@@ -681,6 +681,19 @@ def test_a_damaged_plan_cache_is_ignored(run, synthetic_plan_path, tmp_path):
     assert run.json("status")["plan"]["id"] == "synthetic-2023"
 
 
+def test_a_plan_cache_altered_in_place_is_not_taken_for_the_plan(run, synthetic_plan_path, tmp_path):
+    """A target changed inside the cached plan (valid JSON, the plan file untouched) was the target
+    every command judged by; the cache carries the SHA-256 of what it stored and is read again
+    from the plan when that does not match."""
+    target = run.json("plan")["indicators"][0]["target"]
+    for cached in (tmp_path / "cache").glob("plan-*.json"):
+        text = cached.read_text(encoding="utf-8")
+        changed = text.replace(f'"target": {target},', '"target": 1,', 1)
+        assert changed != text
+        cached.write_text(changed, encoding="utf-8")
+    assert run.json("plan")["indicators"][0]["target"] == target
+
+
 def test_a_plan_period_of_ten_thousand_years(run, synthetic_plan_path):
     text = synthetic_plan_path.read_text(encoding="utf-8")
     synthetic_plan_path.write_text(text.replace("start = 2023-01-01", "start = 0001-01-01")

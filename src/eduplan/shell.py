@@ -120,14 +120,24 @@ def _stdout_is_tty() -> bool:
 
 
 def emit(out, lang: str, *, done: bool = False) -> None:
-    """Write text (or its pieces, or bytes) to stdout as UTF-8; a closed or full output is one message."""
-    pieces = [out] if isinstance(out, (str, bytes)) else out
+    """Write text (or its pieces, or bytes) to stdout as UTF-8; a closed or full output is one message.
+    A piece that fails to be made (a streamed history reading a damaged index) is that failure, said
+    as itself once what came before it is written, not as an output that cannot be written."""
+    pieces = iter([out] if isinstance(out, (str, bytes)) else out)
+    failed: Exception | None = None
     try:
         stream = sys.stdout.buffer if sys.stdout is not None else None
         if stream is None:
             raise OSError(9, "closed")
         sys.stdout.flush()
-        for piece in pieces:
+        while True:
+            try:
+                piece = next(pieces)
+            except StopIteration:
+                break
+            except Exception as exc:  # (making the piece, not writing it)
+                failed = exc
+                break
             _OUTPUT["written"] = True
             stream.write(piece if isinstance(piece, bytes) else piece.encode("utf-8", "replace"))
         stream.flush()
@@ -136,16 +146,25 @@ def emit(out, lang: str, *, done: bool = False) -> None:
             sys.stdout = None  # type: ignore[assignment]  # the reader went away: nothing more to say
         raise typer.Exit(0) from None
     except (OSError, ValueError) as exc:
-        from .errors import reason
+        _unwritable(exc, lang, done)
+        return
+    if failed is not None:
+        raise failed
 
-        _silence_stdout()
-        why = reason(exc) if isinstance(exc, OSError) else msg("the output is closed")
-        if done:
-            with contextlib.suppress(Exception):
-                sys.stderr.write("eduplan: " + msg("done, but the confirmation could not be written to standard "
-                                                   "output ({reason})", reason=why).render(lang) + "\n")
-            return
-        fail(msg("cannot write to standard output: {reason}", reason=why).render(lang), 1)
+
+def _unwritable(exc: OSError | ValueError, lang: str, done: bool) -> None:
+    """Standard output cannot be written (closed, full …): one message; for a confirmation of what
+    was done, said on stderr with exit 0 (a retrying script must not do it twice)."""
+    from .errors import reason
+
+    _silence_stdout()
+    why = reason(exc) if isinstance(exc, OSError) else msg("the output is closed")
+    if done:
+        with contextlib.suppress(Exception):
+            sys.stderr.write("eduplan: " + msg("done, but the confirmation could not be written to standard "
+                                               "output ({reason})", reason=why).render(lang) + "\n")
+        return
+    fail(msg("cannot write to standard output: {reason}", reason=why).render(lang), 1)
 
 
 def _silence_stdout() -> None:
@@ -537,8 +556,27 @@ def _invoke(command, argv: list[str]):
             if not damaged(exc):
                 break
             discard_indexes()
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError):
+            # what no ledger makes, in a command that only reads: the index said something the ledger does not
+            # (a value altered in it: an indicator id no plan has). It is read again from the ledger itself, in
+            # memory; if that answers, the stored index is removed (the next command builds it again); if not,
+            # the failure is the command's own, and is said as one
+            if _OUTPUT["written"] or _command_of(argv) not in READING:
+                raise
+            with memory_index():
+                result = command.main(argv, prog_name="eduplan", standalone_mode=False)
+            discard_indexes()
+            return result
     with memory_index():  # last, an index of this command's own, that no other can touch
         return command.main(argv, prog_name="eduplan", standalone_mode=False)
+
+
+# the commands that only read the ledger (a failure on its index may be read again from the ledger itself)
+READING = frozenset({"status", "show", "log", "report", "check", "validate", "index", "coverage", "plan"})
+
+
+def _command_of(argv: list[str]) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 _OUTPUT = {"written": False}  # has this run written to standard output?

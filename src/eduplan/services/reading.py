@@ -137,7 +137,10 @@ def validate(ws: Workspace) -> ValidateDoc:
                            (), False, 0)
     ws.__dict__["_plan"] = plan
     use_terms(plan.terms)
-    view, sync = ledger_store.check(ws.ledger_path, plan)
+    # the ledger's own bytes, read whole in memory: the check before a commit vouches for the files, not for a
+    # cache beside them (an index altered in place would otherwise answer for them)
+    with ledger_store.memory_index():
+        view, sync = ledger_store.check(ws.ledger_path, plan)
     questionable = 0
     versions: tuple[str, ...] = ()
     if view is not None:

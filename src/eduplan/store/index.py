@@ -192,23 +192,31 @@ _WITH_LATER = (f"{_READ_E}, CASE WHEN e.gone THEN (SELECT s.rowid FROM entries s
                f"LIMIT 1) END FROM entries e")
 
 
+class Damaged(sqlite3.DatabaseError):
+    """A row the index holds that no write of the tool makes (a time that is no time, a state that
+    is none): the file was altered or damaged; it is removed and built again, as a damaged page is."""
+
+
 def to_entry(row: Sequence) -> Entry:
-    """The entry of a row of :data:`READ`."""
-    (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, note, source, who, recorded_at,
-     packed) = row
-    day = _days.get(as_of)
-    if day is None:
-        day = _days[as_of] = dt.date.fromordinal(as_of)
-    stamp = dt.datetime.fromisoformat(recorded_at)
-    if packed is None:
+    """The entry of a row of :data:`READ` (:class:`Damaged` if no entry makes that row)."""
+    try:
+        (office, id_, indicator, county, as_of, value, added, numerator, denominator, state, note, source, who,
+         recorded_at, packed) = row
+        day = _days.get(as_of)
+        if day is None:
+            day = _days[as_of] = dt.date.fromordinal(as_of)
+        stamp = dt.datetime.fromisoformat(recorded_at)
+        if packed is None:
+            return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
+                             _STATES[state] if state else None, None, False, False, None, note, source, None, None, (),
+                             office, None)
+        supersedes, sup_office, void, for_city, reason, batch, batch_size, accepted = json.loads(packed)
         return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
-                         _STATES[state] if state else None, None, False, False, None, note, source, None, None, (),
-                         office, None)
-    supersedes, sup_office, void, for_city, reason, batch, batch_size, accepted = json.loads(packed)
-    return new_entry(id_, indicator, day, who, stamp, county or None, value, added, numerator, denominator,
-                     _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note, source,
-                     batch, batch_size, tuple(json.loads(accepted)) if accepted else (), office,
-                     sup_office if sup_office is not None and sup_office != office else None)
+                         _STATES[state] if state else None, supersedes, bool(void), bool(for_city), reason, note,
+                         source, batch, batch_size, tuple(json.loads(accepted)) if accepted else (), office,
+                         sup_office if sup_office is not None and sup_office != office else None)
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError) as exc:
+        raise Damaged(f"an index row no entry makes: {type(exc).__name__}") from None
 
 
 @record(slots=False)

@@ -24,6 +24,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -156,6 +157,8 @@ def _open_index(loc: Location | Place, plan: Plan) -> Index:
     removed and built again; a cache folder that cannot be written means an index in memory for
     this command."""
     path = None if _memory_only else index_path(loc)
+    if path is not None and not _regular_or_none(path):
+        path = None  # a folder stands where the index goes: this command's index is in memory
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,6 +182,30 @@ def _open_index(loc: Location | Place, plan: Plan) -> Index:
     index = Index(None)
     index.reset(str(loc.real), plan.fingerprint)
     return index
+
+
+def _regular_or_none(path: Path) -> bool:
+    """Is the index's place (and its -wal and -shm files') a regular file, or empty? Anything else
+    there is removed, itself and never what it points to: a link (SQLite would write through it,
+    over another program's database or another ledger's index), a FIFO (it would hang), a device.
+    False for a folder, which is left as it is."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        place = path.with_name(path.name + suffix)
+        try:
+            mode = os.lstat(place).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if stat.S_ISREG(mode):
+            continue
+        if stat.S_ISDIR(mode):
+            return False
+        try:
+            os.unlink(place)
+        except OSError:
+            return False
+    return True
 
 
 def _is_sqlite(path: Path) -> bool:

@@ -28,7 +28,7 @@ from ..i18n import DEFAULT_TERMS, N_, Msg, PerLang, Terms, bracketed, msg, tr
 from . import toml
 from .paths import NotRegular, cache_dir, not_utf8, read_regular, resolve_plan_path  # noqa: F401  (resolve_plan_path: the library's entry)
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7  # 7: the first line is the SHA-256 of the rest
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]\s*(?:#.*)?$")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(?:#.*)?$")
 
@@ -330,10 +330,16 @@ class PlanCache:
         self.path = root / f"plan-{key[:32]}.json" if root else None
 
     def load(self) -> dict | None:
+        """The plan as stored, if the file holds what was stored: its first line is the SHA-256 of
+        the rest (an entry altered in place, a target changed by hand, is not taken for the plan)."""
         if self.path is None:
             return None
         try:  # (a FIFO or a device put there is not waited on: the plan is read again instead)
-            data = json.loads(read_regular(self.path).decode("utf-8"))
+            raw = read_regular(self.path)
+            digest, _, body = raw.partition(b"\n")
+            if hashlib.sha256(body).hexdigest().encode() != digest:
+                return None
+            data = json.loads(body.decode("utf-8"))
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else None
@@ -345,7 +351,8 @@ class PlanCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data | {"version": CACHE_VERSION}, ensure_ascii=False), encoding="utf-8")
+            body = json.dumps(data | {"version": CACHE_VERSION}, ensure_ascii=False).encode("utf-8")
+            tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.replace(tmp, self.path)
         except OSError:
             if tmp is not None:
