@@ -496,3 +496,28 @@ def test_a_level_met_before_it_is_due_is_on_track_until_its_date(synthetic_plan)
     assert row(plan, book, "public-share", dt.date(2023, 9, 30)).status == Status.DONE  # 60% stands on the date
     book.add("public-share", 50, as_of=dt.date(2023, 9, 30))  # the autumn count
     assert row(plan, book, "public-share", dt.date(2023, 9, 30)).status == Status.LAGGING
+
+
+def test_a_plain_target_with_a_known_baseline_is_judged_in_points_short(synthetic_plan):
+    """≥56% due at the end of June, last year's 50% known (no 比上年 in the target): 55% on the due
+    date is 1 point short, 滞后; it was judged by the share of the change made (5 of 6 points:
+    '落后', 16.7 points behind), as if the target were stated against the baseline. Before the
+    date, the path from 50% to 56% by now, in points."""
+    import dataclasses
+
+    from eduplan.core.models import Baseline, Pace, PaceKind
+
+    ind = dataclasses.replace(synthetic_plan.by_id["public-share"], pace=Pace(PaceKind.DUE, date=dt.date(2023, 6, 30)),
+                              baseline=Baseline(dt.date(2022, 12, 31), "synthetic", 50))
+    assert ind.relative is None and ind.target == 56
+    plan = dataclasses.replace(synthetic_plan, indicators=tuple(ind if i.id == ind.id else i
+                                                                for i in synthetic_plan.indicators))
+    book = Book()
+    book.add("public-share", 55, as_of=dt.date(2023, 3, 31))
+    due = row(plan, book, "public-share", dt.date(2023, 6, 30))
+    assert due.status == Status.LAGGING and due.lag_pp == pytest.approx(1) and due.gap_pp == pytest.approx(1)
+    march = row(plan, book, "public-share", dt.date(2023, 3, 31))  # the path: 50 + 6 × 90/181 = 52.98%
+    assert march.status == Status.ON_TRACK
+    book.add("public-share", 51, as_of=dt.date(2023, 4, 30))  # path 50 + 6 × 120/181 = 53.98%: 2.98 points short
+    april = row(plan, book, "public-share", dt.date(2023, 4, 30))
+    assert april.status == Status.LAGGING and april.lag_pp == pytest.approx(50 + 6 * 120 / 181 - 51)

@@ -357,11 +357,15 @@ def judge(
         else:
             remaining = short
         not_due = expected is not None and expected < 1 - 1e-12  # not yet due in whole
+        # a target stated against the baseline (比上年提高2个百分点) is judged by the share of the promised
+        # change made; a plain target (60%) with a known baseline, by the path from one to the other before its
+        # date and by the points short of it from then on, as without a baseline
+        by_change = change is not None and ind.relative is not None
         # a level met before it is due can fall again (last year's 90.9% in January, the autumn
         # count's 83.3% in September): on track until its date, judged then (a change from the
         # baseline is judged by the share of it made)
-        if met and (not not_due or change is not None):
-            if falling and expected is None and change is None and as_of < info.end:
+        if met and (not not_due or by_change):
+            if falling and expected is None and not by_change and as_of < info.end:
                 # a cap on a level with no date of its own (大班额 ≤1%) is kept over the whole period, not
                 # reached: within it so far is on track, and met only at the period end
                 status = Status.ON_TRACK
@@ -369,19 +373,26 @@ def judge(
             else:
                 status = Status.DONE
         elif not_due:
-            if change is not None:
+            if change is not None and ind.is_percent and not by_change:
+                # the path from the baseline to the target by now (50% → 60% due in June: 56% in March), in points
+                path = base + expected * (target - base)
+                short_now = (actual - path) if falling else (path - actual)
+                status = (Status.ON_TRACK if short_now <= 1e-9 else
+                          Status.LAGGING if short_now <= threshold + 1e-9 else Status.BEHIND)
+                lag = max(0.0, short_now)
+            elif change is not None:
                 status = _pace(change, expected, threshold)
                 lag = max(0.0, (expected - change) * 100)
             else:
                 status = Status.ON_TRACK
                 notes.append(Note("not_yet_due", {"due": _due_day(ind, plan).isoformat()}))
-        elif ind.is_percent and change is None:
+        elif ind.is_percent and not by_change:
             status = Status.LAGGING if short <= threshold + 1e-9 else Status.BEHIND
             lag = short
         else:
             # a change from the baseline is judged by the share of it made, before its date and after it
             # alike (52% of a promised 50→54% was 落后 the day before it was due and 滞后 from then on)
-            progress = change if change is not None else completion
+            progress = change if by_change else completion
             status = _pace(progress, 1.0, threshold)
             lag = max(0.0, (1 - progress) * 100)
     elif falling:  # a cap on an accumulating amount: a budget used up over the period
