@@ -406,3 +406,25 @@ def test_an_empty_path_or_one_that_is_not_text_is_refused_naming_it(run, synthet
         err = run.fails(1, *args, lang="en").stderr
         assert "the name is not UTF-8 text" in err and "internal" not in err, err
     assert not any(b"\xff" in os.fsencode(p.name) for p in tmp_path.iterdir())  # nothing named so was made
+
+
+def test_a_day_or_month_still_to_come_is_not_judged_as_if_it_had_passed(run, monkeypatch, tmp_path):
+    """On 1 December (the day is fixed here), 本月底 read the figures against the time progress of
+    31 December, and the bulletin of 本月 said 截至 2023-12-31 with a light of 滞后 for a figure on
+    track today. A reading as of a day to come is refused; the bulletin of a month still running is
+    as of today; a sheet may still be dated ahead (it is filled in then)."""
+    import datetime as dt
+
+    from eduplan.services import workspace
+
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(2023, 12, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    run.ok("record", "new-school-places", "3万", "--as-of", "今天", "--note", "合成示例")
+    err = run.fails(1, "status", "--as-of", "本月底").stderr
+    assert "2023-12-31 还没到（今天是 2023-12-01）" in err
+    run.fails(1, "check", "--as-of", "2023-12-31")
+    doc = run.json("report", "--month", "本月")
+    assert (doc["month"], doc["as_of"]) == ("2023-12", "2023-12-01")
+    assert doc["headline"]["time_progress"] == pytest.approx(335 / 365, abs=1e-6)
+    assert "截至 2023-12-01" in run.ok("report", "--month", "本月").stdout
+    assert "截至 2023-12-31" in run.ok("template", "-o", tmp_path / "t.csv", "--as-of", "本月底").stdout
+    assert run.json("report", "--month", "上月")["as_of"] == "2023-11-30"

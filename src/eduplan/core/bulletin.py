@@ -242,16 +242,21 @@ def build_bulletin(
     baselines: Mapping[str, Entry] | None = None,
     empty_ledger: bool = False,
     quality: QualityDigest | None = None,
+    until: dt.date | None = None,
 ) -> Bulletin:
     """The bulletin for ``month`` from what the ledger says.
 
     ``latest_at(day)`` gives the latest surviving entries as of a day; ``recorded`` the
     entries dated within the month with what superseded them (who sent figures this month);
     ``baselines`` the recorded baseline per indicator. Who owed figures and who sent them is
-    the status report's completeness at the month end (:mod:`eduplan.core.reporting`). ``quality`` the data-quality findings as of the month end, in brief
+    the status report's completeness at the month end (:mod:`eduplan.core.reporting`). ``until``: the
+    last day the month is read to where it has not ended (today: its days to come are no one's to
+    judge). ``quality`` the data-quality findings as of the month end, in brief
     (:func:`eduplan.core.rules.digest`; none found when not given).
     """
     year, mon, start, end = month_bounds(plan, month)
+    if until is not None and start <= until < end:  # a month still running: read to that day, not to its end
+        end = until
     sent = {(r.entry.indicator, r.entry.county) for r in recorded if not r.entry.void}
     current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, with_counties=True,
                             baselines=baselines, sent=sent)

@@ -110,12 +110,16 @@ def bulletin(ws: Workspace, month: str) -> Bulletin:
     plan = ws.plan
     year, mon, start, end = month_bounds(plan, month, ws.today)  # a bad month fails before the ledger is read
     month = f"{year:04d}-{mon:02d}"
+    if start > ws.today:
+        raise EduplanError(msg("{month} has not begun (today is {today}): a bulletin is made of a month that has "
+                               "begun", month=month, today=ws.today), field="month")
+    end = min(end, ws.today)  # a month still running is read to today: its days to come are no one's to judge
     view = ws.view()
     try:
         with ledger_store.paused_collector():  # a month's entries (85,000 at 1M): objects without cycles
             recorded = [new_remark(e, later) for e, later in view.dated_between(start, end)]
             made = build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
-                                  empty_ledger=view.empty, quality=digest_of(view, end))
+                                  empty_ledger=view.empty, quality=digest_of(view, end), until=end)
             return replace(made, plan_named=_named(ws.plan_option), ledger_named=_named(ws.ledger_option))
     finally:
         view.close()

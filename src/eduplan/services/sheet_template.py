@@ -42,14 +42,15 @@ def sheet_date(ws: Workspace, as_of: str | dt.date | None, month: str | None) ->
     month end (:func:`last_month_end`)."""
     plan = ws.plan
     if as_of is not None and month is not None:
-        raise UsageError(msg("give a date ({as_of}) or a month ({month}), not both", as_of=Flag("as_of"), month=Flag("month")), field="as_of")
+        raise UsageError(msg("give a date ({as_of}) or a month ({month}), not both", as_of=Flag("as_of"),
+                             month=Flag("month")), field="as_of")
     if month is not None:
         from ..core.bulletin import month_bounds
 
         return month_bounds(plan, month, ws.today)[3]
     if as_of is not None:
         day = ws.day(as_of)
-        return reading_date(plan, day, today=ws.today)
+        return reading_date(plan, day, today=ws.today, ahead=True)  # (a sheet sent out before the month ends)
     return last_month_end(plan, ws.today)
 
 

@@ -231,15 +231,19 @@ def check_date(plan: Plan, day: dt.date, *, today: dt.date, field: str = "as_of"
     return day
 
 
-def reading_date(plan: Plan, day: dt.date | None, *, today: dt.date) -> dt.date:
-    """The as-of date of a reading command: a date in the plan period; by default today,
-    clamped to the period (after the period, its last day)."""
+def reading_date(plan: Plan, day: dt.date | None, *, today: dt.date, ahead: bool = False) -> dt.date:
+    """The as-of date of a reading command: a date in the plan period that has come (``ahead``:
+    or not yet, as a sheet's date for figures to be filled in then); by default today, clamped
+    to the period (after the period, its last day)."""
     info = plan.plan
     if day is None:
         return min(max(today, info.start), info.end)
     if not info.start <= day <= info.end:
         raise EduplanError(msg("{day} is outside the plan period {start} to {end}", day=day, start=info.start,
                                end=info.end), field="as_of")
+    if day > today and not ahead:  # (本月底 on the 1st): the figures would be judged against time not yet gone
+        raise EduplanError(msg("{day} has not come yet (today is {today}): figures are read as of a day that has "
+                               "passed; give 今天 or an earlier date", day=day, today=today), field="as_of")
     return day
 
 
