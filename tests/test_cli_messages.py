@@ -428,3 +428,17 @@ def test_a_day_or_month_still_to_come_is_not_judged_as_if_it_had_passed(run, mon
     assert "截至 2023-12-01" in run.ok("report", "--month", "本月").stdout
     assert "截至 2023-12-31" in run.ok("template", "-o", tmp_path / "t.csv", "--as-of", "本月底").stdout
     assert run.json("report", "--month", "上月")["as_of"] == "2023-11-30"
+
+
+@pytest.mark.parametrize("args", [
+    ["record", "new-kindergartens", "5", "--as-of", "6月底", "--as-of", "7月底"],
+    ["record", "new-kindergartens", "5", "--as-of", "6月底", "--county", "椒江区", "--county=黄岩区"],
+    ["report", "--month", "6月", "--month", "7月"],
+])
+def test_an_option_given_twice_with_two_values_is_refused(run, synthetic_plan_path, ledger_path, args):
+    """A line edited from the shell's history: click took the last value, and the figure was
+    recorded for July, or for 黄岩区, without a word."""
+    err = run.fails(2, *args).stderr
+    assert "给了不止一次" in err and "请只写一次" in err
+    assert not ledger_path.exists()
+    run.ok("record", "new-kindergartens", "5", "--as-of", "6月底", "--as-of", "6月底")  # the same value twice

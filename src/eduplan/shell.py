@@ -582,10 +582,46 @@ def _command_of(argv: list[str]) -> str | None:
 _OUTPUT = {"written": False}  # has this run written to standard output?
 
 
+def given_twice(group, argv: list[str]):
+    """An option taking one value given twice with two values (--as-of 6月底 --as-of 7月底, a line
+    edited from the shell's history): click takes the last, silently, and the figure would be
+    recorded for the wrong day or unit. The message saying so, else None (the same value twice is
+    the same request)."""
+    command = getattr(group, "commands", {}).get(argv[0]) if argv else None
+    if command is None:
+        return None
+    single = {}
+    for param in command.params:  # (click's options, as typer carries them: no import of click itself)
+        if (getattr(param, "param_type_name", "") == "option" and not param.multiple and not param.is_flag
+                and not getattr(param, "count", False)):
+            for name in param.opts:
+                single[name] = param
+    seen: dict[str, list[str]] = {}
+    k = 1
+    while k < len(argv) and argv[k] != "--":
+        arg = argv[k]
+        name, _, value = arg.partition("=") if arg.startswith("--") and "=" in arg else (arg, "", None)
+        if name in single and value is None and k + 1 < len(argv):
+            value = argv[k + 1]
+            k += 1
+        if name in single and value is not None:
+            seen.setdefault(single[name].opts[0], []).append(value)
+        k += 1
+    for flag, values in seen.items():
+        if len(set(values)) > 1:
+            return msg("{flag} is given more than once ({values}): give it once", flag=flag, values=values)
+    return None
+
+
 def _main(app: typer.Typer, argv: list[str], ce) -> int:
     lang = _early_lang(argv)
     command, translate = build(app, lang, argv)
     _OUTPUT["written"] = False
+    twice = given_twice(command, argv)
+    if twice is not None:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"eduplan: {shown(twice.render(lang))}\n")
+        return 2
     try:
         code = _invoke(command, argv)
         return code if isinstance(code, int) else 0
