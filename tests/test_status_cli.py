@@ -208,6 +208,15 @@ def test_empty_ledger_is_normal(run, synthetic_plan_path):
     assert doc["summary"]["no_data"] == doc["summary"]["total"]
 
 
+def test_the_first_record_an_empty_ledger_suggests_can_be_run_as_it_stands(run, school_year_plan_path):
+    """Under a school year (2024-09-01 to 2025-08-31) the suggestion was dated 2024-03-31, outside
+    the period: following it failed. It is dated the day read."""
+    out = run.ok("status", "--as-of", "2024-11-30").stdout
+    line = next(x.strip() for x in out.splitlines() if x.strip().startswith("eduplan record"))
+    assert line.endswith("--as-of 2024-11-30"), line
+    run.ok(*line.split()[1:])
+
+
 def test_real_plan_status_on_empty_ledger(run):
     doc = run.json("status")
     # the two targets stated against last year cannot be judged until the baseline is recorded

@@ -220,7 +220,8 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
     out.append(grid.Line(Styled(_summary_line(report, lang))))
     if report.empty_ledger:
         first = next((p.indicator for p in report.rows if p.indicator.measure.value == "flow"), None)
-        example = (f"eduplan record {first.id} 3 --as-of {info.start.replace(month=3, day=31)}" if first
+        # dated the day read: inside the period and come (a fixed 31 March lay outside a school year's)
+        example = (f"eduplan record {first.id} 3 --as-of {report.as_of}" if first
                    else f"eduplan record {_('indicator')} {_('value')}")  # as the help's usage line names them
         out.append(grid.Line(Styled(_("No figures recorded yet. Record the first with:") + "\n  ", style="yellow")
                              + Styled(example, style="bold")))
