@@ -787,3 +787,18 @@ def test_an_entry_typed_with_a_chinese_keyboards_full_width_marks_is_found(run, 
     run.ok("correct", "椒江区＃１", "4", "--reason", "synthetic", "--office", "椒江区")
     run.ok("void", "＃2", "--reason", "synthetic", "--office", "椒江区")
     assert [e["kind"] for e in run.json("log")] == ["void", "correction", "record"]
+
+
+def test_a_city_correction_whose_target_changed_under_it_names_the_entry_in_its_own_office(run, folder):
+    """A merge renumbered 黄岩区's file under the city's correction of 黄岩区#1: validate named the
+    city's own file's id (全市#1 is for another indicator; 'no entry 全市#1 before 全市#1')."""
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    run.ok("correct", "黄岩区#1", "6", "--reason", "synthetic", "--office", CITY, "--for-city")
+    own = folder / "黄岩区.ledger.toml"
+    text = own.read_text(encoding="utf-8")
+    own.write_text(text.replace('indicator = "new-kindergartens"', 'indicator = "new-places"'), encoding="utf-8")
+    err = run.fails(1, "validate").stderr
+    assert "记录 黄岩区#1 属于 new-places/黄岩区，而不是 new-kindergartens/黄岩区" in err, err
+    own.write_text(text.replace("\nid = 1\n", "\nid = 2\n", 1), encoding="utf-8")  # 黄岩区#1 gone
+    err = run.fails(1, "validate").stderr
+    assert "没有记录 黄岩区#1" in err and f"{CITY}#1" not in err.split("supersedes:")[1], err

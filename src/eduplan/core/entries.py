@@ -171,25 +171,30 @@ def supersede_problems(e, target, already: int | None) -> list[FieldProblem]:
     the index applies this rule to light rows."""
     out: list[FieldProblem] = []
     office = getattr(e, "office", "")  # in a ledger folder entries are named with their office: 椒江区#6
+    # the entry corrected is in its own office's file: the city's correction of 椒江区#1 names 椒江区#1
+    target_office = getattr(e, "target_office", None) or office
 
-    def named(id_: int) -> str | int:
-        return f"{office}#{id_}" if office else id_
+    def named(id_: int, where: str = office) -> str | int:
+        return f"{where}#{id_}" if where else id_
 
     if target is None:
-        return [("supersedes", msg("entry {target} does not exist before entry {id}", target=named(e.supersedes),
-                                   id=named(e.id)))]
+        if target_office != office:  # another office's file: 'before' says nothing there
+            return [("supersedes", msg("entry {target} does not exist", target=named(e.supersedes, target_office)))]
+        return [("supersedes", msg("entry {target} does not exist before entry {id}",
+                                   target=named(e.supersedes, target_office), id=named(e.id)))]
     if target.void:
         out.append(("supersedes", msg("entry {target} is a void, which cannot be corrected",
-                                      target=named(e.supersedes))))
+                                      target=named(e.supersedes, target_office))))
     if target.indicator != e.indicator or (target.county or None) != (e.county or None):
-        out.append(("supersedes", msg("entry {target} is for {other}, not {this}", target=named(e.supersedes),
+        out.append(("supersedes", msg("entry {target} is for {other}, not {this}",
+                                      target=named(e.supersedes, target_office),
                                       other=msg("{indicator}/{unit}", indicator=target.indicator,
                                                 unit=unit_called(target.county or None)),
                                       this=msg("{indicator}/{unit}", indicator=e.indicator,
                                                unit=unit_called(e.county or None)))))
     if already is not None:
         out.append(("supersedes", msg("entry {target} was already superseded by entry {by}",
-                                      target=named(e.supersedes), by=named(already))))
+                                      target=named(e.supersedes, target_office), by=named(already))))
     return out
 
 
