@@ -873,3 +873,29 @@ def test_a_lock_file_that_is_a_link_is_refused_saying_so(run, synthetic_plan_pat
     err = run.fails(1, "record", "new-kindergartens", "4", "--as-of", "2023-07-31", lang="en").stderr
     assert f"{lock} is a symbolic link" in err and "remove the link" in err, err
     assert ledger_path.read_bytes() == before and elsewhere.read_text() == ""
+
+
+def test_a_ledger_changed_by_another_program_while_a_command_read_it_is_not_appended_to(run, synthetic_plan_path,
+                                                                                      ledger_path, monkeypatch):
+    """git pull replaced the file while an import was checking it (git takes no lock of ours): the
+    import appended by path, reported success, and the file then held an id twice, refused by every
+    command. The size checked under the lock is the size written to; otherwise nothing is."""
+    from eduplan.store import appending
+
+    run.ok("record", "new-kindergartens", "3", *D)
+    pulled = ledger_path.read_text(encoding="utf-8") + (
+        '\n[[entries]]\nid = 2\nindicator = "new-places"\nvalue = 100\nas_of = 2023-06-30\nby = "git"\n'
+        'recorded_at = 2023-07-01 09:00:00+08:00\n')
+    real = appending._prove_round_trip
+
+    def meanwhile(text, entries):
+        real(text, entries)
+        ledger_path.write_text(pulled, encoding="utf-8")  # the pull lands between the check and the write
+
+    monkeypatch.setattr(appending, "_prove_round_trip", meanwhile)
+    err = run.fails(1, "record", "new-kindergartens", "4", "--as-of", "2023-07-31", lang="en").stderr
+    assert "changed while this command read it" in err and "nothing was recorded" in err
+    assert ledger_path.read_text(encoding="utf-8") == pulled
+    monkeypatch.setattr(appending, "_prove_round_trip", real)
+    run.ok("record", "new-kindergartens", "4", "--as-of", "2023-07-31")
+    run.ok("validate")

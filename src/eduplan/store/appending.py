@@ -73,9 +73,12 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _append(loc: Location, data: bytes) -> tuple[int, tuple[int, ...] | None]:
+def _append(loc: Location, data: bytes, expected: int) -> tuple[int, tuple[int, ...] | None]:
     """Append with one write and fsync: (the size before, the file's signature after). A write
-    that fails is cut back to the size before, so the file is as it was."""
+    that fails is cut back to the size before, so the file is as it was. A file whose size is not
+    ``expected``, the size read and checked under the lock, is not written: another program
+    changed it since (``git pull`` replacing it while an import ran), and entries appended to it
+    would carry ids it already holds."""
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
     new_file = not loc.real.exists()
     try:
@@ -84,6 +87,9 @@ def _append(loc: Location, data: bytes) -> tuple[int, tuple[int, ...] | None]:
         raise os_error(loc.path, exc, N_("opening the ledger to write")) from None
     try:
         before = os.fstat(fd).st_size
+        if before != expected:
+            raise EduplanError(msg("{path} changed while this command read it (another program wrote it, such as git "
+                                   "pull); nothing was recorded: run the command again", path=str(loc.path)))
         try:
             _write_all(fd, data)
             os.fsync(fd)
@@ -166,7 +172,7 @@ def append_entries(path: Path, plan: Plan, build: Build, *, create_folder: bool 
             row = index.file(loc.name)
             if row is None or row.size == 0:
                 data = lf.header_text(plan, office).encode("utf-8") + data
-            before, after = _append(loc, data)
+            before, after = _append(loc, data, row.size if row is not None else 0)
             # the entries are written: whatever the index cannot take in now, the next command reads
             # from the file (whose bytes the index no longer matches); never "nothing was changed" now
             with contextlib.suppress(Exception):
