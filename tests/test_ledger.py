@@ -831,3 +831,20 @@ def test_an_id_typed_far_too_long_is_named_and_nothing_is_appended(run, syntheti
     err = run.fails(1, "record", "new-kindergartens", "3", "--as-of", "2023-06-30", lang="en").stderr
     assert "is too large" in err and "internal" not in err, err
     assert ledger_path.read_bytes() == before
+
+
+def test_a_git_conflict_left_in_the_ledger_is_named_as_one(run, synthetic_plan_path, ledger_path):
+    """Two computers appended to one file and git left its markers: the message was TOML's
+    'invalid statement (column 1)', with no word of a conflict or what to do."""
+    run.ok("record", "new-kindergartens", "3", "--as-of", "2023-05-31")
+    text = ledger_path.read_text(encoding="utf-8")
+    head, entry = text.split("\n[[entries]]", 1)  # (the header's comment names [[entries]] too)
+    mine = "[[entries]]" + entry.replace("value = 3", "value = 4")
+    ledger_path.write_text(head + "\n<<<<<<< HEAD\n" + "[[entries]]" + entry + "=======\n" + mine + ">>>>>>> origin\n",
+                           encoding="utf-8")
+    before = ledger_path.read_bytes()
+    line = next(k for k, x in enumerate(ledger_path.read_text(encoding="utf-8").splitlines(), 1) if x.startswith("<<<<<<<"))
+    err = run.fails(1, "validate").stderr
+    assert f"{ledger_path}:{line}: TOML 语法：此处留有 git 合并冲突的标记" in err, err
+    run.fails(1, "record", "new-kindergartens", "5", "--as-of", "2023-06-30")
+    assert ledger_path.read_bytes() == before

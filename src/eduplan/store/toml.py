@@ -113,6 +113,9 @@ def _line_typo(exc: Exception) -> Msg | None:
     end = doc.find("\n", pos)
     line = doc[start:len(doc) if end < 0 else end]
     code = line.split("#", 1)[0] if '"' not in line else line
+    if line.startswith(("<<<<<<<", "=======", ">>>>>>>", "|||||||")):
+        return msg("a git conflict left its markers here (<<<<<<<, =======, >>>>>>>): keep the entries of both "
+                   "sides, each with an id of its own, and delete the three marker lines")
     if line.lstrip().startswith("＃"):
         return msg("a comment starts with an ASCII # (not ＃)")
     if m := _CN_KEY.match(line):
