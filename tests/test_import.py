@@ -590,3 +590,27 @@ def test_a_csv_templates_ratio_survives_an_office_suite_and_a_date_made_of_one_i
                                                ["public-kindergarten-share", "3/4/26", "2023-07-31", "椒江区"]])
     err = run("import", dated, code=1, lang="zh").stderr
     assert "“3/4/26”是电子表格把比例变成的日期" in err and "如 3 / 4" in err
+
+
+def test_the_same_sheet_twice_in_a_ledger_is_refused_as_a_copy(ledger, tmp_path):
+    """Two computers imported one sheet and a merge kept both (renumbered): every 本月新增 counted
+    twice, and validate said only '2 questionable'. The same figures of the same sheet twice can
+    come from no import (again with --force it records nothing the ledger has): a problem at its
+    line, in a plain read (validate, or a fresh index). SYNTHETIC."""
+    sheet = write_csv(tmp_path / "s.csv", [["指标", "数值", "本月新增", "截至日期", "县(市、区)"],
+                                           ["quality-projects", "", "5", "2023-06-30", "椒江区"],
+                                           ["vocational-training", "", "1200", "2023-06-30", "椒江区"]])
+    run("import", sheet)
+    text = ledger.read_text(encoding="utf-8")
+    blocks = text.split("\n[[entries]]\n")
+    again = [b.replace("id = 1\n", "id = 3\n", 1).replace("id = 2\n", "id = 4\n", 1) for b in blocks[1:]]
+    ledger.write_text(text.rstrip("\n") + "\n\n[[entries]]\n" + "\n[[entries]]\n".join(again), encoding="utf-8")
+    err = run("validate", code=1, lang="zh").stderr
+    assert "记录 3 至 4 与记录 1 至 2 重复（同一张表导入了两次" in err, err
+    assert "重复（同一张表导入了两次" in run("status", code=1, lang="zh").stderr  # the warm index says it too
+    ledger.write_text(text, encoding="utf-8")  # one copy deleted
+    run("import", sheet, "--force")  # (again with --force it records nothing the ledger has: no copy is made)
+    for entry in ("1", "2"):  # voided whole, the sheet may be imported again: the same figures, and no copy
+        run("void", entry, "--reason", "synthetic: imported by mistake")
+    run("import", sheet)
+    run("validate")

@@ -539,6 +539,23 @@ class Index:
             out.setdefault(digest, []).append(rowid)
         return out
 
+    def batch_rows(self, batch: str, office: str) -> list[tuple[Entry, bool]]:
+        """An import's entries in one office's file, in order, each with whether it is gone (superseded)."""
+        self._need("entries_batch")
+        return [(to_entry(r[:-1]), bool(r[-1])) for r in self.con.execute(
+            f"SELECT {READ}, gone FROM entries WHERE batch = ? AND office = ? ORDER BY id", (batch, office))]
+
+    def entries_of_rows(self, rowids: Iterable[int]) -> dict[int, Entry]:
+        """rowid → the entry, for the few rows a structural rule needs whole."""
+        out = {}
+        ids = list(rowids)
+        for k in range(0, len(ids), 900):
+            chunk = ids[k:k + 900]
+            for row in self.con.execute(f"SELECT rowid, {READ} FROM entries WHERE rowid IN "
+                                        f"({', '.join('?' * len(chunk))})", chunk):
+                out[row[0]] = to_entry(row[1:])
+        return out
+
     def light(self, rowids: Iterable[int]) -> dict[int, tuple]:
         """rowid → (office, id, indicator, county, supersedes, sup_office, void, batch, batch_size) for the structural
         rules."""

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.entries import batch_runs, order_problem, supersede_problems
+from ..core.entries import import_runs, order_problem, supersede_problems
 from ..core.models import Entry, Plan
 from ..core.records import record
 from ..errors import EduplanError, Problem, ProblemsError, os_error
@@ -436,9 +436,15 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     others = others + header_problems(data, loc, plan)
     reused = [rowid for _, rowid, _ in items if rowid is not None]
     light = index.light(reused) if reused else {}
+    # an import's entries read again (a merge, a hand edit) beside rows kept from the index: those kept rows
+    # of the same imports are read whole, so that the same sheet twice is seen as a plain read sees it
+    batches = {e.batch for _, _, e in items if e is not None and e.batch is not None}
+    whole = index.entries_of_rows([r for r in reused if light[r][7] in batches]) if batches and reused else {}
     rows = []
     for b, rowid, entry in items:
-        if rowid is not None:
+        if rowid is not None and rowid in whole:
+            rows.append((b, whole[rowid], None))
+        elif rowid is not None:
             o, i, ind, county, sup, sup_office, void, batch, bsize = light[rowid]
             rows.append((b, Light(o, i, ind, county or None, sup, sup_office if sup_office != o else None, bool(void),
                                    batch, bsize), None))
@@ -587,15 +593,48 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
             superseded.setdefault(e.supersedes, e.id)
         seen[e.id] = e
     tail = None
-    for first, present, size in batch_runs([e for _, e, _ in rows]):
+    entries = [e for _, e, _ in rows]
+    # one import's run by its sheet and its figures → its ids: the same figures of the same sheet twice, the first
+    # still standing, can come from no import (importing a sheet again, even with --force, never records what the
+    # ledger has; voided whole, it may be imported again), only from the sheet imported on two computers, or a
+    # merge that kept both copies: every increment would count twice
+    runs = import_runs(entries)
+    copied: dict[tuple, tuple[int, int]] = {}
+    if index is not None:  # an appended tail: the runs already indexed of the same imports come first
+        for batch in {e.batch for e in entries if e.batch is not None and getattr(e, "as_of", None) is not None}:
+            kept = [e for e, gone in index.batch_rows(batch, entries[0].office) if not gone]
+            for first, present, _ in import_runs(kept):
+                copied.setdefault(_run_key(kept[first:first + present]), (kept[first].id, kept[first + present - 1].id))
+    for first, present, size in runs:
+        e = entries[first]
+        if getattr(e, "as_of", None) is None:  # (the light rows of a half read by a child carry no figures)
+            continue
+        key = _run_key(entries[first:first + present])
+        ids = (e.id, entries[first + present - 1].id)
+        was = copied.get(key)
+        if was is not None and not all(i in superseded for i in range(was[0], was[1] + 1)):
+            problems.append(Problem(file, rows[first][0].line_of("batch") or None, msg(
+                "entries {first} to {last} are entries {was_first} to {was_last} again (the same sheet imported twice: "
+                "on two computers, or a merge that kept both copies); every figure would count twice: delete one "
+                "of them", first=ids[0], last=ids[1], was_first=was[0], was_last=was[1]),
+                field=f"entries[{e.id}].batch", kind="structure"))
+        if was is None or all(i in superseded for i in range(was[0], was[1] + 1)):
+            copied[key] = ids
+    for first, present, size in [r for r in runs if r[1] < r[2]]:  # (batch_runs: those short of their size)
         problems.append(Problem(file, rows[first][0].line_of("batch_size") or None, msg(
             "an import was cut short: {present} of its {size} entries are here (entries {first} to {last})",
             present=present, size=size, first=rows[first][1].id, last=rows[first + present - 1][1].id),
             field=f"entries[{rows[first][1].id}].batch_size", kind="batch"))
-        ids = [e.id for _, e, _ in rows[first:first + present]]
+        ids = [e.id for e in entries[first:first + present]]
         if first + present == len(rows) and all(b == a + 1 for a, b in zip(ids, ids[1:])):
             tail = first  # a write cut short leaves the import's first entries, numbered on (not 2, 4: a hand edit)
     return Structure(problems, tail, elsewhere)
+
+
+def _run_key(run: Sequence[Entry]) -> tuple:
+    """An import's run as the figures it records, and the sheet it came from."""
+    return (run[0].batch, tuple((x.indicator, x.county, x.as_of, x.value, x.added, x.numerator, x.denominator, x.state)
+                                for x in run))
 
 
 def _index_tail(index: Index, loc: Location, plan: Plan, row: FileRow, tail: bytes, stat: tuple | None,
