@@ -446,3 +446,17 @@ def test_a_ratio_with_a_fraction_character_is_refused_naming_it():
         parse_ratio("1½/3")
     assert "½" in info.value.message.render("zh")
     assert parse_ratio("１２０００／２１０００") == parse_ratio("12000/21000")
+
+
+def test_a_month_a_long_period_holds_twice_is_asked_about_and_year_zero_is_no_month():
+    """In a two-year plan `log --since 6月` said '6月 is not a date' (the month's own question,
+    which year, was lost); 0000-01 reached the calendar and failed inside as an internal error."""
+    from eduplan.core.numbers import Ambiguous, NumberError, parse_month
+
+    two_years = (dt.date(2024, 1, 1), dt.date(2025, 12, 31))
+    with pytest.raises(Ambiguous):
+        parse_month("6月", two_years)
+    for text in ("0000-01", "0000年1月", "000001"):
+        with pytest.raises(NumberError) as caught:
+            parse_month(text, two_years)
+        assert not isinstance(caught.value, Ambiguous)

@@ -676,7 +676,7 @@ def parse_month(text: str, within: int | Period | None = None, today: dt.date | 
     if norm.endswith("月份"):  # 6月份, as people say it
         norm = norm[:-1]
     compact = re.match(_COMPACT_MONTH, norm)
-    if compact and 1 <= int(compact[2]) <= 12:
+    if compact and 1 <= int(compact[2]) <= 12 and int(compact[1]) >= 1:
         return int(compact[1]), int(compact[2])
     match = re.match(_MONTH, norm)
     if match is not None and (match[1] is not None or (period is not None and norm.endswith("月"))):
@@ -684,14 +684,14 @@ def parse_month(text: str, within: int | Period | None = None, today: dt.date | 
             month = _int(match[2])
         except KeyError:
             month = 0
-        if 1 <= month <= 12:
+        if 1 <= month <= 12 and not (match[1] and int(match[1]) < 1):  # (year 0: no calendar has it)
             if match[1]:
                 return int(match[1]), month
             start, end = period  # type: ignore[misc]
             firsts = [dt.date(y, month, 1) for y in range(start.year, end.year + 1)]
             inside = [d for d in firsts if d <= end and _month_end(d.year, month) >= start]
-            if len(inside) > 1:
-                raise NumberError(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {months}; "
+            if len(inside) > 1:  # (Ambiguous: the question is which, not whether it is a month)
+                raise Ambiguous(msg("'{text}' falls in the plan period ({start} to {end}) more than once: {months}; "
                                       "write the year, e.g. {example}", text=text, start=start, end=end,
                                       months=[f"{d.year:04d}-{d.month:02d}" for d in inside],
                                       example=_with_year(text, inside[-1].year)))
