@@ -627,3 +627,26 @@ def test_the_grid_counts_only_indicators_with_a_city_figure_as_the_citys_alone(r
     run.ok("record", "new-places", "100", "--as-of", "2023-06-30", "--county", "椒江区")
     out = run.ok("status", "--by-county", "--as-of", "2023-06-30", "--format", fmt).stdout
     assert "另有1项指标无分县数据（仅有全市数据" in out, out
+
+
+def test_the_log_table_shows_times_of_recording_in_the_readers_zone(run, synthetic_plan_path, ledger_path, monkeypatch):
+    """#1 recorded in Shanghai at 02:23 on 1 December, #2 in New York a few seconds later (13:23 on
+    30 November there): the table showed their own clocks, offsets dropped, and #2 read as the
+    earlier. Both are shown in the reader's zone."""
+    import time
+
+    text = ('schema_version = 2\nplan = "synthetic-2023"\nplan_version = "1"\n\n'
+            '[[entries]]\nid = 1\nindicator = "new-kindergartens"\nvalue = 3\nas_of = 2023-06-30\nby = "sh"\n'
+            'recorded_at = 2023-12-01 02:23:00+08:00\n\n'
+            '[[entries]]\nid = 2\nindicator = "new-kindergartens"\nvalue = 4\nas_of = 2023-06-30\nby = "ny"\n'
+            'recorded_at = 2023-11-30 13:23:05-05:00\n')
+    ledger_path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    monkeypatch.setenv("COLUMNS", "160")
+    try:
+        out = run.ok("log").stdout
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "sh · 2023-12-01 02:23" in out and "ny · 2023-12-01 02:23" in out, out

@@ -479,7 +479,8 @@ def _log_table(rows: Sequence[Remark], plan, con: Console, lang: str) -> None:
         text = remark(r, lang)
         if text:
             what.append(Text(safe.terminal(text), style="yellow" if e.supersedes is not None else ""))
-        who = safe.terminal(f"{e.by} · {e.recorded_at:%Y-%m-%d %H:%M}", one_line=True)
+        # in the reader's own time: entries recorded in two zones read in the order they were made
+        who = safe.terminal(f"{e.by} · {e.recorded_at.astimezone():%Y-%m-%d %H:%M}", one_line=True)
         if not wide:
             what.append(Text(who, style="dim"))
         style = "dim strike" if r.withdrawn else ""
