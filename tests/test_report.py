@@ -608,3 +608,21 @@ def test_a_school_year_plans_bulletin_takes_a_month_in_its_period_and_says_plan_
                                          "--ledger", other).stdout
     err = run.fails(1, "report", "--month", "13月", "--plan", school_year_plan_path).stderr
     assert "--month: “13月”不是月份（请写成 2025-06 或 2025年6月）" in err
+
+
+def test_a_figure_whose_correction_moved_it_out_of_the_month_does_not_show_the_unit_reported(run, synthetic_plan_path):
+    """椒江区's January figure corrected to 1 February ('the date was wrong'): the January bulletin
+    and status still counted 椒江区 as having reported in January, though correct itself said
+    January now counts the figure before it. A correction that keeps the date still shows it."""
+    run.ok("record", "new-places", "800", "--county", "椒江区", "--as-of", "2023-01-31")
+    run.ok("record", "new-places", "700", "--county", "黄岩区", "--as-of", "2023-01-31")
+    run.ok("correct", "1", "820", "--as-of", "2023-02-01", "--reason", "synthetic: the date was wrong")
+    run.ok("correct", "2", "710", "--reason", "synthetic: a typo")
+    doc = run.json("report", "--month", "2023-01")
+    missing = {(m["indicator"], m["unit"]) for o in doc["offices"] for m in o["missing"]}
+    silent = {c["county"] for c in doc["silent_counties"]["counties"] if "new-places" in c["indicators"]}
+    status = run.json("status", "--as-of", "2023-01-31")
+    owed = next(i for i in status["indicators"] if i["id"] == "new-places")["reporting"]["missing"]
+    assert "椒江区" in silent and "黄岩区" not in silent, silent
+    assert "椒江区" in owed and "黄岩区" not in owed, owed
+    assert missing == set() or ("new-places", "椒江区") in missing

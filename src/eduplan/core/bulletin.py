@@ -40,7 +40,7 @@ from .progress import (
     worst_first,
 )
 from .records import record
-from .reporting import OfficeReturn, SilentUnit, office_returns
+from .reporting import OfficeReturn, SilentUnit, office_returns, shows_sent
 from .rules import QualityDigest, digest
 
 
@@ -257,7 +257,7 @@ def build_bulletin(
     year, mon, start, end = month_bounds(plan, month)
     if until is not None and start <= until < end:  # a month still running: read to that day, not to its end
         end = until
-    sent = {(r.entry.indicator, r.entry.county) for r in recorded if not r.entry.void}
+    sent = {(r.entry.indicator, r.entry.county) for r in recorded if shows_sent(r.entry, r.superseded_by)}
     current = status_report(plan, latest_at(end), end, empty_ledger=empty_ledger, with_counties=True,
                             baselines=baselines, sent=sent)
     prev_day = start - dt.timedelta(days=1)

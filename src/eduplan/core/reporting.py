@@ -12,7 +12,8 @@ reports when
 and it *sent* one when it recorded a figure dated within the month (``sent``: the ledger's
 (indicator, unit) pairs with a figure that is not a void dated in the month; a figure
 corrected or voided later still shows that the unit reported — whether the figure was
-right is a matter of data quality, not of completeness). Without ``sent`` the rule falls
+right is a matter of data quality, not of completeness — but not one whose correction moved
+it to another date: the correction says it was not the month's, :func:`shows_sent`). Without ``sent`` the rule falls
 back on the latest surviving figures.
 
 A version-1 plan does not say who reports: an indicator is then reported by each county
@@ -77,6 +78,12 @@ def units_reporting(ind: Indicator, plan: Plan, county_reported: bool) -> tuple[
     if by == ReportedBy.COUNTIES:
         return tuple(counties)
     return (None, *counties)
+
+
+def shows_sent(e, later) -> bool:
+    """Does entry ``e`` (with what superseded it, ``later``, or None) show that its unit sent a figure
+    for the month it is dated in? Not a void; not a figure whose correction moved its date."""
+    return not e.void and not (later is not None and not later.void and later.as_of != e.as_of)
 
 
 def owed_units(plan: Plan, ind: Indicator, county_reported: bool, as_of: dt.date | None = None) -> tuple[Unit, ...]:

@@ -756,11 +756,13 @@ class Index:
 
     def units_sent(self, start: dt.date, end: dt.date) -> set[tuple[str, str | None]]:
         """(indicator, county or None for the city) with a figure dated in [start, end] that is not a void
-        (a figure corrected or voided later still shows that the unit reported)."""
+        (:func:`eduplan.core.reporting.shows_sent`: a figure corrected or voided later still shows
+        that the unit reported, but not one whose correction moved it to another date)."""
         self._need("entries_as_of")
         return {(r[0], r[1] or None) for r in self.con.execute(
-            "SELECT DISTINCT indicator, county FROM entries WHERE void = 0 AND as_of BETWEEN ? AND ?",
-            (start.toordinal(), end.toordinal()))}
+            "SELECT DISTINCT indicator, county FROM entries e WHERE void = 0 AND as_of BETWEEN ? AND ? AND "
+            "(gone = 0 OR NOT EXISTS (SELECT 1 FROM entries s WHERE s.sup_office = e.office AND s.supersedes = e.id "
+            "AND s.void = 0 AND s.as_of != e.as_of))", (start.toordinal(), end.toordinal()))}
 
     def kept_batch(self, batch: str) -> list[Entry]:
         """A batch's entries that stand, as written or through a correction (not through a void)."""
