@@ -802,3 +802,16 @@ def test_a_city_correction_whose_target_changed_under_it_names_the_entry_in_its_
     own.write_text(text.replace("\nid = 1\n", "\nid = 2\n", 1), encoding="utf-8")  # 黄岩区#1 gone
     err = run.fails(1, "validate").stderr
     assert "没有记录 黄岩区#1" in err and f"{CITY}#1" not in err.split("supersedes:")[1], err
+
+
+@pytest.mark.parametrize("moved", ["2023/黄岩区.ledger.toml", "黄岩区.ledger.TOML", "黄岩区.ledger.toml.bak"])
+def test_an_offices_file_that_the_folder_does_not_read_is_named_by_validate(run, folder, moved):
+    """黄岩区's file moved to a subfolder or renamed off *.toml and pulled: validate said 正常 with
+    0 entries and every reading lost 黄岩区's figures without a word."""
+    run.ok("record", "new-kindergartens", "5", *D, "--county", "黄岩区", "--office", "黄岩区")
+    target = folder / moved
+    target.parent.mkdir(exist_ok=True)
+    (folder / "黄岩区.ledger.toml").rename(target)
+    (folder / "notes.txt").write_text("synthetic: a note beside the files\n", encoding="utf-8")  # not a ledger
+    err = run.fails(1, "validate").stderr
+    assert f"{target}: 此文件里有台账记录，但不会被读取" in err and "notes.txt" not in err, err

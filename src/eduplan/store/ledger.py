@@ -98,6 +98,38 @@ class Place:
                 out.append(Location(self.path / name, real_path(self.real / name), name))
         return out
 
+    def unread(self) -> list[Problem]:
+        """Files in a ledger folder (or a folder inside it) that hold an office's entries but are
+        not read (only ``*.toml`` directly in the folder are): 黄岩区.ledger.TOML, a copy moved to
+        2023/, a .bak. Without a word, that office's figures would vanish from every reading."""
+        if not self.folder:
+            return []
+        out: list[Problem] = []
+        try:
+            names = sorted(os.listdir(self.real))
+        except OSError:
+            return []
+        places = [(self.real / n, n) for n in names if not folder_keeps(n)]
+        for sub_name in names:
+            inner = self.real / sub_name
+            if not sub_name.startswith(".") and inner.is_dir() and not inner.is_symlink():
+                with contextlib.suppress(OSError):
+                    places += [(inner / n, f"{sub_name}/{n}") for n in sorted(os.listdir(inner))]
+        for path, shown in places:
+            try:
+                if not path.is_file() or path.is_symlink():
+                    continue
+                with open(path, "rb") as fh:
+                    head = fh.read(4096)
+            except OSError:
+                continue
+            if re.search(rb"(?m)^\s*(?:office\s*=|\[\[entries\]\])", head):
+                out.append(Problem(str(self.path / shown), None, msg(
+                    "this file holds a ledger's entries but is not read: a ledger folder reads the *.toml files "
+                    "directly in it; rename it NAME.ledger.toml and put it there, or move it out of the folder"),
+                    kind="unread"))
+        return out
+
     def file_for(self, office: str) -> Location:
         """Where an office's entries go in a folder: ``OFFICE.ledger.toml``."""
         safe = re.sub(r'[\\/\x00-\x1f:*?"<>|]', "_", office).strip(". ") or "_"
@@ -880,9 +912,14 @@ def sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) 
 
 
 def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
-    """Read the ledger and bring its index up to date; the view (None if it has problems)."""
+    """Read the ledger and bring its index up to date; the view (None if it has problems). A
+    ledger folder's files that hold entries but are not read are problems here (validate)."""
     where = place(path)
+    unread = where.unread()
     index, sync = synced(where, plan)
+    if unread:
+        index.close()
+        return None, dataclasses.replace(sync, problems=unread + list(sync.problems), torn=False)
     if sync.torn:  # a write may be in progress: wait for the writers and look again
         index.close()
         locs = [loc for loc, _ in sync.torn_files] or where.files()[:1]
