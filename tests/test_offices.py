@@ -815,3 +815,5 @@ def test_an_offices_file_that_the_folder_does_not_read_is_named_by_validate(run,
     (folder / "notes.txt").write_text("synthetic: a note beside the files\n", encoding="utf-8")  # not a ledger
     err = run.fails(1, "validate").stderr
     assert f"{target}: 此文件里有台账记录，但不会被读取" in err and "notes.txt" not in err, err
+    (folder / "黄岩区.ledger.toml").write_bytes(target.read_bytes())  # back in place: the other is a copy
+    run.ok("validate")

@@ -99,9 +99,10 @@ class Place:
         return out
 
     def unread(self) -> list[Problem]:
-        """Files in a ledger folder (or a folder inside it) that hold an office's entries but are
-        not read (only ``*.toml`` directly in the folder are): 黄岩区.ledger.TOML, a copy moved to
-        2023/, a .bak. Without a word, that office's figures would vanish from every reading."""
+        """Files in a ledger folder (or a folder inside it) that hold the entries of an office no
+        file read holds (only ``*.toml`` directly in the folder are read): 黄岩区.ledger.TOML, the
+        file moved to 2023/. Without a word, that office's figures would vanish from every
+        reading. A copy of a file that is read (a .bak beside it, what repair cut off) is left."""
         if not self.folder:
             return []
         out: list[Problem] = []
@@ -109,6 +110,7 @@ class Place:
             names = sorted(os.listdir(self.real))
         except OSError:
             return []
+        offices = {_head_office(self.real / n) for n in names if n.endswith(LEDGER_SUFFIX)}
         places = [(self.real / n, n) for n in names if not folder_keeps(n)]
         for sub_name in names:
             inner = self.real / sub_name
@@ -119,11 +121,10 @@ class Place:
             try:
                 if not path.is_file() or path.is_symlink():
                     continue
-                with open(path, "rb") as fh:
-                    head = fh.read(4096)
             except OSError:
                 continue
-            if re.search(rb"(?m)^\s*(?:office\s*=|\[\[entries\]\])", head):
+            office = _head_office(path)
+            if office is not None and office not in offices:
                 out.append(Problem(str(self.path / shown), None, msg(
                     "this file holds a ledger's entries but is not read: a ledger folder reads the *.toml files "
                     "directly in it; rename it NAME.ledger.toml and put it there, or move it out of the folder"),
@@ -135,6 +136,20 @@ class Place:
         safe = re.sub(r'[\\/\x00-\x1f:*?"<>|]', "_", office).strip(". ") or "_"
         name = f"{safe}.ledger{LEDGER_SUFFIX}"
         return Location(self.path / name, real_path(self.real / name), name)
+
+
+def _head_office(path: Path) -> str | None:
+    """The office a file's header names (``office = "黄岩区"``), read from its first 4 KiB; None (and
+    for what is not a regular file: a FIFO is never opened, nor waited on)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    m = re.search(rb'(?m)^\s*office\s*=\s*"([^"\n]*)"', head)
+    return m[1].decode("utf-8", "replace") if m else None
 
 
 def place(path: Path) -> Place:
