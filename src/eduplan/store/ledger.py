@@ -15,6 +15,7 @@ Writing is :mod:`eduplan.store.appending`; the rules across a folder's files are
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -652,9 +653,12 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
             kept = [e for e, gone in index.batch_rows(batch, entries[0].office) if not gone]
             for first, present, _ in import_runs(kept):
                 copied.setdefault(_run_key(kept[first:first + present]), (kept[first].id, kept[first + present - 1].id))
+    # only a sheet with more than one run here (or one indexed before) can be a copy: the others cost nothing more
+    twice = {b for b, n in collections.Counter(entries[f].batch for f, _, _ in runs).items() if n > 1}
+    twice |= {key[0] for key in copied}
     for first, present, size in runs:
         e = entries[first]
-        if getattr(e, "as_of", None) is None:  # (the light rows of a half read by a child carry no figures)
+        if e.batch not in twice or getattr(e, "as_of", None) is None:  # (the light rows of a child's half: no figures)
             continue
         key = _run_key(entries[first:first + present])
         ids = (e.id, entries[first + present - 1].id)
