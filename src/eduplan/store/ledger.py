@@ -486,8 +486,8 @@ def _index_whole(index: Index, loc: Location, plan: Plan, raw: bytes, stat: tupl
     light = index.light(reused) if reused else {}
     # an import's entries read again (a merge, a hand edit) beside rows kept from the index: those kept rows
     # of the same imports are read whole, so that the same sheet twice is seen as a plain read sees it
-    batches = {e.batch for _, _, e in items if e is not None and e.batch is not None}
-    whole = index.entries_of_rows([r for r in reused if light[r][7] in batches]) if batches and reused else {}
+    batches = {e.batch for _, _, e in items if e is not None and e.batch is not None} if reused else set()
+    whole = index.entries_of_rows([r for r in reused if light[r][7] in batches]) if batches else {}
     rows = []
     for b, rowid, entry in items:
         if rowid is not None and rowid in whole:
