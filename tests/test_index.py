@@ -754,7 +754,10 @@ def test_validate_reads_the_ledger_not_an_index_altered_beside_it(plan, ledger, 
     con.execute("UPDATE entries SET value = 9999999 WHERE rowid = (SELECT min(rowid) FROM entries WHERE value > 0)")
     con.commit()
     con.close()
-    plain = run.ok("validate", "--lang", "en").stdout
+    said = run.ok("validate", "--lang", "en").stdout
+    # (what the index held of that entry is not what the file holds: said, as of an entry changed by hand)
+    assert "entries were changed: #" in said
+    plain = "".join(x for x in said.splitlines(keepends=True) if not x.startswith("since this computer"))
     run.ok("index")  # (a fresh cache folder gives the plain parse's words)
     index_file(ledger).unlink()
     assert run.ok("validate", "--lang", "en").stdout == plain

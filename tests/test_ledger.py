@@ -848,3 +848,21 @@ def test_a_git_conflict_left_in_the_ledger_is_named_as_one(run, synthetic_plan_p
     assert f"{ledger_path}:{line}: TOML 语法：此处留有 git 合并冲突的标记" in err, err
     run.fails(1, "record", "new-kindergartens", "5", "--as-of", "2023-06-30")
     assert ledger_path.read_bytes() == before
+
+
+def test_validate_says_which_entries_are_gone_or_changed_since_this_computer_last_read_them(run, synthetic_plan_path,
+                                                                                          ledger_path):
+    """A merge that kept the other computer's side replaced this computer's #2 with another figure,
+    and nothing said so: status, log and validate read the files as they are. validate compares
+    them with what this computer's index last saw, and names what is gone or changed."""
+    for n, day in ((3, "2023-04-30"), (5, "2023-05-31"), (6, "2023-06-30")):
+        run.ok("record", "new-kindergartens", str(n), "--as-of", day)
+    run.ok("status")  # what this computer has read
+    text = ledger_path.read_text(encoding="utf-8")
+    blocks = text.split("\n[[entries]]\n")
+    blocks[1] = blocks[1].replace("value = 3", "value = 4")  # #1 edited in place
+    ledger_path.write_text("\n[[entries]]\n".join(blocks[:3]), encoding="utf-8")  # #3 gone
+    out = run.ok("validate").stdout
+    assert "自本机上次读取台账以来，以下记录不见了：#3；以下记录被改动了：#1。" in out, out
+    run.ok("status")  # the index now holds the files as they are
+    assert "不见了" not in run.ok("validate").stdout

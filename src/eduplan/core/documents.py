@@ -109,6 +109,9 @@ class ValidateDoc:
     torn: bool = False
     questionable: int = 0  # data-quality findings about stored figures (`eduplan check` lists them)
     other_versions: tuple[str, ...] = ()  # plan revisions the ledger was written under, other than the plan's
+    # entries this computer's index last saw that the files no longer hold (lost), or hold otherwise (changed)
+    lost: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -177,6 +177,11 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
         line += "\n" + msg("hint: every unit of the plan is a {word}, and the tool calls them 县（市、区）; to call them "
                            "as the text does, give the plan [terms] with units = \"{word}\" (README: the plan file)",
                            word=doc.units_word).render(lang)
+    if doc.lost or doc.changed:
+        line += "\n" + msg("since this computer last read the ledger, entries are gone: {lost}; entries were changed: "
+                           "{changed}. Figures are corrected by new entries, never edited: if this was not meant (a "
+                           "merge that kept one side), restore them from version control (git log -p)",
+                           lost=list(doc.lost) or "—", changed=list(doc.changed) or "—").render(lang)
     if doc.questionable:
         line += "\n" + nmsg("{n} figure is questionable (a falling total, a duplicate, an outlier …): `eduplan check` "
                             "lists it", "{n} figures are questionable (falling totals, duplicates, outliers …): "

@@ -141,14 +141,22 @@ def validate(ws: Workspace) -> ValidateDoc:
                            (), False, 0)
     ws.__dict__["_plan"] = plan
     use_terms(plan.terms)
+    seen = ledger_store.last_read(ws.ledger_path, plan)  # what this computer last read (its stored index)
     # the ledger's own bytes, read whole in memory: the check before a commit vouches for the files, not for a
     # cache beside them (an index altered in place would otherwise answer for them)
     with ledger_store.memory_index():
         view, sync = ledger_store.check(ws.ledger_path, plan)
     questionable = 0
     versions: tuple[str, ...] = ()
+    lost: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
     if view is not None:
         try:
+            if seen:  # entries this computer read before that the files no longer hold as they were (a merge
+                # that kept the other side, a hand edit): said, since a correction is a new entry, never an edit
+                now = view.index.figures()
+                lost = tuple(_ref(k) for k in sorted(seen) if k not in now)
+                changed = tuple(_ref(k) for k in sorted(seen) if k in now and now[k] != seen[k])
             versions = tuple(sorted(view.plan_versions() - {plan.plan.version}))
             # what the ledger's structure allows may still be questionable: said, not refused
             from .quality import findings_of
@@ -158,7 +166,12 @@ def validate(ws: Workspace) -> ValidateDoc:
         finally:
             view.close()
     return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn,
-                       questionable, versions)
+                       questionable, versions, lost, changed)
+
+
+def _ref(key: tuple[str, int]) -> str:
+    office, id_ = key
+    return f"{office}#{id_}" if office else f"#{id_}"
 
 
 def coverage(ws: Workspace):

@@ -358,6 +358,13 @@ class Index:
 
     # ---- schema and identity
 
+    def figures(self) -> dict[tuple[str, int], tuple]:
+        """Every entry the index holds, by its reference (office, id), as what it records: what a
+        reading of the ledger has seen, to compare with the ledger as it is now."""
+        return {(r[0], r[1]): r[2:] for r in self.con.execute(
+            "SELECT office, id, indicator, county, as_of, value, added, numerator, denominator, state, supersedes, "
+            "sup_office, void, who, recorded_at FROM entries")}
+
     def valid_for(self, ledger: str, plan: str) -> bool:
         """Is this index of this format, for this ledger, under this plan?"""
         try:

@@ -930,6 +930,26 @@ def sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) 
     return Sync(folder.problems(index, where, plan, locs), False, None, count, True)
 
 
+def last_read(path: Path, plan: Plan) -> dict[tuple[str, int], tuple] | None:
+    """The entries as this computer's stored index last saw them (:meth:`Index.figures`), without
+    bringing it up to date; None without a stored index of this ledger under this plan."""
+    where = place(path)
+    stored = index_path(where)
+    if stored is None or _memory_only or not stored.is_file() or not _is_sqlite(stored):
+        return None
+    index = None
+    try:
+        index = Index(stored)
+        if not index.valid_for(str(where.real), plan.fingerprint):
+            return None
+        return index.figures()
+    except (OSError, sqlite3.Error):
+        return None
+    finally:
+        if index is not None:
+            index.close()
+
+
 def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
     """Read the ledger and bring its index up to date; the view (None if it has problems). A
     ledger folder's files that hold entries but are not read are problems here (validate)."""
