@@ -30,13 +30,6 @@ FLAGS = {"as_of": "--as-of", "county": "--county", "add": "--add", "note": "--no
          "fail_on": "--fail-on", "force": "--force", "accept": "--accept-warnings", "for_city": "--for-city"}
 
 
-def field_label(field: str | None, lang: str) -> str | None:
-    """How a field is named to the reader: the flag that gave it, or the argument's name."""
-    if field in ARGUMENTS:
-        return i18n.tr(ARGUMENTS[field], lang)
-    return FLAGS.get(field or "", field)
-
-
 class Session:
     """One command's run: the workspace, the language, the output, and the error boundary."""
 
@@ -64,7 +57,7 @@ class Session:
         from .errors import EduplanError
 
         if isinstance(exc, EduplanError):
-            fail(exc.render(self.lang, field_label(exc.field, self.lang)), exc.exit_code)
+            fail(exc.render(self.lang, FLAGS.get(exc.field or "")), exc.exit_code)  # (an argument: its own label)
         if isinstance(exc, KeyboardInterrupt):
             fail(msg("interrupted").render(self.lang), 130)
         return False
@@ -576,7 +569,7 @@ READING = frozenset({"status", "show", "log", "report", "check", "validate", "in
 
 
 def _command_of(argv: list[str]) -> str | None:
-    return next((a for a in argv if not a.startswith("-")), None)
+    return argv[0] if argv else None  # (the command stands first, as build and given_twice read it)
 
 
 _OUTPUT = {"written": False}  # has this run written to standard output?

@@ -683,8 +683,8 @@ def series_findings(ind: Indicator, plan: Plan, new: Entry, series: Sequence[Ent
     if far is not None:
         out.append(Finding("outlier", far[1], ind.id, county, (), new.as_of,
                            {"value": _num(figure), "target": _num(goal), "limit": _num(far[0])}))
-    kept = accepted_before(previous_total(series, new), new)
-    return [f for f in out if f.rule not in kept] if kept else out
+    once = accepted_before(previous_total(series, new), new)
+    return [f for f in out if f.rule not in once] if once else out
 
 
 def _restated(ind: Indicator, before: Entry, after: Entry, new: Entry | None) -> Finding:
@@ -713,9 +713,12 @@ def accepted_before(before: Entry | None, new: Entry | Figure) -> frozenset[str]
     the entry beside it (the same figure entered again for the day is a duplicate each time)."""
     if before is None or not before.accepted or getattr(new, "added", None) is not None or before.added is not None:
         return frozenset()
-    same = (before.value, before.numerator, before.denominator, before.state) == \
-        (new.value, new.numerator, new.denominator, new.state)
-    return frozenset(before.accepted) - _ABOUT_THE_DAY if same else frozenset()
+    return frozenset(before.accepted) - _ABOUT_THE_DAY if same_figure(before, new) else frozenset()
+
+
+def same_figure(a: Entry | Figure, b: Entry | Figure) -> bool:
+    """Do two entries (or a figure as typed) give the same total, ratio or state?"""
+    return (a.value, a.numerator, a.denominator, a.state) == (b.value, b.numerator, b.denominator, b.state)
 
 
 _ABOUT_THE_DAY = frozenset({"duplicate", "restated"})

@@ -41,7 +41,7 @@ from ..core.numbers import (
 )
 from ..core.records import record
 from ..core.rules import (OVERRIDABLE, Finding, accepted_before, figure_findings, figure_of, overlaid, parts_findings,
-                          rollup_advice_of, rule_tag, series_findings, summable, triage)
+                          rollup_advice_of, rule_tag, same_figure, series_findings, summable, triage)
 from ..core.text import check_text
 from ..errors import EduplanError, Problem, ProblemsError
 from ..i18n import DEFAULT_TERMS, Flag, Msg, Terms, msg, nmsg
@@ -265,12 +265,9 @@ def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Pr
     whole = unit_called(None)
     empty_row = located.fields.get("county")
 
-    def naming(text: str) -> str | None:
-        return _unit_in(plan, text)
-
     if empty_row is None:
         for label, value, line in located.unknown:
-            if naming(value) is not None:
+            if _unit_in(plan, value) is not None:
                 out.append(Problem(file, line, msg(
                     "'{label}' is not a heading import knows, so '{value}' would be ignored and the sheet's figures "
                     "read as {whole}; to give the sheet's unit, head it {names}", label=label, value=value,
@@ -290,7 +287,7 @@ def _unit_unsaid(located: Located, plan: Plan, file: str, first: int) -> list[Pr
                 names=heading), field=_text(head)))
     if out:
         return out
-    said = next(((text, line, unit) for text, line in located.above if (unit := naming(text)) is not None), None)
+    said = next(((text, line, unit) for text, line in located.above if (unit := _unit_in(plan, text)) is not None), None)
     if said is not None:
         text, line, unit = said
         why = msg("'{text}' (row {line}) names {unit}", text=text, line=line, unit=unit)
@@ -390,10 +387,6 @@ def typed_where_not_read(sheet: Sheet, first: int, file: str) -> list[Problem]:
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _same_figure(a: Entry | Figure, b: Entry | Figure) -> bool:
-    return (a.value, a.numerator, a.denominator, a.state) == (b.value, b.numerator, b.denominator, b.state)
-
-
 def _corrected_since(figure: Figure, last_shown: str, ind_id: str, county: str | None, day: dt.date,
                      last_figure: Callable[[str, str | None, dt.date], Entry | None],
                      withdrawn_on: Callable[[str, str | None, dt.date], Sequence[Entry]]
@@ -411,9 +404,9 @@ def _corrected_since(figure: Figure, last_shown: str, ind_id: str, county: str |
     if shown_day >= day:
         return None
     now_there = last_figure(ind_id, county, shown_day)
-    if now_there is not None and _same_figure(now_there, figure):
+    if now_there is not None and same_figure(now_there, figure):
         return None  # the sheet's last figure stands: left as it was, it is the unit's figure
-    old = next((e for e in withdrawn_on(ind_id, county, shown_day) if _same_figure(e, figure)), None)
+    old = next((e for e in withdrawn_on(ind_id, county, shown_day) if same_figure(e, figure)), None)
     return None if old is None else (old, now_there)
 
 
@@ -658,9 +651,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
             base = latest_entry(ind.id, county, day)
             shown = _text(cell("last"))
             if base is not None and is_baseline(base, plan) and base.as_of.isoformat() in shown and \
-                    not shows_baseline(shown) and \
-                    (base.value, base.numerator, base.denominator, base.state) == \
-                    (figure.value, figure.numerator, figure.denominator, figure.state):
+                    not shows_baseline(shown) and same_figure(base, figure):
                 problem("value", msg("{value} is the baseline (as of {day}) that an older template filled in, not a "
                                      "figure of the plan period; clear the cell, or type the figure as of {as_of} (if it is "
                                      "the same, also clear the {last} cell)", value=value_text, day=base.as_of,
@@ -701,8 +692,7 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         if figure.counties is not None:
             taken.append(Taken("value", value_text, format_number(figure.value, "%")))
         last = last_figure(ind.id, county, day)
-        if last is not None and (last.value, last.numerator, last.denominator, last.state) == \
-                (entry.value, entry.numerator, entry.denominator, entry.state):
+        if last is not None and same_figure(last, entry):
             if last.as_of == day:  # already in the ledger, for this very date: nothing to add (--force or not)
                 repeated += 1
                 continue

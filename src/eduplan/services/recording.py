@@ -172,9 +172,9 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
                   office=view.office)
         series = view.series_for(e)
         whole = parts_findings(ind, plan, e, _latest_with(view, plan, ind, e))
-        kept = accepted_before(previous_total(series, e), e)  # the same figure again: not held over the same warning
-        typed = [f for f in first if f.rule not in kept]
-        accepted = judge(typed + series_findings(ind, plan, e, series) + whole, force, field=field, again=again)
+        once = accepted_before(previous_total(series, e), e)  # the same figure again: not held over the same warning
+        accepted = judge([f for f in first if f.rule not in once] + series_findings(ind, plan, e, series) + whole,
+                         force, field=field, again=again)
         overridden.append(accepted)
         if fig.added is not None:  # stored as what it is: an increment on the latest total
             figure = fold_increments(view.latest(day, [ind.id]), [e], since=plan.plan.start).get((ind.id, unit))

@@ -647,12 +647,13 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
     # ledger has; voided whole, it may be imported again), only from the sheet imported on two computers, or a
     # merge that kept both copies: every increment would count twice
     runs = import_runs(entries)
-    copied: dict[tuple, tuple[int, int]] = {}
+    copied: dict[tuple, tuple[int, ...]] = {}  # a run's figures → its ids (a merge may have renumbered them apart)
     if index is not None:  # an appended tail: the runs already indexed of the same imports come first
         for batch in {e.batch for e in entries if e.batch is not None and getattr(e, "as_of", None) is not None}:
             kept = [e for e, gone in index.batch_rows(batch, entries[0].office) if not gone]
             for first, present, _ in import_runs(kept):
-                copied.setdefault(_run_key(kept[first:first + present]), (kept[first].id, kept[first + present - 1].id))
+                run = kept[first:first + present]
+                copied.setdefault(_run_key(run), tuple(e.id for e in run))
     # only a sheet with more than one run here (or one indexed before) can be a copy: the others cost nothing more
     twice = {b for b, n in collections.Counter(entries[f].batch for f, _, _ in runs).items() if n > 1}
     twice |= {key[0] for key in copied}
@@ -661,15 +662,16 @@ def check_structure(rows: Sequence[tuple[lf.Block, object, Entry | None]], file:
         if e.batch not in twice or getattr(e, "as_of", None) is None:  # (the light rows of a child's half: no figures)
             continue
         key = _run_key(entries[first:first + present])
-        ids = (e.id, entries[first + present - 1].id)
+        ids = tuple(x.id for x in entries[first:first + present])
         was = copied.get(key)
-        if was is not None and not all(i in superseded for i in range(was[0], was[1] + 1)):
+        standing = was is not None and not all(i in superseded for i in was)  # (voided whole: importable again)
+        if standing:
             problems.append(Problem(file, rows[first][0].line_of("batch") or None, msg(
                 "entries {first} to {last} are entries {was_first} to {was_last} again (the same sheet imported twice: "
                 "on two computers, or a merge that kept both copies); every figure would count twice: delete one "
-                "of them", first=ids[0], last=ids[1], was_first=was[0], was_last=was[1]),
+                "of them", first=ids[0], last=ids[-1], was_first=was[0], was_last=was[-1]),
                 field=f"entries[{e.id}].batch", kind="structure"))
-        if was is None or all(i in superseded for i in range(was[0], was[1] + 1)):
+        else:
             copied[key] = ids
     for first, present, size in [r for r in runs if r[1] < r[2]]:  # (batch_runs: those short of their size)
         problems.append(Problem(file, rows[first][0].line_of("batch_size") or None, msg(
