@@ -21,8 +21,9 @@ For analysts who query it with their own SQL tools (read it, never write it):
   ``WHERE gone = 0``.
 * ``files`` — each ledger file: ``name``, ``office``, ``size`` and the SHA-256 of its
   bytes as indexed (``ranges``), which is how a command knows the index describes the file.
-* ``meta`` — the ledger and plan it was built for, and ``generation``, advanced by every
-  write; ``memo`` — results derived from the entries (:mod:`eduplan.store.memo`), each
+* ``meta`` — the ledger and plan it was built for, ``generation``, advanced by every
+  write, and ``outside``, set to '1' by triggers when another program writes (the index is
+  then rebuilt: see :data:`_TRIGGERS`); ``memo`` — results derived from the entries (:mod:`eduplan.store.memo`), each
   read back only while the generation it was derived from is current.
 
 Nothing here decides anything about the data; the queries answer what the core asks
@@ -47,7 +48,7 @@ from ..core.models import Entry, State, new_entry
 from ..core.records import record
 from ..core.times import iso_and_stamp
 
-FORMAT = 7  # PRAGMA user_version: an index written by another format is rebuilt
+FORMAT = 8  # PRAGMA user_version: an index written by another format is rebuilt
 
 # entries_as_of holds the whole order of a month's entries (date, then recording), so that the
 # bulletin's month is read in order without a sort: 47 -> 35 ms for the 8,450 entries of a
@@ -83,6 +84,22 @@ CREATE INDEX entries_added ON entries (indicator, county) WHERE added IS NOT NUL
 """
 
 _INDEXES = tuple((s.split()[2], s.strip()) for s in _SCHEMA.split(";") if s.strip().startswith("CREATE INDEX"))
+
+# A write by any other program (an UPDATE in the sqlite3 shell, an edit in a database browser,
+# a script's DELETE) sets meta's ``outside`` to '1', by triggers that SQLite runs for every
+# client; the next command then builds the index again from the ledger, and never shows a
+# figure that was changed in the index instead of the ledger. This tool's own writes set it
+# back in the same transaction (:meth:`Index._own`). The triggers themselves are part of
+# what an index must hold to be used (:meth:`Index.valid_for`): one dropped means the index is
+# rebuilt. The WHEN keeps the cost of a row this tool writes to one lookup (0.7 us a row:
+# a rebuild, which fills an empty table, drops them while it does and makes them after).
+_WATCHED = ("entries", "files", "memo")
+_TRIGGERS = tuple(
+    (f"outside_{table}_{event.lower()}",
+     f"CREATE TRIGGER outside_{table}_{event.lower()} AFTER {event} ON {table} "
+     f"WHEN (SELECT value FROM meta WHERE key = 'outside') IS NOT '1' "
+     f"BEGIN UPDATE meta SET value = '1' WHERE key = 'outside'; END")
+    for table in _WATCHED for event in ("INSERT", "UPDATE", "DELETE"))
 # Built by the first command that asks for them, not by a rebuild: they serve one kind of
 # query each (the history newest first: ``log``, ``show``; a batch: ``import``; the entries
 # dated in a month: ``report``), where status and every write use the others. At 100k
@@ -370,13 +387,16 @@ class Index:
         try:
             if self.con.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
                 return False
-            tables = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"meta", "files", "entries", "memo"} <= tables:
+            schema = {(r[0], r[1]): r[2] for r in self.con.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+            if not {("table", t) for t in ("meta", "files", "entries", "memo")} <= schema.keys():
                 return False
+            if any(schema.get(("trigger", name)) != sql for name, sql in _TRIGGERS):
+                return False  # a trigger dropped or altered: a write from outside could have gone unmarked
             meta = dict(self.con.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError:
             return False
-        return meta.get("ledger") == ledger and meta.get("plan") == plan
+        return meta.get("ledger") == ledger and meta.get("plan") == plan and meta.get("outside") == "0"
 
     def reset(self, ledger: str, plan: str) -> None:
         """Drop everything and start an empty index for this ledger and plan."""
@@ -389,8 +409,11 @@ class Index:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     con.execute(statement)
+            for _, statement in _TRIGGERS:
+                con.execute(statement)
             con.execute(f"PRAGMA user_version = {FORMAT}")
-            con.executemany("INSERT INTO meta VALUES (?, ?)", [("ledger", ledger), ("plan", plan), ("generation", 0)])
+            con.executemany("INSERT INTO meta VALUES (?, ?)",
+                            [("ledger", ledger), ("plan", plan), ("generation", 0), ("outside", "0")])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -410,8 +433,9 @@ class Index:
                 if since is not None and self.generation() != since:
                     raise Stale()
                 self.con.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-                self.con.execute("DELETE FROM memo")
-                yield
+                with self._own():
+                    self.con.execute("DELETE FROM memo")
+                    yield
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     self.con.execute("ROLLBACK")
@@ -430,6 +454,16 @@ class Index:
                 self.attached = False
                 with contextlib.suppress(sqlite3.Error):
                     self.con.execute("DETACH DATABASE part")
+
+    @contextlib.contextmanager
+    def _own(self) -> Iterator[None]:
+        """Inside a write transaction of this tool: what it writes does not count as written from
+        outside. A mark already there when it began (another program wrote since this command
+        read the index) is kept, and the next command rebuilds."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'outside'").fetchone()
+        yield
+        if row is not None and row[0] == "0":
+            self.con.execute("UPDATE meta SET value = '0' WHERE key = 'outside'")
 
     # ---- results derived from the entries (store/memo.py)
 
@@ -450,8 +484,9 @@ class Index:
         with self._best_effort():
             self.con.execute("BEGIN IMMEDIATE")
             try:
-                self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
-                                 "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
+                with self._own():
+                    self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
+                                     "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
                 self.con.execute("COMMIT")
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
@@ -530,8 +565,15 @@ class Index:
         if the file's row has changed meanwhile. Best effort: a busy or read-only index keeps
         the old signature (the next command proves the bytes again)."""
         with self._best_effort():
-            self.con.execute("UPDATE files SET stat = ? WHERE name = ? AND size = ? AND ranges = ?",
-                             (json.dumps(list(stat)), f.name, f.size, _ranges_text(f.ranges)))
+            self.con.execute("BEGIN IMMEDIATE")
+            try:
+                with self._own():
+                    self.con.execute("UPDATE files SET stat = ? WHERE name = ? AND size = ? AND ranges = ?",
+                                     (json.dumps(list(stat)), f.name, f.size, _ranges_text(f.ranges)))
+                self.con.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.con.execute("ROLLBACK")
 
     def drop_file(self, name: str) -> None:
         self.con.execute("DELETE FROM entries WHERE file = ?", (name,))
@@ -608,6 +650,8 @@ class Index:
             con.execute("PRAGMA wal_autocheckpoint = 0")
         for name, _ in _INDEXES:
             con.execute(f"DROP INDEX IF EXISTS {name}")
+        for name, _ in _TRIGGERS:  # a trigger on the table would also cost SQLite its quick copy of the part's rows
+            con.execute(f"DROP TRIGGER IF EXISTS {name}")
         _insert(con, (to_row(e, file, digest, e.void or (e.office, e.id) in targets) for e, file, digest in rows))
         later = None
         if rest is not None:
@@ -624,6 +668,8 @@ class Index:
                 con.execute(statement)
         if later is not None:
             con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ? AND gone = 0", later() - targets)
+        for _, statement in _TRIGGERS:
+            con.execute(statement)
 
     def mark_superseded(self, entries: Iterable[Entry]) -> None:
         self.con.executemany("UPDATE entries SET gone = 1 WHERE office = ? AND id = ?",
