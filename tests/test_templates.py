@@ -211,6 +211,47 @@ def test_another_units_sheet_with_only_its_unit_changed_is_refused(half_year, tm
     assert "标题" not in run("import", filled, "--dry-run").stderr  # (椒江's figures then meet 黄岩's own rules)
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_sheet_filled_for_another_unit_is_refused_by_the_last_figures_it_shows(half_year, tmp_path, ledger_path,
+                                                                                 kind):
+    """椒江's sheet with its unit changed to 黄岩区 and no title to say otherwise (a CSV has none; a
+    title deleted): every row left as filled went in as 黄岩区's figure. A row whose figure is the
+    one its 上次填报 shows, as of a day on which the unit had another figure, is refused; a figure
+    typed anew is the unit's own."""
+    run, _ = half_year
+    if kind == "xlsx":
+        path, wb = _template(run, tmp_path, "椒江")
+        ws = wb.worksheets[0]
+        ws["A1"].value = None
+        ws["B3"].value = "黄岩区"
+        rows = _rows(ws)
+        ws.cell(row=rows["new-places"], column=_col(ws, "数值")).value = "999"  # typed anew
+        filled = tmp_path / "huangyan-on-jiaojiang.xlsx"
+        wb.save(filled)
+        places, kindergartens = rows["new-places"], rows["new-kindergartens"]
+    else:
+        import csv
+
+        path = tmp_path / "jiaojiang.csv"
+        run.ok("template", "--county", "椒江", "--month", "2023-07", "-o", path)
+        table = list(csv.reader(path.open(encoding="utf-8-sig")))
+        assert table[1][:2] == ["县（市、区）", "椒江区"]
+        table[1][1] = "黄岩区"
+        head = next(k for k, r in enumerate(table) if r and r[0] == "指标编号")
+        value = table[head].index("数值")
+        places = next(k for k, r in enumerate(table) if r and r[0] == "new-places") + 1
+        kindergartens = next(k for k, r in enumerate(table) if r and r[0] == "new-kindergartens") + 1
+        table[places - 1][value] = "999"
+        filled = tmp_path / "huangyan-on-jiaojiang.csv"
+        with filled.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(table)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    assert f"{filled}:{kindergartens}: 数值: 2 是“上次填报”显示的截至 2023-06-30 的数据，但黄岩区当日为4所" in err
+    assert f"{filled}:{places}:" not in err
+    assert ledger_path.read_bytes() == before
+
+
 @pytest.mark.parametrize(("label", "first", "second"), [("截至日期", dt.datetime(2023, 7, 31), "2023-08-31"),
                                                          ("县（市、区）", "椒江区", "黄岩区")])
 def test_a_date_or_unit_given_twice_above_the_table_is_refused(half_year, tmp_path, ledger_path, label, first, second):

@@ -410,6 +410,51 @@ def _corrected_since(figure: Figure, last_shown: str, ind_id: str, county: str |
     return None if old is None else (old, now_there)
 
 
+def _shown_figure(ind, shown: str, county: str | None, counties: int, units: str) -> tuple[dt.date, Figure] | None:
+    """The figure and date a 上次填报 cell shows as a template writes it (``2所（2023-05-31）``,
+    ``50%（5000/1万）（2023-05-31）``, ``完成（2023-05-31）``), None for anything else (a baseline, a
+    cell typed over)."""
+    found = _ISO_DAY.search(shown)
+    if found is None or shows_baseline(shown):
+        return None
+    head = re.split(r"[（(]", shown, maxsplit=1)[0].strip()
+    try:
+        day = dt.date.fromisoformat(found.group(0))
+        return day, read_figure(ind, head, county=county, counties=counties, units=units)
+    except (ValueError, NumberError):
+        return None
+
+
+def _shows(shown: Figure, e: Entry | Figure) -> bool:
+    """Is this the figure a 上次填报 cell shows? A ratio's share is shown to its first decimal or so
+    (``57.1%`` for 12000/21000), any other figure exactly."""
+    if shown.state is not None or e.state is not None:
+        return shown.state == e.state
+    if shown.value is None or e.value is None:
+        return False
+    if e.numerator is not None or shown.counties is not None:
+        return abs(shown.value - e.value) <= 0.05 + 1e-9
+    return shown.value == e.value
+
+
+def _shown_for_another(ind, figure: Figure, shown: str, county: str | None, counties: int, units: str,
+                       last_figure: Callable[[str, str | None, dt.date], Entry | None]
+                       ) -> tuple[dt.date, Entry | None] | None:
+    """A row left as a sheet made for another unit filled it: its figure is the one its 上次填报
+    shows, as of a day on which this row's unit had another figure, or none. (That day, this
+    unit's figure then), else None."""
+    read = _shown_figure(ind, shown, county, counties, units)
+    if read is None:
+        return None
+    day, shown_figure = read
+    if not _shows(shown_figure, figure):
+        return None  # a figure typed anew: the unit's own, whatever the sheet showed before
+    there = last_figure(ind.id, county, day)
+    if there is not None and there.as_of == day and _shows(shown_figure, there):
+        return None
+    return day, (there if there is not None and there.as_of == day else None)
+
+
 @record(slots=False)
 class Checked:
     rows: tuple[ImportRowDoc, ...]
@@ -667,6 +712,17 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                     "also clear the {last} cell)", value=value_text, ref=old.ref, day=old.as_of,
                     now=figure_of(now_there, ind) if now_there is not None else msg("nothing (voided)"), as_of=day,
                     last=label["last"]))
+            else:
+                other = _shown_for_another(ind, figure, _text(cell("last")), county, len(plan.plan.counties),
+                                           plan.terms.units, last_figure)
+                if other is not None:
+                    shown_day, there = other
+                    problem("value", msg(
+                        "{value} is the figure the {last} cell shows as of {day}, but {unit} had {had} that day: "
+                        "the sheet was filled for another unit; type {unit}'s figure as of {as_of} (if {value} is "
+                        "right, also clear the {last} cell)", value=value_text, last=label["last"], day=shown_day,
+                        unit=unit_called(county), had=figure_of(there, ind) if there is not None else msg("no figure"),
+                        as_of=day))
         if ind is not None and day is not None and not bad:
             dup = seen.get((ind.id, county, day))
             if dup is not None:
