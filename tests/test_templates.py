@@ -252,6 +252,26 @@ def test_a_sheet_filled_for_another_unit_is_refused_by_the_last_figures_it_shows
     assert ledger_path.read_bytes() == before
 
 
+def test_a_figure_typed_in_the_note_beside_an_empty_value_is_refused_not_skipped(half_year, tmp_path, ledger_path):
+    """A figure typed one cell too far (备注) with 数值 left empty was counted among the rows
+    skipped for an empty value: the figure was lost, the import said it succeeded."""
+    run, _ = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    row = _rows(ws)["new-kindergartens"]
+    ws.cell(row=row, column=_col(ws, "数值")).value = None
+    ws.cell(row=row, column=_col(ws, "备注")).value = 3
+    filled = tmp_path / "note.xlsx"
+    wb.save(filled)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    assert f"{filled}:{row}: 备注: “备注”中的 3 是一个数字，而“数值”为空：请把数字填在“数值”中" in err
+    assert ledger_path.read_bytes() == before
+    ws.cell(row=row, column=_col(ws, "备注")).value = "3所在建，7月底完工"  # a note in words: the row is skipped, as before
+    wb.save(filled)
+    assert "数值为空" in run.ok("import", filled, "--dry-run").stdout
+
+
 @pytest.mark.parametrize(("label", "first", "second"), [("截至日期", dt.datetime(2023, 7, 31), "2023-08-31"),
                                                          ("县（市、区）", "椒江区", "黄岩区")])
 def test_a_date_or_unit_given_twice_above_the_table_is_refused(half_year, tmp_path, ledger_path, label, first, second):

@@ -357,6 +357,12 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
 _BARE_FIGURE = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)%?")
 
 
+def _bare(cell: Cell) -> bool:
+    """A cell holding a figure and nothing else (``12``, ``3,000``, ``56%``)."""
+    return (isinstance(cell, int | float) and not isinstance(cell, bool)) or bool(
+        isinstance(cell, str) and _BARE_FIGURE.fullmatch(unicodedata.normalize("NFKC", cell).strip()))
+
+
 def typed_where_not_read(sheet: Sheet, first: int, file: str) -> list[Problem]:
     """A bare figure in a column a template fills only to be read (上次填报, 分解目标, 目标): staff
     typed the new figure in the wrong cell. It is not imported; the row's 数值 (left as the last
@@ -364,11 +370,7 @@ def typed_where_not_read(sheet: Sheet, first: int, file: str) -> list[Problem]:
     Only in a column the template filled (other cells as it writes them: —, 12个（2023-06-30）,
     ≥12所): a sheet of one's own may have a column of targets as bare numbers."""
     out: list[Problem] = []
-
-    def bare(cell: Cell) -> bool:
-        return (isinstance(cell, int | float) and not isinstance(cell, bool)) or bool(
-            isinstance(cell, str) and _BARE_FIGURE.fullmatch(unicodedata.normalize("NFKC", cell).strip()))
-
+    bare = _bare
     for col, head in enumerate(sheet.header):
         if not shown_only(head):
             continue
@@ -581,6 +583,13 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
         value_text = _text(cell("value"), (index, columns["value"]) in sheet.percent_cells)
         added_text = _text(cell("added"), False) if "added" in columns else ""
         if not value_text and not added_text:
+            note = cell("note") if "note" in columns else None
+            if _bare(note):  # the figure typed one cell too far: skipped, it would be lost without a word
+                out_problems.append(Problem(file, number, msg(
+                    "{value} in {column} is a figure, and {value_column} is empty: type the figure in {value_column} "
+                    "(a note is not read as a figure)", value=_text(note), column=label["note"],
+                    value_column=label["value"]), field=label["note"]))
+                continue
             skipped += any(_text(c) for c in cells)  # a blank line is not a skipped row
             continue
         bad: list[Problem] = []
