@@ -442,3 +442,13 @@ def test_an_option_given_twice_with_two_values_is_refused(run, synthetic_plan_pa
     assert "给了不止一次" in err and "请只写一次" in err
     assert not ledger_path.exists()
     run.ok("record", "new-kindergartens", "5", "--as-of", "6月底", "--as-of", "6月底")  # the same value twice
+
+
+@pytest.mark.parametrize("typed", ["——county", "－－county", "—county", "——county=椒江区"])
+def test_an_option_typed_with_a_chinese_input_methods_dashes_is_named(run, synthetic_plan_path, ledger_path, typed):
+    """A Chinese input method turns -- into ——: click said only 多余的参数 (stray arguments)."""
+    args = [typed, "椒江区"] if "=" not in typed else [typed]
+    err = run.fails(2, "record", "new-kindergartens", "5", "--as-of", "6月底", *args).stderr
+    assert f"“{typed}”：选项要用两个半角连字符写，即 --county" in err
+    assert not ledger_path.exists()
+    run.ok("record", "new-kindergartens", "5", "--as-of", "6月底", "--note", "——county 是备注里的字")  # a value, not an option

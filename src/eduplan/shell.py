@@ -606,11 +606,34 @@ def given_twice(group, argv: list[str]):
     return None
 
 
+_WIDE_DASHES = re.compile(r"^[\u2010-\u2015\u2212\u2500\u2501\uFE58\uFE63\uFF0D]+(?=[A-Za-z])")
+
+
+def wide_dash(group, argv: list[str]):
+    """An option typed with a Chinese input method's dashes (——county, －－as-of, —force): click
+    took it for a stray argument (多余的参数), which does not say why. The message naming the
+    option as it is written, else None."""
+    command = getattr(group, "commands", {}).get(argv[0]) if argv else None
+    names = {name for param in getattr(command, "params", ()) for name in getattr(param, "opts", ())} | {"--help"}
+    for arg in argv[1:]:
+        if arg == "--":
+            break
+        dashes = _WIDE_DASHES.match(arg)
+        if dashes is None:
+            continue
+        name = arg[dashes.end():].partition("=")[0]
+        option = next((o for o in (f"--{name}", f"-{name}") if o in names), None)
+        if option is not None:
+            return msg("'{typed}': an option is written with two half-width hyphens, {option} (a Chinese input "
+                       "method types them as —— or －－)", typed=arg, option=option)
+    return None
+
+
 def _main(app: typer.Typer, argv: list[str], ce) -> int:
     lang = _early_lang(argv)
     command, translate = build(app, lang, argv)
     _OUTPUT["written"] = False
-    twice = given_twice(command, argv)
+    twice = given_twice(command, argv) or wide_dash(command, argv)
     if twice is not None:
         with contextlib.suppress(Exception):
             sys.stderr.write(f"eduplan: {shown(twice.render(lang))}\n")
