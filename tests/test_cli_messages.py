@@ -452,3 +452,12 @@ def test_an_option_typed_with_a_chinese_input_methods_dashes_is_named(run, synth
     assert f"“{typed}”：选项要用两个半角连字符写，即 --county" in err
     assert not ledger_path.exists()
     run.ok("record", "new-kindergartens", "5", "--as-of", "6月底", "--note", "——county 是备注里的字")  # a value, not an option
+
+
+@pytest.mark.parametrize("typed", ["市本级", "台州市本级"])
+def test_the_citys_own_office_typed_as_a_unit_is_told_how_to_give_the_city_wide_figure(run, ledger_path, typed):
+    """show and the messages say 市本级 报送 (the city bureau reports): typed as the unit, it was only
+    没有县（市、区）“市本级” with the counties listed."""
+    err = run.fails(1, "record", "new-public-kindergartens", "3", "--county", typed, "--as-of", "6月底").stderr
+    assert f"“{typed}”是报送数据的单位，不是数据所属的单位：全市数据请不写 --county" in err
+    assert not ledger_path.exists()

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 from ..errors import EduplanError, UsageError
-from ..i18n import LANGS, Msg, PerLang, msg, tr
+from ..i18n import LANGS, Flag, Msg, PerLang, msg, tr
 from .models import Indicator, Office, Plan, Section, SectionKind, whole_words
 from .records import record
 from .status_words import STATUS_WORDS
@@ -212,6 +212,12 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
         choices = [unit or city for unit in meant]
         raise EduplanError(msg("'{text}' may mean more than one unit: {choices}; give the full name",
                                text=typed, choices=choices), field="county")
+    level = plan.terms.level
+    if typed in (f"{level}本级", f"{level}级", f"{plan.plan.city}本级" if plan.plan.city else f"{level}本级"):
+        # the city's own office (市本级 报送): not a unit figures are kept for; its figure is the whole's
+        raise EduplanError(msg("'{text}' is who reports, not a unit of figures: for the city-wide figure leave "
+                               "{county} out; for a county's, give its name (the plan's are {all})", text=typed,
+                               county=Flag("county"), all=plan.plan.counties), field="county")
     names = {c: c for c in plan.plan.counties}
     names.update({short_form(c): c for c in plan.plan.counties if short_form(c)})
     extra = [c for c in plan.plan.counties if len(typed) >= 2 and short_form(c) and typed.startswith(short_form(c))]
