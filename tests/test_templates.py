@@ -272,6 +272,36 @@ def test_a_figure_typed_in_the_note_beside_an_empty_value_is_refused_not_skipped
     assert "数值为空" in run.ok("import", filled, "--dry-run").stdout
 
 
+@pytest.mark.parametrize("hide", ["row", "column"])
+def test_a_figure_in_a_hidden_row_or_column_is_refused(half_year, tmp_path, ledger_path, hide):
+    """A hidden first worksheet was refused, but a figure in a hidden row (or in a hidden 本月新增
+    column) went in: no one filling or checking the sheet saw it."""
+    run, _ = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    row = _rows(ws)["new-places"]
+    if hide == "row":
+        ws.cell(row=row, column=_col(ws, "数值")).value = 999
+        ws.row_dimensions[row].hidden = True
+    else:
+        column = _col(ws, "本月新增")
+        ws.cell(row=row, column=column).value = 50
+        ws.cell(row=row, column=_col(ws, "数值")).value = None
+        ws.column_dimensions[ws.cell(row=HEAD, column=column).column_letter].hidden = True
+    filled = tmp_path / "hidden.xlsx"
+    wb.save(filled)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    said = (f"{filled}:{row}: 第 {row} 行被隐藏" if hide == "row" else
+            f"{filled}:{HEAD + 1}: 本月新增: {ws.cell(row=HEAD, column=column).column_letter} 列（本月新增）被隐藏")
+    assert said in err and "请取消隐藏、核对后重新导入" in err
+    assert ledger_path.read_bytes() == before
+    if hide == "row":  # a hidden row that holds nothing import reads is let be
+        ws.cell(row=row, column=_col(ws, "数值")).value = None
+        wb.save(filled)
+        assert "隐藏" not in run("import", filled, "--dry-run").stderr
+
+
 @pytest.mark.parametrize(("label", "first", "second"), [("截至日期", dt.datetime(2023, 7, 31), "2023-08-31"),
                                                          ("县（市、区）", "椒江区", "黄岩区")])
 def test_a_date_or_unit_given_twice_above_the_table_is_refused(half_year, tmp_path, ledger_path, label, first, second):

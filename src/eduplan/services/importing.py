@@ -351,6 +351,19 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
                 "cells {cells} are merged across rows, so the rows under the first would be read as empty; "
                 "unmerge them, give each row its own value, and import again", cells=m.ref),
                 field=None if above else label(m.col, first + 1)))
+        elif m.kind == "hidden" and m.last_col < 0:  # a hidden row of the table giving a figure (else it is skipped)
+            k = m.row - first - 1
+            if any(_text(_cell_at(sheet, k, columns[f])) for f in ("value", "added") if f in columns):
+                out.append(Problem(file, m.row, msg(
+                    "row {row} is hidden, and what it holds would be imported without anyone seeing it: unhide it, "
+                    "check it, and import again", row=m.row), field=None))
+        elif m.kind == "hidden":  # hidden columns: any of them that import reads, holding anything under the header
+            for col in sorted(read & set(range(m.col, m.last_col + 1))):
+                if any(_text(_cell_at(sheet, k, col)) for k in range(len(sheet.rows))):
+                    out.append(Problem(file, first + 1, msg(
+                        "column {column} ({header}) is hidden, and what it holds would be imported without anyone "
+                        "seeing it: unhide it, check it, and import again", column=column_letter(col),
+                        header=label(col, first + 1)), field=label(col, first + 1)))
     return out
 
 

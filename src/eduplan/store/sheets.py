@@ -44,7 +44,8 @@ class Mark:
     (it does where it would make a figure disappear) and says where it is."""
 
     kind: str  # "long" (over MAX_CELL_CHARS), "formula" (no computed result saved), "merged" (over rows),
-    # "scaled" (a number shown with 万 or 亿 its format adds: 12 shown as 12万人次)
+    # "scaled" (a number shown with 万 or 亿 its format adds: 12 shown as 12万人次), "hidden" (a row, or
+    # columns col to last_col, hidden: what they hold is read, and no one filling the sheet sees it)
     row: int  # the spreadsheet row (1 = the file's first row)
     col: int  # the column, from 0
     ref: str  # as Excel names it: H20, or a range F16:F17
@@ -187,6 +188,10 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+[0-9]+):([A-Za-z]+[0-9]+)\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
+_ATTR = {name: re.compile(rb"\b" + name + rb"=\"(\d+)\"") for name in (b"r", b"min", b"max")}
 
 
 def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
@@ -209,8 +214,8 @@ def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
 def _unreadable_cells(raw: bytes, title: str) -> list[Mark]:
     """Formulas saved without a computed result (openpyxl and other scripts write none; Excel
     and WPS do) and ranges merged over more than one row: read as they are, a figure would
-    disappear without a word. (The zip was checked by :func:`_check_zip`: no entity
-    declarations.)"""
+    disappear without a word. Hidden rows and columns: what they hold would go in unseen. (The
+    zip was checked by :func:`_check_zip`: no entity declarations.)"""
     from xml.etree import ElementTree
 
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -218,6 +223,7 @@ def _unreadable_cells(raw: bytes, title: str) -> list[Mark]:
         if part is None or part not in archive.namelist():
             return []
         merged: dict[str, Mark] = {}  # by range: a match in the overlap of two chunks is found twice
+        hidden: dict[str, Mark] = {}
         formulas = False
         tail = b""
         with archive.open(part) as member:  # one streaming look for the rare cases before parsing anything
@@ -229,8 +235,18 @@ def _unreadable_cells(raw: bytes, title: str) -> list[Mark]:
                     (r1, c1), (r2, c2) = _cell_index(first), _cell_index(last)
                     if r2 > r1:
                         merged[f"{first}:{last}"] = Mark("merged", r1, c1, f"{first}:{last}", r2, c2)
+                for m in _ROW_TAG.finditer(text):
+                    if _HIDDEN.search(m.group(1)) and (r := _ATTR[b"r"].search(m.group(1))):
+                        row = int(r.group(1))
+                        hidden[f"row {row}"] = Mark("hidden", row, 0, str(row), row, -1)
+                for m in _COL_TAG.finditer(text):
+                    lo, hi = _ATTR[b"min"].search(m.group(1)), _ATTR[b"max"].search(m.group(1))
+                    if _HIDDEN.search(m.group(1)) and lo and hi:
+                        c1, c2 = int(lo.group(1)) - 1, min(int(hi.group(1)), 16384) - 1
+                        ref = column_letter(c1) if c1 == c2 else f"{column_letter(c1)}:{column_letter(c2)}"
+                        hidden[f"col {ref}"] = Mark("hidden", 0, c1, ref, 0, c2)
                 tail = text[-256:]
-        out = list(merged.values())
+        out = list(merged.values()) + list(hidden.values())
         if formulas:
             with archive.open(part) as member:
                 for _, element in ElementTree.iterparse(member):
