@@ -460,3 +460,21 @@ def test_a_month_a_long_period_holds_twice_is_asked_about_and_year_zero_is_no_mo
         with pytest.raises(NumberError) as caught:
             parse_month(text, two_years)
         assert not isinstance(caught.value, Ambiguous)
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("5千万", 50_000_000, None), ("5千万元", 50_000_000, "元"), ("约5千万元", 50_000_000, "元"),
+    ("1.5千万", 15_000_000, None), ("2百万", 2_000_000, None), ("3千", 3000, None), ("3千所", 3000, "所"),
+    ("1万5千", 15_000, None), ("2亿3千万", 230_000_000, None), ("1亿2千万元", 120_000_000, "元"),
+])
+def test_a_figure_written_with_thousands_or_in_parts_is_read_as_written(text, value, unit):
+    """5千万 (fifty million) and 1万5千 are how amounts are written in Chinese; they were refused
+    with 无法识别后面的“千万”."""
+    q = parse_quantity(text)
+    assert (q.value, q.unit, q.percent) == (value, unit, False)
+
+
+@pytest.mark.parametrize("text", ["1万5", "3千2万", "5千万千", "1千万%"])
+def test_parts_out_of_order_or_ambiguous_are_still_refused(text):
+    with pytest.raises(NumberError):
+        parse_quantity(text)

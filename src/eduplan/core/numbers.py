@@ -215,6 +215,33 @@ def _arabic(text: str) -> str:
     return (match[1] or "") + number + ("%" if match[2] else "") + text[match.end():]
 
 
+_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_PART = r"\d+(?:\.\d+)?\s*(?:[十百千]?[万亿]|[百千])"
+_COMPOUND = re.compile(rf"^(?P<lead>约|达到|达)?\s*(?P<parts>(?:{_PART}\s*)+)(?P<rest>.*)$")
+
+
+def _compound(text: str) -> str:
+    """A figure written with 千/百 or a run of parts as digits (5千万 → 50000000, 3千 → 3000, 1万5千 →
+    15000, 2亿3千万 → 230000000); anything else as it is (3.5万 and 90亿 are read as they stand).
+    Each part names its own scale, larger first: 1万5 (10005 or 15000?) is not one of these."""
+    match = _COMPOUND.match(text)
+    if match is None or match["rest"].lstrip().startswith(("%", "％")):
+        return text  # (万 with % is refused as it stands)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([十百千]?)([万亿]?)", match["parts"])
+    parts = [(n, small, big) for n, small, big in parts if small or big]
+    if len(parts) == 1 and not parts[0][1]:
+        return text  # 3.5万, 90亿: the usual way, read as it stands
+    total = Decimal(0)
+    last = None
+    for number, small, big in parts:
+        scale = (_SCALES[small] if small else 1) * (_SCALES[big] if big else 1)
+        if last is not None and scale >= last:
+            return text  # scales out of order (3千2万): left to be refused as it stands
+        total += Decimal(number) * scale
+        last = scale
+    return (match["lead"] or "") + format(total.normalize(), "f") + match["rest"]
+
+
 _NOT_APPLICABLE = frozenset({"/", "／", "—", "-", "–", "——", "\\"})
 _SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+-]?\d+")
 
@@ -228,7 +255,7 @@ def parse_quantity(text: str) -> Quantity:
     """
     _seen(text)
     original = text
-    text = _arabic(normalise(text))
+    text = _compound(_arabic(normalise(text)))
     if not text:
         raise NumberError(msg("the value is empty"))
     if text in _NOT_APPLICABLE:  # / or — for 不适用 in Chinese forms
