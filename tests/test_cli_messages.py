@@ -461,3 +461,17 @@ def test_the_citys_own_office_typed_as_a_unit_is_told_how_to_give_the_city_wide_
     err = run.fails(1, "record", "new-public-kindergartens", "3", "--county", typed, "--as-of", "6月底").stderr
     assert f"“{typed}”是报送数据的单位，不是数据所属的单位：全市数据请不写 --county" in err
     assert not ledger_path.exists()
+
+
+def test_a_void_says_what_stands_for_the_unit_now_and_that_it_brings_nothing_back(run, ledger_path):
+    """Voiding a correction left the unit with no figure at all, and the receipt did not say so: a
+    clerk expected the corrected figure back. The receipt says the replaced entry stays out and
+    what the unit's figure is now as of that day, or that it has none."""
+    run.ok("record", "exam-services", "700", "--as-of", "4月底")
+    run.ok("record", "exam-services", "1000", "--as-of", "6月底")
+    run.ok("correct", "2", "1500", "--reason", "笔误")
+    said = run.ok("void", "3", "--reason", "更正错了").stdout
+    assert "（#2 已被 #3 更正，仍不计入：作废不会恢复它）" in said
+    assert "（全市截至 2023-06-30 现为 700人次（#1））" in said
+    said = run.ok("void", "1", "--reason", "重复").stdout
+    assert "（全市截至 2023-04-30 现无数据；如需填报，请重新填报）" in said and "仍不计入" not in said

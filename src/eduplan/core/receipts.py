@@ -37,6 +37,10 @@ class Stored:
     total: float | None = None  # for an increment: the figure it makes
     advice: tuple[Msg, ...] = ()  # what the figure leaves to be done (a percentage the city cannot roll up)
     moved_from: dt.date | None = None  # a correction dated otherwise than what it corrects: that entry's date
+    # a void of a figure: the unit's figure that stands now as of the voided entry's date (None: none), and
+    # where the voided entry was a correction, the entry it replaced (which the void does not bring back)
+    standing: tuple[Entry | None] | None = None
+    still_replaced: Entry | None = None
 
 
 @record(slots=False)

@@ -19,6 +19,7 @@ from ..core.entries import (
     fold_increments,
     is_baseline,
     kind_word,
+    latest as latest_of,
     read_figure,
     value_problems,
 )
@@ -337,13 +338,22 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
                                                                 msg("a void needs a reason"))
     by = ws.by
 
+    left: list[tuple[tuple[Entry | None], Entry | None]] = []
+
     def build(view: LedgerView) -> list[Entry]:
         old = _target(view, office, entry_id, N_("void"), for_city=ws.office is not None and ws.office.city)
-        return [Entry(view.next_id(), old.indicator, old.as_of, by, ws.now, county=old.county,
-                      supersedes=old.id, void=True, reason=reason_text.strip(), target_office=target_office,
-                      for_city=_for_city(target_office, old), office=view.office)]
+        new = Entry(view.next_id(), old.indicator, old.as_of, by, ws.now, county=old.county,
+                    supersedes=old.id, void=True, reason=reason_text.strip(), target_office=target_office,
+                    for_city=_for_city(target_office, old), office=view.office)
+        if old.added is None and not is_baseline(old, ws.plan):  # what stands for the unit that day once it goes
+            now = latest_of(view.series_for(new, without=old), old.as_of).get(old.key())
+            replaced = view.entry(old.supersedes, old.target[0]) if old.supersedes is not None else None
+            left.append(((now,), replaced))
+        return [new]
 
-    return Stored(ws.plan, append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0])
+    entry = append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0]
+    standing, replaced = left[0] if left else (None, None)
+    return Stored(ws.plan, entry, standing=standing, still_replaced=replaced)
 
 
 def record_baseline(ws: Workspace, indicator: str, value: str | float, *, source: str | None = None,
