@@ -475,3 +475,14 @@ def test_a_void_says_what_stands_for_the_unit_now_and_that_it_brings_nothing_bac
     assert "（全市截至 2023-06-30 现为 700人次（#1））" in said
     said = run.ok("void", "1", "--reason", "重复").stdout
     assert "（全市截至 2023-04-30 现无数据；如需填报，请重新填报）" in said and "仍不计入" not in said
+
+
+def test_a_correction_that_changes_nothing_is_refused(run, ledger_path):
+    """correct 1 1500 on an entry of 1500 was stored as a correction: a mistyped figure or the
+    wrong entry, said to be done. A new date, note or source is a change, and is stored."""
+    run.ok("record", "new-school-places", "1500", "--county", "椒江", "--as-of", "6月底")
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "correct", "1", "1,500", "--reason", "复核").stderr
+    assert "1,500 就是记录 #1 已有的数据，日期也相同：这次更正不会改变任何内容" in err
+    assert ledger_path.read_bytes() == before
+    run.ok("correct", "1", "1500", "--reason", "补来源", "--source", "6月报表")

@@ -37,6 +37,7 @@ from ..core.rules import (
     previous_total,
     rollup_advice,
     rule_tag,
+    same_figure,
     series_findings,
     triage,
 )
@@ -319,6 +320,11 @@ def correct(ws: Workspace, entry: str | int, value: str | float, *, reason: str,
                  if old.added is None and new.added is None else [])  # (an increment's correction: what it adds)
         accepted = judge(door_findings(ind, plan, fig, new, series, text=value) + whole, force, field="value",
                          again=msg("correct it again with {force}", force=Flag("force", True)))
+        if (same_figure(old, new) and old.added == new.added and new.as_of == old.as_of
+                and (note is None or note == old.note) and (source is None or source == old.source)):
+            raise EduplanError(msg("{value} is the figure #{id} already gives, as of the same day: the correction "
+                                   "would change nothing (was another entry or another figure meant? `eduplan log` "
+                                   "lists the entries)", value=value, id=old.id), field="value")
         overridden.append(accepted)
         if fig.counties is not None:
             names.append(Taken("value", value, format_number(fig.value, "%")))
