@@ -762,6 +762,21 @@ def test_validate_reads_the_ledger_not_an_index_altered_beside_it(plan, ledger, 
     assert run.ok("validate", "--lang", "en").stdout == said
 
 
+def test_what_an_analyst_adds_beside_the_index_keeps_it(plan, ledger, run):
+    """An index, a view and SQLite's statistics of an analyst's own are not writes to the entries:
+    the index is kept (no rebuild), and gives the same figures."""
+    args = ("status", "--as-of", "2023-12-31", "--format", "json")
+    expected = run(*args).stdout
+    db = index_file(ledger)
+    _sentinel(db, make=True)
+    con = sqlite3.connect(db)
+    con.executescript("CREATE INDEX mine ON entries (who); CREATE VIEW latest_june AS SELECT * FROM entries "
+                      "WHERE gone = 0; ANALYZE;")
+    con.close()
+    assert run(*args).stdout == expected
+    assert _sentinel(db)
+
+
 def _sentinel(db: Path, make: bool = False) -> bool:
     """A table of an analyst's own in the index: it survives every command but a rebuild."""
     con = sqlite3.connect(db)
@@ -774,7 +789,8 @@ def _sentinel(db: Path, make: bool = False) -> bool:
         con.close()
 
 
-@pytest.mark.parametrize("change", ["figure", "deleted", "inserted", "memo", "trigger dropped", "file row"])
+@pytest.mark.parametrize("change", ["figure", "deleted", "inserted", "memo", "trigger dropped", "file row",
+                                    "columns swapped", "index dropped", "trigger added"])
 def test_a_plausible_figure_written_into_the_index_from_outside_is_never_shown(plan, ledger, run, change):
     """An analyst's UPDATE of a figure inside the index (or a row deleted, one added, a kept
     result changed) showed in status until the ledger next changed: the index looked sound.
@@ -807,6 +823,15 @@ def test_a_plausible_figure_written_into_the_index_from_outside_is_never_shown(p
     elif change == "trigger dropped":
         con.execute("DROP TRIGGER outside_entries_update")
         con.execute(f"UPDATE entries SET value = value + 1 WHERE rowid = ({latest_row})")
+    elif change == "columns swapped":  # (ALTER TABLE: no trigger sees it; each field read as the other)
+        con.executescript("ALTER TABLE entries RENAME COLUMN numerator TO t; "
+                          "ALTER TABLE entries RENAME COLUMN denominator TO numerator; "
+                          "ALTER TABLE entries RENAME COLUMN t TO denominator;")
+    elif change == "index dropped":  # (a query naming it failed, and every command read the ledger in memory)
+        con.execute("DROP INDEX entries_added")
+    elif change == "trigger added":  # another program's trigger rewriting what this tool writes
+        con.execute("CREATE TRIGGER tenfold AFTER INSERT ON entries WHEN NEW.value IS NOT NULL BEGIN "
+                    "UPDATE entries SET value = NEW.value * 10 WHERE rowid = NEW.rowid; END")
     else:
         con.execute("UPDATE files SET count = count + 1")
     con.commit()
@@ -1059,3 +1084,54 @@ def test_this_tools_own_writes_never_mark_the_index_as_written_from_outside(plan
     assert run("check", "--as-of", "2023-12-31").exit_code == 1  # (the synthetic figures' findings)
     assert outside() == "0" and _sentinel(db)
     same(ledger, plan)
+
+
+def _leaf_pages(db: Path) -> tuple[bytes, int, list[int]]:
+    """The index file's bytes (its WAL copied in), its page size, and the leaf pages of the index
+    the latest figures are found through."""
+    con = sqlite3.connect(db)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = con.execute("PRAGMA page_size").fetchone()[0]
+        pages = [p for (p,) in con.execute("SELECT pageno FROM dbstat WHERE name = 'entries_latest' "
+                                            "AND pagetype = 'leaf'")]
+    finally:
+        con.close()
+    return db.read_bytes(), size, pages
+
+
+def _with_page_damaged(db: Path, pristine: bytes, size: int, page: int) -> None:
+    """The index as it was, with sixteen zero bytes in the middle of one page (inside its cells:
+    SQLite's reads and quick check do not see it)."""
+    for extra in db.parent.glob(db.name + "-*"):
+        extra.unlink()
+    data = bytearray(pristine)
+    at = (page - 1) * size + size // 2
+    data[at:at + 16] = bytes(16)
+    db.write_bytes(bytes(data))
+
+
+def test_an_index_page_damaged_inside_its_cells_is_found_by_validate_and_index(plan, ledger, run):
+    """Damage inside the cells of an index page hid entries from status (an older figure, or
+    none), exit 0: SQLite's quick check says ok. validate and `eduplan index` run SQLite's whole
+    check: the damaged index is removed, or built again, and status gives the plain parse's
+    answer."""
+    args = ("status", "--as-of", "2023-12-31", "--format", "json")
+    expected = run(*args).stdout
+    db = index_file(ledger)
+    pristine, size, pages = _leaf_pages(db)
+    hiding = None
+    for page in pages:  # a page whose damage changes what status shows (about half of them)
+        _with_page_damaged(db, pristine, size, page)
+        if run(*args).stdout != expected:
+            hiding = page
+            break
+    assert hiding is not None
+    said = run.ok("validate").stdout
+    assert "本机的台账索引已损坏（SQLite 完整检查发现）：已将其删除" in said
+    assert not db.exists() and run(*args).stdout == expected
+    _with_page_damaged(db, pristine, size, hiding)
+    done = run.json("index", "--format", "json")
+    assert done["rebuilt"] is True and run(*args).stdout == expected
+    assert run.json("index", "--format", "json")["rebuilt"] is False
+    assert "已损坏" not in run.ok("validate").stdout

@@ -112,6 +112,7 @@ class ValidateDoc:
     # entries this computer's index last saw that the files no longer hold (lost), or hold otherwise (changed)
     lost: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
+    index_removed: bool = False  # this computer's stored index was damaged, and was removed (built again when needed)
 
     @property
     def ok(self) -> bool:
@@ -150,3 +151,4 @@ class IndexDoc:
     path: Path | None  # None: built in memory (no cache folder)
     entries: int
     files: int
+    rebuilt: bool = False  # the stored index was damaged (SQLite's whole check): built again

@@ -480,4 +480,4 @@ def quality(doc: QualityReport, lang: str, opts) -> str:
 def index(doc, lang: str, opts) -> str:
     return to_json({"schema_version": SCHEMA_VERSION, "ledger": str(doc.ledger),
                     "index": str(doc.path) if doc.path is not None else None, "entries": doc.entries,
-                    "files": doc.files}, pretty=opts.pretty)
+                    "files": doc.files, "rebuilt": doc.rebuilt}, pretty=opts.pretty)

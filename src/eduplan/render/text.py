@@ -194,6 +194,9 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
                            "{changed}. Figures are corrected by new entries, never edited: if this was not meant (a "
                            "merge that kept one side), restore them from version control (git log -p)",
                            lost=list(doc.lost) or "—", changed=list(doc.changed) or "—").render(lang)
+    if doc.index_removed:
+        line += "\n" + msg("this computer's index of the ledger was damaged (SQLite's whole check): it was removed, and "
+                           "the next command builds it again from the files").render(lang)
     if doc.questionable:
         line += "\n" + nmsg("{n} figure is questionable (a falling total, a duplicate, an outlier …): `eduplan check` "
                             "lists it", "{n} figures are questionable (falling totals, duplicates, outliers …): "
@@ -211,7 +214,11 @@ def index(doc: IndexDoc, lang: str, opts) -> str:
                 "sqlite3 -readonly {path}", "the index of {ledger} is up to date: {path} ({n} entries, {files} files); "
                 "open it read-only, e.g. sqlite3 -readonly {path}", doc.entries, ledger=str(doc.ledger),
                 path=str(doc.path), files=doc.files)
-    return safe.terminal(line.render(lang)) + "\n"
+    text = line.render(lang)
+    if doc.rebuilt:
+        text = msg("the index was damaged (SQLite's whole check found it): it was built again from the files").render(
+            lang) + "\n" + text
+    return safe.terminal(text) + "\n"
 
 
 def repaired(doc: RepairDoc, lang: str, opts) -> str:

@@ -141,6 +141,9 @@ def validate(ws: Workspace) -> ValidateDoc:
                            (), False, 0)
     ws.__dict__["_plan"] = plan
     use_terms(plan.terms)
+    # this computer's stored index, checked whole (a damaged page of one of its indexes can hide entries
+    # from the reading commands without SQLite's quick checks seeing it): removed if damaged
+    removed = ledger_store.remove_if_damaged(ws.ledger_path, plan)
     seen = ledger_store.last_read(ws.ledger_path, plan)  # what this computer last read (its stored index)
     # the ledger's own bytes, read whole in memory: the check before a commit vouches for the files, not for a
     # cache beside them (an index altered in place would otherwise answer for them)
@@ -166,7 +169,7 @@ def validate(ws: Workspace) -> ValidateDoc:
         finally:
             view.close()
     return ValidateDoc(ws.plan_path, ws.ledger_path, plan, (), tuple(sync.problems), sync.exists, sync.count, sync.torn,
-                       questionable, versions, lost, changed)
+                       questionable, versions, lost, changed, removed)
 
 
 def _ref(key: tuple[str, int]) -> str:
@@ -213,6 +216,11 @@ def index(ws: Workspace) -> IndexDoc:
                                    "is not a folder): it is built in memory for each command; set EDUPLAN_CACHE_DIR "
                                    "to a folder you can write (the figures are not affected)",
                                    ledger=str(ws.ledger_path), folder=str(wanted.parent)))
+        if view.index.path is not None and not view.index.sound():  # checked whole: damage the reads did not see
+            view.close()
+            ledger_store.discard_index(ws.ledger_path)
+            view = ws.view()
+            return IndexDoc(ws.ledger_path, view.index.path, view.index.count(), len(view.index.files()), True)
         return IndexDoc(ws.ledger_path, view.index.path, view.index.count(), len(view.index.files()))
     finally:
         view.close()

@@ -35,6 +35,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -254,6 +255,40 @@ def _ranges_text(ranges: Sequence[tuple[int, int, str]]) -> str:
     return json.dumps([list(r) for r in ranges])
 
 
+@functools.cache
+def _own_schema() -> dict[tuple[str, str], str]:
+    """(type, name) → SQL of every table, index and trigger an index of this format holds, as SQLite
+    keeps it (made once per process in memory: SQLite stores a statement's text normalized)."""
+    con = sqlite3.connect(":memory:")
+    try:
+        for statement in [*_SCHEMA.split(";"), *(sql for _, sql in _TRIGGERS)]:
+            if statement.strip():
+                con.execute(statement)
+        return {(t, n): sql for t, n, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE sql NOT NULL")}
+    finally:
+        con.close()
+
+
+def _schema_is_own(rows: Iterable[tuple[str, str, str | None]]) -> bool:
+    """Are these rows of ``sqlite_master`` this tool's schema? Each table, index and trigger it
+    makes is there as it made it (an index of :data:`_ON_DEMAND` may be missing), and there is no
+    trigger of another program's. A column renamed or dropped (ALTER TABLE, which no trigger
+    sees) would read one field as another; an index dropped would fail every query that names
+    it; another trigger could rewrite what this tool writes, or put back the mark of a write
+    from outside. What else another program adds (an index, a view, SQLite's statistics) is let be."""
+    own = _own_schema()
+    seen = set()
+    for kind, name, sql in rows:
+        key = (kind, name)
+        if key in own:
+            if sql != own[key]:
+                return False
+            seen.add(key)
+        elif kind == "trigger":
+            return False
+    return all(key in seen or (key[0] == "index" and key[1] in _ON_DEMAND) for key in own)
+
+
 def signature(st: os.stat_result) -> tuple[int, ...]:
     """What any write to a file changes (a user cannot set ctime back)."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -383,20 +418,27 @@ class Index:
             "sup_office, void, who, recorded_at FROM entries")}
 
     def valid_for(self, ledger: str, plan: str) -> bool:
-        """Is this index of this format, for this ledger, under this plan?"""
+        """Is this index of this format, for this ledger, under this plan, with the tables, indexes
+        and triggers this tool made, as it made them, and no trigger of another program's?"""
         try:
             if self.con.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
                 return False
-            schema = {(r[0], r[1]): r[2] for r in self.con.execute(
-                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')")}
-            if not {("table", t) for t in ("meta", "files", "entries", "memo")} <= schema.keys():
+            if not _schema_is_own(self.con.execute("SELECT type, name, sql FROM sqlite_master")):
                 return False
-            if any(schema.get(("trigger", name)) != sql for name, sql in _TRIGGERS):
-                return False  # a trigger dropped or altered: a write from outside could have gone unmarked
             meta = dict(self.con.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError:
             return False
         return meta.get("ledger") == ledger and meta.get("plan") == plan and meta.get("outside") == "0"
+
+    def sound(self) -> bool:
+        """Does SQLite find the whole database sound (``PRAGMA integrity_check``: every page, and every
+        index against its table)? A page of an index damaged inside its cells can hide rows from the
+        queries that go through it while the quick checks of a read find nothing; this reads every
+        page (at 100k entries a fraction of a second), so only the checks that read everything ask it."""
+        try:
+            return [r[0] for r in self.con.execute("PRAGMA integrity_check(1)")] == ["ok"]
+        except sqlite3.DatabaseError:
+            return False
 
     def reset(self, ledger: str, plan: str) -> None:
         """Drop everything and start an empty index for this ledger and plan."""

@@ -952,6 +952,32 @@ def last_read(path: Path, plan: Plan) -> dict[tuple[str, int], tuple] | None:
             index.close()
 
 
+def discard_index(path: Path) -> None:
+    """Remove this ledger's stored index (it is built again by the next command)."""
+    _discard(index_path(place(path)))
+
+
+def remove_if_damaged(path: Path, plan: Plan) -> bool:
+    """This computer's stored index of the ledger, checked whole (:meth:`Index.sound`), removed if
+    it is damaged (the next command builds it again). Was it?"""
+    where = place(path)
+    stored = index_path(where)
+    if stored is None or _memory_only or not stored.is_file() or not _is_sqlite(stored):
+        return False
+    index = None
+    try:
+        index = Index(stored)
+        if index.sound():
+            return False
+    except (OSError, sqlite3.Error):
+        pass
+    finally:
+        if index is not None:
+            index.close()
+    _discard(stored)
+    return True
+
+
 def check(path: Path, plan: Plan) -> tuple[LedgerView | None, Sync]:
     """Read the ledger and bring its index up to date; the view (None if it has problems). A
     ledger folder's files that hold entries but are not read are problems here (validate)."""
