@@ -387,7 +387,9 @@ def judge(
                 status = Status.ON_TRACK
                 notes.append(Note("not_yet_due", {"due": _due_day(ind, plan).isoformat()}))
         elif ind.is_percent and not by_change:
-            status = Status.LAGGING if short <= threshold + 1e-9 else Status.BEHIND
+            # over a cap is behind at once, as over a cap on a flow or a count is: 8.7% against ≤1% is no
+            # matter of a few points (lagging_pp measures how far a rising share is short of its target)
+            status = Status.BEHIND if falling or short > threshold + 1e-9 else Status.LAGGING
             lag = short
         else:
             # a change from the baseline is judged by the share of it made, before its date and after it
