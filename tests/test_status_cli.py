@@ -650,3 +650,33 @@ def test_the_log_table_shows_times_of_recording_in_the_readers_zone(run, synthet
         monkeypatch.undo()
         time.tzset()
     assert "sh · 2023-12-01 02:23" in out and "ny · 2023-12-01 02:23" in out, out
+
+
+def test_a_level_due_at_the_years_end_is_not_behind_from_january(run, ledger_path):
+    """中小学智慧校园比例达到75% (no date: the year's target) had no pace and was judged at once:
+    60% in February read ✖ 落后, red until it was met, whenever in the year that was due."""
+    for county in ("椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "天台县", "仙居县", "三门县"):
+        run.ok("record", "smart-campus-share", "600/1000", "--county", county, "--as-of", "2023-01-31")
+    row = next(i for i in run.json("status", "--as-of", "2023-02-15")["indicators"] if i["id"] == "smart-campus-share")
+    assert row["status"] == "on_track"
+    row = next(i for i in run.json("status", "--as-of", "2023-12-31")["indicators"] if i["id"] == "smart-campus-share")
+    assert row["status"] == "behind"  # (judged at the year's end: 60% of ≥75%)
+
+
+def test_validate_names_levels_that_rise_without_a_pace(run, tmp_path):
+    """A plan author's level without a pace is judged at once: validate says so, with what to write
+    where the target is for a date; the bundled plan has none left."""
+    assert "提示：" not in run.ok("validate").stdout
+    plan = tmp_path / "plan.toml"
+    from eduplan.store.paths import bundled_plan_path
+
+    text = bundled_plan_path().read_text(encoding="utf-8")
+    source = bundled_plan_path().parent / "taizhou-2023-work-priorities.txt"
+    (tmp_path / source.name).write_bytes(source.read_bytes())
+    plan.write_text(text.replace('source = "中小学智慧校园比例达到75%"\nreported_by = "counties"\n'
+                                 '# the text gives no date: the year\'s target, counted at its end (judged at once, it was '
+                                 'behind from January)\npace = { kind = "once", date = 2023-12-31 }\n',
+                                 'source = "中小学智慧校园比例达到75%"\nreported_by = "counties"\n'), encoding="utf-8")
+    said = run.ok("validate", "--plan", plan).stdout
+    assert "提示：['smart-campus-share'] 是要提升到目标值的水平类指标" not in said
+    assert "提示：smart-campus-share 是要提升到目标值的水平类指标，且未设进度（pace）" in said

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..i18n import DEFAULT_TERMS, Msg, msg, nmsg
-from .models import Entry, Plan, quick_constructor
+from .models import Comparator, Entry, Measure, Plan, quick_constructor
 from .progress import Progress
 from .records import record
 
@@ -126,6 +126,17 @@ class ValidateDoc:
         if plan is None or plan.terms != DEFAULT_TERMS or not plan.plan.counties:
             return None
         return "区" if all(c.endswith("区") for c in plan.plan.counties) else None
+
+    @property
+    def levels_at_once(self) -> tuple[str, ...]:
+        """The plan's levels that rise to a target and have no pace: each is judged against its target
+        at once, behind from the first day until it is met, which is right for a level to keep all
+        year and wrong for one due at a date (中小学智慧校园比例达到75%, counted at the year's end)."""
+        plan = self.plan
+        if plan is None:
+            return ()
+        return tuple(i.id for i in plan.indicators if i.measure == Measure.LEVEL and i.pace is None
+                     and i.comparator != Comparator.LE and (i.target is not None or i.relative is not None))
 
     @property
     def hint(self) -> Msg | None:

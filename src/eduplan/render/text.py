@@ -189,6 +189,11 @@ def validated(doc: ValidateDoc, lang: str, opts) -> str:
         line += "\n" + msg("hint: every unit of the plan is a {word}, and the tool calls them 县（市、区）; to call them "
                            "as the text does, give the plan [terms] with units = \"{word}\" (README: the plan file)",
                            word=doc.units_word).render(lang)
+    if doc.levels_at_once:
+        line += "\n" + msg("hint: {indicators} rise to a target and have no pace, so each is judged against its target "
+                           "at once (behind until it is met); where the target is for a date (the period's end, an "
+                           "autumn count), give it pace = {{ kind = \"once\", date = … }} (README: the plan file)",
+                           indicators=list(doc.levels_at_once)).render(lang)
     if doc.lost or doc.changed:
         line += "\n" + msg("since this computer last read the ledger, entries are gone: {lost}; entries were changed: "
                            "{changed}. Figures are corrected by new entries, never edited: if this was not meant (a "
