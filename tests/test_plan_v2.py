@@ -250,7 +250,7 @@ def test_show_says_how_the_target_is_meant_to_be_reached(run, v2, monkeypatch):
     run.ok("record", "dated-milestone", "进行中", *D)
     out = run.ok("show", "dated-milestone", *D).stdout
     assert "应完成 100%" in out and "均匀推进，2023-06-30前全部完成" in out
-    assert "完成标准" in out and "平台上线运行" in out and "已过完成时限2023-06-30仍在进行中" in out
+    assert "完成标准" in out and "平台上线运行" in out and "已到完成时限2023-06-30仍在进行中" in out  # (read on the day)
     en = run.ok("show", "dated-milestone", *D, lang="en").stdout
     assert "expected 100%" in en and "The platform is online" in en
     doc = run.json("show", "due-flow", *D)["indicator"]

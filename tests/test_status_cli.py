@@ -340,7 +340,7 @@ def test_a_figure_that_needs_someone_to_act_is_said_beneath_the_table(run):
     run.ok("record", "exam-epidemic-safety", "进行中", "--as-of", "2023-11-30")
     out = run.ok("status", "--as-of", "2023-12-31").stdout
     beneath = out[out.index("序时进度"):]
-    assert "组考防疫双安全：已过完成时限2023-12-31仍在进行中" in beneath
+    assert "组考防疫双安全：已到完成时限2023-12-31仍在进行中" in beneath  # (read on the day itself)
     assert "学生非正常死亡人数：基数" in beneath  # its baseline is not recorded
     run.ok("record", "exam-epidemic-safety", "完成", "--as-of", "2023-12-15")
     beneath = run.ok("status", "--as-of", "2023-12-31").stdout.split("序时进度", 1)[1]
@@ -680,3 +680,13 @@ def test_validate_names_levels_that_rise_without_a_pace(run, tmp_path):
     said = run.ok("validate", "--plan", plan).stdout
     assert "提示：['smart-campus-share'] 是要提升到目标值的水平类指标" not in said
     assert "提示：smart-campus-share 是要提升到目标值的水平类指标，且未设进度（pace）" in said
+
+
+def test_a_task_in_progress_on_its_due_day_has_reached_it_and_after_it_has_passed_it(run):
+    """Read on the due date itself, a task still in progress was said to be past it (已过完成时限)."""
+    run.ok("record", "exam-epidemic-safety", "进行中", "--as-of", "2023-11-30")
+    shown = run.ok("show", "exam-epidemic-safety", "--as-of", "2023-12-31").stdout
+    assert "已到完成时限2023-12-31仍在进行中" in shown and "已过" not in shown
+    note = next(n for i in run.json("status", "--as-of", "2023-12-31")["indicators"] if i["id"] == "exam-epidemic-safety"
+                for n in i["notes"] if n["code"] == "overdue")
+    assert note == {"code": "overdue", "due": "2023-12-31", "on_the_day": True}

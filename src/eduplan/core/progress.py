@@ -302,7 +302,9 @@ def judge(
             completion = None
             if mark >= 1 - 1e-12:  # the whole was due: still in progress is late
                 status = Status.BEHIND
-                notes.append(Note("overdue", {"due": _due_day(ind, plan).isoformat()}))
+                due = _due_day(ind, plan)
+                # on the day itself the deadline has come, not passed (已到, not 已过)
+                notes.append(Note("overdue", {"due": due.isoformat(), "on_the_day": as_of == due}))
             else:
                 status = Status.ON_TRACK
         else:

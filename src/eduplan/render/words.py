@@ -193,7 +193,8 @@ NOTES: dict[str, Callable[[dict], Msg]] = {
     "no_county_target": _no_county_target,
     "baseline_unknown": lambda p: msg("the baseline (as of {date}) is not yet known: the target cannot be judged until "
                                       "it is recorded (eduplan baseline)", date=p.get("date") or "—"),
-    "overdue": lambda p: msg("still in progress after its due date {due}", due=p["due"]),
+    "overdue": lambda p: (msg("still in progress on its due date {due}", due=p["due"]) if p.get("on_the_day") else
+                          msg("still in progress after its due date {due}", due=p["due"])),
     "not_yet_due": lambda p: msg("not yet due: the target applies from {due}", due=p["due"]),
     "cap_kept": lambda p: msg("within the cap so far: a cap is met when the period ends ({end})", end=p["end"]),
     "over_pace": _over_pace,
@@ -246,7 +247,7 @@ def labelled_notes(rows, lang: str, skip=("partial", "cannot_roll_up"), *, quiet
 GRID_NOTES: dict[str, Callable[[list[str]], Msg]] = {
     "no_county_target": lambda names: msg("No county target (the plan does not split it): each county's figure is "
                                           "shown and not judged: {indicators}", indicators=names),
-    "overdue": lambda names: msg("Still in progress after the due date: {indicators}", indicators=names),
+    "overdue": lambda names: msg("Still in progress at or after the due date: {indicators}", indicators=names),
     "not_yet_due": lambda names: msg("Not yet due: {indicators}", indicators=names),
     "baseline_unknown": lambda names: msg("The baseline is not yet known: {indicators}", indicators=names),
 }
