@@ -1135,3 +1135,18 @@ def test_an_index_page_damaged_inside_its_cells_is_found_by_validate_and_index(p
     assert done["rebuilt"] is True and run(*args).stdout == expected
     assert run.json("index", "--format", "json")["rebuilt"] is False
     assert "已损坏" not in run.ok("validate").stdout
+
+
+def test_the_schema_an_index_is_held_to_is_the_one_sqlite_keeps():
+    """An index is used only while its tables, indexes and triggers are as this tool made them,
+    compared with the text SQLite keeps for each: written otherwise (a keyword in lower case, IF
+    NOT EXISTS), every index would be rebuilt on every command."""
+    from eduplan.store import index as ix
+
+    con = sqlite3.connect(":memory:")
+    for statement in [*ix._SCHEMA.split(";"), *(sql for _, sql in ix._TRIGGERS)]:
+        if statement.strip():
+            con.execute(statement)
+    kept = {(t, n): sql for t, n, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE sql NOT NULL")}
+    con.close()
+    assert ix._own_schema() == kept

@@ -258,15 +258,15 @@ def _ranges_text(ranges: Sequence[tuple[int, int, str]]) -> str:
 @functools.cache
 def _own_schema() -> dict[tuple[str, str], str]:
     """(type, name) → SQL of every table, index and trigger an index of this format holds, as SQLite
-    keeps it (made once per process in memory: SQLite stores a statement's text normalized)."""
-    con = sqlite3.connect(":memory:")
-    try:
-        for statement in [*_SCHEMA.split(";"), *(sql for _, sql in _TRIGGERS)]:
-            if statement.strip():
-                con.execute(statement)
-        return {(t, n): sql for t, n, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE sql NOT NULL")}
-    finally:
-        con.close()
+    keeps it in ``sqlite_master``: each statement as written (SQLite keeps the text from CREATE on,
+    and these are written as it would normalize them; tests/test_index.py holds the two equal)."""
+    out = {}
+    for statement in [*_SCHEMA.split(";"), *(sql for _, sql in _TRIGGERS)]:
+        statement = statement.strip()
+        if statement:
+            words = statement.split(None, 3)
+            out[(words[1].lower(), words[2])] = statement
+    return out
 
 
 def _schema_is_own(rows: Iterable[tuple[str, str, str | None]]) -> bool:
