@@ -1150,3 +1150,29 @@ def test_the_schema_an_index_is_held_to_is_the_one_sqlite_keeps():
     kept = {(t, n): sql for t, n, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE sql NOT NULL")}
     con.close()
     assert ix._own_schema() == kept
+
+
+def test_an_index_held_locked_by_another_program_holds_a_command_up_for_seconds_not_minutes(plan, ledger, run):
+    """A database browser's open write transaction on the index held every command up for 60 s a
+    statement (a record 60 s, a status 121 s) before it read the ledger in memory. A command now
+    waits about what reading the ledger in memory costs: 2 s and a second for every 5 MB, at least
+    5 s, at most 60 (another command of this tool writes the index in less)."""
+    assert store._wait_for(store.place(ledger)) == 5.0  # (a small ledger)
+    big = ledger.parent / "big"
+    big.mkdir()
+    with open(big / "one.ledger.toml", "wb") as fh:
+        fh.truncate(100_000_000)  # (sparse: only its size is asked)
+    assert store._wait_for(store.place(big)) == pytest.approx(22.0)
+    run.ok("status")
+    other = sqlite3.connect(index_file(ledger), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        run.ok("record", "new-school-places", "1234", "--county", "椒江区", "--as-of", "2023-06-30", "--force")
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert waited < 30, waited  # (it gave way after 5 s; before, after 60)
+    assert run.json("log")[0]["value"] == 1234
+    same(ledger, plan)

@@ -356,8 +356,9 @@ class Stale(Exception):
 class Index:
     """One ledger's index (a file in the cache folder, or memory)."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, wait: float = 60.0):
         self.path = path
+        self.wait = wait  # seconds a statement waits for another connection's lock before it fails
         self.attached = False
         self.con = self._connect()
         self._asked: set[str] = set()  # indexes of :data:`_ON_DEMAND` seen to or made
@@ -368,7 +369,7 @@ class Index:
         if self.path is None:
             con = sqlite3.connect(":memory:", isolation_level=None)
         else:
-            con = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+            con = sqlite3.connect(str(self.path), timeout=self.wait, isolation_level=None)
             try:
                 con.execute("PRAGMA journal_mode=WAL")
             except sqlite3.DatabaseError:
