@@ -690,3 +690,18 @@ def test_a_task_in_progress_on_its_due_day_has_reached_it_and_after_it_has_passe
     note = next(n for i in run.json("status", "--as-of", "2023-12-31")["indicators"] if i["id"] == "exam-epidemic-safety"
                 for n in i["notes"] if n["code"] == "overdue")
     assert note == {"code": "overdue", "due": "2023-12-31", "on_the_day": True}
+
+
+def test_a_light_that_is_not_green_on_some_counties_figures_says_so_beneath_the_table(run):
+    """4/≥25所 ✖ 落后 rested on 1 of the 9 counties' figures, and the table did not say so (show
+    and markdown did): read as the city's shortfall. A light that is not green on some counties'
+    figures says so beneath the table, as the bulletin's notes do; a green one does not."""
+    run.ok("record", "new-public-kindergartens", "4", "--county", "椒江", "--as-of", "2023-05-31")
+    out = run.ok("status", "--as-of", "2023-10-31").stdout
+    assert "新建公办幼儿园：9个县中1个已报送" in out[out.index("序时进度"):]
+    row = next(i for i in run.json("status", "--as-of", "2023-10-31")["indicators"]
+               if i["id"] == "new-public-kindergartens")
+    assert row["status"] == "behind" and {"code": "partial", "reported": 1, "total": 9, "light": True} in row["notes"]
+    run.ok("record", "new-public-kindergartens", "25", "--county", "椒江", "--as-of", "2023-10-31", "--force")
+    out = run.ok("status", "--as-of", "2023-10-31").stdout
+    assert "9个县中1个已报送" not in out[out.index("序时进度"):]

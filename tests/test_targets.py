@@ -353,7 +353,7 @@ def test_a_milestone_in_progress_at_the_end_of_the_year_is_behind(plan):
     book.add("year-milestone", state="in-progress", as_of=D(2023, 11, 30))
     assert row(plan, book, "year-milestone", D(2023, 12, 30)).status == Status.ON_TRACK
     r = row(plan, book, "year-milestone", D(2023, 12, 31))
-    assert r.status == Status.BEHIND and codes(r)["overdue"] == {"due": "2023-12-31"}
+    assert r.status == Status.BEHIND and codes(r)["overdue"] == {"due": "2023-12-31", "on_the_day": True}
 
 
 def test_a_level_due_at_the_autumn_enrolment(plan):

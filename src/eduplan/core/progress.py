@@ -74,8 +74,9 @@ class Note:
     def warns(self) -> bool:
         """Does the figure need someone to act before it can be read as it stands (a county's
         percentage without its denominator, a baseline not yet known, a task past its due
-        date)? A table says these beneath it, not only in the row."""
-        return self.code in WARNINGS
+        date, a light that is not green resting on some of the counties' figures)? A table says
+        these beneath it, not only in the row."""
+        return self.code in WARNINGS or (self.code == "partial" and bool(self.params.get("light")))
 
 
 WARNINGS = frozenset({"cannot_roll_up", "baseline_unknown", "overdue", "city_older", "over_pace", "cap_partial",
@@ -433,6 +434,9 @@ def judge(
         status = Status.DONE if met else _pace(completion, mark, threshold)
         lag = None if met else max(0.0, (mark - completion) * 100)
         needed = monthly_needed(remaining, months_left(info, as_of, _due_day(ind, plan)))
+    if status in (Status.LAGGING, Status.BEHIND):  # a light that is not green on some counties' figures only:
+        # said wherever the light is (4/≥25所 ✖ 落后 on 1 of 9 counties read as the city's shortfall)
+        notes = [Note("partial", {**n.params, "light": True}) if n.code == "partial" else n for n in notes]
     return replace(no_data, actual=actual, completion=completion, status=status, met=met,
                    gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
                    lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)
