@@ -947,12 +947,20 @@ def sync_place(index: Index, where: Place, plan: Plan, writer: Location | None) 
     return Sync(folder.problems(index, where, plan, locs), False, None, count, True)
 
 
+def _stored_index(where: Place) -> Path | None:
+    """The ledger's index in the cache folder, where there is one (a SQLite file), else None."""
+    stored = index_path(where)
+    if stored is None or _memory_only or not stored.is_file() or not _is_sqlite(stored):
+        return None
+    return stored
+
+
 def last_read(path: Path, plan: Plan) -> dict[tuple[str, int], tuple] | None:
     """The entries as this computer's stored index last saw them (:meth:`Index.figures`), without
     bringing it up to date; None without a stored index of this ledger under this plan."""
     where = place(path)
-    stored = index_path(where)
-    if stored is None or _memory_only or not stored.is_file() or not _is_sqlite(stored):
+    stored = _stored_index(where)
+    if stored is None:
         return None
     index = None
     try:
@@ -975,9 +983,8 @@ def discard_index(path: Path) -> None:
 def remove_if_damaged(path: Path, plan: Plan) -> bool:
     """This computer's stored index of the ledger, checked whole (:meth:`Index.sound`), removed if
     it is damaged (the next command builds it again). Was it?"""
-    where = place(path)
-    stored = index_path(where)
-    if stored is None or _memory_only or not stored.is_file() or not _is_sqlite(stored):
+    stored = _stored_index(place(path))
+    if stored is None:
         return False
     index = None
     try:
