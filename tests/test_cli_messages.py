@@ -486,3 +486,12 @@ def test_a_correction_that_changes_nothing_is_refused(run, ledger_path):
     assert "1,500 就是记录 #1 已有的数据，日期也相同：这次更正不会改变任何内容" in err
     assert ledger_path.read_bytes() == before
     run.ok("correct", "1", "1500", "--reason", "补来源", "--source", "6月报表")
+
+
+@pytest.mark.parametrize("name", ["june.xls", "june.et", "june.ods"])
+def test_a_workbook_of_another_kind_is_told_to_be_saved_as_xlsx(run, ledger_path, tmp_path, name):
+    """An .xls (Excel 97–2003) or WPS .et was only 'import reads .csv or .xlsx files'."""
+    sheet = tmp_path / name
+    sheet.write_bytes(b"\xd0\xcf\x11\xe0")
+    err = run.fails(2, "import", sheet).stderr
+    assert "请在 Excel 或 WPS 中打开它并“另存为 .xlsx”" in err and not ledger_path.exists()

@@ -314,6 +314,7 @@ def test_a_day_said_from_today_is_refused_where_today_is_not_known(text):
     ("九月份", "9月底", "2023-09-30"), ("二〇二三年二月", "2023年2月底", "2023-02-28"),
     ("上半年", "上半年末", "2023-06-30"), ("三季度", "三季度末", "2023-09-30"), ("第3季度", "第三季度末", "2023-09-30"),
     ("2023年第三季度", "2023年第三季度末", "2023-09-30"), ("下半年", "下半年末", "2023-12-31"),
+    ("Q2", "二季度末", "2023-06-30"), ("2023Q3", "2023年三季度末", "2023-09-30"), ("q4", "四季度末", "2023-12-31"),
 ])
 def test_a_month_or_a_period_given_as_a_date_is_refused_naming_its_end(text, end, day):
     """截至2023年9月 usually means its end, but not always: the date is asked for, with the one

@@ -631,6 +631,9 @@ def _not_a_date(text: str, norm: str, period: Period | None) -> NumberError:
     """Why ``text`` is no date: a month or a period (上半年, 三季度) is named with the date of its
     end, to be written if it is the one meant; anything else with the forms a date takes."""
     end = None
+    # Q2, 2023Q2 (a quarter as reports abbreviate it): 二季度, 2023年二季度
+    norm = re.sub(r"^(?:(\d{4})年?\s*)?[Qq]([1-4])$", lambda m: f"{m[1] + '年' if m[1] else ''}{'一二三四'[int(m[2]) - 1]}季度",
+                  norm)
     named = re.match(r"^(\d{4}年?)?(..+)$", norm)
     if named and named[2] + "末" in _NAMED:  # 上半年, 三季度, 2023年第三季度
         end = f"{named[1] or ''}{named[2]}末"

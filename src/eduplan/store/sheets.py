@@ -367,6 +367,9 @@ def read_file(path: Path) -> tuple[bytes, Sheet]:
     from .planfile import read_bytes
 
     suffix = path.suffix.lower()
+    if suffix in (".xls", ".et", ".ods", ".wps", ".numbers"):  # a workbook of another kind: saved again, it is one
+        raise UsageError(msg("{path}: import reads .csv or .xlsx files; open it in Excel or WPS and save it as .xlsx "
+                             "(另存为 .xlsx), then import that", path=str(path)), field="file")
     if suffix not in SUFFIXES:
         raise UsageError(msg("{path}: import reads .csv or .xlsx files", path=str(path)), field="file")
     raw = read_bytes(path, N_("spreadsheet"))
