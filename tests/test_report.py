@@ -626,3 +626,14 @@ def test_a_figure_whose_correction_moved_it_out_of_the_month_does_not_show_the_u
     assert "椒江区" in silent and "黄岩区" not in silent, silent
     assert "椒江区" in owed and "黄岩区" not in owed, owed
     assert missing == set() or ("new-places", "椒江区") in missing
+
+
+def test_the_bulletin_of_the_periods_last_month_does_not_ask_to_speed_up(run, ledger_path):
+    """December's bulletin said 2项低于序时进度或目标，需加快推进 on the year's last day, and had
+    nothing to say of the indicators that never had a figure. At the period's end what fell short
+    is not done, and those without a figure are said; a month before, the usual words."""
+    run.ok("record", "new-public-kindergartens", "4", "--county", "椒江", "--as-of", "2023-05-31")
+    december = run.ok("report", "--month", "2023-12", "--format", "markdown").stdout
+    assert "项指标未达到目标，" in december and "项指标仍无数据" in december and "需加快推进" not in december
+    november = run.ok("report", "--month", "2023-11", "--format", "markdown").stdout
+    assert "需加快推进" in november and "期末时" not in november

@@ -132,6 +132,12 @@ class Bulletin:
         return self.current.summary
 
     @property
+    def period_over(self) -> bool:
+        """Is this the bulletin of the period's last day? Then what falls short is not done, not to be
+        sped up, and an indicator without a figure has none for the period."""
+        return self.as_of >= self.plan.plan.end
+
+    @property
     def previous_summary(self) -> dict[str, int] | None:
         return self.previous.summary if self.previous is not None else None
 
