@@ -369,3 +369,15 @@ def test_a_countys_sheet_gives_the_citys_target_stated_against_the_baseline(run,
     run.ok("template", "--county", "椒江", "--month", "2023-07", "-o", path)
     ws = load_workbook(path).worksheets[0]
     assert ws.cell(row=_rows(ws)["student-abnormal-deaths"], column=_col(ws, "分解目标")).value == "未分解（全市低于基数）"
+
+
+def test_a_logical_cell_is_said_as_the_sheet_shows_it(half_year, tmp_path):
+    """A TRUE cell (a checkbox's link, a comparison typed as a formula) was said as 'true'."""
+    run, _ = half_year
+    path, wb = _template(run, tmp_path, "椒江")
+    ws = wb.worksheets[0]
+    ws.cell(row=_rows(ws)["new-places"], column=_col(ws, "数值")).value = True
+    filled = tmp_path / "logical.xlsx"
+    wb.save(filled)
+    err = run.fails(1, "import", filled).stderr
+    assert "TRUE" in err and "true" not in err

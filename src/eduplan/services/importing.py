@@ -66,8 +66,8 @@ def _text(value: Cell, percent: bool = False) -> str:
     """A cell as the text a person would have typed."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value).lower()
+    if isinstance(value, bool):  # a logical cell, as Excel and WPS show it
+        return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
         if isinstance(value, float) and value != round(value) and abs(value - round(value)) < 1e-9:
             value = float(round(value))  # a formula's rounding residue (0.1+0.2-0.3): the cell shows 0
