@@ -495,3 +495,21 @@ def test_a_workbook_of_another_kind_is_told_to_be_saved_as_xlsx(run, ledger_path
     sheet.write_bytes(b"\xd0\xcf\x11\xe0")
     err = run.fails(2, "import", sheet).stderr
     assert "请在 Excel 或 WPS 中打开它并“另存为 .xlsx”" in err and not ledger_path.exists()
+
+
+@pytest.mark.parametrize(("now", "said"), [((2023, 7, 3), True), ((2023, 7, 20), False)])
+def test_a_figure_dated_today_early_in_a_month_says_so_and_how_to_give_it_last_months_date(run, monkeypatch, now,
+                                                                                           said):
+    """A June figure typed on 3 July without --as-of is stored as July's, and June then shows the
+    unit as not having sent it: the receipt's date was all that said so. Early in a month (the
+    days last month's figures are still sent), the receipt says it was dated today and how to
+    give it last month's end instead; later in the month it does not."""
+    import datetime as dt
+
+    from eduplan.services import workspace
+
+    monkeypatch.setattr(workspace, "now", lambda: dt.datetime(*now, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    out = run.ok("record", "investment", "45亿", "--note", "合成示例").stdout
+    hint = "未写 --as-of，按今天 2023-07-03 记录；如这是截至 2023-06-30 的数据，请作废本条，再加 --as-of 2023-06-30 重新填报"
+    assert (hint in out) == said
+    assert "未写 --as-of" not in run.ok("record", "investment", "44亿", "--as-of", "上月底").stdout  # (a date given)

@@ -41,6 +41,9 @@ class Stored:
     # where the voided entry was a correction, the entry it replaced (which the void does not bring back)
     standing: tuple[Entry | None] | None = None
     still_replaced: Entry | None = None
+    # a figure dated today for want of a date, early in a month: the month end before, which staff entering
+    # last month's figures mean (a June figure typed on 3 July without --as-of is July's)
+    month_before: dt.date | None = None
 
 
 @record(slots=False)

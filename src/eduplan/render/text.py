@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.entries import is_baseline
 from ..core.numbers import format_number
-from ..i18n import N_, bracketed, msg, nmsg, show
+from ..i18n import N_, Flag, bracketed, msg, nmsg, show
 from . import safe
 from .figures import stored_value
 from .words import name_of, unit_name
@@ -62,6 +62,10 @@ def stored(doc: Stored, lang: str, opts) -> str:
         else:
             said = msg("the date moves from {old} to {new}: the figure counts from {new}", old=doc.moved_from,
                        new=e.as_of)
+        lines.append(bracketed(said.render(lang), lang).strip())
+    if doc.month_before is not None:
+        said = msg("dated today, {day}, as no {as_of} was given: if it is the figure as of {end}, void it and record "
+                   "it again with {as_of} {end}", day=e.as_of, end=doc.month_before, as_of=Flag("as_of"))
         lines.append(bracketed(said.render(lang), lang).strip())
     if doc.still_replaced is not None:
         said = msg("{old}, which {target} corrected, stays replaced: a void does not bring it back",

@@ -154,6 +154,10 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
                                "figure is as of with {as_of}", today=ws.today, start=info.start, end=info.end,
                                as_of=Flag("as_of")),
                            field="as_of")
+    month_before = None
+    if day is None and ws.today.day <= EARLY_DAYS:  # dated today: early in a month, last month's figure is likely
+        end = ws.today.replace(day=1) - dt.timedelta(days=1)
+        month_before = end if end >= info.start else None
     day = check_date(plan, day or ws.today, today=ws.today)
     note = check_text(note, "note")
     source = check_text(source, "source")
@@ -190,7 +194,10 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
         names += (Taken("value", text, format_number(fig.value, "%")),)  # type: ignore[arg-type]
     advice = rollup_advice(ind, fig, unit)
     return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None,
-                  advice=(advice,) if advice is not None else ())
+                  advice=(advice,) if advice is not None else (), month_before=month_before)
+
+
+EARLY_DAYS = 10  # the days of a month in which last month's figures are still being sent
 
 
 _REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
