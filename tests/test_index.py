@@ -1093,11 +1093,23 @@ def _leaf_pages(db: Path) -> tuple[bytes, int, list[int]]:
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = con.execute("PRAGMA page_size").fetchone()[0]
-        pages = [p for (p,) in con.execute("SELECT pageno FROM dbstat WHERE name = 'entries_latest' "
-                                            "AND pagetype = 'leaf'")]
+        (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'entries_latest'").fetchone()
     finally:
         con.close()
-    return db.read_bytes(), size, pages
+    data = db.read_bytes()
+    leaves, todo = [], [root]  # the b-tree walked as the file format has it (SQLite's dbstat is not in every build)
+    while todo:
+        page = todo.pop()
+        at = (page - 1) * size + (100 if page == 1 else 0)
+        kind, cells = data[at], int.from_bytes(data[at + 3:at + 5], "big")
+        if kind == 0x0A:  # an index's leaf page
+            leaves.append(page)
+        elif kind == 0x02:  # an interior page: each cell starts with its child's page, and one more at the end
+            pointers = [int.from_bytes(data[at + 12 + 2 * k:at + 14 + 2 * k], "big") for k in range(cells)]
+            base = (page - 1) * size
+            todo += [int.from_bytes(data[base + p:base + p + 4], "big") for p in pointers]
+            todo.append(int.from_bytes(data[at + 8:at + 12], "big"))
+    return data, size, sorted(leaves)
 
 
 def _with_page_damaged(db: Path, pristine: bytes, size: int, page: int) -> None:

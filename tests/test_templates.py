@@ -381,3 +381,21 @@ def test_a_logical_cell_is_said_as_the_sheet_shows_it(half_year, tmp_path):
     wb.save(filled)
     err = run.fails(1, "import", filled).stderr
     assert "TRUE" in err and "true" not in err
+
+
+def test_a_sheet_filled_for_another_unit_is_refused_where_the_unit_had_no_figure(run, ledger_path, tmp_path):
+    """The same where the row's unit had no figure that day at all (黄岩区 had sent nothing)."""
+    import csv
+
+    run.ok("record", "new-public-kindergartens", "2", "--county", "椒江", "--as-of", "5月底")
+    path = tmp_path / "jiaojiang.csv"
+    run.ok("template", "-o", path, "--county", "椒江", "--month", "6月")
+    table = list(csv.reader(path.open(encoding="utf-8-sig")))
+    table[1][1] = "黄岩区"
+    filled = tmp_path / "huangyan.csv"
+    with filled.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(table)
+    before = ledger_path.read_bytes()
+    err = run.fails(1, "import", filled).stderr
+    assert "2 是“上次填报”显示的截至 2023-05-31 的数据，但黄岩区当日无数据：本表是为其他单位填写的" in err
+    assert ledger_path.read_bytes() == before

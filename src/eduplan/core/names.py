@@ -213,7 +213,7 @@ def find_county(plan: Plan, text: str | None) -> Match[str | None]:
         raise EduplanError(msg("'{text}' may mean more than one unit: {choices}; give the full name",
                                text=typed, choices=choices), field="county")
     level = plan.terms.level
-    if typed in (f"{level}本级", f"{level}级", f"{plan.plan.city}本级" if plan.plan.city else f"{level}本级"):
+    if typed in {f"{level}本级", f"{level}级", f"{plan.plan.city}本级"}:
         # the city's own office (市本级 报送): not a unit figures are kept for; its figure is the whole's
         raise EduplanError(msg("'{text}' is who reports, not a unit of figures: for the city-wide figure leave "
                                "{county} out; for a county's, give its name (the plan's are {all})", text=typed,

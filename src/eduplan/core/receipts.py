@@ -37,9 +37,11 @@ class Stored:
     total: float | None = None  # for an increment: the figure it makes
     advice: tuple[Msg, ...] = ()  # what the figure leaves to be done (a percentage the city cannot roll up)
     moved_from: dt.date | None = None  # a correction dated otherwise than what it corrects: that entry's date
-    # a void of a figure: the unit's figure that stands now as of the voided entry's date (None: none), and
-    # where the voided entry was a correction, the entry it replaced (which the void does not bring back)
-    standing: tuple[Entry | None] | None = None
+    # a void of a figure: the day its unit's figure is said as of, that figure once the void is in (None: the
+    # unit has none), and where the voided entry was a correction, the entry it replaced (the void does not
+    # bring it back)
+    stands_on: dt.date | None = None
+    standing: Entry | None = None
     still_replaced: Entry | None = None
     # a figure dated today for want of a date, early in a month: the month end before, which staff entering
     # last month's figures mean (a June figure typed on 3 July without --as-of is July's)

@@ -1013,8 +1013,7 @@ def unit_findings(plan: Plan, entries: Sequence[Entry]) -> list[Finding]:
 
     def accepted(f: Finding) -> bool:  # over this warning, or as the same figure before it was (at the door too)
         last = _recorded_last(f.entries)
-        previous = before[id(last)] if id(last) in before else previous_total(entries, last)
-        return f.rule in last.accepted or f.rule in accepted_before(previous, last)
+        return f.rule in last.accepted or f.rule in accepted_before(before[id(last)], last)
 
     out = [f for part in periods for f in stored_findings(ind, plan, part, goal) if not (f.entries and accepted(f))]
     for e in entries:

@@ -72,11 +72,10 @@ def headline_sentence(b: Bulletin, lang: str) -> str:
     short = s["lagging"] + s["behind"]
     counts = [_COUNTED[k](s[k]) for k in STATUS_ORDER if s[k]]
     if b.period_over and (short or s["no_data"]):  # the period has ended: nothing is to be sped up any more
-        fell, missing = (nmsg("{n} indicator", "{n} indicators", n) for n in (short, s["no_data"]))
-        verdict = (msg("at the period's end, {short} fell short of the target and {missing} still had no figure",
-                       short=fell, missing=missing) if short and s["no_data"] else
-                   msg("at the period's end, {short} fell short of the target", short=fell) if short else
-                   msg("at the period's end, {missing} still had no figure", missing=missing))
+        verdict = (msg("at the period's end, short of the target: {short}; still without a figure: {missing}",
+                       short=short, missing=s["no_data"]) if short and s["no_data"] else
+                   msg("at the period's end, short of the target: {short}", short=short) if short else
+                   msg("at the period's end, still without a figure: {missing}", missing=s["no_data"]))
     elif short:
         verdict = nmsg("{n} falls short of its expected progress or target and needs to speed up",
                        "{n} fall short of their expected progress or target and need to speed up", short)

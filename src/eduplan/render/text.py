@@ -71,12 +71,11 @@ def stored(doc: Stored, lang: str, opts) -> str:
         said = msg("{old}, which {target} corrected, stays replaced: a void does not bring it back",
                    old=doc.still_replaced.ref, target=target)
         lines.append(bracketed(said.render(lang), lang).strip())
-    if doc.standing is not None:
-        (now,) = doc.standing
-        unit = unit_name(e.county, lang)
-        said = (msg("{unit} has no figure as of {day} now; to give one, record it", unit=unit, day=e.as_of)
+    if doc.stands_on is not None:
+        now, unit = doc.standing, unit_name(e.county, lang)
+        said = (msg("{unit} has no figure as of {day} now; to give one, record it", unit=unit, day=doc.stands_on)
                 if now is None else
-                msg("{unit} as of {day} is now {value} ({ref})", unit=unit, day=e.as_of,
+                msg("{unit} as of {day} is now {value} ({ref})", unit=unit, day=doc.stands_on,
                     value=stored_value(now, doc.plan.by_id[e.indicator].unit, lang), ref=now.ref))
         lines.append(bracketed(said.render(lang), lang).strip())
     lines.extend(bracketed(a.render(lang), lang).strip() for a in doc.advice)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..core.receipts import ImportRowDoc, ImportSummary, Taken
 from ..core.entries import Figure, is_baseline, kind_word, read_figure, value_problems
-from ..core.models import Entry, Measure, Plan
+from ..core.models import Entry, Indicator, Measure, Plan
 from ..core.names import find_county, find_indicator, unit_called, units_named, who_records
 from ..core.numbers import (
     NumberError,
@@ -351,13 +351,13 @@ def unreadable(sheet: Sheet, columns: Mapping[str, int], first: int, file: str) 
                 "cells {cells} are merged across rows, so the rows under the first would be read as empty; "
                 "unmerge them, give each row its own value, and import again", cells=m.ref),
                 field=None if above else label(m.col, first + 1)))
-        elif m.kind == "hidden" and m.last_col < 0:  # a hidden row of the table giving a figure (else it is skipped)
+        elif m.kind == "hidden row":  # of the table, giving a figure (a row without one is skipped)
             k = m.row - first - 1
             if any(_text(_cell_at(sheet, k, columns[f])) for f in ("value", "added") if f in columns):
                 out.append(Problem(file, m.row, msg(
                     "row {row} is hidden, and what it holds would be imported without anyone seeing it: unhide it, "
                     "check it, and import again", row=m.row), field=None))
-        elif m.kind == "hidden":  # hidden columns: any of them that import reads, holding anything under the header
+        elif m.kind == "hidden columns":  # any of them that import reads, holding anything under the header
             for col in sorted(read & set(range(m.col, m.last_col + 1))):
                 if any(_text(_cell_at(sheet, k, col)) for k in range(len(sheet.rows))):
                     out.append(Problem(file, first + 1, msg(
@@ -383,15 +383,14 @@ def typed_where_not_read(sheet: Sheet, first: int, file: str) -> list[Problem]:
     Only in a column the template filled (other cells as it writes them: —, 12个（2023-06-30）,
     ≥12所): a sheet of one's own may have a column of targets as bare numbers."""
     out: list[Problem] = []
-    bare = _bare
     for col, head in enumerate(sheet.header):
         if not shown_only(head):
             continue
         cells = [row[col] if col < len(row) else None for row in sheet.rows]
-        if not any(_text(c) and not bare(c) for c in cells):  # not the template's column
+        if not any(_text(c) and not _bare(c) for c in cells):  # not the template's column
             continue
         for k, cell in enumerate(cells):
-            if bare(cell):
+            if _bare(cell):
                 out.append(Problem(file, first + 1 + k, msg(
                     "cell {cell} holds {value}, a figure, but import does not read this column (it shows what the "
                     "template knew): type the figure in {column}", cell=f"{column_letter(col)}{first + 1 + k}",
@@ -425,7 +424,7 @@ def _corrected_since(figure: Figure, last_shown: str, ind_id: str, county: str |
     return None if old is None else (old, now_there)
 
 
-def _shown_figure(ind, shown: str, county: str | None, counties: int, units: str) -> tuple[dt.date, Figure] | None:
+def _shown_figure(ind: Indicator, shown: str, county: str | None, counties: int, units: str) -> tuple[dt.date, Figure] | None:
     """The figure and date a 上次填报 cell shows as a template writes it (``2所（2023-05-31）``,
     ``50%（5000/1万）（2023-05-31）``, ``完成（2023-05-31）``), None for anything else (a baseline, a
     cell typed over)."""
@@ -452,7 +451,7 @@ def _shows(shown: Figure, e: Entry | Figure) -> bool:
     return shown.value == e.value
 
 
-def _shown_for_another(ind, figure: Figure, shown: str, county: str | None, counties: int, units: str,
+def _shown_for_another(ind: Indicator, figure: Figure, shown: str, county: str | None, counties: int, units: str,
                        last_figure: Callable[[str, str | None, dt.date], Entry | None]
                        ) -> tuple[dt.date, Entry | None] | None:
     """A row left as a sheet made for another unit filled it: its figure is the one its 上次填报
@@ -465,9 +464,9 @@ def _shown_for_another(ind, figure: Figure, shown: str, county: str | None, coun
     if not _shows(shown_figure, figure):
         return None  # a figure typed anew: the unit's own, whatever the sheet showed before
     there = last_figure(ind.id, county, day)
-    if there is not None and there.as_of == day and _shows(shown_figure, there):
-        return None
-    return day, (there if there is not None and there.as_of == day else None)
+    if there is None or there.as_of != day:
+        return day, None
+    return None if _shows(shown_figure, there) else (day, there)
 
 
 @record(slots=False)
@@ -739,12 +738,14 @@ def check_sheet(plan: Plan, sheet: Sheet, *, file: str, today: dt.date, by: str,
                                            plan.terms.units, last_figure)
                 if other is not None:
                     shown_day, there = other
+                    said = dict(value=value_text, last=label["last"], day=shown_day, unit=unit_called(county), as_of=day)
                     problem("value", msg(
                         "{value} is the figure the {last} cell shows as of {day}, but {unit} had {had} that day: "
                         "the sheet was filled for another unit; type {unit}'s figure as of {as_of} (if {value} is "
-                        "right, also clear the {last} cell)", value=value_text, last=label["last"], day=shown_day,
-                        unit=unit_called(county), had=figure_of(there, ind) if there is not None else msg("no figure"),
-                        as_of=day))
+                        "right, also clear the {last} cell)", had=figure_of(there, ind), **said) if there is not None
+                        else msg("{value} is the figure the {last} cell shows as of {day}, but {unit} had no figure that "
+                                 "day: the sheet was filled for another unit; type {unit}'s figure as of {as_of} (if "
+                                 "{value} is right, also clear the {last} cell)", **said))
         if ind is not None and day is not None and not bad:
             dup = seen.get((ind.id, county, day))
             if dup is not None:

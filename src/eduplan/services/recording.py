@@ -131,6 +131,9 @@ def typed(value: object, field: str) -> str | None:
                      field=field)
 
 
+EARLY_DAYS = 10  # the days of a month in which last month's figures are still being sent
+
+
 def record(ws: Workspace, indicator: str, value: str | float | None = None, *, as_of: str | dt.date | None = None,
            county: str | None = None, add: str | float | None = None, note: str | None = None,
            source: str | None = None, force: bool | Iterable[str] = False) -> Stored:
@@ -195,9 +198,6 @@ def record(ws: Workspace, indicator: str, value: str | float | None = None, *, a
     advice = rollup_advice(ind, fig, unit)
     return Stored(plan, entry, names, overridden=overridden[0], total=total[0] if total else None,
                   advice=(advice,) if advice is not None else (), month_before=month_before)
-
-
-EARLY_DAYS = 10  # the days of a month in which last month's figures are still being sent
 
 
 _REF = re.compile(r"^\s*(?:(?P<office>[^#]*?)\s*#)?\s*#?\s*(?P<id>\d+)\s*$")
@@ -351,7 +351,7 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
                                                                 msg("a void needs a reason"))
     by = ws.by
 
-    left: list[tuple[tuple[Entry | None], Entry | None]] = []
+    left: list[tuple[Entry | None, Entry | None]] = []
 
     def build(view: LedgerView) -> list[Entry]:
         old = _target(view, office, entry_id, N_("void"), for_city=ws.office is not None and ws.office.city)
@@ -361,12 +361,14 @@ def void(ws: Workspace, entry: str | int, *, reason: str, for_city: bool = False
         if old.added is None and not is_baseline(old, ws.plan):  # what stands for the unit that day once it goes
             now = latest_of(view.series_for(new, without=old), old.as_of).get(old.key())
             replaced = view.entry(old.supersedes, old.target[0]) if old.supersedes is not None else None
-            left.append(((now,), replaced))
+            left.append((now, replaced))
         return [new]
 
     entry = append_entries(ws.ledger_path, ws.plan, build, office=ws.office_name)[0]
-    standing, replaced = left[0] if left else (None, None)
-    return Stored(ws.plan, entry, standing=standing, still_replaced=replaced)
+    if not left:  # an increment or a baseline voided: no figure of the day to say
+        return Stored(ws.plan, entry)
+    standing, replaced = left[0]
+    return Stored(ws.plan, entry, stands_on=entry.as_of, standing=standing, still_replaced=replaced)
 
 
 def record_baseline(ws: Workspace, indicator: str, value: str | float, *, source: str | None = None,

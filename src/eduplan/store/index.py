@@ -435,11 +435,14 @@ class Index:
         """Does SQLite find the whole database sound (``PRAGMA integrity_check``: every page, and every
         index against its table)? A page of an index damaged inside its cells can hide rows from the
         queries that go through it while the quick checks of a read find nothing; this reads every
-        page (at 100k entries a fraction of a second), so only the checks that read everything ask it."""
+        page (0.75 s at 100k synthetic entries), so only the checks that read everything ask it. An
+        index busy or locked is no answer: that error is raised (:func:`damaged` tells them apart)."""
         try:
             return [r[0] for r in self.con.execute("PRAGMA integrity_check(1)")] == ["ok"]
-        except sqlite3.DatabaseError:
-            return False
+        except sqlite3.DatabaseError as exc:
+            if damaged(exc):
+                return False
+            raise
 
     def reset(self, ledger: str, plan: str) -> None:
         """Drop everything and start an empty index for this ledger and plan."""
@@ -524,16 +527,9 @@ class Index:
         """Keep a result derived from the entries of ``generation``; nothing if the index has
         been written since (it would describe entries that are no longer there). Best effort: a
         busy or read-only index keeps nothing."""
-        with self._best_effort():
-            self.con.execute("BEGIN IMMEDIATE")
-            try:
-                with self._own():
-                    self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
-                                     "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
-                self.con.execute("COMMIT")
-            except sqlite3.Error:
-                with contextlib.suppress(sqlite3.Error):
-                    self.con.execute("ROLLBACK")
+        self._best_effort(lambda: self.con.execute(
+            "INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
+            "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation)))
 
     def _need(self, name: str) -> None:
         """An index of :data:`_ON_DEMAND` built if it is missing (a rebuild leaves it out), in
@@ -547,23 +543,23 @@ class Index:
         if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone():
             return
         statement = _ON_DEMAND[name].replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
-        with self._best_effort():
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                con.execute(statement)
-                con.execute("COMMIT")
-            except sqlite3.Error:
-                with contextlib.suppress(sqlite3.Error):
-                    con.execute("ROLLBACK")
+        self._best_effort(lambda: con.execute(statement))
 
-    @contextlib.contextmanager
-    def _best_effort(self) -> Iterator[None]:
-        """A write the command can do without: it waits for the index 200 ms at most, and a
-        busy, read-only or full index is let be."""
+    def _best_effort(self, write: Callable[[], object]) -> None:
+        """A write the command can do without, in a transaction of its own (all of it or none), as
+        this tool's own (:meth:`_own`): it waits for the index 200 ms at most, and a busy,
+        read-only or full index is let be (``write`` is then not run, or undone)."""
         wait = self.con.execute("PRAGMA busy_timeout").fetchone()[0]
         self.con.execute("PRAGMA busy_timeout = 200")  # never hold a command up for what it can do without
         try:
-            yield
+            self.con.execute("BEGIN IMMEDIATE")
+            try:
+                with self._own():
+                    write()
+                self.con.execute("COMMIT")
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.con.execute("ROLLBACK")
         except sqlite3.Error:
             pass
         finally:
@@ -607,16 +603,9 @@ class Index:
         Nothing derived from the entries changes, so the generation stays; nothing is written
         if the file's row has changed meanwhile. Best effort: a busy or read-only index keeps
         the old signature (the next command proves the bytes again)."""
-        with self._best_effort():
-            self.con.execute("BEGIN IMMEDIATE")
-            try:
-                with self._own():
-                    self.con.execute("UPDATE files SET stat = ? WHERE name = ? AND size = ? AND ranges = ?",
-                                     (json.dumps(list(stat)), f.name, f.size, _ranges_text(f.ranges)))
-                self.con.execute("COMMIT")
-            except sqlite3.Error:
-                with contextlib.suppress(sqlite3.Error):
-                    self.con.execute("ROLLBACK")
+        self._best_effort(lambda: self.con.execute(
+            "UPDATE files SET stat = ? WHERE name = ? AND size = ? AND ranges = ?",
+            (json.dumps(list(stat)), f.name, f.size, _ranges_text(f.ranges))))
 
     def drop_file(self, name: str) -> None:
         self.con.execute("DELETE FROM entries WHERE file = ?", (name,))

@@ -991,8 +991,11 @@ def remove_if_damaged(path: Path, plan: Plan) -> bool:
         index = Index(stored)
         if index.sound():
             return False
-    except (OSError, sqlite3.Error):
-        pass
+    except OSError:
+        return False
+    except sqlite3.Error as exc:
+        if not damaged(exc):
+            return False  # busy or locked by another command: no answer, and it is let be
     finally:
         if index is not None:
             index.close()

@@ -44,8 +44,8 @@ class Mark:
     (it does where it would make a figure disappear) and says where it is."""
 
     kind: str  # "long" (over MAX_CELL_CHARS), "formula" (no computed result saved), "merged" (over rows),
-    # "scaled" (a number shown with 万 or 亿 its format adds: 12 shown as 12万人次), "hidden" (a row, or
-    # columns col to last_col, hidden: what they hold is read, and no one filling the sheet sees it)
+    # "scaled" (a number shown with 万 or 亿 its format adds: 12 shown as 12万人次), "hidden row" and
+    # "hidden columns" (col to last_col): what they hold is read, and no one filling the sheet sees it
     row: int  # the spreadsheet row (1 = the file's first row)
     col: int  # the column, from 0
     ref: str  # as Excel names it: H20, or a range F16:F17
@@ -238,13 +238,13 @@ def _unreadable_cells(raw: bytes, title: str) -> list[Mark]:
                 for m in _ROW_TAG.finditer(text):
                     if _HIDDEN.search(m.group(1)) and (r := _ATTR[b"r"].search(m.group(1))):
                         row = int(r.group(1))
-                        hidden[f"row {row}"] = Mark("hidden", row, 0, str(row), row, -1)
+                        hidden[f"row {row}"] = Mark("hidden row", row, 0, str(row))
                 for m in _COL_TAG.finditer(text):
                     lo, hi = _ATTR[b"min"].search(m.group(1)), _ATTR[b"max"].search(m.group(1))
                     if _HIDDEN.search(m.group(1)) and lo and hi:
                         c1, c2 = int(lo.group(1)) - 1, min(int(hi.group(1)), 16384) - 1
                         ref = column_letter(c1) if c1 == c2 else f"{column_letter(c1)}:{column_letter(c2)}"
-                        hidden[f"col {ref}"] = Mark("hidden", 0, c1, ref, 0, c2)
+                        hidden[f"col {ref}"] = Mark("hidden columns", 0, c1, ref, 0, c2)
                 tail = text[-256:]
         out = list(merged.values()) + list(hidden.values())
         if formulas:
@@ -367,9 +367,9 @@ def read_file(path: Path) -> tuple[bytes, Sheet]:
     from .planfile import read_bytes
 
     suffix = path.suffix.lower()
-    if suffix in (".xls", ".et", ".ods", ".wps", ".numbers"):  # a workbook of another kind: saved again, it is one
-        raise UsageError(msg("{path}: import reads .csv or .xlsx files; open it in Excel or WPS and save it as .xlsx "
-                             "(另存为 .xlsx), then import that", path=str(path)), field="file")
+    if suffix in (".xls", ".et", ".ods"):  # a workbook of another kind (Excel 97–2003, WPS, OpenDocument)
+        raise UsageError(msg("{path}: import reads .csv or .xlsx files; open it in Excel or WPS and save it as .xlsx, "
+                             "then import that", path=str(path)), field="file")
     if suffix not in SUFFIXES:
         raise UsageError(msg("{path}: import reads .csv or .xlsx files", path=str(path)), field="file")
     raw = read_bytes(path, N_("spreadsheet"))
