@@ -637,3 +637,70 @@ def test_the_bulletin_of_the_periods_last_month_does_not_ask_to_speed_up(run, le
     assert "期末时未达到目标1项、仍无数据" in december and "需加快推进" not in december
     november = run.ok("report", "--month", "2023-11", "--format", "markdown").stdout
     assert "需加快推进" in november and "期末时" not in november
+
+
+# --------------------------------------------------------------------------- a bulletin asked again
+
+
+def _counting_bulletins(monkeypatch) -> list[int]:
+    """How many bulletins are made (rather than read back), as a list that grows by one each."""
+    from eduplan.core import bulletin as core_bulletin
+
+    made: list[int] = []
+    real = core_bulletin.build_bulletin
+    monkeypatch.setattr(core_bulletin, "build_bulletin", lambda *a, **k: made.append(1) or real(*a, **k))
+    return made
+
+
+def test_a_bulletin_asked_again_is_read_back_and_made_anew_whenever_what_it_shows_changes(ledger, monkeypatch):
+    """A warm `report` reads back, byte for byte, the bulletin it showed before (kept in the index
+    until its next write); whatever changes what it shows makes it anew: a figure recorded, the
+    language, the format, the day a running month is read to."""
+    from eduplan.services import workspace
+
+    first = run("report", "--month", "2023-07", "--format", "json").stdout
+    made = _counting_bulletins(monkeypatch)
+    assert run("report", "--month", "2023-07", "--format", "json").stdout == first and made == []
+    assert run("report", "--month", "7月", "--format", "json").stdout == first and made == []  # the same month
+
+    run("record", "reading-campuses", "23", "--as-of", "2023-07-31", "--note", "synthetic")
+    after = run("report", "--month", "2023-07", "--format", "json").stdout
+    assert len(made) == 1 and after != first
+    assert [r["value"] for r in json.loads(after)["recorded"]["entries"] if r["indicator"] == "reading-campuses"] == [23]
+
+    zh = run("report", "--month", "2023-07", "--format", "markdown", lang="zh").stdout
+    en = run("report", "--month", "2023-07", "--format", "markdown", lang="en").stdout
+    assert len(made) == 3 and "月度通报" in zh and "bulletin" in en.lower() and "月度通报" not in en
+    assert run("report", "--month", "2023-07", "--format", "markdown", lang="en").stdout == en and len(made) == 3
+
+    for day, shown in ((20, "2023-07-20"), (26, "2023-07-26")):  # July still running: read to today
+        monkeypatch.setattr(workspace, "now", lambda d=day: dt.datetime(2023, 7, d, 12, tzinfo=TZ))
+        assert json.loads(run("report", "--month", "2023-07", "--format", "json").stdout)["as_of"] == shown
+    assert len(made) == 5
+
+
+def test_bulletins_kept_are_few_and_a_long_one_is_not_kept(ledger, monkeypatch, tmp_path):
+    """The index keeps the newest eight bulletins shown (each up to a size), not every month and
+    format ever asked: the cache folder does not grow with every report."""
+    import sqlite3
+
+    from eduplan.store import memo
+
+    for month in ("2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06", "2023-07"):
+        for fmt in ("json", "markdown"):
+            run("report", "--month", month, "--format", fmt)
+    (index,) = (tmp_path / "cache").glob("*.sqlite")
+    con = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    try:
+        kept = con.execute("SELECT count(*) FROM memo WHERE key GLOB 'shown:*'").fetchone()[0]
+    finally:
+        con.close()
+    assert kept == memo.SHOWN_MOST == 8
+
+    made = _counting_bulletins(monkeypatch)
+    run("report", "--month", "2023-07", "--format", "json")
+    assert made == []  # among the newest
+    monkeypatch.setattr(memo, "SHOWN_CHARS", 1000)
+    run("report", "--month", "2023-06", "--format", "html")
+    run("report", "--month", "2023-06", "--format", "html")
+    assert len(made) == 2

@@ -267,7 +267,7 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: YYY
            fmt: Annotated[Optional[ReportFmt], typer.Option("--format", "-f", help=N_("Output format (default: from the -o suffix, else markdown)."), show_default=False)] = None,
            output: OutputOpt = None, lang: LangOpt = None, plan: PlanOpt = None, ledger: LedgerOpt = None) -> None:
     from .errors import UsageError
-    from .services import bulletin
+    from .services import bulletin, bulletin_shown
 
     with Session(lang, plan, ledger) as s:
         by_name = _by_suffix(output, ReportFmt, fmt)
@@ -279,9 +279,9 @@ def report(month: Annotated[str, typer.Option("--month", help=N_("The month: YYY
                                  "--format that matches it"), field="output")
         if kind == "xlsx" and output is None:
             raise UsageError(msg("a workbook is written to a file: give -o FILE.xlsx"), field="output")
-        doc = bulletin(s.ws, month)
         if output is None:
-            return s.show(doc, kind)
+            return s.show_made(lambda shown, **how: bulletin_shown(s.ws, month, shown, **how), kind)
+        doc = bulletin(s.ws, month)
         s.write(doc, kind, output, kind="report", month=doc.label, as_of=str(doc.as_of))
 
 

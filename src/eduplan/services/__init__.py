@@ -12,7 +12,7 @@ languages) for anything the user can fix, and never prints.
 """
 
 _WHERE = {
-    "Workspace": "workspace", "bulletin": "reading", "check": "quality", "log": "reading", "plan_doc": "reading", "repair": "reading", "index": "reading",
+    "Workspace": "workspace", "bulletin": "reading", "bulletin_shown": "reading", "check": "quality", "log": "reading", "plan_doc": "reading", "repair": "reading", "index": "reading",
     "show": "reading", "status": "reading", "validate": "reading", "correct": "recording", "record": "recording",
     "void": "recording", "record_baseline": "recording", "coverage": "reading", "import_file": "importing",
     "template": "sheet_template", "save": "output", "split": "splitting",

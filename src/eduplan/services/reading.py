@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..core.names import find_county, find_indicator, find_lead, find_section, find_status
@@ -103,26 +103,90 @@ def log(ws: Workspace, indicator: str | None = None, *, county: str | None = Non
 
 def bulletin(ws: Workspace, month: str) -> Bulletin:
     """The monthly bulletin (月度通报) as data."""
-    from ..core.bulletin import build_bulletin, month_bounds
+    label, start, end = _month(ws, month)
+    view = ws.view()
+    try:
+        return _bulletin(ws, view, label, start, end)
+    finally:
+        view.close()
+
+
+def bulletin_shown(ws: Workspace, month: str, shown: Callable[[Bulletin], str | bytes | Iterable[str]],
+                   **how: object) -> str | bytes | Iterator[str | bytes]:
+    """The monthly bulletin as ``shown`` makes it (a format and a language: ``how`` names them,
+    with anything else that changes what it makes), in UTF-8. Kept in the index until its next
+    write, as the data-quality digest is (:mod:`eduplan.store.memo`): the same bulletin asked
+    again of the same entries, plan, day and code is read back instead of made again. A text
+    made in pieces is passed on piece by piece and kept once its last piece has gone out (an
+    output cut short keeps nothing); one longer than ``memo.SHOWN_CHARS`` is not kept."""
+    from ..store import memo
+
+    label, start, end = _month(ws, month)
+    view = ws.view()
+    try:
+        index = view.index
+        key = memo.shown_key("bulletin", ws.plan, ws.today, month=label, plan_named=_named(ws.plan_option),
+                             ledger_named=_named(ws.ledger_option), **how)
+        kept = index.memo(key)
+        if kept is not None:
+            view.close()
+            return kept
+        generation = index.generation()
+        out = shown(_bulletin(ws, view, label, start, end))
+    except BaseException:
+        view.close()
+        raise
+    if isinstance(out, bytes) or index.path is None:  # (a workbook; an index in memory, gone with the command)
+        view.close()
+        return out
+    return _keeping([out] if isinstance(out, str) else out, lambda text: index.keep(
+        key, generation, text.encode("utf-8", "replace"), most=memo.SHOWN_MOST), view.close, memo.SHOWN_CHARS)
+
+
+def _keeping(pieces: Iterable[str], keep: Callable[[str], None], close: Callable[[], None],
+             most: int) -> Iterator[str]:
+    """``pieces`` passed on; once the last has gone out, kept whole if ``most`` characters hold them."""
+    held: list[str] | None = []
+    size = 0
+    try:
+        for piece in pieces:
+            if held is not None:
+                size += len(piece)
+                if size > most:
+                    held = None
+                else:
+                    held.append(piece)
+            yield piece
+        if held is not None:
+            keep("".join(held))
+    finally:
+        close()
+
+
+def _month(ws: Workspace, month: str) -> tuple[str, dt.date, dt.date]:
+    """A bulletin's month as read (``2023-12``), its first day and the day it is read to: its last,
+    or today for a month still running. A bad month fails before the ledger is read."""
+    from ..core.bulletin import month_bounds
+
+    year, mon, start, end = month_bounds(ws.plan, month, ws.today)
+    label = f"{year:04d}-{mon:02d}"
+    if start > ws.today:
+        raise EduplanError(msg("{month} has not begun (today is {today}): a bulletin is made of a month that has "
+                               "begun", month=label, today=ws.today), field="month")
+    return label, start, min(end, ws.today)  # a month still running is read to today: its days to come are no one's
+
+
+def _bulletin(ws: Workspace, view, month: str, start: dt.date, end: dt.date) -> Bulletin:
+    from ..core.bulletin import build_bulletin
     from ..core.documents import new_remark
     from .quality import digest_of
 
     plan = ws.plan
-    year, mon, start, end = month_bounds(plan, month, ws.today)  # a bad month fails before the ledger is read
-    month = f"{year:04d}-{mon:02d}"
-    if start > ws.today:
-        raise EduplanError(msg("{month} has not begun (today is {today}): a bulletin is made of a month that has "
-                               "begun", month=month, today=ws.today), field="month")
-    end = min(end, ws.today)  # a month still running is read to today: its days to come are no one's to judge
-    view = ws.view()
-    try:
-        with ledger_store.paused_collector():  # a month's entries (85,000 at 1M): objects without cycles
-            recorded = [new_remark(e, later) for e, later in view.dated_between(start, end)]
-            made = build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
-                                  empty_ledger=view.empty, quality=digest_of(view, end), until=end)
-            return replace(made, plan_named=_named(ws.plan_option), ledger_named=_named(ws.ledger_option))
-    finally:
-        view.close()
+    with ledger_store.paused_collector():  # a month's entries (85,000 at 1M): objects without cycles
+        recorded = [new_remark(e, later) for e, later in view.dated_between(start, end)]
+        made = build_bulletin(plan, month, view.latest, recorded, baselines=baselines(plan, view),
+                              empty_ledger=view.empty, quality=digest_of(view, end), until=end)
+        return replace(made, plan_named=_named(ws.plan_option), ledger_named=_named(ws.ledger_option))
 
 
 def _named(option: object) -> str | None:

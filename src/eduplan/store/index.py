@@ -517,19 +517,27 @@ class Index:
         row = self.con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else -1
 
-    def memo(self, key: str) -> str | None:
+    def memo(self, key: str) -> str | bytes | None:
         """A result kept under ``key``, if it was derived from the entries as they are now."""
         row = self.con.execute("SELECT m.data FROM memo m JOIN meta g ON g.key = 'generation' "
                                "WHERE m.key = ? AND m.generation = CAST(g.value AS INTEGER)", (key,)).fetchone()
         return row[0] if row else None
 
-    def keep(self, key: str, generation: int, data: str) -> None:
+    def keep(self, key: str, generation: int, data: str | bytes, *, most: int | None = None) -> None:
         """Keep a result derived from the entries of ``generation``; nothing if the index has
-        been written since (it would describe entries that are no longer there). Best effort: a
-        busy or read-only index keeps nothing."""
-        self._best_effort(lambda: self.con.execute(
-            "INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
-            "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation)))
+        been written since (it would describe entries that are no longer there). ``most``: of
+        the results whose key begins as this one's (up to its first ``:``), only the newest
+        ``most`` stay. Best effort: a busy or read-only index keeps nothing."""
+        def write() -> None:
+            self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
+                             "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
+            if most is not None and ":" in key:
+                like = key[:key.index(":") + 1].replace("[", "[[]").replace("*", "[*]").replace("?", "[?]") + "*"
+                self.con.execute("DELETE FROM memo WHERE key GLOB ? AND rowid NOT IN "
+                                 "(SELECT rowid FROM memo WHERE key GLOB ? ORDER BY rowid DESC LIMIT ?)",
+                                 (like, like, most))
+
+        self._best_effort(write)
 
     def _need(self, name: str) -> None:
         """An index of :data:`_ON_DEMAND` built if it is missing (a rebuild leaves it out), in

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -56,6 +57,39 @@ def _code() -> str:
     for path in sources():
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+SHOWN = "shown:"  # the key of an output as a command showed it begins so (:func:`shown_key`)
+SHOWN_MOST = 8  # outputs kept at most at once (each up to SHOWN_CHARS): the newest
+SHOWN_CHARS = 8_000_000  # an output longer than this (a bulletin of some 200,000 entries' month) is not kept
+
+
+def shown_key(kind: str, plan: Plan, day: dt.date, **options: Any) -> str:
+    """The key of an output of ``kind`` as shown: the plan, the day, the options that make and
+    show it (a format, a language, a terminal's width) and the code of the whole package, which
+    both makes the document and renders it (:func:`_package`)."""
+    return SHOWN + key(kind, plan, day, package=_package(), **options)
+
+
+@cache
+def _package() -> str:
+    """The package's code and message catalogues as the names, sizes and modification times of
+    their files (a stat each, 0.7 ms: hashing their 1 MB of text would cost a command 10 ms), and
+    the version. Any edit, install or checkout of a file changes its time."""
+    from .. import __version__
+
+    here = str(Path(__file__).resolve().parents[1])
+    files, folders = [], [here]
+    while folders:
+        with os.scandir(folders.pop()) as found:
+            for f in found:
+                if f.is_dir(follow_symlinks=False):
+                    if f.name != "__pycache__":
+                        folders.append(f.path)
+                elif f.name.endswith((".py", ".mo")):
+                    st = f.stat()
+                    files.append(f"{f.path[len(here):]}\0{st.st_size}\0{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join([f"{VERSION} {__version__}", *sorted(files)]).encode()).hexdigest()
 
 
 def key(kind: str, plan: Plan, day: dt.date | None = None, **options: Any) -> str:
