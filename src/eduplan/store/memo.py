@@ -1,5 +1,6 @@
 """Results derived from the index, kept in it until the next write: the data-quality digest,
-and that a ledger folder breaks none of the rules across its files.
+that a ledger folder breaks none of the rules across its files, and the bulletins as shown
+(:func:`shown_key`: the very text a `report` showed, read back when it is asked again).
 
 Checking every surviving entry against the data-quality rules is the costly part of the
 monthly bulletin (seconds for 100,000 entries); its digest depends only on the
