@@ -475,7 +475,8 @@ def test_the_bulletin_s_findings_are_read_back_only_while_the_ledger_is_unchange
     for damage in ("not json", '{"listed": [[1]]}', '{"as_of": "2023-06-30", "summary": {}, "checked": 1, '
                    '"listed": [["duplicate", {"m": 1}, "x", null, [["", 999]], null, {}, null]]}'):
         with contextlib.closing(sqlite3.connect(index_file)) as con, con:
-            assert con.execute("UPDATE memo SET data = ?", (damage,)).rowcount == 1
+            # (the digest's row: the bulletins kept as shown are the rows whose keys begin 'shown:')
+            assert con.execute("UPDATE memo SET data = ? WHERE key NOT GLOB 'shown:*'", (damage,)).rowcount == 1
         assert run.ok(*args, "--format", "json").stdout == first[("zh", "json")]
     before = quality(json.loads(first[("zh", "json")]))
     assert before["summary"]["accepted"] == 4 and before["summary"]["duplicate"] == 0
