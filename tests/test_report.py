@@ -5,6 +5,7 @@ Every figure here is synthetic (made up for the tests); none is a real 2023 resu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -704,3 +705,33 @@ def test_bulletins_kept_are_few_and_a_long_one_is_not_kept(ledger, monkeypatch, 
     run("report", "--month", "2023-06", "--format", "html")
     run("report", "--month", "2023-06", "--format", "html")
     assert len(made) == 2
+
+
+def test_a_bulletin_held_up_while_the_index_was_built_again_is_never_kept(ledger, tmp_path):
+    """A report writing to a reader that reads slowly (`report | less`) keeps its bulletin once
+    the last piece has gone out. Meanwhile a figure was recorded and the index built again (a
+    write from another program marks it), which once brought the index back to the generation
+    the report had read, and the bulletin without the figure was kept and shown by every report
+    after. The figure recorded meanwhile is shown."""
+    import sqlite3
+
+    from eduplan.render import Options, render
+    from eduplan.services import Workspace, bulletin_shown
+
+    def built_again() -> None:  # a write from outside (the triggers mark it), then a command rebuilds
+        (index,) = (tmp_path / "cache").glob("ledger-*.sqlite")
+        with contextlib.closing(sqlite3.connect(index)) as con, con:
+            con.execute("UPDATE entries SET note = note WHERE rowid = 1")
+        run("status")
+
+    run("status")
+    built_again()
+    held = bulletin_shown(Workspace(), "2023-07", lambda doc: render(doc, "json", "zh", Options()), format="json",
+                          lang="zh", options=[100, False, False])
+    first = next(held)  # the rest waits for the reader
+    run("record", "reading-campuses", "23", "--as-of", "2023-07-31", "--note", "synthetic")
+    built_again()
+    shown = first + "".join(held)
+    assert '"value":23' not in shown  # (what the held report read)
+    after = json.loads(run("report", "--month", "2023-07", "--format", "json").stdout)
+    assert [r["value"] for r in after["recorded"]["entries"] if r["indicator"] == "reading-campuses"] == [23]

@@ -458,8 +458,13 @@ class Index:
             for _, statement in _TRIGGERS:
                 con.execute(statement)
             con.execute(f"PRAGMA user_version = {FORMAT}")
+            # a generation begins anywhere (56 random bits), never at 0: a reader that read generation 1
+            # of the index before it was built again (another plan, a write from outside) must not find
+            # the new index at its generation once as many writes have come, and leave there what it
+            # made of entries that are gone (a bulletin, a digest), or write as if nothing had changed
             con.executemany("INSERT INTO meta VALUES (?, ?)",
-                            [("ledger", ledger), ("plan", plan), ("generation", 0), ("outside", "0")])
+                            [("ledger", ledger), ("plan", plan), ("generation", int.from_bytes(os.urandom(7), "big")),
+                             ("outside", "0")])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
