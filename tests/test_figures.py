@@ -357,4 +357,4 @@ def test_done_and_expected_read_apart_where_they_are_apart(done, expected, shown
 
     from eduplan.render.figures import done_and_expected
 
-    assert done_and_expected(SimpleNamespace(completion=done, expected=expected)) == shown
+    assert done_and_expected(SimpleNamespace(done_share=done, expected=expected)) == shown

@@ -705,3 +705,41 @@ def test_a_light_that_is_not_green_on_some_counties_figures_says_so_beneath_the_
     run.ok("record", "new-public-kindergartens", "25", "--county", "椒江", "--as-of", "2023-10-31", "--force")
     out = run.ok("status", "--as-of", "2023-10-31").stdout
     assert "9个县中1个已报送" not in out[out.index("序时进度"):]
+
+
+def test_a_cap_shows_the_share_of_it_used_against_what_its_pace_allows_not_100(run, synthetic_plan_path, monkeypatch):
+    """8 incidents of a yearly cap of 10 by 30 June read 完成 100% with a full bar beside ✖ 落后
+    and 应完成 50%: within the cap, so 'all done', while the light said the budget was being used
+    too fast. The tables, the bulletin and its chart now show the share used (80%) against the
+    share the pace allows (序时可用 50%); over the cap, 120%. JSON keeps `completion` and says
+    `used`."""
+    monkeypatch.setenv("COLUMNS", "120")
+    run.ok("record", "incidents", "8", *D, "--note", "synthetic")
+    row = next(i for i in run.json("status", *D)["indicators"] if i["id"] == "incidents")
+    assert row["completion"] == 1 and row["used"] == 0.8 and row["status"] in ("lagging", "behind")
+    lines = run.ok("status", *D).stdout.splitlines()
+    at = next(i for i, x in enumerate(lines) if "incidents" in x or "安全事故" in x)
+    shown = " ".join(lines[at:at + 2])
+    assert "8/≤10起" in shown and " 80% " in shown and "100%" not in shown and "序时可用 50%" in shown, shown
+    lines = run.ok("status", *D, lang="en").stdout.splitlines()
+    at = next(i for i, x in enumerate(lines) if "Safety incidents" in x or "incidents" in x)
+    assert "allowed 50%" in " ".join(lines[at:at + 2]), lines[at:at + 2]
+    bulletin = run.ok("report", "--month", "2023-06", "--format", "markdown").stdout
+    assert any("安全事故" in x and "| 80% |" in x for x in bulletin.splitlines()), bulletin
+
+    run.ok("record", "incidents", "12", "--as-of", "2023-07-31", "--note", "synthetic")
+    row = next(i for i in run.json("status", "--as-of", "2023-07-31")["indicators"] if i["id"] == "incidents")
+    assert row["used"] == 1.2 and row["over"] == 2 and row["status"] == "behind"
+    july = run.ok("report", "--month", "2023-07", "--format", "markdown").stdout
+    assert any("安全事故" in x and "| 120% |" in x and "+40.0" in x for x in july.splitlines()), july
+
+
+def test_a_cap_held_to_the_end_reads_done_100(run, synthetic_plan_path):
+    """At the period's end, within the cap with the whole year's figure: done, 100%, as before;
+    `used` is null (nothing is left to pace)."""
+    run.ok("record", "incidents", "9", "--as-of", "2023-12-31", "--note", "synthetic")
+    row = next(i for i in run.json("status", "--as-of", "2023-12-31")["indicators"] if i["id"] == "incidents")
+    assert row["status"] == "done" and row["completion"] == 1 and row["used"] is None
+    line = next(x for x in run.ok("status", "--as-of", "2023-12-31").stdout.splitlines() if "incidents" in x
+                or "安全事故" in x)
+    assert "100%" in line, line

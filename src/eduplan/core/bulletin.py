@@ -58,6 +58,15 @@ class Row:
         return self.now.indicator
 
     @property
+    def delta_done(self) -> float | None:
+        """The change of the share shown as done (:attr:`Progress.done_share`: of a cap, the share of
+        it used) over the month, in the tables beside it; None where either is not known."""
+        if self.previous is None:
+            return None
+        now, before = self.now.done_share, self.previous.done_share
+        return None if now is None or before is None else now - before
+
+    @property
     def newly_done(self) -> bool:
         return self.now.status == Status.DONE and (self.previous is None or self.previous.status != Status.DONE)
 

@@ -132,6 +132,17 @@ class Progress:
     # does not; None otherwise (percentages: gap_pp)
     headroom: float | None = None
     over: float | None = None
+    # a cap on an accumulating amount (a budget) while it is judged against its pace, or over it:
+    # the share of it used by now (actual ÷ cap; 1.2 when 20% over), what a reader compares with
+    # ``expected``, the share its pace allows by now (``completion`` of a cap within its limit is
+    # 1: all that can be asked of a cap is held); None otherwise, and at the end within the cap
+    used: float | None = None
+
+    @property
+    def done_share(self) -> float | None:
+        """The share shown as done, beside ``expected``: ``completion``, or of a cap judged against
+        its pace (or over it) the share of it used (:attr:`used`)."""
+        return self.completion if self.used is None else self.used
 
 
 def _pace(completion: float, expected: float, threshold_pp: float) -> Status:
@@ -350,7 +361,7 @@ def judge(
         if ind.relative is not None:
             completion = change
 
-    gap_pp = remaining = needed = lag = headroom = over = None
+    gap_pp = remaining = needed = lag = headroom = over = shown_used = None
     if ind.measure == Measure.LEVEL:
         short = max(0.0, (actual - target) if falling else (target - actual))
         if ind.is_percent:
@@ -404,6 +415,7 @@ def judge(
         mark = expected if expected is not None else time_progress(info, as_of)
         used = actual / target if target else (0.0 if actual == 0 else float("inf"))
         headroom, over = (max(0.0, target - actual), None) if met else (None, actual - target)
+        shown_used = used if target and (not met or as_of < info.end) else None  # (a cap of none: no share)
         if not met:
             status = Status.BEHIND
         elif as_of >= info.end:
@@ -439,7 +451,7 @@ def judge(
         notes = [Note("partial", {**n.params, "light": True}) if n.code == "partial" else n for n in notes]
     return replace(no_data, actual=actual, completion=completion, status=status, met=met,
                    gap_pp=gap_pp, remaining=remaining, monthly_needed=needed, state=state,
-                   lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over)
+                   lag_pp=lag, notes=tuple(notes), headroom=headroom, over=over, used=shown_used)
 
 
 # --------------------------------------------------------------------------- the status document

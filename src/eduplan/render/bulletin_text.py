@@ -212,8 +212,8 @@ def section_headers(lang: str) -> list[str]:
 
 def section_cells(row: Row, lang: str) -> list[str]:
     p = row.now
-    return [name_of(p.indicator, lang), figure(p, lang), pct(p.completion), status_label(p.status.value, lang),
-            delta_figure(row, lang), delta_points(row.delta_completion)]
+    return [name_of(p.indicator, lang), figure(p, lang), pct(p.done_share), status_label(p.status.value, lang),
+            delta_figure(row, lang), delta_points(row.delta_done)]
 
 
 def attention_headers(lang: str) -> list[str]:
@@ -270,14 +270,15 @@ def county_value(p: Progress, lang: str) -> str:
     """What a grid cell of the bulletin shows of one unit's standing (the markdown grid and the
     HTML heat map alike): ``72%`` (a count or an amount: its completion), ``88.5%`` (a
     percentage: the percentage itself, never its completion, which would read as one: 98% for
-    88% of a target of 90%), a figure without a target of its own, ``完成``, ``·``."""
+    88% of a target of 90%; a cap: the share of it used), a figure without a target of its own,
+    ``完成``, ``·``."""
     if p.actual is None and p.state is None:
         return MARK["no_data"]
     if p.state is not None and p.actual is None:
         return state_label(p.state.value, lang, short=True)
-    if p.completion is None or p.indicator.is_percent:
+    if p.done_share is None or p.indicator.is_percent:
         return figure(p, lang, target=False)
-    return pct(p.completion)
+    return pct(p.done_share)
 
 
 CARRIED = "*"  # a grid cell whose figure is dated before the month: the unit sent nothing new

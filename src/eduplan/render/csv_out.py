@@ -61,7 +61,7 @@ def status(doc: StatusReport, lang: str, opts) -> str:
         actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
         rows.append([section_name(plan.section_by_id[ind.sections[0]], lang), ind.id, name_of(ind, lang),
                      kind_label(ind, lang), ind.unit, unit_target(p, lang), actual,
-                     pct(p.completion, 1) if p.completion is not None else "",
+                     pct(p.done_share, 1) if p.done_share is not None else "",
                      pct(p.expected, 1) if p.expected is not None else "", status_label(p.status.value, lang),
                      "" if p.lag_pp is None else round(p.lag_pp, 1), to_go(p, lang) if p.remaining or p.gap_pp or p.over else "",
                      _n(p.monthly_needed), len(p.counties), p.as_of_figure, notes_text(p.notes, lang)])
@@ -81,7 +81,7 @@ def _by_county(doc: StatusReport, lang: str) -> str:
         for unit, p in [*cells.items(), (None, city[ind_id])]:
             actual = state_label(p.state.value, lang) if p.state is not None and p.actual is None else _n(p.actual)
             rows.append([ind_id, name_of(ind, lang), unit_name(unit, lang), ind.unit, actual, unit_target(p, lang),
-                         pct(p.completion, 1) if p.completion is not None else "", status_label(p.status.value, lang),
+                         pct(p.done_share, 1) if p.done_share is not None else "", status_label(p.status.value, lang),
                          pct(p.share_of_city, 1) if p.share_of_city is not None else "", p.as_of_figure, notes_text(p.notes, lang)])
     return to_csv(rows, header)
 

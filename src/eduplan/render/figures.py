@@ -56,8 +56,10 @@ def pct(ratio: float | None, digits: int = 0) -> str:
 def done_and_expected(p) -> tuple[str, str]:
     """A row's completion and the share expected by now, as percentages that read apart where they
     are apart: 3.7% and 4%, not 4% and 4% beside 滞后 (the light compares the exact shares; one
-    decimal more, up to two, until the two texts differ). ``—`` for either that is not there."""
-    done, expected = p.completion, p.expected
+    decimal more, up to two, until the two texts differ). ``—`` for either that is not there. Of a
+    cap judged against its pace, the share of it used stands for completion (``Progress.used``:
+    80% of a budget used where its pace allows 50%, not 100% beside a red light)."""
+    done, expected = p.done_share, p.expected
     if done is None or expected is None:
         return (pct(done) if done is not None else "—"), (pct(expected) if expected is not None else "—")
     digits = 0

@@ -211,10 +211,11 @@ def bullet_row(p: Progress, y: float, height: float, lang: str) -> str:
            f'<rect x="{BAR_X}" y="{_fmt(mid - bar_h / 2)}" width="{_fmt(_x(1.0) - BAR_X)}" height="{bar_h}" '
            f'fill="#e2e7ec"/>']
     status = p.status.value
-    if p.completion is not None and p.completion > 0:
-        out.append(f'<rect x="{BAR_X}" y="{_fmt(mid - bar_h / 2 + 1.5)}" width="{_fmt(_x(p.completion) - BAR_X)}" '
+    done = p.done_share  # (a cap: the share of it used, and the target line the cap)
+    if done is not None and done > 0:
+        out.append(f'<rect x="{BAR_X}" y="{_fmt(mid - bar_h / 2 + 1.5)}" width="{_fmt(_x(done) - BAR_X)}" '
                    f'height="{bar_h - 3}" fill="{COLOURS[status]}"/>')
-        if p.completion > MAX_SHOWN:
+        if done > MAX_SHOWN:
             tip = _x(MAX_SHOWN)
             out.append(f'<path d="M{_fmt(tip)} {_fmt(mid - 5)} L{_fmt(tip + 6)} {_fmt(mid)} L{_fmt(tip)} '
                        f'{_fmt(mid + 5)} Z" fill="{COLOURS[status]}"/>')
@@ -231,7 +232,7 @@ def bullet_row(p: Progress, y: float, height: float, lang: str) -> str:
                    f'stroke="{EXPECTED}" stroke-width="1.2"/>'
                    f'<path d="M{_fmt(ex - 3.5)} {_fmt(mid - 9)} L{_fmt(ex + 3.5)} {_fmt(mid - 9)} L{_fmt(ex)} '
                    f'{_fmt(mid - 5)} Z" fill="{EXPECTED}"/>')
-    value = pct(p.completion) if p.completion is not None else "—"
+    value = pct(done) if done is not None else "—"
     out.append(_label([value], VALUE_X, mid, anchor="end", size=9.5, fill=COLOURS[status] if status != "no_data"
                       else "#8a8f95", weight="600"))
     return "".join(out)
@@ -392,10 +393,10 @@ def _section_table(rows: tuple[Row, ...], lang: str) -> str:
     for r in rows:
         p = r.now
         df = delta_figure(r, lang)
-        dp = delta_points(r.delta_completion)
+        dp = delta_points(r.delta_done)
         body.append(
             f'<tr class="{p.status.value}"><td>{esc(name_of(p.indicator, lang))}</td>'
-            f'<td class="n">{esc(figure(p, lang))}</td><td class="n">{esc(pct(p.completion))}</td>'
+            f'<td class="n">{esc(figure(p, lang))}</td><td class="n">{esc(pct(p.done_share))}</td>'
             f"<td>{pill(p.status.value, lang)}</td>"
             f'<td class="n{_signed_class(df)}">{esc(df)}</td><td class="n{_signed_class(dp)}">{esc(dp)}</td></tr>')
     return _table(headers, body, SECTION_WIDTHS)

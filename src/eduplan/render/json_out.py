@@ -127,7 +127,7 @@ def progress_doc(p: Progress) -> dict:
         "actual": num(p.actual), "completion": num(p.completion), "status": p.status.value,
         "met": p.met, "state": p.state.value if p.state else None, "expected": num(p.expected),
         "gap_pp": num(p.gap_pp, 4), "remaining": num(p.remaining), "monthly_needed": num(p.monthly_needed, 4),
-        "headroom": num(p.headroom), "over": num(p.over), "lag_pp": num(p.lag_pp, 4),
+        "headroom": num(p.headroom), "over": num(p.over), "used": num(p.used), "lag_pp": num(p.lag_pp, 4),
         "qualifying_counties": list(p.qualifying) if p.qualifying is not None else None,
         "counties_reported": len(p.counties),
         "rollup": p.rollup, "figure_as_of": p.as_of_figure.isoformat() if p.as_of_figure else None,

@@ -79,7 +79,7 @@ def _by_county(report: StatusReport, lang: str) -> list[str]:
         rows = []
         for unit, p in [*cells.items(), (None, city[ind_id])]:
             shown = "—" if p.actual is None and p.state is None else figure(p, lang)
-            rows.append([unit_name(unit, lang), shown, pct(p.completion), status_label(p.status.value, lang),
+            rows.append([unit_name(unit, lang), shown, pct(p.done_share), status_label(p.status.value, lang),
                          pct(p.share_of_city, 1) if p.share_of_city is not None else "—"])
         out.append(md_table([_("county-level unit"), _("actual/target"), _("done"), _("status"),
                              _("share of the city total")], rows, ["l", "r", "r", "l", "r"]))

@@ -147,9 +147,10 @@ def status_page(report: StatusReport, lang: str, page: int) -> list[grid.Line | 
         built = []
         for p in rows:
             done, expected = done_and_expected(p)
-            done_bar = Styled.assemble(f"{done:>5} ", bar(p.completion, p.expected, p.status.value, bar_width))
+            done_bar = Styled.assemble(f"{done:>5} ", bar(p.done_share, p.expected, p.status.value, bar_width))
             if p.expected is not None and p.status.value not in ("done", "no_data", "not_judged"):
-                done_bar.append("\n" + expected_text(expected, lang), style="dim")  # what the light was judged against
+                # what the light was judged against
+                done_bar.append("\n" + expected_text(expected, lang, cap=p.used is not None), style="dim")
             built.append((safe.terminal(name_of(p.indicator, lang)), p.indicator.id, figure(p, lang), done_bar,
                           light(p.status.value, lang), to_go_line(p, lang), p))
         groups.append((safe.terminal(section_title(sec, lang)), built))

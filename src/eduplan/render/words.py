@@ -373,14 +373,16 @@ def done_when_text(ind: Indicator, lang: str) -> str:
     return (ind.done_when_en or ind.done_when) if lang == "en" else ind.done_when
 
 
-def expected_text(expected: float | None | str, lang: str) -> str:
+def expected_text(expected: float | None | str, lang: str, *, cap: bool = False) -> str:
     """``应完成 40%`` / ``expected 40%``: the share of the target the judgement expected by now (a
-    share, or its text as :func:`~eduplan.render.figures.done_and_expected` gives it)."""
+    share, or its text as :func:`~eduplan.render.figures.done_and_expected` gives it); of a cap
+    (``cap``), the share of it its pace allows by now: ``序时可用 40%`` / ``allowed 40%``."""
     from .figures import pct
 
     if expected is None:
         return ""
-    return msg("expected {share}", share=expected if isinstance(expected, str) else pct(expected)).render(lang)
+    share = expected if isinstance(expected, str) else pct(expected)
+    return (msg("allowed {share}", share=share) if cap else msg("expected {share}", share=share)).render(lang)
 
 
 def units_text(units, lang: str) -> str:

@@ -370,7 +370,7 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
         delta_fmt = number_format(delta, _points_word(lang), signed=True, points=True)
     else:
         delta, delta_fmt = _amount(row.delta_actual, ind, scale, lang, signed=True)
-    change_pp = _num(row.delta_completion * 100, 4) if row.delta_completion is not None else None
+    change_pp = _num(row.delta_done * 100, 4) if row.delta_done is not None else None
     if ind.measure.value == "counties":
         left = (_num(p.remaining), number_format(p.remaining or 0, _counties_word(lang), digits=1))
         rate = _num(p.monthly_needed, 4)
@@ -385,8 +385,8 @@ def _indicator_cells(row: Row, lang: str) -> list[tuple[object, str | None]]:
         (unit, None),
         (target, number_format(target, suffix, prefix=mark, digits=digits)) if target is not None else
         ((relative_text(ind, lang) if ind.relative is not None and p.scope is None else None), None),
-        actual, (_num(p.completion), share_format(p.completion)), (status_label(p.status.value, lang), None),
-        before, (_num(q.completion) if q is not None else None, share_format(q.completion) if q is not None else PERCENT),
+        actual, (_num(p.done_share), share_format(p.done_share)), (status_label(p.status.value, lang), None),
+        before, (_num(q.done_share) if q is not None else None, share_format(q.done_share) if q is not None else PERCENT),
         (delta, delta_fmt if delta is not None else None),
         (change_pp, number_format(change_pp, signed=True, points=True) if change_pp is not None else None),
         left, per, (p.as_of_figure, DATE),
@@ -507,7 +507,7 @@ def bulletin(b: Bulletin, lang: str, opts=None) -> bytes:
                            if target is not None else (_("no county target") if p.actual is not None and ind.target
                                                        is not None and ind.measure.value != "counties" else None, None),
                            (actual, actual_fmt),
-                           (_num(p.completion), share_format(p.completion)), (status_label(p.status.value, lang), None),
+                           (_num(p.done_share), share_format(p.done_share)), (status_label(p.status.value, lang), None),
                            (_num(p.share_of_city), share_format(p.share_of_city)), (p.as_of_figure, DATE)])
         ws = _sheet(wb, _("By county"), headers, table.rows, max_width=36, status_col=8, right=(5, 6, 7, 9),
                     cell_formats=table.formats)
