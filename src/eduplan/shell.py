@@ -76,11 +76,13 @@ class Session:
         """Show what ``make(shown, **how)`` returns, where ``shown`` renders a document in ``fmt``
         for this reader and terminal and ``how`` names those choices, so that the library may
         keep what it showed (:func:`eduplan.services.reading.bulletin_shown`)."""
+        import dataclasses
+
         from .render import render
 
         fmt, opts, lang = getattr(fmt, "value", fmt), options(), self.lang
         emit(make(lambda doc: render(doc, fmt, lang, opts), format=fmt, lang=lang,
-                  options=[opts.width, opts.color, opts.pretty]), lang)
+                  options=list(dataclasses.astuple(opts))), lang)  # (every field: one added is not forgotten)
 
     def write(self, doc: object, fmt: str, output: str, *, kind: str, overwrite: bool = True, **detail) -> None:
         """Render ``doc`` and save it to ``output`` whole (never over the ledger or the plan)."""

@@ -537,10 +537,10 @@ class Index:
             self.con.execute("INSERT OR REPLACE INTO memo SELECT ?, ?, ? FROM meta WHERE key = 'generation' "
                              "AND CAST(value AS INTEGER) = ?", (key, generation, data, generation))
             if most is not None and ":" in key:
-                like = key[:key.index(":") + 1].replace("[", "[[]").replace("*", "[*]").replace("?", "[?]") + "*"
-                self.con.execute("DELETE FROM memo WHERE key GLOB ? AND rowid NOT IN "
-                                 "(SELECT rowid FROM memo WHERE key GLOB ? ORDER BY rowid DESC LIMIT ?)",
-                                 (like, like, most))
+                kind = key[:key.index(":") + 1]
+                self.con.execute("DELETE FROM memo WHERE substr(key, 1, ?) = ? AND rowid NOT IN (SELECT rowid FROM "
+                                 "memo WHERE substr(key, 1, ?) = ? ORDER BY rowid DESC LIMIT ?)",
+                                 (len(kind), kind, len(kind), kind, most))
 
         self._best_effort(write)
 
